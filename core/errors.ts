@@ -1,0 +1,32 @@
+/**
+ * Every failure Cutline reports to a user carries a stable code and a sentence that says what is
+ * wrong and what to do about it. The CLI prints `code: message`; the studio shows the message.
+ */
+export type ErrorCode =
+  | 'NOT_A_FILE'
+  | 'FILE_UNREADABLE'
+  | 'NOT_ONNX'
+  | 'TRUNCATED'
+  | 'UNSUPPORTED_OPSET'
+  | 'EXTERNAL_DATA_MISSING'
+  | 'EXTERNAL_DATA_OUTSIDE_MODEL_DIR'
+  | 'EXTERNAL_DATA_OUT_OF_RANGE'
+  | 'GRAPH_CYCLE'
+  | 'GRAPH_INVALID'
+  | 'BAD_INPUT_BINDING'
+  | 'SHAPE_MISMATCH';
+
+export class CutlineError extends Error {
+  override readonly name = 'CutlineError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isCutlineError(error: unknown): error is CutlineError {
+  return error instanceof CutlineError;
+}

@@ -1,0 +1,37 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/**', 'dist/**', 'out/**', 'core/onnx/proto/onnx_pb.*', 'test-results/**', 'samples/generated/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // core/ is the pure engine: shared by the CLI, Electron main, the tier runtime and tests.
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'core/ must not depend on React.' },
+            { group: ['electron', 'electron/*'], message: 'core/ must not depend on Electron.' },
+            { group: ['zustand', 'zustand/*'], message: 'core/ must not depend on Zustand.' },
+            { group: ['@xyflow/*'], message: 'core/ must not depend on React Flow.' },
+            { group: ['**/app/**', '../app/*', '../../app/*'], message: 'core/ must not import app/ code.' },
+          ],
+        },
+      ],
+    },
+  },
+);
