@@ -778,4 +778,64 @@ export namespace onnx {
           $unknowns?: Uint8Array[];
         };
     }
+
+    interface ISequenceProto extends onnx.SequenceProto.$Properties {
+    }
+
+    class SequenceProto {
+        constructor(properties?: onnx.SequenceProto.$Properties);
+        $unknowns?: Uint8Array[];
+        name: string;
+        elemType: number;
+        tensorValues: onnx.TensorProto.$Properties[];
+        sparseTensorValues: onnx.SparseTensorProto.$Properties[];
+        sequenceValues: onnx.SequenceProto.$Properties[];
+        optionalValues: onnx.OptionalProto.$Properties[];
+        static encode(message: onnx.SequenceProto.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): onnx.SequenceProto & onnx.SequenceProto.$Shape;
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace SequenceProto {
+        interface $Properties {
+            name?: (string|null);
+            elemType?: (number|null);
+            tensorValues?: (onnx.TensorProto.$Properties[]|null);
+            sparseTensorValues?: (onnx.SparseTensorProto.$Properties[]|null);
+            sequenceValues?: (onnx.SequenceProto.$Properties[]|null);
+            optionalValues?: (onnx.OptionalProto.$Properties[]|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = onnx.SequenceProto.$Properties;
+    }
+
+    interface IOptionalProto extends onnx.OptionalProto.$Properties {
+    }
+
+    class OptionalProto {
+        constructor(properties?: onnx.OptionalProto.$Properties);
+        $unknowns?: Uint8Array[];
+        name: string;
+        elemType: number;
+        tensorValue?: (onnx.TensorProto.$Properties|null);
+        sparseTensorValue?: (onnx.SparseTensorProto.$Properties|null);
+        sequenceValue?: (onnx.SequenceProto.$Properties|null);
+        optionalValue?: (onnx.OptionalProto.$Properties|null);
+        static encode(message: onnx.OptionalProto.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): onnx.OptionalProto & onnx.OptionalProto.$Shape;
+        static getTypeUrl(prefix?: string): string;
+    }
+
+    namespace OptionalProto {
+        interface $Properties {
+            name?: (string|null);
+            elemType?: (number|null);
+            tensorValue?: (onnx.TensorProto.$Properties|null);
+            sparseTensorValue?: (onnx.SparseTensorProto.$Properties|null);
+            sequenceValue?: (onnx.SequenceProto.$Properties|null);
+            optionalValue?: (onnx.OptionalProto.$Properties|null);
+            $unknowns?: Uint8Array[];
+        }
+        type $Shape = onnx.OptionalProto.$Properties;
+    }
 }

@@ -2936,6 +2936,282 @@ export const onnx = $root.onnx = (() => {
         return FunctionProto;
     })();
 
+    onnx.SequenceProto = (function() {
+
+        const SequenceProto = function (properties) {
+            this.tensorValues = [];
+            this.sparseTensorValues = [];
+            this.sequenceValues = [];
+            this.optionalValues = [];
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        SequenceProto.prototype.name = "";
+        SequenceProto.prototype.elemType = 0;
+        SequenceProto.prototype.tensorValues = $util.emptyArray;
+        SequenceProto.prototype.sparseTensorValues = $util.emptyArray;
+        SequenceProto.prototype.sequenceValues = $util.emptyArray;
+        SequenceProto.prototype.optionalValues = $util.emptyArray;
+
+        SequenceProto.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                writer.uint32(10).string(message.name);
+            if (message.elemType != null && $Object.hasOwnProperty.call(message, "elemType"))
+                writer.uint32(16).int32(message.elemType);
+            if (message.tensorValues != null && message.tensorValues.length)
+                for (let i = 0; i < message.tensorValues.length; ++i)
+                    $root.onnx.TensorProto.encode(message.tensorValues[i], writer.uint32(26).fork(), _depth + 1).ldelim();
+            if (message.sparseTensorValues != null && message.sparseTensorValues.length)
+                for (let i = 0; i < message.sparseTensorValues.length; ++i)
+                    $root.onnx.SparseTensorProto.encode(message.sparseTensorValues[i], writer.uint32(34).fork(), _depth + 1).ldelim();
+            if (message.sequenceValues != null && message.sequenceValues.length)
+                for (let i = 0; i < message.sequenceValues.length; ++i)
+                    $root.onnx.SequenceProto.encode(message.sequenceValues[i], writer.uint32(42).fork(), _depth + 1).ldelim();
+            if (message.optionalValues != null && message.optionalValues.length)
+                for (let i = 0; i < message.optionalValues.length; ++i)
+                    $root.onnx.OptionalProto.encode(message.optionalValues[i], writer.uint32(58).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        SequenceProto.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.onnx.SequenceProto();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        message.name = reader.string();
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        message.elemType = reader.int32();
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.tensorValues && message.tensorValues.length))
+                            message.tensorValues = [];
+                        message.tensorValues.push($root.onnx.TensorProto.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.sparseTensorValues && message.sparseTensorValues.length))
+                            message.sparseTensorValues = [];
+                        message.sparseTensorValues.push($root.onnx.SparseTensorProto.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.sequenceValues && message.sequenceValues.length))
+                            message.sequenceValues = [];
+                        message.sequenceValues.push($root.onnx.SequenceProto.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.optionalValues && message.optionalValues.length))
+                            message.optionalValues = [];
+                        message.optionalValues.push($root.onnx.OptionalProto.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        SequenceProto.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/onnx.SequenceProto";
+        };
+
+        return SequenceProto;
+    })();
+
+    onnx.OptionalProto = (function() {
+
+        const OptionalProto = function (properties) {
+            if (properties)
+                for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        OptionalProto.prototype.name = "";
+        OptionalProto.prototype.elemType = 0;
+        OptionalProto.prototype.tensorValue = null;
+        OptionalProto.prototype.sparseTensorValue = null;
+        OptionalProto.prototype.sequenceValue = null;
+        OptionalProto.prototype.optionalValue = null;
+
+        OptionalProto.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.name != null && $Object.hasOwnProperty.call(message, "name"))
+                writer.uint32(10).string(message.name);
+            if (message.elemType != null && $Object.hasOwnProperty.call(message, "elemType"))
+                writer.uint32(16).int32(message.elemType);
+            if (message.tensorValue != null && $Object.hasOwnProperty.call(message, "tensorValue"))
+                $root.onnx.TensorProto.encode(message.tensorValue, writer.uint32(26).fork(), _depth + 1).ldelim();
+            if (message.sparseTensorValue != null && $Object.hasOwnProperty.call(message, "sparseTensorValue"))
+                $root.onnx.SparseTensorProto.encode(message.sparseTensorValue, writer.uint32(34).fork(), _depth + 1).ldelim();
+            if (message.sequenceValue != null && $Object.hasOwnProperty.call(message, "sequenceValue"))
+                $root.onnx.SequenceProto.encode(message.sequenceValue, writer.uint32(42).fork(), _depth + 1).ldelim();
+            if (message.optionalValue != null && $Object.hasOwnProperty.call(message, "optionalValue"))
+                $root.onnx.OptionalProto.encode(message.optionalValue, writer.uint32(58).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (let i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        OptionalProto.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            let end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.onnx.OptionalProto();
+            while (reader.pos < end) {
+                let start = reader.pos;
+                let tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                let wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        message.name = reader.string();
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        message.elemType = reader.int32();
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        message.tensorValue = $root.onnx.TensorProto.decode(reader, reader.size(), $undefined, _depth + 1, message.tensorValue);
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        message.sparseTensorValue = $root.onnx.SparseTensorProto.decode(reader, reader.size(), $undefined, _depth + 1, message.sparseTensorValue);
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        message.sequenceValue = $root.onnx.SequenceProto.decode(reader, reader.size(), $undefined, _depth + 1, message.sequenceValue);
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        message.optionalValue = $root.onnx.OptionalProto.decode(reader, reader.size(), $undefined, _depth + 1, message.optionalValue);
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        OptionalProto.getTypeUrl = function(prefix) {
+            if (prefix === $undefined)
+                prefix = "type.googleapis.com";
+            return prefix + "/onnx.OptionalProto";
+        };
+
+        return OptionalProto;
+    })();
+
     return onnx;
 })();
 

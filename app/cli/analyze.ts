@@ -1,0 +1,96 @@
+/** `cutline analyze MODEL [--input NAME=DIMS]... [--json] [--all-nodes]` */
+import { analyzeFile, type Analysis } from '../../core/analyze.js';
+import type { Shape } from '../../core/graph/types.js';
+import { parseInputBinding } from '../../core/shape/bindings.js';
+import { formatBytes, formatCount, formatShape, renderTable } from './format.js';
+
+export interface AnalyzeCliOptions {
+  readonly input: readonly string[];
+  readonly json?: boolean;
+  readonly allNodes?: boolean;
+}
+
+export function analyzeCommand(modelPath: string, options: AnalyzeCliOptions): number {
+  const inputShapes: Record<string, Shape> = {};
+  for (const text of options.input) {
+    const { name, shape } = parseInputBinding(text);
+    inputShapes[name] = shape;
+  }
+  const analysis = analyzeFile(modelPath, { inputShapes });
+  process.stdout.write(options.json ? `${JSON.stringify(analysisJson(analysis))}\n` : `${analysisText(analysis, options.allNodes ?? false)}\n`);
+  return 0;
+}
+
+/** The `--json` document: stable field names other tools can rely on. */
+export function analysisJson(a: Analysis): object {
+  const { model, summary, totals } = a;
+  return {
+    model: {
+      path: model.path ?? null,
+      fileBytes: model.fileBytes,
+      irVersion: model.irVersion,
+      opset: model.opset,
+      opsets: Object.fromEntries(model.opsets),
+      producer: model.producer,
+      graph: summary.graphName,
+    },
+    inputs: summary.inputs,
+    outputs: summary.outputs,
+    nodeCount: summary.nodeCount,
+    layerCount: summary.layerCount,
+    unknownOperators: summary.unknownOperators,
+    shapeErrors: summary.shapeErrors,
+    totals,
+    layers: a.layers.layers.map((layer) => ({
+      name: layer.name,
+      op: layer.op,
+      outputShapes: layer.outputShapes,
+      macs: layer.macs,
+      flops: layer.flops,
+      params: layer.params,
+      paramBytes: layer.paramBytes,
+      inputBytes: layer.inputBytes,
+      outputBytes: layer.outputBytes,
+      exact: layer.exact,
+      hiddenNodes: layer.hidden.length,
+    })),
+  };
+}
+
+function analysisText(a: Analysis, allNodes: boolean): string {
+  const { model, summary, totals } = a;
+  const tensorLine = (t: { name: string; dtype: string; shape: Shape | null }): string => `  ${t.name}: ${t.dtype} ${formatShape(t.shape)}`;
+  const lines = [
+    `Model     ${model.path ?? summary.graphName} (${formatBytes(model.fileBytes)})`,
+    `Producer  ${model.producer || 'unknown'}, IR ${model.irVersion}, opset ${model.opset}${[...model.opsets].filter(([d]) => d).map(([d, v]) => `, ${d} ${v}`).join('')}`,
+    `Nodes     ${summary.nodeCount} (${summary.layerCount} layers, ${summary.nodeCount - summary.layerCount} plumbing nodes hidden)`,
+    'Inputs',
+    ...summary.inputs.map(tensorLine),
+    'Outputs',
+    ...summary.outputs.map(tensorLine),
+    `Totals    ${formatCount(totals.macs)} MACs, ${formatCount(totals.flops)} FLOPs, ${formatCount(totals.params)} params (${formatBytes(totals.paramBytes)})${totals.exact ? '' : '  (~ estimated in part)'}`,
+  ];
+  if (summary.unknownOperators.length > 0) lines.push(`Unknown   ${summary.unknownOperators.join(', ')} (no shape or cost rule: figures after them may be missing)`);
+  for (const e of summary.shapeErrors.slice(0, 10)) lines.push(`Warning   ${e.node}: ${e.message}`);
+  lines.push('');
+  const est = (value: string, exact: boolean): string => (exact ? value : `~${value}`);
+  const rows = allNodes
+    ? a.graph.order.map((index) => {
+        const node = a.graph.nodes[index]!;
+        const cost = a.costs[index]!;
+        const shapes = node.outputs.map((o) => formatShape(a.inference.values.get(o)?.shape ?? null)).join(' ');
+        return [String(index), node.name, node.opType, shapes, est(formatCount(cost.macs), cost.exact.compute), est(formatCount(cost.flops), cost.exact.compute), formatCount(cost.params), est(formatBytes(cost.outputBytes), cost.exact.activations)];
+      })
+    : a.layers.layers.map((layer, k) => [
+        String(k),
+        layer.name,
+        layer.op,
+        layer.outputShapes.map(formatShape).join(' '),
+        est(formatCount(layer.macs), layer.exact.compute),
+        est(formatCount(layer.flops), layer.exact.compute),
+        formatCount(layer.params),
+        est(formatBytes(layer.outputBytes), layer.exact.activations),
+      ]);
+  lines.push(renderTable(['#', 'name', 'op', 'output shape', 'MACs', 'FLOPs', 'params', 'output'], rows, [true, false, false, false, true, true, true, true]));
+  return lines.join('\n');
+}

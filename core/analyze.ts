@@ -1,0 +1,95 @@
+/**
+ * One call from an ONNX file to everything Cutline knows statically about it: the graph, shapes,
+ * per-node costs, the layer view and model totals. Used by `cutline analyze`, the studio and
+ * the benchmarks.
+ */
+import { buildGraph } from './graph/build.js';
+import type { Graph, Shape } from './graph/types.js';
+import { readModelFile, openModelBytes, type OnnxModel, type OpenOptions } from './onnx/read.js';
+import { dtypeName } from './onnx/dtype.js';
+import { inferShapes, type ShapeInference } from './shape/infer.js';
+import { nodeCost, modelCostTotals, type NodeCost, type CostTotals } from './costs/index.js';
+import { buildLayerView, type LayerView } from './layers/index.js';
+import { CutlineError } from './errors.js';
+
+export interface TensorSummary {
+  readonly name: string;
+  readonly dtype: string;
+  readonly shape: Shape | null;
+}
+
+export interface Analysis {
+  readonly model: OnnxModel;
+  readonly graph: Graph;
+  readonly inference: ShapeInference;
+  /** Per node index of the main graph. */
+  readonly costs: readonly NodeCost[];
+  readonly layers: LayerView;
+  readonly totals: CostTotals;
+  readonly summary: {
+    readonly graphName: string;
+    readonly inputs: readonly TensorSummary[];
+    readonly outputs: readonly TensorSummary[];
+    readonly nodeCount: number;
+    readonly layerCount: number;
+    /** Operators with no shape rule (their outputs keep the shapes the file declares, if any). */
+    readonly unknownOperators: readonly string[];
+    /** Nodes whose inputs contradicted their operator's rules. */
+    readonly shapeErrors: readonly { readonly node: string; readonly message: string }[];
+  };
+}
+
+export interface AnalyzeOptions {
+  /** Input shapes bound by the user, replacing symbolic or unknown dimensions. */
+  readonly inputShapes?: Readonly<Record<string, Shape>>;
+}
+
+export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): Analysis {
+  if (!model.proto.graph) throw new CutlineError('NOT_ONNX', 'The model has no graph.');
+  const graph = buildGraph(model.proto.graph);
+  for (const name of Object.keys(options.inputShapes ?? {})) {
+    if (!graph.inputs.includes(name)) {
+      throw new CutlineError('BAD_INPUT_BINDING', `The model has no input named "${name}"; its inputs are ${graph.inputs.join(', ') || '(none)'}.`);
+    }
+  }
+  const inference = inferShapes(graph, { opset: model.opset, ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}) });
+  const costs = graph.nodes.map((node) => nodeCost(graph, node, inference.values));
+  const layers = buildLayerView(graph, inference.values, costs);
+  const totals = modelCostTotals(graph, costs);
+  const summarize = (name: string): TensorSummary => {
+    const info = inference.values.get(name);
+    return { name, dtype: dtypeName(info?.dtype ?? 0), shape: info?.shape ?? null };
+  };
+  const unknownOperators = new Set<string>();
+  const shapeErrors: { node: string; message: string }[] = [];
+  inference.status.forEach((status, index) => {
+    const node = graph.nodes[index]!;
+    if (status.kind === 'unknown-op') unknownOperators.add(node.domain ? `${node.domain}.${node.opType}` : node.opType);
+    if (status.kind === 'error') shapeErrors.push({ node: node.name, message: status.message });
+  });
+  return {
+    model,
+    graph,
+    inference,
+    costs,
+    layers,
+    totals,
+    summary: {
+      graphName: graph.name,
+      inputs: graph.inputs.map(summarize),
+      outputs: graph.outputs.map(summarize),
+      nodeCount: graph.nodes.length,
+      layerCount: layers.layers.length,
+      unknownOperators: [...unknownOperators].sort(),
+      shapeErrors,
+    },
+  };
+}
+
+export function analyzeFile(filePath: string, options: AnalyzeOptions = {}): Analysis {
+  return analyzeModel(readModelFile(filePath), options);
+}
+
+export function analyzeBytes(bytes: Uint8Array, options: AnalyzeOptions & OpenOptions = {}): Analysis {
+  return analyzeModel(openModelBytes(bytes, options), options);
+}

@@ -1,0 +1,174 @@
+/**
+ * Opening ONNX files: decoding, validation with errors a user can act on, and external data.
+ *
+ * Weights stay views into the file's buffer (or into the external-data file's buffer): a model
+ * opens in about its own size of memory.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { CutlineError } from '../errors.js';
+import { decodeModelProto, type GraphProto, type ModelProto, type TensorProto } from './codec.js';
+import { attributeGraphs } from './attributes.js';
+
+/** Oldest and newest ai.onnx operator sets Cutline's shape and cost rules are written for. */
+export const MIN_OPSET = 7;
+export const MAX_OPSET = 24;
+
+export interface OnnxModel {
+  readonly proto: ModelProto;
+  /** Absolute path of the file, when opened from one. */
+  readonly path?: string;
+  readonly fileBytes: number;
+  readonly irVersion: number;
+  /** Version of the default (ai.onnx) operator set. */
+  readonly opset: number;
+  readonly opsets: ReadonlyMap<string, number>;
+  readonly producer: string;
+  /** External-data files the weights were read from (absolute paths). */
+  readonly externalDataFiles: readonly string[];
+}
+
+export interface OpenOptions {
+  /** Folder external data is resolved against; external data outside it is refused. */
+  readonly baseDir?: string;
+  /** Shown in errors in place of a path. */
+  readonly displayName?: string;
+}
+
+const TAG_IR_VERSION = 0x08;
+
+/** Reads and opens an ONNX file; external data is resolved against the file's own folder. */
+export function readModelFile(filePath: string): OnnxModel {
+  const absolute = path.resolve(filePath);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(absolute);
+  } catch (cause) {
+    throw new CutlineError('NOT_A_FILE', `${filePath} does not exist. Check the path and try again.`, { cause });
+  }
+  if (!stat.isFile()) {
+    throw new CutlineError('NOT_A_FILE', `${filePath} is not a file (it is a ${stat.isDirectory() ? 'folder' : 'special file'}). Give the path of a .onnx file.`);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(absolute);
+  } catch (cause) {
+    throw new CutlineError('FILE_UNREADABLE', `${filePath} cannot be read (${(cause as Error).message}). Check its permissions.`, { cause });
+  }
+  const model = openModelBytes(bytes, { baseDir: path.dirname(absolute), displayName: filePath });
+  return { ...model, path: absolute };
+}
+
+/** Decodes and validates ONNX bytes. */
+export function openModelBytes(bytes: Uint8Array, options: OpenOptions = {}): OnnxModel {
+  const name = options.displayName ?? 'the model';
+  if (bytes.length === 0) throw new CutlineError('NOT_ONNX', `${name} is empty. Choose an ONNX model file.`);
+  let proto: ModelProto;
+  try {
+    proto = decodeModelProto(bytes);
+  } catch (cause) {
+    const message = (cause as Error).message;
+    if (bytes[0] === TAG_IR_VERSION && /index out of range/i.test(message)) {
+      throw new CutlineError('TRUNCATED', `${name} ends too early: it looks like an ONNX model that was cut off (${message}). Copy or export it again.`, { cause });
+    }
+    throw new CutlineError('NOT_ONNX', `${name} is not an ONNX model: it is not a valid ModelProto (${message}).`, { cause });
+  }
+  if (!proto.graph || (!proto.irVersion && proto.opsetImport.length === 0)) {
+    throw new CutlineError('NOT_ONNX', `${name} is not an ONNX model: it has no graph or no IR version. Choose a .onnx file exported by PyTorch, TensorFlow or another ONNX exporter.`);
+  }
+  const opsets = new Map<string, number>();
+  for (const entry of proto.opsetImport) opsets.set(entry.domain === 'ai.onnx' ? '' : (entry.domain ?? ''), Number(entry.version ?? 0));
+  // IR version < 3 models predate opset_import and use operator set 1.
+  const opset = opsets.get('') ?? (proto.irVersion < 3 ? 1 : 0);
+  if (opset < MIN_OPSET || opset > MAX_OPSET) {
+    throw new CutlineError('UNSUPPORTED_OPSET', `${name} uses ai.onnx opset ${opset}; Cutline reads opsets ${MIN_OPSET} to ${MAX_OPSET}. Convert the model with onnx.version_converter (e.g. to opset 17) and open it again.`);
+  }
+  const externalDataFiles = resolveExternalData(proto.graph, options.baseDir, name);
+  return {
+    proto,
+    fileBytes: bytes.length,
+    irVersion: Number(proto.irVersion),
+    opset,
+    opsets,
+    producer: [proto.producerName, proto.producerVersion].filter(Boolean).join(' '),
+    externalDataFiles,
+  };
+}
+
+/** Calls `visit` for every TensorProto in a graph and its sub-graphs (initializers and attributes). */
+export function forEachTensor(graph: GraphProto, visit: (tensor: TensorProto) => void): void {
+  for (const t of graph.initializer ?? []) visit(t);
+  for (const s of graph.sparseInitializer ?? []) {
+    if (s.values) visit(s.values);
+    if (s.indices) visit(s.indices);
+  }
+  for (const node of graph.node ?? []) {
+    for (const attr of node.attribute ?? []) {
+      if (attr.t) visit(attr.t);
+      for (const t of attr.tensors ?? []) visit(t);
+      if (attr.sparseTensor?.values) visit(attr.sparseTensor.values);
+      if (attr.sparseTensor?.indices) visit(attr.sparseTensor.indices);
+      for (const g of attributeGraphs(attr)) forEachTensor(g, visit);
+    }
+  }
+}
+
+const EXTERNAL = 1;
+
+/**
+ * Loads tensors stored outside the model (data_location = EXTERNAL) as views into their files,
+ * resolving `location` against `baseDir`. A location that escapes the folder — absolute, `..`,
+ * or a symbolic link pointing out — is refused, so a model cannot make Cutline read files the
+ * user did not choose.
+ */
+function resolveExternalData(graph: GraphProto, baseDir: string | undefined, name: string): string[] {
+  const files = new Map<string, Buffer>();
+  let realBase: string | undefined;
+  forEachTensor(graph, (tensor) => {
+    if (tensor.dataLocation !== EXTERNAL) return;
+    const entries = new Map((tensor.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
+    const location = entries.get('location') ?? '';
+    const tensorName = tensor.name ?? '(unnamed)';
+    if (baseDir === undefined) {
+      throw new CutlineError('EXTERNAL_DATA_MISSING', `${name} keeps tensor ${tensorName} in an external file (${location}), but it was opened without its folder. Open it from its file instead.`);
+    }
+    realBase ??= fs.realpathSync(baseDir);
+    const file = checkedExternalPath(realBase, location, tensorName, name);
+    let buffer = files.get(file);
+    if (!buffer) {
+      buffer = fs.readFileSync(file);
+      files.set(file, buffer);
+    }
+    const offset = Number(entries.get('offset') ?? 0);
+    const length = entries.has('length') ? Number(entries.get('length')) : buffer.length - offset;
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > buffer.length) {
+      throw new CutlineError('EXTERNAL_DATA_OUT_OF_RANGE', `${name}: tensor ${tensorName} asks for bytes ${offset}..${offset + length} of ${location}, which has ${buffer.length} bytes. The external-data file does not match the model; copy both again.`);
+    }
+    tensor.rawData = buffer.subarray(offset, offset + length);
+    tensor.dataLocation = 0;
+    tensor.externalData = [];
+  });
+  return [...files.keys()];
+}
+
+function checkedExternalPath(realBase: string, location: string, tensorName: string, name: string): string {
+  const outside = (): CutlineError =>
+    new CutlineError('EXTERNAL_DATA_OUTSIDE_MODEL_DIR', `${name}: tensor ${tensorName} points to external data "${location}" outside the model's folder. Cutline only reads external data stored beside the model; move the data file into the model's folder.`);
+  if (location === '' || path.isAbsolute(location) || location.includes('\0')) throw outside();
+  const candidate = path.resolve(realBase, location);
+  if (!isInside(realBase, candidate)) throw outside();
+  let real: string;
+  try {
+    real = fs.realpathSync(candidate);
+  } catch (cause) {
+    throw new CutlineError('EXTERNAL_DATA_MISSING', `${name}: tensor ${tensorName} is stored in "${location}", which is not in the model's folder (${realBase}). Copy the external-data file next to the model.`, { cause });
+  }
+  if (!isInside(realBase, real)) throw outside();
+  if (!fs.statSync(real).isFile()) throw new CutlineError('EXTERNAL_DATA_MISSING', `${name}: external data "${location}" of tensor ${tensorName} is not a file.`);
+  return real;
+}
+
+function isInside(folder: string, candidate: string): boolean {
+  const relative = path.relative(folder, candidate);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}

@@ -1,0 +1,209 @@
+/**
+ * Rules for operators that keep a tensor's elements and change only its type or the way its
+ * shape is written: Cast, CastLike, Identity, Reshape, Flatten, Transpose, Squeeze, Unsqueeze.
+ * Known values go through unchanged (or converted, for Cast) so shape arithmetic keeps folding.
+ */
+import { DataType } from '../../onnx/dtype.js';
+import { normalizeAxis } from '../dims.js';
+import { ShapeError, type Dim, type InferContext, type KnownValue, type Shape, type ShapeRules, type ValueInfo } from '../types.js';
+import { productDims } from './layout-dims.js';
+import { attrOrInputInts, knownDims, remapValue, stridesOf, tensorInfo, unknownShape, vectorLength } from './layout-values.js';
+
+/** The same data under new dims, when those dims are all known. */
+function reshapedValue(value: KnownValue | undefined, shape: Shape | null): KnownValue | undefined {
+  const dims = knownDims(shape);
+  return value && dims ? { dims, data: value.data } : undefined;
+}
+
+/** Integer types wrap to their width; bool is 0/1; float32 rounds; others keep the JS number. */
+function castNumber(x: number, to: number): number {
+  const wrap = (bits: number, signed: boolean): number => {
+    const t = Math.trunc(x);
+    if (!Number.isFinite(t)) return 0;
+    const m = 2 ** bits;
+    const u = ((t % m) + m) % m;
+    return signed && u >= m / 2 ? u - m : u;
+  };
+  switch (to) {
+    case DataType.BOOL:
+      return x !== 0 ? 1 : 0;
+    case DataType.FLOAT:
+      return Math.fround(x);
+    case DataType.INT8:
+      return wrap(8, true);
+    case DataType.UINT8:
+      return wrap(8, false);
+    case DataType.INT16:
+      return wrap(16, true);
+    case DataType.UINT16:
+      return wrap(16, false);
+    case DataType.INT32:
+      return wrap(32, true);
+    case DataType.UINT32:
+      return wrap(32, false);
+    case DataType.INT64:
+    case DataType.UINT64:
+      return Math.trunc(x);
+    default:
+      return x;
+  }
+}
+
+function castTo(ctx: InferContext, to: number): void {
+  const input = ctx.requireInput(0);
+  const value =
+    input.value && to !== DataType.STRING ? { dims: input.value.dims, data: input.value.data.map((x) => castNumber(x, to)) } : undefined;
+  ctx.setOutput(0, tensorInfo(to, input.shape, value));
+}
+
+function identityRule(ctx: InferContext): void {
+  ctx.setOutput(0, ctx.requireInput(0));
+}
+
+/**
+ * Reshape's -1: the input's element count divided by the other target dims. Symbols that appear
+ * on both sides cancel, so [N, 3, 4] → [N, -1] gives 12 and [N, 12] → [-1, 3] gives `4*N`.
+ */
+function inferredDim(input: Shape | null, others: readonly Dim[]): Dim {
+  if (input === null) return null;
+  const remaining: Dim[] = [...input];
+  let divisor = 1;
+  for (const d of others) {
+    if (d === null) return null;
+    if (typeof d === 'number') {
+      divisor *= d;
+      continue;
+    }
+    const at = remaining.indexOf(d);
+    if (at < 0) return null;
+    remaining.splice(at, 1);
+  }
+  if (remaining.some((d) => d === null)) return null;
+  const known = remaining.reduce<number>((n, d) => (typeof d === 'number' ? n * d : n), 1);
+  const symbols = remaining.filter((d): d is string => typeof d === 'string');
+  if (divisor === 0) return known === 0 ? null : null;
+  if (known % divisor === 0) return productDims([known / divisor, ...symbols]);
+  if (symbols.length === 0)
+    throw new ShapeError(`cannot reshape ${known * divisor === 0 ? 0 : known} elements into a multiple of ${divisor}`);
+  return `${String(productDims([known, ...symbols]))}/${divisor}`.replace(/^([^(].*[*].*)\//, '($1)/');
+}
+
+function reshapeRule(ctx: InferContext): void {
+  const input = ctx.requireInput(0);
+  const target = attrOrInputInts(ctx, 'shape', 1);
+  if (!target) {
+    ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(vectorLength(ctx.input(1))) });
+    return;
+  }
+  const allowZero = ctx.attrInt('allowzero', 0) === 1;
+  if (target.filter((d) => d === -1).length > 1) throw new ShapeError('Reshape target has more than one -1');
+  const dims: Dim[] = target.map((d, i) => {
+    if (d === 0 && !allowZero) {
+      if (input.shape && i >= input.shape.length)
+        throw new ShapeError(`Reshape copies dimension ${i} but the input has rank ${input.shape.length}`);
+      return input.shape ? (input.shape[i] ?? null) : null;
+    }
+    if (d < -1) throw new ShapeError(`Reshape target has invalid dimension ${d}`);
+    return d;
+  });
+  const free = target.indexOf(-1);
+  if (free >= 0) dims[free] = inferredDim(input.shape, dims.filter((_, i) => i !== free));
+  const inDims = knownDims(input.shape);
+  const outDims = knownDims(dims);
+  if (inDims && outDims && inDims.reduce((n, d) => n * d, 1) !== outDims.reduce((n, d) => n * d, 1))
+    throw new ShapeError(`cannot reshape [${inDims.join(', ')}] into [${outDims.join(', ')}]`);
+  ctx.setOutput(0, tensorInfo(input.dtype, dims, reshapedValue(input.value, dims)));
+}
+
+function flattenRule(ctx: InferContext): void {
+  const input = ctx.requireInput(0);
+  if (input.shape === null) {
+    ctx.setOutput(0, { dtype: input.dtype, shape: [null, null] });
+    return;
+  }
+  const rank = input.shape.length;
+  const raw = ctx.attrInt('axis', 1);
+  const axis = raw < 0 ? raw + rank : raw;
+  if (axis < 0 || axis > rank) throw new ShapeError(`Flatten axis ${raw} is out of range for rank ${rank}`);
+  const shape = [productDims(input.shape.slice(0, axis)), productDims(input.shape.slice(axis))];
+  ctx.setOutput(0, tensorInfo(input.dtype, shape, reshapedValue(input.value, shape)));
+}
+
+function transposeRule(ctx: InferContext): void {
+  const input = ctx.requireInput(0);
+  const perm = ctx.attrInts('perm');
+  const rank = input.shape?.length ?? perm?.length;
+  if (input.shape === null || rank === undefined) {
+    ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(rank) });
+    return;
+  }
+  const order = perm && perm.length > 0 ? perm.map((p) => normalizeAxis(p, rank, 'perm entry')) : [...input.shape.keys()].reverse();
+  if (order.length !== rank || new Set(order).size !== rank)
+    throw new ShapeError(`Transpose perm [${order.join(', ')}] is not a permutation of rank ${rank}`);
+  const shape = order.map((p) => input.shape?.[p] ?? null);
+  const outDims = knownDims(shape);
+  let value: KnownValue | undefined;
+  if (input.value && outDims) {
+    const strides = stridesOf(input.value.dims);
+    value = remapValue(outDims, (idx) => idx.reduce((sum, i, j) => sum + i * (strides[order[j] ?? 0] ?? 0), 0), input.value.data);
+  }
+  ctx.setOutput(0, tensorInfo(input.dtype, shape, value));
+}
+
+/** Axes of Squeeze/Unsqueeze: an attribute before opset 13, an optional input from 13 on. */
+function axesOf(ctx: InferContext): { axes?: readonly number[]; count?: number } {
+  const axes = attrOrInputInts(ctx, 'axes', 1);
+  if (axes) return { axes };
+  const given = ctx.input(1);
+  const count = given ? vectorLength(given) : undefined;
+  return count === undefined ? {} : { count };
+}
+
+function squeezeRule(ctx: InferContext): void {
+  const input = ctx.requireInput(0);
+  const { axes, count } = axesOf(ctx);
+  const withShape = (shape: Shape | null): ValueInfo => tensorInfo(input.dtype, shape, reshapedValue(input.value, shape));
+  if (input.shape === null) return ctx.setOutput(0, { dtype: input.dtype, shape: null });
+  const rank = input.shape.length;
+  const explicit = axes !== undefined && (axes.length > 0 || ctx.input(1) !== undefined || ctx.attr('axes') !== undefined);
+  if (!explicit && count !== undefined && count > 0) return ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(rank - count) });
+  if (!explicit || !axes || axes.length === 0) {
+    // No axes: every dim of 1 goes. Symbols are taken as not 1; an unknown dim leaves the rank unknown.
+    if (input.shape.some((d) => d === null)) return ctx.setOutput(0, { dtype: input.dtype, shape: null });
+    return ctx.setOutput(0, withShape(input.shape.filter((d) => d !== 1)));
+  }
+  const drop = new Set(axes.map((a) => normalizeAxis(a, rank, 'Squeeze axis')));
+  for (const a of drop) {
+    const d = input.shape[a];
+    if (typeof d === 'number' && d !== 1) throw new ShapeError(`Squeeze axis ${a} has size ${d}, not 1`);
+  }
+  ctx.setOutput(0, withShape(input.shape.filter((_, i) => !drop.has(i))));
+}
+
+function unsqueezeRule(ctx: InferContext): void {
+  const input = ctx.requireInput(0);
+  const { axes, count } = axesOf(ctx);
+  if (!axes) {
+    const rank = input.shape && count !== undefined ? input.shape.length + count : undefined;
+    return ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(rank) });
+  }
+  if (input.shape === null) return ctx.setOutput(0, { dtype: input.dtype, shape: null });
+  const outRank = input.shape.length + axes.length;
+  const ones = new Set(axes.map((a) => normalizeAxis(a, outRank, 'Unsqueeze axis')));
+  if (ones.size !== axes.length) throw new ShapeError(`Unsqueeze axes [${axes.join(', ')}] repeat an axis`);
+  const shape: Dim[] = [];
+  let next = 0;
+  for (let i = 0; i < outRank; i++) shape.push(ones.has(i) ? 1 : (input.shape[next++] ?? null));
+  ctx.setOutput(0, tensorInfo(input.dtype, shape, reshapedValue(input.value, shape)));
+}
+
+export const tensorRules: ShapeRules = {
+  Cast: (ctx) => castTo(ctx, ctx.attrInt('to', 0)),
+  CastLike: (ctx) => castTo(ctx, ctx.requireInput(1).dtype),
+  Identity: identityRule,
+  Reshape: reshapeRule,
+  Flatten: flattenRule,
+  Transpose: transposeRule,
+  Squeeze: squeezeRule,
+  Unsqueeze: unsqueezeRule,
+};
