@@ -5,7 +5,7 @@
  */
 import { buildGraph } from './graph/build.js';
 import type { Graph, Shape } from './graph/types.js';
-import { readModelFile, openModelBytes, type OnnxModel, type OpenOptions } from './onnx/read.js';
+import { assertAnalyzableOpset, readModelFile, openModelBytes, type OnnxModel, type OpenOptions } from './onnx/read.js';
 import { dtypeName } from './onnx/dtype.js';
 import { inferShapes, type ShapeInference } from './shape/infer.js';
 import { nodeCost, modelCostTotals, type NodeCost, type CostTotals } from './costs/index.js';
@@ -46,6 +46,7 @@ export interface AnalyzeOptions {
 
 export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): Analysis {
   if (!model.proto.graph) throw new CutlineError('NOT_ONNX', 'The model has no graph.');
+  assertAnalyzableOpset(model);
   const graph = buildGraph(model.proto.graph);
   for (const name of Object.keys(options.inputShapes ?? {})) {
     if (!graph.inputs.includes(name)) {

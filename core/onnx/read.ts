@@ -10,7 +10,12 @@ import { CutlineError } from '../errors.js';
 import { decodeModelProto, type GraphProto, type ModelProto, type TensorProto } from './codec.js';
 import { attributeGraphs } from './attributes.js';
 
-/** Oldest and newest ai.onnx operator sets Cutline's shape and cost rules are written for. */
+/**
+ * Oldest and newest ai.onnx operator sets Cutline's shape and cost rules are written for. Older
+ * models still open, round-trip and run (their container format is the same), but analysis
+ * refuses them: before opset 7, element-wise operators broadcast by a `broadcast`/`axis`
+ * attribute pair instead of NumPy rules, so their shapes would be wrong.
+ */
 export const MIN_OPSET = 7;
 export const MAX_OPSET = 24;
 
@@ -20,7 +25,7 @@ export interface OnnxModel {
   readonly path?: string;
   readonly fileBytes: number;
   readonly irVersion: number;
-  /** Version of the default (ai.onnx) operator set. */
+  /** Version of the default (ai.onnx) operator set; 0 when the model imports none. */
   readonly opset: number;
   readonly opsets: ReadonlyMap<string, number>;
   readonly producer: string;
@@ -80,8 +85,8 @@ export function openModelBytes(bytes: Uint8Array, options: OpenOptions = {}): On
   for (const entry of proto.opsetImport) opsets.set(entry.domain === 'ai.onnx' ? '' : (entry.domain ?? ''), Number(entry.version ?? 0));
   // IR version < 3 models predate opset_import and use operator set 1.
   const opset = opsets.get('') ?? (proto.irVersion < 3 ? 1 : 0);
-  if (opset < MIN_OPSET || opset > MAX_OPSET) {
-    throw new CutlineError('UNSUPPORTED_OPSET', `${name} uses ai.onnx opset ${opset}; Cutline reads opsets ${MIN_OPSET} to ${MAX_OPSET}. Convert the model with onnx.version_converter (e.g. to opset 17) and open it again.`);
+  if (opset > MAX_OPSET) {
+    throw new CutlineError('UNSUPPORTED_OPSET', `${name} uses ai.onnx opset ${opset}, newer than Cutline knows (up to ${MAX_OPSET}). Export it with opset ${MAX_OPSET} or lower, or convert it with onnx.version_converter.`);
   }
   const externalDataFiles = resolveExternalData(proto.graph, options.baseDir, name);
   return {
@@ -171,4 +176,12 @@ function checkedExternalPath(realBase: string, location: string, tensorName: str
 function isInside(folder: string, candidate: string): boolean {
   const relative = path.relative(folder, candidate);
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** Throws UNSUPPORTED_OPSET when the model uses ai.onnx operators older than MIN_OPSET. */
+export function assertAnalyzableOpset(model: OnnxModel, displayName = model.path ?? 'the model'): void {
+  const usesDefaultDomain = (model.proto.graph?.node ?? []).some((n) => !n.domain || n.domain === 'ai.onnx');
+  if (usesDefaultDomain && model.opset < MIN_OPSET) {
+    throw new CutlineError('UNSUPPORTED_OPSET', `${displayName} uses ai.onnx opset ${model.opset}; Cutline analyses opsets ${MIN_OPSET} to ${MAX_OPSET}. Convert the model with onnx.version_converter (e.g. to opset 17) and open it again.`);
+  }
 }

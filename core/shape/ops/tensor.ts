@@ -5,8 +5,8 @@
  */
 import { DataType } from '../../onnx/dtype.js';
 import { normalizeAxis } from '../dims.js';
-import { ShapeError, type Dim, type InferContext, type KnownValue, type Shape, type ShapeRules, type ValueInfo } from '../types.js';
-import { productDims } from './layout-dims.js';
+import { ShapeError, type Dim, type InferContext, type KnownValue, type Shape, type ShapeRules } from '../types.js';
+import { divideDim, productDims } from './layout-dims.js';
 import { attrOrInputInts, knownDims, remapValue, stridesOf, tensorInfo, unknownShape, vectorLength } from './layout-values.js';
 
 /** The same data under new dims, when those dims are all known. */
@@ -81,11 +81,10 @@ function inferredDim(input: Shape | null, others: readonly Dim[]): Dim {
   if (remaining.some((d) => d === null)) return null;
   const known = remaining.reduce<number>((n, d) => (typeof d === 'number' ? n * d : n), 1);
   const symbols = remaining.filter((d): d is string => typeof d === 'string');
-  if (divisor === 0) return known === 0 ? null : null;
+  if (divisor === 0) return null;
   if (known % divisor === 0) return productDims([known / divisor, ...symbols]);
-  if (symbols.length === 0)
-    throw new ShapeError(`cannot reshape ${known * divisor === 0 ? 0 : known} elements into a multiple of ${divisor}`);
-  return `${String(productDims([known, ...symbols]))}/${divisor}`.replace(/^([^(].*[*].*)\//, '($1)/');
+  if (symbols.length === 0) throw new ShapeError(`cannot reshape ${known} elements into a multiple of ${divisor}`);
+  return divideDim(productDims([known, ...symbols]), divisor);
 }
 
 function reshapeRule(ctx: InferContext): void {
@@ -150,44 +149,42 @@ function transposeRule(ctx: InferContext): void {
   ctx.setOutput(0, tensorInfo(input.dtype, shape, value));
 }
 
-/** Axes of Squeeze/Unsqueeze: an attribute before opset 13, an optional input from 13 on. */
-function axesOf(ctx: InferContext): { axes?: readonly number[]; count?: number } {
-  const axes = attrOrInputInts(ctx, 'axes', 1);
-  if (axes) return { axes };
-  const given = ctx.input(1);
-  const count = given ? vectorLength(given) : undefined;
-  return count === undefined ? {} : { count };
+/** Rank after adding `delta` dims when Squeeze/Unsqueeze's axes input exists but its values are unknown. */
+function rankWithUnknownAxes(ctx: InferContext, rank: number | undefined, sign: 1 | -1): number | undefined {
+  const count = vectorLength(ctx.input(1));
+  return rank === undefined || count === undefined ? undefined : rank + sign * count;
 }
 
+/** Squeeze: axes are an attribute before opset 13, an optional input from 13 on. */
 function squeezeRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
-  const { axes, count } = axesOf(ctx);
-  const withShape = (shape: Shape | null): ValueInfo => tensorInfo(input.dtype, shape, reshapedValue(input.value, shape));
+  const axes = attrOrInputInts(ctx, 'axes', 1);
   if (input.shape === null) return ctx.setOutput(0, { dtype: input.dtype, shape: null });
   const rank = input.shape.length;
-  const explicit = axes !== undefined && (axes.length > 0 || ctx.input(1) !== undefined || ctx.attr('axes') !== undefined);
-  if (!explicit && count !== undefined && count > 0) return ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(rank - count) });
-  if (!explicit || !axes || axes.length === 0) {
-    // No axes: every dim of 1 goes. Symbols are taken as not 1; an unknown dim leaves the rank unknown.
-    if (input.shape.some((d) => d === null)) return ctx.setOutput(0, { dtype: input.dtype, shape: null });
-    return ctx.setOutput(0, withShape(input.shape.filter((d) => d !== 1)));
+  if (!axes && ctx.input(1))
+    return ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(rankWithUnknownAxes(ctx, rank, -1)) });
+  let shape: Shape | null;
+  if (!axes || axes.length === 0) {
+    // Every dim of 1 goes. Symbols are taken as not 1; an unknown dim leaves the rank unknown.
+    shape = input.shape.some((d) => d === null) ? null : input.shape.filter((d) => d !== 1);
+  } else {
+    const drop = new Set(axes.map((a) => normalizeAxis(a, rank, 'Squeeze axis')));
+    for (const a of drop) {
+      const d = input.shape[a];
+      if (typeof d === 'number' && d !== 1) throw new ShapeError(`Squeeze axis ${a} has size ${d}, not 1`);
+    }
+    shape = input.shape.filter((_, i) => !drop.has(i));
   }
-  const drop = new Set(axes.map((a) => normalizeAxis(a, rank, 'Squeeze axis')));
-  for (const a of drop) {
-    const d = input.shape[a];
-    if (typeof d === 'number' && d !== 1) throw new ShapeError(`Squeeze axis ${a} has size ${d}, not 1`);
-  }
-  ctx.setOutput(0, withShape(input.shape.filter((_, i) => !drop.has(i))));
+  ctx.setOutput(0, tensorInfo(input.dtype, shape, reshapedValue(input.value, shape)));
 }
 
 function unsqueezeRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
-  const { axes, count } = axesOf(ctx);
-  if (!axes) {
-    const rank = input.shape && count !== undefined ? input.shape.length + count : undefined;
+  const axes = attrOrInputInts(ctx, 'axes', 1);
+  if (!axes || input.shape === null) {
+    const rank = axes && input.shape === null ? undefined : rankWithUnknownAxes(ctx, input.shape?.length, 1);
     return ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(rank) });
   }
-  if (input.shape === null) return ctx.setOutput(0, { dtype: input.dtype, shape: null });
   const outRank = input.shape.length + axes.length;
   const ones = new Set(axes.map((a) => normalizeAxis(a, outRank, 'Unsqueeze axis')));
   if (ones.size !== axes.length) throw new ShapeError(`Unsqueeze axes [${axes.join(', ')}] repeat an axis`);

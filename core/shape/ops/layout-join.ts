@@ -1,0 +1,158 @@
+/**
+ * Rules for operators that join, split or repeat tensors: Concat, Split, Expand, Tile.
+ * Known values are joined, split and repeated too (Concat of shape pieces feeds Reshape).
+ */
+import { broadcastShapes, normalizeAxis } from '../dims.js';
+import { ShapeError, type Dim, type InferContext, type KnownValue, type Shape, type ShapeRules } from '../types.js';
+import { divideDim, productDims, sumDims } from './layout-dims.js';
+import { attrOrInputInts, inputValues, knownDims, remapValue, stridesOf, tensorInfo, unknownShape, vectorLength } from './layout-values.js';
+
+/** Two dims that must agree (Concat's non-axis dims): a known size wins over a symbol. */
+function agreeingDim(a: Dim, b: Dim, where: string): Dim {
+  if (typeof a === 'number' && typeof b === 'number' && a !== b) throw new ShapeError(`${where}: sizes ${a} and ${b} differ`);
+  if (typeof a === 'number') return a;
+  if (typeof b === 'number') return b;
+  return a ?? b;
+}
+
+/** Concatenates known values along `axis` (row-major: per outer index, each input's block in turn). */
+function concatValues(values: readonly KnownValue[], axis: number, outDims: readonly number[]): KnownValue {
+  const outer = outDims.slice(0, axis).reduce((n, d) => n * d, 1);
+  const data: number[] = [];
+  for (let o = 0; o < outer; o++) {
+    for (const v of values) {
+      const block = v.dims.slice(axis).reduce((n, d) => n * d, 1);
+      for (let k = 0; k < block; k++) data.push(v.data[o * block + k] ?? 0);
+    }
+  }
+  return { dims: outDims, data };
+}
+
+function concatRule(ctx: InferContext): void {
+  const inputs = Array.from({ length: ctx.inputCount }, (_, i) => ctx.input(i)).filter((x) => x !== undefined);
+  const first = inputs[0];
+  if (!first) throw new ShapeError('Concat has no inputs');
+  const known = inputs.map((x) => x.shape).filter((s): s is Shape => s !== null);
+  const rank = known[0]?.length;
+  if (rank === undefined) return ctx.setOutput(0, { dtype: first.dtype, shape: null });
+  if (known.some((s) => s.length !== rank)) throw new ShapeError('Concat inputs have different ranks');
+  const axis = normalizeAxis(ctx.attrInt('axis', 0), rank, 'Concat axis');
+  const shape: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    if (i === axis) {
+      const parts = inputs.map((x) => (x.shape ? (x.shape[i] ?? null) : null));
+      shape.push(parts.reduce<Dim>((sum, d) => sumDims(sum, d), 0));
+    } else {
+      shape.push(known.reduce<Dim>((dim, s) => agreeingDim(dim, s[i] ?? null, `Concat dimension ${i}`), null));
+    }
+  }
+  const values = inputs.map((x) => x.value);
+  const outDims = knownDims(shape);
+  const value =
+    outDims && values.every((v): v is KnownValue => v !== undefined) ? concatValues(values, axis, outDims) : undefined;
+  ctx.setOutput(0, tensorInfo(first.dtype, shape, value));
+}
+
+/** Sizes of Split's pieces: given (attribute before 13, input after), or equal parts with a smaller last one. */
+function splitSizes(ctx: InferContext, dim: Dim, pieces: number): Dim[] {
+  const given = attrOrInputInts(ctx, 'split', 1);
+  if (given) {
+    if (given.length !== pieces) throw new ShapeError(`Split has ${given.length} sizes for ${pieces} outputs`);
+    const total = given.reduce((n, d) => n + d, 0);
+    if (typeof dim === 'number' && total !== dim) throw new ShapeError(`Split sizes sum to ${total}, not the axis size ${dim}`);
+    return [...given];
+  }
+  if (ctx.input(1)) return new Array<Dim>(pieces).fill(null);
+  if (typeof dim !== 'number') return new Array<Dim>(pieces).fill(divideDim(dim, pieces));
+  // Opset 18 allows an uneven split: every piece is ceil(dim / n) but the last takes what is left.
+  const chunk = Math.ceil(dim / pieces);
+  return Array.from({ length: pieces }, (_, i) => (i < pieces - 1 ? chunk : dim - chunk * (pieces - 1)));
+}
+
+function splitRule(ctx: InferContext): void {
+  const input = ctx.requireInput(0);
+  const pieces = ctx.attrInt('num_outputs', ctx.outputCount);
+  if (input.shape === null) {
+    for (let i = 0; i < pieces; i++) ctx.setOutput(i, { dtype: input.dtype, shape: null });
+    return;
+  }
+  const inShape = input.shape;
+  const axis = normalizeAxis(ctx.attrInt('axis', 0), inShape.length, 'Split axis');
+  const sizes = splitSizes(ctx, inShape[axis] ?? null, pieces);
+  let offset: number | null = 0;
+  sizes.forEach((size, i) => {
+    const shape = inShape.map((d, k) => (k === axis ? size : d));
+    const outDims = knownDims(shape);
+    let value: KnownValue | undefined;
+    if (input.value && outDims && offset !== null) {
+      const strides = stridesOf(input.value.dims);
+      const start = offset;
+      value = remapValue(
+        outDims,
+        (idx) => idx.reduce((sum, v, k) => sum + (k === axis ? v + start : v) * (strides[k] ?? 0), 0),
+        input.value.data,
+      );
+    }
+    ctx.setOutput(i, tensorInfo(input.dtype, shape, value));
+    offset = typeof size === 'number' && offset !== null ? offset + size : null;
+  });
+}
+
+/** Reads a known value broadcast to `outDims` (dims of 1 repeat; missing leading dims repeat). */
+function broadcastValue(value: KnownValue, outDims: readonly number[]): KnownValue | undefined {
+  const lead = outDims.length - value.dims.length;
+  const strides = stridesOf(value.dims);
+  return remapValue(
+    outDims,
+    (idx) => value.dims.reduce((sum, d, k) => sum + (d === 1 ? 0 : (idx[k + lead] ?? 0) * (strides[k] ?? 0)), 0),
+    value.data,
+  );
+}
+
+function expandRule(ctx: InferContext): void {
+  const input = ctx.requireInput(0);
+  const target = inputValues(ctx, 1);
+  if (!target) {
+    const length = vectorLength(ctx.input(1));
+    if (length === undefined || input.shape === null) return ctx.setOutput(0, { dtype: input.dtype, shape: null });
+    const rank = Math.max(length, input.shape.length);
+    const lead = rank - input.shape.length;
+    // A known input size above 1 must survive broadcasting; anything else depends on the target.
+    const shape = Array.from({ length: rank }, (_, i) => {
+      const d = i >= lead ? input.shape?.[i - lead] : undefined;
+      return typeof d === 'number' && d > 1 ? d : null;
+    });
+    return ctx.setOutput(0, { dtype: input.dtype, shape });
+  }
+  const shape = broadcastShapes([input.shape, target]);
+  const outDims = knownDims(shape);
+  const value = input.value && outDims ? broadcastValue(input.value, outDims) : undefined;
+  ctx.setOutput(0, tensorInfo(input.dtype, shape, value));
+}
+
+function tileRule(ctx: InferContext): void {
+  const input = ctx.requireInput(0);
+  const repeats = inputValues(ctx, 1);
+  if (!repeats || input.shape === null) {
+    const rank = input.shape?.length ?? vectorLength(ctx.input(1));
+    return ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(rank) });
+  }
+  if (repeats.length !== input.shape.length)
+    throw new ShapeError(`Tile has ${repeats.length} repeats for an input of rank ${input.shape.length}`);
+  const shape = input.shape.map((d, i) => productDims([d, repeats[i] ?? 1]));
+  const outDims = knownDims(shape);
+  let value: KnownValue | undefined;
+  if (input.value && outDims) {
+    const { dims, data } = input.value;
+    const strides = stridesOf(dims);
+    value = remapValue(outDims, (idx) => idx.reduce((sum, v, k) => sum + (v % (dims[k] ?? 1)) * (strides[k] ?? 0), 0), data);
+  }
+  ctx.setOutput(0, tensorInfo(input.dtype, shape, value));
+}
+
+export const joinRules: ShapeRules = {
+  Concat: concatRule,
+  Split: splitRule,
+  Expand: expandRule,
+  Tile: tileRule,
+};
