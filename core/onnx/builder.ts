@@ -27,7 +27,11 @@ function checkDims(name: string, dims: readonly number[], elements: number): voi
  * A float32 tensor whose values are stored in raw_data, little-endian as the ONNX spec requires
  * (written through a DataView so the bytes do not depend on the host's byte order).
  */
-export function tensorFromFloat32(name: string, dims: readonly number[], values: ArrayLike<number>): TensorProto {
+export function tensorFromFloat32(
+  name: string,
+  dims: readonly number[],
+  values: ArrayLike<number>,
+): TensorProto {
   checkDims(name, dims, values.length);
   const raw = new Uint8Array(values.length * 4);
   const view = new DataView(raw.buffer);
@@ -91,7 +95,11 @@ export const attr = {
     type: AttributeType.STRING,
     s: utf8.encode(value),
   }),
-  tensor: (name: string, value: TensorProto): AttributeProto => ({ name, type: AttributeType.TENSOR, t: value }),
+  tensor: (name: string, value: TensorProto): AttributeProto => ({
+    name,
+    type: AttributeType.TENSOR,
+    t: value,
+  }),
   graph: (name: string, value: GraphProto): AttributeProto => ({ name, type: AttributeType.GRAPH, g: value }),
 } as const;
 
@@ -178,7 +186,9 @@ export function model(spec: ModelSpec): onnx.ModelProto.$Properties {
     irVersion: spec.irVersion ?? DEFAULT_IR_VERSION,
     // An empty domain string is the default value in proto3 terms; leaving it out keeps the bytes
     // identical to what other ONNX writers produce.
-    opsetImport: opsets.map((o) => (o.domain ? { domain: o.domain, version: o.version } : { version: o.version })),
+    opsetImport: opsets.map((o) =>
+      o.domain ? { domain: o.domain, version: o.version } : { version: o.version },
+    ),
     graph: spec.graph,
   };
   if (spec.producerName !== undefined) proto.producerName = spec.producerName;

@@ -37,18 +37,24 @@ const CLASSES = 4;
  */
 export const edgePruneVehicle: SampleModel = {
   name: 'edge-prune-vehicle',
-  description: 'Edge-PRUNE vehicle classifier: 2 × (conv5×5, maxpool, ReLU), 3 dense layers, 96×96×3 → 4 classes',
+  description:
+    'Edge-PRUNE vehicle classifier: 2 × (conv5×5, maxpool, ReLU), 3 dense layers, 96×96×3 → 4 classes',
   params: 619_108,
   macs: () => 81_691_776,
   build() {
     const net = new NetworkBuilder('edge-prune-vehicle');
     const pool = (scope: string, input: string): string =>
-      net.op1(scope, 'MaxPool', [input], [
-        attr.int('ceil_mode', 0),
-        attr.ints('kernel_shape', [2, 2]),
-        attr.ints('pads', [0, 0, 0, 0]),
-        attr.ints('strides', [2, 2]),
-      ]);
+      net.op1(
+        scope,
+        'MaxPool',
+        [input],
+        [
+          attr.int('ceil_mode', 0),
+          attr.ints('kernel_shape', [2, 2]),
+          attr.ints('pads', [0, 0, 0, 0]),
+          attr.ints('strides', [2, 2]),
+        ],
+      );
 
     let x = net.conv('/L1/conv', 'input', { inChannels: 3, outChannels: 32, kernel: 5, pad: 2 });
     x = net.op1('/L1/relu', 'Relu', [pool('/L1/pool', x)]);

@@ -54,7 +54,8 @@ const BLOCKS: readonly BlockSpec[] = [
  */
 export const mobilenetV2Mini: SampleModel = {
   name: 'mobilenetv2-mini',
-  description: 'MobileNetV2-style CNN: 4 inverted residual blocks, depthwise convs, Clip as ReLU6, 64×64×3 → 10 classes',
+  description:
+    'MobileNetV2-style CNN: 4 inverted residual blocks, depthwise convs, Clip as ReLU6, 64×64×3 → 10 classes',
   params: 31_034,
   macs: () => 5_135_616,
   build() {
@@ -63,16 +64,33 @@ export const mobilenetV2Mini: SampleModel = {
     const clipMax = net.initializer(scalarFloat32('relu6.max', 6));
     const relu6 = (scope: string, input: string): string => net.op1(scope, 'Clip', [input, clipMin, clipMax]);
 
-    let x = net.conv('/features/features.0/0', 'input', { inChannels: 3, outChannels: 16, kernel: 3, stride: 2, pad: 1 });
+    let x = net.conv('/features/features.0/0', 'input', {
+      inChannels: 3,
+      outChannels: 16,
+      kernel: 3,
+      stride: 2,
+      pad: 1,
+    });
     x = relu6('/features/features.0/2', x);
 
     BLOCKS.forEach((block, index) => {
       const scope = `/features/features.${index + 1}/conv`;
       const hidden = block.inChannels * EXPANSION;
       const input = x;
-      let y = net.conv(`${scope}/0/0`, input, { inChannels: block.inChannels, outChannels: hidden, kernel: 1 });
+      let y = net.conv(`${scope}/0/0`, input, {
+        inChannels: block.inChannels,
+        outChannels: hidden,
+        kernel: 1,
+      });
       y = relu6(`${scope}/0/2`, y);
-      const depthwise = { inChannels: hidden, outChannels: hidden, kernel: 3, stride: block.stride, pad: 1, group: hidden };
+      const depthwise = {
+        inChannels: hidden,
+        outChannels: hidden,
+        kernel: 3,
+        stride: block.stride,
+        pad: 1,
+        group: hidden,
+      };
       y = net.conv(`${scope}/1/0`, y, depthwise);
       y = relu6(`${scope}/1/2`, y);
       y = net.conv(`${scope}/2`, y, { inChannels: hidden, outChannels: block.outChannels, kernel: 1 });

@@ -22,9 +22,17 @@ export interface ConvSpec {
   readonly bias?: boolean;
 }
 
-/** `/L1/conv` → `L1.conv`: the parameter prefix PyTorch gives a module's weights. */
-function parameterPrefix(scope: string): string {
-  return scope.replace(/^\//, '').replaceAll('/', '.');
+/**
+ * The parameter prefix PyTorch gives a module's weights: `/L1/conv` → `L1.conv`. A scope part
+ * that already spells its parent's path (`/layer1/layer1.0/conv1`, as torch.onnx names list
+ * items) replaces it: `layer1.0.conv1`.
+ */
+export function parameterPrefix(scope: string): string {
+  let prefix = '';
+  for (const part of scope.split('/').filter(Boolean)) {
+    prefix = prefix && !part.startsWith(`${prefix}.`) ? `${prefix}.${part}` : part;
+  }
+  return prefix;
 }
 
 export class NetworkBuilder {
@@ -66,7 +74,9 @@ export class NetworkBuilder {
     attrs: readonly AttributeProto[] = [],
     outputName?: string,
   ): string {
-    return this.op(scope, opType, inputs, attrs, outputName === undefined ? undefined : [outputName])[0] ?? '';
+    return (
+      this.op(scope, opType, inputs, attrs, outputName === undefined ? undefined : [outputName])[0] ?? ''
+    );
   }
 
   /** A `Constant` node in `scope` holding `value` (its name is ignored); returns the output name. */
@@ -117,7 +127,10 @@ export class NetworkBuilder {
     const pad = spec.pad ?? 0;
     const prefix = parameterPrefix(scope);
     const fanIn = (inChannels / group) * kernel * kernel;
-    const inputs = [input, this.heWeight(`${prefix}.weight`, [outChannels, inChannels / group, kernel, kernel], fanIn)];
+    const inputs = [
+      input,
+      this.heWeight(`${prefix}.weight`, [outChannels, inChannels / group, kernel, kernel], fanIn),
+    ];
     if (spec.bias ?? true) inputs.push(this.bias(`${prefix}.bias`, outChannels));
     return this.op1(scope, 'Conv', inputs, [
       attr.ints('dilations', [1, 1]),
@@ -135,7 +148,9 @@ export class NetworkBuilder {
   batchNorm(scope: string, input: string, channels: number): string {
     const prefix = parameterPrefix(scope);
     const tensor = (suffix: string, low: number, high: number): string =>
-      this.initializer(tensorFromFloat32(`${prefix}.${suffix}`, [channels], this.rangeValues(channels, low, high)));
+      this.initializer(
+        tensorFromFloat32(`${prefix}.${suffix}`, [channels], this.rangeValues(channels, low, high)),
+      );
     const inputs = [
       input,
       tensor('weight', 0.8, 1.2),

@@ -10,8 +10,22 @@ const CLASSES = 10;
  * that changes width or stride projects the shortcut with conv1×1 (stride s) + BN, as ResNet's
  * option B does; otherwise the shortcut is the block's input itself.
  */
-function basicBlock(net: NetworkBuilder, scope: string, input: string, inChannels: number, outChannels: number, stride: number): string {
-  let x = net.conv(`${scope}/conv1`, input, { inChannels, outChannels, kernel: 3, stride, pad: 1, bias: false });
+function basicBlock(
+  net: NetworkBuilder,
+  scope: string,
+  input: string,
+  inChannels: number,
+  outChannels: number,
+  stride: number,
+): string {
+  let x = net.conv(`${scope}/conv1`, input, {
+    inChannels,
+    outChannels,
+    kernel: 3,
+    stride,
+    pad: 1,
+    bias: false,
+  });
   x = net.batchNorm(`${scope}/bn1`, x, outChannels);
   x = net.op1(`${scope}/relu`, 'Relu', [x]);
   x = net.conv(`${scope}/conv2`, x, { inChannels: outChannels, outChannels, kernel: 3, pad: 1, bias: false });
@@ -63,7 +77,8 @@ function basicBlock(net: NetworkBuilder, scope: string, input: string, inChannel
  */
 export const resnetMini: SampleModel = {
   name: 'resnet-mini',
-  description: 'ResNet-style CNN: stem, 3 basic residual blocks (2 downsampling), un-fused BN, 64×64×3 → 10 logits',
+  description:
+    'ResNet-style CNN: stem, 3 basic residual blocks (2 downsampling), un-fused BN, 64×64×3 → 10 logits',
   params: 78_714,
   macs: () => 13_828_736,
   build() {
@@ -71,13 +86,18 @@ export const resnetMini: SampleModel = {
     let x = net.conv('/conv1', 'input', { inChannels: 3, outChannels: 16, kernel: 3, pad: 1, bias: false });
     x = net.batchNorm('/bn1', x, 16);
     x = net.op1('/relu', 'Relu', [x]);
-    x = net.op1('/maxpool', 'MaxPool', [x], [
-      attr.int('ceil_mode', 0),
-      attr.ints('dilations', [1, 1]),
-      attr.ints('kernel_shape', [3, 3]),
-      attr.ints('pads', [1, 1, 1, 1]),
-      attr.ints('strides', [2, 2]),
-    ]);
+    x = net.op1(
+      '/maxpool',
+      'MaxPool',
+      [x],
+      [
+        attr.int('ceil_mode', 0),
+        attr.ints('dilations', [1, 1]),
+        attr.ints('kernel_shape', [3, 3]),
+        attr.ints('pads', [1, 1, 1, 1]),
+        attr.ints('strides', [2, 2]),
+      ],
+    );
     x = basicBlock(net, '/layer1/layer1.0', x, 16, 16, 1);
     x = basicBlock(net, '/layer2/layer2.0', x, 16, 32, 2);
     x = basicBlock(net, '/layer3/layer3.0', x, 32, 64, 2);

@@ -6,7 +6,13 @@
 import type { TensorProto } from '../../onnx/codec.js';
 import { DataType } from '../../onnx/dtype.js';
 import { elementCount } from '../dims.js';
-import { MAX_KNOWN_ELEMENTS, ShapeError, type InferContext, type KnownValue, type ShapeRules } from '../types.js';
+import {
+  MAX_KNOWN_ELEMENTS,
+  ShapeError,
+  type InferContext,
+  type KnownValue,
+  type ShapeRules,
+} from '../types.js';
 import {
   inputScalar,
   inputValues,
@@ -19,7 +25,12 @@ import {
 } from './layout-values.js';
 
 /** A dense value from a SparseTensorProto: indices are [NNZ] linear or [NNZ, rank] coordinates. */
-function sparseValue(ctx: InferContext, dims: readonly number[], values: TensorProto, indices: TensorProto): KnownValue | undefined {
+function sparseValue(
+  ctx: InferContext,
+  dims: readonly number[],
+  values: TensorProto,
+  indices: TensorProto,
+): KnownValue | undefined {
   const count = dims.reduce((n, d) => n * d, 1);
   const nonZero = ctx.tensorValue(values);
   const where = ctx.tensorValue(indices);
@@ -46,16 +57,21 @@ function constantRule(ctx: InferContext): void {
   const sparse = ctx.attr('sparse_value')?.sparseTensor;
   if (sparse) {
     const dims = (sparse.dims ?? []).map(Number);
-    const value = sparse.values && sparse.indices ? sparseValue(ctx, dims, sparse.values, sparse.indices) : undefined;
+    const value =
+      sparse.values && sparse.indices ? sparseValue(ctx, dims, sparse.values, sparse.indices) : undefined;
     ctx.setOutput(0, tensorInfo(sparse.values?.dataType ?? 0, dims, value));
     return;
   }
-  if (ctx.attr('value_float')) return ctx.setOutput(0, knownTensor(DataType.FLOAT, [], [ctx.attrFloat('value_float', 0)]));
-  if (ctx.attr('value_int')) return ctx.setOutput(0, knownTensor(DataType.INT64, [], [ctx.attrInt('value_int', 0)]));
+  if (ctx.attr('value_float'))
+    return ctx.setOutput(0, knownTensor(DataType.FLOAT, [], [ctx.attrFloat('value_float', 0)]));
+  if (ctx.attr('value_int'))
+    return ctx.setOutput(0, knownTensor(DataType.INT64, [], [ctx.attrInt('value_int', 0)]));
   const floats = ctx.attrFloats('value_floats');
-  if (ctx.attr('value_floats') && floats) return ctx.setOutput(0, knownTensor(DataType.FLOAT, [floats.length], floats));
+  if (ctx.attr('value_floats') && floats)
+    return ctx.setOutput(0, knownTensor(DataType.FLOAT, [floats.length], floats));
   const ints = ctx.attrInts('value_ints');
-  if (ctx.attr('value_ints') && ints) return ctx.setOutput(0, knownTensor(DataType.INT64, [ints.length], ints));
+  if (ctx.attr('value_ints') && ints)
+    return ctx.setOutput(0, knownTensor(DataType.INT64, [ints.length], ints));
   if (ctx.attr('value_string')) return ctx.setOutput(0, { dtype: DataType.STRING, shape: [] });
   const strings = ctx.attr('value_strings')?.strings;
   if (strings) return ctx.setOutput(0, { dtype: DataType.STRING, shape: [strings.length] });
@@ -75,7 +91,12 @@ function shapeRule(ctx: InferContext): void {
   const end = clamp(ctx.attrInt('end', rank));
   const dims = shape.slice(start, Math.max(start, end));
   const known = knownDims(dims);
-  ctx.setOutput(0, known ? knownTensor(DataType.INT64, [known.length], known) : { dtype: DataType.INT64, shape: [dims.length] });
+  ctx.setOutput(
+    0,
+    known
+      ? knownTensor(DataType.INT64, [known.length], known)
+      : { dtype: DataType.INT64, shape: [dims.length] },
+  );
 }
 
 function sizeRule(ctx: InferContext): void {
@@ -92,10 +113,16 @@ function constantOfShapeRule(ctx: InferContext): void {
     ctx.setOutput(0, { dtype, shape: unknownShape(vectorLength(ctx.input(0))) });
     return;
   }
-  if (dims.some((d) => d < 0)) throw new ShapeError(`ConstantOfShape got a negative dimension in [${dims.join(', ')}]`);
+  if (dims.some((d) => d < 0))
+    throw new ShapeError(`ConstantOfShape got a negative dimension in [${dims.join(', ')}]`);
   const v = (fill ? ctx.tensorValue(fill)?.data[0] : undefined) ?? 0;
   const count = dims.reduce((n, d) => n * d, 1);
-  ctx.setOutput(0, count <= MAX_KNOWN_ELEMENTS ? knownTensor(dtype, dims, new Array<number>(count).fill(v)) : { dtype, shape: dims });
+  ctx.setOutput(
+    0,
+    count <= MAX_KNOWN_ELEMENTS
+      ? knownTensor(dtype, dims, new Array<number>(count).fill(v))
+      : { dtype, shape: dims },
+  );
 }
 
 /** Range: length = max(ceil((limit - start) / delta), 0). */
@@ -116,7 +143,8 @@ function rangeRule(ctx: InferContext): void {
 
 function eyeLikeRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
-  if (input.shape && input.shape.length !== 2) throw new ShapeError(`EyeLike needs a 2-D input, got rank ${input.shape.length}`);
+  if (input.shape && input.shape.length !== 2)
+    throw new ShapeError(`EyeLike needs a 2-D input, got rank ${input.shape.length}`);
   ctx.setOutput(0, { dtype: ctx.attrInt('dtype', input.dtype), shape: input.shape ?? [null, null] });
 }
 

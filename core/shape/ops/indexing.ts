@@ -11,7 +11,8 @@ import { inputScalar, knownDims, remapValue, stridesOf, tensorInfo } from './lay
 function gatherRule(ctx: InferContext): void {
   const data = ctx.requireInput(0);
   const indices = ctx.requireInput(1);
-  if (data.shape === null || indices.shape === null) return ctx.setOutput(0, { dtype: data.dtype, shape: null });
+  if (data.shape === null || indices.shape === null)
+    return ctx.setOutput(0, { dtype: data.dtype, shape: null });
   const rank = data.shape.length;
   const axis = normalizeAxis(ctx.attrInt('axis', 0), rank, 'Gather axis');
   const q = indices.shape.length;
@@ -48,7 +49,9 @@ function gatherElementsRule(ctx: InferContext): void {
   const indices = ctx.requireInput(1);
   const shape = indices.shape;
   if (data.shape && shape && data.shape.length !== shape.length)
-    throw new ShapeError(`GatherElements data rank ${data.shape.length} differs from indices rank ${shape.length}`);
+    throw new ShapeError(
+      `GatherElements data rank ${data.shape.length} differs from indices rank ${shape.length}`,
+    );
   const rank = data.shape?.length ?? shape?.length;
   const axis = rank === undefined ? 0 : normalizeAxis(ctx.attrInt('axis', 0), rank, 'GatherElements axis');
   const outDims = knownDims(shape);
@@ -77,11 +80,14 @@ function gatherNdRule(ctx: InferContext): void {
   const data = ctx.requireInput(0);
   const indices = ctx.requireInput(1);
   const batchDims = ctx.attrInt('batch_dims', 0);
-  if (data.shape === null || indices.shape === null) return ctx.setOutput(0, { dtype: data.dtype, shape: null });
+  if (data.shape === null || indices.shape === null)
+    return ctx.setOutput(0, { dtype: data.dtype, shape: null });
   const depth = indices.shape[indices.shape.length - 1];
   if (typeof depth !== 'number') return ctx.setOutput(0, { dtype: data.dtype, shape: null });
   if (batchDims + depth > data.shape.length)
-    throw new ShapeError(`GatherND indexes ${depth} dims after ${batchDims} batch dims of a rank-${data.shape.length} tensor`);
+    throw new ShapeError(
+      `GatherND indexes ${depth} dims after ${batchDims} batch dims of a rank-${data.shape.length} tensor`,
+    );
   const shape = [...indices.shape.slice(0, -1), ...data.shape.slice(batchDims + depth)];
   ctx.setOutput(0, { dtype: data.dtype, shape });
 }
@@ -101,7 +107,8 @@ function oneHotRule(ctx: InferContext): void {
   const rank = indices.shape.length + 1;
   const axis = normalizeAxis(ctx.attrInt('axis', -1), rank, 'OneHot axis');
   const depthDim: Dim = depth === undefined ? null : Math.trunc(depth);
-  if (typeof depthDim === 'number' && depthDim < 1) throw new ShapeError(`OneHot depth ${depthDim} is not positive`);
+  if (typeof depthDim === 'number' && depthDim < 1)
+    throw new ShapeError(`OneHot depth ${depthDim} is not positive`);
   const shape = [...indices.shape.slice(0, axis), depthDim, ...indices.shape.slice(axis)];
   ctx.setOutput(0, { dtype, shape });
 }

@@ -3,13 +3,30 @@
  * Known values are joined, split and repeated too (Concat of shape pieces feeds Reshape).
  */
 import { broadcastShapes, normalizeAxis } from '../dims.js';
-import { ShapeError, type Dim, type InferContext, type KnownValue, type Shape, type ShapeRules } from '../types.js';
+import {
+  ShapeError,
+  type Dim,
+  type InferContext,
+  type KnownValue,
+  type Shape,
+  type ShapeRules,
+} from '../types.js';
 import { divideDim, productDims, sumDims } from './layout-dims.js';
-import { attrOrInputInts, inputValues, knownDims, remapValue, stridesOf, tensorInfo, unknownShape, vectorLength } from './layout-values.js';
+import {
+  attrOrInputInts,
+  inputValues,
+  knownDims,
+  remapValue,
+  stridesOf,
+  tensorInfo,
+  unknownShape,
+  vectorLength,
+} from './layout-values.js';
 
 /** Two dims that must agree (Concat's non-axis dims): a known size wins over a symbol. */
 function agreeingDim(a: Dim, b: Dim, where: string): Dim {
-  if (typeof a === 'number' && typeof b === 'number' && a !== b) throw new ShapeError(`${where}: sizes ${a} and ${b} differ`);
+  if (typeof a === 'number' && typeof b === 'number' && a !== b)
+    throw new ShapeError(`${where}: sizes ${a} and ${b} differ`);
   if (typeof a === 'number') return a;
   if (typeof b === 'number') return b;
   return a ?? b;
@@ -29,7 +46,9 @@ function concatValues(values: readonly KnownValue[], axis: number, outDims: read
 }
 
 function concatRule(ctx: InferContext): void {
-  const inputs = Array.from({ length: ctx.inputCount }, (_, i) => ctx.input(i)).filter((x) => x !== undefined);
+  const inputs = Array.from({ length: ctx.inputCount }, (_, i) => ctx.input(i)).filter(
+    (x) => x !== undefined,
+  );
   const first = inputs[0];
   if (!first) throw new ShapeError('Concat has no inputs');
   const known = inputs.map((x) => x.shape).filter((s): s is Shape => s !== null);
@@ -43,13 +62,17 @@ function concatRule(ctx: InferContext): void {
       const parts = inputs.map((x) => (x.shape ? (x.shape[i] ?? null) : null));
       shape.push(parts.reduce<Dim>((sum, d) => sumDims(sum, d), 0));
     } else {
-      shape.push(known.reduce<Dim>((dim, s) => agreeingDim(dim, s[i] ?? null, `Concat dimension ${i}`), null));
+      shape.push(
+        known.reduce<Dim>((dim, s) => agreeingDim(dim, s[i] ?? null, `Concat dimension ${i}`), null),
+      );
     }
   }
   const values = inputs.map((x) => x.value);
   const outDims = knownDims(shape);
   const value =
-    outDims && values.every((v): v is KnownValue => v !== undefined) ? concatValues(values, axis, outDims) : undefined;
+    outDims && values.every((v): v is KnownValue => v !== undefined)
+      ? concatValues(values, axis, outDims)
+      : undefined;
   ctx.setOutput(0, tensorInfo(first.dtype, shape, value));
 }
 
@@ -57,9 +80,11 @@ function concatRule(ctx: InferContext): void {
 function splitSizes(ctx: InferContext, dim: Dim, pieces: number): Dim[] {
   const given = attrOrInputInts(ctx, 'split', 1);
   if (given) {
-    if (given.length !== pieces) throw new ShapeError(`Split has ${given.length} sizes for ${pieces} outputs`);
+    if (given.length !== pieces)
+      throw new ShapeError(`Split has ${given.length} sizes for ${pieces} outputs`);
     const total = given.reduce((n, d) => n + d, 0);
-    if (typeof dim === 'number' && total !== dim) throw new ShapeError(`Split sizes sum to ${total}, not the axis size ${dim}`);
+    if (typeof dim === 'number' && total !== dim)
+      throw new ShapeError(`Split sizes sum to ${total}, not the axis size ${dim}`);
     return [...given];
   }
   if (ctx.input(1)) return new Array<Dim>(pieces).fill(null);
@@ -104,7 +129,8 @@ function broadcastValue(value: KnownValue, outDims: readonly number[]): KnownVal
   const strides = stridesOf(value.dims);
   return remapValue(
     outDims,
-    (idx) => value.dims.reduce((sum, d, k) => sum + (d === 1 ? 0 : (idx[k + lead] ?? 0) * (strides[k] ?? 0)), 0),
+    (idx) =>
+      value.dims.reduce((sum, d, k) => sum + (d === 1 ? 0 : (idx[k + lead] ?? 0) * (strides[k] ?? 0)), 0),
     value.data,
   );
 }
@@ -114,7 +140,8 @@ function expandRule(ctx: InferContext): void {
   const target = inputValues(ctx, 1);
   if (!target) {
     const length = vectorLength(ctx.input(1));
-    if (length === undefined || input.shape === null) return ctx.setOutput(0, { dtype: input.dtype, shape: null });
+    if (length === undefined || input.shape === null)
+      return ctx.setOutput(0, { dtype: input.dtype, shape: null });
     const rank = Math.max(length, input.shape.length);
     const lead = rank - input.shape.length;
     // A known input size above 1 must survive broadcasting; anything else depends on the target.
@@ -145,7 +172,11 @@ function tileRule(ctx: InferContext): void {
   if (input.value && outDims) {
     const { dims, data } = input.value;
     const strides = stridesOf(dims);
-    value = remapValue(outDims, (idx) => idx.reduce((sum, v, k) => sum + (v % (dims[k] ?? 1)) * (strides[k] ?? 0), 0), data);
+    value = remapValue(
+      outDims,
+      (idx) => idx.reduce((sum, v, k) => sum + (v % (dims[k] ?? 1)) * (strides[k] ?? 0), 0),
+      data,
+    );
   }
   ctx.setOutput(0, tensorInfo(input.dtype, shape, value));
 }

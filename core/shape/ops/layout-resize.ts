@@ -1,6 +1,6 @@
 /**
  * Rules for operators that rescale or rearrange spatial dims: Resize, Upsample, DepthToSpace,
- * SpaceToDepth, Col2Im and AffineGrid.
+ * SpaceToDepth (Col2Im, AffineGrid and CenterCropPad are image rules of the compute family).
  */
 import { normalizeAxis } from '../dims.js';
 import { ShapeError, type Dim, type InferContext, type ShapeRules, type ValueInfo } from '../types.js';
@@ -44,13 +44,16 @@ function resizeRule(ctx: InferContext): void {
   const unknownAxes = (): Dim[] => inShape.map((d, i) => (axes.includes(i) ? null : d));
   if (scalesInfo && sizesInfo) throw new ShapeError('Resize has both scales and sizes');
   if (scales) {
-    if (scales.length !== axes.length) throw new ShapeError(`Resize has ${scales.length} scales for ${axes.length} axes`);
+    if (scales.length !== axes.length)
+      throw new ShapeError(`Resize has ${scales.length} scales for ${axes.length} axes`);
     return out(inShape.map((d, i) => (axes.includes(i) ? scaleDim(d, scales[axes.indexOf(i)] ?? 1) : d)));
   }
   if (!sizes) return out(scalesInfo || sizesInfo ? unknownAxes() : inShape);
-  if (sizes.length !== axes.length) throw new ShapeError(`Resize has ${sizes.length} sizes for ${axes.length} axes`);
+  if (sizes.length !== axes.length)
+    throw new ShapeError(`Resize has ${sizes.length} sizes for ${axes.length} axes`);
   const policy = ctx.attrString('keep_aspect_ratio_policy', 'stretch');
-  if (policy === 'stretch') return out(inShape.map((d, i) => (axes.includes(i) ? (sizes[axes.indexOf(i)] ?? null) : d)));
+  if (policy === 'stretch')
+    return out(inShape.map((d, i) => (axes.includes(i) ? (sizes[axes.indexOf(i)] ?? null) : d)));
   const ratios = axes.map((a, k) => {
     const d = inShape[a];
     return typeof d === 'number' ? (sizes[k] ?? 0) / d : undefined;
@@ -77,7 +80,8 @@ function blockInput(ctx: InferContext): { input: ValueInfo; block: number; dims:
   const input = ctx.requireInput(0);
   const block = ctx.attrInt('blocksize', 0);
   if (block < 1) throw new ShapeError(`blocksize ${block} must be at least 1`);
-  if (input.shape && input.shape.length !== 4) throw new ShapeError(`expected a 4-D input, got rank ${input.shape.length}`);
+  if (input.shape && input.shape.length !== 4)
+    throw new ShapeError(`expected a 4-D input, got rank ${input.shape.length}`);
   return { input, block, dims: input.shape };
 }
 
@@ -90,7 +94,12 @@ function mustDivide(d: Dim, k: number, what: string): Dim {
 function depthToSpaceRule(ctx: InferContext): void {
   const { input, block, dims } = blockInput(ctx);
   const [n = null, c = null, h = null, w = null] = dims ?? [];
-  const shape = dims && [n, mustDivide(c, block * block, 'channels'), productDims([h, block]), productDims([w, block])];
+  const shape = dims && [
+    n,
+    mustDivide(c, block * block, 'channels'),
+    productDims([h, block]),
+    productDims([w, block]),
+  ];
   ctx.setOutput(0, { dtype: input.dtype, shape: shape ?? unknownShape(4) });
 }
 
@@ -98,29 +107,13 @@ function depthToSpaceRule(ctx: InferContext): void {
 function spaceToDepthRule(ctx: InferContext): void {
   const { input, block, dims } = blockInput(ctx);
   const [n = null, c = null, h = null, w = null] = dims ?? [];
-  const shape = dims && [n, productDims([c, block * block]), mustDivide(h, block, 'height'), mustDivide(w, block, 'width')];
+  const shape = dims && [
+    n,
+    productDims([c, block * block]),
+    mustDivide(h, block, 'height'),
+    mustDivide(w, block, 'width'),
+  ];
   ctx.setOutput(0, { dtype: input.dtype, shape: shape ?? unknownShape(4) });
-}
-
-/** Col2Im: [N, C·∏block, L] → [N, C, ...image_shape]. */
-function col2ImRule(ctx: InferContext): void {
-  const input = ctx.requireInput(0);
-  const image = inputValues(ctx, 1);
-  const block = inputValues(ctx, 2);
-  const n = input.shape?.[0] ?? null;
-  const blockSize = block?.reduce((p, b) => p * b, 1);
-  const c = blockSize === undefined ? null : mustDivide(input.shape?.[1] ?? null, blockSize, 'Col2Im channels');
-  const spatial = image ?? (block ? new Array<Dim>(block.length).fill(null) : undefined);
-  ctx.setOutput(0, { dtype: input.dtype, shape: spatial ? [n, c, ...spatial] : null });
-}
-
-/** AffineGrid: theta [N, 2, 3] with size [N, C, H, W] → [N, H, W, 2]; 3-D: [N, D, H, W, 3]. */
-function affineGridRule(ctx: InferContext): void {
-  const theta = ctx.requireInput(0);
-  const size = inputValues(ctx, 1);
-  const spatial = size ? size.slice(2) : undefined;
-  const n = theta.shape?.[0] ?? size?.[0] ?? null;
-  ctx.setOutput(0, { dtype: theta.dtype, shape: spatial ? [n, ...spatial, spatial.length] : null });
 }
 
 export const resizeRules: ShapeRules = {
@@ -128,6 +121,4 @@ export const resizeRules: ShapeRules = {
   Upsample: upsampleRule,
   DepthToSpace: depthToSpaceRule,
   SpaceToDepth: spaceToDepthRule,
-  Col2Im: col2ImRule,
-  AffineGrid: affineGridRule,
 };

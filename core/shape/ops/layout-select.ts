@@ -27,12 +27,14 @@ function compressRule(ctx: InferContext): void {
   const condition = ctx.requireInput(1).value?.data;
   const axisAttr = ctx.attrInt('axis');
   const rank = input.shape?.length;
-  const axis = axisAttr === undefined || rank === undefined ? undefined : normalizeAxis(axisAttr, rank, 'Compress axis');
+  const axis =
+    axisAttr === undefined || rank === undefined ? undefined : normalizeAxis(axisAttr, rank, 'Compress axis');
   const limit = axis === undefined ? undefined : input.shape?.[axis];
   const taken = typeof limit === 'number' ? condition?.slice(0, limit) : condition;
   const count: Dim = taken ? taken.filter((c) => c !== 0).length : ctx.freshSymbol('compress');
   if (axisAttr === undefined) return ctx.setOutput(0, { dtype: input.dtype, shape: [count] });
-  if (input.shape === null || axis === undefined) return ctx.setOutput(0, { dtype: input.dtype, shape: null });
+  if (input.shape === null || axis === undefined)
+    return ctx.setOutput(0, { dtype: input.dtype, shape: null });
   ctx.setOutput(0, { dtype: input.dtype, shape: input.shape.map((d, i) => (i === axis ? count : d)) });
 }
 
@@ -66,7 +68,8 @@ function distinctCount(dims: readonly number[], data: readonly number[], axis: n
   const inner = strides[axis] ?? 1;
   for (let i = 0; i < d; i++) {
     const parts: number[] = [];
-    for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) parts.push(data[o * d * inner + i * inner + j] ?? 0);
+    for (let o = 0; o < outer; o++)
+      for (let j = 0; j < inner; j++) parts.push(data[o * d * inner + i * inner + j] ?? 0);
     slices.add(parts.join(','));
   }
   return slices.size;
@@ -77,16 +80,23 @@ function uniqueRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
   const axisAttr = ctx.attrInt('axis');
   const rank = input.shape?.length;
-  const axis = axisAttr === undefined || rank === undefined ? undefined : normalizeAxis(axisAttr, rank, 'Unique axis');
+  const axis =
+    axisAttr === undefined || rank === undefined ? undefined : normalizeAxis(axisAttr, rank, 'Unique axis');
   const value = input.value;
   const unique: Dim = value ? distinctCount(value.dims, value.data, axis) : ctx.freshSymbol('unique');
-  const int64 = (shape: readonly Dim[] | null): { dtype: number; shape: readonly Dim[] | null } => ({ dtype: DataType.INT64, shape });
+  const int64 = (shape: readonly Dim[] | null): { dtype: number; shape: readonly Dim[] | null } => ({
+    dtype: DataType.INT64,
+    shape,
+  });
   if (axisAttr === undefined) {
-    const count = input.shape ? input.shape.reduce<Dim>((n, d) => (typeof n === 'number' && typeof d === 'number' ? n * d : null), 1) : null;
+    const count = input.shape
+      ? input.shape.reduce<Dim>((n, d) => (typeof n === 'number' && typeof d === 'number' ? n * d : null), 1)
+      : null;
     ctx.setOutput(0, { dtype: input.dtype, shape: [unique] });
     ctx.setOutput(2, int64([count]));
   } else {
-    const shape = input.shape && axis !== undefined ? input.shape.map((d, i) => (i === axis ? unique : d)) : null;
+    const shape =
+      input.shape && axis !== undefined ? input.shape.map((d, i) => (i === axis ? unique : d)) : null;
     ctx.setOutput(0, { dtype: input.dtype, shape });
     ctx.setOutput(2, int64([axis !== undefined ? (input.shape?.[axis] ?? null) : null]));
   }

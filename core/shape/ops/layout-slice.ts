@@ -1,10 +1,18 @@
 /**
- * Rules for operators that cut or grow a tensor along axes: Slice, Pad and CenterCropPad.
+ * Rules for operators that cut or grow a tensor along axes: Slice and Pad.
  */
 import { normalizeAxis } from '../dims.js';
 import { ShapeError, type Dim, type InferContext, type KnownValue, type ShapeRules } from '../types.js';
 import { addDim, sumDims } from './layout-dims.js';
-import { inputValues, knownDims, remapValue, stridesOf, tensorInfo, unknownShape, vectorLength } from './layout-values.js';
+import {
+  inputValues,
+  knownDims,
+  remapValue,
+  stridesOf,
+  tensorInfo,
+  unknownShape,
+  vectorLength,
+} from './layout-values.js';
 
 /** Slice bounds at or beyond this magnitude mean "to the end" (exporters write INT32/INT64 max). */
 const OPEN_BOUND = 2 ** 31 - 1;
@@ -34,7 +42,7 @@ function sliceSymbolic(d: string, start: number, end: number, step: number): Dim
   if (start <= -OPEN_BOUND) start = 0;
   if (start >= 0 && openEnd) span = addDim(d, -start);
   else if (start < 0 && openEnd) span = -start;
-  else if ((start >= 0) === (end >= 0)) span = Math.max(0, end - start);
+  else if (start >= 0 === end >= 0) span = Math.max(0, end - start);
   else if (start >= 0) span = addDim(d, end - start);
   else return null;
   if (step === 1) return span;
@@ -56,10 +64,13 @@ function sliceRule(ctx: InferContext): void {
     // The sliced axes are unknown when the bounds are: keep the rank, and the dims the axes leave alone.
     const sliced = axesGiven?.map((a) => normalizeAxis(a, rank, 'Slice axis'));
     const count = vectorLength(ctx.input(1));
-    const shape = input.shape.map((d, i) => (sliced ? !sliced.includes(i) : count !== undefined && i >= count) ? d : null);
+    const shape = input.shape.map((d, i) =>
+      (sliced ? !sliced.includes(i) : count !== undefined && i >= count) ? d : null,
+    );
     return ctx.setOutput(0, { dtype: input.dtype, shape });
   }
-  if (starts.length !== ends.length) throw new ShapeError(`Slice has ${starts.length} starts but ${ends.length} ends`);
+  if (starts.length !== ends.length)
+    throw new ShapeError(`Slice has ${starts.length} starts but ${ends.length} ends`);
   const axes = (axesGiven ?? starts.map((_, i) => i)).map((a) => normalizeAxis(a, rank, 'Slice axis'));
   const shape: Dim[] = [...input.shape];
   const firsts = new Array<number>(rank).fill(0);
@@ -85,7 +96,8 @@ function sliceRule(ctx: InferContext): void {
     const inStrides = stridesOf(input.value.dims);
     value = remapValue(
       outDims,
-      (idx) => idx.reduce((sum, v, k) => sum + ((firsts[k] ?? 0) + v * (strides[k] ?? 1)) * (inStrides[k] ?? 0), 0),
+      (idx) =>
+        idx.reduce((sum, v, k) => sum + ((firsts[k] ?? 0) + v * (strides[k] ?? 1)) * (inStrides[k] ?? 0), 0),
       input.value.data,
     );
   }
@@ -99,28 +111,19 @@ function padRule(ctx: InferContext): void {
   if (input.shape === null) return ctx.setOutput(0, { dtype: input.dtype, shape: null });
   const rank = input.shape.length;
   const axesValues = inputValues(ctx, 3);
-  if (!pads || (ctx.input(3) && !axesValues)) return ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(rank) });
-  const axes = axesValues ? axesValues.map((a) => normalizeAxis(a, rank, 'Pad axis')) : [...input.shape.keys()];
-  if (pads.length !== 2 * axes.length) throw new ShapeError(`Pad has ${pads.length} pads for ${axes.length} axes`);
+  if (!pads || (ctx.input(3) && !axesValues))
+    return ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(rank) });
+  const axes = axesValues
+    ? axesValues.map((a) => normalizeAxis(a, rank, 'Pad axis'))
+    : [...input.shape.keys()];
+  if (pads.length !== 2 * axes.length)
+    throw new ShapeError(`Pad has ${pads.length} pads for ${axes.length} axes`);
   const shape: Dim[] = [...input.shape];
   axes.forEach((axis, i) => {
     const grown = sumDims(shape[axis] ?? null, (pads[i] ?? 0) + (pads[i + axes.length] ?? 0));
-    if (typeof grown === 'number' && grown < 0) throw new ShapeError(`Pad makes axis ${axis} negative (${grown})`);
+    if (typeof grown === 'number' && grown < 0)
+      throw new ShapeError(`Pad makes axis ${axis} negative (${grown})`);
     shape[axis] = grown;
-  });
-  ctx.setOutput(0, { dtype: input.dtype, shape });
-}
-
-/** CenterCropPad: the axes listed (all by default) take the sizes of the `shape` input. */
-function centerCropPadRule(ctx: InferContext): void {
-  const input = ctx.requireInput(0);
-  const sizes = inputValues(ctx, 1);
-  if (input.shape === null) return ctx.setOutput(0, { dtype: input.dtype, shape: null });
-  const rank = input.shape.length;
-  const axes = (ctx.attrInts('axes') ?? [...input.shape.keys()]).map((a) => normalizeAxis(a, rank, 'CenterCropPad axis'));
-  const shape: Dim[] = [...input.shape];
-  axes.forEach((axis, i) => {
-    shape[axis] = sizes?.[i] ?? null;
   });
   ctx.setOutput(0, { dtype: input.dtype, shape });
 }
@@ -128,5 +131,4 @@ function centerCropPadRule(ctx: InferContext): void {
 export const sliceRules: ShapeRules = {
   Slice: sliceRule,
   Pad: padRule,
-  CenterCropPad: centerCropPadRule,
 };

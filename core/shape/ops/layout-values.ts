@@ -3,7 +3,14 @@
  * and building folded outputs. Values are row-major JS numbers, as in `KnownValue`.
  */
 import { DataType } from '../../onnx/dtype.js';
-import { MAX_KNOWN_ELEMENTS, type Dim, type InferContext, type KnownValue, type Shape, type ValueInfo } from '../types.js';
+import {
+  MAX_KNOWN_ELEMENTS,
+  type Dim,
+  type InferContext,
+  type KnownValue,
+  type Shape,
+  type ValueInfo,
+} from '../types.js';
 
 /** An output description, with the value attached only when it is small enough to track. */
 export function tensorInfo(dtype: number, shape: Shape | null, value?: KnownValue): ValueInfo {
@@ -50,7 +57,11 @@ export function vectorLength(info: ValueInfo | undefined): number | undefined {
 }
 
 /** An attribute list (pre-opset-13 form) or, later, the values of an input slot. */
-export function attrOrInputInts(ctx: InferContext, attr: string, inputIndex: number): readonly number[] | undefined {
+export function attrOrInputInts(
+  ctx: InferContext,
+  attr: string,
+  inputIndex: number,
+): readonly number[] | undefined {
   const fromAttr = ctx.attrInts(attr);
   if (fromAttr !== undefined) return fromAttr;
   return inputValues(ctx, inputIndex);

@@ -123,11 +123,13 @@ const softmaxRule: ShapeRule = (ctx) => {
   sameAsInput(ctx);
 };
 
-/** An operator whose axis attribute must fit the rank, with the input's shape out. */
-function axisChecked(attr: string, fallback: number): ShapeRule {
+/** An operator whose axis (or axes) attribute, when given, must fit the rank; output like the input. */
+function axisChecked(attr: string): ShapeRule {
   return (ctx) => {
     const x = ctx.requireInput(0);
-    if (x.shape) for (const a of ctx.attrInts(attr) ?? [fallback]) normalizeAxis(a, x.shape.length, attr);
+    const one = ctx.attrInt(attr);
+    const axes = ctx.attrInts(attr) ?? (one === undefined ? [] : [one]);
+    if (x.shape) for (const a of axes) normalizeAxis(a, x.shape.length, attr);
     sameAsInput(ctx);
   };
 }
@@ -157,6 +159,6 @@ export const reduceRules: ShapeRules = {
   LogSoftmax: softmaxRule,
   Hardmax: softmaxRule,
   CumSum: cumSumRule,
-  LpNormalization: axisChecked('axis', -1),
-  MeanVarianceNormalization: axisChecked('axes', 0),
+  LpNormalization: axisChecked('axis'),
+  MeanVarianceNormalization: axisChecked('axes'),
 };

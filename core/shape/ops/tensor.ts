@@ -5,9 +5,24 @@
  */
 import { DataType } from '../../onnx/dtype.js';
 import { normalizeAxis } from '../dims.js';
-import { ShapeError, type Dim, type InferContext, type KnownValue, type Shape, type ShapeRules } from '../types.js';
+import {
+  ShapeError,
+  type Dim,
+  type InferContext,
+  type KnownValue,
+  type Shape,
+  type ShapeRules,
+} from '../types.js';
 import { divideDim, productDims } from './layout-dims.js';
-import { attrOrInputInts, knownDims, remapValue, stridesOf, tensorInfo, unknownShape, vectorLength } from './layout-values.js';
+import {
+  attrOrInputInts,
+  knownDims,
+  remapValue,
+  stridesOf,
+  tensorInfo,
+  unknownShape,
+  vectorLength,
+} from './layout-values.js';
 
 /** The same data under new dims, when those dims are all known. */
 function reshapedValue(value: KnownValue | undefined, shape: Shape | null): KnownValue | undefined {
@@ -52,7 +67,9 @@ function castNumber(x: number, to: number): number {
 function castTo(ctx: InferContext, to: number): void {
   const input = ctx.requireInput(0);
   const value =
-    input.value && to !== DataType.STRING ? { dims: input.value.dims, data: input.value.data.map((x) => castNumber(x, to)) } : undefined;
+    input.value && to !== DataType.STRING
+      ? { dims: input.value.dims, data: input.value.data.map((x) => castNumber(x, to)) }
+      : undefined;
   ctx.setOutput(0, tensorInfo(to, input.shape, value));
 }
 
@@ -83,7 +100,8 @@ function inferredDim(input: Shape | null, others: readonly Dim[]): Dim {
   const symbols = remaining.filter((d): d is string => typeof d === 'string');
   if (divisor === 0) return null;
   if (known % divisor === 0) return productDims([known / divisor, ...symbols]);
-  if (symbols.length === 0) throw new ShapeError(`cannot reshape ${known} elements into a multiple of ${divisor}`);
+  if (symbols.length === 0)
+    throw new ShapeError(`cannot reshape ${known} elements into a multiple of ${divisor}`);
   return divideDim(productDims([known, ...symbols]), divisor);
 }
 
@@ -106,7 +124,11 @@ function reshapeRule(ctx: InferContext): void {
     return d;
   });
   const free = target.indexOf(-1);
-  if (free >= 0) dims[free] = inferredDim(input.shape, dims.filter((_, i) => i !== free));
+  if (free >= 0)
+    dims[free] = inferredDim(
+      input.shape,
+      dims.filter((_, i) => i !== free),
+    );
   const inDims = knownDims(input.shape);
   const outDims = knownDims(dims);
   if (inDims && outDims && inDims.reduce((n, d) => n * d, 1) !== outDims.reduce((n, d) => n * d, 1))
@@ -136,7 +158,10 @@ function transposeRule(ctx: InferContext): void {
     ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(rank) });
     return;
   }
-  const order = perm && perm.length > 0 ? perm.map((p) => normalizeAxis(p, rank, 'perm entry')) : [...input.shape.keys()].reverse();
+  const order =
+    perm && perm.length > 0
+      ? perm.map((p) => normalizeAxis(p, rank, 'perm entry'))
+      : [...input.shape.keys()].reverse();
   if (order.length !== rank || new Set(order).size !== rank)
     throw new ShapeError(`Transpose perm [${order.join(', ')}] is not a permutation of rank ${rank}`);
   const shape = order.map((p) => input.shape?.[p] ?? null);
@@ -144,7 +169,11 @@ function transposeRule(ctx: InferContext): void {
   let value: KnownValue | undefined;
   if (input.value && outDims) {
     const strides = stridesOf(input.value.dims);
-    value = remapValue(outDims, (idx) => idx.reduce((sum, i, j) => sum + i * (strides[order[j] ?? 0] ?? 0), 0), input.value.data);
+    value = remapValue(
+      outDims,
+      (idx) => idx.reduce((sum, i, j) => sum + i * (strides[order[j] ?? 0] ?? 0), 0),
+      input.value.data,
+    );
   }
   ctx.setOutput(0, tensorInfo(input.dtype, shape, value));
 }

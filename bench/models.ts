@@ -1,0 +1,34 @@
+/**
+ * The models the benchmarks run on, generated deterministically rather than downloaded: the same
+ * version always yields the same bytes, so figures from different runs and machines compare.
+ */
+import type { onnx } from '../core/onnx/codec.js';
+import { buildDeep10k } from './models/deep10k.js';
+import { buildVgg16 } from './models/vgg16.js';
+
+export interface BenchModel {
+  readonly name: string;
+  /** Bumped whenever `build` changes, so cached files from an older generator are rebuilt. */
+  readonly version: number;
+  readonly description: string;
+  readonly build: () => onnx.ModelProto.$Properties;
+}
+
+export const benchModels: readonly BenchModel[] = [
+  {
+    name: 'vgg16',
+    version: 1,
+    description: 'VGG-16 at 224×224: 13 conv3×3, 5 max-pools, 3 dense, 138 M params (~553 MB)',
+    build: buildVgg16,
+  },
+  {
+    name: 'deep10k',
+    version: 1,
+    description: 'deep narrow residual net: 1,600 blocks of 16 channels, 10,204 nodes',
+    build: buildDeep10k,
+  },
+];
+
+export function findBenchModel(name: string): BenchModel | undefined {
+  return benchModels.find((m) => m.name === name);
+}

@@ -1,0 +1,58 @@
+import { attr, graph, model, tensorFromInt64, valueInfo } from '../../core/onnx/builder.js';
+import type { onnx } from '../../core/onnx/codec.js';
+import { DataType } from '../../core/onnx/dtype.js';
+import { GraphAssembler } from './assembler.js';
+
+const CHANNELS = 16;
+const IMAGE = 16;
+const CLASSES = 10;
+/** 1,600 blocks × 6 nodes + 200 × 3 plumbing nodes + 4 = 10,204 nodes. */
+const BLOCKS = 1600;
+/** Every this many blocks the activation goes through Shape → Reshape → Reshape(back). */
+const PLUMBING_EVERY = 8;
+/**
+ * Batch-norm scale inside each residual branch: small so that 1,600 residual additions keep the
+ * activations finite (each block adds a branch about a tenth of its input's size).
+ */
+const BRANCH_SCALE = 0.1;
+
+/**
+ * A deep, narrow residual network of about 10,000 nodes, the kind of graph where per-node costs
+ * (decoding, shape inference, cost rules) dominate instead of weight bytes.
+ *
+ * Stem Conv 3→16 3×3 stride 2 (16×16 → 8×8), then 1,600 blocks
+ * `y = Relu(x + Conv1×1(Relu(BatchNorm(Conv3×3(x)))))`, with every 8th block followed by
+ * `Reshape(Reshape(y, [1, 16, -1]), Shape(y))` — shape plumbing Cutline must fold through;
+ * head GlobalAveragePool → Flatten → Gemm 16→10.
+ */
+export function buildDeep10k(): onnx.ModelProto.$Properties {
+  const net = new GraphAssembler('bench-deep10k');
+  const flatShape = net.tensor(tensorFromInt64('flat_shape', [3], [1, CHANNELS, -1]));
+  let x = net.conv('/stem/conv', 'input', { inChannels: 3, outChannels: CHANNELS, kernel: 3, stride: 2, pad: 1 });
+  for (let i = 0; i < BLOCKS; i++) {
+    const scope = `/blocks.${i}`;
+    let branch = net.conv(`${scope}/conv1`, x, { inChannels: CHANNELS, outChannels: CHANNELS, kernel: 3, pad: 1 });
+    branch = net.batchNorm(`${scope}/bn1`, branch, CHANNELS, BRANCH_SCALE);
+    branch = net.op(`${scope}/relu1`, 'Relu', [branch]);
+    branch = net.conv(`${scope}/conv2`, branch, { inChannels: CHANNELS, outChannels: CHANNELS, kernel: 1 });
+    x = net.op(`${scope}/relu2`, 'Relu', [net.op(`${scope}/add`, 'Add', [x, branch])]);
+    if ((i + 1) % PLUMBING_EVERY === 0) {
+      const shape = net.op(`${scope}/shape`, 'Shape', [x]);
+      const flat = net.op(`${scope}/flatten`, 'Reshape', [x, flatShape]);
+      x = net.op(`${scope}/unflatten`, 'Reshape', [flat, shape]);
+    }
+  }
+  x = net.op('/head/pool', 'GlobalAveragePool', [x]);
+  x = net.op('/head/flatten', 'Flatten', [x], [attr.int('axis', 1)]);
+  net.dense('/head/fc', x, CHANNELS, CLASSES, 'logits');
+  return model({
+    producerName: 'cutline-bench',
+    graph: graph({
+      name: 'deep10k',
+      nodes: net.nodes,
+      initializers: net.initializers,
+      inputs: [valueInfo('input', DataType.FLOAT, [1, 3, IMAGE, IMAGE])],
+      outputs: [valueInfo('logits', DataType.FLOAT, [1, CLASSES])],
+    }),
+  });
+}

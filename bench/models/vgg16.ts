@@ -1,0 +1,59 @@
+import { attr, graph, model, valueInfo } from '../../core/onnx/builder.js';
+import type { onnx } from '../../core/onnx/codec.js';
+import { DataType } from '../../core/onnx/dtype.js';
+import { GraphAssembler } from './assembler.js';
+
+/** Output channels of each 3×3 conv, with 'pool' for each 2×2 max-pool (configuration D). */
+const FEATURES: readonly (number | 'pool')[] = [
+  64, 64, 'pool', 128, 128, 'pool', 256, 256, 256, 'pool', 512, 512, 512, 'pool', 512, 512, 512, 'pool',
+];
+const IMAGE = 224;
+const CLASSES = 1000;
+const HIDDEN = 4096;
+
+/**
+ * VGG-16 (Simonyan & Zisserman 2015, configuration D) at 224×224: 13 conv3×3 + ReLU, 5 max-pools,
+ * then Flatten and three dense layers 25088→4096→4096→1000 (ReLU between, Softmax last).
+ * Parameters: 14,714,688 in the convs + 123,642,856 in the dense layers = 138,357,544, i.e.
+ * 553.4 MB of float32 raw_data — about the size of torchvision's export.
+ */
+export function buildVgg16(): onnx.ModelProto.$Properties {
+  const net = new GraphAssembler('bench-vgg16');
+  let x = 'input';
+  let channels = 3;
+  let block = 1;
+  let convInBlock = 0;
+  for (const layer of FEATURES) {
+    if (layer === 'pool') {
+      x = net.op(`/features/block${block}/pool`, 'MaxPool', [x], [
+        attr.ints('kernel_shape', [2, 2]),
+        attr.ints('pads', [0, 0, 0, 0]),
+        attr.ints('strides', [2, 2]),
+      ]);
+      block += 1;
+      convInBlock = 0;
+      continue;
+    }
+    convInBlock += 1;
+    const scope = `/features/block${block}/conv${convInBlock}`;
+    x = net.conv(scope, x, { inChannels: channels, outChannels: layer, kernel: 3, pad: 1 });
+    x = net.op(`${scope}/relu`, 'Relu', [x]);
+    channels = layer;
+  }
+  const side = IMAGE / 32;
+  x = net.op('/flatten', 'Flatten', [x], [attr.int('axis', 1)]);
+  x = net.op('/classifier/fc1/relu', 'Relu', [net.dense('/classifier/fc1', x, channels * side * side, HIDDEN)]);
+  x = net.op('/classifier/fc2/relu', 'Relu', [net.dense('/classifier/fc2', x, HIDDEN, HIDDEN)]);
+  x = net.dense('/classifier/fc3', x, HIDDEN, CLASSES);
+  net.op('/softmax', 'Softmax', [x], [attr.int('axis', 1)], 'probabilities');
+  return model({
+    producerName: 'cutline-bench',
+    graph: graph({
+      name: 'vgg16',
+      nodes: net.nodes,
+      initializers: net.initializers,
+      inputs: [valueInfo('input', DataType.FLOAT, [1, 3, IMAGE, IMAGE])],
+      outputs: [valueInfo('probabilities', DataType.FLOAT, [1, CLASSES])],
+    }),
+  });
+}

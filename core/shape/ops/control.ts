@@ -1,0 +1,171 @@
+/**
+ * Rules for control flow: If, Loop and Scan, through the driver's sub-graph inference.
+ * Values that differ between branches or iterations are merged: equal dims are kept, differing
+ * known dims become fresh symbols, unknown stays unknown.
+ */
+import { DataType } from '../../onnx/dtype.js';
+import { normalizeAxis } from '../dims.js';
+import {
+  ShapeError,
+  type Dim,
+  type InferContext,
+  type KnownValue,
+  type ShapeRules,
+  type ValueInfo,
+} from '../types.js';
+import { mergeShape } from './layout-dims.js';
+import { inputScalar } from './layout-values.js';
+
+function sameValue(a: KnownValue | undefined, b: KnownValue | undefined): boolean {
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.dims.length === b.dims.length &&
+    a.dims.every((d, i) => d === b.dims[i]) &&
+    a.data.every((v, i) => v === b.data[i])
+  );
+}
+
+/** One ValueInfo for two alternatives; the value survives only when both agree on it. */
+export function mergeInfo(
+  ctx: InferContext,
+  a: ValueInfo | undefined,
+  b: ValueInfo | undefined,
+  hint: string,
+): ValueInfo {
+  const dtype = a?.dtype || b?.dtype || 0;
+  const shape = a && b ? mergeShape(ctx, a.shape, b.shape, hint) : null;
+  return a && b && sameValue(a.value, b.value) && a.value
+    ? { dtype, shape, value: a.value }
+    : { dtype, shape };
+}
+
+/** A ValueInfo without its known value (loop-carried values change from one iteration to the next). */
+function withoutValue(info: ValueInfo | undefined): ValueInfo | undefined {
+  return info ? { dtype: info.dtype, shape: info.shape } : undefined;
+}
+
+/** If: both branches are inferred; a known condition picks one, otherwise their outputs merge. */
+function ifRule(ctx: InferContext): void {
+  const cond = inputScalar(ctx, 0);
+  const thenOut = ctx.inferSubgraph('then_branch', []);
+  const elseOut = ctx.inferSubgraph('else_branch', []);
+  for (let i = 0; i < ctx.outputCount; i++) {
+    const a = thenOut[i];
+    const b = elseOut[i];
+    if (cond !== undefined) {
+      const chosen = cond !== 0 ? a : b;
+      if (chosen) ctx.setOutput(i, chosen);
+    } else {
+      ctx.setOutput(i, mergeInfo(ctx, a, b, 'if'));
+    }
+  }
+}
+
+/**
+ * Loop: inputs (M, cond, v_initial…); body (iteration, cond, v…) → (cond, v…, scan…).
+ * Loop-carried outputs merge the initial values with one pass of the body; scan outputs stack
+ * the body's per-iteration tensors along a new leading dim of trip-count length. The trip count
+ * is M when the loop cannot stop early: no condition input, or a body that keeps a true
+ * condition true.
+ */
+function loopRule(ctx: InferContext): void {
+  const maxTrips = inputScalar(ctx, 0);
+  const condGiven = ctx.input(1);
+  const condValue = condGiven ? inputScalar(ctx, 1) : 1;
+  const carried = Array.from({ length: Math.max(0, ctx.inputCount - 2) }, (_, k) => ctx.input(k + 2));
+  const iteration: ValueInfo = { dtype: DataType.INT64, shape: [] };
+  const condIn: ValueInfo =
+    condValue === 1
+      ? { dtype: DataType.BOOL, shape: [], value: { dims: [], data: [1] } }
+      : { dtype: DataType.BOOL, shape: [] };
+  let state = carried.map(withoutValue);
+  let body = ctx.inferSubgraph('body', [iteration, condIn, ...state]);
+  const merged = state.map((s, k) =>
+    s ? mergeInfo(ctx, s, withoutValue(body[k + 1]), 'loop') : withoutValue(body[k + 1]),
+  );
+  if (merged.some((m, k) => m?.shape !== state[k]?.shape)) {
+    // The carried shapes change between iterations: infer the body again with the merged shapes.
+    state = merged;
+    body = ctx.inferSubgraph('body', [iteration, condIn, ...state]);
+  }
+  const staysTrue = condValue === 1 && body[0]?.value?.data[0] === 1;
+  const runsToM = maxTrips !== undefined && (!condGiven || staysTrue);
+  const trips: Dim = runsToM ? maxTrips : ctx.freshSymbol('loop_iterations');
+  state.forEach((s, k) => ctx.setOutput(k, s ?? { dtype: 0, shape: null }));
+  for (let j = carried.length; j < ctx.outputCount; j++) {
+    const element = body[j + 1];
+    ctx.setOutput(j, {
+      dtype: element?.dtype ?? 0,
+      shape: element?.shape ? [trips, ...element.shape] : null,
+    });
+  }
+}
+
+/** Inserts `dim` at `axis` of a shape (null stays null). */
+function insertDim(shape: readonly Dim[] | null, axis: number, dim: Dim): Dim[] | null {
+  if (shape === null) return null;
+  const at = normalizeAxis(axis, shape.length + 1, 'scan output axis');
+  return [...shape.slice(0, at), dim, ...shape.slice(at)];
+}
+
+/** Removes `axis` from a shape, returning the removed dim too. */
+function removeDim(shape: readonly Dim[] | null, axis: number): { rest: Dim[] | null; dim: Dim } {
+  if (shape === null) return { rest: null, dim: null };
+  const at = normalizeAxis(axis, shape.length, 'scan input axis');
+  return { rest: [...shape.slice(0, at), ...shape.slice(at + 1)], dim: shape[at] ?? null };
+}
+
+/**
+ * Scan (opset 9+): inputs (state…, scan inputs…); the body sees each scan input without its scan
+ * axis; scan outputs stack along scan_output_axes (default 0). Opset 8 adds a leading optional
+ * sequence_lens input and a batch dim in front of every state and scan tensor.
+ */
+function scanRule(ctx: InferContext): void {
+  const scanCount = ctx.attrInt('num_scan_inputs', 0);
+  const batched = ctx.opset < 9;
+  const first = batched ? 1 : 0;
+  const inputs = Array.from({ length: ctx.inputCount - first }, (_, k) => ctx.input(k + first));
+  const stateCount = inputs.length - scanCount;
+  if (stateCount < 0)
+    throw new ShapeError(`Scan has ${inputs.length} inputs but num_scan_inputs=${scanCount}`);
+  const inputAxes = ctx.attrInts('scan_input_axes') ?? [];
+  const outputAxes = ctx.attrInts('scan_output_axes') ?? [];
+  let batch: Dim = null;
+  let length: Dim = null;
+  const strip = (info: ValueInfo | undefined, axis: number): ValueInfo | undefined => {
+    if (!info) return undefined;
+    let shape = info.shape;
+    if (batched && shape) {
+      batch = shape[0] ?? null;
+      shape = shape.slice(1);
+    }
+    const { rest, dim } = removeDim(shape, axis);
+    if (length === null) length = dim;
+    return { dtype: info.dtype, shape: rest };
+  };
+  const states = inputs
+    .slice(0, stateCount)
+    .map((s) => (s && batched ? { dtype: s.dtype, shape: s.shape?.slice(1) ?? null } : withoutValue(s)));
+  const slices = inputs.slice(stateCount).map((s, k) => strip(s, inputAxes[k] ?? 0));
+  const body = ctx.inferSubgraph('body', [...states, ...slices]);
+  const lead = (shape: readonly Dim[] | null): Dim[] | null =>
+    shape && batched ? [batch, ...shape] : shape ? [...shape] : null;
+  states.forEach((s, k) => {
+    const merged = s ? mergeInfo(ctx, s, withoutValue(body[k]), 'scan') : withoutValue(body[k]);
+    ctx.setOutput(k, { dtype: merged?.dtype ?? 0, shape: lead(merged?.shape ?? null) });
+  });
+  for (let j = stateCount; j < ctx.outputCount; j++) {
+    const element = body[j];
+    const stacked = batched
+      ? insertDim(element?.shape ?? null, 0, length)
+      : insertDim(element?.shape ?? null, outputAxes[j - stateCount] ?? 0, length);
+    ctx.setOutput(j, { dtype: element?.dtype ?? 0, shape: lead(stacked) });
+  }
+}
+
+export const controlRules: ShapeRules = {
+  If: ifRule,
+  Loop: loopRule,
+  Scan: scanRule,
+};
