@@ -5,7 +5,8 @@
  */
 export const RESULT_PREFIX = '@@cutline-bench ';
 
-export type ChildOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type ChildOutcome<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 export function emitResult(value: unknown): void {
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify({ ok: true, value })}\n`);

@@ -9,17 +9,8 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { encodeModelProto } from '../core/onnx/codec.js';
 import { DataType } from '../core/onnx/dtype.js';
-import { findBenchModel } from './models.js';
+import { findBenchModel, type GeneratedModelInfo } from './models.js';
 import { emitResult } from './child-protocol.js';
-
-export interface GeneratedModelInfo {
-  readonly name: string;
-  readonly version: number;
-  readonly nodes: number;
-  readonly parameters: number;
-  readonly fileBytes: number;
-  readonly generateMs: number;
-}
 
 const [name, outPath] = process.argv.slice(2);
 const spec = name === undefined ? undefined : findBenchModel(name);

@@ -5,13 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { emitFailure, emitResult } from './child-protocol.js';
-import type { ProcessMeasurement } from './measurement.js';
-
-export interface AnalyzeMeasurement extends ProcessMeasurement {
-  readonly nodes: number;
-  readonly unknownOperators: readonly string[];
-  readonly shapeErrors: number;
-}
+import type { AnalyzeMeasurement } from './measurement.js';
 
 async function measure(file: string): Promise<AnalyzeMeasurement> {
   // Loaded before the baseline: module code is start-up cost, not the cost of analysing a model.

@@ -5,9 +5,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { emitFailure, emitResult } from './child-protocol.js';
-import type { ProcessMeasurement } from './measurement.js';
+import type { OrtMeasurement } from './measurement.js';
 
-async function measure(file: string): Promise<ProcessMeasurement> {
+async function measure(file: string): Promise<OrtMeasurement> {
   const ort = await import('onnxruntime-node');
   globalThis.gc?.();
   const baselineRssBytes = process.memoryUsage().rss;
@@ -17,7 +17,13 @@ async function measure(file: string): Promise<ProcessMeasurement> {
   const elapsedMs = performance.now() - start;
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
   await session.release();
-  return { elapsedMs, baselineRssBytes, startupPeakRssBytes, peakRssBytes };
+  return {
+    elapsedMs,
+    baselineRssBytes,
+    startupPeakRssBytes,
+    peakRssBytes,
+    runtimeVersion: ort.env.versions.node ?? '',
+  };
 }
 
 const file = process.argv[2];

@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChild } from './child.js';
-import type { GeneratedModelInfo } from './generate-model.js';
-import type { BenchModel } from './models.js';
+import type { BenchModel, GeneratedModelInfo } from './models.js';
 
 export const benchDir = fileURLToPath(new URL('../.bench/', import.meta.url));
 

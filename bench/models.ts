@@ -14,6 +14,18 @@ export interface BenchModel {
   readonly build: () => onnx.ModelProto.$Properties;
 }
 
+/** Figures of a generated model file, kept beside it as `<name>.v<version>.json`. */
+export interface GeneratedModelInfo {
+  readonly name: string;
+  readonly version: number;
+  readonly nodes: number;
+  /** float32 initializer elements. */
+  readonly parameters: number;
+  readonly fileBytes: number;
+  /** Build + encode + write, in the generator process. */
+  readonly generateMs: number;
+}
+
 export const benchModels: readonly BenchModel[] = [
   {
     name: 'vgg16',

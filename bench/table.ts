@@ -1,12 +1,17 @@
 /** Plain-text tables for the benchmark report. */
 import type { Column } from './section.js';
 
-export function formatTable(columns: readonly Column[], rows: readonly Readonly<Record<string, string>>[]): string {
+export function formatTable(
+  columns: readonly Column[],
+  rows: readonly Readonly<Record<string, string>>[],
+): string {
   const cell = (row: Readonly<Record<string, string>>, key: string): string => row[key] ?? '-';
   const widths = columns.map((c) => Math.max(c.title.length, ...rows.map((r) => cell(r, c.key).length)));
   const line = (texts: readonly string[]): string =>
     texts
-      .map((text, i) => (columns[i]?.align === 'left' ? text.padEnd(widths[i] ?? 0) : text.padStart(widths[i] ?? 0)))
+      .map((text, i) =>
+        columns[i]?.align === 'left' ? text.padEnd(widths[i] ?? 0) : text.padStart(widths[i] ?? 0),
+      )
       .join('  ')
       .trimEnd();
   return [

@@ -5,7 +5,13 @@
  */
 import { buildGraph } from './graph/build.js';
 import type { Graph, Shape } from './graph/types.js';
-import { assertAnalyzableOpset, readModelFile, openModelBytes, type OnnxModel, type OpenOptions } from './onnx/read.js';
+import {
+  assertAnalyzableOpset,
+  readModelFile,
+  openModelBytes,
+  type OnnxModel,
+  type OpenOptions,
+} from './onnx/read.js';
 import { dtypeName } from './onnx/dtype.js';
 import { inferShapes, type ShapeInference } from './shape/infer.js';
 import { nodeCost, modelCostTotals, type NodeCost, type CostTotals } from './costs/index.js';
@@ -50,10 +56,16 @@ export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): An
   const graph = buildGraph(model.proto.graph);
   for (const name of Object.keys(options.inputShapes ?? {})) {
     if (!graph.inputs.includes(name)) {
-      throw new CutlineError('BAD_INPUT_BINDING', `The model has no input named "${name}"; its inputs are ${graph.inputs.join(', ') || '(none)'}.`);
+      throw new CutlineError(
+        'BAD_INPUT_BINDING',
+        `The model has no input named "${name}"; its inputs are ${graph.inputs.join(', ') || '(none)'}.`,
+      );
     }
   }
-  const inference = inferShapes(graph, { opset: model.opset, ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}) });
+  const inference = inferShapes(graph, {
+    opset: model.opset,
+    ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
+  });
   const costs = graph.nodes.map((node) => nodeCost(graph, node, inference.values));
   const layers = buildLayerView(graph, inference.values, costs);
   const totals = modelCostTotals(graph, costs);
@@ -65,7 +77,8 @@ export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): An
   const shapeErrors: { node: string; message: string }[] = [];
   inference.status.forEach((status, index) => {
     const node = graph.nodes[index]!;
-    if (status.kind === 'unknown-op') unknownOperators.add(node.domain ? `${node.domain}.${node.opType}` : node.opType);
+    if (status.kind === 'unknown-op')
+      unknownOperators.add(node.domain ? `${node.domain}.${node.opType}` : node.opType);
     if (status.kind === 'error') shapeErrors.push({ node: node.name, message: status.message });
   });
   return {

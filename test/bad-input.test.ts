@@ -20,7 +20,9 @@ const CLI = path.resolve(import.meta.dirname, '../bin/cutline.js');
 let dir: string;
 
 /** x → Relu → y, with weight `w` added, optionally stored externally. */
-function tinyModel(options: { opset?: number; external?: TensorProto['externalData']; cycle?: boolean } = {}): Uint8Array {
+function tinyModel(
+  options: { opset?: number; external?: TensorProto['externalData']; cycle?: boolean } = {},
+): Uint8Array {
   const w = tensorFromFloat32('w', [4], [1, 2, 3, 4]);
   if (options.external) {
     delete w.rawData;
@@ -28,7 +30,12 @@ function tinyModel(options: { opset?: number; external?: TensorProto['externalDa
     w.externalData = options.external;
   }
   const nodes = options.cycle
-    ? [node('Add', ['x', 'c'], ['a'], [], 'first'), node('Relu', ['a'], ['b'], [], 'second'), node('Neg', ['b'], ['c'], [], 'third'), node('Identity', ['b'], ['y'])]
+    ? [
+        node('Add', ['x', 'c'], ['a'], [], 'first'),
+        node('Relu', ['a'], ['b'], [], 'second'),
+        node('Neg', ['b'], ['c'], [], 'third'),
+        node('Identity', ['b'], ['y']),
+      ]
     : [node('Add', ['x', 'w'], ['a'], [], 'add'), node('Relu', ['a'], ['y'], [], 'relu')];
   return encodeModelProto(
     model({
@@ -102,13 +109,22 @@ describe('bad input', () => {
 
   it('a file that is not ONNX', () => {
     expectCode(() => readModelFile(write('notes.onnx', 'these are my notes, not a model\n')), 'NOT_ONNX');
-    expectCode(() => readModelFile(write('image.onnx', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))), 'NOT_ONNX');
+    expectCode(
+      () =>
+        readModelFile(
+          write('image.onnx', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])),
+        ),
+      'NOT_ONNX',
+    );
     expectCode(() => readModelFile(write('empty.onnx', '')), 'NOT_ONNX');
   });
 
   it('a truncated file', () => {
     const bytes = tinyModel();
-    expectCode(() => readModelFile(write('truncated.onnx', bytes.subarray(0, bytes.length - 9))), 'TRUNCATED');
+    expectCode(
+      () => readModelFile(write('truncated.onnx', bytes.subarray(0, bytes.length - 9))),
+      'TRUNCATED',
+    );
   });
 
   it('an unsupported opset, too old to analyse or too new to read', () => {
@@ -136,17 +152,26 @@ describe('bad input', () => {
 
   it('an external-data path outside the model folder: relative, absolute or through a symlink', () => {
     for (const name of ['escape', 'absolute', 'symlink']) {
-      expectCode(() => readModelFile(path.join(dir, `models/${name}.onnx`)), 'EXTERNAL_DATA_OUTSIDE_MODEL_DIR');
+      expectCode(
+        () => readModelFile(path.join(dir, `models/${name}.onnx`)),
+        'EXTERNAL_DATA_OUTSIDE_MODEL_DIR',
+      );
     }
   });
 
   it('a graph with a cycle', () => {
-    const error = expectCode(() => analyzeFile(write('cycle.onnx', tinyModel({ cycle: true }))), 'GRAPH_CYCLE');
+    const error = expectCode(
+      () => analyzeFile(write('cycle.onnx', tinyModel({ cycle: true }))),
+      'GRAPH_CYCLE',
+    );
     expect(error.message).toMatch(/first.*second.*third|cycle/);
   });
 
   it('a malformed input binding', () => {
-    expectCode(() => analyzeFile(path.join(dir, 'good.onnx'), { inputShapes: { nope: [1] } }), 'BAD_INPUT_BINDING');
+    expectCode(
+      () => analyzeFile(path.join(dir, 'good.onnx'), { inputShapes: { nope: [1] } }),
+      'BAD_INPUT_BINDING',
+    );
   });
 
   it('the CLI exits non-zero with one line naming the problem', async () => {

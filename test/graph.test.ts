@@ -30,7 +30,11 @@ describe('graph model', () => {
     expect(position.get('join')).toBe(3);
     expect(g.order).toEqual([3, 1, 2, 0]);
     const scale = nodeByName(g, 'scale')!;
-    expect(successors(g, scale).map((n) => g.nodes[n]!.name).sort()).toEqual(['left', 'right']);
+    expect(
+      successors(g, scale)
+        .map((n) => g.nodes[n]!.name)
+        .sort(),
+    ).toEqual(['left', 'right']);
     expect(predecessors(g, nodeByName(g, 'join')!).map((n) => g.nodes[n]!.name)).toEqual(['left', 'right']);
     expect(g.tensors.get('w')!.kind).toBe('initializer');
     expect(g.tensors.get('x')!.shape).toEqual(['batch', 4]);
@@ -42,7 +46,11 @@ describe('graph model', () => {
     const g = buildGraph(
       graph({
         name: 'chain',
-        nodes: [node('Relu', ['x'], ['a']), node('Relu', ['a'], ['b'], [], 'dup'), node('Relu', ['b'], ['y'], [], 'dup')],
+        nodes: [
+          node('Relu', ['x'], ['a']),
+          node('Relu', ['a'], ['b'], [], 'dup'),
+          node('Relu', ['b'], ['y'], [], 'dup'),
+        ],
         inputs: [x],
         outputs: [valueInfo('y', DataType.FLOAT)],
       }),
@@ -52,13 +60,29 @@ describe('graph model', () => {
   });
 
   it('keeps sub-graphs and counts their outer-scope reads as dependencies of the parent', () => {
-    const thenBranch = graph({ name: 'then', nodes: [node('Relu', ['a'], ['t'])], inputs: [], outputs: [valueInfo('t', DataType.FLOAT)] });
-    const elseBranch = graph({ name: 'else', nodes: [node('Neg', ['a'], ['e'])], inputs: [], outputs: [valueInfo('e', DataType.FLOAT)] });
+    const thenBranch = graph({
+      name: 'then',
+      nodes: [node('Relu', ['a'], ['t'])],
+      inputs: [],
+      outputs: [valueInfo('t', DataType.FLOAT)],
+    });
+    const elseBranch = graph({
+      name: 'else',
+      nodes: [node('Neg', ['a'], ['e'])],
+      inputs: [],
+      outputs: [valueInfo('e', DataType.FLOAT)],
+    });
     const g = buildGraph(
       graph({
         name: 'branchy',
         nodes: [
-          node('If', ['cond'], ['y'], [attr.graph('then_branch', thenBranch), attr.graph('else_branch', elseBranch)], 'branch'),
+          node(
+            'If',
+            ['cond'],
+            ['y'],
+            [attr.graph('then_branch', thenBranch), attr.graph('else_branch', elseBranch)],
+            'branch',
+          ),
           node('Abs', ['x'], ['a'], [], 'abs'),
         ],
         inputs: [x, valueInfo('cond', DataType.BOOL, [])],
@@ -74,13 +98,24 @@ describe('graph model', () => {
 
   it('refuses a node reading a tensor nobody produces', () => {
     expect(() =>
-      buildGraph(graph({ name: 'g', nodes: [node('Relu', ['ghost'], ['y'], [], 'r')], inputs: [x], outputs: [valueInfo('y', DataType.FLOAT)] })),
+      buildGraph(
+        graph({
+          name: 'g',
+          nodes: [node('Relu', ['ghost'], ['y'], [], 'r')],
+          inputs: [x],
+          outputs: [valueInfo('y', DataType.FLOAT)],
+        }),
+      ),
     ).toThrow(CutlineError);
   });
 
   it('builds a 20,000-node graph', () => {
-    const nodes = Array.from({ length: 20_000 }, (_, i) => node('Relu', [i === 0 ? 'x' : `t${i - 1}`], [i === 19_999 ? 'y' : `t${i}`]));
-    const g = buildGraph(graph({ name: 'long', nodes: nodes.reverse(), inputs: [x], outputs: [valueInfo('y', DataType.FLOAT)] }));
+    const nodes = Array.from({ length: 20_000 }, (_, i) =>
+      node('Relu', [i === 0 ? 'x' : `t${i - 1}`], [i === 19_999 ? 'y' : `t${i}`]),
+    );
+    const g = buildGraph(
+      graph({ name: 'long', nodes: nodes.reverse(), inputs: [x], outputs: [valueInfo('y', DataType.FLOAT)] }),
+    );
     expect(g.order[0]).toBe(19_999);
     expect(g.order.length).toBe(20_000);
   });
@@ -93,6 +128,7 @@ describe('input bindings', () => {
     expect(parseInputBinding('a:0=scalar')).toEqual({ name: 'a:0', shape: [] });
   });
   it('refuses malformed bindings', () => {
-    for (const bad of ['images', '=1x3', 'x=', 'x=1x-3', 'x=1x3.5']) expect(() => parseInputBinding(bad), bad).toThrow(CutlineError);
+    for (const bad of ['images', '=1x3', 'x=', 'x=1x-3', 'x=1x3.5'])
+      expect(() => parseInputBinding(bad), bad).toThrow(CutlineError);
   });
 });

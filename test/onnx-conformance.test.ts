@@ -46,7 +46,10 @@ function shapeMatches(inferred: Shape | null, expected: TestValue): boolean {
   }
   // Sequences and optionals: the inferred element shape must agree with every element where it is known.
   return dimsOf(expected).every(
-    (dims) => inferred !== null && inferred.length === dims.length && inferred.every((d, i) => typeof d !== 'number' || d === dims[i]),
+    (dims) =>
+      inferred !== null &&
+      inferred.length === dims.length &&
+      inferred.every((d, i) => typeof d !== 'number' || d === dims[i]),
   );
 }
 
@@ -75,18 +78,33 @@ function runCase(caseDir: string): Outcome {
       if (known) inputValues[input] = known;
     }
   });
-  const result = inferShapes(graph, { opset: model.opset, inputShapes, inputValues, useDeclaredShapes: false });
+  const result = inferShapes(graph, {
+    opset: model.opset,
+    inputShapes,
+    inputValues,
+    useDeclaredShapes: false,
+  });
   const mismatches: string[] = [];
   graph.outputs.forEach((output, i) => {
     const expected = data.outputs[i];
     if (!expected) return;
     const inferred = result.values.get(output)?.shape ?? null;
     if (!shapeMatches(inferred, expected)) {
-      mismatches.push(`${output}: inferred ${JSON.stringify(inferred)}, expected ${JSON.stringify(dimsOf(expected))}`);
+      mismatches.push(
+        `${output}: inferred ${JSON.stringify(inferred)}, expected ${JSON.stringify(dimsOf(expected))}`,
+      );
     }
   });
-  const problems = result.status.flatMap((s, k) => (s.kind === 'ok' ? [] : [`${graph.nodes[k]!.opType}: ${s.kind === 'error' ? s.message : 'no shape rule'}`]));
-  return { name, ops, parsed: true, shapesMatch: mismatches.length === 0, detail: [...problems, ...mismatches].join('; ') };
+  const problems = result.status.flatMap((s, k) =>
+    s.kind === 'ok' ? [] : [`${graph.nodes[k]!.opType}: ${s.kind === 'error' ? s.message : 'no shape rule'}`],
+  );
+  return {
+    name,
+    ops,
+    parsed: true,
+    shapesMatch: mismatches.length === 0,
+    detail: [...problems, ...mismatches].join('; '),
+  };
 }
 
 describe('ONNX backend test suite', () => {
@@ -99,13 +117,24 @@ describe('ONNX backend test suite', () => {
     const passed = outcomes.filter((o) => o.shapesMatch);
     const share = passed.length / outcomes.length;
     const failingOps = new Map<string, number>();
-    for (const o of outcomes) if (o.parsed && !o.shapesMatch) for (const op of o.ops) failingOps.set(op, (failingOps.get(op) ?? 0) + 1);
+    for (const o of outcomes)
+      if (o.parsed && !o.shapesMatch)
+        for (const op of o.ops) failingOps.set(op, (failingOps.get(op) ?? 0) + 1);
     const supported = new Set(supportedOperators());
     const allOps = new Set(outcomes.flatMap((o) => o.ops));
     const uncovered = [...allOps].filter((op) => !supported.has(op)).sort();
-    console.log(`[conformance] node models: ${outcomes.length}; output shapes match: ${passed.length} (${(share * 100).toFixed(1)}%)`);
-    console.log(`[conformance] operators without a shape rule (${uncovered.length}): ${uncovered.join(', ') || 'none'}`);
-    console.log(`[conformance] operators in failing models: ${[...failingOps].sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op}×${n}`).join(', ')}`);
+    console.log(
+      `[conformance] node models: ${outcomes.length}; output shapes match: ${passed.length} (${(share * 100).toFixed(1)}%)`,
+    );
+    console.log(
+      `[conformance] operators without a shape rule (${uncovered.length}): ${uncovered.join(', ') || 'none'}`,
+    );
+    console.log(
+      `[conformance] operators in failing models: ${[...failingOps]
+        .sort((a, b) => b[1] - a[1])
+        .map(([op, n]) => `${op}×${n}`)
+        .join(', ')}`,
+    );
     if (process.env.CUTLINE_CONFORMANCE_DETAIL) {
       for (const o of outcomes) if (o.parsed && !o.shapesMatch) console.log(`  ${o.name}: ${o.detail}`);
     }

@@ -37,7 +37,8 @@ function expectSameModel(a: OnnxModel, b: OnnxModel): void {
     const u = gb.tensors.get(name);
     expect(u?.shape, name).toEqual(t.shape);
     expect(u?.dtype, name).toBe(t.dtype);
-    if (t.initializer?.rawData?.length) expect(Buffer.from(u!.initializer!.rawData!).equals(Buffer.from(t.initializer.rawData))).toBe(true);
+    if (t.initializer?.rawData?.length)
+      expect(Buffer.from(u!.initializer!.rawData!).equals(Buffer.from(t.initializer.rawData))).toBe(true);
   }
 }
 
@@ -49,14 +50,32 @@ function randomFeeds(model: OnnxModel): Record<string, ort.Tensor> {
     const t = graph.tensors.get(name)!;
     const dims = (t.shape ?? []).map((d) => (typeof d === 'number' ? d : 2));
     const count = dims.reduce((x, y) => x * y, 1);
-    if (t.dtype === 7) feeds[name] = new ort.Tensor('int64', BigInt64Array.from({ length: count }, (_, i) => BigInt((i * 7 + 3) % 50)), dims);
-    else feeds[name] = new ort.Tensor('float32', Float32Array.from({ length: count }, () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1), dims);
+    if (t.dtype === 7)
+      feeds[name] = new ort.Tensor(
+        'int64',
+        BigInt64Array.from({ length: count }, (_, i) => BigInt((i * 7 + 3) % 50)),
+        dims,
+      );
+    else
+      feeds[name] = new ort.Tensor(
+        'float32',
+        Float32Array.from(
+          { length: count },
+          () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1,
+        ),
+        dims,
+      );
   }
   return feeds;
 }
 
 const SAMPLES_DIR = path.resolve(import.meta.dirname, '../samples');
-const samples = fs.existsSync(SAMPLES_DIR) ? fs.readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.onnx')).map((f) => path.join(SAMPLES_DIR, f)) : [];
+const samples = fs.existsSync(SAMPLES_DIR)
+  ? fs
+      .readdirSync(SAMPLES_DIR)
+      .filter((f) => f.endsWith('.onnx'))
+      .map((f) => path.join(SAMPLES_DIR, f))
+  : [];
 
 describe('ONNX write round trip', () => {
   it('has samples to test', () => {
@@ -72,7 +91,8 @@ describe('ONNX write round trip', () => {
       const feeds = randomFeeds(original);
       const expected = await runModel(file, feeds);
       const actual = await runModel(written, feeds);
-      for (const [name, tensor] of Object.entries(expected)) expect(maxAbsDiff(actual[name]!, tensor), name).toBe(0);
+      for (const [name, tensor] of Object.entries(expected))
+        expect(maxAbsDiff(actual[name]!, tensor), name).toBe(0);
     });
   }
 
@@ -89,7 +109,9 @@ describe('ONNX write round trip', () => {
       expectSameModel(original, reread);
       const data = readTestDataSet(caseDir, original.proto);
       const graph = buildGraph(original.proto.graph!);
-      const feeds = Object.fromEntries(graph.inputs.map((input, i) => [input, ortTensor(data.inputs[i]!.tensors[0]!)]));
+      const feeds = Object.fromEntries(
+        graph.inputs.map((input, i) => [input, ortTensor(data.inputs[i]!.tensors[0]!)]),
+      );
       // onnxruntime no longer implements some opset-6 kernels; then the written copy must fail alike.
       let expected: Record<string, ort.Tensor>;
       try {
@@ -100,10 +122,13 @@ describe('ONNX write round trip', () => {
         continue;
       }
       const actual = await runModel(written, feeds);
-      for (const [output, tensor] of Object.entries(expected)) expect(maxAbsDiff(actual[output]!, tensor), `${name}/${output}`).toBe(0);
+      for (const [output, tensor] of Object.entries(expected))
+        expect(maxAbsDiff(actual[output]!, tensor), `${name}/${output}`).toBe(0);
       ran++;
     }
-    console.log(`[roundtrip] pytorch-converted: ${ran} of ${cases.length} models ran with identical outputs; onnxruntime refused both original and copy of ${refusedByOrt.length}: ${refusedByOrt.join(', ')}`);
+    console.log(
+      `[roundtrip] pytorch-converted: ${ran} of ${cases.length} models ran with identical outputs; onnxruntime refused both original and copy of ${refusedByOrt.length}: ${refusedByOrt.join(', ')}`,
+    );
     expect(ran).toBeGreaterThan(cases.length / 2);
   });
 });

@@ -17,7 +17,11 @@ export function analyzeCommand(modelPath: string, options: AnalyzeCliOptions): n
     inputShapes[name] = shape;
   }
   const analysis = analyzeFile(modelPath, { inputShapes });
-  process.stdout.write(options.json ? `${JSON.stringify(analysisJson(analysis))}\n` : `${analysisText(analysis, options.allNodes ?? false)}\n`);
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify(analysisJson(analysis))}\n`
+      : `${analysisText(analysis, options.allNodes ?? false)}\n`,
+  );
   return 0;
 }
 
@@ -59,10 +63,14 @@ export function analysisJson(a: Analysis): object {
 
 function analysisText(a: Analysis, allNodes: boolean): string {
   const { model, summary, totals } = a;
-  const tensorLine = (t: { name: string; dtype: string; shape: Shape | null }): string => `  ${t.name}: ${t.dtype} ${formatShape(t.shape)}`;
+  const tensorLine = (t: { name: string; dtype: string; shape: Shape | null }): string =>
+    `  ${t.name}: ${t.dtype} ${formatShape(t.shape)}`;
   const lines = [
     `Model     ${model.path ?? summary.graphName} (${formatBytes(model.fileBytes)})`,
-    `Producer  ${model.producer || 'unknown'}, IR ${model.irVersion}, opset ${model.opset}${[...model.opsets].filter(([d]) => d).map(([d, v]) => `, ${d} ${v}`).join('')}`,
+    `Producer  ${model.producer || 'unknown'}, IR ${model.irVersion}, opset ${model.opset}${[...model.opsets]
+      .filter(([d]) => d)
+      .map(([d, v]) => `, ${d} ${v}`)
+      .join('')}`,
     `Nodes     ${summary.nodeCount} (${summary.layerCount} layers, ${summary.nodeCount - summary.layerCount} plumbing nodes hidden)`,
     'Inputs',
     ...summary.inputs.map(tensorLine),
@@ -70,7 +78,10 @@ function analysisText(a: Analysis, allNodes: boolean): string {
     ...summary.outputs.map(tensorLine),
     `Totals    ${formatCount(totals.macs)} MACs, ${formatCount(totals.flops)} FLOPs, ${formatCount(totals.params)} params (${formatBytes(totals.paramBytes)})${totals.exact ? '' : '  (~ estimated in part)'}`,
   ];
-  if (summary.unknownOperators.length > 0) lines.push(`Unknown   ${summary.unknownOperators.join(', ')} (no shape or cost rule: figures after them may be missing)`);
+  if (summary.unknownOperators.length > 0)
+    lines.push(
+      `Unknown   ${summary.unknownOperators.join(', ')} (no shape or cost rule: figures after them may be missing)`,
+    );
   for (const e of summary.shapeErrors.slice(0, 10)) lines.push(`Warning   ${e.node}: ${e.message}`);
   lines.push('');
   const est = (value: string, exact: boolean): string => (exact ? value : `~${value}`);
@@ -78,8 +89,19 @@ function analysisText(a: Analysis, allNodes: boolean): string {
     ? a.graph.order.map((index) => {
         const node = a.graph.nodes[index]!;
         const cost = a.costs[index]!;
-        const shapes = node.outputs.map((o) => formatShape(a.inference.values.get(o)?.shape ?? null)).join(' ');
-        return [String(index), node.name, node.opType, shapes, est(formatCount(cost.macs), cost.exact.compute), est(formatCount(cost.flops), cost.exact.compute), formatCount(cost.params), est(formatBytes(cost.outputBytes), cost.exact.activations)];
+        const shapes = node.outputs
+          .map((o) => formatShape(a.inference.values.get(o)?.shape ?? null))
+          .join(' ');
+        return [
+          String(index),
+          node.name,
+          node.opType,
+          shapes,
+          est(formatCount(cost.macs), cost.exact.compute),
+          est(formatCount(cost.flops), cost.exact.compute),
+          formatCount(cost.params),
+          est(formatBytes(cost.outputBytes), cost.exact.activations),
+        ];
       })
     : a.layers.layers.map((layer, k) => [
         String(k),
@@ -91,6 +113,17 @@ function analysisText(a: Analysis, allNodes: boolean): string {
         formatCount(layer.params),
         est(formatBytes(layer.outputBytes), layer.exact.activations),
       ]);
-  lines.push(renderTable(['#', 'name', 'op', 'output shape', 'MACs', 'FLOPs', 'params', 'output'], rows, [true, false, false, false, true, true, true, true]));
+  lines.push(
+    renderTable(['#', 'name', 'op', 'output shape', 'MACs', 'FLOPs', 'params', 'output'], rows, [
+      true,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+    ]),
+  );
   return lines.join('\n');
 }

@@ -32,7 +32,11 @@ export function formatShape(shape: Shape | null): string {
 }
 
 /** Left-aligned text columns, right-aligned numbers; `~` marks estimated figures. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], numeric: readonly boolean[]): string {
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  numeric: readonly boolean[],
+): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells

@@ -14,7 +14,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('analyze')
     .description('Print a model summary and a per-layer cost table (MACs, FLOPs, params, activations).')
     .argument('<model>', 'ONNX model file')
-    .option('-i, --input <name=dims>', 'bind an input shape, e.g. images=1x3x640x640 (repeatable)', collect, [])
+    .option(
+      '-i, --input <name=dims>',
+      'bind an input shape, e.g. images=1x3x640x640 (repeatable)',
+      collect,
+      [],
+    )
     .option('--json', 'print one JSON object instead of tables')
     .option('--all-nodes', 'list every node, including exporter plumbing hidden from the layer view')
     .action((model: string, options: { input: string[]; json?: boolean; allNodes?: boolean }) => {

@@ -83,13 +83,18 @@ export class GraphAssembler {
     const bound = 1 / Math.sqrt(inChannels * kernel * kernel);
     const w = this.weight(`${name}.weight`, [outChannels, inChannels, kernel, kernel], bound);
     const b = this.weight(`${name}.bias`, [outChannels], bound);
-    return this.op(name, 'Conv', [input, w, b], [
-      attr.ints('dilations', [1, 1]),
-      attr.int('group', 1),
-      attr.ints('kernel_shape', [kernel, kernel]),
-      attr.ints('pads', [pad, pad, pad, pad]),
-      attr.ints('strides', [stride, stride]),
-    ]);
+    return this.op(
+      name,
+      'Conv',
+      [input, w, b],
+      [
+        attr.ints('dilations', [1, 1]),
+        attr.int('group', 1),
+        attr.ints('kernel_shape', [kernel, kernel]),
+        attr.ints('pads', [pad, pad, pad, pad]),
+        attr.ints('strides', [stride, stride]),
+      ],
+    );
   }
 
   /** Gemm computing `x · Wᵀ + b` with W stored [out, in], as PyTorch exports nn.Linear. */
@@ -110,6 +115,9 @@ export class GraphAssembler {
       this.weight(`${name}.running_mean`, [channels], 0.1),
       this.filled(`${name}.running_var`, [channels], 1),
     ];
-    return this.op(name, 'BatchNormalization', inputs, [attr.float('epsilon', 1e-5), attr.float('momentum', 0.9)]);
+    return this.op(name, 'BatchNormalization', inputs, [
+      attr.float('epsilon', 1e-5),
+      attr.float('momentum', 0.9),
+    ]);
   }
 }

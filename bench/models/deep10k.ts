@@ -28,10 +28,21 @@ const BRANCH_SCALE = 0.1;
 export function buildDeep10k(): onnx.ModelProto.$Properties {
   const net = new GraphAssembler('bench-deep10k');
   const flatShape = net.tensor(tensorFromInt64('flat_shape', [3], [1, CHANNELS, -1]));
-  let x = net.conv('/stem/conv', 'input', { inChannels: 3, outChannels: CHANNELS, kernel: 3, stride: 2, pad: 1 });
+  let x = net.conv('/stem/conv', 'input', {
+    inChannels: 3,
+    outChannels: CHANNELS,
+    kernel: 3,
+    stride: 2,
+    pad: 1,
+  });
   for (let i = 0; i < BLOCKS; i++) {
     const scope = `/blocks.${i}`;
-    let branch = net.conv(`${scope}/conv1`, x, { inChannels: CHANNELS, outChannels: CHANNELS, kernel: 3, pad: 1 });
+    let branch = net.conv(`${scope}/conv1`, x, {
+      inChannels: CHANNELS,
+      outChannels: CHANNELS,
+      kernel: 3,
+      pad: 1,
+    });
     branch = net.batchNorm(`${scope}/bn1`, branch, CHANNELS, BRANCH_SCALE);
     branch = net.op(`${scope}/relu1`, 'Relu', [branch]);
     branch = net.conv(`${scope}/conv2`, branch, { inChannels: CHANNELS, outChannels: CHANNELS, kernel: 1 });

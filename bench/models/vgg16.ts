@@ -5,7 +5,24 @@ import { GraphAssembler } from './assembler.js';
 
 /** Output channels of each 3×3 conv, with 'pool' for each 2×2 max-pool (configuration D). */
 const FEATURES: readonly (number | 'pool')[] = [
-  64, 64, 'pool', 128, 128, 'pool', 256, 256, 256, 'pool', 512, 512, 512, 'pool', 512, 512, 512, 'pool',
+  64,
+  64,
+  'pool',
+  128,
+  128,
+  'pool',
+  256,
+  256,
+  256,
+  'pool',
+  512,
+  512,
+  512,
+  'pool',
+  512,
+  512,
+  512,
+  'pool',
 ];
 const IMAGE = 224;
 const CLASSES = 1000;
@@ -25,11 +42,12 @@ export function buildVgg16(): onnx.ModelProto.$Properties {
   let convInBlock = 0;
   for (const layer of FEATURES) {
     if (layer === 'pool') {
-      x = net.op(`/features/block${block}/pool`, 'MaxPool', [x], [
-        attr.ints('kernel_shape', [2, 2]),
-        attr.ints('pads', [0, 0, 0, 0]),
-        attr.ints('strides', [2, 2]),
-      ]);
+      x = net.op(
+        `/features/block${block}/pool`,
+        'MaxPool',
+        [x],
+        [attr.ints('kernel_shape', [2, 2]), attr.ints('pads', [0, 0, 0, 0]), attr.ints('strides', [2, 2])],
+      );
       block += 1;
       convInBlock = 0;
       continue;
@@ -42,7 +60,9 @@ export function buildVgg16(): onnx.ModelProto.$Properties {
   }
   const side = IMAGE / 32;
   x = net.op('/flatten', 'Flatten', [x], [attr.int('axis', 1)]);
-  x = net.op('/classifier/fc1/relu', 'Relu', [net.dense('/classifier/fc1', x, channels * side * side, HIDDEN)]);
+  x = net.op('/classifier/fc1/relu', 'Relu', [
+    net.dense('/classifier/fc1', x, channels * side * side, HIDDEN),
+  ]);
   x = net.op('/classifier/fc2/relu', 'Relu', [net.dense('/classifier/fc2', x, HIDDEN, HIDDEN)]);
   x = net.dense('/classifier/fc3', x, HIDDEN, CLASSES);
   net.op('/softmax', 'Softmax', [x], [attr.int('axis', 1)], 'probabilities');

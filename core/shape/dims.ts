@@ -41,8 +41,10 @@ export function broadcastShapes(shapes: readonly (Shape | null)[]): Shape | null
       else if (typeof d === 'number' && typeof dim === 'number') {
         if (d !== dim) throw new ShapeError(`cannot broadcast dimensions ${dim} and ${d}`);
       } else if (!sameDim(dim, d)) {
-        // One side is symbolic or unknown: a known size > 1 wins, otherwise nothing is known.
-        dim = typeof dim === 'number' ? dim : typeof d === 'number' ? d : null;
+        // One side is symbolic or unknown: a known size > 1 wins; then a symbol, which an
+        // unknown dimension can only equal or broadcast to (unless both are different symbols).
+        if (typeof d === 'number') dim = d;
+        else if (typeof dim !== 'number') dim = dim === null ? d : d === null ? dim : null;
       }
     }
     out.push(dim);

@@ -3,7 +3,15 @@ import * as ort from 'onnxruntime-node';
 import type { TensorProto } from '../../core/onnx/codec.js';
 import { DataType } from '../../core/onnx/dtype.js';
 
-const ORT_TYPES: Partial<Record<number, { type: ort.Tensor.Type; make: (buffer: ArrayBuffer, offset: number, length: number) => ort.Tensor.DataType }>> = {
+const ORT_TYPES: Partial<
+  Record<
+    number,
+    {
+      type: ort.Tensor.Type;
+      make: (buffer: ArrayBuffer, offset: number, length: number) => ort.Tensor.DataType;
+    }
+  >
+> = {
   [DataType.FLOAT]: { type: 'float32', make: (b, o, n) => new Float32Array(b, o, n) },
   [DataType.DOUBLE]: { type: 'float64', make: (b, o, n) => new Float64Array(b, o, n) },
   [DataType.INT64]: { type: 'int64', make: (b, o, n) => new BigInt64Array(b, o, n) },
@@ -24,15 +32,24 @@ export function ortTensor(proto: TensorProto): ort.Tensor {
     const copy = new Uint8Array(proto.rawData); // an aligned copy: the proto's bytes are a view into the file
     return new ort.Tensor(spec.type, spec.make(copy.buffer, 0, count), dims);
   }
-  if (dtype === DataType.FLOAT) return new ort.Tensor('float32', Float32Array.from(proto.floatData ?? []), dims);
-  if (dtype === DataType.INT64) return new ort.Tensor('int64', BigInt64Array.from((proto.int64Data ?? []).map(BigInt)), dims);
-  if (dtype === DataType.DOUBLE) return new ort.Tensor('float64', Float64Array.from(proto.doubleData ?? []), dims);
+  if (dtype === DataType.FLOAT)
+    return new ort.Tensor('float32', Float32Array.from(proto.floatData ?? []), dims);
+  if (dtype === DataType.INT64)
+    return new ort.Tensor('int64', BigInt64Array.from((proto.int64Data ?? []).map(BigInt)), dims);
+  if (dtype === DataType.DOUBLE)
+    return new ort.Tensor('float64', Float64Array.from(proto.doubleData ?? []), dims);
   if (dtype === DataType.INT32) return new ort.Tensor('int32', Int32Array.from(proto.int32Data ?? []), dims);
   throw new Error(`test helper: dtype ${dtype} without raw_data not supported`);
 }
 
-export async function runModel(model: Uint8Array | string, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
-  const session = typeof model === 'string' ? await ort.InferenceSession.create(model) : await ort.InferenceSession.create(model);
+export async function runModel(
+  model: Uint8Array | string,
+  feeds: Record<string, ort.Tensor>,
+): Promise<Record<string, ort.Tensor>> {
+  const session =
+    typeof model === 'string'
+      ? await ort.InferenceSession.create(model)
+      : await ort.InferenceSession.create(model);
   try {
     return await session.run(feeds);
   } finally {

@@ -13,36 +13,31 @@ import {
   type ShapeRules,
   type ValueInfo,
 } from '../types.js';
-import { mergeShape } from './layout-dims.js';
+import { mergeInfo, sameInfo } from './layout-merge.js';
 import { inputScalar } from './layout-values.js';
 
-function sameValue(a: KnownValue | undefined, b: KnownValue | undefined): boolean {
-  return (
-    a !== undefined &&
-    b !== undefined &&
-    a.dims.length === b.dims.length &&
-    a.dims.every((d, i) => d === b.dims[i]) &&
-    a.data.every((v, i) => v === b.data[i])
-  );
-}
-
-/** One ValueInfo for two alternatives; the value survives only when both agree on it. */
-export function mergeInfo(
+/**
+ * Infers a loop body whose inputs are `before`, the carried state, then `after`, and whose
+ * outputs hold the next state from `stateOffset`. The first pass sees the initial state; when
+ * the body changes it, a second pass sees the merge of initial and next state, so what the
+ * body's tensors show holds for every iteration. Returns the final state and the last outputs.
+ */
+function inferCarried(
   ctx: InferContext,
-  a: ValueInfo | undefined,
-  b: ValueInfo | undefined,
-  hint: string,
-): ValueInfo {
-  const dtype = a?.dtype || b?.dtype || 0;
-  const shape = a && b ? mergeShape(ctx, a.shape, b.shape, hint) : null;
-  return a && b && sameValue(a.value, b.value) && a.value
-    ? { dtype, shape, value: a.value }
-    : { dtype, shape };
-}
-
-/** A ValueInfo without its known value (loop-carried values change from one iteration to the next). */
-function withoutValue(info: ValueInfo | undefined): ValueInfo | undefined {
-  return info ? { dtype: info.dtype, shape: info.shape } : undefined;
+  before: readonly ValueInfo[],
+  initial: readonly (ValueInfo | undefined)[],
+  after: readonly (ValueInfo | undefined)[],
+  stateOffset: number,
+): { state: ValueInfo[]; outputs: (ValueInfo | undefined)[] } {
+  let state: readonly (ValueInfo | undefined)[] = initial;
+  let outputs = ctx.inferSubgraph('body', [...before, ...state, ...after]);
+  let next = state.map((s, k) => mergeInfo(ctx, s, outputs[stateOffset + k], 'loop'));
+  if (next.some((m, k) => !sameInfo(m, state[k]))) {
+    state = next;
+    outputs = ctx.inferSubgraph('body', [...before, ...state, ...after]);
+    next = state.map((s, k) => mergeInfo(ctx, s, outputs[stateOffset + k], 'loop'));
+  }
+  return { state: next, outputs };
 }
 
 /** If: both branches are inferred; a known condition picks one, otherwise their outputs merge. */
@@ -79,20 +74,11 @@ function loopRule(ctx: InferContext): void {
     condValue === 1
       ? { dtype: DataType.BOOL, shape: [], value: { dims: [], data: [1] } }
       : { dtype: DataType.BOOL, shape: [] };
-  let state = carried.map(withoutValue);
-  let body = ctx.inferSubgraph('body', [iteration, condIn, ...state]);
-  const merged = state.map((s, k) =>
-    s ? mergeInfo(ctx, s, withoutValue(body[k + 1]), 'loop') : withoutValue(body[k + 1]),
-  );
-  if (merged.some((m, k) => m?.shape !== state[k]?.shape)) {
-    // The carried shapes change between iterations: infer the body again with the merged shapes.
-    state = merged;
-    body = ctx.inferSubgraph('body', [iteration, condIn, ...state]);
-  }
+  const { state, outputs: body } = inferCarried(ctx, [iteration, condIn], carried, [], 1);
   const staysTrue = condValue === 1 && body[0]?.value?.data[0] === 1;
   const runsToM = maxTrips !== undefined && (!condGiven || staysTrue);
   const trips: Dim = runsToM ? maxTrips : ctx.freshSymbol('loop_iterations');
-  state.forEach((s, k) => ctx.setOutput(k, s ?? { dtype: 0, shape: null }));
+  state.forEach((s, k) => ctx.setOutput(k, s));
   for (let j = carried.length; j < ctx.outputCount; j++) {
     const element = body[j + 1];
     ctx.setOutput(j, {

@@ -10,7 +10,7 @@ import { joinRules } from './layout-join.js';
 import { resizeRules } from './layout-resize.js';
 import { selectRules } from './layout-select.js';
 import { sliceRules } from './layout-slice.js';
-import { textRules } from './layout-text.js';
+import { stringRules } from './layout-text.js';
 import { sequenceRules } from './sequence.js';
 import { tensorRules } from './tensor.js';
 
@@ -24,5 +24,5 @@ export const layoutRules: ShapeRules = {
   ...resizeRules,
   ...controlRules,
   ...sequenceRules,
-  ...textRules,
+  ...stringRules,
 };
