@@ -499,6 +499,7 @@ describe('sequences and optionals (described by their element)', () => {
     expect(infer('SequenceEmpty', [], { attrs: [attr.int('dtype', DataType.INT64)] })[0]).toEqual({
       dtype: DataType.INT64,
       shape: null,
+      sequenceLength: 0,
     });
     expect(shapeOf(infer('SplitToSequence', [f32(6, 2)]))).toEqual([1, 2]);
     expect(shapeOf(infer('SplitToSequence', [f32(6, 2)], { attrs: [attr.int('keepdims', 0)] }))).toEqual([2]);
@@ -511,6 +512,31 @@ describe('sequences and optionals (described by their element)', () => {
     ).toEqual([2, 'concat_1', 3]);
     expect(valueOf(infer('OptionalHasElement', [undefined]))).toEqual([0]);
     expect(shapeOf(infer('OptionalGetElement', [f32(4)]))).toEqual([4]);
+  });
+});
+
+describe('sequence element counts', () => {
+  it('counts elements from SequenceEmpty on, so an empty start merges as no elements', () => {
+    const empty = infer('SequenceEmpty', [])[0];
+    const one = infer('SequenceInsert', [empty, f32(2, 3)])[0];
+    expect(one).toEqual({ dtype: DataType.FLOAT, shape: [2, 3], sequenceLength: 1 });
+    const two = infer('SequenceInsert', [one, f32(2, 3), scalar(0)])[0];
+    expect(valueOf(infer('SequenceLength', [two]))).toEqual([2]);
+    expect(shapeOf(infer('ConcatFromSequence', [two], { attrs: [attr.int('axis', 1)] }))).toEqual([2, 6]);
+    expect(infer('SequenceErase', [two])[0]).toMatchObject({ sequenceLength: 1 });
+    expect(() => infer('SequenceErase', [empty])).toThrow(ShapeError);
+    expect(infer('SplitToSequence', [f32(7, 2), scalar(3)])[0]).toMatchObject({
+      shape: ['seq_1', 2],
+      sequenceLength: 3,
+    });
+  });
+
+  it('lets a Loop append to a sequence that starts empty', () => {
+    const empty = infer('SequenceEmpty', [])[0];
+    const body: Body = (inputs) => [inputs[1], infer('SequenceInsert', [inputs[2], f32('N', 4)])[0]];
+    const bool: ValueInfo = { dtype: DataType.BOOL, shape: [], value: { dims: [], data: [1] } };
+    const out = infer('Loop', [scalar(3), bool, empty], { bodies: { body } });
+    expect(out[0]).toEqual({ dtype: DataType.FLOAT, shape: ['N', 4] });
   });
 });
 

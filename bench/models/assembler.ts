@@ -1,10 +1,12 @@
 /**
- * A minimal graph assembler for the benchmark models: appends nodes with unique names and
- * draws weights from one seeded stream, so a model built twice encodes to the same bytes.
+ * A minimal graph assembler for the benchmark models. Names follow torch.onnx, as in real
+ * exports: a node is `<scope>/<OpType>` (`_1`, `_2`… on repeats), its output
+ * `<node name>_output_0`, a weight `<scope with dots>.weight`, so Cutline's layer view groups
+ * the benchmark graphs the way it groups real models.
  *
- * Weights are written straight from their Float32Array's bytes instead of through
- * `tensorFromFloat32`, which copies value by value: for VGG-16 that copy would double the
- * generator's memory (553 MB) and cost seconds.
+ * Weights come from one seeded stream (the same model always encodes to the same bytes) and are
+ * written straight from their Float32Array's bytes instead of through `tensorFromFloat32`, which
+ * copies value by value: for VGG-16 that copy would double the generator's memory and cost seconds.
  */
 import os from 'node:os';
 import type { AttributeProto, NodeProto, TensorProto } from '../../core/onnx/codec.js';
@@ -27,33 +29,41 @@ function float32Tensor(name: string, dims: readonly number[], values: Float32Arr
   return { name, dims: [...dims], dataType: DataType.FLOAT, rawData };
 }
 
+/** `/features/features.0` → `features.features.0`: the prefix PyTorch gives a module's weights. */
+function parameterPrefix(scope: string): string {
+  return scope.replace(/^\//, '').replaceAll('/', '.');
+}
+
 export class GraphAssembler {
   readonly nodes: NodeProto[] = [];
   readonly initializers: TensorProto[] = [];
-  /** Parameters (weight elements) drawn so far. */
-  parameterCount = 0;
+  private readonly nameUses = new Map<string, number>();
   private readonly random: SeededRandom;
 
   constructor(seedText: string) {
     this.random = createRandom(seedFromText(seedText));
   }
 
-  /** Appends a single-output node named `name`; its output is `name` + `:0` unless given. */
+  /** Appends a single-output node in `scope`; returns its output (`output` when given). */
   op(
-    name: string,
+    scope: string,
     opType: string,
     inputs: readonly string[],
     attrs: readonly AttributeProto[] = [],
-    output = `${name}:0`,
+    output?: string,
   ): string {
-    this.nodes.push(node(opType, inputs, [output], attrs, name));
-    return output;
+    const base = `${scope}/${opType}`;
+    const uses = this.nameUses.get(base) ?? 0;
+    this.nameUses.set(base, uses + 1);
+    const name = uses === 0 ? base : `${base}_${uses}`;
+    const outputName = output ?? `${name}_output_0`;
+    this.nodes.push(node(opType, inputs, [outputName], attrs, name));
+    return outputName;
   }
 
   /** A float32 initializer uniform in [-bound, bound); returns its name. */
   weight(name: string, dims: readonly number[], bound: number): string {
     const count = dims.reduce((n, d) => n * d, 1);
-    this.parameterCount += count;
     this.initializers.push(float32Tensor(name, dims, this.random.uniformFloat32(count, -bound, bound)));
     return name;
   }
@@ -61,12 +71,11 @@ export class GraphAssembler {
   /** A float32 initializer filled with one value (batch-norm variances, scales). */
   filled(name: string, dims: readonly number[], value: number): string {
     const count = dims.reduce((n, d) => n * d, 1);
-    this.parameterCount += count;
     this.initializers.push(float32Tensor(name, dims, new Float32Array(count).fill(value)));
     return name;
   }
 
-  /** Adds a ready-made initializer (int64 shapes and the like); not counted as parameters. */
+  /** Adds a ready-made initializer (int64 shapes and the like). */
   tensor(value: TensorProto): string {
     this.initializers.push(value);
     return value.name ?? '';
@@ -76,15 +85,16 @@ export class GraphAssembler {
    * Conv with bias, weights uniform in ±1/√fan_in (PyTorch's default bound for both) so
    * activations stay finite through deep stacks.
    */
-  conv(name: string, input: string, spec: ConvOptions): string {
+  conv(scope: string, input: string, spec: ConvOptions): string {
     const { inChannels, outChannels, kernel } = spec;
     const stride = spec.stride ?? 1;
     const pad = spec.pad ?? 0;
     const bound = 1 / Math.sqrt(inChannels * kernel * kernel);
-    const w = this.weight(`${name}.weight`, [outChannels, inChannels, kernel, kernel], bound);
-    const b = this.weight(`${name}.bias`, [outChannels], bound);
+    const prefix = parameterPrefix(scope);
+    const w = this.weight(`${prefix}.weight`, [outChannels, inChannels, kernel, kernel], bound);
+    const b = this.weight(`${prefix}.bias`, [outChannels], bound);
     return this.op(
-      name,
+      scope,
       'Conv',
       [input, w, b],
       [
@@ -98,24 +108,26 @@ export class GraphAssembler {
   }
 
   /** Gemm computing `x · Wᵀ + b` with W stored [out, in], as PyTorch exports nn.Linear. */
-  dense(name: string, input: string, inFeatures: number, outFeatures: number, output?: string): string {
+  dense(scope: string, input: string, inFeatures: number, outFeatures: number, output?: string): string {
     const bound = 1 / Math.sqrt(inFeatures);
-    const w = this.weight(`${name}.weight`, [outFeatures, inFeatures], bound);
-    const b = this.weight(`${name}.bias`, [outFeatures], bound);
+    const prefix = parameterPrefix(scope);
+    const w = this.weight(`${prefix}.weight`, [outFeatures, inFeatures], bound);
+    const b = this.weight(`${prefix}.bias`, [outFeatures], bound);
     const attrs = [attr.float('alpha', 1), attr.float('beta', 1), attr.int('transB', 1)];
-    return this.op(name, 'Gemm', [input, w, b], attrs, output);
+    return this.op(scope, 'Gemm', [input, w, b], attrs, output);
   }
 
-  /** BatchNormalization in inference form with near-identity statistics. */
-  batchNorm(name: string, input: string, channels: number, scale: number): string {
+  /** BatchNormalization in inference form with near-identity statistics and scale `scale`. */
+  batchNorm(scope: string, input: string, channels: number, scale: number): string {
+    const prefix = parameterPrefix(scope);
     const inputs = [
       input,
-      this.filled(`${name}.weight`, [channels], scale),
-      this.weight(`${name}.bias`, [channels], 0.1),
-      this.weight(`${name}.running_mean`, [channels], 0.1),
-      this.filled(`${name}.running_var`, [channels], 1),
+      this.filled(`${prefix}.weight`, [channels], scale),
+      this.weight(`${prefix}.bias`, [channels], 0.1),
+      this.weight(`${prefix}.running_mean`, [channels], 0.1),
+      this.filled(`${prefix}.running_var`, [channels], 1),
     ];
-    return this.op(name, 'BatchNormalization', inputs, [
+    return this.op(scope, 'BatchNormalization', inputs, [
       attr.float('epsilon', 1e-5),
       attr.float('momentum', 0.9),
     ]);

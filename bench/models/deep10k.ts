@@ -28,33 +28,26 @@ const BRANCH_SCALE = 0.1;
 export function buildDeep10k(): onnx.ModelProto.$Properties {
   const net = new GraphAssembler('bench-deep10k');
   const flatShape = net.tensor(tensorFromInt64('flat_shape', [3], [1, CHANNELS, -1]));
-  let x = net.conv('/stem/conv', 'input', {
-    inChannels: 3,
-    outChannels: CHANNELS,
-    kernel: 3,
-    stride: 2,
-    pad: 1,
-  });
+  let x = net.conv('/stem', 'input', { inChannels: 3, outChannels: CHANNELS, kernel: 3, stride: 2, pad: 1 });
   for (let i = 0; i < BLOCKS; i++) {
-    const scope = `/blocks.${i}`;
-    let branch = net.conv(`${scope}/conv1`, x, {
+    const block = `/blocks/blocks.${i}`;
+    let branch = net.conv(`${block}/conv1`, x, {
       inChannels: CHANNELS,
       outChannels: CHANNELS,
       kernel: 3,
       pad: 1,
     });
-    branch = net.batchNorm(`${scope}/bn1`, branch, CHANNELS, BRANCH_SCALE);
-    branch = net.op(`${scope}/relu1`, 'Relu', [branch]);
-    branch = net.conv(`${scope}/conv2`, branch, { inChannels: CHANNELS, outChannels: CHANNELS, kernel: 1 });
-    x = net.op(`${scope}/relu2`, 'Relu', [net.op(`${scope}/add`, 'Add', [x, branch])]);
+    branch = net.batchNorm(`${block}/bn1`, branch, CHANNELS, BRANCH_SCALE);
+    branch = net.op(`${block}/relu1`, 'Relu', [branch]);
+    branch = net.conv(`${block}/conv2`, branch, { inChannels: CHANNELS, outChannels: CHANNELS, kernel: 1 });
+    x = net.op(`${block}/relu2`, 'Relu', [net.op(block, 'Add', [x, branch])]);
     if ((i + 1) % PLUMBING_EVERY === 0) {
-      const shape = net.op(`${scope}/shape`, 'Shape', [x]);
-      const flat = net.op(`${scope}/flatten`, 'Reshape', [x, flatShape]);
-      x = net.op(`${scope}/unflatten`, 'Reshape', [flat, shape]);
+      const shape = net.op(block, 'Shape', [x]);
+      x = net.op(block, 'Reshape', [net.op(block, 'Reshape', [x, flatShape]), shape]);
     }
   }
   x = net.op('/head/pool', 'GlobalAveragePool', [x]);
-  x = net.op('/head/flatten', 'Flatten', [x], [attr.int('axis', 1)]);
+  x = net.op('/head', 'Flatten', [x], [attr.int('axis', 1)]);
   net.dense('/head/fc', x, CHANNELS, CLASSES, 'logits');
   return model({
     producerName: 'cutline-bench',

@@ -32,40 +32,39 @@ const HIDDEN = 4096;
  * VGG-16 (Simonyan & Zisserman 2015, configuration D) at 224×224: 13 conv3×3 + ReLU, 5 max-pools,
  * then Flatten and three dense layers 25088→4096→4096→1000 (ReLU between, Softmax last).
  * Parameters: 14,714,688 in the convs + 123,642,856 in the dense layers = 138,357,544, i.e.
- * 553.4 MB of float32 raw_data — about the size of torchvision's export.
+ * 553.4 MB of float32 raw_data, about the size of torchvision's export.
+ *
+ * Scopes number the modules as torchvision's `vgg16` does (`features.0` conv, `features.1` ReLU,
+ * `features.4` pool…; `classifier.0/3/6` the dense layers, the eval-time Dropouts left out).
  */
 export function buildVgg16(): onnx.ModelProto.$Properties {
   const net = new GraphAssembler('bench-vgg16');
   let x = 'input';
   let channels = 3;
-  let block = 1;
-  let convInBlock = 0;
+  let module = 0;
+  const scope = (): string => `/features/features.${module++}`;
   for (const layer of FEATURES) {
     if (layer === 'pool') {
       x = net.op(
-        `/features/block${block}/pool`,
+        scope(),
         'MaxPool',
         [x],
         [attr.ints('kernel_shape', [2, 2]), attr.ints('pads', [0, 0, 0, 0]), attr.ints('strides', [2, 2])],
       );
-      block += 1;
-      convInBlock = 0;
       continue;
     }
-    convInBlock += 1;
-    const scope = `/features/block${block}/conv${convInBlock}`;
-    x = net.conv(scope, x, { inChannels: channels, outChannels: layer, kernel: 3, pad: 1 });
-    x = net.op(`${scope}/relu`, 'Relu', [x]);
+    x = net.conv(scope(), x, { inChannels: channels, outChannels: layer, kernel: 3, pad: 1 });
+    x = net.op(scope(), 'Relu', [x]);
     channels = layer;
   }
   const side = IMAGE / 32;
-  x = net.op('/flatten', 'Flatten', [x], [attr.int('axis', 1)]);
-  x = net.op('/classifier/fc1/relu', 'Relu', [
-    net.dense('/classifier/fc1', x, channels * side * side, HIDDEN),
+  x = net.op('', 'Flatten', [x], [attr.int('axis', 1)]);
+  x = net.op('/classifier/classifier.1', 'Relu', [
+    net.dense('/classifier/classifier.0', x, channels * side * side, HIDDEN),
   ]);
-  x = net.op('/classifier/fc2/relu', 'Relu', [net.dense('/classifier/fc2', x, HIDDEN, HIDDEN)]);
-  x = net.dense('/classifier/fc3', x, HIDDEN, CLASSES);
-  net.op('/softmax', 'Softmax', [x], [attr.int('axis', 1)], 'probabilities');
+  x = net.op('/classifier/classifier.4', 'Relu', [net.dense('/classifier/classifier.3', x, HIDDEN, HIDDEN)]);
+  x = net.dense('/classifier/classifier.6', x, HIDDEN, CLASSES);
+  net.op('', 'Softmax', [x], [attr.int('axis', 1)], 'probabilities');
   return model({
     producerName: 'cutline-bench',
     graph: graph({

@@ -5,7 +5,14 @@
 import type { GraphNode, Shape } from '../graph/types.js';
 import { attributeFloat, attributeInt, attributeInts, attributeString } from '../onnx/attributes.js';
 import type { ComputeCost } from './types.js';
-import { countElements, knownValues, tensorFacts, type CostScope, type TensorFacts, type ValueMap } from './scope.js';
+import {
+  countElements,
+  knownValues,
+  tensorFacts,
+  type CostScope,
+  type TensorFacts,
+  type ValueMap,
+} from './scope.js';
 
 export class CostContext {
   private exactShapes = true;

@@ -37,7 +37,12 @@ function bodyCost(scope: CostScope, body: Graph, values: ValueMap, costOf: NodeC
 }
 
 /** How many times a Loop runs its body, and whether that count is certain. */
-function loopTrips(scope: CostScope, node: GraphNode, body: Graph, values: ValueMap): { trips: number; exact: boolean } {
+function loopTrips(
+  scope: CostScope,
+  node: GraphNode,
+  body: Graph,
+  values: ValueMap,
+): { trips: number; exact: boolean } {
   const maxTrips = node.inputs[0] ? knownValues(scope, values, node.inputs[0])?.[0] : undefined;
   if (maxTrips === undefined) return { trips: 1, exact: false };
   const condIn = node.inputs[1] ? knownValues(scope, values, node.inputs[1])?.[0] : 1;
@@ -55,7 +60,12 @@ function loopTrips(scope: CostScope, node: GraphNode, body: Graph, values: Value
 }
 
 /** Iterations of a Scan: the length of the first scan input along its scan axis. */
-function scanIterations(scope: CostScope, node: GraphNode, body: Graph, values: ValueMap): { trips: number; exact: boolean } {
+function scanIterations(
+  scope: CostScope,
+  node: GraphNode,
+  body: Graph,
+  values: ValueMap,
+): { trips: number; exact: boolean } {
   const scanInputs = attributeInt(node.attributes.get('num_scan_inputs')) ?? 0;
   const first = node.inputs[node.inputs.length - scanInputs];
   const shape = first ? tensorFacts(scope, values, first).shape : null;
@@ -73,7 +83,12 @@ function scanIterations(scope: CostScope, node: GraphNode, body: Graph, values: 
 }
 
 function scaled(cost: SubgraphCost, trips: number, exact: boolean): SubgraphCost {
-  return { ...cost, macs: cost.macs * trips, flops: cost.flops * trips, exactCompute: cost.exactCompute && exact };
+  return {
+    ...cost,
+    macs: cost.macs * trips,
+    flops: cost.flops * trips,
+    exactCompute: cost.exactCompute && exact,
+  };
 }
 
 /**
@@ -84,8 +99,16 @@ function scaled(cost: SubgraphCost, trips: number, exact: boolean): SubgraphCost
  * Other operators with sub-graphs: each sub-graph once, estimated.
  * Parameters are the union of the sub-graphs' parameters, counted once regardless of trips.
  */
-export function controlFlowCost(scope: CostScope, node: GraphNode, values: ValueMap, costOf: NodeCostFn): SubgraphCost {
-  const bodies = [...node.subgraphs.values()].map((g) => ({ graph: g, cost: bodyCost(scope, g, values, costOf) }));
+export function controlFlowCost(
+  scope: CostScope,
+  node: GraphNode,
+  values: ValueMap,
+  costOf: NodeCostFn,
+): SubgraphCost {
+  const bodies = [...node.subgraphs.values()].map((g) => ({
+    graph: g,
+    cost: bodyCost(scope, g, values, costOf),
+  }));
   const params = new Map<string, ParamTensor>();
   for (const b of bodies) for (const p of b.cost.paramTensors) params.set(p.name, p);
   const exactParams = bodies.every((b) => b.cost.exactParams);
@@ -105,7 +128,10 @@ export function controlFlowCost(scope: CostScope, node: GraphNode, values: Value
     return merged(scaled(bodyEntry.cost, trips, exact));
   }
   if (node.opType === 'If') {
-    const largest = bodies.reduce<SubgraphCost | undefined>((best, b) => (!best || b.cost.flops > best.flops ? b.cost : best), undefined);
+    const largest = bodies.reduce<SubgraphCost | undefined>(
+      (best, b) => (!best || b.cost.flops > best.flops ? b.cost : best),
+      undefined,
+    );
     return merged({ macs: largest?.macs ?? 0, flops: largest?.flops ?? 0, exactCompute: false });
   }
   const macs = bodies.reduce((n, b) => n + b.cost.macs, 0);

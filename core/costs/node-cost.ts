@@ -5,7 +5,14 @@ import { CostContext } from './context.js';
 import { controlFlowCost } from './control-flow.js';
 import { isParameterInput } from './params.js';
 import { computeRuleFor } from './rules.js';
-import { countElements, isFixedByFile, tensorFacts, type CostScope, type TensorFacts, type ValueMap } from './scope.js';
+import {
+  countElements,
+  isFixedByFile,
+  tensorFacts,
+  type CostScope,
+  type TensorFacts,
+  type ValueMap,
+} from './scope.js';
 import type { ComputeCost, NodeCost, ParamTensor } from './types.js';
 
 function tensorBytes(facts: TensorFacts): { bytes: number; exact: boolean } {

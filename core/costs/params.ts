@@ -55,7 +55,12 @@ function isWeightDtype(node: GraphNode, slot: number, dtype: number): boolean {
 }
 
 /** Whether input `slot` of `node` is a parameter by the rule above. */
-export function isParameterInput(scope: CostScope, node: GraphNode, slot: number, facts: TensorFacts): boolean {
+export function isParameterInput(
+  scope: CostScope,
+  node: GraphNode,
+  slot: number,
+  facts: TensorFacts,
+): boolean {
   const name = node.inputs[slot];
   if (!name || !isFixedByFile(scope, name)) return false;
   if (ARGUMENT_SLOTS[node.opType]?.includes(slot)) return false;

@@ -23,7 +23,10 @@ export interface TensorFacts {
 export type ValueMap = ReadonlyMap<string, ValueInfo>;
 
 /** The tensor record of the scope that defines `name` (skipping outer-scope references). */
-export function definingTensor(scope: CostScope, name: string): { graph: Graph; tensor: GraphTensor } | undefined {
+export function definingTensor(
+  scope: CostScope,
+  name: string,
+): { graph: Graph; tensor: GraphTensor } | undefined {
   for (let s: CostScope | undefined = scope; s; s = s.parent) {
     const tensor = s.graph.tensors.get(name);
     if (tensor && tensor.kind !== 'outer-scope') return { graph: s.graph, tensor };

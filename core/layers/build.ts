@@ -55,12 +55,20 @@ export function buildLayerView(graph: Graph, values: ValueMap, costs: readonly N
       continue;
     }
     owner.set(index, first);
-    hidden.set(first, [...(hidden.get(first) ?? []), index]);
+    const list = hidden.get(first);
+    if (list) list.push(index);
+    else hidden.set(first, [index]);
   }
 
   const edges = layerEdges(graph, values, isLayer, reaches, byPosition);
   const incoming = new Map<NodeIndex, LayerEdge[]>();
-  for (const e of edges) for (const to of e.to) incoming.set(to, [...(incoming.get(to) ?? []), e]);
+  for (const e of edges) {
+    for (const to of e.to) {
+      const list = incoming.get(to);
+      if (list) list.push(e);
+      else incoming.set(to, [e]);
+    }
+  }
 
   const layers: Layer[] = graph.order.filter(isLayer).flatMap((index) => {
     const node = graph.nodes[index];

@@ -6,7 +6,8 @@ import { addDims, divideDim, scaleDim } from './compute-dims.js';
 function headsView(shape: Shape | null, heads: number | undefined): Dim[] | null {
   if (!shape) return null;
   if (shape.length === 4) return [...shape];
-  if (shape.length !== 3) throw new ShapeError(`Attention inputs must be 3-D or 4-D, got rank ${shape.length}`);
+  if (shape.length !== 3)
+    throw new ShapeError(`Attention inputs must be 3-D or 4-D, got rank ${shape.length}`);
   if (heads === undefined) return [shape[0]!, null, shape[1]!, null];
   return [shape[0]!, heads, shape[1]!, divideDim(shape[2]!, heads, 'floor')];
 }
@@ -31,10 +32,17 @@ const attentionRule: ShapeRule = (ctx) => {
   const totalSeq = addDims(pastSeq, kv?.[2] ?? null);
   let y: Shape | null = null;
   if (q.shape?.length === 4) y = [batch, qv![1]!, qv![2]!, vHead];
-  else if (q.shape?.length === 3) y = [batch, q.shape[1]!, qHeads === undefined ? null : scaleDim(vHead, qHeads)];
+  else if (q.shape?.length === 3)
+    y = [batch, q.shape[1]!, qHeads === undefined ? null : scaleDim(vHead, qHeads)];
   ctx.setOutput(0, { dtype: q.dtype, shape: y });
-  ctx.setOutput(1, { dtype: q.dtype, shape: [batch, kv?.[1] ?? null, totalSeq, kv?.[3] ?? pastKey?.[3] ?? null] });
-  ctx.setOutput(2, { dtype: q.dtype, shape: [batch, vv?.[1] ?? null, totalSeq, vHead ?? pastValue?.[3] ?? null] });
+  ctx.setOutput(1, {
+    dtype: q.dtype,
+    shape: [batch, kv?.[1] ?? null, totalSeq, kv?.[3] ?? pastKey?.[3] ?? null],
+  });
+  ctx.setOutput(2, {
+    dtype: q.dtype,
+    shape: [batch, vv?.[1] ?? null, totalSeq, vHead ?? pastValue?.[3] ?? null],
+  });
   ctx.setOutput(3, { dtype: q.dtype, shape: [batch, qv?.[1] ?? null, qv?.[2] ?? null, totalSeq] });
 };
 

@@ -2,7 +2,7 @@
  * Dimension arithmetic for the compute rules: sliding windows, transposed windows and the small
  * symbolic expressions they produce when an input dimension is a symbol (`H`, `batch`).
  */
-import { ShapeError, type Dim } from '../types.js';
+import { ShapeError, type Dim, type Shape } from '../types.js';
 
 const TRAILING_CONSTANT = /^(.*[A-Za-z0-9_)\]])([+-]\d+)$/;
 
@@ -16,8 +16,8 @@ export function addToDim(d: Dim, k: number): Dim {
   if (typeof d === 'number') return d + k;
   if (d === null || k === 0) return d;
   const match = TRAILING_CONSTANT.exec(d);
-  const base = match ? match[1]! : d;
-  const total = (match ? Number(match[2]) : 0) + k;
+  const base = match?.[1] ?? d;
+  const total = Number(match?.[2] ?? 0) + k;
   if (total === 0) return base;
   return `${base}${total > 0 ? '+' : ''}${total}`;
 }
@@ -88,7 +88,12 @@ export function samePaddedDim(input: Dim, stride: number): Dim {
  * Total padding auto_pad SAME needs along one axis so the output is `ceil(in / stride)`:
  * `max(0, (out - 1)*stride + span - in)`; undefined when the input length is not a number.
  */
-export function samePadTotal(input: Dim, kernel: number, stride: number, dilation: number): number | undefined {
+export function samePadTotal(
+  input: Dim,
+  kernel: number,
+  stride: number,
+  dilation: number,
+): number | undefined {
   if (typeof input !== 'number') return undefined;
   const out = Math.ceil(input / stride);
   return Math.max(0, (out - 1) * stride + dilation * (kernel - 1) + 1 - input);
@@ -122,4 +127,9 @@ export function unifyDims(a: Dim, b: Dim, what: string): Dim {
   if (typeof a === 'number') return a;
   if (typeof b === 'number') return b;
   return a ?? b;
+}
+
+/** The dim at `index` (negative counts from the end), or null when the shape has no such axis. */
+export function dimAt(shape: Shape, index: number): Dim {
+  return shape.at(index) ?? null;
 }

@@ -5,14 +5,7 @@
  */
 import { DataType } from '../../onnx/dtype.js';
 import { normalizeAxis } from '../dims.js';
-import {
-  ShapeError,
-  type Dim,
-  type InferContext,
-  type KnownValue,
-  type ShapeRules,
-  type ValueInfo,
-} from '../types.js';
+import { ShapeError, type Dim, type InferContext, type ShapeRules, type ValueInfo } from '../types.js';
 import { mergeInfo, sameInfo } from './layout-merge.js';
 import { inputScalar } from './layout-values.js';
 
@@ -59,8 +52,8 @@ function ifRule(ctx: InferContext): void {
 
 /**
  * Loop: inputs (M, cond, v_initial…); body (iteration, cond, v…) → (cond, v…, scan…).
- * Loop-carried outputs merge the initial values with one pass of the body; scan outputs stack
- * the body's per-iteration tensors along a new leading dim of trip-count length. The trip count
+ * Loop-carried outputs merge the initial state with the body's next state (inferCarried); scan
+ * outputs stack the body's per-iteration tensors along a new leading dim of trip-count length. The trip count
  * is M when the loop cannot stop early: no condition input, or a body that keeps a true
  * condition true.
  */
@@ -132,15 +125,12 @@ function scanRule(ctx: InferContext): void {
   };
   const states = inputs
     .slice(0, stateCount)
-    .map((s) => (s && batched ? { dtype: s.dtype, shape: s.shape?.slice(1) ?? null } : withoutValue(s)));
+    .map((s) => (s && batched ? { dtype: s.dtype, shape: s.shape?.slice(1) ?? null } : s));
   const slices = inputs.slice(stateCount).map((s, k) => strip(s, inputAxes[k] ?? 0));
-  const body = ctx.inferSubgraph('body', [...states, ...slices]);
+  const { state, outputs: body } = inferCarried(ctx, [], states, slices, 0);
   const lead = (shape: readonly Dim[] | null): Dim[] | null =>
     shape && batched ? [batch, ...shape] : shape ? [...shape] : null;
-  states.forEach((s, k) => {
-    const merged = s ? mergeInfo(ctx, s, withoutValue(body[k]), 'scan') : withoutValue(body[k]);
-    ctx.setOutput(k, { dtype: merged?.dtype ?? 0, shape: lead(merged?.shape ?? null) });
-  });
+  state.forEach((s, k) => ctx.setOutput(k, batched ? { dtype: s.dtype, shape: lead(s.shape) } : s));
   for (let j = stateCount; j < ctx.outputCount; j++) {
     const element = body[j];
     const stacked = batched

@@ -3,7 +3,14 @@
  * X is [N, C, D1…Dn]; the output is [N, M, O1…On].
  */
 import { DataType } from '../../onnx/dtype.js';
-import { ShapeError, type Dim, type InferContext, type Shape, type ShapeRule, type ShapeRules } from '../types.js';
+import {
+  ShapeError,
+  type Dim,
+  type InferContext,
+  type Shape,
+  type ShapeRule,
+  type ShapeRules,
+} from '../types.js';
 import { scaleDim, transposedWindowDim } from './compute-dims.js';
 import { readWindow, windowedDims } from './windows.js';
 
@@ -12,7 +19,9 @@ function checkChannels(x: Shape, w: Shape, group: number, channelAxis: number, w
   const c = x[1];
   const perGroup = w[channelAxis];
   if (typeof c === 'number' && typeof perGroup === 'number' && perGroup * group !== c) {
-    throw new ShapeError(`${what}: input has ${c} channels but the weight expects ${perGroup} × group ${group}`);
+    throw new ShapeError(
+      `${what}: input has ${c} channels but the weight expects ${perGroup} × group ${group}`,
+    );
   }
 }
 
@@ -88,7 +97,9 @@ const convTransposeRule: ShapeRule = (ctx) => {
         outputPadding[i] ?? 0,
       );
     });
-    for (const d of dims) if (typeof d === 'number' && d <= 0) throw new ShapeError(`ConvTranspose output length ${d} is not positive`);
+    for (const d of dims)
+      if (typeof d === 'number' && d <= 0)
+        throw new ShapeError(`ConvTranspose output length ${d} is not positive`);
   }
   ctx.setOutput(0, { dtype: xInfo.dtype, shape: [x?.[0] ?? null, outChannels, ...dims] });
 };

@@ -56,7 +56,9 @@ const clipRule: ShapeRule = (ctx) => {
     }
   }
   const value =
-    x.value && boundsKnown ? foldMap(x.value, (v) => toDtype(Math.min(Math.max(v, low), high), x.dtype)) : undefined;
+    x.value && boundsKnown
+      ? foldMap(x.value, (v) => toDtype(Math.min(Math.max(v, low), high), x.dtype))
+      : undefined;
   ctx.setOutput(0, infoWithValue(x.dtype, x.shape, value));
 };
 

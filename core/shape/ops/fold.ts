@@ -43,7 +43,7 @@ export function toDtype(x: number, dtype: number): number {
       return Math.fround(x);
     case DataType.INT64:
     case DataType.UINT64:
-      return Math.trunc(x);
+      return Math.trunc(x) + 0; // + 0 turns -0 into 0
     case DataType.INT32:
       return x | 0;
     case DataType.UINT32:
@@ -87,17 +87,29 @@ function broadcastStrides(dims: readonly number[], outDims: readonly number[]): 
   const strides = new Array<number>(outDims.length).fill(0);
   let step = 1;
   for (let k = dims.length - 1; k >= 0; k--) {
-    const n = dims[k]!;
+    const n = dims[k] ?? 1;
     if (n !== 1) strides[outDims.length - dims.length + k] = step;
     step *= n;
   }
   return strides;
 }
 
+/** Flat position, under `strides`, of the element at row-major position `flat` of `dims`. */
+function stridedOffset(flat: number, dims: readonly number[], strides: readonly number[]): number {
+  let offset = 0;
+  let rest = flat;
+  for (let axis = dims.length - 1; axis >= 0; axis--) {
+    const size = dims[axis] ?? 1;
+    offset += (rest % size) * (strides[axis] ?? 0);
+    rest = Math.floor(rest / size);
+  }
+  return offset;
+}
+
 /**
  * Evaluates `op` element by element over broadcast inputs; undefined when the result is larger
- * than MAX_KNOWN_ELEMENTS, the inputs do not broadcast, or `op` yields a non-number (NaN from an
- * integer division by zero is reported as undefined by the caller's `op`).
+ * than MAX_KNOWN_ELEMENTS, the inputs do not broadcast, or `op` gives up on an element (an
+ * integer division by zero).
  */
 export function foldBroadcast(
   inputs: readonly KnownValue[],
@@ -108,23 +120,12 @@ export function foldBroadcast(
   const count = outDims.reduce((n, d) => n * d, 1);
   if (count > MAX_KNOWN_ELEMENTS) return undefined;
   const strides = inputs.map((v) => broadcastStrides(v.dims, outDims));
-  const data = new Array<number>(count);
-  const index = new Array<number>(outDims.length).fill(0);
-  const offsets = new Array<number>(inputs.length).fill(0);
-  const args = new Array<number>(inputs.length);
+  const data: number[] = [];
   for (let flat = 0; flat < count; flat++) {
-    for (let j = 0; j < inputs.length; j++) args[j] = inputs[j]!.data[offsets[j]!]!;
+    const args = inputs.map((v, j) => v.data[stridedOffset(flat, outDims, strides[j] ?? [])] ?? 0);
     const result = op(args);
     if (result === undefined) return undefined;
-    data[flat] = result;
-    // Advance the multi-index (last axis fastest) and every input's offset with it.
-    for (let axis = outDims.length - 1; axis >= 0; axis--) {
-      index[axis]! += 1;
-      for (let j = 0; j < inputs.length; j++) offsets[j]! += strides[j]![axis]!;
-      if (index[axis]! < outDims[axis]!) break;
-      for (let j = 0; j < inputs.length; j++) offsets[j]! -= strides[j]![axis]! * outDims[axis]!;
-      index[axis] = 0;
-    }
+    data.push(result);
   }
   return { dims: outDims, data };
 }
@@ -141,9 +142,9 @@ export function foldMap(value: KnownValue, op: (x: number) => number | undefined
 }
 
 /**
- * Reduces a known tensor over `axes` (sorted, non-negative) with `combine` starting from the
- * first element of each group, then `finish(acc, groupSize)`. Keeps reduced axes as 1 when
- * `keepDims`.
+ * Reduces a known tensor over `axes` (non-negative) with `combine`, starting from the first
+ * element of each group, then applies `finish(acc, groupSize)`. Reduced axes stay as 1 with
+ * `keepDims`, else disappear.
  */
 export function foldReduce(
   value: KnownValue,
@@ -159,20 +160,13 @@ export function foldReduce(
   const groupSize = dims.reduce((n, d, i) => (reduced.has(i) ? n * d : n), 1);
   if (groupSize === 0) return undefined;
   const acc = new Array<number | undefined>(outCount).fill(undefined);
+  // Strides of the output with 0 on reduced axes: every element of a group lands on one slot.
   const outStrides = broadcastStrides(outDims, dims);
-  const index = new Array<number>(dims.length).fill(0);
-  for (let flat = 0; flat < value.data.length; flat++) {
-    let target = 0;
-    for (let axis = 0; axis < dims.length; axis++) target += index[axis]! * outStrides[axis]!;
-    const x = value.data[flat]!;
+  value.data.forEach((x, flat) => {
+    const target = stridedOffset(flat, dims, outStrides);
     const prev = acc[target];
     acc[target] = prev === undefined ? x : combine(prev, x);
-    for (let axis = dims.length - 1; axis >= 0; axis--) {
-      index[axis]! += 1;
-      if (index[axis]! < dims[axis]!) break;
-      index[axis] = 0;
-    }
-  }
+  });
   const data = acc.map((a) => finish(a ?? 0, groupSize));
   const keptDims = keepDims ? outDims : dims.filter((_, i) => !reduced.has(i));
   return { dims: keptDims, data };
@@ -180,5 +174,7 @@ export function foldReduce(
 
 /** A ValueInfo that carries `value` only when one is known (its dims then are the shape). */
 export function infoWithValue(dtype: number, shape: Shape | null, value: KnownValue | undefined): ValueInfo {
-  return value && value.data.length <= MAX_KNOWN_ELEMENTS ? { dtype, shape: value.dims, value } : { dtype, shape };
+  return value && value.data.length <= MAX_KNOWN_ELEMENTS
+    ? { dtype, shape: value.dims, value }
+    : { dtype, shape };
 }

@@ -54,11 +54,17 @@ const col2ImRule: ShapeRule = (ctx) => {
   if (typeof columns === 'number' && block) {
     const blockSize = block.reduce((a, b) => a * b, 1);
     if (blockSize === 0 || columns % blockSize !== 0) {
-      throw new ShapeError(`Col2Im input has ${columns} columns, not a multiple of the block size ${blockSize}`);
+      throw new ShapeError(
+        `Col2Im input has ${columns} columns, not a multiple of the block size ${blockSize}`,
+      );
     }
     channels = columns / blockSize;
   }
-  const spatial: Dim[] | undefined = image ? [...image] : count === undefined ? undefined : new Array<Dim>(count).fill(null);
+  const spatial: Dim[] | undefined = image
+    ? [...image]
+    : count === undefined
+      ? undefined
+      : new Array<Dim>(count).fill(null);
   ctx.setOutput(0, { dtype: x.dtype, shape: spatial ? [x.shape?.[0] ?? null, channels, ...spatial] : null });
 };
 
@@ -72,7 +78,8 @@ const centerCropPadRule: ShapeRule = (ctx) => {
   const rank = x.shape.length;
   const axes = (ctx.attrInts('axes') ?? x.shape.map((_, i) => i)).map((a) => normalizeAxis(a, rank, 'axes'));
   const sizes = knownInts(ctx, 1);
-  if (sizes && sizes.length !== axes.length) throw new ShapeError(`CenterCropPad has ${sizes.length} sizes for ${axes.length} axes`);
+  if (sizes && sizes.length !== axes.length)
+    throw new ShapeError(`CenterCropPad has ${sizes.length} sizes for ${axes.length} axes`);
   const out: Dim[] = [...x.shape];
   axes.forEach((axis, k) => (out[axis] = sizes?.[k] ?? null));
   ctx.setOutput(0, { dtype: x.dtype, shape: out });

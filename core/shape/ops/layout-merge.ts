@@ -52,7 +52,8 @@ export function mergeInfo(
   const dtype = a?.dtype || b?.dtype || 0;
   const shape = a && b ? mergeShape(ctx, a.shape, b.shape, hint) : null;
   const length = sequenceLength(a) === sequenceLength(b) ? sequenceLength(a) : undefined;
-  const merged: SequenceInfo = length === undefined ? { dtype, shape } : { dtype, shape, sequenceLength: length };
+  const merged: SequenceInfo =
+    length === undefined ? { dtype, shape } : { dtype, shape, sequenceLength: length };
   return a && b && a.value && sameValue(a.value, b.value) ? { ...merged, value: a.value } : merged;
 }
 
@@ -60,7 +61,8 @@ export function mergeInfo(
 export function sameInfo(a: ValueInfo | undefined, b: ValueInfo | undefined): boolean {
   if (a === b) return true;
   if (!a || !b || a.dtype !== b.dtype || sequenceLength(a) !== sequenceLength(b)) return false;
-  if ((a.value === undefined) !== (b.value === undefined) || (a.value && !sameValue(a.value, b.value))) return false;
+  if ((a.value === undefined) !== (b.value === undefined) || (a.value && !sameValue(a.value, b.value)))
+    return false;
   if (a.shape === null || b.shape === null) return a.shape === b.shape;
   return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape?.[i]);
 }

@@ -1,7 +1,14 @@
 /** Matrix products and linear algebra: MatMul, MatMulInteger, QLinearMatMul, Gemm, Det, Einsum. */
 import { DataType } from '../../onnx/dtype.js';
 import { broadcastShapes } from '../dims.js';
-import { ShapeError, type Dim, type InferContext, type Shape, type ShapeRule, type ShapeRules } from '../types.js';
+import {
+  ShapeError,
+  type Dim,
+  type InferContext,
+  type Shape,
+  type ShapeRule,
+  type ShapeRules,
+} from '../types.js';
 import { unifyDims } from './compute-dims.js';
 import { einsumRule } from './einsum.js';
 
@@ -48,7 +55,11 @@ const gemmRule: ShapeRule = (ctx) => {
     n = b[ctx.attrInt('transB', 0) ? 0 : 1]!;
   }
   if (a.shape && b) {
-    unifyDims(a.shape[ctx.attrInt('transA', 0) ? 0 : 1]!, b[ctx.attrInt('transB', 0) ? 1 : 0]!, 'Gemm inner dimensions');
+    unifyDims(
+      a.shape[ctx.attrInt('transA', 0) ? 0 : 1]!,
+      b[ctx.attrInt('transB', 0) ? 1 : 0]!,
+      'Gemm inner dimensions',
+    );
   }
   const shape: Dim[] = [m, n];
   if (c && c.length <= 2) broadcastShapes([shape.map((d) => (typeof d === 'number' ? d : null)), c]);

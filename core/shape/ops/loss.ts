@@ -6,9 +6,12 @@ import { ShapeError, type Shape, type ShapeRule, type ShapeRules } from '../type
  * the default, and `sum`). Scores are `[N, C, d1…]`.
  */
 function lossShape(scores: Shape | null, target: Shape | null, reduction: string): Shape | null {
-  if (!['none', 'sum', 'mean'].includes(reduction)) throw new ShapeError(`loss reduction "${reduction}" is not none, sum or mean`);
+  if (!['none', 'sum', 'mean'].includes(reduction))
+    throw new ShapeError(`loss reduction "${reduction}" is not none, sum or mean`);
   if (scores && target && scores.length !== target.length + 1) {
-    throw new ShapeError(`loss scores of rank ${scores.length} do not match a target of rank ${target.length}`);
+    throw new ShapeError(
+      `loss scores of rank ${scores.length} do not match a target of rank ${target.length}`,
+    );
   }
   if (reduction !== 'none') return [];
   if (target) return target;
@@ -19,14 +22,20 @@ function lossShape(scores: Shape | null, target: Shape | null, reduction: string
 const nllLossRule: ShapeRule = (ctx) => {
   const input = ctx.requireInput(0);
   const target = ctx.requireInput(1);
-  ctx.setOutput(0, { dtype: input.dtype, shape: lossShape(input.shape, target.shape, ctx.attrString('reduction', 'mean')) });
+  ctx.setOutput(0, {
+    dtype: input.dtype,
+    shape: lossShape(input.shape, target.shape, ctx.attrString('reduction', 'mean')),
+  });
 };
 
 /** SoftmaxCrossEntropyLoss(scores, labels, weights?): the loss, and optionally log_prob shaped like scores. */
 const softmaxCrossEntropyRule: ShapeRule = (ctx) => {
   const scores = ctx.requireInput(0);
   const labels = ctx.requireInput(1);
-  ctx.setOutput(0, { dtype: scores.dtype, shape: lossShape(scores.shape, labels.shape, ctx.attrString('reduction', 'mean')) });
+  ctx.setOutput(0, {
+    dtype: scores.dtype,
+    shape: lossShape(scores.shape, labels.shape, ctx.attrString('reduction', 'mean')),
+  });
   ctx.setOutput(1, { dtype: scores.dtype, shape: scores.shape });
 };
 

@@ -15,7 +15,8 @@ const poolRule: ShapeRule = (ctx) => {
   const x = ctx.requireInput(0);
   let shape: Dim[] | null = null;
   if (x.shape) {
-    if (x.shape.length < 3) throw new ShapeError(`${ctx.node.opType} needs an input of rank ≥ 3, got ${x.shape.length}`);
+    if (x.shape.length < 3)
+      throw new ShapeError(`${ctx.node.opType} needs an input of rank ≥ 3, got ${x.shape.length}`);
     const window = readWindow(ctx, x.shape.length - 2);
     const ceilMode = ctx.attrInt('ceil_mode', 0) !== 0;
     shape = [x.shape[0] ?? null, x.shape[1] ?? null, ...windowedDims(x.shape.slice(2), window, ceilMode)];
@@ -62,7 +63,11 @@ const maxUnpoolRule: ShapeRule = (ctx) => {
   if (outputShape) {
     const values = outputShape.value?.data;
     const length = outputShape.shape?.[0];
-    const shape = values ? [...values] : typeof length === 'number' ? new Array<Dim>(length).fill(null) : null;
+    const shape = values
+      ? [...values]
+      : typeof length === 'number'
+        ? new Array<Dim>(length).fill(null)
+        : null;
     ctx.setOutput(0, { dtype: x.dtype, shape });
     return;
   }
@@ -75,7 +80,15 @@ const maxUnpoolRule: ShapeRule = (ctx) => {
   const dims = x.shape.slice(2).map((d, i) => {
     const kernel = window.kernel[i];
     if (kernel === null || kernel === undefined) return null;
-    return transposedWindowDim(d, kernel, window.strides[i] ?? 1, window.pads[i] ?? 0, window.pads[i + spatial] ?? 0, 1, 0);
+    return transposedWindowDim(
+      d,
+      kernel,
+      window.strides[i] ?? 1,
+      window.pads[i] ?? 0,
+      window.pads[i + spatial] ?? 0,
+      1,
+      0,
+    );
   });
   ctx.setOutput(0, { dtype: x.dtype, shape: [x.shape[0] ?? null, x.shape[1] ?? null, ...dims] });
 };

@@ -18,7 +18,8 @@ const randomLikeRule: ShapeRule = (ctx) => {
 /** Multinomial: `[batch, sample_size]` (default 1) of `dtype` (default int32). */
 const multinomialRule: ShapeRule = (ctx) => {
   const x = ctx.requireInput(0);
-  if (x.shape && x.shape.length !== 2) throw new ShapeError(`Multinomial input must be [batch, classes], got rank ${x.shape.length}`);
+  if (x.shape && x.shape.length !== 2)
+    throw new ShapeError(`Multinomial input must be [batch, classes], got rank ${x.shape.length}`);
   const shape = [x.shape?.[0] ?? null, ctx.attrInt('sample_size', 1)];
   ctx.setOutput(0, { dtype: ctx.attrInt('dtype', DataType.INT32), shape });
 };

@@ -21,14 +21,17 @@ const recurrentRule: ShapeRule = (ctx) => {
   const layout = ctx.opset >= 14 ? ctx.attrInt('layout', 0) : 0;
   const direction = ctx.attrString('direction', 'forward');
   if (!['forward', 'reverse', 'bidirectional'].includes(direction)) {
-    throw new ShapeError(`${ctx.node.opType} direction "${direction}" is not forward, reverse or bidirectional`);
+    throw new ShapeError(
+      `${ctx.node.opType} direction "${direction}" is not forward, reverse or bidirectional`,
+    );
   }
   const dirs = direction === 'bidirectional' ? 2 : 1;
   if (w && w.length === 3) unifyDims(w[0]!, dirs, `${ctx.node.opType} weight directions`);
   const attrHidden = ctx.attrInt('hidden_size');
   let hidden: Dim = attrHidden ?? r?.[2] ?? (w?.[1] !== undefined ? divideDim(w[1], gates, 'floor') : null);
   if (attrHidden !== undefined && r?.[2] !== undefined) hidden = unifyDims(attrHidden, r[2], 'hidden_size');
-  if (x.shape && x.shape.length !== 3) throw new ShapeError(`${ctx.node.opType} input X must be 3-D, got rank ${x.shape.length}`);
+  if (x.shape && x.shape.length !== 3)
+    throw new ShapeError(`${ctx.node.opType} input X must be 3-D, got rank ${x.shape.length}`);
   const seq: Dim = x.shape?.[layout === 0 ? 0 : 1] ?? null;
   const batch: Dim = x.shape?.[layout === 0 ? 1 : 0] ?? null;
   const y = layout === 0 ? [seq, dirs, batch, hidden] : [batch, seq, dirs, hidden];

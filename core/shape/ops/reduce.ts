@@ -82,20 +82,27 @@ const reduceRule: ShapeRule = (ctx) => {
     return;
   }
   if (reduced.kind === 'unknown') {
-    const rank = keepDims ? shape.length : reduced.count === undefined ? undefined : shape.length - reduced.count;
+    const rank = keepDims
+      ? shape.length
+      : reduced.count === undefined
+        ? undefined
+        : shape.length - reduced.count;
     ctx.setOutput(0, { dtype: x.dtype, shape: rank === undefined ? null : new Array<Dim>(rank).fill(null) });
     return;
   }
   const axes =
-    reduced.kind === 'all' ? shape.map((_, i) => i) : reduced.axes.map((a) => normalizeAxis(a, shape.length, 'axes'));
+    reduced.kind === 'all'
+      ? shape.map((_, i) => i)
+      : reduced.axes.map((a) => normalizeAxis(a, shape.length, 'axes'));
   const axisSet = new Set(axes);
   const fold = FOLDS[ctx.node.opType];
   const sorted = [...axisSet].sort((a, b) => a - b);
   const value =
-    fold && x.value
-      ? foldReduce(x.value, sorted, keepDims, fold.combine, fold.finish)
-      : undefined;
-  const typed: KnownValue | undefined = value && { dims: value.dims, data: value.data.map((v) => toDtype(v, x.dtype)) };
+    fold && x.value ? foldReduce(x.value, sorted, keepDims, fold.combine, fold.finish) : undefined;
+  const typed: KnownValue | undefined = value && {
+    dims: value.dims,
+    data: value.data.map((v) => toDtype(v, x.dtype)),
+  };
   ctx.setOutput(0, infoWithValue(x.dtype, reducedShape(shape, axisSet, keepDims), typed));
 };
 

@@ -4,7 +4,8 @@
  * Representation: a sequence (or an optional) is described by the ValueInfo of its elements:
  * `dtype` is the element type and `shape` the merge of every element's shape (dims all elements
  * share are kept, differing known dims become symbols, a rank that differs or is unknown is
- * `null`). Sequence values are never tracked. An optional holding a tensor is described by that
+ * `null`). Sequence values are never tracked; the element count is, when known, as
+ * `sequenceLength` (layout-merge.ts). An optional holding a tensor is described by that
  * tensor. This keeps Identity, If and Loop working on sequences unchanged, and what reaches
  * SequenceAt or OptionalGetElement is already the element's description.
  */
@@ -12,9 +13,9 @@ import { shapeFromType } from '../../graph/build.js';
 import { DataType } from '../../onnx/dtype.js';
 import { normalizeAxis } from '../dims.js';
 import { ShapeError, type Dim, type InferContext, type ShapeRules, type ValueInfo } from '../types.js';
-import { mergeInfo } from './control.js';
+import { mergeInfo, sequenceInfo, sequenceLength } from './layout-merge.js';
 import { mergeDim } from './layout-dims.js';
-import { inputValues } from './layout-values.js';
+import { inputValues, int64Scalar } from './layout-values.js';
 
 /** Element description without a known value (a sequence's elements are not folded). */
 function element(info: ValueInfo): ValueInfo {
@@ -22,7 +23,7 @@ function element(info: ValueInfo): ValueInfo {
 }
 
 function sequenceEmptyRule(ctx: InferContext): void {
-  ctx.setOutput(0, { dtype: ctx.attrInt('dtype', DataType.FLOAT), shape: null });
+  ctx.setOutput(0, sequenceInfo({ dtype: ctx.attrInt('dtype', DataType.FLOAT), shape: null }, 0));
 }
 
 function sequenceConstructRule(ctx: InferContext): void {
@@ -31,20 +32,33 @@ function sequenceConstructRule(ctx: InferContext): void {
   if (!first) throw new ShapeError('SequenceConstruct has no inputs');
   const merged = items
     .slice(1)
-    .reduce<ValueInfo>((acc, item) => mergeInfo(ctx, acc, item, 'seq'), element(first));
-  ctx.setOutput(0, element(merged));
+    .reduce<ValueInfo>((acc, item) => mergeInfo(ctx, acc, item && element(item), 'seq'), element(first));
+  ctx.setOutput(0, sequenceInfo(merged, items.length));
 }
 
+/** SequenceInsert: one more element; into a sequence known to be empty, the element alone. */
 function sequenceInsertRule(ctx: InferContext): void {
-  ctx.setOutput(0, element(mergeInfo(ctx, ctx.requireInput(0), ctx.requireInput(1), 'seq')));
+  const seq = ctx.requireInput(0);
+  const item = element(ctx.requireInput(1));
+  const length = sequenceLength(seq);
+  const merged = length === 0 ? item : mergeInfo(ctx, element(seq), item, 'seq');
+  ctx.setOutput(0, sequenceInfo(merged, length === undefined ? undefined : length + 1));
 }
 
-function sequenceSameRule(ctx: InferContext): void {
+function sequenceEraseRule(ctx: InferContext): void {
+  const seq = ctx.requireInput(0);
+  const length = sequenceLength(seq);
+  if (length === 0) throw new ShapeError('SequenceErase on an empty sequence');
+  ctx.setOutput(0, sequenceInfo(seq, length === undefined ? undefined : length - 1));
+}
+
+function sequenceAtRule(ctx: InferContext): void {
   ctx.setOutput(0, element(ctx.requireInput(0)));
 }
 
 function sequenceLengthRule(ctx: InferContext): void {
-  ctx.setOutput(0, { dtype: DataType.INT64, shape: [] });
+  const length = sequenceLength(ctx.requireInput(0));
+  ctx.setOutput(0, length === undefined ? { dtype: DataType.INT64, shape: [] } : int64Scalar(length));
 }
 
 /**
@@ -59,29 +73,42 @@ function splitToSequenceRule(ctx: InferContext): void {
   const splitGiven = ctx.input(1);
   const split = inputValues(ctx, 1);
   let piece: Dim;
+  let count: number | undefined;
   if (!splitGiven) {
-    if (ctx.attrInt('keepdims', 1) === 0)
-      return ctx.setOutput(0, { dtype: input.dtype, shape: input.shape.filter((_, i) => i !== axis) });
     piece = 1;
+    count = typeof d === 'number' ? d : undefined;
   } else if (!split) {
     piece = null;
   } else if (splitGiven.shape?.length === 0 || split.length === 1) {
     const size = split[0] ?? 1;
+    if (size < 1) throw new ShapeError(`SplitToSequence split size ${size} is not positive`);
     piece = typeof d === 'number' && d % size !== 0 ? mergeDim(ctx, size, d % size, 'seq') : size;
+    count = typeof d === 'number' ? Math.ceil(d / size) : undefined;
   } else {
     piece = split.slice(1).reduce<Dim>((acc, s) => mergeDim(ctx, acc, s, 'seq'), split[0] ?? null);
+    count = split.length;
   }
-  ctx.setOutput(0, { dtype: input.dtype, shape: input.shape.map((dim, i) => (i === axis ? piece : dim)) });
+  const dropAxis = !splitGiven && ctx.attrInt('keepdims', 1) === 0;
+  const shape = dropAxis
+    ? input.shape.filter((_, i) => i !== axis)
+    : input.shape.map((dim, i) => (i === axis ? piece : dim));
+  ctx.setOutput(0, sequenceInfo({ dtype: input.dtype, shape }, count));
 }
 
-/** ConcatFromSequence: the element count is unknown, so the joined (or new) axis gets a symbol. */
+/**
+ * ConcatFromSequence: elements joined along `axis`, or stacked on a new axis (new_axis=1). The
+ * joined size is count × element size when both are known, a symbol otherwise.
+ */
 function concatFromSequenceRule(ctx: InferContext): void {
   const seq = ctx.requireInput(0);
   if (seq.shape === null) return ctx.setOutput(0, { dtype: seq.dtype, shape: null });
   const newAxis = ctx.attrInt('new_axis', 0) === 1;
   const rank = seq.shape.length + (newAxis ? 1 : 0);
   const axis = normalizeAxis(ctx.attrInt('axis', 0), rank, 'ConcatFromSequence axis');
-  const joined = ctx.freshSymbol('concat');
+  const count = sequenceLength(seq);
+  const size = newAxis ? 1 : seq.shape[axis];
+  const joined: Dim =
+    count !== undefined && typeof size === 'number' ? count * size : ctx.freshSymbol('concat');
   const shape = newAxis
     ? [...seq.shape.slice(0, axis), joined, ...seq.shape.slice(axis)]
     : seq.shape.map((d, i) => (i === axis ? joined : d));
@@ -97,7 +124,7 @@ function sequenceMapRule(ctx: InferContext): void {
   const outputs = ctx.inferSubgraph('body', inputs);
   for (let i = 0; i < ctx.outputCount; i++) {
     const out = outputs[i];
-    ctx.setOutput(i, out ? element(out) : { dtype: 0, shape: null });
+    ctx.setOutput(i, sequenceInfo(out ?? { dtype: 0, shape: null }, sequenceLength(ctx.input(0))));
   }
 }
 
@@ -125,8 +152,8 @@ export const sequenceRules: ShapeRules = {
   SequenceEmpty: sequenceEmptyRule,
   SequenceConstruct: sequenceConstructRule,
   SequenceInsert: sequenceInsertRule,
-  SequenceErase: sequenceSameRule,
-  SequenceAt: sequenceSameRule,
+  SequenceErase: sequenceEraseRule,
+  SequenceAt: sequenceAtRule,
   SequenceLength: sequenceLengthRule,
   SplitToSequence: splitToSequenceRule,
   ConcatFromSequence: concatFromSequenceRule,

@@ -9,7 +9,8 @@ const tfIdfRule: ShapeRule = (ctx) => {
   const width = indexes.length > 0 ? Math.max(...indexes) + 1 : null;
   let shape: Dim[] | null = null;
   if (x.shape) {
-    if (x.shape.length !== 1 && x.shape.length !== 2) throw new ShapeError(`TfIdfVectorizer input must be 1-D or 2-D, got rank ${x.shape.length}`);
+    if (x.shape.length !== 1 && x.shape.length !== 2)
+      throw new ShapeError(`TfIdfVectorizer input must be 1-D or 2-D, got rank ${x.shape.length}`);
     shape = x.shape.length === 1 ? [width] : [x.shape[0]!, width];
   }
   ctx.setOutput(0, { dtype: DataType.FLOAT, shape });

@@ -15,9 +15,15 @@ export interface WindowAttributes {
   readonly autoPad: string;
 }
 
-function listOrDefault(values: readonly number[] | undefined, count: number, fallback: number, name: string): number[] {
+function listOrDefault(
+  values: readonly number[] | undefined,
+  count: number,
+  fallback: number,
+  name: string,
+): number[] {
   if (values === undefined || values.length === 0) return new Array<number>(count).fill(fallback);
-  if (values.length !== count) throw new ShapeError(`${name} has ${values.length} entries, expected ${count}`);
+  if (values.length !== count)
+    throw new ShapeError(`${name} has ${values.length} entries, expected ${count}`);
   return [...values];
 }
 
@@ -64,6 +70,14 @@ export function windowedDims(input: readonly Dim[], window: WindowAttributes, ce
     const valid = window.autoPad === 'VALID';
     const padBegin = valid ? 0 : (window.pads[i] ?? 0);
     const padEnd = valid ? 0 : (window.pads[i + input.length] ?? 0);
-    return slidingWindowDim(d, kernel, stride, padBegin, padEnd, window.dilations[i] ?? 1, ceilMode && !valid);
+    return slidingWindowDim(
+      d,
+      kernel,
+      stride,
+      padBegin,
+      padEnd,
+      window.dilations[i] ?? 1,
+      ceilMode && !valid,
+    );
   });
 }
