@@ -177,6 +177,38 @@ describe('constant folding of shape arithmetic', () => {
   });
 });
 
+describe('symbolic shape arithmetic', () => {
+  it('keeps a symbolic batch through Shape → Gather → Unsqueeze → Concat → Reshape', () => {
+    const x = f32('N', 3, 4);
+    const shape = infer('Shape', [x]);
+    expect(shape[0]?.value).toBeUndefined();
+    const batch = infer('Gather', [shape[0], scalar(0)]);
+    const target = infer('Concat', [infer('Unsqueeze', [batch[0], vec(0)])[0], vec(-1)], {
+      attrs: [attr.int('axis', 0)],
+    });
+    expect(shapeOf(infer('Reshape', [x, target[0]]))).toEqual(['N', 12]);
+    const tail = infer('Slice', [shape[0], vec(1), vec(3)]);
+    expect(valueOf(tail)).toEqual([3, 4]);
+  });
+
+  it('reads symbolic entries in Size, Range, ConstantOfShape, Expand, Tile and Cast', () => {
+    const shape = infer('Shape', [f32('B', 'S')])[0];
+    const size = infer('Size', [f32('B', 'S', 2)])[0];
+    expect(infer('Reshape', [f32('B', 'S', 2), infer('Unsqueeze', [size, vec(0)])[0]])[0]?.shape).toEqual([
+      '2*B*S',
+    ]);
+    const seq = infer('Gather', [shape, scalar(1)])[0];
+    expect(shapeOf(infer('Range', [scalar(0), seq, scalar(1)]))).toEqual(['S']);
+    expect(shapeOf(infer('ConstantOfShape', [shape]))).toEqual(['B', 'S']);
+    expect(shapeOf(infer('Expand', [f32(1, 1), shape]))).toEqual(['B', 'S']);
+    expect(shapeOf(infer('Tile', [f32(2, 1), shape]))).toEqual(['2*B', 'S']);
+    const asInt32 = infer('Cast', [shape], { attrs: [attr.int('to', DataType.INT32)] })[0];
+    expect(shapeOf(infer('ConstantOfShape', [asInt32]))).toEqual(['B', 'S']);
+    const asFloat = infer('Cast', [shape], { attrs: [attr.int('to', DataType.FLOAT)] })[0];
+    expect(shapeOf(infer('ConstantOfShape', [asFloat]))).toEqual([null, null]);
+  });
+});
+
 describe('reshaping', () => {
   it('copies 0, infers -1 and keeps 0 literal under allowzero', () => {
     expect(shapeOf(infer('Reshape', [f32(2, 3, 4), vec(0, -1)]))).toEqual([2, 12]);
@@ -499,36 +531,41 @@ describe('sequences and optionals (described by their element)', () => {
     expect(infer('SequenceEmpty', [], { attrs: [attr.int('dtype', DataType.INT64)] })[0]).toEqual({
       dtype: DataType.INT64,
       shape: null,
-      sequenceLength: 0,
+      sequenceElements: [],
     });
     expect(shapeOf(infer('SplitToSequence', [f32(6, 2)]))).toEqual([1, 2]);
     expect(shapeOf(infer('SplitToSequence', [f32(6, 2)], { attrs: [attr.int('keepdims', 0)] }))).toEqual([2]);
     expect(shapeOf(infer('SplitToSequence', [f32(6, 2), scalar(3)]))).toEqual([3, 2]);
     expect(shapeOf(infer('SplitToSequence', [f32(6, 2), vec(2, 4)]))).toEqual(['seq_1', 2]);
-    expect(
-      shapeOf(
-        infer('ConcatFromSequence', [f32(2, 3)], { attrs: [attr.int('axis', 1), attr.int('new_axis', 1)] }),
-      ),
-    ).toEqual([2, 'concat_1', 3]);
+    expect(shapeOf(infer('SplitToSequence', [f32('N', 2), scalar(3)]))).toEqual([null, 2]);
+    const stacked = infer('ConcatFromSequence', [f32(2, 3)], {
+      attrs: [attr.int('axis', 1), attr.int('new_axis', 1)],
+    });
+    expect(shapeOf(stacked)).toEqual([2, 'concat_1', 3]);
     expect(valueOf(infer('OptionalHasElement', [undefined]))).toEqual([0]);
     expect(shapeOf(infer('OptionalGetElement', [f32(4)]))).toEqual([4]);
   });
 });
 
-describe('sequence element counts', () => {
-  it('counts elements from SequenceEmpty on, so an empty start merges as no elements', () => {
+describe('sequence elements', () => {
+  it('lists elements from SequenceEmpty on, so positions and lengths are exact', () => {
     const empty = infer('SequenceEmpty', [])[0];
     const one = infer('SequenceInsert', [empty, f32(2, 3)])[0];
-    expect(one).toEqual({ dtype: DataType.FLOAT, shape: [2, 3], sequenceLength: 1 });
-    const two = infer('SequenceInsert', [one, f32(2, 3), scalar(0)])[0];
+    expect(shapeOf([one])).toEqual([2, 3]);
+    const two = infer('SequenceInsert', [one, f32(1, 3), scalar(0)])[0];
+    expect(shapeOf([two])).toEqual(['seq_1', 3]);
     expect(valueOf(infer('SequenceLength', [two]))).toEqual([2]);
-    expect(shapeOf(infer('ConcatFromSequence', [two], { attrs: [attr.int('axis', 1)] }))).toEqual([2, 6]);
-    expect(infer('SequenceErase', [two])[0]).toMatchObject({ sequenceLength: 1 });
+    expect(shapeOf(infer('SequenceAt', [two, scalar(0)]))).toEqual([1, 3]);
+    expect(shapeOf(infer('SequenceAt', [two, scalar(-1)]))).toEqual([2, 3]);
+    expect(shapeOf(infer('ConcatFromSequence', [two]))).toEqual([3, 3]);
+    expect(shapeOf(infer('SequenceAt', [infer('SequenceErase', [two, scalar(0)])[0], scalar(0)]))).toEqual([
+      2, 3,
+    ]);
     expect(() => infer('SequenceErase', [empty])).toThrow(ShapeError);
-    expect(infer('SplitToSequence', [f32(7, 2), scalar(3)])[0]).toMatchObject({
-      shape: ['seq_1', 2],
-      sequenceLength: 3,
-    });
+    expect(() => infer('SequenceAt', [two, scalar(2)])).toThrow(ShapeError);
+    const pieces = infer('SplitToSequence', [f32(7, 2), scalar(3)])[0];
+    expect(valueOf(infer('SequenceLength', [pieces]))).toEqual([3]);
+    expect(shapeOf(infer('SequenceAt', [pieces, scalar(2)]))).toEqual([1, 2]);
   });
 
   it('lets a Loop append to a sequence that starts empty', () => {

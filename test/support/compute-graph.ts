@@ -95,7 +95,10 @@ export interface OneNodeResult {
 /** Infers the outputs of a one-node model through `inferShapes`. */
 export function inferOneNode(spec: OneNodeSpec): OneNodeResult {
   const proto = oneNodeModel(spec);
-  const g = buildGraph(proto.graph!);
+  const g = buildGraph(proto.graph ?? {});
   const result = inferShapes(g, { opset: spec.opset ?? 17, useDeclaredShapes: false });
-  return { outputs: g.outputs.map((name) => result.values.get(name)), status: result.status[0]! };
+  return {
+    outputs: g.outputs.map((name) => result.values.get(name)),
+    status: result.status[0] ?? { kind: 'unknown-op' },
+  };
 }

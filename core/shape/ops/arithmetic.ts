@@ -1,12 +1,23 @@
 /**
  * Binary and variadic element-wise operators with NumPy broadcasting (Add … Where), folding
  * their values when every input is a known small tensor, as shape arithmetic needs
- * (`Shape → Gather → Mul → Concat → Reshape`).
+ * (`Shape → Gather → Mul → Concat → Reshape`), and carrying symbolic shape entries (layout's
+ * `symbolicValue`) through the integer operators shape arithmetic uses.
  */
 import { DataType } from '../../onnx/dtype.js';
 import { broadcastShapes } from '../dims.js';
-import type { InferContext, KnownValue, ShapeRule, ShapeRules, ValueInfo } from '../types.js';
-import { foldBroadcast, infoWithValue, isIntegerDtype, toDtype } from './fold.js';
+import type { Dim, InferContext, KnownValue, ShapeRule, ShapeRules, ValueInfo } from '../types.js';
+import { foldBroadcast, infoWithValue, isIntegerDtype, toDtype, type TensorEntries } from './fold.js';
+import { entriesOf, tensorInfo } from './layout-values.js';
+import {
+  symbolicAdd,
+  symbolicDiv,
+  symbolicEqual,
+  symbolicMul,
+  symbolicSub,
+  symbolicWhere,
+  type SymbolicOp,
+} from './symbolic-arithmetic.js';
 
 /** Element function of a folded operator; undefined gives up folding (e.g. integer x/0). */
 type ElementOp = (args: readonly number[], dtype: number) => number | undefined;
@@ -18,6 +29,19 @@ interface BroadcastOptions {
   readonly fold?: ElementOp;
   /** Input slot that decides the element type (Where: 1). */
   readonly dtypeInput?: number;
+  /** The operator over entries that may be symbols (integer tensors only). */
+  readonly symbolic?: SymbolicOp;
+}
+
+/** Entries of every input (known values or symbols), or undefined when one has none. */
+function symbolicEntries(inputs: readonly ValueInfo[]): TensorEntries<Dim>[] | undefined {
+  const entries: TensorEntries<Dim>[] = [];
+  for (const input of inputs) {
+    const e = entriesOf(input);
+    if (!e) return undefined;
+    entries.push(e);
+  }
+  return entries;
 }
 
 function knownValues(inputs: readonly ValueInfo[]): KnownValue[] | undefined {
@@ -29,13 +53,20 @@ function knownValues(inputs: readonly ValueInfo[]): KnownValue[] | undefined {
   return values;
 }
 
-/** Shared body of every broadcasting operator over the inputs present in `slots`. */
+/** Shared body of every broadcasting operator over `inputs`. */
 function applyBroadcast(ctx: InferContext, inputs: readonly ValueInfo[], options: BroadcastOptions): void {
   const inDtype = inputs[options.dtypeInput ?? 0]?.dtype ?? 0;
   const dtype = options.outDtype ? options.outDtype(inDtype) : inDtype;
   const shape = broadcastShapes(inputs.map((i) => i.shape));
   const fold = options.fold;
   const values = fold ? knownValues(inputs) : undefined;
+  const symbolic = options.symbolic;
+  if (!values && symbolic && isIntegerDtype(inDtype)) {
+    const entries = symbolicEntries(inputs);
+    const result = entries && foldBroadcast(entries, symbolic);
+    ctx.setOutput(0, result ? tensorInfo(dtype, result.dims, result) : { dtype, shape });
+    return;
+  }
   const value =
     fold && values
       ? foldBroadcast(values, (args) => {
@@ -98,22 +129,23 @@ const whereRule: ShapeRule = (ctx) =>
   applyBroadcast(ctx, [ctx.requireInput(0), ctx.requireInput(1), ctx.requireInput(2)], {
     dtypeInput: 1,
     fold: ([c = 0, x = 0, y = 0]) => (c !== 0 ? x : y),
+    symbolic: symbolicWhere,
   });
 
 const sum: ElementOp = (args) => args.reduce((a, b) => a + b, 0);
 
 export const arithmeticRules: ShapeRules = {
-  Add: binary({ fold: ([a = 0, b = 0]) => a + b }),
-  Sub: binary({ fold: ([a = 0, b = 0]) => a - b }),
-  Mul: binary({ fold: ([a = 0, b = 0]) => a * b }),
-  Div: binary({ fold: divide }),
+  Add: binary({ fold: ([a = 0, b = 0]) => a + b, symbolic: symbolicAdd }),
+  Sub: binary({ fold: ([a = 0, b = 0]) => a - b, symbolic: symbolicSub }),
+  Mul: binary({ fold: ([a = 0, b = 0]) => a * b, symbolic: symbolicMul }),
+  Div: binary({ fold: divide, symbolic: symbolicDiv }),
   Pow: binary({ fold: ([a = 0, b = 0]) => a ** b }),
   Mod: modRule,
   Sum: variadic({ fold: sum }),
   Mean: variadic({ fold: (args, dtype) => divide([sum(args, dtype) ?? 0, args.length], dtype) }),
   Max: variadic({ fold: (args) => Math.max(...args) }),
   Min: variadic({ fold: (args) => Math.min(...args) }),
-  Equal: binary({ outDtype: toBool, fold: ([a, b]) => (a === b ? 1 : 0) }),
+  Equal: binary({ outDtype: toBool, fold: ([a, b]) => (a === b ? 1 : 0), symbolic: symbolicEqual }),
   Less: binary({ outDtype: toBool, fold: ([a = 0, b = 0]) => (a < b ? 1 : 0) }),
   LessOrEqual: binary({ outDtype: toBool, fold: ([a = 0, b = 0]) => (a <= b ? 1 : 0) }),
   Greater: binary({ outDtype: toBool, fold: ([a = 0, b = 0]) => (a > b ? 1 : 0) }),

@@ -8,8 +8,9 @@ function headsView(shape: Shape | null, heads: number | undefined): Dim[] | null
   if (shape.length === 4) return [...shape];
   if (shape.length !== 3)
     throw new ShapeError(`Attention inputs must be 3-D or 4-D, got rank ${shape.length}`);
-  if (heads === undefined) return [shape[0]!, null, shape[1]!, null];
-  return [shape[0]!, heads, shape[1]!, divideDim(shape[2]!, heads, 'floor')];
+  const [batch = null, seq = null, hidden = null] = shape;
+  if (heads === undefined) return [batch, null, seq, null];
+  return [batch, heads, seq, divideDim(hidden, heads, 'floor')];
 }
 
 /**
@@ -31,9 +32,9 @@ const attentionRule: ShapeRule = (ctx) => {
   const pastSeq: Dim = pastKey ? (pastKey[2] ?? null) : 0;
   const totalSeq = addDims(pastSeq, kv?.[2] ?? null);
   let y: Shape | null = null;
-  if (q.shape?.length === 4) y = [batch, qv![1]!, qv![2]!, vHead];
+  if (q.shape?.length === 4) y = [batch, qv?.[1] ?? null, qv?.[2] ?? null, vHead];
   else if (q.shape?.length === 3)
-    y = [batch, q.shape[1]!, qHeads === undefined ? null : scaleDim(vHead, qHeads)];
+    y = [batch, q.shape[1] ?? null, qHeads === undefined ? null : scaleDim(vHead, qHeads)];
   ctx.setOutput(0, { dtype: q.dtype, shape: y });
   ctx.setOutput(1, {
     dtype: q.dtype,

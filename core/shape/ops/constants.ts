@@ -5,7 +5,6 @@
  */
 import type { TensorProto } from '../../onnx/codec.js';
 import { DataType } from '../../onnx/dtype.js';
-import { elementCount } from '../dims.js';
 import {
   MAX_KNOWN_ELEMENTS,
   ShapeError,
@@ -13,10 +12,9 @@ import {
   type KnownValue,
   type ShapeRules,
 } from '../types.js';
+import { addDim, productDims } from './layout-dims.js';
 import {
-  inputScalar,
-  inputValues,
-  int64Scalar,
+  inputEntries,
   knownDims,
   knownTensor,
   tensorInfo,
@@ -90,31 +88,30 @@ function shapeRule(ctx: InferContext): void {
   const start = clamp(ctx.attrInt('start', 0));
   const end = clamp(ctx.attrInt('end', rank));
   const dims = shape.slice(start, Math.max(start, end));
-  const known = knownDims(dims);
-  ctx.setOutput(
-    0,
-    known
-      ? knownTensor(DataType.INT64, [known.length], known)
-      : { dtype: DataType.INT64, shape: [dims.length] },
-  );
+  // Symbolic dims become symbolic entries (see layout-values.ts); unknown dims leave no entries.
+  ctx.setOutput(0, tensorInfo(DataType.INT64, [dims.length], { dims: [dims.length], data: dims }));
 }
 
+/** Size: the element count, symbolic (`N*3`) when the dims are. */
 function sizeRule(ctx: InferContext): void {
-  const count = elementCount(ctx.requireInput(0).shape);
-  ctx.setOutput(0, count === null ? { dtype: DataType.INT64, shape: [] } : int64Scalar(count));
+  const shape = ctx.requireInput(0).shape;
+  const count = shape === null ? null : productDims(shape);
+  ctx.setOutput(0, tensorInfo(DataType.INT64, [], { dims: [], data: [count] }));
 }
 
 /** ConstantOfShape: the shape comes from input 0's values; dtype and fill from the `value` tensor. */
 function constantOfShapeRule(ctx: InferContext): void {
   const fill = ctx.attrTensor('value');
   const dtype = fill?.dataType ?? DataType.FLOAT;
-  const dims = inputValues(ctx, 0);
-  if (!dims) {
+  const entries = inputEntries(ctx, 0);
+  if (!entries) {
     ctx.setOutput(0, { dtype, shape: unknownShape(vectorLength(ctx.input(0))) });
     return;
   }
-  if (dims.some((d) => d < 0))
-    throw new ShapeError(`ConstantOfShape got a negative dimension in [${dims.join(', ')}]`);
+  if (entries.some((d) => typeof d === 'number' && d < 0))
+    throw new ShapeError(`ConstantOfShape got a negative dimension in [${entries.join(', ')}]`);
+  const dims = knownDims(entries);
+  if (!dims) return ctx.setOutput(0, { dtype, shape: entries });
   const v = (fill ? ctx.tensorValue(fill)?.data[0] : undefined) ?? 0;
   const count = dims.reduce((n, d) => n * d, 1);
   ctx.setOutput(
@@ -125,18 +122,26 @@ function constantOfShapeRule(ctx: InferContext): void {
   );
 }
 
-/** Range: length = max(ceil((limit - start) / delta), 0). */
+/**
+ * Range: length = max(ceil((limit - start) / delta), 0); a symbolic limit with unit step gives
+ * `limit - start` (torch.arange(seq_len) keeps `seq_len`).
+ */
 function rangeRule(ctx: InferContext): void {
   const dtype = ctx.requireInput(0).dtype;
-  const start = inputScalar(ctx, 0);
-  const limit = inputScalar(ctx, 1);
-  const delta = inputScalar(ctx, 2);
-  if (start === undefined || limit === undefined || delta === undefined) {
+  const [start, limit, delta] = [0, 1, 2].map((i) => {
+    const entries = inputEntries(ctx, i);
+    return entries?.length === 1 ? entries[0] : undefined;
+  });
+  if (typeof start === 'number' && typeof limit === 'string' && delta === 1)
+    return ctx.setOutput(0, { dtype, shape: [addDim(limit, -start)] });
+  if (typeof start !== 'number' || typeof limit !== 'number' || typeof delta !== 'number') {
     ctx.setOutput(0, { dtype, shape: [ctx.freshSymbol('range')] });
     return;
   }
   if (delta === 0) throw new ShapeError('Range delta is 0');
   const n = Math.max(Math.ceil((limit - start) / delta), 0);
+  if (!Number.isSafeInteger(n))
+    throw new ShapeError(`Range of ${start} to ${limit} by ${delta} has no finite length`);
   const data = n <= MAX_KNOWN_ELEMENTS ? Array.from({ length: n }, (_, i) => start + i * delta) : undefined;
   ctx.setOutput(0, data ? knownTensor(dtype, [n], data) : { dtype, shape: [n] });
 }

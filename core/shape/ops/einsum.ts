@@ -75,9 +75,11 @@ export const einsumRule: ShapeRule = (ctx) => {
     if (ellipsisRank < 0 || (!term.hasEllipsis && ellipsisRank !== 0)) {
       throw new ShapeError(`Einsum operand ${i} has rank ${shape.length}, its subscripts do not match`);
     }
-    term.before.forEach((l, k) => labelDims.set(l, mergeLabel(labelDims.get(l), shape[k]!, l)));
+    term.before.forEach((l, k) => labelDims.set(l, mergeLabel(labelDims.get(l), shape[k] ?? null, l)));
     const afterStart = term.before.length + ellipsisRank;
-    term.after.forEach((l, k) => labelDims.set(l, mergeLabel(labelDims.get(l), shape[afterStart + k]!, l)));
+    term.after.forEach((l, k) =>
+      labelDims.set(l, mergeLabel(labelDims.get(l), shape[afterStart + k] ?? null, l)),
+    );
     if (term.hasEllipsis) ellipsisShapes.push(shape.slice(term.before.length, afterStart));
   });
   const ellipsis = output.hasEllipsis ? broadcastShapes(ellipsisShapes) : [];

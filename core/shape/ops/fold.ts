@@ -106,23 +106,34 @@ function stridedOffset(flat: number, dims: readonly number[], strides: readonly 
   return offset;
 }
 
+/** A small row-major tensor of any entry type (numbers, or dims for symbolic shape arithmetic). */
+export interface TensorEntries<T> {
+  readonly dims: readonly number[];
+  readonly data: readonly T[];
+}
+
 /**
  * Evaluates `op` element by element over broadcast inputs; undefined when the result is larger
  * than MAX_KNOWN_ELEMENTS, the inputs do not broadcast, or `op` gives up on an element (an
- * integer division by zero).
+ * integer division by zero, a symbol it cannot combine).
  */
-export function foldBroadcast(
-  inputs: readonly KnownValue[],
-  op: (args: readonly number[]) => number | undefined,
-): KnownValue | undefined {
+export function foldBroadcast<T>(
+  inputs: readonly TensorEntries<T>[],
+  op: (args: readonly T[]) => T | undefined,
+): { dims: number[]; data: T[] } | undefined {
   const outDims = broadcastDims(inputs.map((v) => v.dims));
   if (!outDims) return undefined;
   const count = outDims.reduce((n, d) => n * d, 1);
   if (count > MAX_KNOWN_ELEMENTS) return undefined;
   const strides = inputs.map((v) => broadcastStrides(v.dims, outDims));
-  const data: number[] = [];
+  const data: T[] = [];
   for (let flat = 0; flat < count; flat++) {
-    const args = inputs.map((v, j) => v.data[stridedOffset(flat, outDims, strides[j] ?? [])] ?? 0);
+    const args: T[] = [];
+    for (const [j, v] of inputs.entries()) {
+      const x = v.data[stridedOffset(flat, outDims, strides[j] ?? [])];
+      if (x === undefined) return undefined;
+      args.push(x);
+    }
     const result = op(args);
     if (result === undefined) return undefined;
     data.push(result);

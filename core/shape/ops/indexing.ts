@@ -4,8 +4,16 @@
  * Gather and GatherElements also fold known values (Shape → Gather picks one dim of a shape).
  */
 import { normalizeAxis } from '../dims.js';
-import { ShapeError, type Dim, type InferContext, type KnownValue, type ShapeRules } from '../types.js';
-import { inputScalar, knownDims, remapValue, stridesOf, tensorInfo } from './layout-values.js';
+import { ShapeError, type Dim, type InferContext, type ShapeRules } from '../types.js';
+import {
+  entriesOf,
+  inputScalar,
+  knownDims,
+  remapValue,
+  stridesOf,
+  tensorInfo,
+  type Entries,
+} from './layout-values.js';
 
 /** Gather: data.shape[:axis] + indices.shape + data.shape[axis+1:]. */
 function gatherRule(ctx: InferContext): void {
@@ -18,13 +26,14 @@ function gatherRule(ctx: InferContext): void {
   const q = indices.shape.length;
   const shape = [...data.shape.slice(0, axis), ...indices.shape, ...data.shape.slice(axis + 1)];
   const outDims = knownDims(shape);
-  let value: KnownValue | undefined;
-  if (data.value && indices.value && outDims) {
-    const d = data.value.dims[axis] ?? 0;
+  const entries = entriesOf(data);
+  let value: Entries | undefined;
+  if (entries && indices.value && outDims) {
+    const d = entries.dims[axis] ?? 0;
     const picks = indices.value.data.map((i) => (i < 0 ? i + d : i));
     const bad = picks.find((i) => i < 0 || i >= d);
     if (bad !== undefined) throw new ShapeError(`Gather index ${bad} is out of range for size ${d}`);
-    const strides = stridesOf(data.value.dims);
+    const strides = stridesOf(entries.dims);
     const indexStrides = stridesOf(indices.value.dims);
     value = remapValue(
       outDims,
@@ -37,7 +46,7 @@ function gatherRule(ctx: InferContext): void {
         for (let k = axis + 1; k < rank; k++) flat += (idx[k + q - 1] ?? 0) * (strides[k] ?? 0);
         return flat;
       },
-      data.value.data,
+      entries.data,
     );
   }
   ctx.setOutput(0, tensorInfo(data.dtype, shape, value));
@@ -55,10 +64,11 @@ function gatherElementsRule(ctx: InferContext): void {
   const rank = data.shape?.length ?? shape?.length;
   const axis = rank === undefined ? 0 : normalizeAxis(ctx.attrInt('axis', 0), rank, 'GatherElements axis');
   const outDims = knownDims(shape);
-  let value: KnownValue | undefined;
-  if (data.value && indices.value && outDims) {
-    const strides = stridesOf(data.value.dims);
-    const d = data.value.dims[axis] ?? 0;
+  const entries = entriesOf(data);
+  let value: Entries | undefined;
+  if (entries && indices.value && outDims) {
+    const strides = stridesOf(entries.dims);
+    const d = entries.dims[axis] ?? 0;
     const picks = indices.value.data;
     const flatOf = stridesOf(outDims);
     value = remapValue(
@@ -69,7 +79,7 @@ function gatherElementsRule(ctx: InferContext): void {
         const pick = raw < 0 ? raw + d : raw;
         return idx.reduce((sum, v, k) => sum + (k === axis ? pick : v) * (strides[k] ?? 0), 0);
       },
-      data.value.data,
+      entries.data,
     );
   }
   ctx.setOutput(0, tensorInfo(data.dtype, shape, value));

@@ -1,21 +1,17 @@
 /**
  * Rules for operators that join, split or repeat tensors: Concat, Split, Expand, Tile.
- * Known values are joined, split and repeated too (Concat of shape pieces feeds Reshape).
+ * Known (and symbolic) entries are joined, split and repeated too: Concat of shape pieces feeds
+ * Reshape.
  */
 import { broadcastShapes, normalizeAxis } from '../dims.js';
-import {
-  ShapeError,
-  type Dim,
-  type InferContext,
-  type KnownValue,
-  type Shape,
-  type ShapeRules,
-} from '../types.js';
+import { ShapeError, type Dim, type InferContext, type Shape, type ShapeRules } from '../types.js';
 import { divideDim, productDims, sumDims } from './layout-dims.js';
 import {
   attrOrInputInts,
-  inputValues,
+  entriesOf,
+  inputEntries,
   knownDims,
+  type Entries,
   remapValue,
   stridesOf,
   tensorInfo,
@@ -33,13 +29,13 @@ function agreeingDim(a: Dim, b: Dim, where: string): Dim {
 }
 
 /** Concatenates known values along `axis` (row-major: per outer index, each input's block in turn). */
-function concatValues(values: readonly KnownValue[], axis: number, outDims: readonly number[]): KnownValue {
+function concatValues(values: readonly Entries[], axis: number, outDims: readonly number[]): Entries {
   const outer = outDims.slice(0, axis).reduce((n, d) => n * d, 1);
-  const data: number[] = [];
+  const data: Dim[] = [];
   for (let o = 0; o < outer; o++) {
     for (const v of values) {
       const block = v.dims.slice(axis).reduce((n, d) => n * d, 1);
-      for (let k = 0; k < block; k++) data.push(v.data[o * block + k] ?? 0);
+      for (let k = 0; k < block; k++) data.push(v.data[o * block + k] ?? null);
     }
   }
   return { dims: outDims, data };
@@ -67,10 +63,10 @@ function concatRule(ctx: InferContext): void {
       );
     }
   }
-  const values = inputs.map((x) => x.value);
+  const values = inputs.map(entriesOf);
   const outDims = knownDims(shape);
   const value =
-    outDims && values.every((v): v is KnownValue => v !== undefined)
+    outDims && values.every((v): v is Entries => v !== undefined)
       ? concatValues(values, axis, outDims)
       : undefined;
   ctx.setOutput(0, tensorInfo(first.dtype, shape, value));
@@ -104,18 +100,19 @@ function splitRule(ctx: InferContext): void {
   const inShape = input.shape;
   const axis = normalizeAxis(ctx.attrInt('axis', 0), inShape.length, 'Split axis');
   const sizes = splitSizes(ctx, inShape[axis] ?? null, pieces);
+  const entries = entriesOf(input);
   let offset: number | null = 0;
   sizes.forEach((size, i) => {
     const shape = inShape.map((d, k) => (k === axis ? size : d));
     const outDims = knownDims(shape);
-    let value: KnownValue | undefined;
-    if (input.value && outDims && offset !== null) {
-      const strides = stridesOf(input.value.dims);
+    let value: Entries | undefined;
+    if (entries && outDims && offset !== null) {
+      const strides = stridesOf(entries.dims);
       const start = offset;
       value = remapValue(
         outDims,
         (idx) => idx.reduce((sum, v, k) => sum + (k === axis ? v + start : v) * (strides[k] ?? 0), 0),
-        input.value.data,
+        entries.data,
       );
     }
     ctx.setOutput(i, tensorInfo(input.dtype, shape, value));
@@ -124,7 +121,7 @@ function splitRule(ctx: InferContext): void {
 }
 
 /** Reads a known value broadcast to `outDims` (dims of 1 repeat; missing leading dims repeat). */
-function broadcastValue(value: KnownValue, outDims: readonly number[]): KnownValue | undefined {
+function broadcastValue(value: Entries, outDims: readonly number[]): Entries | undefined {
   const lead = outDims.length - value.dims.length;
   const strides = stridesOf(value.dims);
   return remapValue(
@@ -137,7 +134,7 @@ function broadcastValue(value: KnownValue, outDims: readonly number[]): KnownVal
 
 function expandRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
-  const target = inputValues(ctx, 1);
+  const target = inputEntries(ctx, 1);
   if (!target) {
     const length = vectorLength(ctx.input(1));
     if (length === undefined || input.shape === null)
@@ -153,13 +150,14 @@ function expandRule(ctx: InferContext): void {
   }
   const shape = broadcastShapes([input.shape, target]);
   const outDims = knownDims(shape);
-  const value = input.value && outDims ? broadcastValue(input.value, outDims) : undefined;
+  const entries = entriesOf(input);
+  const value = entries && outDims ? broadcastValue(entries, outDims) : undefined;
   ctx.setOutput(0, tensorInfo(input.dtype, shape, value));
 }
 
 function tileRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
-  const repeats = inputValues(ctx, 1);
+  const repeats = inputEntries(ctx, 1);
   if (!repeats || input.shape === null) {
     const rank = input.shape?.length ?? vectorLength(ctx.input(1));
     return ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(rank) });
@@ -168,9 +166,10 @@ function tileRule(ctx: InferContext): void {
     throw new ShapeError(`Tile has ${repeats.length} repeats for an input of rank ${input.shape.length}`);
   const shape = input.shape.map((d, i) => productDims([d, repeats[i] ?? 1]));
   const outDims = knownDims(shape);
-  let value: KnownValue | undefined;
-  if (input.value && outDims) {
-    const { dims, data } = input.value;
+  const entries = entriesOf(input);
+  let value: Entries | undefined;
+  if (entries && outDims) {
+    const { dims, data } = entries;
     const strides = stridesOf(dims);
     value = remapValue(
       outDims,

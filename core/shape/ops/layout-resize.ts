@@ -5,7 +5,7 @@
 import { normalizeAxis } from '../dims.js';
 import { ShapeError, type Dim, type InferContext, type ShapeRules, type ValueInfo } from '../types.js';
 import { divideDim, productDims } from './layout-dims.js';
-import { inputValues, unknownShape } from './layout-values.js';
+import { entriesOf, inputValues, unknownShape } from './layout-values.js';
 
 /** floor(d × scale); a whole scale keeps a symbol readable (`2*H`). */
 function scaleDim(d: Dim, scale: number): Dim {
@@ -40,7 +40,7 @@ function resizeRule(ctx: InferContext): void {
   const scalesInfo = presentInput(ctx, ctx.opset < 11 ? 1 : 2);
   const sizesInfo = ctx.opset < 11 ? undefined : presentInput(ctx, 3);
   const scales = scalesInfo?.value?.data;
-  const sizes = sizesInfo?.value?.data;
+  const sizes = entriesOf(sizesInfo)?.data;
   const unknownAxes = (): Dim[] => inShape.map((d, i) => (axes.includes(i) ? null : d));
   if (scalesInfo && sizesInfo) throw new ShapeError('Resize has both scales and sizes');
   if (scales) {
@@ -56,7 +56,8 @@ function resizeRule(ctx: InferContext): void {
     return out(inShape.map((d, i) => (axes.includes(i) ? (sizes[axes.indexOf(i)] ?? null) : d)));
   const ratios = axes.map((a, k) => {
     const d = inShape[a];
-    return typeof d === 'number' ? (sizes[k] ?? 0) / d : undefined;
+    const size = sizes[k];
+    return typeof d === 'number' && typeof size === 'number' ? size / d : undefined;
   });
   if (ratios.some((r) => r === undefined)) return out(unknownAxes());
   const known = ratios as number[];

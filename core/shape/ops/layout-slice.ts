@@ -2,11 +2,13 @@
  * Rules for operators that cut or grow a tensor along axes: Slice and Pad.
  */
 import { normalizeAxis } from '../dims.js';
-import { ShapeError, type Dim, type InferContext, type KnownValue, type ShapeRules } from '../types.js';
+import { ShapeError, type Dim, type InferContext, type ShapeRules } from '../types.js';
 import { addDim, sumDims } from './layout-dims.js';
 import {
+  entriesOf,
   inputValues,
   knownDims,
+  type Entries,
   remapValue,
   stridesOf,
   tensorInfo,
@@ -91,14 +93,15 @@ function sliceRule(ctx: InferContext): void {
     }
   });
   const outDims = knownDims(shape);
-  let value: KnownValue | undefined;
-  if (input.value && outDims) {
-    const inStrides = stridesOf(input.value.dims);
+  const entries = entriesOf(input);
+  let value: Entries | undefined;
+  if (entries && outDims) {
+    const inStrides = stridesOf(entries.dims);
     value = remapValue(
       outDims,
       (idx) =>
         idx.reduce((sum, v, k) => sum + ((firsts[k] ?? 0) + v * (strides[k] ?? 1)) * (inStrides[k] ?? 0), 0),
-      input.value.data,
+      entries.data,
     );
   }
   ctx.setOutput(0, tensorInfo(input.dtype, shape, value));

@@ -1,6 +1,13 @@
 /**
  * Known-value helpers for the layout rules: reading small integer inputs (shapes, axes, sizes)
  * and building folded outputs. Values are row-major JS numbers, as in `KnownValue`.
+ *
+ * Shape arithmetic on symbolic dims: when Shape reads a tensor whose dims include symbols, its
+ * output has no `value` (values are numbers) but carries the dims as `symbolicValue` entries
+ * ({dims, data} with data holding Dims). Gather, Slice, Concat, Unsqueeze, Squeeze, Reshape,
+ * Cast and the like move these entries exactly as they move values, and Reshape, Expand,
+ * ConstantOfShape, Tile and Range read them, so the PyTorch `x.view(x.size(0), -1)` pattern keeps
+ * a symbolic batch. The driver keeps the extra field (it passes infos through or spreads them).
  */
 import { DataType } from '../../onnx/dtype.js';
 import {
@@ -12,9 +19,41 @@ import {
   type ValueInfo,
 } from '../types.js';
 
-/** An output description, with the value attached only when it is small enough to track. */
-export function tensorInfo(dtype: number, shape: Shape | null, value?: KnownValue): ValueInfo {
-  return value && value.data.length <= MAX_KNOWN_ELEMENTS ? { dtype, shape, value } : { dtype, shape };
+/** Entries of a small integer tensor, row-major: numbers where known, symbols where a Shape put them. */
+export interface Entries {
+  readonly dims: readonly number[];
+  readonly data: readonly Dim[];
+}
+
+/** A ValueInfo whose entries include symbols (see the module comment). */
+export interface SymbolicInfo extends ValueInfo {
+  readonly symbolicValue?: Entries;
+}
+
+/** The entries of a tensor: its known value, or its symbolic entries. */
+export function entriesOf(info: ValueInfo | undefined): Entries | undefined {
+  return info?.value ?? (info as SymbolicInfo | undefined)?.symbolicValue;
+}
+
+/** Entries of input `i` when known or symbolic. */
+export function inputEntries(ctx: InferContext, i: number): readonly Dim[] | undefined {
+  return entriesOf(ctx.input(i))?.data;
+}
+
+function isKnownValue(entries: Entries): entries is KnownValue {
+  return entries.data.every((d) => typeof d === 'number');
+}
+
+/**
+ * An output description with its entries attached when small enough to track: as `value` when
+ * they are all numbers, as `symbolicValue` when some are symbols, dropped when any is unknown.
+ */
+export function tensorInfo(dtype: number, shape: Shape | null, value?: Entries): ValueInfo {
+  if (!value || value.data.length > MAX_KNOWN_ELEMENTS) return { dtype, shape };
+  if (isKnownValue(value)) return { dtype, shape, value };
+  if (value.data.some((d) => d === null)) return { dtype, shape };
+  const info: SymbolicInfo = { dtype, shape, symbolicValue: value };
+  return info;
 }
 
 /** The described tensor as `{dtype, shape=dims, value}` from plain dims and data. */
@@ -25,11 +64,6 @@ export function knownTensor(dtype: number, dims: readonly number[], data: readon
 /** A scalar int64 output with a known value. */
 export function int64Scalar(n: number): ValueInfo {
   return knownTensor(DataType.INT64, [], [n]);
-}
-
-/** Values of an input when known (any rank), else undefined. */
-export function valuesOf(info: ValueInfo | undefined): readonly number[] | undefined {
-  return info?.value?.data;
 }
 
 /** Values of input `i` when known. */
@@ -82,14 +116,14 @@ export function stridesOf(dims: readonly number[]): number[] {
 export function remapValue(
   outDims: readonly number[],
   sourceIndex: (index: readonly number[]) => number,
-  source: readonly number[],
-): KnownValue | undefined {
+  source: readonly Dim[],
+): Entries | undefined {
   const count = outDims.reduce((n, d) => n * d, 1);
   if (count > MAX_KNOWN_ELEMENTS) return undefined;
-  const data = new Array<number>(count);
+  const data = new Array<Dim>(count);
   const index = new Array<number>(outDims.length).fill(0);
   for (let flat = 0; flat < count; flat++) {
-    data[flat] = source[sourceIndex(index)] ?? 0;
+    data[flat] = source[sourceIndex(index)] ?? null;
     for (let axis = outDims.length - 1; axis >= 0; axis--) {
       const next = (index[axis] ?? 0) + 1;
       if (next < (outDims[axis] ?? 1)) {
@@ -106,11 +140,6 @@ export function remapValue(
 export function knownDims(shape: Shape | null | undefined): readonly number[] | undefined {
   if (!shape) return undefined;
   return shape.every((d): d is number => typeof d === 'number') ? shape : undefined;
-}
-
-/** Dims of a shape-valued input (Reshape's target, Expand's shape…) as Dims, when known. */
-export function shapeFromValues(values: readonly number[] | undefined): Dim[] | undefined {
-  return values ? [...values] : undefined;
 }
 
 /** A shape of `rank` unknown dims, or null when the rank is unknown too. */

@@ -9,7 +9,7 @@ import {
   type ShapeRule,
   type ShapeRules,
 } from '../types.js';
-import { unifyDims } from './compute-dims.js';
+import { dimAt, unifyDims } from './compute-dims.js';
 import { einsumRule } from './einsum.js';
 
 /**
@@ -19,13 +19,13 @@ import { einsumRule } from './einsum.js';
 export function matmulShape(a: Shape | null, b: Shape | null): Shape | null {
   if (a === null || b === null) return null;
   if (a.length === 0 || b.length === 0) throw new ShapeError('MatMul operands must have rank ≥ 1');
-  const left = a.length === 1 ? [1, a[0]!] : a;
-  const right = b.length === 1 ? [b[0]!, 1] : b;
-  unifyDims(left[left.length - 1]!, right[right.length - 2]!, 'MatMul inner dimensions');
+  const left: Shape = a.length === 1 ? [1, dimAt(a, 0)] : a;
+  const right: Shape = b.length === 1 ? [dimAt(b, 0), 1] : b;
+  unifyDims(dimAt(left, -1), dimAt(right, -2), 'MatMul inner dimensions');
   const batch = broadcastShapes([left.slice(0, -2), right.slice(0, -2)]) ?? [];
   const out: Dim[] = [...batch];
-  if (a.length > 1) out.push(left[left.length - 2]!);
-  if (b.length > 1) out.push(right[right.length - 1]!);
+  if (a.length > 1) out.push(dimAt(left, -2));
+  if (b.length > 1) out.push(dimAt(right, -1));
   return out;
 }
 
@@ -48,16 +48,16 @@ const gemmRule: ShapeRule = (ctx) => {
   let n: Dim = null;
   if (a.shape) {
     if (a.shape.length !== 2) throw new ShapeError(`Gemm input A must be 2-D, got rank ${a.shape.length}`);
-    m = a.shape[ctx.attrInt('transA', 0) ? 1 : 0]!;
+    m = dimAt(a.shape, ctx.attrInt('transA', 0) ? 1 : 0);
   }
   if (b) {
     if (b.length !== 2) throw new ShapeError(`Gemm input B must be 2-D, got rank ${b.length}`);
-    n = b[ctx.attrInt('transB', 0) ? 0 : 1]!;
+    n = dimAt(b, ctx.attrInt('transB', 0) ? 0 : 1);
   }
   if (a.shape && b) {
     unifyDims(
-      a.shape[ctx.attrInt('transA', 0) ? 0 : 1]!,
-      b[ctx.attrInt('transB', 0) ? 1 : 0]!,
+      dimAt(a.shape, ctx.attrInt('transA', 0) ? 0 : 1),
+      dimAt(b, ctx.attrInt('transB', 0) ? 1 : 0),
       'Gemm inner dimensions',
     );
   }
@@ -73,7 +73,7 @@ const detRule: ShapeRule = (ctx) => {
   let shape: Shape | null = null;
   if (x.shape) {
     if (x.shape.length < 2) throw new ShapeError(`Det needs a matrix input, got rank ${x.shape.length}`);
-    unifyDims(x.shape[x.shape.length - 1]!, x.shape[x.shape.length - 2]!, 'Det needs square matrices');
+    unifyDims(dimAt(x.shape, -1), dimAt(x.shape, -2), 'Det needs square matrices');
     shape = x.shape.slice(0, -2);
   }
   ctx.setOutput(0, { dtype: x.dtype, shape });

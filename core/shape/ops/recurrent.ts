@@ -26,7 +26,7 @@ const recurrentRule: ShapeRule = (ctx) => {
     );
   }
   const dirs = direction === 'bidirectional' ? 2 : 1;
-  if (w && w.length === 3) unifyDims(w[0]!, dirs, `${ctx.node.opType} weight directions`);
+  if (w && w.length === 3) unifyDims(w[0] ?? null, dirs, `${ctx.node.opType} weight directions`);
   const attrHidden = ctx.attrInt('hidden_size');
   let hidden: Dim = attrHidden ?? r?.[2] ?? (w?.[1] !== undefined ? divideDim(w[1], gates, 'floor') : null);
   if (attrHidden !== undefined && r?.[2] !== undefined) hidden = unifyDims(attrHidden, r[2], 'hidden_size');

@@ -4,61 +4,108 @@
  * Representation: a sequence (or an optional) is described by the ValueInfo of its elements:
  * `dtype` is the element type and `shape` the merge of every element's shape (dims all elements
  * share are kept, differing known dims become symbols, a rank that differs or is unknown is
- * `null`). Sequence values are never tracked; the element count is, when known, as
- * `sequenceLength` (layout-merge.ts). An optional holding a tensor is described by that
- * tensor. This keeps Identity, If and Loop working on sequences unchanged, and what reaches
- * SequenceAt or OptionalGetElement is already the element's description.
+ * `null`). When the element count is known the elements are also listed one by one
+ * (`sequenceElements`, layout-merge.ts). Element values are never tracked. An optional holding
+ * a tensor is described by that tensor. Identity, If and Loop thus work on sequences unchanged,
+ * and what reaches SequenceAt or OptionalGetElement is already an element's description.
  */
 import { shapeFromType } from '../../graph/build.js';
 import { DataType } from '../../onnx/dtype.js';
 import { normalizeAxis } from '../dims.js';
 import { ShapeError, type Dim, type InferContext, type ShapeRules, type ValueInfo } from '../types.js';
-import { mergeInfo, sequenceInfo, sequenceLength } from './layout-merge.js';
-import { mergeDim } from './layout-dims.js';
-import { inputValues, int64Scalar } from './layout-values.js';
+import { sumDims } from './layout-dims.js';
+import { elementOf, sequenceElements, sequenceOf } from './layout-merge.js';
+import { inputScalar, inputValues, int64Scalar } from './layout-values.js';
 
-/** Element description without a known value (a sequence's elements are not folded). */
-function element(info: ValueInfo): ValueInfo {
-  return { dtype: info.dtype, shape: info.shape };
+/** Position `raw` (negative counts from the end) in a sequence of `length`, `end` allowed when inserting. */
+function position(raw: number, length: number, insert: boolean): number {
+  const at = raw < 0 ? raw + length : raw;
+  if (at < 0 || at > length || (!insert && at === length))
+    throw new ShapeError(`sequence position ${raw} is out of range for ${length} elements`);
+  return at;
 }
 
 function sequenceEmptyRule(ctx: InferContext): void {
-  ctx.setOutput(0, sequenceInfo({ dtype: ctx.attrInt('dtype', DataType.FLOAT), shape: null }, 0));
+  ctx.setOutput(0, sequenceOf(ctx, ctx.attrInt('dtype', DataType.FLOAT), []));
 }
 
 function sequenceConstructRule(ctx: InferContext): void {
-  const items = Array.from({ length: ctx.inputCount }, (_, i) => ctx.input(i));
-  const first = items[0];
-  if (!first) throw new ShapeError('SequenceConstruct has no inputs');
-  const merged = items
-    .slice(1)
-    .reduce<ValueInfo>((acc, item) => mergeInfo(ctx, acc, item && element(item), 'seq'), element(first));
-  ctx.setOutput(0, sequenceInfo(merged, items.length));
+  const items = Array.from({ length: ctx.inputCount }, (_, i) => ctx.requireInput(i));
+  if (items.length === 0) throw new ShapeError('SequenceConstruct has no inputs');
+  ctx.setOutput(0, sequenceOf(ctx, items[0]?.dtype ?? 0, items));
 }
 
-/** SequenceInsert: one more element; into a sequence known to be empty, the element alone. */
+/** `count` copies of the merged description of `items` (element count known, places not). */
+function uniformSequence(
+  ctx: InferContext,
+  dtype: number,
+  items: readonly ValueInfo[],
+  count: number,
+): ValueInfo {
+  const merged = elementOf(sequenceOf(ctx, dtype, items));
+  return sequenceOf(ctx, dtype, new Array<ValueInfo>(count).fill(merged));
+}
+
+/** SequenceInsert: the tensor goes in at `position` (default: the end). */
 function sequenceInsertRule(ctx: InferContext): void {
   const seq = ctx.requireInput(0);
-  const item = element(ctx.requireInput(1));
-  const length = sequenceLength(seq);
-  const merged = length === 0 ? item : mergeInfo(ctx, element(seq), item, 'seq');
-  ctx.setOutput(0, sequenceInfo(merged, length === undefined ? undefined : length + 1));
+  const item = ctx.requireInput(1);
+  const dtype = seq.dtype || item.dtype;
+  const elements = sequenceElements(seq);
+  const given = ctx.input(2) !== undefined;
+  const raw = given ? inputScalar(ctx, 2) : undefined;
+  if (!elements) return ctx.setOutput(0, elementOf(sequenceOf(ctx, dtype, [seq, item])));
+  if (given && raw === undefined)
+    return ctx.setOutput(0, uniformSequence(ctx, dtype, [...elements, item], elements.length + 1));
+  const at = raw === undefined ? elements.length : position(raw, elements.length, true);
+  ctx.setOutput(0, sequenceOf(ctx, dtype, [...elements.slice(0, at), item, ...elements.slice(at)]));
 }
 
+/** SequenceErase: removes the element at `position` (default: the last). */
 function sequenceEraseRule(ctx: InferContext): void {
   const seq = ctx.requireInput(0);
-  const length = sequenceLength(seq);
-  if (length === 0) throw new ShapeError('SequenceErase on an empty sequence');
-  ctx.setOutput(0, sequenceInfo(seq, length === undefined ? undefined : length - 1));
+  const elements = sequenceElements(seq);
+  const raw = ctx.input(1) ? inputScalar(ctx, 1) : -1;
+  if (!elements) return ctx.setOutput(0, elementOf(seq));
+  if (elements.length === 0) throw new ShapeError('SequenceErase on an empty sequence');
+  if (raw === undefined)
+    return ctx.setOutput(0, uniformSequence(ctx, seq.dtype, elements, elements.length - 1));
+  const at = position(raw, elements.length, false);
+  ctx.setOutput(
+    0,
+    sequenceOf(
+      ctx,
+      seq.dtype,
+      elements.filter((_, i) => i !== at),
+    ),
+  );
 }
 
+/** SequenceAt: the element at a known position, or the merged element description. */
 function sequenceAtRule(ctx: InferContext): void {
-  ctx.setOutput(0, element(ctx.requireInput(0)));
+  const seq = ctx.requireInput(0);
+  const elements = sequenceElements(seq);
+  const raw = inputScalar(ctx, 1);
+  const chosen = elements && raw !== undefined ? elements[position(raw, elements.length, false)] : undefined;
+  ctx.setOutput(0, elementOf(chosen ?? seq));
 }
 
 function sequenceLengthRule(ctx: InferContext): void {
-  const length = sequenceLength(ctx.requireInput(0));
-  ctx.setOutput(0, length === undefined ? { dtype: DataType.INT64, shape: [] } : int64Scalar(length));
+  const elements = sequenceElements(ctx.requireInput(0));
+  ctx.setOutput(0, elements ? int64Scalar(elements.length) : { dtype: DataType.INT64, shape: [] });
+}
+
+/** Sizes of SplitToSequence's pieces along an axis of known size d, when they are known. */
+function splitPieces(d: number, split: readonly number[] | undefined, scalarSplit: boolean): number[] {
+  if (!split) return new Array<number>(d).fill(1);
+  if (!scalarSplit) {
+    const total = split.reduce((n, s) => n + s, 0);
+    if (total !== d) throw new ShapeError(`SplitToSequence sizes sum to ${total}, not the axis size ${d}`);
+    return [...split];
+  }
+  const size = split[0] ?? 1;
+  if (size < 1) throw new ShapeError(`SplitToSequence split size ${size} is not positive`);
+  return Array.from({ length: Math.ceil(d / size) }, (_, i) => Math.min(size, d - i * size));
 }
 
 /**
@@ -68,47 +115,51 @@ function sequenceLengthRule(ctx: InferContext): void {
 function splitToSequenceRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
   if (input.shape === null) return ctx.setOutput(0, { dtype: input.dtype, shape: null });
-  const axis = normalizeAxis(ctx.attrInt('axis', 0), input.shape.length, 'SplitToSequence axis');
-  const d = input.shape[axis] ?? null;
+  const inShape = input.shape;
+  const axis = normalizeAxis(ctx.attrInt('axis', 0), inShape.length, 'SplitToSequence axis');
+  const d = inShape[axis] ?? null;
   const splitGiven = ctx.input(1);
   const split = inputValues(ctx, 1);
-  let piece: Dim;
-  let count: number | undefined;
-  if (!splitGiven) {
-    piece = 1;
-    count = typeof d === 'number' ? d : undefined;
-  } else if (!split) {
-    piece = null;
-  } else if (splitGiven.shape?.length === 0 || split.length === 1) {
-    const size = split[0] ?? 1;
-    if (size < 1) throw new ShapeError(`SplitToSequence split size ${size} is not positive`);
-    piece = typeof d === 'number' && d % size !== 0 ? mergeDim(ctx, size, d % size, 'seq') : size;
-    count = typeof d === 'number' ? Math.ceil(d / size) : undefined;
-  } else {
-    piece = split.slice(1).reduce<Dim>((acc, s) => mergeDim(ctx, acc, s, 'seq'), split[0] ?? null);
-    count = split.length;
-  }
   const dropAxis = !splitGiven && ctx.attrInt('keepdims', 1) === 0;
-  const shape = dropAxis
-    ? input.shape.filter((_, i) => i !== axis)
-    : input.shape.map((dim, i) => (i === axis ? piece : dim));
-  ctx.setOutput(0, sequenceInfo({ dtype: input.dtype, shape }, count));
+  const pieceShape = (size: Dim): Dim[] =>
+    dropAxis ? inShape.filter((_, i) => i !== axis) : inShape.map((dim, i) => (i === axis ? size : dim));
+  if (splitGiven && !split) return ctx.setOutput(0, { dtype: input.dtype, shape: pieceShape(null) });
+  const scalarSplit = splitGiven !== undefined && (splitGiven.shape?.length === 0 || split?.length === 1);
+  if (typeof d !== 'number') {
+    const size: Dim = !split
+      ? 1
+      : scalarSplit
+        ? null
+        : split.every((s) => s === split[0])
+          ? (split[0] ?? null)
+          : null;
+    return ctx.setOutput(0, { dtype: input.dtype, shape: pieceShape(size) });
+  }
+  const pieces = splitPieces(d, split, scalarSplit).map((size) => ({
+    dtype: input.dtype,
+    shape: pieceShape(size),
+  }));
+  ctx.setOutput(0, sequenceOf(ctx, input.dtype, pieces));
 }
 
 /**
- * ConcatFromSequence: elements joined along `axis`, or stacked on a new axis (new_axis=1). The
- * joined size is count × element size when both are known, a symbol otherwise.
+ * ConcatFromSequence: elements joined along `axis`, or stacked on a new axis (new_axis=1). With
+ * the elements known the joined size is their sum (or count); otherwise it is a fresh symbol.
  */
 function concatFromSequenceRule(ctx: InferContext): void {
   const seq = ctx.requireInput(0);
   if (seq.shape === null) return ctx.setOutput(0, { dtype: seq.dtype, shape: null });
   const newAxis = ctx.attrInt('new_axis', 0) === 1;
-  const rank = seq.shape.length + (newAxis ? 1 : 0);
-  const axis = normalizeAxis(ctx.attrInt('axis', 0), rank, 'ConcatFromSequence axis');
-  const count = sequenceLength(seq);
-  const size = newAxis ? 1 : seq.shape[axis];
-  const joined: Dim =
-    count !== undefined && typeof size === 'number' ? count * size : ctx.freshSymbol('concat');
+  const axis = normalizeAxis(
+    ctx.attrInt('axis', 0),
+    seq.shape.length + (newAxis ? 1 : 0),
+    'ConcatFromSequence axis',
+  );
+  const elements = sequenceElements(seq);
+  let joined: Dim;
+  if (!elements) joined = ctx.freshSymbol('concat');
+  else if (newAxis) joined = elements.length;
+  else joined = elements.reduce<Dim>((sum, e) => sumDims(sum, e.shape?.[axis] ?? null), 0);
   const shape = newAxis
     ? [...seq.shape.slice(0, axis), joined, ...seq.shape.slice(axis)]
     : seq.shape.map((d, i) => (i === axis ? joined : d));
@@ -119,12 +170,16 @@ function concatFromSequenceRule(ctx: InferContext): void {
 function sequenceMapRule(ctx: InferContext): void {
   const inputs = Array.from({ length: ctx.inputCount }, (_, i) => {
     const info = ctx.input(i);
-    return info && element(info);
+    return info && elementOf(info);
   });
   const outputs = ctx.inferSubgraph('body', inputs);
+  const count = sequenceElements(ctx.input(0))?.length;
   for (let i = 0; i < ctx.outputCount; i++) {
-    const out = outputs[i];
-    ctx.setOutput(i, sequenceInfo(out ?? { dtype: 0, shape: null }, sequenceLength(ctx.input(0))));
+    const out = elementOf(outputs[i] ?? { dtype: 0, shape: null });
+    ctx.setOutput(
+      i,
+      count === undefined ? out : sequenceOf(ctx, out.dtype, new Array<ValueInfo>(count).fill(out)),
+    );
   }
 }
 
@@ -133,18 +188,17 @@ function optionalRule(ctx: InferContext): void {
   const input = ctx.input(0);
   if (input) return ctx.setOutput(0, input);
   const type = ctx.attr('type')?.tp;
-  const inner = type?.sequenceType?.elemType ?? type;
-  ctx.setOutput(0, shapeFromType(inner));
+  ctx.setOutput(0, shapeFromType(type?.sequenceType?.elemType ?? type));
 }
 
 /** OptionalHasElement: a bool scalar, known false when the input is omitted (opset 18). */
 function optionalHasElementRule(ctx: InferContext): void {
-  const given = ctx.input(0) !== undefined;
+  const absent = ctx.input(0) === undefined;
   ctx.setOutput(
     0,
-    given
-      ? { dtype: DataType.BOOL, shape: [] }
-      : { dtype: DataType.BOOL, shape: [], value: { dims: [], data: [0] } },
+    absent
+      ? { dtype: DataType.BOOL, shape: [], value: { dims: [], data: [0] } }
+      : { dtype: DataType.BOOL, shape: [] },
   );
 }
 

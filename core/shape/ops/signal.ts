@@ -40,7 +40,7 @@ const dftRule: ShapeRule = (ctx) => {
   const axis = normalizeAxis(axisValue, rank);
   if (axis === rank - 1) throw new ShapeError('DFT cannot transform the complex (last) axis');
   const lengthInput = ctx.input(1);
-  let length: Dim = lengthInput ? (scalarInput(ctx, 1) ?? null) : x.shape[axis]!;
+  let length: Dim = lengthInput ? (scalarInput(ctx, 1) ?? null) : (x.shape[axis] ?? null);
   if (ctx.attrInt('onesided', 0) !== 0) length = onesidedBins(length);
   out[axis] = length;
   ctx.setOutput(0, { dtype: x.dtype, shape: out });

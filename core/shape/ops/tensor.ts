@@ -9,14 +9,17 @@ import {
   ShapeError,
   type Dim,
   type InferContext,
-  type KnownValue,
   type Shape,
   type ShapeRules,
+  type ValueInfo,
 } from '../types.js';
 import { divideDim, productDims } from './layout-dims.js';
 import {
   attrOrInputInts,
+  entriesOf,
+  inputEntries,
   knownDims,
+  type Entries,
   remapValue,
   stridesOf,
   tensorInfo,
@@ -24,10 +27,13 @@ import {
   vectorLength,
 } from './layout-values.js';
 
-/** The same data under new dims, when those dims are all known. */
-function reshapedValue(value: KnownValue | undefined, shape: Shape | null): KnownValue | undefined {
+/** The same entries under new dims, when those dims are all known. */
+function reshapedValue(info: ValueInfo, shape: Shape | null): Entries | undefined {
+  const entries = entriesOf(info);
   const dims = knownDims(shape);
-  return value && dims ? { dims, data: value.data } : undefined;
+  return entries && dims && dims.reduce((n, d) => n * d, 1) === entries.data.length
+    ? { dims, data: entries.data }
+    : undefined;
 }
 
 /** Integer types wrap to their width; bool is 0/1; float32 rounds; others keep the JS number. */
@@ -64,11 +70,30 @@ function castNumber(x: number, to: number): number {
   }
 }
 
+const INTEGER_TYPES = new Set<number>([
+  DataType.INT8,
+  DataType.UINT8,
+  DataType.INT16,
+  DataType.UINT16,
+  DataType.INT32,
+  DataType.UINT32,
+  DataType.INT64,
+  DataType.UINT64,
+]);
+
 function castTo(ctx: InferContext, to: number): void {
   const input = ctx.requireInput(0);
+  const entries = entriesOf(input);
+  // Symbols stand for whole sizes: they survive a cast between integer types only.
+  const keepsSymbols = INTEGER_TYPES.has(to) && INTEGER_TYPES.has(input.dtype);
   const value =
-    input.value && to !== DataType.STRING
-      ? { dims: input.value.dims, data: input.value.data.map((x) => castNumber(x, to)) }
+    entries && to !== DataType.STRING
+      ? {
+          dims: entries.dims,
+          data: entries.data.map((x) =>
+            typeof x === 'number' ? castNumber(x, to) : keepsSymbols ? x : null,
+          ),
+        }
       : undefined;
   ctx.setOutput(0, tensorInfo(to, input.shape, value));
 }
@@ -107,7 +132,7 @@ function inferredDim(input: Shape | null, others: readonly Dim[]): Dim {
 
 function reshapeRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
-  const target = attrOrInputInts(ctx, 'shape', 1);
+  const target: readonly Dim[] | undefined = ctx.attrInts('shape') ?? inputEntries(ctx, 1);
   if (!target) {
     ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(vectorLength(ctx.input(1))) });
     return;
@@ -120,7 +145,7 @@ function reshapeRule(ctx: InferContext): void {
         throw new ShapeError(`Reshape copies dimension ${i} but the input has rank ${input.shape.length}`);
       return input.shape ? (input.shape[i] ?? null) : null;
     }
-    if (d < -1) throw new ShapeError(`Reshape target has invalid dimension ${d}`);
+    if (typeof d === 'number' && d < -1) throw new ShapeError(`Reshape target has invalid dimension ${d}`);
     return d;
   });
   const free = target.indexOf(-1);
@@ -133,7 +158,7 @@ function reshapeRule(ctx: InferContext): void {
   const outDims = knownDims(dims);
   if (inDims && outDims && inDims.reduce((n, d) => n * d, 1) !== outDims.reduce((n, d) => n * d, 1))
     throw new ShapeError(`cannot reshape [${inDims.join(', ')}] into [${outDims.join(', ')}]`);
-  ctx.setOutput(0, tensorInfo(input.dtype, dims, reshapedValue(input.value, dims)));
+  ctx.setOutput(0, tensorInfo(input.dtype, dims, reshapedValue(input, dims)));
 }
 
 function flattenRule(ctx: InferContext): void {
@@ -147,7 +172,7 @@ function flattenRule(ctx: InferContext): void {
   const axis = raw < 0 ? raw + rank : raw;
   if (axis < 0 || axis > rank) throw new ShapeError(`Flatten axis ${raw} is out of range for rank ${rank}`);
   const shape = [productDims(input.shape.slice(0, axis)), productDims(input.shape.slice(axis))];
-  ctx.setOutput(0, tensorInfo(input.dtype, shape, reshapedValue(input.value, shape)));
+  ctx.setOutput(0, tensorInfo(input.dtype, shape, reshapedValue(input, shape)));
 }
 
 function transposeRule(ctx: InferContext): void {
@@ -166,13 +191,14 @@ function transposeRule(ctx: InferContext): void {
     throw new ShapeError(`Transpose perm [${order.join(', ')}] is not a permutation of rank ${rank}`);
   const shape = order.map((p) => input.shape?.[p] ?? null);
   const outDims = knownDims(shape);
-  let value: KnownValue | undefined;
-  if (input.value && outDims) {
-    const strides = stridesOf(input.value.dims);
+  const entries = entriesOf(input);
+  let value: Entries | undefined;
+  if (entries && outDims) {
+    const strides = stridesOf(entries.dims);
     value = remapValue(
       outDims,
       (idx) => idx.reduce((sum, i, j) => sum + i * (strides[order[j] ?? 0] ?? 0), 0),
-      input.value.data,
+      entries.data,
     );
   }
   ctx.setOutput(0, tensorInfo(input.dtype, shape, value));
@@ -204,7 +230,7 @@ function squeezeRule(ctx: InferContext): void {
     }
     shape = input.shape.filter((_, i) => !drop.has(i));
   }
-  ctx.setOutput(0, tensorInfo(input.dtype, shape, reshapedValue(input.value, shape)));
+  ctx.setOutput(0, tensorInfo(input.dtype, shape, reshapedValue(input, shape)));
 }
 
 function unsqueezeRule(ctx: InferContext): void {
@@ -220,7 +246,7 @@ function unsqueezeRule(ctx: InferContext): void {
   const shape: Dim[] = [];
   let next = 0;
   for (let i = 0; i < outRank; i++) shape.push(ones.has(i) ? 1 : (input.shape[next++] ?? null));
-  ctx.setOutput(0, tensorInfo(input.dtype, shape, reshapedValue(input.value, shape)));
+  ctx.setOutput(0, tensorInfo(input.dtype, shape, reshapedValue(input, shape)));
 }
 
 export const tensorRules: ShapeRules = {

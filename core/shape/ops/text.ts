@@ -11,7 +11,7 @@ const tfIdfRule: ShapeRule = (ctx) => {
   if (x.shape) {
     if (x.shape.length !== 1 && x.shape.length !== 2)
       throw new ShapeError(`TfIdfVectorizer input must be 1-D or 2-D, got rank ${x.shape.length}`);
-    shape = x.shape.length === 1 ? [width] : [x.shape[0]!, width];
+    shape = x.shape.length === 1 ? [width] : [x.shape[0] ?? null, width];
   }
   ctx.setOutput(0, { dtype: DataType.FLOAT, shape });
 };
