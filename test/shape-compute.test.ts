@@ -4,12 +4,14 @@
  * backend suite).
  */
 import { describe, expect, it } from 'vitest';
-import { attr, type DimSpec } from '../core/onnx/builder.js';
+import { attr, graph, node, valueInfo, type DimSpec } from '../core/onnx/builder.js';
+import { buildGraph } from '../core/graph/build.js';
+import { inferShapes } from '../core/shape/infer.js';
 import { DataType } from '../core/onnx/dtype.js';
 import { computeRules } from '../core/shape/ops/compute.js';
 import { parseEinsum } from '../core/shape/ops/einsum.js';
 import type { Shape } from '../core/shape/types.js';
-import { inferOneNode, type OneNodeSpec, type Operand } from './support/compute-graph.js';
+import { inferOneNode, tensorOf, type OneNodeSpec, type Operand } from './support/compute-graph.js';
 
 const F = DataType.FLOAT;
 const I64 = DataType.INT64;
@@ -441,5 +443,50 @@ describe('unknown inputs', () => {
       });
       expect(status, op).toEqual({ kind: 'ok' });
     }
+  });
+});
+
+describe('symbolic shape arithmetic', () => {
+  it('multiplies, divides and compares the symbolic dims Shape reads', () => {
+    const int64 = (name: string, dims: readonly number[], values: readonly number[]) =>
+      tensorOf(name, I64, dims, values);
+    const proto = graph({
+      name: 'symbolic',
+      inputs: [valueInfo('x', DataType.FLOAT, ['N', 'C', 8])],
+      outputs: [
+        valueInfo('flat', DataType.FLOAT),
+        valueInfo('expanded', DataType.FLOAT),
+        valueInfo('half', I64),
+      ],
+      initializers: [
+        int64('i0', [], [0]),
+        int64('i1', [], [1]),
+        int64('axes', [1], [0]),
+        int64('minus1', [1], [-1]),
+        int64('all_minus1', [3], [-1, -1, -1]),
+        int64('ones', [3], [1, 1, 1]),
+        int64('two', [], [2]),
+      ],
+      nodes: [
+        node('Shape', ['x'], ['s']),
+        node('Gather', ['s', 'i0'], ['n']),
+        node('Gather', ['s', 'i1'], ['c']),
+        node('Mul', ['n', 'c'], ['nc']),
+        node('Unsqueeze', ['nc', 'axes'], ['nc1']),
+        node('Concat', ['nc1', 'minus1'], ['target'], [attr.int('axis', 0)]),
+        node('Reshape', ['x', 'target'], ['flat']),
+        node('Equal', ['s', 'all_minus1'], ['is_minus1']),
+        node('Where', ['is_minus1', 'ones', 's'], ['expand_to']),
+        node('Expand', ['i1', 'expand_to'], ['expanded']),
+        node('Div', ['n', 'two'], ['half']),
+      ],
+    });
+    const g = buildGraph(proto);
+    const result = inferShapes(g, { opset: 17, useDeclaredShapes: false });
+    expect(result.status.every((s) => s.kind === 'ok')).toBe(true);
+    expect(result.values.get('flat')?.shape?.[0]).toBe('N*C');
+    expect(result.values.get('is_minus1')?.value?.data).toEqual([0, 0, 0]);
+    expect(result.values.get('expanded')?.shape).toEqual(['N', 'C', 8]);
+    expect(result.values.get('half')?.shape).toEqual([]);
   });
 });

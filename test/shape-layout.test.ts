@@ -12,7 +12,10 @@ import {
   attributeTensor,
 } from '../core/onnx/attributes.js';
 import type { AttributeProto } from '../core/onnx/codec.js';
-import { attr, tensorFromInt64 } from '../core/onnx/builder.js';
+import { attr, graph, model, node, scalarInt64, tensorFromInt64, valueInfo } from '../core/onnx/builder.js';
+import { decodeModelProto, encodeModelProto, type TensorProto } from '../core/onnx/codec.js';
+import { buildGraph } from '../core/graph/build.js';
+import { inferShapes } from '../core/shape/infer.js';
 import { DataType } from '../core/onnx/dtype.js';
 import { readTensorValues } from '../core/onnx/tensor-data.js';
 import type { GraphNode } from '../core/graph/types.js';
@@ -189,6 +192,8 @@ describe('symbolic shape arithmetic', () => {
     expect(shapeOf(infer('Reshape', [x, target[0]]))).toEqual(['N', 12]);
     const tail = infer('Slice', [shape[0], vec(1), vec(3)]);
     expect(valueOf(tail)).toEqual([3, 4]);
+    const seq = infer('Slice', [infer('Shape', [f32(2, 'S')])[0], vec(1), vec(2)])[0];
+    expect(shapeOf(infer('Slice', [f32(1, 1024, 1024), vec(0), seq, vec(1)]))).toEqual([1, 'S', 1024]);
   });
 
   it('reads symbolic entries in Size, Range, ConstantOfShape, Expand, Tile and Cast', () => {
@@ -591,5 +596,69 @@ describe('robustness', () => {
         }
       }
     }
+  });
+});
+
+describe('through the shape-inference driver', () => {
+  const boolTrue: TensorProto = { name: 'go', dims: [], dataType: DataType.BOOL, int32Data: [1] };
+  const constant = (t: TensorProto): ReturnType<typeof node> =>
+    node('Constant', [], [t.name ?? ''], [attr.tensor('value', { ...t, name: '' })]);
+
+  it('infers a dynamic-batch flatten and a Loop that appends to a sequence, from encoded bytes', () => {
+    const x = valueInfo('x', DataType.FLOAT, ['N', 3, 4]);
+    const body = graph({
+      name: 'body',
+      nodes: [
+        node('Identity', ['cond_in'], ['cond_out']),
+        node('SequenceInsert', ['seq_in', 'flat'], ['seq_out']),
+        node('Shape', ['flat'], ['row_shape']),
+      ],
+      inputs: [
+        valueInfo('i', DataType.INT64, []),
+        valueInfo('cond_in', DataType.BOOL, []),
+        {
+          name: 'seq_in',
+          type: { sequenceType: { elemType: { tensorType: { elemType: DataType.FLOAT } } } },
+        },
+      ],
+      outputs: [
+        valueInfo('cond_out', DataType.BOOL, []),
+        {
+          name: 'seq_out',
+          type: { sequenceType: { elemType: { tensorType: { elemType: DataType.FLOAT } } } },
+        },
+        valueInfo('row_shape', DataType.INT64),
+      ],
+    });
+    const main = graph({
+      name: 'main',
+      nodes: [
+        node('Shape', ['x'], ['shape']),
+        constant(scalarInt64('zero', 0)),
+        node('Gather', ['shape', 'zero'], ['batch']),
+        node('Unsqueeze', ['batch'], ['batch1'], [attr.ints('axes', [0])]),
+        constant(tensorFromInt64('rest', [1], [-1])),
+        node('Concat', ['batch1', 'rest'], ['target'], [attr.int('axis', 0)]),
+        node('Reshape', ['x', 'target'], ['flat']),
+        node('SequenceEmpty', [], ['empty']),
+        constant(scalarInt64('trips', 3)),
+        constant(boolTrue),
+        node('Loop', ['trips', 'go', 'empty'], ['rows', 'shapes'], [attr.graph('body', body)]),
+        node('ConcatFromSequence', ['rows'], ['stacked'], [attr.int('axis', 0), attr.int('new_axis', 1)]),
+      ],
+      inputs: [x],
+      outputs: [valueInfo('stacked', DataType.FLOAT), valueInfo('shapes', DataType.INT64)],
+    });
+    const bytes = encodeModelProto(model({ graph: main, opset: 12 }));
+    const g = buildGraph(decodeModelProto(bytes).graph!);
+    const result = inferShapes(g, { opset: 12, useDeclaredShapes: false });
+    expect(result.status.every((s) => s.kind === 'ok')).toBe(true);
+    expect(result.values.get('flat')?.shape).toEqual(['N', 12]);
+    expect(result.values.get('rows')?.shape).toEqual(['N', 12]);
+    expect(result.values.get('shapes')?.shape).toEqual([3, 2]);
+    expect(result.values.get('stacked')?.shape?.[1]).toBe('N');
+    const bound = inferShapes(g, { opset: 12, inputShapes: { x: [5, 3, 4] }, useDeclaredShapes: false });
+    expect(bound.values.get('target')?.value?.data).toEqual([5, -1]);
+    expect(bound.values.get('shapes')?.shape).toEqual([3, 2]);
   });
 });

@@ -3,7 +3,7 @@
  * only when the file's node order is not already topological).
  */
 import { CutlineError } from '../errors.js';
-import type { GraphProto, TensorProto, TypeProto, ValueInfoProto } from '../onnx/codec.js';
+import type { AttributeProto, GraphProto, TensorProto, TypeProto, ValueInfoProto } from '../onnx/codec.js';
 import { attributeGraphs } from '../onnx/attributes.js';
 import type { Dim, Graph, GraphNode, NodeIndex, Shape, TensorKind } from './types.js';
 import { topologicalOrder } from './order.js';
@@ -94,8 +94,8 @@ export function buildGraph(proto: GraphProto, depth = 0, outerScope: ReadonlySet
       domain: p.domain === 'ai.onnx' ? '' : (p.domain ?? ''),
       inputs: p.input ?? [],
       outputs: p.output ?? [],
-      attributes: new Map((p.attribute ?? []).map((a) => [a.name ?? '', a])),
-      subgraphs: new Map(),
+      attributes: p.attribute?.length ? new Map(p.attribute.map((a) => [a.name ?? '', a])) : NO_ATTRIBUTES,
+      subgraphs: NO_SUBGRAPHS,
       implicitInputs: [],
     });
   }
@@ -147,6 +147,10 @@ export function buildGraph(proto: GraphProto, depth = 0, outerScope: ReadonlySet
   const order = topologicalOrder(nodes, tensors, graphName);
   return { name: graphName, nodes, tensors, inputs, outputs, order, depth };
 }
+
+// Most nodes have no sub-graphs and many no attributes: they share one empty map each.
+const NO_ATTRIBUTES: ReadonlyMap<string, AttributeProto> = new Map();
+const NO_SUBGRAPHS: ReadonlyMap<string, Graph> = new Map();
 
 function uniqueName(base: string, used: ReadonlySet<string>): string {
   let name = base;

@@ -14,6 +14,7 @@ import {
 } from '../onnx/attributes.js';
 import type { TensorProto } from '../onnx/codec.js';
 import { readTensorValues } from '../onnx/tensor-data.js';
+import { isFloatDtype } from '../onnx/dtype.js';
 import type { Dim, Graph, GraphNode, Shape } from '../graph/types.js';
 import { shapeRules } from './registry.js';
 import {
@@ -61,8 +62,16 @@ class Scope {
   }
 }
 
+/**
+ * Floating-point tensors larger than this are weights, never shape arguments (Resize scales,
+ * a ConstantOfShape fill, Range bounds are a handful of elements): their values are not read.
+ */
+const MAX_KNOWN_FLOAT_ELEMENTS = 64;
+
+/** The values of a small integer tensor, or of a tiny float one (see MAX_KNOWN_FLOAT_ELEMENTS). */
 export function tensorProtoValue(tensor: TensorProto): KnownValue | undefined {
-  const data = readTensorValues(tensor, MAX_KNOWN_ELEMENTS);
+  const limit = isFloatDtype(tensor.dataType ?? 0) ? MAX_KNOWN_FLOAT_ELEMENTS : MAX_KNOWN_ELEMENTS;
+  const data = readTensorValues(tensor, limit);
   return data ? { dims: (tensor.dims ?? []).map(Number), data } : undefined;
 }
 
@@ -171,9 +180,12 @@ export function inferShapes(graph: Graph, options: InferOptions): ShapeInference
   }
   run(graph, root, bound);
 
-  const values = new Map<string, ValueInfo>(root.values);
-  for (const scopeValues of valuesByGraph.values()) {
-    for (const [name, info] of scopeValues) if (!values.has(name)) values.set(name, info);
+  let values: Map<string, ValueInfo> = root.values;
+  if (valuesByGraph.size > 1) {
+    values = new Map(root.values);
+    for (const scopeValues of valuesByGraph.values()) {
+      for (const [name, info] of scopeValues) if (!values.has(name)) values.set(name, info);
+    }
   }
   return { values, status: statusByGraph.get(graph) ?? [], statusByGraph, valuesByGraph };
 }

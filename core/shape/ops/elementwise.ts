@@ -133,4 +133,10 @@ export const elementwiseRules: ShapeRules = {
   Mish: plain,
   Gelu: plain,
   Shrink: plain,
+  Swish: plain,
+  // Experimental operators of opsets 1–9 still found in older exports (tiny-YOLOv2's ImageScaler).
+  ImageScaler: plain,
+  ScaledTanh: plain,
+  ParametricSoftplus: plain,
+  Affine: plain,
 };

@@ -6,6 +6,7 @@ import { ShapeError, type Dim, type InferContext, type ShapeRules } from '../typ
 import { addDim, sumDims } from './layout-dims.js';
 import {
   entriesOf,
+  inputEntries,
   inputValues,
   knownDims,
   type Entries,
@@ -51,11 +52,22 @@ function sliceSymbolic(d: string, start: number, end: number, step: number): Dim
   return typeof span === 'number' ? Math.ceil(span / step) : `ceil((${span})/${step})`;
 }
 
+/**
+ * Slice length when a bound is itself a symbol (`x[:, :S]` with S read by Shape): with unit step,
+ * a constant start before a symbolic end takes `end - start`, assuming the end lies inside the axis.
+ */
+function sliceToSymbol(start: Dim, end: Dim, step: number): Dim {
+  if (step !== 1) return null;
+  if (typeof start === 'string' && start === end) return 0;
+  if (typeof start === 'number' && start >= 0 && typeof end === 'string') return addDim(end, -start);
+  return null;
+}
+
 function sliceRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
   const legacy = ctx.attr('starts') !== undefined;
-  const starts = legacy ? ctx.attrInts('starts') : inputValues(ctx, 1);
-  const ends = legacy ? ctx.attrInts('ends') : inputValues(ctx, 2);
+  const starts = legacy ? ctx.attrInts('starts') : inputEntries(ctx, 1);
+  const ends = legacy ? ctx.attrInts('ends') : inputEntries(ctx, 2);
   const axesGiven = legacy ? ctx.attrInts('axes') : ctx.input(3) ? inputValues(ctx, 3) : undefined;
   const axesUnknown = !legacy && ctx.input(3) !== undefined && axesGiven === undefined;
   const steps = legacy ? undefined : inputValues(ctx, 4);
@@ -81,9 +93,11 @@ function sliceRule(ctx: InferContext): void {
     const step = steps?.[i] ?? 1;
     if (step === 0) throw new ShapeError('Slice step is 0');
     const d = input.shape?.[axis] ?? null;
-    const start = starts[i] ?? 0;
-    const end = ends[i] ?? 0;
-    if (typeof d === 'number') {
+    const start = starts[i] ?? null;
+    const end = ends[i] ?? null;
+    if (typeof start !== 'number' || typeof end !== 'number') {
+      shape[axis] = sliceToSymbol(start, end, step);
+    } else if (typeof d === 'number') {
       const { first, count } = sliceKnown(d, start, end, step);
       shape[axis] = count;
       firsts[axis] = first;
