@@ -650,7 +650,9 @@ describe('through the shape-inference driver', () => {
       outputs: [valueInfo('stacked', DataType.FLOAT), valueInfo('shapes', DataType.INT64)],
     });
     const bytes = encodeModelProto(model({ graph: main, opset: 12 }));
-    const g = buildGraph(decodeModelProto(bytes).graph!);
+    const decoded = decodeModelProto(bytes).graph;
+    if (!decoded) throw new Error('the encoded model lost its graph');
+    const g = buildGraph(decoded);
     const result = inferShapes(g, { opset: 12, useDeclaredShapes: false });
     expect(result.status.every((s) => s.kind === 'ok')).toBe(true);
     expect(result.values.get('flat')?.shape).toEqual(['N', 12]);

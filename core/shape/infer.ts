@@ -16,7 +16,7 @@ import type { TensorProto } from '../onnx/codec.js';
 import { readTensorValues } from '../onnx/tensor-data.js';
 import { isFloatDtype } from '../onnx/dtype.js';
 import type { Dim, Graph, GraphNode, Shape } from '../graph/types.js';
-import { shapeRules } from './registry.js';
+import { shapeRuleFor } from './registry.js';
 import {
   MAX_KNOWN_ELEMENTS,
   ShapeError,
@@ -102,7 +102,7 @@ export function inferShapes(graph: Graph, options: InferOptions): ShapeInference
   };
 
   const inferNode = (g: Graph, node: GraphNode, scope: Scope): NodeStatus => {
-    const rule = node.domain === '' ? shapeRules[node.opType] : undefined;
+    const rule = shapeRuleFor(node.domain, node.opType);
     const produced = new Map<number, ValueInfo>();
     let result: NodeStatus = { kind: 'ok' };
     if (!rule) {

@@ -85,21 +85,6 @@ export function samePaddedDim(input: Dim, stride: number): Dim {
 }
 
 /**
- * Total padding auto_pad SAME needs along one axis so the output is `ceil(in / stride)`:
- * `max(0, (out - 1)*stride + span - in)`; undefined when the input length is not a number.
- */
-export function samePadTotal(
-  input: Dim,
-  kernel: number,
-  stride: number,
-  dilation: number,
-): number | undefined {
-  if (typeof input !== 'number') return undefined;
-  const out = Math.ceil(input / stride);
-  return Math.max(0, (out - 1) * stride + dilation * (kernel - 1) + 1 - input);
-}
-
-/**
  * Output length of a transposed window (ConvTranspose, MaxUnpool):
  * `stride*(in - 1) + outputPadding + dilation*(kernel-1) + 1 - padBegin - padEnd`.
  */
@@ -117,7 +102,7 @@ export function transposedWindowDim(
 }
 
 /** Whether two dims may describe the same length (equal, or either is not a known number). */
-export function dimsCompatible(a: Dim, b: Dim): boolean {
+function dimsCompatible(a: Dim, b: Dim): boolean {
   return typeof a !== 'number' || typeof b !== 'number' || a === b;
 }
 

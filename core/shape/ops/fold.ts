@@ -66,7 +66,7 @@ export function toDtype(x: number, dtype: number): number {
 }
 
 /** NumPy broadcast of known dims; undefined when they do not broadcast. */
-export function broadcastDims(dims: readonly (readonly number[])[]): number[] | undefined {
+function broadcastDims(dims: readonly (readonly number[])[]): number[] | undefined {
   const rank = Math.max(0, ...dims.map((d) => d.length));
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {

@@ -1,11 +1,12 @@
 /**
- * Rules for operators whose output size depends on the data: NonZero, Compress, TopK, Unique
- * and NonMaxSuppression. The data-dependent count is exact when the deciding input's values are
- * known, and a fresh symbol otherwise.
+ * Rules for operators whose output size depends on the data: NonZero, Compress, TopK, Unique,
+ * NonMaxSuppression and ImageDecoder. A data-dependent count is exact when the deciding input's
+ * values are known, and a fresh symbol otherwise.
  */
 import { DataType } from '../../onnx/dtype.js';
 import { normalizeAxis } from '../dims.js';
 import { ShapeError, type Dim, type InferContext, type ShapeRules } from '../types.js';
+import { productDims } from './layout-dims.js';
 import { inputScalar, knownTensor, stridesOf } from './layout-values.js';
 
 /** NonZero: [rank, count] int64 coordinates of the non-zero elements. */
@@ -89,9 +90,7 @@ function uniqueRule(ctx: InferContext): void {
     shape,
   });
   if (axisAttr === undefined) {
-    const count = input.shape
-      ? input.shape.reduce<Dim>((n, d) => (typeof n === 'number' && typeof d === 'number' ? n * d : null), 1)
-      : null;
+    const count = input.shape ? productDims(input.shape) : null;
     ctx.setOutput(0, { dtype: input.dtype, shape: [unique] });
     ctx.setOutput(2, int64([count]));
   } else {
@@ -109,10 +108,20 @@ function nonMaxSuppressionRule(ctx: InferContext): void {
   ctx.setOutput(0, { dtype: DataType.INT64, shape: [ctx.freshSymbol('selected_boxes'), 3] });
 }
 
+/** ImageDecoder: uint8 [H, W, C] with H and W from the encoded image; C is 1 for Grayscale, else 3. */
+function imageDecoderRule(ctx: InferContext): void {
+  const channels = ctx.attrString('pixel_format', 'RGB') === 'Grayscale' ? 1 : 3;
+  ctx.setOutput(0, {
+    dtype: DataType.UINT8,
+    shape: [ctx.freshSymbol('height'), ctx.freshSymbol('width'), channels],
+  });
+}
+
 export const selectRules: ShapeRules = {
   NonZero: nonZeroRule,
   Compress: compressRule,
   TopK: topKRule,
   Unique: uniqueRule,
   NonMaxSuppression: nonMaxSuppressionRule,
+  ImageDecoder: imageDecoderRule,
 };

@@ -82,12 +82,12 @@ const reduceRule: ShapeRule = (ctx) => {
     return;
   }
   if (reduced.kind === 'unknown') {
-    const rank = keepDims
-      ? shape.length
-      : reduced.count === undefined
-        ? undefined
-        : shape.length - reduced.count;
-    ctx.setOutput(0, { dtype: x.dtype, shape: rank === undefined ? null : new Array<Dim>(rank).fill(null) });
+    // Which axes go is unknown: with keepdims every dim may become 1 (size-1 dims stay 1);
+    // without, only the rank is known, and only when the number of axes is.
+    let out: Dim[] | null = null;
+    if (keepDims) out = shape.map((d) => (d === 1 ? 1 : null));
+    else if (reduced.count !== undefined) out = new Array<Dim>(shape.length - reduced.count).fill(null);
+    ctx.setOutput(0, { dtype: x.dtype, shape: out });
     return;
   }
   const axes =
