@@ -145,6 +145,19 @@ describe('constant folding of shape arithmetic', () => {
     expect(infer('Size', [f32('N', 3)])[0]?.value).toBeUndefined();
     const c = infer('Constant', [], { attrs: [attr.tensor('value', tensorFromInt64('', [2], [5, 7]))] });
     expect(c[0]).toEqual({ dtype: DataType.INT64, shape: [2], value: { dims: [2], data: [5, 7] } });
+    const sparse: AttributeProto = {
+      name: 'sparse_value',
+      type: 11,
+      sparseTensor: {
+        dims: [2, 2],
+        values: tensorFromInt64('', [2], [5, 6]),
+        indices: tensorFromInt64('', [2], [1, 3]),
+      },
+    };
+    expect(infer('Constant', [], { attrs: [sparse] })[0]).toMatchObject({
+      shape: [2, 2],
+      value: { data: [0, 5, 0, 6] },
+    });
     expect(valueOf(infer('Constant', [], { attrs: [attr.ints('value_ints', [1, 2, 3])] }))).toEqual([
       1, 2, 3,
     ]);
@@ -429,6 +442,12 @@ describe('indexing', () => {
       attrs: [attr.int('axis', 0)],
     });
     expect(byRow.map((o) => o?.shape)).toEqual([[2, 2], [2], [3], [2]]);
+    expect(infer('Unique', [f32('N', 2)], { outputs: 4 })[2]?.shape).toEqual(['2*N']);
+    expect(shapeOf(infer('ImageDecoder', [{ dtype: DataType.UINT8, shape: [900] }]))).toEqual([
+      'height_1',
+      'width_2',
+      3,
+    ]);
     expect(shapeOf(infer('NonMaxSuppression', [f32(1, 6, 4), f32(1, 1, 6)]))).toEqual([
       'selected_boxes_1',
       3,

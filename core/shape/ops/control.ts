@@ -53,9 +53,9 @@ function ifRule(ctx: InferContext): void {
 /**
  * Loop: inputs (M, cond, v_initial…); body (iteration, cond, v…) → (cond, v…, scan…).
  * Loop-carried outputs merge the initial state with the body's next state (inferCarried); scan
- * outputs stack the body's per-iteration tensors along a new leading dim of trip-count length. The trip count
- * is M when the loop cannot stop early: no condition input, or a body that keeps a true
- * condition true.
+ * outputs stack the body's per-iteration tensors along a new leading dim of trip-count length.
+ * The trip count is M when the loop cannot stop early: no condition input, or a body that keeps
+ * a true condition true.
  */
 function loopRule(ctx: InferContext): void {
   const maxTrips = inputScalar(ctx, 0);

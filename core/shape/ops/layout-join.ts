@@ -72,7 +72,10 @@ function concatRule(ctx: InferContext): void {
   ctx.setOutput(0, tensorInfo(first.dtype, shape, value));
 }
 
-/** Sizes of Split's pieces: given (attribute before 13, input after), or equal parts with a smaller last one. */
+/**
+ * Sizes of Split's pieces: given (an attribute before opset 13, an input after), or equal parts
+ * with a smaller last one.
+ */
 function splitSizes(ctx: InferContext, dim: Dim, pieces: number): Dim[] {
   const given = attrOrInputInts(ctx, 'split', 1);
   if (given) {

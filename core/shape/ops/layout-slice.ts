@@ -121,7 +121,10 @@ function sliceRule(ctx: InferContext): void {
   ctx.setOutput(0, tensorInfo(input.dtype, shape, value));
 }
 
-/** Pad: out = d + pads_begin + pads_end; pads are an attribute before opset 11, an input after (axes from 18). */
+/**
+ * Pad: out = d + pads_begin + pads_end; pads are an attribute before opset 11, an input after
+ * (with an axes input from opset 18).
+ */
 function padRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
   const pads = ctx.attrInts('pads') ?? ctx.attrInts('paddings') ?? inputValues(ctx, 1);
