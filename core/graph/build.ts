@@ -19,8 +19,13 @@ interface MutableTensor {
   initializer?: TensorProto;
 }
 
-/** Converts a TypeProto's tensor shape; unset or empty dims become unknown (`null`). */
+/**
+ * Converts a TypeProto's tensor shape; unset or empty dims become unknown (`null`). Sequences
+ * and optionals are described by their element type, as shape inference describes them.
+ */
 export function shapeFromType(type: TypeProto | null | undefined): { dtype: number; shape: Shape | null } {
+  const element = type?.sequenceType?.elemType ?? type?.optionalType?.elemType;
+  if (element) return shapeFromType(element);
   const tensor = type?.tensorType ?? type?.sparseTensorType;
   if (!tensor) return { dtype: 0, shape: null };
   const dtype = tensor.elemType ?? 0;

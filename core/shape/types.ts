@@ -19,6 +19,16 @@ export interface ValueInfo {
   readonly shape: Shape | null;
   /** Present for small tensors whose values are known (≤ MAX_KNOWN_ELEMENTS). */
   readonly value?: KnownValue;
+  /**
+   * Entries of a small integer tensor some of which are symbols: what Shape yields for a tensor
+   * with symbolic dims, carried through Gather/Concat/… so Reshape targets stay symbolic.
+   */
+  readonly symbolicValue?: { readonly dims: readonly number[]; readonly data: readonly Dim[] };
+  /**
+   * For a sequence (described by the dtype and merged shape of its elements): each element,
+   * when the element count is known.
+   */
+  readonly sequenceElements?: readonly ValueInfo[];
 }
 
 /** Largest tensor whose values are tracked through constant folding. */
