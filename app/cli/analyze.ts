@@ -78,6 +78,20 @@ function analysisText(a: Analysis, allNodes: boolean): string {
     ...summary.outputs.map(tensorLine),
     `Totals    ${formatCount(totals.macs)} MACs, ${formatCount(totals.flops)} FLOPs, ${formatCount(totals.params)} params (${formatBytes(totals.paramBytes)})${totals.exact ? '' : '  (~ estimated in part)'}`,
   ];
+  const symbolic = summary.inputs.filter(
+    (t) => t.shape === null || t.shape.some((d) => typeof d !== 'number'),
+  );
+  if (symbolic.length > 0) {
+    const example = symbolic
+      .map(
+        (t) =>
+          `--input ${t.name}=${(t.shape ?? ['1']).map((d) => (typeof d === 'number' ? d : 1)).join('x')}`,
+      )
+      .join(' ');
+    lines.push(
+      `Note      symbolic dimensions count as 1 in the figures marked ~; bind them, e.g. ${example}`,
+    );
+  }
   if (summary.unknownOperators.length > 0)
     lines.push(
       `Unknown   ${summary.unknownOperators.join(', ')} (no shape or cost rule: figures after them may be missing)`,

@@ -88,7 +88,10 @@ export function buildGraph(proto: GraphProto, depth = 0, outerScope: ReadonlySet
       if (!output) continue;
       const t = ensure(output, 'node-output');
       if (t.producer !== -1 || t.kind !== 'node-output') {
-        throw new CutlineError('GRAPH_INVALID', `Graph ${graphName}: tensor "${output}" is produced twice (by node ${name} and earlier). The model is malformed; export it again.`);
+        throw new CutlineError(
+          'GRAPH_INVALID',
+          `Graph ${graphName}: tensor "${output}" is produced twice (by node ${name} and earlier). The model is malformed; export it again.`,
+        );
       }
       t.producer = index;
     }
@@ -130,7 +133,10 @@ export function buildGraph(proto: GraphProto, depth = 0, outerScope: ReadonlySet
       let t = tensors.get(input);
       if (!t) {
         if (!outerScope.has(input)) {
-          throw new CutlineError('GRAPH_INVALID', `Graph ${graphName}: node ${node.name} (${node.opType}) reads tensor "${input}", which is neither a graph input, a weight, nor produced by any node. The model is malformed; export it again.`);
+          throw new CutlineError(
+            'GRAPH_INVALID',
+            `Graph ${graphName}: node ${node.name} (${node.opType}) reads tensor "${input}", which is neither a graph input, a weight, nor produced by any node. The model is malformed; export it again.`,
+          );
         }
         t = ensure(input, 'outer-scope');
       }
@@ -142,7 +148,10 @@ export function buildGraph(proto: GraphProto, depth = 0, outerScope: ReadonlySet
     const name = output.name ?? '';
     const t = tensors.get(name) ?? (outerScope.has(name) ? ensure(name, 'outer-scope') : undefined);
     if (!t) {
-      throw new CutlineError('GRAPH_INVALID', `Graph ${graphName}: output "${name}" is produced by no node. The model is malformed; export it again.`);
+      throw new CutlineError(
+        'GRAPH_INVALID',
+        `Graph ${graphName}: output "${name}" is produced by no node. The model is malformed; export it again.`,
+      );
     }
     t.isGraphOutput = true;
     outputs.push(name);

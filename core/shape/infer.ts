@@ -111,7 +111,8 @@ export function inferShapes(graph: Graph, options: InferOptions): ShapeInference
       try {
         rule(makeContext(node, scope, produced));
       } catch (error) {
-        if (!(error instanceof ShapeError) && !(error instanceof RangeError) && !(error instanceof TypeError)) throw error;
+        if (!(error instanceof ShapeError) && !(error instanceof RangeError) && !(error instanceof TypeError))
+          throw error;
         result = { kind: 'error', message: error.message };
       }
     }
@@ -129,8 +130,10 @@ export function inferShapes(graph: Graph, options: InferOptions): ShapeInference
       const name = node.inputs[i];
       return name ? scope.get(name) : undefined;
     };
-    const attrInt = ((name: string, fallback?: number) => attributeInt(node.attributes.get(name)) ?? fallback) as InferContext['attrInt'];
-    const attrString = ((name: string, fallback?: string) => attributeString(node.attributes.get(name)) ?? fallback) as InferContext['attrString'];
+    const attrInt = ((name: string, fallback?: number) =>
+      attributeInt(node.attributes.get(name)) ?? fallback) as InferContext['attrInt'];
+    const attrString = ((name: string, fallback?: string) =>
+      attributeString(node.attributes.get(name)) ?? fallback) as InferContext['attrString'];
     return {
       node,
       opset: options.opset,
@@ -161,7 +164,10 @@ export function inferShapes(graph: Graph, options: InferOptions): ShapeInference
         sub.inputs.forEach((name, k) => {
           const given = inputs[k];
           const declared = sub.tensors.get(name);
-          bound.set(name, given ? mergeDeclared(given, declared?.dtype ?? 0, declared?.shape ?? null) : undefined);
+          bound.set(
+            name,
+            given ? mergeDeclared(given, declared?.dtype ?? 0, declared?.shape ?? null) : undefined,
+          );
         });
         const child = new Scope(scope);
         run(sub, child, bound);
@@ -200,7 +206,9 @@ function mergeDeclared(inferred: ValueInfo | undefined, dtype: number, shape: Sh
   let outShape = inferred.shape;
   if (outShape === null) outShape = shape;
   else if (shape !== null && shape.length === outShape.length) {
-    outShape = outShape.map((d: Dim, i): Dim => (typeof d === 'number' ? d : typeof shape[i] === 'number' ? shape[i]! : (d ?? shape[i] ?? null)));
+    outShape = outShape.map((d: Dim, i): Dim =>
+      typeof d === 'number' ? d : typeof shape[i] === 'number' ? shape[i]! : (d ?? shape[i] ?? null),
+    );
   }
   if (outDtype === inferred.dtype && outShape === inferred.shape) return inferred;
   return { ...inferred, dtype: outDtype, shape: outShape };
