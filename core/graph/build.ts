@@ -7,6 +7,7 @@ import type { AttributeProto, GraphProto, TensorProto, TypeProto, ValueInfoProto
 import { attributeGraphs } from '../onnx/attributes.js';
 import type { Dim, Graph, GraphNode, NodeIndex, Shape, TensorKind } from './types.js';
 import { topologicalOrder } from './order.js';
+import { AttributeMap } from './attribute-map.js';
 
 interface MutableTensor {
   name: string;
@@ -102,7 +103,7 @@ export function buildGraph(proto: GraphProto, depth = 0, outerScope: ReadonlySet
       domain: p.domain === 'ai.onnx' ? '' : (p.domain ?? ''),
       inputs: p.input ?? [],
       outputs: p.output ?? [],
-      attributes: p.attribute?.length ? new Map(p.attribute.map((a) => [a.name ?? '', a])) : NO_ATTRIBUTES,
+      attributes: p.attribute?.length ? new AttributeMap(p.attribute) : NO_ATTRIBUTES,
       subgraphs: NO_SUBGRAPHS,
       implicitInputs: [],
     });

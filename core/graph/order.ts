@@ -9,7 +9,11 @@ type Producers = ReadonlyMap<string, Pick<GraphTensor, 'producer'>>;
  * keeps the order as close to the file's as dependencies allow. A cycle is an error naming the
  * nodes on it.
  */
-export function topologicalOrder(nodes: readonly GraphNode[], tensors: Producers, graphName: string): NodeIndex[] {
+export function topologicalOrder(
+  nodes: readonly GraphNode[],
+  tensors: Producers,
+  graphName: string,
+): NodeIndex[] {
   const producersOf = (node: GraphNode): NodeIndex[] => {
     const result: NodeIndex[] = [];
     for (const input of [...node.inputs, ...node.implicitInputs]) {
@@ -39,7 +43,10 @@ export function topologicalOrder(nodes: readonly GraphNode[], tensors: Producers
   if (order.length < nodes.length) {
     const stuck = nodes.filter((n) => indegree[n.index]! > 0).map((n) => n.name);
     const shown = stuck.slice(0, 5).join(', ') + (stuck.length > 5 ? `, … (${stuck.length} nodes)` : '');
-    throw new CutlineError('GRAPH_CYCLE', `Graph ${graphName} has a cycle through ${shown}. ONNX graphs must be acyclic; export the model again.`);
+    throw new CutlineError(
+      'GRAPH_CYCLE',
+      `Graph ${graphName} has a cycle through ${shown}. ONNX graphs must be acyclic; export the model again.`,
+    );
   }
   return order;
 }

@@ -13,13 +13,6 @@ export const onnx = $root.onnx = (() => {
     onnx.AttributeProto = (function() {
 
         const AttributeProto = function (properties) {
-            this.floats = [];
-            this.ints = [];
-            this.strings = [];
-            this.tensors = [];
-            this.graphs = [];
-            this.sparseTensors = [];
-            this.typeProtos = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -317,7 +310,6 @@ export const onnx = $root.onnx = (() => {
     onnx.ValueInfoProto = (function() {
 
         const ValueInfoProto = function (properties) {
-            this.metadataProps = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -433,10 +425,6 @@ export const onnx = $root.onnx = (() => {
     onnx.NodeProto = (function() {
 
         const NodeProto = function (properties) {
-            this.input = [];
-            this.output = [];
-            this.attribute = [];
-            this.metadataProps = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -606,8 +594,6 @@ export const onnx = $root.onnx = (() => {
     onnx.TrainingInfoProto = (function() {
 
         const TrainingInfoProto = function (properties) {
-            this.initializationBinding = [];
-            this.updateBinding = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -726,10 +712,6 @@ export const onnx = $root.onnx = (() => {
     onnx.ModelProto = (function() {
 
         const ModelProto = function (properties) {
-            this.opsetImport = [];
-            this.metadataProps = [];
-            this.trainingInfo = [];
-            this.functions = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1011,7 +993,6 @@ export const onnx = $root.onnx = (() => {
     onnx.TensorAnnotation = (function() {
 
         const TensorAnnotation = function (properties) {
-            this.quantParameterTensorNames = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1109,14 +1090,6 @@ export const onnx = $root.onnx = (() => {
     onnx.GraphProto = (function() {
 
         const GraphProto = function (properties) {
-            this.node = [];
-            this.initializer = [];
-            this.sparseInitializer = [];
-            this.input = [];
-            this.output = [];
-            this.valueInfo = [];
-            this.quantizationAnnotation = [];
-            this.metadataProps = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1307,15 +1280,6 @@ export const onnx = $root.onnx = (() => {
     onnx.TensorProto = (function() {
 
         const TensorProto = function (properties) {
-            this.dims = [];
-            this.floatData = [];
-            this.int32Data = [];
-            this.stringData = [];
-            this.int64Data = [];
-            this.externalData = [];
-            this.doubleData = [];
-            this.uint64Data = [];
-            this.metadataProps = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1721,7 +1685,6 @@ export const onnx = $root.onnx = (() => {
     onnx.SparseTensorProto = (function() {
 
         const SparseTensorProto = function (properties) {
-            this.dims = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -1834,7 +1797,6 @@ export const onnx = $root.onnx = (() => {
     onnx.TensorShapeProto = (function() {
 
         const TensorShapeProto = function (properties) {
-            this.dim = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -2723,14 +2685,6 @@ export const onnx = $root.onnx = (() => {
     onnx.FunctionProto = (function() {
 
         const FunctionProto = function (properties) {
-            this.input = [];
-            this.output = [];
-            this.attribute = [];
-            this.attributeProto = [];
-            this.node = [];
-            this.opsetImport = [];
-            this.valueInfo = [];
-            this.metadataProps = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
@@ -2939,10 +2893,6 @@ export const onnx = $root.onnx = (() => {
     onnx.SequenceProto = (function() {
 
         const SequenceProto = function (properties) {
-            this.tensorValues = [];
-            this.sparseTensorValues = [];
-            this.sequenceValues = [];
-            this.optionalValues = [];
             if (properties)
                 for (let keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
                     if (properties[keys[i]] != null && keys[i] !== "__proto__")
