@@ -132,6 +132,17 @@ describe('ONNX backend test suite', () => {
     console.log(
       `[conformance] node models: ${outcomes.length}; output shapes match: ${passed.length} (${(share * 100).toFixed(1)}%)`,
     );
+    const refused = outcomes.filter((o) => !o.parsed);
+    const analysable = outcomes.length - refused.length;
+    console.log(
+      `[conformance] refused with a listed error: ${refused.length} (${[...new Set(refused.map((o) => o.errorCode))].join(', ')}); of the ${analysable} analysable models ${((passed.length / analysable) * 100).toFixed(1)}% match`,
+    );
+    console.log(
+      `[conformance] analysable models whose shapes do not match: ${outcomes
+        .filter((o) => o.parsed && !o.shapesMatch)
+        .map((o) => o.name)
+        .join(', ')}`,
+    );
     console.log(
       `[conformance] operators without a shape rule (${uncovered.length}): ${uncovered.join(', ') || 'none'}`,
     );
