@@ -1,0 +1,103 @@
+/**
+ * The studio's serializable view of an analysed model: what the host sends the renderer. Plain
+ * JSON (no Maps, no typed arrays), so it crosses IPC and HTTP unchanged. Layers are identified
+ * by their node name, which is unique within the graph and stable across opens of one file.
+ */
+import type { Shape } from '../graph/types.js';
+
+export type Tier = 'device' | 'edge' | 'cloud';
+export const TIERS: readonly Tier[] = ['device', 'edge', 'cloud'];
+
+export interface TensorSummaryView {
+  readonly name: string;
+  readonly dtype: string;
+  readonly shape: Shape | null;
+  readonly bytes: number;
+}
+
+/** Per-layer figures; every metric the graph can be coloured by is a number here. */
+export interface LayerCostView {
+  readonly macs: number;
+  readonly flops: number;
+  readonly params: number;
+  readonly paramBytes: number;
+  readonly inputBytes: number;
+  readonly outputBytes: number;
+}
+
+export interface LayerView {
+  /** The node name: unique, stable. */
+  readonly id: string;
+  readonly op: string;
+  readonly domain: string;
+  readonly inputs: readonly TensorSummaryView[];
+  readonly outputs: readonly TensorSummaryView[];
+  readonly attributes: readonly { readonly name: string; readonly value: string }[];
+  readonly cost: LayerCostView;
+  readonly exact: { readonly compute: boolean; readonly params: boolean; readonly activations: boolean };
+  /** Plumbing nodes folded into this layer. */
+  readonly hiddenNodes: number;
+  /** Innermost block containing the layer (see `blocks`); null at top level. */
+  readonly block: string | null;
+  /** Position in the topological order of layers. */
+  readonly order: number;
+}
+
+export interface EdgeView {
+  /** The tensor name: unique. */
+  readonly id: string;
+  readonly kind: 'data' | 'shape';
+  /** Producing layer id; null for a graph input. */
+  readonly from: string | null;
+  readonly to: readonly string[];
+  readonly bytes: number;
+  readonly exact: boolean;
+  readonly isGraphOutput: boolean;
+}
+
+/**
+ * A group of layers from the exporter's name scopes (`/layer1/layer1.0/conv1/Conv` sits in
+ * blocks `/layer1` and `/layer1/layer1.0`) or from a control-flow node's sub-graphs, or a
+ * section of a block too large to read at once.
+ */
+export interface BlockView {
+  readonly id: string;
+  /** Display name: the last scope component (`layer1.0`) or `section 2 of 5`. */
+  readonly name: string;
+  readonly kind: 'scope' | 'subgraph' | 'section';
+  readonly parent: string | null;
+  /** Child block ids, in order of their first layer. */
+  readonly blocks: readonly string[];
+  /** Layers directly in this block (not in a child block), in order. */
+  readonly layers: readonly string[];
+  /** Sums over every layer inside, at any depth. */
+  readonly cost: LayerCostView;
+  readonly layerCount: number;
+}
+
+export interface ModelSummaryView {
+  readonly name: string;
+  readonly fileBytes: number;
+  readonly irVersion: number;
+  readonly opset: number;
+  readonly producer: string;
+  readonly graphName: string;
+  readonly inputs: readonly TensorSummaryView[];
+  readonly outputs: readonly TensorSummaryView[];
+  readonly nodeCount: number;
+  readonly layerCount: number;
+  readonly totals: LayerCostView & { readonly exact: boolean };
+  readonly unknownOperators: readonly string[];
+  readonly shapeErrors: readonly { readonly node: string; readonly message: string }[];
+}
+
+export interface ModelView {
+  readonly summary: ModelSummaryView;
+  /** In topological order. */
+  readonly layers: readonly LayerView[];
+  readonly edges: readonly EdgeView[];
+  /** Every block; top-level ones have parent null. */
+  readonly blocks: readonly BlockView[];
+  /** Top-level block ids and layer ids, in order. */
+  readonly roots: { readonly blocks: readonly string[]; readonly layers: readonly string[] };
+}
