@@ -29,13 +29,13 @@ export interface GeneratedModelInfo {
 export const benchModels: readonly BenchModel[] = [
   {
     name: 'vgg16',
-    version: 2,
+    version: 3,
     description: 'VGG-16 at 224×224: 13 conv3×3, 5 max-pools, 3 dense, 138 M params (~553 MB)',
     build: buildVgg16,
   },
   {
     name: 'deep10k',
-    version: 2,
+    version: 3,
     description: 'deep narrow residual net: 1,600 blocks of 16 channels, 10,204 nodes',
     build: buildDeep10k,
   },

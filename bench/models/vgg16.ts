@@ -1,7 +1,7 @@
 import { attr, graph, model, valueInfo } from '../../core/onnx/builder.js';
 import type { onnx } from '../../core/onnx/codec.js';
 import { DataType } from '../../core/onnx/dtype.js';
-import { GraphAssembler } from './assembler.js';
+import { NetworkBuilder } from '../../samples/models/network-builder.js';
 
 /** Output channels of each 3×3 conv, with 'pool' for each 2×2 max-pool (configuration D). */
 const FEATURES: readonly (number | 'pool')[] = [
@@ -35,17 +35,19 @@ const HIDDEN = 4096;
  * 553.4 MB of float32 raw_data, about the size of torchvision's export.
  *
  * Scopes number the modules as torchvision's `vgg16` does (`features.0` conv, `features.1` ReLU,
- * `features.4` pool…; `classifier.0/3/6` the dense layers, the eval-time Dropouts left out).
+ * `features.4` pool…; `classifier.0/3/6` the dense layers, the eval-time Dropouts left out), so
+ * the weights are named as torchvision's (`features.0.weight`, `classifier.6.bias`). Weights are
+ * He-uniform, which keeps the activations finite through the ReLU stack.
  */
 export function buildVgg16(): onnx.ModelProto.$Properties {
-  const net = new GraphAssembler('bench-vgg16');
+  const net = new NetworkBuilder('bench-vgg16');
   let x = 'input';
   let channels = 3;
   let module = 0;
   const scope = (): string => `/features/features.${module++}`;
   for (const layer of FEATURES) {
     if (layer === 'pool') {
-      x = net.op(
+      x = net.op1(
         scope(),
         'MaxPool',
         [x],
@@ -54,17 +56,17 @@ export function buildVgg16(): onnx.ModelProto.$Properties {
       continue;
     }
     x = net.conv(scope(), x, { inChannels: channels, outChannels: layer, kernel: 3, pad: 1 });
-    x = net.op(scope(), 'Relu', [x]);
+    x = net.op1(scope(), 'Relu', [x]);
     channels = layer;
   }
   const side = IMAGE / 32;
-  x = net.op('', 'Flatten', [x], [attr.int('axis', 1)]);
-  x = net.op('/classifier/classifier.1', 'Relu', [
-    net.dense('/classifier/classifier.0', x, channels * side * side, HIDDEN),
+  x = net.op1('', 'Flatten', [x], [attr.int('axis', 1)]);
+  x = net.op1('/classifier/classifier.1', 'Relu', [
+    net.gemm('/classifier/classifier.0', x, channels * side * side, HIDDEN),
   ]);
-  x = net.op('/classifier/classifier.4', 'Relu', [net.dense('/classifier/classifier.3', x, HIDDEN, HIDDEN)]);
-  x = net.dense('/classifier/classifier.6', x, HIDDEN, CLASSES);
-  net.op('', 'Softmax', [x], [attr.int('axis', 1)], 'probabilities');
+  x = net.op1('/classifier/classifier.4', 'Relu', [net.gemm('/classifier/classifier.3', x, HIDDEN, HIDDEN)]);
+  x = net.gemm('/classifier/classifier.6', x, HIDDEN, CLASSES);
+  net.op1('', 'Softmax', [x], [attr.int('axis', 1)], 'probabilities');
   return model({
     producerName: 'cutline-bench',
     graph: graph({

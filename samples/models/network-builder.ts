@@ -1,13 +1,16 @@
 /**
- * The layer vocabulary the sample models are written in: convolutions, batch norms, dense and
- * linear layers, each appended as the nodes PyTorch's ONNX exporter would emit, with its names.
+ * The layer vocabulary the sample and benchmark models are written in: convolutions, batch norms,
+ * dense and linear layers, each appended as the nodes PyTorch's ONNX exporter would emit, with its
+ * names.
  *
  * Naming follows torch.onnx: a node is `/<scope>/<OpType>` (`_1`, `_2`… on repeats in the same
  * scope), its output `<node name>_output_0`, and a weight `<scope with dots>.weight`. Cutline groups
  * nodes into layers by these scopes, so the samples use them the way real exports do.
  */
+import os from 'node:os';
 import type { AttributeProto, NodeProto, TensorProto } from '../../core/onnx/codec.js';
 import { attr, node, tensorFromFloat32 } from '../../core/onnx/builder.js';
+import { DataType } from '../../core/onnx/dtype.js';
 import { createRandom, seedFromText, type SeededRandom } from '../../core/onnx/random.js';
 
 export interface ConvSpec {
@@ -33,6 +36,18 @@ export function parameterPrefix(scope: string): string {
     prefix = prefix && !part.startsWith(`${prefix}.`) ? `${prefix}.${part}` : part;
   }
   return prefix;
+}
+
+/**
+ * A float32 tensor whose raw_data is a view of `values`' own bytes: on a little-endian host those
+ * are the bytes `tensorFromFloat32` writes (ONNX raw_data is little-endian), without its
+ * value-by-value copy, which for VGG-16's 138 M weights would double the generator's memory and
+ * cost seconds.
+ */
+function float32Tensor(name: string, dims: readonly number[], values: Float32Array): TensorProto {
+  if (os.endianness() !== 'LE') return tensorFromFloat32(name, dims, values);
+  const rawData = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  return { name, dims: [...dims], dataType: DataType.FLOAT, rawData };
 }
 
 export class NetworkBuilder {
@@ -108,12 +123,12 @@ export class NetworkBuilder {
    */
   heWeight(name: string, dims: readonly number[], fanIn: number): string {
     const count = dims.reduce((n, d) => n * d, 1);
-    return this.initializer(tensorFromFloat32(name, dims, this.uniformValues(count, Math.sqrt(6 / fanIn))));
+    return this.initializer(float32Tensor(name, dims, this.uniformValues(count, Math.sqrt(6 / fanIn))));
   }
 
   /** A small bias initializer, uniform in [-0.1, 0.1). */
   bias(name: string, size: number): string {
-    return this.initializer(tensorFromFloat32(name, [size], this.uniformValues(size, 0.1)));
+    return this.initializer(float32Tensor(name, [size], this.uniformValues(size, 0.1)));
   }
 
   /**
@@ -143,17 +158,19 @@ export class NetworkBuilder {
 
   /**
    * Inference-mode BatchNormalization with stored scale, bias, running mean and running variance
-   * (4 × channels parameters), left un-fused as some eval-mode exports leave it.
+   * (4 × channels parameters), left un-fused as some eval-mode exports leave it. The scale is
+   * drawn from [0.8, 1.2) × `scaleGain`: a small gain damps a residual branch, so a stack of
+   * thousands of `x + branch(x)` blocks keeps finite activations.
    */
-  batchNorm(scope: string, input: string, channels: number): string {
+  batchNorm(scope: string, input: string, channels: number, scaleGain = 1): string {
     const prefix = parameterPrefix(scope);
     const tensor = (suffix: string, low: number, high: number): string =>
       this.initializer(
-        tensorFromFloat32(`${prefix}.${suffix}`, [channels], this.rangeValues(channels, low, high)),
+        float32Tensor(`${prefix}.${suffix}`, [channels], this.rangeValues(channels, low, high)),
       );
     const inputs = [
       input,
-      tensor('weight', 0.8, 1.2),
+      tensor('weight', 0.8 * scaleGain, 1.2 * scaleGain),
       tensor('bias', -0.1, 0.1),
       tensor('running_mean', -0.1, 0.1),
       tensor('running_var', 0.5, 1.5),
