@@ -11,6 +11,8 @@ import {
   openModelBytes,
   type OnnxModel,
   type OpenOptions,
+  type OpenStage,
+  type StageListener,
 } from './onnx/read.js';
 import { dtypeName } from './onnx/dtype.js';
 import { inferShapes, type ShapeInference } from './shape/infer.js';
@@ -45,14 +47,21 @@ export interface Analysis {
   };
 }
 
+/** Stages of analysis after decoding, reported before each runs. */
+export type AnalyzeStage = 'graph' | 'shapes' | 'costs' | 'layers';
+
 export interface AnalyzeOptions {
   /** Input shapes bound by the user, replacing symbolic or unknown dimensions. */
   readonly inputShapes?: Readonly<Record<string, Shape>>;
+  /** Called before each stage, for progress reporting. */
+  readonly onStage?: StageListener<AnalyzeStage>;
 }
 
 export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): Analysis {
   if (!model.proto.graph) throw new CutlineError('NOT_ONNX', 'The model has no graph.');
   assertAnalyzableOpset(model);
+  const report = options.onStage ?? (() => undefined);
+  report('graph', `Building the graph (${model.proto.graph.node?.length ?? 0} nodes)`);
   const graph = buildGraph(model.proto.graph);
   for (const name of Object.keys(options.inputShapes ?? {})) {
     if (!graph.inputs.includes(name)) {
@@ -62,11 +71,14 @@ export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): An
       );
     }
   }
+  report('shapes', 'Inferring tensor shapes');
   const inference = inferShapes(graph, {
     opset: model.opset,
     ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
   });
+  report('costs', 'Counting compute, weights and activations');
   const costs = graph.nodes.map((node) => nodeCost(graph, node, inference.values));
+  report('layers', 'Folding plumbing into layers');
   const layers = buildLayerView(graph, inference.values, costs);
   const totals = modelCostTotals(graph, costs);
   const summarize = (name: string): TensorSummary => {
@@ -100,8 +112,11 @@ export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): An
   };
 }
 
-export function analyzeFile(filePath: string, options: AnalyzeOptions = {}): Analysis {
-  return analyzeModel(readModelFile(filePath), options);
+export function analyzeFile(
+  filePath: string,
+  options: AnalyzeOptions & { readonly onOpenStage?: StageListener<OpenStage> } = {},
+): Analysis {
+  return analyzeModel(readModelFile(filePath, options.onOpenStage), options);
 }
 
 export function analyzeBytes(bytes: Uint8Array, options: AnalyzeOptions & OpenOptions = {}): Analysis {

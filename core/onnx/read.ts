@@ -33,6 +33,10 @@ export interface OnnxModel {
   readonly externalDataFiles: readonly string[];
 }
 
+/** Stages of opening a file, reported before each runs (the studio shows them as progress). */
+export type OpenStage = 'read' | 'decode';
+export type StageListener<S extends string> = (stage: S, message: string) => void;
+
 export interface OpenOptions {
   /** Folder external data is resolved against; external data outside it is refused. */
   readonly baseDir?: string;
@@ -42,24 +46,37 @@ export interface OpenOptions {
 
 const TAG_IR_VERSION = 0x08;
 
+const megabytes = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+
 /** Reads and opens an ONNX file; external data is resolved against the file's own folder. */
-export function readModelFile(filePath: string): OnnxModel {
+export function readModelFile(filePath: string, onStage?: StageListener<OpenStage>): OnnxModel {
   const absolute = path.resolve(filePath);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(absolute);
   } catch (cause) {
-    throw new CutlineError('NOT_A_FILE', `${filePath} does not exist. Check the path and try again.`, { cause });
+    throw new CutlineError('NOT_A_FILE', `${filePath} does not exist. Check the path and try again.`, {
+      cause,
+    });
   }
   if (!stat.isFile()) {
-    throw new CutlineError('NOT_A_FILE', `${filePath} is not a file (it is a ${stat.isDirectory() ? 'folder' : 'special file'}). Give the path of a .onnx file.`);
+    throw new CutlineError(
+      'NOT_A_FILE',
+      `${filePath} is not a file (it is a ${stat.isDirectory() ? 'folder' : 'special file'}). Give the path of a .onnx file.`,
+    );
   }
+  onStage?.('read', `Reading ${path.basename(absolute)} (${megabytes(stat.size)})`);
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(absolute);
   } catch (cause) {
-    throw new CutlineError('FILE_UNREADABLE', `${filePath} cannot be read (${(cause as Error).message}). Check its permissions.`, { cause });
+    throw new CutlineError(
+      'FILE_UNREADABLE',
+      `${filePath} cannot be read (${(cause as Error).message}). Check its permissions.`,
+      { cause },
+    );
   }
+  onStage?.('decode', `Decoding ${path.basename(absolute)}`);
   const model = openModelBytes(bytes, { baseDir: path.dirname(absolute), displayName: filePath });
   return { ...model, path: absolute };
 }
@@ -74,19 +91,34 @@ export function openModelBytes(bytes: Uint8Array, options: OpenOptions = {}): On
   } catch (cause) {
     const message = (cause as Error).message;
     if (bytes[0] === TAG_IR_VERSION && /index out of range/i.test(message)) {
-      throw new CutlineError('TRUNCATED', `${name} ends too early: it looks like an ONNX model that was cut off (${message}). Copy or export it again.`, { cause });
+      throw new CutlineError(
+        'TRUNCATED',
+        `${name} ends too early: it looks like an ONNX model that was cut off (${message}). Copy or export it again.`,
+        { cause },
+      );
     }
-    throw new CutlineError('NOT_ONNX', `${name} is not an ONNX model: it is not a valid ModelProto (${message}).`, { cause });
+    throw new CutlineError(
+      'NOT_ONNX',
+      `${name} is not an ONNX model: it is not a valid ModelProto (${message}).`,
+      { cause },
+    );
   }
   if (!proto.graph || (!proto.irVersion && proto.opsetImport.length === 0)) {
-    throw new CutlineError('NOT_ONNX', `${name} is not an ONNX model: it has no graph or no IR version. Choose a .onnx file exported by PyTorch, TensorFlow or another ONNX exporter.`);
+    throw new CutlineError(
+      'NOT_ONNX',
+      `${name} is not an ONNX model: it has no graph or no IR version. Choose a .onnx file exported by PyTorch, TensorFlow or another ONNX exporter.`,
+    );
   }
   const opsets = new Map<string, number>();
-  for (const entry of proto.opsetImport) opsets.set(entry.domain === 'ai.onnx' ? '' : (entry.domain ?? ''), Number(entry.version ?? 0));
+  for (const entry of proto.opsetImport)
+    opsets.set(entry.domain === 'ai.onnx' ? '' : (entry.domain ?? ''), Number(entry.version ?? 0));
   // IR version < 3 models predate opset_import and use operator set 1.
   const opset = opsets.get('') ?? (proto.irVersion < 3 ? 1 : 0);
   if (opset > MAX_OPSET) {
-    throw new CutlineError('UNSUPPORTED_OPSET', `${name} uses ai.onnx opset ${opset}, newer than Cutline knows (up to ${MAX_OPSET}). Export it with opset ${MAX_OPSET} or lower, or convert it with onnx.version_converter.`);
+    throw new CutlineError(
+      'UNSUPPORTED_OPSET',
+      `${name} uses ai.onnx opset ${opset}, newer than Cutline knows (up to ${MAX_OPSET}). Export it with opset ${MAX_OPSET} or lower, or convert it with onnx.version_converter.`,
+    );
   }
   const externalDataFiles = resolveExternalData(proto.graph, options.baseDir, name);
   return {
@@ -135,7 +167,10 @@ function resolveExternalData(graph: GraphProto, baseDir: string | undefined, nam
     const location = entries.get('location') ?? '';
     const tensorName = tensor.name ?? '(unnamed)';
     if (baseDir === undefined) {
-      throw new CutlineError('EXTERNAL_DATA_MISSING', `${name} keeps tensor ${tensorName} in an external file (${location}), but it was opened without its folder. Open it from its file instead.`);
+      throw new CutlineError(
+        'EXTERNAL_DATA_MISSING',
+        `${name} keeps tensor ${tensorName} in an external file (${location}), but it was opened without its folder. Open it from its file instead.`,
+      );
     }
     realBase ??= fs.realpathSync(baseDir);
     const file = checkedExternalPath(realBase, location, tensorName, name);
@@ -146,8 +181,17 @@ function resolveExternalData(graph: GraphProto, baseDir: string | undefined, nam
     }
     const offset = Number(entries.get('offset') ?? 0);
     const length = entries.has('length') ? Number(entries.get('length')) : buffer.length - offset;
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > buffer.length) {
-      throw new CutlineError('EXTERNAL_DATA_OUT_OF_RANGE', `${name}: tensor ${tensorName} asks for bytes ${offset}..${offset + length} of ${location}, which has ${buffer.length} bytes. The external-data file does not match the model; copy both again.`);
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      offset + length > buffer.length
+    ) {
+      throw new CutlineError(
+        'EXTERNAL_DATA_OUT_OF_RANGE',
+        `${name}: tensor ${tensorName} asks for bytes ${offset}..${offset + length} of ${location}, which has ${buffer.length} bytes. The external-data file does not match the model; copy both again.`,
+      );
     }
     tensor.rawData = buffer.subarray(offset, offset + length);
     tensor.dataLocation = 0;
@@ -158,7 +202,10 @@ function resolveExternalData(graph: GraphProto, baseDir: string | undefined, nam
 
 function checkedExternalPath(realBase: string, location: string, tensorName: string, name: string): string {
   const outside = (): CutlineError =>
-    new CutlineError('EXTERNAL_DATA_OUTSIDE_MODEL_DIR', `${name}: tensor ${tensorName} points to external data "${location}" outside the model's folder. Cutline only reads external data stored beside the model; move the data file into the model's folder.`);
+    new CutlineError(
+      'EXTERNAL_DATA_OUTSIDE_MODEL_DIR',
+      `${name}: tensor ${tensorName} points to external data "${location}" outside the model's folder. Cutline only reads external data stored beside the model; move the data file into the model's folder.`,
+    );
   if (location === '' || path.isAbsolute(location) || location.includes('\0')) throw outside();
   const candidate = path.resolve(realBase, location);
   if (!isInside(realBase, candidate)) throw outside();
@@ -166,10 +213,18 @@ function checkedExternalPath(realBase: string, location: string, tensorName: str
   try {
     real = fs.realpathSync(candidate);
   } catch (cause) {
-    throw new CutlineError('EXTERNAL_DATA_MISSING', `${name}: tensor ${tensorName} is stored in "${location}", which is not in the model's folder (${realBase}). Copy the external-data file next to the model.`, { cause });
+    throw new CutlineError(
+      'EXTERNAL_DATA_MISSING',
+      `${name}: tensor ${tensorName} is stored in "${location}", which is not in the model's folder (${realBase}). Copy the external-data file next to the model.`,
+      { cause },
+    );
   }
   if (!isInside(realBase, real)) throw outside();
-  if (!fs.statSync(real).isFile()) throw new CutlineError('EXTERNAL_DATA_MISSING', `${name}: external data "${location}" of tensor ${tensorName} is not a file.`);
+  if (!fs.statSync(real).isFile())
+    throw new CutlineError(
+      'EXTERNAL_DATA_MISSING',
+      `${name}: external data "${location}" of tensor ${tensorName} is not a file.`,
+    );
   return real;
 }
 
@@ -182,6 +237,9 @@ function isInside(folder: string, candidate: string): boolean {
 export function assertAnalyzableOpset(model: OnnxModel, displayName = model.path ?? 'the model'): void {
   const usesDefaultDomain = (model.proto.graph?.node ?? []).some((n) => !n.domain || n.domain === 'ai.onnx');
   if (usesDefaultDomain && model.opset < MIN_OPSET) {
-    throw new CutlineError('UNSUPPORTED_OPSET', `${displayName} uses ai.onnx opset ${model.opset}; Cutline analyses opsets ${MIN_OPSET} to ${MAX_OPSET}. Convert the model with onnx.version_converter (e.g. to opset 17) and open it again.`);
+    throw new CutlineError(
+      'UNSUPPORTED_OPSET',
+      `${displayName} uses ai.onnx opset ${model.opset}; Cutline analyses opsets ${MIN_OPSET} to ${MAX_OPSET}. Convert the model with onnx.version_converter (e.g. to opset 17) and open it again.`,
+    );
   }
 }

@@ -1,0 +1,24 @@
+/**
+ * Opening and analysing one model in the worker, reporting each stage before it runs so the
+ * studio can show progress.
+ */
+import { analyzeModel, type Analysis } from '../../../core/analyze.js';
+import { openModelBytes, readModelFile, type OnnxModel } from '../../../core/onnx/read.js';
+import type { AnalysisSource, AnalysisStage } from './protocol.js';
+
+export type StageReporter = (stage: AnalysisStage, message: string) => void;
+
+const megabytes = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+
+/** Reads (for a file) and decodes the model; external data resolves beside the file only. */
+export function openSource(source: AnalysisSource, report: StageReporter): OnnxModel {
+  if (source.kind === 'file') return readModelFile(source.path, report);
+  report('read', `Received ${source.fileName} (${megabytes(source.bytes.byteLength)})`);
+  report('decode', `Decoding ${source.fileName}`);
+  return openModelBytes(source.bytes, { displayName: source.fileName });
+}
+
+/** `analyzeModel`, reporting each stage before it runs. */
+export function analyzeInStages(model: OnnxModel, report: StageReporter): Analysis {
+  return analyzeModel(model, { onStage: report });
+}

@@ -1,0 +1,81 @@
+/** The request validators both hosts run at their boundary (app/shared/studio-validate.ts). */
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_PLACED_LAYERS,
+  STUDIO_ARGS,
+  isStudioMethod,
+  parseProjectFile,
+  parseStudioArgs,
+} from '../app/shared/studio-validate.js';
+import { CHANNELS, type ProjectFile } from '../app/shared/studio-api.js';
+
+const project: ProjectFile = {
+  format: 'cutline-project',
+  version: 1,
+  model: { fileName: 'resnet-mini.onnx', path: '/home/me/resnet-mini.onnx', sha256: '0f'.repeat(32) },
+  placement: { '/layer1/Conv': 'edge', fc: 'cloud' },
+};
+
+describe('studio request validation', () => {
+  it('has a validator for every method of the contract', () => {
+    expect(Object.keys(STUDIO_ARGS).sort()).toEqual(Object.keys(CHANNELS).sort());
+    expect(isStudioMethod('openRecent')).toBe(true);
+    expect(isStudioMethod('onProgress')).toBe(false);
+    expect(isStudioMethod('__proto__')).toBe(false);
+  });
+
+  it('accepts well-formed arguments', () => {
+    expect(parseStudioArgs('hostInfo', [])).toEqual({ ok: true, args: [] });
+    expect(parseStudioArgs('openRecent', ['/tmp/a.onnx'])).toEqual({ ok: true, args: ['/tmp/a.onnx'] });
+    const bytes = new Uint8Array([8, 1]);
+    expect(parseStudioArgs('openBytes', ['model.onnx', bytes])).toEqual({
+      ok: true,
+      args: ['model.onnx', bytes],
+    });
+    expect(parseStudioArgs('openSample', ['resnet-mini'])).toMatchObject({ ok: true });
+    expect(parseStudioArgs('cancel', [crypto.randomUUID()])).toMatchObject({ ok: true });
+    expect(parseStudioArgs('saveProject', [project, { saveAs: false }])).toEqual({
+      ok: true,
+      args: [project, { saveAs: false }],
+    });
+  });
+
+  it.each([
+    ['hostInfo', ['extra']],
+    ['openRecent', []],
+    ['openRecent', ['']],
+    ['openRecent', ['/tmp/a\0.onnx']],
+    ['openRecent', [42]],
+    ['openBytes', ['../../etc/passwd', new Uint8Array(1)]],
+    ['openBytes', ['a.onnx', [8, 1]]],
+    ['openBytes', ['a\nb.onnx', new Uint8Array(1)]],
+    ['openSample', ['../secret']],
+    ['cancel', ['job; rm -rf /']],
+    ['saveProject', [project]],
+    ['saveProject', [project, { saveAs: 'yes' }]],
+    ['saveProject', [{ ...project, extra: 1 }, { saveAs: false }]],
+    ['saveProject', [{ ...project, placement: { conv: 'moon' } }, { saveAs: false }]],
+    ['saveProject', [{ ...project, model: { ...project.model, sha256: 'xyz' } }, { saveAs: false }]],
+    ['saveProject', [{ ...project, version: 2 }, { saveAs: false }]],
+  ] as const)('refuses %s %j with a message naming the method', (method, args) => {
+    const result = parseStudioArgs(method, args);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message.startsWith(`${method}: `)).toBe(true);
+  });
+
+  it('names the offending argument', () => {
+    const result = parseStudioArgs('saveProject', [
+      { ...project, placement: { conv: 'moon' } },
+      { saveAs: false },
+    ]);
+    expect(result).toMatchObject({ ok: false, message: expect.stringContaining('args[0].placement.conv') });
+  });
+
+  it('limits the number of placed layers', () => {
+    const placement = Object.fromEntries(
+      Array.from({ length: MAX_PLACED_LAYERS + 1 }, (_, i) => [`n${i}`, 'edge']),
+    );
+    expect(parseProjectFile({ ...project, placement })).toMatchObject({ ok: false });
+    expect(parseProjectFile(project)).toEqual({ ok: true, project });
+  });
+});
