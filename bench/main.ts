@@ -13,10 +13,11 @@ import { benchDir, ensureModel, type CachedModel } from './model-cache.js';
 import { benchModels } from './models.js';
 import { passes, type BenchSection, type SectionReport, type TargetCheck } from './section.js';
 import { loadSection } from './sections/load.js';
+import { layoutSection } from './sections/layout.js';
 import { formatTable, mib } from './table.js';
 
 /** Every section, in the order they run. Later issues append theirs here. */
-const sections: readonly BenchSection[] = [loadSection];
+const sections: readonly BenchSection[] = [loadSection, layoutSection];
 
 function pick<T extends { readonly name: string }>(
   all: readonly T[],

@@ -44,8 +44,10 @@ export interface LayerView {
 }
 
 export interface EdgeView {
-  /** The tensor name: unique. */
+  /** Unique: the tensor name, or `<tensor>#shape` for the shape-only edge of a tensor that also flows as data. */
   readonly id: string;
+  /** The tensor the edge carries. */
+  readonly tensor: string;
   readonly kind: 'data' | 'shape';
   /** Producing layer id; null for a graph input. */
   readonly from: string | null;

@@ -1,0 +1,307 @@
+/**
+ * The block hierarchy: scope paths from node names and torch metadata, scope runs, dissolving
+ * useless nesting, sections, rolled-up costs and the initial expansion, on hand-made layer
+ * lists and on the sample models.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeFile } from '../core/analyze.js';
+import {
+  buildHierarchy,
+  initialExpansion,
+  layerScopes,
+  parsePythonStringList,
+  scopesFromName,
+  scopesFromTorchMetadata,
+  visibleItemCount,
+  type Hierarchy,
+  type HierarchyLayer,
+} from '../core/hierarchy/index.js';
+import type { LayerCostView } from '../core/view/types.js';
+
+const SAMPLES = path.join(import.meta.dirname, '..', 'samples');
+const COST_KEYS = ['macs', 'flops', 'params', 'paramBytes', 'inputBytes', 'outputBytes'] as const;
+
+function cost(seed: number): LayerCostView {
+  return {
+    macs: seed * 10,
+    flops: seed * 20,
+    params: seed,
+    paramBytes: seed * 4,
+    inputBytes: seed + 1,
+    outputBytes: seed + 2,
+  };
+}
+
+function layersNamed(names: readonly string[]): HierarchyLayer[] {
+  return names.map((id, i) => ({ id, scopes: scopesFromName(id), cost: cost(i + 1) }));
+}
+
+/**
+ * Every invariant a hierarchy must keep: each layer in exactly one innermost block (or the
+ * top level), parents and children agree, no block with fewer than two children, at most
+ * `maxChildren` children anywhere, blocks are intervals of the layer order, and roll-ups are the
+ * sums over the layers inside.
+ */
+function checkHierarchy(layers: readonly HierarchyLayer[], h: Hierarchy, maxChildren: number): void {
+  const byId = new Map(h.blocks.map((b) => [b.id, b]));
+  expect(byId.size).toBe(h.blocks.length);
+  for (const layer of layers) expect(byId.has(layer.id)).toBe(false);
+  const placed = new Map<string, string | null>();
+  const place = (layerId: string, block: string | null): void => {
+    expect(placed.has(layerId), `${layerId} listed twice`).toBe(false);
+    placed.set(layerId, block);
+  };
+  for (const id of h.roots.layers) place(id, null);
+  for (const block of h.blocks) for (const id of block.layers) place(id, block.id);
+  layers.forEach((layer, i) => expect(placed.get(layer.id)).toBe(h.layerBlock[i]));
+  expect(placed.size).toBe(layers.length);
+
+  const index = new Map(layers.map((l, i) => [l.id, i]));
+  const seen = new Set<string>();
+  const visit = (id: string, parent: string | null): number[] => {
+    const block = byId.get(id)!;
+    seen.add(id);
+    expect(block.parent).toBe(parent);
+    const children = block.blocks.length + block.layers.length;
+    expect(children).toBeGreaterThanOrEqual(2);
+    expect(children).toBeLessThanOrEqual(maxChildren);
+    const inside = [...block.layers.map((l) => index.get(l)!), ...block.blocks.flatMap((b) => visit(b, id))];
+    inside.sort((a, b) => a - b);
+    // A block is an interval of the topological order.
+    expect(inside[inside.length - 1]! - inside[0]!).toBe(inside.length - 1);
+    expect(block.layerCount).toBe(inside.length);
+    for (const key of COST_KEYS) {
+      expect(block.cost[key]).toBe(inside.reduce((n, i) => n + layers[i]!.cost[key], 0));
+    }
+    return inside;
+  };
+  expect(h.roots.blocks.length + h.roots.layers.length).toBeLessThanOrEqual(maxChildren);
+  for (const id of h.roots.blocks) visit(id, null);
+  expect(seen.size).toBe(h.blocks.length);
+}
+
+function sampleLayers(file: string): HierarchyLayer[] {
+  const analysis = analyzeFile(path.join(SAMPLES, file));
+  return analysis.layers.layers.map((layer, i) => ({
+    id: layer.name,
+    scopes: scopesFromName(layer.name),
+    cost: cost(i),
+  }));
+}
+
+describe('scope paths', () => {
+  it('reads the module path from a node name, leaving out the operator itself', () => {
+    expect(scopesFromName('/layer1/layer1.0/conv1/Conv').map((s) => s.key)).toEqual([
+      'layer1',
+      'layer1.0',
+      'conv1',
+    ]);
+    expect(scopesFromName('model/dense/MatMul').map((s) => s.name)).toEqual(['model', 'dense']);
+    expect(scopesFromName('Conv_0')).toEqual([]);
+    expect(scopesFromName('/Flatten')).toEqual([]);
+  });
+
+  it('parses Python list literals of strings and refuses anything else', () => {
+    expect(parsePythonStringList(`['', 'a', "b's", 'c\\'d' ]`)).toEqual(['', 'a', "b's", "c'd"]);
+    expect(parsePythonStringList('[]')).toEqual([]);
+    expect(parsePythonStringList(`['a',]`)).toEqual(['a']);
+    expect(parsePythonStringList(`['a', 1]`)).toBeUndefined();
+    expect(parsePythonStringList(`['a'`)).toBeUndefined();
+    expect(parsePythonStringList(`('a',)`)).toBeUndefined();
+    expect(parsePythonStringList(`['a'] extra`)).toBeUndefined();
+  });
+
+  it("reads dynamo's cumulative module paths, naming each block past its parent", () => {
+    const steps = scopesFromTorchMetadata(`['', 'layer1', 'layer1.0', 'layer1.0.conv1', 'convolution']`);
+    expect(steps).toEqual([
+      { key: 'layer1', name: 'layer1' },
+      { key: 'layer1.0', name: 'layer1.0' },
+      { key: 'layer1.0.conv1', name: 'conv1' },
+    ]);
+    const blocks = scopesFromTorchMetadata(
+      `['', 'blocks.2', 'blocks.2.mlp', 'blocks.2.mlp.fc1', 'linear_8']`,
+    );
+    expect(blocks?.map((s) => s.name)).toEqual(['blocks.2', 'mlp', 'fc1']);
+  });
+
+  it('prefers the torch metadata over the node name and falls back when it does not parse', () => {
+    const key = 'pkg.torch.onnx.name_scopes';
+    const good = [{ key, value: `['', 'encoder', 'encoder.layers.0', 'addmm']` }];
+    expect(layerScopes('node_addmm', good).map((s) => s.name)).toEqual(['encoder', 'layers.0']);
+    expect(layerScopes('/a/b/Relu', [{ key, value: 'not a list' }]).map((s) => s.name)).toEqual(['a', 'b']);
+    expect(layerScopes('/a/b/Relu', [{ key: 'other', value: `['', 'x', 'y']` }]).map((s) => s.name)).toEqual([
+      'a',
+      'b',
+    ]);
+  });
+});
+
+describe('buildHierarchy', () => {
+  it('makes a second block when a module is called again after other layers', () => {
+    const layers = layersNamed([
+      '/block/conv1/Conv',
+      '/block/conv1/Add',
+      '/block/relu/Relu',
+      '/block/relu/Sigmoid',
+      '/block/conv2/Conv',
+      '/block/conv2/Add',
+      '/block/relu/Relu_1',
+      '/block/relu/Sigmoid_1',
+    ]);
+    const h = buildHierarchy(layers);
+    checkHierarchy(layers, h, 40);
+    const block = h.blocks.find((b) => b.id === '/block')!;
+    expect(block.blocks).toEqual(['/block/conv1', '/block/relu', '/block/conv2', '/block/relu#2']);
+    expect(h.blocks.find((b) => b.id === '/block/relu#2')?.layers).toEqual([
+      '/block/relu/Relu_1',
+      '/block/relu/Sigmoid_1',
+    ]);
+  });
+
+  it('dissolves single-layer blocks and collapses single-block chains', () => {
+    const layers = layersNamed([
+      '/stem/conv/Conv',
+      '/model/encoder/layer1/layer1.0/a/Conv',
+      '/model/encoder/layer1/layer1.0/b/Relu',
+      '/model/encoder/layer1/layer1.0/Add',
+      '/model/encoder/layer2/x/MatMul',
+      '/model/encoder/layer2/y/MatMul',
+    ]);
+    const h = buildHierarchy(layers);
+    checkHierarchy(layers, h, 40);
+    expect(h.roots.layers).toEqual(['/stem/conv/Conv']);
+    // /model holds only /model/encoder: the two become one block.
+    expect(h.roots.blocks).toEqual(['/model/encoder']);
+    const encoder = h.blocks.find((b) => b.id === '/model/encoder')!;
+    expect(encoder.name).toBe('model/encoder');
+    // layer1 holds only layer1.0, whose name already spells it.
+    expect(encoder.blocks).toEqual(['/model/encoder/layer1/layer1.0', '/model/encoder/layer2']);
+    expect(h.blocks.find((b) => b.id === '/model/encoder/layer1/layer1.0')?.name).toBe('layer1.0');
+    expect(h.layerBlock).toEqual([
+      null,
+      '/model/encoder/layer1/layer1.0',
+      '/model/encoder/layer1/layer1.0',
+      '/model/encoder/layer1/layer1.0',
+      '/model/encoder/layer2',
+      '/model/encoder/layer2',
+    ]);
+  });
+
+  it('splits a block with too many children into even sections, and sections of sections', () => {
+    const names = Array.from({ length: 2000 }, (_, i) => [
+      `/net/blocks.${i}/Conv`,
+      `/net/blocks.${i}/Relu`,
+    ]).flat();
+    const layers = layersNamed(names);
+    const h = buildHierarchy(layers, { maxChildren: 40 });
+    checkHierarchy(layers, h, 40);
+    const net = h.blocks.find((b) => b.id === '/net')!;
+    expect(net.blocks.map((id) => h.blocks.find((b) => b.id === id)?.name)).toEqual([
+      'sections 1–25 of 50',
+      'sections 26–50 of 50',
+    ]);
+    const sections = h.blocks.filter((b) => b.kind === 'section' && b.name.startsWith('section '));
+    expect(sections).toHaveLength(50);
+    expect(sections.every((s) => s.blocks.length === 40)).toBe(true);
+    expect(sections[1]?.name).toBe('section 2 of 50');
+  });
+
+  it('sections a long flat top level too', () => {
+    const layers = layersNamed(Array.from({ length: 1000 }, (_, i) => `Conv_${i}`));
+    const h = buildHierarchy(layers, { maxChildren: 40 });
+    checkHierarchy(layers, h, 40);
+    expect(h.roots.layers).toEqual([]);
+    expect(h.roots.blocks).toHaveLength(25);
+  });
+
+  it('never gives a block the id of a layer', () => {
+    const layers = layersNamed(['/x', '/x/a/Conv', '/x/b/Relu']);
+    const h = buildHierarchy(layers);
+    checkHierarchy(layers, h, 40);
+    expect(h.roots.blocks).toEqual(['/x#2']);
+  });
+
+  it.each([
+    'resnet-mini.onnx',
+    'transformer-encoder.onnx',
+    'mobilenetv2-mini.onnx',
+    'edge-prune-vehicle.onnx',
+  ])('keeps every invariant on %s', (file) => {
+    const layers = sampleLayers(file);
+    for (const maxChildren of [40, 4])
+      checkHierarchy(layers, buildHierarchy(layers, { maxChildren }), maxChildren);
+  });
+
+  it('groups resnet-mini by its residual blocks', () => {
+    const layers = sampleLayers('resnet-mini.onnx');
+    const h = buildHierarchy(layers);
+    expect(h.roots.blocks).toEqual(['/layer1/layer1.0', '/layer2/layer2.0', '/layer3/layer3.0']);
+    expect(h.layerBlock[layers.findIndex((l) => l.id === '/layer2/layer2.0/downsample/0/Conv')]).toBe(
+      '/layer2/layer2.0/downsample',
+    );
+    // The ReLU module is called twice in each block; neither call is worth a block of its own.
+    expect(h.layerBlock[layers.findIndex((l) => l.id === '/layer1/layer1.0/relu/Relu_1')]).toBe(
+      '/layer1/layer1.0',
+    );
+  });
+});
+
+describe('initialExpansion', () => {
+  /** Blocks by depth, for checking that levels open whole. */
+  function levels(h: Hierarchy): string[][] {
+    const byId = new Map(h.blocks.map((b) => [b.id, b]));
+    const result: string[][] = [];
+    for (
+      let level = [...h.roots.blocks];
+      level.length > 0;
+      level = level.flatMap((id) => byId.get(id)!.blocks)
+    ) {
+      result.push(level);
+    }
+    return result;
+  }
+
+  it.each([
+    ['transformer-encoder.onnx', 60],
+    ['transformer-encoder.onnx', 10],
+    ['resnet-mini.onnx', 60],
+    ['resnet-mini.onnx', 12],
+    ['mobilenetv2-mini.onnx', 20],
+  ])('opens %s level by level within a budget of %i', (file, budget) => {
+    const h = buildHierarchy(sampleLayers(file));
+    const expanded = initialExpansion(h, budget);
+    const open = new Set(expanded);
+    const visible = visibleItemCount(h, open);
+    expect(visible).toBeLessThanOrEqual(Math.max(budget, h.roots.blocks.length + h.roots.layers.length));
+    const all = levels(h);
+    const opened = all.findIndex((level) => !level.every((id) => open.has(id)));
+    const depth = opened < 0 ? all.length : opened;
+    expect(expanded).toEqual(all.slice(0, depth).flat());
+    // The next level would not have fitted.
+    if (depth < all.length) {
+      const more = new Set([...expanded, ...all[depth]!]);
+      expect(visibleItemCount(h, more)).toBeGreaterThan(budget);
+    }
+  });
+
+  it('opens a 10,000-layer model to a readable level', () => {
+    const names = Array.from({ length: 1600 }, (_, i) =>
+      ['conv1/Conv', 'bn1/BatchNormalization', 'relu1/Relu', 'conv2/Conv', 'Add', 'relu2/Relu'].map(
+        (op) => `/blocks/blocks.${i}/${op}`,
+      ),
+    ).flat();
+    const layers = layersNamed([
+      '/stem/Conv',
+      ...names,
+      '/head/pool/GlobalAveragePool',
+      '/head/Flatten',
+      '/head/fc/Gemm',
+    ]);
+    const h = buildHierarchy(layers);
+    checkHierarchy(layers, h, 40);
+    const expanded = initialExpansion(h);
+    expect(expanded).toEqual(['/blocks', '/head']);
+    expect(visibleItemCount(h, new Set(expanded))).toBe(1 + 40 + 3);
+  });
+});
