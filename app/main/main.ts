@@ -1,0 +1,173 @@
+/**
+ * The Electron main process: one hardened window showing the renderer, the StudioHost behind it
+ * over IPC, the application menu, and the ways a model arrives — the command line (first or
+ * second instance), the open dialog, a file dropped on the window, the recent and sample menus,
+ * and macOS's open-file (a double-clicked .onnx). Bundled to dist/main/main.cjs by bundle.ts.
+ */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Menu, app, dialog, ipcMain, nativeTheme, protocol, session, type BrowserWindow } from 'electron';
+import { createStudioHost, type StudioHost } from '../host/studio-host.js';
+import { EVENT_CHANNELS, type HostCommand, type OpenResult } from '../shared/studio-api.js';
+import { modelPathFromArgv, secondInstanceDataSchema, type SecondInstanceData } from './argv.js';
+import { APP_NAME, studioConfigDir } from './config-dir.js';
+import { registerStudioIpc } from './ipc.js';
+import type { ElectronMethodContext, NativeDialogs } from './ipc-methods.js';
+import { studioMenuTemplate, type MenuActions, type ThemeChoice } from './menu.js';
+import { studioPaths, type StudioPaths } from './paths.js';
+import { createRendererResponder } from './renderer-protocol.js';
+import { STUDIO_SCHEME, STUDIO_SCHEME_PRIVILEGES } from './security.js';
+import { createStudioWindow, guardContents, guardSession } from './window.js';
+
+/** The repository (from source) or app.asar (packaged): bundle.ts keeps module URLs source-relative. */
+const APP_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+// Everything below must happen before `ready`: scheme privileges, the app's name and the
+// profile folder (which also scopes the single-instance lock).
+protocol.registerSchemesAsPrivileged([STUDIO_SCHEME_PRIVILEGES]);
+app.setName(APP_NAME);
+const configDir = studioConfigDir();
+app.setPath('userData', configDir);
+
+let launchModel = modelPathFromArgv(process.argv, { packaged: app.isPackaged, cwd: process.cwd() });
+const lockData: SecondInstanceData = { modelPath: launchModel };
+if (!app.requestSingleInstanceLock(lockData)) {
+  // A studio is already running: it opens our model (second-instance below); we are done.
+  app.quit();
+} else {
+  // macOS delivers double-clicked files as events, possibly before `ready`.
+  let openFileLater: ((filePath: string) => void) | null = null;
+  app.on('open-file', (event, filePath) => {
+    event.preventDefault();
+    if (openFileLater) openFileLater(filePath);
+    else launchModel = filePath;
+  });
+  app.on('web-contents-created', (_event, contents) => guardContents(contents));
+  app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(() => {
+    const studio = startStudio(
+      studioPaths(APP_ROOT, { packaged: app.isPackaged, resourcesPath: process.resourcesPath }),
+      launchModel,
+    );
+    openFileLater = (filePath) => studio.openFromOutside(filePath);
+  });
+}
+
+interface RunningStudio {
+  /** Opens a path given on a command line or by the OS, and shows it. */
+  openFromOutside(filePath: string): void;
+}
+
+function startStudio(paths: StudioPaths, commandLinePath: string | null): RunningStudio {
+  guardSession(session.defaultSession);
+  protocol.handle(STUDIO_SCHEME, createRendererResponder(paths.rendererDir));
+
+  const host: StudioHost = createStudioHost({
+    configDir,
+    samplesDir: paths.samplesDir,
+    analysis: { workerUrl: pathToFileURL(paths.worker) },
+    ...(commandLinePath === null ? {} : { commandLinePath }),
+  });
+  const window = createStudioWindow(paths.preload);
+  let theme: ThemeChoice = 'system';
+
+  const send = (channel: string, payload: unknown): void => {
+    if (!window.isDestroyed()) window.webContents.send(channel, payload);
+  };
+  const sendCommand = (command: HostCommand): void => send(EVENT_CHANNELS.command, command);
+  host.onProgress((event) => send(EVENT_CHANNELS.progress, event));
+
+  const afterOpen = (result: OpenResult): void => {
+    if (!result.ok || window.isDestroyed()) return;
+    window.setTitle(`${result.model.fileName} — ${APP_NAME}`);
+    void refreshMenu();
+  };
+  /** Opens main started (menu, drop, second instance) reach the page as an `opened` command. */
+  const openAndAnnounce = (opening: Promise<OpenResult>): void => {
+    void opening.then((result) => {
+      afterOpen(result);
+      sendCommand({ type: 'opened', result });
+    });
+  };
+
+  const menuActions: MenuActions = {
+    command: sendCommand,
+    openRecent: (filePath) => openAndAnnounce(host.openPath(filePath, 'recent')),
+    openSample: (id) => openAndAnnounce(host.openSample(id)),
+    setTheme(choice) {
+      theme = choice;
+      nativeTheme.themeSource = choice;
+      sendCommand({ type: 'theme', theme: choice });
+      void refreshMenu();
+    },
+  };
+  async function refreshMenu(): Promise<void> {
+    const [recent, samples] = await Promise.all([host.listRecent(), host.listSamples()]);
+    const state = { platform: process.platform, recent, samples, theme, developerTools: !app.isPackaged };
+    Menu.setApplicationMenu(Menu.buildFromTemplate(studioMenuTemplate(state, menuActions)));
+  }
+  void refreshMenu();
+
+  const context: ElectronMethodContext = {
+    host,
+    dialogs: nativeDialogs(window),
+    documentsDir: app.getPath('documents'),
+    savedProjects: new Map(),
+    afterOpen,
+  };
+  const unregister = registerStudioIpc(ipcMain, {
+    context,
+    studioContents: () => (window.isDestroyed() ? null : window.webContents),
+    openDroppedFile: (filePath) => openAndAnnounce(host.openPath(filePath, 'dialog')),
+  });
+
+  const openFromOutside = (filePath: string): void => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+    openAndAnnounce(host.openPath(filePath, 'command-line'));
+  };
+  app.on('second-instance', (_event, argv, workingDirectory, additionalData) => {
+    const data = secondInstanceDataSchema.safeParse(additionalData);
+    const modelPath = data.success
+      ? data.data.modelPath && path.resolve(workingDirectory, data.data.modelPath)
+      : modelPathFromArgv(argv, { packaged: app.isPackaged, cwd: workingDirectory });
+    if (modelPath) openFromOutside(modelPath);
+    else if (!window.isDestroyed()) window.focus();
+  });
+
+  let closing = false;
+  app.on('will-quit', (event) => {
+    if (closing) return;
+    // Stop the analysis workers before the process goes, then quit for real.
+    event.preventDefault();
+    closing = true;
+    unregister();
+    void host.close().finally(() => app.quit());
+  });
+
+  return { openFromOutside };
+}
+
+function nativeDialogs(window: BrowserWindow): NativeDialogs {
+  return {
+    async chooseModel() {
+      const answer = await dialog.showOpenDialog(window, {
+        title: 'Open Model',
+        properties: ['openFile'],
+        filters: [
+          { name: 'ONNX models', extensions: ['onnx'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      });
+      return answer.canceled ? null : (answer.filePaths[0] ?? null);
+    },
+    async chooseProjectPath(defaultPath) {
+      const answer = await dialog.showSaveDialog(window, {
+        title: 'Save Project',
+        defaultPath,
+        filters: [{ name: 'Cutline projects', extensions: ['json'] }],
+      });
+      return answer.canceled || !answer.filePath ? null : answer.filePath;
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The application menu as data: `studioMenuTemplate(state, actions)` is pure so its items and
+ * shortcuts are tested without Electron; main.ts rebuilds it whenever the recent list changes.
+ * Items the renderer acts on (open dialog, save, viewport, theme) become HostCommands; items
+ * that name a file (recent, samples) are opened by main and their result announced.
+ */
+import path from 'node:path';
+import type { MenuItemConstructorOptions } from 'electron';
+import type { HostCommand, RecentFile, SampleInfo } from '../shared/studio-api.js';
+
+export type ThemeChoice = Extract<HostCommand, { type: 'theme' }>['theme'];
+
+export interface MenuState {
+  readonly platform: NodeJS.Platform;
+  readonly recent: readonly RecentFile[];
+  readonly samples: readonly SampleInfo[];
+  readonly theme: ThemeChoice;
+  /** Offer the developer tools (unpackaged runs only). */
+  readonly developerTools: boolean;
+}
+
+export interface MenuActions {
+  /** Sends a command to the studio window's page. */
+  command(command: HostCommand): void;
+  openRecent(filePath: string): void;
+  openSample(id: string): void;
+  setTheme(theme: ThemeChoice): void;
+}
+
+/** Menu item ids (`Menu.getMenuItemById`) of the per-file items: `sample:<id>`, `recent:<path>`. */
+export const sampleItemId = (id: string): string => `sample:${id}`;
+
+/** How many recent models the menu lists. */
+export const RECENT_MENU_LENGTH = 10;
+
+const THEMES: readonly { readonly theme: ThemeChoice; readonly label: string }[] = [
+  { theme: 'system', label: 'Match System' },
+  { theme: 'light', label: 'Light' },
+  { theme: 'dark', label: 'Dark' },
+];
+
+export function studioMenuTemplate(state: MenuState, actions: MenuActions): MenuItemConstructorOptions[] {
+  const mac = state.platform === 'darwin';
+  const send = (command: HostCommand) => () => actions.command(command);
+  const file: MenuItemConstructorOptions = {
+    label: '&File',
+    submenu: [
+      { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: send({ type: 'open-dialog' }) },
+      { label: 'Open Recent', submenu: recentItems(state.recent, actions) },
+      { label: 'Open Sample', submenu: sampleItems(state.samples, actions) },
+      { type: 'separator' },
+      { label: 'Save Project', accelerator: 'CmdOrCtrl+S', click: send({ type: 'save' }) },
+      { label: 'Save Project As…', accelerator: 'Shift+CmdOrCtrl+S', click: send({ type: 'save-as' }) },
+      { type: 'separator' },
+      { label: 'Close Model', accelerator: 'CmdOrCtrl+W', click: send({ type: 'close' }) },
+      // macOS keeps Quit in the app menu.
+      ...(mac ? [] : [{ type: 'separator' } as const, { role: 'quit', accelerator: 'CmdOrCtrl+Q' } as const]),
+    ],
+  };
+  const view: MenuItemConstructorOptions = {
+    label: '&View',
+    submenu: [
+      { label: 'Fit to Window', accelerator: 'CmdOrCtrl+0', click: send({ type: 'fit-view' }) },
+      { label: 'Zoom In', accelerator: 'CmdOrCtrl+=', click: send({ type: 'zoom-in' }) },
+      { label: 'Zoom Out', accelerator: 'CmdOrCtrl+-', click: send({ type: 'zoom-out' }) },
+      { type: 'separator' },
+      {
+        label: 'Theme',
+        submenu: THEMES.map(({ theme, label }) => ({
+          label,
+          type: 'radio' as const,
+          checked: state.theme === theme,
+          click: () => actions.setTheme(theme),
+        })),
+      },
+      { type: 'separator' },
+      { role: 'togglefullscreen' },
+      ...(state.developerTools ? [{ role: 'toggleDevTools' } as const] : []),
+    ],
+  };
+  return [
+    ...(mac ? [{ role: 'appMenu' } as const] : []),
+    file,
+    // Copy and paste in the search box need the edit roles (on macOS they have no other route).
+    { role: 'editMenu' },
+    view,
+    { role: 'windowMenu' },
+  ];
+}
+
+function recentItems(recent: readonly RecentFile[], actions: MenuActions): MenuItemConstructorOptions[] {
+  const shown = recent.slice(0, RECENT_MENU_LENGTH);
+  if (shown.length === 0) return [{ label: 'No Recent Models', enabled: false }];
+  return shown.map((entry) => {
+    // Two models called model.onnx are told apart by their folders.
+    const ambiguous = shown.some((other) => other !== entry && other.fileName === entry.fileName);
+    return {
+      id: `recent:${entry.path}`,
+      label: ambiguous ? `${entry.fileName} — ${path.dirname(entry.path)}` : entry.fileName,
+      toolTip: entry.path,
+      click: () => actions.openRecent(entry.path),
+    };
+  });
+}
+
+function sampleItems(samples: readonly SampleInfo[], actions: MenuActions): MenuItemConstructorOptions[] {
+  if (samples.length === 0) return [{ label: 'No Samples Installed', enabled: false }];
+  return samples.map((sample) => ({
+    id: sampleItemId(sample.id),
+    label: sample.title,
+    toolTip: sample.description,
+    click: () => actions.openSample(sample.id),
+  }));
+}

@@ -1,0 +1,38 @@
+/**
+ * Where the Electron app's pieces are, relative to the app root (the repository when run from
+ * source, `resources/app.asar` when packaged). The analysis worker and the samples must be plain
+ * files: Node worker threads cannot start a script or read a model inside an asar archive, so
+ * electron-builder.yml unpacks the worker and copies the samples to `resources/samples`.
+ */
+import path from 'node:path';
+
+/** The bundles built by app/main/bundle.ts, relative to the app root. */
+export const MAIN_BUNDLE_DIR = path.join('dist', 'main');
+export const RENDERER_DIR = path.join('dist', 'renderer');
+export const MAIN_FILE = 'main.cjs';
+export const PRELOAD_FILE = 'preload.cjs';
+export const WORKER_FILE = 'analysis-worker.cjs';
+
+export interface StudioPaths {
+  readonly preload: string;
+  readonly worker: string;
+  readonly rendererDir: string;
+  readonly samplesDir: string;
+}
+
+export interface PathContext {
+  readonly packaged: boolean;
+  /** `process.resourcesPath` of a packaged app. */
+  readonly resourcesPath: string;
+}
+
+export function studioPaths(appRoot: string, { packaged, resourcesPath }: PathContext): StudioPaths {
+  const bundleDir = path.join(appRoot, MAIN_BUNDLE_DIR);
+  const unpackedRoot = appRoot.endsWith('.asar') ? `${appRoot}.unpacked` : appRoot;
+  return {
+    preload: path.join(bundleDir, PRELOAD_FILE),
+    worker: path.join(unpackedRoot, MAIN_BUNDLE_DIR, WORKER_FILE),
+    rendererDir: path.join(appRoot, RENDERER_DIR),
+    samplesDir: packaged ? path.join(resourcesPath, 'samples') : path.join(appRoot, 'samples'),
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The Electron preload: the StudioApi over IPC, exposed to the page as `window.cutline` and
+ * nothing else (no ipcRenderer, no Node). Runs sandboxed, so bundle.ts compiles it to one
+ * CommonJS file whose only import is `electron`.
+ *
+ * It also opens files dropped on the window: only here can a dropped File be turned into its
+ * path on disk (`webUtils.getPathForFile`), and opening by path keeps the model's folder, so
+ * external data beside it resolves — which `openBytes` cannot do.
+ */
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import {
+  CHANNELS,
+  EVENT_CHANNELS,
+  type HostCommand,
+  type ProgressEvent,
+  type StudioApi,
+  type StudioMethod,
+  type Unsubscribe,
+} from '../shared/studio-api.js';
+import { PRIVATE_CHANNELS } from './channels.js';
+
+type Answer<M extends StudioMethod> = Awaited<ReturnType<StudioApi[M]>>;
+
+const invoke = <M extends StudioMethod>(method: M, ...args: Parameters<StudioApi[M]>): Promise<Answer<M>> =>
+  ipcRenderer.invoke(CHANNELS[method], ...args) as Promise<Answer<M>>;
+
+/**
+ * Commands can arrive before the page subscribes (a second `cutline studio MODEL` while the
+ * page is still loading); they wait here for the first listener instead of being lost.
+ */
+const commandListeners = new Set<(command: HostCommand) => void>();
+const waitingCommands: HostCommand[] = [];
+ipcRenderer.on(EVENT_CHANNELS.command, (_event, command: HostCommand) => {
+  if (commandListeners.size === 0) waitingCommands.push(command);
+  for (const listener of commandListeners) listener(command);
+});
+
+const api: StudioApi = {
+  hostInfo: () => invoke('hostInfo'),
+  initialModel: () => invoke('initialModel'),
+  openWithDialog: () => invoke('openWithDialog'),
+  openRecent: (filePath) => invoke('openRecent', filePath),
+  openBytes: (fileName, bytes) => invoke('openBytes', fileName, bytes),
+  listSamples: () => invoke('listSamples'),
+  openSample: (id) => invoke('openSample', id),
+  listRecent: () => invoke('listRecent'),
+  saveProject: (project, options) => invoke('saveProject', project, options),
+  cancel: (jobId) => invoke('cancel', jobId),
+  onProgress(listener: (event: ProgressEvent) => void): Unsubscribe {
+    const forward = (_event: unknown, progress: ProgressEvent): void => listener(progress);
+    ipcRenderer.on(EVENT_CHANNELS.progress, forward);
+    return () => void ipcRenderer.off(EVENT_CHANNELS.progress, forward);
+  },
+  onCommand(listener: (command: HostCommand) => void): Unsubscribe {
+    commandListeners.add(listener);
+    for (const command of waitingCommands.splice(0)) listener(command);
+    return () => void commandListeners.delete(listener);
+  },
+};
+
+contextBridge.exposeInMainWorld('cutline', api);
+
+// The preload's tsconfig is the Node one (no DOM library), so the few DOM shapes used are named here.
+type DroppedFile = Parameters<typeof webUtils.getPathForFile>[0];
+interface FileDragEvent {
+  readonly dataTransfer: { readonly types: readonly string[]; readonly files: ArrayLike<DroppedFile> } | null;
+  preventDefault(): void;
+  stopImmediatePropagation(): void;
+}
+interface DropTarget {
+  addEventListener(
+    type: 'dragover' | 'drop',
+    listener: (event: FileDragEvent) => void,
+    options: { capture: true },
+  ): void;
+}
+
+const page = globalThis as unknown as DropTarget;
+const carriesFiles = (event: FileDragEvent): boolean => event.dataTransfer?.types.includes('Files') ?? false;
+
+// Accepting the drag is what makes the window a drop target at all; the page still sees dragover.
+page.addEventListener(
+  'dragover',
+  (event) => {
+    if (carriesFiles(event)) event.preventDefault();
+  },
+  { capture: true },
+);
+
+page.addEventListener(
+  'drop',
+  (event) => {
+    const file = event.dataTransfer?.files[0];
+    if (!carriesFiles(event) || file === undefined) return;
+    const filePath = webUtils.getPathForFile(file);
+    // Files without a path (made by script, or from another app's memory) are left to the page.
+    if (!filePath) return;
+    // Main opens it and announces the result with an `opened` command; the page must not open it too.
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    ipcRenderer.send(PRIVATE_CHANNELS.openDroppedFile, filePath);
+  },
+  { capture: true },
+);
