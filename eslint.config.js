@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   {
@@ -36,5 +37,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The renderer runs in a browser page (and its layout worker): browser globals, and React's
+    // hook rules, which catch stale closures and hooks called conditionally.
+    files: ['app/renderer/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -1,0 +1,86 @@
+/**
+ * The studio's keyboard: / search, Ctrl+O open, F fit, arrows walk the graph along its edges,
+ * Enter expands a block (or collapses the block around a layer), Escape clears the selection.
+ */
+import type { ReactFlowInstance } from '@xyflow/react';
+import { firstChild } from '../model/model-index.js';
+import { firstNode, neighbour, type Move } from '../graph/navigation.js';
+import { fitGraph } from '../graph/viewport.js';
+import { SEARCH_INPUT_ID } from '../panels/SearchBox.js';
+import { selectCurrentGraph } from '../store/selectors.js';
+import { useStudio } from '../store/store.js';
+import { openModelDialog } from './open-model.js';
+
+const ARROWS: Readonly<Record<string, Move>> = {
+  ArrowRight: 'downstream',
+  ArrowLeft: 'upstream',
+  ArrowUp: 'above',
+  ArrowDown: 'below',
+};
+
+const isTyping = (target: EventTarget | null): boolean =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
+
+function walk(move: Move): void {
+  const state = useStudio.getState();
+  const graph = selectCurrentGraph(state);
+  if (!graph) return;
+  const next = state.selected === null ? firstNode(graph) : neighbour(graph, state.selected, move);
+  if (next !== null) state.reveal(next, 'keep-in-view');
+}
+
+function enter(): void {
+  const state = useStudio.getState();
+  const { selected, index } = state;
+  if (selected === null || !index) return;
+  if (index.blocks.has(selected) && !state.expanded.has(selected)) {
+    state.toggleBlock(selected);
+    const child = firstChild(index, selected);
+    if (child !== null) state.reveal(child);
+    return;
+  }
+  const parent = index.layers.get(selected)?.block ?? index.blocks.get(selected)?.parent ?? null;
+  // Collapsing the block around the selection moves the selection onto the block.
+  if (parent !== null) state.toggleBlock(parent);
+}
+
+/** Handles a key pressed anywhere in the window; returns whether it was the studio's. */
+export function handleStudioKey(event: KeyboardEvent, flow: ReactFlowInstance): boolean {
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'o') {
+    openModelDialog();
+    return true;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return false;
+  // Enter on a button presses the button, not the graph's selection.
+  if (event.key === 'Enter' && event.target instanceof HTMLButtonElement) return false;
+  const move = ARROWS[event.key];
+  if (move) {
+    walk(move);
+    return true;
+  }
+  switch (event.key) {
+    case '/':
+      document.getElementById(SEARCH_INPUT_ID)?.focus();
+      return true;
+    case 'f':
+    case 'F':
+      fitGraph(flow, selectCurrentGraph(useStudio.getState()), 200);
+      return true;
+    case '+':
+    case '=':
+      void flow.zoomIn({ duration: 150 });
+      return true;
+    case '-':
+      void flow.zoomOut({ duration: 150 });
+      return true;
+    case 'Enter':
+      enter();
+      return true;
+    case 'Escape':
+      useStudio.getState().select(null);
+      return true;
+    default:
+      return false;
+  }
+}

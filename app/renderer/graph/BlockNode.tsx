@@ -1,0 +1,53 @@
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo, type CSSProperties } from 'react';
+import { BLOCK_KIND_TITLE } from '../model/block-title.js';
+import { useStudio } from '../store/store.js';
+import { CostBadges } from './CostBadges.js';
+import type { BlockFlowNode } from './flow-elements.js';
+import {
+  selectBlock,
+  selectBlockTitle,
+  selectFigures,
+  selectHeat,
+  selectIsSelected,
+} from './node-selectors.js';
+
+/** A collapsed block: one node carrying the sums of its layers' costs. Double-click or Enter expands it. */
+export const BlockNode = memo(function BlockNode({ id }: NodeProps<BlockFlowNode>) {
+  const block = useStudio((s) => selectBlock(s, id));
+  const title = useStudio((s) => selectBlockTitle(s, id));
+  const figures = useStudio((s) => selectFigures(s, id));
+  const heat = useStudio((s) => selectHeat(s, id));
+  const selected = useStudio((s) => selectIsSelected(s, id));
+  if (!block) return null;
+  return (
+    <div
+      className="graph-node block-node"
+      data-selected={selected || undefined}
+      style={{ '--heat': heat } as CSSProperties}
+    >
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className="node-head">
+        <span className="node-op">
+          {BLOCK_KIND_TITLE[block.kind]} · {block.layerCount} layers
+        </span>
+        <span
+          className="node-expand"
+          aria-hidden="true"
+          title="Expand"
+          onClick={(event) => {
+            event.stopPropagation();
+            useStudio.getState().toggleBlock(id);
+          }}
+        >
+          ⊕
+        </span>
+      </div>
+      <div className="node-name" title={block.id}>
+        {title}
+      </div>
+      <CostBadges figures={figures} />
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+});

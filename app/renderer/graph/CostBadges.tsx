@@ -1,0 +1,41 @@
+import { memo } from 'react';
+import type { MetricValues } from '../overlay/overlay.js';
+import { formatBytes, formatCount } from '../util/format.js';
+
+interface CostBadgesProps {
+  readonly figures: MetricValues | undefined;
+  /** Whether compute and parameter figures are exact (`~` marks estimates, as in the CLI). */
+  readonly exactCompute?: boolean;
+  readonly exactActivations?: boolean;
+}
+
+/** MACs, parameters and output activation bytes of a layer or a collapsed block's roll-up. */
+export const CostBadges = memo(function CostBadges({
+  figures,
+  exactCompute = true,
+  exactActivations = true,
+}: CostBadgesProps) {
+  const macs = figures?.['macs'] ?? 0;
+  const params = figures?.['params'] ?? 0;
+  const outputBytes = figures?.['outputBytes'] ?? 0;
+  const mark = (exact: boolean): string => (exact ? '' : '~');
+  return (
+    <div className="badges">
+      {macs > 0 && (
+        <span className="badge badge-macs" title="Multiply-accumulates">
+          {mark(exactCompute)}
+          {formatCount(macs)} MACs
+        </span>
+      )}
+      {params > 0 && (
+        <span className="badge badge-params" title="Parameters (weights)">
+          {formatCount(params)} params
+        </span>
+      )}
+      <span className="badge badge-bytes" title="Output activation bytes">
+        {mark(exactActivations)}
+        {formatBytes(outputBytes)}
+      </span>
+    </div>
+  );
+});

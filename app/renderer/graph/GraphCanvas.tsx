@@ -1,0 +1,68 @@
+import { Background, Controls, MiniMap, ReactFlow, type Node, type NodeMouseHandler } from '@xyflow/react';
+import { memo, useMemo } from 'react';
+import { selectCurrentGraph } from '../store/selectors.js';
+import { useStudio, type Store } from '../store/store.js';
+import { BlockNode } from './BlockNode.js';
+import { EmptyCanvas } from './EmptyCanvas.js';
+import { toFlowElements, type StudioFlowNode, LANE_NODE_PREFIX } from './flow-elements.js';
+import { LaneBackground } from './LaneBackground.js';
+import { LayerNode } from './LayerNode.js';
+import { TensorEdge } from './TensorEdge.js';
+import { useViewportFollow } from './use-viewport-follow.js';
+
+const nodeTypes = { layer: LayerNode, block: BlockNode, lane: LaneBackground };
+const edgeTypes = { tensor: TensorEdge };
+const PRO_OPTIONS = { hideAttribution: true };
+
+const selectHasModel = (s: Store): boolean => s.opened !== null;
+
+const isGraphNode = (node: Node): boolean => !node.id.startsWith(LANE_NODE_PREFIX);
+
+const onNodeClick: NodeMouseHandler<StudioFlowNode> = (_event, node) => {
+  if (node.type !== 'lane') useStudio.getState().select(node.id);
+};
+const onNodeDoubleClick: NodeMouseHandler<StudioFlowNode> = (_event, node) => {
+  if (node.type === 'block') useStudio.getState().toggleBlock(node.id);
+};
+const onPaneClick = (): void => useStudio.getState().select(null);
+
+const miniMapColor = (node: Node): string =>
+  node.type === 'lane'
+    ? 'transparent'
+    : node.type === 'block'
+      ? 'var(--minimap-block)'
+      : 'var(--minimap-layer)';
+
+/** The layer graph: swimlanes, layers, collapsed blocks and tensor edges, with minimap and controls. */
+export const GraphCanvas = memo(function GraphCanvas() {
+  const graph = useStudio(selectCurrentGraph);
+  const hasModel = useStudio(selectHasModel);
+  const elements = useMemo(() => (graph ? toFlowElements(graph) : { nodes: [], edges: [] }), [graph]);
+  useViewportFollow();
+  if (!hasModel) return <EmptyCanvas />;
+  return (
+    <div className="canvas" role="region" aria-label="Layer graph">
+      <ReactFlow<StudioFlowNode>
+        nodes={elements.nodes}
+        edges={elements.edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onlyRenderVisibleElements
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        onNodeClick={onNodeClick}
+        onNodeDoubleClick={onNodeDoubleClick}
+        onPaneClick={onPaneClick}
+        zoomOnDoubleClick={false}
+        minZoom={0.02}
+        maxZoom={2.5}
+        proOptions={PRO_OPTIONS}
+      >
+        <Background gap={24} size={1} />
+        <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap" />
+        <Controls showInteractive={false} fitViewOptions={{ nodes: elements.nodes.filter(isGraphNode) }} />
+      </ReactFlow>
+    </div>
+  );
+});

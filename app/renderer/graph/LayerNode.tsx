@@ -1,0 +1,38 @@
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo, type CSSProperties } from 'react';
+import { useStudio } from '../store/store.js';
+import { firstShape } from '../util/format.js';
+import { CostBadges } from './CostBadges.js';
+import type { LayerFlowNode } from './flow-elements.js';
+import { selectFigures, selectHeat, selectIsSelected, selectLayer } from './node-selectors.js';
+
+/** One layer: op type, name, output shape, cost badges, tinted by the chosen metric. */
+export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode>) {
+  const layer = useStudio((s) => selectLayer(s, id));
+  const figures = useStudio((s) => selectFigures(s, id));
+  const heat = useStudio((s) => selectHeat(s, id));
+  const selected = useStudio((s) => selectIsSelected(s, id));
+  if (!layer) return null;
+  return (
+    <div
+      className="graph-node layer-node"
+      data-selected={selected || undefined}
+      style={{ '--heat': heat } as CSSProperties}
+    >
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className="node-head">
+        <span className="node-op">{layer.op}</span>
+        <span className="node-shape">{firstShape(layer.outputs)}</span>
+      </div>
+      <div className="node-name" title={layer.id}>
+        {layer.id}
+      </div>
+      <CostBadges
+        figures={figures}
+        exactCompute={layer.exact.compute}
+        exactActivations={layer.exact.activations}
+      />
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+});

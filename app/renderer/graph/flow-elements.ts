@@ -1,0 +1,68 @@
+/**
+ * The laid-out graph as React Flow nodes and edges. Built once per layout, so panning,
+ * selecting and re-colouring never rebuild these arrays: node components read what changes
+ * (selection, heat) from the store themselves.
+ */
+import type { Edge, Node } from '@xyflow/react';
+import type { Tier } from '../../../core/view/types.js';
+import type { LaidOutGraph, Point } from '../layout/layout-types.js';
+
+export type LayerFlowNode = Node<{ readonly tier: Tier }, 'layer'>;
+export type BlockFlowNode = Node<{ readonly tier: Tier }, 'block'>;
+export type LaneFlowNode = Node<{ readonly tier: Tier }, 'lane'>;
+export type StudioFlowNode = LayerFlowNode | BlockFlowNode | LaneFlowNode;
+
+export type TensorFlowEdge = Edge<
+  {
+    readonly bytes: number;
+    readonly exact: boolean;
+    readonly kind: 'data' | 'shape';
+    readonly tensors: readonly string[];
+    readonly bends: readonly Point[];
+  },
+  'tensor'
+>;
+
+export const LANE_NODE_PREFIX = 'lane:';
+
+const TIER_TITLE: Readonly<Record<Tier, string>> = { device: 'Device', edge: 'Edge', cloud: 'Cloud' };
+export const tierTitle = (tier: Tier): string => TIER_TITLE[tier];
+
+export function toFlowElements(graph: LaidOutGraph): { nodes: StudioFlowNode[]; edges: TensorFlowEdge[] } {
+  const lanes: LaneFlowNode[] = graph.lanes.map((lane) => ({
+    id: `${LANE_NODE_PREFIX}${lane.tier}`,
+    type: 'lane',
+    position: { x: lane.x, y: lane.y },
+    width: lane.width,
+    height: lane.height,
+    data: { tier: lane.tier },
+    zIndex: -1,
+    selectable: false,
+    focusable: false,
+    draggable: false,
+    ariaRole: 'group',
+    ariaLabel: `${TIER_TITLE[lane.tier]} lane`,
+  }));
+  const nodes = graph.nodes.map((node): LayerFlowNode | BlockFlowNode => ({
+    id: node.id,
+    type: node.kind,
+    position: { x: node.x, y: node.y },
+    width: node.width,
+    height: node.height,
+    data: { tier: node.tier },
+    draggable: false,
+    ariaRole: 'button',
+    ariaLabel: `${node.kind} ${node.id}`,
+  }));
+  const edges = graph.edges.map((edge): TensorFlowEdge => ({
+    id: edge.id,
+    type: 'tensor',
+    source: edge.source,
+    target: edge.target,
+    selectable: false,
+    focusable: false,
+    data: { bytes: edge.bytes, exact: edge.exact, kind: edge.kind, tensors: edge.tensors, bends: edge.bends },
+    ariaLabel: `${edge.tensors.join(', ')} from ${edge.source} to ${edge.target}`,
+  }));
+  return { nodes: [...lanes, ...nodes], edges };
+}

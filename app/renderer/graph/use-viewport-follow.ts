@@ -1,0 +1,38 @@
+/**
+ * Moves the viewport when the store asks: show a newly opened model once its first layout
+ * arrives (whole if readable, else its start), and pan to a node a search or a shortcut revealed once it is laid out.
+ */
+import { useReactFlow, useStoreApi } from '@xyflow/react';
+import { useEffect, useRef } from 'react';
+import { selectCurrentLayout } from '../store/selectors.js';
+import { useStudio, type Store } from '../store/store.js';
+import { centreNode, keepNodeInView, showGraphStart } from './viewport.js';
+
+const selectFocus = (s: Store) => s.focusRequest;
+
+export function useViewportFollow(): void {
+  const flow = useReactFlow();
+  const flowStore = useStoreApi();
+  const layout = useStudio(selectCurrentLayout);
+  const focus = useStudio(selectFocus);
+  const fittedModel = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (!layout || fittedModel.current === layout.inputs.modelKey) return;
+    fittedModel.current = layout.inputs.modelKey;
+    // A pending focus (search before the first layout) wins over fitting the whole model.
+    if (!useStudio.getState().focusRequest) showGraphStart(flow, layout.graph, flowStore.getState());
+  }, [flow, flowStore, layout]);
+
+  useEffect(() => {
+    if (!focus || !layout || useStudio.getState().layoutJob) return;
+    const node = layout.graph.nodes.find((n) => n.id === focus.id);
+    if (!node) return;
+    if (focus.mode === 'centre') centreNode(flow, node);
+    else {
+      const { width, height } = flowStore.getState();
+      keepNodeInView(flow, node, { width, height });
+    }
+    useStudio.getState().focusDone(focus.nonce);
+  }, [flow, flowStore, layout, focus]);
+}

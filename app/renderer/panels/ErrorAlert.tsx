@@ -1,0 +1,19 @@
+import { memo } from 'react';
+import { useStudio, type Store } from '../store/store.js';
+
+const selectError = (s: Store) => s.error;
+
+/** The last problem, named by its code and a sentence the user can act on; the model stays open. */
+export const ErrorAlert = memo(function ErrorAlert() {
+  const error = useStudio(selectError);
+  if (!error) return null;
+  return (
+    <div className="error-alert" role="alert">
+      <strong className="error-code">{error.code}</strong>
+      <span className="error-message">{error.message}</span>
+      <button type="button" onClick={() => useStudio.getState().dismissError()} aria-label="Dismiss error">
+        ×
+      </button>
+    </div>
+  );
+});

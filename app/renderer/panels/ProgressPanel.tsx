@@ -1,0 +1,51 @@
+import { memo } from 'react';
+import { cancelOpen } from '../actions/open-model.js';
+import { cancelLayout, retryLayout } from '../layout/layout-runner.js';
+import { selectCurrentLayout } from '../store/selectors.js';
+import { useStudio, type Store } from '../store/store.js';
+
+const selectOpening = (s: Store) => s.opening;
+const selectLayoutJob = (s: Store) => s.layoutJob;
+const selectLayoutError = (s: Store) => s.layoutError;
+const selectNeedsLayout = (s: Store): boolean =>
+  s.opened !== null && selectCurrentLayout(s) === null && s.layoutJob === null;
+
+/** Progress of an open and of a layout, each with Cancel: the window never just hangs. */
+export const ProgressPanel = memo(function ProgressPanel() {
+  const opening = useStudio(selectOpening);
+  const layoutJob = useStudio(selectLayoutJob);
+  const layoutError = useStudio(selectLayoutError);
+  const needsLayout = useStudio(selectNeedsLayout);
+  return (
+    <div className="progress-panel">
+      {opening && (
+        <div className="progress" role="status" aria-label="Opening">
+          <span>
+            Opening {opening.fileName}: {opening.message}
+          </span>
+          <progress max={1} value={opening.fraction} />
+          <button type="button" onClick={cancelOpen} disabled={opening.jobId === null}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {layoutJob && (
+        <div className="progress" role="status" aria-label="Laying out">
+          <span>Laying out the graph</span>
+          <progress max={1} value={layoutJob.fraction} />
+          <button type="button" onClick={cancelLayout}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {(layoutError !== null || needsLayout) && !layoutJob && (
+        <div className="progress" role="status" aria-label="Layout stopped">
+          <span>{layoutError ? `The layout failed: ${layoutError}` : 'The layout was cancelled.'}</span>
+          <button type="button" onClick={retryLayout}>
+            Lay out again
+          </button>
+        </div>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,71 @@
+import { memo } from 'react';
+import { useStudio, type Store } from '../store/store.js';
+import { formatBytes, formatCount, formatShape } from '../util/format.js';
+
+const selectOpened = (s: Store) => s.opened;
+
+/** The open model at a glance: file, inputs, outputs, opset and totals. */
+export const SummaryHeader = memo(function SummaryHeader() {
+  const opened = useStudio(selectOpened);
+  if (!opened) return <h1 className="title">Cutline</h1>;
+  const { summary } = opened.view;
+  const { totals } = summary;
+  const mark = totals.exact ? '' : '~';
+  const tensors = (list: typeof summary.inputs): string =>
+    list.map((t) => `${t.name} ${t.dtype}${formatShape(t.shape)}`).join(', ') || 'none';
+  return (
+    <section className="summary" aria-label="Model summary">
+      <h1 className="title" title={opened.path ?? opened.fileName}>
+        {opened.fileName}
+      </h1>
+      <dl className="summary-figures">
+        <div>
+          <dt>Inputs</dt>
+          <dd>{tensors(summary.inputs)}</dd>
+        </div>
+        <div>
+          <dt>Outputs</dt>
+          <dd>{tensors(summary.outputs)}</dd>
+        </div>
+        <div>
+          <dt>Opset</dt>
+          <dd>
+            {summary.opset} (IR {summary.irVersion})
+          </dd>
+        </div>
+        <div>
+          <dt>Layers</dt>
+          <dd>
+            {summary.layerCount} ({summary.nodeCount} nodes)
+          </dd>
+        </div>
+        <div>
+          <dt>MACs</dt>
+          <dd>
+            {mark}
+            {formatCount(totals.macs)}
+          </dd>
+        </div>
+        <div>
+          <dt>Params</dt>
+          <dd>
+            {formatCount(totals.params)} ({formatBytes(totals.paramBytes)})
+          </dd>
+        </div>
+        {summary.unknownOperators.length + summary.shapeErrors.length > 0 && (
+          <div className="warning">
+            <dt>Warnings</dt>
+            <dd
+              title={[
+                ...summary.unknownOperators.map((op) => `unknown operator ${op}`),
+                ...summary.shapeErrors.map((e) => `${e.node}: ${e.message}`),
+              ].join('\n')}
+            >
+              {summary.unknownOperators.length} unknown ops, {summary.shapeErrors.length} shape errors
+            </dd>
+          </div>
+        )}
+      </dl>
+    </section>
+  );
+});

@@ -1,0 +1,89 @@
+/** The opened model, the open in progress, and the last error. */
+import type { StateCreator } from 'zustand';
+import type {
+  OpenedModel,
+  OpenResult,
+  ProgressEvent,
+  SampleInfo,
+  StudioError,
+} from '../../shared/studio-api.js';
+import { indexModel, type ModelIndex } from '../model/model-index.js';
+import { overlayStateFor } from './overlay-slice.js';
+import { EMPTY_PLACEMENT } from './placement-slice.js';
+import type { Store } from './store-types.js';
+import { viewStateFor } from './view-slice.js';
+
+export interface OpeningJob {
+  /** Which open this is, so a late answer to an earlier open cannot replace a newer model. */
+  readonly ticket: number;
+  readonly fileName: string;
+  /** The host's job id, known from its first progress event; needed to cancel. */
+  readonly jobId: string | null;
+  readonly fraction: number;
+  readonly message: string;
+}
+
+export interface ModelSlice {
+  opened: OpenedModel | null;
+  index: ModelIndex | null;
+  opening: OpeningJob | null;
+  error: StudioError | null;
+  samples: readonly SampleInfo[];
+  openStarted(fileName: string): number;
+  openProgressed(event: ProgressEvent): void;
+  /** `ticket` from `openStarted`; results the host pushes on its own (menu, command line) pass none. */
+  openFinished(result: OpenResult, ticket?: number): void;
+  /** The open ended with nothing to show (no initial model): drop its progress. */
+  openAbandoned(ticket: number): void;
+  closeModel(): void;
+  failed(error: StudioError): void;
+  dismissError(): void;
+  samplesListed(samples: readonly SampleInfo[]): void;
+}
+
+let nextTicket = 1;
+
+export const createModelSlice: StateCreator<Store, [], [], ModelSlice> = (set, get) => ({
+  opened: null,
+  index: null,
+  opening: null,
+  error: null,
+  samples: [],
+  openStarted: (fileName) => {
+    const ticket = nextTicket++;
+    set({ opening: { ticket, fileName, jobId: null, fraction: 0, message: 'Reading' } });
+    return ticket;
+  },
+  openProgressed: (event) => {
+    const { opening } = get();
+    if (!opening || (opening.jobId !== null && opening.jobId !== event.jobId)) return;
+    set({ opening: { ...opening, jobId: event.jobId, fraction: event.fraction, message: event.message } });
+  },
+  openFinished: (result, ticket) => {
+    const { opening } = get();
+    if (ticket !== undefined && opening?.ticket !== ticket) return;
+    if (!result.ok) {
+      // A dismissed dialog or a cancelled open is the user's choice, not a problem to report.
+      set({ opening: null, error: result.error.code === 'CANCELLED' ? get().error : result.error });
+      return;
+    }
+    const { view } = result.model;
+    // One update, so the layout runner sees the new model with its own expansion and placement.
+    set({
+      opened: result.model,
+      index: indexModel(view),
+      opening: null,
+      error: null,
+      ...viewStateFor(view),
+      placement: EMPTY_PLACEMENT,
+      ...overlayStateFor(view),
+    });
+  },
+  openAbandoned: (ticket) => {
+    if (get().opening?.ticket === ticket) set({ opening: null });
+  },
+  closeModel: () => set({ opened: null, index: null, layout: null, selected: null }),
+  failed: (error) => set({ error }),
+  dismissError: () => set({ error: null }),
+  samplesListed: (samples) => set({ samples }),
+});

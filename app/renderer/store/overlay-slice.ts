@@ -1,0 +1,27 @@
+/** The per-node figures the graph is coloured and badged by (see overlay/overlay.ts). */
+import type { StateCreator } from 'zustand';
+import type { ModelView } from '../../../core/view/types.js';
+import { EMPTY_OVERLAY, mergeOverlays, type MetricOverlay } from '../overlay/overlay.js';
+import { withBlockRollUps } from '../overlay/roll-up.js';
+import { staticCostOverlay } from '../overlay/static-costs.js';
+import type { Store } from './store-types.js';
+
+/** The overlay of a freshly opened model: its static costs. */
+export const overlayStateFor = (view: ModelView): Pick<OverlaySlice, 'overlay'> => ({
+  overlay: staticCostOverlay(view),
+});
+
+export interface OverlaySlice {
+  overlay: MetricOverlay;
+  /** Adds figures known per layer (a profile, a prediction); blocks get their roll-ups. */
+  addLayerFigures(figures: MetricOverlay): void;
+}
+
+export const createOverlaySlice: StateCreator<Store, [], [], OverlaySlice> = (set, get) => ({
+  overlay: EMPTY_OVERLAY,
+  addLayerFigures: (figures) => {
+    const { opened, overlay } = get();
+    if (!opened) return;
+    set({ overlay: mergeOverlays(overlay, withBlockRollUps(figures, opened.view)) });
+  },
+});

@@ -1,0 +1,207 @@
+/**
+ * The studio end to end: real Chromium against the local web host, through the real UI with
+ * role-based locators. One browser session walks the main flows in order (open by picker and
+ * by drop, badges, details, search, keyboard, theme, a bad file), saving screenshots of each
+ * main view to test-results/screenshots/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { Page } from 'playwright-core';
+import { dropFile, openStudio, screenshot, type StudioSession } from './support/browser.js';
+import * as find from './support/locators.js';
+
+const SAMPLES = path.resolve('samples');
+let session: StudioSession;
+let page: Page;
+let anyFailed = false;
+
+const layerNodes = () => find.layerNodes(page);
+const node = (id: string) => find.layerNode(page, id);
+const details = () => find.details(page);
+const modelTitle = () => find.modelTitle(page);
+const inView = (id: string) => find.insidePane(page, node(id));
+/** Fits the whole graph in the window (a long model opens showing its start). */
+const fitAll = () => page.getByRole('button', { name: 'Fit', exact: true }).click();
+
+beforeAll(async () => {
+  session = await openStudio({ colorScheme: 'light' });
+  page = session.page;
+});
+
+afterAll(async () => {
+  await session?.close(anyFailed, 'studio');
+});
+
+describe('studio in Chromium', () => {
+  const track = (): void => onTestFailed(() => void (anyFailed = true));
+
+  it('shows the bundled sample on start', async () => {
+    track();
+    await expect.poll(() => modelTitle().textContent()).toContain('edge-prune-vehicle');
+    // It opens at a readable zoom showing its start: the first layer is on screen.
+    await expect.poll(() => inView('/L1/conv/Conv')).toBe(true);
+    await screenshot(page, '01-initial-sample');
+    await fitAll();
+    await expect.poll(() => layerNodes().count()).toBe(13);
+    expect(await modelTitle().textContent()).toContain('edge-prune-vehicle');
+    await expect.poll(() => page.getByRole('group', { name: 'Device lane' }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: 'Minimap' }).count()).toBe(1);
+    const summary = (await find.modelSummary(page).textContent()) ?? '';
+    expect(summary).toContain('input float[1, 3, 96, 96]');
+    expect(summary).toContain('probabilities float[1, 4]');
+    expect(summary).toContain('Opset17 (IR 8)');
+    expect(summary).toContain('MACs~81.7 M');
+    expect(summary).toContain('Params619 K (2.4 MiB)');
+    // The first model is asked for once, and nothing is left loading.
+    expect(session.jobsRun()).toBe(1);
+    expect(await page.getByRole('status', { name: 'Opening' }).count()).toBe(0);
+  });
+
+  it('opens a model through the file picker (Ctrl+O)', async () => {
+    track();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Control+o')]);
+    await chooser.setFiles(path.join(SAMPLES, 'resnet-mini.onnx'));
+    await expect.poll(() => modelTitle().textContent()).toBe('resnet-mini.onnx');
+    expect(await find.modelSummary(page).textContent()).toContain('32 (32 nodes)');
+    await expect.poll(async () => (await find.graphNodes(page).count()) > 0).toBe(true);
+    await screenshot(page, '02-resnet-mini-by-picker');
+  });
+
+  it('opens a model dropped on the window, with each layer badged by its costs', async () => {
+    track();
+    await dropFile(
+      page,
+      'edge-prune-vehicle.onnx',
+      fs.readFileSync(path.join(SAMPLES, 'edge-prune-vehicle.onnx')),
+    );
+    await expect.poll(() => modelTitle().textContent()).toBe('edge-prune-vehicle.onnx');
+    await fitAll();
+    await expect.poll(() => layerNodes().count()).toBe(13);
+    const conv = node('/L1/conv/Conv');
+    const text = await conv.textContent();
+    // The CLI prints the same figures: 22.1 M MACs, 2.43 K params, 1.1 MiB output.
+    expect(text).toContain('Conv');
+    expect(text).toContain('[1, 32, 96, 96]');
+    expect(text).toContain('22.1 M MACs');
+    expect(text).toContain('2.43 K params');
+    expect(text).toContain('1.1 MiB');
+    // Heat follows the metric picked: by parameters the dense layer is hottest, the conv cooler.
+    const heat = async (id: string): Promise<number> =>
+      Number(
+        /--heat:\s*([\d.]+)/.exec((await node(id).locator('.layer-node').getAttribute('style')) ?? '')?.[1],
+      );
+    expect(await heat('/L2/conv/Conv')).toBe(1);
+    await page.getByRole('combobox', { name: 'Heat metric' }).selectOption({ label: 'Parameters' });
+    await expect.poll(() => heat('/L3/dense/Gemm')).toBe(1);
+    expect(await heat('/L2/conv/Conv')).toBeLessThan(1);
+    expect(await heat('/L1/relu/Relu')).toBe(0);
+    // The edge out of L1's conv carries its 1.1 MiB output.
+    const edge = page.getByRole('img', {
+      name: /^\/L1\/conv\/Conv_output_0|from \/L1\/conv\/Conv to \/L1\/pool\/MaxPool/,
+    });
+    expect(await edge.first().textContent()).toContain('1.1 MiB');
+  });
+
+  it('shows the details of a selected node', async () => {
+    track();
+    await node('/L1/conv/Conv').click();
+    const panel = details();
+    await expect.poll(() => panel.textContent()).toContain('/L1/conv/Conv');
+    const text = (await panel.textContent()) ?? '';
+    expect(text).toContain('Conv');
+    expect(text).toContain('float [1, 3, 96, 96]');
+    expect(text).toContain('float [1, 32, 96, 96]');
+    const attributes = (await panel.getByRole('table', { name: 'Attributes' }).textContent()) ?? '';
+    expect(attributes).toContain('kernel_shape[5, 5]');
+    expect(await panel.getByRole('table', { name: 'Costs' }).textContent()).toContain('22.1 M');
+    await screenshot(page, '03-details');
+  });
+
+  it('jumps to a searched node: selected and panned into view', async () => {
+    track();
+    await node('/L1/conv/Conv').click();
+    for (let i = 0; i < 6; i++) await page.keyboard.press('+');
+    await expect.poll(() => inView('/L5/softmax/Softmax')).toBe(false);
+    await page.keyboard.press('/');
+    await page.getByRole('searchbox').fill('Softmax');
+    await page.getByRole('searchbox').press('Enter');
+    await expect.poll(() => details().textContent()).toContain('/L5/softmax/Softmax');
+    await expect.poll(() => inView('/L5/softmax/Softmax')).toBe(true);
+    await screenshot(page, '04-search');
+    // By op type, with the arrow keys through the hits: the second Gemm.
+    await page.getByRole('searchbox').fill('gemm');
+    expect(await page.getByRole('listbox', { name: 'Search results' }).getByRole('option').count()).toBe(3);
+    await page.getByRole('searchbox').press('ArrowDown');
+    await page.getByRole('searchbox').press('Enter');
+    await expect.poll(() => details().textContent()).toContain('/L4/dense/Gemm');
+    await page.getByRole('searchbox').fill('Softmax');
+    await page.getByRole('searchbox').press('Enter');
+    await expect.poll(() => details().textContent()).toContain('/L5/softmax/Softmax');
+  });
+
+  it('walks the graph with the arrow keys', async () => {
+    track();
+    await page.getByRole('searchbox').blur();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => details().textContent()).toContain('/L5/dense/Gemm');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => details().textContent()).toContain('/L5/softmax/Softmax');
+  });
+
+  it('switches theme and remembers it', async () => {
+    track();
+    const theme = () => page.locator('html').getAttribute('data-theme');
+    expect(await theme()).toBe('light');
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await expect.poll(theme).toBe('dark');
+    await page.keyboard.press('f');
+    await screenshot(page, '05-dark-theme');
+    await page.reload();
+    await expect.poll(() => modelTitle().textContent()).toContain('edge-prune-vehicle');
+    await fitAll();
+    await expect.poll(() => layerNodes().count()).toBe(13);
+    expect(await theme()).toBe('dark');
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    await expect.poll(theme).toBe('light');
+    // The host's View menu can set it too; 'system' follows the OS (light in this browser).
+    session.web.sendCommand({ type: 'theme', theme: 'dark' });
+    await expect.poll(theme).toBe('dark');
+    session.web.sendCommand({ type: 'theme', theme: 'system' });
+    await expect.poll(theme).toBe('light');
+  });
+
+  it('names the problem with an invalid file and keeps the open model', async () => {
+    track();
+    await page.getByLabel('Model file').setInputFiles({
+      name: 'broken.onnx',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from('this is not an onnx model at all'),
+    });
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('NOT_ONNX');
+    expect(await alert.textContent()).toContain('not an ONNX model');
+    expect(await modelTitle().textContent()).toBe('edge-prune-vehicle.onnx');
+    expect(await layerNodes().count()).toBe(13);
+    await screenshot(page, '06-invalid-file');
+    await page.getByRole('button', { name: 'Dismiss error' }).click();
+    await expect.poll(() => alert.count()).toBe(0);
+  });
+
+  it('still draws the graph where the layout worker cannot start', async () => {
+    track();
+    const other = await session.context.newPage();
+    // The worker script fails to load, as under a host that refuses worker scripts.
+    let refused = 0;
+    await other.route(/layout\.worker-[\w-]+\.js$/, (route) => {
+      refused++;
+      return route.fulfill({ status: 404, body: '' });
+    });
+    await other.goto(session.web.url);
+    await expect.poll(() => find.modelTitle(other).textContent()).toContain('edge-prune-vehicle');
+    await other.getByRole('button', { name: 'Fit', exact: true }).click();
+    await expect.poll(() => find.layerNodes(other).count()).toBe(13);
+    expect(refused).toBeGreaterThan(0);
+    await other.close();
+  });
+});
