@@ -2,7 +2,8 @@
 import { analyzeFile, type Analysis } from '../../core/analyze.js';
 import type { Shape } from '../../core/graph/types.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
-import { formatBytes, formatCount, formatShape, renderTable } from './format.js';
+import { formatBytes, formatCount, formatShape } from '../shared/format.js';
+import { renderTable } from './format.js';
 
 export interface AnalyzeCliOptions {
   readonly input: readonly string[];

@@ -1,9 +1,9 @@
 /**
- * Number formatting for the studio: the CLI's own functions, so a figure reads the same in the
- * terminal and on a node badge.
+ * Number formatting for the studio: app/shared/format.ts, which the CLI uses too, so a figure
+ * reads the same in the terminal and on a node badge.
  */
 import type { Shape } from '../../../core/graph/types.js';
-import { formatBytes, formatCount, formatShape } from '../../cli/format.js';
+import { formatBytes, formatCount, formatShape } from '../../shared/format.js';
 import type { MetricUnit } from '../overlay/overlay.js';
 
 export { formatBytes, formatCount, formatShape };
