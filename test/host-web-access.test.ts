@@ -130,7 +130,7 @@ describe('access control', () => {
   it('serves a placeholder page until the renderer is built', async () => {
     const { web } = await start({ staticDir: path.join(dir, 'not-built') });
     const html = await (await fetch(web.url)).text();
-    expect(html).toContain('has not been built yet');
+    expect(html).toContain('has not been built');
     expect(html).toContain(`content="${web.token}"`);
   });
 });

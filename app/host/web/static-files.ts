@@ -1,41 +1,20 @@
 /**
- * The renderer's files (Vite's build in dist/renderer/). The page gets the launch token in a
- * `<meta name="cutline-token">` so its web client can send it; until the renderer is built a
- * placeholder page says so. Paths that leave the folder — `..`, encoded separators, symbolic
- * links pointing out — are refused.
+ * The renderer's files over HTTP (see ../renderer-files.ts). The page gets the launch token in a
+ * `<meta name="cutline-token">` so its web client can send it.
  */
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { refuse } from './responses.js';
+import {
+  contentTypeOf,
+  HTML_CONTENT_TYPE,
+  PLACEHOLDER_PAGE,
+  resolveRendererFile,
+} from '../renderer-files.js';
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-const PLACEHOLDER_PAGE = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Cutline</title></head>
-<body>
-<h1>Cutline</h1>
-<p>The studio's page has not been built yet (dist/renderer/ is missing). Build the renderer with Vite and reload.</p>
-</body>
-</html>
-`;
 
 export async function serveStatic(
   request: IncomingMessage,
@@ -46,13 +25,12 @@ export async function serveStatic(
 ): Promise<void> {
   if (pathname === '/' || pathname === '/index.html') {
     const page = await readIndexPage(root);
-    send(request, response, 200, CONTENT_TYPES['.html']!, Buffer.from(withTokenMeta(page, token)));
+    send(request, response, 200, HTML_CONTENT_TYPE, Buffer.from(withTokenMeta(page, token)));
     return;
   }
-  const file = await resolveInside(root, pathname);
+  const file = await resolveRendererFile(root, pathname);
   if (file === undefined) return refuse(response, 404);
-  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-  send(request, response, 200, type, await fs.promises.readFile(file));
+  send(request, response, 200, contentTypeOf(file), await fs.promises.readFile(file));
 }
 
 function send(
@@ -83,34 +61,4 @@ export function withTokenMeta(page: string, token: string): string {
   if (!head) return `${meta}\n${page}`;
   const at = head.index + head[0].length;
   return `${page.slice(0, at)}\n${meta}${page.slice(at)}`;
-}
-
-/** The real path of a file under `root` named by a URL path, or undefined if there is none. */
-async function resolveInside(root: string, pathname: string): Promise<string | undefined> {
-  let relative: string;
-  try {
-    relative = decodeURIComponent(pathname);
-  } catch {
-    return undefined;
-  }
-  if (relative.includes('\0') || relative.includes('\\')) return undefined;
-  const candidate = path.resolve(root, `.${relative}`);
-  if (!isInside(path.resolve(root), candidate)) return undefined;
-  try {
-    const [realRoot, real] = await Promise.all([fs.promises.realpath(root), fs.promises.realpath(candidate)]);
-    if (!isInside(realRoot, real)) return undefined;
-    return (await fs.promises.stat(real)).isFile() ? real : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isInside(folder: string, candidate: string): boolean {
-  const relative = path.relative(folder, candidate);
-  return (
-    relative !== '' &&
-    relative !== '..' &&
-    !relative.startsWith(`..${path.sep}`) &&
-    !path.isAbsolute(relative)
-  );
 }
