@@ -25,7 +25,8 @@ export interface AnalysisRunnerOptions {
 }
 
 export type AnalysisOutcome =
-  { readonly ok: true; readonly view: ModelView } | { readonly ok: false; readonly error: StudioError };
+  | { readonly ok: true; readonly view: ModelView; readonly sha256: string }
+  | { readonly ok: false; readonly error: StudioError };
 
 export type StageListener = (stage: AnalysisStage, message: string) => void;
 
@@ -118,7 +119,7 @@ export function createAnalysisRunner(options: AnalysisRunnerOptions = {}): Analy
 
         worker.on('message', (message: WorkerMessage) => {
           if (message.type === 'progress') onStage(message.stage, message.message);
-          else if (message.type === 'done') finish({ ok: true, view: message.view });
+          else if (message.type === 'done') finish({ ok: true, view: message.view, sha256: message.sha256 });
           else finish({ ok: false, error: message.error });
         });
         worker.on('error', (error: Error & { code?: string }) => {

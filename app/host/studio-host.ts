@@ -113,7 +113,7 @@ export function createStudioHost(options: StudioHostOptions): StudioHost {
         message: outcome.ok ? `Opened ${fileName}` : outcome.error.message,
       });
       return outcome.ok
-        ? { ok: true, model: { jobId, fileName, path: filePath, view: outcome.view } }
+        ? { ok: true, model: { jobId, fileName, path: filePath, sha256: outcome.sha256, view: outcome.view } }
         : outcome;
     } finally {
       control.signal?.removeEventListener('abort', abort);

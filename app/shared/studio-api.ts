@@ -31,10 +31,13 @@ export interface OpenedModel {
   readonly fileName: string;
   /** Host-side path when opened from a file (dialog, command line, recent list); null for bytes. */
   readonly path: string | null;
+  /** SHA-256 of the file's bytes (hex): a saved project names the model it belongs to by it. */
+  readonly sha256: string;
   readonly view: ModelView;
 }
 
-export type OpenResult = { readonly ok: true; readonly model: OpenedModel } | { readonly ok: false; readonly error: StudioError };
+export type OpenResult =
+  { readonly ok: true; readonly model: OpenedModel } | { readonly ok: false; readonly error: StudioError };
 
 export interface SampleInfo {
   readonly id: string;
@@ -59,7 +62,8 @@ export interface ProjectFile {
   readonly placement: Readonly<Record<string, Tier>>;
 }
 
-export type SaveResult = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly error: StudioError };
+export type SaveResult =
+  { readonly ok: true; readonly path: string } | { readonly ok: false; readonly error: StudioError };
 
 export interface ProgressEvent {
   readonly jobId: string;

@@ -4,10 +4,12 @@
  * by drop, badges, details, search, keyboard, theme, a bad file), saving screenshots of each
  * main view to test-results/screenshots/.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { ProjectFile } from '../../app/shared/studio-api.js';
 import { dropFile, openStudio, screenshot, type StudioSession } from './support/browser.js';
 import * as find from './support/locators.js';
 
@@ -186,6 +188,27 @@ describe('studio in Chromium', () => {
     await screenshot(page, '06-invalid-file');
     await page.getByRole('button', { name: 'Dismiss error' }).click();
     await expect.poll(() => alert.count()).toBe(0);
+  });
+
+  it('saves the project with Ctrl+S: the model named by its SHA-256, every layer on the device', async () => {
+    track();
+    await page.keyboard.press('Control+s');
+    const notice = page.getByRole('status', { name: 'Notice' });
+    await expect.poll(() => notice.textContent()).toMatch(/Saved the project to .*\.json/);
+    const saved = /Saved the project to (.*\.json)/.exec((await notice.textContent()) ?? '')![1]!;
+    const project = JSON.parse(fs.readFileSync(saved, 'utf8')) as ProjectFile;
+    const sampleBytes = fs.readFileSync(path.join(SAMPLES, 'edge-prune-vehicle.onnx'));
+    expect(project).toEqual({
+      format: 'cutline-project',
+      version: 1,
+      model: expect.objectContaining({
+        fileName: 'edge-prune-vehicle.onnx',
+        sha256: createHash('sha256').update(sampleBytes).digest('hex'),
+      }),
+      placement: {},
+    });
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => notice.count()).toBe(0);
   });
 
   it('still draws the graph where the layout worker cannot start', async () => {

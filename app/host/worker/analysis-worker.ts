@@ -6,7 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { isCutlineError } from '../../../core/errors.js';
 import { buildModelView } from '../../../core/view/build.js';
 import type { AnalysisRequest, AnalysisStage, WorkerMessage } from './protocol.js';
-import { analyzeInStages, openSource } from './staged-analysis.js';
+import { analyzeInStages, openSource, sha256Of } from './staged-analysis.js';
 
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.ts runs only as a worker thread.');
@@ -18,7 +18,7 @@ port.once('message', (request: AnalysisRequest) => {
   try {
     const analysis = analyzeInStages(openSource(request.source, report), report);
     report('view', 'Preparing the view');
-    post({ type: 'done', view: buildModelView(analysis) });
+    post({ type: 'done', view: buildModelView(analysis), sha256: sha256Of(request.source) });
   } catch (error) {
     post({
       type: 'failed',

@@ -18,7 +18,7 @@ export type AnalysisStage = ProgressEvent['stage'];
 
 export type WorkerMessage =
   | { readonly type: 'progress'; readonly stage: AnalysisStage; readonly message: string }
-  | { readonly type: 'done'; readonly view: ModelView }
+  | { readonly type: 'done'; readonly view: ModelView; readonly sha256: string }
   | { readonly type: 'failed'; readonly error: StudioError };
 
 /**

@@ -2,6 +2,8 @@
  * Opening and analysing one model in the worker, reporting each stage before it runs so the
  * studio can show progress.
  */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { analyzeModel, type Analysis } from '../../../core/analyze.js';
 import { openModelBytes, readModelFile, type OnnxModel } from '../../../core/onnx/read.js';
 import type { AnalysisSource, AnalysisStage } from './protocol.js';
@@ -21,4 +23,21 @@ export function openSource(source: AnalysisSource, report: StageReporter): OnnxM
 /** `analyzeModel`, reporting each stage before it runs. */
 export function analyzeInStages(model: OnnxModel, report: StageReporter): Analysis {
   return analyzeModel(model, { onStage: report });
+}
+
+const HASH_CHUNK_BYTES = 4 * 1024 ** 2;
+
+/** SHA-256 (hex) of the model's bytes; a file is hashed in chunks so it is never held twice. */
+export function sha256Of(source: AnalysisSource): string {
+  const hash = createHash('sha256');
+  if (source.kind === 'bytes') return hash.update(source.bytes).digest('hex');
+  const fd = fs.openSync(source.path, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+    for (let read: number; (read = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0;)
+      hash.update(chunk.subarray(0, read));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return hash.digest('hex');
 }

@@ -6,6 +6,7 @@ import type { Unsubscribe } from '../../shared/studio-api.js';
 import { rememberHostInfo, studioApi } from '../api/studio-api.js';
 import { useStudio } from '../store/store.js';
 import { openModelDialog } from './open-model.js';
+import { saveProject } from './save-project.js';
 
 /** Commands that move the viewport need the canvas; App handles them. */
 export type ViewportCommand = 'fit-view' | 'zoom-in' | 'zoom-out';
@@ -36,7 +37,7 @@ export function startHostSession(onViewportCommand: (command: ViewportCommand) =
         break;
       case 'save':
       case 'save-as':
-        // Projects are saved once placement can be edited (a later issue); nothing to save yet.
+        saveProject(command.type === 'save-as');
         break;
     }
   });

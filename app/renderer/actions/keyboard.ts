@@ -9,7 +9,9 @@ import { fitGraph } from '../graph/viewport.js';
 import { SEARCH_INPUT_ID } from '../panels/SearchBox.js';
 import { selectCurrentGraph } from '../store/selectors.js';
 import { useStudio } from '../store/store.js';
+import { hostHasNativeDialogs } from '../api/studio-api.js';
 import { openModelDialog } from './open-model.js';
+import { saveProject } from './save-project.js';
 
 const ARROWS: Readonly<Record<string, Move>> = {
   ArrowRight: 'downstream',
@@ -49,6 +51,11 @@ function enter(): void {
 export function handleStudioKey(event: KeyboardEvent, flow: ReactFlowInstance): boolean {
   if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'o') {
     openModelDialog();
+    return true;
+  }
+  // In Electron the menu's accelerator saves; in a browser the page does.
+  if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's' && !hostHasNativeDialogs()) {
+    saveProject(event.shiftKey);
     return true;
   }
   if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return false;

@@ -7,6 +7,7 @@ import { useStudio, type Store } from '../store/store.js';
 const selectOpening = (s: Store) => s.opening;
 const selectLayoutJob = (s: Store) => s.layoutJob;
 const selectLayoutError = (s: Store) => s.layoutError;
+const selectNotice = (s: Store) => s.notice;
 const selectNeedsLayout = (s: Store): boolean =>
   s.opened !== null && selectCurrentLayout(s) === null && s.layoutJob === null;
 
@@ -16,8 +17,17 @@ export const ProgressPanel = memo(function ProgressPanel() {
   const layoutJob = useStudio(selectLayoutJob);
   const layoutError = useStudio(selectLayoutError);
   const needsLayout = useStudio(selectNeedsLayout);
+  const notice = useStudio(selectNotice);
   return (
     <div className="progress-panel">
+      {notice && (
+        <div className="progress" role="status" aria-label="Notice">
+          <span>{notice}</span>
+          <button type="button" onClick={() => useStudio.getState().dismissNotice()}>
+            Dismiss
+          </button>
+        </div>
+      )}
       {opening && (
         <div className="progress" role="status" aria-label="Opening">
           <span>

@@ -5,6 +5,7 @@ import { fitGraph } from '../graph/viewport.js';
 import { selectCurrentGraph } from '../store/selectors.js';
 import { useStudio, type Store } from '../store/store.js';
 import { useResolvedTheme } from '../theme/use-theme.js';
+import { saveProject } from '../actions/save-project.js';
 import { SearchBox } from './SearchBox.js';
 
 const selectSamples = (s: Store) => s.samples;
@@ -35,6 +36,9 @@ export const Toolbar = memo(function Toolbar() {
     <div className="toolbar" role="toolbar" aria-label="Studio">
       <button type="button" onClick={openModelDialog} title="Open an ONNX model (Ctrl+O)">
         Open…
+      </button>
+      <button type="button" onClick={() => saveProject(false)} title="Save the project (Ctrl+S)">
+        Save
       </button>
       <input
         id={FILE_INPUT_ID}

@@ -28,6 +28,8 @@ export interface ModelSlice {
   index: ModelIndex | null;
   opening: OpeningJob | null;
   error: StudioError | null;
+  /** A passing message (a project saved), shown until dismissed or the next one. */
+  notice: string | null;
   samples: readonly SampleInfo[];
   openStarted(fileName: string): number;
   openProgressed(event: ProgressEvent): void;
@@ -38,6 +40,8 @@ export interface ModelSlice {
   closeModel(): void;
   failed(error: StudioError): void;
   dismissError(): void;
+  noticed(message: string): void;
+  dismissNotice(): void;
   samplesListed(samples: readonly SampleInfo[]): void;
 }
 
@@ -48,6 +52,7 @@ export const createModelSlice: StateCreator<Store, [], [], ModelSlice> = (set, g
   index: null,
   opening: null,
   error: null,
+  notice: null,
   samples: [],
   openStarted: (fileName) => {
     const ticket = nextTicket++;
@@ -85,5 +90,7 @@ export const createModelSlice: StateCreator<Store, [], [], ModelSlice> = (set, g
   closeModel: () => set({ opened: null, index: null, layout: null, selected: null }),
   failed: (error) => set({ error }),
   dismissError: () => set({ error: null }),
+  noticed: (message) => set({ notice: message }),
+  dismissNotice: () => set({ notice: null }),
   samplesListed: (samples) => set({ samples }),
 });
