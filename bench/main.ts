@@ -14,10 +14,11 @@ import { benchModels } from './models.js';
 import { passes, type BenchSection, type SectionReport, type TargetCheck } from './section.js';
 import { loadSection } from './sections/load.js';
 import { layoutSection } from './sections/layout.js';
+import { renderSection } from './sections/render.js';
 import { formatTable, mib } from './table.js';
 
 /** Every section, in the order they run. Later issues append theirs here. */
-const sections: readonly BenchSection[] = [loadSection, layoutSection];
+const sections: readonly BenchSection[] = [loadSection, layoutSection, renderSection];
 
 function pick<T extends { readonly name: string }>(
   all: readonly T[],

@@ -1,0 +1,85 @@
+/**
+ * The studio as the render benchmark drives it: the local web host started in this process with
+ * the built renderer, and Debian's headless Chromium through playwright-core, at a fixed
+ * 1440×900 viewport and with background throttling off so frames come at the display's 60 Hz.
+ * The host gets an empty samples folder: no first model opens by itself, so nothing competes
+ * with the measured open.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startWebHost, type WebHost } from '../../app/host/web/server.js';
+import { installPageProbe, type ProbeHost } from './page-probe.js';
+import { RENDERER_DIR } from './renderer-build.js';
+
+const CHROMIUM_PATH = '/usr/bin/chromium';
+export const VIEWPORT = { width: 1440, height: 900 } as const;
+const PAGE_READY_TIMEOUT_MS = 30_000;
+
+/**
+ * tsx compiles this file with esbuild's keepNames, which wraps named inner functions in
+ * `__name(fn, "name")`; functions serialized into the page need that helper there too.
+ */
+const KEEP_NAMES_SHIM = 'globalThis.__name = (fn) => fn;';
+
+export interface BenchStudio {
+  readonly browserVersion: string;
+  /** A fresh page in its own context with the studio loaded, idle, and the probe installed; close with `page.context().close()`. */
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startBenchStudio(): Promise<BenchStudio> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-bench-render-'));
+  const samplesDir = path.join(scratch, 'no-samples');
+  fs.mkdirSync(samplesDir);
+  let web: WebHost | undefined;
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    await web?.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    web = await startWebHost({
+      studio: { configDir: path.join(scratch, 'config'), samplesDir },
+      staticDir: RENDERER_DIR,
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-background-timer-throttling',
+        '--disable-renderer-backgrounding',
+        '--disable-backgrounding-occluded-windows',
+      ],
+    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const url = web.url;
+  const running = browser;
+  return {
+    browserVersion: running.version(),
+    async newPage() {
+      const context = await running.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
+      await context.addInitScript({ content: KEEP_NAMES_SHIM });
+      await context.addInitScript(installPageProbe);
+      const page = await context.newPage();
+      await page.goto(url);
+      // Settled: host info and samples asked for, the (absent) first model abandoned.
+      await page.evaluate(
+        (timeoutMs) => (globalThis as unknown as ProbeHost).__cutlineBench!.settle(timeoutMs),
+        PAGE_READY_TIMEOUT_MS,
+      );
+      return page;
+    },
+    close,
+  };
+}
