@@ -17,7 +17,10 @@ import {
   type Hierarchy,
   type HierarchyLayer,
 } from '../core/hierarchy/index.js';
-import type { LayerCostView } from '../core/view/types.js';
+import type { ScopeStep } from '../core/hierarchy/index.js';
+import { buildModelView } from '../core/view/build.js';
+import type { BlockView, LayerCostView } from '../core/view/types.js';
+import { TESTDATA_ROOT } from './support/testdata.js';
 
 const SAMPLES = path.join(import.meta.dirname, '..', 'samples');
 const COST_KEYS = ['macs', 'flops', 'params', 'paramBytes', 'inputBytes', 'outputBytes'] as const;
@@ -39,9 +42,10 @@ function layersNamed(names: readonly string[]): HierarchyLayer[] {
 
 /**
  * Every invariant a hierarchy must keep: each layer in exactly one innermost block (or the
- * top level), parents and children agree, no block with fewer than two children, at most
- * `maxChildren` children anywhere, blocks are intervals of the layer order, and roll-ups are the
- * sums over the layers inside.
+ * top level), parents and children agree, no block with fewer than two children (a sub-graph
+ * block may hold one), at most `maxChildren` children anywhere, blocks are intervals of the
+ * layer order, and roll-ups are the sums over the layers inside whose control-flow parent
+ * (`within`) is not inside too.
  */
 function checkHierarchy(layers: readonly HierarchyLayer[], h: Hierarchy, maxChildren: number): void {
   const byId = new Map(h.blocks.map((b) => [b.id, b]));
@@ -64,15 +68,20 @@ function checkHierarchy(layers: readonly HierarchyLayer[], h: Hierarchy, maxChil
     seen.add(id);
     expect(block.parent).toBe(parent);
     const children = block.blocks.length + block.layers.length;
-    expect(children).toBeGreaterThanOrEqual(2);
+    expect(children).toBeGreaterThanOrEqual(block.kind === 'subgraph' ? 1 : 2);
     expect(children).toBeLessThanOrEqual(maxChildren);
     const inside = [...block.layers.map((l) => index.get(l)!), ...block.blocks.flatMap((b) => visit(b, id))];
     inside.sort((a, b) => a - b);
     // A block is an interval of the topological order.
     expect(inside[inside.length - 1]! - inside[0]!).toBe(inside.length - 1);
     expect(block.layerCount).toBe(inside.length);
+    const insideIds = new Set(inside.map((i) => layers[i]!.id));
+    const counted = inside.filter((i) => {
+      const within = layers[i]!.within;
+      return within === undefined || !insideIds.has(within);
+    });
     for (const key of COST_KEYS) {
-      expect(block.cost[key]).toBe(inside.reduce((n, i) => n + layers[i]!.cost[key], 0));
+      expect(block.cost[key]).toBe(counted.reduce((n, i) => n + layers[i]!.cost[key], 0));
     }
     return inside;
   };
@@ -245,6 +254,72 @@ describe('buildHierarchy', () => {
       '/layer1/layer1.0',
     );
   });
+});
+
+describe('buildHierarchy with control-flow sub-graphs', () => {
+  const cf = (id: string): ScopeStep => ({ key: `\u0000${id}`, name: id.split('/').pop()! });
+  const sub = (id: string, attribute: string): ScopeStep => ({
+    key: `\u0000${id}/${attribute}/`,
+    name: attribute,
+    kind: 'subgraph',
+  });
+
+  it('nests sub-graph blocks under the node and counts a body once in each roll-up', () => {
+    const loop = 'Loop_1';
+    const inner = 'Loop_1/body/If_2';
+    const layers: HierarchyLayer[] = [
+      { id: 'Conv_0', scopes: [], cost: cost(1) },
+      { id: loop, scopes: [cf(loop)], cost: cost(100) },
+      { id: 'Loop_1/body/MatMul', scopes: [cf(loop), sub(loop, 'body')], cost: cost(7), within: loop },
+      { id: inner, scopes: [cf(loop), sub(loop, 'body'), cf(inner)], cost: cost(5), within: loop },
+      {
+        id: 'Loop_1/body/If_2/then_branch/Add',
+        scopes: [cf(loop), sub(loop, 'body'), cf(inner), sub(inner, 'then_branch')],
+        cost: cost(3),
+        within: inner,
+      },
+      { id: 'Relu_3', scopes: [], cost: cost(2) },
+    ];
+    const h = buildHierarchy(layers);
+    checkHierarchy(layers, h, 40);
+    expect(h.roots).toEqual({ blocks: ['/Loop_1'], layers: ['Conv_0', 'Relu_3'] });
+    const block = (id: string): BlockView => h.blocks.find((b) => b.id === id)!;
+    expect(block('/Loop_1')).toMatchObject({ kind: 'scope', layers: [loop], blocks: ['/Loop_1/body'] });
+    expect(block('/Loop_1').cost).toEqual(cost(100));
+    expect(block('/Loop_1').layerCount).toBe(4);
+    const body = block('/Loop_1/body');
+    expect(body).toMatchObject({ kind: 'subgraph', name: 'body', layers: ['Loop_1/body/MatMul'] });
+    // One run of the body: its MatMul and its If, whose cost already holds its branch.
+    expect(body.cost.macs).toBe(cost(7).macs + cost(5).macs);
+    // A one-layer branch keeps its block: it says which branch the layer belongs to.
+    const then = block('/Loop_1/body/If_2/then_branch');
+    expect(then).toMatchObject({ kind: 'subgraph', parent: '/Loop_1/body/If_2', layerCount: 1 });
+    expect(then.cost).toEqual(cost(3));
+  });
+
+  it.each(['test_if', 'test_loop11', 'test_scan9_sum'])(
+    'keeps every invariant on the view of %s, sub-graph layers included',
+    (name) => {
+      const view = buildModelView(analyzeFile(path.join(TESTDATA_ROOT, 'node', name, 'model.onnx')));
+      const layers: HierarchyLayer[] = view.layers.map((l) => ({
+        id: l.id,
+        scopes: [],
+        cost: l.cost,
+        ...(l.within === undefined ? {} : { within: l.within }),
+      }));
+      const h: Hierarchy = {
+        blocks: view.blocks,
+        layerBlock: view.layers.map((l) => l.block),
+        roots: view.roots,
+      };
+      checkHierarchy(layers, h, 40);
+      expect(view.blocks.some((b) => b.kind === 'subgraph')).toBe(true);
+      // The node's block shows the model's figures: nothing counted twice.
+      const nodeBlock = view.blocks.find((b) => b.parent === null)!;
+      expect(nodeBlock.cost.flops).toBe(view.summary.totals.flops);
+      expect(nodeBlock.cost.macs).toBe(view.summary.totals.macs);
+    },
+  );
 });
 
 describe('initialExpansion', () => {

@@ -39,7 +39,19 @@ function checkView(view: ModelView): void {
   expect(view.roots.layers.length + view.blocks.reduce((n, b) => n + b.layers.length, 0)).toBe(
     view.layers.length,
   );
-  expect(view.summary.layerCount).toBe(view.layers.length);
+  // The summary counts the main graph's layers; sub-graph layers are view-only.
+  expect(view.summary.layerCount).toBe(view.layers.filter((l) => l.within === undefined).length);
+  for (const layer of view.layers) {
+    if (layer.within === undefined) continue;
+    // A view-only layer sits after its control-flow parent, inside that parent's block.
+    const parent = view.layers.find((l) => l.id === layer.within)!;
+    expect(parent.order).toBeLessThan(layer.order);
+    expect(layer.id.startsWith(`${parent.id}/`)).toBe(true);
+    let block = layer.block === null ? undefined : blocks.get(layer.block);
+    while (block && !block.layers.includes(parent.id))
+      block = block.parent === null ? undefined : blocks.get(block.parent);
+    expect(block, `${layer.id} outside its parent's block`).toBeDefined();
+  }
 }
 
 describe('buildModelView', () => {
@@ -135,19 +147,85 @@ describe('buildModelView', () => {
     ]);
   });
 
-  it('keeps a control-flow node one layer, its bodies named in its attributes', () => {
+  it('opens a Loop body into a sub-graph block of view-only layers with shapes and costs', () => {
+    const analysis = analyzeFile(path.join(TESTDATA_ROOT, 'node', 'test_loop11', 'model.onnx'));
+    const view = buildModelView(analysis);
+    checkView(view);
+    const loop = view.layers[0]!;
+    expect(loop).toMatchObject({ id: 'Loop_0', op: 'Loop', block: '/Loop_0' });
+    expect(loop.within).toBeUndefined();
+    const body = view.blocks.find((b) => b.kind === 'subgraph')!;
+    expect(body).toMatchObject({ id: '/Loop_0/body', name: 'body', parent: '/Loop_0' });
+    const nodeBlock = view.blocks.find((b) => b.id === '/Loop_0')!;
+    expect(nodeBlock).toMatchObject({ kind: 'scope', layers: ['Loop_0'], blocks: ['/Loop_0/body'] });
+    // The body's layers, ids prefixed by the node and attribute; its Constant plumbing folded away.
+    const bodyGraph = analysis.graph.nodes[0]!.subgraphs.get('body')!;
+    const inBody = view.layers.filter((l) => l.within === 'Loop_0');
+    expect(body.layers).toEqual(inBody.map((l) => l.id));
+    expect(inBody.map((l) => l.op)).toEqual([
+      'Identity',
+      'Add',
+      'Unsqueeze',
+      'Unsqueeze',
+      'Slice',
+      'Add',
+      'Identity',
+    ]);
+    for (const layer of inBody) {
+      expect(layer.id.startsWith('Loop_0/body/')).toBe(true);
+      expect(bodyGraph.nodes.some((n) => `Loop_0/body/${n.name}` === layer.id)).toBe(true);
+    }
+    // Shapes from the body's own inference: y_out is the running sum, one float.
+    const add = view.layers.find((l) => l.id === 'Loop_0/body/Add_7')!;
+    expect(add.outputs).toEqual([{ name: 'y_out', dtype: 'float', shape: [1], bytes: 4 }]);
+    expect(add.cost.flops).toBe(1);
+    // Edges inside the body join its layers; nothing from outside enters it.
+    const bodyEdges = view.edges.filter((e) => e.id.startsWith('Loop_0/body/'));
+    expect(bodyEdges.find((e) => e.tensor === 'slice_out')).toMatchObject({
+      from: 'Loop_0/body/Slice_6',
+      to: ['Loop_0/body/Add_7'],
+    });
+    expect(bodyEdges.every((e) => e.from !== null && e.from.startsWith('Loop_0/body/'))).toBe(true);
+    // Roll-ups: the body block sums one run of the body; the node's block counts the Loop once.
+    expect(body.cost.flops).toBe(inBody.reduce((n, l) => n + l.cost.flops, 0));
+    expect(body.layerCount).toBe(inBody.length);
+    expect(nodeBlock.cost).toEqual(loop.cost);
+    expect(nodeBlock.layerCount).toBe(1 + inBody.length);
+    expect(view.summary.totals.flops).toBe(analysis.totals.flops);
+    expect(view.summary.layerCount).toBe(1);
+  });
+
+  it('opens both branches of an If, and a Scan body, each in a block named after its attribute', () => {
     const ifView = buildModelView(analyzeFile(path.join(TESTDATA_ROOT, 'node', 'test_if', 'model.onnx')));
     checkView(ifView);
-    expect(ifView.layers).toHaveLength(1);
-    expect(ifView.blocks).toEqual([]);
     expect(ifView.layers[0]!.attributes.map((a) => a.value).sort()).toEqual([
       'graph else_body',
       'graph then_body',
     ]);
-    const loop = buildModelView(analyzeFile(path.join(TESTDATA_ROOT, 'node', 'test_loop11', 'model.onnx')));
-    checkView(loop);
-    expect(loop.layers.map((l) => l.op)).toEqual(['Loop']);
-    expect(loop.summary.totals.flops).toBeGreaterThan(0);
+    const branches = ifView.blocks.filter((b) => b.kind === 'subgraph');
+    expect(branches.map((b) => b.name).sort()).toEqual(['else_branch', 'then_branch']);
+    for (const branch of branches) {
+      expect(branch.parent).toBe('/If_0');
+      // Both branches hold a node named Constant_0: the prefix keeps the ids apart.
+      expect(branch.layers).toEqual([`If_0/${branch.name}/Constant_0`]);
+    }
+    const then = ifView.layers.find((l) => l.id === 'If_0/then_branch/Constant_0')!;
+    expect(then).toMatchObject({ op: 'Constant', within: 'If_0', block: '/If_0/then_branch' });
+    expect(then.outputs[0]).toMatchObject({ name: 'then_out', shape: [5], bytes: 20 });
+
+    const scan = buildModelView(
+      analyzeFile(path.join(TESTDATA_ROOT, 'node', 'test_scan9_sum', 'model.onnx')),
+    );
+    checkView(scan);
+    const body = scan.blocks.find((b) => b.kind === 'subgraph')!;
+    expect(body).toMatchObject({
+      id: '/Scan_0/body',
+      layers: ['Scan_0/body/Add_0', 'Scan_0/body/Identity_1'],
+    });
+    const scanLayer = scan.layers.find((l) => l.id === 'Scan_0')!;
+    // The Scan runs its body once per slice (3 here): its cost is three times the body block's.
+    expect(scanLayer.cost.flops).toBe(3 * body.cost.flops);
+    expect(scan.blocks.find((b) => b.id === '/Scan_0')!.cost).toEqual(scanLayer.cost);
   });
 
   it('builds a serializable view of every ONNX backend node test model it can analyze', () => {

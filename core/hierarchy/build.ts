@@ -12,6 +12,8 @@ export interface HierarchyLayer {
   /** Outermost first; see `layerScopes`. */
   readonly scopes: readonly ScopeStep[];
   readonly cost: LayerCostView;
+  /** The control-flow layer whose sub-graph holds this one (see `LayerView.within`). */
+  readonly within?: string;
 }
 
 export interface HierarchyOptions {
@@ -45,13 +47,17 @@ function addCost(sum: MutableCost, add: LayerCostView): void {
  * 2. single-child blocks dissolve (one layer) or collapse into their child (one block);
  * 3. a block (or the top level) with more than `maxChildren` children is split into sections.
  *
- * Costs roll up as plain sums over every layer inside a block, at any depth
- * (`block.cost.macs = Σ layer.cost.macs`, and so on for each figure). A weight shared by layers
- * in different blocks is counted in each; model totals count it once.
+ * Costs roll up as plain sums over a block's top-level layers at any depth
+ * (`block.cost.macs = Σ layer.cost.macs`, and so on for each figure), where a layer is top-level
+ * in a block unless its `within` layer is inside the block too. A weight shared by layers in
+ * different blocks is counted in each; model totals count it once.
  *
  * Control flow: an If, Loop or Scan node is one layer whose cost already includes its bodies'
- * (costs/control-flow.ts). Its sub-graphs are not opened into layers, because no part of a body
- * can run on another tier than the node itself; BlockView's `subgraph` kind stays unused.
+ * (costs/control-flow.ts). core/view opens its sub-graphs into view-only layers (marked
+ * `within`) whose scope paths end in a step for the node and a `subgraph` step per attribute, so
+ * they form a block for the node holding its layer and one sub-graph block per body. The rule
+ * above keeps the node's block from counting a body twice, while the body's own block sums one
+ * run of the body. `layerCount` counts every layer inside, view-only ones included.
  *
  * @param layers in topological order.
  */
@@ -64,56 +70,59 @@ export function buildHierarchy(layers: readonly HierarchyLayer[], options: Hiera
   );
   const top = splitIntoSections(dissolveSingletons(tree), null, maxChildren, ids);
 
-  const layerCost = new Map(layers.map((l) => [l.id, l.cost]));
   // Slots keep parents before children; a block's slot is filled once its children are frozen.
   const slots: (BlockView | undefined)[] = [];
-  const slotOf = new Map<string, number>();
   const layerBlock: (string | null)[] = layers.map(() => null);
+  /** Freezes `items` under `parent`; returns their ids and the indices of every layer inside. */
   const freeze = (
     items: readonly TreeItem[],
     parent: string | null,
-  ): { blocks: string[]; layers: string[] } => {
+  ): { blocks: string[]; layers: string[]; inside: number[] } => {
     const childBlocks: string[] = [];
     const childLayers: string[] = [];
+    const inside: number[] = [];
     for (const item of items) {
       if (item.type === 'layer') {
         childLayers.push(layers[item.index]!.id);
         layerBlock[item.index] = parent;
+        inside.push(item.index);
         continue;
       }
       const block = item.block;
       childBlocks.push(block.id);
-      slotOf.set(block.id, slots.length);
+      const slot = slots.length;
       slots.push(undefined);
       const children = freeze(block.items, block.id);
-      const cost: MutableCost = {
-        macs: 0,
-        flops: 0,
-        params: 0,
-        paramBytes: 0,
-        inputBytes: 0,
-        outputBytes: 0,
-      };
-      let layerCount = children.layers.length;
-      for (const id of children.layers) addCost(cost, layerCost.get(id)!);
-      for (const id of children.blocks) {
-        const child = slots[slotOf.get(id)!]!;
-        addCost(cost, child.cost);
-        layerCount += child.layerCount;
-      }
-      slots[slotOf.get(block.id)!] = {
+      for (const index of children.inside) inside.push(index);
+      slots[slot] = {
         id: block.id,
         name: block.name,
         kind: block.kind,
         parent,
         blocks: children.blocks,
         layers: children.layers,
-        cost,
-        layerCount,
+        cost: topLevelCost(layers, children.inside),
+        layerCount: children.inside.length,
       };
     }
-    return { blocks: childBlocks, layers: childLayers };
+    return { blocks: childBlocks, layers: childLayers, inside };
   };
-  const roots = freeze(top, null);
-  return { blocks: slots.map((b) => b!), layerBlock, roots };
+  const { blocks: rootBlocks, layers: rootLayers } = freeze(top, null);
+  return { blocks: slots.map((b) => b!), layerBlock, roots: { blocks: rootBlocks, layers: rootLayers } };
+}
+
+/** Σ cost over the layers at `inside` whose control-flow parent is not among them. */
+function topLevelCost(layers: readonly HierarchyLayer[], inside: readonly number[]): LayerCostView {
+  const cost: MutableCost = { macs: 0, flops: 0, params: 0, paramBytes: 0, inputBytes: 0, outputBytes: 0 };
+  // Most blocks hold no sub-graph layers: only build the id set when one does.
+  let ids: Set<string> | undefined;
+  for (const index of inside) {
+    const layer = layers[index]!;
+    if (layer.within !== undefined) {
+      ids ??= new Set(inside.map((i) => layers[i]!.id));
+      if (ids.has(layer.within)) continue;
+    }
+    addCost(cost, layer.cost);
+  }
+  return cost;
 }

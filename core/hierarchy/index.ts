@@ -1,4 +1,4 @@
-/** Blocks of layers from name scopes and sections, their rolled-up costs, and initial expansion. */
+/** Blocks of layers (name scopes, control-flow sub-graphs, sections), their roll-ups, and initial expansion. */
 export { buildHierarchy, MAX_BLOCK_CHILDREN } from './build.js';
 export type { Hierarchy, HierarchyLayer, HierarchyOptions } from './build.js';
 export { initialExpansion, visibleItemCount, READABLE_ITEM_BUDGET } from './expansion.js';

@@ -9,6 +9,8 @@ export interface ScopeStep {
   readonly key: string;
   /** What the studio shows for the block (`layer1.0`, `mlp`). */
   readonly name: string;
+  /** The block's kind; 'scope' when absent. Sub-graph steps are made by core/view. */
+  readonly kind?: 'scope' | 'subgraph';
 }
 
 /** Node metadata key under which `torch.onnx.export(dynamo=True)` records a node's module path. */

@@ -53,7 +53,7 @@ export function buildScopeTree(paths: readonly (readonly ScopeStep[])[], ids: Bl
       const block: TreeBlock = {
         id: ids.take(`${parent?.id ?? ''}/${step.name}`),
         name: step.name,
-        kind: 'scope',
+        kind: step.kind ?? 'scope',
         key: step.key,
         items: [],
       };
@@ -70,13 +70,14 @@ export function buildScopeTree(paths: readonly (readonly ScopeStep[])[], ids: Bl
  * Removes nesting that tells nothing: a block holding a single layer gives the layer back to
  * its parent, and a block holding a single block is replaced by that block, renamed
  * `outer/inner` (or just `inner` when it already spells the outer name, as `layer1.0` does).
+ * A sub-graph block always stays: even with one layer it says which branch runs it.
  */
 export function dissolveSingletons(items: readonly TreeItem[]): TreeItem[] {
   return items.map((item) => {
     if (item.type === 'layer') return item;
     const block = item.block;
     block.items = dissolveSingletons(block.items);
-    if (block.items.length !== 1) return item;
+    if (block.items.length !== 1 || block.kind === 'subgraph') return item;
     const only = block.items[0]!;
     if (only.type === 'block') {
       const inner = only.block;

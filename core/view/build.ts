@@ -1,55 +1,79 @@
 /** Builds the studio's serializable ModelView from an Analysis. */
 import type { Analysis } from '../analyze.js';
-import type { Graph } from '../graph/types.js';
-import type { Layer, LayerEdge } from '../layers/types.js';
-import { countElements, tensorFacts, type ValueMap } from '../costs/scope.js';
+import type { Layer } from '../layers/types.js';
+import { countElements, tensorFacts, type CostScope, type ValueMap } from '../costs/scope.js';
 import { attributeDisplay } from '../onnx/attributes.js';
 import { dtypeBytes, dtypeName } from '../onnx/dtype.js';
 import { buildHierarchy, layerScopes, type HierarchyOptions } from '../hierarchy/index.js';
+import { edgeView } from './edges.js';
+import { openSubgraphs, type LayerSource } from './subgraphs.js';
 import type { EdgeView, LayerCostView, LayerView, ModelView, TensorSummaryView } from './types.js';
 
-/**
- * Suffix of a shape edge's id. A tensor can leave a layer both as data (to the layers that
- * read it) and as its shape only (to layers that reach it through a folded Shape node): the
- * data edge takes the tensor name as its id, the shape edge `<tensor>#shape`.
- */
-export const SHAPE_EDGE_SUFFIX = '#shape';
+export { SHAPE_EDGE_SUFFIX } from './edges.js';
 
 /**
  * The ModelView of an analysed model: layers in topological order with their tensors,
  * attributes, costs and innermost block; the edges between layers; the block hierarchy
  * (core/hierarchy); and the model summary. Plain JSON throughout (no Maps, no typed arrays).
  * Tensor bytes are `elements × dtype size`, symbolic dimensions counted as 1.
+ *
+ * A control-flow layer (If, Loop, Scan) is followed by the view-only layers of its sub-graphs
+ * (`within` set, see subgraphs.ts), grouped in a block for the node with one `subgraph` block per
+ * attribute. Summary totals and `layerCount` are the main graph's: the control-flow layer's cost
+ * already includes its bodies'.
  */
 export function buildModelView(analysis: Analysis, options: HierarchyOptions = {}): ModelView {
   const { graph, model, layers: layerView, totals } = analysis;
   const values = analysis.inference.values;
-  // A tensor is summarised once, however many layers read it (the view shares the object).
-  const summaries = new Map<string, TensorSummaryView>();
-  const tensor = (name: string): TensorSummaryView => {
-    let summary = summaries.get(name);
-    if (!summary) {
-      summary = tensorSummary(graph, values, name);
-      summaries.set(name, summary);
-    }
-    return summary;
-  };
+  // A tensor is summarised once per graph, however many layers read it (the view shares the
+  // object); names are only unique within one graph.
+  const summaries = new Map<CostScope['graph'], Map<string, TensorSummaryView>>();
+  const tensorOf =
+    (scope: CostScope, scopeValues: ValueMap) =>
+    (name: string): TensorSummaryView => {
+      let byName = summaries.get(scope.graph);
+      if (!byName) summaries.set(scope.graph, (byName = new Map()));
+      let summary = byName.get(name);
+      if (!summary) {
+        summary = tensorSummary(scope, scopeValues, name);
+        byName.set(name, summary);
+      }
+      return summary;
+    };
   const protoNodes = model.proto.graph?.node ?? [];
-  const costs = layerView.layers.map(layerCost);
-  const hierarchy = buildHierarchy(
-    layerView.layers.map((layer, i) => ({
+  const mainScope: CostScope = { graph };
+  const sources: LayerSource[] = [];
+  const edges: EdgeView[] = layerView.edges.map((edge) => edgeView(graph, edge));
+  for (const layer of layerView.layers) {
+    const source: LayerSource = {
       id: layer.name,
+      layer,
+      node: graph.nodes[layer.node]!,
+      scope: mainScope,
+      values,
       scopes: layerScopes(layer.name, protoNodes[layer.node]?.metadataProps ?? []),
+    };
+    const opened = openSubgraphs(source, analysis.inference.valuesByGraph);
+    sources.push({ ...source, scopes: opened.parentScopes }, ...opened.layers);
+    edges.push(...opened.edges);
+  }
+  const costs = sources.map((source) => layerCost(source.layer));
+  const hierarchy = buildHierarchy(
+    sources.map((source, i) => ({
+      id: source.id,
+      scopes: source.scopes,
       cost: costs[i]!,
+      ...(source.within === undefined ? {} : { within: source.within }),
     })),
     options,
   );
-  const layers = layerView.layers.map((layer, order): LayerView => {
-    const node = graph.nodes[layer.node]!;
+  const layers = sources.map((source, order): LayerView => {
+    const { layer, node } = source;
+    const tensor = tensorOf(source.scope, source.values);
     const attributes: { name: string; value: string }[] = [];
     node.attributes.forEach((attr, name) => attributes.push({ name, value: attributeDisplay(attr) }));
     return {
-      id: layer.name,
+      id: source.id,
       op: layer.op,
       domain: node.domain,
       inputs: node.inputs.filter(Boolean).map(tensor),
@@ -60,10 +84,12 @@ export function buildModelView(analysis: Analysis, options: HierarchyOptions = {
       hiddenNodes: layer.hidden.length,
       block: hierarchy.layerBlock[order] ?? null,
       order,
+      ...(source.within === undefined ? {} : { within: source.within }),
     };
   });
-  const inputs = graph.inputs.map(tensor);
-  const outputs = graph.outputs.map(tensor);
+  const mainTensor = tensorOf(mainScope, values);
+  const inputs = graph.inputs.map(mainTensor);
+  const outputs = graph.outputs.map(mainTensor);
   return {
     summary: {
       name: fileName(model.path) ?? graph.name,
@@ -75,7 +101,7 @@ export function buildModelView(analysis: Analysis, options: HierarchyOptions = {
       inputs,
       outputs,
       nodeCount: graph.nodes.length,
-      layerCount: layers.length,
+      layerCount: layerView.layers.length,
       totals: {
         macs: totals.macs,
         flops: totals.flops,
@@ -89,7 +115,7 @@ export function buildModelView(analysis: Analysis, options: HierarchyOptions = {
       shapeErrors: analysis.summary.shapeErrors.map((e) => ({ node: e.node, message: e.message })),
     },
     layers,
-    edges: layerView.edges.map((edge) => edgeView(graph, edge)),
+    edges,
     blocks: [...hierarchy.blocks],
     roots: hierarchy.roots,
   };
@@ -106,27 +132,13 @@ function layerCost(layer: Layer): LayerCostView {
   };
 }
 
-function tensorSummary(graph: Graph, values: ValueMap, name: string): TensorSummaryView {
-  const facts = tensorFacts({ graph }, values, name);
+function tensorSummary(scope: CostScope, values: ValueMap, name: string): TensorSummaryView {
+  const facts = tensorFacts(scope, values, name);
   return {
     name,
     dtype: dtypeName(facts.dtype),
     shape: facts.shape,
     bytes: dtypeBytes(facts.dtype, countElements(facts.shape).count),
-  };
-}
-
-function edgeView(graph: Graph, edge: LayerEdge): EdgeView {
-  const nodeName = (index: number): string => graph.nodes[index]!.name;
-  return {
-    id: edge.kind === 'shape' ? `${edge.tensor}${SHAPE_EDGE_SUFFIX}` : edge.tensor,
-    tensor: edge.tensor,
-    kind: edge.kind,
-    from: edge.from === null ? null : nodeName(edge.from),
-    to: edge.to.map(nodeName),
-    bytes: edge.bytes,
-    exact: edge.exact,
-    isGraphOutput: edge.isGraphOutput,
   };
 }
 

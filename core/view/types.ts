@@ -1,7 +1,8 @@
 /**
  * The studio's serializable view of an analysed model: what the host sends the renderer. Plain
  * JSON (no Maps, no typed arrays), so it crosses IPC and HTTP unchanged. Layers are identified
- * by their node name, which is unique within the graph and stable across opens of one file.
+ * by their node name, which is unique within the graph and stable across opens of one file; a
+ * layer of a control-flow node's sub-graph by `<parent layer id>/<attribute>/<node name>`.
  */
 import type { Shape } from '../graph/types.js';
 
@@ -26,7 +27,10 @@ export interface LayerCostView {
 }
 
 export interface LayerView {
-  /** The node name: unique, stable. */
+  /**
+   * The node name: unique, stable. For a layer of a sub-graph (see `within`),
+   * `<parent layer id>/<attribute>/<node name>`, e.g. `Loop_0/body/Add_3`.
+   */
   readonly id: string;
   readonly op: string;
   readonly domain: string;
@@ -41,10 +45,28 @@ export interface LayerView {
   readonly block: string | null;
   /** Position in the topological order of layers. */
   readonly order: number;
+  /**
+   * Set on the layers of a control-flow node's sub-graphs (If's `then_branch`/`else_branch`,
+   * Loop's and Scan's `body`): the id of the If/Loop/Scan layer whose sub-graph holds this layer.
+   * Such layers are view-only: they show what the node runs, with shapes and costs for one run of
+   * the sub-graph, but the control-flow layer is the unit of placement (a body cannot run on
+   * another tier than its node), and its cost already includes its bodies'. They follow their
+   * parent layer in `layers`, depth first. Absent on every layer of the main graph.
+   */
+  readonly within?: string;
 }
 
+/**
+ * A tensor flowing between layers. Inside a sub-graph, only edges between the sub-graph's own
+ * layers are listed: what enters from the body's inputs or from enclosing graphs reaches the
+ * body through its control-flow layer, whose input edges already carry it.
+ */
 export interface EdgeView {
-  /** Unique: the tensor name, or `<tensor>#shape` for the shape-only edge of a tensor that also flows as data. */
+  /**
+   * Unique: the tensor name, or `<tensor>#shape` for the shape-only edge of a tensor that also
+   * flows as data; inside a sub-graph, prefixed with `<parent layer id>/<attribute>/` (tensor
+   * names of different graphs may clash).
+   */
   readonly id: string;
   /** The tensor the edge carries. */
   readonly tensor: string;
@@ -72,8 +94,14 @@ export interface BlockView {
   readonly blocks: readonly string[];
   /** Layers directly in this block (not in a child block), in order. */
   readonly layers: readonly string[];
-  /** Sums over every layer inside, at any depth. */
+  /**
+   * Sums over the block's top-level layers, at any depth: every layer inside except those within
+   * (see `LayerView.within`) a control-flow layer that is itself inside the block, whose cost
+   * already includes its sub-graphs'. So a scope block holding a Loop counts the Loop once, and
+   * the Loop's `body` block sums one run of the body.
+   */
   readonly cost: LayerCostView;
+  /** Every layer inside, at any depth, view-only ones included: what expanding the block shows. */
   readonly layerCount: number;
 }
 
@@ -87,6 +115,7 @@ export interface ModelSummaryView {
   readonly inputs: readonly TensorSummaryView[];
   readonly outputs: readonly TensorSummaryView[];
   readonly nodeCount: number;
+  /** Layers of the main graph: `layers` less the view-only sub-graph layers. */
   readonly layerCount: number;
   readonly totals: LayerCostView & { readonly exact: boolean };
   readonly unknownOperators: readonly string[];

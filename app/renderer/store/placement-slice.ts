@@ -10,6 +10,10 @@ export const DEFAULT_TIER: Tier = 'device';
 
 export interface PlacementSlice {
   placement: Readonly<Record<string, Tier>>;
+  /**
+   * Moves layers to `tier`. Layers of a control-flow node's sub-graph (`LayerView.within`) are
+   * view-only and ignored: their node is the unit of placement.
+   */
   setTier(layerIds: readonly string[], tier: Tier): void;
 }
 
@@ -19,8 +23,10 @@ export const EMPTY_PLACEMENT: Readonly<Record<string, Tier>> = {};
 export const createPlacementSlice: StateCreator<Store, [], [], PlacementSlice> = (set, get) => ({
   placement: EMPTY_PLACEMENT,
   setTier: (layerIds, tier) => {
-    const current = get().placement;
-    const changed = layerIds.filter((id) => (current[id] ?? DEFAULT_TIER) !== tier);
+    const { placement: current, index } = get();
+    const changed = layerIds.filter(
+      (id) => index?.layers.get(id)?.within === undefined && (current[id] ?? DEFAULT_TIER) !== tier,
+    );
     if (changed.length === 0) return;
     const moved = new Set(changed);
     // Layers back on the default tier leave the record, so it lists only what was moved off.
