@@ -24,6 +24,7 @@ import type {
   SectionRow,
   TargetCheck,
 } from '../section.js';
+import { median } from '../measurement.js';
 import { ms } from '../table.js';
 
 const LAYOUT_LIMIT_MS: Readonly<Record<number, number>> = { 1000: 100, 5000: 500 };
@@ -41,12 +42,6 @@ const COLUMNS: readonly Column[] = [
   { key: 'medianMs', title: 'median ms' },
   { key: 'limit', title: 'target ms' },
 ];
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function timeLayout(
   label: string,

@@ -46,7 +46,7 @@ export interface OpenOptions {
 
 const TAG_IR_VERSION = 0x08;
 
-const megabytes = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+export const megabytes = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 
 /** Reads and opens an ONNX file; external data is resolved against the file's own folder. */
 export function readModelFile(filePath: string, onStage?: StageListener<OpenStage>): OnnxModel {

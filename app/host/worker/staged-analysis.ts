@@ -5,12 +5,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { analyzeModel, type Analysis } from '../../../core/analyze.js';
-import { openModelBytes, readModelFile, type OnnxModel } from '../../../core/onnx/read.js';
+import { megabytes, openModelBytes, readModelFile, type OnnxModel } from '../../../core/onnx/read.js';
 import type { AnalysisSource, AnalysisStage } from './protocol.js';
 
 export type StageReporter = (stage: AnalysisStage, message: string) => void;
-
-const megabytes = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 
 /** Reads (for a file) and decodes the model; external data resolves beside the file only. */
 export function openSource(source: AnalysisSource, report: StageReporter): OnnxModel {
