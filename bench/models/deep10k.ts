@@ -3,7 +3,6 @@ import type { onnx } from '../../core/onnx/codec.js';
 import { DataType } from '../../core/onnx/dtype.js';
 import { NetworkBuilder } from '../../samples/models/network-builder.js';
 
-const CHANNELS = 16;
 const IMAGE = 16;
 const CLASSES = 10;
 /** 1,600 blocks × 6 nodes + 200 × 3 plumbing nodes + 4 = 10,204 nodes. */
@@ -18,29 +17,32 @@ const PLUMBING_EVERY = 8;
 const BRANCH_SCALE = 0.02;
 
 /**
- * A deep, narrow residual network of about 10,000 nodes, the kind of graph where per-node costs
- * (decoding, shape inference, cost rules) dominate instead of weight bytes.
+ * A deep residual network of about 10,000 nodes, `channels` wide (16 by default).
  *
- * Stem Conv 3→16 3×3 stride 2 (16×16 → 8×8), then 1,600 blocks
+ * At 16 channels it is a stress case where per-node costs (decoding, shape inference, cost rules)
+ * dominate instead of weight bytes: ~1.9 KB of file per node. At 64 channels (ResNet's first
+ * stage) the weights per node resemble real exports of that size (~26 KB per node, ~265 MB).
+ *
+ * Stem Conv 3→C 3×3 stride 2 (16×16 → 8×8), then 1,600 blocks
  * `y = Relu(x + Conv1×1(Relu(BatchNorm(Conv3×3(x)))))`, with every 8th block followed by
  * `Reshape(Reshape(y, [1, 16, -1]), Shape(y))` — shape plumbing Cutline must fold through;
- * head GlobalAveragePool → Flatten → Gemm 16→10.
+ * head GlobalAveragePool → Flatten → Gemm C→10.
  */
-export function buildDeep10k(): onnx.ModelProto.$Properties {
+export function buildDeep10k(channels = 16): onnx.ModelProto.$Properties {
   const net = new NetworkBuilder('bench-deep10k');
-  const flatShape = net.initializer(tensorFromInt64('flat_shape', [3], [1, CHANNELS, -1]));
-  let x = net.conv('/stem', 'input', { inChannels: 3, outChannels: CHANNELS, kernel: 3, stride: 2, pad: 1 });
+  const flatShape = net.initializer(tensorFromInt64('flat_shape', [3], [1, channels, -1]));
+  let x = net.conv('/stem', 'input', { inChannels: 3, outChannels: channels, kernel: 3, stride: 2, pad: 1 });
   for (let i = 0; i < BLOCKS; i++) {
     const block = `/blocks/blocks.${i}`;
     let branch = net.conv(`${block}/conv1`, x, {
-      inChannels: CHANNELS,
-      outChannels: CHANNELS,
+      inChannels: channels,
+      outChannels: channels,
       kernel: 3,
       pad: 1,
     });
-    branch = net.batchNorm(`${block}/bn1`, branch, CHANNELS, BRANCH_SCALE);
+    branch = net.batchNorm(`${block}/bn1`, branch, channels, BRANCH_SCALE);
     branch = net.op1(`${block}/relu1`, 'Relu', [branch]);
-    branch = net.conv(`${block}/conv2`, branch, { inChannels: CHANNELS, outChannels: CHANNELS, kernel: 1 });
+    branch = net.conv(`${block}/conv2`, branch, { inChannels: channels, outChannels: channels, kernel: 1 });
     x = net.op1(`${block}/relu2`, 'Relu', [net.op1(block, 'Add', [x, branch])]);
     if ((i + 1) % PLUMBING_EVERY === 0) {
       const shape = net.op1(block, 'Shape', [x]);
@@ -49,7 +51,7 @@ export function buildDeep10k(): onnx.ModelProto.$Properties {
   }
   x = net.op1('/head/pool', 'GlobalAveragePool', [x]);
   x = net.op1('/head', 'Flatten', [x], [attr.int('axis', 1)]);
-  net.gemm('/head/fc', x, CHANNELS, CLASSES, 'logits');
+  net.gemm('/head/fc', x, channels, CLASSES, 'logits');
   return model({
     producerName: 'cutline-bench',
     graph: graph({
