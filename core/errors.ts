@@ -14,7 +14,14 @@ export type ErrorCode =
   | 'GRAPH_CYCLE'
   | 'GRAPH_INVALID'
   | 'BAD_INPUT_BINDING'
-  | 'SHAPE_MISMATCH';
+  | 'SHAPE_MISMATCH'
+  | 'PROFILE_NOT_FOUND'
+  | 'BAD_PROFILE'
+  | 'BAD_TOPOLOGY'
+  | 'BAD_PLACEMENT'
+  | 'BAD_CONSTRAINT'
+  | 'INFEASIBLE'
+  | 'PROFILING_FAILED';
 
 export class CutlineError extends Error {
   override readonly name = 'CutlineError';

@@ -1,0 +1,218 @@
+/**
+ * The evaluator: every figure of a placement the studio shows and the solvers compare.
+ *
+ * - Latency of one input: Σ compute of each unit on its tier + Σ transfers, tiers working in turn.
+ *   A tensor read on several far tiers crosses each hop once (relayed through the chain).
+ * - Throughput of a stream: pipelined stages, one per tier and per link direction; the period is
+ *   the busiest stage (a link is busy for the serialisation time, not the RTT).
+ * - Device energy: active power while the device computes, idle power while others compute or
+ *   data moves beyond the first hop, radio energy on the first hop.
+ * - Memory per tier: weights of its units + peak live activations when it runs its units in order.
+ */
+import { CutlineError } from '../errors.js';
+import { assertPlacement, tensorSpan, type Placement } from './placement.js';
+import { DEVICE_TIER, type PartitionProblem } from './problem.js';
+
+export interface CutTensor {
+  readonly name: string;
+  readonly bytes: number;
+  readonly fromTier: number;
+  /** Tiers it must reach other than its own, ascending. */
+  readonly toTiers: readonly number[];
+}
+
+export interface HopTraffic {
+  readonly upBytes: number;
+  readonly downBytes: number;
+  readonly upBusyMs: number;
+  readonly downBusyMs: number;
+  /** Latency its transfers add to one inference. */
+  readonly latencyMs: number;
+}
+
+export interface TierMemory {
+  readonly weightBytes: number;
+  readonly peakActivationBytes: number;
+  readonly totalBytes: number;
+  readonly capacityBytes: number;
+}
+
+export interface Evaluation {
+  readonly latencyMs: number;
+  readonly periodMs: number;
+  readonly throughputPerS: number;
+  readonly deviceEnergyMj: number;
+  readonly computeMsPerTier: readonly number[];
+  readonly unitsPerTier: readonly number[];
+  /** Per hop h, between tiers h and h + 1. */
+  readonly hops: readonly HopTraffic[];
+  /** Bytes on all hops, both ways. */
+  readonly linkBytes: number;
+  /** Bytes crossing the hop into the cloud (0 without a cloud tier). */
+  readonly wanBytes: number;
+  readonly memory: readonly TierMemory[];
+  readonly rawInputLeavesDevice: boolean;
+  /**
+   * Depth (in layers) of the shallowest data that leaves the device: 0 when the raw input does;
+   * `null` when nothing leaves it. Model inversion gets harder the deeper this is (Edge-PRUNE).
+   */
+  readonly deviceLayersBeforeLeaving: number | null;
+  readonly cutTensors: readonly CutTensor[];
+}
+
+/** Evaluates one placement in O(units × tiers + tensor reads). */
+export function evaluatePlacement(problem: PartitionProblem, placement: Placement): Evaluation {
+  assertPlacement(problem, placement);
+  const tiers = problem.tiers.length;
+  const hopCount = tiers - 1;
+  const computeMsPerTier = new Array<number>(tiers).fill(0);
+  const unitsPerTier = new Array<number>(tiers).fill(0);
+  let latencyMs = 0;
+  let deviceEnergyMj = 0;
+  problem.units.forEach((_, u) => {
+    const cell = u * tiers + placement[u]!;
+    computeMsPerTier[placement[u]!]! += problem.computeMs[cell]!;
+    unitsPerTier[placement[u]!]!++;
+    latencyMs += problem.computeMs[cell]!;
+    deviceEnergyMj += problem.computeEnergyMj[cell]!;
+  });
+
+  const upBytes = new Array<number>(hopCount).fill(0);
+  const downBytes = new Array<number>(hopCount).fill(0);
+  const upBusyMs = new Array<number>(hopCount).fill(0);
+  const downBusyMs = new Array<number>(hopCount).fill(0);
+  const hopLatencyMs = new Array<number>(hopCount).fill(0);
+  const cutTensors: CutTensor[] = [];
+  let rawInputLeavesDevice = false;
+  let deviceLayersBeforeLeaving: number | null = null;
+  problem.tensors.forEach((tensor, t) => {
+    const { from, lowest, highest } = tensorSpan(problem, placement, t);
+    if (lowest === from && highest === from) return;
+    for (let h = from; h < highest; h++) {
+      const cost = problem.up[t]![h]!;
+      upBytes[h]! += tensor.bytes;
+      upBusyMs[h]! += cost.busyMs;
+      hopLatencyMs[h]! += cost.latencyMs;
+      latencyMs += cost.latencyMs;
+      deviceEnergyMj += cost.deviceEnergyMj;
+    }
+    for (let h = lowest; h < from; h++) {
+      const cost = problem.down[t]![h]!;
+      downBytes[h]! += tensor.bytes;
+      downBusyMs[h]! += cost.busyMs;
+      hopLatencyMs[h]! += cost.latencyMs;
+      latencyMs += cost.latencyMs;
+      deviceEnergyMj += cost.deviceEnergyMj;
+    }
+    cutTensors.push({
+      name: tensor.name,
+      bytes: tensor.bytes,
+      fromTier: from,
+      toTiers: reachedTiers(problem, placement, t),
+    });
+    if (from === DEVICE_TIER) {
+      if (tensor.producer < 0) rawInputLeavesDevice = true;
+      const depth = tensor.producer < 0 ? 0 : problem.units[tensor.producer]!.depth;
+      deviceLayersBeforeLeaving = Math.min(deviceLayersBeforeLeaving ?? depth, depth);
+    }
+  });
+
+  const periodMs = Math.max(...computeMsPerTier, ...upBusyMs, ...downBusyMs);
+  const wanBytes = problem.wanHop >= 0 ? upBytes[problem.wanHop]! + downBytes[problem.wanHop]! : 0;
+  return {
+    latencyMs,
+    periodMs,
+    throughputPerS: periodMs > 0 ? 1000 / periodMs : Infinity,
+    deviceEnergyMj,
+    computeMsPerTier,
+    unitsPerTier,
+    hops: upBytes.map((_, h) => ({
+      upBytes: upBytes[h]!,
+      downBytes: downBytes[h]!,
+      upBusyMs: upBusyMs[h]!,
+      downBusyMs: downBusyMs[h]!,
+      latencyMs: hopLatencyMs[h]!,
+    })),
+    linkBytes: upBytes.reduce((a, b) => a + b, 0) + downBytes.reduce((a, b) => a + b, 0),
+    wanBytes,
+    memory: tierMemory(problem, placement),
+    rawInputLeavesDevice,
+    deviceLayersBeforeLeaving,
+    cutTensors,
+  };
+}
+
+function reachedTiers(problem: PartitionProblem, placement: Placement, t: number): number[] {
+  const tensor = problem.tensors[t]!;
+  const from = tensor.producer < 0 ? DEVICE_TIER : placement[tensor.producer]!;
+  const reached = new Set<number>();
+  for (const consumer of tensor.consumers)
+    if (placement[consumer] !== from) reached.add(placement[consumer]!);
+  if (tensor.isOutput && problem.resultsTier !== from) reached.add(problem.resultsTier);
+  return [...reached].sort((a, b) => a - b);
+}
+
+/**
+ * Weights plus peak live activations per tier. A tensor lives on a tier from when it is produced
+ * there (or first read there, if it arrives) until its last reader there; a tensor sent away is
+ * sent as soon as it is produced; graph outputs stay live on the results tier to the end.
+ */
+export function tierMemory(problem: PartitionProblem, placement: Placement): TierMemory[] {
+  const tiers = problem.tiers.length;
+  const n = problem.units.length;
+  // Per tier, a difference array over step positions 0..n (inputs arrive at step 0).
+  const delta = Array.from({ length: tiers }, () => new Float64Array(n + 2));
+  const first = new Int32Array(tiers);
+  const last = new Int32Array(tiers);
+  for (const tensor of problem.tensors) {
+    first.fill(-1);
+    last.fill(-1);
+    const from = tensor.producer < 0 ? DEVICE_TIER : placement[tensor.producer]!;
+    const born = Math.max(tensor.producer, 0);
+    first[from] = born;
+    last[from] = born;
+    for (const consumer of tensor.consumers) {
+      const tier = placement[consumer]!;
+      if (first[tier] === -1) first[tier] = consumer;
+      last[tier] = Math.max(last[tier]!, consumer);
+    }
+    if (tensor.isOutput) {
+      const r = problem.resultsTier;
+      if (first[r] === -1) first[r] = n - 1;
+      last[r] = n - 1;
+    }
+    for (let tier = 0; tier < tiers; tier++) {
+      if (first[tier] === -1) continue;
+      delta[tier]![first[tier]!]! += tensor.bytes;
+      delta[tier]![last[tier]! + 1]! -= tensor.bytes;
+    }
+  }
+  const weights = new Array<number>(tiers).fill(0);
+  problem.units.forEach((unit, u) => (weights[placement[u]!]! += unit.weightBytes));
+  return weights.map((weightBytes, tier) => {
+    let live = 0;
+    let peak = 0;
+    for (let step = 0; step <= n; step++) {
+      live += delta[tier]![step]!;
+      if (live > peak) peak = live;
+    }
+    return {
+      weightBytes,
+      peakActivationBytes: peak,
+      totalBytes: weightBytes + peak,
+      capacityBytes: problem.memoryBytes[tier] ?? Infinity,
+    };
+  });
+}
+
+/** Throws INFEASIBLE naming the first tier whose memory the placement exceeds. */
+export function assertFitsMemory(problem: PartitionProblem, evaluation: Evaluation): void {
+  evaluation.memory.forEach((m, tier) => {
+    if (m.totalBytes > m.capacityBytes) {
+      throw new CutlineError(
+        'INFEASIBLE',
+        `The ${problem.tiers[tier]} needs ${m.totalBytes} bytes but holds ${m.capacityBytes}.`,
+      );
+    }
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * The partition problem in the form every solver and the evaluator share: units (layers) in
+ * topological order with their compute cost on every tier, the tensors between them with their
+ * transfer cost on every hop, and the pins the constraints imply. It knows nothing of ONNX or of
+ * profiles: `build-problem.ts` derives it from an analysis and a topology, tests build random ones.
+ *
+ * Execution model (Neurosurgeon, DADS): one input at a time, the tiers working one after another,
+ * so end-to-end latency is the sum of the compute on each tier and of every transfer; a stream of
+ * inputs pipelines, so throughput is set by the busiest tier or link. Tiers form a chain
+ * (device = 0, then edge, then cloud) and a tensor moving between non-adjacent tiers is relayed
+ * hop by hop. Graph inputs start on the device; graph outputs must reach `resultsTier`.
+ */
+
+/** Tier index of the end device, where inputs arrive. */
+export const DEVICE_TIER = 0;
+
+export interface PartitionUnit {
+  readonly name: string;
+  /** Longest path from a graph input, in units (a unit reading the raw input has depth 1). */
+  readonly depth: number;
+  /** Bytes of weights the unit reads. */
+  readonly weightBytes: number;
+}
+
+export interface PartitionTensor {
+  readonly name: string;
+  readonly bytes: number;
+  /** Producing unit, or -1 for a graph input (present on the device before anything runs). */
+  readonly producer: number;
+  /** Consuming units, ascending, without repeats. */
+  readonly consumers: Int32Array;
+  /** Whether the tensor is a graph output (it must reach `resultsTier`). */
+  readonly isOutput: boolean;
+}
+
+/** Cost of moving one tensor across one hop in one direction. */
+export interface HopCost {
+  /** Latency added to one inference, ms (rtt/2 + serialisation). */
+  readonly latencyMs: number;
+  /** Time the link is busy with it, ms (serialisation only: what limits a pipelined stream). */
+  readonly busyMs: number;
+  /** Device energy spent while it moves, mJ (radio energy on hop 0, idle energy beyond). */
+  readonly deviceEnergyMj: number;
+}
+
+export interface PartitionProblem {
+  /** Tier names, device first. */
+  readonly tiers: readonly string[];
+  readonly units: readonly PartitionUnit[];
+  /** `computeMs[u * tiers + t]`: time of unit u on tier t. */
+  readonly computeMs: Float64Array;
+  /** `computeEnergyMj[u * tiers + t]`: device energy while unit u runs on tier t (active or idle). */
+  readonly computeEnergyMj: Float64Array;
+  readonly tensors: readonly PartitionTensor[];
+  /** `up[t][h]` / `down[t][h]`: cost of tensor t across hop h (between tiers h and h+1). */
+  readonly up: readonly (readonly HopCost[])[];
+  readonly down: readonly (readonly HopCost[])[];
+  /** Tier where graph outputs are needed (the device, which asked). */
+  readonly resultsTier: number;
+  /** Memory capacity per tier, bytes (Infinity when unknown). */
+  readonly memoryBytes: readonly number[];
+  /** Index of the hop whose upper end is the cloud (the WAN), or -1. */
+  readonly wanHop: number;
+}
+
+export const ZERO_HOP: HopCost = { latencyMs: 0, busyMs: 0, deviceEnergyMj: 0 };
+
+/** Number of tiers. */
+export function tierCount(problem: PartitionProblem): number {
+  return problem.tiers.length;
+}
+
+/**
+ * Depth of every unit from the tensors' producer links: `1 + max(depth of the producers of its
+ * inputs)`, graph inputs at depth 0. Units must be in topological order.
+ */
+export function unitDepths(unitCount: number, tensors: readonly PartitionTensor[]): Int32Array {
+  const depth = new Int32Array(unitCount).fill(1);
+  const inputsOf: number[][] = Array.from({ length: unitCount }, () => []);
+  tensors.forEach((tensor, index) => {
+    for (const consumer of tensor.consumers) inputsOf[consumer]!.push(index);
+  });
+  for (let u = 0; u < unitCount; u++) {
+    for (const t of inputsOf[u]!) {
+      const producer = tensors[t]!.producer;
+      if (producer >= 0) depth[u] = Math.max(depth[u]!, depth[producer]! + 1);
+    }
+  }
+  return depth;
+}
