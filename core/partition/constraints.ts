@@ -96,6 +96,8 @@ export function memoryLimits(problem: PartitionProblem, constraints: Constraints
 
 export interface Violation {
   readonly constraint: string;
+  /** The tier a memory violation is about. */
+  readonly tier?: number;
   /** How far off, in the constraint's unit (ms or bytes). */
   readonly excess: number;
   readonly message: string;
@@ -115,6 +117,7 @@ export function violations(
       const excess = m.totalBytes - limit;
       found.push({
         constraint: `memory on the ${problem.tiers[tier]}`,
+        tier,
         excess,
         message: `needs ${formatMiB(m.totalBytes)} (weights ${formatMiB(m.weightBytes)} + activations ${formatMiB(m.peakActivationBytes)}), ${formatMiB(excess)} over its ${formatMiB(limit)}`,
       });

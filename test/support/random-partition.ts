@@ -46,7 +46,7 @@ export function randomProblem(options: RandomProblemOptions): fc.Arbitrary<Parti
           maxLength: n + 1,
         }),
         bytes: fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: n + 1, maxLength: n + 1 }),
-        memory: fc.array(fc.integer({ min: 500, max: 20_000 }), { minLength: tiers, maxLength: tiers }),
+        memory: fc.array(fc.integer({ min: 2_000, max: 60_000 }), { minLength: tiers, maxLength: tiers }),
       })
       .map((r): PartitionProblem => {
         // Tensor 0 is the graph input; tensor u + 1 is unit u's output.

@@ -1,0 +1,179 @@
+/**
+ * Best placement within the split families (Neurosurgeon's single split, RoaD-RuNNer's two
+ * splits, the device → edge → cloud chain) for any objective, throughput included, under every
+ * constraint. Exact over the family searched: each candidate's figures are computed incrementally;
+ * memory (which needs peak activations) is checked on a full evaluation whenever a candidate would
+ * become the new best.
+ */
+import { derivePins, memoryLimits, violations, type Constraints, type PinTable } from './constraints.js';
+import { evaluatePlacement } from './evaluate.js';
+import { NearestMiss } from './infeasible.js';
+import { additiveWeights, type Objective } from './objective.js';
+import type { Plan } from './plan.js';
+import type { PartitionProblem } from './problem.js';
+import { metricLayout, periodOf, type MetricLayout } from './split-metrics.js';
+import {
+  blockBoundaries,
+  enumerateSplits,
+  splitPlacement,
+  type SplitCandidate,
+  type SplitKind,
+} from './splits.js';
+
+export interface SplitSearchOptions {
+  /** Most cut positions tried per split for two-split families (default 2,001). */
+  readonly maxCutPositions?: number;
+}
+
+/** The families a solver searches, with the cut positions to try. */
+export function splitFamilies(
+  problem: PartitionProblem,
+  solver: 'single-split' | 'two-split',
+  constraints: Constraints,
+  options: SplitSearchOptions = {},
+): { families: { kind: SplitKind; server: number }[]; positions: number[]; complete: boolean } {
+  const k = problem.tiers.length;
+  const n = problem.units.length;
+  const allowed = new Set(constraints.allowedTiers ?? problem.tiers.map((_, t) => t));
+  const servers = problem.tiers.map((_, t) => t).filter((t) => t > 0 && allowed.has(t));
+  const all = Array.from({ length: n + 1 }, (_, i) => i);
+  if (solver === 'single-split') {
+    return {
+      families: servers.map((server) => ({ kind: 'single', server })),
+      positions: all,
+      complete: true,
+    };
+  }
+  const families: { kind: SplitKind; server: number }[] = servers.map((server) => ({
+    kind: 'return',
+    server,
+  }));
+  if (k === 3 && allowed.has(1) && allowed.has(2)) families.push({ kind: 'tiered', server: 1 });
+  const limit = options.maxCutPositions ?? 2001;
+  if (n + 1 <= limit) return { families, positions: all, complete: true };
+  const { positions, complete } = blockBoundaries(problem, limit);
+  return { families, positions, complete };
+}
+
+/** Pin check per segment in O(1): `notOn[t][i]` counts units in [0, i) pinned off tier t. */
+export function segmentPinCheck(
+  problem: PartitionProblem,
+  pins: PinTable,
+): (tier: number, a: number, b: number) => boolean {
+  const n = problem.units.length;
+  const notOn = problem.tiers.map((_, t) => {
+    const counts = new Int32Array(n + 1);
+    for (let u = 0; u < n; u++) counts[u + 1] = counts[u]! + (pins[u] !== -1 && pins[u] !== t ? 1 : 0);
+    return counts;
+  });
+  return (tier, a, b) => b <= a || notOn[tier]![b]! - notOn[tier]![a]! === 0;
+}
+
+export function candidateKeepsPins(
+  check: (tier: number, a: number, b: number) => boolean,
+  candidate: SplitCandidate,
+  n: number,
+): boolean {
+  const { kind, i, j, server } = candidate;
+  if (!check(0, 0, i)) return false;
+  if (kind === 'single') return check(server, i, n);
+  return check(server, i, j) && check(kind === 'return' ? 0 : 2, j, n);
+}
+
+/** The objective of a candidate from its metric vector. */
+export function metricObjective(
+  objective: Objective,
+  metrics: Float64Array,
+  at: number,
+  layout: MetricLayout,
+): number {
+  const weights = additiveWeights(objective);
+  if (weights === null) return periodOf(metrics, at, layout);
+  return weights.latency * metrics[at + layout.latency]! + weights.energy * metrics[at + layout.energy]!;
+}
+
+export function solveSplits(
+  problem: PartitionProblem,
+  solver: 'single-split' | 'two-split',
+  objective: Objective,
+  constraints: Constraints,
+  options: SplitSearchOptions = {},
+): Plan {
+  const pins = derivePins(problem, constraints);
+  const pinCheck = segmentPinCheck(problem, pins);
+  const limits = memoryLimits(problem, constraints);
+  const deadline = constraints.latencyDeadlineMs ?? Infinity;
+  const { families, positions, complete } = splitFamilies(problem, solver, constraints, options);
+  const n = problem.units.length;
+  const layout = metricLayout(problem.tiers.length);
+  const miss = new NearestMiss();
+  let best: { value: number; latency: number; plan: Plan } | null = null;
+  let searched = 0;
+
+  for (const family of families) {
+    const run = enumerateSplits(problem, family.kind, family.server, positions, (candidate, metrics, at) => {
+      if (!candidateKeepsPins(pinCheck, candidate, n)) return;
+      const value = metricObjective(objective, metrics, at, layout);
+      const latency = metrics[at + layout.latency]!;
+      if (best && (value > best.value || (value === best.value && latency >= best.latency))) return;
+      // Cheap bounds first: the deadline and the weights per tier (activations only add to them).
+      let score = Math.max(0, latency - deadline) / deadline;
+      for (let t = 0; t < limits.length; t++) {
+        score += Math.max(0, metrics[at + layout.weights + t]! - limits[t]!) / limits[t]!;
+      }
+      const placement = splitPlacement(problem, candidate);
+      if (score > 0) {
+        miss.offer(score, () => violations(problem, constraints, evaluatePlacement(problem, placement)));
+        return;
+      }
+      const evaluation = evaluatePlacement(problem, placement);
+      const broken = violations(problem, constraints, evaluation);
+      if (broken.length > 0) {
+        miss.offer(
+          broken.reduce((s, v) => s + v.excess, 0),
+          () => broken,
+        );
+        return;
+      }
+      best = {
+        value,
+        latency,
+        plan: {
+          solver,
+          objective,
+          placement,
+          evaluation,
+          exact: complete,
+          notes: [describeCandidate(problem, candidate)],
+        },
+      };
+    });
+    searched += run.count;
+  }
+  const found = best as { plan: Plan } | null;
+  if (!found)
+    throw miss.error(
+      `the ${searched} ${solver === 'single-split' ? 'single splits' : 'two-split placements'}`,
+    );
+  const notes = [
+    ...found.plan.notes,
+    `searched ${searched} candidates${complete ? '' : ` over ${positions.length} block-boundary cut positions (not every position: the model has ${n} layers)`}`,
+  ];
+  return { ...found.plan, notes };
+}
+
+export function describeCandidate(problem: PartitionProblem, c: SplitCandidate): string {
+  const n = problem.units.length;
+  const name = (u: number): string => (u < n ? `"${problem.units[u]!.name}"` : 'the end');
+  if (c.kind === 'single') {
+    if (c.i === n) return 'everything on the device';
+    if (c.i === 0) return `everything on the ${problem.tiers[c.server]}`;
+    return `device up to ${name(c.i)}, then the ${problem.tiers[c.server]}`;
+  }
+  if (c.i === c.j)
+    return c.kind === 'return' || c.i === n
+      ? 'everything on the device'
+      : `device, then the cloud from ${name(c.j)}`;
+  const third = c.kind === 'return' ? 'back to the device' : 'the cloud';
+  return `device up to ${name(c.i)}, the ${problem.tiers[c.server]} up to ${name(c.j)}, then ${third}`;
+}
