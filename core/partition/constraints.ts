@@ -138,3 +138,16 @@ export function violations(
 function formatMiB(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
+
+/** How far off a set of violations is, as the sum of relative excesses (0 when none). */
+export function violationScore(
+  problem: PartitionProblem,
+  constraints: Constraints,
+  found: readonly Violation[],
+): number {
+  const limits = memoryLimits(problem, constraints);
+  return found.reduce((sum, v) => {
+    const limit = v.tier === undefined ? (constraints.latencyDeadlineMs ?? 1) : limits[v.tier]!;
+    return sum + v.excess / Math.max(limit, 1e-9);
+  }, 0);
+}

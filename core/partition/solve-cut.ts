@@ -9,7 +9,14 @@
  * penalty on the overfull tier; throughput (a bottleneck, not a sum) by multiplicative weights
  * on the pipeline stages. Those three are heuristics and the plan says so (`exact: false`).
  */
-import { derivePins, violations, type Constraints, type PinTable, type Violation } from './constraints.js';
+import {
+  derivePins,
+  violationScore,
+  violations,
+  type Constraints,
+  type PinTable,
+  type Violation,
+} from './constraints.js';
 import { evaluatePlacement, type Evaluation } from './evaluate.js';
 import { NearestMiss } from './infeasible.js';
 import { solveMinCut, type CutWeights } from './min-cut.js';
@@ -135,10 +142,7 @@ function solveOnTiers(
     }
   }
   if (current.broken.length > 0) {
-    miss.offer(
-      current.broken.reduce((s, v) => s + v.excess, 0),
-      () => current.broken,
-    );
+    miss.offer(violationScore(problem, constraints, current.broken), () => current.broken);
     return null;
   }
   return plan(current, false, notes);
@@ -172,11 +176,7 @@ function throughputSearch(
     const a = attempt({ latency: 1e-6, energy: 0, tierComputeMs: tierWeights, hopBusyMs: hopWeights });
     if (!a) return null;
     if (a.broken.length === 0 && (!best || a.evaluation.periodMs < best.evaluation.periodMs)) best = a;
-    if (a.broken.length > 0)
-      miss.offer(
-        a.broken.reduce((s, v) => s + v.excess, 0),
-        () => a.broken,
-      );
+    if (a.broken.length > 0) miss.offer(violationScore(problem, constraints, a.broken), () => a.broken);
     const period = Math.max(a.evaluation.periodMs, 1e-12);
     a.evaluation.computeMsPerTier.forEach(
       (ms, t) => (tierWeights[t] = tierWeights[t]! * Math.exp(ms / period)),
@@ -194,7 +194,6 @@ function throughputSearch(
       w.down /= norm;
     }
   }
-  void constraints;
   return best
     ? toPlan(best, ['throughput by multiplicative weights over pipeline stages (heuristic)'])
     : null;

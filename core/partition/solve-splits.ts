@@ -5,7 +5,14 @@
  * memory (which needs peak activations) is checked on a full evaluation whenever a candidate would
  * become the new best.
  */
-import { derivePins, memoryLimits, violations, type Constraints, type PinTable } from './constraints.js';
+import {
+  derivePins,
+  memoryLimits,
+  violationScore,
+  violations,
+  type Constraints,
+  type PinTable,
+} from './constraints.js';
 import { evaluatePlacement } from './evaluate.js';
 import { NearestMiss } from './infeasible.js';
 import { additiveWeights, type Objective } from './objective.js';
@@ -129,10 +136,7 @@ export function solveSplits(
       const evaluation = evaluatePlacement(problem, placement);
       const broken = violations(problem, constraints, evaluation);
       if (broken.length > 0) {
-        miss.offer(
-          broken.reduce((s, v) => s + v.excess, 0),
-          () => broken,
-        );
+        miss.offer(violationScore(problem, constraints, broken), () => broken);
         return;
       }
       best = {
@@ -164,16 +168,21 @@ export function solveSplits(
 
 export function describeCandidate(problem: PartitionProblem, c: SplitCandidate): string {
   const n = problem.units.length;
-  const name = (u: number): string => (u < n ? `"${problem.units[u]!.name}"` : 'the end');
-  if (c.kind === 'single') {
-    if (c.i === n) return 'everything on the device';
-    if (c.i === 0) return `everything on the ${problem.tiers[c.server]}`;
-    return `device up to ${name(c.i)}, then the ${problem.tiers[c.server]}`;
-  }
-  if (c.i === c.j)
-    return c.kind === 'return' || c.i === n
-      ? 'everything on the device'
-      : `device, then the cloud from ${name(c.j)}`;
-  const third = c.kind === 'return' ? 'back to the device' : 'the cloud';
-  return `device up to ${name(c.i)}, the ${problem.tiers[c.server]} up to ${name(c.j)}, then ${third}`;
+  const tier = (t: number): string => problem.tiers[t]!;
+  const segments: { tier: number; from: number; to: number }[] = [
+    { tier: 0, from: 0, to: c.i },
+    { tier: c.server, from: c.i, to: c.j },
+    ...(c.kind === 'single' ? [] : [{ tier: c.kind === 'return' ? 0 : 2, from: c.j, to: n }]),
+  ].filter((s) => s.to > s.from);
+  if (segments.length === 1) return `everything on the ${tier(segments[0]!.tier)}`;
+  return segments
+    .map((s) => {
+      const count = s.to - s.from;
+      const span =
+        count === 1
+          ? `"${problem.units[s.from]!.name}"`
+          : `"${problem.units[s.from]!.name}" … "${problem.units[s.to - 1]!.name}"`;
+      return `${tier(s.tier)}: ${span} (${count} layer${count === 1 ? '' : 's'})`;
+    })
+    .join(' → ');
 }

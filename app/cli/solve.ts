@@ -1,0 +1,187 @@
+/** `cutline solve MODEL --topology FILE [--objective …] [--constraint …]… [--solver …]… [--pareto] [--json]` */
+import { isCutlineError } from '../../core/errors.js';
+import { nodePlacement } from '../../core/partition/build-problem.js';
+import { describeObjective, type Objective } from '../../core/partition/objective.js';
+import { paretoFront, type ParetoFront } from '../../core/partition/pareto.js';
+import { SOLVER_NAMES, type Plan, type SolverName } from '../../core/partition/plan.js';
+import { defaultSolvers, runSolver } from '../../core/partition/solve.js';
+import { CutlineError } from '../../core/errors.js';
+import { formatBytes } from '../shared/format.js';
+import { renderTable } from './format.js';
+import { parseConstraints, parseObjective } from './partition-args.js';
+import { describeTopology, loadPartitionContext, type PartitionContext } from './partition-context.js';
+
+export interface SolveCliOptions {
+  readonly topology: string;
+  readonly objective: string;
+  readonly constraint: readonly string[];
+  readonly solver: readonly string[];
+  readonly input: readonly string[];
+  readonly pareto?: boolean;
+  readonly json?: boolean;
+}
+
+interface Outcome {
+  readonly solver: SolverName;
+  readonly plan?: Plan;
+  readonly error?: string;
+}
+
+export function solveCommand(modelPath: string, options: SolveCliOptions): number {
+  const objective = parseObjective(options.objective);
+  const solvers = options.solver.map((name) => {
+    if (!(SOLVER_NAMES as readonly string[]).includes(name)) {
+      throw new CutlineError('BAD_CONSTRAINT', `Unknown solver "${name}": use ${SOLVER_NAMES.join(', ')}.`);
+    }
+    return name as SolverName;
+  });
+  const context = loadPartitionContext(modelPath, options.topology, options.input);
+  const { problem } = context.built;
+  const constraints = parseConstraints(options.constraint, problem);
+  const outcomes: Outcome[] = (solvers.length ? solvers : defaultSolvers(problem)).map((solver) => {
+    try {
+      return { solver, plan: runSolver(problem, solver, objective, constraints) };
+    } catch (error) {
+      if (isCutlineError(error) && error.code === 'INFEASIBLE') return { solver, error: error.message };
+      throw error;
+    }
+  });
+  const front = options.pareto ? paretoFront(problem, constraints) : undefined;
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify(solveJson(context, objective, options.constraint, outcomes, front))}\n`,
+    );
+  } else {
+    process.stdout.write(`${solveText(context, objective, options.constraint, outcomes, front)}\n`);
+  }
+  if (outcomes.every((o) => !o.plan)) {
+    throw new CutlineError('INFEASIBLE', outcomes[0]?.error ?? 'No solver found a placement.');
+  }
+  return 0;
+}
+
+export function planJson(context: PartitionContext, plan: Plan): object {
+  const e = plan.evaluation;
+  const tiers = context.built.problem.tiers;
+  return {
+    solver: plan.solver,
+    objective: describeObjective(plan.objective),
+    exact: plan.exact,
+    latencyMs: e.latencyMs,
+    throughputPerS: e.throughputPerS,
+    deviceEnergyMj: e.deviceEnergyMj,
+    linkBytes: e.linkBytes,
+    wanBytes: e.wanBytes,
+    rawInputLeavesDevice: e.rawInputLeavesDevice,
+    deviceLayersBeforeLeaving: e.deviceLayersBeforeLeaving,
+    computeMsPerTier: Object.fromEntries(tiers.map((t, i) => [t, e.computeMsPerTier[i]])),
+    layersPerTier: Object.fromEntries(tiers.map((t, i) => [t, e.unitsPerTier[i]])),
+    memoryBytesPerTier: Object.fromEntries(tiers.map((t, i) => [t, e.memory[i]])),
+    hops: e.hops.map((hop, h) => ({ from: tiers[h], to: tiers[h + 1], ...hop })),
+    cutTensors: e.cutTensors.map((c) => ({
+      name: c.name,
+      bytes: c.bytes,
+      from: tiers[c.fromTier],
+      to: c.toTiers.map((t) => tiers[t]),
+    })),
+    notes: plan.notes,
+    layerPlacement: Object.fromEntries(
+      context.built.problem.units.map((u, i) => [u.name, tiers[plan.placement[i]!]]),
+    ),
+    placement: nodePlacement(context.analysis, context.built, plan.placement),
+  };
+}
+
+function solveJson(
+  context: PartitionContext,
+  objective: Objective,
+  constraints: readonly string[],
+  outcomes: readonly Outcome[],
+  front: ParetoFront | undefined,
+): object {
+  return {
+    model: context.analysis.model.path ?? context.analysis.summary.graphName,
+    layers: context.built.problem.units.length,
+    topology: context.topology.spec.id,
+    tiers: context.built.problem.tiers,
+    objective: describeObjective(objective),
+    constraints,
+    plans: outcomes.flatMap((o) => (o.plan ? [planJson(context, o.plan)] : [])),
+    infeasible: outcomes.flatMap((o) => (o.error ? [{ solver: o.solver, message: o.error }] : [])),
+    ...(front
+      ? {
+          pareto: {
+            notes: front.notes,
+            points: front.points.map((p) => ({ source: p.source, ...planJson(context, p.plan) })),
+          },
+        }
+      : {}),
+  };
+}
+
+const HEADERS = [
+  'solver',
+  'latency ms',
+  'per s',
+  'device mJ',
+  'on links',
+  'raw input',
+  'device layers',
+  'exact',
+  'placement',
+];
+const NUMERIC = [false, true, true, true, true, false, true, false, false];
+
+function planRow(context: PartitionContext, name: string, plan: Plan): string[] {
+  const e = plan.evaluation;
+  return [
+    name,
+    e.latencyMs.toFixed(2),
+    e.throughputPerS.toFixed(1),
+    e.deviceEnergyMj.toFixed(1),
+    formatBytes(e.linkBytes),
+    e.rawInputLeavesDevice ? 'leaves' : 'stays',
+    e.deviceLayersBeforeLeaving === null ? 'all' : String(e.deviceLayersBeforeLeaving),
+    plan.exact ? 'yes' : 'no',
+    context.built.problem.tiers.map((t, i) => `${t} ${e.unitsPerTier[i]}`).join(', '),
+  ];
+}
+
+function solveText(
+  context: PartitionContext,
+  objective: Objective,
+  constraints: readonly string[],
+  outcomes: readonly Outcome[],
+  front: ParetoFront | undefined,
+): string {
+  const lines = [
+    `Model       ${context.analysis.model.path ?? context.analysis.summary.graphName} (${context.built.problem.units.length} layers)`,
+    `Topology    ${context.topology.spec.id}: ${describeTopology(context.topology)}`,
+    `Objective   ${describeObjective(objective)}${constraints.length ? `; constraints: ${constraints.join(', ')}` : ''}`,
+    '',
+    renderTable(
+      HEADERS,
+      outcomes.flatMap((o) => (o.plan ? [planRow(context, o.solver, o.plan)] : [])),
+      NUMERIC,
+    ),
+    '',
+  ];
+  for (const o of outcomes) {
+    if (o.error) lines.push(`${o.solver}: infeasible — ${o.error}`);
+    else if (o.plan) {
+      const cuts = o.plan.evaluation.cutTensors.map((c) => `${c.name} (${formatBytes(c.bytes)})`);
+      lines.push(`${o.solver}: ${o.plan.notes.join('; ')}${cuts.length ? `; cut: ${cuts.join(', ')}` : ''}`);
+    }
+  }
+  if (front) {
+    lines.push('', `Pareto front: latency × device energy (${front.notes.join('; ')})`, '');
+    lines.push(
+      renderTable(
+        HEADERS,
+        front.points.map((p) => planRow(context, p.source, p.plan)),
+        NUMERIC,
+      ),
+    );
+  }
+  return lines.join('\n');
+}

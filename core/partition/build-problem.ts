@@ -1,0 +1,111 @@
+/**
+ * From an analysed model and a topology to the partition problem: the layers of the layer view
+ * are the units (plumbing travels with the layer it feeds), their compute on every tier comes
+ * from the roofline predictor, and every layer edge's transfer over every hop from the link model.
+ */
+import type { Analysis } from '../analyze.js';
+import type { NodeIndex } from '../graph/types.js';
+import { layerWork, predictComputeMs } from '../predict/roofline.js';
+import { transferDeviceEnergyMj, transferMs } from '../predict/transfer.js';
+import type { Topology } from '../profiles/types.js';
+import type { Placement } from './placement.js';
+import { unitDepths, type HopCost, type PartitionProblem, type PartitionTensor } from './problem.js';
+
+export interface BuiltProblem {
+  readonly problem: PartitionProblem;
+  /** Layer node of each unit. */
+  readonly unitNodes: readonly NodeIndex[];
+}
+
+/**
+ * Device energy follows DOMAIN.md: active power while the device computes, idle power while
+ * another tier computes or data moves beyond the first hop, and the radio's energy (link nJ/byte
+ * or radio power × time) while the device itself sends or receives.
+ */
+export function buildPartitionProblem(analysis: Analysis, topology: Topology): BuiltProblem {
+  const { layers, edges } = analysis.layers;
+  const tiers = topology.tiers;
+  const k = tiers.length;
+  const device = tiers[0]!.device;
+  const unitOf = new Map<NodeIndex, number>();
+  layers.forEach((layer, u) => unitOf.set(layer.node, u));
+
+  const computeMs = new Float64Array(layers.length * k);
+  const computeEnergyMj = new Float64Array(layers.length * k);
+  layers.forEach((layer, u) => {
+    const work = layerWork(analysis, layer);
+    tiers.forEach((tier, t) => {
+      const ms = predictComputeMs(tier.device, tier.precision, work);
+      computeMs[u * k + t] = ms;
+      computeEnergyMj[u * k + t] = (t === 0 ? device.activePowerW : device.idlePowerW) * ms;
+    });
+  });
+
+  const tensors: PartitionTensor[] = [];
+  const up: HopCost[][] = [];
+  const down: HopCost[][] = [];
+  for (const edge of edges) {
+    const producer = edge.from === null ? -1 : (unitOf.get(edge.from) ?? -1);
+    const consumers = [
+      ...new Set(edge.to.map((node) => unitOf.get(node)).filter((u) => u !== undefined)),
+    ].sort((a, b) => a - b);
+    if (consumers.length === 0 && !edge.isGraphOutput) continue;
+    tensors.push({
+      name: edge.tensor,
+      bytes: edge.bytes,
+      producer,
+      consumers: Int32Array.from(consumers),
+      isOutput: edge.isGraphOutput,
+    });
+    const hop = (h: number, direction: 'up' | 'down'): HopCost => {
+      const link = topology.hops[h]!;
+      const latencyMs = transferMs(link, edge.bytes, direction);
+      return {
+        latencyMs,
+        busyMs: Math.max(0, latencyMs - (edge.bytes > 0 ? link.rttMs / 2 : 0)),
+        deviceEnergyMj:
+          h === 0
+            ? transferDeviceEnergyMj(link, device, edge.bytes, direction)
+            : device.idlePowerW * latencyMs,
+      };
+    };
+    up.push(topology.hops.map((_, h) => hop(h, 'up')));
+    down.push(topology.hops.map((_, h) => hop(h, 'down')));
+  }
+
+  const depth = unitDepths(layers.length, tensors);
+  const problem: PartitionProblem = {
+    tiers: tiers.map((t) => t.name),
+    units: layers.map((layer, u) => ({ name: layer.name, depth: depth[u]!, weightBytes: layer.paramBytes })),
+    computeMs,
+    computeEnergyMj,
+    tensors,
+    up,
+    down,
+    resultsTier: 0,
+    memoryBytes: tiers.map((t) => t.device.memoryBytes),
+    wanHop: Math.max(-1, tiers.findIndex((t) => t.name === 'cloud') - 1),
+  };
+  return { problem, unitNodes: layers.map((l) => l.node) };
+}
+
+/**
+ * Node name → tier name for every node of the main graph: a layer's hidden plumbing runs where the
+ * layer runs; plumbing that feeds no layer runs on the device.
+ */
+export function nodePlacement(
+  analysis: Analysis,
+  built: BuiltProblem,
+  placement: Placement,
+): Record<string, string> {
+  const tierOfLayer = new Map<NodeIndex, number>();
+  built.unitNodes.forEach((node, u) => tierOfLayer.set(node, placement[u]!));
+  const names = built.problem.tiers;
+  const result: Record<string, string> = {};
+  for (const node of analysis.graph.nodes) {
+    const owner = analysis.layers.owner.get(node.index);
+    const tier = owner === undefined ? 0 : (tierOfLayer.get(owner) ?? 0);
+    result[node.name] = names[tier]!;
+  }
+  return result;
+}
