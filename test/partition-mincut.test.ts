@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluatePlacement } from '../core/partition/evaluate.js';
 import { solveMinCut } from '../core/partition/min-cut.js';
+import { rankPlacements } from '../core/partition/ranking.js';
 import type { PartitionProblem } from '../core/partition/problem.js';
 import { allPlacements, randomProblem } from './support/random-partition.js';
 
@@ -96,8 +97,44 @@ describe('min-cut solver', () => {
             expect(close(cut.value, best)).toBe(true);
           },
         ),
-        { numRuns: tiers === 2 ? 1000 : 400 },
+        { numRuns: tiers === 2 ? 600 : 400 },
       );
     });
   }
+});
+
+describe('placement ranking', () => {
+  it('yields every placement keeping the pins exactly once, in order of the weighted objective', () => {
+    fc.assert(
+      fc.property(
+        randomProblem({ maxUnits: 7, tiers: 3 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.option(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2 })), { nil: undefined }),
+        (problem, mix, pin) => {
+          const n = problem.units.length;
+          const pins = new Int8Array(n).fill(-1);
+          if (pin) pins[pin[0] % n] = pin[1];
+          const weights = { latency: mix, energy: 1 - mix };
+          const expected: number[] = [];
+          for (const placement of allPlacements(n, 3)) {
+            if (pin && placement[pin[0] % n] !== pin[1]) continue;
+            const f = naiveFigures(problem, placement);
+            expected.push(weights.latency * f.latencyMs + weights.energy * f.energyMj);
+          }
+          expected.sort((a, b) => a - b);
+          const ranking = rankPlacements(problem, weights, pins, [0, 1, 2]);
+          const seen = new Set<string>();
+          const values: number[] = [];
+          for (let next = ranking.next(); next; next = ranking.next()) {
+            seen.add(next.placement.join(''));
+            values.push(next.value);
+          }
+          expect(seen.size).toBe(expected.length);
+          expect(values).toHaveLength(expected.length);
+          values.forEach((v, i) => expect(close(v, expected[i]!)).toBe(true));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
 });

@@ -1,8 +1,11 @@
 /** The `cutline` command line. */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isCutlineError } from '../../core/errors.js';
 import { analyzeCommand } from './analyze.js';
+import type { ProfileCliOptions } from './profile.js';
+import type { SolveCliOptions } from './solve.js';
 import type { StudioOptions } from './studio.js';
+import type { SweepCliOptions } from './sweep.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command()
@@ -25,6 +28,82 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--all-nodes', 'list every node, including exporter plumbing hidden from the layer view')
     .action((model: string, options: { input: string[]; json?: boolean; allNodes?: boolean }) => {
       exitCode = analyzeCommand(model, options);
+    });
+  program
+    .command('profile')
+    .description(
+      'Time every node on this CPU with onnxruntime, calibrate a device profile of this machine and compare its predictions.',
+    )
+    .argument(
+      '<model...>',
+      'ONNX model files (several calibrate one profile and are each also predicted from the others)',
+    )
+    .option('--runs <n>', 'timed runs per model (medians are reported)', wholeNumber(1), 20)
+    .option('--warmup <n>', 'untimed runs first', wholeNumber(0), 5)
+    .option(
+      '-i, --input <name=dims>',
+      'bind an input shape, e.g. input_ids=1x128 (repeatable; symbolic dims default to 1)',
+      collect,
+      [],
+    )
+    .option('--threads <n>', "onnxruntime intra-op threads (default: onnxruntime's choice)", wholeNumber(1))
+    .option('--save <file>', 'write the calibrated device profile (JSON) to this file')
+    .option('--json', 'print one JSON object instead of tables')
+    .action(async (models: string[], options: ProfileCliOptions) => {
+      // Loaded on demand: profiling loads onnxruntime's native library, which `analyze` never needs.
+      const { profileCommand } = await import('./profile.js');
+      exitCode = await profileCommand(models, options);
+    });
+  program
+    .command('solve')
+    .description(
+      "Suggest where to cut the model: each solver's best placement with its latency, energy and traffic.",
+    )
+    .argument('<model>', 'ONNX model file')
+    .requiredOption('-t, --topology <file|id>', 'topology file or bundled id (e.g. pi4-wifi-edge-wan-cloud)')
+    .option(
+      '-o, --objective <objective>',
+      'latency, energy, throughput or weighted:<latency>,<energy>',
+      'latency',
+    )
+    .option(
+      '-c, --constraint <constraint>',
+      'raw-input-on-device, min-device-layers=K, memory:TIER=SIZE, deadline=MS, pin:LAYER=TIER, tiers=T1,T2 (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '-s, --solver <name>',
+      'single-split, two-split, min-cut or tiers (repeatable; default: all that apply)',
+      collect,
+      [],
+    )
+    .option(
+      '-i, --input <name=dims>',
+      'bind an input shape, e.g. images=1x3x640x640 (repeatable)',
+      collect,
+      [],
+    )
+    .option('--pareto', 'also print the Pareto front of latency × device energy')
+    .option('--json', 'print one JSON object instead of tables')
+    .action(async (model: string, options: SolveCliOptions) => {
+      const { solveCommand } = await import('./solve.js');
+      exitCode = solveCommand(model, options);
+    });
+  program
+    .command('sweep')
+    .description('Latency against the bandwidth of one link: device only, server only and the best split.')
+    .argument('<model>', 'ONNX model file')
+    .requiredOption('-t, --topology <file|id>', 'topology file or bundled id')
+    .option('-l, --link <name>', 'the link to vary: its profile id or TIER-TIER (default: the first hop)')
+    .option('--from <mbps>', 'lowest bandwidth, Mb/s', positiveNumber, 0.1)
+    .option('--to <mbps>', 'highest bandwidth, Mb/s', positiveNumber, 1000)
+    .option('--steps <n>', 'number of bandwidths, log-spaced', wholeNumber(2), 13)
+    .option('-i, --input <name=dims>', 'bind an input shape (repeatable)', collect, [])
+    .option('--json', 'print one JSON object instead of a table')
+    .action(async (model: string, options: SweepCliOptions) => {
+      const { sweepCommand } = await import('./sweep.js');
+      exitCode = sweepCommand(model, options);
     });
   program
     .command('studio')
@@ -54,4 +133,19 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function wholeNumber(min: number): (text: string) => number {
+  return (text) => {
+    if (!/^\d+$/.test(text.trim()) || Number(text) < min)
+      throw new InvalidArgumentError(`expected a whole number ≥ ${min}, got "${text}".`);
+    return Number(text);
+  };
+}
+
+function positiveNumber(text: string): number {
+  const value = Number(text);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new InvalidArgumentError(`expected a number > 0, got "${text}".`);
+  return value;
 }

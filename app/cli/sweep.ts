@@ -55,7 +55,9 @@ function hopOf(topology: Topology, name: string | undefined): number {
 function withBandwidth(topology: Topology, hop: number, mbps: number): Topology {
   const hops = topology.hops.map((link, h): LinkProfile => {
     if (h !== hop) return link;
-    const { measured: _measured, fitDegree: _fitDegree, ...rest } = link;
+    const rest: { -readonly [K in keyof LinkProfile]: LinkProfile[K] } = { ...link };
+    delete rest.measured;
+    delete rest.fitDegree;
     return { ...rest, uplinkMbps: mbps, downlinkMbps: mbps };
   });
   return { ...topology, hops };

@@ -63,7 +63,9 @@ export function attributeFloats(attr: AttributeProto | undefined): readonly numb
 }
 
 export function attributeString(attr: AttributeProto | undefined): string | undefined {
-  return attr && attributeKind(attr) === AttributeType.STRING ? utf8.decode(attr.s ?? new Uint8Array()) : undefined;
+  return attr && attributeKind(attr) === AttributeType.STRING
+    ? utf8.decode(attr.s ?? new Uint8Array())
+    : undefined;
 }
 
 export function attributeStrings(attr: AttributeProto | undefined): readonly string[] | undefined {

@@ -46,6 +46,8 @@ export function solveMinCut(
   weights: CutWeights,
   pins: PinTable,
   allowedTiers: readonly number[],
+  /** Per unit, a bit mask of tiers it may not take (used when ranking placements). */
+  forbidden?: Uint8Array,
 ): CutResult {
   const k = problem.tiers.length;
   const n = problem.units.length;
@@ -70,7 +72,8 @@ export function solveMinCut(
   for (let v = 0; v < n; v++) {
     for (let x = 0; x < k; x++) {
       const pinned = pins[v]! !== -1 && pins[v] !== x;
-      labelCost[x] = !allowed[x] || pinned ? Infinity : unitCost(problem, weights, v, x);
+      const excluded = forbidden !== undefined && (forbidden[v]! >> x) & 1;
+      labelCost[x] = !allowed[x] || pinned || excluded ? Infinity : unitCost(problem, weights, v, x);
     }
     network.addArc(SOURCE, unitNode(v, levels - 1), labelCost[k - 1]!);
     for (let h = levels - 1; h >= 1; h--) network.addArc(unitNode(v, h), unitNode(v, h - 1), labelCost[h]!);

@@ -11,13 +11,22 @@ export function parseInputBinding(text: string): { name: string; shape: Shape } 
   const name = text.slice(0, at).trim();
   const dims = text.slice(at + 1).trim();
   if (at <= 0 || dims === '') {
-    throw new CutlineError('BAD_INPUT_BINDING', `"${text}" is not an input binding. Write NAME=DIMS, e.g. images=1x3x640x640.`);
+    throw new CutlineError(
+      'BAD_INPUT_BINDING',
+      `"${text}" is not an input binding. Write NAME=DIMS, e.g. images=1x3x640x640.`,
+    );
   }
-  const shape = dims === 'scalar' ? [] : dims.split(/[x,]/).map((part): Dim => {
-    const d = part.trim();
-    if (/^\d+$/.test(d)) return Number(d);
-    if (/^[A-Za-z_][\w.]*$/.test(d)) return d;
-    throw new CutlineError('BAD_INPUT_BINDING', `"${text}": dimension "${part}" is neither a size nor a symbol. Write sizes as whole numbers, e.g. ${name}=1x3x224x224.`);
-  });
+  const shape =
+    dims === 'scalar'
+      ? []
+      : dims.split(/[x,]/).map((part): Dim => {
+          const d = part.trim();
+          if (/^\d+$/.test(d)) return Number(d);
+          if (/^[A-Za-z_][\w.]*$/.test(d)) return d;
+          throw new CutlineError(
+            'BAD_INPUT_BINDING',
+            `"${text}": dimension "${part}" is neither a size nor a symbol. Write sizes as whole numbers, e.g. ${name}=1x3x224x224.`,
+          );
+        });
   return { name, shape };
 }

@@ -1,0 +1,278 @@
+/**
+ * `cutline profile MODEL... [--runs N] [--warmup N] [--input NAME=DIMS]... [--threads N]
+ *  [--save PROFILE.json] [--json]`
+ *
+ * Times every node on this machine with onnxruntime, calibrates a `this-machine` device profile on
+ * the measurements and prints how well the profile predicts them. With several models it also
+ * scores each model with a profile fitted on the others, the figure to trust.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CutlineError } from '../../core/errors.js';
+import type { Shape } from '../../core/graph/types.js';
+import { readModelFile } from '../../core/onnx/read.js';
+import type { CalibrationFit } from '../../core/profiling/calibrate.js';
+import { evaluateCalibration, type CalibrationEvaluation } from '../../core/profiling/evaluate.js';
+import { measureHostPeak, type HostPeak } from '../../core/profiling/host-peak.js';
+import { runOrtProfile, type OrtProfile, type ProfileProgress } from '../../core/profiling/ort-profile.js';
+import type { AccuracySummary, ProfileComparison } from '../../core/profiling/report.js';
+import { deviceProfileSchema } from '../../core/profiles/schema.js';
+import { parseInputBinding } from '../../core/shape/bindings.js';
+import { renderTable } from './format.js';
+
+export interface ProfileCliOptions {
+  readonly runs: number;
+  readonly warmup: number;
+  readonly input: readonly string[];
+  readonly threads?: number;
+  readonly save?: string;
+  readonly json?: boolean;
+}
+
+const IN_SAMPLE_NOTE = 'in-sample: the profile was fitted to these same measurements, which flatters it';
+
+export async function profileCommand(
+  modelPaths: readonly string[],
+  options: ProfileCliOptions,
+): Promise<number> {
+  // Ctrl+C stops between runs, so the sessions are released and the trace folder removed.
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await profileModels(modelPaths, options, interrupt.signal);
+  } catch (error) {
+    if (interrupt.signal.aborted) {
+      clearProgress();
+      process.stderr.write('cutline: profiling interrupted\n');
+      return 130;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function profileModels(
+  modelPaths: readonly string[],
+  options: ProfileCliOptions,
+  signal: AbortSignal,
+): Promise<number> {
+  const { runs, warmup } = options;
+  const bindings = options.input.map(parseInputBinding);
+  const threads = options.threads === undefined ? {} : { intraOpThreads: options.threads };
+  const profiled: OrtProfile[] = [];
+  for (const modelPath of modelPaths) {
+    const inputs =
+      modelPaths.length === 1 ? bindingsOf(bindings) : bindingsFor(modelPath, bindings, modelPaths);
+    const onProgress = progress(modelPath);
+    profiled.push(
+      await runOrtProfile(modelPath, {
+        runs,
+        warmup,
+        inputs,
+        ...threads,
+        signal,
+        ...(onProgress ? { onProgress } : {}),
+      }),
+    );
+  }
+  const peak = await measureHostPeak({ ...threads, signal });
+  clearProgress();
+  const evaluation = evaluateCalibration(profiled, [], peak);
+  const { profile } = evaluation.calibration;
+  if (options.save !== undefined) {
+    const checked = deviceProfileSchema.safeParse(profile);
+    if (!checked.success)
+      throw new Error(`The calibrated profile fails its schema: ${checked.error.message}`);
+    fs.writeFileSync(options.save, `${JSON.stringify(profile, null, 2)}\n`);
+  }
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify(profileJson(profiled, peak, evaluation))}\n`
+      : `${profileText(profiled, peak, evaluation, options.save)}\n`,
+  );
+  return 0;
+}
+
+type Binding = ReturnType<typeof parseInputBinding>;
+
+function bindingsOf(bindings: readonly Binding[]): Record<string, Shape> {
+  return Object.fromEntries(bindings.map((b) => [b.name, b.shape]));
+}
+
+/**
+ * One binding list serves several models: each model takes the bindings naming one of its inputs
+ * (models often share `input`), and a binding no model takes is an error, as with one model.
+ */
+function bindingsFor(
+  modelPath: string,
+  bindings: readonly Binding[],
+  all: readonly string[],
+): Record<string, Shape> {
+  if (bindings.length === 0) return {};
+  const names = inputNames(modelPath);
+  for (const { name } of bindings) {
+    if (!all.some((other) => inputNames(other).includes(name))) {
+      throw new CutlineError(
+        'BAD_INPUT_BINDING',
+        `No model has an input named "${name}". Check the names with \`cutline analyze MODEL\`.`,
+      );
+    }
+  }
+  return bindingsOf(bindings.filter((b) => names.includes(b.name)));
+}
+
+const inputNamesCache = new Map<string, string[]>();
+
+function inputNames(modelPath: string): string[] {
+  let names = inputNamesCache.get(modelPath);
+  if (!names) {
+    const graph = readModelFile(modelPath).proto.graph;
+    const initializers = new Set((graph?.initializer ?? []).map((t) => t.name));
+    names = (graph?.input ?? []).map((i) => i.name ?? '').filter((name) => !initializers.has(name));
+    inputNamesCache.set(modelPath, names);
+  }
+  return names;
+}
+
+function progress(modelPath: string): ((p: ProfileProgress) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const name = path.basename(modelPath);
+  return (p) => process.stderr.write(`\r${name}: ${p.phase} run ${p.run}/${p.of}   `);
+}
+
+function clearProgress(): void {
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+}
+
+/** The `--json` document. */
+function profileJson(profiled: readonly OrtProfile[], peak: HostPeak, e: CalibrationEvaluation): object {
+  return {
+    host: { cpu: os.cpus()[0]?.model.trim() ?? '', logicalCores: os.cpus().length, peak },
+    models: e.inSample.models.map((comparison, i) => ({
+      ...comparison,
+      inputShapes: profiled[i]!.measurement.inputShapes,
+      unmeasured: profiled[i]!.measurement.unmeasured,
+      runs: profiled[i]!.measurement.runs,
+      warmup: profiled[i]!.measurement.warmup,
+      ortVersion: profiled[i]!.measurement.ortVersion,
+    })),
+    inSample: { ...e.inSample.pooled, note: IN_SAMPLE_NOTE },
+    leaveOneModelOut:
+      e.leaveOneModelOut.models.length > 0
+        ? {
+            ...e.leaveOneModelOut.pooled,
+            models: e.leaveOneModelOut.models.map(({ nodes: _nodes, ...summary }) => summary),
+          }
+        : null,
+    fit: e.calibration.fit,
+    profile: e.calibration.profile,
+  };
+}
+
+function profileText(
+  profiled: readonly OrtProfile[],
+  peak: HostPeak,
+  e: CalibrationEvaluation,
+  savedTo: string | undefined,
+): string {
+  const first = profiled[0]!.measurement;
+  const cpus = os.cpus();
+  const lines = [
+    `Host      ${cpus[0]?.model.trim() || 'unknown CPU'} (${cpus.length} logical cores), onnxruntime-node ${first.ortVersion}, ${threadsText(first.intraOpThreads)}`,
+    `Peak      ${peak.gflops.toFixed(1)} GFLOP/s fp32 (${peak.method})`,
+    `Runs      ${first.runs} timed after ${first.warmup} warm-up, per model; times are medians`,
+  ];
+  e.inSample.models.forEach((comparison, i) => {
+    lines.push('', ...modelText(profiled[i]!, comparison));
+  });
+  lines.push('', `Summary   ${IN_SAMPLE_NOTE}`, ...summaryLines(e.inSample.pooled));
+  if (e.leaveOneModelOut.models.length > 0) {
+    lines.push(
+      '',
+      'Held out  each model predicted by a profile fitted on the other models only (the figure to trust)',
+      ...e.leaveOneModelOut.models.map(
+        (m) =>
+          `  ${m.model}: median |error| ${percent(m.medianAbsErrorPercent)}, within ±10% ${share(m.withinTenPercent)}, Σ predicted ${ms(m.predictedSumMs)} vs Σ measured ${ms(m.kernelSumMs)}`,
+      ),
+      ...summaryLines(e.leaveOneModelOut.pooled),
+    );
+  } else {
+    lines.push(
+      '          profile two or more models to also see each one predicted by a profile fitted on the others',
+    );
+  }
+  lines.push('', ...fitLines(e.calibration.fit));
+  if (savedTo !== undefined)
+    lines.push(`Saved     device profile "${e.calibration.profile.id}" to ${savedTo}`);
+  return lines.join('\n');
+}
+
+function modelText({ measurement }: OrtProfile, c: ProfileComparison): string[] {
+  const shapes = Object.entries(measurement.inputShapes)
+    .map(([name, dims]) => `${name}=${dims.join('x')}`)
+    .join(' ');
+  const rows = c.nodes.map((n) => [
+    String(n.index),
+    n.name,
+    n.opType,
+    n.opClass,
+    n.measuredMs === null ? 'no kernel' : ms(n.measuredMs, false),
+    ms(n.predictedMs, false),
+    n.errorPercent === null ? '-' : `${n.errorPercent >= 0 ? '+' : ''}${n.errorPercent.toFixed(1)}%`,
+  ]);
+  const lines = [
+    `Model     ${measurement.modelPath} (${shapes})`,
+    renderTable(['#', 'node', 'op', 'class', 'measured ms', 'predicted ms', 'error'], rows, [
+      true,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]),
+    `  nodes: ${c.comparedNodes} compared, median |error| ${percent(c.medianAbsErrorPercent)}, within ±10% ${share(c.withinTenPercent)}`,
+    `  end to end: predicted ${ms(c.predictedSumMs)} (Σ nodes) · measured Σ kernels ${ms(c.kernelSumMs)} and model_run ${ms(c.profiledRunMs)} unoptimised · ${ms(c.optimisedRunMs)} optimised session`,
+  ];
+  if (measurement.unmeasured.length > 0)
+    lines.push(
+      `  no kernel: ${measurement.unmeasured.length} nodes ORT folded away at load (constants), left out of the figures`,
+    );
+  return lines;
+}
+
+function summaryLines(s: AccuracySummary): string[] {
+  return [
+    `  nodes compared   ${s.comparedNodes}`,
+    `  median |error|   ${percent(s.medianAbsErrorPercent)}`,
+    `  within ±10%      ${share(s.withinTenPercent)}`,
+  ];
+}
+
+function fitLines(fit: CalibrationFit): string[] {
+  const classes = fit.classes.map(
+    (c) =>
+      `  ${c.opClass.padEnd(14)} ${String(c.nodes).padStart(4)} nodes  efficiency ${c.efficiency === null ? `default (${fit.defaultEfficiency})` : c.efficiency}  overhead ${(c.overheadMs * 1000).toFixed(1)} µs  rms error ${percent(c.rmsErrorPercent)}`,
+  );
+  return [
+    `Fit       ${fit.nodes} nodes of ${fit.models.join(', ')}; memory bandwidth ${fit.memoryBandwidthGBps} GB/s (fitted, cache included); default efficiency ${fit.defaultEfficiency}, overhead ${(fit.defaultOverheadMs * 1000).toFixed(1)} µs`,
+    ...classes,
+    ...(fit.sparseClasses.length > 0
+      ? [
+          `  ${fit.sparseClasses.map((c) => `${c.opClass} (${c.nodes})`).join(', ')}: too few nodes for a fit of their own, use the defaults`,
+        ]
+      : []),
+  ];
+}
+
+const threadsText = (threads: number | null): string =>
+  threads === null
+    ? "onnxruntime's default threads"
+    : `${threads} intra-op thread${threads === 1 ? '' : 's'}`;
+const ms = (value: number, unit = true): string =>
+  `${value >= 10 ? value.toFixed(2) : value >= 1 ? value.toFixed(3) : value.toFixed(4)}${unit ? ' ms' : ''}`;
+const percent = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)}%` : '-');
+const share = (value: number): string => (Number.isFinite(value) ? `${Math.round(value * 100)}%` : '-');

@@ -1,0 +1,130 @@
+/**
+ * Inputs to time a model with: random values of the shapes and types the model declares. Kernel
+ * times of dense DNN operators do not depend on the values, only on the shapes, except where a
+ * value indexes something: token ids must stay inside the embedding table they look up.
+ */
+import * as ort from 'onnxruntime-node';
+import type { Analysis } from '../analyze.js';
+import { CutlineError } from '../errors.js';
+import type { Graph, Shape } from '../graph/types.js';
+import { attributeInt } from '../onnx/attributes.js';
+import { DataType, dtypeName } from '../onnx/dtype.js';
+import { createRandom, type SeededRandom } from '../onnx/random.js';
+
+/**
+ * Concrete input shapes: the user's binding where given, else the declared shape with every
+ * symbolic or unknown dimension bound to 1 (one sample, the smallest sequence).
+ *
+ * @throws CutlineError BAD_INPUT_BINDING when a binding names no input, or an input of unknown
+ *   rank is not bound.
+ */
+export function concreteInputShapes(
+  graph: Graph,
+  given: Readonly<Record<string, Shape>> = {},
+): Record<string, number[]> {
+  for (const name of Object.keys(given)) {
+    if (!graph.inputs.includes(name)) {
+      throw new CutlineError(
+        'BAD_INPUT_BINDING',
+        `The model has no input named "${name}"; its inputs are ${graph.inputs.join(', ') || '(none)'}.`,
+      );
+    }
+  }
+  const shapes: Record<string, number[]> = {};
+  for (const name of graph.inputs) {
+    const shape = given[name] ?? graph.tensors.get(name)?.shape;
+    if (!shape) {
+      throw new CutlineError(
+        'BAD_INPUT_BINDING',
+        `The model does not declare the rank of input "${name}". Bind it, e.g. --input ${name}=1x3x224x224.`,
+      );
+    }
+    shapes[name] = shape.map((d) => (typeof d === 'number' ? d : 1));
+  }
+  return shapes;
+}
+
+/** One random tensor per graph input, of the analysis' (bound) shapes; the same seed gives the same values. */
+export function randomFeeds(
+  analysis: Analysis,
+  shapes: Readonly<Record<string, readonly number[]>>,
+  seed = 1,
+): Record<string, ort.Tensor> {
+  const random = createRandom(seed);
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const name of analysis.graph.inputs) {
+    const dims = shapes[name] ?? [];
+    const dtype = analysis.inference.values.get(name)?.dtype ?? analysis.graph.tensors.get(name)?.dtype ?? 0;
+    feeds[name] = randomTensor(name, dtype, dims, indexBound(analysis.graph, name), random);
+  }
+  return feeds;
+}
+
+function randomTensor(
+  name: string,
+  dtype: number,
+  dims: readonly number[],
+  bound: number,
+  random: SeededRandom,
+): ort.Tensor {
+  const count = dims.reduce((n, d) => n * d, 1);
+  const index = (): number => Math.floor(random.next() * bound);
+  switch (dtype) {
+    case DataType.FLOAT:
+      return new ort.Tensor('float32', random.uniformFloat32(count, -1, 1), dims);
+    case DataType.DOUBLE:
+      return new ort.Tensor(
+        'float64',
+        Float64Array.from({ length: count }, () => random.uniform(-1, 1)),
+        dims,
+      );
+    case DataType.INT64:
+      return new ort.Tensor(
+        'int64',
+        BigInt64Array.from({ length: count }, () => BigInt(index())),
+        dims,
+      );
+    case DataType.INT32:
+      return new ort.Tensor('int32', Int32Array.from({ length: count }, index), dims);
+    case DataType.INT8:
+      return new ort.Tensor(
+        'int8',
+        Int8Array.from({ length: count }, () => Math.min(index(), 127)),
+        dims,
+      );
+    case DataType.UINT8:
+      return new ort.Tensor(
+        'uint8',
+        Uint8Array.from({ length: count }, () => Math.min(index(), 255)),
+        dims,
+      );
+    case DataType.BOOL:
+      return new ort.Tensor(
+        'bool',
+        Uint8Array.from({ length: count }, () => (random.next() < 0.5 ? 1 : 0)),
+        dims,
+      );
+    default:
+      throw new CutlineError(
+        'PROFILING_FAILED',
+        `Input "${name}" is ${dtypeName(dtype)}, which Cutline cannot fill with test values; profile a model whose inputs are float, int or bool.`,
+      );
+  }
+}
+
+/**
+ * The largest safe integer value for an input: when it feeds the indices of a Gather (token ids
+ * into an embedding table), the table's first dimension; otherwise 1, so integer inputs are zeros
+ * (valid as ids, positions and masks alike).
+ */
+function indexBound(graph: Graph, input: string): number {
+  let bound = Infinity;
+  for (const consumer of graph.tensors.get(input)?.consumers ?? []) {
+    const node = graph.nodes[consumer];
+    if (node?.opType !== 'Gather' || node.inputs[1] !== input) continue;
+    if ((attributeInt(node.attributes.get('axis')) ?? 0) !== 0) continue;
+    const rows = graph.tensors.get(node.inputs[0] ?? '')?.shape?.[0];
+    if (typeof rows === 'number' && rows > 0) bound = Math.min(bound, rows);
+  }
+  return Number.isFinite(bound) ? bound : 1;
+}
