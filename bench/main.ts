@@ -15,10 +15,11 @@ import { passes, type BenchSection, type SectionReport, type TargetCheck } from 
 import { loadSection } from './sections/load.js';
 import { layoutSection } from './sections/layout.js';
 import { renderSection } from './sections/render.js';
+import { solversSection } from './sections/solvers.js';
 import { formatTable, mib } from './table.js';
 
 /** Every section, in the order they run. Later issues append theirs here. */
-const sections: readonly BenchSection[] = [loadSection, layoutSection, renderSection];
+const sections: readonly BenchSection[] = [loadSection, layoutSection, renderSection, solversSection];
 
 function pick<T extends { readonly name: string }>(
   all: readonly T[],

@@ -28,11 +28,11 @@ const BRANCH_SCALE = 0.02;
  * `Reshape(Reshape(y, [1, 16, -1]), Shape(y))` — shape plumbing Cutline must fold through;
  * head GlobalAveragePool → Flatten → Gemm C→10.
  */
-export function buildDeep10k(channels = 16): onnx.ModelProto.$Properties {
+export function buildDeep10k(channels = 16, blocks = BLOCKS): onnx.ModelProto.$Properties {
   const net = new NetworkBuilder('bench-deep10k');
   const flatShape = net.initializer(tensorFromInt64('flat_shape', [3], [1, channels, -1]));
   let x = net.conv('/stem', 'input', { inChannels: 3, outChannels: channels, kernel: 3, stride: 2, pad: 1 });
-  for (let i = 0; i < BLOCKS; i++) {
+  for (let i = 0; i < blocks; i++) {
     const block = `/blocks/blocks.${i}`;
     let branch = net.conv(`${block}/conv1`, x, {
       inChannels: channels,

@@ -81,6 +81,8 @@ export class FlowNetwork {
       queue[tail++] = source;
       while (head < tail) {
         const v = queue[head++]!;
+        // Nodes at the sink's depth or deeper cannot be on a shortest path: stop there.
+        if (level[sink] !== -1 && level[v]! >= level[sink]!) break;
         for (let a = heads[v]!; a !== -1; a = next[a]!) {
           const w = to[a]!;
           if (level[w] === -1 && capacity[a]! > epsilon) {

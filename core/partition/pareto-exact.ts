@@ -83,7 +83,7 @@ export function exactFront(
 
   const fastest = end('latency');
   const frugal = end('energy');
-  if (!fastest || !frugal) return { points: [], complete: true, cuts };
+  if (!fastest || !frugal) return { points: [], complete, cuts };
   if (Math.abs(fastest.deviceEnergyMj - frugal.deviceEnergyMj) <= slack(frugal.deviceEnergyMj)) {
     return { points: [fastest], complete, cuts };
   }
@@ -133,14 +133,14 @@ export function exactFront(
       return worst;
     };
     let limit = bound();
-    const ranking = rankPlacements(problem, { latency: wl, energy: we }, pins, allowedTiers);
+    const ranking = rankPlacements(problem, { latency: wl, energy: we }, pins, allowedTiers, maxCuts - cuts);
     for (;;) {
-      if (cuts + ranking.cuts > maxCuts) {
-        complete = false;
+      const next = ranking.next();
+      if (!next) {
+        if (ranking.exhausted) complete = false;
         break;
       }
-      const next = ranking.next();
-      if (!next || next.value > limit + slack(limit)) break;
+      if (next.value > limit + slack(limit)) break;
       const c = point(next.placement);
       if (c.latencyMs <= p.latencyMs + slack(p.latencyMs) || c.latencyMs >= q.latencyMs - slack(q.latencyMs))
         continue;

@@ -18,7 +18,6 @@ import { solveMinCut } from './min-cut.js';
 import type { Plan } from './plan.js';
 import type { PartitionProblem } from './problem.js';
 import { candidateKeepsPins, describeCandidate, segmentPinCheck, splitFamilies } from './solve-splits.js';
-import { metricLayout } from './split-metrics.js';
 import { enumerateSplits, splitPlacement } from './splits.js';
 
 export type ParetoAxis = 'latency' | 'energy' | 'wan';
@@ -28,8 +27,9 @@ export interface ParetoOptions {
   /** Most weighted min cuts for the hull (default 64). */
   readonly maxCuts?: number;
   /**
-   * Work budget of the exact front search, in min cuts × (units + tensors) (default 4·10⁶:
-   * thousands of cuts on a small model, a handful on a 10,000-layer one). 0 skips it.
+   * Work budget of the exact front search, in min cuts × (units + tensors) (default 1.5·10⁵:
+   * about 750 cuts on a 100-layer model). Ranking needs a cut per layer for each placement it
+   * ranks, so the search is skipped when the budget cannot rank a few; 0 always skips it.
    */
   readonly exactWork?: number;
   readonly maxCutPositions?: number;
@@ -112,7 +112,6 @@ export function paretoFront(
   const deadline = constraints.latencyDeadlineMs ?? Infinity;
   const front = new FrontSet<ParetoPoint>(axes.length);
   const notes: string[] = [];
-  const layout = metricLayout(problem.tiers.length);
   const n = problem.units.length;
 
   const admit = (placement: Uint8Array, source: ParetoPoint['source'], note: string): ParetoPoint | null => {
@@ -142,15 +141,15 @@ export function paretoFront(
     if (!complete)
       notes.push(`two-split candidates use ${positions.length} block-boundary cut positions of ${n + 1}`);
     for (const family of families) {
-      searched += enumerateSplits(problem, family.kind, family.server, positions, (candidate, m, at) => {
+      searched += enumerateSplits(problem, family.kind, family.server, positions, (candidate, figures) => {
         if (!candidateKeepsPins(pinCheck, candidate, n)) return;
-        const latency = m[at + layout.latency]!;
+        const latency = figures.latencyMs();
         if (latency > deadline) return;
-        for (let t = 0; t < limits.length; t++) if (m[at + layout.weights + t]! > limits[t]!) return;
-        front.offer(project(latency, m[at + layout.energy]!, m[at + layout.wan]!), () =>
+        for (let t = 0; t < limits.length; t++) if (figures.weightBytes(t) > limits[t]!) return;
+        front.offer(project(latency, figures.deviceEnergyMj(), figures.wanBytes()), () =>
           admit(splitPlacement(problem, candidate), candidate.kind, describeCandidate(problem, candidate)),
         );
-      }).count;
+      });
     }
   }
   notes.push(`${searched} split candidates enumerated`);
@@ -202,8 +201,13 @@ export function paretoFront(
   // 3. The exact front over all placements, within a work budget (latency × energy only).
   let exact = false;
   const size = problem.units.length + problem.tensors.length;
-  const maxExactCuts = Math.floor((options.exactWork ?? 4e6) / Math.max(1, size));
-  if (axes.length === 2 && axes.includes('latency') && axes.includes('energy') && maxExactCuts > 0) {
+  const maxExactCuts = Math.floor((options.exactWork ?? 1.5e5) / Math.max(1, size));
+  const twoAxes = axes.length === 2 && axes.includes('latency') && axes.includes('energy');
+  if (twoAxes && maxExactCuts < 4 * (problem.units.length + 1)) {
+    notes.push(
+      `exact front search skipped: ${problem.units.length} layers need more min cuts than its budget`,
+    );
+  } else if (twoAxes) {
     const found = exactFront(problem, pins, allTiers, maxExactCuts);
     // A front point the memory or deadline rules out may hide feasible points it dominated.
     let rejected = 0;

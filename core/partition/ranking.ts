@@ -19,10 +19,14 @@ interface SubSpace {
 }
 
 export interface Ranking {
-  /** The next placement and its weighted value, or null when every placement has come out. */
+  /**
+   * The next placement and its weighted value; null when every placement has come out, or when
+   * the cut budget ran out (then `exhausted` is true and the order beyond is unknown).
+   */
   next(): { placement: Placement; value: number } | null;
   /** Min cuts solved so far. */
   readonly cuts: number;
+  readonly exhausted: boolean;
 }
 
 export function rankPlacements(
@@ -30,8 +34,11 @@ export function rankPlacements(
   weights: CutWeights,
   pins: PinTable,
   allowedTiers: readonly number[],
+  /** Most min cuts to solve; each ranked placement costs up to one per free unit. */
+  maxCuts = Infinity,
 ): Ranking {
   let cuts = 0;
+  let exhausted = false;
   const solve = (fixed: Int8Array, forbidden: Uint8Array): SubSpace | null => {
     cuts++;
     const result = solveMinCut(problem, weights, fixed, allowedTiers, forbidden);
@@ -46,7 +53,17 @@ export function rankPlacements(
     get cuts() {
       return cuts;
     },
+    get exhausted() {
+      return exhausted;
+    },
     next() {
+      if (exhausted) return null;
+      const free = queue.peek()?.fixed.reduce((count, tier) => count + (tier === -1 ? 1 : 0), 0) ?? 0;
+      // Splitting the best sub-space costs a cut per free unit: refuse before starting it.
+      if (cuts + free > maxCuts) {
+        exhausted = true;
+        return null;
+      }
       const space = queue.pop();
       if (!space) return null;
       const { fixed, forbidden, best } = space;

@@ -18,7 +18,7 @@ import { NearestMiss } from './infeasible.js';
 import { additiveWeights, type Objective } from './objective.js';
 import type { Plan } from './plan.js';
 import type { PartitionProblem } from './problem.js';
-import { metricLayout, periodOf, type MetricLayout } from './split-metrics.js';
+import type { SplitFigures } from './split-metrics.js';
 import {
   blockBoundaries,
   enumerateSplits,
@@ -87,16 +87,14 @@ export function candidateKeepsPins(
   return check(server, i, j) && check(kind === 'return' ? 0 : 2, j, n);
 }
 
-/** The objective of a candidate from its metric vector. */
-export function metricObjective(
-  objective: Objective,
-  metrics: Float64Array,
-  at: number,
-  layout: MetricLayout,
-): number {
+/** The objective of a candidate from its figures. */
+export function splitObjective(objective: Objective, figures: SplitFigures): number {
   const weights = additiveWeights(objective);
-  if (weights === null) return periodOf(metrics, at, layout);
-  return weights.latency * metrics[at + layout.latency]! + weights.energy * metrics[at + layout.energy]!;
+  if (weights === null) return figures.periodMs();
+  return (
+    (weights.latency ? weights.latency * figures.latencyMs() : 0) +
+    (weights.energy ? weights.energy * figures.deviceEnergyMj() : 0)
+  );
 }
 
 export function solveSplits(
@@ -112,21 +110,20 @@ export function solveSplits(
   const deadline = constraints.latencyDeadlineMs ?? Infinity;
   const { families, positions, complete } = splitFamilies(problem, solver, constraints, options);
   const n = problem.units.length;
-  const layout = metricLayout(problem.tiers.length);
   const miss = new NearestMiss();
   let best: { value: number; latency: number; plan: Plan } | null = null;
   let searched = 0;
 
   for (const family of families) {
-    const run = enumerateSplits(problem, family.kind, family.server, positions, (candidate, metrics, at) => {
+    searched += enumerateSplits(problem, family.kind, family.server, positions, (candidate, figures) => {
       if (!candidateKeepsPins(pinCheck, candidate, n)) return;
-      const value = metricObjective(objective, metrics, at, layout);
-      const latency = metrics[at + layout.latency]!;
+      const value = splitObjective(objective, figures);
+      const latency = figures.latencyMs();
       if (best && (value > best.value || (value === best.value && latency >= best.latency))) return;
       // Cheap bounds first: the deadline and the weights per tier (activations only add to them).
       let score = Math.max(0, latency - deadline) / deadline;
       for (let t = 0; t < limits.length; t++) {
-        score += Math.max(0, metrics[at + layout.weights + t]! - limits[t]!) / limits[t]!;
+        score += Math.max(0, figures.weightBytes(t) - limits[t]!) / limits[t]!;
       }
       const placement = splitPlacement(problem, candidate);
       if (score > 0) {
@@ -152,7 +149,6 @@ export function solveSplits(
         },
       };
     });
-    searched += run.count;
   }
   const found = best as { plan: Plan } | null;
   if (!found)

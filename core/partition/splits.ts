@@ -11,7 +11,7 @@
  */
 import type { Placement } from './placement.js';
 import type { PartitionProblem } from './problem.js';
-import { addCrossing, addSegment, metricLayout, unitPrefixSums, type MetricLayout } from './split-metrics.js';
+import { addCrossing, crossingLayout, SplitFigures, unitPrefixes } from './split-metrics.js';
 
 export type SplitKind = 'single' | 'return' | 'tiered';
 
@@ -36,18 +36,17 @@ export function splitPlacement(problem: PartitionProblem, candidate: SplitCandid
   return placement;
 }
 
-/** Receives each candidate with its metrics at `metrics[at .. at + layout.size)`. */
-export type SplitVisitor = (candidate: SplitCandidate, metrics: Float64Array, at: number) => void;
-
-export interface SplitEnumeration {
-  readonly layout: MetricLayout;
-  /** Number of candidates visited. */
-  count: number;
-}
+/** Receives each candidate with its figures (valid only during the call). */
+export type SplitVisitor = (candidate: SplitCandidate, figures: SplitFigures) => void;
 
 /**
- * Visits every candidate of the family whose cut positions lie in `positions` (ascending, within
- * 0..n; both 0 and n are always included).
+ * Visits every candidate of the family whose cut positions lie in `positions` (0 and n are always
+ * included) and returns how many it visited.
+ *
+ * Crossing costs are kept in a difference array over the second cut's positions. Sweeping the
+ * first cut i from the end to the start, a tensor only changes role when i passes its producer
+ * (it moves to the middle segment) or a reader (its first reader after i changes), so each tensor
+ * is touched O(readers) times in all, and each i costs one prefix pass over the cut positions.
  */
 export function enumerateSplits(
   problem: PartitionProblem,
@@ -55,10 +54,13 @@ export function enumerateSplits(
   server: number,
   positions: readonly number[],
   visit: SplitVisitor,
-): SplitEnumeration {
+): number {
   const n = problem.units.length;
-  const layout = metricLayout(problem.tiers.length);
-  const prefix = unitPrefixSums(problem, layout);
+  const layout = crossingLayout(problem.tiers.length);
+  const size = layout.size;
+  const figures = new SplitFigures(unitPrefixes(problem), layout, n);
+  figures.middle = server;
+  figures.last = kind === 'single' ? server : kind === 'return' ? 0 : 2;
   const cuts = [...new Set([0, ...positions, n])].filter((p) => p >= 0 && p <= n).sort((a, b) => a - b);
   // slot[j] = index of the first cut position ≥ j: turns j-intervals into cut-index intervals.
   const slot = new Int32Array(n + 2);
@@ -66,15 +68,16 @@ export function enumerateSplits(
     while (c > 0 && cuts[c - 1]! >= j) c--;
     slot[j] = c;
   }
-  const lastReader = problem.tensors.map((t) =>
-    t.consumers.length ? t.consumers[t.consumers.length - 1]! : -1,
-  );
-  const result: SplitEnumeration = { layout, count: 0 };
-  const size = layout.size;
+  const tensors = problem.tensors;
+  const lastReader = tensors.map((t) => (t.consumers.length ? t.consumers[t.consumers.length - 1]! : -1));
+  const diff = new Float64Array((cuts.length + 1) * size);
   const rows = new Float64Array((cuts.length + 1) * size);
+  figures.rows = rows;
+  let count = 0;
 
-  /** Adds the crossing of tensor t to every cut index c with jFrom ≤ cuts[c] ≤ jTo. */
-  const addRange = (
+  /** ± the crossing of tensor t to every cut index c with jFrom ≤ cuts[c] ≤ jTo. */
+  const range = (
+    sign: number,
     jFrom: number,
     jTo: number,
     t: number,
@@ -84,97 +87,106 @@ export function enumerateSplits(
   ): void => {
     if (jTo < jFrom || (lowest === from && highest === from)) return;
     const first = slot[Math.max(jFrom, 0)]!;
-    const end = slot[jTo + 1]!;
+    const end = slot[Math.min(jTo, n) + 1]!;
     if (end <= first) return;
-    addCrossing(rows, first * size, problem, layout, t, from, lowest, highest, 1);
-    addCrossing(rows, end * size, problem, layout, t, from, lowest, highest, -1);
-  };
-  const emit = (i: number, firstCut: number): void => {
-    // Running sum over cut indices turns the difference rows into per-candidate crossings.
-    for (let c = firstCut + 1; c < cuts.length; c++) {
-      for (let m = 0; m < size; m++) rows[c * size + m]! += rows[(c - 1) * size + m]!;
-    }
-    for (let c = firstCut; c < cuts.length; c++) {
-      const j = cuts[c]!;
-      const at = c * size;
-      addSegment(rows, at, prefix[0]!, layout, 0, i);
-      if (kind === 'single') addSegment(rows, at, prefix[server]!, layout, i, n);
-      else {
-        addSegment(rows, at, prefix[server]!, layout, i, j);
-        addSegment(rows, at, prefix[kind === 'return' ? 0 : 2]!, layout, j, n);
-      }
-      result.count++;
-      visit({ kind, i, j: kind === 'single' ? n : j, server }, rows, at);
-    }
+    addCrossing(diff, first * size, problem, layout, t, from, lowest, highest, sign);
+    addCrossing(diff, end * size, problem, layout, t, from, lowest, highest, -sign);
   };
 
   if (kind === 'single') {
-    rows.fill(0);
-    // Here the cut index runs over i (the only cut); j is fixed at n.
-    problem.tensors.forEach((tensor, t) => {
+    // One cut: the index runs over i, and every contribution is fixed.
+    tensors.forEach((tensor, t) => {
       const p = tensor.producer;
       const q = lastReader[t]!;
-      // Produced on the device (p < i) and read on the server (q ≥ i).
-      if (q > p) addRange(p + 1, q, t, 0, 0, server);
-      // Produced on the server (p ≥ i), needed back on the device as a result.
-      if (p >= 0 && tensor.isOutput) addRange(0, p, t, server, 0, server);
+      if (q > p) range(1, p + 1, q, t, 0, 0, server); // made on the device, read on the server
+      if (p >= 0 && tensor.isOutput) range(1, 0, p, t, server, 0, server); // a result made on the server
     });
-    for (let c = 1; c < cuts.length; c++) {
-      for (let m = 0; m < size; m++) rows[c * size + m]! += rows[(c - 1) * size + m]!;
-    }
+    prefixPass(0);
     cuts.forEach((i, c) => {
-      const at = c * size;
-      addSegment(rows, at, prefix[0]!, layout, 0, i);
-      addSegment(rows, at, prefix[server]!, layout, i, n);
-      result.count++;
-      visit({ kind, i, j: n, server }, rows, at);
+      figures.i = i;
+      figures.j = n;
+      figures.at = c * size;
+      count++;
+      visit({ kind, i, j: n, server }, figures);
     });
-    return result;
+    return count;
   }
 
-  for (let ci = 0; ci < cuts.length; ci++) {
+  /**
+   * The contribution of tensor t while the first cut is at i, as ± ranges over j ≥ i. Tensors
+   * made before i matter only when read at or after i (`reader` = the first such read).
+   */
+  const contribute = (sign: number, t: number, i: number, reader: number): void => {
+    const tensor = tensors[t]!;
+    const p = tensor.producer;
+    const q = lastReader[t]!;
+    if (kind === 'return') {
+      if (p < i)
+        range(sign, reader + 1, n, t, 0, 0, server); // up once the middle reaches a reader
+      else range(sign, p + 1, tensor.isOutput ? n : q, t, server, 0, server); // down if read after j
+      return;
+    }
+    // tiered: device [0,i), edge [i,j), cloud [j,n)
+    if (p < i) {
+      range(sign, 0, q, t, 0, 0, 2); // a reader in the cloud
+      range(sign, q + 1, n, t, 0, 0, 1); // readers on the edge only
+    } else {
+      const low = tensor.isOutput ? 0 : 1;
+      range(sign, p + 1, q, t, 1, low, 2); // on the edge, read in the cloud
+      range(sign, Math.max(p + 1, q + 1), n, t, 1, low, 1); // on the edge, read there only
+      range(sign, 0, p, t, 2, tensor.isOutput ? 0 : 2, 2); // in the cloud
+    }
+  };
+
+  // Events as i descends: at x, tensors made at x join the middle segment; a tensor made before
+  // x with a reader at x gets that reader as its first read after i (or becomes live).
+  const madeAt: number[][] = Array.from({ length: n }, () => []);
+  const readAt: number[][] = Array.from({ length: n }, () => []);
+  tensors.forEach((tensor, t) => {
+    if (tensor.producer >= 0) madeAt[tensor.producer]!.push(t);
+    for (const c of tensor.consumers) readAt[c]!.push(t);
+  });
+  // State per tensor: -2 not counted, -1 in the middle/last segments, else its first reader ≥ i.
+  const state = new Int32Array(tensors.length).fill(-2);
+  let x = n;
+  for (let ci = cuts.length - 1; ci >= 0; ci--) {
     const i = cuts[ci]!;
-    rows.fill(0);
-    problem.tensors.forEach((tensor, t) => {
-      const p = tensor.producer;
-      const q = lastReader[t]!;
-      if (kind === 'return') {
-        if (p < i) {
-          // On the device; goes up once the middle segment reaches its first reader at or after i.
-          const f = firstReaderFrom(tensor.consumers, i);
-          if (f >= 0) addRange(f + 1, n, t, 0, 0, server);
-        } else {
-          // On the server while j > p; comes down if read after j or needed as a result.
-          addRange(p + 1, tensor.isOutput ? n : q, t, server, 0, server);
-        }
-        return;
+    for (; x > i;) {
+      x--;
+      for (const t of madeAt[x]!) {
+        if (state[t]! >= 0) contribute(-1, t, x + 1, state[t]!);
+        state[t] = -1;
+        contribute(1, t, x, -1);
       }
-      // tiered: device [0,i), edge [i,j), cloud [j,n)
-      if (p < i) {
-        if (q < i) return;
-        addRange(i, q, t, 0, 0, 2); // a reader in the cloud (j ≤ q)
-        addRange(q + 1, n, t, 0, 0, 1); // readers only on the edge
-      } else {
-        const low = tensor.isOutput ? 0 : 1;
-        addRange(p + 1, q, t, 1, low, 2); // on the edge, read in the cloud
-        addRange(Math.max(p + 1, q + 1), n, t, 1, low, 1); // on the edge, read there only
-        addRange(i, p, t, 2, tensor.isOutput ? 0 : 2, 2); // in the cloud
+      for (const t of readAt[x]!) {
+        if (tensors[t]!.producer >= x) continue;
+        if (state[t]! >= 0) contribute(-1, t, x + 1, state[t]!);
+        state[t] = x;
+        contribute(1, t, x, x);
       }
-    });
-    emit(i, ci);
+    }
+    prefixPass(ci);
+    figures.i = i;
+    for (let c = ci; c < cuts.length; c++) {
+      figures.j = cuts[c]!;
+      figures.at = c * size;
+      count++;
+      visit({ kind, i, j: cuts[c]!, server }, figures);
+    }
   }
-  return result;
-}
+  return count;
 
-function firstReaderFrom(consumers: Int32Array, from: number): number {
-  let lo = 0;
-  let hi = consumers.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (consumers[mid]! < from) lo = mid + 1;
-    else hi = mid;
+  /** rows[c] = Σ diff[0..c] for c ≥ from. */
+  function prefixPass(from: number): void {
+    for (let m = 0; m < size; m++) {
+      let running = 0;
+      for (let c = 0; c < from; c++) running += diff[c * size + m]!;
+      for (let c = from; c < cuts.length; c++) {
+        running += diff[c * size + m]!;
+        rows[c * size + m] = running;
+      }
+    }
   }
-  return lo < consumers.length ? consumers[lo]! : -1;
 }
 
 /**
