@@ -26,7 +26,7 @@ function naiveFigures(
   problem.tensors.forEach((tensor, t) => {
     const from = tensor.producer === -1 ? 0 : placement[tensor.producer]!;
     const destinations = [...tensor.consumers].map((c) => placement[c]!);
-    if (tensor.isOutput) destinations.push(problem.resultsTier);
+    if (tensor.isOutput) destinations.push(0);
     const used = new Set<string>();
     for (const to of destinations) {
       for (let h = Math.min(from, to); h < Math.max(from, to); h++)

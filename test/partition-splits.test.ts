@@ -58,6 +58,8 @@ function value(objective: Objective, e: Evaluation): number {
 function feasible(problem: PartitionProblem, c: Constraints, p: Uint8Array, e: Evaluation): boolean {
   for (const [unit, tier] of c.pins ?? []) if (p[unit] !== tier) return false;
   if (c.rawInputOnDevice && e.rawInputLeavesDevice) return false;
+  const k = c.minDeviceLayers ?? 0;
+  if (k > 0 && e.deviceLayersBeforeLeaving !== null && e.deviceLayersBeforeLeaving < k) return false;
   if (c.latencyDeadlineMs !== undefined && e.latencyMs > c.latencyDeadlineMs) return false;
   return e.memory.every((m, t) => m.totalBytes <= (c.memoryBytes?.[t] ?? problem.memoryBytes[t]!));
 }
@@ -84,6 +86,7 @@ function constraintsFor(problem: PartitionProblem): fc.Arbitrary<Constraints> {
         )
         .map((pairs) => new Map(pairs)),
       rawInputOnDevice: fc.boolean(),
+      minDeviceLayers: fc.integer({ min: 0, max: 3 }),
       latencyDeadlineMs: fc.double({ min: 100, max: 4000, noNaN: true }),
     },
     { requiredKeys: [] },

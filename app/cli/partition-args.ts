@@ -16,7 +16,7 @@ import type { Objective } from '../../core/partition/objective.js';
 import type { PartitionProblem } from '../../core/partition/problem.js';
 
 const CONSTRAINT_HELP =
-  'raw-input-on-device, min-device-layers=K, memory:TIER=SIZE, deadline=MS, pin:LAYER=TIER or tiers=T1,T2';
+  'raw-input-on-device, min-device-layers=K, memory:TIER=SIZE, deadline=MS (> 0), pin:LAYER=TIER or tiers=T1,T2';
 
 export function parseObjective(text: string): Objective {
   if (text === 'latency' || text === 'energy' || text === 'throughput') return { kind: text };
@@ -77,7 +77,8 @@ export function parseConstraints(texts: readonly string[], problem: PartitionPro
     let m: RegExpExecArray | null;
     if (text === 'raw-input-on-device') rawInputOnDevice = true;
     else if ((m = /^min-device-layers=([0-9]+)$/.exec(text))) minDeviceLayers = Number(m[1]);
-    else if ((m = /^deadline=([0-9]+(?:\.[0-9]+)?)(?:ms)?$/.exec(text))) latencyDeadlineMs = Number(m[1]);
+    else if ((m = /^deadline=([0-9]+(?:\.[0-9]+)?)(?:ms)?$/.exec(text)) && Number(m[1]) > 0)
+      latencyDeadlineMs = Number(m[1]);
     else if ((m = /^memory:([a-z]+)=(.+)$/.exec(text)))
       memory[tierIndex(problem, m[1]!, where)] = parseBytes(m[2]!);
     else if ((m = /^tiers=([a-z,]+)$/.exec(text)))

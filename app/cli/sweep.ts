@@ -79,10 +79,18 @@ export function sweepCommand(modelPath: string, options: SweepCliOptions): numbe
     const { problem } = buildPartitionProblem(context.analysis, withBandwidth(context.topology, hop, mbps));
     const deviceOnly = evaluatePlacement(problem, uniformPlacement(problem, 0));
     const serverOnly = evaluatePlacement(problem, uniformPlacement(problem, server));
-    const best = runSolver(problem, problem.tiers.length > 2 ? 'tiers' : 'min-cut', { kind: 'latency' }, {});
+    // Memory limits of the profiles do not apply here: the sweep shows what the link allows.
+    const unlimited = { memoryBytes: problem.tiers.map(() => Infinity) };
+    const best = runSolver(
+      problem,
+      problem.tiers.length > 2 ? 'tiers' : 'min-cut',
+      { kind: 'latency' },
+      unlimited,
+    );
     const e = best.evaluation;
+    const usedTiers = e.unitsPerTier.filter((count) => count > 0).length;
     const fastest =
-      e.latencyMs < Math.min(deviceOnly.latencyMs, serverOnly.latencyMs) - 1e-9
+      usedTiers > 1 && e.latencyMs < Math.min(deviceOnly.latencyMs, serverOnly.latencyMs) - 1e-9
         ? 'split'
         : deviceOnly.latencyMs <= serverOnly.latencyMs
           ? 'device-only'

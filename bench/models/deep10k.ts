@@ -28,7 +28,7 @@ const BRANCH_SCALE = 0.02;
  * `Reshape(Reshape(y, [1, 16, -1]), Shape(y))` — shape plumbing Cutline must fold through;
  * head GlobalAveragePool → Flatten → Gemm C→10.
  */
-export function buildDeep10k(channels = 16, blocks = BLOCKS): onnx.ModelProto.$Properties {
+export function buildDeep10k(channels = 16, blocks = BLOCKS, image = IMAGE): onnx.ModelProto.$Properties {
   const net = new NetworkBuilder('bench-deep10k');
   const flatShape = net.initializer(tensorFromInt64('flat_shape', [3], [1, channels, -1]));
   let x = net.conv('/stem', 'input', { inChannels: 3, outChannels: channels, kernel: 3, stride: 2, pad: 1 });
@@ -58,7 +58,7 @@ export function buildDeep10k(channels = 16, blocks = BLOCKS): onnx.ModelProto.$P
       name: 'deep10k',
       nodes: net.nodes,
       initializers: net.initializers,
-      inputs: [valueInfo('input', DataType.FLOAT, [1, 3, IMAGE, IMAGE])],
+      inputs: [valueInfo('input', DataType.FLOAT, [1, 3, image, image])],
       outputs: [valueInfo('logits', DataType.FLOAT, [1, CLASSES])],
     }),
   });

@@ -1,7 +1,8 @@
 /**
  * Partition solvers on residual DAGs of about 100, 1,000 and 10,000 nodes (the deep residual
- * bench net at 16, 160 and 1,600 blocks), analysed for real and costed on the bundled three-tier
- * topology (Raspberry Pi 4 → WiFi → i7 edge → WAN → V100 cloud).
+ * bench net at 16, 160 and 1,600 blocks of 64 channels on a 64×64 input), analysed for real and
+ * costed on a bundled three-tier topology (Xavier NX → Ethernet → i7 edge → WAN → V100 cloud),
+ * where latency and device energy pull apart so the Pareto front has several points.
  *
  * Baseline, measured in the same run: one full evaluation of a placement on the same problem;
  * each solver's time is also printed as a multiple of it.
@@ -31,7 +32,7 @@ import type {
 } from '../section.js';
 import { ms } from '../table.js';
 
-const TOPOLOGY = 'pi4-wifi-edge-wan-cloud';
+const TOPOLOGY = 'xavier-nx-ethernet-i7-wan-v100';
 const SIZES = [
   { label: '~100 nodes', blocks: 16 },
   { label: '~1,000 nodes', blocks: 160 },
@@ -86,7 +87,7 @@ function dragTimes(problem: PartitionProblem): number[] {
 
 function measureSize(label: string, blocks: number, context: BenchContext): SectionRow {
   context.log(`  ${label}: generate, analyse and cost`);
-  const analysis = analyzeBytes(encodeModelProto(buildDeep10k(16, blocks)));
+  const analysis = analyzeBytes(encodeModelProto(buildDeep10k(64, blocks, 64)));
   const { problem } = buildPartitionProblem(analysis, loadTopology(TOPOLOGY));
   const runs = Math.max(context.runs, 3);
   const noPins = new Int8Array(problem.units.length).fill(-1);

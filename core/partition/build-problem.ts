@@ -7,7 +7,7 @@ import type { Analysis } from '../analyze.js';
 import type { NodeIndex } from '../graph/types.js';
 import { layerWork, predictComputeMs } from '../predict/roofline.js';
 import { transferDeviceEnergyMj, transferMs } from '../predict/transfer.js';
-import type { Topology } from '../profiles/types.js';
+import type { DeviceProfile, LinkProfile, Topology } from '../profiles/types.js';
 import type { Placement } from './placement.js';
 import { unitDepths, type HopCost, type PartitionProblem, type PartitionTensor } from './problem.js';
 
@@ -18,9 +18,8 @@ export interface BuiltProblem {
 }
 
 /**
- * Device energy follows DOMAIN.md: active power while the device computes, idle power while
- * another tier computes or data moves beyond the first hop, and the radio's energy (link nJ/byte
- * or radio power × time) while the device itself sends or receives.
+ * Device energy follows DOMAIN.md: active power while the device computes, idle power while it
+ * waits (another tier computes, data moves), plus the radio's energy while it sends or receives.
  */
 export function buildPartitionProblem(analysis: Analysis, topology: Topology): BuiltProblem {
   const { layers, edges } = analysis.layers;
@@ -56,6 +55,7 @@ export function buildPartitionProblem(analysis: Analysis, topology: Topology): B
       producer,
       consumers: Int32Array.from(consumers),
       isOutput: edge.isGraphOutput,
+      ...(edge.kind === 'shape' ? { shapeOnly: true } : {}),
     });
     const hop = (h: number, direction: 'up' | 'down'): HopCost => {
       const link = topology.hops[h]!;
@@ -65,7 +65,7 @@ export function buildPartitionProblem(analysis: Analysis, topology: Topology): B
         busyMs: Math.max(0, latencyMs - (edge.bytes > 0 ? link.rttMs / 2 : 0)),
         deviceEnergyMj:
           h === 0
-            ? transferDeviceEnergyMj(link, device, edge.bytes, direction)
+            ? firstHopEnergyMj(link, device, edge.bytes, direction, latencyMs)
             : device.idlePowerW * latencyMs,
       };
     };
@@ -82,11 +82,31 @@ export function buildPartitionProblem(analysis: Analysis, topology: Topology): B
     tensors,
     up,
     down,
-    resultsTier: 0,
     memoryBytes: tiers.map((t) => t.device.memoryBytes),
     wanHop: Math.max(-1, tiers.findIndex((t) => t.name === 'cloud') - 1),
   };
   return { problem, unitNodes: layers.map((l) => l.node) };
+}
+
+/**
+ * Device energy while it sends or receives over the first hop: idle power for the time plus the
+ * radio's own energy (a link's nJ/byte or the radio's extra power × time). A link with measured
+ * energy points, or a device with no radio figure (its active power stands in), already gives the
+ * whole board's energy.
+ */
+function firstHopEnergyMj(
+  link: LinkProfile,
+  device: DeviceProfile,
+  bytes: number,
+  direction: 'up' | 'down',
+  latencyMs: number,
+): number {
+  const transfer = transferDeviceEnergyMj(link, device, bytes, direction);
+  const measured = link.measured?.some((p) => p.deviceEnergyMj !== undefined) ?? false;
+  const radioFigure =
+    (direction === 'up' ? link.txEnergyNjPerByte : link.rxEnergyNjPerByte) !== undefined ||
+    (direction === 'up' ? device.radioTxPowerW : device.radioRxPowerW) !== undefined;
+  return !measured && radioFigure ? device.idlePowerW * latencyMs + transfer : transfer;
 }
 
 /**

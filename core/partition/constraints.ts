@@ -28,8 +28,9 @@ export type PinTable = Int8Array;
 
 /**
  * Turns pins and the privacy rules into one pin per unit. "At least k layers" means every tensor
- * leaving the device comes from depth ≥ k: units of depth < k, and every reader of what they (or
- * the raw input) produce, stay on the device. Conflicting pins throw INFEASIBLE naming both.
+ * leaving the device comes from depth ≥ k: every reader of data of depth < k (the raw input
+ * has depth 0) stays on the device. Shapes read across carry no data and are
+ * exempt. Conflicting pins throw INFEASIBLE naming both.
  */
 export function derivePins(problem: PartitionProblem, constraints: Constraints): PinTable {
   const pins = new Int8Array(problem.units.length).fill(-1);
@@ -54,19 +55,27 @@ export function derivePins(problem: PartitionProblem, constraints: Constraints):
     }
     pin(unit, tier, 'pinned');
   }
-  const k = Math.max(constraints.minDeviceLayers ?? 0, constraints.rawInputOnDevice ? 1 : 0);
+  const k = privacyDepth(constraints);
   if (k > 0) {
     const reason = constraints.minDeviceLayers
       ? `at least ${k} layers on the device`
       : 'raw input stays on the device';
+    // Data of depth < k made on the device must not leave it. The raw input is on the device,
+    // so its readers are too, and so, layer by layer, are the readers of shallow data those
+    // make. (A layer that reads no device data may run anywhere; if it runs on the device
+    // anyway, `privacyImplications` keeps its shallow outputs there.)
     for (const tensor of problem.tensors) {
-      const depth = tensor.producer < 0 ? 0 : problem.units[tensor.producer]!.depth;
-      if (depth >= k) continue;
-      if (tensor.producer >= 0) pin(tensor.producer, DEVICE_TIER, reason);
-      for (const consumer of tensor.consumers) pin(consumer, DEVICE_TIER, reason);
+      if (tensor.producer < 0 && !tensor.shapeOnly) {
+        for (const consumer of tensor.consumers) pin(consumer, DEVICE_TIER, reason);
+      }
     }
+    const made = madeBy(problem);
     problem.units.forEach((unit, u) => {
-      if (unit.depth < k) pin(u, DEVICE_TIER, reason);
+      if (pins[u] !== DEVICE_TIER || unit.depth >= k) return;
+      for (const t of made[u]!) {
+        const tensor = problem.tensors[t]!;
+        if (!tensor.shapeOnly) for (const consumer of tensor.consumers) pin(consumer, DEVICE_TIER, reason);
+      }
     });
   }
   if (constraints.allowedTiers) {
@@ -81,6 +90,61 @@ export function derivePins(problem: PartitionProblem, constraints: Constraints):
     });
   }
   return pins;
+}
+
+/** The pinned layers in words, for messages: "3 layers on the device (raw input stays…), …". */
+export function describePins(problem: PartitionProblem, pins: PinTable, constraints: Constraints): string {
+  const byTier = new Map<number, string[]>();
+  pins.forEach((tier, unit) => {
+    if (tier !== -1) byTier.set(tier, [...(byTier.get(tier) ?? []), problem.units[unit]!.name]);
+  });
+  const rules = [
+    ...(constraints.rawInputOnDevice ? ['raw input stays on the device'] : []),
+    ...(constraints.minDeviceLayers ? [`at least ${constraints.minDeviceLayers} layers on the device`] : []),
+    ...(constraints.pins?.size ? [`${constraints.pins.size} pinned`] : []),
+  ];
+  const parts = [...byTier].map(([tier, names]) => {
+    const shown = names
+      .slice(0, 3)
+      .map((n) => `"${n}"`)
+      .join(', ');
+    return `${names.length} on the ${problem.tiers[tier]} (${shown}${names.length > 3 ? ', …' : ''})`;
+  });
+  return parts.length ? `${parts.join('; ')}; from: ${rules.join(', ')}` : '';
+}
+
+/** Depth below which data may not leave the device (0: no privacy rule). */
+export function privacyDepth(constraints: Constraints): number {
+  return Math.max(constraints.minDeviceLayers ?? 0, constraints.rawInputOnDevice ? 1 : 0);
+}
+
+function madeBy(problem: PartitionProblem): number[][] {
+  const made: number[][] = problem.units.map(() => []);
+  problem.tensors.forEach((tensor, t) => {
+    if (tensor.producer >= 0) made[tensor.producer]!.push(t);
+  });
+  return made;
+}
+
+/**
+ * What pins cannot say: a layer of depth < k that reads no device data (so is not pinned) may
+ * run anywhere, but if it runs on the device its data must stay there. Each pair [p, c] reads
+ * "if unit p is on the device, unit c is too".
+ */
+export function privacyImplications(
+  problem: PartitionProblem,
+  constraints: Constraints,
+  pins: PinTable,
+): [number, number][] {
+  const k = privacyDepth(constraints);
+  if (k === 0) return [];
+  const pairs: [number, number][] = [];
+  problem.tensors.forEach((tensor) => {
+    const p = tensor.producer;
+    if (p < 0 || tensor.shapeOnly || pins[p] !== -1 || problem.units[p]!.depth >= k) return;
+    for (const c of tensor.consumers) if (pins[c] !== DEVICE_TIER) pairs.push([p, c]);
+  });
+  return pairs;
 }
 
 /** Whether a placement keeps every pin. */
@@ -100,6 +164,8 @@ export interface Violation {
   readonly tier?: number;
   /** How far off, in the constraint's unit (ms or bytes). */
   readonly excess: number;
+  /** The excess over the limit it breaks (bytes over capacity, ms over deadline, layers over k). */
+  readonly relativeExcess: number;
   readonly message: string;
 }
 
@@ -119,35 +185,44 @@ export function violations(
         constraint: `memory on the ${problem.tiers[tier]}`,
         tier,
         excess,
+        relativeExcess: excess / Math.max(limit, 1),
         message: `needs ${formatMiB(m.totalBytes)} (weights ${formatMiB(m.weightBytes)} + activations ${formatMiB(m.peakActivationBytes)}), ${formatMiB(excess)} over its ${formatMiB(limit)}`,
       });
     }
   });
+  const k = privacyDepth(constraints);
+  if (k > 0 && evaluation.deviceLayersBeforeLeaving !== null && evaluation.deviceLayersBeforeLeaving < k) {
+    const depth = evaluation.deviceLayersBeforeLeaving;
+    found.push({
+      constraint: constraints.minDeviceLayers
+        ? `at least ${k} layers on the device`
+        : 'raw input stays on the device',
+      excess: k - depth,
+      relativeExcess: (k - depth) / k,
+      message: `sends data of depth ${depth} off the device, ${k - depth} layer${k - depth === 1 ? '' : 's'} too early`,
+    });
+  }
   const deadline = constraints.latencyDeadlineMs;
   if (deadline !== undefined && evaluation.latencyMs > deadline) {
     const excess = evaluation.latencyMs - deadline;
     found.push({
       constraint: 'latency deadline',
       excess,
+      relativeExcess: excess / Math.max(deadline, 1e-9),
       message: `takes ${evaluation.latencyMs.toFixed(2)} ms, ${excess.toFixed(2)} ms over the ${deadline} ms deadline`,
     });
   }
   return found;
 }
 
-function formatMiB(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+/** Bytes in the unit that keeps a few significant digits (KiB, MiB, GiB). */
+export function formatMiB(bytes: number): string {
+  if (bytes < 2 ** 20) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+  if (bytes < 2 ** 30) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 }
 
 /** How far off a set of violations is, as the sum of relative excesses (0 when none). */
-export function violationScore(
-  problem: PartitionProblem,
-  constraints: Constraints,
-  found: readonly Violation[],
-): number {
-  const limits = memoryLimits(problem, constraints);
-  return found.reduce((sum, v) => {
-    const limit = v.tier === undefined ? (constraints.latencyDeadlineMs ?? 1) : limits[v.tier]!;
-    return sum + v.excess / Math.max(limit, 1e-9);
-  }, 0);
+export function violationScore(found: readonly Violation[]): number {
+  return found.reduce((sum, v) => sum + v.relativeExcess, 0);
 }

@@ -16,6 +16,8 @@ import { DEVICE_TIER, type PartitionProblem } from './problem.js';
 export interface CutTensor {
   readonly name: string;
   readonly bytes: number;
+  /** Only its shape crosses (see `PartitionTensor.shapeOnly`). */
+  readonly shapeOnly: boolean;
   readonly fromTier: number;
   /** Tiers it must reach other than its own, ascending. */
   readonly toTiers: readonly number[];
@@ -107,10 +109,11 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
     cutTensors.push({
       name: tensor.name,
       bytes: tensor.bytes,
+      shapeOnly: tensor.shapeOnly === true,
       fromTier: from,
       toTiers: reachedTiers(problem, placement, t),
     });
-    if (from === DEVICE_TIER) {
+    if (from === DEVICE_TIER && !tensor.shapeOnly) {
       if (tensor.producer < 0) rawInputLeavesDevice = true;
       const depth = tensor.producer < 0 ? 0 : problem.units[tensor.producer]!.depth;
       deviceLayersBeforeLeaving = Math.min(deviceLayersBeforeLeaving ?? depth, depth);
@@ -148,7 +151,7 @@ function reachedTiers(problem: PartitionProblem, placement: Placement, t: number
   const reached = new Set<number>();
   for (const consumer of tensor.consumers)
     if (placement[consumer] !== from) reached.add(placement[consumer]!);
-  if (tensor.isOutput && problem.resultsTier !== from) reached.add(problem.resultsTier);
+  if (tensor.isOutput && from !== DEVICE_TIER) reached.add(DEVICE_TIER);
   return [...reached].sort((a, b) => a - b);
 }
 
@@ -177,7 +180,7 @@ export function tierMemory(problem: PartitionProblem, placement: Placement): Tie
       last[tier] = Math.max(last[tier]!, consumer);
     }
     if (tensor.isOutput) {
-      const r = problem.resultsTier;
+      const r = DEVICE_TIER;
       if (first[r] === -1) first[r] = n - 1;
       last[r] = n - 1;
     }

@@ -20,15 +20,27 @@ export class NearestMiss {
     }
   }
 
-  /** The INFEASIBLE error for a search that found nothing. */
-  error(searched: string): CutlineError {
+  /**
+   * The INFEASIBLE error for a search that found nothing. `searched` names the placements
+   * looked at ("the 14 single splits"); `pins` describes the layers the constraints fixed;
+   * `heuristic` says the search was not exhaustive, so nothing is proven.
+   */
+  error(searched: string, pins: string, heuristic = false): CutlineError {
     if (!this.best) {
       return new CutlineError(
         'INFEASIBLE',
-        `No placement in ${searched} keeps the pinned layers; relax the pins.`,
+        pins
+          ? `None of ${searched} keeps the layers where the constraints put them (${pins}); relax those constraints or use the min-cut solver, which can place any layer anywhere.`
+          : `There are no candidates among ${searched}.`,
       );
     }
     const what = this.best.map((v) => `${v.constraint}: the closest placement ${v.message}`).join('; ');
-    return new CutlineError('INFEASIBLE', `No placement in ${searched} meets the constraints. ${what}.`);
+    if (heuristic) {
+      return new CutlineError(
+        'INFEASIBLE',
+        `The min-cut heuristics found no placement on ${searched} that meets the constraints (which does not prove there is none: single-split and two-split search their families exhaustively). ${what}.`,
+      );
+    }
+    return new CutlineError('INFEASIBLE', `None of ${searched} meets the constraints. ${what}.`);
   }
 }

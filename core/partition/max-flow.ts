@@ -65,13 +65,15 @@ export class FlowNetwork {
     const queue = new Int32Array(n);
     const { heads, next, to, capacity } = this;
     let total = 0;
-    // Residuals below this are treated as saturated: float sums of many costs leave dust.
-    let epsilon = 0;
-    for (let a = 0; a < this.arcCount; a++) {
-      const c = capacity[a]!;
-      if (c !== Infinity && c > epsilon) epsilon = c;
+    // A residual within float dust of zero counts as saturated. The dust is relative to the arc's
+    // own capacity: a graph-wide threshold would let one huge arc swallow small real residuals.
+    const pairs = this.arcCount >> 1;
+    const tolerance = new Float64Array(pairs);
+    for (let pair = 0; pair < pairs; pair++) {
+      const c = capacity[2 * pair]!;
+      tolerance[pair] = c === Infinity ? 0 : 1e-12 * c;
     }
-    epsilon *= 1e-12;
+    const open = (a: number): boolean => capacity[a]! > tolerance[a >> 1]!;
 
     const buildLevels = (): boolean => {
       level.fill(-1);
@@ -85,7 +87,7 @@ export class FlowNetwork {
         if (level[sink] !== -1 && level[v]! >= level[sink]!) break;
         for (let a = heads[v]!; a !== -1; a = next[a]!) {
           const w = to[a]!;
-          if (level[w] === -1 && capacity[a]! > epsilon) {
+          if (level[w] === -1 && open(a)) {
             level[w] = level[v]! + 1;
             queue[tail++] = w;
           }
@@ -114,7 +116,7 @@ export class FlowNetwork {
         let advanced = false;
         for (let a = cursor[v]!; a !== -1; a = next[a]!) {
           const w = to[a]!;
-          if (capacity[a]! > epsilon && level[w] === level[v]! + 1) {
+          if (open(a) && level[w] === level[v]! + 1) {
             cursor[v] = a;
             pathArcs[depth++] = a;
             v = w;
@@ -136,15 +138,15 @@ export class FlowNetwork {
       cursor.set(heads);
       for (;;) {
         const pushed = augment();
-        if (pushed === Infinity) return { value: Infinity, sourceSide: this.reachable(source, 0) };
+        if (pushed === Infinity) return { value: Infinity, sourceSide: this.reachable(source, open) };
         if (pushed === 0) break;
         total += pushed;
       }
     }
-    return { value: total, sourceSide: this.reachable(source, epsilon) };
+    return { value: total, sourceSide: this.reachable(source, open) };
   }
 
-  private reachable(source: number, epsilon: number): Uint8Array {
+  private reachable(source: number, open: (arc: number) => boolean): Uint8Array {
     const seen = new Uint8Array(this.nodeCount);
     const stack = [source];
     seen[source] = 1;
@@ -152,7 +154,7 @@ export class FlowNetwork {
       const v = stack.pop()!;
       for (let a = this.heads[v]!; a !== -1; a = this.next[a]!) {
         const w = this.to[a]!;
-        if (!seen[w] && this.capacity[a]! > epsilon) {
+        if (!seen[w] && open(a)) {
           seen[w] = 1;
           stack.push(w);
         }

@@ -48,6 +48,8 @@ export function solveMinCut(
   allowedTiers: readonly number[],
   /** Per unit, a bit mask of tiers it may not take (used when ranking placements). */
   forbidden?: Uint8Array,
+  /** Pairs [p, c]: if unit p runs on the device, unit c must too (privacy rules). */
+  implications: readonly (readonly [number, number])[] = [],
 ): CutResult {
   const k = problem.tiers.length;
   const n = problem.units.length;
@@ -95,14 +97,11 @@ export function solveMinCut(
       const upCost = hopCost(weights, problem.up[t]![h]!, h, 'up');
       const downCost = hopCost(weights, problem.down[t]![h]!, h, 'down');
       const producer = tensor.producer >= 0 ? unitNode(tensor.producer, h) : SOURCE;
-      // A graph output must reach the results tier r, a reader fixed below or above hop h: then
-      // the crossing at h in that direction depends on the producer alone (and is charged once).
-      const resultsBelow = tensor.isOutput && problem.resultsTier <= h;
-      const resultsAbove = tensor.isOutput && problem.resultsTier > h;
-      if (resultsAbove) network.addArc(producer, SINK, upCost);
-      else addCrossing(producer, tensor.consumers, h, upCost, 'up');
+      addCrossing(producer, tensor.consumers, h, upCost, 'up');
       if (tensor.producer < 0) continue;
-      if (resultsBelow) network.addArc(SOURCE, producer, downCost);
+      // A graph output must return to the device, a reader fixed below every hop: its crossing
+      // down hop h then depends on the producer alone (and is charged once).
+      if (tensor.isOutput) network.addArc(SOURCE, producer, downCost);
       else addCrossing(producer, tensor.consumers, h, downCost, 'down');
     }
   });
@@ -131,6 +130,9 @@ export function solveMinCut(
       for (const c of consumers) network.addArc(unitNode(c, h), aux, Infinity);
     }
   }
+
+  // "p on the device ⇒ c on the device": p^0 on the source side forces c^0 there too.
+  for (const [p, c] of implications) network.addArc(unitNode(p, 0), unitNode(c, 0), Infinity);
 
   const { value, sourceSide } = network.minCut(SOURCE, SINK);
   const placement = new Uint8Array(n);

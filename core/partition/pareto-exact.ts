@@ -41,6 +41,7 @@ export function exactFront(
   allowedTiers: readonly number[],
   /** Most min cuts to solve in all (each costs O(units + tensors) arcs). */
   maxCuts: number,
+  implications: readonly (readonly [number, number])[] = [],
 ): ExactFront {
   let cuts = 0;
   let complete = true;
@@ -50,28 +51,30 @@ export function exactFront(
   };
   const cut = (latency: number, energy: number): FrontPoint | null => {
     cuts++;
-    const r = solveMinCut(problem, { latency, energy }, pins, allowedTiers);
+    const r = solveMinCut(problem, { latency, energy }, pins, allowedTiers, undefined, implications);
     return Number.isFinite(r.value) ? point(r.placement) : null;
   };
 
   /** The end of the front along one axis: the best of the other axis among the ties. */
   const end = (axis: 'latency' | 'energy'): FrontPoint | null => {
-    const ranking = rankPlacements(
-      problem,
-      { latency: axis === 'latency' ? 1 : 0, energy: axis === 'energy' ? 1 : 0 },
-      pins,
-      allowedTiers,
-    );
+    const weights = { latency: axis === 'latency' ? 1 : 0, energy: axis === 'energy' ? 1 : 0 };
+    const ranking = rankPlacements(problem, weights, pins, allowedTiers, maxCuts - cuts, implications);
     const first = ranking.next();
-    if (!first) return null;
+    if (!first) {
+      cuts += ranking.cuts;
+      if (!ranking.exhausted) return null;
+      // No budget to rank even once: the plain optimum, without the tie-break.
+      complete = false;
+      return cut(weights.latency, weights.energy);
+    }
     let best = point(first.placement);
     for (;;) {
-      if (cuts + ranking.cuts > maxCuts) {
-        complete = false;
+      const next = ranking.next();
+      if (!next) {
+        if (ranking.exhausted) complete = false;
         break;
       }
-      const next = ranking.next();
-      if (!next || next.value > first.value + slack(first.value)) break;
+      if (next.value > first.value + slack(first.value)) break;
       const p = point(next.placement);
       const better =
         axis === 'latency' ? p.deviceEnergyMj < best.deviceEnergyMj : p.latencyMs < best.latencyMs;
@@ -133,7 +136,14 @@ export function exactFront(
       return worst;
     };
     let limit = bound();
-    const ranking = rankPlacements(problem, { latency: wl, energy: we }, pins, allowedTiers, maxCuts - cuts);
+    const ranking = rankPlacements(
+      problem,
+      { latency: wl, energy: we },
+      pins,
+      allowedTiers,
+      maxCuts - cuts,
+      implications,
+    );
     for (;;) {
       const next = ranking.next();
       if (!next) {

@@ -11,7 +11,13 @@
  * Points of the full DAG front that lie inside the hull and outside the split families can be
  * missing; the tests measure how often against brute force.
  */
-import { derivePins, memoryLimits, violations, type Constraints } from './constraints.js';
+import {
+  derivePins,
+  memoryLimits,
+  privacyImplications,
+  violations,
+  type Constraints,
+} from './constraints.js';
 import { evaluatePlacement } from './evaluate.js';
 import { exactFront } from './pareto-exact.js';
 import { solveMinCut } from './min-cut.js';
@@ -108,6 +114,7 @@ export function paretoFront(
     return [all[order[0]!] ?? 0, all[order[1]!] ?? 0, all[order[2]!] ?? 0];
   };
   const pins = derivePins(problem, constraints);
+  const implications = privacyImplications(problem, constraints, pins);
   const limits = memoryLimits(problem, constraints);
   const deadline = constraints.latencyDeadlineMs ?? Infinity;
   const front = new FrontSet<ParetoPoint>(axes.length);
@@ -160,7 +167,7 @@ export function paretoFront(
   let cuts = 0;
   const cut = (latency: number, energy: number): { placement: Uint8Array; l: number; e: number } | null => {
     cuts++;
-    const result = solveMinCut(problem, { latency, energy }, pins, allTiers);
+    const result = solveMinCut(problem, { latency, energy }, pins, allTiers, undefined, implications);
     if (!Number.isFinite(result.value)) return null;
     const ev = evaluatePlacement(problem, result.placement);
     return { placement: result.placement, l: ev.latencyMs, e: ev.deviceEnergyMj };
@@ -208,7 +215,7 @@ export function paretoFront(
       `exact front search skipped: ${problem.units.length} layers need more min cuts than its budget`,
     );
   } else if (twoAxes) {
-    const found = exactFront(problem, pins, allTiers, maxExactCuts);
+    const found = exactFront(problem, pins, allTiers, maxExactCuts, implications);
     // A front point the memory or deadline rules out may hide feasible points it dominated.
     let rejected = 0;
     for (const p of found.points) {

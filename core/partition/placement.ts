@@ -3,7 +3,7 @@
  * prefix cuts). Stored as one byte per unit, in the problem's unit order.
  */
 import { CutlineError } from '../errors.js';
-import type { PartitionProblem } from './problem.js';
+import { DEVICE_TIER, type PartitionProblem } from './problem.js';
 
 export type Placement = Uint8Array;
 
@@ -41,7 +41,7 @@ export function withUnitOn(placement: Placement, unit: number, tier: number): Pl
 
 /**
  * Where a tensor goes: the tier it is produced on and the lowest and highest tiers it must reach
- * (its consumers' tiers, and the results tier if it is a graph output).
+ * (its consumers' tiers, and the device if it is a graph output).
  */
 export function tensorSpan(
   problem: PartitionProblem,
@@ -58,8 +58,7 @@ export function tensorSpan(
     if (tier > highest) highest = tier;
   }
   if (tensor.isOutput) {
-    lowest = Math.min(lowest, problem.resultsTier);
-    highest = Math.max(highest, problem.resultsTier);
+    lowest = DEVICE_TIER;
   }
   return { from, lowest, highest };
 }

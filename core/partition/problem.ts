@@ -8,7 +8,8 @@
  * so end-to-end latency is the sum of the compute on each tier and of every transfer; a stream of
  * inputs pipelines, so throughput is set by the busiest tier or link. Tiers form a chain
  * (device = 0, then edge, then cloud) and a tensor moving between non-adjacent tiers is relayed
- * hop by hop. Graph inputs start on the device; graph outputs must reach `resultsTier`.
+ * hop by hop. Graph inputs start on the device, and graph outputs must return to it: the device
+ * asked the question and acts on the answer.
  */
 
 /** Tier index of the end device, where inputs arrive. */
@@ -29,8 +30,13 @@ export interface PartitionTensor {
   readonly producer: number;
   /** Consuming units, ascending, without repeats. */
   readonly consumers: Int32Array;
-  /** Whether the tensor is a graph output (it must reach `resultsTier`). */
+  /** Whether the tensor is a graph output (it must reach the device). */
   readonly isOutput: boolean;
+  /**
+   * Only the tensor's shape is read across (a Shape node folded into its readers): it carries no
+   * data, so it neither exposes the raw input nor counts as data leaving the device.
+   */
+  readonly shapeOnly?: boolean;
 }
 
 /** Cost of moving one tensor across one hop in one direction. */
@@ -55,8 +61,6 @@ export interface PartitionProblem {
   /** `up[t][h]` / `down[t][h]`: cost of tensor t across hop h (between tiers h and h+1). */
   readonly up: readonly (readonly HopCost[])[];
   readonly down: readonly (readonly HopCost[])[];
-  /** Tier where graph outputs are needed (the device, which asked). */
-  readonly resultsTier: number;
   /** Memory capacity per tier, bytes (Infinity when unknown). */
   readonly memoryBytes: readonly number[];
   /** Index of the hop whose upper end is the cloud (the WAN), or -1. */

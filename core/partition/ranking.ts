@@ -36,12 +36,13 @@ export function rankPlacements(
   allowedTiers: readonly number[],
   /** Most min cuts to solve; each ranked placement costs up to one per free unit. */
   maxCuts = Infinity,
+  implications: readonly (readonly [number, number])[] = [],
 ): Ranking {
   let cuts = 0;
   let exhausted = false;
   const solve = (fixed: Int8Array, forbidden: Uint8Array): SubSpace | null => {
     cuts++;
-    const result = solveMinCut(problem, weights, fixed, allowedTiers, forbidden);
+    const result = solveMinCut(problem, weights, fixed, allowedTiers, forbidden, implications);
     return Number.isFinite(result.value)
       ? { fixed, forbidden, best: result.placement, value: result.value }
       : null;

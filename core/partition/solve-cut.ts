@@ -11,6 +11,8 @@
  */
 import {
   derivePins,
+  describePins,
+  privacyImplications,
   violationScore,
   violations,
   type Constraints,
@@ -19,6 +21,8 @@ import {
 } from './constraints.js';
 import { evaluatePlacement, type Evaluation } from './evaluate.js';
 import { NearestMiss } from './infeasible.js';
+import { isCutlineError } from '../errors.js';
+import { solveSplits } from './solve-splits.js';
 import { solveMinCut, type CutWeights } from './min-cut.js';
 import { additiveWeights, objectiveValue, type Objective } from './objective.js';
 import type { Plan } from './plan.js';
@@ -41,14 +45,28 @@ export function solveCut(
   constraints: Constraints,
 ): Plan {
   const pins = derivePins(problem, constraints);
-  const allowed = constraints.allowedTiers ?? problem.tiers.map((_, t) => t);
-  const tierSets = solver === 'tiers' ? [allowed] : allowed.filter((t) => t > 0).map((server) => [0, server]);
+  // The device is always allowed: inputs arrive there.
+  const allowed = [...new Set([0, ...(constraints.allowedTiers ?? problem.tiers.map((_, t) => t))])].sort();
+  const servers = allowed.filter((t) => t > 0);
+  const tierSets =
+    solver === 'tiers' || servers.length === 0 ? [allowed] : servers.map((server) => [0, server]);
   const miss = new NearestMiss();
+  const failure = { heuristic: false };
   let best: Plan | null = null;
+  if (objective.kind === 'throughput') {
+    // The bottleneck objective is not a sum, so the cut search is a heuristic: start from the
+    // exact optimum of the two-split family (a subset of every placement) and keep the better.
+    try {
+      const seed = solveSplits(problem, 'two-split', objective, constraints);
+      best = { ...seed, solver, exact: false, notes: [`best two-split placement (${seed.notes[0]})`] };
+    } catch (error) {
+      if (!isCutlineError(error) || error.code !== 'INFEASIBLE') throw error;
+    }
+  }
   for (const tiers of tierSets) {
     // A pin outside this tier set rules the set out.
     if (pins.some((tier) => tier !== -1 && !tiers.includes(tier))) continue;
-    const plan = solveOnTiers(problem, solver, objective, constraints, pins, tiers, miss);
+    const plan = solveOnTiers(problem, solver, objective, constraints, pins, tiers, miss, failure);
     if (
       plan &&
       (!best || objectiveValue(objective, plan.evaluation) < objectiveValue(objective, best.evaluation))
@@ -56,7 +74,13 @@ export function solveCut(
       best = plan;
     }
   }
-  if (!best) throw miss.error(solver === 'tiers' ? 'any placement' : 'the two-tier placements');
+  if (!best) {
+    const scope =
+      solver === 'tiers' || servers.length === 0
+        ? `the placements on ${allowed.map((t) => problem.tiers[t]).join(' + ')}`
+        : `the two-tier placements (device + ${servers.map((t) => problem.tiers[t]).join(' or ')})`;
+    throw miss.error(scope, describePins(problem, pins, constraints), failure.heuristic);
+  }
   return best;
 }
 
@@ -68,9 +92,11 @@ function solveOnTiers(
   pins: PinTable,
   tiers: readonly number[],
   miss: NearestMiss,
+  failure: { heuristic: boolean },
 ): Plan | null {
+  const implications = privacyImplications(problem, constraints, pins);
   const attempt = (weights: CutWeights): Attempt | null => {
-    const cut = solveMinCut(problem, weights, pins, tiers);
+    const cut = solveMinCut(problem, weights, pins, tiers, undefined, implications);
     if (!Number.isFinite(cut.value)) return null;
     const evaluation = evaluatePlacement(problem, cut.placement);
     return { placement: cut.placement, evaluation, broken: violations(problem, constraints, evaluation) };
@@ -78,7 +104,7 @@ function solveOnTiers(
   const scope =
     solver === 'tiers'
       ? problem.tiers.filter((_, t) => tiers.includes(t)).join(' + ')
-      : `device + ${problem.tiers[tiers[1]!]}`;
+      : tiers.map((t) => problem.tiers[t]).join(' + ');
   const plan = (a: Attempt, exact: boolean, notes: string[]): Plan => ({
     solver,
     objective,
@@ -89,8 +115,10 @@ function solveOnTiers(
   });
 
   const base = additiveWeights(objective);
-  if (base === null)
-    return throughputSearch(problem, attempt, constraints, miss, (a, notes) => plan(a, false, notes));
+  if (base === null) {
+    failure.heuristic = true;
+    return throughputSearch(problem, attempt, miss, (a, notes) => plan(a, false, notes));
+  }
   const first = attempt(base);
   if (!first) return null;
   if (first.broken.length === 0) return plan(first, true, []);
@@ -124,14 +152,14 @@ function solveOnTiers(
     let feasible: Attempt | null = null;
     for (let step = 0; step < BISECTION_STEPS && !feasible; step++, hi *= 4) {
       const a = attempt(withLatency(hi));
-      if (a && a.evaluation.latencyMs <= deadline) feasible = a;
+      if (a && a.broken.length === 0) feasible = a;
     }
     if (feasible) {
       let lo = 0;
       for (let step = 0; step < BISECTION_STEPS; step++) {
         const mid = (lo + hi) / 2;
         const a = attempt(withLatency(mid));
-        if (a && a.evaluation.latencyMs <= deadline) {
+        if (a && a.broken.length === 0) {
           hi = mid;
           if (objectiveValue(objective, a.evaluation) < objectiveValue(objective, feasible.evaluation))
             feasible = a;
@@ -142,7 +170,8 @@ function solveOnTiers(
     }
   }
   if (current.broken.length > 0) {
-    miss.offer(violationScore(problem, constraints, current.broken), () => current.broken);
+    failure.heuristic = true;
+    miss.offer(violationScore(current.broken), () => current.broken);
     return null;
   }
   return plan(current, false, notes);
@@ -163,7 +192,6 @@ function totalWeightBytes(problem: PartitionProblem): number {
 function throughputSearch(
   problem: PartitionProblem,
   attempt: (weights: CutWeights) => Attempt | null,
-  constraints: Constraints,
   miss: NearestMiss,
   toPlan: (a: Attempt, notes: string[]) => Plan,
 ): Plan | null {
@@ -176,7 +204,7 @@ function throughputSearch(
     const a = attempt({ latency: 1e-6, energy: 0, tierComputeMs: tierWeights, hopBusyMs: hopWeights });
     if (!a) return null;
     if (a.broken.length === 0 && (!best || a.evaluation.periodMs < best.evaluation.periodMs)) best = a;
-    if (a.broken.length > 0) miss.offer(violationScore(problem, constraints, a.broken), () => a.broken);
+    if (a.broken.length > 0) miss.offer(violationScore(a.broken), () => a.broken);
     const period = Math.max(a.evaluation.periodMs, 1e-12);
     a.evaluation.computeMsPerTier.forEach(
       (ms, t) => (tierWeights[t] = tierWeights[t]! * Math.exp(ms / period)),

@@ -7,11 +7,13 @@
  */
 import {
   derivePins,
+  describePins,
   memoryLimits,
   violationScore,
   violations,
   type Constraints,
   type PinTable,
+  type Violation,
 } from './constraints.js';
 import { evaluatePlacement } from './evaluate.js';
 import { NearestMiss } from './infeasible.js';
@@ -44,6 +46,9 @@ export function splitFamilies(
   const allowed = new Set(constraints.allowedTiers ?? problem.tiers.map((_, t) => t));
   const servers = problem.tiers.map((_, t) => t).filter((t) => t > 0 && allowed.has(t));
   const all = Array.from({ length: n + 1 }, (_, i) => i);
+  // Without a server tier the only placement is everything on the device.
+  if (servers.length === 0)
+    return { families: [{ kind: 'single', server: 0 }], positions: [], complete: true };
   if (solver === 'single-split') {
     return {
       families: servers.map((server) => ({ kind: 'single', server })),
@@ -97,6 +102,36 @@ export function splitObjective(objective: Objective, figures: SplitFigures): num
   );
 }
 
+/** The K best candidates seen, by (objective, latency). */
+class Shortlist {
+  readonly items: { value: number; latency: number; candidate: SplitCandidate }[] = [];
+  constructor(private readonly capacity: number) {}
+
+  /** Whether a candidate with this key would enter. */
+  admits(value: number, latency: number): boolean {
+    if (this.items.length < this.capacity) return true;
+    const last = this.items[this.items.length - 1]!;
+    return value < last.value || (value === last.value && latency < last.latency);
+  }
+
+  add(value: number, latency: number, candidate: SplitCandidate): void {
+    let at = this.items.length;
+    while (at > 0 && !before(this.items[at - 1]!, value, latency)) at--;
+    this.items.splice(at, 0, { value, latency, candidate });
+    if (this.items.length > this.capacity) this.items.pop();
+  }
+}
+
+const before = (item: { value: number; latency: number }, value: number, latency: number): boolean =>
+  item.value < value || (item.value === value && item.latency <= latency);
+
+/**
+ * The best candidate of the family under the constraints. The enumeration checks what the
+ * figures give at once (pins, deadline, weights per tier) and keeps a shortlist of the best; the
+ * shortlist is then checked in order on full evaluations (peak activations need the whole
+ * placement). If every shortlisted candidate breaks the memory limit, the search runs again past
+ * them with a longer list, so the answer stays exact.
+ */
 export function solveSplits(
   problem: PartitionProblem,
   solver: 'single-split' | 'two-split',
@@ -111,56 +146,94 @@ export function solveSplits(
   const { families, positions, complete } = splitFamilies(problem, solver, constraints, options);
   const n = problem.units.length;
   const miss = new NearestMiss();
-  let best: { value: number; latency: number; plan: Plan } | null = null;
-  let searched = 0;
+  let searched: number;
+  // Candidates strictly better than this key were all shortlisted and failed: later passes skip
+  // them (ties with it may not all have fit, so they are looked at again).
+  let floor: { value: number; latency: number } | null = null;
 
-  for (const family of families) {
-    searched += enumerateSplits(problem, family.kind, family.server, positions, (candidate, figures) => {
-      if (!candidateKeepsPins(pinCheck, candidate, n)) return;
-      const value = splitObjective(objective, figures);
-      const latency = figures.latencyMs();
-      if (best && (value > best.value || (value === best.value && latency >= best.latency))) return;
-      // Cheap bounds first: the deadline and the weights per tier (activations only add to them).
-      let score = Math.max(0, latency - deadline) / deadline;
-      for (let t = 0; t < limits.length; t++) {
-        score += Math.max(0, figures.weightBytes(t) - limits[t]!) / limits[t]!;
-      }
-      const placement = splitPlacement(problem, candidate);
-      if (score > 0) {
-        miss.offer(score, () => violations(problem, constraints, evaluatePlacement(problem, placement)));
-        return;
-      }
+  for (let capacity = 8; ; capacity *= 4) {
+    const shortlist = new Shortlist(capacity);
+    searched = 0;
+    for (const family of families) {
+      searched += enumerateSplits(problem, family.kind, family.server, positions, (candidate, figures) => {
+        if (!candidateKeepsPins(pinCheck, candidate, n)) return;
+        const value = splitObjective(objective, figures);
+        const latency = figures.latencyMs();
+        if (floor && (value < floor.value || (value === floor.value && latency < floor.latency))) return;
+        if (!shortlist.admits(value, latency)) return;
+        let score = Math.max(0, latency - deadline) / Math.max(deadline, 1e-9);
+        for (let t = 0; t < limits.length; t++) {
+          score += Math.max(0, figures.weightBytes(t) - limits[t]!) / Math.max(limits[t]!, 1);
+        }
+        if (score > 0) {
+          miss.offer(score, () => cheapViolations(problem, deadline, limits, latency, figures));
+          return;
+        }
+        shortlist.add(value, latency, candidate);
+      });
+    }
+    for (const item of shortlist.items) {
+      const placement = splitPlacement(problem, item.candidate);
       const evaluation = evaluatePlacement(problem, placement);
       const broken = violations(problem, constraints, evaluation);
       if (broken.length > 0) {
-        miss.offer(violationScore(problem, constraints, broken), () => broken);
-        return;
+        miss.offer(violationScore(broken), () => broken);
+        continue;
       }
-      best = {
-        value,
-        latency,
-        plan: {
-          solver,
-          objective,
-          placement,
-          evaluation,
-          exact: complete,
-          notes: [describeCandidate(problem, candidate)],
-        },
+      const how = complete
+        ? ''
+        : ` over ${positions.length} block-boundary cut positions (not every position: the model has ${n} layers)`;
+      return {
+        solver,
+        objective,
+        placement,
+        evaluation,
+        exact: complete,
+        notes: [describeCandidate(problem, item.candidate), `searched ${searched} candidates${how}`],
       };
+    }
+    if (shortlist.items.length < capacity) break;
+    floor = shortlist.items[shortlist.items.length - 1]!;
+  }
+  throw miss.error(
+    `the ${searched} ${solver === 'single-split' ? 'single splits' : 'two-split placements'}`,
+    describePins(problem, pins, constraints),
+  );
+}
+
+/** What the figures alone show a candidate breaking: the deadline and weights per tier. */
+function cheapViolations(
+  problem: PartitionProblem,
+  deadline: number,
+  limits: readonly number[],
+  latency: number,
+  figures: SplitFigures,
+): Violation[] {
+  const found: Violation[] = [];
+  limits.forEach((limit, tier) => {
+    const weights = figures.weightBytes(tier);
+    if (weights > limit) {
+      found.push({
+        constraint: `memory on the ${problem.tiers[tier]}`,
+        tier,
+        excess: weights - limit,
+        relativeExcess: (weights - limit) / Math.max(limit, 1),
+        message: `needs ${mib(weights)} for weights alone, ${mib(weights - limit)} over its ${mib(limit)}`,
+      });
+    }
+  });
+  if (latency > deadline) {
+    found.push({
+      constraint: 'latency deadline',
+      excess: latency - deadline,
+      relativeExcess: (latency - deadline) / Math.max(deadline, 1e-9),
+      message: `takes ${latency.toFixed(2)} ms, ${(latency - deadline).toFixed(2)} ms over the ${deadline} ms deadline`,
     });
   }
-  const found = best as { plan: Plan } | null;
-  if (!found)
-    throw miss.error(
-      `the ${searched} ${solver === 'single-split' ? 'single splits' : 'two-split placements'}`,
-    );
-  const notes = [
-    ...found.plan.notes,
-    `searched ${searched} candidates${complete ? '' : ` over ${positions.length} block-boundary cut positions (not every position: the model has ${n} layers)`}`,
-  ];
-  return { ...found.plan, notes };
+  return found;
 }
+
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 export function describeCandidate(problem: PartitionProblem, c: SplitCandidate): string {
   const n = problem.units.length;

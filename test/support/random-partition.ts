@@ -41,6 +41,8 @@ export function randomProblem(options: RandomProblemOptions): fc.Arbitrary<Parti
         reads: fc.array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: n, maxLength: n }),
         outputs: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
         inputReaders: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+        // About one tensor in eight carries only its shape across.
+        shapeOnly: fc.array(fc.integer({ min: 0, max: 7 }), { minLength: n + 1, maxLength: n + 1 }),
         tensorCosts: fc.array(fc.array(hopCost, { minLength: 2 * hops, maxLength: 2 * hops }), {
           minLength: n + 1,
           maxLength: n + 1,
@@ -66,6 +68,7 @@ export function randomProblem(options: RandomProblemOptions): fc.Arbitrary<Parti
           consumers: Int32Array.from([...set].sort((a, b) => a - b)),
           // The last unit's output always is one, so something comes back.
           isOutput: t > 0 && (t === n || (!options.chain && r.outputs[t - 1]!)),
+          ...(r.shapeOnly[t] === 0 && !options.chain ? { shapeOnly: true } : {}),
         }));
         const depth = unitDepths(n, tensors);
         return {
@@ -80,7 +83,6 @@ export function randomProblem(options: RandomProblemOptions): fc.Arbitrary<Parti
           tensors,
           up: r.tensorCosts.map((costs) => costs.slice(0, hops)),
           down: r.tensorCosts.map((costs) => costs.slice(hops)),
-          resultsTier: 0,
           memoryBytes: r.memory,
           wanHop: hops - 1,
         };
