@@ -78,8 +78,12 @@ function sameCoords(a: Coords, b: Coords, axes: number): boolean {
 }
 
 /** A set of mutually non-dominated points; `offer` keeps it so. */
+/**
+ * A set of mutually non-dominated points. A point's payload is built only at the end, for the
+ * points that survive: enumerations offer millions of candidates and many briefly enter the front.
+ */
 class FrontSet<T> {
-  readonly items: { coords: Coords; value: T }[] = [];
+  readonly items: { coords: Coords; make: () => T | null }[] = [];
   constructor(private readonly axes: number) {}
 
   /** Whether a point at `coords` would enter the front. */
@@ -93,12 +97,22 @@ class FrontSet<T> {
 
   offer(coords: Coords, make: () => T | null): void {
     if (!this.admits(coords)) return;
-    const value = make();
-    if (value === null) return;
     for (let i = this.items.length - 1; i >= 0; i--) {
       if (dominates(coords, this.items[i]!.coords, this.axes)) this.items.splice(i, 1);
     }
-    this.items.push({ coords, value });
+    this.items.push({ coords, make });
+  }
+
+  /** The survivors' payloads; `make` returning null (a constraint only a full evaluation shows) drops one. */
+  materialize(): { values: T[]; dropped: number } {
+    const values: T[] = [];
+    let dropped = 0;
+    for (const item of this.items) {
+      const value = item.make();
+      if (value === null) dropped++;
+      else values.push(value);
+    }
+    return { values, dropped };
   }
 }
 
@@ -216,28 +230,29 @@ export function paretoFront(
     );
   } else if (twoAxes) {
     const found = exactFront(problem, pins, allTiers, maxExactCuts, implications);
-    // A front point the memory or deadline rules out may hide feasible points it dominated.
-    let rejected = 0;
     for (const p of found.points) {
       const ev = evaluatePlacement(problem, p.placement);
-      front.offer(project(p.latencyMs, p.deviceEnergyMj, ev.wanBytes), () => {
-        const point = admit(p.placement, 'ranked', 'exact front over all placements (ranked min cuts)');
-        if (!point) rejected++;
-        return point;
-      });
+      front.offer(project(p.latencyMs, p.deviceEnergyMj, ev.wanBytes), () =>
+        admit(p.placement, 'ranked', 'exact front over all placements (ranked min cuts)'),
+      );
     }
-    exact = found.complete && rejected === 0;
+    exact = found.complete;
     notes.push(
-      !found.complete
-        ? `exact front search stopped at its budget (${found.cuts} min cuts): points between hull vertices may be missing`
-        : rejected > 0
-          ? `${rejected} points of the exact front break the memory or deadline constraints; the rest is shown`
-          : `exact front over every placement (${found.cuts} min cuts)`,
+      found.complete
+        ? `exact front over every placement (${found.cuts} min cuts)`
+        : `exact front search stopped at its budget (${found.cuts} min cuts): points between hull vertices may be missing`,
     );
   }
 
-  const points = front.items
-    .map((i) => i.value)
-    .sort((x, y) => x.latencyMs - y.latencyMs || x.deviceEnergyMj - y.deviceEnergyMj);
+  // A point ruled out only by a full evaluation (peak activations over memory, the deadline, a
+  // privacy rule) may have hidden feasible points it dominated: then the front is not proven.
+  const { values, dropped } = front.materialize();
+  if (dropped > 0) {
+    exact = false;
+    notes.push(
+      `${dropped} points broke a constraint only a full evaluation shows; points they hid may be missing`,
+    );
+  }
+  const points = values.sort((x, y) => x.latencyMs - y.latencyMs || x.deviceEnergyMj - y.deviceEnergyMj);
   return { points, exact, notes };
 }
