@@ -16,10 +16,17 @@ import { loadSection } from './sections/load.js';
 import { layoutSection } from './sections/layout.js';
 import { renderSection } from './sections/render.js';
 import { solversSection } from './sections/solvers.js';
+import { predictionSection } from './sections/prediction.js';
 import { formatTable, mib } from './table.js';
 
 /** Every section, in the order they run. Later issues append theirs here. */
-const sections: readonly BenchSection[] = [loadSection, layoutSection, renderSection, solversSection];
+const sections: readonly BenchSection[] = [
+  loadSection,
+  layoutSection,
+  renderSection,
+  solversSection,
+  predictionSection,
+];
 
 function pick<T extends { readonly name: string }>(
   all: readonly T[],
