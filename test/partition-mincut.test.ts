@@ -11,17 +11,24 @@ import { rankPlacements } from '../core/partition/ranking.js';
 import type { PartitionProblem } from '../core/partition/problem.js';
 import { allPlacements, randomProblem } from './support/random-partition.js';
 
-/** Latency and device energy recomputed from first principles, hop by hop, per destination. */
+/**
+ * Latency, device energy, pipelined period and bytes on the links recomputed from first
+ * principles: each tensor's destinations one by one, the hops each route uses collected in a set.
+ */
 function naiveFigures(
   problem: PartitionProblem,
   placement: Uint8Array,
-): { latencyMs: number; energyMj: number } {
+): { latencyMs: number; energyMj: number; periodMs: number; linkBytes: number } {
   const k = problem.tiers.length;
   let latencyMs = 0;
   let energyMj = 0;
+  let linkBytes = 0;
+  const stage = new Map<string, number>();
+  const load = (key: string, ms: number): void => void stage.set(key, (stage.get(key) ?? 0) + ms);
   for (let u = 0; u < problem.units.length; u++) {
     latencyMs += problem.computeMs[u * k + placement[u]!]!;
     energyMj += problem.computeEnergyMj[u * k + placement[u]!]!;
+    load(`tier ${placement[u]}`, problem.computeMs[u * k + placement[u]!]!);
   }
   problem.tensors.forEach((tensor, t) => {
     const from = tensor.producer === -1 ? 0 : placement[tensor.producer]!;
@@ -37,9 +44,11 @@ function naiveFigures(
       const cost = problem[direction][t]![Number(hop)]!;
       latencyMs += cost.latencyMs;
       energyMj += cost.deviceEnergyMj;
+      linkBytes += tensor.bytes;
+      load(key, cost.busyMs);
     }
   });
-  return { latencyMs, energyMj };
+  return { latencyMs, energyMj, linkBytes, periodMs: Math.max(0, ...stage.values()) };
 }
 
 const close = (a: number, b: number): boolean =>
@@ -49,21 +58,28 @@ describe('evaluator', () => {
   it('agrees with a hop-by-hop recomputation on random placements of random DAGs', () => {
     fc.assert(
       fc.property(
-        randomProblem({ maxUnits: 14, tiers: 3 }).chain((problem) =>
-          fc.tuple(
-            fc.constant(problem),
-            fc.array(fc.integer({ min: 0, max: 2 }), {
-              minLength: problem.units.length,
-              maxLength: problem.units.length,
-            }),
+        fc
+          .oneof(
+            randomProblem({ maxUnits: 14, tiers: 3 }),
+            randomProblem({ maxUnits: 14, tiers: 3, chain: true }),
+          )
+          .chain((problem) =>
+            fc.tuple(
+              fc.constant(problem),
+              fc.array(fc.integer({ min: 0, max: 2 }), {
+                minLength: problem.units.length,
+                maxLength: problem.units.length,
+              }),
+            ),
           ),
-        ),
         ([problem, tiers]) => {
           const placement = Uint8Array.from(tiers);
           const evaluation = evaluatePlacement(problem, placement);
           const naive = naiveFigures(problem, placement);
           expect(close(evaluation.latencyMs, naive.latencyMs)).toBe(true);
           expect(close(evaluation.deviceEnergyMj, naive.energyMj)).toBe(true);
+          expect(close(evaluation.periodMs, naive.periodMs)).toBe(true);
+          expect(evaluation.linkBytes).toBe(naive.linkBytes);
         },
       ),
       { numRuns: 2000 },
@@ -76,7 +92,10 @@ describe('min-cut solver', () => {
     it(`finds the optimum of every placement on ${tiers} tiers (random DAGs ≤ ${tiers === 2 ? 14 : 9} units)`, () => {
       fc.assert(
         fc.property(
-          randomProblem({ maxUnits: tiers === 2 ? 14 : 9, tiers }),
+          fc.oneof(
+            randomProblem({ maxUnits: tiers === 2 ? 14 : 9, tiers }),
+            randomProblem({ maxUnits: tiers === 2 ? 14 : 9, tiers, chain: true }),
+          ),
           fc.double({ min: 0, max: 1, noNaN: true }),
           (problem, mix) => {
             const weights = { latency: mix, energy: 1 - mix };

@@ -69,30 +69,36 @@ describe('Pareto front', () => {
       let fullFrontPoints = 0;
       let recovered = 0;
       fc.assert(
-        fc.property(randomProblem({ maxUnits: tiers === 2 ? 12 : 8, tiers }), (problem) => {
-          // No memory limits here: the front is about latency and energy.
-          const free = { ...problem, memoryBytes: problem.memoryBytes.map(() => Infinity) };
-          const result = paretoFront(free, {}, { exactWork: Infinity });
-          const ours: Point[] = result.points.map((p) => [p.latencyMs, p.deviceEnergyMj]);
-          const families = front(familyPoints(free));
-          const all: Point[] = [];
-          for (const placement of allPlacements(free.units.length, tiers)) {
-            const e = evaluatePlacement(free, placement);
-            all.push([e.latencyMs, e.deviceEnergyMj]);
-          }
-          const full = front(all);
-          // Nothing we return is dominated by a family placement, and the family front is covered.
-          for (const p of ours) expect(families.some((q) => dominates(q, p))).toBe(false);
-          for (const q of families) expect(ours.some((p) => same(p, q) || dominates(p, q))).toBe(true);
-          // Every vertex of the full front's convex hull is among ours, and with the exact search
-          // finished the front is the brute-force front over every placement, point for point.
-          for (const v of hullVertices(full)) expect(ours.some((p) => same(p, v))).toBe(true);
-          expect(result.exact).toBe(true);
-          expect(ours).toHaveLength(full.length);
-          for (const q of full) expect(ours.some((p) => same(p, q))).toBe(true);
-          fullFrontPoints += full.length;
-          recovered += full.filter((q) => ours.some((p) => same(p, q))).length;
-        }),
+        fc.property(
+          fc.oneof(
+            randomProblem({ maxUnits: tiers === 2 ? 12 : 8, tiers }),
+            randomProblem({ maxUnits: tiers === 2 ? 12 : 8, tiers, chain: true }),
+          ),
+          (problem) => {
+            // No memory limits here: the front is about latency and energy.
+            const free = { ...problem, memoryBytes: problem.memoryBytes.map(() => Infinity) };
+            const result = paretoFront(free, {}, { exactWork: Infinity });
+            const ours: Point[] = result.points.map((p) => [p.latencyMs, p.deviceEnergyMj]);
+            const families = front(familyPoints(free));
+            const all: Point[] = [];
+            for (const placement of allPlacements(free.units.length, tiers)) {
+              const e = evaluatePlacement(free, placement);
+              all.push([e.latencyMs, e.deviceEnergyMj]);
+            }
+            const full = front(all);
+            // Nothing we return is dominated by a family placement, and the family front is covered.
+            for (const p of ours) expect(families.some((q) => dominates(q, p))).toBe(false);
+            for (const q of families) expect(ours.some((p) => same(p, q) || dominates(p, q))).toBe(true);
+            // Every vertex of the full front's convex hull is among ours, and with the exact search
+            // finished the front is the brute-force front over every placement, point for point.
+            for (const v of hullVertices(full)) expect(ours.some((p) => same(p, v))).toBe(true);
+            expect(result.exact).toBe(true);
+            expect(ours).toHaveLength(full.length);
+            for (const q of full) expect(ours.some((p) => same(p, q))).toBe(true);
+            fullFrontPoints += full.length;
+            recovered += full.filter((q) => ours.some((p) => same(p, q))).length;
+          },
+        ),
         { numRuns: tiers === 2 ? 500 : 300 },
       );
       const share = (100 * recovered) / fullFrontPoints;

@@ -101,9 +101,12 @@ describe('split-family solvers', () => {
         let infeasible = 0;
         fc.assert(
           fc.property(
-            randomProblem({ maxUnits: 12, tiers }).chain((problem) =>
-              fc.tuple(fc.constant(problem), objectives, constraintsFor(problem)),
-            ),
+            fc
+              .oneof(
+                randomProblem({ maxUnits: 12, tiers }),
+                randomProblem({ maxUnits: 12, tiers, chain: true }),
+              )
+              .chain((problem) => fc.tuple(fc.constant(problem), objectives, constraintsFor(problem))),
             ([problem, objective, constraints]) => {
               let best = Infinity;
               for (const placement of familyPlacements(problem, solver)) {
