@@ -253,6 +253,8 @@ export function paretoFront(
       `${dropped} points broke a constraint only a full evaluation shows; points they hid may be missing`,
     );
   }
-  const points = values.sort((x, y) => x.latencyMs - y.latencyMs || x.deviceEnergyMj - y.deviceEnergyMj);
+  const points = values
+    .map((p) => (exact ? { ...p, plan: { ...p.plan, exact: true } } : p))
+    .sort((x, y) => x.latencyMs - y.latencyMs || x.deviceEnergyMj - y.deviceEnergyMj);
   return { points, exact, notes };
 }

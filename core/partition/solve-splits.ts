@@ -242,7 +242,15 @@ export function describeCandidate(problem: PartitionProblem, c: SplitCandidate):
     { tier: 0, from: 0, to: c.i },
     { tier: c.server, from: c.i, to: c.j },
     ...(c.kind === 'single' ? [] : [{ tier: c.kind === 'return' ? 0 : 2, from: c.j, to: n }]),
-  ].filter((s) => s.to > s.from);
+  ]
+    .filter((s) => s.to > s.from)
+    // An empty middle leaves two device segments side by side: one segment.
+    .reduce<{ tier: number; from: number; to: number }[]>((merged, s) => {
+      const last = merged[merged.length - 1];
+      if (last && last.tier === s.tier) last.to = s.to;
+      else merged.push({ ...s });
+      return merged;
+    }, []);
   if (segments.length === 1) return `everything on the ${tier(segments[0]!.tier)}`;
   return segments
     .map((s) => {
