@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'BAD_PLACEMENT'
   | 'BAD_CONSTRAINT'
   | 'INFEASIBLE'
-  | 'PROFILING_FAILED';
+  | 'PROFILING_FAILED'
+  | 'BAD_BUNDLE';
 
 export class CutlineError extends Error {
   override readonly name = 'CutlineError';

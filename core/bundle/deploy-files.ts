@@ -1,0 +1,153 @@
+/**
+ * The text files of a bundle that deploy it on real machines: a Dockerfile per tier, a compose
+ * file joining them, a Triton model repository entry per cloud segment and the bundle's README.
+ */
+import type { BundleManifest, ManifestTensor } from './manifest.js';
+
+/** Triton's names for ONNX element types (model_config.proto `DataType`). */
+const TRITON_TYPES: Readonly<Record<string, string>> = {
+  bool: 'TYPE_BOOL',
+  uint8: 'TYPE_UINT8',
+  uint16: 'TYPE_UINT16',
+  uint32: 'TYPE_UINT32',
+  uint64: 'TYPE_UINT64',
+  int8: 'TYPE_INT8',
+  int16: 'TYPE_INT16',
+  int32: 'TYPE_INT32',
+  int64: 'TYPE_INT64',
+  float16: 'TYPE_FP16',
+  float32: 'TYPE_FP32',
+  float64: 'TYPE_FP64',
+  string: 'TYPE_STRING',
+  bfloat16: 'TYPE_BF16',
+};
+
+function tritonDims(tensor: ManifestTensor): string {
+  // Symbolic or unknown dimensions are variable (-1) for Triton.
+  return (tensor.shape ?? []).map((d) => (typeof d === 'number' ? String(d) : '-1')).join(', ');
+}
+
+function tritonTensor(tensor: ManifestTensor): string {
+  const type = TRITON_TYPES[tensor.dtype];
+  if (!type) throw new Error(`Triton has no type for ${tensor.dtype} (tensor ${tensor.name})`);
+  return `  {\n    name: "${tensor.name}"\n    data_type: ${type}\n    dims: [ ${tritonDims(tensor)} ]\n  }`;
+}
+
+/**
+ * `config.pbtxt` of one segment served by Triton's ONNX Runtime backend. Batching is off
+ * (`max_batch_size: 0`): the sub-model's shapes are the split model's, batch dimension included.
+ */
+export function tritonConfig(
+  name: string,
+  inputs: readonly ManifestTensor[],
+  outputs: readonly ManifestTensor[],
+): string {
+  return [
+    `name: "${name}"`,
+    'platform: "onnxruntime_onnx"',
+    'max_batch_size: 0',
+    `input [\n${inputs.map(tritonTensor).join(',\n')}\n]`,
+    `output [\n${outputs.map(tritonTensor).join(',\n')}\n]`,
+    'instance_group [ { kind: KIND_AUTO } ]',
+    '',
+  ].join('\n');
+}
+
+/** The tier's container: Node 20 with onnxruntime-node, the runtime and the tier's folder. */
+export function dockerfile(tier: string, ortVersion: string, port: number): string {
+  return [
+    "# Cutline tier runtime: serves this tier's sub-models over the Open Inference Protocol.",
+    'FROM node:20-bookworm-slim',
+    'WORKDIR /bundle',
+    'COPY runtime/package.json runtime/',
+    `RUN cd runtime && npm install --omit=dev --no-audit --no-fund && npm ls onnxruntime-node@${ortVersion}`,
+    'COPY runtime/ runtime/',
+    'COPY manifest.json ./',
+    `COPY ${tier}/ ${tier}/`,
+    `ENV CUTLINE_TIER=${tier} CUTLINE_HOST=0.0.0.0 CUTLINE_PORT=${port}`,
+    `EXPOSE ${port}`,
+    'USER node',
+    `CMD ["node", "runtime/cutline-tier.mjs", "--bundle", "/bundle", "--tier", "${tier}"]`,
+    '',
+  ].join('\n');
+}
+
+/** Compose file running every tier on one Docker host, each reaching the next by service name. */
+export function composeFile(manifest: BundleManifest): string {
+  const lines = ['# docker compose up --build   (set CUTLINE_TOKEN in the environment first)', 'services:'];
+  manifest.tiers.forEach((tier, t) => {
+    const up = manifest.tiers[t + 1];
+    lines.push(
+      `  ${tier.name}:`,
+      '    build:',
+      '      context: .',
+      `      dockerfile: ${tier.name}/Dockerfile`,
+      '    environment:',
+      '      CUTLINE_TOKEN: ${CUTLINE_TOKEN:?set CUTLINE_TOKEN to a shared secret}',
+      ...(up ? [`      CUTLINE_UP_URL: http://${up.name}:${up.port}`] : []),
+      '    ports:',
+      `      - "${tier.port}:${tier.port}"`,
+      ...(up ? ['    depends_on:', `      - ${up.name}`] : []),
+    );
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** The bundle's README: what is in it and how to run it across real machines. */
+export function bundleReadme(manifest: BundleManifest): string {
+  const p = manifest.plan.predicted;
+  const tierLines = manifest.tiers.map((tier, t) => {
+    const segments = manifest.segments.filter((s) => s.tier === t);
+    return `- \`${tier.name}/\`: ${tier.device} (${tier.precision}), ${segments.length} sub-model${segments.length === 1 ? '' : 's'} (${segments.map((s) => `\`${s.file}\``).join(', ') || 'none'}), OIP on port ${tier.port}`;
+  });
+  const hops = manifest.hops.map(
+    (h) =>
+      `- ${h.from} → ${h.to}: ${h.link} (${h.uplinkMbps} Mb/s up, ${h.downlinkMbps} Mb/s down, RTT ${h.rttMs} ms)`,
+  );
+  const crossing = manifest.schedule.crossings.map(
+    (c) =>
+      `- \`${c.tensor}\`: ${manifest.tiers[c.direction === 'up' ? c.hop : c.hop + 1]!.name} → ${manifest.tiers[c.direction === 'up' ? c.hop + 1 : c.hop]!.name}`,
+  );
+  return [
+    `# Cutline deployment bundle: ${manifest.model.name}`,
+    '',
+    `Split by the \`${manifest.plan.solver}\` solver (${manifest.plan.objective}). Predicted: ${p.latencyMs.toFixed(2)} ms per inference, device energy ${p.deviceEnergyMj.toFixed(2)} mJ, ${p.linkBytes} bytes on the links.`,
+    '',
+    '## Tiers',
+    ...tierLines,
+    '',
+    '## Links',
+    ...(hops.length ? hops : ['- (one tier: nothing crosses)']),
+    '',
+    '## What crosses, per inference',
+    ...(crossing.length ? crossing : ['- nothing']),
+    '',
+    '## Run it',
+    'Every tier runs the same runtime (`runtime/`, Node 20 + onnxruntime-node) on its own folder:',
+    '',
+    '```sh',
+    'export CUTLINE_TOKEN=$(openssl rand -hex 24)      # the same secret on every machine',
+    ...[...manifest.tiers].reverse().map((tier, r, all) => {
+      const above = all[r - 1];
+      const env = above ? `CUTLINE_UP_URL=http://<${above.name}-host>:${above.port} ` : '';
+      return `${env}node runtime/cutline-tier.mjs --bundle . --tier ${tier.name}   # on the ${tier.name}`;
+    }),
+    '```',
+    '',
+    'Start the tiers from the cloud down. The device serves the whole model over OIP',
+    `(\`POST /v2/models/${manifest.model.name}/infer\`) on port ${manifest.tiers[0]!.port} and drives the chain.`,
+    'On one Docker host: `docker compose up --build`.',
+    '',
+    'Server tiers speak the Open Inference Protocol (KServe v2) with the binary tensor extension.',
+    "The cloud's sub-models are also laid out as a Triton model repository under `cloud/triton/`:",
+    "Triton or KServe serve them unchanged (each request then carries all of a sub-model's inputs).",
+    '',
+    `Security: every request but \`/v2/health/live\` needs \`Authorization: Bearer $CUTLINE_TOKEN\`; the token in`,
+    '`manifest.json` is for a lab on loopback only. Requests above',
+    `${manifest.runtime.maxRequestBytes} bytes are refused. When a server tier is unreachable the device`,
+    manifest.runtime.onUnreachable === 'local'
+      ? 'runs the whole model itself and says so.'
+      : 'fails the request with a message naming the tier.',
+    '',
+  ].join('\n');
+}
