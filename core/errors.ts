@@ -22,6 +22,10 @@ export type ErrorCode =
   | 'BAD_CONSTRAINT'
   | 'INFEASIBLE'
   | 'PROFILING_FAILED'
+  | 'BAD_OIP_MESSAGE'
+  | 'TIER_UNREACHABLE'
+  | 'TIER_ERROR'
+  | 'EXPORT_FAILED'
   | 'BAD_BUNDLE';
 
 export class CutlineError extends Error {

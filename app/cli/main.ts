@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isCutlineError } from '../../core/errors.js';
 import { analyzeCommand } from './analyze.js';
 import type { ProfileCliOptions } from './profile.js';
+import type { ExportCliOptions } from './export.js';
 import type { SolveCliOptions } from './solve.js';
 import type { StudioOptions } from './studio.js';
 import type { SweepCliOptions } from './sweep.js';
@@ -104,6 +105,37 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(async (model: string, options: SweepCliOptions) => {
       const { sweepCommand } = await import('./sweep.js');
       exitCode = sweepCommand(model, options);
+    });
+  program
+    .command('export')
+    .description(
+      'Write a deployment bundle: one sub-model per tier, the tier runtime, Dockerfiles, compose, a Triton repository.',
+    )
+    .argument('<model>', 'ONNX model file')
+    .requiredOption('-t, --topology <file|id>', 'topology file or bundled id')
+    .option('-p, --placement <file>', 'placement JSON (e.g. `cutline solve --json` output, or layer → tier)')
+    .option('-s, --solver <name>', 'or let a solver place it: single-split, two-split, min-cut, tiers')
+    .option('-o, --objective <objective>', "the solver's objective", 'latency')
+    .option(
+      '-c, --constraint <constraint>',
+      "the solver's constraints (repeatable; as for solve)",
+      collect,
+      [],
+    )
+    .option('-i, --input <name=dims>', 'bind an input shape (repeatable)', collect, [])
+    .requiredOption('--out <dir>', 'folder to write the bundle to')
+    .option('--zip', 'also write <out>.zip')
+    .option('--force', 'replace a non-empty --out folder')
+    .option(
+      '--on-unreachable <what>',
+      'when a server tier is down: fail, or local (the device runs the whole model)',
+      'fail',
+    )
+    .option('--no-verify', 'skip running the split against the whole model')
+    .option('--json', 'print one JSON object instead of text')
+    .action(async (model: string, options: ExportCliOptions) => {
+      const { exportCommand } = await import('./export.js');
+      exitCode = await exportCommand(model, options);
     });
   program
     .command('studio')

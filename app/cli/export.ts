@@ -1,0 +1,185 @@
+/**
+ * `cutline export MODEL --topology FILE (--placement FILE | --solver NAME) --out DIR`: writes the
+ * deployment bundle, then proves the split: the chain of sub-models against the whole model in
+ * onnxruntime on the same random inputs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeRuntime } from '../../core/bundle/runtime-build.js';
+import { writeBundle } from '../../core/bundle/write-bundle.js';
+import { CutlineError } from '../../core/errors.js';
+import { verifySplit } from '../../core/export/verify.js';
+import { evaluatePlacement } from '../../core/partition/evaluate.js';
+import type { Plan, SolverName } from '../../core/partition/plan.js';
+import { SOLVER_NAMES } from '../../core/partition/plan.js';
+import type { PartitionProblem } from '../../core/partition/problem.js';
+import { runSolver } from '../../core/partition/solve.js';
+import { parseConstraints, parseObjective } from './partition-args.js';
+import { loadPartitionContext } from './partition-context.js';
+
+export interface ExportCliOptions {
+  readonly topology: string;
+  readonly placement?: string;
+  readonly solver?: string;
+  readonly objective: string;
+  readonly constraint: readonly string[];
+  readonly input: readonly string[];
+  readonly out: string;
+  readonly zip?: boolean;
+  readonly force?: boolean;
+  readonly onUnreachable: string;
+  readonly verify: boolean;
+  readonly json?: boolean;
+}
+
+/** fp32 outputs of a split may differ from the whole model's by rounding only. */
+export const VERIFY_TOLERANCE = 1e-4;
+
+/**
+ * A placement file: `cutline solve --json` output (its first plan), one of its plans, or an object
+ * mapping layer or node names to tier names (`{"placement": {...}}` or the map itself).
+ */
+export function readPlacementFile(file: string, problem: PartitionProblem): Uint8Array {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CutlineError('BAD_PLACEMENT', `${file}: cannot read it as JSON (${(error as Error).message}).`);
+  }
+  const record = (v: unknown): Record<string, unknown> | null =>
+    v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  let map = record(value);
+  const plans = map && Array.isArray(map.plans) ? map.plans : null;
+  if (plans) map = record(plans[0]);
+  if (map && record(map.layerPlacement)) map = record(map.layerPlacement);
+  else if (map && record(map.placement)) map = record(map.placement);
+  if (!map)
+    throw new CutlineError('BAD_PLACEMENT', `${file}: expected an object of layer names → tier names.`);
+  const placement = new Uint8Array(problem.units.length);
+  problem.units.forEach((unit, u) => {
+    const tier = map[unit.name];
+    if (tier === undefined) {
+      throw new CutlineError(
+        'BAD_PLACEMENT',
+        `${file}: layer "${unit.name}" has no tier; every layer needs one.`,
+      );
+    }
+    const index = problem.tiers.indexOf(String(tier));
+    if (index < 0) {
+      throw new CutlineError(
+        'BAD_PLACEMENT',
+        `${file}: layer "${unit.name}" is placed on "${String(tier)}"; the topology's tiers are ${problem.tiers.join(', ')}.`,
+      );
+    }
+    placement[u] = index;
+  });
+  return placement;
+}
+
+export async function exportCommand(modelPath: string, options: ExportCliOptions): Promise<number> {
+  if ((options.placement === undefined) === (options.solver === undefined)) {
+    throw new CutlineError('BAD_PLACEMENT', 'Give exactly one of --placement FILE or --solver NAME.');
+  }
+  if (options.onUnreachable !== 'fail' && options.onUnreachable !== 'local') {
+    throw new CutlineError(
+      'BAD_CONSTRAINT',
+      `--on-unreachable must be fail or local, not "${options.onUnreachable}".`,
+    );
+  }
+  const progress = (message: string): void => void process.stderr.write(`cutline: ${message}\n`);
+  const context = loadPartitionContext(modelPath, options.topology, options.input);
+  const { problem } = context.built;
+  const objective = parseObjective(options.objective);
+  let plan: Plan;
+  if (options.solver !== undefined) {
+    if (!(SOLVER_NAMES as readonly string[]).includes(options.solver)) {
+      throw new CutlineError(
+        'BAD_CONSTRAINT',
+        `Unknown solver "${options.solver}": use ${SOLVER_NAMES.join(', ')}.`,
+      );
+    }
+    plan = runSolver(
+      problem,
+      options.solver as SolverName,
+      objective,
+      parseConstraints(options.constraint, problem),
+    );
+  } else {
+    const placement = readPlacementFile(options.placement!, problem);
+    plan = {
+      solver: 'single-split',
+      objective,
+      placement,
+      evaluation: evaluatePlacement(problem, placement),
+      exact: false,
+      notes: [`placement from ${options.placement}`],
+    };
+  }
+  const modelBytes = new Uint8Array(fs.readFileSync(modelPath));
+  const written = await writeBundle({
+    outDir: options.out,
+    analysis: context.analysis,
+    modelBytes,
+    modelName: path.basename(modelPath, '.onnx').replace(/[^A-Za-z0-9_.-]/g, '_'),
+    topology: context.topology,
+    built: context.built,
+    plan: options.placement !== undefined ? { ...plan, solver: plan.solver } : plan,
+    zip: options.zip ?? false,
+    force: options.force ?? false,
+    onUnreachable: options.onUnreachable,
+    writeRuntime,
+    onProgress: progress,
+  });
+  let verification = null;
+  if (options.verify) {
+    progress('Verifying: the chain of sub-models against the whole model in onnxruntime');
+    verification = await verifySplit(
+      modelBytes,
+      written.segments.map(({ segment, file }) => ({
+        segment,
+        bytes: new Uint8Array(fs.readFileSync(file)),
+      })),
+      {},
+      { analysis: context.analysis },
+    );
+  }
+  const summary = {
+    bundle: written.dir,
+    zip: written.zipPath,
+    segments: written.manifest.segments.map((s) => ({
+      id: s.id,
+      tier: written.manifest.tiers[s.tier]!.name,
+      file: s.file,
+      inputs: s.inputs.map((t) => t.name),
+      outputs: s.outputs.map((t) => t.name),
+    })),
+    crossings: written.manifest.schedule.crossings,
+    predicted: written.manifest.plan.predicted,
+    verification: verification && {
+      maxAbsDiff: verification.maxAbsDiff,
+      outputs: verification.outputs,
+      tolerance: VERIFY_TOLERANCE,
+      ok: verification.maxAbsDiff <= VERIFY_TOLERANCE,
+    },
+  };
+  if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    const lines = [
+      `Bundle    ${written.dir}${written.zipPath ? ` (and ${written.zipPath})` : ''}`,
+      `Segments  ${summary.segments.map((s) => `${s.id} (${s.tier})`).join(' → ')}`,
+      `Crossing  ${summary.crossings.map((c) => `${c.tensor} ${c.direction} hop ${c.hop}`).join(', ') || 'nothing'}`,
+      `Predicted ${summary.predicted.latencyMs.toFixed(2)} ms, ${summary.predicted.deviceEnergyMj.toFixed(2)} mJ, ${summary.predicted.linkBytes} bytes on links`,
+      verification
+        ? `Verified  max |split − whole| = ${verification.maxAbsDiff.toExponential(2)} over ${verification.outputs.length} output(s)${verification.maxAbsDiff <= VERIFY_TOLERANCE ? '' : ` — ABOVE ${VERIFY_TOLERANCE}`}`
+        : 'Verified  skipped (--no-verify)',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (verification && verification.maxAbsDiff > VERIFY_TOLERANCE) {
+    throw new CutlineError(
+      'EXPORT_FAILED',
+      `The split's outputs differ from the whole model's by up to ${verification.maxAbsDiff}; the bundle is written but should not be trusted.`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,40 @@
+/**
+ * The tier runtime a bundle ships: Cutline's runtime code bundled by esbuild into one ES module,
+ * `runtime/cutline-tier.mjs`, with onnxruntime-node left as its only dependency (native, so it is
+ * installed on the target, as the Dockerfile does).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { ORT_VERSION } from './write-bundle.js';
+
+const ENTRY = fileURLToPath(new URL('./tier-main.ts', import.meta.url));
+
+export async function writeRuntime(runtimeDir: string): Promise<void> {
+  fs.mkdirSync(runtimeDir, { recursive: true });
+  await build({
+    entryPoints: [ENTRY],
+    outfile: path.join(runtimeDir, 'cutline-tier.mjs'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external: ['onnxruntime-node'],
+    // Bundled CommonJS dependencies may call require(): give the module one.
+    banner: {
+      js: "import { createRequire as __cutlineRequire } from 'node:module'; const require = __cutlineRequire(import.meta.url);",
+    },
+    legalComments: 'linked',
+    logLevel: 'silent',
+  });
+  const pkg = {
+    name: 'cutline-tier-runtime',
+    private: true,
+    type: 'module',
+    description: 'Serves one tier of a Cutline deployment bundle over the Open Inference Protocol.',
+    dependencies: { 'onnxruntime-node': ORT_VERSION },
+    engines: { node: '>=20' },
+  };
+  fs.writeFileSync(path.join(runtimeDir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+}

@@ -1,0 +1,214 @@
+/**
+ * The tier runtime's logic, independent of the network: it keeps a tensor store per request,
+ * carries out its tier's part of each schedule step (keep, inject, run, pass down, release) and
+ * hands requests for tiers above it to `forward`. The device's runtime also drives whole
+ * inferences. `tier-server.ts` puts it behind the Open Inference Protocol.
+ */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type * as ort from 'onnxruntime-node';
+import { CutlineError } from '../errors.js';
+import type { BundleManifest } from './manifest.js';
+
+export type Tensors = Map<string, ort.Tensor>;
+
+/** Runs one of this tier's segments. */
+export type SegmentExecutor = (segment: string, inputs: Tensors) => Promise<Tensors>;
+
+/** Sends a step's request to the tier above and returns what comes back down. */
+export type Forward = (
+  segment: string,
+  request: string,
+  step: number,
+  tensors: Tensors,
+) => Promise<StepResult>;
+
+/** What a step returns downward, with where its time went. */
+export interface StepResult {
+  readonly tensors: Tensors;
+  readonly timings: readonly StepTiming[];
+}
+
+export interface StepTiming {
+  readonly segment: string;
+  readonly tier: string;
+  /** Time this tier spent running the segment (0 on tiers it only passes through). */
+  readonly computeMs: number;
+  /** Wall time at this tier from receiving the step to answering it. */
+  readonly totalMs: number;
+}
+
+export interface InferenceResult {
+  readonly outputs: Tensors;
+  readonly requestId: string;
+  readonly totalMs: number;
+  readonly steps: readonly StepTiming[];
+  /** True when a server tier was unreachable and the device ran the whole model itself. */
+  readonly fallback: boolean;
+}
+
+interface RequestState {
+  readonly store: Tensors;
+  touched: number;
+}
+
+export class TierRuntime {
+  private readonly requests = new Map<string, RequestState>();
+  private readonly stepOf = new Map<string, number>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    readonly manifest: BundleManifest,
+    readonly tier: number,
+    private readonly execute: SegmentExecutor,
+    private readonly forward: Forward | null,
+    /** The whole model on the device, for `onUnreachable: 'local'`. */
+    private readonly runWhole: ((inputs: Tensors) => Promise<Tensors>) | null = null,
+  ) {
+    manifest.schedule.steps.forEach((s, i) => this.stepOf.set(s.segment, i));
+    // A request whose device vanished must not pin its tensors forever.
+    const ttl = manifest.runtime.requestTimeoutMs * 2;
+    this.sweeper = setInterval(
+      () => {
+        const now = performance.now();
+        for (const [id, state] of this.requests) if (now - state.touched > ttl) this.requests.delete(id);
+      },
+      Math.min(ttl, 30_000),
+    );
+    this.sweeper.unref();
+  }
+
+  get tierName(): string {
+    return this.manifest.tiers[this.tier]!.name;
+  }
+
+  /** Requests with tensors held on this tier. */
+  get openRequests(): number {
+    return this.requests.size;
+  }
+
+  /** Whether this tier takes part in the step for `segment` (it lies on the step's path). */
+  handles(segment: string): boolean {
+    const step = this.stepOf.get(segment);
+    return step !== undefined && this.manifest.schedule.steps[step]!.tier >= this.tier;
+  }
+
+  /**
+   * This tier's part of one step of one request: keep what passes up, add what it injects, run
+   * the segment if it is ours or forward the request upward, keep and pass down the outputs.
+   */
+  async step(segment: string, requestId: string, incoming: Tensors): Promise<StepResult> {
+    const index = this.stepOf.get(segment);
+    if (index === undefined) throw new CutlineError('BAD_BUNDLE', `No step runs segment "${segment}".`);
+    const step = this.manifest.schedule.steps[index]!;
+    const action = step.actions[this.tier];
+    if (!action) {
+      throw new CutlineError(
+        'BAD_BUNDLE',
+        `The ${this.tierName} is not on the path of segment "${segment}".`,
+      );
+    }
+    const started = performance.now();
+    const state = this.state(requestId);
+    for (const name of action.keepUp) state.store.set(name, required(incoming, name, segment));
+    let down: Tensors;
+    let timings: StepTiming[] = [];
+    let computeMs = 0;
+    if (step.tier === this.tier) {
+      const inputs: Tensors = new Map();
+      for (const t of this.manifest.segments.find((s) => s.id === segment)!.inputs) {
+        inputs.set(t.name, required(state.store, t.name, segment));
+      }
+      const before = performance.now();
+      down = await this.execute(segment, inputs);
+      computeMs = performance.now() - before;
+    } else {
+      if (!this.forward) {
+        throw new CutlineError(
+          'BAD_BUNDLE',
+          `The ${this.tierName} has no tier above it to run "${segment}".`,
+        );
+      }
+      const up: Tensors = new Map(incoming);
+      for (const name of action.inject) up.set(name, required(state.store, name, segment));
+      const result = await this.forward(segment, requestId, index, up);
+      down = result.tensors;
+      timings = [...result.timings];
+    }
+    for (const name of action.keepDown) state.store.set(name, required(down, name, segment));
+    const passed: Tensors = new Map();
+    for (const name of action.passDown) passed.set(name, required(down, name, segment));
+    for (const name of action.release) state.store.delete(name);
+    state.touched = performance.now();
+    // Server tiers forget a request once nothing of it is left here; the device keeps it until
+    // `infer` has read the outputs.
+    if (this.tier !== 0 && (state.store.size === 0 || this.isLastStepHere(index)))
+      this.requests.delete(requestId);
+    timings.unshift({ segment, tier: this.tierName, computeMs, totalMs: performance.now() - started });
+    return { tensors: passed, timings };
+  }
+
+  /**
+   * One whole inference, driven from the device: every step in order, graph inputs in, graph
+   * outputs out. A server tier that cannot be reached fails the request, or with
+   * `onUnreachable: 'local'` the device runs the whole model itself and says so.
+   */
+  async infer(inputs: Tensors, requestId: string = randomUUID()): Promise<InferenceResult> {
+    if (this.tier !== 0) throw new CutlineError('BAD_BUNDLE', 'Only the device drives inferences.');
+    const started = performance.now();
+    for (const input of this.manifest.model.inputs) {
+      if (!inputs.has(input.name)) {
+        throw new CutlineError(
+          'BAD_BUNDLE',
+          `The request lacks input "${input.name}" of ${this.manifest.model.name}.`,
+        );
+      }
+    }
+    const state = this.state(requestId);
+    for (const [name, tensor] of inputs) state.store.set(name, tensor);
+    const steps: StepTiming[] = [];
+    try {
+      for (const step of this.manifest.schedule.steps) {
+        const result = await this.step(step.segment, requestId, new Map());
+        steps.push(...result.timings);
+      }
+      const outputs: Tensors = new Map();
+      for (const output of this.manifest.model.outputs)
+        outputs.set(output.name, required(state.store, output.name, 'the end'));
+      return { outputs, requestId, totalMs: performance.now() - started, steps, fallback: false };
+    } catch (error) {
+      const unreachable = error instanceof CutlineError && error.code === 'TIER_UNREACHABLE';
+      if (!unreachable || this.manifest.runtime.onUnreachable !== 'local' || !this.runWhole) throw error;
+      const outputs = await this.runWhole(inputs);
+      return { outputs, requestId, totalMs: performance.now() - started, steps, fallback: true };
+    } finally {
+      this.requests.delete(requestId);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    this.requests.clear();
+  }
+
+  private state(requestId: string): RequestState {
+    let state = this.requests.get(requestId);
+    if (!state) {
+      state = { store: new Map(), touched: performance.now() };
+      this.requests.set(requestId, state);
+    }
+    return state;
+  }
+
+  /** Whether no later step's path includes this tier (so the request is done here). */
+  private isLastStepHere(index: number): boolean {
+    if (this.tier === 0) return false;
+    return this.manifest.schedule.steps.slice(index + 1).every((s) => s.tier < this.tier);
+  }
+}
+
+function required(tensors: Tensors, name: string, segment: string): ort.Tensor {
+  const tensor = tensors.get(name);
+  if (!tensor) throw new CutlineError('BAD_BUNDLE', `Segment "${segment}": tensor "${name}" did not arrive.`);
+  return tensor;
+}

@@ -1,0 +1,239 @@
+/**
+ * Writes a deployment bundle: a folder per tier with its sub-models, the manifest, the runtime,
+ * a Dockerfile per tier, a compose file, a Triton repository for the cloud and a README; and, if
+ * asked, the same as a .zip. The folder is written beside its destination and renamed into place,
+ * so a failed export leaves nothing half-written.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Analysis } from '../analyze.js';
+import { CutlineError } from '../errors.js';
+import { extractSubModel } from '../export/extract.js';
+import { splitSegments, type Segment, type SegmentTensor } from '../export/segments.js';
+import type { BuiltProblem } from '../partition/build-problem.js';
+import { describeObjective } from '../partition/objective.js';
+import type { Plan } from '../partition/plan.js';
+import type { Topology } from '../profiles/types.js';
+import { bundleReadme, composeFile, dockerfile, tritonConfig } from './deploy-files.js';
+import { MANIFEST_FORMAT, parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
+import { nodeTiersOf } from '../export/node-tiers.js';
+import { buildSchedule } from './schedule.js';
+import { tensorTypeName } from './tensor-types.js';
+import { writeZip } from './zip.js';
+
+export const BASE_PORT = 8810;
+export const ORT_VERSION = '1.30.0';
+
+export interface BundleOptions {
+  readonly outDir: string;
+  readonly analysis: Analysis;
+  /** The model file's bytes (shipped whole to the device for verification and fallback). */
+  readonly modelBytes: Uint8Array;
+  readonly modelName: string;
+  readonly topology: Topology;
+  readonly built: BuiltProblem;
+  readonly plan: Plan;
+  readonly zip?: boolean;
+  readonly force?: boolean;
+  readonly onUnreachable?: 'fail' | 'local';
+  /** Writes `runtime/` (the tier runtime and its package.json) into the folder. */
+  readonly writeRuntime: (runtimeDir: string) => Promise<void>;
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface WrittenBundle {
+  readonly dir: string;
+  readonly zipPath: string | null;
+  readonly manifest: BundleManifest;
+  /** The segments, in manifest order, with their sub-model files (absolute paths). */
+  readonly segments: readonly { readonly segment: Segment; readonly file: string }[];
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+function manifestTensor(t: SegmentTensor): ManifestTensor {
+  return {
+    name: t.name,
+    dtype: tensorTypeName(t.dtype),
+    shape: t.shape ? [...t.shape].map((d) => d ?? '?') : null,
+  };
+}
+
+/** Bytes of a tensor with a known shape, else null. */
+function knownBytes(t: ManifestTensor): number | null {
+  if (!t.shape || t.shape.some((d) => typeof d !== 'number')) return null;
+  const bits: Record<string, number> = {
+    float64: 8,
+    int64: 8,
+    uint64: 8,
+    float32: 4,
+    int32: 4,
+    uint32: 4,
+    float16: 2,
+    bfloat16: 2,
+    int16: 2,
+    uint16: 2,
+  };
+  return (t.shape as number[]).reduce((n, d) => n * d, 1) * (bits[t.dtype] ?? 1);
+}
+
+export async function writeBundle(options: BundleOptions): Promise<WrittenBundle> {
+  const { analysis, topology, built, plan } = options;
+  const outDir = path.resolve(options.outDir);
+  if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0 && !options.force) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `${outDir} exists and is not empty; choose another --out or pass --force.`,
+    );
+  }
+  const report = options.onProgress ?? (() => undefined);
+  const tierNames = topology.tiers.map((t) => t.name);
+  report('Splitting the graph into segments');
+  const segments = splitSegments(analysis, nodeTiersOf(analysis, built, plan.placement), tierNames);
+  const schedule = buildSchedule(
+    segments.map((s) => ({
+      id: s.id,
+      tier: s.tier,
+      inputs: s.inputs.map((i) => i.name),
+      outputs: s.outputs.map((o) => o.name),
+    })),
+    analysis.graph.inputs,
+    analysis.graph.outputs,
+    tierNames.length,
+  );
+  const work = `${outDir}.partial-${process.pid}`;
+  fs.rmSync(work, { recursive: true, force: true });
+  try {
+    const files: { segment: (typeof segments)[number]; file: string; sha: string }[] = [];
+    for (const segment of segments) {
+      report(`Writing sub-model ${segment.id} (${segment.nodes.length} nodes)`);
+      const bytes = extractSubModel(analysis, segment);
+      const file = `${segment.tierName}/${segment.id}.onnx`;
+      fs.mkdirSync(path.join(work, segment.tierName), { recursive: true });
+      fs.writeFileSync(path.join(work, file), bytes);
+      files.push({ segment, file, sha: sha256(bytes) });
+    }
+    const modelFile = 'device/model.onnx';
+    fs.mkdirSync(path.join(work, 'device'), { recursive: true });
+    fs.writeFileSync(path.join(work, modelFile), options.modelBytes);
+
+    const summarize = (name: string): ManifestTensor => {
+      const info = analysis.inference.values.get(name);
+      return manifestTensor({ name, dtype: info?.dtype ?? 0, shape: info?.shape ?? null });
+    };
+    const segmentEntries = files.map(({ segment, file, sha }) => ({
+      id: segment.id,
+      tier: segment.tier,
+      file,
+      sha256: sha,
+      inputs: segment.inputs.map(manifestTensor),
+      outputs: segment.outputs.map(manifestTensor),
+      layers: segment.nodes.length,
+    }));
+    const largest = Math.max(
+      0,
+      ...segmentEntries.flatMap((s) => [...s.inputs, ...s.outputs].map((t) => knownBytes(t) ?? 0)),
+      ...analysis.graph.inputs.map((n) => knownBytes(summarize(n)) ?? 0),
+    );
+    const e = plan.evaluation;
+    const manifest: BundleManifest = {
+      format: MANIFEST_FORMAT,
+      createdBy: 'cutline export',
+      model: {
+        name: options.modelName,
+        sha256: sha256(options.modelBytes),
+        file: modelFile,
+        inputs: analysis.graph.inputs.map(summarize),
+        outputs: analysis.graph.outputs.map(summarize),
+      },
+      tiers: topology.tiers.map((t, i) => ({
+        name: t.name,
+        device: t.device.name,
+        precision: t.precision,
+        port: BASE_PORT + i,
+      })),
+      hops: topology.hops.map((link, h) => ({
+        from: tierNames[h]!,
+        to: tierNames[h + 1]!,
+        link: link.id,
+        uplinkMbps: link.uplinkMbps,
+        downlinkMbps: link.downlinkMbps,
+        rttMs: link.rttMs,
+      })),
+      segments: segmentEntries,
+      schedule: {
+        steps: schedule.steps.map((s) => ({
+          segment: s.segment,
+          tier: s.tier,
+          actions: s.actions.map((a) => ({
+            inject: [...a.inject],
+            keepUp: [...a.keepUp],
+            keepDown: [...a.keepDown],
+            passDown: [...a.passDown],
+            release: [...a.release],
+          })),
+        })),
+        crossings: [...schedule.crossings],
+      },
+      plan: {
+        solver: plan.solver,
+        objective: describeObjective(plan.objective),
+        predicted: {
+          latencyMs: e.latencyMs,
+          throughputPerS: Number.isFinite(e.throughputPerS) ? e.throughputPerS : null,
+          deviceEnergyMj: e.deviceEnergyMj,
+          linkBytes: e.linkBytes,
+          computeMsPerTier: [...e.computeMsPerTier],
+          hopLatencyMs: e.hops.map((h) => h.latencyMs),
+        },
+      },
+      runtime: {
+        token: randomBytes(24).toString('hex'),
+        // Room for the largest tensor several times over (a request carries a few), at least 64 MiB.
+        maxRequestBytes: Math.max(64 * 2 ** 20, 8 * largest),
+        onUnreachable: options.onUnreachable ?? 'fail',
+        requestTimeoutMs: 60_000,
+      },
+    };
+    parseManifest(manifest, 'manifest.json');
+    const text = `${JSON.stringify(manifest, null, 2)}\n`;
+    fs.writeFileSync(path.join(work, 'manifest.json'), text);
+    for (const tier of manifest.tiers) {
+      fs.mkdirSync(path.join(work, tier.name), { recursive: true });
+      fs.writeFileSync(
+        path.join(work, tier.name, 'Dockerfile'),
+        dockerfile(tier.name, ORT_VERSION, tier.port),
+      );
+    }
+    const cloud = manifest.tiers.findIndex((t) => t.name === 'cloud');
+    for (const s of manifest.segments.filter((s) => s.tier === cloud && cloud >= 0)) {
+      const dir = path.join(work, 'cloud', 'triton', s.id);
+      fs.mkdirSync(path.join(dir, '1'), { recursive: true });
+      fs.copyFileSync(path.join(work, s.file), path.join(dir, '1', 'model.onnx'));
+      fs.writeFileSync(path.join(dir, 'config.pbtxt'), tritonConfig(s.id, s.inputs, s.outputs));
+    }
+    fs.writeFileSync(path.join(work, 'compose.yaml'), composeFile(manifest));
+    fs.writeFileSync(path.join(work, 'README.md'), bundleReadme(manifest));
+    report('Building the tier runtime');
+    await options.writeRuntime(path.join(work, 'runtime'));
+
+    fs.rmSync(outDir, { recursive: true, force: true });
+    fs.renameSync(work, outDir);
+    let zipPath: string | null = null;
+    if (options.zip) {
+      report('Writing the .zip');
+      zipPath = `${outDir}.zip`;
+      await writeZip(outDir, zipPath);
+    }
+    return {
+      dir: outDir,
+      zipPath,
+      manifest,
+      segments: files.map(({ segment, file }) => ({ segment, file: path.join(outDir, file) })),
+    };
+  } catch (error) {
+    fs.rmSync(work, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Proof that a split computes what the whole model computes: both run in onnxruntime-node on the
+ * same inputs, the sub-models chained in segment order, and every final output is compared.
+ */
+import { performance } from 'node:perf_hooks';
+import * as ort from 'onnxruntime-node';
+import { analyzeBytes, analyzeFile, type Analysis } from '../analyze.js';
+import { CutlineError, isCutlineError } from '../errors.js';
+import type { Shape } from '../graph/types.js';
+import { concreteInputShapes, randomFeeds } from '../profiling/feeds.js';
+import { maxAbsDifference } from './compare.js';
+import type { Segment } from './segments.js';
+
+/** A segment and its sub-model, as `extractSubModel` wrote it. */
+export interface SplitPart {
+  readonly segment: Segment;
+  readonly bytes: Uint8Array;
+}
+
+export interface OutputDifference {
+  readonly name: string;
+  readonly maxAbsDiff: number;
+  readonly elements: number;
+}
+
+export interface SplitVerification {
+  /** One per output of the whole model, in its order. */
+  readonly outputs: readonly OutputDifference[];
+  /** The largest over all outputs. */
+  readonly maxAbsDiff: number;
+  /** Time of each segment's run (session creation excluded), in segment order. */
+  readonly segmentMs: readonly number[];
+  /** Time of the whole model's run. */
+  readonly wholeMs: number;
+}
+
+export interface VerifyOptions {
+  /** Analysis of the whole model, used to make random inputs; made from the model when left out. */
+  readonly analysis?: Analysis;
+  /** Shapes for inputs with symbolic dims (unbound dims become 1). */
+  readonly inputShapes?: Readonly<Record<string, Shape>>;
+  /** Seed of the random inputs (default 1): the same seed gives the same inputs. */
+  readonly seed?: number;
+  readonly sessionOptions?: ort.InferenceSession.SessionOptions;
+}
+
+/**
+ * Runs the whole model and the chain of sub-models on the same inputs and reports, per final
+ * output, the largest absolute difference between the two. Inputs the caller does not give are
+ * drawn at random from `seed` with the model's types and shapes (integer inputs that index a
+ * Gather table stay inside it, see profiling/feeds.ts).
+ *
+ * @throws CutlineError EXPORT_FAILED naming the segment when onnxruntime refuses or fails to run
+ *   a sub-model, when a segment needs a tensor no earlier segment makes, or when the whole model
+ *   itself does not run.
+ */
+export async function verifySplit(
+  whole: Uint8Array | string,
+  parts: readonly SplitPart[],
+  inputs: Readonly<Record<string, ort.Tensor>> = {},
+  options: VerifyOptions = {},
+): Promise<SplitVerification> {
+  const wholeSession = await openSession(whole, 'the whole model', options);
+  let feeds: Record<string, ort.Tensor> = { ...inputs };
+  let reference: TimedRun;
+  try {
+    if (wholeSession.inputNames.some((name) => !(name in inputs)))
+      feeds = { ...randomInputs(whole, inputs, options), ...inputs };
+    reference = await timedRun(wholeSession, feeds, undefined, 'the whole model');
+  } finally {
+    await wholeSession.release();
+  }
+
+  const available = new Map<string, ort.Tensor>(Object.entries(feeds));
+  const segmentMs: number[] = [];
+  for (const { segment, bytes } of parts) {
+    const segmentFeeds: Record<string, ort.Tensor> = {};
+    for (const { name } of segment.inputs) {
+      const value = available.get(name);
+      if (!value) {
+        throw new CutlineError(
+          'EXPORT_FAILED',
+          `Segment ${segment.id} reads "${name}", which neither the inputs nor an earlier segment provide. Export the segments again from one placement and run them in order.`,
+        );
+      }
+      segmentFeeds[name] = value;
+    }
+    const what = `segment ${segment.id}`;
+    const session = await openSession(bytes, what, options);
+    try {
+      const run = await timedRun(
+        session,
+        segmentFeeds,
+        segment.outputs.map((t) => t.name),
+        what,
+      );
+      segmentMs.push(run.ms);
+      for (const [name, value] of Object.entries(run.outputs)) available.set(name, value);
+    } finally {
+      await session.release();
+    }
+  }
+
+  const outputs = Object.entries(reference.outputs).map(([name, expected]): OutputDifference => {
+    const actual = available.get(name);
+    if (!actual) {
+      throw new CutlineError(
+        'EXPORT_FAILED',
+        `No segment makes the model output "${name}". Export the segments again from one placement.`,
+      );
+    }
+    return { name, maxAbsDiff: maxAbsDifference(expected, actual), elements: expected.size };
+  });
+  return {
+    outputs,
+    maxAbsDiff: outputs.reduce((max, o) => Math.max(max, o.maxAbsDiff), 0),
+    segmentMs,
+    wholeMs: reference.ms,
+  };
+}
+
+function randomInputs(
+  whole: Uint8Array | string,
+  given: Readonly<Record<string, ort.Tensor>>,
+  options: VerifyOptions,
+): Record<string, ort.Tensor> {
+  const analysis = options.analysis ?? (typeof whole === 'string' ? analyzeFile(whole) : analyzeBytes(whole));
+  const shapes = concreteInputShapes(analysis.graph, options.inputShapes);
+  for (const [name, tensor] of Object.entries(given)) shapes[name] = [...tensor.dims];
+  try {
+    return randomFeeds(analysis, shapes, options.seed ?? 1);
+  } catch (cause) {
+    if (!isCutlineError(cause) || cause.code !== 'PROFILING_FAILED') throw cause;
+    throw new CutlineError(
+      'EXPORT_FAILED',
+      `Random test inputs cannot be made for this model (${cause.message}) Give the inputs to verify the split with.`,
+      { cause },
+    );
+  }
+}
+
+interface TimedRun {
+  readonly outputs: Record<string, ort.Tensor>;
+  readonly ms: number;
+}
+
+function exportFailed(stage: 'load' | 'run', what: string, cause: unknown): CutlineError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new CutlineError('EXPORT_FAILED', `onnxruntime cannot ${stage} ${what}: ${reason}`, { cause });
+}
+
+async function openSession(
+  model: Uint8Array | string,
+  what: string,
+  options: VerifyOptions,
+): Promise<ort.InferenceSession> {
+  try {
+    return typeof model === 'string'
+      ? await ort.InferenceSession.create(model, options.sessionOptions ?? {})
+      : await ort.InferenceSession.create(model, options.sessionOptions ?? {});
+  } catch (cause) {
+    throw exportFailed('load', what, cause);
+  }
+}
+
+async function timedRun(
+  session: ort.InferenceSession,
+  feeds: Record<string, ort.Tensor>,
+  fetches: string[] | undefined,
+  what: string,
+): Promise<TimedRun> {
+  try {
+    const start = performance.now();
+    const outputs = fetches ? await session.run(feeds, fetches) : await session.run(feeds);
+    return { outputs, ms: performance.now() - start };
+  } catch (cause) {
+    throw exportFailed('run', what, cause);
+  }
+}
