@@ -13,6 +13,7 @@ import { benchDir, ensureModel, type CachedModel } from './model-cache.js';
 import { benchModels } from './models.js';
 import { passes, type BenchSection, type SectionReport, type TargetCheck } from './section.js';
 import { loadSection } from './sections/load.js';
+import { loopbackSection } from './sections/loopback.js';
 import { layoutSection } from './sections/layout.js';
 import { renderSection } from './sections/render.js';
 import { solversSection } from './sections/solvers.js';
@@ -26,6 +27,7 @@ const sections: readonly BenchSection[] = [
   renderSection,
   solversSection,
   predictionSection,
+  loopbackSection,
 ];
 
 function pick<T extends { readonly name: string }>(
