@@ -75,6 +75,7 @@ function lightManifest(
     plan: {
       solver: 'test',
       objective: 'latency',
+      layerPlacement: {},
       predicted: {
         latencyMs: 0,
         throughputPerS: null,

@@ -89,6 +89,8 @@ export const manifestSchema = z.strictObject({
   plan: z.strictObject({
     solver: z.string(),
     objective: z.string(),
+    /** Layer (layer node) name → tier index: lets the harness re-predict with other profiles. */
+    layerPlacement: z.record(z.string(), z.number().int().nonnegative()),
     predicted: z.strictObject({
       latencyMs: z.number().nonnegative(),
       throughputPerS: z.number().nonnegative().nullable(),

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ORT_VERSION } from './write-bundle.js';
 
-const ENTRY = fileURLToPath(new URL('./tier-main.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('./tier-entry.ts', import.meta.url));
 
 export async function writeRuntime(runtimeDir: string): Promise<void> {
   fs.mkdirSync(runtimeDir, { recursive: true });

@@ -27,6 +27,8 @@ export type Forward = (
 export interface StepResult {
   readonly tensors: Tensors;
   readonly timings: readonly StepTiming[];
+  /** For a forwarded step: the exchange's time on the wire (see `StepTiming.upLinkMs`). */
+  readonly linkMs?: number;
 }
 
 export interface StepTiming {
@@ -36,6 +38,12 @@ export interface StepTiming {
   readonly computeMs: number;
   /** Wall time at this tier from receiving the step to answering it. */
   readonly totalMs: number;
+  /**
+   * Time the exchange with the tier above spent on the wire (the request's and the answer's
+   * transfer, HTTP framing included): the client's exchange time minus the time the tier above
+   * reported handling it. Absent when the step did not go up from here.
+   */
+  readonly upLinkMs?: number;
 }
 
 export interface InferenceResult {
@@ -114,6 +122,7 @@ export class TierRuntime {
     let down: Tensors;
     let timings: StepTiming[] = [];
     let computeMs = 0;
+    let linkMs: number | undefined;
     if (step.tier === this.tier) {
       const inputs: Tensors = new Map();
       for (const t of this.manifest.segments.find((s) => s.id === segment)!.inputs) {
@@ -134,6 +143,7 @@ export class TierRuntime {
       const result = await this.forward(segment, requestId, index, up);
       down = result.tensors;
       timings = [...result.timings];
+      linkMs = result.linkMs;
     }
     for (const name of action.keepDown) state.store.set(name, required(down, name, segment));
     const passed: Tensors = new Map();
@@ -144,7 +154,13 @@ export class TierRuntime {
     // `infer` has read the outputs.
     if (this.tier !== 0 && (state.store.size === 0 || this.isLastStepHere(index)))
       this.requests.delete(requestId);
-    timings.unshift({ segment, tier: this.tierName, computeMs, totalMs: performance.now() - started });
+    timings.unshift({
+      segment,
+      tier: this.tierName,
+      computeMs,
+      totalMs: performance.now() - started,
+      ...(linkMs !== undefined ? { upLinkMs: linkMs } : {}),
+    });
     return { tensors: passed, timings };
   }
 

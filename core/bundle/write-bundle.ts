@@ -179,6 +179,7 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       plan: {
         solver: plan.solver,
         objective: describeObjective(plan.objective),
+        layerPlacement: Object.fromEntries(built.problem.units.map((u, i) => [u.name, plan.placement[i]!])),
         predicted: {
           latencyMs: e.latencyMs,
           throughputPerS: Number.isFinite(e.throughputPerS) ? e.throughputPerS : null,

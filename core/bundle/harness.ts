@@ -1,0 +1,404 @@
+/**
+ * The live test harness: every tier of a bundle as its own process on loopback, each link
+ * emulated (bandwidth and RTT from the manifest), requests sent through the device, every answer
+ * checked against the whole model, and the measured figures set beside the predicted ones.
+ * Progress and results are events (`HarnessEvent`), which the CLI prints as JSON lines.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import * as ort from 'onnxruntime-node';
+import { analyzeBytes, type Analysis } from '../analyze.js';
+import { CutlineError } from '../errors.js';
+import { maxAbsDifference } from '../export/compare.js';
+import { buildPartitionProblem } from '../partition/build-problem.js';
+import { evaluatePlacement, type Evaluation } from '../partition/evaluate.js';
+import { concreteInputShapes, randomFeeds } from '../profiling/feeds.js';
+import type { DeviceProfile, LinkProfile, Topology } from '../profiles/types.js';
+import { createTierClient } from '../runtime/oip/client.js';
+import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
+import { startLinkEmulator, type LinkEmulator } from '../runtime/link-emulator.js';
+import { parseManifest, type BundleManifest } from './manifest.js';
+import type { StepTiming } from './tier-runtime.js';
+
+const TIER_BIN = fileURLToPath(new URL('../../bin/cutline-tier.js', import.meta.url));
+
+export type HarnessEvent =
+  | { event: 'tier'; tier: string; url: string; pid: number }
+  | {
+      event: 'link';
+      hop: number;
+      from: string;
+      to: string;
+      uplinkMbps: number;
+      downlinkMbps: number;
+      rttMs: number;
+      emulated: boolean;
+    }
+  | {
+      event: 'request';
+      index: number;
+      phase: 'latency' | 'stream';
+      ok: boolean;
+      latencyMs: number;
+      maxAbsDiff: number | null;
+      fallback: boolean;
+      error?: string;
+    }
+  | { event: 'summary'; summary: HarnessSummary }
+  | { event: 'error'; message: string };
+
+export interface HarnessOptions {
+  readonly bundleDir: string;
+  /** Timed sequential requests (latency). */
+  readonly runs: number;
+  /** Requests of the pipelined stream (throughput); 0 skips it. */
+  readonly streamRequests?: number;
+  /** Requests in flight during the stream. */
+  readonly concurrency?: number;
+  readonly emulateLinks: boolean;
+  /** Inputs by name; random (seeded) for those left out. */
+  readonly inputs?: Readonly<Record<string, ort.Tensor>>;
+  /** Profile of this machine for the prediction (every tier runs here); see `cutline profile`. */
+  readonly hostProfile?: DeviceProfile;
+  readonly onEvent?: (event: HarnessEvent) => void;
+  /** Untimed requests first (sessions and connections warm up). */
+  readonly warmup?: number;
+}
+
+export interface HopFigures {
+  readonly from: string;
+  readonly to: string;
+  /** Measured time of the hop's transfers per inference (both ways), ms, median. */
+  readonly measuredMs: number;
+  /** What the emulated link should take: per message and direction, rtt/2 + bytes·8/bandwidth. */
+  readonly emulatedMs: number;
+  /** The cost model's figure for the same transfers (rtt/2 per tensor), ms. */
+  readonly predictedMs: number;
+  readonly bytes: number;
+}
+
+export interface HarnessSummary {
+  readonly requests: number;
+  readonly failed: number;
+  readonly verified: boolean;
+  readonly maxAbsDiff: number;
+  readonly measured: {
+    readonly latencyMs: number;
+    readonly latencyP90Ms: number;
+    readonly throughputPerS: number | null;
+    readonly computeMsPerTier: readonly number[];
+  };
+  readonly predicted: {
+    /** From the bundle's plan (the topology's profiles). */
+    readonly planLatencyMs: number;
+    /** With this machine's profile on every tier and the emulated links; null without a profile. */
+    readonly hostLatencyMs: number | null;
+    readonly hostComputeMsPerTier: readonly number[] | null;
+  };
+  readonly hops: readonly HopFigures[];
+  readonly tiers: readonly string[];
+}
+
+interface TierProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+}
+
+function startTier(
+  bundleDir: string,
+  tier: string,
+  upUrl: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<TierProcess> {
+  return new Promise((resolve, reject) => {
+    const args = [
+      TIER_BIN,
+      '--bundle',
+      bundleDir,
+      '--tier',
+      tier,
+      '--port',
+      '0',
+      ...(upUrl ? ['--up', upUrl] : []),
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const message = JSON.parse(line) as { event?: string; url?: string };
+        if (message.event === 'listening' && message.url) resolve({ url: message.url, child });
+      } catch {
+        // Not a protocol line: ignore.
+      }
+    });
+    child.on('exit', (code) =>
+      reject(
+        new CutlineError(
+          'BAD_BUNDLE',
+          `The ${tier} tier exited (code ${code}) before listening: ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+        ),
+      ),
+    );
+  });
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : 0;
+};
+const quantile = (values: readonly number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0;
+};
+
+/** Bytes of a manifest tensor with a known shape (0 when unknown). */
+function tensorBytes(manifest: BundleManifest, name: string): number {
+  const all = [
+    ...manifest.model.inputs,
+    ...manifest.model.outputs,
+    ...manifest.segments.flatMap((s) => [...s.inputs, ...s.outputs]),
+  ];
+  const t = all.find((x) => x.name === name);
+  if (!t?.shape || t.shape.some((d) => typeof d !== 'number')) return 0;
+  const size: Record<string, number> = {
+    float64: 8,
+    int64: 8,
+    uint64: 8,
+    float32: 4,
+    int32: 4,
+    uint32: 4,
+    float16: 2,
+    int16: 2,
+    uint16: 2,
+  };
+  return (t.shape as number[]).reduce((n, d) => n * d, 1) * (size[t.dtype] ?? 1);
+}
+
+/**
+ * Per hop: what the emulated link should take per inference, every exchange that crosses it
+ * counted (each step whose path goes over the hop sends a request up and gets an answer down:
+ * rtt/2 + bytes·8/bandwidth each way); and the cost model's figure for the tensors alone (rtt/2
+ * per tensor crossing).
+ */
+function expectedHops(
+  manifest: BundleManifest,
+): { emulatedMs: number; predictedMs: number; bytes: number }[] {
+  return manifest.hops.map((hop, h) => {
+    let emulatedMs = 0;
+    let bytes = 0;
+    const ms = (b: number, mbps: number): number => hop.rttMs / 2 + ((b * 8) / (mbps * 1e6)) * 1000;
+    for (const step of manifest.schedule.steps) {
+      if (step.tier <= h) continue;
+      const upBytes = step.actions
+        .slice(0, h + 1)
+        .flatMap((a) => a.inject)
+        .reduce((s, n) => s + tensorBytes(manifest, n), 0);
+      const downBytes = step.actions[h + 1]!.passDown.reduce((s, n) => s + tensorBytes(manifest, n), 0);
+      emulatedMs += ms(upBytes, hop.uplinkMbps) + ms(downBytes, hop.downlinkMbps);
+      bytes += upBytes + downBytes;
+    }
+    const predictedMs = manifest.schedule.crossings
+      .filter((c) => c.hop === h)
+      .reduce(
+        (s, c) =>
+          s + ms(tensorBytes(manifest, c.tensor), c.direction === 'up' ? hop.uplinkMbps : hop.downlinkMbps),
+        0,
+      );
+    return { emulatedMs, predictedMs, bytes };
+  });
+}
+
+/** The plan re-predicted with this machine's profile on every tier and the bundle's links. */
+function hostPrediction(analysis: Analysis, manifest: BundleManifest, host: DeviceProfile): Evaluation {
+  const hops: LinkProfile[] = manifest.hops.map((h) => ({
+    id: h.link,
+    name: h.link,
+    uplinkMbps: h.uplinkMbps,
+    downlinkMbps: h.downlinkMbps,
+    rttMs: h.rttMs,
+    sources: {},
+  }));
+  const topology: Topology = {
+    spec: { id: 'harness', name: 'harness', tiers: [], links: [] },
+    tiers: manifest.tiers.map((t) => ({ name: t.name, device: host, precision: 'fp32' as const })),
+    hops,
+  };
+  const built = buildPartitionProblem(analysis, topology);
+  const placement = Uint8Array.from(
+    built.problem.units.map((u) => manifest.plan.layerPlacement[u.name] ?? 0),
+  );
+  return evaluatePlacement(built.problem, placement);
+}
+
+export async function runHarness(options: HarnessOptions): Promise<HarnessSummary> {
+  const emit = options.onEvent ?? (() => undefined);
+  const bundleDir = path.resolve(options.bundleDir);
+  const manifestPath = path.join(bundleDir, 'manifest.json');
+  const manifest = parseManifest(JSON.parse(fs.readFileSync(manifestPath, 'utf8')), manifestPath);
+  const modelBytes = new Uint8Array(fs.readFileSync(path.join(bundleDir, manifest.model.file)));
+  const analysis = analyzeBytes(modelBytes);
+  const feeds = {
+    ...randomFeeds(analysis, concreteInputShapes(analysis.graph), 1),
+    ...(options.inputs ?? {}),
+  };
+  const whole = await ort.InferenceSession.create(modelBytes, { intraOpNumThreads: 1 });
+  const expected = await whole.run(feeds);
+  await whole.release();
+
+  const env = { ...process.env, CUTLINE_TOKEN: manifest.runtime.token, CUTLINE_THREADS: '1' };
+  const processes: TierProcess[] = [];
+  const emulators: LinkEmulator[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const p of processes) p.child.kill('SIGTERM');
+    for (const e of emulators) await e.close();
+  };
+  try {
+    // From the top tier down, so each tier's "up" already listens.
+    let upUrl: string | undefined;
+    for (let t = manifest.tiers.length - 1; t >= 0; t--) {
+      const tier = manifest.tiers[t]!;
+      const started = await startTier(bundleDir, tier.name, upUrl, env);
+      processes.unshift(started);
+      emit({ event: 'tier', tier: tier.name, url: started.url, pid: started.child.pid ?? -1 });
+      if (t > 0) {
+        const hop = manifest.hops[t - 1]!;
+        if (options.emulateLinks) {
+          const target = new URL(started.url);
+          const emulator = await startLinkEmulator({
+            targetHost: target.hostname,
+            targetPort: Number(target.port),
+            up: { mbps: hop.uplinkMbps, delayMs: hop.rttMs / 2 },
+            down: { mbps: hop.downlinkMbps, delayMs: hop.rttMs / 2 },
+          });
+          emulators.unshift(emulator);
+          upUrl = `http://127.0.0.1:${emulator.port}`;
+        } else upUrl = started.url;
+        emit({
+          event: 'link',
+          hop: t - 1,
+          from: hop.from,
+          to: hop.to,
+          uplinkMbps: hop.uplinkMbps,
+          downlinkMbps: hop.downlinkMbps,
+          rttMs: hop.rttMs,
+          emulated: options.emulateLinks,
+        });
+      }
+    }
+    const client = createTierClient({
+      baseUrl: processes[0]!.url,
+      token: manifest.runtime.token,
+      timeoutMs: manifest.runtime.requestTimeoutMs,
+    });
+    const input = Object.entries(feeds).map(([name, t]) => fromOrtTensor(name, t));
+    let failed = 0;
+    let worst = 0;
+    const send = async (
+      index: number,
+      phase: 'latency' | 'stream',
+    ): Promise<{ ms: number; steps: StepTiming[] } | null> => {
+      const started = performance.now();
+      try {
+        const result = await client.infer(manifest.model.name, input);
+        const ms = performance.now() - started;
+        let diff = 0;
+        for (const out of result.outputs)
+          diff = Math.max(diff, maxAbsDifference(expected[out.name]!, toOrtTensor(out)));
+        worst = Math.max(worst, diff);
+        const fallback = result.parameters.cutline_fallback === true;
+        emit({ event: 'request', index, phase, ok: true, latencyMs: ms, maxAbsDiff: diff, fallback });
+        return { ms, steps: (result.parameters.cutline_steps as unknown as StepTiming[]) ?? [] };
+      } catch (error) {
+        failed++;
+        emit({
+          event: 'request',
+          index,
+          phase,
+          ok: false,
+          latencyMs: performance.now() - started,
+          maxAbsDiff: null,
+          fallback: false,
+          error: (error as Error).message,
+        });
+        return null;
+      }
+    };
+    for (let w = 0; w < (options.warmup ?? 3); w++) await send(-1 - w, 'latency');
+    failed = 0;
+    const latencies: number[] = [];
+    const stepSets: StepTiming[][] = [];
+    for (let r = 0; r < options.runs; r++) {
+      const result = await send(r, 'latency');
+      if (result) {
+        latencies.push(result.ms);
+        stepSets.push(result.steps);
+      }
+    }
+    let throughputPerS: number | null = null;
+    const stream = options.streamRequests ?? 0;
+    if (stream > 0) {
+      const concurrency = Math.max(1, options.concurrency ?? manifest.tiers.length * 2);
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < stream) await send(next++, 'stream');
+        }),
+      );
+      throughputPerS = (stream / (performance.now() - started)) * 1000;
+    }
+    client.close();
+
+    // Per hop: a step's time at tier h minus its time at tier h + 1 is what crossing hop h cost.
+    const expectedPerHop = expectedHops(manifest);
+    const hops: HopFigures[] = manifest.hops.map((hop, h) => {
+      const perRequest = stepSets.map((steps) => {
+        let ms = 0;
+        for (let i = 0; i + 1 < steps.length; i++) {
+          const here = steps[i]!;
+          const above = steps[i + 1]!;
+          if (here.segment === above.segment && here.tier === hop.from && above.tier === hop.to)
+            ms += here.totalMs - above.totalMs;
+        }
+        return ms;
+      });
+      return { from: hop.from, to: hop.to, measuredMs: median(perRequest), ...expectedPerHop[h]! };
+    });
+    const computeMsPerTier = manifest.tiers.map((tier) =>
+      median(
+        stepSets.map((steps) =>
+          steps.filter((s) => s.tier === tier.name).reduce((sum, s) => sum + s.computeMs, 0),
+        ),
+      ),
+    );
+    const host = options.hostProfile ? hostPrediction(analysis, manifest, options.hostProfile) : null;
+    const summary: HarnessSummary = {
+      requests: options.runs + stream,
+      failed,
+      verified: failed === 0 && worst <= 1e-4,
+      maxAbsDiff: worst,
+      measured: {
+        latencyMs: median(latencies),
+        latencyP90Ms: quantile(latencies, 0.9),
+        throughputPerS,
+        computeMsPerTier,
+      },
+      predicted: {
+        planLatencyMs: manifest.plan.predicted.latencyMs,
+        hostLatencyMs: host?.latencyMs ?? null,
+        hostComputeMsPerTier: host ? [...host.computeMsPerTier] : null,
+      },
+      hops,
+      tiers: manifest.tiers.map((t) => t.name),
+    };
+    emit({ event: 'summary', summary });
+    return summary;
+  } finally {
+    await cleanup();
+  }
+}

@@ -1,0 +1,11 @@
+/** Entry of the bundle's runtime (`runtime/cutline-tier.mjs`, built by runtime-build.ts). */
+import { tierMain } from './tier-main.js';
+
+tierMain(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    const e = error as { code?: string; message?: string };
+    process.stderr.write(`cutline-tier: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

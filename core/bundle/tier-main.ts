@@ -1,0 +1,77 @@
+/**
+ * The tier runtime's command: `node runtime/cutline-tier.mjs --bundle DIR --tier NAME`
+ * (`bin/cutline-tier.js` runs the same from Cutline's sources). Settings come from flags or the
+ * environment: CUTLINE_TOKEN (the shared secret; the manifest's is for a lab only),
+ * CUTLINE_UP_URL (the tier above), CUTLINE_HOST, CUTLINE_PORT. When it listens it prints one JSON
+ * line, `{"event":"listening","tier":…,"url":…}`, and it stops cleanly on SIGTERM or SIGINT.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CutlineError } from '../errors.js';
+import { parseManifest } from './manifest.js';
+import { serveTier } from './tier-server.js';
+
+export async function tierMain(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      bundle: { type: 'string' },
+      tier: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      up: { type: 'string' },
+    },
+  });
+  const bundleDir = path.resolve(values.bundle ?? process.env.CUTLINE_BUNDLE ?? '.');
+  const manifestPath = path.join(bundleDir, 'manifest.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+  } catch (error) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `Cannot read ${manifestPath}: ${(error as Error).message}. Is --bundle the bundle's folder?`,
+    );
+  }
+  const manifest = parseManifest(raw, manifestPath);
+  const tierName = values.tier ?? process.env.CUTLINE_TIER;
+  const tier = manifest.tiers.findIndex((t) => t.name === tierName);
+  if (tier < 0) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `--tier must be one of ${manifest.tiers.map((t) => t.name).join(', ')}${tierName ? `, not "${tierName}"` : ''}.`,
+    );
+  }
+  const upUrl = values.up ?? process.env.CUTLINE_UP_URL;
+  if (tier < manifest.tiers.length - 1 && !upUrl) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `The ${tierName} forwards to the ${manifest.tiers[tier + 1]!.name}: give --up URL or CUTLINE_UP_URL.`,
+    );
+  }
+  const portText = values.port ?? process.env.CUTLINE_PORT;
+  const port = portText === undefined ? manifest.tiers[tier]!.port : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CutlineError('BAD_BUNDLE', `--port must be 0–65535, not "${portText}".`);
+  const served = await serveTier({
+    manifest,
+    bundleDir,
+    tier,
+    host: values.host ?? process.env.CUTLINE_HOST ?? '127.0.0.1',
+    port,
+    ...(upUrl ? { upUrl } : {}),
+    token: process.env.CUTLINE_TOKEN || manifest.runtime.token,
+  });
+  process.stdout.write(`${JSON.stringify({ event: 'listening', tier: tierName, url: served.server.url })}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      void served.close().then(resolve);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  return 0;
+}

@@ -1,0 +1,205 @@
+/**
+ * One tier of a bundle behind the Open Inference Protocol. Each step whose path includes this
+ * tier is an OIP model named after its segment: it takes the tensors that come up, and answers
+ * with the tensors that go down. The device also serves the whole model under the bundle's
+ * model name: a request there runs one inference through every tier.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type * as ort from 'onnxruntime-node';
+import { CutlineError } from '../errors.js';
+import { createTierClient, type TierClient } from '../runtime/oip/client.js';
+import { datatypeOfOrtType } from '../runtime/oip/datatypes.js';
+import type { TensorMetadata, TierModel } from '../runtime/oip/model.js';
+import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
+import { createTierServer, type TierServer } from '../runtime/oip/server.js';
+import type { BundleManifest, ManifestTensor } from './manifest.js';
+import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
+import { TierRuntime, type Forward, type StepTiming, type Tensors } from './tier-runtime.js';
+
+export interface ServeTierOptions {
+  readonly manifest: BundleManifest;
+  readonly bundleDir: string;
+  readonly tier: number;
+  readonly host?: string;
+  readonly port?: number;
+  /** OIP base URL of the tier above (absent on the top tier). */
+  readonly upUrl?: string;
+  readonly token: string;
+}
+
+export interface ServedTier {
+  readonly server: TierServer;
+  readonly runtime: TierRuntime;
+  close(): Promise<void>;
+}
+
+function metadata(tensor: ManifestTensor): TensorMetadata {
+  const datatype = datatypeOfOrtType(tensor.dtype);
+  if (!datatype)
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `Tensor "${tensor.name}" is ${tensor.dtype}, which OIP cannot carry.`,
+    );
+  return {
+    name: tensor.name,
+    datatype,
+    shape: tensor.shape ? tensor.shape.map((d) => (typeof d === 'number' ? d : -1)) : null,
+  };
+}
+
+/** Every tensor the manifest describes, by name. */
+function tensorSpecs(manifest: BundleManifest): Map<string, ManifestTensor> {
+  const specs = new Map<string, ManifestTensor>();
+  for (const t of [...manifest.model.inputs, ...manifest.model.outputs]) specs.set(t.name, t);
+  for (const s of manifest.segments) for (const t of [...s.inputs, ...s.outputs]) specs.set(t.name, t);
+  return specs;
+}
+
+/** Loads a sub-model, refusing one whose bytes are not those the manifest lists. */
+function readChecked(bundleDir: string, file: string, sha256: string): Uint8Array {
+  const full = path.resolve(bundleDir, file);
+  if (path.relative(path.resolve(bundleDir), full).startsWith('..')) {
+    throw new CutlineError('BAD_BUNDLE', `The manifest names ${file}, outside the bundle.`);
+  }
+  const bytes = new Uint8Array(fs.readFileSync(full));
+  if (createHash('sha256').update(bytes).digest('hex') !== sha256) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `${file} is not the file the manifest lists (its SHA-256 differs); re-export the bundle.`,
+    );
+  }
+  return bytes;
+}
+
+export async function serveTier(options: ServeTierOptions): Promise<ServedTier> {
+  const { manifest, tier } = options;
+  const tierName = manifest.tiers[tier]?.name;
+  if (!tierName) throw new CutlineError('BAD_BUNDLE', `The bundle has no tier ${tier}.`);
+  const specs = tensorSpecs(manifest);
+  const spec = (name: string): ManifestTensor => specs.get(name) ?? { name, dtype: 'float32', shape: null };
+
+  const models = new Map<string, Uint8Array>();
+  for (const s of manifest.segments.filter((s) => s.tier === tier)) {
+    models.set(s.id, readChecked(options.bundleDir, s.file, s.sha256));
+  }
+  // CUTLINE_THREADS pins onnxruntime's intra-op threads (the harness runs every tier on one host).
+  const threads = Number(process.env.CUTLINE_THREADS);
+  const sessionOptions = Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {};
+  const executor: OrtExecutor = await createOrtExecutor(models, sessionOptions);
+  let whole: OrtExecutor | null = null;
+  if (tier === 0 && manifest.runtime.onUnreachable === 'local') {
+    whole = await createOrtExecutor(
+      new Map([['whole', readChecked(options.bundleDir, manifest.model.file, manifest.model.sha256)]]),
+      sessionOptions,
+    );
+  }
+  let client: TierClient | null = null;
+  let forward: Forward | null = null;
+  if (options.upUrl) {
+    const up = createTierClient({
+      baseUrl: options.upUrl,
+      token: options.token,
+      timeoutMs: manifest.runtime.requestTimeoutMs,
+    });
+    client = up;
+    forward = async (segment, request, step, tensors) => {
+      const result = await up.infer(
+        segment,
+        [...tensors].map(([name, t]) => fromOrtTensor(name, t)),
+        { parameters: { cutline_request: request, cutline_step: step }, id: request },
+      );
+      const down: Tensors = new Map(result.outputs.map((t) => [t.name, toOrtTensor(t)]));
+      const timings = Array.isArray(result.parameters.cutline_steps)
+        ? (result.parameters.cutline_steps as unknown as StepTiming[])
+        : [];
+      const server = result.timings.server;
+      // On the wire: the whole exchange less what the tier above spent handling it.
+      const linkMs = server
+        ? Math.max(
+            0,
+            result.timings.exchangeMs - server.decodeMs - server.queueMs - server.computeMs - server.encodeMs,
+          )
+        : undefined;
+      return { tensors: down, timings, ...(linkMs !== undefined ? { linkMs } : {}) };
+    };
+  }
+  const runtime = new TierRuntime(
+    manifest,
+    tier,
+    executor.execute,
+    forward,
+    whole ? async (inputs) => whole.execute('whole', inputs) : null,
+  );
+
+  const served = new Map<string, TierModel>();
+  manifest.schedule.steps.forEach((step, index) => {
+    if (tier === 0 || step.tier < tier) return;
+    // Tensors that reach this tier on this step: what the tiers below inject.
+    const arriving = step.actions.slice(0, tier).flatMap((a) => a.inject);
+    served.set(step.segment, {
+      inputs: arriving.map((n) => metadata(spec(n))),
+      outputs: step.actions[tier]!.passDown.map((n) => metadata(spec(n))),
+      acceptsExtraInputs: true,
+      maxConcurrency: 8,
+      async infer(inputs, parameters) {
+        const request = parameters.cutline_request;
+        if (typeof request !== 'string' || request === '') {
+          throw new CutlineError(
+            'BAD_BUNDLE',
+            `Step "${step.segment}" needs parameters.cutline_request (the request id).`,
+          );
+        }
+        const incoming: Tensors = new Map(inputs.map((t) => [t.name, toOrtTensor(t)]));
+        const result = await runtime.step(step.segment, request, incoming);
+        return {
+          outputs: [...result.tensors].map(([name, t]) => fromOrtTensor(name, t)),
+          parameters: { cutline_steps: result.timings as unknown as never },
+        };
+      },
+    });
+    void index;
+  });
+  if (tier === 0) {
+    served.set(manifest.model.name, {
+      inputs: manifest.model.inputs.map(metadata),
+      outputs: manifest.model.outputs.map(metadata),
+      maxConcurrency: 16,
+      async infer(inputs) {
+        const result = await runtime.infer(
+          new Map(inputs.map((t) => [t.name, toOrtTensor(t) as ort.Tensor])),
+          undefined,
+        );
+        return {
+          outputs: [...result.outputs].map(([name, t]) => fromOrtTensor(name, t)),
+          parameters: {
+            cutline_total_ms: result.totalMs,
+            cutline_fallback: result.fallback,
+            cutline_steps: result.steps as unknown as never,
+          },
+        };
+      },
+    });
+  }
+  const server = await createTierServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    token: options.token,
+    maxRequestBytes: manifest.runtime.maxRequestBytes,
+    requestTimeoutMs: manifest.runtime.requestTimeoutMs,
+    models: served,
+    serverName: `cutline-tier (${tierName})`,
+  });
+  return {
+    server,
+    runtime,
+    async close() {
+      await server.close();
+      client?.close();
+      runtime.close();
+      await executor.close();
+      await whole?.close();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * `POST /v2/models/{name}/infer`: read the body (bounded), decode it, check it against the model's
+ * declaration, wait for a free slot, run the model, encode what was asked for, and report where
+ * the time went in `parameters.cutline_timings`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { readBody } from '../read-body.js';
+import type { Slots } from '../slots.js';
+import {
+  assembleInferResponse,
+  binaryOutputs,
+  decodeInferRequest,
+  encodeTensors,
+  INFERENCE_HEADER_CONTENT_LENGTH,
+  parseHeaderLength,
+} from './codec.js';
+import { OipError } from './errors.js';
+import { checkAgainstMetadata, type TierModel } from './model.js';
+import { sendBody } from './respond.js';
+import type { OipTensor } from './tensor.js';
+
+/** Where a request's time went on the tier, ms; sent as `parameters.cutline_timings`. */
+export interface ServerTimings {
+  /** From the request's headers to the last byte of its body (network and sender included). */
+  readonly receive_ms: number;
+  /** Parsing and validating the body into tensors. */
+  readonly decode_ms: number;
+  /** Waiting for the model to be free (other requests ahead). */
+  readonly queue_ms: number;
+  /** The model's `infer`. */
+  readonly compute_ms: number;
+  /** Encoding the outputs (the response's JSON object itself is written after this is known). */
+  readonly encode_ms: number;
+}
+
+export interface InferRouteContext {
+  readonly modelName: string;
+  readonly model: TierModel;
+  readonly slots: Slots;
+  readonly maxRequestBytes: number;
+  /** `performance.now()` when the request's headers arrived. */
+  readonly receivedAt: number;
+}
+
+export async function handleInfer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: InferRouteContext,
+): Promise<void> {
+  const { modelName, model, maxRequestBytes } = context;
+  const declared = declaredLength(req);
+  if (declared !== null && declared > maxRequestBytes) throw tooLarge(declared, maxRequestBytes);
+  const headerLength = parseHeaderLength(req.headers[INFERENCE_HEADER_CONTENT_LENGTH], declared);
+  const body = await readBody(req, {
+    maxBytes: maxRequestBytes,
+    declaredBytes: declared,
+    alignFrom: headerLength ?? 0,
+    tooLarge: (received) => tooLarge(received, maxRequestBytes, 'at least '),
+    broken: (reason) => new OipError(`The request body broke off: ${reason}.`),
+  });
+  const bodyAt = performance.now();
+
+  const request = decodeInferRequest(body, headerLength);
+  const requested = request.outputs?.map((o) => o.name) ?? null;
+  checkAgainstMetadata(modelName, model, request.inputs, requested);
+  const wantsBinary = binaryOutputs(request);
+  const decodedAt = performance.now();
+
+  const release = await context.slots.acquire();
+  const startedAt = performance.now();
+  let result;
+  try {
+    result = await model.infer(request.inputs, request.parameters ?? {}, {
+      id: request.id,
+      requestedOutputs: requested,
+    });
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new OipError(`Model "${modelName}" failed: ${reason}`, 500, { cause });
+  } finally {
+    release();
+  }
+  const computedAt = performance.now();
+
+  const outputs = pickOutputs(modelName, result.outputs, requested);
+  const encoded = encodeTensors(outputs, wantsBinary);
+  const encodedAt = performance.now();
+
+  const timings: ServerTimings = {
+    receive_ms: round(bodyAt - context.receivedAt),
+    decode_ms: round(decodedAt - bodyAt),
+    queue_ms: round(startedAt - decodedAt),
+    compute_ms: round(computedAt - startedAt),
+    encode_ms: round(encodedAt - computedAt),
+  };
+  const head = {
+    modelName,
+    ...(model.version !== undefined ? { modelVersion: model.version } : {}),
+    ...(request.id !== undefined ? { id: request.id } : {}),
+    parameters: { ...result.parameters, cutline_timings: { ...timings } },
+  };
+  sendBody(res, 200, assembleInferResponse(head, encoded));
+}
+
+/** The Content-Length header as a number, or null when the body is chunked. */
+export function declaredLength(req: IncomingMessage): number | null {
+  const value = req.headers['content-length'];
+  return value === undefined ? null : Number(value);
+}
+
+function tooLarge(bytes: number, limit: number, prefix = ''): OipError {
+  return new OipError(
+    `The request body is ${prefix}${bytes} bytes; this tier accepts at most ${limit}. Send smaller tensors or raise the tier's request limit.`,
+    413,
+  );
+}
+
+/** The outputs the request asked for, in its order (all the model made when it asked for none). */
+function pickOutputs(
+  modelName: string,
+  outputs: readonly OipTensor[],
+  requested: readonly string[] | null,
+): readonly OipTensor[] {
+  if (requested === null) return outputs;
+  const byName = new Map(outputs.map((t) => [t.name, t]));
+  return requested.map((name) => {
+    const tensor = byName.get(name);
+    if (!tensor)
+      throw new OipError(`Model "${modelName}" did not produce the requested output "${name}".`, 500);
+    return tensor;
+  });
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;

@@ -1,0 +1,115 @@
+/**
+ * What a tier serves: a model with declared inputs and outputs (OIP model metadata) and an
+ * asynchronous `infer`. The server checks every request against the declaration before the model
+ * sees it, so a model only ever receives tensors of the names, datatypes and shapes it declared.
+ */
+import type { OipDatatype } from './datatypes.js';
+import { OipError } from './errors.js';
+import type { OipParameters } from './schema.js';
+import type { OipTensor } from './tensor.js';
+
+export interface TensorMetadata {
+  readonly name: string;
+  readonly datatype: OipDatatype;
+  /** Dimensions, -1 where any size is accepted; null when even the rank is unknown. */
+  readonly shape: readonly number[] | null;
+}
+
+export interface InferContext {
+  /** The request's `id`, if it had one. */
+  readonly id: string | undefined;
+  /** The outputs the request asked for, in its order; null for all of them. */
+  readonly requestedOutputs: readonly string[] | null;
+}
+
+export interface ModelResult {
+  readonly outputs: readonly OipTensor[];
+  readonly parameters?: OipParameters;
+}
+
+export interface TierModel {
+  readonly inputs: readonly TensorMetadata[];
+  readonly outputs: readonly TensorMetadata[];
+  /** OIP platform name, e.g. `onnx_onnxv1`. */
+  readonly platform?: string;
+  readonly version?: string;
+  /**
+   * Whether inputs the model does not declare are accepted and passed to `infer` (a relay tier
+   * receives tensors it forwards to the next one). Default false: they are refused with a 400.
+   */
+  readonly acceptsExtraInputs?: boolean;
+  /** Inferences run at once; more wait in a queue (their wait is `queue_ms`). Default 1. */
+  readonly maxConcurrency?: number;
+  /** Default: always ready. */
+  isReady?(): boolean;
+  /** Must return every requested output (all declared outputs when none were requested). */
+  infer(inputs: readonly OipTensor[], parameters: OipParameters, context: InferContext): Promise<ModelResult>;
+}
+
+/** The OIP `$metadata_model_response` (unknown rank as `[-1]`, the closest OIP can say). */
+export function modelMetadataJson(name: string, model: TierModel): object {
+  const tensor = (t: TensorMetadata): object => ({
+    name: t.name,
+    datatype: t.datatype,
+    shape: t.shape ?? [-1],
+  });
+  return {
+    name,
+    ...(model.version !== undefined ? { versions: [model.version] } : {}),
+    platform: model.platform ?? '',
+    inputs: model.inputs.map(tensor),
+    outputs: model.outputs.map(tensor),
+  };
+}
+
+/**
+ * Checks a request's inputs and requested outputs against what the model declares.
+ *
+ * @throws OipError (400) naming the first input or output that does not fit.
+ */
+export function checkAgainstMetadata(
+  modelName: string,
+  model: TierModel,
+  inputs: readonly OipTensor[],
+  requestedOutputs: readonly string[] | null,
+): void {
+  const given = new Map(inputs.map((t) => [t.name, t]));
+  for (const declared of model.inputs) {
+    const tensor = given.get(declared.name);
+    if (!tensor) {
+      throw new OipError(
+        `Model "${modelName}" needs input "${declared.name}", which the request does not carry.`,
+      );
+    }
+    if (tensor.datatype !== declared.datatype) {
+      throw new OipError(
+        `Input "${declared.name}" is ${tensor.datatype}, but model "${modelName}" takes ${declared.datatype}.`,
+      );
+    }
+    if (declared.shape && !shapeFits(tensor.shape, declared.shape)) {
+      throw new OipError(
+        `Input "${declared.name}" has shape [${tensor.shape.join(', ')}], but model "${modelName}" takes [${declared.shape.join(', ')}] (-1: any size).`,
+      );
+    }
+  }
+  if (!model.acceptsExtraInputs) {
+    const known = new Set(model.inputs.map((t) => t.name));
+    const extra = inputs.find((t) => !known.has(t.name));
+    if (extra) {
+      throw new OipError(
+        `Model "${modelName}" has no input "${extra.name}"; its inputs are ${[...known].join(', ') || '(none)'}.`,
+      );
+    }
+  }
+  const outputs = new Set(model.outputs.map((t) => t.name));
+  const unknown = requestedOutputs?.find((name) => !outputs.has(name));
+  if (unknown !== undefined) {
+    throw new OipError(
+      `Model "${modelName}" has no output "${unknown}"; its outputs are ${[...outputs].join(', ') || '(none)'}.`,
+    );
+  }
+}
+
+function shapeFits(shape: readonly number[], declared: readonly number[]): boolean {
+  return shape.length === declared.length && declared.every((dim, i) => dim < 0 || dim === shape[i]);
+}

@@ -1,0 +1,22 @@
+/** Writing OIP bodies to an HTTP response: JSON objects, error objects and encoded infer bodies. */
+import type { ServerResponse } from 'node:http';
+import { INFERENCE_HEADER_CONTENT_LENGTH, type EncodedBody } from './codec.js';
+
+/** Writes an encoded body: headers, the JSON, then each binary chunk (corked: one write to the socket). */
+export function sendBody(res: ServerResponse, status: number, body: EncodedBody): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', body.contentType);
+  res.setHeader('Content-Length', body.byteLength);
+  if (body.headerLength !== null) res.setHeader(INFERENCE_HEADER_CONTENT_LENGTH, body.headerLength);
+  res.cork();
+  for (const chunk of body.chunks) res.write(chunk);
+  res.end();
+}
+
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const text = Buffer.from(JSON.stringify(value));
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Length', text.length);
+  res.end(text);
+}

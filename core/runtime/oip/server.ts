@@ -1,0 +1,256 @@
+/**
+ * A tier's Open Inference Protocol server (KServe v2 REST with the binary tensor extension) on
+ * node:http. Every route but liveness needs `Authorization: Bearer <token>`; every failure is
+ * answered with an OIP error object and the server goes on serving. Connections are kept alive
+ * between requests; `close()` stops accepting, lets requests in flight finish, then resolves.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { bearerCheck } from '../bearer.js';
+import { lingerOnClose } from '../linger.js';
+import { createSlots, type Slots } from '../slots.js';
+import { OipError, oipErrorBody } from './errors.js';
+import { declaredLength, handleInfer } from './infer-route.js';
+import { modelMetadataJson, type TierModel } from './model.js';
+import { sendJson } from './respond.js';
+
+export interface TierServerOptions {
+  /** Default 127.0.0.1; `0.0.0.0` to serve other machines. */
+  readonly host?: string;
+  /** Default 0: any free port (read it from `TierServer.port`). */
+  readonly port?: number;
+  /** The shared token peers send as `Authorization: Bearer <token>`; must not be empty. */
+  readonly token: string;
+  /** Largest request body accepted, bytes; larger ones get a 413 without being read. Default 64 MiB. */
+  readonly maxRequestBytes?: number;
+  readonly models: ReadonlyMap<string, TierModel>;
+  /** Time to receive a whole request (headers and body), ms; Node answers 408 after it. Default 60 s. */
+  readonly requestTimeoutMs?: number;
+  /** How long an idle kept-alive connection stays open, ms. Default 30 s. */
+  readonly keepAliveTimeoutMs?: number;
+  /** How long `close()` waits for requests in flight before cutting their connections, ms. Default 10 s. */
+  readonly drainTimeoutMs?: number;
+  /** Reported by `GET /v2` (server metadata). */
+  readonly serverName?: string;
+  readonly serverVersion?: string;
+}
+
+export interface TierServerStats {
+  readonly connectionsOpened: number;
+  readonly requests: number;
+  /** Answers with a status of 400 or more, by status. */
+  readonly errors: Readonly<Record<number, number>>;
+}
+
+export interface TierServer {
+  /** `http://host:port`, with the port actually bound. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  stats(): TierServerStats;
+  /** Stops accepting, finishes requests in flight (cutting them after `drainTimeoutMs`), then resolves. */
+  close(): Promise<void>;
+}
+
+type Route =
+  { readonly kind: 'live' } | { readonly kind: 'ready' } | { readonly kind: 'server-metadata' } | ModelRoute;
+interface ModelRoute {
+  readonly kind: 'model-metadata' | 'model-ready' | 'infer';
+  readonly model: string;
+  readonly version: string | null;
+}
+
+const MIB = 1024 * 1024;
+/** How long a refused upload's connection is kept open after the answer so the peer can read it. */
+const LINGER_MS = 2_000;
+
+/** Starts a tier server and resolves once it listens. */
+export async function createTierServer(options: TierServerOptions): Promise<TierServer> {
+  const host = options.host ?? '127.0.0.1';
+  const maxRequestBytes = options.maxRequestBytes ?? 64 * MIB;
+  const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
+  const authorized = bearerCheck(options.token);
+  const slots = new Map<string, Slots>(
+    [...options.models].map(([name, model]) => [name, createSlots(model.maxConcurrency ?? 1)]),
+  );
+  const keepAliveTimeout = options.keepAliveTimeoutMs ?? 30_000;
+  const requestTimeout = options.requestTimeoutMs ?? 60_000;
+  const server = http.createServer({
+    keepAlive: true,
+    keepAliveTimeout,
+    requestTimeout,
+    // Headers must arrive well within the request timeout (Node requires headersTimeout ≤ requestTimeout).
+    headersTimeout: Math.min(requestTimeout, 20_000),
+  });
+  let closing = false;
+  let connectionsOpened = 0;
+  let requests = 0;
+  const errors: Record<number, number> = {};
+
+  server.on('connection', (socket: Socket) => {
+    connectionsOpened++;
+    socket.setNoDelay(true);
+  });
+
+  const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
+    const status = error instanceof OipError ? error.status : 500;
+    errors[status] = (errors[status] ?? 0) + 1;
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (!req.complete && !canDrain(req, status, maxRequestBytes)) {
+      // The rest of the body is not read: close rather than drain it for the next request.
+      res.setHeader('Connection', 'close');
+      lingerOnClose(req.socket, LINGER_MS);
+    }
+    if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    sendJson(res, status, oipErrorBody(error));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const receivedAt = performance.now();
+    requests++;
+    if (closing) res.setHeader('Connection', 'close');
+    const route = matchRoute(req.method ?? 'GET', req.url ?? '/');
+    if (route.kind === 'live') return sendJson(res, 200, { live: true });
+    if (!authorized(req.headers.authorization)) {
+      throw new OipError(
+        req.headers.authorization === undefined
+          ? 'This tier needs an Authorization: Bearer <token> header with the deployment’s shared token.'
+          : 'The bearer token does not match this tier’s shared token.',
+        401,
+      );
+    }
+    if (route.kind === 'server-metadata') {
+      return sendJson(res, 200, {
+        name: options.serverName ?? 'cutline-tier',
+        version: options.serverVersion ?? '1',
+        extensions: ['binary_tensor_data'],
+      });
+    }
+    if (route.kind === 'ready') {
+      const ready = [...options.models.values()].every((m) => m.isReady?.() ?? true);
+      return sendJson(res, ready ? 200 : 503, { ready });
+    }
+    const model = findModel(options.models, route.model, route.version);
+    if (route.kind === 'model-metadata') return sendJson(res, 200, modelMetadataJson(route.model, model));
+    if (route.kind === 'model-ready') {
+      const ready = model.isReady?.() ?? true;
+      return sendJson(res, ready ? 200 : 503, { name: route.model, ready });
+    }
+    await handleInfer(req, res, {
+      modelName: route.model,
+      model,
+      slots: slots.get(route.model)!,
+      maxRequestBytes,
+      receivedAt,
+    });
+  };
+
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    res.on('close', () => {
+      inFlight.delete(res);
+      // While closing, a connection whose last answer just went out is idle: close it now.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+    handle(req, res).catch((error: unknown) => fail(req, res, error));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    stats: () => ({ connectionsOpened, requests, errors: { ...errors } }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+        const force = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** Whether Node may read and discard the unread rest of a body to keep the connection: only small, declared ones. */
+function canDrain(req: IncomingMessage, status: number, maxRequestBytes: number): boolean {
+  if (status === 413) return false;
+  const declared = declaredLength(req);
+  return declared !== null && declared <= maxRequestBytes;
+}
+
+function findModel(models: ReadonlyMap<string, TierModel>, name: string, version: string | null): TierModel {
+  const model = models.get(name);
+  if (!model) {
+    throw new OipError(
+      `This tier serves no model "${name}"; it serves ${[...models.keys()].map((n) => `"${n}"`).join(', ') || 'none'}.`,
+      404,
+    );
+  }
+  if (version !== null && version !== (model.version ?? '1')) {
+    throw new OipError(
+      `Model "${name}" has no version "${version}"; it has version "${model.version ?? '1'}".`,
+      404,
+    );
+  }
+  return model;
+}
+
+/**
+ * The OIP REST paths: `/v2`, `/v2/health/{live,ready}`, `/v2/models/{name}[/versions/{v}]`
+ * followed by nothing (metadata), `/ready` or `/infer`.
+ *
+ * @throws OipError 404 for other paths, 405 for the wrong method.
+ */
+function matchRoute(method: string, url: string): Route {
+  let parts: string[];
+  try {
+    parts = new URL(url, 'http://tier').pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch (cause) {
+    throw new OipError(`The path ${url} is not a valid URL path.`, 400, { cause });
+  }
+  const route = routeOf(parts);
+  if (!route) throw new OipError(`No Open Inference Protocol route is at ${method} ${url}.`, 404);
+  const wanted = route.kind === 'infer' ? 'POST' : 'GET';
+  if (method !== wanted) throw new OipError(`${url} takes ${wanted}, not ${method}.`, 405);
+  return route;
+}
+
+function routeOf(parts: readonly string[]): Route | null {
+  if (parts[0] !== 'v2') return null;
+  if (parts.length === 1) return { kind: 'server-metadata' };
+  if (parts[1] === 'health' && parts.length === 3) {
+    if (parts[2] === 'live') return { kind: 'live' };
+    if (parts[2] === 'ready') return { kind: 'ready' };
+    return null;
+  }
+  if (parts[1] !== 'models' || parts.length < 3) return null;
+  const model = parts[2]!;
+  let rest = parts.slice(3);
+  let version: string | null = null;
+  if (rest[0] === 'versions' && rest.length >= 2) {
+    version = rest[1]!;
+    rest = rest.slice(2);
+  }
+  if (rest.length === 0) return { kind: 'model-metadata', model, version };
+  if (rest.length === 1 && rest[0] === 'ready') return { kind: 'model-ready', model, version };
+  if (rest.length === 1 && rest[0] === 'infer') return { kind: 'infer', model, version };
+  return null;
+}
