@@ -4,6 +4,7 @@ import { isCutlineError } from '../../core/errors.js';
 import { analyzeCommand } from './analyze.js';
 import type { ProfileCliOptions } from './profile.js';
 import type { ExportCliOptions } from './export.js';
+import type { HarnessCliOptions } from './harness.js';
 import type { SolveCliOptions } from './solve.js';
 import type { StudioOptions } from './studio.js';
 import type { SweepCliOptions } from './sweep.js';
@@ -136,6 +137,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(async (model: string, options: ExportCliOptions) => {
       const { exportCommand } = await import('./export.js');
       exitCode = await exportCommand(model, options);
+    });
+  program
+    .command('harness')
+    .description(
+      'Run every tier of a bundle on this machine, verify the answers and compare measured with predicted figures.',
+    )
+    .argument('<bundle>', 'bundle folder written by `cutline export`')
+    .option('--runs <n>', 'timed sequential requests', wholeNumber(1), 20)
+    .option('--stream <n>', 'requests of a pipelined stream (throughput); 0 to skip', wholeNumber(0), 30)
+    .option('--emulate-links', "delay and throttle each link as the bundle's topology says")
+    .option('--inputs <file>', 'JSON inputs: { name: { type, dims, data } } (default: random)')
+    .option(
+      '--host-profile <file>',
+      "this machine's profile (`cutline profile --save`) for the host prediction",
+    )
+    .option('--no-calibrate', 'without --host-profile, skip calibrating one (no host prediction)')
+    .option('--json', 'stream progress and the summary as JSON lines')
+    .action(async (bundle: string, options: HarnessCliOptions) => {
+      const { harnessCommand } = await import('./harness.js');
+      exitCode = await harnessCommand(bundle, options);
     });
   program
     .command('studio')

@@ -16,7 +16,10 @@ import { CutlineError } from '../errors.js';
 import { maxAbsDifference } from '../export/compare.js';
 import { buildPartitionProblem } from '../partition/build-problem.js';
 import { evaluatePlacement, type Evaluation } from '../partition/evaluate.js';
+import { calibrateHostProfile } from '../profiling/calibrate.js';
 import { concreteInputShapes, randomFeeds } from '../profiling/feeds.js';
+import { measureHostPeak } from '../profiling/host-peak.js';
+import { runOrtProfile } from '../profiling/ort-profile.js';
 import type { DeviceProfile, LinkProfile, Topology } from '../profiles/types.js';
 import { createTierClient } from '../runtime/oip/client.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
@@ -48,6 +51,7 @@ export type HarnessEvent =
       fallback: boolean;
       error?: string;
     }
+  | { event: 'calibrated'; peakGflops: number; nodes: number }
   | { event: 'summary'; summary: HarnessSummary }
   | { event: 'error'; message: string };
 
@@ -64,9 +68,16 @@ export interface HarnessOptions {
   readonly inputs?: Readonly<Record<string, ort.Tensor>>;
   /** Profile of this machine for the prediction (every tier runs here); see `cutline profile`. */
   readonly hostProfile?: DeviceProfile;
+  /** Without a host profile: calibrate one on the whole model first (a few seconds). */
+  readonly calibrate?: boolean;
   readonly onEvent?: (event: HarnessEvent) => void;
   /** Untimed requests first (sessions and connections warm up). */
   readonly warmup?: number;
+  /**
+   * Run the tiers from Cutline's sources (default), or from the bundle's own built runtime
+   * (`runtime/cutline-tier.mjs`, which needs onnxruntime-node resolvable from `runtime/`).
+   */
+  readonly runtime?: 'source' | 'bundle';
 }
 
 export interface HopFigures {
@@ -113,10 +124,12 @@ function startTier(
   tier: string,
   upUrl: string | undefined,
   env: NodeJS.ProcessEnv,
+  runtime: 'source' | 'bundle',
 ): Promise<TierProcess> {
   return new Promise((resolve, reject) => {
+    const bin = runtime === 'bundle' ? path.join(bundleDir, 'runtime', 'cutline-tier.mjs') : TIER_BIN;
     const args = [
-      TIER_BIN,
+      bin,
       '--bundle',
       bundleDir,
       '--tier',
@@ -250,6 +263,18 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
   const expected = await whole.run(feeds);
   await whole.release();
 
+  let hostProfile = options.hostProfile;
+  if (!hostProfile && options.calibrate) {
+    // The tiers run with one onnxruntime thread each; calibrate the same way.
+    const profiled = await runOrtProfile(path.join(bundleDir, manifest.model.file), {
+      runs: 20,
+      warmup: 5,
+      intraOpThreads: 1,
+    });
+    const peak = await measureHostPeak({ intraOpThreads: 1 });
+    hostProfile = calibrateHostProfile([profiled], peak).profile;
+    emit({ event: 'calibrated', peakGflops: peak.gflops, nodes: profiled.measurement.nodes.length });
+  }
   const env = { ...process.env, CUTLINE_TOKEN: manifest.runtime.token, CUTLINE_THREADS: '1' };
   const processes: TierProcess[] = [];
   const emulators: LinkEmulator[] = [];
@@ -262,7 +287,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     let upUrl: string | undefined;
     for (let t = manifest.tiers.length - 1; t >= 0; t--) {
       const tier = manifest.tiers[t]!;
-      const started = await startTier(bundleDir, tier.name, upUrl, env);
+      const started = await startTier(bundleDir, tier.name, upUrl, env, options.runtime ?? 'source');
       processes.unshift(started);
       emit({ event: 'tier', tier: tier.name, url: started.url, pid: started.child.pid ?? -1 });
       if (t > 0) {
@@ -376,7 +401,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
         ),
       ),
     );
-    const host = options.hostProfile ? hostPrediction(analysis, manifest, options.hostProfile) : null;
+    const host = hostProfile ? hostPrediction(analysis, manifest, hostProfile) : null;
     const summary: HarnessSummary = {
       requests: options.runs + stream,
       failed,

@@ -1,0 +1,118 @@
+/**
+ * `cutline harness BUNDLE [--runs N] [--stream N] [--emulate-links] [--inputs FILE] [--host-profile FILE] [--json]`:
+ * runs every tier of a bundle on this machine, checks the answers against the whole model and
+ * sets the measured figures beside the predicted ones. With --json, progress and the summary
+ * stream as JSON lines (what the studio shows live); otherwise a table at the end.
+ */
+import fs from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { runHarness, type HarnessEvent, type HarnessSummary } from '../../core/bundle/harness.js';
+import { CutlineError } from '../../core/errors.js';
+import { loadDeviceProfile } from '../../core/profiles/load.js';
+import { renderTable } from './format.js';
+
+export interface HarnessCliOptions {
+  readonly runs: number;
+  readonly stream: number;
+  readonly emulateLinks?: boolean;
+  readonly inputs?: string;
+  readonly hostProfile?: string;
+  readonly calibrate: boolean;
+  readonly json?: boolean;
+}
+
+/** Inputs file: `{ "<name>": { "type": "float32", "dims": [1, 3, 96, 96], "data": [ … ] } }`. */
+export function readInputsFile(file: string): Record<string, ort.Tensor> {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CutlineError(
+      'BAD_INPUT_BINDING',
+      `${file}: cannot read it as JSON (${(error as Error).message}).`,
+    );
+  }
+  const inputs: Record<string, ort.Tensor> = {};
+  for (const [name, spec] of Object.entries(
+    value as Record<string, { type?: string; dims?: number[]; data?: number[] }>,
+  )) {
+    const type = spec.type ?? 'float32';
+    if (!Array.isArray(spec.dims) || !Array.isArray(spec.data)) {
+      throw new CutlineError('BAD_INPUT_BINDING', `${file}: input "${name}" needs "dims" and "data" arrays.`);
+    }
+    const count = spec.dims.reduce((n, d) => n * d, 1);
+    if (count !== spec.data.length) {
+      throw new CutlineError(
+        'BAD_INPUT_BINDING',
+        `${file}: input "${name}" has ${spec.data.length} values for dims [${spec.dims.join(', ')}] (${count}).`,
+      );
+    }
+    const data =
+      type === 'int64'
+        ? BigInt64Array.from(spec.data.map((v) => BigInt(v)))
+        : type === 'int32'
+          ? Int32Array.from(spec.data)
+          : Float32Array.from(spec.data);
+    inputs[name] = new ort.Tensor(type as 'float32', data as Float32Array, spec.dims);
+  }
+  return inputs;
+}
+
+export async function harnessCommand(bundle: string, options: HarnessCliOptions): Promise<number> {
+  const onEvent = (event: HarnessEvent): void => {
+    if (options.json) process.stdout.write(`${JSON.stringify(event)}\n`);
+    else if (event.event === 'tier')
+      process.stderr.write(`cutline: ${event.tier} listening at ${event.url}\n`);
+    else if (event.event === 'request' && !event.ok)
+      process.stderr.write(`cutline: request ${event.index} failed: ${event.error}\n`);
+  };
+  const summary = await runHarness({
+    bundleDir: bundle,
+    runs: options.runs,
+    streamRequests: options.stream,
+    emulateLinks: options.emulateLinks ?? false,
+    ...(options.inputs ? { inputs: readInputsFile(options.inputs) } : {}),
+    ...(options.hostProfile ? { hostProfile: loadDeviceProfile(options.hostProfile) } : {}),
+    calibrate: options.calibrate,
+    onEvent,
+  });
+  if (!options.json) process.stdout.write(`${summaryText(summary)}\n`);
+  return summary.verified ? 0 : 1;
+}
+
+export function summaryText(s: HarnessSummary): string {
+  const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : v.toFixed(2));
+  const rows: string[][] = [
+    [
+      'end to end (median)',
+      ms(s.measured.latencyMs),
+      ms(s.predicted.hostLatencyMs),
+      ms(s.predicted.planLatencyMs),
+    ],
+    ...s.tiers.map((tier, t) => [
+      `compute on the ${tier}`,
+      ms(s.measured.computeMsPerTier[t]),
+      ms(s.predicted.hostComputeMsPerTier?.[t]),
+      '-',
+    ]),
+    ...s.hops.map((h) => [
+      `link ${h.from} ↔ ${h.to} (${h.bytes} B)`,
+      ms(h.measuredMs),
+      ms(h.predictedMs),
+      `emulated ${ms(h.emulatedMs)}`,
+    ]),
+  ];
+  return [
+    renderTable(['figure', 'measured ms', 'predicted (this host)', 'predicted (plan)'], rows, [
+      false,
+      true,
+      true,
+      true,
+    ]),
+    '',
+    `${s.requests} requests, ${s.failed} failed; outputs ${s.verified ? 'equal the whole model' : 'DIFFER from the whole model'} (max |diff| ${s.maxAbsDiff.toExponential(2)})` +
+      (s.measured.throughputPerS !== null
+        ? `; stream ${s.measured.throughputPerS.toFixed(1)} inferences/s`
+        : ''),
+  ].join('\n');
+}

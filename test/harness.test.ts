@@ -1,0 +1,204 @@
+/**
+ * The live test harness and the tier runtime as real processes on loopback: three tiers with
+ * emulated links answer as the whole model does, each link's measured transfer matches what the
+ * emulated link should take, the end-to-end latency matches the prediction made with a profile
+ * calibrated on this machine, and a tier killed mid-stream is reported for every request.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeBytes } from '../core/analyze.js';
+import { runHarness } from '../core/bundle/harness.js';
+import { writeRuntime } from '../core/bundle/runtime-build.js';
+import { writeBundle, type WrittenBundle } from '../core/bundle/write-bundle.js';
+import { buildPartitionProblem } from '../core/partition/build-problem.js';
+import { evaluatePlacement } from '../core/partition/evaluate.js';
+import { loadTopology } from '../core/profiles/load.js';
+import { createTierClient } from '../core/runtime/oip/client.js';
+import { fromOrtTensor } from '../core/runtime/oip/ort-tensor.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const MODEL = path.join(ROOT, 'samples', 'edge-prune-vehicle.onnx');
+let work: string;
+
+/**
+ * ODROID-N2 → WiFi 16 Mb/s (Edge-PRUNE) → i7 edge → LTE → cloud: links slow enough that what is
+ * measured on them is mostly the emulated link, not loopback HTTP (about 1.5 ms per exchange).
+ */
+function writeTopology(dir: string): string {
+  const file = path.join(dir, 'n2-wifi-i7-lte-cloud.json');
+  const topology = {
+    id: 'n2-wifi-i7-lte-cloud',
+    name: 'ODROID-N2 → WiFi → i7 edge → LTE → cloud',
+    tiers: [
+      { name: 'device', device: 'odroid-n2' },
+      { name: 'edge', device: 'i7-8650u-edge' },
+      { name: 'cloud', device: 'xeon-v100-cloud' },
+    ],
+    links: [
+      { from: 'device', to: 'edge', link: 'wifi-16m' },
+      { from: 'edge', to: 'cloud', link: 'lte' },
+    ],
+  };
+  fs.writeFileSync(file, JSON.stringify(topology));
+  return file;
+}
+
+/** The vehicle CNN split device (L1) → edge (L2) → cloud (dense layers). */
+async function exportChain(out: string, onUnreachable: 'fail' | 'local'): Promise<WrittenBundle> {
+  const bytes = new Uint8Array(fs.readFileSync(MODEL));
+  const analysis = analyzeBytes(bytes);
+  const topology = loadTopology(writeTopology(work));
+  const built = buildPartitionProblem(analysis, topology);
+  const placement = Uint8Array.from(built.problem.units.map((_, u) => (u < 3 ? 0 : u < 6 ? 1 : 2)));
+  return writeBundle({
+    outDir: out,
+    analysis,
+    modelBytes: bytes,
+    modelName: 'vehicle',
+    topology,
+    built,
+    plan: {
+      solver: 'two-split',
+      objective: { kind: 'latency' },
+      placement,
+      evaluation: evaluatePlacement(built.problem, placement),
+      exact: false,
+      notes: [],
+    },
+    onUnreachable,
+    writeRuntime,
+  });
+}
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-harness-'));
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('live harness', () => {
+  it('runs three tier processes with emulated links: verified, transfers and latency as predicted', async () => {
+    const bundle = await exportChain(path.join(work, 'chain'), 'fail');
+    // Run the bundle's own built runtime, its onnxruntime-node taken from this checkout.
+    fs.mkdirSync(path.join(bundle.dir, 'runtime', 'node_modules'), { recursive: true });
+    fs.symlinkSync(
+      path.join(ROOT, 'node_modules', 'onnxruntime-node'),
+      path.join(bundle.dir, 'runtime', 'node_modules', 'onnxruntime-node'),
+    );
+    const events: string[] = [];
+    const summary = await runHarness({
+      bundleDir: bundle.dir,
+      runs: 15,
+      streamRequests: 12,
+      emulateLinks: true,
+      calibrate: true,
+      runtime: 'bundle',
+      onEvent: (e) => events.push(e.event),
+    });
+    expect(events.filter((e) => e === 'tier')).toHaveLength(3);
+    expect(events.filter((e) => e === 'link')).toHaveLength(2);
+    expect(summary.failed).toBe(0);
+    expect(summary.verified).toBe(true);
+    expect(summary.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+    for (const hop of summary.hops) {
+      const error = (hop.measuredMs - hop.emulatedMs) / hop.emulatedMs;
+      console.log(
+        `[harness] link ${hop.from} ↔ ${hop.to}: measured ${hop.measuredMs.toFixed(2)} ms, bytes/bandwidth + RTT ${hop.emulatedMs.toFixed(2)} ms (${(100 * error).toFixed(1)}%), cost model ${hop.predictedMs.toFixed(2)} ms`,
+      );
+      expect(Math.abs(error)).toBeLessThanOrEqual(0.1);
+    }
+    const predicted = summary.predicted.hostLatencyMs!;
+    const error = (summary.measured.latencyMs - predicted) / predicted;
+    console.log(
+      `[harness] end to end: measured ${summary.measured.latencyMs.toFixed(2)} ms (median of 15), predicted with the calibrated host profile ${predicted.toFixed(2)} ms (${(100 * error).toFixed(1)}%); stream ${summary.measured.throughputPerS?.toFixed(1)} inferences/s`,
+    );
+    expect(Math.abs(error)).toBeLessThanOrEqual(0.15);
+  });
+});
+
+interface Tier {
+  readonly url: string;
+  readonly child: ChildProcess;
+}
+
+function startTier(dir: string, tier: string, token: string, up?: string): Promise<Tier> {
+  return new Promise((resolve, reject) => {
+    const args = [
+      path.join(ROOT, 'bin', 'cutline-tier.js'),
+      '--bundle',
+      dir,
+      '--tier',
+      tier,
+      '--port',
+      '0',
+      ...(up ? ['--up', up] : []),
+    ];
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, CUTLINE_TOKEN: token },
+    });
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const message = JSON.parse(line) as { event: string; url: string };
+      if (message.event === 'listening') resolve({ url: message.url, child });
+    });
+    child.on('exit', (code) => reject(new Error(`${tier} exited with ${code}`)));
+  });
+}
+
+describe('tier failure', () => {
+  for (const onUnreachable of ['fail', 'local'] as const) {
+    it(`edge killed mid-stream (${onUnreachable}): every request is answered or reported, none lost`, async () => {
+      const bundle = await exportChain(path.join(work, `kill-${onUnreachable}`), onUnreachable);
+      const token = 'a-shared-secret-of-the-test-tiers';
+      const cloud = await startTier(bundle.dir, 'cloud', token);
+      const edge = await startTier(bundle.dir, 'edge', token, cloud.url);
+      const device = await startTier(bundle.dir, 'device', token, edge.url);
+      try {
+        const client = createTierClient({ baseUrl: device.url, token, timeoutMs: 20_000 });
+        const input = fromOrtTensor(
+          'input',
+          new ort.Tensor('float32', new Float32Array(3 * 96 * 96).fill(0.5), [1, 3, 96, 96]),
+        );
+        const total = 40;
+        let answered = 0;
+        let fallbacks = 0;
+        const failures: string[] = [];
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: 4 }, async () => {
+            while (next < total) {
+              const index = next++;
+              if (index === 10) edge.child.kill('SIGKILL');
+              try {
+                const result = await client.infer('vehicle', [input]);
+                answered++;
+                if (result.parameters.cutline_fallback === true) fallbacks++;
+              } catch (error) {
+                failures.push((error as Error).message);
+              }
+            }
+          }),
+        );
+        client.close();
+        console.log(
+          `[harness] ${onUnreachable}: ${answered} answered (${fallbacks} by the device alone), ${failures.length} reported; first report: ${failures[0] ?? '-'}`,
+        );
+        expect(answered + failures.length).toBe(total);
+        if (onUnreachable === 'fail') {
+          expect(failures.length).toBeGreaterThan(0);
+          for (const message of failures)
+            expect(message).toMatch(/TIER_UNREACHABLE|refused|closed the connection|reset/);
+        } else {
+          expect(failures).toEqual([]);
+          expect(fallbacks).toBeGreaterThan(0);
+        }
+      } finally {
+        for (const tier of [device, edge, cloud]) tier.child.kill('SIGTERM');
+      }
+    });
+  }
+});
