@@ -149,6 +149,52 @@ function startTier(dir: string, tier: string, token: string, up?: string): Promi
   });
 }
 
+describe('tier chain under load', () => {
+  it('1,000 requests from 8 concurrent clients through device → edge → cloud, zero errors', async () => {
+    const bundle = await exportChain(path.join(work, 'load'), 'fail');
+    const token = 'another-shared-secret-of-the-tiers';
+    const cloud = await startTier(bundle.dir, 'cloud', token);
+    const edge = await startTier(bundle.dir, 'edge', token, cloud.url);
+    const device = await startTier(bundle.dir, 'device', token, edge.url);
+    try {
+      const input = new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: 3 * 96 * 96 }, (_, i) => Math.cos(i)),
+        [1, 3, 96, 96],
+      );
+      const whole = await ort.InferenceSession.create(MODEL);
+      const expected = (await whole.run({ input })).probabilities!.data as Float32Array;
+      await whole.release();
+      let errors = 0;
+      let wrong = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const client = createTierClient({ baseUrl: device.url, token, timeoutMs: 30_000 });
+          for (let r = 0; r < 125; r++) {
+            try {
+              const result = await client.infer('vehicle', [fromOrtTensor('input', input)]);
+              const got = result.outputs[0]!.data as Float32Array;
+              if (got.some((v, i) => Math.abs(v - expected[i]!) > 1e-5)) wrong++;
+            } catch {
+              errors++;
+            }
+          }
+          client.close();
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        `[harness] 1,000 requests, 8 clients, 3 tiers: ${errors} errors, ${wrong} wrong answers, ${(1000 / seconds).toFixed(0)} requests/s`,
+      );
+      expect(errors).toBe(0);
+      expect(wrong).toBe(0);
+    } finally {
+      for (const tier of [device, edge, cloud]) tier.child.kill('SIGTERM');
+    }
+  });
+});
+
 describe('tier failure', () => {
   for (const onUnreachable of ['fail', 'local'] as const) {
     it(`edge killed mid-stream (${onUnreachable}): every request is answered or reported, none lost`, async () => {
