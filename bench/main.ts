@@ -17,6 +17,7 @@ import { loopbackSection } from './sections/loopback.js';
 import { layoutSection } from './sections/layout.js';
 import { renderSection } from './sections/render.js';
 import { solversSection } from './sections/solvers.js';
+import { splitSection } from './sections/split.js';
 import { predictionSection } from './sections/prediction.js';
 import { formatTable, mib } from './table.js';
 
@@ -28,6 +29,7 @@ const sections: readonly BenchSection[] = [
   solversSection,
   predictionSection,
   loopbackSection,
+  splitSection,
 ];
 
 function pick<T extends { readonly name: string }>(

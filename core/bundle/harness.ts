@@ -99,6 +99,8 @@ export interface HarnessSummary {
   readonly maxAbsDiff: number;
   readonly measured: {
     readonly latencyMs: number;
+    /** The device's own time per inference (without the client's exchange with the device), median. */
+    readonly deviceMs: number;
     readonly latencyP90Ms: number;
     readonly throughputPerS: number | null;
     readonly computeMsPerTier: readonly number[];
@@ -326,7 +328,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     const send = async (
       index: number,
       phase: 'latency' | 'stream',
-    ): Promise<{ ms: number; steps: StepTiming[] } | null> => {
+    ): Promise<{ ms: number; deviceMs: number; steps: StepTiming[] } | null> => {
       const started = performance.now();
       try {
         const result = await client.infer(manifest.model.name, input);
@@ -337,7 +339,9 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
         worst = Math.max(worst, diff);
         const fallback = result.parameters.cutline_fallback === true;
         emit({ event: 'request', index, phase, ok: true, latencyMs: ms, maxAbsDiff: diff, fallback });
-        return { ms, steps: (result.parameters.cutline_steps as unknown as StepTiming[]) ?? [] };
+        const deviceMs =
+          typeof result.parameters.cutline_total_ms === 'number' ? result.parameters.cutline_total_ms : ms;
+        return { ms, deviceMs, steps: (result.parameters.cutline_steps as unknown as StepTiming[]) ?? [] };
       } catch (error) {
         failed++;
         emit({
@@ -356,11 +360,13 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     for (let w = 0; w < (options.warmup ?? 3); w++) await send(-1 - w, 'latency');
     failed = 0;
     const latencies: number[] = [];
+    const deviceTimes: number[] = [];
     const stepSets: StepTiming[][] = [];
     for (let r = 0; r < options.runs; r++) {
       const result = await send(r, 'latency');
       if (result) {
         latencies.push(result.ms);
+        deviceTimes.push(result.deviceMs);
         stepSets.push(result.steps);
       }
     }
@@ -409,6 +415,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
       maxAbsDiff: worst,
       measured: {
         latencyMs: median(latencies),
+        deviceMs: median(deviceTimes),
         latencyP90Ms: quantile(latencies, 0.9),
         throughputPerS,
         computeMsPerTier,

@@ -39,9 +39,9 @@ export interface StepTiming {
   /** Wall time at this tier from receiving the step to answering it. */
   readonly totalMs: number;
   /**
-   * Time the exchange with the tier above spent on the wire (the request's and the answer's
-   * transfer, HTTP framing included): the client's exchange time minus the time the tier above
-   * reported handling it. Absent when the step did not go up from here.
+   * Time spent moving this step's tensors to the tier above and back: encoding, the exchange on
+   * the wire (HTTP framing included) and decoding, without the tier above's queueing and compute.
+   * Absent when the step did not go up from here.
    */
   readonly upLinkMs?: number;
 }
