@@ -85,8 +85,10 @@ describe('cutline export', () => {
       expect(segment.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(segment.sha256);
     }
-    for (const tier of ['device', 'edge', 'cloud'])
+    for (const tier of ['device', 'edge', 'cloud']) {
       expect(fs.readFileSync(path.join(bundle, tier, 'Dockerfile'), 'utf8')).toMatch(/cutline-tier\.mjs/);
+      expect(fs.readFileSync(path.join(bundle, tier, 'run.sh'), 'utf8')).toContain(`--tier ${tier}`);
+    }
     expect(fs.readFileSync(path.join(bundle, 'compose.yaml'), 'utf8')).toMatch(
       /CUTLINE_UP_URL: http:\/\/cloud:8812/,
     );

@@ -151,3 +151,16 @@ export function bundleReadme(manifest: BundleManifest): string {
     '',
   ].join('\n');
 }
+
+/** `<tier>/run.sh`: starts this tier from its folder (CUTLINE_TOKEN and CUTLINE_UP_URL from the environment). */
+export function tierScript(tier: string): string {
+  return [
+    '#!/bin/sh',
+    `# Starts the ${tier} tier. Set CUTLINE_TOKEN (shared by all tiers) and, below the top tier,`,
+    '# CUTLINE_UP_URL (http://<next tier host>:<port>). Run `npm install` in ../runtime once.',
+    'set -e',
+    'cd "$(dirname "$0")/.."',
+    `exec node runtime/cutline-tier.mjs --bundle . --tier ${tier} "$@"`,
+    '',
+  ].join('\n');
+}

@@ -15,7 +15,7 @@ import type { BuiltProblem } from '../partition/build-problem.js';
 import { describeObjective } from '../partition/objective.js';
 import type { Plan } from '../partition/plan.js';
 import type { Topology } from '../profiles/types.js';
-import { bundleReadme, composeFile, dockerfile, tritonConfig } from './deploy-files.js';
+import { bundleReadme, composeFile, dockerfile, tierScript, tritonConfig } from './deploy-files.js';
 import { MANIFEST_FORMAT, parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
 import { nodeTiersOf } from '../export/node-tiers.js';
 import { buildSchedule } from './schedule.js';
@@ -206,6 +206,8 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
         path.join(work, tier.name, 'Dockerfile'),
         dockerfile(tier.name, ORT_VERSION, tier.port),
       );
+      // The tier's entry point on a plain machine (Node 20; `npm install` in runtime/ once).
+      fs.writeFileSync(path.join(work, tier.name, 'run.sh'), tierScript(tier.name), { mode: 0o755 });
     }
     const cloud = manifest.tiers.findIndex((t) => t.name === 'cloud');
     for (const s of manifest.segments.filter((s) => s.tier === cloud && cloud >= 0)) {
