@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeModelProto, type TensorProto } from '../core/onnx/codec.js';
-import { graph, model, node, tensorFromFloat32, valueInfo } from '../core/onnx/builder.js';
+import { graph, model, node, tensorFromFloat32, valueInfo, type OpsetSpec } from '../core/onnx/builder.js';
 import { DataType } from '../core/onnx/dtype.js';
 import { analyzeFile } from '../core/analyze.js';
 import { readModelFile } from '../core/onnx/read.js';
@@ -21,7 +21,7 @@ let dir: string;
 
 /** x → Relu → y, with weight `w` added, optionally stored externally. */
 function tinyModel(
-  options: { opset?: number; external?: TensorProto['externalData']; cycle?: boolean } = {},
+  options: { opset?: number | OpsetSpec[]; external?: TensorProto['externalData']; cycle?: boolean } = {},
 ): Uint8Array {
   const w = tensorFromFloat32('w', [4], [1, 2, 3, 4]);
   if (options.external) {
@@ -127,11 +127,16 @@ describe('bad input', () => {
     );
   });
 
-  it('an unsupported opset, too old to analyse or too new to read', () => {
-    const old = write('opset5.onnx', tinyModel({ opset: 5 }));
-    expect(readModelFile(old).opset).toBe(5); // still opens, so it can be converted or re-exported
-    const error = expectCode(() => analyzeFile(old), 'UNSUPPORTED_OPSET');
-    expect(error.message).toMatch(/opset 5/);
+  it('an unsupported opset: ai.onnx operators with no ai.onnx import, or an opset too new to read', () => {
+    // Every opset from 1 is analysed (opset 5 here, with its pre-7 broadcasting rules).
+    const old = analyzeFile(write('opset5.onnx', tinyModel({ opset: 5 })));
+    expect(old.summary.shapeErrors).toEqual([]);
+    expect(old.summary.outputs[0]!.shape).toEqual([4]);
+    // Add and Relu with only a com.microsoft import: no operator version to read them by.
+    const orphan = write('no-opset.onnx', tinyModel({ opset: [{ domain: 'com.microsoft', version: 1 }] }));
+    expect(readModelFile(orphan).opset).toBe(0); // still opens, so the import can be added
+    const error = expectCode(() => analyzeFile(orphan), 'UNSUPPORTED_OPSET');
+    expect(error.message).toMatch(/operator Add but imports ai\.onnx opset 0/);
     expectCode(() => readModelFile(write('opset99.onnx', tinyModel({ opset: 99 }))), 'UNSUPPORTED_OPSET');
   });
 
@@ -179,7 +184,7 @@ describe('bad input', () => {
       [['analyze', path.join(dir, 'nope.onnx')], 'NOT_A_FILE'],
       [['analyze', path.join(dir, 'notes.onnx')], 'NOT_ONNX'],
       [['analyze', path.join(dir, 'truncated.onnx')], 'TRUNCATED'],
-      [['analyze', path.join(dir, 'opset5.onnx')], 'UNSUPPORTED_OPSET'],
+      [['analyze', path.join(dir, 'no-opset.onnx')], 'UNSUPPORTED_OPSET'],
       [['analyze', path.join(dir, 'models/missing.onnx')], 'EXTERNAL_DATA_MISSING'],
       [['analyze', path.join(dir, 'models/escape.onnx')], 'EXTERNAL_DATA_OUTSIDE_MODEL_DIR'],
       [['analyze', path.join(dir, 'cycle.onnx')], 'GRAPH_CYCLE'],

@@ -135,7 +135,7 @@ describe('ONNX backend test suite', () => {
     const refused = outcomes.filter((o) => !o.parsed);
     const analysable = outcomes.length - refused.length;
     console.log(
-      `[conformance] refused with a listed error: ${refused.length} (${[...new Set(refused.map((o) => o.errorCode))].join(', ')}); of the ${analysable} analysable models ${((passed.length / analysable) * 100).toFixed(1)}% match`,
+      `[conformance] refused with a listed error: ${refused.length} (${[...new Set(refused.map((o) => o.errorCode))].join(', ') || 'none listed'}); of the ${analysable} analysable models ${((passed.length / analysable) * 100).toFixed(1)}% match`,
     );
     console.log(
       `[conformance] analysable models whose shapes do not match: ${outcomes

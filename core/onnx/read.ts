@@ -11,12 +11,12 @@ import { decodeModelProto, type GraphProto, type ModelProto, type TensorProto } 
 import { attributeGraphs } from './attributes.js';
 
 /**
- * Oldest and newest ai.onnx operator sets Cutline's shape and cost rules are written for. Older
- * models still open, round-trip and run (their container format is the same), but analysis
- * refuses them: before opset 7, element-wise operators broadcast by a `broadcast`/`axis`
- * attribute pair instead of NumPy rules, so their shapes would be wrong.
+ * Oldest and newest ai.onnx operator sets Cutline's shape and cost rules are written for. The
+ * rules take the opset and apply the older semantics where they differ (before opset 7,
+ * element-wise operators broadcast by a `broadcast`/`axis` attribute pair; Reshape's target, Cast's
+ * type, Tile's repeats, Concat's default axis and others changed on the way): see core/shape/ops/.
  */
-export const MIN_OPSET = 7;
+export const MIN_OPSET = 1;
 export const MAX_OPSET = 24;
 
 export interface OnnxModel {
@@ -233,13 +233,19 @@ function isInside(folder: string, candidate: string): boolean {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
-/** Throws UNSUPPORTED_OPSET when the model uses ai.onnx operators older than MIN_OPSET. */
+/**
+ * Throws UNSUPPORTED_OPSET when the model uses ai.onnx operators but imports an ai.onnx operator
+ * set older than MIN_OPSET: since every opset from 1 is analysed, that is a model (IR version 3 or
+ * later) that uses them without importing the default domain at all, so no operator's version
+ * is known.
+ */
 export function assertAnalyzableOpset(model: OnnxModel, displayName = model.path ?? 'the model'): void {
-  const usesDefaultDomain = (model.proto.graph?.node ?? []).some((n) => !n.domain || n.domain === 'ai.onnx');
-  if (usesDefaultDomain && model.opset < MIN_OPSET) {
+  const defaultDomainNode = (model.proto.graph?.node ?? []).find((n) => !n.domain || n.domain === 'ai.onnx');
+  if (defaultDomainNode && model.opset < MIN_OPSET) {
+    const op = defaultDomainNode.opType ?? '(no type)';
     throw new CutlineError(
       'UNSUPPORTED_OPSET',
-      `${displayName} uses ai.onnx opset ${model.opset}; Cutline analyses opsets ${MIN_OPSET} to ${MAX_OPSET}. Convert the model with onnx.version_converter (e.g. to opset 17) and open it again.`,
+      `${displayName} uses the ai.onnx operator ${op} but imports ai.onnx opset ${model.opset}, so the version of its operators is unknown; Cutline analyses opsets ${MIN_OPSET} to ${MAX_OPSET}. Add the ai.onnx opset the model was exported with to its opset_import (e.g. with onnx.helper) and open it again.`,
     );
   }
 }

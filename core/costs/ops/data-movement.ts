@@ -50,4 +50,7 @@ export const DATA_MOVEMENT_OPS: readonly string[] = [
   'Optional',
   'OptionalGetElement',
   'OptionalHasElement',
+  // experimental operators of opset 1
+  'Crop',
+  'ConstantFill',
 ];

@@ -36,6 +36,10 @@ const CHEAP_PER_ELEMENT: Readonly<Record<string, number>> = {
   HardSigmoid: 4, // max(0, min(1, alpha·x + beta))
   HardSwish: 5, // x · HardSigmoid(x)
   Softsign: 3, // x / (1 + |x|)
+  // experimental operators of opset 1 (Caffe2-era exports)
+  Scale: 1, // scale · x
+  Affine: 2, // alpha · x + beta
+  ImageScaler: 2, // scale · x + bias[c]
   // binary (broadcast to the output)
   Add: 1,
   Sub: 1,
@@ -87,6 +91,8 @@ const TRANSCENDENTAL_PER_ELEMENT: Readonly<Record<string, number>> = {
   Gelu: T + 4, // 0.5·x·(1 + erf(x/√2)); the tanh form costs about the same
   Softplus: 2 * T + 1, // log(exp(x) + 1)
   Mish: 3 * T + 2, // x · tanh(softplus(x))
+  ScaledTanh: T + 2, // alpha · tanh(beta · x) (experimental, opset 1)
+  ParametricSoftplus: 2 * T + 3, // alpha · log(exp(beta · x) + 1) (experimental, opset 1)
 };
 
 /** Element-wise ops whose cost is `n × out_elems` for a constant n (see the tables above). */

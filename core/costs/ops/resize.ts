@@ -3,9 +3,10 @@ import type { ComputeRule } from '../context.js';
 
 /**
  * FLOPs per output element, with r the number of axes whose size changes:
- * nearest 1 (the source index; copying is free), linear 3 × (2^r − 1) (2^r − 1 linear
- * interpolations of sub, multiply, add), cubic 2 × 4^r (a multiply-add per tap of the 4^r
- * neighbourhood). When the sizes are unknown, r is taken as the spatial rank (rank − 2).
+ * nearest 1 (the source index; copying is free), linear (and Upsample-1's `bilinear`)
+ * 3 × (2^r − 1) (2^r − 1 linear interpolations of sub, multiply, add), cubic 2 × 4^r (a
+ * multiply-add per tap of the 4^r neighbourhood). When the sizes are unknown, r is taken as the
+ * spatial rank (rank − 2).
  */
 export const resizeRule: ComputeRule = (ctx) => {
   const x = ctx.input(0);

@@ -1,5 +1,6 @@
 /**
- * Binary and variadic element-wise operators with NumPy broadcasting (Add … Where), folding
+ * Binary and variadic element-wise operators with NumPy broadcasting (Add … Where; before
+ * opset 7 by attribute, see legacy-broadcast.ts), folding
  * their values when every input is a known small tensor, as shape arithmetic needs
  * (`Shape → Gather → Mul → Concat → Reshape`), and carrying symbolic shape entries (layout's
  * `symbolicValue`) through the integer operators shape arithmetic uses.
@@ -9,6 +10,7 @@ import { broadcastShapes } from '../dims.js';
 import type { Dim, InferContext, KnownValue, ShapeRule, ShapeRules, ValueInfo } from '../types.js';
 import { foldBroadcast, infoWithValue, isIntegerDtype, toDtype, type TensorEntries } from './fold.js';
 import { entriesOf, tensorInfo } from './layout-values.js';
+import { legacyBroadcastOperands, NUMPY_BROADCAST_SINCE } from './legacy-broadcast.js';
 import {
   symbolicAdd,
   symbolicDiv,
@@ -77,9 +79,17 @@ function applyBroadcast(ctx: InferContext, inputs: readonly ValueInfo[], options
   ctx.setOutput(0, infoWithValue(dtype, shape, value));
 }
 
-/** A two-input broadcasting operator. */
+/**
+ * A two-input broadcasting operator: NumPy rules from opset 7, the `broadcast`/`axis` attributes
+ * before (see legacy-broadcast.ts; the operators new since 7 never see an older opset).
+ */
 function binary(options: BroadcastOptions = {}): ShapeRule {
-  return (ctx) => applyBroadcast(ctx, [ctx.requireInput(0), ctx.requireInput(1)], options);
+  return (ctx) => {
+    const a = ctx.requireInput(0);
+    const b = ctx.requireInput(1);
+    const operands = ctx.opset < NUMPY_BROADCAST_SINCE ? legacyBroadcastOperands(ctx, a, b) : [a, b];
+    applyBroadcast(ctx, operands, options);
+  };
 }
 
 /** A variadic broadcasting operator (Sum, Mean, Max, Min): every present input. */

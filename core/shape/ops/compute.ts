@@ -1,13 +1,15 @@
 /**
- * Shape rules of the compute operators of the default ONNX domain (opsets 7–23): element-wise
+ * Shape rules of the compute operators of the default ONNX domain (opsets 1–23): element-wise
  * math and activations, reductions, neural-network layers, linear algebra, recurrent layers,
- * quantisation, signal processing, losses, random generators, image sampling and attention.
+ * quantisation, signal processing, losses, random generators, image sampling, attention and the
+ * experimental operators of opset 1.
  * Data-movement operators live in layout.ts.
  */
 import type { ShapeRules } from '../types.js';
 import { arithmeticRules } from './arithmetic.js';
 import { attentionRules } from './attention.js';
 import { elementwiseRules } from './elementwise.js';
+import { experimentalRules } from './experimental.js';
 import { imageRules } from './image.js';
 import { linalgRules } from './linalg.js';
 import { lossRules } from './loss.js';
@@ -33,4 +35,5 @@ export const computeRules: ShapeRules = {
   ...imageRules,
   ...attentionRules,
   ...textRules,
+  ...experimentalRules,
 };

@@ -10,6 +10,7 @@ import {
   attrOrInputInts,
   entriesOf,
   inputEntries,
+  inputValues,
   knownDims,
   type Entries,
   remapValue,
@@ -51,7 +52,8 @@ function concatRule(ctx: InferContext): void {
   const rank = known[0]?.length;
   if (rank === undefined) return ctx.setOutput(0, { dtype: first.dtype, shape: null });
   if (known.some((s) => s.length !== rank)) throw new ShapeError('Concat inputs have different ranks');
-  const axis = normalizeAxis(ctx.attrInt('axis', 0), rank, 'Concat axis');
+  // Concat-1 made `axis` optional with a default of 1 (channels); from opset 4 it is required.
+  const axis = normalizeAxis(ctx.attrInt('axis', ctx.opset < 4 ? 1 : 0), rank, 'Concat axis');
   const shape: Dim[] = [];
   for (let i = 0; i < rank; i++) {
     if (i === axis) {
@@ -158,16 +160,30 @@ function expandRule(ctx: InferContext): void {
   ctx.setOutput(0, tensorInfo(input.dtype, shape, value));
 }
 
+/**
+ * Tile-1 (opsets 1–5) repeats along one axis: inputs `tiles` and `axis` are scalars. As the
+ * repeats of Tile-6 that is 1 everywhere but `tiles` at `axis`.
+ */
+function legacyRepeats(ctx: InferContext, rank: number | undefined): Dim[] | undefined {
+  const axis = inputValues(ctx, 2);
+  if (rank === undefined || axis?.length !== 1) return undefined;
+  const at = normalizeAxis(axis[0] ?? 0, rank, 'Tile axis');
+  const tiles = inputEntries(ctx, 1);
+  const count = tiles?.length === 1 ? (tiles[0] ?? null) : null;
+  return Array.from({ length: rank }, (_, i) => (i === at ? count : 1));
+}
+
 function tileRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
-  const repeats = inputEntries(ctx, 1);
+  const legacy = ctx.opset < 6;
+  const repeats = legacy ? legacyRepeats(ctx, input.shape?.length) : inputEntries(ctx, 1);
   if (!repeats || input.shape === null) {
-    const rank = input.shape?.length ?? vectorLength(ctx.input(1));
+    const rank = input.shape?.length ?? (legacy ? undefined : vectorLength(ctx.input(1)));
     return ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(rank) });
   }
   if (repeats.length !== input.shape.length)
     throw new ShapeError(`Tile has ${repeats.length} repeats for an input of rank ${input.shape.length}`);
-  const shape = input.shape.map((d, i) => productDims([d, repeats[i] ?? 1]));
+  const shape = input.shape.map((d, i) => productDims([d, repeats[i] === undefined ? 1 : repeats[i]]));
   const outDims = knownDims(shape);
   const entries = entriesOf(input);
   let value: Entries | undefined;

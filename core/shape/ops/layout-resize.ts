@@ -65,10 +65,20 @@ function resizeRule(ctx: InferContext): void {
   out(inShape.map((d, i) => (axes.includes(i) && typeof d === 'number' ? Math.floor(d * scale + 0.5) : d)));
 }
 
-/** Upsample (deprecated): out = floor(in × scale); scales are an attribute at opset 7, an input from 9. */
+/**
+ * Upsample's scale per axis: `height_scale`/`width_scale` of an [N, C, H, W] input in the
+ * experimental Upsample-1, a `scales` attribute at opset 7, an input from 9.
+ */
+function upsampleScales(ctx: InferContext): readonly number[] | undefined {
+  if (ctx.attr('height_scale') || ctx.attr('width_scale'))
+    return [1, 1, ctx.attrFloat('height_scale', 1), ctx.attrFloat('width_scale', 1)];
+  return ctx.attrFloats('scales') ?? inputValues(ctx, 1);
+}
+
+/** Upsample (deprecated): out = floor(in × scale). */
 function upsampleRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
-  const scales = ctx.attrFloats('scales') ?? inputValues(ctx, 1);
+  const scales = upsampleScales(ctx);
   if (input.shape === null || !scales)
     return ctx.setOutput(0, { dtype: input.dtype, shape: unknownShape(input.shape?.length) });
   if (scales.length !== input.shape.length)

@@ -1,6 +1,6 @@
 /**
  * Shape rules for the layout, data-movement, constant, control-flow, sequence and string
- * operators of the default ONNX domain (opsets 7–23), merged from their family files.
+ * operators of the default ONNX domain (opsets 1–23), merged from their family files.
  */
 import type { ShapeRules } from '../types.js';
 import { constantRules } from './constants.js';

@@ -11,6 +11,7 @@ import {
 } from '../types.js';
 import { dimAt, unifyDims } from './compute-dims.js';
 import { einsumRule } from './einsum.js';
+import { NUMPY_BROADCAST_SINCE } from './legacy-broadcast.js';
 
 /**
  * NumPy matmul shapes: a 1-D left operand is promoted to [1, K] and a 1-D right one to [K, 1]
@@ -38,7 +39,8 @@ function matmulLike(aSlot: number, bSlot: number, dtype: (ctx: InferContext) => 
 
 /**
  * Gemm: `alpha·A'·B' + beta·C` with A' = A or Aᵀ (transA) of [M, K] and B' = B or Bᵀ (transB)
- * of [K, N]; the output is [M, N]. C must broadcast to it.
+ * of [K, N]; the output is [M, N]. C must broadcast to it; before opset 7 only when the node says
+ * `broadcast=1`, else C is [M, N] itself.
  */
 const gemmRule: ShapeRule = (ctx) => {
   const a = ctx.requireInput(0);
@@ -62,10 +64,16 @@ const gemmRule: ShapeRule = (ctx) => {
     );
   }
   const shape: Dim[] = [m, n];
+  if (c && ctx.opset < NUMPY_BROADCAST_SINCE && ctx.attrInt('broadcast', 0) === 0) {
+    const fits = c.length === 2 && c.every((d, i) => typeof d !== 'number' || unknownOr(shape[i], d));
+    if (!fits) throw new ShapeError(`Gemm (opset ${ctx.opset}) without broadcast=1 needs C of [M, N]`);
+  }
   if (c && c.length <= 2) broadcastShapes([shape.map((d) => (typeof d === 'number' ? d : null)), c]);
   if (c && c.length > 2) throw new ShapeError(`Gemm input C has rank ${c.length}, more than the output's 2`);
   ctx.setOutput(0, { dtype: a.dtype, shape });
 };
+
+const unknownOr = (d: Dim | undefined, size: number): boolean => typeof d !== 'number' || d === size;
 
 /** Det: [*, M, M] → [*]. */
 const detRule: ShapeRule = (ctx) => {

@@ -9,8 +9,8 @@ import { sameAsInput } from './elementwise.js';
 
 /**
  * BatchNormalization: Y like X. The statistics outputs (running or saved mean and variance,
- * opset 7–9: four of them; opset 14+: running mean and variance in training mode) are shaped
- * like the mean input (slot 3), usually [C].
+ * opsets 1–9: four of them; opset 14+: running mean and variance in training mode) are shaped
+ * like the mean input (slot 3), usually [C] ([C, D1…] with the `spatial=0` of opsets 1–8).
  */
 const batchNormRule: ShapeRule = (ctx) => {
   sameAsInput(ctx);

@@ -98,6 +98,18 @@ function castTo(ctx: InferContext, to: number): void {
   ctx.setOutput(0, tensorInfo(to, input.shape, value));
 }
 
+/**
+ * Cast's target type: an int (DataType) from opset 6, a DataType name such as "FLOAT" in
+ * Cast-1 (opsets 1–5).
+ */
+function castTarget(ctx: InferContext): number {
+  const named = ctx.attrString('to');
+  if (named === undefined) return ctx.attrInt('to', 0);
+  const name = named.toUpperCase();
+  if (!Object.hasOwn(DataType, name)) throw new ShapeError(`Cast to unknown type "${named}"`);
+  return DataType[name as keyof typeof DataType];
+}
+
 function identityRule(ctx: InferContext): void {
   ctx.setOutput(0, ctx.requireInput(0));
 }
@@ -250,7 +262,7 @@ function unsqueezeRule(ctx: InferContext): void {
 }
 
 export const tensorRules: ShapeRules = {
-  Cast: (ctx) => castTo(ctx, ctx.attrInt('to', 0)),
+  Cast: (ctx) => castTo(ctx, castTarget(ctx)),
   CastLike: (ctx) => castTo(ctx, ctx.requireInput(1).dtype),
   Identity: identityRule,
   Reshape: reshapeRule,
