@@ -54,6 +54,9 @@ const ACTIVATION = new Set([
 
 const ELEMENTWISE = new Set([
   'Add',
+  'Affine',
+  'ImageScaler',
+  'Scale',
   'Sub',
   'Mul',
   'Div',
