@@ -11,7 +11,7 @@ import { analyzeBytes } from '../core/analyze.js';
 import { buildSchedule } from '../core/bundle/schedule.js';
 import { nodeTiersOf } from '../core/export/node-tiers.js';
 import { createOrtExecutor } from '../core/bundle/ort-executor.js';
-import { TierRuntime, type Forward } from '../core/bundle/tier-runtime.js';
+import { TierRuntime, type Forward, type Tensors } from '../core/bundle/tier-runtime.js';
 import type { BundleManifest } from '../core/bundle/manifest.js';
 import { maxAbsDifference } from '../core/export/compare.js';
 import { extractSubModel } from '../core/export/extract.js';
@@ -175,4 +175,72 @@ describe('tier runtimes chained in process', () => {
       await whole.release();
     });
   }
+});
+
+describe('tier runtime bookkeeping', () => {
+  /** The vehicle CNN as a device → edge → cloud chain, its runtimes chained in process. */
+  async function chain(failCloud: boolean, maxOpen = 256) {
+    const bytes = new Uint8Array(fs.readFileSync(sample('edge-prune-vehicle')));
+    const analysis = analyzeBytes(bytes);
+    const topology = loadTopology('pi4-wifi-edge-wan-cloud');
+    const built = buildPartitionProblem(analysis, topology);
+    const placement = Uint8Array.from(built.problem.units.map((_, u) => (u < 3 ? 0 : u < 6 ? 1 : 2)));
+    const tiers = topology.tiers.map((t) => t.name);
+    const segments = splitSegments(analysis, nodeTiersOf(analysis, built, placement), tiers);
+    const plain = segments.map((s) => ({
+      id: s.id,
+      tier: s.tier,
+      inputs: s.inputs.map((i) => i.name),
+      outputs: s.outputs.map((o) => o.name),
+    }));
+    const schedule = buildSchedule(plain, analysis.graph.inputs, analysis.graph.outputs, 3);
+    const manifest = lightManifest(
+      tiers,
+      plain,
+      schedule,
+      [...analysis.graph.inputs],
+      [...analysis.graph.outputs],
+    );
+    const runtimes: TierRuntime[] = [];
+    for (let t = 2; t >= 0; t--) {
+      const models = new Map(
+        segments.filter((s) => s.tier === t).map((s) => [s.id, extractSubModel(analysis, s)] as const),
+      );
+      const executor = await createOrtExecutor(models);
+      const execute =
+        failCloud && t === 2
+          ? async () => {
+              throw new Error('the cloud failed');
+            }
+          : executor.execute;
+      const above = runtimes[0];
+      const forward: Forward | null = above
+        ? (segment, request, _step, tensors) => above.step(segment, request, tensors)
+        : null;
+      runtimes.unshift(new TierRuntime(manifest, t, execute, forward, null, maxOpen));
+    }
+    return { runtimes, feeds: randomFeeds(analysis, concreteInputShapes(analysis.graph), 3) };
+  }
+
+  it('a failed step leaves nothing of its request on any tier', async () => {
+    const { runtimes, feeds } = await chain(true);
+    await expect(runtimes[0]!.infer(new Map(Object.entries(feeds)))).rejects.toThrow(/the cloud failed/);
+    for (const runtime of runtimes) expect(runtime.openRequests).toBe(0);
+    for (const runtime of runtimes) runtime.close();
+  });
+
+  it('refuses requests past its bound of open requests with a 503 instead of growing without limit', async () => {
+    const { runtimes } = await chain(false, 2);
+    const edge = runtimes[1]!;
+    // The edge keeps what it makes for the cloud's later step, so each request it ran stays open.
+    const input = edge.manifest.segments.find((s) => s.id === 'edge-1')!.inputs[0]!.name;
+    const tensor = (): Tensors =>
+      new Map([[input, new ort.Tensor('float32', new Float32Array(32 * 48 * 48), [1, 32, 48, 48])]]);
+    await edge.step('edge-1', 'a', tensor());
+    await edge.step('edge-1', 'b', tensor());
+    expect(edge.openRequests).toBe(2);
+    await expect(edge.step('edge-1', 'c', tensor())).rejects.toMatchObject({ status: 503 });
+    expect(edge.openRequests).toBe(2);
+    for (const runtime of runtimes) runtime.close();
+  });
 });

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type * as ort from 'onnxruntime-node';
 import { CutlineError } from '../errors.js';
+import { OipError } from '../runtime/oip/errors.js';
 import type { BundleManifest } from './manifest.js';
 
 export type Tensors = Map<string, ort.Tensor>;
@@ -72,6 +73,8 @@ export class TierRuntime {
     private readonly forward: Forward | null,
     /** The whole model on the device, for `onUnreachable: 'local'`. */
     private readonly runWhole: ((inputs: Tensors) => Promise<Tensors>) | null = null,
+    /** Requests this tier holds state for at once. */
+    private readonly maxOpenRequests = 256,
   ) {
     manifest.schedule.steps.forEach((s, i) => this.stepOf.set(s.segment, i));
     // A request whose device vanished must not pin its tensors forever.
@@ -106,6 +109,16 @@ export class TierRuntime {
    * the segment if it is ours or forward the request upward, keep and pass down the outputs.
    */
   async step(segment: string, requestId: string, incoming: Tensors): Promise<StepResult> {
+    try {
+      return await this.runStep(segment, requestId, incoming);
+    } catch (error) {
+      // A failed step fails its request: nothing of it may linger on this tier.
+      this.requests.delete(requestId);
+      throw error;
+    }
+  }
+
+  private async runStep(segment: string, requestId: string, incoming: Tensors): Promise<StepResult> {
     const index = this.stepOf.get(segment);
     if (index === undefined) throw new CutlineError('BAD_BUNDLE', `No step runs segment "${segment}".`);
     const step = this.manifest.schedule.steps[index]!;
@@ -210,6 +223,14 @@ export class TierRuntime {
   private state(requestId: string): RequestState {
     let state = this.requests.get(requestId);
     if (!state) {
+      // Each open request holds tensors: refuse new ones past the bound rather than run out of
+      // memory (the peer sees 503 and may retry).
+      if (this.requests.size >= this.maxOpenRequests) {
+        throw new OipError(
+          `The ${this.tierName} already holds ${this.requests.size} requests in flight; try again shortly.`,
+          503,
+        );
+      }
       state = { store: new Map(), touched: performance.now() };
       this.requests.set(requestId, state);
     }
