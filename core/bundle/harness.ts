@@ -28,6 +28,7 @@ import { parseManifest, type BundleManifest } from './manifest.js';
 import type { StepTiming } from './tier-runtime.js';
 
 const TIER_BIN = fileURLToPath(new URL('../../bin/cutline-tier.js', import.meta.url));
+const START_TIMEOUT_MS = 60_000;
 
 export type HarnessEvent =
   | { event: 'tier'; tier: string; url: string; pid: number }
@@ -140,25 +141,42 @@ function startTier(
       '0',
       ...(upUrl ? ['--up', upUrl] : []),
     ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    // stdin stays open for the tier's life: when the harness dies, it closes and the tier exits.
+    const child = spawn(process.execPath, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...env, CUTLINE_EXIT_WITH_PARENT: '1' },
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new CutlineError(
+          'BAD_BUNDLE',
+          `The ${tier} tier did not start listening within ${START_TIMEOUT_MS / 1000} s: ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+        ),
+      );
+    }, START_TIMEOUT_MS);
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         const message = JSON.parse(line) as { event?: string; url?: string };
-        if (message.event === 'listening' && message.url) resolve({ url: message.url, child });
+        if (message.event === 'listening' && message.url) {
+          clearTimeout(timer);
+          resolve({ url: message.url, child });
+        }
       } catch {
         // Not a protocol line: ignore.
       }
     });
-    child.on('exit', (code) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
       reject(
         new CutlineError(
           'BAD_BUNDLE',
           `The ${tier} tier exited (code ${code}) before listening: ${stderr.trim().split('\n').slice(-3).join(' ')}`,
         ),
-      ),
-    );
+      );
+    });
   });
 }
 

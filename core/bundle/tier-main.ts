@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CutlineError } from '../errors.js';
+import { createTierClient } from '../runtime/oip/client.js';
+import { TierError } from '../runtime/oip/errors.js';
 import { parseManifest } from './manifest.js';
 import { serveTier } from './tier-server.js';
 
@@ -54,6 +56,12 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
   const port = portText === undefined ? manifest.tiers[tier]!.port : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CutlineError('BAD_BUNDLE', `--port must be 0–65535, not "${portText}".`);
+  const token = process.env.CUTLINE_TOKEN || manifest.runtime.token;
+  if (!process.env.CUTLINE_TOKEN) {
+    process.stderr.write(
+      "cutline-tier: using the bundle's lab token; set CUTLINE_TOKEN to a shared secret outside a lab.\n",
+    );
+  }
   const served = await serveTier({
     manifest,
     bundleDir,
@@ -61,17 +69,53 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
     host: values.host ?? process.env.CUTLINE_HOST ?? '127.0.0.1',
     port,
     ...(upUrl ? { upUrl } : {}),
-    token: process.env.CUTLINE_TOKEN || manifest.runtime.token,
+    token,
   });
+  if (upUrl) {
+    try {
+      await checkUpTier(upUrl, token, manifest.tiers[tier + 1]!.name);
+    } catch (error) {
+      await served.close();
+      throw error;
+    }
+  }
   process.stdout.write(`${JSON.stringify({ event: 'listening', tier: tierName, url: served.server.url })}\n`);
   await new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = (): void => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
+      if (stopping) return;
+      stopping = true;
       void served.close().then(resolve);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // Started by a harness: die with it, however it dies (its end of our stdin closes).
+    if (process.env.CUTLINE_EXIT_WITH_PARENT === '1') {
+      process.stdin.on('end', stop).on('close', stop).resume();
+    }
   });
   return 0;
+}
+
+/**
+ * At start-up, asks the tier above whether it is ready: a wrong token is then an error at once
+ * (not at the first request), and an absent tier a warning (it may start later).
+ */
+async function checkUpTier(upUrl: string, token: string, name: string): Promise<void> {
+  const client = createTierClient({ baseUrl: upUrl, token, timeoutMs: 5_000 });
+  try {
+    await client.ready();
+  } catch (error) {
+    if (error instanceof TierError && error.status === 401) {
+      throw new CutlineError(
+        'BAD_BUNDLE',
+        `The ${name} at ${upUrl} refuses this tier's token: CUTLINE_TOKEN must be the same on every tier.`,
+      );
+    }
+    process.stderr.write(
+      `cutline-tier: the ${name} at ${upUrl} is not answering yet (${(error as Error).message}).\n`,
+    );
+  } finally {
+    client.close();
+  }
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type * as ort from 'onnxruntime-node';
 import { CutlineError } from '../errors.js';
-import { OipError } from '../runtime/oip/errors.js';
+import { OipError, TierError, UNREACHABLE_STATUS } from '../runtime/oip/errors.js';
 import type { BundleManifest } from './manifest.js';
 
 export type Tensors = Map<string, ort.Tensor>;
@@ -77,14 +77,15 @@ export class TierRuntime {
     private readonly maxOpenRequests = 256,
   ) {
     manifest.schedule.steps.forEach((s, i) => this.stepOf.set(s.segment, i));
-    // A request whose device vanished must not pin its tensors forever.
-    const ttl = manifest.runtime.requestTimeoutMs * 2;
+    // A request whose device vanished must not pin its tensors for long: none of its steps can
+    // be idle longer than a request may take.
+    const ttl = manifest.runtime.requestTimeoutMs;
     this.sweeper = setInterval(
       () => {
         const now = performance.now();
         for (const [id, state] of this.requests) if (now - state.touched > ttl) this.requests.delete(id);
       },
-      Math.min(ttl, 30_000),
+      Math.min(ttl / 4, 5_000),
     );
     this.sweeper.unref();
   }
@@ -206,13 +207,30 @@ export class TierRuntime {
         outputs.set(output.name, required(state.store, output.name, 'the end'));
       return { outputs, requestId, totalMs: performance.now() - started, steps, fallback: false };
     } catch (error) {
-      const unreachable = error instanceof CutlineError && error.code === 'TIER_UNREACHABLE';
+      // Best effort: the tiers above may hold some of this request's tensors.
+      void this.releaseUp?.(requestId).catch(() => undefined);
+      // Unreachable: the tier above the device, or (answered 504 by a tier) one further up.
+      const unreachable =
+        (error instanceof CutlineError && error.code === 'TIER_UNREACHABLE') ||
+        (error instanceof TierError && error.status === UNREACHABLE_STATUS);
       if (!unreachable || this.manifest.runtime.onUnreachable !== 'local' || !this.runWhole) throw error;
       const outputs = await this.runWhole(inputs);
       return { outputs, requestId, totalMs: performance.now() - started, steps, fallback: true };
     } finally {
       this.requests.delete(requestId);
     }
+  }
+
+  /**
+   * Tells the tiers above that a request is over (set on tiers with a tier above): the device
+   * calls it when a request fails, so no server tier keeps its tensors until they expire.
+   */
+  releaseUp: ((requestId: string) => Promise<void>) | null = null;
+
+  /** Forgets a request here and passes the word up. */
+  async release(requestId: string): Promise<void> {
+    this.requests.delete(requestId);
+    await this.releaseUp?.(requestId).catch(() => undefined);
   }
 
   close(): void {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { CutlineError } from '../errors.js';
 import { createTierClient, type TierClient } from '../runtime/oip/client.js';
+import { OipError } from '../runtime/oip/errors.js';
 import { datatypeOfOrtType } from '../runtime/oip/datatypes.js';
 import type { TensorMetadata, TierModel } from '../runtime/oip/model.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
@@ -17,6 +18,9 @@ import { createTierServer, type TierServer } from '../runtime/oip/server.js';
 import type { BundleManifest, ManifestTensor } from './manifest.js';
 import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
 import { TierRuntime, type Forward, type StepTiming, type Tensors } from './tier-runtime.js';
+
+/** The OIP model a tier frees a request's tensors through. */
+export const RELEASE_MODEL = 'cutline-release';
 
 export interface ServeTierOptions {
   readonly manifest: BundleManifest;
@@ -138,7 +142,30 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
     whole ? async (inputs) => whole.execute('whole', inputs) : null,
   );
 
+  if (client) {
+    const up = client;
+    runtime.releaseUp = async (request) => {
+      await up.infer(RELEASE_MODEL, [], { parameters: { cutline_request: request } });
+    };
+  }
+
   const served = new Map<string, TierModel>();
+  if (tier > 0) {
+    // "This request is over": free its tensors here and tell the tiers above.
+    served.set(RELEASE_MODEL, {
+      inputs: [],
+      outputs: [],
+      maxConcurrency: 16,
+      async infer(_inputs, parameters) {
+        const request = parameters.cutline_request;
+        if (typeof request !== 'string' || request === '') {
+          throw new OipError(`${RELEASE_MODEL} needs parameters.cutline_request (the request id).`, 400);
+        }
+        await runtime.release(request);
+        return { outputs: [] };
+      },
+    });
+  }
   manifest.schedule.steps.forEach((step, index) => {
     if (tier === 0 || step.tier < tier) return;
     // Tensors that reach this tier on this step: what the tiers below inject.
@@ -151,9 +178,9 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
       async infer(inputs, parameters) {
         const request = parameters.cutline_request;
         if (typeof request !== 'string' || request === '') {
-          throw new CutlineError(
-            'BAD_BUNDLE',
+          throw new OipError(
             `Step "${step.segment}" needs parameters.cutline_request (the request id).`,
+            400,
           );
         }
         const incoming: Tensors = new Map(inputs.map((t) => [t.name, toOrtTensor(t)]));

@@ -16,6 +16,12 @@ export class OipError extends CutlineError {
   }
 }
 
+/**
+ * Status a tier answers when the tier above it cannot be reached (504 Gateway Timeout covers
+ * "upstream did not answer"): the device tells it from other failures to decide on fallback.
+ */
+export const UNREACHABLE_STATUS = 504;
+
 /** A peer tier answered with an OIP error object (or another non-success status). */
 export class TierError extends CutlineError {
   constructor(

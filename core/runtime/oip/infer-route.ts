@@ -15,7 +15,8 @@ import {
   INFERENCE_HEADER_CONTENT_LENGTH,
   parseHeaderLength,
 } from './codec.js';
-import { OipError } from './errors.js';
+import { OipError, TierError, UNREACHABLE_STATUS } from './errors.js';
+import { CutlineError } from '../../errors.js';
 import { checkAgainstMetadata, type TierModel } from './model.js';
 import { sendBody } from './respond.js';
 import type { OipTensor } from './tensor.js';
@@ -61,7 +62,18 @@ export async function handleInfer(
   });
   const bodyAt = performance.now();
 
-  const request = decodeInferRequest(body, headerLength);
+  let request;
+  try {
+    request = decodeInferRequest(body, headerLength);
+  } catch (error) {
+    // JSON nested deep enough to exhaust the stack is a malformed request, not a server fault.
+    if (error instanceof RangeError) {
+      throw new OipError('The infer request is nested too deeply to be a tensor request.', 400, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
   const requested = request.outputs?.map((o) => o.name) ?? null;
   checkAgainstMetadata(modelName, model, request.inputs, requested);
   const wantsBinary = binaryOutputs(request);
@@ -76,8 +88,7 @@ export async function handleInfer(
       requestedOutputs: requested,
     });
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new OipError(`Model "${modelName}" failed: ${reason}`, 500, { cause });
+    throw inferFailure(modelName, cause);
   } finally {
     release();
   }
@@ -133,3 +144,21 @@ function pickOutputs(
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/**
+ * The answer for a model that threw: a status the model chose (an OipError) passes through; a
+ * tier above that failed or could not be reached is a gateway error (502), its sentence kept;
+ * anything else is the model's own failure (500).
+ */
+function inferFailure(modelName: string, cause: unknown): OipError {
+  if (cause instanceof OipError) return cause;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  if (cause instanceof TierError) {
+    // Relayed: keep the tier above's status class, so "unreachable" stays recognisable below.
+    return new OipError(reason, cause.status === UNREACHABLE_STATUS ? UNREACHABLE_STATUS : 502, { cause });
+  }
+  if (cause instanceof CutlineError && cause.code === 'TIER_UNREACHABLE') {
+    return new OipError(reason, UNREACHABLE_STATUS, { cause });
+  }
+  return new OipError(`Model "${modelName}" failed: ${reason}`, 500, { cause });
+}
