@@ -23,14 +23,17 @@ const TRITON_TYPES: Readonly<Record<string, string>> = {
 };
 
 function tritonDims(tensor: ManifestTensor): string {
-  // Symbolic or unknown dimensions are variable (-1) for Triton.
-  return (tensor.shape ?? []).map((d) => (typeof d === 'number' ? String(d) : '-1')).join(', ');
+  // Symbolic or unknown dimensions are variable (-1) for Triton; an unknown rank cannot be said.
+  if (tensor.shape === null) throw new Error(`Triton needs the rank of ${tensor.name}, which is unknown`);
+  return tensor.shape.map((d) => (typeof d === 'number' ? String(d) : '-1')).join(', ');
 }
 
 function tritonTensor(tensor: ManifestTensor): string {
   const type = TRITON_TYPES[tensor.dtype];
   if (!type) throw new Error(`Triton has no type for ${tensor.dtype} (tensor ${tensor.name})`);
-  return `  {\n    name: "${tensor.name}"\n    data_type: ${type}\n    dims: [ ${tritonDims(tensor)} ]\n  }`;
+  // Protobuf text format: quotes and backslashes in a name are escaped.
+  const name = tensor.name.replace(/[\\"]/g, (c) => `\\${c}`);
+  return `  {\n    name: "${name}"\n    data_type: ${type}\n    dims: [ ${tritonDims(tensor)} ]\n  }`;
 }
 
 /**

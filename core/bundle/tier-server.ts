@@ -64,7 +64,13 @@ function tensorSpecs(manifest: BundleManifest): Map<string, ManifestTensor> {
 /** Loads a sub-model, refusing one whose bytes are not those the manifest lists. */
 function readChecked(bundleDir: string, file: string, sha256: string): Uint8Array {
   const full = path.resolve(bundleDir, file);
-  if (path.relative(path.resolve(bundleDir), full).startsWith('..')) {
+  const relative = path.relative(path.resolve(bundleDir), full);
+  if (
+    relative === '' ||
+    relative.startsWith(`..${path.sep}`) ||
+    relative === '..' ||
+    path.isAbsolute(relative)
+  ) {
     throw new CutlineError('BAD_BUNDLE', `The manifest names ${file}, outside the bundle.`);
   }
   const bytes = new Uint8Array(fs.readFileSync(full));

@@ -211,10 +211,18 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
     }
     const cloud = manifest.tiers.findIndex((t) => t.name === 'cloud');
     for (const s of manifest.segments.filter((s) => s.tier === cloud && cloud >= 0)) {
+      let config: string;
+      try {
+        config = tritonConfig(s.id, s.inputs, s.outputs);
+      } catch (error) {
+        // Cutline's own runtime still serves it; only the Triton copy is left out.
+        report(`No Triton entry for ${s.id}: ${(error as Error).message}`);
+        continue;
+      }
       const dir = path.join(work, 'cloud', 'triton', s.id);
       fs.mkdirSync(path.join(dir, '1'), { recursive: true });
       fs.copyFileSync(path.join(work, s.file), path.join(dir, '1', 'model.onnx'));
-      fs.writeFileSync(path.join(dir, 'config.pbtxt'), tritonConfig(s.id, s.inputs, s.outputs));
+      fs.writeFileSync(path.join(dir, 'config.pbtxt'), config);
     }
     fs.writeFileSync(path.join(work, 'compose.yaml'), composeFile(manifest));
     fs.writeFileSync(path.join(work, 'README.md'), bundleReadme(manifest));
