@@ -6,5 +6,12 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    expect: {
+      // A test that checks nothing fails.
+      requireAssertions: true,
+      // UI polls wait for real work (analysis in a worker, layout, rendering) on a 2-core machine
+      // running other test files at the same time: one second is too tight there.
+      poll: { timeout: 15_000 },
+    },
   },
 });

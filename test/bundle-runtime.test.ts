@@ -12,7 +12,7 @@ import { buildSchedule } from '../core/bundle/schedule.js';
 import { nodeTiersOf } from '../core/export/node-tiers.js';
 import { createOrtExecutor } from '../core/bundle/ort-executor.js';
 import { TierRuntime, type Forward, type Tensors } from '../core/bundle/tier-runtime.js';
-import type { BundleManifest } from '../core/bundle/manifest.js';
+import { manifestSchedule, type BundleManifest } from '../core/bundle/manifest.js';
 import { maxAbsDifference } from '../core/export/compare.js';
 import { extractSubModel } from '../core/export/extract.js';
 import { splitSegments } from '../core/export/segments.js';
@@ -58,20 +58,7 @@ function lightManifest(
       outputs: s.outputs.map(t),
       layers: 1,
     })),
-    schedule: {
-      steps: schedule.steps.map((s) => ({
-        segment: s.segment,
-        tier: s.tier,
-        actions: s.actions.map((a) => ({
-          inject: [...a.inject],
-          keepUp: [...a.keepUp],
-          keepDown: [...a.keepDown],
-          passDown: [...a.passDown],
-          release: [...a.release],
-        })),
-      })),
-      crossings: [...schedule.crossings],
-    },
+    schedule: manifestSchedule(schedule),
     plan: {
       solver: 'test',
       objective: 'latency',

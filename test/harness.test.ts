@@ -11,13 +11,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeBytes } from '../core/analyze.js';
 import { runHarness } from '../core/bundle/harness.js';
-import { writeRuntime } from '../core/bundle/runtime-build.js';
-import { writeBundle, type WrittenBundle } from '../core/bundle/write-bundle.js';
-import { buildPartitionProblem } from '../core/partition/build-problem.js';
-import { evaluatePlacement } from '../core/partition/evaluate.js';
-import { loadTopology } from '../core/profiles/load.js';
+import type { WrittenBundle } from '../core/bundle/write-bundle.js';
+import { exportVehicleChain } from './support/vehicle-bundle.js';
 import { createTierClient } from '../core/runtime/oip/client.js';
 import { fromOrtTensor } from '../core/runtime/oip/ort-tensor.js';
 
@@ -49,30 +45,8 @@ function writeTopology(dir: string): string {
 }
 
 /** The vehicle CNN split device (L1) → edge (L2) → cloud (dense layers). */
-async function exportChain(out: string, onUnreachable: 'fail' | 'local'): Promise<WrittenBundle> {
-  const bytes = new Uint8Array(fs.readFileSync(MODEL));
-  const analysis = analyzeBytes(bytes);
-  const topology = loadTopology(writeTopology(work));
-  const built = buildPartitionProblem(analysis, topology);
-  const placement = Uint8Array.from(built.problem.units.map((_, u) => (u < 3 ? 0 : u < 6 ? 1 : 2)));
-  return writeBundle({
-    outDir: out,
-    analysis,
-    modelBytes: bytes,
-    modelName: 'vehicle',
-    topology,
-    built,
-    plan: {
-      solver: 'two-split',
-      objective: { kind: 'latency' },
-      placement,
-      evaluation: evaluatePlacement(built.problem, placement),
-      exact: false,
-      notes: [],
-    },
-    onUnreachable,
-    writeRuntime,
-  });
+function exportChain(out: string, onUnreachable: 'fail' | 'local'): Promise<WrittenBundle> {
+  return exportVehicleChain(out, writeTopology(work), onUnreachable);
 }
 
 beforeAll(() => {

@@ -12,14 +12,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeBytes } from '../core/analyze.js';
-import { parseManifest, type BundleManifest } from '../core/bundle/manifest.js';
-import { writeRuntime } from '../core/bundle/runtime-build.js';
+import type { BundleManifest } from '../core/bundle/manifest.js';
+import { exportVehicleChain } from './support/vehicle-bundle.js';
 import { serveTier, type ServedTier } from '../core/bundle/tier-server.js';
-import { writeBundle } from '../core/bundle/write-bundle.js';
-import { buildPartitionProblem } from '../core/partition/build-problem.js';
-import { evaluatePlacement } from '../core/partition/evaluate.js';
-import { loadTopology } from '../core/profiles/load.js';
 import { createTierClient } from '../core/runtime/oip/client.js';
 import { fromOrtTensor } from '../core/runtime/oip/ort-tensor.js';
 
@@ -30,36 +25,8 @@ async function exportChain(
   name: string,
   onUnreachable: 'fail' | 'local',
 ): Promise<{ dir: string; manifest: BundleManifest }> {
-  const bytes = new Uint8Array(fs.readFileSync(path.join(ROOT, 'samples', 'edge-prune-vehicle.onnx')));
-  const analysis = analyzeBytes(bytes);
-  const topology = loadTopology('pi4-wifi-edge-wan-cloud');
-  const built = buildPartitionProblem(analysis, topology);
-  const placement = Uint8Array.from(built.problem.units.map((_, u) => (u < 3 ? 0 : u < 6 ? 1 : 2)));
-  const written = await writeBundle({
-    outDir: path.join(work, name),
-    analysis,
-    modelBytes: bytes,
-    modelName: 'vehicle',
-    topology,
-    built,
-    plan: {
-      solver: 'two-split',
-      objective: { kind: 'latency' },
-      placement,
-      evaluation: evaluatePlacement(built.problem, placement),
-      exact: false,
-      notes: [],
-    },
-    onUnreachable,
-    writeRuntime,
-  });
-  return {
-    dir: written.dir,
-    manifest: parseManifest(
-      JSON.parse(fs.readFileSync(path.join(written.dir, 'manifest.json'), 'utf8')),
-      'manifest.json',
-    ),
-  };
+  const written = await exportVehicleChain(path.join(work, name), 'pi4-wifi-edge-wan-cloud', onUnreachable);
+  return { dir: written.dir, manifest: written.manifest };
 }
 
 /** The three tiers in this process, top first, each pointing at the one above. */

@@ -25,6 +25,7 @@ import { createTierClient } from '../runtime/oip/client.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { startLinkEmulator, type LinkEmulator } from '../runtime/link-emulator.js';
 import { parseManifest, type BundleManifest } from './manifest.js';
+import { tensorBytes as bytesOf } from './tensor-types.js';
 import type { StepTiming } from './tier-runtime.js';
 
 const TIER_BIN = fileURLToPath(new URL('../../bin/cutline-tier.js', import.meta.url));
@@ -197,19 +198,7 @@ function tensorBytes(manifest: BundleManifest, name: string): number {
     ...manifest.segments.flatMap((s) => [...s.inputs, ...s.outputs]),
   ];
   const t = all.find((x) => x.name === name);
-  if (!t?.shape || t.shape.some((d) => typeof d !== 'number')) return 0;
-  const size: Record<string, number> = {
-    float64: 8,
-    int64: 8,
-    uint64: 8,
-    float32: 4,
-    int32: 4,
-    uint32: 4,
-    float16: 2,
-    int16: 2,
-    uint16: 2,
-  };
-  return (t.shape as number[]).reduce((n, d) => n * d, 1) * (size[t.dtype] ?? 1);
+  return t ? (bytesOf(t.dtype, t.shape) ?? 0) : 0;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { CutlineError } from '../errors.js';
+import type { Schedule } from './schedule.js';
 
 export const MANIFEST_FORMAT = 'cutline-bundle/1';
 
@@ -141,4 +142,22 @@ export function parseManifest(value: unknown, file: string): BundleManifest {
     }
   }
   return manifest;
+}
+
+/** A schedule in the manifest's (mutable, JSON) form. */
+export function manifestSchedule(schedule: Schedule): BundleManifest['schedule'] {
+  return {
+    steps: schedule.steps.map((s) => ({
+      segment: s.segment,
+      tier: s.tier,
+      actions: s.actions.map((a) => ({
+        inject: [...a.inject],
+        keepUp: [...a.keepUp],
+        keepDown: [...a.keepDown],
+        passDown: [...a.passDown],
+        release: [...a.release],
+      })),
+    })),
+    crossings: schedule.crossings.map((c) => ({ ...c })),
+  };
 }

@@ -21,3 +21,25 @@ const NAMES: Readonly<Record<number, string>> = {
 export function tensorTypeName(dtype: number): string {
   return NAMES[dtype] ?? `dtype(${dtype})`;
 }
+
+const BYTES: Readonly<Record<string, number>> = {
+  float64: 8,
+  int64: 8,
+  uint64: 8,
+  float32: 4,
+  int32: 4,
+  uint32: 4,
+  float16: 2,
+  bfloat16: 2,
+  int16: 2,
+  uint16: 2,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+};
+
+/** Bytes of a tensor of `dtype` (a name above) and `shape`; null when a dimension is not a number. */
+export function tensorBytes(dtype: string, shape: readonly (number | string)[] | null): number | null {
+  if (!shape || shape.some((d) => typeof d !== 'number')) return null;
+  return (shape as number[]).reduce((n, d) => n * d, 1) * (BYTES[dtype] ?? 1);
+}

@@ -16,10 +16,16 @@ import { describeObjective } from '../partition/objective.js';
 import type { Plan } from '../partition/plan.js';
 import type { Topology } from '../profiles/types.js';
 import { bundleReadme, composeFile, dockerfile, tierScript, tritonConfig } from './deploy-files.js';
-import { MANIFEST_FORMAT, parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
+import {
+  MANIFEST_FORMAT,
+  manifestSchedule,
+  parseManifest,
+  type BundleManifest,
+  type ManifestTensor,
+} from './manifest.js';
 import { nodeTiersOf } from '../export/node-tiers.js';
 import { buildSchedule } from './schedule.js';
-import { tensorTypeName } from './tensor-types.js';
+import { tensorBytes, tensorTypeName } from './tensor-types.js';
 import { writeZip } from './zip.js';
 
 export const BASE_PORT = 8810;
@@ -62,20 +68,7 @@ function manifestTensor(t: SegmentTensor): ManifestTensor {
 
 /** Bytes of a tensor with a known shape, else null. */
 function knownBytes(t: ManifestTensor): number | null {
-  if (!t.shape || t.shape.some((d) => typeof d !== 'number')) return null;
-  const bits: Record<string, number> = {
-    float64: 8,
-    int64: 8,
-    uint64: 8,
-    float32: 4,
-    int32: 4,
-    uint32: 4,
-    float16: 2,
-    bfloat16: 2,
-    int16: 2,
-    uint16: 2,
-  };
-  return (t.shape as number[]).reduce((n, d) => n * d, 1) * (bits[t.dtype] ?? 1);
+  return tensorBytes(t.dtype, t.shape);
 }
 
 export async function writeBundle(options: BundleOptions): Promise<WrittenBundle> {
@@ -162,20 +155,7 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
         rttMs: link.rttMs,
       })),
       segments: segmentEntries,
-      schedule: {
-        steps: schedule.steps.map((s) => ({
-          segment: s.segment,
-          tier: s.tier,
-          actions: s.actions.map((a) => ({
-            inject: [...a.inject],
-            keepUp: [...a.keepUp],
-            keepDown: [...a.keepDown],
-            passDown: [...a.passDown],
-            release: [...a.release],
-          })),
-        })),
-        crossings: [...schedule.crossings],
-      },
+      schedule: manifestSchedule(schedule),
       plan: {
         solver: plan.solver,
         objective: describeObjective(plan.objective),
