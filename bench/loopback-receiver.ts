@@ -12,7 +12,8 @@ import { emitFailure, emitResult } from './child-protocol.js';
 import { RAW_HEADER_BYTES, type LoopbackPorts } from './loopback-protocol.js';
 
 function httpReceiver(): http.Server {
-  return http.createServer((request, response) => {
+  return http.createServer({ noDelay: true }, (request, response) => {
+    response.sendDate = false;
     const body = Buffer.allocUnsafe(Number(request.headers['content-length'] ?? 0));
     let offset = 0;
     request.on('data', (chunk: Buffer) => (offset += chunk.copy(body, offset)));

@@ -97,6 +97,7 @@ class HttpSender {
         if (request.reusedSocket) this.reused += 1;
       });
       request.on('error', reject);
+      request.setNoDelay(true);
       request.end(payload);
     });
   }
