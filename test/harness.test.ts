@@ -85,6 +85,16 @@ describe('live harness', () => {
       );
       expect(Math.abs(error)).toBeLessThanOrEqual(0.1);
     }
+    // Accounting: the device's time less its time on the links is the tiers' compute plus the
+    // runtime's small costs, though the links take far longer than the compute here.
+    const compute = summary.measured.computeMsPerTier.reduce((a, b) => a + b, 0);
+    const links = summary.hops.reduce((a, h) => a + h.measuredMs, 0);
+    console.log(
+      `[harness] device less links ${summary.measured.deviceLessLinksMs.toFixed(2)} ms, tiers' compute ${compute.toFixed(2)} ms, links ${links.toFixed(2)} ms`,
+    );
+    expect(links).toBeGreaterThan(5 * compute);
+    expect(summary.measured.deviceLessLinksMs).toBeGreaterThanOrEqual(0.9 * compute);
+    expect(summary.measured.deviceLessLinksMs).toBeLessThanOrEqual(1.5 * compute + 2);
     const predicted = summary.predicted.hostLatencyMs!;
     const error = (summary.measured.latencyMs - predicted) / predicted;
     console.log(

@@ -80,6 +80,11 @@ export interface HarnessOptions {
    * (`runtime/cutline-tier.mjs`, which needs onnxruntime-node resolvable from `runtime/`).
    */
   readonly runtime?: 'source' | 'bundle';
+  /**
+   * Awaited before each timed sequential request: a benchmark times its baseline here, so both
+   * are measured in the same stretch of time (drift in CPU speed or load hits them alike).
+   */
+  readonly beforeEachRun?: () => Promise<void>;
 }
 
 export interface HopFigures {
@@ -103,6 +108,12 @@ export interface HarnessSummary {
     readonly latencyMs: number;
     /** The device's own time per inference (without the client's exchange with the device), median. */
     readonly deviceMs: number;
+    /**
+     * The device's time less its requests' time on the links (see `HopFigures.measuredMs`), per
+     * request, median: the split's compute plus the runtime's own costs. The median of the
+     * differences, not the difference of the medians, which skewed link times would bias.
+     */
+    readonly deviceLessLinksMs: number;
     readonly latencyP90Ms: number;
     readonly throughputPerS: number | null;
     readonly computeMsPerTier: readonly number[];
@@ -370,6 +381,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     const deviceTimes: number[] = [];
     const stepSets: StepTiming[][] = [];
     for (let r = 0; r < options.runs; r++) {
+      await options.beforeEachRun?.();
       const result = await send(r, 'latency');
       if (result) {
         latencies.push(result.ms);
@@ -394,8 +406,8 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
 
     // Per hop: a step's time at tier h minus its time at tier h + 1 is what crossing hop h cost.
     const expectedPerHop = expectedHops(manifest);
-    const hops: HopFigures[] = manifest.hops.map((hop, h) => {
-      const perRequest = stepSets.map((steps) => {
+    const perHopPerRequest = manifest.hops.map((hop) =>
+      stepSets.map((steps) => {
         let ms = 0;
         for (let i = 0; i + 1 < steps.length; i++) {
           const here = steps[i]!;
@@ -404,9 +416,17 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
             ms += here.totalMs - above.totalMs;
         }
         return ms;
-      });
-      return { from: hop.from, to: hop.to, measuredMs: median(perRequest), ...expectedPerHop[h]! };
-    });
+      }),
+    );
+    const hops: HopFigures[] = manifest.hops.map((hop, h) => ({
+      from: hop.from,
+      to: hop.to,
+      measuredMs: median(perHopPerRequest[h]!),
+      ...expectedPerHop[h]!,
+    }));
+    const deviceLessLinks = deviceTimes.map(
+      (ms, r) => ms - perHopPerRequest.reduce((sum, perRequest) => sum + perRequest[r]!, 0),
+    );
     const computeMsPerTier = manifest.tiers.map((tier) =>
       median(
         stepSets.map((steps) =>
@@ -423,6 +443,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
       measured: {
         latencyMs: median(latencies),
         deviceMs: median(deviceTimes),
+        deviceLessLinksMs: median(deviceLessLinks),
         latencyP90Ms: quantile(latencies, 0.9),
         throughputPerS,
         computeMsPerTier,
