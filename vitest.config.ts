@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // onnxruntime-node's usage telemetry off in tests too (see bin/cutline.js).
+    env: { ORT_DISABLE_TELEMETRY: '1' },
     expect: {
       // A test that checks nothing fails.
       requireAssertions: true,

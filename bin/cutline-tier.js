@@ -2,12 +2,18 @@
 // One tier of a deployment bundle, from Cutline's sources (bundles ship runtime/cutline-tier.mjs).
 import { register } from 'tsx/esm/api';
 
+// onnxruntime-node's own usage telemetry off (it writes a SQLite queue under ~/.cache from every
+// process and tries to upload it); an explicit ORT_DISABLE_TELEMETRY=0 turns it back on.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 register();
 const { tierMain } = await import('../core/bundle/tier-main.ts');
 tierMain(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error) => {
-    process.stderr.write(`cutline-tier: ${error.code ? `${error.code}: ` : ''}${error.message ?? String(error)}\n`);
+    process.stderr.write(
+      `cutline-tier: ${error.code ? `${error.code}: ` : ''}${error.message ?? String(error)}\n`,
+    );
     process.exitCode = 2;
   },
 );

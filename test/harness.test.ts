@@ -109,6 +109,21 @@ interface Tier {
   readonly child: ChildProcess;
 }
 
+/** Files of onnxruntime's usage telemetry that process `pid` holds open (Linux: /proc). */
+function telemetryFiles(pid: number): string[] {
+  const dir = `/proc/${pid}/fd`;
+  return fs
+    .readdirSync(dir)
+    .map((fd) => {
+      try {
+        return fs.readlinkSync(path.join(dir, fd));
+      } catch {
+        return '';
+      }
+    })
+    .filter((target) => /onnxruntime\.db|mat-debug-/.test(target));
+}
+
 function startTier(dir: string, tier: string, token: string, up?: string): Promise<Tier> {
   return new Promise((resolve, reject) => {
     const args = [
@@ -121,9 +136,12 @@ function startTier(dir: string, tier: string, token: string, up?: string): Promi
       '0',
       ...(up ? ['--up', up] : []),
     ];
+    // Without the test run's ORT_DISABLE_TELEMETRY: the tier must turn onnxruntime's telemetry off itself.
+    const env = { ...process.env };
+    delete env.ORT_DISABLE_TELEMETRY;
     const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, CUTLINE_TOKEN: token },
+      env: { ...env, CUTLINE_TOKEN: token },
     });
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       const message = JSON.parse(line) as { event: string; url: string };
@@ -173,6 +191,9 @@ describe('tier chain under load', () => {
       );
       expect(errors).toBe(0);
       expect(wrong).toBe(0);
+      // onnxruntime-node's telemetry keeps a SQLite queue (~/.cache/…/onnxruntime.db) and a
+      // /tmp/mat-debug-<pid>.log open in every process that uses it; a tier must have neither.
+      for (const tier of [device, edge, cloud]) expect(telemetryFiles(tier.child.pid!)).toEqual([]);
     } finally {
       for (const tier of [device, edge, cloud]) tier.child.kill('SIGTERM');
     }

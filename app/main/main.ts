@@ -21,6 +21,8 @@ import { createStudioWindow, guardContents, guardSession } from './window.js';
 
 /** The repository (from source) or app.asar (packaged): bundle.ts keeps module URLs source-relative. */
 const APP_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// onnxruntime-node's usage telemetry off before any session exists (see bin/cutline.js).
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
 
 // Everything below must happen before `ready`: scheme privileges, the app's name and the
 // profile folder (which also scopes the single-instance lock).
