@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { analyzeBytes } from '../core/analyze.js';
+import { analyzeBytes, type Analysis } from '../core/analyze.js';
 import { buildSchedule } from '../core/bundle/schedule.js';
 import { nodeTiersOf } from '../core/export/node-tiers.js';
 import { createOrtExecutor } from '../core/bundle/ort-executor.js';
@@ -15,7 +15,7 @@ import { TierRuntime, type Forward, type Tensors } from '../core/bundle/tier-run
 import { manifestSchedule, type BundleManifest } from '../core/bundle/manifest.js';
 import { maxAbsDifference } from '../core/export/compare.js';
 import { extractSubModel } from '../core/export/extract.js';
-import { splitSegments } from '../core/export/segments.js';
+import { splitSegments, type Segment } from '../core/export/segments.js';
 import { buildPartitionProblem } from '../core/partition/build-problem.js';
 import { runSolver } from '../core/partition/solve.js';
 import { loadTopology } from '../core/profiles/load.js';
@@ -81,6 +81,25 @@ function lightManifest(
   };
 }
 
+/** The segments' three-tier schedule and a light manifest around it. */
+function scheduledManifest(analysis: Analysis, segments: readonly Segment[], tiers: string[]) {
+  const plain = segments.map((s) => ({
+    id: s.id,
+    tier: s.tier,
+    inputs: s.inputs.map((i) => i.name),
+    outputs: s.outputs.map((o) => o.name),
+  }));
+  const schedule = buildSchedule(plain, analysis.graph.inputs, analysis.graph.outputs, 3);
+  const manifest = lightManifest(
+    tiers,
+    plain,
+    schedule,
+    [...analysis.graph.inputs],
+    [...analysis.graph.outputs],
+  );
+  return { manifest, schedule };
+}
+
 describe('tier runtimes chained in process', () => {
   for (const name of ['edge-prune-vehicle', 'resnet-mini', 'transformer-encoder']) {
     it(`${name}: every solver's split answers as the whole model does`, async () => {
@@ -110,20 +129,7 @@ describe('tier runtimes chained in process', () => {
       for (const placement of placements) {
         const segments = splitSegments(analysis, nodeTiersOf(analysis, built, placement), tiers);
         mostSegments = Math.max(mostSegments, segments.length);
-        const plain = segments.map((s) => ({
-          id: s.id,
-          tier: s.tier,
-          inputs: s.inputs.map((i) => i.name),
-          outputs: s.outputs.map((o) => o.name),
-        }));
-        const schedule = buildSchedule(plain, analysis.graph.inputs, analysis.graph.outputs, 3);
-        const manifest = lightManifest(
-          tiers,
-          plain,
-          schedule,
-          [...analysis.graph.inputs],
-          [...analysis.graph.outputs],
-        );
+        const { manifest, schedule } = scheduledManifest(analysis, segments, tiers);
         const runtimes: TierRuntime[] = [];
         const executors = [];
         const moved: string[] = [];
@@ -174,20 +180,7 @@ describe('tier runtime bookkeeping', () => {
     const placement = Uint8Array.from(built.problem.units.map((_, u) => (u < 3 ? 0 : u < 6 ? 1 : 2)));
     const tiers = topology.tiers.map((t) => t.name);
     const segments = splitSegments(analysis, nodeTiersOf(analysis, built, placement), tiers);
-    const plain = segments.map((s) => ({
-      id: s.id,
-      tier: s.tier,
-      inputs: s.inputs.map((i) => i.name),
-      outputs: s.outputs.map((o) => o.name),
-    }));
-    const schedule = buildSchedule(plain, analysis.graph.inputs, analysis.graph.outputs, 3);
-    const manifest = lightManifest(
-      tiers,
-      plain,
-      schedule,
-      [...analysis.graph.inputs],
-      [...analysis.graph.outputs],
-    );
+    const { manifest } = scheduledManifest(analysis, segments, tiers);
     const runtimes: TierRuntime[] = [];
     for (let t = 2; t >= 0; t--) {
       const models = new Map(

@@ -9,9 +9,8 @@ import { writeRuntime } from '../../core/bundle/runtime-build.js';
 import { writeBundle } from '../../core/bundle/write-bundle.js';
 import { CutlineError } from '../../core/errors.js';
 import { verifySplit } from '../../core/export/verify.js';
-import { evaluatePlacement } from '../../core/partition/evaluate.js';
 import type { Plan, SolverName } from '../../core/partition/plan.js';
-import { SOLVER_NAMES } from '../../core/partition/plan.js';
+import { givenPlan, SOLVER_NAMES } from '../../core/partition/plan.js';
 import type { PartitionProblem } from '../../core/partition/problem.js';
 import { runSolver } from '../../core/partition/solve.js';
 import { parseConstraints, parseObjective } from './partition-args.js';
@@ -106,14 +105,7 @@ export async function exportCommand(modelPath: string, options: ExportCliOptions
     );
   } else {
     const placement = readPlacementFile(options.placement!, problem);
-    plan = {
-      solver: 'single-split',
-      objective,
-      placement,
-      evaluation: evaluatePlacement(problem, placement),
-      exact: false,
-      notes: [`placement from ${options.placement}`],
-    };
+    plan = givenPlan(problem, placement, objective, `placement from ${options.placement}`);
   }
   const modelBytes = new Uint8Array(fs.readFileSync(modelPath));
   const written = await writeBundle({

@@ -25,6 +25,7 @@ import { writeRuntime } from '../../core/bundle/runtime-build.js';
 import { writeBundle } from '../../core/bundle/write-bundle.js';
 import { buildPartitionProblem } from '../../core/partition/build-problem.js';
 import { evaluatePlacement } from '../../core/partition/evaluate.js';
+import { givenPlan } from '../../core/partition/plan.js';
 import type { PartitionProblem } from '../../core/partition/problem.js';
 import { concreteInputShapes, randomFeeds } from '../../core/profiling/feeds.js';
 import { loadTopology } from '../../core/profiles/load.js';
@@ -126,14 +127,7 @@ async function measure(
     modelName: name,
     topology,
     built,
-    plan: {
-      solver: 'two-split',
-      objective: { kind: 'latency' },
-      placement,
-      evaluation: evaluatePlacement(built.problem, placement),
-      exact: false,
-      notes: [],
-    },
+    plan: givenPlan(built.problem, placement, { kind: 'latency' }, `cuts: ${cuts}`),
     writeRuntime,
   });
   // The harness feeds seed-1 random inputs; the whole model runs on the same inputs, once before

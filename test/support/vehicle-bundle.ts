@@ -8,7 +8,7 @@ import { analyzeBytes } from '../../core/analyze.js';
 import { writeRuntime } from '../../core/bundle/runtime-build.js';
 import { writeBundle, type WrittenBundle } from '../../core/bundle/write-bundle.js';
 import { buildPartitionProblem } from '../../core/partition/build-problem.js';
-import { evaluatePlacement } from '../../core/partition/evaluate.js';
+import { givenPlan } from '../../core/partition/plan.js';
 import { loadTopology } from '../../core/profiles/load.js';
 
 export const VEHICLE_MODEL = path.resolve(import.meta.dirname, '../../samples/edge-prune-vehicle.onnx');
@@ -30,14 +30,12 @@ export async function exportVehicleChain(
     modelName: 'vehicle',
     topology,
     built,
-    plan: {
-      solver: 'two-split',
-      objective: { kind: 'latency' },
+    plan: givenPlan(
+      built.problem,
       placement,
-      evaluation: evaluatePlacement(built.problem, placement),
-      exact: false,
-      notes: [],
-    },
+      { kind: 'latency' },
+      'device L1, edge L2, cloud the dense layers',
+    ),
     onUnreachable,
     writeRuntime,
   });
