@@ -64,6 +64,7 @@ describe('live harness', () => {
       path.join(bundle.dir, 'runtime', 'node_modules', 'onnxruntime-node'),
     );
     const events: string[] = [];
+    const pids: number[] = [];
     const summary = await runHarness({
       bundleDir: bundle.dir,
       runs: 15,
@@ -71,9 +72,22 @@ describe('live harness', () => {
       emulateLinks: true,
       calibrate: true,
       runtime: 'bundle',
-      onEvent: (e) => events.push(e.event),
+      onEvent: (e) => {
+        events.push(e.event);
+        if (e.event === 'tier') pids.push(e.pid);
+      },
     });
     expect(events.filter((e) => e === 'tier')).toHaveLength(3);
+    // When the harness returns, its tier processes have gone (none lingers holding ports or memory).
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
     expect(events.filter((e) => e === 'link')).toHaveLength(2);
     expect(summary.failed).toBe(0);
     expect(summary.verified).toBe(true);

@@ -4,32 +4,30 @@
  * checked against the whole model, and the measured figures set beside the predicted ones.
  * Progress and results are events (`HarnessEvent`), which the CLI prints as JSON lines.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
-import { analyzeBytes, type Analysis } from '../analyze.js';
-import { CutlineError } from '../errors.js';
+import { analyzeBytes } from '../analyze.js';
 import { maxAbsDifference } from '../export/compare.js';
-import { buildPartitionProblem } from '../partition/build-problem.js';
-import { evaluatePlacement, type Evaluation } from '../partition/evaluate.js';
 import { calibrateHostProfile } from '../profiling/calibrate.js';
 import { concreteInputShapes, randomFeeds } from '../profiling/feeds.js';
 import { measureHostPeak } from '../profiling/host-peak.js';
 import { runOrtProfile } from '../profiling/ort-profile.js';
-import type { DeviceProfile, LinkProfile, Topology } from '../profiles/types.js';
+import { median as medianOf, quantile as quantileOf } from '../profiling/stats.js';
+import type { DeviceProfile } from '../profiles/types.js';
 import { createTierClient } from '../runtime/oip/client.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { startLinkEmulator, type LinkEmulator } from '../runtime/link-emulator.js';
-import { parseManifest, type BundleManifest } from './manifest.js';
-import { tensorBytes as bytesOf } from './tensor-types.js';
+import { expectedHops, hopTimesPerRequest, hostPrediction } from './harness-figures.js';
+import { parseManifest } from './manifest.js';
+import { startTier, stopTier, type TierProcess } from './tier-process.js';
 import type { StepTiming } from './tier-runtime.js';
 
-const TIER_BIN = fileURLToPath(new URL('../../bin/cutline-tier.js', import.meta.url));
-const START_TIMEOUT_MS = 60_000;
+/** Medians and quantiles of what succeeded; 0 when nothing did (`failed` says so). */
+const median = (values: readonly number[]): number => (values.length ? medianOf(values) : 0);
+const quantile = (values: readonly number[], q: number): number =>
+  values.length ? quantileOf(values, q) : 0;
 
 export type HarnessEvent =
   | { event: 'tier'; tier: string; url: string; pid: number }
@@ -129,145 +127,6 @@ export interface HarnessSummary {
   readonly tiers: readonly string[];
 }
 
-interface TierProcess {
-  readonly url: string;
-  readonly child: ChildProcess;
-}
-
-function startTier(
-  bundleDir: string,
-  tier: string,
-  upUrl: string | undefined,
-  env: NodeJS.ProcessEnv,
-  runtime: 'source' | 'bundle',
-): Promise<TierProcess> {
-  return new Promise((resolve, reject) => {
-    const bin = runtime === 'bundle' ? path.join(bundleDir, 'runtime', 'cutline-tier.mjs') : TIER_BIN;
-    const args = [
-      bin,
-      '--bundle',
-      bundleDir,
-      '--tier',
-      tier,
-      '--port',
-      '0',
-      ...(upUrl ? ['--up', upUrl] : []),
-    ];
-    // stdin stays open for the tier's life: when the harness dies, it closes and the tier exits.
-    const child = spawn(process.execPath, args, {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...env, CUTLINE_EXIT_WITH_PARENT: '1' },
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new CutlineError(
-          'BAD_BUNDLE',
-          `The ${tier} tier did not start listening within ${START_TIMEOUT_MS / 1000} s: ${stderr.trim().split('\n').slice(-3).join(' ')}`,
-        ),
-      );
-    }, START_TIMEOUT_MS);
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const message = JSON.parse(line) as { event?: string; url?: string };
-        if (message.event === 'listening' && message.url) {
-          clearTimeout(timer);
-          resolve({ url: message.url, child });
-        }
-      } catch {
-        // Not a protocol line: ignore.
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(
-        new CutlineError(
-          'BAD_BUNDLE',
-          `The ${tier} tier exited (code ${code}) before listening: ${stderr.trim().split('\n').slice(-3).join(' ')}`,
-        ),
-      );
-    });
-  });
-}
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : 0;
-};
-const quantile = (values: readonly number[], q: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : 0;
-};
-
-/** Bytes of a manifest tensor with a known shape (0 when unknown). */
-function tensorBytes(manifest: BundleManifest, name: string): number {
-  const all = [
-    ...manifest.model.inputs,
-    ...manifest.model.outputs,
-    ...manifest.segments.flatMap((s) => [...s.inputs, ...s.outputs]),
-  ];
-  const t = all.find((x) => x.name === name);
-  return t ? (bytesOf(t.dtype, t.shape) ?? 0) : 0;
-}
-
-/**
- * Per hop: what the emulated link should take per inference, every exchange that crosses it
- * counted (each step whose path goes over the hop sends a request up and gets an answer down:
- * rtt/2 + bytes·8/bandwidth each way); and the cost model's figure for the tensors alone (rtt/2
- * per tensor crossing).
- */
-function expectedHops(
-  manifest: BundleManifest,
-): { emulatedMs: number; predictedMs: number; bytes: number }[] {
-  return manifest.hops.map((hop, h) => {
-    let emulatedMs = 0;
-    let bytes = 0;
-    const ms = (b: number, mbps: number): number => hop.rttMs / 2 + ((b * 8) / (mbps * 1e6)) * 1000;
-    for (const step of manifest.schedule.steps) {
-      if (step.tier <= h) continue;
-      const upBytes = step.actions
-        .slice(0, h + 1)
-        .flatMap((a) => a.inject)
-        .reduce((s, n) => s + tensorBytes(manifest, n), 0);
-      const downBytes = step.actions[h + 1]!.passDown.reduce((s, n) => s + tensorBytes(manifest, n), 0);
-      emulatedMs += ms(upBytes, hop.uplinkMbps) + ms(downBytes, hop.downlinkMbps);
-      bytes += upBytes + downBytes;
-    }
-    const predictedMs = manifest.schedule.crossings
-      .filter((c) => c.hop === h)
-      .reduce(
-        (s, c) =>
-          s + ms(tensorBytes(manifest, c.tensor), c.direction === 'up' ? hop.uplinkMbps : hop.downlinkMbps),
-        0,
-      );
-    return { emulatedMs, predictedMs, bytes };
-  });
-}
-
-/** The plan re-predicted with this machine's profile on every tier and the bundle's links. */
-function hostPrediction(analysis: Analysis, manifest: BundleManifest, host: DeviceProfile): Evaluation {
-  const hops: LinkProfile[] = manifest.hops.map((h) => ({
-    id: h.link,
-    name: h.link,
-    uplinkMbps: h.uplinkMbps,
-    downlinkMbps: h.downlinkMbps,
-    rttMs: h.rttMs,
-    sources: {},
-  }));
-  const topology: Topology = {
-    spec: { id: 'harness', name: 'harness', tiers: [], links: [] },
-    tiers: manifest.tiers.map((t) => ({ name: t.name, device: host, precision: 'fp32' as const })),
-    hops,
-  };
-  const built = buildPartitionProblem(analysis, topology);
-  const placement = Uint8Array.from(
-    built.problem.units.map((u) => manifest.plan.layerPlacement[u.name] ?? 0),
-  );
-  return evaluatePlacement(built.problem, placement);
-}
-
 export async function runHarness(options: HarnessOptions): Promise<HarnessSummary> {
   const emit = options.onEvent ?? (() => undefined);
   const bundleDir = path.resolve(options.bundleDir);
@@ -299,7 +158,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
   const processes: TierProcess[] = [];
   const emulators: LinkEmulator[] = [];
   const cleanup = async (): Promise<void> => {
-    for (const p of processes) p.child.kill('SIGTERM');
+    await Promise.all(processes.map(stopTier));
     for (const e of emulators) await e.close();
   };
   try {
@@ -404,20 +263,8 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     }
     client.close();
 
-    // Per hop: a step's time at tier h minus its time at tier h + 1 is what crossing hop h cost.
     const expectedPerHop = expectedHops(manifest);
-    const perHopPerRequest = manifest.hops.map((hop) =>
-      stepSets.map((steps) => {
-        let ms = 0;
-        for (let i = 0; i + 1 < steps.length; i++) {
-          const here = steps[i]!;
-          const above = steps[i + 1]!;
-          if (here.segment === above.segment && here.tier === hop.from && above.tier === hop.to)
-            ms += here.totalMs - above.totalMs;
-        }
-        return ms;
-      }),
-    );
+    const perHopPerRequest = hopTimesPerRequest(manifest, stepSets);
     const hops: HopFigures[] = manifest.hops.map((hop, h) => ({
       from: hop.from,
       to: hop.to,

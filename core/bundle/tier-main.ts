@@ -85,6 +85,8 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
     const stop = (): void => {
       if (stopping) return;
       stopping = true;
+      // Stop reading stdin too, or its open pipe keeps the process alive after the server closed.
+      process.stdin.destroy();
       void served.close().then(resolve);
     };
     process.on('SIGTERM', stop);

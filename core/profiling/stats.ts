@@ -13,3 +13,10 @@ export function median(values: readonly number[]): number {
 export function percentError(predicted: number, measured: number): number {
   return ((predicted - measured) / measured) * 100;
 }
+
+/** The value below which a share `q` (0–1) of the values lie, nearest rank; NaN for none. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * sorted.length)))]!;
+}
