@@ -6,8 +6,13 @@
  * waits), and the transfer time what the harness measured on the links (HTTP framing and tensor
  * copies on loopback).
  *
+ * A second baseline chains the bundle's sub-models in this process, one session each: what the
+ * cuts cost onnxruntime itself, without processes or transport. Its figure and the tiers' own
+ * compute times show where the overhead goes.
+ *
  * The whole model runs once before each of the split's timed requests, so drift in CPU speed or
- * load hits both alike, and the ratio takes the median over requests of (split − transfer).
+ * load hits both alike, and the ratio is the median over requests of (split − transfer) over the
+ * whole model's run just before it (paired, so drift between requests cancels).
  *
  * Target (issue 5): split ≤ 1.10 × whole + transfer time, checked on the generated residual nets
  * (tens of ms of compute). The samples are reported too: they run in a tenth of a millisecond,
@@ -41,32 +46,64 @@ const GENERATED: readonly (readonly [string, number])[] = [
   ['residual-16', 16],
   ['residual-48', 48],
 ];
-const RUNS = 60;
+/** Enough that the median of the paired ratios moves by well under a percent between runs. */
+const RUNS = 150;
 const LIMIT = 1.1;
 
 const COLUMNS: readonly Column[] = [
   { key: 'model', title: 'model', align: 'left' },
   { key: 'segments', title: 'segments' },
   { key: 'whole', title: 'whole ms (baseline)' },
+  { key: 'chain', title: 'chained in-process ms' },
+  { key: 'compute', title: 'tiers’ compute ms' },
   { key: 'split', title: 'split ms (device)' },
-  { key: 'steps', title: 'overhead ms / step' },
   { key: 'transfer', title: 'loopback transfer ms' },
   { key: 'ratio', title: `(split − transfer) / whole (≤ ${LIMIT})` },
 ];
 
-/** The whole model in one session in this process, timed one run at a time (see `measure`). */
-async function wholeModel(bytes: Uint8Array, feeds: Record<string, ort.Tensor>) {
-  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
-  for (let w = 0; w < 5; w++) await session.run(feeds);
-  const times: number[] = [];
+/**
+ * The baselines, in this process, timed one run at a time (see `measure`): the whole model in one
+ * session, and the bundle's sub-models chained in one session each (what the cuts cost onnxruntime
+ * itself: layout reorders and tensor hand-over at each boundary, without processes or transport).
+ */
+async function baselines(
+  bytes: Uint8Array,
+  segmentFiles: readonly string[],
+  feeds: Record<string, ort.Tensor>,
+) {
+  const options = { intraOpNumThreads: 1 };
+  const session = await ort.InferenceSession.create(bytes, options);
+  const chain: ort.InferenceSession[] = [];
+  for (const file of segmentFiles) chain.push(await ort.InferenceSession.create(file, options));
+  const runChain = async (): Promise<void> => {
+    const values: Record<string, ort.Tensor> = { ...feeds };
+    for (const segment of chain) {
+      const inputs: Record<string, ort.Tensor> = {};
+      for (const name of segment.inputNames) inputs[name] = values[name]!;
+      Object.assign(values, await segment.run(inputs));
+    }
+  };
+  for (let w = 0; w < 5; w++) {
+    await session.run(feeds);
+    await runChain();
+  }
+  const wholeTimes: number[] = [];
+  const chainTimes: number[] = [];
   return {
-    times,
+    wholeTimes,
+    chainTimes,
     async runOnce(): Promise<void> {
-      const started = performance.now();
+      let started = performance.now();
       await session.run(feeds);
-      times.push(performance.now() - started);
+      wholeTimes.push(performance.now() - started);
+      started = performance.now();
+      await runChain();
+      chainTimes.push(performance.now() - started);
     },
-    release: () => session.release(),
+    async release(): Promise<void> {
+      await session.release();
+      for (const segment of chain) await segment.release();
+    },
   };
 }
 
@@ -130,9 +167,15 @@ async function measure(
     plan: givenPlan(built.problem, placement, { kind: 'latency' }, `cuts: ${cuts}`),
     writeRuntime,
   });
-  // The harness feeds seed-1 random inputs; the whole model runs on the same inputs, once before
-  // each of the split's timed requests, so both see the same drift in CPU speed and load.
-  const whole = await wholeModel(bytes, randomFeeds(analysis, concreteInputShapes(analysis.graph), 1));
+  // The harness feeds seed-1 random inputs; the baselines run on the same inputs, once before
+  // each of the split's timed requests, so all see the same drift in CPU speed and load.
+  const base = await baselines(
+    bytes,
+    written.manifest.segments.map((s) => path.join(written.dir, s.file)),
+    randomFeeds(analysis, concreteInputShapes(analysis.graph), 1),
+  );
+  // Per timed request (by index), the device's time less its time on the links.
+  const lessLinks = new Map<number, number>();
   let summary;
   try {
     summary = await runHarness({
@@ -140,24 +183,37 @@ async function measure(
       runs: RUNS,
       warmup: 5,
       emulateLinks: false,
-      beforeEachRun: whole.runOnce,
+      beforeEachRun: base.runOnce,
+      onEvent: (e) => {
+        if (
+          e.event === 'request' &&
+          e.phase === 'latency' &&
+          e.index >= 0 &&
+          e.deviceLessLinksMs !== undefined
+        )
+          lessLinks.set(e.index, e.deviceLessLinksMs);
+      },
     });
   } finally {
-    await whole.release();
+    await base.release();
   }
-  const baseline = median(whole.times);
+  const baseline = median(base.wholeTimes);
+  const chain = median(base.chainTimes);
+  const compute = summary.measured.computeMsPerTier.reduce((a, b) => a + b, 0);
   const transfer = summary.hops.reduce((s, h) => s + h.measuredMs, 0);
   const split = summary.measured.deviceMs;
-  // Per request, the device's time less its time on the links; then the median.
-  const ratio = summary.measured.deviceLessLinksMs / baseline;
+  // Paired: each request's (split − transfer) over the whole model's run just before it; then the
+  // median. Drift in CPU speed between requests cancels out of each pair.
+  const ratio = median([...lessLinks].map(([r, ms]) => ms / base.wholeTimes[r]!));
   const steps = written.manifest.schedule.steps.length;
   return {
     cells: {
       model: name,
       segments: String(written.manifest.segments.length),
       whole: ms(baseline),
+      chain: ms(chain),
+      compute: ms(compute),
       split: ms(split),
-      steps: ms((summary.measured.deviceLessLinksMs - baseline) / steps),
       transfer: ms(transfer),
       ratio: targeted
         ? `${ratio.toFixed(2)} ${ratio <= LIMIT ? 'PASS' : 'MISS'}`
@@ -166,7 +222,10 @@ async function measure(
     figures: {
       model: name,
       wholeMs: baseline,
+      chainedInProcessMs: chain,
+      tierComputeMs: summary.measured.computeMsPerTier,
       splitDeviceMs: split,
+      splitLessTransferMs: summary.measured.deviceLessLinksMs,
       splitClientMs: summary.measured.latencyMs,
       transferMs: transfer,
       steps,
@@ -207,14 +266,16 @@ export const splitSection: BenchSection = {
       columns: COLUMNS,
       rows,
       notes: [
-        `Medians of ${RUNS} requests after 5 warm-up ones, each after one run of the whole model (the baseline, timed`,
-        'in the same stretch); onnxruntime with one intra-op thread everywhere.',
+        `Medians of ${RUNS} requests after 5 warm-up ones, each after one run of each baseline (timed in the same`,
+        'stretch); onnxruntime with one intra-op thread everywhere.',
+        'whole: the model in one session in this process. chained in-process: the bundle’s sub-models, one session',
+        'each, in this process: what the cuts cost onnxruntime itself (layout reorders and tensor hand-over at each',
+        'boundary). tiers’ compute: the same sub-models as the tier processes timed them (process effects on top).',
         'split: the device’s own time per inference, through every tier; transfer: time on the links',
         '(encoding, the exchange and decoding, without the receiving tier’s compute): HTTP and tensor copies on loopback.',
-        'ratio: the median over requests of (split − transfer), over the median whole; overhead / step: that less',
-        'whole, per step: session boundaries, lost fusions, bookkeeping. The targeted rows cut where the fewest bytes',
-        'cross near each third of the layers (between residual blocks, as the solvers cut these nets); the mid-block',
-        'row cuts at exact thirds, inside blocks, where two tensors cross and a fused Conv+Add+Relu is split.',
+        'ratio: the median over requests of (split − transfer) over the whole model’s run just before. The targeted rows cut where the',
+        'fewest bytes cross near each third of the layers (between residual blocks, as the solvers cut these nets); the',
+        'mid-block row cuts at exact thirds, inside blocks, where two tensors cross and a fused Conv+Add+Relu is split.',
       ],
     };
   },

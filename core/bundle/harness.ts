@@ -47,6 +47,9 @@ export type HarnessEvent =
       phase: 'latency' | 'stream';
       ok: boolean;
       latencyMs: number;
+      /** The device's own time, and that less its time on the links (see `HarnessSummary`); when ok. */
+      deviceMs?: number;
+      deviceLessLinksMs?: number;
       maxAbsDiff: number | null;
       fallback: boolean;
       error?: string;
@@ -205,7 +208,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     const send = async (
       index: number,
       phase: 'latency' | 'stream',
-    ): Promise<{ ms: number; deviceMs: number; steps: StepTiming[] } | null> => {
+    ): Promise<{ ms: number; deviceMs: number; deviceLessLinksMs: number; steps: StepTiming[] } | null> => {
       const started = performance.now();
       try {
         const result = await client.infer(manifest.model.name, input);
@@ -215,10 +218,23 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
           diff = Math.max(diff, maxAbsDifference(expected[out.name]!, toOrtTensor(out)));
         worst = Math.max(worst, diff);
         const fallback = result.parameters.cutline_fallback === true;
-        emit({ event: 'request', index, phase, ok: true, latencyMs: ms, maxAbsDiff: diff, fallback });
         const deviceMs =
           typeof result.parameters.cutline_total_ms === 'number' ? result.parameters.cutline_total_ms : ms;
-        return { ms, deviceMs, steps: (result.parameters.cutline_steps as unknown as StepTiming[]) ?? [] };
+        const steps = (result.parameters.cutline_steps as unknown as StepTiming[]) ?? [];
+        const deviceLessLinksMs =
+          deviceMs - hopTimesPerRequest(manifest, [steps]).reduce((sum, [hopMs]) => sum + hopMs!, 0);
+        emit({
+          event: 'request',
+          index,
+          phase,
+          ok: true,
+          latencyMs: ms,
+          deviceMs,
+          deviceLessLinksMs,
+          maxAbsDiff: diff,
+          fallback,
+        });
+        return { ms, deviceMs, deviceLessLinksMs, steps };
       } catch (error) {
         failed++;
         emit({
@@ -238,6 +254,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     failed = 0;
     const latencies: number[] = [];
     const deviceTimes: number[] = [];
+    const deviceLessLinks: number[] = [];
     const stepSets: StepTiming[][] = [];
     for (let r = 0; r < options.runs; r++) {
       await options.beforeEachRun?.();
@@ -245,6 +262,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
       if (result) {
         latencies.push(result.ms);
         deviceTimes.push(result.deviceMs);
+        deviceLessLinks.push(result.deviceLessLinksMs);
         stepSets.push(result.steps);
       }
     }
@@ -271,9 +289,6 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
       measuredMs: median(perHopPerRequest[h]!),
       ...expectedPerHop[h]!,
     }));
-    const deviceLessLinks = deviceTimes.map(
-      (ms, r) => ms - perHopPerRequest.reduce((sum, perRequest) => sum + perRequest[r]!, 0),
-    );
     const computeMsPerTier = manifest.tiers.map((tier) =>
       median(
         stepSets.map((steps) =>
