@@ -116,6 +116,42 @@ describe('live harness', () => {
     );
     expect(Math.abs(error)).toBeLessThanOrEqual(0.15);
   });
+
+  it('counts requests the device answered alone (cloud killed, local fallback) and leaves them out of the figures', async () => {
+    const bundle = await exportChain(path.join(work, 'chain-local'), 'local');
+    const pids: Record<string, number> = {};
+    const fallbackEvents: number[] = [];
+    let run = 0;
+    const summary = await runHarness({
+      bundleDir: bundle.dir,
+      runs: 8,
+      warmup: 1,
+      emulateLinks: false,
+      onEvent: (e) => {
+        if (e.event === 'tier') pids[e.tier] = e.pid;
+        if (e.event === 'request' && e.fallback) fallbackEvents.push(e.index);
+      },
+      // Three requests through the split, then the cloud dies: the rest fall back to the device.
+      beforeEachRun: async () => {
+        if (run++ === 3) {
+          process.kill(pids.cloud!, 'SIGKILL');
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      },
+    });
+    console.log(
+      `[harness] cloud killed after 3 of 8: ${summary.failed} failed, ${summary.fallbacks} answered by the device alone, cloud compute ${summary.measured.computeMsPerTier[2]!.toFixed(3)} ms`,
+    );
+    expect(summary.failed).toBe(0);
+    expect(summary.fallbacks).toBe(5);
+    expect(fallbackEvents).toEqual([3, 4, 5, 6, 7]);
+    expect(summary.maxAbsDiff).toBeLessThanOrEqual(1e-5);
+    // Not a verified split: most answers never went through it.
+    expect(summary.verified).toBe(false);
+    // The figures come from the three split requests only: the cloud's compute is not diluted to 0.
+    expect(summary.measured.computeMsPerTier[2]!).toBeGreaterThan(0);
+    expect(summary.hops.every((h) => h.measuredMs > 0)).toBe(true);
+  });
 });
 
 interface Tier {

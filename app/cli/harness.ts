@@ -65,6 +65,10 @@ export async function harnessCommand(bundle: string, options: HarnessCliOptions)
       process.stderr.write(`cutline: ${event.tier} listening at ${event.url}\n`);
     else if (event.event === 'request' && !event.ok)
       process.stderr.write(`cutline: request ${event.index} failed: ${event.error}\n`);
+    else if (event.event === 'request' && event.fallback)
+      process.stderr.write(
+        `cutline: request ${event.index}: a tier was unreachable; the device answered alone\n`,
+      );
   };
   const summary = await runHarness({
     bundleDir: bundle,
@@ -110,7 +114,11 @@ export function summaryText(s: HarnessSummary): string {
       true,
     ]),
     '',
-    `${s.requests} requests, ${s.failed} failed; outputs ${s.verified ? 'equal the whole model' : 'DIFFER from the whole model'} (max |diff| ${s.maxAbsDiff.toExponential(2)})` +
+    `${s.requests} requests, ${s.failed} failed` +
+      (s.fallbacks > 0
+        ? `, ${s.fallbacks} answered by the device alone (a tier was unreachable; the split was not run for them, and they are left out of the figures)`
+        : '') +
+      `; outputs ${s.maxAbsDiff <= 1e-4 ? 'equal the whole model' : 'DIFFER from the whole model'} (max |diff| ${s.maxAbsDiff.toExponential(2)})` +
       (s.measured.throughputPerS !== null
         ? `; stream ${s.measured.throughputPerS.toFixed(1)} inferences/s`
         : ''),
