@@ -223,4 +223,18 @@ describe('tier runtime bookkeeping', () => {
     expect(edge.openRequests).toBe(2);
     for (const runtime of runtimes) runtime.close();
   });
+
+  it('answers a step of a request it does not hold (expired, released, never seen) with a 409 that says so', async () => {
+    const { runtimes } = await chain(false);
+    const edge = runtimes[1]!;
+    // The cloud's step needs what the edge made in its own step of the same request.
+    const step = edge.manifest.schedule.steps.find((s) => s.segment === 'cloud-2')!;
+    expect(step.actions[1]!.inject.length).toBeGreaterThan(0);
+    await expect(edge.step('cloud-2', 'never-seen', new Map())).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/Request "never-seen" is unknown here or has expired/),
+    });
+    expect(edge.openRequests).toBe(0);
+    for (const runtime of runtimes) runtime.close();
+  });
 });

@@ -10,6 +10,7 @@ import type * as ort from 'onnxruntime-node';
 import { CutlineError } from '../errors.js';
 import { OipError, TierError, UNREACHABLE_STATUS } from '../runtime/oip/errors.js';
 import type { BundleManifest } from './manifest.js';
+import type { ScheduleStep, TierAction } from './schedule.js';
 
 export type Tensors = Map<string, ort.Tensor>;
 
@@ -131,6 +132,14 @@ export class TierRuntime {
       );
     }
     const started = performance.now();
+    if (!this.requests.has(requestId) && this.needsHeldTensors(step, action, segment)) {
+      // Not a broken bundle: the device asks for a step of a request this tier has forgotten
+      // (expired after requestTimeoutMs, released, or never seen), so the tensors it held are gone.
+      throw new OipError(
+        `Request "${requestId}" is unknown here or has expired (a request's tensors are held for ${this.manifest.runtime.requestTimeoutMs} ms); send the inference again.`,
+        409,
+      );
+    }
     const state = this.state(requestId);
     for (const name of action.keepUp) state.store.set(name, required(incoming, name, segment));
     let down: Tensors;
@@ -253,6 +262,14 @@ export class TierRuntime {
       this.requests.set(requestId, state);
     }
     return state;
+  }
+
+  /** Whether this tier's part of the step reads tensors it must already hold for the request. */
+  private needsHeldTensors(step: ScheduleStep, action: TierAction, segment: string): boolean {
+    if (action.inject.length > 0) return true;
+    if (step.tier !== this.tier) return false;
+    const arriving = new Set(action.keepUp);
+    return this.manifest.segments.find((s) => s.id === segment)!.inputs.some((t) => !arriving.has(t.name));
   }
 
   /** Whether no later step's path includes this tier (so the request is done here). */
