@@ -140,6 +140,25 @@ describe('tier processes', () => {
     }
   });
 
+  it('a tier listening beyond loopback without CUTLINE_TOKEN refuses to start (the lab token is in the manifest)', async () => {
+    const { dir } = await exportChain('public-host', 'fail');
+    const env: NodeJS.ProcessEnv = { ...process.env, CUTLINE_HOST: '0.0.0.0' };
+    delete env.CUTLINE_TOKEN;
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'cutline-tier.js'), '--bundle', dir, '--tier', 'cloud', '--port', '0'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Listening on 0\.0\.0\.0 needs CUTLINE_TOKEN set to a shared secret/);
+    expect(stdout).not.toMatch(/listening/);
+  });
+
   it('the harness’s tier processes die with it, even when it is killed outright', async () => {
     const { dir } = await exportChain('orphans', 'fail');
     const harness = spawn(

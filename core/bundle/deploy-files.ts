@@ -146,7 +146,8 @@ export function bundleReadme(manifest: BundleManifest): string {
     "Triton or KServe serve them unchanged (each request then carries all of a sub-model's inputs).",
     '',
     `Security: every request but \`/v2/health/live\` needs \`Authorization: Bearer $CUTLINE_TOKEN\`; the token in`,
-    '`manifest.json` is for a lab on loopback only. Requests above',
+    '`manifest.json` is for a lab on loopback only: a tier listening on any other address refuses to start',
+    'without CUTLINE_TOKEN. Requests above',
     `${manifest.runtime.maxRequestBytes} bytes are refused. When a server tier is unreachable the device`,
     manifest.runtime.onUnreachable === 'local'
       ? 'runs the whole model itself and says so.'

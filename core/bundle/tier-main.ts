@@ -56,6 +56,14 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
   const port = portText === undefined ? manifest.tiers[tier]!.port : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new CutlineError('BAD_BUNDLE', `--port must be 0–65535, not "${portText}".`);
+  const host = values.host ?? process.env.CUTLINE_HOST ?? '127.0.0.1';
+  if (!process.env.CUTLINE_TOKEN && !isLoopback(host)) {
+    // The lab token is written in manifest.json, so in every copy and image of the bundle.
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `Listening on ${host} needs CUTLINE_TOKEN set to a shared secret (the same on every tier): the bundle's own token is in its manifest, for loopback tests only.`,
+    );
+  }
   const token = process.env.CUTLINE_TOKEN || manifest.runtime.token;
   if (!process.env.CUTLINE_TOKEN) {
     process.stderr.write(
@@ -66,7 +74,7 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
     manifest,
     bundleDir,
     tier,
-    host: values.host ?? process.env.CUTLINE_HOST ?? '127.0.0.1',
+    host,
     port,
     ...(upUrl ? { upUrl } : {}),
     token,
@@ -120,4 +128,9 @@ async function checkUpTier(upUrl: string, token: string, name: string): Promise<
   } finally {
     client.close();
   }
+}
+
+/** Whether `host` only listens on this machine (127.0.0.0/8, ::1, localhost). */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
