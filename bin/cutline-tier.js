@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // One tier of a deployment bundle, from Cutline's sources (bundles ship runtime/cutline-tier.mjs).
+import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 // onnxruntime-node's own usage telemetry off (it writes a SQLite queue under ~/.cache from every
 // process and tries to upload it); an explicit ORT_DISABLE_TELEMETRY=0 turns it back on.
 process.env.ORT_DISABLE_TELEMETRY ??= '1';
 
-register();
+// Cutline's own tsconfig, wherever the process runs (a tier runs in its bundle's folder, which
+// must not be able to steer module resolution with a tsconfig of its own).
+register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
 const { tierMain } = await import('../core/bundle/tier-main.ts');
 tierMain(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),

@@ -172,7 +172,12 @@ describe('tier runtimes chained in process', () => {
 
 describe('tier runtime bookkeeping', () => {
   /** The vehicle CNN as a device → edge → cloud chain, its runtimes chained in process. */
-  async function chain(failCloud: boolean, maxOpen = 256) {
+  async function chain(cloud: 'runs' | 'fails' | 'waits', maxOpen = 256) {
+    /** With 'waits': the cloud's runs wait until this opens. */
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    /** Requests each tier sent to the tier above. */
+    const forwards = [0, 0, 0];
     const bytes = new Uint8Array(fs.readFileSync(sample('edge-prune-vehicle')));
     const analysis = analyzeBytes(bytes);
     const topology = loadTopology('pi4-wifi-edge-wan-cloud');
@@ -187,45 +192,74 @@ describe('tier runtime bookkeeping', () => {
         segments.filter((s) => s.tier === t).map((s) => [s.id, extractSubModel(analysis, s)] as const),
       );
       const executor = await createOrtExecutor(models);
-      const execute =
-        failCloud && t === 2
+      const execute: typeof executor.execute =
+        t === 2 && cloud === 'fails'
           ? async () => {
               throw new Error('the cloud failed');
             }
-          : executor.execute;
+          : t === 2 && cloud === 'waits'
+            ? async (segment, inputs) => {
+                await gate;
+                return executor.execute(segment, inputs);
+              }
+            : executor.execute;
       const above = runtimes[0];
       const forward: Forward | null = above
-        ? (segment, request, _step, tensors) => above.step(segment, request, tensors)
+        ? (segment, request, _step, tensors) => {
+            forwards[t]!++;
+            return above.step(segment, request, tensors);
+          }
         : null;
       runtimes.unshift(new TierRuntime(manifest, t, execute, forward, null, maxOpen));
     }
-    return { runtimes, feeds: randomFeeds(analysis, concreteInputShapes(analysis.graph), 3) };
+    return { runtimes, feeds: randomFeeds(analysis, concreteInputShapes(analysis.graph), 3), open, forwards };
   }
 
+  it('one request per hop and inference: the edge runs its step and sends the cloud’s on itself', async () => {
+    const { runtimes, feeds, forwards } = await chain('runs');
+    const result = await runtimes[0]!.infer(new Map(Object.entries(feeds)));
+    expect(result.outputs.size).toBeGreaterThan(0);
+    // Device → edge once and edge → cloud once, not device → edge again for the cloud's step.
+    expect(forwards).toEqual([1, 1, 0]);
+    expect(result.steps.map((s) => `${s.tier}:${s.segment}:${s.computeMs > 0 ? 'ran' : 'sent'}`)).toEqual([
+      'device:device-0:ran',
+      'device:edge-1:sent',
+      'edge:edge-1:ran',
+      'edge:cloud-2:sent',
+      'cloud:cloud-2:ran',
+    ]);
+    for (const runtime of runtimes) runtime.close();
+  });
+
   it('a failed step leaves nothing of its request on any tier', async () => {
-    const { runtimes, feeds } = await chain(true);
+    const { runtimes, feeds } = await chain('fails');
     await expect(runtimes[0]!.infer(new Map(Object.entries(feeds)))).rejects.toThrow(/the cloud failed/);
     for (const runtime of runtimes) expect(runtime.openRequests).toBe(0);
     for (const runtime of runtimes) runtime.close();
   });
 
   it('refuses requests past its bound of open requests with a 503 instead of growing without limit', async () => {
-    const { runtimes } = await chain(false, 2);
+    const { runtimes, open } = await chain('waits', 2);
     const edge = runtimes[1]!;
-    // The edge keeps what it makes for the cloud's later step, so each request it ran stays open.
+    // The edge runs its step and sends the cloud's on in the same request; while the cloud works,
+    // the edge holds the request open.
     const input = edge.manifest.segments.find((s) => s.id === 'edge-1')!.inputs[0]!.name;
     const tensor = (): Tensors =>
       new Map([[input, new ort.Tensor('float32', new Float32Array(32 * 48 * 48), [1, 32, 48, 48])]]);
-    await edge.step('edge-1', 'a', tensor());
-    await edge.step('edge-1', 'b', tensor());
-    expect(edge.openRequests).toBe(2);
+    const a = edge.step('edge-1', 'a', tensor());
+    const b = edge.step('edge-1', 'b', tensor());
+    await expect.poll(() => edge.openRequests).toBe(2);
     await expect(edge.step('edge-1', 'c', tensor())).rejects.toMatchObject({ status: 503 });
     expect(edge.openRequests).toBe(2);
+    open();
+    await Promise.all([a, b]);
+    // Answered in one request each: nothing of them stays on the edge.
+    expect(edge.openRequests).toBe(0);
     for (const runtime of runtimes) runtime.close();
   });
 
   it('answers a step of a request it does not hold (expired, released, never seen) with a 409 that says so', async () => {
-    const { runtimes } = await chain(false);
+    const { runtimes } = await chain('runs');
     const edge = runtimes[1]!;
     // The cloud's step needs what the edge made in its own step of the same request.
     const step = edge.manifest.schedule.steps.find((s) => s.segment === 'cloud-2')!;

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildSchedule, type ScheduleSegment } from '../core/bundle/schedule.js';
+import { buildSchedule, stepRuns, type ScheduleSegment } from '../core/bundle/schedule.js';
 import { simulateSchedule } from '../core/bundle/simulate.js';
 
 interface Program {
@@ -61,6 +61,7 @@ describe('bundle schedule', () => {
         const result = await simulateSchedule(
           schedule,
           inputsOf,
+          outputsOf,
           new Map(p.graphInputs.map((x) => [x, `value of ${x}`])),
           p.graphOutputs,
           3,
@@ -73,6 +74,30 @@ describe('bundle schedule', () => {
           },
         );
         expect(ran).toEqual(p.segments.map((s) => s.id));
+        // Runs carried by one request each: in order, covering every step, on strictly rising tiers,
+        // and a new one only where the tier does not rise or a tensor made in the run is needed lower.
+        const runFrom = stepRuns(schedule.steps, outputsOf);
+        const starts: number[] = [];
+        for (let i = 0; i < schedule.steps.length; i += runFrom[i]!.length) starts.push(i);
+        for (const [k, start] of starts.entries()) {
+          const run = runFrom[start]!;
+          expect(run).toEqual(Array.from({ length: run.length }, (_, j) => start + j));
+          for (let j = 1; j < run.length; j++)
+            expect(schedule.steps[run[j]!]!.tier).toBeGreaterThan(schedule.steps[run[j - 1]!]!.tier);
+          const next = starts[k + 1];
+          if (next !== undefined && schedule.steps[next]!.tier > schedule.steps[next - 1]!.tier) {
+            // Broken on a rising tier: only because a tier below the maker must supply its tensor.
+            const made = new Map(
+              run.flatMap((i) =>
+                outputsOf.get(schedule.steps[i]!.segment)!.map((o) => [o, schedule.steps[i]!.tier] as const),
+              ),
+            );
+            const tooLow = schedule.steps[next]!.actions.some((a, h) =>
+              a.inject.some((n) => (made.get(n) ?? -1) > h),
+            );
+            expect(tooLow).toBe(true);
+          }
+        }
         expect([...result.outputs.keys()].sort()).toEqual([...p.graphOutputs].sort());
         const moved = result.moved.map((m) => `${m.tensor} ${m.hop} ${m.direction}`);
         expect(new Set(moved).size).toBe(moved.length);

@@ -59,6 +59,40 @@ describe('tier runtime failures', () => {
     await edge!.close();
   });
 
+  it('a cloud that hangs: the edge gives up before the device, which falls back within its caller’s deadline, then stays local a while', async () => {
+    const { dir, manifest: exported } = await exportChain('hang', 'local');
+    const manifest: BundleManifest = {
+      ...exported,
+      runtime: { ...exported.runtime, requestTimeoutMs: 1500 },
+    };
+    // Accepts connections and requests, never answers.
+    let reached = 0;
+    const blackhole = http.createServer(() => void reached++);
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    const hole = `http://127.0.0.1:${(blackhole.address() as { port: number }).port}`;
+    const token = manifest.runtime.token;
+    const edge = await serveTier({ manifest, bundleDir: dir, tier: 1, token, upUrl: hole });
+    const device = await serveTier({ manifest, bundleDir: dir, tier: 0, token, upUrl: edge.server.url });
+    // The caller waits no longer than the bundle's request timeout, as the harness does.
+    const client = createTierClient({ baseUrl: device.server.url, token, timeoutMs: 1500 });
+    try {
+      const first = await client.infer('vehicle', [fromOrtTensor('input', input())]);
+      expect(first.parameters.cutline_fallback).toBe(true);
+      expect(first.outputs[0]!.shape).toEqual([1, 4]);
+      expect(reached).toBe(1);
+      // Within the cool-down the device answers alone without waiting on the hung cloud again.
+      const second = await client.infer('vehicle', [fromOrtTensor('input', input())]);
+      expect(second.parameters.cutline_fallback).toBe(true);
+      expect(reached).toBe(1);
+    } finally {
+      client.close();
+      await device.close();
+      await edge.close();
+      blackhole.closeAllConnections();
+      blackhole.close();
+    }
+  });
+
   it('a failed request is released on every tier; the edge reports the cloud as unreachable (504)', async () => {
     const { dir, manifest } = await exportChain('fail', 'fail');
     const [device, edge, cloud] = await serveChain(dir, manifest);

@@ -125,8 +125,10 @@ export async function exportCommand(modelPath: string, options: ExportCliOptions
   let verification = null;
   if (options.verify) {
     progress('Verifying: the chain of sub-models against the whole model in onnxruntime');
+    // The bundle's own copy of the whole model: self-contained (external weights inlined), so
+    // onnxruntime resolves nothing against the working directory.
     verification = await verifySplit(
-      modelBytes,
+      path.join(written.dir, written.manifest.model.file),
       written.segments.map(({ segment, file }) => ({
         segment,
         bytes: new Uint8Array(fs.readFileSync(file)),

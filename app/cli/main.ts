@@ -126,7 +126,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('-i, --input <name=dims>', 'bind an input shape (repeatable)', collect, [])
     .requiredOption('--out <dir>', 'folder to write the bundle to')
     .option('--zip', 'also write <out>.zip')
-    .option('--force', 'replace a non-empty --out folder')
+    .option('--force', 'replace an earlier bundle in --out (other non-empty folders are refused)')
     .option(
       '--on-unreachable <what>',
       'when a server tier is down: fail, or local (the device runs the whole model)',

@@ -150,7 +150,7 @@ export function bundleReadme(manifest: BundleManifest): string {
     'without CUTLINE_TOKEN. Requests above',
     `${manifest.runtime.maxRequestBytes} bytes are refused. When a server tier is unreachable the device`,
     manifest.runtime.onUnreachable === 'local'
-      ? 'runs the whole model itself and says so.'
+      ? 'runs the whole model itself and says so, for 5 s before it tries the tiers again.'
       : 'fails the request with a message naming the tier.',
     '',
   ].join('\n');

@@ -8,6 +8,7 @@ import { buildPartitionProblem } from '../partition/build-problem.js';
 import { evaluatePlacement, type Evaluation } from '../partition/evaluate.js';
 import type { DeviceProfile, LinkProfile, Topology } from '../profiles/types.js';
 import type { BundleManifest } from './manifest.js';
+import { stepRuns } from './schedule.js';
 import { tensorBytes as bytesOf } from './tensor-types.js';
 import type { StepTiming } from './tier-runtime.js';
 
@@ -24,24 +25,33 @@ function tensorBytes(manifest: BundleManifest, name: string): number {
 
 /**
  * Per hop: what the emulated link should take per inference, every exchange that crosses it
- * counted (each step whose path goes over the hop sends a request up and gets an answer down:
- * rtt/2 + bytes·8/bandwidth each way); and the cost model's figure for the tensors alone (rtt/2
- * per tensor crossing).
+ * counted (each request the schedule sends up, one per run of steps (`stepRuns`) that reaches
+ * past the hop, goes up and its answer comes down: rtt/2 + bytes·8/bandwidth each way); and the
+ * cost model's figure for the tensors alone (rtt/2 per tensor crossing).
  */
 export function expectedHops(
   manifest: BundleManifest,
 ): { emulatedMs: number; predictedMs: number; bytes: number }[] {
+  const steps = manifest.schedule.steps;
+  const runFrom = stepRuns(
+    steps,
+    new Map(manifest.segments.map((s) => [s.id, s.outputs.map((t) => t.name)])),
+  );
+  const runs: number[][] = [];
+  for (let i = 0; i < steps.length; i += runFrom[i]!.length) runs.push(runFrom[i]!);
   return manifest.hops.map((hop, h) => {
     let emulatedMs = 0;
     let bytes = 0;
     const ms = (b: number, mbps: number): number => hop.rttMs / 2 + ((b * 8) / (mbps * 1e6)) * 1000;
-    for (const step of manifest.schedule.steps) {
-      if (step.tier <= h) continue;
-      const upBytes = step.actions
-        .slice(0, h + 1)
-        .flatMap((a) => a.inject)
+    for (const run of runs) {
+      const above = run.map((i) => steps[i]!).filter((step) => step.tier > h);
+      if (above.length === 0) continue;
+      const upBytes = above
+        .flatMap((step) => step.actions.slice(0, h + 1).flatMap((a) => a.inject))
         .reduce((s, n) => s + tensorBytes(manifest, n), 0);
-      const downBytes = step.actions[h + 1]!.passDown.reduce((s, n) => s + tensorBytes(manifest, n), 0);
+      const downBytes = above
+        .flatMap((step) => step.actions[h + 1]!.passDown)
+        .reduce((s, n) => s + tensorBytes(manifest, n), 0);
       emulatedMs += ms(upBytes, hop.uplinkMbps) + ms(downBytes, hop.downlinkMbps);
       bytes += upBytes + downBytes;
     }
@@ -83,23 +93,17 @@ export function hostPrediction(
 }
 
 /**
- * Per hop, per request: what crossing the hop cost, ms. A step's time at tier h less its time at
- * tier h + 1 (the tier above's part of the same step) is the exchange over hop h.
+ * Per hop, per request: what crossing the hop cost, ms: the time the tier below the hop reported
+ * for its exchanges with the tier above (encoding, the wire and decoding, less the tier above's
+ * own queueing and work; `StepTiming.upLinkMs`).
  */
 export function hopTimesPerRequest(
   manifest: BundleManifest,
   stepSets: readonly (readonly StepTiming[])[],
 ): number[][] {
   return manifest.hops.map((hop) =>
-    stepSets.map((steps) => {
-      let ms = 0;
-      for (let i = 0; i + 1 < steps.length; i++) {
-        const here = steps[i]!;
-        const above = steps[i + 1]!;
-        if (here.segment === above.segment && here.tier === hop.from && above.tier === hop.to)
-          ms += here.totalMs - above.totalMs;
-      }
-      return ms;
-    }),
+    stepSets.map((steps) =>
+      steps.filter((s) => s.tier === hop.from).reduce((ms, s) => ms + (s.upLinkMs ?? 0), 0),
+    ),
   );
 }

@@ -21,6 +21,7 @@ import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { startLinkEmulator, type LinkEmulator } from '../runtime/link-emulator.js';
 import { expectedHops, hopTimesPerRequest, hostPrediction } from './harness-figures.js';
 import { parseManifest } from './manifest.js';
+import { readChecked } from './read-checked.js';
 import { startTier, stopTier, type TierProcess } from './tier-process.js';
 import type { StepTiming } from './tier-runtime.js';
 
@@ -142,7 +143,8 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
   const bundleDir = path.resolve(options.bundleDir);
   const manifestPath = path.join(bundleDir, 'manifest.json');
   const manifest = parseManifest(JSON.parse(fs.readFileSync(manifestPath, 'utf8')), manifestPath);
-  const modelBytes = new Uint8Array(fs.readFileSync(path.join(bundleDir, manifest.model.file)));
+  // Inside the bundle, the file the manifest lists, self-contained (see read-checked.ts).
+  const modelBytes = readChecked(bundleDir, manifest.model.file, manifest.model.sha256);
   const analysis = analyzeBytes(modelBytes);
   const feeds = {
     ...randomFeeds(analysis, concreteInputShapes(analysis.graph), 1),

@@ -4,6 +4,7 @@
  * figures. Every tier runtime and the harness read it through `parseManifest`, which names the
  * field that is wrong.
  */
+import path from 'node:path';
 import { z } from 'zod';
 import { CutlineError } from '../errors.js';
 import type { Schedule } from './schedule.js';
@@ -115,7 +116,11 @@ export const manifestSchema = z.strictObject({
 export type BundleManifest = z.infer<typeof manifestSchema>;
 export type ManifestTensor = z.infer<typeof tensorSpec>;
 
-/** Validates a parsed manifest; BAD_BUNDLE names the file and the first wrong field. */
+/**
+ * Validates a parsed manifest; BAD_BUNDLE names the file and the first wrong field. Beyond each
+ * field's own shape, the fields must agree with each other (see `checkReferences`), so a broken or
+ * hostile manifest is refused when a tier starts instead of failing at a request.
+ */
 export function parseManifest(value: unknown, file: string): BundleManifest {
   const result = manifestSchema.safeParse(value);
   if (!result.success) {
@@ -126,22 +131,104 @@ export function parseManifest(value: unknown, file: string): BundleManifest {
       .replace(/^\./, '');
     throw new CutlineError('BAD_BUNDLE', `${file}: ${field || 'the manifest'}: ${issue.message}.`);
   }
-  const manifest = result.data;
-  if (manifest.hops.length !== manifest.tiers.length - 1) {
-    throw new CutlineError(
-      'BAD_BUNDLE',
-      `${file}: hops: ${manifest.tiers.length} tiers need ${manifest.tiers.length - 1} hops.`,
-    );
-  }
-  for (const segment of manifest.segments) {
-    if (segment.tier >= manifest.tiers.length) {
-      throw new CutlineError(
-        'BAD_BUNDLE',
-        `${file}: segment ${segment.id} is on tier ${segment.tier}, which does not exist.`,
+  checkReferences(result.data, file);
+  return result.data;
+}
+
+/** A bundle-relative file name that stays inside the bundle (as written: `/`-separated). */
+function fileProblem(name: string): string | null {
+  if (name.includes('\0')) return 'contains a NUL byte';
+  if (path.posix.isAbsolute(name) || path.win32.isAbsolute(name)) return 'is absolute';
+  const normal = path.posix.normalize(name.replace(/\\/g, '/'));
+  if (normal === '.' || normal === '..' || normal.startsWith('../')) return 'leads outside the bundle';
+  return null;
+}
+
+/**
+ * The cross-references `manifestSchema` cannot express: unique tier names and segment ids, hops
+ * joining consecutive tiers, segments on existing tiers, file names inside the bundle, each
+ * schedule step naming a segment of its own tier with one action per tier on its path (0..tier),
+ * and every tensor the schedule moves described by the model's or a segment's inputs or outputs.
+ */
+function checkReferences(manifest: BundleManifest, file: string): void {
+  const fail = (field: string, message: string): never => {
+    throw new CutlineError('BAD_BUNDLE', `${file}: ${field}: ${message}.`);
+  };
+  const { tiers, hops, segments, schedule } = manifest;
+  const tierNames = new Set<string>();
+  tiers.forEach((tier, t) => {
+    if (tierNames.has(tier.name)) fail(`tiers[${t}].name`, `tier "${tier.name}" is listed twice`);
+    tierNames.add(tier.name);
+  });
+  if (hops.length !== tiers.length - 1) fail('hops', `${tiers.length} tiers need ${tiers.length - 1} hops`);
+  hops.forEach((hop, h) => {
+    const from = tiers[h]!.name;
+    const to = tiers[h + 1]!.name;
+    if (hop.from !== from) fail(`hops[${h}].from`, `hop ${h} starts at tier ${from}, not "${hop.from}"`);
+    if (hop.to !== to) fail(`hops[${h}].to`, `hop ${h} ends at tier ${to}, not "${hop.to}"`);
+  });
+  const fileIssue = fileProblem(manifest.model.file);
+  if (fileIssue) fail('model.file', `${JSON.stringify(manifest.model.file)} ${fileIssue}`);
+
+  const segmentById = new Map<string, BundleManifest['segments'][number]>();
+  const described = new Set<string>();
+  for (const t of [...manifest.model.inputs, ...manifest.model.outputs]) described.add(t.name);
+  segments.forEach((segment, i) => {
+    if (segmentById.has(segment.id)) fail(`segments[${i}].id`, `segment ${segment.id} is listed twice`);
+    segmentById.set(segment.id, segment);
+    if (segment.tier >= tiers.length) {
+      fail(`segments[${i}].tier`, `segment ${segment.id} is on tier ${segment.tier}, which does not exist`);
+    }
+    const issue = fileProblem(segment.file);
+    if (issue) fail(`segments[${i}].file`, `${JSON.stringify(segment.file)} ${issue}`);
+    for (const t of [...segment.inputs, ...segment.outputs]) described.add(t.name);
+  });
+
+  const scheduled = new Set<string>();
+  schedule.steps.forEach((step, i) => {
+    const field = `schedule.steps[${i}]`;
+    const segment = segmentById.get(step.segment);
+    if (!segment) fail(`${field}.segment`, `no segment is called "${step.segment}"`);
+    if (scheduled.has(step.segment)) fail(`${field}.segment`, `segment ${step.segment} is scheduled twice`);
+    scheduled.add(step.segment);
+    if (segment!.tier !== step.tier) {
+      fail(`${field}.tier`, `segment ${step.segment} is on tier ${segment!.tier}, not ${step.tier}`);
+    }
+    if (step.actions.length !== step.tier + 1) {
+      fail(
+        `${field}.actions`,
+        `a step on tier ${step.tier} needs ${step.tier + 1} actions (one per tier up to it), not ${step.actions.length}`,
       );
     }
+    step.actions.forEach((action, h) => {
+      for (const kind of ['inject', 'keepUp', 'keepDown', 'passDown', 'release'] as const) {
+        action[kind].forEach((name, k) => {
+          if (!described.has(name)) {
+            fail(
+              `${field}.actions[${h}].${kind}[${k}]`,
+              `tensor "${name}" is not among the model's or any segment's inputs and outputs`,
+            );
+          }
+        });
+      }
+    });
+  });
+  schedule.crossings.forEach((crossing, i) => {
+    if (!described.has(crossing.tensor)) {
+      fail(
+        `schedule.crossings[${i}].tensor`,
+        `tensor "${crossing.tensor}" is not among the model's or any segment's inputs and outputs`,
+      );
+    }
+    if (crossing.hop >= hops.length) {
+      fail(`schedule.crossings[${i}].hop`, `hop ${crossing.hop} does not exist (${hops.length} hops)`);
+    }
+  });
+  for (const [layer, tier] of Object.entries(manifest.plan.layerPlacement)) {
+    if (tier >= tiers.length) {
+      fail(`plan.layerPlacement.${layer}`, `tier ${tier} does not exist`);
+    }
   }
-  return manifest;
 }
 
 /** A schedule in the manifest's (mutable, JSON) form. */

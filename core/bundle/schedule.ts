@@ -165,3 +165,43 @@ export function buildSchedule(
   }
   return { steps, crossings };
 }
+
+/**
+ * Runs of steps one request carries up the chain: consecutive steps on strictly rising tiers (say
+ * edge, then cloud). The tier of each step runs it and sends the rest of the run on up at once,
+ * instead of answering down to the device and being asked again, so a device → edge → cloud chain
+ * crosses each hop once per direction per inference (one round trip per hop, as the cost model
+ * charges it), not once per step. A step joins the run only if no tier below the one that makes a
+ * tensor of the run has to supply that tensor (it could not: the tensor only comes down later).
+ * Returns, for every step index, the indices of its run from that step on (the device and each
+ * tier act on the remainder they receive).
+ */
+export function stepRuns(
+  steps: readonly Pick<ScheduleStep, 'segment' | 'tier' | 'actions'>[],
+  segmentOutputs: ReadonlyMap<string, readonly string[]>,
+): number[][] {
+  const runs: number[][] = [];
+  let current: number[] = [];
+  /** Tensor → tier that makes it, for the steps of the current run. */
+  let madeAt = new Map<string, number>();
+  steps.forEach((step, i) => {
+    const previous = current.length > 0 ? steps[current[current.length - 1]!]! : null;
+    const injectsTooLow = step.actions.some((action, h) =>
+      action.inject.some((name) => {
+        const maker = madeAt.get(name);
+        return maker !== undefined && h < maker;
+      }),
+    );
+    if (!previous || step.tier <= previous.tier || injectsTooLow) {
+      if (current.length > 0) runs.push(current);
+      current = [];
+      madeAt = new Map();
+    }
+    current.push(i);
+    for (const name of segmentOutputs.get(step.segment) ?? []) madeAt.set(name, step.tier);
+  });
+  if (current.length > 0) runs.push(current);
+  const from: number[][] = [];
+  for (const run of runs) run.forEach((index, k) => (from[index] = run.slice(k)));
+  return from;
+}

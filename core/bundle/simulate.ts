@@ -1,9 +1,9 @@
 /**
  * Runs a schedule in one process with one tensor store per tier, exactly as the tier runtimes do
- * over the network: the reference the runtimes are tested against, and a check that a schedule
+ * over the network (one request per run of steps, `stepRuns`): the reference the runtimes are tested against, and a check that a schedule
  * delivers every input before its segment runs.
  */
-import type { Schedule } from './schedule.js';
+import { stepRuns, type Schedule } from './schedule.js';
 
 export type SegmentRunner<T> = (segment: string, inputs: ReadonlyMap<string, T>) => Promise<Map<string, T>>;
 
@@ -18,10 +18,11 @@ export interface SimulatedRun<T> {
 export async function simulateSchedule<T>(
   schedule: Schedule,
   segmentInputs: ReadonlyMap<string, readonly string[]>,
+  segmentOutputs: ReadonlyMap<string, readonly string[]>,
   graphInputs: ReadonlyMap<string, T>,
   graphOutputs: readonly string[],
   tierCount: number,
-  run: SegmentRunner<T>,
+  run_: SegmentRunner<T>,
 ): Promise<SimulatedRun<T>> {
   const stores: Map<string, T>[] = Array.from({ length: tierCount }, () => new Map<string, T>());
   for (const [name, value] of graphInputs) stores[0]!.set(name, value);
@@ -29,58 +30,82 @@ export async function simulateSchedule<T>(
   const peakHeld = new Array<number>(tierCount).fill(0);
   const note = (): void => stores.forEach((s, h) => (peakHeld[h] = Math.max(peakHeld[h]!, s.size)));
 
-  for (const step of schedule.steps) {
-    const t = step.tier;
-    // Up: each tier on the path adds what it injects; tiers passed keep what they must.
-    let request = new Map<string, T>();
-    for (let h = 0; h <= t; h++) {
-      const action = step.actions[h]!;
-      if (h > 0) for (const name of request.keys()) moved.push({ tensor: name, hop: h - 1, direction: 'up' });
-      for (const name of action.keepUp) {
-        const value = request.get(name);
-        if (value === undefined)
-          throw new Error(`step ${step.segment}: tier ${h} keeps "${name}" it never received`);
-        stores[h]!.set(name, value);
-      }
-      for (const name of action.inject) {
-        const value = stores[h]!.get(name);
-        if (value === undefined)
-          throw new Error(`step ${step.segment}: tier ${h} injects "${name}" it does not hold`);
-        request.set(name, value);
-      }
-      // What went up past the segment's tier is not forwarded further.
-      if (h === t) request = new Map();
+  const runFrom = stepRuns(schedule.steps, segmentOutputs);
+  const take = (from: Map<string, T>, name: string, what: string): T => {
+    const value = from.get(name);
+    if (value === undefined) throw new Error(what);
+    return value;
+  };
+  /**
+   * Tier h's part of a request carrying `run` (as the tier runtime does it): keep what passes up,
+   * run the first step if it is h's, send the rest up with what h adds, settle what comes down.
+   */
+  const visit = async (
+    h: number,
+    run: readonly number[],
+    incoming: Map<string, T>,
+  ): Promise<Map<string, T>> => {
+    const store = stores[h]!;
+    const passed = new Map<string, T>();
+    for (const i of run) {
+      const step = schedule.steps[i]!;
+      for (const name of step.actions[h]!.keepUp)
+        store.set(
+          name,
+          take(incoming, name, `step ${step.segment}: tier ${h} keeps "${name}" it never received`),
+        );
     }
-    const inputs = new Map<string, T>();
-    for (const name of segmentInputs.get(step.segment) ?? []) {
-      const value = stores[t]!.get(name);
-      if (value === undefined) throw new Error(`step ${step.segment}: input "${name}" is not on tier ${t}`);
-      inputs.set(name, value);
-    }
-    const produced = await run(step.segment, inputs);
-    // Down: each tier keeps its share and passes the rest on.
-    let response = produced;
-    for (let h = t; h >= 0; h--) {
+    const settle = (i: number, down: Map<string, T>): void => {
+      const step = schedule.steps[i]!;
       const action = step.actions[h]!;
-      for (const name of action.keepDown) {
-        const value = response.get(name);
-        if (value === undefined)
-          throw new Error(`step ${step.segment}: tier ${h} keeps "${name}" it never received`);
-        stores[h]!.set(name, value);
-      }
-      const next = new Map<string, T>();
+      for (const name of action.keepDown)
+        store.set(
+          name,
+          take(down, name, `step ${step.segment}: tier ${h} keeps "${name}" it never received`),
+        );
       for (const name of action.passDown) {
-        const value = response.get(name);
-        if (value === undefined)
-          throw new Error(`step ${step.segment}: tier ${h} passes "${name}" it never received`);
-        next.set(name, value);
+        passed.set(
+          name,
+          take(down, name, `step ${step.segment}: tier ${h} passes "${name}" it never received`),
+        );
         moved.push({ tensor: name, hop: h - 1, direction: 'down' });
       }
-      response = next;
+    };
+    let rest = run;
+    const first = schedule.steps[run[0]!]!;
+    if (first.tier === h) {
+      const inputs = new Map<string, T>();
+      for (const name of segmentInputs.get(first.segment) ?? [])
+        inputs.set(name, take(store, name, `step ${first.segment}: input "${name}" is not on tier ${h}`));
+      settle(run[0]!, await run_(first.segment, inputs));
+      note();
+      rest = run.slice(1);
     }
-    note();
-    step.actions.forEach((action, h) => action.release.forEach((name) => stores[h]!.delete(name)));
-  }
+    if (rest.length > 0) {
+      const up = new Map<string, T>();
+      for (const i of rest) {
+        const step = schedule.steps[i]!;
+        for (let below = 0; below < h; below++)
+          for (const name of step.actions[below]!.inject)
+            up.set(
+              name,
+              take(incoming, name, `step ${step.segment}: "${name}" did not come up to tier ${h}`),
+            );
+        for (const name of step.actions[h]!.inject)
+          up.set(
+            name,
+            take(store, name, `step ${step.segment}: tier ${h} injects "${name}" it does not hold`),
+          );
+      }
+      for (const name of up.keys()) moved.push({ tensor: name, hop: h, direction: 'up' });
+      const down = await visit(h + 1, rest, up);
+      for (const i of rest) settle(i, down);
+      note();
+    }
+    for (const i of run) schedule.steps[i]!.actions[h]!.release.forEach((name) => store.delete(name));
+    return passed;
+  };
+  for (let i = 0; i < schedule.steps.length; i += runFrom[i]!.length) await visit(0, runFrom[i]!, new Map());
   const outputs = new Map<string, T>();
   for (const name of graphOutputs) {
     const value = stores[0]!.get(name);

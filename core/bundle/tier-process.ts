@@ -9,12 +9,20 @@ import { fileURLToPath } from 'node:url';
 import { CutlineError } from '../errors.js';
 
 const TIER_BIN = fileURLToPath(new URL('../../bin/cutline-tier.js', import.meta.url));
+/**
+ * tsx looks for a tsconfig.json from the working directory, which is the bundle's: Cutline's own
+ * is named instead, so a bundle cannot hand the sources a tsconfig (`paths` could remap imports).
+ */
+const TSCONFIG = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
 
 export interface TierProcess {
   readonly url: string;
   readonly child: ChildProcess;
 }
+
+/** Stderr a tier keeps for its error messages: its last lines, not a flood it may print. */
+const STDERR_KEPT_CHARS = 8 * 1024;
 
 export function startTier(
   bundleDir: string,
@@ -24,50 +32,67 @@ export function startTier(
   runtime: 'source' | 'bundle',
 ): Promise<TierProcess> {
   return new Promise((resolve, reject) => {
-    const bin = runtime === 'bundle' ? path.join(bundleDir, 'runtime', 'cutline-tier.mjs') : TIER_BIN;
-    const args = [
-      bin,
-      '--bundle',
-      bundleDir,
-      '--tier',
-      tier,
-      '--port',
-      '0',
-      ...(upUrl ? ['--up', upUrl] : []),
-    ];
+    // Absolute, since the tier runs in the bundle's folder.
+    const bundle = path.resolve(bundleDir);
+    const bin = runtime === 'bundle' ? path.join(bundle, 'runtime', 'cutline-tier.mjs') : TIER_BIN;
+    const args = [bin, '--bundle', bundle, '--tier', tier, '--port', '0', ...(upUrl ? ['--up', upUrl] : [])];
+    let stderr = '';
+    let settled = false;
+    const settle = (error: CutlineError | null, started?: TierProcess): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(started!);
+    };
+    const lastLines = (): string => stderr.trim().split('\n').slice(-3).join(' ');
     // stdin stays open for the tier's life: when the harness dies, it closes and the tier exits.
+    // The bundle's folder as working directory: nothing it loads resolves against the caller's.
     const child = spawn(process.execPath, args, {
+      cwd: bundle,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...env, CUTLINE_EXIT_WITH_PARENT: '1' },
+      env: {
+        ...env,
+        CUTLINE_EXIT_WITH_PARENT: '1',
+        ...(runtime === 'source' ? { TSX_TSCONFIG_PATH: TSCONFIG } : {}),
+      },
     });
+    // A tier that dies early breaks the pipe; `stopTier` ending stdin then must not throw.
+    child.stdin!.on('error', () => undefined);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(
+      settle(
         new CutlineError(
           'BAD_BUNDLE',
-          `The ${tier} tier did not start listening within ${START_TIMEOUT_MS / 1000} s: ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+          `The ${tier} tier did not start listening within ${START_TIMEOUT_MS / 1000} s: ${lastLines()}`,
         ),
       );
     }, START_TIMEOUT_MS);
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      settle(
+        new CutlineError(
+          'BAD_BUNDLE',
+          `The ${tier} tier could not be started in ${bundle} (${error.code ?? error.message}); check that the bundle folder exists and is readable.`,
+          { cause: error },
+        ),
+      );
+    });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_KEPT_CHARS);
+    });
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         const message = JSON.parse(line) as { event?: string; url?: string };
-        if (message.event === 'listening' && message.url) {
-          clearTimeout(timer);
-          resolve({ url: message.url, child });
-        }
+        if (message.event === 'listening' && message.url) settle(null, { url: message.url, child });
       } catch {
         // Not a protocol line: ignore.
       }
     });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(
+    child.on('exit', (code, signal) => {
+      settle(
         new CutlineError(
           'BAD_BUNDLE',
-          `The ${tier} tier exited (code ${code}) before listening: ${stderr.trim().split('\n').slice(-3).join(' ')}`,
+          `The ${tier} tier exited (${signal ? `signal ${signal}` : `code ${code}`}) before listening: ${lastLines()}`,
         ),
       );
     });

@@ -10,7 +10,7 @@ import type * as ort from 'onnxruntime-node';
 import { CutlineError } from '../errors.js';
 import { OipError, TierError, UNREACHABLE_STATUS } from '../runtime/oip/errors.js';
 import type { BundleManifest } from './manifest.js';
-import type { ScheduleStep, TierAction } from './schedule.js';
+import { stepRuns } from './schedule.js';
 
 export type Tensors = Map<string, ort.Tensor>;
 
@@ -57,6 +57,18 @@ export interface InferenceResult {
   readonly fallback: boolean;
 }
 
+/**
+ * How long tier `tier` waits for the tier above: each hop up gets a shorter deadline than the one
+ * below it (0.8× per hop), so a tier that hangs is reported by the tier just below it (504) in
+ * time for the device to fall back, and the device answers its caller within `requestTimeoutMs`.
+ */
+export function upTimeoutMs(requestTimeoutMs: number, tier: number): number {
+  return Math.max(1, Math.round(requestTimeoutMs * 0.8 ** (tier + 1)));
+}
+
+/** After a tier was unreachable, the device runs locally this long before trying the split again. */
+export const LOCAL_COOL_DOWN_MS = 5_000;
+
 interface RequestState {
   readonly store: Tensors;
   touched: number;
@@ -65,7 +77,11 @@ interface RequestState {
 export class TierRuntime {
   private readonly requests = new Map<string, RequestState>();
   private readonly stepOf = new Map<string, number>();
+  /** Per step index: the steps one request carries from there (see `stepRuns`). */
+  private readonly runFrom: readonly number[][];
   private readonly sweeper: NodeJS.Timeout;
+  /** With `onUnreachable: 'local'`: until then, inferences run locally without trying the tiers. */
+  private localUntil = 0;
 
   constructor(
     readonly manifest: BundleManifest,
@@ -78,6 +94,10 @@ export class TierRuntime {
     private readonly maxOpenRequests = 256,
   ) {
     manifest.schedule.steps.forEach((s, i) => this.stepOf.set(s.segment, i));
+    this.runFrom = stepRuns(
+      manifest.schedule.steps,
+      new Map(manifest.segments.map((s) => [s.id, s.outputs.map((t) => t.name)])),
+    );
     // A request whose device vanished must not pin its tensors for long: none of its steps can
     // be idle longer than a request may take.
     const ttl = manifest.runtime.requestTimeoutMs;
@@ -107,8 +127,9 @@ export class TierRuntime {
   }
 
   /**
-   * This tier's part of one step of one request: keep what passes up, add what it injects, run
-   * the segment if it is ours or forward the request upward, keep and pass down the outputs.
+   * This tier's part of a request that starts with the step for `segment` and carries the rest of
+   * its run (`stepRuns`): keep what passes up, run the first step if it is ours, add what it injects
+   * and forward the rest of the run upward in one request, then keep and pass down the outputs.
    */
   async step(segment: string, requestId: string, incoming: Tensors): Promise<StepResult> {
     try {
@@ -123,16 +144,17 @@ export class TierRuntime {
   private async runStep(segment: string, requestId: string, incoming: Tensors): Promise<StepResult> {
     const index = this.stepOf.get(segment);
     if (index === undefined) throw new CutlineError('BAD_BUNDLE', `No step runs segment "${segment}".`);
-    const step = this.manifest.schedule.steps[index]!;
-    const action = step.actions[this.tier];
-    if (!action) {
+    const steps = this.manifest.schedule.steps;
+    const run = this.runFrom[index]!;
+    const first = steps[index]!;
+    if (first.tier < this.tier) {
       throw new CutlineError(
         'BAD_BUNDLE',
         `The ${this.tierName} is not on the path of segment "${segment}".`,
       );
     }
     const started = performance.now();
-    if (!this.requests.has(requestId) && this.needsHeldTensors(step, action, segment)) {
+    if (!this.requests.has(requestId) && this.needsHeldTensors(run)) {
       // Not a broken bundle: the device asks for a step of a request this tier has forgotten
       // (expired after requestTimeoutMs, released, or never seen), so the tensors it held are gone.
       throw new OipError(
@@ -141,49 +163,69 @@ export class TierRuntime {
       );
     }
     const state = this.state(requestId);
-    for (const name of action.keepUp) state.store.set(name, required(incoming, name, segment));
-    let down: Tensors;
-    let timings: StepTiming[] = [];
-    let computeMs = 0;
-    let linkMs: number | undefined;
-    if (step.tier === this.tier) {
+    for (const i of run)
+      for (const name of steps[i]!.actions[this.tier]!.keepUp)
+        state.store.set(name, required(incoming, name, steps[i]!.segment));
+
+    const passed: Tensors = new Map();
+    const timings: StepTiming[] = [];
+    /** Keep, pass down and forget this tier's share of step i's outputs. */
+    const settle = (i: number, down: Tensors): void => {
+      const step = steps[i]!;
+      const action = step.actions[this.tier]!;
+      for (const name of action.keepDown) state.store.set(name, required(down, name, step.segment));
+      for (const name of action.passDown) passed.set(name, required(down, name, step.segment));
+      for (const name of action.release) state.store.delete(name);
+    };
+
+    let rest = run;
+    if (first.tier === this.tier) {
       const inputs: Tensors = new Map();
       for (const t of this.manifest.segments.find((s) => s.id === segment)!.inputs) {
         inputs.set(t.name, required(state.store, t.name, segment));
       }
       const before = performance.now();
-      down = await this.execute(segment, inputs);
-      computeMs = performance.now() - before;
-    } else {
+      const outputs = await this.execute(segment, inputs);
+      const computeMs = performance.now() - before;
+      settle(index, outputs);
+      timings.push({ segment, tier: this.tierName, computeMs, totalMs: performance.now() - started });
+      rest = run.slice(1);
+    }
+    if (rest.length > 0) {
       if (!this.forward) {
         throw new CutlineError(
           'BAD_BUNDLE',
-          `The ${this.tierName} has no tier above it to run "${segment}".`,
+          `The ${this.tierName} has no tier above it to run "${steps[rest[0]!]!.segment}".`,
         );
       }
-      const up: Tensors = new Map(incoming);
-      for (const name of action.inject) up.set(name, required(state.store, name, segment));
-      const result = await this.forward(segment, requestId, index, up);
-      down = result.tensors;
-      timings = [...result.timings];
-      linkMs = result.linkMs;
+      // Up go the tensors that came from below for the rest of the run, and what this tier adds.
+      const up: Tensors = new Map();
+      for (const i of rest) {
+        const actions = steps[i]!.actions;
+        for (let h = 0; h < this.tier; h++)
+          for (const name of actions[h]!.inject) up.set(name, required(incoming, name, steps[i]!.segment));
+        for (const name of actions[this.tier]!.inject)
+          up.set(name, required(state.store, name, steps[i]!.segment));
+      }
+      const sent = performance.now();
+      const result = await this.forward(steps[rest[0]!]!.segment, requestId, rest[0]!, up);
+      for (const i of rest) settle(i, result.tensors);
+      timings.push(
+        {
+          segment: steps[rest[0]!]!.segment,
+          tier: this.tierName,
+          computeMs: 0,
+          totalMs: performance.now() - sent,
+          ...(result.linkMs !== undefined ? { upLinkMs: result.linkMs } : {}),
+        },
+        ...result.timings,
+      );
     }
-    for (const name of action.keepDown) state.store.set(name, required(down, name, segment));
-    const passed: Tensors = new Map();
-    for (const name of action.passDown) passed.set(name, required(down, name, segment));
-    for (const name of action.release) state.store.delete(name);
     state.touched = performance.now();
     // Server tiers forget a request once nothing of it is left here; the device keeps it until
     // `infer` has read the outputs.
-    if (this.tier !== 0 && (state.store.size === 0 || this.isLastStepHere(index)))
+    if (this.tier !== 0 && (state.store.size === 0 || this.isLastStepHere(run[run.length - 1]!)))
       this.requests.delete(requestId);
-    timings.unshift({
-      segment,
-      tier: this.tierName,
-      computeMs,
-      totalMs: performance.now() - started,
-      ...(linkMs !== undefined ? { upLinkMs: linkMs } : {}),
-    });
     return { tensors: passed, timings };
   }
 
@@ -203,12 +245,19 @@ export class TierRuntime {
         );
       }
     }
+    if (this.runWhole && performance.now() < this.localUntil) {
+      // A tier was unreachable moments ago: do not make every request wait out its deadline.
+      const outputs = await this.runWhole(inputs);
+      return { outputs, requestId, totalMs: performance.now() - started, steps: [], fallback: true };
+    }
     const state = this.state(requestId);
     for (const [name, tensor] of inputs) state.store.set(name, tensor);
     const steps: StepTiming[] = [];
     try {
-      for (const step of this.manifest.schedule.steps) {
-        const result = await this.step(step.segment, requestId, new Map());
+      // One request per run of steps (`stepRuns`), each carrying its run up the chain.
+      const all = this.manifest.schedule.steps;
+      for (let i = 0; i < all.length; i += this.runFrom[i]!.length) {
+        const result = await this.step(all[i]!.segment, requestId, new Map());
         steps.push(...result.timings);
       }
       const outputs: Tensors = new Map();
@@ -223,6 +272,7 @@ export class TierRuntime {
         (error instanceof CutlineError && error.code === 'TIER_UNREACHABLE') ||
         (error instanceof TierError && error.status === UNREACHABLE_STATUS);
       if (!unreachable || this.manifest.runtime.onUnreachable !== 'local' || !this.runWhole) throw error;
+      this.localUntil = performance.now() + LOCAL_COOL_DOWN_MS;
       const outputs = await this.runWhole(inputs);
       return { outputs, requestId, totalMs: performance.now() - started, steps, fallback: true };
     } finally {
@@ -264,12 +314,24 @@ export class TierRuntime {
     return state;
   }
 
-  /** Whether this tier's part of the step reads tensors it must already hold for the request. */
-  private needsHeldTensors(step: ScheduleStep, action: TierAction, segment: string): boolean {
-    if (action.inject.length > 0) return true;
-    if (step.tier !== this.tier) return false;
-    const arriving = new Set(action.keepUp);
-    return this.manifest.segments.find((s) => s.id === segment)!.inputs.some((t) => !arriving.has(t.name));
+  /**
+   * Whether this tier's part of a request carrying `run` reads tensors it must already hold from
+   * earlier requests of the same inference (not arriving with it, nor made by it here).
+   */
+  private needsHeldTensors(run: readonly number[]): boolean {
+    const steps = this.manifest.schedule.steps;
+    const first = steps[run[0]!]!;
+    const here =
+      first.tier === this.tier ? this.manifest.segments.find((s) => s.id === first.segment)! : null;
+    const available = new Set([
+      ...run.flatMap((i) => steps[i]!.actions[this.tier]!.keepUp),
+      ...(here ? here.outputs.map((t) => t.name) : []),
+    ]);
+    const needed = [
+      ...(here ? here.inputs.map((t) => t.name) : []),
+      ...run.flatMap((i) => (steps[i]!.tier > this.tier ? steps[i]!.actions[this.tier]!.inject : [])),
+    ];
+    return needed.some((name) => !available.has(name));
   }
 
   /** Whether no later step's path includes this tier (so the request is done here). */

@@ -4,8 +4,6 @@
  * with the tensors that go down. The device also serves the whole model under the bundle's
  * model name: a request there runs one inference through every tier.
  */
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { CutlineError } from '../errors.js';
@@ -15,9 +13,11 @@ import { datatypeOfOrtType } from '../runtime/oip/datatypes.js';
 import type { TensorMetadata, TierModel } from '../runtime/oip/model.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
-import type { BundleManifest, ManifestTensor } from './manifest.js';
+import { parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
 import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
-import { TierRuntime, type Forward, type StepTiming, type Tensors } from './tier-runtime.js';
+import { stepRuns } from './schedule.js';
+import { readChecked } from './read-checked.js';
+import { TierRuntime, upTimeoutMs, type Forward, type StepTiming, type Tensors } from './tier-runtime.js';
 
 /** The OIP model a tier frees a request's tensors through. */
 export const RELEASE_MODEL = 'cutline-release';
@@ -61,30 +61,10 @@ function tensorSpecs(manifest: BundleManifest): Map<string, ManifestTensor> {
   return specs;
 }
 
-/** Loads a sub-model, refusing one whose bytes are not those the manifest lists. */
-function readChecked(bundleDir: string, file: string, sha256: string): Uint8Array {
-  const full = path.resolve(bundleDir, file);
-  const relative = path.relative(path.resolve(bundleDir), full);
-  if (
-    relative === '' ||
-    relative.startsWith(`..${path.sep}`) ||
-    relative === '..' ||
-    path.isAbsolute(relative)
-  ) {
-    throw new CutlineError('BAD_BUNDLE', `The manifest names ${file}, outside the bundle.`);
-  }
-  const bytes = new Uint8Array(fs.readFileSync(full));
-  if (createHash('sha256').update(bytes).digest('hex') !== sha256) {
-    throw new CutlineError(
-      'BAD_BUNDLE',
-      `${file} is not the file the manifest lists (its SHA-256 differs); re-export the bundle.`,
-    );
-  }
-  return bytes;
-}
-
 export async function serveTier(options: ServeTierOptions): Promise<ServedTier> {
-  const { manifest, tier } = options;
+  // Checked again here for callers that did not read it through parseManifest (as tier-main does).
+  const manifest = parseManifest(options.manifest, path.join(options.bundleDir, 'manifest.json'));
+  const { tier } = options;
   const tierName = manifest.tiers[tier]?.name;
   if (!tierName) throw new CutlineError('BAD_BUNDLE', `The bundle has no tier ${tier}.`);
   const specs = tensorSpecs(manifest);
@@ -111,7 +91,7 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
     const up = createTierClient({
       baseUrl: options.upUrl,
       token: options.token,
-      timeoutMs: manifest.runtime.requestTimeoutMs,
+      timeoutMs: upTimeoutMs(manifest.runtime.requestTimeoutMs, tier),
     });
     client = up;
     forward = async (segment, request, step, tensors) => {
@@ -172,13 +152,19 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
       },
     });
   }
+  const runFrom = stepRuns(
+    manifest.schedule.steps,
+    new Map(manifest.segments.map((s) => [s.id, s.outputs.map((t) => t.name)])),
+  );
   manifest.schedule.steps.forEach((step, index) => {
     if (tier === 0 || step.tier < tier) return;
-    // Tensors that reach this tier on this step: what the tiers below inject.
+    // Tensors that reach this tier on this step: what the tiers below inject. A request for this
+    // step also carries the rest of its run (`stepRuns`), with their tensors, and answers for all.
     const arriving = step.actions.slice(0, tier).flatMap((a) => a.inject);
+    const run = runFrom[index]!.map((i) => manifest.schedule.steps[i]!);
     served.set(step.segment, {
       inputs: arriving.map((n) => metadata(spec(n))),
-      outputs: step.actions[tier]!.passDown.map((n) => metadata(spec(n))),
+      outputs: run.flatMap((s) => s.actions[tier]!.passDown).map((n) => metadata(spec(n))),
       acceptsExtraInputs: true,
       maxConcurrency: 8,
       async infer(inputs, parameters) {
@@ -197,7 +183,6 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
         };
       },
     });
-    void index;
   });
   if (tier === 0) {
     served.set(manifest.model.name, {

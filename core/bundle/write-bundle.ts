@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Analysis } from '../analyze.js';
 import { CutlineError } from '../errors.js';
 import { extractSubModel } from '../export/extract.js';
+import { encodeModelProto } from '../onnx/codec.js';
 import { splitSegments, type Segment, type SegmentTensor } from '../export/segments.js';
 import type { BuiltProblem } from '../partition/build-problem.js';
 import { describeObjective } from '../partition/objective.js';
@@ -34,7 +35,10 @@ export const ORT_VERSION = '1.30.0';
 export interface BundleOptions {
   readonly outDir: string;
   readonly analysis: Analysis;
-  /** The model file's bytes (shipped whole to the device for verification and fallback). */
+  /**
+   * The model file's bytes (shipped whole to the device for verification and fallback; re-encoded
+   * with its weights inlined when `analysis` read them from external data).
+   */
   readonly modelBytes: Uint8Array;
   readonly modelName: string;
   readonly topology: Topology;
@@ -71,15 +75,54 @@ function knownBytes(t: ManifestTensor): number | null {
   return tensorBytes(t.dtype, t.shape);
 }
 
-export async function writeBundle(options: BundleOptions): Promise<WrittenBundle> {
-  const { analysis, topology, built, plan } = options;
-  const outDir = path.resolve(options.outDir);
-  if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0 && !options.force) {
+/** `MANIFEST_FORMAT` without its version: a bundle from any Cutline may be replaced. */
+const BUNDLE_FORMAT_PREFIX = 'cutline-bundle/';
+
+/** Whether `dir` holds a Cutline bundle: a manifest.json whose `format` is a bundle format. */
+function isBundleFolder(dir: string): boolean {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as unknown;
+    const format = (manifest as { format?: unknown } | null)?.format;
+    return typeof format === 'string' && format.startsWith(BUNDLE_FORMAT_PREFIX);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses an `outDir` that must not be replaced: one that is not a folder, a non-empty folder
+ * without `force`, and, even with `force`, a non-empty folder that is not a Cutline bundle (so a
+ * mistyped --out cannot wipe a source tree).
+ */
+function assertReplaceable(outDir: string, force: boolean): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(outDir);
+  } catch {
+    return;
+  }
+  if (!stat.isDirectory()) {
+    throw new CutlineError('BAD_BUNDLE', `${outDir} exists and is not a folder; choose another --out.`);
+  }
+  if (fs.readdirSync(outDir).length === 0) return;
+  if (!force) {
     throw new CutlineError(
       'BAD_BUNDLE',
       `${outDir} exists and is not empty; choose another --out or pass --force.`,
     );
   }
+  if (!isBundleFolder(outDir)) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `${outDir} is not a Cutline bundle (it has no bundle manifest.json), so --force left it untouched; choose another --out or empty the folder.`,
+    );
+  }
+}
+
+export async function writeBundle(options: BundleOptions): Promise<WrittenBundle> {
+  const { analysis, topology, built, plan } = options;
+  const outDir = path.resolve(options.outDir);
+  assertReplaceable(outDir, options.force ?? false);
   const report = options.onProgress ?? (() => undefined);
   const tierNames = topology.tiers.map((t) => t.name);
   report('Splitting the graph into segments');
@@ -108,8 +151,14 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       files.push({ segment, file, sha: sha256(bytes) });
     }
     const modelFile = 'device/model.onnx';
+    // A bundle ships no external-data files and its tiers refuse models that refer to any: a model
+    // opened with external data is shipped with its weights inlined (opening resolved them).
+    const wholeBytes =
+      analysis.model.externalDataFiles.length > 0
+        ? encodeModelProto(analysis.model.proto)
+        : options.modelBytes;
     fs.mkdirSync(path.join(work, 'device'), { recursive: true });
-    fs.writeFileSync(path.join(work, modelFile), options.modelBytes);
+    fs.writeFileSync(path.join(work, modelFile), wholeBytes);
 
     const summarize = (name: string): ManifestTensor => {
       const info = analysis.inference.values.get(name);
@@ -135,7 +184,7 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       createdBy: 'cutline export',
       model: {
         name: options.modelName,
-        sha256: sha256(options.modelBytes),
+        sha256: sha256(wholeBytes),
         file: modelFile,
         inputs: analysis.graph.inputs.map(summarize),
         outputs: analysis.graph.outputs.map(summarize),
@@ -209,6 +258,8 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
     report('Building the tier runtime');
     await options.writeRuntime(path.join(work, 'runtime'));
 
+    // Again: the folder may have changed while the bundle was written.
+    assertReplaceable(outDir, options.force ?? false);
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.renameSync(work, outDir);
     let zipPath: string | null = null;

@@ -1,0 +1,155 @@
+/**
+ * Reading a model file a bundle's manifest names, as untrusted input: the path must stay inside the
+ * bundle, the file must be a regular file whose SHA-256 is the one listed, and the model must be
+ * self-contained. onnxruntime resolves a relative `external_data` location of a model loaded from
+ * bytes against the process's working directory (and takes absolute ones as they are), so a hostile
+ * sub-model with a matching hash could otherwise serve any file the tier can read as a "weight".
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CutlineError } from '../errors.js';
+import { decodeModelProto, type ModelProto, type TensorProto } from '../onnx/codec.js';
+import { forEachTensor } from '../onnx/read.js';
+
+/** TensorProto.DataLocation.EXTERNAL. */
+const EXTERNAL = 1;
+
+/** onnxruntime's ORT-format (flatbuffer) models carry this identifier at bytes 4..8. */
+const ORT_FORMAT_ID = 'ORTM';
+
+export interface ExternalTensor {
+  readonly tensor: string;
+  readonly location: string;
+}
+
+/**
+ * Every tensor of a model stored outside it: initializers, sparse initializers and tensor
+ * attributes of the main graph, of every nested sub-graph (If/Loop/Scan bodies), of the model's
+ * local functions and of its training-info graphs. A tensor counts as external when its
+ * data_location says so or when it carries external_data entries at all.
+ */
+export function externalTensors(proto: ModelProto): ExternalTensor[] {
+  const found: ExternalTensor[] = [];
+  const visit = (tensor: TensorProto): void => {
+    if (tensor.dataLocation !== EXTERNAL && (tensor.externalData ?? []).length === 0) return;
+    const location = (tensor.externalData ?? []).find((e) => e.key === 'location')?.value ?? '';
+    found.push({ tensor: tensor.name || '(unnamed)', location });
+  };
+  if (proto.graph) forEachTensor(proto.graph, visit);
+  for (const fn of proto.functions ?? []) forEachTensor({ node: fn.node ?? [] }, visit);
+  for (const info of proto.trainingInfo ?? []) {
+    if (info.initialization) forEachTensor(info.initialization, visit);
+    if (info.algorithm) forEachTensor(info.algorithm, visit);
+  }
+  return found;
+}
+
+function isInside(folder: string, candidate: string): boolean {
+  const relative = path.relative(folder, candidate);
+  return (
+    relative !== '' &&
+    relative !== '..' &&
+    !relative.startsWith(`..${path.sep}`) &&
+    !path.isAbsolute(relative)
+  );
+}
+
+/** The file's real path, refusing one that is not a regular file inside the bundle. */
+function checkedPath(bundleDir: string, file: string): string {
+  if (file.includes('\0')) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `The manifest names ${JSON.stringify(file)}, which contains a NUL byte; re-export the bundle.`,
+    );
+  }
+  const outside = (): CutlineError =>
+    new CutlineError('BAD_BUNDLE', `The manifest names ${file}, outside the bundle.`);
+  const base = path.resolve(bundleDir);
+  const full = path.resolve(base, file);
+  if (path.isAbsolute(file) || !isInside(base, full)) throw outside();
+  let real: string;
+  let stat: fs.Stats;
+  try {
+    real = fs.realpathSync(full);
+    stat = fs.statSync(real);
+  } catch (cause) {
+    const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      missing
+        ? `${file} is missing from the bundle; copy the whole bundle folder again or re-export it.`
+        : `${file} cannot be read (${(cause as Error).message}).`,
+      { cause },
+    );
+  }
+  // A symbolic link inside the bundle must not lead out of it either.
+  if (!isInside(fs.realpathSync(base), real)) throw outside();
+  if (!stat.isFile()) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `${file} is not a file (it is a ${stat.isDirectory() ? 'folder' : 'special file'}); re-export the bundle.`,
+    );
+  }
+  return real;
+}
+
+/**
+ * Reads `file` (relative to the bundle's root) as the manifest lists it: inside the bundle, a
+ * regular file, SHA-256 `sha256` (lowercase hex), an ONNX model with no external data anywhere
+ * (see `externalTensors`). Bundles always inline their weights, so an external reference is refused
+ * rather than resolved.
+ *
+ * @throws CutlineError BAD_BUNDLE naming the file and what is wrong with it.
+ */
+export function readChecked(bundleDir: string, file: string, sha256: string): Uint8Array {
+  const real = checkedPath(bundleDir, file);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(fs.readFileSync(real));
+  } catch (cause) {
+    throw new CutlineError('BAD_BUNDLE', `${file} cannot be read (${(cause as Error).message}).`, { cause });
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== sha256) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `${file} is not the file the manifest lists (its SHA-256 differs); re-export the bundle.`,
+    );
+  }
+  // onnxruntime would take ORT-format bytes as a flatbuffer, past the ONNX checks below.
+  if (bytes.length >= 8 && Buffer.from(bytes.subarray(4, 8)).toString('latin1') === ORT_FORMAT_ID) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `${file} is an ORT-format model; bundle sub-models are ONNX files: re-export the bundle.`,
+    );
+  }
+  let proto: ModelProto;
+  try {
+    proto = decodeModelProto(bytes);
+  } catch (cause) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `${file} is not an ONNX model (${(cause as Error).message}); re-export the bundle.`,
+      { cause },
+    );
+  }
+  if (!proto.graph) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `${file} is not an ONNX model (it has no graph); re-export the bundle.`,
+    );
+  }
+  const external = externalTensors(proto);
+  if (external.length > 0) {
+    const shown = external
+      .slice(0, 3)
+      .map((e) => `tensor ${e.tensor} in ${JSON.stringify(e.location)}`)
+      .join(', ');
+    const more = external.length > 3 ? ` and ${external.length - 3} more` : '';
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `${file} refers to external data (${shown}${more}); bundle sub-models must be self-contained: re-export the bundle.`,
+    );
+  }
+  return bytes;
+}
