@@ -538,7 +538,9 @@ function exchangeOnSocket(
     let closedByServer = false;
     socket.on('error', (error: NodeJS.ErrnoException) => {
       // After its answer the server may reset a connection we were still sending on: closed too.
-      if (answered && error.code === 'ECONNRESET') closedByServer = true;
+      // A write can fail (EPIPE) before the answer already received has been read: closed too,
+      // and the answer is checked by the caller.
+      if ((answered && error.code === 'ECONNRESET') || error.code === 'EPIPE') closedByServer = true;
       else reject(error);
     });
     socket.on('end', () => {

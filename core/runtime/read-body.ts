@@ -2,7 +2,9 @@
  * Reading an HTTP body into one buffer, bounded: a body that grows past the limit is refused as
  * soon as it does, without reading the rest. The buffer is laid out so that the bytes after
  * `alignFrom` (the binary tensor data after an OIP JSON header) start on an 8-byte boundary, so
- * typed arrays of every element size can be views of it rather than copies.
+ * typed arrays of every element size can be views of it rather than copies. With a budget, the
+ * bytes are reserved before they are kept (a declared body's whole size before it is allocated, a
+ * chunked one's chunk by chunk), so many bodies at once cannot outgrow a shared bound.
  */
 import type { Readable } from 'node:stream';
 
@@ -16,14 +18,26 @@ export interface ReadBodyOptions {
   readonly tooLarge: (receivedBytes: number) => Error;
   /** The error to reject with when the stream ends, fails or closes early. */
   readonly broken: (reason: string) => Error;
+  /** A shared bound on bytes held: nothing is kept that `grow` does not accept. */
+  readonly budget?: {
+    /** Reserves `bytes` more; false when they do not fit (nothing reserved). */
+    readonly grow: (bytes: number) => boolean;
+    /** The error to reject with when they do not. */
+    readonly exhausted: () => Error;
+  };
 }
 
 export function readBody(stream: Readable, options: ReadBodyOptions): Promise<Uint8Array> {
   const { maxBytes, declaredBytes, alignFrom } = options;
   const pad = (8 - (alignFrom % 8)) % 8;
+  const { budget } = options;
   return new Promise((resolve, reject) => {
-    const whole =
-      declaredBytes !== null && declaredBytes <= maxBytes ? new Uint8Array(pad + declaredBytes) : null;
+    const declaredFits = declaredBytes !== null && declaredBytes <= maxBytes;
+    if (declaredFits && budget && !budget.grow(pad + declaredBytes)) {
+      // Refused before a byte is read or allocated: the caller answers and closes the connection.
+      return reject(budget.exhausted());
+    }
+    const whole = declaredFits ? new Uint8Array(pad + declaredBytes) : null;
     const chunks: Uint8Array[] = [];
     let received = 0;
     let settled = false;
@@ -44,7 +58,11 @@ export function readBody(stream: Readable, options: ReadBodyOptions): Promise<Ui
         if (pad + received > whole.length)
           return finish(options.broken('more bytes than its Content-Length'));
         whole.set(chunk, pad + received - chunk.length);
-      } else chunks.push(chunk);
+      } else {
+        // The joined copy made at the end is not reserved: the chunks are garbage right after it.
+        if (budget && !budget.grow(chunk.length)) return finish(budget.exhausted());
+        chunks.push(chunk);
+      }
     };
     const onEnd = (): void => {
       if (whole) {

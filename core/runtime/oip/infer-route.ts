@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { readBody } from '../read-body.js';
 import type { Slots } from '../slots.js';
+import type { BodyBudget, BodyReservation } from './body-budget.js';
 import {
   assembleInferResponse,
   binaryOutputs,
@@ -40,6 +41,8 @@ export interface InferRouteContext {
   readonly model: TierModel;
   readonly slots: Slots;
   readonly maxRequestBytes: number;
+  /** Shared by all requests: bytes their bodies may hold at once. */
+  readonly bodyBudget: BodyBudget;
   /** `performance.now()` when the request's headers arrived. */
   readonly receivedAt: number;
 }
@@ -49,7 +52,30 @@ export async function handleInfer(
   res: ServerResponse,
   context: InferRouteContext,
 ): Promise<void> {
-  const { modelName, model, maxRequestBytes } = context;
+  // The body's bytes are held from its headers until the answer: decoded tensors are views of it.
+  const reservation = context.bodyBudget.open();
+  // A client that hangs up (a timed-out peer) no longer wants the answer: its turn is not run.
+  const gone = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) gone.abort(clientGone());
+  };
+  res.once('close', onClose);
+  try {
+    await inferOnce(req, res, context, reservation, gone.signal);
+  } finally {
+    res.off('close', onClose);
+    reservation.release();
+  }
+}
+
+async function inferOnce(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: InferRouteContext,
+  reservation: BodyReservation,
+  gone: AbortSignal,
+): Promise<void> {
+  const { modelName, model, maxRequestBytes, bodyBudget } = context;
   const declared = declaredLength(req);
   if (declared !== null && declared > maxRequestBytes) throw tooLarge(declared, maxRequestBytes);
   const headerLength = parseHeaderLength(req.headers[INFERENCE_HEADER_CONTENT_LENGTH], declared);
@@ -59,6 +85,14 @@ export async function handleInfer(
     alignFrom: headerLength ?? 0,
     tooLarge: (received) => tooLarge(received, maxRequestBytes, 'at least '),
     broken: (reason) => new OipError(`The request body broke off: ${reason}.`),
+    budget: {
+      grow: (bytes) => reservation.grow(bytes),
+      exhausted: () =>
+        new OipError(
+          `This tier is busy: request bodies being received already hold ${bodyBudget.heldBytes} of the ${bodyBudget.limitBytes} bytes it allows at once; retry shortly.`,
+          503,
+        ),
+    },
   });
   const bodyAt = performance.now();
 
@@ -79,7 +113,19 @@ export async function handleInfer(
   const wantsBinary = binaryOutputs(request);
   const decodedAt = performance.now();
 
-  const release = await context.slots.acquire();
+  if (req.socket.destroyed) throw clientGone();
+  const release = await context.slots.acquire(gone);
+  if (!release) {
+    throw new OipError(
+      `Model "${modelName}" is busy: ${context.slots.waiting} requests are already waiting for it; retry shortly.`,
+      503,
+    );
+  }
+  if (gone.aborted || req.socket.destroyed) {
+    // The slot came as the client left: pass it on rather than run for nobody.
+    release();
+    throw clientGone();
+  }
   const startedAt = performance.now();
   let result;
   try {
@@ -120,6 +166,19 @@ export function declaredLength(req: IncomingMessage): number | null {
   return value === undefined ? null : Number(value);
 }
 
+/**
+ * Status for a request whose client closed the connection before its answer (nginx's 499): never
+ * seen by that client, counted in the server's error stats.
+ */
+export const CLIENT_GONE_STATUS = 499;
+
+function clientGone(): OipError {
+  return new OipError(
+    'The client closed its connection before the inference ran, so it was not run.',
+    CLIENT_GONE_STATUS,
+  );
+}
+
 function tooLarge(bytes: number, limit: number, prefix = ''): OipError {
   return new OipError(
     `The request body is ${prefix}${bytes} bytes; this tier accepts at most ${limit}. Send smaller tensors or raise the tier's request limit.`,
@@ -143,19 +202,23 @@ function pickOutputs(
   });
 }
 
+const BUSY_STATUS = 503;
+
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 /**
  * The answer for a model that threw: a status the model chose (an OipError) passes through; a
- * tier above that failed or could not be reached is a gateway error (502), its sentence kept;
- * anything else is the model's own failure (500).
+ * tier above that failed or could not be reached is a gateway error (502), its sentence kept, but
+ * one that was busy (503) stays 503 so the first client knows a retry may succeed; anything else
+ * is the model's own failure (500).
  */
 function inferFailure(modelName: string, cause: unknown): OipError {
   if (cause instanceof OipError) return cause;
   const reason = cause instanceof Error ? cause.message : String(cause);
   if (cause instanceof TierError) {
     // Relayed: keep the tier above's status class, so "unreachable" stays recognisable below.
-    return new OipError(reason, cause.status === UNREACHABLE_STATUS ? UNREACHABLE_STATUS : 502, { cause });
+    const kept = cause.status === UNREACHABLE_STATUS || cause.status === BUSY_STATUS;
+    return new OipError(reason, kept ? cause.status : 502, { cause });
   }
   if (cause instanceof CutlineError && cause.code === 'TIER_UNREACHABLE') {
     return new OipError(reason, UNREACHABLE_STATUS, { cause });

@@ -1,5 +1,5 @@
 /** Writing OIP bodies to an HTTP response: JSON objects, error objects and encoded infer bodies. */
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { INFERENCE_HEADER_CONTENT_LENGTH, type EncodedBody } from './codec.js';
 
 /** Writes an encoded body: headers, the JSON, then each binary chunk (corked: one write to the socket). */
@@ -19,4 +19,16 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Content-Length', text.length);
   res.end(text);
+}
+
+/**
+ * A whole HTTP/1.1 error answer with an OIP error body, as bytes to write straight to a socket,
+ * for failures Node's parser reports before there is a request to answer.
+ */
+export function rawErrorResponse(status: number, message: string): Buffer {
+  const body = JSON.stringify({ error: message });
+  return Buffer.from(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -3,15 +3,25 @@
  * node:http. Every route but liveness needs `Authorization: Bearer <token>`; every failure is
  * answered with an OIP error object and the server goes on serving. Connections are kept alive
  * between requests; `close()` stops accepting, lets requests in flight finish, then resolves.
+ *
+ * A tier faces peers it does not control, so every resource a connection can tie up is bounded:
+ * connections (`maxConnections`), a connection's silence before its first request and between
+ * requests (`headersTimeoutMs`, `keepAliveTimeoutMs`), a request's arrival (`requestTimeoutMs`),
+ * the bytes of all bodies being received at once (`maxBodyBytesInFlight`), and the requests queued
+ * for each model (`maxWaitingPerModel`); past a bound the peer gets a 503 to retry, or its
+ * connection is closed. Requests whose client has gone are not run.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { bearerCheck } from '../bearer.js';
 import { lingerOnClose } from '../linger.js';
 import { createSlots, type Slots } from '../slots.js';
+import { createBodyBudget } from './body-budget.js';
+import { answerClientError } from './client-error.js';
 import { OipError, oipErrorBody } from './errors.js';
-import { declaredLength, handleInfer } from './infer-route.js';
+import { CLIENT_GONE_STATUS, declaredLength, handleInfer } from './infer-route.js';
 import { modelMetadataJson, type TierModel } from './model.js';
 import { sendJson } from './respond.js';
 
@@ -25,10 +35,31 @@ export interface TierServerOptions {
   /** Largest request body accepted, bytes; larger ones get a 413 without being read. Default 64 MiB. */
   readonly maxRequestBytes?: number;
   readonly models: ReadonlyMap<string, TierModel>;
-  /** Time to receive a whole request (headers and body), ms; Node answers 408 after it. Default 60 s. */
+  /** Time to receive a whole request (headers and body), ms; answered 408 after it. Default 60 s. */
   readonly requestTimeoutMs?: number;
-  /** How long an idle kept-alive connection stays open, ms. Default 30 s. */
+  /**
+   * Time to receive a request's headers, ms, counted from the connection's opening for its first
+   * request (so a connection that sends nothing is closed after it) and from the first byte for
+   * later ones; answered 408 after it. Default 20 s, at most `requestTimeoutMs`.
+   */
+  readonly headersTimeoutMs?: number;
+  /**
+   * How long an idle kept-alive connection stays open after an answer, ms (Node waits 1 s more, so
+   * a peer that honours the `Keep-Alive: timeout=…` it announces closes first). Default 30 s.
+   */
   readonly keepAliveTimeoutMs?: number;
+  /** Connections open at once; more are closed as soon as they are accepted. Default 1024. */
+  readonly maxConnections?: number;
+  /**
+   * Bytes all request bodies being received (or still held by their request) may take at once;
+   * a body that does not fit is answered 503. Default 4 × `maxRequestBytes`; at least `maxRequestBytes`.
+   */
+  readonly maxBodyBytesInFlight?: number;
+  /**
+   * Infer requests that may wait for each model's slots; more are answered 503. Default
+   * 4 × the model's `maxConcurrency`, at least 32 (two peers' default connection pools).
+   */
+  readonly maxWaitingPerModel?: number;
   /** How long `close()` waits for requests in flight before cutting their connections, ms. Default 10 s. */
   readonly drainTimeoutMs?: number;
   /** Reported by `GET /v2` (server metadata). */
@@ -38,9 +69,15 @@ export interface TierServerOptions {
 
 export interface TierServerStats {
   readonly connectionsOpened: number;
+  /** Connections closed on arrival because `maxConnections` were open. */
+  readonly connectionsRefused: number;
   readonly requests: number;
-  /** Answers with a status of 400 or more, by status. */
+  /** Answers with a status of 400 or more, by status (499: the client left before its answer). */
   readonly errors: Readonly<Record<number, number>>;
+  /** Bytes request bodies hold now (see `maxBodyBytesInFlight`). */
+  readonly bodyBytesInFlight: number;
+  /** Infer requests waiting for a slot now, by model. */
+  readonly waiting: Readonly<Record<string, number>>;
 }
 
 export interface TierServer {
@@ -62,6 +99,12 @@ interface ModelRoute {
 }
 
 const MIB = 1024 * 1024;
+/**
+ * The least default queue per model: one peer's client keeps up to 16 requests in flight, so a
+ * model that runs one at a time must let a couple of peers queue without 503s. Queued requests
+ * still hold their bodies within `maxBodyBytesInFlight`, which bounds their memory.
+ */
+const MIN_WAITING = 32;
 /** How long a refused upload's connection is kept open after the answer so the peer can read it. */
 const LINGER_MS = 2_000;
 
@@ -72,31 +115,62 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
   const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
   const authorized = bearerCheck(options.token);
   const slots = new Map<string, Slots>(
-    [...options.models].map(([name, model]) => [name, createSlots(model.maxConcurrency ?? 1)]),
+    [...options.models].map(([name, model]) => {
+      const limit = model.maxConcurrency ?? 1;
+      return [name, createSlots(limit, options.maxWaitingPerModel ?? Math.max(MIN_WAITING, 4 * limit))];
+    }),
   );
+  const bodyBudget = createBodyBudget(options.maxBodyBytesInFlight ?? 4 * maxRequestBytes);
+  if (bodyBudget.limitBytes < maxRequestBytes) {
+    throw new Error(
+      `maxBodyBytesInFlight (${bodyBudget.limitBytes}) must be at least maxRequestBytes (${maxRequestBytes}), or the largest request could never be served.`,
+    );
+  }
   const keepAliveTimeout = options.keepAliveTimeoutMs ?? 30_000;
   const requestTimeout = options.requestTimeoutMs ?? 60_000;
+  // Node requires headersTimeout ≤ requestTimeout when the latter is set (0: no limit).
+  const headersTimeoutWanted = options.headersTimeoutMs ?? 20_000;
+  const headersTimeout =
+    requestTimeout > 0 ? Math.min(headersTimeoutWanted, requestTimeout) : headersTimeoutWanted;
   const server = http.createServer({
     keepAlive: true,
     keepAliveTimeout,
     requestTimeout,
-    // Headers must arrive well within the request timeout (Node requires headersTimeout ≤ requestTimeout).
-    headersTimeout: Math.min(requestTimeout, 20_000),
+    headersTimeout,
+    // Node enforces both timeouts only when it checks, every 30 s by default, so a 20 s limit
+    // could hold a silent or dribbling connection up to 50 s. The check walks only connections
+    // awaiting a request's bytes (not idle kept-alive ones, nor requests being answered): cheap.
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
   });
+  // server.timeout (socket inactivity) stays 0: it would also cut an inference that runs longer.
+  server.maxConnections = options.maxConnections ?? 1024;
   let closing = false;
   let connectionsOpened = 0;
+  let connectionsRefused = 0;
   let requests = 0;
   const errors: Record<number, number> = {};
+  const count = (status: number): void => {
+    errors[status] = (errors[status] ?? 0) + 1;
+  };
 
+  server.on('drop', () => connectionsRefused++);
   server.on('connection', (socket: Socket) => {
     connectionsOpened++;
     socket.setNoDelay(true);
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    answerClientError(error, socket as Socket, {
+      headersTimeout,
+      requestTimeout,
+      lingerMs: LINGER_MS,
+      count,
+    });
+  });
 
   const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
     const status = error instanceof OipError ? error.status : 500;
-    errors[status] = (errors[status] ?? 0) + 1;
-    if (res.headersSent) {
+    count(status);
+    if (status === CLIENT_GONE_STATUS || res.headersSent) {
       res.destroy();
       return;
     }
@@ -145,6 +219,7 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
       model,
       slots: slots.get(route.model)!,
       maxRequestBytes,
+      bodyBudget,
       receivedAt,
     });
   };
@@ -174,7 +249,14 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
     url: `http://${urlHost}:${port}`,
     host,
     port,
-    stats: () => ({ connectionsOpened, requests, errors: { ...errors } }),
+    stats: () => ({
+      connectionsOpened,
+      connectionsRefused,
+      requests,
+      errors: { ...errors },
+      bodyBytesInFlight: bodyBudget.heldBytes,
+      waiting: Object.fromEntries([...slots].map(([name, s]) => [name, s.waiting])),
+    }),
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
@@ -189,9 +271,13 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
   };
 }
 
-/** Whether Node may read and discard the unread rest of a body to keep the connection: only small, declared ones. */
+/**
+ * Whether Node may read and discard the unread rest of a body to keep the connection: only small,
+ * declared ones, and not for a peer without the token (401: nothing it sends is wanted), a body
+ * too large (413) or a tier too busy to read it (503).
+ */
 function canDrain(req: IncomingMessage, status: number, maxRequestBytes: number): boolean {
-  if (status === 413) return false;
+  if (status === 401 || status === 413 || status === 503) return false;
   const declared = declaredLength(req);
   return declared !== null && declared <= maxRequestBytes;
 }
