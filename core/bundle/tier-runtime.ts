@@ -29,8 +29,8 @@ export type Forward = (
 export interface StepResult {
   readonly tensors: Tensors;
   readonly timings: readonly StepTiming[];
-  /** For a forwarded step: the exchange's time on the wire (see `StepTiming.upLinkMs`). */
-  readonly linkMs?: number;
+  /** For a forwarded request: how long it waited at the tier above for a free slot, when known. */
+  readonly queueMs?: number;
 }
 
 export interface StepTiming {
@@ -41,9 +41,10 @@ export interface StepTiming {
   /** Wall time at this tier from receiving the step to answering it. */
   readonly totalMs: number;
   /**
-   * Time spent moving this step's tensors to the tier above and back: encoding, the exchange on
-   * the wire (HTTP framing included) and decoding, without the tier above's queueing and compute.
-   * Absent when the step did not go up from here.
+   * Time spent moving the request's tensors to the tier above and back: the forward's wall time
+   * less the tier above's own time on it (its entries' `totalMs`) and its queueing, so encoding,
+   * the exchange on the wire (HTTP framing included) and decoding at both ends. Only on the entry
+   * of a request this tier sent up.
    */
   readonly upLinkMs?: number;
 }
@@ -209,14 +210,17 @@ export class TierRuntime {
       }
       const sent = performance.now();
       const result = await this.forward(steps[rest[0]!]!.segment, requestId, rest[0]!, up);
+      const forwardMs = performance.now() - sent;
+      const above = this.manifest.tiers[this.tier + 1]!.name;
+      const aboveMs = result.timings.filter((t) => t.tier === above).reduce((ms, t) => ms + t.totalMs, 0);
       for (const i of rest) settle(i, result.tensors);
       timings.push(
         {
           segment: steps[rest[0]!]!.segment,
           tier: this.tierName,
           computeMs: 0,
-          totalMs: performance.now() - sent,
-          ...(result.linkMs !== undefined ? { upLinkMs: result.linkMs } : {}),
+          totalMs: forwardMs,
+          upLinkMs: Math.max(0, forwardMs - aboveMs - (result.queueMs ?? 0)),
         },
         ...result.timings,
       );

@@ -104,20 +104,9 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
       const timings = Array.isArray(result.parameters.cutline_steps)
         ? (result.parameters.cutline_steps as unknown as StepTiming[])
         : [];
-      const { server } = result.timings;
-      // Moving the tensors: encoding them here, the exchange, decoding the answer, less what the
-      // tier above spent queueing and computing (its decoding and encoding are part of the move).
-      const linkMs = server
-        ? Math.max(
-            0,
-            result.timings.encodeMs +
-              result.timings.exchangeMs +
-              result.timings.decodeMs -
-              server.queueMs -
-              server.computeMs,
-          )
-        : undefined;
-      return { tensors: down, timings, ...(linkMs !== undefined ? { linkMs } : {}) };
+      // Time the request waited at the tier above for a free slot: not time on the link.
+      const queueMs = result.timings.server?.queueMs;
+      return { tensors: down, timings, ...(queueMs !== undefined ? { queueMs } : {}) };
     };
   }
   const runtime = new TierRuntime(
