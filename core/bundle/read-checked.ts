@@ -11,6 +11,7 @@ import path from 'node:path';
 import { CutlineError } from '../errors.js';
 import { decodeModelProto, type ModelProto, type TensorProto } from '../onnx/codec.js';
 import { forEachTensor } from '../onnx/read.js';
+import { isInside } from '../paths.js';
 
 /** TensorProto.DataLocation.EXTERNAL. */
 const EXTERNAL = 1;
@@ -43,16 +44,6 @@ export function externalTensors(proto: ModelProto): ExternalTensor[] {
     if (info.algorithm) forEachTensor(info.algorithm, visit);
   }
   return found;
-}
-
-function isInside(folder: string, candidate: string): boolean {
-  const relative = path.relative(folder, candidate);
-  return (
-    relative !== '' &&
-    relative !== '..' &&
-    !relative.startsWith(`..${path.sep}`) &&
-    !path.isAbsolute(relative)
-  );
 }
 
 /** The file's real path, refusing one that is not a regular file inside the bundle. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { CutlineError } from '../errors.js';
 import { decodeModelProto, type GraphProto, type ModelProto, type TensorProto } from './codec.js';
 import { attributeGraphs } from './attributes.js';
+import { isInside } from '../paths.js';
 
 /**
  * Oldest and newest ai.onnx operator sets Cutline's shape and cost rules are written for. The
@@ -226,11 +227,6 @@ function checkedExternalPath(realBase: string, location: string, tensorName: str
       `${name}: external data "${location}" of tensor ${tensorName} is not a file.`,
     );
   return real;
-}
-
-function isInside(folder: string, candidate: string): boolean {
-  const relative = path.relative(folder, candidate);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 /**
