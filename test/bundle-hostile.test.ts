@@ -38,7 +38,7 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  */
 function exportVehicle(
   outDir: string,
-  options: { force?: boolean; analysis?: Analysis; modelBytes?: Uint8Array } = {},
+  options: { force?: boolean; zip?: boolean; analysis?: Analysis; modelBytes?: Uint8Array } = {},
 ): Promise<WrittenBundle> {
   const modelBytes = options.modelBytes ?? new Uint8Array(fs.readFileSync(VEHICLE_MODEL));
   const analysis = options.analysis ?? analyzeBytes(modelBytes);
@@ -54,6 +54,7 @@ function exportVehicle(
     built,
     plan: givenPlan(built.problem, placement, { kind: 'latency' }, 'device L1, edge L2, cloud the rest'),
     force: options.force ?? false,
+    zip: options.zip ?? false,
     writeRuntime: async (dir) => {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'package.json'), '{}\n');
@@ -505,6 +506,26 @@ describe('writeBundle --force', () => {
     await expect(exportVehicle(bundle.dir)).rejects.toThrow(
       /exists and is not empty; choose another --out or pass --force/,
     );
+  });
+
+  it('--zip replaces an earlier .zip only with force, and never a file that is not a zip', async () => {
+    const dir = path.join(work, 'zipped');
+    const first = await exportVehicle(dir, { zip: true });
+    expect(fs.readFileSync(first.zipPath!).readUInt32LE(0)).toBe(0x04034b50);
+    fs.rmSync(dir, { recursive: true });
+    await expect(exportVehicle(dir, { zip: true })).rejects.toThrow(
+      /zipped\.zip exists; choose another --out or pass --force/,
+    );
+    const second = await exportVehicle(dir, { zip: true, force: true });
+    expect(second.zipPath).toBe(first.zipPath);
+    // Something else under the bundle's .zip name is left as it was, folder and all.
+    const other = path.join(work, 'notes');
+    fs.writeFileSync(`${other}.zip`, 'my notes, not a zip');
+    await expect(exportVehicle(other, { zip: true, force: true })).rejects.toThrow(
+      /notes\.zip is not a \.zip, so --force left it untouched/,
+    );
+    expect(fs.readFileSync(`${other}.zip`, 'utf8')).toBe('my notes, not a zip');
+    expect(fs.existsSync(other)).toBe(false);
   });
 
   it('replaces an earlier bundle, and writes into an empty folder', async () => {

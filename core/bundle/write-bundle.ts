@@ -90,6 +90,39 @@ function isBundleFolder(dir: string): boolean {
 }
 
 /**
+ * Refuses a `zipPath` that must not be replaced: any existing file without `force`, and, even with
+ * `force`, one that is not a regular file starting with a zip signature (so --zip cannot clobber
+ * some other file named like the bundle).
+ */
+function assertZipReplaceable(zipPath: string, force: boolean): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(zipPath);
+  } catch {
+    return;
+  }
+  if (!force) {
+    throw new CutlineError('BAD_BUNDLE', `${zipPath} exists; choose another --out or pass --force.`);
+  }
+  let zip = false;
+  if (stat.isFile()) {
+    const head = Buffer.alloc(4);
+    const fd = fs.openSync(zipPath, 'r');
+    try {
+      zip = fs.readSync(fd, head, 0, 4, 0) === 4 && head.readUInt32LE(0) === 0x04034b50;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  if (!zip) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `${zipPath} is not a .zip, so --force left it untouched; choose another --out or move it.`,
+    );
+  }
+}
+
+/**
  * Refuses an `outDir` that must not be replaced: one that is not a folder, a non-empty folder
  * without `force`, and, even with `force`, a non-empty folder that is not a Cutline bundle (so a
  * mistyped --out cannot wipe a source tree).
@@ -123,6 +156,7 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
   const { analysis, topology, built, plan } = options;
   const outDir = path.resolve(options.outDir);
   assertReplaceable(outDir, options.force ?? false);
+  if (options.zip) assertZipReplaceable(`${outDir}.zip`, options.force ?? false);
   const report = options.onProgress ?? (() => undefined);
   const tierNames = topology.tiers.map((t) => t.name);
   report('Splitting the graph into segments');
