@@ -93,6 +93,31 @@ describe('tier runtime failures', () => {
     }
   });
 
+  it('a busy cloud (503) reaches the device as 503, not as a gateway error, so the caller may retry', async () => {
+    const { dir, manifest } = await exportChain('busy', 'fail');
+    const busy = http.createServer((request, response) => {
+      request.resume();
+      response.writeHead(503, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: 'This tier is busy; retry shortly.' }));
+    });
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const token = manifest.runtime.token;
+    const upUrl = `http://127.0.0.1:${(busy.address() as { port: number }).port}`;
+    const edge = await serveTier({ manifest, bundleDir: dir, tier: 1, token, upUrl });
+    const device = await serveTier({ manifest, bundleDir: dir, tier: 0, token, upUrl: edge.server.url });
+    try {
+      await expect(device.runtime.infer(new Map([['input', input()]]))).rejects.toMatchObject({
+        status: 503,
+        message: expect.stringMatching(/busy; retry shortly/),
+      });
+    } finally {
+      await device.close();
+      await edge.close();
+      busy.closeAllConnections();
+      busy.close();
+    }
+  });
+
   it('a failed request is released on every tier; the edge reports the cloud as unreachable (504)', async () => {
     const { dir, manifest } = await exportChain('fail', 'fail');
     const [device, edge, cloud] = await serveChain(dir, manifest);
