@@ -7,8 +7,8 @@ import type { Analysis } from '../analyze.js';
 import { buildPartitionProblem } from '../partition/build-problem.js';
 import { evaluatePlacement, type Evaluation } from '../partition/evaluate.js';
 import type { DeviceProfile, LinkProfile, Topology } from '../profiles/types.js';
-import type { BundleManifest } from './manifest.js';
-import { stepRuns } from './schedule.js';
+import { manifestStepRuns, type BundleManifest } from './manifest.js';
+import { runsOf } from './schedule.js';
 import { tensorBytes as bytesOf } from './tensor-types.js';
 import type { StepTiming } from './tier-runtime.js';
 
@@ -33,12 +33,7 @@ export function expectedHops(
   manifest: BundleManifest,
 ): { emulatedMs: number; predictedMs: number; bytes: number }[] {
   const steps = manifest.schedule.steps;
-  const runFrom = stepRuns(
-    steps,
-    new Map(manifest.segments.map((s) => [s.id, s.outputs.map((t) => t.name)])),
-  );
-  const runs: number[][] = [];
-  for (let i = 0; i < steps.length; i += runFrom[i]!.length) runs.push(runFrom[i]!);
+  const runs = runsOf(manifestStepRuns(manifest));
   return manifest.hops.map((hop, h) => {
     let emulatedMs = 0;
     let bytes = 0;

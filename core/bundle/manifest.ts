@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CutlineError } from '../errors.js';
 import type { Schedule } from './schedule.js';
+import { stepRuns } from './schedule.js';
 
 export const MANIFEST_FORMAT = 'cutline-bundle/1';
 
@@ -247,4 +248,12 @@ export function manifestSchedule(schedule: Schedule): BundleManifest['schedule']
     })),
     crossings: schedule.crossings.map((c) => ({ ...c })),
   };
+}
+
+/** `stepRuns` of a bundle's schedule: per step index, the steps one request carries from there. */
+export function manifestStepRuns(manifest: BundleManifest): number[][] {
+  return stepRuns(
+    manifest.schedule.steps,
+    new Map(manifest.segments.map((s) => [s.id, s.outputs.map((t) => t.name)])),
+  );
 }

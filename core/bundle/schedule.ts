@@ -205,3 +205,10 @@ export function stepRuns(
   for (const run of runs) run.forEach((index, k) => (from[index] = run.slice(k)));
   return from;
 }
+
+/** The runs themselves, in order: each starting step's entry of `stepRuns`. */
+export function runsOf(runFrom: readonly (readonly number[])[]): (readonly number[])[] {
+  const runs: (readonly number[])[] = [];
+  for (let i = 0; i < runFrom.length; i += runFrom[i]!.length) runs.push(runFrom[i]!);
+  return runs;
+}

@@ -3,7 +3,7 @@
  * over the network (one request per run of steps, `stepRuns`): the reference the runtimes are tested against, and a check that a schedule
  * delivers every input before its segment runs.
  */
-import { stepRuns, type Schedule } from './schedule.js';
+import { runsOf, stepRuns, type Schedule } from './schedule.js';
 
 export type SegmentRunner<T> = (segment: string, inputs: ReadonlyMap<string, T>) => Promise<Map<string, T>>;
 
@@ -105,7 +105,7 @@ export async function simulateSchedule<T>(
     for (const i of run) schedule.steps[i]!.actions[h]!.release.forEach((name) => store.delete(name));
     return passed;
   };
-  for (let i = 0; i < schedule.steps.length; i += runFrom[i]!.length) await visit(0, runFrom[i]!, new Map());
+  for (const run of runsOf(runFrom)) await visit(0, run, new Map());
   const outputs = new Map<string, T>();
   for (const name of graphOutputs) {
     const value = stores[0]!.get(name);

@@ -9,8 +9,8 @@ import { performance } from 'node:perf_hooks';
 import type * as ort from 'onnxruntime-node';
 import { CutlineError } from '../errors.js';
 import { OipError, TierError, UNREACHABLE_STATUS } from '../runtime/oip/errors.js';
-import type { BundleManifest } from './manifest.js';
-import { stepRuns } from './schedule.js';
+import { manifestStepRuns, type BundleManifest } from './manifest.js';
+import { runsOf } from './schedule.js';
 
 export type Tensors = Map<string, ort.Tensor>;
 
@@ -79,7 +79,12 @@ export class TierRuntime {
   private readonly requests = new Map<string, RequestState>();
   private readonly stepOf = new Map<string, number>();
   /** Per step index: the steps one request carries from there (see `stepRuns`). */
-  private readonly runFrom: readonly number[][];
+  readonly runFrom: readonly number[][];
+  /**
+   * Per step index: whether this tier's part of a request carrying `runFrom[i]` reads tensors it
+   * must already hold from earlier requests of the same inference (a schedule fact, known once).
+   */
+  private readonly needsHeld: readonly boolean[];
   private readonly sweeper: NodeJS.Timeout;
   /** With `onUnreachable: 'local'`: until then, inferences run locally without trying the tiers. */
   private localUntil = 0;
@@ -95,10 +100,8 @@ export class TierRuntime {
     private readonly maxOpenRequests = 256,
   ) {
     manifest.schedule.steps.forEach((s, i) => this.stepOf.set(s.segment, i));
-    this.runFrom = stepRuns(
-      manifest.schedule.steps,
-      new Map(manifest.segments.map((s) => [s.id, s.outputs.map((t) => t.name)])),
-    );
+    this.runFrom = manifestStepRuns(manifest);
+    this.needsHeld = this.runFrom.map((run) => this.readsHeldTensors(run));
     // A request whose device vanished must not pin its tensors for long: none of its steps can
     // be idle longer than a request may take.
     const ttl = manifest.runtime.requestTimeoutMs;
@@ -155,7 +158,7 @@ export class TierRuntime {
       );
     }
     const started = performance.now();
-    if (!this.requests.has(requestId) && this.needsHeldTensors(run)) {
+    if (!this.requests.has(requestId) && this.needsHeld[index]) {
       // Not a broken bundle: the device asks for a step of a request this tier has forgotten
       // (expired after requestTimeoutMs, released, or never seen), so the tensors it held are gone.
       throw new OipError(
@@ -259,9 +262,8 @@ export class TierRuntime {
     const steps: StepTiming[] = [];
     try {
       // One request per run of steps (`stepRuns`), each carrying its run up the chain.
-      const all = this.manifest.schedule.steps;
-      for (let i = 0; i < all.length; i += this.runFrom[i]!.length) {
-        const result = await this.step(all[i]!.segment, requestId, new Map());
+      for (const run of runsOf(this.runFrom)) {
+        const result = await this.step(this.manifest.schedule.steps[run[0]!]!.segment, requestId, new Map());
         steps.push(...result.timings);
       }
       const outputs: Tensors = new Map();
@@ -322,9 +324,10 @@ export class TierRuntime {
    * Whether this tier's part of a request carrying `run` reads tensors it must already hold from
    * earlier requests of the same inference (not arriving with it, nor made by it here).
    */
-  private needsHeldTensors(run: readonly number[]): boolean {
+  private readsHeldTensors(run: readonly number[]): boolean {
     const steps = this.manifest.schedule.steps;
     const first = steps[run[0]!]!;
+    if (first.tier < this.tier) return false;
     const here =
       first.tier === this.tier ? this.manifest.segments.find((s) => s.id === first.segment)! : null;
     const available = new Set([

@@ -15,7 +15,6 @@ import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
 import { parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
 import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
-import { stepRuns } from './schedule.js';
 import { readChecked } from './read-checked.js';
 import { TierRuntime, upTimeoutMs, type Forward, type StepTiming, type Tensors } from './tier-runtime.js';
 
@@ -141,16 +140,12 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
       },
     });
   }
-  const runFrom = stepRuns(
-    manifest.schedule.steps,
-    new Map(manifest.segments.map((s) => [s.id, s.outputs.map((t) => t.name)])),
-  );
   manifest.schedule.steps.forEach((step, index) => {
     if (tier === 0 || step.tier < tier) return;
     // Tensors that reach this tier on this step: what the tiers below inject. A request for this
     // step also carries the rest of its run (`stepRuns`), with their tensors, and answers for all.
     const arriving = step.actions.slice(0, tier).flatMap((a) => a.inject);
-    const run = runFrom[index]!.map((i) => manifest.schedule.steps[i]!);
+    const run = runtime.runFrom[index]!.map((i) => manifest.schedule.steps[i]!);
     served.set(step.segment, {
       inputs: arriving.map((n) => metadata(spec(n))),
       outputs: run.flatMap((s) => s.actions[tier]!.passDown).map((n) => metadata(spec(n))),

@@ -95,12 +95,8 @@ function isBundleFolder(dir: string): boolean {
  * some other file named like the bundle).
  */
 function assertZipReplaceable(zipPath: string, force: boolean): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(zipPath);
-  } catch {
-    return;
-  }
+  const stat = fs.lstatSync(zipPath, { throwIfNoEntry: false });
+  if (!stat) return;
   if (!force) {
     throw new CutlineError('BAD_BUNDLE', `${zipPath} exists; choose another --out or pass --force.`);
   }
@@ -128,12 +124,8 @@ function assertZipReplaceable(zipPath: string, force: boolean): void {
  * mistyped --out cannot wipe a source tree).
  */
 function assertReplaceable(outDir: string, force: boolean): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(outDir);
-  } catch {
-    return;
-  }
+  const stat = fs.statSync(outDir, { throwIfNoEntry: false });
+  if (!stat) return;
   if (!stat.isDirectory()) {
     throw new CutlineError('BAD_BUNDLE', `${outDir} exists and is not a folder; choose another --out.`);
   }
