@@ -1,15 +1,17 @@
 /**
  * From an analysed model and a topology to the partition problem: the layers of the layer view
- * are the units (plumbing travels with the layer it feeds), their compute on every tier comes
- * from the roofline predictor, and every layer edge's transfer over every hop from the link model.
+ * are the units (plumbing travels with the layer it feeds, see source.ts), their compute on every
+ * tier comes from the roofline predictor, and every layer edge's transfer over every hop from the
+ * link model.
  */
 import type { Analysis } from '../analyze.js';
 import type { NodeIndex } from '../graph/types.js';
-import { layerWork, predictComputeMs } from '../predict/roofline.js';
+import { predictComputeMs } from '../predict/roofline.js';
 import { transferDeviceEnergyMj, transferMs } from '../predict/transfer.js';
 import type { DeviceProfile, LinkProfile, Topology } from '../profiles/types.js';
 import type { Placement } from './placement.js';
 import { unitDepths, type HopCost, type PartitionProblem, type PartitionTensor } from './problem.js';
+import { partitionSource, type PartitionSource } from './source.js';
 
 export interface BuiltProblem {
   readonly problem: PartitionProblem;
@@ -18,23 +20,32 @@ export interface BuiltProblem {
 }
 
 /**
+ * The problem of an analysed model on a topology: `problemFromSource(partitionSource(analysis))`.
+ */
+export function buildPartitionProblem(analysis: Analysis, topology: Topology): BuiltProblem {
+  const { source, unitNodes } = partitionSource(analysis);
+  return { problem: problemFromSource(source, topology), unitNodes };
+}
+
+/**
+ * The partition problem of a model's units and tensors on a topology: every unit's compute on
+ * every tier from the roofline predictor, every tensor's transfer over every hop from the link
+ * model. Pure and fast (O(units × tiers + tensors × hops)): the studio calls it on every edit of
+ * a link or a device.
+ *
  * Device energy follows DOMAIN.md: active power while the device computes, idle power while it
  * waits (another tier computes, data moves), plus the radio's energy while it sends or receives.
  */
-export function buildPartitionProblem(analysis: Analysis, topology: Topology): BuiltProblem {
-  const { layers, edges } = analysis.layers;
+export function problemFromSource(source: PartitionSource, topology: Topology): PartitionProblem {
   const tiers = topology.tiers;
   const k = tiers.length;
   const device = tiers[0]!.device;
-  const unitOf = new Map<NodeIndex, number>();
-  layers.forEach((layer, u) => unitOf.set(layer.node, u));
-
-  const computeMs = new Float64Array(layers.length * k);
-  const computeEnergyMj = new Float64Array(layers.length * k);
-  layers.forEach((layer, u) => {
-    const work = layerWork(analysis, layer);
+  const unitCount = source.units.length;
+  const computeMs = new Float64Array(unitCount * k);
+  const computeEnergyMj = new Float64Array(unitCount * k);
+  source.units.forEach((unit, u) => {
     tiers.forEach((tier, t) => {
-      const ms = predictComputeMs(tier.device, tier.precision, work);
+      const ms = predictComputeMs(tier.device, tier.precision, unit.work);
       computeMs[u * k + t] = ms;
       computeEnergyMj[u * k + t] = (t === 0 ? device.activePowerW : device.idlePowerW) * ms;
     });
@@ -43,29 +54,24 @@ export function buildPartitionProblem(analysis: Analysis, topology: Topology): B
   const tensors: PartitionTensor[] = [];
   const up: HopCost[][] = [];
   const down: HopCost[][] = [];
-  for (const edge of edges) {
-    const producer = edge.from === null ? -1 : (unitOf.get(edge.from) ?? -1);
-    const consumers = [
-      ...new Set(edge.to.map((node) => unitOf.get(node)).filter((u) => u !== undefined)),
-    ].sort((a, b) => a - b);
-    if (consumers.length === 0 && !edge.isGraphOutput) continue;
+  for (const tensor of source.tensors) {
     tensors.push({
-      name: edge.tensor,
-      bytes: edge.bytes,
-      producer,
-      consumers: Int32Array.from(consumers),
-      isOutput: edge.isGraphOutput,
-      ...(edge.kind === 'shape' ? { shapeOnly: true } : {}),
+      name: tensor.name,
+      bytes: tensor.bytes,
+      producer: tensor.producer,
+      consumers: Int32Array.from(tensor.consumers),
+      isOutput: tensor.isOutput,
+      ...(tensor.shapeOnly ? { shapeOnly: true } : {}),
     });
     const hop = (h: number, direction: 'up' | 'down'): HopCost => {
       const link = topology.hops[h]!;
-      const latencyMs = transferMs(link, edge.bytes, direction);
+      const latencyMs = transferMs(link, tensor.bytes, direction);
       return {
         latencyMs,
-        busyMs: Math.max(0, latencyMs - (edge.bytes > 0 ? link.rttMs / 2 : 0)),
+        busyMs: Math.max(0, latencyMs - (tensor.bytes > 0 ? link.rttMs / 2 : 0)),
         deviceEnergyMj:
           h === 0
-            ? firstHopEnergyMj(link, device, edge.bytes, direction, latencyMs)
+            ? firstHopEnergyMj(link, device, tensor.bytes, direction, latencyMs)
             : device.idlePowerW * latencyMs,
       };
     };
@@ -73,10 +79,14 @@ export function buildPartitionProblem(analysis: Analysis, topology: Topology): B
     down.push(topology.hops.map((_, h) => hop(h, 'down')));
   }
 
-  const depth = unitDepths(layers.length, tensors);
-  const problem: PartitionProblem = {
+  const depth = unitDepths(unitCount, tensors);
+  return {
     tiers: tiers.map((t) => t.name),
-    units: layers.map((layer, u) => ({ name: layer.name, depth: depth[u]!, weightBytes: layer.paramBytes })),
+    units: source.units.map((unit, u) => ({
+      name: unit.name,
+      depth: depth[u]!,
+      weightBytes: unit.weightBytes,
+    })),
     computeMs,
     computeEnergyMj,
     tensors,
@@ -85,7 +95,6 @@ export function buildPartitionProblem(analysis: Analysis, topology: Topology): B
     memoryBytes: tiers.map((t) => t.device.memoryBytes),
     wanHop: Math.max(-1, tiers.findIndex((t) => t.name === 'cloud') - 1),
   };
-  return { problem, unitNodes: layers.map((l) => l.node) };
 }
 
 /**

@@ -1,0 +1,73 @@
+/**
+ * What a partition problem needs from an analysed model, as plain JSON: the layers (units) with
+ * the work the roofline predictor costs, and the tensors between them with their bytes. The host
+ * computes it once per analysis; the studio's page keeps it and builds the problem for any
+ * topology itself (`problemFromSource`), so editing a link's bandwidth or a tier's device re-costs
+ * every figure without a trip to the host. The CLI goes through the same two steps, so the studio
+ * and `cutline solve` report identical figures.
+ */
+import type { Analysis } from '../analyze.js';
+import type { NodeIndex } from '../graph/types.js';
+import { layerWork, type ComputeWork } from '../predict/roofline.js';
+
+export interface SourceUnit {
+  /** The layer's node name (the studio's layer id). */
+  readonly name: string;
+  readonly work: ComputeWork;
+  readonly weightBytes: number;
+}
+
+export interface SourceTensor {
+  readonly name: string;
+  readonly bytes: number;
+  /** Producing unit, or -1 for a graph input. */
+  readonly producer: number;
+  /** Consuming units, ascending, without repeats. */
+  readonly consumers: readonly number[];
+  readonly isOutput: boolean;
+  readonly shapeOnly: boolean;
+}
+
+export interface PartitionSource {
+  /** Layers of the main graph, in topological order. */
+  readonly units: readonly SourceUnit[];
+  readonly tensors: readonly SourceTensor[];
+}
+
+export interface SourceWithNodes {
+  readonly source: PartitionSource;
+  /** Layer node of each unit. */
+  readonly unitNodes: readonly NodeIndex[];
+}
+
+/**
+ * The units and tensors of an analysis: the layers of the layer view (plumbing travels with the
+ * layer it feeds) and every layer edge that some layer reads or that is a graph output.
+ */
+export function partitionSource(analysis: Analysis): SourceWithNodes {
+  const { layers, edges } = analysis.layers;
+  const unitOf = new Map<NodeIndex, number>();
+  layers.forEach((layer, u) => unitOf.set(layer.node, u));
+  const units = layers.map((layer) => ({
+    name: layer.name,
+    work: layerWork(analysis, layer),
+    weightBytes: layer.paramBytes,
+  }));
+  const tensors: SourceTensor[] = [];
+  for (const edge of edges) {
+    const producer = edge.from === null ? -1 : (unitOf.get(edge.from) ?? -1);
+    const consumers = [
+      ...new Set(edge.to.map((node) => unitOf.get(node)).filter((u) => u !== undefined)),
+    ].sort((a, b) => a - b);
+    if (consumers.length === 0 && !edge.isGraphOutput) continue;
+    tensors.push({
+      name: edge.tensor,
+      bytes: edge.bytes,
+      producer,
+      consumers,
+      isOutput: edge.isGraphOutput,
+      shapeOnly: edge.kind === 'shape',
+    });
+  }
+  return { source: { units, tensors }, unitNodes: layers.map((l) => l.node) };
+}
