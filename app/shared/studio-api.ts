@@ -4,9 +4,12 @@
  * events; the renderer only ever talks to a `StudioApi`. Channel names and the request
  * validators live here too, so both hosts check payloads the same way.
  */
+import type { PartitionSource } from '../../core/partition/source.js';
+import type { DeviceProfile, LinkProfile, TierName, Topology } from '../../core/profiles/types.js';
+import type { ProjectFile } from '../../core/project/types.js';
 import type { ModelView, Tier } from '../../core/view/types.js';
 
-export type { ModelView, Tier };
+export type { DeviceProfile, LinkProfile, ModelView, PartitionSource, ProjectFile, Tier, TierName, Topology };
 
 export type HostKind = 'electron' | 'web';
 
@@ -27,6 +30,11 @@ export interface StudioError {
 export interface OpenedModel {
   /** Unique per open: progress events and cancellation refer to it. */
   readonly jobId: string;
+  /**
+   * The host's session of this model: its analysis stays alive in a worker until the model is
+   * closed (`closeSession`), and jobs (`startJob`) run against it.
+   */
+  readonly sessionId: string;
   /** The file name shown in the title bar. */
   readonly fileName: string;
   /** Host-side path when opened from a file (dialog, command line, recent list); null for bytes. */
@@ -34,6 +42,10 @@ export interface OpenedModel {
   /** SHA-256 of the file's bytes (hex): a saved project names the model it belongs to by it. */
   readonly sha256: string;
   readonly view: ModelView;
+  /** The units and tensors the page builds the partition problem from (`problemFromSource`). */
+  readonly partition: PartitionSource;
+  /** Input bindings the analysis used (input name → `1x3x640x640`); empty when none. */
+  readonly inputs: Readonly<Record<string, string>>;
 }
 
 export type OpenResult =
@@ -47,19 +59,12 @@ export interface SampleInfo {
 }
 
 export interface RecentFile {
+  /** A model, or a project file (opened with `openRecentProject`). */
+  readonly kind: 'model' | 'project';
   readonly path: string;
   readonly fileName: string;
   /** ISO 8601. */
   readonly openedAt: string;
-}
-
-/** A saved design: the model it belongs to, and where each layer runs. */
-export interface ProjectFile {
-  readonly format: 'cutline-project';
-  readonly version: 1;
-  readonly model: { readonly fileName: string; readonly path: string | null; readonly sha256: string };
-  /** Layer id → tier; layers not listed run on the device. */
-  readonly placement: Readonly<Record<string, Tier>>;
 }
 
 export type SaveResult =
@@ -75,9 +80,153 @@ export interface ProgressEvent {
 
 /** Commands the host sends the renderer: menu items and shortcuts handled by the host. */
 export type HostCommand =
-  | { readonly type: 'open-dialog' | 'save' | 'save-as' | 'close' | 'fit-view' | 'zoom-in' | 'zoom-out' }
+  | {
+      readonly type:
+        | 'open-dialog'
+        | 'open-project'
+        | 'open-topology'
+        | 'save'
+        | 'save-as'
+        | 'close'
+        | 'fit-view'
+        | 'zoom-in'
+        | 'zoom-out'
+        | 'undo'
+        | 'redo'
+        | 'shortcuts';
+    }
   | { readonly type: 'theme'; readonly theme: 'light' | 'dark' | 'system' }
-  | { readonly type: 'opened'; readonly result: OpenResult };
+  | { readonly type: 'opened'; readonly result: OpenResult }
+  | { readonly type: 'project-opened'; readonly result: ProjectOpenResult };
+
+// ---- Jobs: long work against an open model's session, with progress, log lines and a result ----
+
+/** Each job kind's arguments and result. The next issue adds solve, pareto, sweep, export, harness. */
+export interface JobKinds {
+  /** Re-analyse the session's model with input bindings (input name → `1x3x640x640`). */
+  readonly analyse: {
+    readonly args: { readonly inputs: Readonly<Record<string, string>> };
+    readonly result: {
+      readonly view: ModelView;
+      readonly partition: PartitionSource;
+      readonly inputs: Readonly<Record<string, string>>;
+    };
+  };
+  /** The partition problem of the session's current analysis on a topology, as JSON. */
+  readonly problem: {
+    readonly args: { readonly topology: Topology };
+    readonly result: { readonly problem: PartitionProblemJson };
+  };
+}
+export type JobKind = keyof JobKinds;
+
+export type JobRequest = {
+  [K in JobKind]: { readonly kind: K; readonly args: JobKinds[K]['args'] };
+}[JobKind];
+export type JobResult = {
+  [K in JobKind]: { readonly kind: K; readonly value: JobKinds[K]['result'] };
+}[JobKind];
+
+/**
+ * `core/partition/problem.ts`'s PartitionProblem with plain arrays instead of typed arrays and
+ * `null` for an unknown memory capacity, so it crosses JSON and structured clone alike.
+ */
+export interface PartitionProblemJson {
+  readonly tiers: readonly string[];
+  readonly units: readonly { readonly name: string; readonly depth: number; readonly weightBytes: number }[];
+  readonly computeMs: readonly number[];
+  readonly computeEnergyMj: readonly number[];
+  readonly tensors: readonly {
+    readonly name: string;
+    readonly bytes: number;
+    readonly producer: number;
+    readonly consumers: readonly number[];
+    readonly isOutput: boolean;
+    readonly shapeOnly: boolean;
+  }[];
+  readonly up: readonly (readonly HopCostJson[])[];
+  readonly down: readonly (readonly HopCostJson[])[];
+  readonly memoryBytes: readonly (number | null)[];
+  readonly wanHop: number;
+}
+export interface HopCostJson {
+  readonly latencyMs: number;
+  readonly busyMs: number;
+  readonly deviceEnergyMj: number;
+}
+
+export type JobStartResult =
+  { readonly ok: true; readonly jobId: string } | { readonly ok: false; readonly error: StudioError };
+
+interface JobEventBase {
+  readonly jobId: string;
+  readonly sessionId: string;
+  readonly kind: JobKind;
+}
+/** What a running job pushes: progress and log lines, then exactly one `done` or `failed`. */
+export type JobEvent =
+  | (JobEventBase & { readonly type: 'progress'; readonly fraction: number; readonly message: string })
+  | (JobEventBase & { readonly type: 'log'; readonly line: string })
+  | (JobEventBase & { readonly type: 'done'; readonly result: JobResult })
+  | (JobEventBase & { readonly type: 'failed'; readonly error: StudioError });
+
+// ---- Topologies and profiles ----
+
+export interface TopologyInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** Each tier with its device's display name, device first. */
+  readonly tiers: readonly { readonly name: TierName; readonly deviceName: string }[];
+  /** The link of each hop, by display name. */
+  readonly links: readonly string[];
+}
+
+export type TopologyResult =
+  | {
+      readonly ok: true;
+      readonly topology: Topology;
+      /** The bundled id when it is a bundled topology; null for a file the user chose. */
+      readonly bundledId: string | null;
+    }
+  | { readonly ok: false; readonly error: StudioError };
+
+/** The bundled device and link profiles, to swap a tier's device or a hop's link in place. */
+export interface ProfileLibrary {
+  readonly devices: readonly DeviceProfile[];
+  readonly links: readonly LinkProfile[];
+}
+
+// ---- Projects, autosave and recovery ----
+
+export type ProjectOpenResult =
+  | {
+      readonly ok: true;
+      readonly project: ProjectFile;
+      /** Where the project file is (Save writes there again); null when uploaded or recovered. */
+      readonly projectPath: string | null;
+      /** The project's model, opened with the project's input bindings. */
+      readonly model: OpenedModel;
+    }
+  | {
+      readonly ok: false;
+      readonly error: StudioError;
+      /**
+       * Set when the project itself is sound but its model is missing (MODEL_MISSING) or has
+       * changed (MODEL_CHANGED): the renderer offers to locate the model and then applies this.
+       */
+      readonly project?: ProjectFile;
+      readonly projectPath?: string | null;
+    };
+
+/** The design autosaved while it had unsaved edits, offered back after a crash or a killed host. */
+export interface RecoveredDesign {
+  readonly project: ProjectFile;
+  /** The project file the design was last saved to, if any. */
+  readonly projectPath: string | null;
+  /** ISO 8601. */
+  readonly savedAt: string;
+}
 
 export type Unsubscribe = () => void;
 
@@ -98,12 +247,48 @@ export interface StudioApi {
   saveProject(project: ProjectFile, options: { readonly saveAs: boolean }): Promise<SaveResult>;
   /** Stops a running open; its result arrives as `{ok:false, code:'CANCELLED'}`. */
   cancel(jobId: string): Promise<void>;
+
+  /** Starts a job on an open model's session; its progress and end arrive through `onJob`. */
+  startJob(sessionId: string, request: JobRequest): Promise<JobStartResult>;
+  /** Stops a job; it ends with a `failed` event of code CANCELLED. Unknown ids are ignored. */
+  cancelJob(jobId: string): Promise<void>;
+  /** Ends a session (the model was closed or replaced): its worker and running jobs stop. */
+  closeSession(sessionId: string): Promise<void>;
+
+  listTopologies(): Promise<readonly TopologyInfo[]>;
+  loadTopology(id: string): Promise<TopologyResult>;
+  /** Electron: the native open dialog; `CANCELLED` when dismissed. */
+  openTopologyWithDialog(): Promise<TopologyResult>;
+  /** A topology file the user picked in the page; its devices and links must be bundled ids. */
+  parseTopology(fileName: string, text: string): Promise<TopologyResult>;
+  listProfiles(): Promise<ProfileLibrary>;
+  /** The topology the last design used (remembered by the host), else the bundled default. */
+  lastTopology(): Promise<TopologyResult>;
+  rememberTopology(id: string | null, topology: Topology): Promise<void>;
+
+  /** The project named on the command line (`cutline studio PROJECT`); null if none was. */
+  initialProject(): Promise<ProjectOpenResult | null>;
+  openProjectWithDialog(): Promise<ProjectOpenResult>;
+  /** A project file the user picked or dropped in the page. Its model must be one the host may open. */
+  openProjectText(fileName: string, text: string): Promise<ProjectOpenResult>;
+  openRecentProject(path: string): Promise<ProjectOpenResult>;
+
+  /** Keeps the unsaved design (null: there is none any more, e.g. after Save or Discard). */
+  autosave(design: RecoveredDesign | null): Promise<void>;
+  /** The design a previous run autosaved and never saved or discarded; null when there is none. */
+  recovery(): Promise<RecoveredDesign | null>;
+  /** Opens the recovered design's model with its bindings, as a project. */
+  openRecovery(): Promise<ProjectOpenResult>;
+  /** Tells the host whether there are unsaved edits, so closing the window asks first. */
+  setDirty(dirty: boolean): Promise<void>;
+
   onProgress(listener: (event: ProgressEvent) => void): Unsubscribe;
   onCommand(listener: (command: HostCommand) => void): Unsubscribe;
+  onJob(listener: (event: JobEvent) => void): Unsubscribe;
 }
 
-/** Methods a renderer calls as requests (everything but the two subscriptions). */
-export type StudioMethod = Exclude<keyof StudioApi, 'onProgress' | 'onCommand'>;
+/** Methods a renderer calls as requests (everything but the subscriptions). */
+export type StudioMethod = Exclude<keyof StudioApi, 'onProgress' | 'onCommand' | 'onJob'>;
 
 /** IPC channel (Electron) and URL path segment (web host) of each method. */
 export const CHANNELS: Readonly<Record<StudioMethod, string>> = {
@@ -117,9 +302,34 @@ export const CHANNELS: Readonly<Record<StudioMethod, string>> = {
   listRecent: 'cutline:list-recent',
   saveProject: 'cutline:save-project',
   cancel: 'cutline:cancel',
+  startJob: 'cutline:start-job',
+  cancelJob: 'cutline:cancel-job',
+  closeSession: 'cutline:close-session',
+  listTopologies: 'cutline:list-topologies',
+  loadTopology: 'cutline:load-topology',
+  openTopologyWithDialog: 'cutline:open-topology-with-dialog',
+  parseTopology: 'cutline:parse-topology',
+  listProfiles: 'cutline:list-profiles',
+  lastTopology: 'cutline:last-topology',
+  rememberTopology: 'cutline:remember-topology',
+  initialProject: 'cutline:initial-project',
+  openProjectWithDialog: 'cutline:open-project-with-dialog',
+  openProjectText: 'cutline:open-project-text',
+  openRecentProject: 'cutline:open-recent-project',
+  autosave: 'cutline:autosave',
+  recovery: 'cutline:recovery',
+  openRecovery: 'cutline:open-recovery',
+  setDirty: 'cutline:set-dirty',
 };
 
-export const EVENT_CHANNELS = { progress: 'cutline:progress', command: 'cutline:command' } as const;
+export const EVENT_CHANNELS = {
+  progress: 'cutline:progress',
+  command: 'cutline:command',
+  job: 'cutline:job',
+} as const;
+
+/** Longest project or topology file the page may send as text. */
+export const MAX_PROJECT_TEXT_BYTES = 64 * 1024 ** 2;
 
 /** Largest model a renderer may send as bytes (the web host's request limit). */
 export const MAX_MODEL_UPLOAD_BYTES = 2 * 1024 ** 3 - 1;
