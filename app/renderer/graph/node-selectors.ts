@@ -4,7 +4,6 @@ import { blockTitle } from '../model/block-title.js';
 import { heatOf, heatScale, type HeatScale } from '../overlay/heat.js';
 import { selectCurrentGraph } from '../store/selectors.js';
 import type { Store } from '../store/store.js';
-import { DEFAULT_TIER } from '../store/placement-slice.js';
 
 let heatCache: { overlay: Store['overlay']; metric: string; graph: unknown; scale: HeatScale } | null = null;
 
@@ -33,7 +32,7 @@ export const selectIsSelected = (state: Store, id: string): boolean => state.sel
 export const selectLayer = (state: Store, id: string) => state.index?.layers.get(id);
 export const selectBlock = (state: Store, id: string) => state.index?.blocks.get(id);
 export const selectFigures = (state: Store, id: string) => state.overlay.values.get(id);
-export const selectTier = (state: Store, id: string): Tier => state.placement[id] ?? DEFAULT_TIER;
+export const selectTier = (state: Store, id: string): Tier => state.design?.placement[id] ?? 'device';
 export const selectBlockTitle = (state: Store, id: string): string => {
   const block = state.index?.blocks.get(id);
   return block && state.index ? blockTitle(state.index, block) : id;

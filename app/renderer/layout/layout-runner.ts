@@ -4,6 +4,7 @@
  * freezes the window. A newer request or a cancel terminates the worker outright (a layout is
  * one synchronous computation that cannot be interrupted from outside any other way).
  */
+import { NO_PLACEMENT } from '../store/design-slice.js';
 import type { LayoutInputs } from '../store/layout-slice.js';
 import { useStudio, type Store } from '../store/store.js';
 import {
@@ -62,7 +63,8 @@ export function startLayoutRunner(): LayoutRunner {
 
   /** Starts a layout unless the one running or shown is of the same inputs (or `again` says to anyway). */
   function request(state: Store, again = false): void {
-    const { opened, expanded, placement } = state;
+    const { opened, expanded } = state;
+    const placement = state.design?.placement ?? NO_PLACEMENT;
     if (!opened) return;
     const inputs: LayoutInputs = { modelKey: opened.jobId, expanded, placement };
     if (!again && sameInputs(state.layoutJob?.inputs, inputs)) return;
@@ -88,7 +90,7 @@ export function startLayoutRunner(): LayoutRunner {
     if (
       state.opened !== previous.opened ||
       state.expanded !== previous.expanded ||
-      state.placement !== previous.placement
+      (state.design?.placement ?? NO_PLACEMENT) !== (previous.design?.placement ?? NO_PLACEMENT)
     ) {
       request(state);
     }

@@ -3,7 +3,7 @@
  * block) → metric → value. Static costs fill it now; predicted or measured latencies later add
  * their metrics to the same map, so badges, heat colouring and roll-ups treat them alike.
  */
-export type MetricUnit = 'count' | 'bytes' | 'ms';
+export type MetricUnit = 'count' | 'bytes' | 'ms' | 'mJ';
 
 export interface MetricDef {
   readonly key: string;

@@ -1,7 +1,8 @@
 /**
  * The laid-out graph on screen and the layout being computed. A layout remembers the
- * expansion and placement it was made for, so a cancelled layout can put those back and the
- * screen never shows a state its layout does not match.
+ * expansion and placement it was made for, so a cancelled layout can put the expansion back and
+ * the screen never shows a state its layout does not match. A layout never writes the design:
+ * a cancelled layout after a move leaves the move made, and the next layout shows it.
  */
 import type { StateCreator } from 'zustand';
 import type { Tier } from '../../../core/view/types.js';
@@ -60,7 +61,7 @@ export const createLayoutSlice: StateCreator<Store, [], [], LayoutSlice> = (set,
     const current = layout && opened && layout.inputs.modelKey === opened.jobId ? layout.inputs : null;
     set({
       layoutJob: null,
-      ...(current ? { expanded: current.expanded, placement: current.placement } : {}),
+      ...(current ? { expanded: current.expanded } : {}),
     });
   },
 });

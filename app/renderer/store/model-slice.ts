@@ -9,7 +9,6 @@ import type {
 } from '../../shared/studio-api.js';
 import { indexModel, type ModelIndex } from '../model/model-index.js';
 import { overlayStateFor } from './overlay-slice.js';
-import { EMPTY_PLACEMENT } from './placement-slice.js';
 import type { Store } from './store-types.js';
 import { viewStateFor } from './view-slice.js';
 
@@ -73,21 +72,35 @@ export const createModelSlice: StateCreator<Store, [], [], ModelSlice> = (set, g
       return;
     }
     const { view } = result.model;
-    // One update, so the layout runner sees the new model with its own expansion and placement.
+    // One update, so the layout runner sees the new model with its own expansion. The design of
+    // the previous model ends here; design/sync.ts starts the new one (or a project supplies it).
     set({
       opened: result.model,
       index: indexModel(view),
       opening: null,
       error: null,
       ...viewStateFor(view),
-      placement: EMPTY_PLACEMENT,
+      design: null,
+      preview: null,
+      past: [],
+      future: [],
       ...overlayStateFor(view),
     });
   },
   openAbandoned: (ticket) => {
     if (get().opening?.ticket === ticket) set({ opening: null });
   },
-  closeModel: () => set({ opened: null, index: null, layout: null, selected: null }),
+  closeModel: () =>
+    set({
+      opened: null,
+      index: null,
+      layout: null,
+      selected: null,
+      design: null,
+      preview: null,
+      past: [],
+      future: [],
+    }),
   failed: (error) => set({ error }),
   dismissError: () => set({ error: null }),
   noticed: (message) => set({ notice: message }),

@@ -15,6 +15,8 @@ export interface OverlaySlice {
   overlay: MetricOverlay;
   /** Adds figures known per layer (a profile, a prediction); blocks get their roll-ups. */
   addLayerFigures(figures: MetricOverlay): void;
+  /** Adds figures that already hold their block roll-ups (the design's predictions). */
+  setNodeFigures(figures: MetricOverlay): void;
 }
 
 export const createOverlaySlice: StateCreator<Store, [], [], OverlaySlice> = (set, get) => ({
@@ -23,5 +25,9 @@ export const createOverlaySlice: StateCreator<Store, [], [], OverlaySlice> = (se
     const { opened, overlay } = get();
     if (!opened) return;
     set({ overlay: mergeOverlays(overlay, withBlockRollUps(figures, opened.view)) });
+  },
+  setNodeFigures: (figures) => {
+    const { opened, overlay } = get();
+    if (opened) set({ overlay: mergeOverlays(overlay, figures) });
   },
 });

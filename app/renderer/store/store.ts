@@ -1,9 +1,9 @@
 /** The renderer's one Zustand store (slices pattern: each slice typed against the whole). */
 import { create } from 'zustand';
+import { createDesignSlice } from './design-slice.js';
 import { createLayoutSlice } from './layout-slice.js';
 import { createModelSlice } from './model-slice.js';
 import { createOverlaySlice } from './overlay-slice.js';
-import { createPlacementSlice } from './placement-slice.js';
 import type { Store } from './store-types.js';
 import { createViewSlice } from './view-slice.js';
 
@@ -12,7 +12,7 @@ export type { Store };
 export const useStudio = create<Store>()((...args) => ({
   ...createModelSlice(...args),
   ...createViewSlice(...args),
-  ...createPlacementSlice(...args),
+  ...createDesignSlice(...args),
   ...createOverlaySlice(...args),
   ...createLayoutSlice(...args),
 }));

@@ -10,7 +10,14 @@ export { formatBytes, formatCount, formatShape };
 
 /** A metric value in its unit; `~` marks an estimate, as in the CLI. */
 export function formatMetric(value: number, unit: MetricUnit, exact = true): string {
-  const text = unit === 'bytes' ? formatBytes(value) : unit === 'ms' ? formatMs(value) : formatCount(value);
+  const text =
+    unit === 'bytes'
+      ? formatBytes(value)
+      : unit === 'ms'
+        ? formatMs(value)
+        : unit === 'mJ'
+          ? formatMj(value)
+          : formatCount(value);
   return exact ? text : `~${text}`;
 }
 
@@ -19,6 +26,13 @@ export function formatMs(ms: number): string {
   if (ms >= 100) return `${ms.toFixed(0)} ms`;
   if (ms >= 1) return `${ms.toFixed(2)} ms`;
   return `${(ms * 1000).toFixed(ms >= 0.1 ? 0 : 1)} µs`;
+}
+
+export function formatMj(mj: number): string {
+  if (!Number.isFinite(mj)) return String(mj);
+  if (mj >= 1000) return `${(mj / 1000).toFixed(2)} J`;
+  if (mj >= 1) return `${mj.toFixed(2)} mJ`;
+  return `${(mj * 1000).toFixed(mj >= 0.1 ? 0 : 1)} µJ`;
 }
 
 /** The shape of a node's first output, or `?` when it has none or is unknown. */

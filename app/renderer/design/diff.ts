@@ -1,0 +1,102 @@
+/**
+ * Design diffs: what one edit changed, applied forward (redo, the edit itself) or backward
+ * (undo). Pure functions over immutable designs; a diff that changes nothing leaves the design
+ * object as it was.
+ */
+import type { TierName } from '../../../core/profiles/types.js';
+import type { Design, DesignDiff } from '../store/design-types.js';
+
+type Direction = 'forward' | 'backward';
+
+const pick = <T>(pair: readonly [T, T], direction: Direction): T =>
+  direction === 'forward' ? pair[1] : pair[0];
+
+export function isEmptyDiff(diff: DesignDiff): boolean {
+  return (
+    (diff.placement === undefined || Object.keys(diff.placement).length === 0) &&
+    diff.pins === undefined &&
+    diff.topology === undefined &&
+    diff.inputs === undefined &&
+    diff.objective === undefined &&
+    diff.constraints === undefined
+  );
+}
+
+export function applyDiff(design: Design, diff: DesignDiff, direction: Direction): Design {
+  if (isEmptyDiff(diff)) return design;
+  let placement = design.placement;
+  if (diff.placement && Object.keys(diff.placement).length > 0) {
+    const next: Record<string, TierName> = { ...design.placement };
+    for (const [id, pair] of Object.entries(diff.placement)) {
+      const tier = pick(pair, direction);
+      // Only layers off the device are listed.
+      if (tier === 'device') delete next[id];
+      else next[id] = tier;
+    }
+    placement = next;
+  }
+  const topology = diff.topology ? pick(diff.topology, direction) : null;
+  return {
+    ...design,
+    placement,
+    ...(diff.pins ? { pins: pick(diff.pins, direction) } : {}),
+    ...(topology ? { topology: topology.topology, topologyId: topology.topologyId } : {}),
+    ...(diff.inputs ? { inputs: pick(diff.inputs, direction) } : {}),
+    ...(diff.objective ? { objective: pick(diff.objective, direction) } : {}),
+    ...(diff.constraints ? { constraints: pick(diff.constraints, direction) } : {}),
+  };
+}
+
+/**
+ * The per-layer diff from `current` to `target` (both list layers off the device only). Pinned
+ * layers whose tier would change are left out of the diff and returned in `refused`.
+ */
+export function diffPlacement(
+  current: Readonly<Record<string, TierName>>,
+  target: Readonly<Record<string, TierName>>,
+  pinned: ReadonlySet<string>,
+): { diff: Record<string, readonly [TierName, TierName]>; refused: string[] } {
+  const diff: Record<string, readonly [TierName, TierName]> = {};
+  const refused: string[] = [];
+  const consider = (id: string): void => {
+    if (Object.hasOwn(diff, id)) return;
+    const from = current[id] ?? 'device';
+    const to = target[id] ?? 'device';
+    if (from === to) return;
+    if (pinned.has(id)) refused.push(id);
+    else diff[id] = [from, to];
+  };
+  for (const id of Object.keys(current)) consider(id);
+  for (const id of Object.keys(target)) consider(id);
+  return { diff, refused };
+}
+
+/**
+ * One diff doing what `first` then `second` do: each field keeps the oldest "before" and the
+ * newest "after" (a layer moved twice keeps its first origin).
+ */
+export function squash(first: DesignDiff, second: DesignDiff): DesignDiff {
+  const pair = <T>(
+    a: readonly [T, T] | undefined,
+    b: readonly [T, T] | undefined,
+  ): readonly [T, T] | undefined => (a && b ? [a[0], b[1]] : (b ?? a));
+  let placement = first.placement;
+  if (second.placement) {
+    const merged: Record<string, readonly [TierName, TierName]> = { ...first.placement };
+    for (const [id, [from, to]] of Object.entries(second.placement)) {
+      const origin = merged[id]?.[0] ?? from;
+      if (origin === to) delete merged[id];
+      else merged[id] = [origin, to];
+    }
+    placement = merged;
+  }
+  const fields = {
+    placement,
+    pins: pair(first.pins, second.pins),
+    topology: pair(first.topology, second.topology),
+    inputs: pair(first.inputs, second.inputs),
+    objective: pair(first.objective, second.objective),
+    constraints: pair(first.constraints, second.constraints),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as DesignDiff;
+}

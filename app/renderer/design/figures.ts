@@ -1,0 +1,157 @@
+/**
+ * The design's figures, computed in the page from core/partition exactly as `cutline solve`
+ * computes them: the partition problem of the open model's units on the design's topology
+ * (`problemFromSource`, rebuilt only when the model or the topology changes) and the evaluation
+ * of the placement on screen (the drag preview while one runs, else the design's), re-run only
+ * when that placement changes. Both are memoised on object identity, so selectors reading them
+ * from many components cost a comparison each.
+ */
+import { problemFromSource } from '../../../core/partition/build-problem.js';
+import { evaluatePlacement, type Evaluation } from '../../../core/partition/evaluate.js';
+import type { Placement } from '../../../core/partition/placement.js';
+import type { PartitionProblem } from '../../../core/partition/problem.js';
+import type { PartitionSource } from '../../../core/partition/source.js';
+import type { TierName, Topology } from '../../../core/profiles/types.js';
+import type { Store } from '../store/store-types.js';
+import { nearestTier } from './placement.js';
+
+export interface DesignProblem {
+  readonly problem: PartitionProblem;
+  /** Layer id → unit index. */
+  readonly unitOf: ReadonlyMap<string, number>;
+  /** Tensor name → index in `problem.tensors` (the first, for a tensor with a shape-only twin). */
+  readonly tensorOf: ReadonlyMap<string, number>;
+}
+
+export interface DesignFigures extends DesignProblem {
+  readonly placement: Placement;
+  readonly evaluation: Evaluation;
+  /** Whether these are the figures of a drag in progress rather than of the design. */
+  readonly isPreview: boolean;
+}
+
+let problemMemo: { source: PartitionSource; topology: Topology; value: DesignProblem } | null = null;
+
+export function designProblem(source: PartitionSource, topology: Topology): DesignProblem {
+  if (problemMemo?.source === source && problemMemo.topology === topology) return problemMemo.value;
+  const problem = problemFromSource(source, topology);
+  const unitOf = new Map<string, number>();
+  problem.units.forEach((unit, u) => unitOf.set(unit.name, u));
+  const tensorOf = new Map<string, number>();
+  problem.tensors.forEach((tensor, t) => {
+    if (!tensorOf.has(tensor.name)) tensorOf.set(tensor.name, t);
+  });
+  const value = { problem, unitOf, tensorOf };
+  problemMemo = { source, topology, value };
+  return value;
+}
+
+/**
+ * The placement array of a placement record (layers off the device), in unit order. A layer on
+ * a tier the topology lacks counts on the nearest tier it has below.
+ */
+export function placementArray(built: DesignProblem, record: Readonly<Record<string, TierName>>): Placement {
+  const { problem, unitOf } = built;
+  const placement = new Uint8Array(problem.units.length);
+  for (const [id, tier] of Object.entries(record)) {
+    const unit = unitOf.get(id);
+    if (unit === undefined) continue;
+    const t = problem.tiers.indexOf(nearestTier(problem.tiers as readonly TierName[], tier));
+    placement[unit] = Math.max(0, t);
+  }
+  return placement;
+}
+
+let figuresMemo: {
+  built: DesignProblem;
+  record: Readonly<Record<string, TierName>>;
+  value: DesignFigures;
+} | null = null;
+
+/** The figures of the placement on screen, or null before a model and a design are there. */
+export function selectDesignFigures(state: Store): DesignFigures | null {
+  const { opened, design, preview } = state;
+  if (!opened || !design) return null;
+  const built = designProblem(opened.partition, design.topology);
+  const record = preview ?? design.placement;
+  if (figuresMemo?.built === built && figuresMemo.record === record) return figuresMemo.value;
+  const placement = placementArray(built, record);
+  const value: DesignFigures = {
+    ...built,
+    placement,
+    evaluation: evaluatePlacement(built.problem, placement),
+    isPreview: preview !== null,
+  };
+  figuresMemo = { built, record, value };
+  return value;
+}
+
+/** The figures of the committed design, ignoring a drag preview (what the graph's nodes show). */
+export function selectCommittedProblem(state: Store): DesignProblem | null {
+  const { opened, design } = state;
+  return opened && design ? designProblem(opened.partition, design.topology) : null;
+}
+
+/**
+ * Predicted compute time of a layer on every tier of the topology, ms, in tier order; null for
+ * a layer that is not a unit (a view-only sub-graph layer).
+ */
+export function layerTierTimes(built: DesignProblem, layerId: string): number[] | null {
+  const unit = built.unitOf.get(layerId);
+  if (unit === undefined) return null;
+  const k = built.problem.tiers.length;
+  return Array.from({ length: k }, (_, t) => built.problem.computeMs[unit * k + t]!);
+}
+
+export interface CutEdgeInfo {
+  readonly bytes: number;
+  /** Latency the crossings add to one inference, ms (every hop they take, both ways). */
+  readonly transferMs: number;
+}
+
+/**
+ * What the tensors of one drawn edge cost to move in the figures on screen: their bytes and
+ * transfer time over every hop they cross; null when none of them crosses a tier boundary.
+ */
+export function selectCutEdgeInfo(state: Store, tensorNames: readonly string[]): CutEdgeInfo | null {
+  const figures = selectDesignFigures(state);
+  if (!figures) return null;
+  const crossing = cutIndex(figures);
+  let bytes = 0;
+  let transferMs = 0;
+  let any = false;
+  for (const name of tensorNames) {
+    const cost = crossing.get(name);
+    if (!cost) continue;
+    any = true;
+    bytes += cost.bytes;
+    transferMs += cost.transferMs;
+  }
+  return any ? { bytes, transferMs } : null;
+}
+
+const cutIndexMemo = new WeakMap<DesignFigures, ReadonlyMap<string, CutEdgeInfo>>();
+
+/** Tensor name → its crossing, for every tensor the evaluation says crosses. */
+function cutIndex(figures: DesignFigures): ReadonlyMap<string, CutEdgeInfo> {
+  const known = cutIndexMemo.get(figures);
+  if (known) return known;
+  const { problem, evaluation, tensorOf } = figures;
+  const index = new Map<string, CutEdgeInfo>();
+  for (const cut of evaluation.cutTensors) {
+    const t = tensorOf.get(cut.name);
+    if (t === undefined) continue;
+    const highest = Math.max(cut.fromTier, ...cut.toTiers);
+    const lowest = Math.min(cut.fromTier, ...cut.toTiers);
+    let transferMs = 0;
+    for (let h = cut.fromTier; h < highest; h++) transferMs += problem.up[t]![h]!.latencyMs;
+    for (let h = lowest; h < cut.fromTier; h++) transferMs += problem.down[t]![h]!.latencyMs;
+    const previous = index.get(cut.name);
+    index.set(cut.name, {
+      bytes: (previous?.bytes ?? 0) + cut.bytes,
+      transferMs: (previous?.transferMs ?? 0) + transferMs,
+    });
+  }
+  cutIndexMemo.set(figures, index);
+  return index;
+}
