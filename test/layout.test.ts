@@ -6,10 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../core/analyze.js';
-import { layoutGraph, type GraphLayout, type LayoutInput, type LayoutOptions } from '../core/layout/index.js';
+import {
+  layoutGraph,
+  type GraphLayout,
+  type LaneBand,
+  type LayoutInput,
+  type LayoutOptions,
+} from '../core/layout/index.js';
 import { buildModelView } from '../core/view/build.js';
 import { itemTier, visibleGraph } from '../core/view/visible.js';
-import { TIERS } from '../core/view/types.js';
+import { TIERS, type Tier } from '../core/view/types.js';
 import { dnnLikeGraph, LAYER_BOX } from './support/dnn-like-graph.js';
 
 const SAMPLES = path.join(import.meta.dirname, '..', 'samples');
@@ -20,72 +26,90 @@ function mustLayout(input: LayoutInput, options: LayoutOptions = {}): GraphLayou
   return layout;
 }
 
+/** The lane a node is drawn in: its tier's, else (a tier the topology lacks) the nearest along the chain. */
+function laneTierOf(tier: Tier, tiers: readonly Tier[]): Tier {
+  if (tiers.includes(tier)) return tier;
+  const at = TIERS.indexOf(tier);
+  return [...tiers].sort(
+    (a, b) =>
+      Math.abs(TIERS.indexOf(a) - at) - Math.abs(TIERS.indexOf(b) - at) ||
+      TIERS.indexOf(b) - TIERS.indexOf(a),
+  )[0]!;
+}
+
 /**
- * Invariants of any layout: lanes stacked device, edge, cloud without gaps and fitting their
- * content; each node inside its tier's band; a producer left of its consumer unless the edge was
- * reversed to break a cycle; no two nodes overlapping; waypoints between their ends.
+ * Invariants of any layout: lanes side by side as columns in the order of the topology's tiers,
+ * without gaps and fitting their content; each node inside its lane; ranks going down (a
+ * producer above its consumer unless the edge was reversed to break a cycle); no two nodes
+ * overlapping; waypoints between their ends.
  */
 function checkLayout(input: LayoutInput, layout: GraphLayout): void {
-  expect(layout.lanes.map((l) => l.tier)).toEqual(TIERS);
+  const tiers = input.tiers ?? TIERS;
+  expect(layout.lanes.map((l) => l.tier)).toEqual(tiers);
   layout.lanes.forEach((lane, i) => {
-    expect(lane.y).toBe(i === 0 ? 0 : layout.lanes[i - 1]!.y + layout.lanes[i - 1]!.height);
-    expect(lane.x).toBeLessThanOrEqual(0);
-    expect(lane.x + lane.width).toBeGreaterThanOrEqual(layout.width);
+    expect(lane.x).toBe(i === 0 ? 0 : layout.lanes[i - 1]!.x + layout.lanes[i - 1]!.width);
+    expect(lane.y).toBeLessThanOrEqual(0);
+    expect(lane.y + lane.height).toBeGreaterThanOrEqual(layout.height);
   });
+  expect(layout.width).toBe(layout.lanes.reduce((w, l) => w + l.width, 0));
   expect(layout.nodes.map((n) => n.id)).toEqual(input.nodes.map((n) => n.id));
   const band = new Map(layout.lanes.map((l) => [l.tier, l]));
-  const lowest = new Map<string, number>();
+  const laneOf = (tier: Tier): LaneBand => band.get(laneTierOf(tier, tiers))!;
+  /** Per lane: the rightmost slot centre and the widest node. */
+  const rightmost = new Map<Tier, number>();
+  const widest = new Map<Tier, number>();
   layout.nodes.forEach((node, i) => {
-    const lane = band.get(input.nodes[i]!.tier)!;
+    const lane = laneOf(input.nodes[i]!.tier);
     expect(node.tier).toBe(input.nodes[i]!.tier);
-    expect(node.y).toBeGreaterThanOrEqual(lane.y);
-    expect(node.y + node.height).toBeLessThanOrEqual(lane.y + lane.height);
-    expect(node.x).toBeGreaterThanOrEqual(0);
-    expect(node.x + node.width).toBeLessThanOrEqual(layout.width);
-    lowest.set(node.tier, Math.max(lowest.get(node.tier) ?? 0, node.y + node.height));
+    expect(node.x).toBeGreaterThanOrEqual(lane.x);
+    expect(node.x + node.width).toBeLessThanOrEqual(lane.x + lane.width);
+    expect(node.y).toBeGreaterThanOrEqual(0);
+    expect(node.y + node.height).toBeLessThanOrEqual(layout.height);
+    rightmost.set(lane.tier, Math.max(rightmost.get(lane.tier) ?? 0, node.x + node.width / 2));
+    widest.set(lane.tier, Math.max(widest.get(lane.tier) ?? 0, node.width));
   });
   const at = new Map(layout.nodes.map((n) => [n.id, n]));
-  // A waypoint takes a row as tall as the lane's nodes, centred on it.
   for (const edge of layout.edges) {
-    const tier = at.get(edge.source)!.tier;
-    for (const bend of edge.bends)
-      lowest.set(tier, Math.max(lowest.get(tier) ?? 0, bend.y + LAYER_BOX.height / 2));
+    const tier = laneOf(at.get(edge.source)!.tier).tier;
+    for (const bend of edge.bends) rightmost.set(tier, Math.max(rightmost.get(tier) ?? 0, bend.x));
   }
-  // Lane heights fit their content: the padding (40) below the lowest row, no more.
+  // Lane widths fit their content: the padding (40) right of the last slot, no more; a slot is
+  // as wide as the lane's widest node, 240 at least.
   for (const lane of layout.lanes) {
-    const bottom = lowest.get(lane.tier);
-    if (bottom !== undefined) expect(lane.y + lane.height - bottom).toBeCloseTo(40, 6);
+    const centre = rightmost.get(lane.tier);
+    const slot = Math.max(widest.get(lane.tier) ?? 0, 240);
+    if (centre !== undefined) expect(lane.x + lane.width - centre).toBeCloseTo(40 + slot / 2, 6);
   }
 
   for (const edge of layout.edges) {
     const source = at.get(edge.source)!;
     const target = at.get(edge.target)!;
-    const [left, right] = edge.reversed ? [target, source] : [source, target];
-    expect(left.rank).toBeLessThan(right.rank);
-    expect(left.x + left.width).toBeLessThan(right.x);
-    const xs = edge.bends.map((b) => b.x);
-    if (edge.reversed) xs.reverse();
-    for (let k = 0; k < xs.length; k++) {
-      expect(xs[k]!).toBeGreaterThan(k === 0 ? left.x + left.width : xs[k - 1]!);
-      expect(xs[k]!).toBeLessThan(right.x);
+    const [upper, lower] = edge.reversed ? [target, source] : [source, target];
+    expect(upper.rank).toBeLessThan(lower.rank);
+    expect(upper.y + upper.height).toBeLessThan(lower.y);
+    const ys = edge.bends.map((b) => b.y);
+    if (edge.reversed) ys.reverse();
+    for (let k = 0; k < ys.length; k++) {
+      expect(ys[k]!).toBeGreaterThan(k === 0 ? upper.y + upper.height : ys[k - 1]!);
+      expect(ys[k]!).toBeLessThan(lower.y);
     }
-    const lane = band.get(source.tier)!;
-    for (const bend of edge.bends) expect(bend.y > lane.y && bend.y < lane.y + lane.height).toBe(true);
+    const lane = laneOf(source.tier);
+    for (const bend of edge.bends) expect(bend.x > lane.x && bend.x < lane.x + lane.width).toBe(true);
   }
 
-  // No overlaps: nodes of one rank are in one column, so only nodes sharing a rank can meet.
-  const byRank = new Map<number, typeof layout.nodes>();
+  // No overlaps: nodes of one rank are in one band across the canvas, so only they can meet.
+  const byRank = new Map<number, (typeof layout.nodes)[number][]>();
   for (const node of layout.nodes) byRank.set(node.rank, [...(byRank.get(node.rank) ?? []), node]);
-  for (const column of byRank.values()) {
-    const sorted = [...column].sort((a, b) => a.y - b.y);
+  for (const level of byRank.values()) {
+    const sorted = [...level].sort((a, b) => a.x - b.x);
     for (let k = 1; k < sorted.length; k++)
-      expect(sorted[k]!.y).toBeGreaterThanOrEqual(sorted[k - 1]!.y + sorted[k - 1]!.height);
+      expect(sorted[k]!.x).toBeGreaterThanOrEqual(sorted[k - 1]!.x + sorted[k - 1]!.width);
   }
-  const columns = [...byRank.keys()].sort((a, b) => a - b);
-  expect(columns).toEqual(Array.from({ length: layout.ranks }, (_, r) => r));
-  for (let k = 1; k < columns.length; k++) {
-    const previousRight = Math.max(...byRank.get(k - 1)!.map((n) => n.x + n.width));
-    expect(Math.min(...byRank.get(k)!.map((n) => n.x))).toBeGreaterThan(previousRight);
+  const ranks = [...byRank.keys()].sort((a, b) => a - b);
+  expect(ranks).toEqual(Array.from({ length: layout.ranks }, (_, r) => r));
+  for (let k = 1; k < ranks.length; k++) {
+    const previousBottom = Math.max(...byRank.get(k - 1)!.map((n) => n.y + n.height));
+    expect(Math.min(...byRank.get(k)!.map((n) => n.y))).toBeGreaterThan(previousBottom);
   }
 }
 
@@ -109,7 +133,7 @@ describe('layoutGraph on generated DNN-like graphs', () => {
     expect(mustLayout(input)).toEqual(mustLayout(structuredClone(input)));
   });
 
-  it('keeps a chain on one straight row', () => {
+  it('keeps a chain in one straight column going down', () => {
     const nodes = Array.from({ length: 50 }, (_, i) => ({
       id: `c${i}`,
       tier: 'cloud' as const,
@@ -118,10 +142,12 @@ describe('layoutGraph on generated DNN-like graphs', () => {
     const edges = nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: `c${i}`, target: n.id }));
     const layout = mustLayout({ nodes, edges });
     checkLayout({ nodes, edges }, layout);
-    expect(new Set(layout.nodes.map((n) => n.y)).size).toBe(1);
+    expect(new Set(layout.nodes.map((n) => n.x)).size).toBe(1);
     expect(layout.nodes.map((n) => n.rank)).toEqual(nodes.map((_, i) => i));
-    // Empty lanes keep one row so a layer can be dropped on them.
-    expect(layout.lanes[0]!.height).toBeGreaterThan(0);
+    const ys = layout.nodes.map((n) => n.y);
+    expect(ys).toEqual([...ys].sort((a, b) => a - b));
+    // Empty lanes keep one slot so a layer can be dropped on them.
+    expect(layout.lanes[0]!.width).toBeGreaterThanOrEqual(240);
   });
 
   it('routes a tensor read far ahead along one shared trunk, and leaves very long edges unrouted', () => {
@@ -154,7 +180,7 @@ describe('layoutGraph on generated DNN-like graphs', () => {
 });
 
 describe('layoutGraph on awkward input', () => {
-  it('breaks a cycle by reversing an edge and keeps the rest left to right', () => {
+  it('breaks a cycle by reversing an edge and keeps the rest going down', () => {
     const nodes = ['a', 'b', 'c', 'd'].map((id) => ({ id, tier: 'edge' as const, ...LAYER_BOX }));
     const edges = [
       { id: 'ab', source: 'a', target: 'b' },
@@ -184,13 +210,78 @@ describe('layoutGraph on awkward input', () => {
   it('lays out an empty graph as three empty lanes', () => {
     const layout = mustLayout({ nodes: [], edges: [] });
     expect(layout.nodes).toEqual([]);
-    expect(layout.lanes.every((l) => l.height > 0)).toBe(true);
+    expect(layout.lanes.every((l) => l.height > 0 && l.width > 0)).toBe(true);
   });
 
   it('refuses an edge to a node it was not given', () => {
     const nodes = [{ id: 'a', tier: 'device' as const, ...LAYER_BOX }];
     expect(() => layoutGraph({ nodes, edges: [{ id: 'x', source: 'a', target: 'b' }] })).toThrow(
       /not in the layout/,
+    );
+  });
+});
+
+describe('layoutGraph lanes follow the topology', () => {
+  it('draws one column per tier of a two-tier topology, device left, cut edges going down', () => {
+    const input = { ...dnnLikeGraph(600, { tiers: 'split', seed: 5 }), tiers: ['device', 'cloud'] as const };
+    // 'split' puts the middle 30% on the edge: here cloud is the only tier after the device.
+    const twoTier: LayoutInput = {
+      ...input,
+      nodes: input.nodes.map((n) => (n.tier === 'edge' ? { ...n, tier: 'cloud' as const } : n)),
+    };
+    const layout = mustLayout(twoTier);
+    checkLayout(twoTier, layout);
+    expect(layout.lanes.map((l) => l.tier)).toEqual(['device', 'cloud']);
+    expect(layout.lanes[0]!.x).toBeLessThan(layout.lanes[1]!.x);
+    const at = new Map(layout.nodes.map((n) => [n.id, n]));
+    const cut = layout.edges.filter((e) => at.get(e.source)!.tier !== at.get(e.target)!.tier);
+    expect(cut.length).toBeGreaterThan(0);
+    // The cut is a horizontal line: every device layer feeding the cloud sits above its reader.
+    for (const edge of cut) expect(at.get(edge.source)!.y).toBeLessThan(at.get(edge.target)!.y);
+  });
+
+  it('orders the lanes as the topology lists its tiers, device + edge', () => {
+    const nodes = ['a', 'b', 'c'].map((id, i) => ({
+      id,
+      tier: i < 2 ? ('device' as const) : ('edge' as const),
+      ...LAYER_BOX,
+    }));
+    const edges = [
+      { id: 'ab', source: 'a', target: 'b' },
+      { id: 'bc', source: 'b', target: 'c' },
+    ];
+    const input: LayoutInput = { nodes, edges, tiers: ['device', 'edge'] };
+    const layout = mustLayout(input);
+    checkLayout(input, layout);
+    expect(layout.lanes.map((l) => l.tier)).toEqual(['device', 'edge']);
+    const [a, b, c] = layout.nodes;
+    expect(a!.y).toBeLessThan(b!.y);
+    expect(b!.y).toBeLessThan(c!.y);
+    expect(c!.x).toBeGreaterThanOrEqual(layout.lanes[1]!.x);
+  });
+
+  it('draws a layer on a tier the topology lacks in the nearest lane instead of failing', () => {
+    const nodes = [
+      { id: 'a', tier: 'device' as const, ...LAYER_BOX },
+      { id: 'b', tier: 'edge' as const, ...LAYER_BOX },
+      { id: 'c', tier: 'cloud' as const, ...LAYER_BOX },
+    ];
+    const edges = [
+      { id: 'ab', source: 'a', target: 'b' },
+      { id: 'bc', source: 'b', target: 'c' },
+    ];
+    const input: LayoutInput = { nodes, edges, tiers: ['device', 'cloud'] };
+    const layout = mustLayout(input);
+    checkLayout(input, layout);
+    const cloud = layout.lanes[1]!;
+    const b = layout.nodes[1]!;
+    expect(b.tier).toBe('edge');
+    expect(b.x).toBeGreaterThanOrEqual(cloud.x);
+  });
+
+  it('refuses a tier it does not know', () => {
+    expect(() => layoutGraph({ nodes: [], edges: [], tiers: ['device', 'moon' as Tier] })).toThrow(
+      /unknown tier/,
     );
   });
 });

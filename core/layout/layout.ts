@@ -1,12 +1,21 @@
 /**
- * The swimlane layered layout: left-to-right ranks, three horizontal lanes (device, edge,
- * cloud), each node in its tier's lane. Made for DNN graphs, which are long chains with skip
- * connections and short parallel branches: no crossing minimisation beyond a few barycentre
- * sweeps, no coordinate optimisation beyond aligned rows, so 5,000 nodes take milliseconds.
- * Pure TypeScript with no Node or DOM imports: it runs in the renderer's layout worker.
+ * The swimlane layered layout: ranks go down the canvas, and the topology's tiers are lanes
+ * side by side as columns (device left, then edge, then cloud), each node in its tier's lane.
+ *
+ * Why top to bottom, as Netron draws graphs: a DNN is a long chain (ResNet-50 has ~50 ranks
+ * even folded into blocks) that is rarely more than a few nodes wide. Laid left to right, a
+ * whole model fitted to a wide screen becomes a strip a few pixels high; laid top to bottom, the
+ * lanes' width (two or three columns of ~300 px) fits a screen's width at a legible zoom and the
+ * model continues downwards, where scrolling is natural. A cut between tiers then reads as a
+ * horizontal line: everything above it runs before the data crosses, everything below after.
+ *
+ * Made for DNN graphs, which are long chains with skip connections and short parallel
+ * branches: no crossing minimisation beyond a few barycentre sweeps, no coordinate optimisation
+ * beyond aligned slots, so 5,000 nodes take milliseconds. Pure TypeScript with no Node or DOM
+ * imports: it runs in the renderer's layout worker.
  */
 import { TIERS, type Tier } from '../view/types.js';
-import { LANE_COUNT, orderRows, type Ordering } from './order.js';
+import { orderRows, type Ordering } from './order.js';
 import { rankNodes } from './rank.js';
 import type {
   GraphLayout,
@@ -19,10 +28,10 @@ import type {
 } from './types.js';
 
 const DEFAULTS = {
-  rankGap: 80,
-  rowGap: 32,
+  rankGap: 56,
+  slotGap: 32,
   lanePadding: 40,
-  emptyRowHeight: 96,
+  emptySlotWidth: 240,
   sweeps: 4,
   maxRoutedSpan: 24,
 };
@@ -32,10 +41,10 @@ const DEFAULTS = {
  * barycentre, where W, the waypoints of routed edges, is at most V × maxRoutedSpan (one shared
  * trunk per source) and a few times V for DNNs. Steps:
  * 1. rank: longest path from the sources over a topological order (cycles broken against it);
- * 2. order: rows within each (lane, rank) by barycentre sweeps over same-lane neighbours;
- * 3. place: x by rank (each rank as wide as its widest node), y by row with rows of one pitch
- *    per lane (`pitch = tallest node + rowGap`) so chains run straight; lanes stacked device,
- *    edge, cloud, each as tall as its busiest rank.
+ * 2. order: slots within each (lane, rank) by barycentre sweeps over same-lane neighbours;
+ * 3. place: y by rank (each rank as tall as its tallest node), x by slot with slots of one
+ *    pitch per lane (`pitch = widest node + slotGap`) so chains run straight down; lanes side
+ *    by side in the order of `input.tiers`, each as wide as its busiest rank.
  * Deterministic: the same input gives the same layout.
  *
  * @returns null when cancelled through `options.isCancelled` or `options.signal`.
@@ -61,14 +70,17 @@ export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): Gr
     source[e] = s;
     target[e] = t;
   });
+  const tiers = laneTiers(input.tiers);
+  const laneFor = laneLookup(tiers);
   const laneOf = new Uint8Array(nodeCount);
-  input.nodes.forEach((node, i) => (laneOf[i] = laneIndex(node.tier)));
+  input.nodes.forEach((node, i) => (laneOf[i] = laneFor(node.tier)));
 
   if (cancelled()) return null;
   const ranking = rankNodes(nodeCount, { source, target });
   progress(0.15);
   const ordering = orderRows({
     nodeCount,
+    laneCount: tiers.length,
     laneOf,
     rank: ranking.rank,
     rankCount: ranking.rankCount,
@@ -84,16 +96,16 @@ export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): Gr
   });
   if (!ordering || cancelled()) return null;
 
-  const geometry = placeRows(input, ordering, ranking.rankCount, settings);
+  const geometry = placeSlots(input, tiers, ordering, ranking.rankCount, settings);
   const nodes: PlacedNode[] = input.nodes.map((node, v) => ({
     id: node.id,
     tier: node.tier,
-    x: geometry.rankX[ordering.rankOf[v]!]! + (geometry.rankWidth[ordering.rankOf[v]!]! - node.width) / 2,
-    y: geometry.rowTop(v) + (geometry.pitch[laneOf[v]!]! - settings.rowGap - node.height) / 2,
+    x: geometry.slotLeft(v) + (geometry.pitch[laneOf[v]!]! - settings.slotGap - node.width) / 2,
+    y: geometry.rankY[ordering.rankOf[v]!]! + (geometry.rankHeight[ordering.rankOf[v]!]! - node.height) / 2,
     width: node.width,
     height: node.height,
     rank: ordering.rankOf[v]!,
-    row: ordering.row[v]!,
+    slot: ordering.slot[v]!,
   }));
   const edges: RoutedEdge[] = kept.map((edge, e) => {
     const bends: Point[] = [];
@@ -101,8 +113,8 @@ export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): Gr
       const w = ordering.waypointStart[e]! + k;
       const r = ordering.rankOf[w]!;
       bends.push({
-        x: geometry.rankX[r]! + geometry.rankWidth[r]! / 2,
-        y: geometry.rowTop(w) + (geometry.pitch[ordering.laneOf[w]!]! - settings.rowGap) / 2,
+        x: geometry.slotLeft(w) + (geometry.pitch[ordering.laneOf[w]!]! - settings.slotGap) / 2,
+        y: geometry.rankY[r]! + geometry.rankHeight[r]! / 2,
       });
     }
     const reversed = ranking.reversed[e] === 1;
@@ -121,67 +133,101 @@ export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): Gr
 }
 
 interface Geometry {
-  readonly rankX: Float64Array;
-  readonly rankWidth: Float64Array;
-  /** Row pitch of each lane. */
+  readonly rankY: Float64Array;
+  readonly rankHeight: Float64Array;
+  /** Slot pitch of each lane. */
   readonly pitch: Float64Array;
-  readonly rowTop: (v: number) => number;
+  /** Left edge of the slot of node or waypoint v. */
+  readonly slotLeft: (v: number) => number;
   readonly lanes: LaneBand[];
   readonly width: number;
   readonly height: number;
 }
 
-function placeRows(
+function placeSlots(
   input: LayoutInput,
+  tiers: readonly Tier[],
   ordering: Ordering,
   rankCount: number,
   settings: typeof DEFAULTS,
 ): Geometry {
-  const rankWidth = new Float64Array(rankCount);
-  const tallest = new Float64Array(LANE_COUNT);
+  const laneCount = tiers.length;
+  const rankHeight = new Float64Array(rankCount);
+  const widest = new Float64Array(laneCount);
   input.nodes.forEach((node, v) => {
     const r = ordering.rankOf[v]!;
-    rankWidth[r] = Math.max(rankWidth[r]!, node.width);
+    rankHeight[r] = Math.max(rankHeight[r]!, node.height);
     const lane = ordering.laneOf[v]!;
-    tallest[lane] = Math.max(tallest[lane]!, node.height);
+    widest[lane] = Math.max(widest[lane]!, node.width);
   });
-  const rankX = new Float64Array(rankCount);
-  let x = 0;
-  for (let r = 0; r < rankCount; r++) {
-    rankX[r] = x;
-    x += rankWidth[r]! + (r < rankCount - 1 ? settings.rankGap : 0);
-  }
-  const width = x;
-  const pitch = new Float64Array(LANE_COUNT);
-  const laneTop = new Float64Array(LANE_COUNT);
-  const lanes: LaneBand[] = [];
+  const rankY = new Float64Array(rankCount);
   let y = 0;
-  for (let lane = 0; lane < LANE_COUNT; lane++) {
-    let rows = 1;
-    for (let r = 0; r < rankCount; r++) rows = Math.max(rows, ordering.rowsUsed[lane * rankCount + r]!);
-    pitch[lane] = (tallest[lane]! || settings.emptyRowHeight) + settings.rowGap;
-    const height = 2 * settings.lanePadding + rows * pitch[lane]! - settings.rowGap;
-    laneTop[lane] = y;
-    lanes.push({
-      tier: TIERS[lane]!,
-      x: -settings.lanePadding,
-      y,
-      width: width + 2 * settings.lanePadding,
-      height,
-    });
-    y += height;
+  for (let r = 0; r < rankCount; r++) {
+    rankY[r] = y;
+    y += rankHeight[r]! + (r < rankCount - 1 ? settings.rankGap : 0);
   }
-  const rowTop = (v: number): number => {
+  const height = y;
+  const pitch = new Float64Array(laneCount);
+  const laneLeft = new Float64Array(laneCount);
+  const lanes: LaneBand[] = [];
+  let x = 0;
+  for (let lane = 0; lane < laneCount; lane++) {
+    let slots = 1;
+    for (let r = 0; r < rankCount; r++) slots = Math.max(slots, ordering.slotsUsed[lane * rankCount + r]!);
+    pitch[lane] = Math.max(widest[lane]!, settings.emptySlotWidth) + settings.slotGap;
+    const width = 2 * settings.lanePadding + slots * pitch[lane]! - settings.slotGap;
+    laneLeft[lane] = x;
+    lanes.push({
+      tier: tiers[lane]!,
+      x,
+      y: -settings.lanePadding,
+      width,
+      height: height + 2 * settings.lanePadding,
+    });
+    x += width;
+  }
+  const slotLeft = (v: number): number => {
     const lane = ordering.laneOf[v]!;
-    return laneTop[lane]! + settings.lanePadding + ordering.row[v]! * pitch[lane]!;
+    return laneLeft[lane]! + settings.lanePadding + ordering.slot[v]! * pitch[lane]!;
   };
-  return { rankX, rankWidth, pitch, rowTop, lanes, width, height: y };
+  return { rankY, rankHeight, pitch, slotLeft, lanes, width: x, height };
 }
 
-function laneIndex(tier: Tier): number {
-  const lane = TIERS.indexOf(tier);
-  if (lane < 0) throw new Error(`layoutGraph: unknown tier "${String(tier)}".`);
-  return lane;
+/** The lanes' tiers: as given (duplicates dropped), or every tier. */
+function laneTiers(given: readonly Tier[] | undefined): readonly Tier[] {
+  if (!given || given.length === 0) return TIERS;
+  const tiers: Tier[] = [];
+  for (const tier of given) {
+    if (!TIERS.includes(tier)) throw new Error(`layoutGraph: unknown tier "${String(tier)}".`);
+    if (!tiers.includes(tier)) tiers.push(tier);
+  }
+  return tiers;
+}
+
+/**
+ * Lane index of each tier: its own lane, else the nearest lane along the chain (by position in
+ * TIERS, the later one on a tie), so a placement that outlived its topology still draws.
+ */
+function laneLookup(tiers: readonly Tier[]): (tier: Tier) => number {
+  const lane = new Map<Tier, number>();
+  for (const tier of TIERS) {
+    const at = TIERS.indexOf(tier);
+    let best = 0;
+    let bestDistance = Infinity;
+    tiers.forEach((candidate, i) => {
+      const distance = Math.abs(TIERS.indexOf(candidate) - at);
+      if (distance < bestDistance || (distance === bestDistance && TIERS.indexOf(candidate) > at)) {
+        best = i;
+        bestDistance = distance;
+      }
+    });
+    lane.set(tier, best);
+  }
+  return (tier) => {
+    const index = lane.get(tier);
+    if (index === undefined) throw new Error(`layoutGraph: unknown tier "${String(tier)}".`);
+    return index;
+  };
 }
 
 function withoutUndefined(options: LayoutOptions): Partial<typeof DEFAULTS> {

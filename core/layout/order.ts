@@ -1,16 +1,18 @@
 /**
- * Rows within each (lane, rank): waypoint nodes for short same-lane edges (one trunk per
+ * Slots within each (lane, rank): waypoint nodes for short same-lane edges (one trunk per
  * source), then barycentre sweeps (Sugiyama, Tagawa and Toda 1981) that pull each node toward
- * its neighbours in the adjacent rank to reduce crossings.
+ * its neighbours in the adjacent rank to reduce crossings. A slot is a position across the
+ * flow: with ranks going down, slot 0 is the leftmost place of a lane at a rank.
  */
 import { adjacency, type EdgeArrays } from './rank.js';
 
 export interface OrderingInput {
   readonly nodeCount: number;
+  readonly laneCount: number;
   readonly laneOf: Uint8Array;
   readonly rank: Int32Array;
   readonly rankCount: number;
-  /** Nodes in topological order: the initial row order. */
+  /** Nodes in topological order: the initial slot order. */
   readonly order: Int32Array;
   readonly forward: EdgeArrays;
   readonly maxRoutedSpan: number;
@@ -23,10 +25,10 @@ export interface Ordering {
   /** Of every node: real ones are 0..nodeCount − 1, waypoints after them. */
   readonly rankOf: Int32Array;
   readonly laneOf: Uint8Array;
-  /** Row of every node (real or waypoint) within its (lane, rank). */
-  readonly row: Int32Array;
-  /** Rows used by each (lane, rank): index `lane × rankCount + rank`. */
-  readonly rowsUsed: Int32Array;
+  /** Slot of every node (real or waypoint) within its (lane, rank). */
+  readonly slot: Int32Array;
+  /** Slots used by each (lane, rank): index `lane × rankCount + rank`. */
+  readonly slotsUsed: Int32Array;
   /**
    * Waypoints of edge e, in order along the forward edge: `waypointCount[e]` nodes from
    * `waypointStart[e]` (edges from one source share the start of one trunk).
@@ -35,11 +37,9 @@ export interface Ordering {
   readonly waypointCount: Int32Array;
 }
 
-export const LANE_COUNT = 3;
-
 /** @returns null when `proceed` stopped it. */
 export function orderRows(input: OrderingInput): Ordering | null {
-  const { nodeCount, rankCount, forward, maxRoutedSpan } = input;
+  const { nodeCount, laneCount, rankCount, forward, maxRoutedSpan } = input;
   const edgeCount = forward.source.length;
   const routed = (e: number): boolean => {
     const s = forward.source[e]!;
@@ -48,7 +48,7 @@ export function orderRows(input: OrderingInput): Ordering | null {
   };
   // One trunk of waypoints per source, as long as its longest routed edge: every routed edge
   // of the source runs along a prefix of it, so a tensor read by many layers ahead (a skip
-  // connection, a LayerNorm feeding q, k and v) takes one row, not one per reader.
+  // connection, a LayerNorm feeding q, k and v) takes one slot, not one per reader.
   const trunkLength = new Int32Array(nodeCount);
   for (let e = 0; e < edgeCount; e++) {
     if (!routed(e)) continue;
@@ -92,18 +92,18 @@ export function orderRows(input: OrderingInput): Ordering | null {
   }
 
   // Buckets (lane, rank) as slices of one array; real nodes first in topological order, so
-  // that a waypoint tied with a real node goes below it and chains stay on row 0.
-  const bucketCount = LANE_COUNT * rankCount;
+  // that a waypoint tied with a real node goes beside it and chains stay in slot 0.
+  const bucketCount = laneCount * rankCount;
   const bucketOf = (v: number): number => laneOf[v]! * rankCount + rankOf[v]!;
   const bucketStart = new Int32Array(bucketCount + 1);
   for (let v = 0; v < total; v++) bucketStart[bucketOf(v) + 1]!++;
   for (let b = 0; b < bucketCount; b++) bucketStart[b + 1]! += bucketStart[b]!;
   const fill = bucketStart.slice(0, bucketCount);
   const slots = new Int32Array(total);
-  const row = new Int32Array(total);
+  const slotOf = new Int32Array(total);
   const place = (v: number): void => {
     const b = bucketOf(v);
-    row[v] = fill[b]! - bucketStart[b]!;
+    slotOf[v] = fill[b]! - bucketStart[b]!;
     slots[fill[b]!++] = v;
   };
   for (const v of input.order) place(v);
@@ -123,36 +123,36 @@ export function orderRows(input: OrderingInput): Ordering | null {
       const first = neighbours.start[v]!;
       const last = neighbours.start[v + 1]!;
       if (first === last) {
-        key[v] = row[v]!;
+        key[v] = slotOf[v]!;
         continue;
       }
       let sum = 0;
-      for (let j = first; j < last; j++) sum += row[ends[neighbours.list[j]!]!]!;
+      for (let j = first; j < last; j++) sum += slotOf[ends[neighbours.list[j]!]!]!;
       key[v] = sum / (last - first);
     }
-    sortSlice(slots, from, to, key, row);
-    for (let i = from; i < to; i++) row[slots[i]!] = i - from;
+    sortSlice(slots, from, to, key, slotOf);
+    for (let i = from; i < to; i++) slotOf[slots[i]!] = i - from;
   };
   for (let sweep = 0; sweep < input.sweeps; sweep++) {
     if (!input.proceed(sweep)) return null;
     const downward = sweep % 2 === 0;
     for (let step = 1; step < rankCount; step++) {
       const r = downward ? step : rankCount - 1 - step;
-      for (let lane = 0; lane < LANE_COUNT; lane++) {
+      for (let lane = 0; lane < laneCount; lane++) {
         if (downward) sortBucket(lane * rankCount + r, up, segmentFrom);
         else sortBucket(lane * rankCount + r, down, segmentTo);
       }
     }
   }
-  const rowsUsed = new Int32Array(bucketCount);
-  for (let b = 0; b < bucketCount; b++) rowsUsed[b] = bucketStart[b + 1]! - bucketStart[b]!;
-  return { rankOf, laneOf, row, rowsUsed, waypointStart, waypointCount };
+  const slotsUsed = new Int32Array(bucketCount);
+  for (let b = 0; b < bucketCount; b++) slotsUsed[b] = bucketStart[b + 1]! - bucketStart[b]!;
+  return { rankOf, laneOf, slot: slotOf, slotsUsed, waypointStart, waypointCount };
 }
 
-/** Sorts `slots[from..to)` by key, ties by current row (so the sort is stable and deterministic). */
-function sortSlice(slots: Int32Array, from: number, to: number, key: Float64Array, row: Int32Array): void {
+/** Sorts `slots[from..to)` by key, ties by current slot (so the sort is stable and deterministic). */
+function sortSlice(slots: Int32Array, from: number, to: number, key: Float64Array, slotOf: Int32Array): void {
   const before = (a: number, b: number): boolean =>
-    key[a]! < key[b]! || (key[a] === key[b] && row[a]! < row[b]!);
+    key[a]! < key[b]! || (key[a] === key[b] && slotOf[a]! < slotOf[b]!);
   if (to - from <= 16) {
     for (let i = from + 1; i < to; i++) {
       const v = slots[i]!;
@@ -166,6 +166,6 @@ function sortSlice(slots: Int32Array, from: number, to: number, key: Float64Arra
     return;
   }
   const part = Array.from(slots.subarray(from, to));
-  part.sort((a, b) => key[a]! - key[b]! || row[a]! - row[b]!);
+  part.sort((a, b) => key[a]! - key[b]! || slotOf[a]! - slotOf[b]!);
   slots.set(part, from);
 }

@@ -1,4 +1,4 @@
-/** Ranks (columns) of the layered layout: cycle breaking and longest-path layering. */
+/** Ranks (levels down the flow) of the layered layout: cycle breaking and longest-path layering. */
 
 /** Edges as parallel arrays of node indices. */
 export interface EdgeArrays {
@@ -78,9 +78,9 @@ function topologicalPositions(nodeCount: number, edges: EdgeArrays): Int32Array 
 
 /**
  * Ranks nodes by the longest path from the sources: `rank(v) = max(rank(u) + 1)` over the
- * forward edges u → v, 0 for a source. Then each source that feeds something moves right to
+ * forward edges u → v, 0 for a source. Then each source that feeds something moves down to
  * just before its earliest consumer (`rank(s) = min(rank(w)) − 1`), so a layer reading only a
- * graph input does not sit in the first column with a long edge to where it is used.
+ * graph input does not sit in the first rank with a long edge to where it is used.
  */
 export function rankNodes(nodeCount: number, edges: EdgeArrays): Ranking {
   const position = topologicalPositions(nodeCount, edges);

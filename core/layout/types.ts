@@ -19,22 +19,28 @@ export interface LayoutInput {
   /** Best given in a topological order (ties and cycles are then broken as the model reads). */
   readonly nodes: readonly LayoutNode[];
   readonly edges: readonly LayoutEdge[];
+  /**
+   * The lanes, left to right: the tiers of the design's topology in chain order (device first),
+   * two or three of them. Default: device, edge, cloud. A node on a tier not listed (the design
+   * never makes one) is drawn in the nearest listed lane along the chain, the later on a tie.
+   */
+  readonly tiers?: readonly Tier[];
 }
 
 export interface LayoutOptions {
-  /** Horizontal space between ranks; default 80. */
+  /** Vertical space between ranks; default 56 (room for an edge's label). */
   readonly rankGap?: number;
-  /** Vertical space between rows of a lane; default 32. */
-  readonly rowGap?: number;
-  /** Space inside a lane band around its nodes; default 40. */
+  /** Horizontal space between nodes side by side in a lane; default 32. */
+  readonly slotGap?: number;
+  /** Space inside a lane around its nodes; default 40. */
   readonly lanePadding?: number;
-  /** Height of the row an empty lane keeps, so a node can be dropped onto it; default 96. */
-  readonly emptyRowHeight?: number;
+  /** Width of the slot an empty lane keeps, so a node can be dropped onto it; default 240. */
+  readonly emptySlotWidth?: number;
   /** Barycentre passes over the ranks, alternating down and up; default 4. */
   readonly sweeps?: number;
   /**
    * An edge within one lane spanning at most this many ranks gets a waypoint in each rank it
-   * crosses (it then takes a row there and is routed around the nodes); longer edges are left
+   * crosses (it then takes a slot there and is routed around the nodes); longer edges are left
    * to the renderer to draw, so that one tensor read by every layer cannot cost V² waypoints.
    * Default 24.
    */
@@ -54,18 +60,20 @@ export interface Point {
 
 export interface PlacedNode {
   readonly id: string;
+  /** The node's own tier (as given, even when drawn in the nearest lane; see `LayoutInput.tiers`). */
   readonly tier: Tier;
   /** Top-left corner. */
   readonly x: number;
   readonly y: number;
   readonly width: number;
   readonly height: number;
-  /** Column: longest path from the sources (a promoted source sits just before its first consumer). */
+  /** Level down the flow: longest path from the sources (a promoted source sits just above its first consumer). */
   readonly rank: number;
-  /** Row within its lane at that rank, 0 at the top. */
-  readonly row: number;
+  /** Place across its lane at that rank, 0 at the left. */
+  readonly slot: number;
 }
 
+/** A tier's lane: a column of the canvas. */
 export interface LaneBand {
   readonly tier: Tier;
   readonly x: number;
@@ -80,7 +88,7 @@ export interface RoutedEdge {
   readonly target: string;
   /** Waypoints from source to target, one per rank crossed; empty when drawn directly. */
   readonly bends: readonly Point[];
-  /** True when the edge runs right to left (it closed a cycle, so its source is ranked after its target). */
+  /** True when the edge runs upwards (it closed a cycle, so its source is ranked below its target). */
   readonly reversed: boolean;
 }
 
@@ -89,7 +97,7 @@ export interface GraphLayout {
   readonly nodes: readonly PlacedNode[];
   /** In input order; self-loops are left out. */
   readonly edges: readonly RoutedEdge[];
-  /** Device, edge, cloud from top to bottom, touching, all as wide as the graph. */
+  /** One per tier of `LayoutInput.tiers`, left to right in that order, touching, all as tall as the graph. */
   readonly lanes: readonly LaneBand[];
   readonly ranks: number;
   readonly width: number;
