@@ -26,7 +26,13 @@ export type ErrorCode =
   | 'TIER_UNREACHABLE'
   | 'TIER_ERROR'
   | 'EXPORT_FAILED'
-  | 'BAD_BUNDLE';
+  | 'BAD_BUNDLE'
+  /** A project file that is corrupt, of an unknown version, or has a bad field: the message names it. */
+  | 'BAD_PROJECT'
+  /** A project's model is not where the project says: give its path (or locate it in the studio). */
+  | 'MODEL_MISSING'
+  /** A project's model file differs from the one it was saved with (SHA-256): open the original. */
+  | 'MODEL_CHANGED';
 
 export class CutlineError extends Error {
   override readonly name = 'CutlineError';

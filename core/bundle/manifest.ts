@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { CutlineError } from '../errors.js';
+import { TIER_NAMES } from '../tiers.js';
 import type { Schedule } from './schedule.js';
 import { stepRuns } from './schedule.js';
 
@@ -42,7 +43,7 @@ export const manifestSchema = z.strictObject({
   tiers: z
     .array(
       z.strictObject({
-        name: z.enum(['device', 'edge', 'cloud']),
+        name: z.enum(TIER_NAMES),
         device: z.string(),
         precision: z.enum(['fp32', 'fp16', 'int8']),
         /** Default port of its OIP server (overridable by CUTLINE_PORT). */

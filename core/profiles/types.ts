@@ -3,6 +3,7 @@
  * the hardware a model is split across. Profiles are JSON files validated by `schema.ts`; units are
  * in the field names, in the scale a datasheet uses (GFLOP/s, GB/s, Mb/s, ms, W, nJ/byte).
  */
+import type { TierName } from '../tiers.js';
 
 /** Operator families that share an efficiency on a given device (see `opClassOf`). */
 export const OP_CLASSES = [
@@ -22,8 +23,8 @@ export type OpClass = (typeof OP_CLASSES)[number];
 export const PRECISIONS = ['fp32', 'fp16', 'int8'] as const;
 export type Precision = (typeof PRECISIONS)[number];
 
-export const TIER_NAMES = ['device', 'edge', 'cloud'] as const;
-export type TierName = (typeof TIER_NAMES)[number];
+// Declared once in core/tiers.ts; re-exported because profiles name their tiers with it.
+export { TIER_NAMES, type TierName } from '../tiers.js';
 
 /** Where a figure comes from: a paper/table, a datasheet, a measurement, or a stated assumption. */
 export type Sources = Readonly<Record<string, string>>;

@@ -5,9 +5,11 @@
  * layer of a control-flow node's sub-graph by `<parent layer id>/<attribute>/<node name>`.
  */
 import type { Shape } from '../graph/types.js';
+import { TIER_NAMES, type TierName } from '../tiers.js';
 
-export type Tier = 'device' | 'edge' | 'cloud';
-export const TIERS: readonly Tier[] = ['device', 'edge', 'cloud'];
+/** The view's name for a tier: the one vocabulary of core/tiers.ts. */
+export type Tier = TierName;
+export const TIERS: readonly Tier[] = TIER_NAMES;
 
 export interface TensorSummaryView {
   readonly name: string;
