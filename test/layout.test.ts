@@ -26,15 +26,10 @@ function mustLayout(input: LayoutInput, options: LayoutOptions = {}): GraphLayou
   return layout;
 }
 
-/** The lane a node is drawn in: its tier's, else (a tier the topology lacks) the nearest along the chain. */
+/** The lane a node is drawn in: its tier's, else (a tier the topology lacks) the nearest one below it. */
 function laneTierOf(tier: Tier, tiers: readonly Tier[]): Tier {
-  if (tiers.includes(tier)) return tier;
-  const at = TIERS.indexOf(tier);
-  return [...tiers].sort(
-    (a, b) =>
-      Math.abs(TIERS.indexOf(a) - at) - Math.abs(TIERS.indexOf(b) - at) ||
-      TIERS.indexOf(b) - TIERS.indexOf(a),
-  )[0]!;
+  for (let i = TIERS.indexOf(tier); i >= 0; i--) if (tiers.includes(TIERS[i]!)) return TIERS[i]!;
+  return tiers[0]!;
 }
 
 /**
@@ -273,10 +268,12 @@ describe('layoutGraph lanes follow the topology', () => {
     const input: LayoutInput = { nodes, edges, tiers: ['device', 'cloud'] };
     const layout = mustLayout(input);
     checkLayout(input, layout);
-    const cloud = layout.lanes[1]!;
+    // Drawn where the design's figures count it: on the device, the nearest tier below.
+    const [device, cloud] = layout.lanes;
     const b = layout.nodes[1]!;
     expect(b.tier).toBe('edge');
-    expect(b.x).toBeGreaterThanOrEqual(cloud.x);
+    expect(b.x + b.width).toBeLessThanOrEqual(device!.x + device!.width);
+    expect(layout.nodes[2]!.x).toBeGreaterThanOrEqual(cloud!.x);
   });
 
   it('refuses a tier it does not know', () => {

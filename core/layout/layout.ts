@@ -205,28 +205,19 @@ function laneTiers(given: readonly Tier[] | undefined): readonly Tier[] {
 }
 
 /**
- * Lane index of each tier: its own lane, else the nearest lane along the chain (by position in
- * TIERS, the later one on a tie), so a placement that outlived its topology still draws.
+ * Lane index of each tier: its own lane, else the nearest listed tier below it along the chain
+ * (the device's lane when there is none), so a placement that outlived its topology still draws
+ * where the design's figures count it (app/renderer/design/placement.ts, `nearestTier`).
  */
 function laneLookup(tiers: readonly Tier[]): (tier: Tier) => number {
-  const lane = new Map<Tier, number>();
-  for (const tier of TIERS) {
-    const at = TIERS.indexOf(tier);
-    let best = 0;
-    let bestDistance = Infinity;
-    tiers.forEach((candidate, i) => {
-      const distance = Math.abs(TIERS.indexOf(candidate) - at);
-      if (distance < bestDistance || (distance === bestDistance && TIERS.indexOf(candidate) > at)) {
-        best = i;
-        bestDistance = distance;
-      }
-    });
-    lane.set(tier, best);
-  }
   return (tier) => {
-    const index = lane.get(tier);
-    if (index === undefined) throw new Error(`layoutGraph: unknown tier "${String(tier)}".`);
-    return index;
+    const at = TIERS.indexOf(tier);
+    if (at < 0) throw new Error(`layoutGraph: unknown tier "${String(tier)}".`);
+    for (let i = at; i >= 0; i--) {
+      const lane = tiers.indexOf(TIERS[i]!);
+      if (lane >= 0) return lane;
+    }
+    return 0;
   };
 }
 

@@ -22,7 +22,8 @@ export interface LayoutInput {
   /**
    * The lanes, left to right: the tiers of the design's topology in chain order (device first),
    * two or three of them. Default: device, edge, cloud. A node on a tier not listed (the design
-   * never makes one) is drawn in the nearest listed lane along the chain, the later on a tie.
+   * never makes one) is drawn in the lane of the nearest listed tier below it (the first lane when
+   * none is), where the design's figures count it.
    */
   readonly tiers?: readonly Tier[];
 }
