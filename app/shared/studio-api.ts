@@ -4,12 +4,24 @@
  * events; the renderer only ever talks to a `StudioApi`. Channel names and the request
  * validators live here too, so both hosts check payloads the same way.
  */
+import type { HopCostJson, PartitionProblemJson } from '../../core/partition/problem-json.js';
 import type { PartitionSource } from '../../core/partition/source.js';
 import type { DeviceProfile, LinkProfile, TierName, Topology } from '../../core/profiles/types.js';
 import type { ProjectFile } from '../../core/project/types.js';
 import type { ModelView, Tier } from '../../core/view/types.js';
 
-export type { DeviceProfile, LinkProfile, ModelView, PartitionSource, ProjectFile, Tier, TierName, Topology };
+export type {
+  DeviceProfile,
+  HopCostJson,
+  LinkProfile,
+  ModelView,
+  PartitionProblemJson,
+  PartitionSource,
+  ProjectFile,
+  Tier,
+  TierName,
+  Topology,
+};
 
 export type HostKind = 'electron' | 'web';
 
@@ -126,34 +138,6 @@ export type JobRequest = {
 export type JobResult = {
   [K in JobKind]: { readonly kind: K; readonly value: JobKinds[K]['result'] };
 }[JobKind];
-
-/**
- * `core/partition/problem.ts`'s PartitionProblem with plain arrays instead of typed arrays and
- * `null` for an unknown memory capacity, so it crosses JSON and structured clone alike.
- */
-export interface PartitionProblemJson {
-  readonly tiers: readonly string[];
-  readonly units: readonly { readonly name: string; readonly depth: number; readonly weightBytes: number }[];
-  readonly computeMs: readonly number[];
-  readonly computeEnergyMj: readonly number[];
-  readonly tensors: readonly {
-    readonly name: string;
-    readonly bytes: number;
-    readonly producer: number;
-    readonly consumers: readonly number[];
-    readonly isOutput: boolean;
-    readonly shapeOnly: boolean;
-  }[];
-  readonly up: readonly (readonly HopCostJson[])[];
-  readonly down: readonly (readonly HopCostJson[])[];
-  readonly memoryBytes: readonly (number | null)[];
-  readonly wanHop: number;
-}
-export interface HopCostJson {
-  readonly latencyMs: number;
-  readonly busyMs: number;
-  readonly deviceEnergyMj: number;
-}
 
 export type JobStartResult =
   { readonly ok: true; readonly jobId: string } | { readonly ok: false; readonly error: StudioError };
