@@ -3,11 +3,13 @@ import { useEffect, useRef, type DragEvent } from 'react';
 import { startHostSession } from './actions/host-session.js';
 import { handleStudioKey } from './actions/keyboard.js';
 import { openFile } from './actions/open-model.js';
+import { startDesignSync } from './design/sync.js';
 import { GraphCanvas } from './graph/GraphCanvas.js';
 import { fitGraph } from './graph/viewport.js';
 import { runLayouts } from './layout/layout-runner.js';
 import { DetailsPanel } from './panels/DetailsPanel.js';
 import { ErrorAlert } from './panels/ErrorAlert.js';
+import { FiguresBar } from './panels/FiguresBar.js';
 import { ProgressPanel } from './panels/ProgressPanel.js';
 import { SummaryHeader } from './panels/SummaryHeader.js';
 import { Toolbar } from './panels/Toolbar.js';
@@ -34,6 +36,7 @@ export function App() {
   useDocumentTheme();
 
   useEffect(() => runLayouts(), []);
+  useEffect(() => startDesignSync(), []);
 
   // The React Flow instance changes identity as the canvas mounts; the host session must not
   // restart with it (that would ask for the first model again), so commands read it from a ref.
@@ -67,6 +70,7 @@ export function App() {
         <SummaryHeader />
         <Toolbar />
       </header>
+      <FiguresBar />
       <ErrorAlert />
       <main className="workspace">
         <GraphCanvas />

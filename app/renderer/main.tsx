@@ -2,6 +2,7 @@ import '@xyflow/react/dist/style.css';
 import './styles/theme.css';
 import './styles/page.css';
 import './styles/graph.css';
+import './styles/design.css';
 import { ReactFlowProvider } from '@xyflow/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -155,3 +155,20 @@ function cutIndex(figures: DesignFigures): ReadonlyMap<string, CutEdgeInfo> {
   cutIndexMemo.set(figures, index);
   return index;
 }
+
+let committedMemo: {
+  built: DesignProblem;
+  record: Readonly<Record<string, TierName>>;
+  value: Evaluation;
+} | null = null;
+
+/** The evaluation of the committed design (what a drag's preview is compared with). */
+export function selectCommittedEvaluation(state: Store): Evaluation | null {
+  const built = selectCommittedProblem(state);
+  const record = state.design?.placement;
+  if (!built || !record) return null;
+  if (committedMemo?.built === built && committedMemo.record === record) return committedMemo.value;
+  const value = evaluatePlacement(built.problem, placementArray(built, record));
+  committedMemo = { built, record, value };
+  return value;
+}

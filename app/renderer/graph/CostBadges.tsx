@@ -1,12 +1,16 @@
 import { memo } from 'react';
 import type { MetricValues } from '../overlay/overlay.js';
-import { formatBytes, formatCount } from '../util/format.js';
+import type { TierName } from '../../../core/profiles/types.js';
+import { tierTitleOf } from '../design/placement.js';
+import { formatBytes, formatCount, formatMj, formatMs } from '../util/format.js';
 
 interface CostBadgesProps {
   readonly figures: MetricValues | undefined;
   /** Whether compute and parameter figures are exact (`~` marks estimates, as in the CLI). */
   readonly exactCompute?: boolean;
   readonly exactActivations?: boolean;
+  /** The tier the node runs on: its predicted time there is shown, and device energy on the device. */
+  readonly tier?: TierName;
 }
 
 /** MACs, parameters and output activation bytes of a layer or a collapsed block's roll-up. */
@@ -14,13 +18,28 @@ export const CostBadges = memo(function CostBadges({
   figures,
   exactCompute = true,
   exactActivations = true,
+  tier,
 }: CostBadgesProps) {
+  const predictedMs = figures?.['predictedMs'];
+  const energyMj = figures?.['deviceEnergyMj'];
   const macs = figures?.['macs'] ?? 0;
   const params = figures?.['params'] ?? 0;
   const outputBytes = figures?.['outputBytes'] ?? 0;
   const mark = (exact: boolean): string => (exact ? '' : '~');
   return (
     <div className="badges">
+      {predictedMs !== undefined && tier !== undefined && (
+        <span className="badge badge-time" title={`Predicted time on the ${tierTitleOf(tier)}`}>
+          {mark(exactCompute)}
+          {formatMs(predictedMs)}
+        </span>
+      )}
+      {energyMj !== undefined && tier === 'device' && (
+        <span className="badge badge-energy" title="Device energy">
+          {mark(exactCompute)}
+          {formatMj(energyMj)}
+        </span>
+      )}
       {macs > 0 && (
         <span className="badge badge-macs" title="Multiply-accumulates">
           {mark(exactCompute)}

@@ -4,7 +4,14 @@ import { useStudio } from '../store/store.js';
 import { firstShape } from '../util/format.js';
 import { CostBadges } from './CostBadges.js';
 import type { LayerFlowNode } from './flow-elements.js';
-import { selectFigures, selectHeat, selectIsSelected, selectLayer } from './node-selectors.js';
+import {
+  selectFigures,
+  selectHeat,
+  selectIsPinned,
+  selectIsSelected,
+  selectLayer,
+  selectTier,
+} from './node-selectors.js';
 
 /** One layer: op type, name, output shape, cost badges, tinted by the chosen metric. */
 export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode>) {
@@ -12,16 +19,25 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
   const figures = useStudio((s) => selectFigures(s, id));
   const heat = useStudio((s) => selectHeat(s, id));
   const selected = useStudio((s) => selectIsSelected(s, id));
+  const tier = useStudio((s) => selectTier(s, id));
+  const pinned = useStudio((s) => selectIsPinned(s, id));
   if (!layer) return null;
   return (
     <div
       className="graph-node layer-node"
       data-selected={selected || undefined}
+      data-tier={tier}
+      data-pinned={pinned || undefined}
       style={{ '--heat': heat } as CSSProperties}
     >
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="node-head">
         <span className="node-op">{layer.op}</span>
+        {pinned && (
+          <span className="node-pin" role="img" aria-label="pinned" title="Pinned to its tier">
+            📌
+          </span>
+        )}
         <span className="node-shape">{firstShape(layer.outputs)}</span>
       </div>
       <div className="node-name" title={layer.id}>
@@ -31,6 +47,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
         figures={figures}
         exactCompute={layer.exact.compute}
         exactActivations={layer.exact.activations}
+        tier={tier}
       />
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>

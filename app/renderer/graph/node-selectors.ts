@@ -37,3 +37,4 @@ export const selectBlockTitle = (state: Store, id: string): string => {
   const block = state.index?.blocks.get(id);
   return block && state.index ? blockTitle(state.index, block) : id;
 };
+export const selectIsPinned = (state: Store, id: string): boolean => state.design?.pins.includes(id) ?? false;

@@ -1,7 +1,8 @@
 import { memo } from 'react';
 import type { LayerView } from '../../../core/view/types.js';
 import { useStudio, type Store } from '../store/store.js';
-import { DEFAULT_TIER } from '../store/placement-slice.js';
+import { tierTitleOf } from '../design/placement.js';
+import { TierTimes } from './TierTimes.js';
 import { BlockPath } from './BlockPath.js';
 import { CostTable } from './CostTable.js';
 import { TensorList } from './TensorList.js';
@@ -11,7 +12,9 @@ const selectMetrics = (s: Store) => s.overlay.metrics;
 export const LayerDetails = memo(function LayerDetails({ layer }: { layer: LayerView }) {
   const metrics = useStudio(selectMetrics);
   const figures = useStudio((s) => s.overlay.values.get(layer.id));
-  const tier = useStudio((s) => s.placement[layer.id] ?? DEFAULT_TIER);
+  const tier = useStudio((s) => s.design?.placement[layer.id] ?? 'device');
+  const pinned = useStudio((s) => s.design?.pins.includes(layer.id) ?? false);
+  const tiers = useStudio((s) => s.design?.topology.tiers);
   const exact = layer.exact.compute && layer.exact.params && layer.exact.activations;
   return (
     <>
@@ -21,10 +24,41 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
       </h2>
       <BlockPath id={layer.id} />
       <p className="muted">
-        Runs on <strong>{tier}</strong> · layer {layer.order + 1}
+        Runs on <strong>{tierTitleOf(tier)}</strong>
+        {pinned ? ' (pinned)' : ''} · layer {layer.order + 1}
         {layer.hiddenNodes > 0 ? ` · ${layer.hiddenNodes} plumbing nodes folded in` : ''}
         {exact ? '' : ' · ~ estimated'}
       </p>
+      {layer.within === undefined && tiers && (
+        <div className="tier-actions" role="group" aria-label="Place the layer">
+          {tiers.map((t) => (
+            <button
+              key={t.name}
+              type="button"
+              aria-pressed={t.name === tier}
+              disabled={pinned && t.name !== tier}
+              title={pinned ? 'Pinned: unpin it to move it' : `Run this layer on the ${tierTitleOf(t.name)}`}
+              onClick={() => {
+                const outcome = useStudio.getState().moveLayers([layer.id], t.name);
+                const refusal = outcome.refused[0];
+                if (refusal) useStudio.getState().noticed(refusal.reason);
+              }}
+            >
+              {tierTitleOf(t.name)}
+            </button>
+          ))}
+          <button
+            type="button"
+            aria-pressed={pinned}
+            title="A pinned layer stays on its tier: moves refuse it and the solvers keep it"
+            onClick={() => useStudio.getState().setPinned([layer.id], !pinned)}
+          >
+            {pinned ? 'Unpin' : 'Pin'}
+          </button>
+        </div>
+      )}
+      <h3>Predicted time per tier</h3>
+      <TierTimes layerId={layer.id} tier={tier} />
       <h3>Costs</h3>
       <CostTable metrics={metrics} figures={figures} exact={exact} />
       <h3>Inputs</h3>

@@ -1,0 +1,40 @@
+import { memo } from 'react';
+import type { TierName } from '../../../core/profiles/types.js';
+import { layerTierTimes, selectCommittedProblem } from '../design/figures.js';
+import { tierTitleOf } from '../design/placement.js';
+import { useStudio, type Store } from '../store/store.js';
+import { formatMj, formatMs } from '../util/format.js';
+
+const selectProblem = (s: Store) => selectCommittedProblem(s);
+const selectTopology = (s: Store) => s.design?.topology ?? null;
+
+/**
+ * A layer's predicted time on every tier of the topology (the roofline of core/predict, as the
+ * solvers use it), and the device energy it costs there; the tier it runs on is marked.
+ */
+export const TierTimes = memo(function TierTimes({ layerId, tier }: { layerId: string; tier: TierName }) {
+  const built = useStudio(selectProblem);
+  const topology = useStudio(selectTopology);
+  if (!built || !topology) return null;
+  const times = layerTierTimes(built, layerId);
+  if (!times) return <p className="muted">Runs with its control-flow layer; no time of its own.</p>;
+  const unit = built.unitOf.get(layerId)!;
+  const k = built.problem.tiers.length;
+  return (
+    <table className="cost-table tier-times" aria-label="Predicted time per tier">
+      <tbody>
+        {topology.tiers.map((t, i) => (
+          <tr key={t.name} data-current={t.name === tier || undefined}>
+            <th scope="row" title={`${t.device.name} (${t.precision})`}>
+              {tierTitleOf(t.name)} · {t.device.name}
+            </th>
+            <td data-value={times[i]}>{formatMs(times[i]!)}</td>
+            <td className="muted" title="Device energy while the layer runs here">
+              {formatMj(built.problem.computeEnergyMj[unit * k + i]!)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+});
