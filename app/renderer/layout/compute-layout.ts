@@ -1,6 +1,7 @@
 /**
  * What the layout worker computes: the visible graph for the expanded blocks (core/view),
- * laid out in swimlanes by core/layout, with each edge's bytes kept for its label.
+ * laid out by core/layout top to bottom in one lane per tier of the design's topology, with each
+ * edge's bytes kept for its label.
  */
 import { layoutGraph } from '../../../core/layout/index.js';
 import { itemTier, visibleGraph } from '../../../core/view/visible.js';
@@ -15,6 +16,7 @@ export function computeLayout(
   view: ModelView,
   expanded: ReadonlySet<string>,
   placement: Readonly<Record<string, Tier>>,
+  tiers: readonly Tier[],
   progress: (fraction: number) => void,
 ): LaidOutGraph {
   const visible = visibleGraph(view, expanded);
@@ -28,6 +30,7 @@ export function computeLayout(
         ...(item.kind === 'layer' ? LAYER_SIZE : BLOCK_SIZE),
       })),
       edges: visible.edges,
+      tiers,
     },
     // The worker is terminated to cancel; progress maps the layout's 0 … 1 onto 0.05 … 1.
     { onProgress: (fraction) => progress(0.05 + 0.95 * fraction) },

@@ -1,9 +1,10 @@
 /**
- * Keeps the layout in step with the store: whenever the model, the expanded blocks or the
- * placement change, the visible graph is laid out again in a Web Worker, so a big model never
- * freezes the window. A newer request or a cancel terminates the worker outright (a layout is
+ * Keeps the layout in step with the store: whenever the model, the expanded blocks, the
+ * design's placement or its topology's tiers change, the visible graph is laid out again in a
+ * Web Worker, so a big model never freezes the window. A newer request or a cancel terminates the worker outright (a layout is
  * one synchronous computation that cannot be interrupted from outside any other way).
  */
+import { TIERS, type Tier } from '../../../core/view/types.js';
 import { NO_PLACEMENT } from '../store/design-slice.js';
 import type { LayoutInputs } from '../store/layout-slice.js';
 import { useStudio, type Store } from '../store/store.js';
@@ -22,8 +23,20 @@ export interface LayoutRunner {
   stop(): void;
 }
 
+const sameTiers = (a: readonly Tier[], b: readonly Tier[]): boolean =>
+  a.length === b.length && a.every((tier, i) => tier === b[i]);
+
 const sameInputs = (a: LayoutInputs | undefined, b: LayoutInputs): boolean =>
-  a !== undefined && a.modelKey === b.modelKey && a.expanded === b.expanded && a.placement === b.placement;
+  a !== undefined &&
+  a.modelKey === b.modelKey &&
+  a.expanded === b.expanded &&
+  a.placement === b.placement &&
+  sameTiers(a.tiers, b.tiers);
+
+/** The lanes: the design topology's tiers; every tier until a design is there. */
+function laneTiers(state: Store): readonly Tier[] {
+  return state.design?.topology.tiers.map((tier) => tier.name) ?? TIERS;
+}
 
 export function startLayoutRunner(): LayoutRunner {
   let worker: LayoutChannel | null = null;
@@ -66,7 +79,8 @@ export function startLayoutRunner(): LayoutRunner {
     const { opened, expanded } = state;
     const placement = state.design?.placement ?? NO_PLACEMENT;
     if (!opened) return;
-    const inputs: LayoutInputs = { modelKey: opened.jobId, expanded, placement };
+    const tiers = laneTiers(state);
+    const inputs: LayoutInputs = { modelKey: opened.jobId, expanded, placement, tiers };
     if (!again && sameInputs(state.layoutJob?.inputs, inputs)) return;
     if (!again && !state.layoutJob && sameInputs(state.layout?.inputs, inputs)) return;
     if (state.layoutJob) stopWorker();
@@ -83,6 +97,7 @@ export function startLayoutRunner(): LayoutRunner {
       modelKey: opened.jobId,
       expanded: [...expanded],
       placement,
+      tiers: [...tiers],
     });
   }
 
@@ -90,7 +105,9 @@ export function startLayoutRunner(): LayoutRunner {
     if (
       state.opened !== previous.opened ||
       state.expanded !== previous.expanded ||
-      (state.design?.placement ?? NO_PLACEMENT) !== (previous.design?.placement ?? NO_PLACEMENT)
+      (state.design?.placement ?? NO_PLACEMENT) !== (previous.design?.placement ?? NO_PLACEMENT) ||
+      (state.design?.topology !== previous.design?.topology &&
+        !sameTiers(laneTiers(state), laneTiers(previous)))
     ) {
       request(state);
     }

@@ -22,8 +22,12 @@ export function createLayoutService(
       return;
     }
     try {
-      const graph = computeLayout(model.view, new Set(message.expanded), message.placement, (fraction) =>
-        reply({ type: 'progress', requestId, fraction }),
+      const graph = computeLayout(
+        model.view,
+        new Set(message.expanded),
+        message.placement,
+        message.tiers,
+        (fraction) => reply({ type: 'progress', requestId, fraction }),
       );
       reply({ type: 'done', requestId, graph });
     } catch (error) {

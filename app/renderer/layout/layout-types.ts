@@ -33,6 +33,7 @@ export interface PlacedEdge {
   readonly bends: readonly Point[];
 }
 
+/** A tier's lane: a column of the canvas, as tall as the graph. */
 export interface LaneBand {
   readonly tier: Tier;
   readonly x: number;
@@ -55,6 +56,8 @@ export type ToLayoutWorker =
       readonly modelKey: string;
       readonly expanded: readonly string[];
       readonly placement: Readonly<Record<string, Tier>>;
+      /** The topology's tiers, device first: the lanes, left to right. */
+      readonly tiers: readonly Tier[];
     };
 
 export type FromLayoutWorker =
