@@ -14,6 +14,8 @@ export interface LayoutInputs {
   readonly modelKey: string;
   readonly expanded: ReadonlySet<string>;
   readonly placement: Readonly<Record<string, Tier>>;
+  /** The design topology's tiers, device first: one lane each. */
+  readonly tiers: readonly Tier[];
 }
 
 export interface CurrentLayout {
