@@ -16,3 +16,14 @@ export const TIER_TITLES: Readonly<Record<TierName, string>> = {
 export function isTierName(value: unknown): value is TierName {
   return typeof value === 'string' && (TIER_NAMES as readonly string[]).includes(value);
 }
+
+/**
+ * `tier` if `available` has it, else the nearest tier below it that does (the device always
+ * exists): a design made for three tiers keeps its meaning on two, as data never skips down.
+ */
+export function nearestTier(available: readonly TierName[], tier: TierName): TierName {
+  for (let i = TIER_NAMES.indexOf(tier); i >= 0; i--) {
+    if (available.includes(TIER_NAMES[i]!)) return TIER_NAMES[i]!;
+  }
+  return 'device';
+}

@@ -1,7 +1,9 @@
 /**
  * `cutline export MODEL --topology FILE (--placement FILE | --solver NAME) --out DIR`: writes the
  * deployment bundle, then proves the split: the chain of sub-models against the whole model in
- * onnxruntime on the same random inputs.
+ * onnxruntime on the same random inputs. `cutline export --project FILE --out DIR` exports the
+ * project's own placement (a design made in the studio, unchanged) unless --placement or
+ * --solver is given.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,13 +16,17 @@ import { givenPlan, SOLVER_NAMES } from '../../core/partition/plan.js';
 import type { PartitionProblem } from '../../core/partition/problem.js';
 import { runSolver } from '../../core/partition/solve.js';
 import { parseConstraints, parseObjective } from './partition-args.js';
-import { loadPartitionContext } from './partition-context.js';
+import { loadCommandContext, projectConstraints, projectWarnings } from './partition-context.js';
 
 export interface ExportCliOptions {
-  readonly topology: string;
+  /** Required without --project; with it, replaces the project's topology. */
+  readonly topology?: string;
+  /** A project file: its model, topology, bindings and placement (or, with --solver, objective and constraints). */
+  readonly project?: string;
   readonly placement?: string;
   readonly solver?: string;
-  readonly objective: string;
+  /** Default: the project's, else latency. */
+  readonly objective?: string;
   readonly constraint: readonly string[];
   readonly input: readonly string[];
   readonly out: string;
@@ -75,9 +81,18 @@ export function readPlacementFile(file: string, problem: PartitionProblem): Uint
   return placement;
 }
 
-export async function exportCommand(modelPath: string, options: ExportCliOptions): Promise<number> {
-  if ((options.placement === undefined) === (options.solver === undefined)) {
-    throw new CutlineError('BAD_PLACEMENT', 'Give exactly one of --placement FILE or --solver NAME.');
+export async function exportCommand(
+  modelArg: string | undefined,
+  options: ExportCliOptions,
+): Promise<number> {
+  if (options.placement !== undefined && options.solver !== undefined) {
+    throw new CutlineError('BAD_PLACEMENT', 'Give one of --placement FILE or --solver NAME, not both.');
+  }
+  if (options.project === undefined && options.placement === undefined && options.solver === undefined) {
+    throw new CutlineError(
+      'BAD_PLACEMENT',
+      'Give --placement FILE or --solver NAME (or --project FILE to export a saved design).',
+    );
   }
   if (options.onUnreachable !== 'fail' && options.onUnreachable !== 'local') {
     throw new CutlineError(
@@ -86,9 +101,11 @@ export async function exportCommand(modelPath: string, options: ExportCliOptions
     );
   }
   const progress = (message: string): void => void process.stderr.write(`cutline: ${message}\n`);
-  const context = loadPartitionContext(modelPath, options.topology, options.input);
+  const { context, project } = loadCommandContext(modelArg, options);
+  if (project) for (const warning of projectWarnings(project)) progress(warning);
+  const modelPath = context.modelPath;
   const { problem } = context.built;
-  const objective = parseObjective(options.objective);
+  const objective = parseObjective(options.objective ?? project?.project.objective ?? 'latency');
   let plan: Plan;
   if (options.solver !== undefined) {
     if (!(SOLVER_NAMES as readonly string[]).includes(options.solver)) {
@@ -101,8 +118,10 @@ export async function exportCommand(modelPath: string, options: ExportCliOptions
       problem,
       options.solver as SolverName,
       objective,
-      parseConstraints(options.constraint, problem),
+      parseConstraints(projectConstraints(project, options.constraint), problem),
     );
+  } else if (options.placement === undefined && project) {
+    plan = givenPlan(problem, project.design.placement, objective, `the placement of ${project.file}`);
   } else {
     const placement = readPlacementFile(options.placement!, problem);
     plan = givenPlan(problem, placement, objective, `placement from ${options.placement}`);

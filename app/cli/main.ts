@@ -61,16 +61,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description(
       "Suggest where to cut the model: each solver's best placement with its latency, energy and traffic.",
     )
-    .argument('<model>', 'ONNX model file')
-    .requiredOption('-t, --topology <file|id>', 'topology file or bundled id (e.g. pi4-wifi-edge-wan-cloud)')
+    .argument('[model]', "ONNX model file (with --project: default the project's model)")
+    .option(
+      '-t, --topology <file|id>',
+      "topology file or bundled id (e.g. pi4-wifi-edge-wan-cloud); with --project: default the project's",
+    )
+    .option(
+      '--project <file>',
+      "a project saved by the studio: its model, topology, inputs, objective, constraints and pins; its placement is reported as the plan 'project'",
+    )
     .option(
       '-o, --objective <objective>',
-      'latency, energy, throughput or weighted:<latency>,<energy>',
-      'latency',
+      "latency, energy, throughput or weighted:<latency>,<energy> (default: the project's, else latency)",
     )
     .option(
       '-c, --constraint <constraint>',
-      'raw-input-on-device, min-device-layers=K, memory:TIER=SIZE, deadline=MS, pin:LAYER=TIER, tiers=T1,T2 (repeatable)',
+      "raw-input-on-device, min-device-layers=K, memory:TIER=SIZE, deadline=MS, pin:LAYER=TIER, tiers=T1,T2 (repeatable; replaces the project's constraints, not its pins)",
       collect,
       [],
     )
@@ -88,7 +94,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option('--pareto', 'also print the Pareto front of latency × device energy')
     .option('--json', 'print one JSON object instead of tables')
-    .action(async (model: string, options: SolveCliOptions) => {
+    .action(async function (this: Command, model: string | undefined, options: SolveCliOptions) {
+      requireModelOrProject(this, model, options);
       const { solveCommand } = await import('./solve.js');
       exitCode = solveCommand(model, options);
     });
@@ -112,11 +119,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description(
       'Write a deployment bundle: one sub-model per tier, the tier runtime, Dockerfiles, compose, a Triton repository.',
     )
-    .argument('<model>', 'ONNX model file')
-    .requiredOption('-t, --topology <file|id>', 'topology file or bundled id')
+    .argument('[model]', "ONNX model file (with --project: default the project's model)")
+    .option('-t, --topology <file|id>', "topology file or bundled id; with --project: default the project's")
+    .option(
+      '--project <file>',
+      'a project saved by the studio: exports its model, topology, inputs and placement as designed',
+    )
     .option('-p, --placement <file>', 'placement JSON (e.g. `cutline solve --json` output, or layer → tier)')
     .option('-s, --solver <name>', 'or let a solver place it: single-split, two-split, min-cut, tiers')
-    .option('-o, --objective <objective>', "the solver's objective", 'latency')
+    .option('-o, --objective <objective>', "the solver's objective (default: the project's, else latency)")
     .option(
       '-c, --constraint <constraint>',
       "the solver's constraints (repeatable; as for solve)",
@@ -134,7 +145,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option('--no-verify', 'skip running the split against the whole model')
     .option('--json', 'print one JSON object instead of text')
-    .action(async (model: string, options: ExportCliOptions) => {
+    .action(async function (this: Command, model: string | undefined, options: ExportCliOptions) {
+      requireModelOrProject(this, model, options);
       const { exportCommand } = await import('./export.js');
       exitCode = await exportCommand(model, options);
     });
@@ -181,6 +193,19 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     throw error;
+  }
+}
+
+/** Without --project, a partition command needs its model and topology (Commander's own wording). */
+function requireModelOrProject(
+  command: Command,
+  model: string | undefined,
+  options: { readonly project?: string; readonly topology?: string },
+): void {
+  if (options.project !== undefined) return;
+  if (model === undefined) command.error("error: missing required argument 'model' (or give --project FILE)");
+  if (options.topology === undefined) {
+    command.error("error: required option '-t, --topology <file|id>' not specified (or give --project FILE)");
   }
 }
 

@@ -1,31 +1,133 @@
 /** Loads what `solve`, `sweep` and `export` share: the analysed model, the topology and the problem. */
 import { analyzeFile, type Analysis } from '../../core/analyze.js';
+import { CutlineError } from '../../core/errors.js';
 import type { Shape } from '../../core/graph/types.js';
 import { buildPartitionProblem, type BuiltProblem } from '../../core/partition/build-problem.js';
 import { loadTopology } from '../../core/profiles/load.js';
 import type { Topology } from '../../core/profiles/types.js';
+import { locateProjectModel } from '../../core/project/model.js';
+import { projectPlacement, type ProjectPlacement } from '../../core/project/placement.js';
+import { readProjectFile } from '../../core/project/read.js';
+import { projectTopology } from '../../core/project/topology.js';
+import type { ProjectFile } from '../../core/project/types.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
 
 export interface PartitionContext {
   readonly analysis: Analysis;
   readonly topology: Topology;
   readonly built: BuiltProblem;
+  /** The model file analysed. */
+  readonly modelPath: string;
 }
 
 export function loadPartitionContext(
   modelPath: string,
-  topologyRef: string,
+  topologyRef: string | Topology,
   inputs: readonly string[],
 ): PartitionContext {
   // The topology first: a typo there should not wait for a large model to be analysed.
-  const topology = loadTopology(topologyRef);
+  const topology = typeof topologyRef === 'string' ? loadTopology(topologyRef) : topologyRef;
   const inputShapes: Record<string, Shape> = {};
   for (const text of inputs) {
     const { name, shape } = parseInputBinding(text);
     inputShapes[name] = shape;
   }
   const analysis = analyzeFile(modelPath, { inputShapes });
-  return { analysis, topology, built: buildPartitionProblem(analysis, topology) };
+  return { analysis, topology, built: buildPartitionProblem(analysis, topology), modelPath };
+}
+
+/** The options a partition command takes about its model, topology and project. */
+export interface PartitionSetup {
+  readonly topology?: string;
+  readonly input: readonly string[];
+  readonly project?: string;
+}
+
+export interface LoadedProject {
+  readonly file: string;
+  readonly project: ProjectFile;
+  readonly migratedFrom: 1 | null;
+  /** The project's placement and pins on this problem. */
+  readonly design: ProjectPlacement;
+}
+
+/**
+ * The context of a command, from a model and a topology, or from a project (`--project`): the
+ * project's model (checked by SHA-256), topology and input bindings; an explicit model path,
+ * `--topology` or `--input NAME=…` overrides the project's.
+ */
+export function loadCommandContext(
+  modelArg: string | undefined,
+  options: PartitionSetup,
+): { readonly context: PartitionContext; readonly project: LoadedProject | null } {
+  if (options.project === undefined) {
+    if (modelArg === undefined || options.topology === undefined) {
+      throw new CutlineError(
+        'BAD_PROJECT',
+        'Give a model and --topology, or --project FILE (a project saved by the studio).',
+      );
+    }
+    return { context: loadPartitionContext(modelArg, options.topology, options.input), project: null };
+  }
+  const file = options.project;
+  const { project, migratedFrom } = readProjectFile(file);
+  const topology =
+    options.topology !== undefined
+      ? loadTopology(options.topology)
+      : projectTopology(project, { source: file });
+  const model = locateProjectModel(project, file, modelArg);
+  const context = loadPartitionContext(model.path, topology, mergeInputs(project.inputs, options.input));
+  const design = projectPlacement(project, context.built.problem);
+  return { context, project: { file, project, migratedFrom, design } };
+}
+
+/** The project's bindings as `NAME=DIMS`, with a command-line binding of the same input replacing it. */
+export function mergeInputs(
+  projectInputs: Readonly<Record<string, string>>,
+  cliInputs: readonly string[],
+): string[] {
+  const given = new Set(cliInputs.map((text) => parseInputBinding(text).name));
+  return [
+    ...Object.entries(projectInputs)
+      .filter(([name]) => !given.has(name))
+      .map(([name, dims]) => `${name}=${dims}`),
+    ...cliInputs,
+  ];
+}
+
+/**
+ * The constraints a command runs with: the project's pins, then `--constraint` values when given
+ * (they replace the project's constraints; a pin there overrides the project's pin of that
+ * layer), else the project's constraints.
+ */
+export function projectConstraints(project: LoadedProject | null, cli: readonly string[]): string[] {
+  if (!project) return [...cli];
+  return [...project.design.pinConstraints, ...(cli.length > 0 ? cli : project.project.constraints)];
+}
+
+/** Warnings about a project's design the model or topology could not keep, for stderr. */
+export function projectWarnings(loaded: LoadedProject): string[] {
+  const { design, file, migratedFrom } = loaded;
+  const warnings: string[] = [];
+  if (migratedFrom === 1)
+    warnings.push(`${file} is a version 1 project; read with the defaults of version 2.`);
+  if (design.dropped.length > 0) {
+    warnings.push(
+      `${file} places or pins ${design.dropped.length} layer(s) the model has no layer for (left out): ${abbreviate(design.dropped)}.`,
+    );
+  }
+  if (design.retiered.length > 0) {
+    warnings.push(
+      `${design.retiered.length} layer(s) are placed on a tier this topology lacks and run on the nearest tier below: ${abbreviate(design.retiered)}.`,
+    );
+  }
+  return warnings;
+}
+
+function abbreviate(names: readonly string[]): string {
+  return names.length <= 5
+    ? names.join(', ')
+    : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
 }
 
 export function describeTopology(topology: Topology): string {

@@ -1,4 +1,8 @@
-/** `cutline solve MODEL --topology FILE [--objective …] [--constraint …]… [--solver …]… [--pareto] [--json]` */
+/**
+ * `cutline solve MODEL --topology FILE [--objective …] [--constraint …]… [--solver …]… [--pareto] [--json]`,
+ * or `cutline solve --project FILE [...]`: the project's model, topology, bindings, objective,
+ * constraints and pins, and its own placement reported as a plan next to the solvers'.
+ */
 import { isCutlineError } from '../../core/errors.js';
 import { nodePlacement } from '../../core/partition/build-problem.js';
 import { describeObjective, type Objective } from '../../core/partition/objective.js';
@@ -6,14 +10,25 @@ import { paretoFront, type ParetoFront } from '../../core/partition/pareto.js';
 import { SOLVER_NAMES, type Plan, type SolverName } from '../../core/partition/plan.js';
 import { defaultSolvers, runSolver } from '../../core/partition/solve.js';
 import { CutlineError } from '../../core/errors.js';
+import { givenPlan } from '../../core/partition/plan.js';
 import { formatBytes } from '../shared/format.js';
 import { renderTable } from './format.js';
 import { parseConstraints, parseObjective } from './partition-args.js';
-import { describeTopology, loadPartitionContext, type PartitionContext } from './partition-context.js';
+import {
+  describeTopology,
+  loadCommandContext,
+  projectConstraints,
+  projectWarnings,
+  type PartitionContext,
+} from './partition-context.js';
 
 export interface SolveCliOptions {
-  readonly topology: string;
-  readonly objective: string;
+  /** Required without --project; with it, replaces the project's topology. */
+  readonly topology?: string;
+  /** Default: the project's, else latency. */
+  readonly objective?: string;
+  /** A project file: its model, topology, bindings, objective, constraints and pins. */
+  readonly project?: string;
   readonly constraint: readonly string[];
   readonly solver: readonly string[];
   readonly input: readonly string[];
@@ -27,17 +42,22 @@ interface Outcome {
   readonly error?: string;
 }
 
-export function solveCommand(modelPath: string, options: SolveCliOptions): number {
-  const objective = parseObjective(options.objective);
+export function solveCommand(modelPath: string | undefined, options: SolveCliOptions): number {
   const solvers = options.solver.map((name) => {
     if (!(SOLVER_NAMES as readonly string[]).includes(name)) {
       throw new CutlineError('BAD_CONSTRAINT', `Unknown solver "${name}": use ${SOLVER_NAMES.join(', ')}.`);
     }
     return name as SolverName;
   });
-  const context = loadPartitionContext(modelPath, options.topology, options.input);
+  const { context, project } = loadCommandContext(modelPath, options);
+  if (project) for (const warning of projectWarnings(project)) process.stderr.write(`cutline: ${warning}\n`);
   const { problem } = context.built;
-  const constraints = parseConstraints(options.constraint, problem);
+  const objective = parseObjective(options.objective ?? project?.project.objective ?? 'latency');
+  const constraintTexts = projectConstraints(project, options.constraint);
+  const constraints = parseConstraints(constraintTexts, problem);
+  const projectPlan = project
+    ? givenPlan(problem, project.design.placement, objective, `the placement of ${project.file}`)
+    : undefined;
   const outcomes: Outcome[] = (solvers.length ? solvers : defaultSolvers(problem)).map((solver) => {
     try {
       return { solver, plan: runSolver(problem, solver, objective, constraints) };
@@ -49,10 +69,10 @@ export function solveCommand(modelPath: string, options: SolveCliOptions): numbe
   const front = options.pareto ? paretoFront(problem, constraints) : undefined;
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify(solveJson(context, objective, options.constraint, outcomes, front))}\n`,
+      `${JSON.stringify(solveJson(context, objective, constraintTexts, outcomes, front, projectPlan))}\n`,
     );
   } else {
-    process.stdout.write(`${solveText(context, objective, options.constraint, outcomes, front)}\n`);
+    process.stdout.write(`${solveText(context, objective, constraintTexts, outcomes, front, projectPlan)}\n`);
   }
   if (outcomes.every((o) => !o.plan)) {
     throw new CutlineError('INFEASIBLE', outcomes[0]?.error ?? 'No solver found a placement.');
@@ -98,6 +118,7 @@ function solveJson(
   constraints: readonly string[],
   outcomes: readonly Outcome[],
   front: ParetoFront | undefined,
+  projectPlan: Plan | undefined,
 ): object {
   return {
     model: context.analysis.model.path ?? context.analysis.summary.graphName,
@@ -108,6 +129,8 @@ function solveJson(
     constraints,
     plans: outcomes.flatMap((o) => (o.plan ? [planJson(context, o.plan)] : [])),
     infeasible: outcomes.flatMap((o) => (o.error ? [{ solver: o.solver, message: o.error }] : [])),
+    // Its own key, not in `plans`: `export --placement` reads `plans[0]` as the suggestion.
+    ...(projectPlan ? { project: planJson(context, projectPlan) } : {}),
     ...(front
       ? {
           pareto: {
@@ -153,6 +176,7 @@ function solveText(
   constraints: readonly string[],
   outcomes: readonly Outcome[],
   front: ParetoFront | undefined,
+  projectPlan: Plan | undefined,
 ): string {
   const lines = [
     `Model       ${context.analysis.model.path ?? context.analysis.summary.graphName} (${context.built.problem.units.length} layers)`,
@@ -161,7 +185,10 @@ function solveText(
     '',
     renderTable(
       HEADERS,
-      outcomes.flatMap((o) => (o.plan ? [planRow(context, o.solver, o.plan)] : [])),
+      [
+        ...(projectPlan ? [planRow(context, 'project', projectPlan)] : []),
+        ...outcomes.flatMap((o) => (o.plan ? [planRow(context, o.solver, o.plan)] : [])),
+      ],
       NUMERIC,
     ),
     '',
