@@ -50,7 +50,7 @@ export function toFlowElements(graph: LaidOutGraph): { nodes: StudioFlowNode[]; 
     width: node.width,
     height: node.height,
     data: { tier: node.tier },
-    draggable: false,
+    // Draggable into another lane (the canvas's drag moves layers between tiers).
     ariaRole: 'button',
     ariaLabel: `${node.kind} ${node.id}`,
   }));
