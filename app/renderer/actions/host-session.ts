@@ -1,11 +1,16 @@
 /**
- * The renderer's conversation with its host for the life of the window: host info, the model
- * to show first, the samples, progress of opens, and commands from the host's menu.
+ * The renderer's conversation with its host for the life of the window: host info, the project
+ * or model to show first, a design recovered after a crash, the samples and topologies, progress
+ * of opens, jobs, unsaved-work tracking, and commands from the host's menu.
  */
 import type { Unsubscribe } from '../../shared/studio-api.js';
 import { rememberHostInfo, studioApi } from '../api/studio-api.js';
 import { useStudio } from '../store/store.js';
+import { startAnalysisSync } from './analyse.js';
+import { listTopologies, openTopologyFile } from './choose-topology.js';
+import { startDirtyWatch } from './dirty-watch.js';
 import { openModelDialog } from './open-model.js';
+import { applyOpenedProject, openProjectDialog } from './open-project.js';
 import { saveProject } from './save-project.js';
 
 /** Commands that move the viewport need the canvas; App handles them. */
@@ -15,14 +20,31 @@ export function startHostSession(onViewportCommand: (command: ViewportCommand) =
   const api = studioApi();
   const store = useStudio.getState();
   const stopProgress = api.onProgress((event) => useStudio.getState().openProgressed(event));
+  const stopAnalysis = startAnalysisSync(api);
+  const stopDirtyWatch = startDirtyWatch(api);
   const stopCommands = api.onCommand((command) => {
     const state = useStudio.getState();
     switch (command.type) {
       case 'open-dialog':
         openModelDialog();
         break;
+      case 'open-project':
+        openProjectDialog();
+        break;
+      case 'open-topology':
+        openTopologyFile();
+        break;
       case 'opened':
         state.openFinished(command.result);
+        break;
+      case 'project-opened':
+        void applyOpenedProject(command.result);
+        break;
+      case 'undo':
+        state.undo();
+        break;
+      case 'redo':
+        state.redo();
         break;
       case 'theme':
         state.setTheme(command.theme);
@@ -37,7 +59,7 @@ export function startHostSession(onViewportCommand: (command: ViewportCommand) =
         break;
       case 'save':
       case 'save-as':
-        saveProject(command.type === 'save-as');
+        void saveProject(command.type === 'save-as');
         break;
     }
   });
@@ -50,21 +72,38 @@ export function startHostSession(onViewportCommand: (command: ViewportCommand) =
   void api
     .listSamples()
     .then((samples) => useStudio.getState().samplesListed(samples), failed('list the samples'));
-  // The first model arrives like any other open, so a slow one shows progress and can be cancelled.
+  listTopologies();
+  void api
+    .recovery()
+    .then(
+      (recovered) => useStudio.getState().recoveryOffered(recovered),
+      failed('look for an unsaved design'),
+    );
+
+  // The first project or model arrives like any other open, so a slow one shows progress and can
+  // be cancelled. A project named on the command line comes before the initial model.
   const ticket = store.openStarted('model');
-  void api.initialModel().then(
-    (result) => {
+  const openInitialModel = (): Promise<void> =>
+    api.initialModel().then((result) => {
       if (result) useStudio.getState().openFinished(result, ticket);
       else useStudio.getState().openAbandoned(ticket);
-    },
-    (error: unknown) => {
+    });
+  void api
+    .initialProject()
+    .then((project) => {
+      if (project === null) return openInitialModel();
+      useStudio.getState().openAbandoned(ticket);
+      return applyOpenedProject(project).then(() => undefined);
+    })
+    .catch((error: unknown) => {
       useStudio.getState().openAbandoned(ticket);
       failed('open the first model')(error);
-    },
-  );
+    });
 
   return () => {
     stopProgress();
     stopCommands();
+    stopAnalysis();
+    stopDirtyWatch();
   };
 }

@@ -1,8 +1,14 @@
-/** Opening models: from the page's file picker or a drop, a sample, the host's dialog. */
-import { MAX_MODEL_UPLOAD_BYTES, type OpenResult } from '../../shared/studio-api.js';
+/**
+ * Opening models: from the page's file picker or a drop, a sample, the host's dialog. A dropped
+ * `.json` file is a project or a topology file, told apart by its content.
+ */
+import { MAX_MODEL_UPLOAD_BYTES, MAX_PROJECT_TEXT_BYTES, type OpenResult } from '../../shared/studio-api.js';
 import { hostHasNativeDialogs, studioApi } from '../api/studio-api.js';
 import { useStudio } from '../store/store.js';
 import { formatBytes } from '../util/format.js';
+import { openTopologyText } from './choose-topology.js';
+import { confirmDiscard } from './dirty-watch.js';
+import { openProjectFile } from './open-project.js';
 
 export const FILE_INPUT_ID = 'model-file-input';
 
@@ -25,7 +31,43 @@ async function runOpen(fileName: string, open: () => Promise<OpenResult>): Promi
   useStudio.getState().openFinished(result, ticket);
 }
 
-export async function openFile(file: File): Promise<void> {
+/** What a dropped JSON file holds, by its content: a project names its format, a topology its tiers. */
+export function jsonFileKind(text: string): 'project' | 'topology' | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  if ((value as { format?: unknown }).format === 'cutline-project') return 'project';
+  if ('tiers' in value && 'links' in value) return 'topology';
+  return null;
+}
+
+async function openJsonFile(file: File): Promise<void> {
+  if (file.size > MAX_PROJECT_TEXT_BYTES) {
+    useStudio.getState().failed({
+      code: 'TOO_LARGE',
+      message: `${file.name} is ${formatBytes(file.size)}: too large for a project or topology file.`,
+    });
+    return;
+  }
+  const text = await file.text();
+  const kind = jsonFileKind(text);
+  if (kind === 'topology') return openTopologyText(file.name, text);
+  // A corrupt project still goes to the host, whose validation names what is wrong with it.
+  if (kind === 'project' || file.name.toLowerCase().endsWith('.cutline.json')) return openProjectFile(file);
+  useStudio.getState().failed({
+    code: 'NOT_A_PROJECT',
+    message: `${file.name} is neither a Cutline project (format "cutline-project") nor a topology file (tiers and links). Drop an .onnx model, a .cutline.json project or a topology .json.`,
+  });
+}
+
+/** A file picked in the page or dropped on the window: a model, or a project or topology file. */
+export async function openFile(file: File, confirmed = false): Promise<void> {
+  if (file.name.toLowerCase().endsWith('.json')) return openJsonFile(file);
+  if (!confirmed && !confirmDiscard(file.name)) return;
   if (file.size > MAX_MODEL_UPLOAD_BYTES) {
     useStudio.getState().failed({
       code: 'TOO_LARGE',
@@ -39,11 +81,13 @@ export async function openFile(file: File): Promise<void> {
 }
 
 export function openSample(id: string, title: string): Promise<void> {
+  if (!confirmDiscard(title)) return Promise.resolve();
   return runOpen(title, () => studioApi().openSample(id));
 }
 
 /** Ctrl+O: the host's native dialog in Electron, the page's file picker in a browser. */
 export function openModelDialog(): void {
+  if (!confirmDiscard('another model')) return;
   if (hostHasNativeDialogs()) {
     void runOpen('model', () => studioApi().openWithDialog());
     return;

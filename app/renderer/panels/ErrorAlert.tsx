@@ -1,10 +1,12 @@
 import { memo } from 'react';
 import { useStudio, type Store } from '../store/store.js';
+import { ProjectProblem } from './ProjectProblem.js';
+import { RecoveryBanner } from './RecoveryBanner.js';
 
 const selectError = (s: Store) => s.error;
 
 /** The last problem, named by its code and a sentence the user can act on; the model stays open. */
-export const ErrorAlert = memo(function ErrorAlert() {
+const LastError = memo(function LastError() {
   const error = useStudio(selectError);
   if (!error) return null;
   return (
@@ -17,3 +19,17 @@ export const ErrorAlert = memo(function ErrorAlert() {
     </div>
   );
 });
+
+/**
+ * What needs the user's answer above the canvas: a recovered design, a project whose model is
+ * missing or changed, and the last error.
+ */
+export function ErrorAlert() {
+  return (
+    <>
+      <RecoveryBanner />
+      <ProjectProblem />
+      <LastError />
+    </>
+  );
+}

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { cancelAnalysis } from '../actions/analyse.js';
 import { cancelOpen } from '../actions/open-model.js';
 import { cancelLayout, retryLayout } from '../layout/layout-runner.js';
 import { selectCurrentLayout } from '../store/selectors.js';
@@ -8,16 +9,18 @@ const selectOpening = (s: Store) => s.opening;
 const selectLayoutJob = (s: Store) => s.layoutJob;
 const selectLayoutError = (s: Store) => s.layoutError;
 const selectNotice = (s: Store) => s.notice;
+const selectAnalysis = (s: Store) => s.analysis;
 const selectNeedsLayout = (s: Store): boolean =>
   s.opened !== null && selectCurrentLayout(s) === null && s.layoutJob === null;
 
-/** Progress of an open and of a layout, each with Cancel: the window never just hangs. */
+/** Progress of an open, an analysis and a layout, each with Cancel: the window never just hangs. */
 export const ProgressPanel = memo(function ProgressPanel() {
   const opening = useStudio(selectOpening);
   const layoutJob = useStudio(selectLayoutJob);
   const layoutError = useStudio(selectLayoutError);
   const needsLayout = useStudio(selectNeedsLayout);
   const notice = useStudio(selectNotice);
+  const analysis = useStudio(selectAnalysis);
   return (
     <div className="progress-panel">
       {notice && (
@@ -35,6 +38,21 @@ export const ProgressPanel = memo(function ProgressPanel() {
           </span>
           <progress max={1} value={opening.fraction} />
           <button type="button" onClick={cancelOpen} disabled={opening.jobId === null}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {analysis && (
+        <div className="progress" role="status" aria-label="Analysing">
+          <span>
+            Analysing with{' '}
+            {Object.entries(analysis.inputs)
+              .map(([name, shape]) => `${name}=${shape}`)
+              .join(', ') || 'no bindings'}
+            : {analysis.message}
+          </span>
+          <progress max={1} value={analysis.fraction} />
+          <button type="button" onClick={cancelAnalysis} disabled={analysis.jobId === null}>
             Cancel
           </button>
         </div>

@@ -1,27 +1,39 @@
 import { memo } from 'react';
+import { approximationReasons } from '../actions/input-binding.js';
+import { selectDirty } from '../store/design-slice.js';
 import { useStudio, type Store } from '../store/store.js';
 import { formatBytes, formatCount, formatShape } from '../util/format.js';
+import { InputBindings } from './InputBindings.js';
 
 const selectOpened = (s: Store) => s.opened;
 
 /** The open model at a glance: file, inputs, outputs, opset and totals. */
 export const SummaryHeader = memo(function SummaryHeader() {
   const opened = useStudio(selectOpened);
+  const dirty = useStudio(selectDirty);
   if (!opened) return <h1 className="title">Cutline</h1>;
   const { summary } = opened.view;
   const { totals } = summary;
   const mark = totals.exact ? '' : '~';
+  const approximate = approximationReasons(summary);
   const tensors = (list: typeof summary.inputs): string =>
     list.map((t) => `${t.name} ${t.dtype}${formatShape(t.shape)}`).join(', ') || 'none';
   return (
     <section className="summary" aria-label="Model summary">
       <h1 className="title" title={opened.path ?? opened.fileName}>
+        {dirty && (
+          <span className="dirty-marker" title="Unsaved changes" aria-label="Unsaved changes">
+            •{' '}
+          </span>
+        )}
         {opened.fileName}
       </h1>
       <dl className="summary-figures">
         <div>
           <dt>Inputs</dt>
-          <dd>{tensors(summary.inputs)}</dd>
+          <dd title={tensors(summary.inputs)}>
+            <InputBindings />
+          </dd>
         </div>
         <div>
           <dt>Outputs</dt>
@@ -41,7 +53,7 @@ export const SummaryHeader = memo(function SummaryHeader() {
         </div>
         <div>
           <dt>MACs</dt>
-          <dd>
+          <dd title={approximate.length > 0 ? `Approximate:\n${approximate.join('\n')}` : undefined}>
             {mark}
             {formatCount(totals.macs)}
           </dd>

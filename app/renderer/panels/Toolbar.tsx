@@ -5,8 +5,11 @@ import { fitGraph } from '../graph/viewport.js';
 import { selectCurrentGraph } from '../store/selectors.js';
 import { useStudio, type Store } from '../store/store.js';
 import { useResolvedTheme } from '../theme/use-theme.js';
+import { openProjectDialog, openProjectFile, PROJECT_INPUT_ID } from '../actions/open-project.js';
 import { saveProject } from '../actions/save-project.js';
+import { RecentMenu } from './RecentMenu.js';
 import { SearchBox } from './SearchBox.js';
+import { TopologyPicker } from './TopologyPicker.js';
 
 const selectSamples = (s: Store) => s.samples;
 const selectMetric = (s: Store) => s.metric;
@@ -16,7 +19,14 @@ const onFileChosen = (event: ChangeEvent<HTMLInputElement>): void => {
   const file = event.target.files?.[0];
   // Cleared so choosing the same file again still fires a change.
   event.target.value = '';
-  if (file) void openFile(file);
+  // The picker was opened by Open…, which already asked about unsaved work.
+  if (file) void openFile(file, true);
+};
+
+const onProjectChosen = (event: ChangeEvent<HTMLInputElement>): void => {
+  const file = event.target.files?.[0];
+  event.target.value = '';
+  if (file) void openProjectFile(file, true);
 };
 
 const onSampleChosen = (event: ChangeEvent<HTMLSelectElement>): void => {
@@ -37,9 +47,28 @@ export const Toolbar = memo(function Toolbar() {
       <button type="button" onClick={openModelDialog} title="Open an ONNX model (Ctrl+O)">
         Open…
       </button>
-      <button type="button" onClick={() => saveProject(false)} title="Save the project (Ctrl+S)">
+      <button type="button" onClick={openProjectDialog} title="Open a Cutline project (Ctrl+Shift+O)">
+        Open project…
+      </button>
+      <button type="button" onClick={() => void saveProject(false)} title="Save the project (Ctrl+S)">
         Save
       </button>
+      <button
+        type="button"
+        onClick={() => void saveProject(true)}
+        title="Save the project to a new file (Ctrl+Shift+S)"
+      >
+        Save as…
+      </button>
+      <input
+        id={PROJECT_INPUT_ID}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        aria-label="Project file"
+        onChange={onProjectChosen}
+      />
+      <RecentMenu />
       <input
         id={FILE_INPUT_ID}
         type="file"
@@ -56,6 +85,7 @@ export const Toolbar = memo(function Toolbar() {
           </option>
         ))}
       </select>
+      <TopologyPicker />
       <SearchBox />
       <label className="metric-picker">
         Heat

@@ -1,6 +1,7 @@
 /** The opened model, the open in progress, and the last error. */
 import type { StateCreator } from 'zustand';
 import type {
+  JobKinds,
   OpenedModel,
   OpenResult,
   ProgressEvent,
@@ -36,6 +37,12 @@ export interface ModelSlice {
   openFinished(result: OpenResult, ticket?: number): void;
   /** The open ended with nothing to show (no initial model): drop its progress. */
   openAbandoned(ticket: number): void;
+  /**
+   * The open model re-analysed (input bindings): its view and partition source replaced, its
+   * session kept. `jobId` (the analysis job's) keys the new view, so the layout runs again;
+   * expansion and selection stay where their ids still exist. The design is not touched.
+   */
+  analysisReplaced(result: JobKinds['analyse']['result'], jobId: string): void;
   closeModel(): void;
   failed(error: StudioError): void;
   dismissError(): void;
@@ -89,6 +96,19 @@ export const createModelSlice: StateCreator<Store, [], [], ModelSlice> = (set, g
   },
   openAbandoned: (ticket) => {
     if (get().opening?.ticket === ticket) set({ opening: null });
+  },
+  analysisReplaced: (result, jobId) => {
+    const { opened, expanded, selected } = get();
+    if (!opened) return;
+    const index = indexModel(result.view);
+    const has = (id: string): boolean => index.blocks.has(id) || index.layers.has(id);
+    set({
+      opened: { ...opened, jobId, view: result.view, partition: result.partition, inputs: result.inputs },
+      index,
+      expanded: new Set([...expanded].filter((id) => index.blocks.has(id))),
+      selected: selected !== null && has(selected) ? selected : null,
+      ...overlayStateFor(result.view),
+    });
   },
   closeModel: () =>
     set({

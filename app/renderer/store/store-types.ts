@@ -2,7 +2,8 @@ import type { DesignSlice } from './design-types.js';
 import type { LayoutSlice } from './layout-slice.js';
 import type { ModelSlice } from './model-slice.js';
 import type { OverlaySlice } from './overlay-slice.js';
+import type { ProjectSlice } from './project-slice.js';
 import type { ViewSlice } from './view-slice.js';
 
 /** The renderer's one store, combined from its slices. */
-export type Store = ModelSlice & ViewSlice & DesignSlice & OverlaySlice & LayoutSlice;
+export type Store = ModelSlice & ViewSlice & DesignSlice & OverlaySlice & LayoutSlice & ProjectSlice;

@@ -4,6 +4,7 @@ import { createDesignSlice } from './design-slice.js';
 import { createLayoutSlice } from './layout-slice.js';
 import { createModelSlice } from './model-slice.js';
 import { createOverlaySlice } from './overlay-slice.js';
+import { createProjectSlice } from './project-slice.js';
 import type { Store } from './store-types.js';
 import { createViewSlice } from './view-slice.js';
 
@@ -15,4 +16,5 @@ export const useStudio = create<Store>()((...args) => ({
   ...createDesignSlice(...args),
   ...createOverlaySlice(...args),
   ...createLayoutSlice(...args),
+  ...createProjectSlice(...args),
 }));

@@ -1,0 +1,107 @@
+/**
+ * Input bindings: the model is re-analysed on the host (an 'analyse' job of its session) with
+ * the bindings the design holds. Applying new bindings analyses first and records the bindings
+ * only once the analysis succeeded, so a binding the model refuses (BAD_INPUT_BINDING) leaves no
+ * history entry behind. Undo and redo change the design's bindings without analysing; the sync
+ * here notices the design and the model disagree and analyses again.
+ */
+import type { StudioApi, StudioError, Unsubscribe } from '../../shared/studio-api.js';
+import { useStudio, type Store } from '../store/store.js';
+import { createJobRunner, type JobRunner } from './jobs.js';
+import { sameInputs } from './project-file.js';
+
+let runner: JobRunner | null = null;
+let api: StudioApi | null = null;
+/** Which analysis is the latest: an older one's answer is ignored. */
+let generation = 0;
+/** Set while an analysis result lands in the store, so the sync does not see a disagreement. */
+let settling = false;
+
+export type AnalysisOutcome = { readonly ok: true } | { readonly ok: false; readonly error: StudioError };
+
+async function analyse(inputs: Readonly<Record<string, string>>, record: boolean): Promise<AnalysisOutcome> {
+  const state = useStudio.getState();
+  const { opened } = state;
+  if (!runner || !api || !opened) {
+    return { ok: false, error: { code: 'NO_MODEL', message: 'Open a model before binding its inputs.' } };
+  }
+  const running = state.analysis?.jobId;
+  if (running) void api.cancelJob(running).catch(() => undefined);
+  const mine = ++generation;
+  state.analysisStarted(inputs);
+  let acceptedJobId: string | null = null;
+  const outcome = await runner.run(
+    opened.sessionId,
+    { kind: 'analyse', args: { inputs } },
+    {
+      started: (jobId) => {
+        acceptedJobId = jobId;
+        if (mine === generation) useStudio.getState().analysisAccepted(jobId);
+      },
+      progress: (fraction, message) => {
+        if (mine === generation && acceptedJobId !== null)
+          useStudio.getState().analysisProgressed(acceptedJobId, fraction, message);
+      },
+    },
+  );
+  const now = useStudio.getState();
+  // A newer analysis, or another model, made this one moot.
+  if (mine !== generation || now.opened?.sessionId !== opened.sessionId) {
+    return { ok: false, error: { code: 'CANCELLED', message: 'A newer analysis replaced this one.' } };
+  }
+  now.analysisEnded();
+  if (!outcome.ok) {
+    if (outcome.error.code !== 'CANCELLED') now.failed(outcome.error);
+    return outcome;
+  }
+  settling = true;
+  try {
+    now.analysisReplaced(outcome.value, acceptedJobId ?? opened.jobId);
+    if (record) useStudio.getState().setInputs(outcome.value.inputs);
+  } finally {
+    settling = false;
+  }
+  return { ok: true };
+}
+
+/** Apply in the header: analyse with `inputs`, then record them as one undoable step. */
+export function applyInputBindings(inputs: Readonly<Record<string, string>>): Promise<AnalysisOutcome> {
+  const { opened, design } = useStudio.getState();
+  if (opened && design && sameInputs(inputs, opened.inputs) && sameInputs(inputs, design.inputs)) {
+    return Promise.resolve({ ok: true });
+  }
+  return analyse(inputs, true);
+}
+
+export function cancelAnalysis(): void {
+  const jobId = useStudio.getState().analysis?.jobId;
+  if (jobId && api) void api.cancelJob(jobId).catch(() => undefined);
+}
+
+/** The bindings the model should be analysed with now, if they differ from what it shows. */
+export function analysisNeeded(
+  state: Pick<Store, 'design' | 'opened' | 'analysis'>,
+): Readonly<Record<string, string>> | null {
+  const { design, opened, analysis } = state;
+  if (!design || !opened) return null;
+  const target = analysis ? analysis.inputs : opened.inputs;
+  return sameInputs(design.inputs, target) ? null : design.inputs;
+}
+
+/** Runs jobs for the window's life and re-analyses when undo or redo changes the bindings. */
+export function startAnalysisSync(studio: StudioApi): Unsubscribe {
+  api = studio;
+  runner = createJobRunner(studio);
+  const unsubscribe = useStudio.subscribe((state, previous) => {
+    if (settling || (state.design?.inputs === previous.design?.inputs && state.opened === previous.opened))
+      return;
+    const inputs = analysisNeeded(state);
+    if (inputs) void analyse(inputs, false);
+  });
+  return () => {
+    unsubscribe();
+    runner?.stop();
+    runner = null;
+    api = null;
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * The header's input binding: which dimensions of each input the user may bind (the symbolic
+ * ones), the fields' values, the binding text they make (`1x3x640x640`, as `cutline analyze
+ * --input` takes it), and why totals are approximate. Pure: the component only renders this.
+ */
+import type { Dim, Shape } from '../../../core/graph/types.js';
+import type { ModelSummaryView } from '../../../core/view/types.js';
+import type { OpenedModel, StudioError } from '../../shared/studio-api.js';
+
+export interface DimField {
+  readonly index: number;
+  /** A fixed size the user cannot change; null for a dimension the user may bind. */
+  readonly fixed: number | null;
+  /** The dimension's symbol (`H`), the field's placeholder; `d<i>` when the model names none. */
+  readonly symbol: string;
+  /** The bound size as text, or '' when unbound. */
+  readonly value: string;
+  /** Accessible name: `x dimension 2 (H)`. */
+  readonly label: string;
+}
+
+export interface InputFields {
+  readonly name: string;
+  /** Null when the model declares no shape for the input: nothing to bind per dimension. */
+  readonly dims: readonly DimField[] | null;
+}
+
+const SYMBOL = /^[A-Za-z_][\w.]*$/;
+
+/** Shapes as the model declares them, per model (SHA-256): the view shows bound shapes after a binding. */
+const declared = new Map<string, Readonly<Record<string, Shape | null>>>();
+
+/** The declared input shapes of `opened`, if known (seen unbound once in this window). */
+export function declaredShapes(opened: OpenedModel): Readonly<Record<string, Shape | null>> | null {
+  if (Object.keys(opened.inputs).length === 0) {
+    const shapes = Object.fromEntries(opened.view.summary.inputs.map((t) => [t.name, t.shape]));
+    declared.set(opened.sha256, shapes);
+    return shapes;
+  }
+  return declared.get(opened.sha256) ?? null;
+}
+
+const splitBinding = (text: string): string[] =>
+  text === 'scalar' ? [] : text.split(/[x,]/).map((d) => d.trim());
+
+/**
+ * The fields of every input. A dimension is editable when the declared shape leaves it symbolic;
+ * when the declared shape is unknown (a project opened already bound), every dimension of a
+ * bound input is, since which ones were symbolic cannot be told any more.
+ */
+export function inputFields(
+  summary: ModelSummaryView,
+  bound: Readonly<Record<string, string>>,
+  declaredInputs: Readonly<Record<string, Shape | null>> | null,
+): InputFields[] {
+  return summary.inputs.map((input) => {
+    const binding = bound[input.name];
+    const parts = binding === undefined ? null : splitBinding(binding);
+    const declaredShape = declaredInputs?.[input.name];
+    const fromDeclared = declaredShape !== undefined;
+    const shape = fromDeclared ? declaredShape : input.shape;
+    if (shape === null) return { name: input.name, dims: null };
+    const dims = shape.map((dim: Dim, index): DimField => {
+      const part = parts?.[index];
+      const editable = typeof dim !== 'number' || (!fromDeclared && parts !== null);
+      const symbol =
+        typeof dim === 'string' && SYMBOL.test(dim)
+          ? dim
+          : part !== undefined && SYMBOL.test(part)
+            ? part
+            : `d${index}`;
+      const value = part !== undefined && /^\d+$/.test(part) ? part : '';
+      return {
+        index,
+        fixed: editable ? null : (dim as number),
+        symbol,
+        value,
+        label: `${input.name} dimension ${index} (${symbol})`,
+      };
+    });
+    return { name: input.name, dims };
+  });
+}
+
+export type BindingsResult =
+  | { readonly ok: true; readonly inputs: Readonly<Record<string, string>> }
+  | { readonly ok: false; readonly error: StudioError };
+
+/**
+ * The bindings the fields make, with `drafts` (field label → text) over the fields' values. An
+ * input whose editable dimensions are all empty is left unbound; an empty dimension of a bound
+ * input stays symbolic.
+ */
+export function bindingsFromFields(
+  fields: readonly InputFields[],
+  drafts: Readonly<Record<string, string>>,
+): BindingsResult {
+  const inputs: Record<string, string> = {};
+  for (const input of fields) {
+    if (input.dims === null) continue;
+    const parts: string[] = [];
+    let anyBound = false;
+    for (const dim of input.dims) {
+      if (dim.fixed !== null) {
+        parts.push(String(dim.fixed));
+        continue;
+      }
+      const text = (drafts[dim.label] ?? dim.value).trim();
+      if (text === '') {
+        parts.push(dim.symbol);
+        continue;
+      }
+      if (!/^\d+$/.test(text) || Number(text) < 1) {
+        return {
+          ok: false,
+          error: {
+            code: 'BAD_INPUT_BINDING',
+            message: `${dim.label}: "${text}" is not a size. Write a whole number of at least 1, or leave it empty to keep ${dim.symbol} symbolic.`,
+          },
+        };
+      }
+      parts.push(String(Number(text)));
+      anyBound = true;
+    }
+    if (anyBound) inputs[input.name] = parts.length === 0 ? 'scalar' : parts.join('x');
+  }
+  return { ok: true, inputs };
+}
+
+/** Why the totals are marked `~`, one reason a line; empty when they are exact. */
+export function approximationReasons(summary: ModelSummaryView): string[] {
+  if (summary.totals.exact) return [];
+  const reasons: string[] = [];
+  for (const input of summary.inputs) {
+    if (input.shape === null) reasons.push(`Input ${input.name} declares no shape.`);
+    else {
+      const open = input.shape.filter((d) => typeof d !== 'number').map((d) => d ?? '?');
+      if (open.length > 0) {
+        reasons.push(
+          `Input ${input.name} has unbound dimensions (${open.join(', ')}): bind them in the header.`,
+        );
+      }
+    }
+  }
+  if (summary.unknownOperators.length > 0) {
+    reasons.push(`Operators Cutline cannot cost: ${summary.unknownOperators.join(', ')} (counted as 0).`);
+  }
+  if (summary.shapeErrors.length > 0) {
+    reasons.push(`${summary.shapeErrors.length} layer(s) whose shapes could not be inferred.`);
+  }
+  if (reasons.length === 0)
+    reasons.push(
+      'Some shapes depend on data (e.g. NonZero, Resize with computed sizes), so their sizes are estimates.',
+    );
+  return reasons;
+}

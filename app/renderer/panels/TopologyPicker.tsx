@@ -1,0 +1,69 @@
+import { memo, type ChangeEvent } from 'react';
+import {
+  chooseBundledTopology,
+  openTopologyFile,
+  openTopologyText,
+  TOPOLOGY_INPUT_ID,
+} from '../actions/choose-topology.js';
+import { useStudio, type Store } from '../store/store.js';
+import type { TopologyInfo } from '../../shared/studio-api.js';
+
+const OPEN_FILE = '__open-file__';
+const CURRENT = '__current__';
+
+const selectTopologies = (s: Store) => s.topologies;
+const selectTopologyId = (s: Store) => s.design?.topologyId ?? null;
+const selectTopologyName = (s: Store) => s.design?.topology.spec.name ?? null;
+
+/** "Pi 4 · Jetson · A100": the devices of a topology's tiers, device first. */
+const devicesOf = (info: TopologyInfo): string => info.tiers.map((t) => t.deviceName).join(' · ');
+
+const onChosen = (event: ChangeEvent<HTMLSelectElement>): void => {
+  const { value } = event.target;
+  if (value === OPEN_FILE) openTopologyFile();
+  else if (value !== CURRENT && value !== '') void chooseBundledTopology(value);
+};
+
+const onFileChosen = (event: ChangeEvent<HTMLInputElement>): void => {
+  const file = event.target.files?.[0];
+  event.target.value = '';
+  if (file) void file.text().then((text) => openTopologyText(file.name, text));
+};
+
+/** The hardware the design is split across: a bundled topology, or one from a file. */
+export const TopologyPicker = memo(function TopologyPicker() {
+  const topologies = useStudio(selectTopologies);
+  const topologyId = useStudio(selectTopologyId);
+  const topologyName = useStudio(selectTopologyName);
+  // An edited or loaded topology is no bundled one: it shows as the current choice of its own.
+  const value = topologyName === null ? '' : (topologyId ?? CURRENT);
+  return (
+    <label className="topology-picker">
+      Topology
+      <select aria-label="Topology" value={value} onChange={onChosen} disabled={topologyName === null}>
+        {topologyName === null && <option value="">(open a model)</option>}
+        {topologyName !== null && topologyId === null && (
+          <option value={CURRENT}>{topologyName} (custom)</option>
+        )}
+        {topologies.map((info) => (
+          <option
+            key={info.id}
+            value={info.id}
+            title={`${info.description}\nLinks: ${info.links.join(', ')}`}
+          >
+            {info.name} — {devicesOf(info)}
+          </option>
+        ))}
+        <option value={OPEN_FILE}>Open topology file…</option>
+      </select>
+      <input
+        id={TOPOLOGY_INPUT_ID}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        aria-label="Topology file"
+        onChange={onFileChosen}
+      />
+    </label>
+  );
+});
