@@ -2,7 +2,21 @@
 import type { StudioError } from '../shared/studio-api.js';
 
 export type HostErrorCode =
-  'CANCELLED' | 'NOT_ALLOWED' | 'NOT_FOUND' | 'NOT_SUPPORTED' | 'BAD_REQUEST' | 'WRITE_FAILED' | 'INTERNAL';
+  | 'CANCELLED'
+  | 'NOT_ALLOWED'
+  | 'NOT_FOUND'
+  | 'NOT_SUPPORTED'
+  | 'BAD_REQUEST'
+  | 'WRITE_FAILED'
+  | 'INTERNAL'
+  /** A job was started on (or outlived) a session that is closed or whose worker died. */
+  | 'SESSION_CLOSED'
+  /** A project file that is not valid JSON, not a project, or of an unknown version. */
+  | 'BAD_PROJECT'
+  /** A project's model file is not where the project says (or it was uploaded, so it has no path). */
+  | 'MODEL_MISSING'
+  /** A project's model file is there but its SHA-256 is not the one the project names. */
+  | 'MODEL_CHANGED';
 
 export function studioError(code: HostErrorCode, message: string): StudioError {
   return { code, message };

@@ -14,14 +14,22 @@ export const RECENT_LIMIT = 10;
 
 const recentFileSchema = z.object({
   version: z.literal(1),
-  files: z.array(z.object({ path: hostPathSchema, fileName: fileNameSchema, openedAt: z.iso.datetime() })),
+  files: z.array(
+    z.object({
+      // Lists written before projects were listed hold models only.
+      kind: z.enum(['model', 'project']).default('model'),
+      path: hostPathSchema,
+      fileName: fileNameSchema,
+      openedAt: z.iso.datetime(),
+    }),
+  ),
 });
 
 export interface RecentFiles {
   list(): Promise<readonly RecentFile[]>;
   /** Puts `filePath` (absolute) first, dropping its older entry and anything past the limit. */
-  add(filePath: string, openedAt?: Date): Promise<readonly RecentFile[]>;
-  includes(filePath: string): Promise<boolean>;
+  add(filePath: string, kind: RecentFile['kind'], openedAt?: Date): Promise<readonly RecentFile[]>;
+  includes(filePath: string, kind: RecentFile['kind']): Promise<boolean>;
 }
 
 export function createRecentFiles(listFile: string): RecentFiles {
@@ -33,12 +41,13 @@ export function createRecentFiles(listFile: string): RecentFiles {
 
   return {
     list: current,
-    async includes(filePath) {
-      return (await current()).some((entry) => entry.path === filePath);
+    async includes(filePath, kind) {
+      return (await current()).some((entry) => entry.path === filePath && entry.kind === kind);
     },
-    add(filePath, openedAt = new Date()) {
+    add(filePath, kind, openedAt = new Date()) {
       const change = queue.then(async () => {
         const entry: RecentFile = {
+          kind,
           path: filePath,
           fileName: path.basename(filePath),
           openedAt: openedAt.toISOString(),

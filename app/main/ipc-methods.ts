@@ -5,7 +5,13 @@
  * come in as NativeDialogs), so the table is tested in Node against a real host.
  */
 import path from 'node:path';
-import type { HostInfo, OpenResult, StudioApi, StudioMethod } from '../shared/studio-api.js';
+import type {
+  HostInfo,
+  OpenResult,
+  ProjectOpenResult,
+  StudioApi,
+  StudioMethod,
+} from '../shared/studio-api.js';
 import { parseStudioArgs, type StudioArgs } from '../shared/studio-validate.js';
 import { failed } from '../host/host-errors.js';
 import type { StudioHost } from '../host/studio-host.js';
@@ -16,6 +22,10 @@ export interface NativeDialogs {
   chooseModel(): Promise<string | null>;
   /** Where to save a project, suggesting `defaultPath`; null when dismissed. */
   chooseProjectPath(defaultPath: string): Promise<string | null>;
+  /** The project file the user picked to open, or null. */
+  chooseProject(): Promise<string | null>;
+  /** The topology file the user picked, or null. */
+  chooseTopology(): Promise<string | null>;
 }
 
 export interface ElectronMethodContext {
@@ -27,12 +37,28 @@ export interface ElectronMethodContext {
   readonly savedProjects: Map<string, string>;
   /** Called with every open's result, whoever started it (window title, recent menu). */
   readonly afterOpen: (result: OpenResult) => void;
+  /** Whether the page has unsaved edits (closing the window asks first). */
+  readonly setDirty: (dirty: boolean) => void;
 }
 
 type Answer<M extends StudioMethod> = Awaited<ReturnType<StudioApi[M]>>;
 
 export type ElectronMethods = {
   readonly [M in StudioMethod]: (args: StudioArgs<M>, context: ElectronMethodContext) => Promise<Answer<M>>;
+};
+
+/** A project opened from a file is saved back to that file by Save (not Save As). */
+const announceProject = async (
+  pending: Promise<ProjectOpenResult>,
+  context: ElectronMethodContext,
+): Promise<ProjectOpenResult> => {
+  const result = await pending;
+  if (result.ok) {
+    if (result.projectPath !== null)
+      context.savedProjects.set(result.project.model.sha256, result.projectPath);
+    context.afterOpen({ ok: true, model: result.model });
+  }
+  return result;
 };
 
 const announce = async (
@@ -83,6 +109,42 @@ export const ELECTRON_METHODS: ElectronMethods = {
   async cancel([jobId], { host }) {
     host.cancel(jobId);
   },
+  startJob: async ([sessionId, request], { host }) => host.startJob(sessionId, request),
+  async cancelJob([jobId], { host }) {
+    host.cancelJob(jobId);
+  },
+  closeSession: ([sessionId], { host }) => host.closeSession(sessionId),
+  listTopologies: (_args, { host }) => host.topologies.list(),
+  loadTopology: ([id], { host }) => host.topologies.load(id),
+  async openTopologyWithDialog(_args, { host, dialogs }) {
+    const chosen = await dialogs.chooseTopology();
+    if (chosen === null) return failed('CANCELLED', 'No topology was chosen.');
+    return host.topologies.loadFile(chosen);
+  },
+  parseTopology: ([fileName, text], { host }) => host.topologies.parse(fileName, text),
+  listProfiles: (_args, { host }) => host.topologies.profiles(),
+  lastTopology: (_args, { host }) => host.topologies.last(),
+  rememberTopology: ([id, topology], { host }) => host.topologies.remember(id, topology),
+  initialProject: async (_args, context) => {
+    const pending = context.host.initialProject();
+    const result = await pending;
+    return result === null ? null : announceProject(Promise.resolve(result), context);
+  },
+  async openProjectWithDialog(_args, context) {
+    const chosen = await context.dialogs.chooseProject();
+    if (chosen === null) return failed('CANCELLED', 'No project was chosen.');
+    return announceProject(context.host.openProjectPath(chosen, 'dialog'), context);
+  },
+  openProjectText: ([fileName, text], context) =>
+    announceProject(context.host.openProjectText(fileName, text), context),
+  openRecentProject: ([filePath], context) =>
+    announceProject(context.host.openProjectPath(filePath, 'recent'), context),
+  autosave: ([design], { host }) => host.autosave(design),
+  recovery: (_args, { host }) => host.recovery(),
+  openRecovery: (_args, context) => announceProject(context.host.openRecovery(), context),
+  async setDirty([dirty], { setDirty }) {
+    setDirty(dirty);
+  },
 };
 
 /** Methods whose results carry an error, so a bad request is answered rather than thrown. */
@@ -92,6 +154,15 @@ const ANSWERS_ERRORS: ReadonlySet<StudioMethod> = new Set<StudioMethod>([
   'openBytes',
   'openSample',
   'saveProject',
+  'startJob',
+  'loadTopology',
+  'openTopologyWithDialog',
+  'parseTopology',
+  'lastTopology',
+  'openProjectWithDialog',
+  'openProjectText',
+  'openRecentProject',
+  'openRecovery',
 ]);
 
 /** Thrown to the renderer (the invoke rejects) for requests it must never make. */

@@ -7,8 +7,14 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Menu, app, dialog, ipcMain, nativeTheme, protocol, session, type BrowserWindow } from 'electron';
+import { looksLikeProject } from '../host/project-sniff.js';
 import { createStudioHost, type StudioHost } from '../host/studio-host.js';
-import { EVENT_CHANNELS, type HostCommand, type OpenResult } from '../shared/studio-api.js';
+import {
+  EVENT_CHANNELS,
+  type HostCommand,
+  type OpenResult,
+  type ProjectOpenResult,
+} from '../shared/studio-api.js';
 import { modelPathFromArgv, secondInstanceDataSchema, type SecondInstanceData } from './argv.js';
 import { APP_NAME, studioConfigDir } from './config-dir.js';
 import { registerStudioIpc } from './ipc.js';
@@ -60,24 +66,52 @@ interface RunningStudio {
   openFromOutside(filePath: string): void;
 }
 
-function startStudio(paths: StudioPaths, commandLinePath: string | null): RunningStudio {
+function startStudio(paths: StudioPaths, commandLineFile: string | null): RunningStudio {
   guardSession(session.defaultSession);
   protocol.handle(STUDIO_SCHEME, createRendererResponder(paths.rendererDir));
 
+  // `cutline studio FILE` names a model or a project; the content tells which.
+  const commandLine =
+    commandLineFile === null
+      ? {}
+      : looksLikeProject(commandLineFile)
+        ? { commandLineProject: commandLineFile }
+        : { commandLinePath: commandLineFile };
   const host: StudioHost = createStudioHost({
     configDir,
     samplesDir: paths.samplesDir,
+    profilesDir: paths.profilesDir,
     analysis: { workerUrl: pathToFileURL(paths.worker) },
-    ...(commandLinePath === null ? {} : { commandLinePath }),
+    ...commandLine,
   });
   const window = createStudioWindow(paths.preload);
   let theme: ThemeChoice = 'system';
+  let dirty = false;
+  window.on('close', (event) => {
+    if (!dirty) return;
+    // Unsaved edits: ask before they go (the autosave keeps them either way until Discard).
+    const answer = dialog.showMessageBoxSync(window, {
+      type: 'warning',
+      buttons: ['Discard', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'The design has unsaved changes.',
+      detail: 'Discard them and close the window, or cancel and save them first (File › Save Project).',
+    });
+    if (answer === 1) event.preventDefault();
+    else {
+      dirty = false;
+      void host.autosave(null);
+    }
+  });
 
   const send = (channel: string, payload: unknown): void => {
     if (!window.isDestroyed()) window.webContents.send(channel, payload);
   };
   const sendCommand = (command: HostCommand): void => send(EVENT_CHANNELS.command, command);
   host.onProgress((event) => send(EVENT_CHANNELS.progress, event));
+  host.onJob((event) => send(EVENT_CHANNELS.job, event));
 
   const afterOpen = (result: OpenResult): void => {
     if (!result.ok || window.isDestroyed()) return;
@@ -91,10 +125,27 @@ function startStudio(paths: StudioPaths, commandLinePath: string | null): Runnin
       sendCommand({ type: 'opened', result });
     });
   };
+  /** Projects main opened (recent menu, drop, second instance) reach the page as `project-opened`. */
+  const openProjectAndAnnounce = (opening: Promise<ProjectOpenResult>): void => {
+    void opening.then((result) => {
+      if (result.ok) {
+        if (result.projectPath !== null)
+          context.savedProjects.set(result.project.model.sha256, result.projectPath);
+        afterOpen({ ok: true, model: result.model });
+      }
+      sendCommand({ type: 'project-opened', result });
+    });
+  };
+  /** A file from outside (drop, second instance, the OS): a project or a model, by content. */
+  const openFileAndAnnounce = (filePath: string, reason: 'dialog' | 'command-line'): void => {
+    if (looksLikeProject(filePath)) openProjectAndAnnounce(host.openProjectPath(filePath, reason));
+    else openAndAnnounce(host.openPath(filePath, reason));
+  };
 
   const menuActions: MenuActions = {
     command: sendCommand,
     openRecent: (filePath) => openAndAnnounce(host.openPath(filePath, 'recent')),
+    openRecentProject: (filePath) => openProjectAndAnnounce(host.openProjectPath(filePath, 'recent')),
     openSample: (id) => openAndAnnounce(host.openSample(id)),
     setTheme(choice) {
       theme = choice;
@@ -116,17 +167,21 @@ function startStudio(paths: StudioPaths, commandLinePath: string | null): Runnin
     documentsDir: app.getPath('documents'),
     savedProjects: new Map(),
     afterOpen,
+    setDirty(value) {
+      dirty = value;
+      if (!window.isDestroyed()) window.setDocumentEdited(value);
+    },
   };
   const unregister = registerStudioIpc(ipcMain, {
     context,
     studioContents: () => (window.isDestroyed() ? null : window.webContents),
-    openDroppedFile: (filePath) => openAndAnnounce(host.openPath(filePath, 'dialog')),
+    openDroppedFile: (filePath) => openFileAndAnnounce(filePath, 'dialog'),
   });
 
   const openFromOutside = (filePath: string): void => {
     if (window.isMinimized()) window.restore();
     window.focus();
-    openAndAnnounce(host.openPath(filePath, 'command-line'));
+    openFileAndAnnounce(filePath, 'command-line');
   };
   app.on('second-instance', (_event, argv, workingDirectory, additionalData) => {
     const data = secondInstanceDataSchema.safeParse(additionalData);
@@ -158,6 +213,28 @@ function nativeDialogs(window: BrowserWindow): NativeDialogs {
         properties: ['openFile'],
         filters: [
           { name: 'ONNX models', extensions: ['onnx'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      });
+      return answer.canceled ? null : (answer.filePaths[0] ?? null);
+    },
+    async chooseProject() {
+      const answer = await dialog.showOpenDialog(window, {
+        title: 'Open Project',
+        properties: ['openFile'],
+        filters: [
+          { name: 'Cutline projects', extensions: ['json'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      });
+      return answer.canceled ? null : (answer.filePaths[0] ?? null);
+    },
+    async chooseTopology() {
+      const answer = await dialog.showOpenDialog(window, {
+        title: 'Open Topology',
+        properties: ['openFile'],
+        filters: [
+          { name: 'Topology files', extensions: ['json'] },
           { name: 'All files', extensions: ['*'] },
         ],
       });

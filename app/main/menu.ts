@@ -23,6 +23,7 @@ export interface MenuActions {
   /** Sends a command to the studio window's page. */
   command(command: HostCommand): void;
   openRecent(filePath: string): void;
+  openRecentProject(filePath: string): void;
   openSample(id: string): void;
   setTheme(theme: ThemeChoice): void;
 }
@@ -46,6 +47,12 @@ export function studioMenuTemplate(state: MenuState, actions: MenuActions): Menu
     label: '&File',
     submenu: [
       { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: send({ type: 'open-dialog' }) },
+      {
+        label: 'Open Project…',
+        accelerator: 'Shift+CmdOrCtrl+O',
+        click: send({ type: 'open-project' }),
+      },
+      { label: 'Open Topology…', click: send({ type: 'open-topology' }) },
       { label: 'Open Recent', submenu: recentItems(state.recent, actions) },
       { label: 'Open Sample', submenu: sampleItems(state.samples, actions) },
       { type: 'separator' },
@@ -78,27 +85,57 @@ export function studioMenuTemplate(state: MenuState, actions: MenuActions): Menu
       ...(state.developerTools ? [{ role: 'toggleDevTools' } as const] : []),
     ],
   };
-  return [
-    ...(mac ? [{ role: 'appMenu' } as const] : []),
-    file,
-    // Copy and paste in the search box need the edit roles (on macOS they have no other route).
-    { role: 'editMenu' },
-    view,
-    { role: 'windowMenu' },
-  ];
+  // Undo and Redo act on the design (the page's history; with a text field focused the page
+  // passes them to the field); the text roles stay for the search box (on macOS copy and paste
+  // have no other route). Ctrl+Y is a second Redo item, hidden, since an item has one accelerator.
+  const edit: MenuItemConstructorOptions = {
+    label: '&Edit',
+    submenu: [
+      { label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: send({ type: 'undo' }) },
+      { label: 'Redo', accelerator: 'Shift+CmdOrCtrl+Z', click: send({ type: 'redo' }) },
+      {
+        label: 'Redo',
+        accelerator: 'CmdOrCtrl+Y',
+        visible: false,
+        acceleratorWorksWhenHidden: true,
+        click: send({ type: 'redo' }),
+      },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'selectAll' },
+    ],
+  };
+  const help: MenuItemConstructorOptions = {
+    role: 'help',
+    // `?` is typed in text fields too: the page handles the key itself (it knows what has focus),
+    // so the menu only shows it.
+    submenu: [
+      {
+        label: 'Keyboard Shortcuts',
+        accelerator: '?',
+        registerAccelerator: false,
+        click: send({ type: 'shortcuts' }),
+      },
+    ],
+  };
+  return [...(mac ? [{ role: 'appMenu' } as const] : []), file, edit, view, { role: 'windowMenu' }, help];
 }
 
 function recentItems(recent: readonly RecentFile[], actions: MenuActions): MenuItemConstructorOptions[] {
   const shown = recent.slice(0, RECENT_MENU_LENGTH);
-  if (shown.length === 0) return [{ label: 'No Recent Models', enabled: false }];
+  if (shown.length === 0) return [{ label: 'No Recent Files', enabled: false }];
   return shown.map((entry) => {
     // Two models called model.onnx are told apart by their folders.
     const ambiguous = shown.some((other) => other !== entry && other.fileName === entry.fileName);
+    const name = ambiguous ? `${entry.fileName} — ${path.dirname(entry.path)}` : entry.fileName;
     return {
       id: `recent:${entry.path}`,
-      label: ambiguous ? `${entry.fileName} — ${path.dirname(entry.path)}` : entry.fileName,
+      label: entry.kind === 'project' ? `${name} (project)` : name,
       toolTip: entry.path,
-      click: () => actions.openRecent(entry.path),
+      click: () =>
+        entry.kind === 'project' ? actions.openRecentProject(entry.path) : actions.openRecent(entry.path),
     };
   });
 }

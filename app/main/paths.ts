@@ -18,6 +18,8 @@ export interface StudioPaths {
   readonly worker: string;
   readonly rendererDir: string;
   readonly samplesDir: string;
+  /** The bundled device, link and topology profiles. */
+  readonly profilesDir: string;
 }
 
 export interface PathContext {
@@ -34,5 +36,6 @@ export function studioPaths(appRoot: string, { packaged, resourcesPath }: PathCo
     worker: path.join(unpackedRoot, MAIN_BUNDLE_DIR, WORKER_FILE),
     rendererDir: path.join(appRoot, RENDERER_DIR),
     samplesDir: packaged ? path.join(resourcesPath, 'samples') : path.join(appRoot, 'samples'),
+    profilesDir: packaged ? path.join(resourcesPath, 'profiles') : path.join(appRoot, 'profiles'),
   };
 }

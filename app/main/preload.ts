@@ -12,6 +12,7 @@ import {
   CHANNELS,
   EVENT_CHANNELS,
   type HostCommand,
+  type JobEvent,
   type ProgressEvent,
   type StudioApi,
   type StudioMethod,
@@ -46,10 +47,33 @@ const api: StudioApi = {
   listRecent: () => invoke('listRecent'),
   saveProject: (project, options) => invoke('saveProject', project, options),
   cancel: (jobId) => invoke('cancel', jobId),
+  startJob: (sessionId, request) => invoke('startJob', sessionId, request),
+  cancelJob: (jobId) => invoke('cancelJob', jobId),
+  closeSession: (sessionId) => invoke('closeSession', sessionId),
+  listTopologies: () => invoke('listTopologies'),
+  loadTopology: (id) => invoke('loadTopology', id),
+  openTopologyWithDialog: () => invoke('openTopologyWithDialog'),
+  parseTopology: (fileName, text) => invoke('parseTopology', fileName, text),
+  listProfiles: () => invoke('listProfiles'),
+  lastTopology: () => invoke('lastTopology'),
+  rememberTopology: (id, topology) => invoke('rememberTopology', id, topology),
+  initialProject: () => invoke('initialProject'),
+  openProjectWithDialog: () => invoke('openProjectWithDialog'),
+  openProjectText: (fileName, text) => invoke('openProjectText', fileName, text),
+  openRecentProject: (filePath) => invoke('openRecentProject', filePath),
+  autosave: (design) => invoke('autosave', design),
+  recovery: () => invoke('recovery'),
+  openRecovery: () => invoke('openRecovery'),
+  setDirty: (dirty) => invoke('setDirty', dirty),
   onProgress(listener: (event: ProgressEvent) => void): Unsubscribe {
     const forward = (_event: unknown, progress: ProgressEvent): void => listener(progress);
     ipcRenderer.on(EVENT_CHANNELS.progress, forward);
     return () => void ipcRenderer.off(EVENT_CHANNELS.progress, forward);
+  },
+  onJob(listener: (event: JobEvent) => void): Unsubscribe {
+    const forward = (_event: unknown, job: JobEvent): void => listener(job);
+    ipcRenderer.on(EVENT_CHANNELS.job, forward);
+    return () => void ipcRenderer.off(EVENT_CHANNELS.job, forward);
   },
   onCommand(listener: (command: HostCommand) => void): Unsubscribe {
     commandListeners.add(listener);

@@ -1,74 +1,92 @@
 /**
  * Validators for every StudioApi request, checked where a request enters a host: Electron main
  * (IPC payloads) and the local web host (HTTP bodies). Both hosts run the same table, so a
- * payload one refuses the other refuses too. Free of node: and DOM imports.
+ * payload one refuses the other refuses too. Projects and inline topologies are checked with the
+ * schemas core/project/schema.ts holds for project files, so a payload is held to the rules of
+ * the file it becomes. Free of node: and DOM imports.
  */
 import { z } from 'zod';
-import { TIERS } from '../../core/view/types.js';
-import { MAX_MODEL_UPLOAD_BYTES, type ProjectFile, type StudioApi, type StudioMethod } from './studio-api.js';
+import {
+  fileNameSchema,
+  hostPathSchema,
+  inlineTopologySchema,
+  MAX_FILE_NAME_CHARS,
+  MAX_INPUTS,
+  MAX_LAYER_ID_CHARS,
+  MAX_PATH_CHARS,
+  MAX_PLACED_LAYERS,
+  MAX_SETTING_CHARS,
+  projectFileSchema,
+  tierSchema,
+} from '../../core/project/schema.js';
+import {
+  MAX_MODEL_UPLOAD_BYTES,
+  MAX_PROJECT_TEXT_BYTES,
+  type JobKind,
+  type ProjectFile,
+  type StudioApi,
+  type StudioMethod,
+} from './studio-api.js';
 
-/** Longest host path accepted (Linux PATH_MAX). */
-export const MAX_PATH_CHARS = 4096;
-/** Longest file name accepted (NAME_MAX on common file systems). */
-export const MAX_FILE_NAME_CHARS = 255;
-/** Longest layer id (an ONNX node name) a project may place. */
-export const MAX_LAYER_ID_CHARS = 4096;
-/** Most layers a project may place: far beyond any model the studio can draw. */
-export const MAX_PLACED_LAYERS = 500_000;
-
-const hasControlCharacter = (text: string): boolean => {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
+export {
+  fileNameSchema,
+  hostPathSchema,
+  MAX_FILE_NAME_CHARS,
+  MAX_LAYER_ID_CHARS,
+  MAX_PATH_CHARS,
+  MAX_PLACED_LAYERS,
+  projectFileSchema,
+  tierSchema,
 };
-
-/** A file name without folders: what a browser's File.name or a title bar shows. */
-export const fileNameSchema = z
-  .string()
-  .min(1, 'the file name is empty')
-  .max(MAX_FILE_NAME_CHARS, `the file name is longer than ${MAX_FILE_NAME_CHARS} characters`)
-  .refine((name) => !hasControlCharacter(name), 'the file name contains control characters')
-  .refine((name) => !/[/\\]/.test(name), 'the file name contains a folder separator')
-  .refine((name) => name !== '.' && name !== '..', 'the file name is not a file');
-
-/** A host path as the user chose it; whether it may be opened is the host's decision. */
-export const hostPathSchema = z
-  .string()
-  .min(1, 'the path is empty')
-  .max(MAX_PATH_CHARS, `the path is longer than ${MAX_PATH_CHARS} characters`)
-  .refine((p) => !p.includes('\0'), 'the path contains a NUL character');
 
 /** A sample id: the stem of a file in samples/. */
 export const sampleIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'not a sample id');
 
-/** A job id as the host hands them out (a UUID). */
+/** A job or session id as the host hands them out (a UUID). */
 export const jobIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a job id');
+export const sessionIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'not a session id');
+
+/** A bundled topology id (the stem of a file in profiles/topologies/). */
+export const topologyIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'not a bundled topology id')
+  .max(128, 'not a bundled topology id');
 
 export const modelBytesSchema = z
   .custom<Uint8Array>((value) => value instanceof Uint8Array, 'the model must be sent as bytes')
   .refine((bytes) => bytes.byteLength <= MAX_MODEL_UPLOAD_BYTES, 'the model is larger than the upload limit');
 
-export const tierSchema = z.enum(TIERS as readonly ['device', 'edge', 'cloud']);
-
-export const projectFileSchema = z.strictObject({
-  format: z.literal('cutline-project'),
-  version: z.literal(1),
-  model: z.strictObject({
-    fileName: fileNameSchema,
-    path: hostPathSchema.nullable(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'not a SHA-256 digest in lower-case hex'),
-  }),
-  placement: z
-    .record(z.string().min(1).max(MAX_LAYER_ID_CHARS), tierSchema)
-    .refine(
-      (placement) => Object.keys(placement).length <= MAX_PLACED_LAYERS,
-      `more than ${MAX_PLACED_LAYERS} placed layers`,
-    ),
-});
+/** A project or topology file's text as the page read it (UTF-16 units; the body limit bounds bytes too). */
+export const fileTextSchema = z
+  .string()
+  .max(MAX_PROJECT_TEXT_BYTES, `the file is larger than ${MAX_PROJECT_TEXT_BYTES / 1024 ** 2} MB`);
 
 export const saveOptionsSchema = z.strictObject({ saveAs: z.boolean() });
+
+/**
+ * Input bindings as the page sends them: their syntax is checked by the analyse job itself, so a
+ * mistyped binding ends the job with BAD_INPUT_BINDING and a sentence, not with BAD_REQUEST.
+ */
+const inputBindingsSchema = z
+  .record(z.string().min(1).max(MAX_SETTING_CHARS), z.string().max(MAX_SETTING_CHARS))
+  .refine((inputs) => Object.keys(inputs).length <= MAX_INPUTS, `more than ${MAX_INPUTS} input bindings`);
+
+/** The arguments of each job kind; a new kind adds its entry here and in studio-api.ts's JobKinds. */
+export const JOB_ARGS = {
+  analyse: z.strictObject({ inputs: inputBindingsSchema }),
+  problem: z.strictObject({ topology: inlineTopologySchema }),
+} as const satisfies Record<JobKind, z.ZodType>;
+
+export const jobRequestSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('analyse'), args: JOB_ARGS.analyse }),
+  z.strictObject({ kind: z.literal('problem'), args: JOB_ARGS.problem }),
+]);
+
+export const recoveredDesignSchema = z.strictObject({
+  project: projectFileSchema,
+  projectPath: hostPathSchema.nullable(),
+  savedAt: z.iso.datetime(),
+});
 
 const none = z.tuple([]);
 
@@ -84,6 +102,24 @@ export const STUDIO_ARGS = {
   listRecent: none,
   saveProject: z.tuple([projectFileSchema, saveOptionsSchema]),
   cancel: z.tuple([jobIdSchema]),
+  startJob: z.tuple([sessionIdSchema, jobRequestSchema]),
+  cancelJob: z.tuple([jobIdSchema]),
+  closeSession: z.tuple([sessionIdSchema]),
+  listTopologies: none,
+  loadTopology: z.tuple([topologyIdSchema]),
+  openTopologyWithDialog: none,
+  parseTopology: z.tuple([fileNameSchema, fileTextSchema]),
+  listProfiles: none,
+  lastTopology: none,
+  rememberTopology: z.tuple([topologyIdSchema.nullable(), inlineTopologySchema]),
+  initialProject: none,
+  openProjectWithDialog: none,
+  openProjectText: z.tuple([fileNameSchema, fileTextSchema]),
+  openRecentProject: z.tuple([hostPathSchema]),
+  autosave: z.tuple([recoveredDesignSchema.nullable()]),
+  recovery: none,
+  openRecovery: none,
+  setDirty: z.tuple([z.boolean()]),
 } as const satisfies Record<StudioMethod, z.ZodType>;
 
 /** The arguments of a method as its StudioApi signature declares them. */
@@ -110,7 +146,7 @@ export function parseStudioArgs<M extends StudioMethod>(method: M, args: unknown
   return { ok: false, message: `${method}: ${describeIssue(result.error.issues[0])}` };
 }
 
-/** Checks one project file, e.g. before writing it or after reading it back. */
+/** Checks one project file of the current version, e.g. before writing it. */
 export function parseProjectFile(
   value: unknown,
 ): { ok: true; project: ProjectFile } | { ok: false; message: string } {

@@ -1,17 +1,21 @@
 /**
  * A StudioApi for pages served by the local web host (app/host/web/): requests go to
- * `POST /api/<method>` with the launch token in the `X-Cutline-Token` header; progress and host
- * commands arrive on the `GET /api/events` server-sent event stream, read with fetch (not
- * EventSource, which cannot send headers). Uses only fetch and web streams, so it runs in the
+ * `POST /api/<method>` with the launch token in the `X-Cutline-Token` header; progress, job
+ * events and host commands arrive on the `GET /api/events` server-sent event stream, read with
+ * fetch (not EventSource, which cannot send headers). Uses only fetch and web streams, so it runs in the
  * browser and in Node (the tests).
  *
  *     const api = createWebStudioClient({ baseUrl: location.origin, token: tokenFromPage(document) });
  */
 import type {
   HostCommand,
+  JobEvent,
+  JobStartResult,
   OpenResult,
   ProgressEvent,
+  ProjectOpenResult,
   SaveResult,
+  TopologyResult,
   StudioApi,
   StudioError,
   StudioMethod,
@@ -97,7 +101,11 @@ export function createWebStudioClient(options: WebClientOptions): WebStudioClien
     post(method, JSON.stringify({ args }), 'application/json');
 
   /** Methods whose result has an error case report transport failures through it too. */
-  const withFailure = async <T extends OpenResult | SaveResult>(sent: Promise<unknown>): Promise<T> => {
+  const withFailure = async <
+    T extends OpenResult | SaveResult | ProjectOpenResult | TopologyResult | JobStartResult,
+  >(
+    sent: Promise<unknown>,
+  ): Promise<T> => {
     try {
       return (await sent) as T;
     } catch (error) {
@@ -134,8 +142,45 @@ export function createWebStudioClient(options: WebClientOptions): WebStudioClien
     cancel: async (jobId) => {
       await request('cancel', [jobId]);
     },
+    startJob: (sessionId, jobRequest) =>
+      events.whileStarting(withFailure(request('startJob', [sessionId, jobRequest]))),
+    cancelJob: async (jobId) => {
+      await request('cancelJob', [jobId]);
+    },
+    closeSession: async (sessionId) => {
+      await request('closeSession', [sessionId]);
+    },
+    listTopologies: () => request('listTopologies') as ReturnType<StudioApi['listTopologies']>,
+    loadTopology: (id) => withFailure(request('loadTopology', [id])),
+    openTopologyWithDialog: () => withFailure(request('openTopologyWithDialog')),
+    parseTopology: (fileName, text) => withFailure(request('parseTopology', [fileName, text])),
+    listProfiles: () => request('listProfiles') as ReturnType<StudioApi['listProfiles']>,
+    lastTopology: () => withFailure(request('lastTopology')),
+    rememberTopology: async (id, topology) => {
+      await request('rememberTopology', [id, topology]);
+    },
+    initialProject: async () => {
+      try {
+        return (await request('initialProject')) as ProjectOpenResult | null;
+      } catch (error) {
+        if (error instanceof StudioRequestError) return { ok: false, error: error.error };
+        throw error;
+      }
+    },
+    openProjectWithDialog: () => withFailure(request('openProjectWithDialog')),
+    openProjectText: (fileName, text) => withFailure(request('openProjectText', [fileName, text])),
+    openRecentProject: (path) => withFailure(request('openRecentProject', [path])),
+    autosave: async (design) => {
+      await request('autosave', [design]);
+    },
+    recovery: () => request('recovery') as ReturnType<StudioApi['recovery']>,
+    openRecovery: () => withFailure(request('openRecovery')),
+    setDirty: async (dirty) => {
+      await request('setDirty', [dirty]);
+    },
     onProgress: (listener) => events.subscribe('progress', listener as (value: unknown) => void),
     onCommand: (listener) => events.subscribe('command', listener as (value: unknown) => void),
+    onJob: (listener) => events.subscribe('job', listener as (value: unknown) => void),
     eventsConnected: () => events.connected(),
     close: () => events.close(),
   };
@@ -147,10 +192,17 @@ function isFailure(value: unknown): value is { ok: false; error: StudioError } {
   return typeof error === 'object' && error !== null && typeof (error as StudioError).code === 'string';
 }
 
-type EventName = 'progress' | 'command';
+type EventName = 'progress' | 'command' | 'job';
+const EVENT_NAMES: readonly string[] = ['progress', 'command', 'job'] satisfies EventName[];
 
 interface EventReader {
   subscribe(name: EventName, listener: (value: unknown) => void): Unsubscribe;
+  /**
+   * Holds job events back while `starting` (a startJob request) is in flight, and hands them on
+   * only after its answer: the stream and the answer race, and a page must know a job's id
+   * before that job's first event reaches it.
+   */
+  whileStarting<T>(starting: Promise<T>): Promise<T>;
   connected(): Promise<void>;
   close(): void;
 }
@@ -163,12 +215,15 @@ function createEventReader(base: string, token: string, fetchFn: typeof fetch): 
   const listeners: Record<EventName, Set<(value: unknown) => void>> = {
     progress: new Set(),
     command: new Set(),
+    job: new Set(),
   };
+  let starting = 0;
+  const heldJobEvents: unknown[] = [];
   let abort: AbortController | undefined;
   let live: { promise: Promise<void>; resolve: () => void; resolved: boolean } | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
 
-  const wanted = (): boolean => listeners.progress.size + listeners.command.size > 0;
+  const wanted = (): boolean => listeners.progress.size + listeners.command.size + listeners.job.size > 0;
   const liveSignal = (): NonNullable<typeof live> => {
     if (!live) {
       let settle = (): void => undefined;
@@ -190,17 +245,22 @@ function createEventReader(base: string, token: string, fetchFn: typeof fetch): 
       if (line.startsWith('event:')) name = line.slice(6).trim();
       else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
     }
-    if ((name !== 'progress' && name !== 'command') || data.length === 0) return;
+    if (!EVENT_NAMES.includes(name) || data.length === 0) return;
     const value: unknown = JSON.parse(data.join('\n'));
+    if (name === 'job' && starting > 0) heldJobEvents.push(value);
+    else deliver(name as EventName, value);
+  };
+
+  function deliver(name: EventName, value: unknown): void {
     for (const listener of listeners[name]) {
       try {
-        listener(value as ProgressEvent | HostCommand);
+        listener(value as ProgressEvent | HostCommand | JobEvent);
       } catch (error) {
         // One broken subscriber must not stop the stream for the others.
         console.error(error);
       }
     }
-  };
+  }
 
   async function read(controller: AbortController): Promise<void> {
     const response = await fetchFn(`${base}/api/events`, {
@@ -248,6 +308,18 @@ function createEventReader(base: string, token: string, fetchFn: typeof fetch): 
   };
 
   return {
+    async whileStarting(request) {
+      starting++;
+      try {
+        return await request;
+      } finally {
+        // After the caller's own continuation has seen the answer (a later task, not a microtask).
+        setTimeout(() => {
+          starting--;
+          if (starting === 0) for (const value of heldJobEvents.splice(0)) deliver('job', value);
+        }, 0);
+      }
+    },
     subscribe(name, listener) {
       listeners[name].add(listener);
       open();
@@ -257,12 +329,13 @@ function createEventReader(base: string, token: string, fetchFn: typeof fetch): 
       };
     },
     connected() {
-      if (!wanted()) return Promise.reject(new Error('Subscribe to progress or commands first.'));
+      if (!wanted()) return Promise.reject(new Error('Subscribe to progress, commands or jobs first.'));
       return liveSignal().promise;
     },
     close() {
       listeners.progress.clear();
       listeners.command.clear();
+      listeners.job.clear();
       stop();
     },
   };

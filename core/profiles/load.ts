@@ -47,9 +47,43 @@ export function loadTopology(pathOrId: string, options: LoadOptions = {}): Topol
     'BAD_TOPOLOGY',
   ) as TopologySpec;
   checkLibraryId('topology', spec.id, file, options, 'BAD_TOPOLOGY');
+  return assembleTopology(spec, file, path.dirname(file), options);
+}
+
+/**
+ * A topology file's text that has no folder on disk (a file the studio's page uploaded): the
+ * same checks and messages as `loadTopology`, naming `fileName`. Its tier devices and links must
+ * be bundled ids, since there is no folder for a path to be relative to.
+ */
+export function loadTopologyText(text: string, fileName: string, options: LoadOptions = {}): Topology {
+  const spec = validate(
+    topologySpecSchema,
+    parseJsonFile(text, fileName, 'BAD_TOPOLOGY'),
+    fileName,
+    'BAD_TOPOLOGY',
+  ) as TopologySpec;
+  const named = [
+    ...spec.tiers.map((tier, i) => ({ ref: tier.device, field: `tiers[${i}].device`, kind: 'device' })),
+    ...spec.links.map((link, i) => ({ ref: link.link, field: `links[${i}].link`, kind: 'link' })),
+  ];
+  const paths = named.filter(({ ref }) => /[/\\]/.test(ref) || ref.endsWith('.json'));
+  if (paths.length > 0) {
+    throw problemsError(
+      'BAD_TOPOLOGY',
+      fileName,
+      paths.map(({ ref, field, kind }) => ({
+        field,
+        problem: `names the file "${ref}"; a topology opened in the page can only name bundled ${kind} ids (open it from the File menu, or use a bundled id)`,
+      })),
+    );
+  }
+  return assembleTopology(spec, fileName, process.cwd(), options);
+}
+
+/** Checks a topology's structure and loads every device and link it names. */
+function assembleTopology(spec: TopologySpec, file: string, baseDir: string, options: LoadOptions): Topology {
   const problems = topologyProblems(spec);
   if (problems.length > 0) throw problemsError('BAD_TOPOLOGY', file, problems);
-  const baseDir = path.dirname(file);
   const tiers = spec.tiers.map((tier, i) => ({
     name: tier.name,
     device: loadDevice(tier.device, options, { baseDir, from: { file, field: `tiers[${i}].device` } }),

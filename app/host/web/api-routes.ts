@@ -6,7 +6,7 @@
  * `{ok:false, error:{code:'BAD_REQUEST', message}}`, and the server carries on.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { StudioMethod } from '../../shared/studio-api.js';
+import { MAX_PROJECT_TEXT_BYTES, type StudioMethod } from '../../shared/studio-api.js';
 import { isStudioMethod, parseStudioArgs, type StudioArgs } from '../../shared/studio-validate.js';
 import { studioError } from '../host-errors.js';
 import type { StudioHost } from '../studio-host.js';
@@ -15,8 +15,11 @@ import { BodyTooLargeError, readBody, readJsonBody } from './request-body.js';
 import { refuse, sendError, sendJson } from './responses.js';
 import { WEB_METHODS, type MethodContext } from './web-methods.js';
 
-/** JSON requests are small (the largest is a project's placement map). */
-export const MAX_JSON_BODY_BYTES = 64 * 1024 ** 2;
+/**
+ * JSON requests are small but for a project's or topology's text (at most MAX_PROJECT_TEXT_BYTES,
+ * and JSON escapes can lengthen it) and a project's placement map.
+ */
+export const MAX_JSON_BODY_BYTES = 2 * MAX_PROJECT_TEXT_BYTES;
 
 export interface ApiContext {
   readonly host: StudioHost;

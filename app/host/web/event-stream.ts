@@ -1,9 +1,10 @@
 /**
- * Server-sent events (`GET /api/events`): progress of running opens and host commands, pushed
- * to every connected page. Each event is `event: <progress|command>` with one line of JSON.
+ * Server-sent events (`GET /api/events`): progress of running opens, job events and host
+ * commands, pushed to every connected page. Each event is `event: <progress|command|job>` with
+ * one line of JSON.
  */
 import type { ServerResponse } from 'node:http';
-import type { HostCommand, ProgressEvent } from '../../shared/studio-api.js';
+import type { HostCommand, JobEvent, ProgressEvent } from '../../shared/studio-api.js';
 
 /** Comment lines keep idle connections from being closed by proxies or the OS. */
 const KEEP_ALIVE_MS = 20_000;
@@ -12,6 +13,7 @@ export interface EventHub {
   attach(response: ServerResponse): void;
   progress(event: ProgressEvent): void;
   command(command: HostCommand): void;
+  job(event: JobEvent): void;
   readonly clientCount: number;
   close(): void;
 }
@@ -40,6 +42,7 @@ export function createEventHub(): EventHub {
     },
     progress: (event) => broadcast('progress', event),
     command: (command) => broadcast('command', command),
+    job: (event) => broadcast('job', event),
     get clientCount() {
       return clients.size;
     },

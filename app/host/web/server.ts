@@ -52,7 +52,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = newLaunchToken();
   const host = createStudioHost(options.studio);
   const events = createEventHub();
-  const unsubscribe = host.onProgress((event) => events.progress(event));
+  const unsubscribeProgress = host.onProgress((event) => events.progress(event));
+  const unsubscribeJobs = host.onJob((event) => events.job(event));
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
   const maxUploadBytes = options.maxUploadBytes ?? MAX_MODEL_UPLOAD_BYTES;
   let port = 0;
@@ -102,7 +103,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     host,
     sendCommand: (command) => events.command(command),
     async close() {
-      unsubscribe();
+      unsubscribeProgress();
+      unsubscribeJobs();
       events.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

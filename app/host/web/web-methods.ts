@@ -1,8 +1,11 @@
 /**
  * What each StudioApi method does in the web host, given arguments already validated. The page
- * picks files with its own file input and sends their bytes, so there is no open dialog, and it
- * cannot choose where to save: projects go to `<configDir>/projects/<model>.cutline.json` (the
- * page can also offer the same JSON as a download, which needs no host).
+ * picks files with its own file input and sends their bytes (or a project's or topology's
+ * text), so there are no open dialogs, and it cannot choose where to save: projects go to
+ * `<configDir>/projects/<model>.cutline.json` and join the recent list, so after a reload the
+ * page reopens them with `openRecentProject` (it can also offer the same JSON as a download and
+ * take it back with `openProjectText`). Unsaved edits are the page's business (beforeunload):
+ * `setDirty` is accepted and ignored.
  */
 import path from 'node:path';
 import type { HostInfo, ProjectFile, StudioApi, StudioMethod } from '../../shared/studio-api.js';
@@ -52,5 +55,37 @@ export const WEB_METHODS: WebMethods = {
     host.saveProject(path.join(configDir, PROJECTS_FOLDER, projectFileName(project)), project),
   async cancel([jobId], { host }) {
     host.cancel(jobId);
+  },
+  startJob: async ([sessionId, request], { host }) => host.startJob(sessionId, request),
+  async cancelJob([jobId], { host }) {
+    host.cancelJob(jobId);
+  },
+  closeSession: ([sessionId], { host }) => host.closeSession(sessionId),
+  listTopologies: (_args, { host }) => host.topologies.list(),
+  loadTopology: ([id], { host }) => host.topologies.load(id),
+  async openTopologyWithDialog() {
+    return failed(
+      'NOT_SUPPORTED',
+      'The browser studio has no open dialog: pick a topology file in the page instead.',
+    );
+  },
+  parseTopology: ([fileName, text], { host }) => host.topologies.parse(fileName, text),
+  listProfiles: (_args, { host }) => host.topologies.profiles(),
+  lastTopology: (_args, { host }) => host.topologies.last(),
+  rememberTopology: ([id, topology], { host }) => host.topologies.remember(id, topology),
+  initialProject: (_args, { host, signal }) => host.initialProject({ signal }),
+  async openProjectWithDialog() {
+    return failed(
+      'NOT_SUPPORTED',
+      'The browser studio has no open dialog: pick a project file in the page instead.',
+    );
+  },
+  openProjectText: ([fileName, text], { host, signal }) => host.openProjectText(fileName, text, { signal }),
+  openRecentProject: ([filePath], { host, signal }) => host.openProjectPath(filePath, 'recent', { signal }),
+  autosave: ([design], { host }) => host.autosave(design),
+  recovery: (_args, { host }) => host.recovery(),
+  openRecovery: (_args, { host, signal }) => host.openRecovery({ signal }),
+  async setDirty() {
+    // The page asks before it unloads (beforeunload); a browser tab cannot be held open from here.
   },
 };

@@ -1,25 +1,71 @@
 /**
- * Messages between the host and an analysis worker. One worker runs one job: the host posts one
- * `AnalysisRequest`, the worker answers with progress messages and then exactly one outcome.
+ * Messages between the host and a session worker. A worker holds one model's session: the host
+ * posts one `OpenRequest`, the worker answers with progress and one open outcome and, when the
+ * open succeeded, stays alive holding the analysis and runs `JobRequest`s against it one after
+ * another (each answered with progress, log lines and one job outcome) until the host ends it.
  */
-import type { ModelView, ProgressEvent, StudioError } from '../../shared/studio-api.js';
+import type {
+  JobRequest,
+  JobResult,
+  ModelView,
+  PartitionSource,
+  ProgressEvent,
+  StudioError,
+} from '../../shared/studio-api.js';
 
 export type AnalysisSource =
   | { readonly kind: 'file'; readonly path: string }
   /** `bytes` is transferred to the worker when it owns its whole buffer. */
   | { readonly kind: 'bytes'; readonly fileName: string; readonly bytes: Uint8Array };
 
-export interface AnalysisRequest {
-  readonly type: 'analyze';
+export interface OpenRequest {
+  readonly type: 'open';
   readonly source: AnalysisSource;
+  /** Input bindings (input name → `1x3x640x640`), parsed as `cutline analyze --input`. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /**
+   * When set, the model's bytes must have this SHA-256 (a project names its model by it): the
+   * worker hashes the file first and analyses nothing when it differs (MODEL_CHANGED).
+   */
+  readonly expectSha256?: string;
 }
+
+export interface JobMessage {
+  readonly type: 'job';
+  readonly jobId: string;
+  readonly request: JobRequest;
+  /**
+   * One Int32 the host sets to 1 to cancel the job. Shared memory, because a job runs
+   * synchronously and cannot read messages until it ends; handlers look at it whenever they
+   * report progress (`JobContext.progress`).
+   */
+  readonly cancelFlag: SharedArrayBuffer;
+}
+
+export type HostMessage = OpenRequest | JobMessage;
 
 export type AnalysisStage = ProgressEvent['stage'];
 
+export interface OpenedSession {
+  readonly view: ModelView;
+  readonly partition: PartitionSource;
+  readonly sha256: string;
+  readonly inputs: Readonly<Record<string, string>>;
+}
+
 export type WorkerMessage =
   | { readonly type: 'progress'; readonly stage: AnalysisStage; readonly message: string }
-  | { readonly type: 'done'; readonly view: ModelView; readonly sha256: string }
-  | { readonly type: 'failed'; readonly error: StudioError };
+  | ({ readonly type: 'opened' } & OpenedSession)
+  | { readonly type: 'open-failed'; readonly error: StudioError }
+  | {
+      readonly type: 'job-progress';
+      readonly jobId: string;
+      readonly fraction: number;
+      readonly message: string;
+    }
+  | { readonly type: 'job-log'; readonly jobId: string; readonly line: string }
+  | { readonly type: 'job-done'; readonly jobId: string; readonly result: JobResult }
+  | { readonly type: 'job-failed'; readonly jobId: string; readonly error: StudioError };
 
 /**
  * Where each stage starts on the job's 0 … 1 progress scale: rough shares of the time the

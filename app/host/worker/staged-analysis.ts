@@ -5,7 +5,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { analyzeModel, type Analysis } from '../../../core/analyze.js';
+import { CutlineError } from '../../../core/errors.js';
+import type { Shape } from '../../../core/graph/types.js';
 import { megabytes, openModelBytes, readModelFile, type OnnxModel } from '../../../core/onnx/read.js';
+import { parseInputBinding } from '../../../core/shape/bindings.js';
 import type { AnalysisSource, AnalysisStage } from './protocol.js';
 
 export type StageReporter = (stage: AnalysisStage, message: string) => void;
@@ -18,9 +21,31 @@ export function openSource(source: AnalysisSource, report: StageReporter): OnnxM
   return openModelBytes(source.bytes, { displayName: source.fileName });
 }
 
-/** `analyzeModel`, reporting each stage before it runs. */
-export function analyzeInStages(model: OnnxModel, report: StageReporter): Analysis {
-  return analyzeModel(model, { onStage: report });
+/** `analyzeModel` with the bound input shapes, reporting each stage before it runs. */
+export function analyzeInStages(
+  model: OnnxModel,
+  report: StageReporter,
+  inputShapes: Readonly<Record<string, Shape>> = {},
+): Analysis {
+  return analyzeModel(model, { onStage: report, inputShapes });
+}
+
+/**
+ * Input bindings as the studio sends them (input name → `1x3x640x640`), parsed exactly as the
+ * CLI's `--input NAME=DIMS`; throws BAD_INPUT_BINDING naming the binding.
+ */
+export function inputShapesOf(inputs: Readonly<Record<string, string>>): Record<string, Shape> {
+  const shapes: Record<string, Shape> = {};
+  for (const [name, dims] of Object.entries(inputs)) {
+    if (dims.includes('=')) {
+      throw new CutlineError(
+        'BAD_INPUT_BINDING',
+        `"${name}=${dims}" is not an input binding. Write the dimensions as e.g. 1x3x640x640.`,
+      );
+    }
+    shapes[name] = parseInputBinding(`${name}=${dims}`).shape;
+  }
+  return shapes;
 }
 
 const HASH_CHUNK_BYTES = 4 * 1024 ** 2;

@@ -1,0 +1,328 @@
+/**
+ * Sessions: one worker thread per open model, holding its analysis for as long as the model is
+ * open, and the jobs run against it. A huge or hostile file never blocks the host's main thread
+ * (Electron main or the web host's event loop) and never takes the host down: each worker has
+ * its own heap limit, so running out of memory ends that worker (and its session) only, and an
+ * open or a job still running after the time limit is stopped by terminating its worker, which
+ * stops even a tight loop. One idle worker is kept started ahead so an open does not wait for
+ * start-up.
+ *
+ * Workers run TypeScript: the default script is worker/bootstrap.js, which registers tsx's
+ * loader inside the worker and imports worker/analysis-worker.ts. A packaged build that compiles
+ * the worker to JavaScript passes its own `workerUrl` instead.
+ */
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { JobEvent, JobKind, JobRequest, JobStartResult, StudioError } from '../shared/studio-api.js';
+import { failed, studioError } from './host-errors.js';
+import type {
+  AnalysisStage,
+  HostMessage,
+  OpenRequest,
+  OpenedSession,
+  WorkerMessage,
+} from './worker/protocol.js';
+
+export interface SessionRunnerOptions {
+  /** Worker script; when given it is started as is, without the tsx bootstrap. */
+  readonly workerUrl?: URL;
+  /** An open or a job still running after this long is stopped (default 5 minutes). */
+  readonly timeoutMs?: number;
+  /** V8 heap limit of each worker, so a hostile model exhausts its worker, not the host (default 4096). */
+  readonly heapMb?: number;
+  /** Start one worker ahead of the first open (default true). */
+  readonly prewarm?: boolean;
+}
+
+export type SessionOpenOutcome =
+  | ({ readonly ok: true; readonly sessionId: string } & OpenedSession)
+  | { readonly ok: false; readonly error: StudioError };
+
+export type StageListener = (stage: AnalysisStage, message: string) => void;
+
+export type OpenSessionRequest = Omit<OpenRequest, 'type'>;
+
+export interface SessionRunner {
+  /** Opens a model in a new worker; on success the worker stays as the session `sessionId`. */
+  open(openId: string, request: OpenSessionRequest, onStage: StageListener): Promise<SessionOpenOutcome>;
+  /** Stops a running open; it resolves CANCELLED. False when no such open runs. */
+  cancelOpen(openId: string): boolean;
+  /** Starts a job on a session; its events go to the runner's job listener. */
+  startJob(sessionId: string, request: JobRequest): JobStartResult;
+  /** Cancels a job (it ends `failed` CANCELLED) unless it already has its result. */
+  cancelJob(jobId: string): void;
+  /** Ends a session: its running jobs fail SESSION_CLOSED and its worker stops. */
+  closeSession(sessionId: string): Promise<void>;
+  readonly sessionCount: number;
+  readonly runningOpens: number;
+  /** Ends every open (CANCELLED), session and the idle worker. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+const BOOTSTRAP_URL = new URL('./worker/bootstrap.js', import.meta.url);
+const ENTRY_URL = new URL('./worker/analysis-worker.ts', import.meta.url);
+
+/** Values of a job's shared cancel flag (see worker/protocol.ts JobMessage). */
+const RUNNING = 0;
+const CANCELLED = 1;
+
+interface RunningJob {
+  readonly kind: JobKind;
+  readonly flag: Int32Array;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+interface Session {
+  readonly id: string;
+  readonly worker: Worker;
+  readonly jobs: Map<string, RunningJob>;
+}
+
+export function createSessionRunner(
+  options: SessionRunnerOptions,
+  emitJob: (event: JobEvent) => void,
+): SessionRunner {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const opens = new Map<string, (outcome: SessionOpenOutcome) => void>();
+  const sessions = new Map<string, Session>();
+  const jobSessions = new Map<string, Session>();
+  let idle: Worker | undefined;
+  let closed = false;
+
+  const spawn = (): Worker =>
+    new Worker(options.workerUrl ?? BOOTSTRAP_URL, {
+      workerData: { entry: ENTRY_URL.href },
+      resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? 4096 },
+    });
+  const dropIdle = (): void => {
+    idle = undefined;
+  };
+  const startIdle = (): void => {
+    if (closed || idle) return;
+    const worker = spawn();
+    // An idle worker must not keep the process alive, and its failure only means the next open
+    // starts a fresh one.
+    worker.unref();
+    worker.once('error', dropIdle);
+    worker.once('exit', dropIdle);
+    idle = worker;
+  };
+  const takeWorker = (): Worker => {
+    const worker = idle;
+    idle = undefined;
+    if (!worker) return spawn();
+    worker.off('error', dropIdle);
+    worker.off('exit', dropIdle);
+    return worker;
+  };
+  if (options.prewarm ?? true) startIdle();
+
+  const minutes = (): string => (timeoutMs / 60_000).toPrecision(2);
+
+  /** Ends a job once: stops its timer and forgets it, then tells the listeners. */
+  function endJob(session: Session, jobId: string, event: JobEvent): void {
+    const job = session.jobs.get(jobId);
+    if (!job) return;
+    clearTimeout(job.timer);
+    session.jobs.delete(jobId);
+    jobSessions.delete(jobId);
+    emitJob(event);
+  }
+
+  /** A session whose worker stopped (closed, crashed, out of memory, timed out): its jobs fail. */
+  function endSession(session: Session, error: StudioError): void {
+    if (sessions.get(session.id) !== session) return;
+    sessions.delete(session.id);
+    for (const [jobId, job] of [...session.jobs]) {
+      endJob(session, jobId, { type: 'failed', jobId, sessionId: session.id, kind: job.kind, error });
+    }
+    void session.worker.terminate();
+  }
+
+  function adopt(sessionId: string, worker: Worker): void {
+    const session: Session = { id: sessionId, worker, jobs: new Map() };
+    sessions.set(sessionId, session);
+    // An open model must not keep the process alive by itself; the server or window does.
+    worker.unref();
+    worker.on('message', (message: WorkerMessage) => {
+      if (!('jobId' in message)) return;
+      const job = session.jobs.get(message.jobId);
+      if (!job) return; // cancelled already: its end was reported when it was cancelled
+      const base = { jobId: message.jobId, sessionId, kind: job.kind };
+      if (message.type === 'job-progress')
+        emitJob({ ...base, type: 'progress', fraction: message.fraction, message: message.message });
+      else if (message.type === 'job-log') emitJob({ ...base, type: 'log', line: message.line });
+      else if (message.type === 'job-done')
+        endJob(session, message.jobId, { ...base, type: 'done', result: message.result });
+      else if (message.type === 'job-failed')
+        endJob(session, message.jobId, { ...base, type: 'failed', error: message.error });
+    });
+    worker.on('error', (error: Error & { code?: string }) =>
+      endSession(
+        session,
+        studioError('SESSION_CLOSED', `The model's session stopped: ${workerFailure(error)}.`),
+      ),
+    );
+    worker.on('exit', (code) =>
+      endSession(
+        session,
+        studioError('SESSION_CLOSED', `The model's session stopped unexpectedly (worker exit code ${code}).`),
+      ),
+    );
+  }
+
+  return {
+    get sessionCount() {
+      return sessions.size;
+    },
+    get runningOpens() {
+      return opens.size;
+    },
+
+    open(openId, request, onStage) {
+      if (closed) return Promise.resolve(failed('CANCELLED', 'The studio is closing.'));
+      const worker = takeWorker();
+      startIdle();
+      return new Promise<SessionOpenOutcome>((resolve) => {
+        let done = false;
+        const finish = (outcome: SessionOpenOutcome): void => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          opens.delete(openId);
+          worker.removeAllListeners();
+          if (outcome.ok) adopt(outcome.sessionId, worker);
+          else void worker.terminate(); // frees the worker's memory now
+          resolve(outcome);
+        };
+        const timer = setTimeout(() => {
+          finish(
+            failed('INTERNAL', `Analysing the model took longer than ${minutes()} minutes and was stopped.`),
+          );
+        }, timeoutMs);
+        opens.set(openId, finish);
+
+        worker.on('message', (message: WorkerMessage) => {
+          if (message.type === 'progress') onStage(message.stage, message.message);
+          else if (message.type === 'opened') {
+            const { view, partition, sha256, inputs } = message;
+            finish({ ok: true, sessionId: randomUUID(), view, partition, sha256, inputs });
+          } else if (message.type === 'open-failed') finish({ ok: false, error: message.error });
+        });
+        worker.on('error', (error: Error & { code?: string }) => {
+          finish(
+            failed(
+              'INTERNAL',
+              `The analysis stopped: ${workerFailure(error)}. The model may be too large or malformed.`,
+            ),
+          );
+        });
+        worker.on('exit', (code) => {
+          finish(failed('INTERNAL', `The analysis stopped unexpectedly (worker exit code ${code}).`));
+        });
+        post(worker, { type: 'open', ...request });
+      });
+    },
+
+    cancelOpen(openId) {
+      const finish = opens.get(openId);
+      finish?.(failed('CANCELLED', 'Opening the model was cancelled.'));
+      return finish !== undefined;
+    },
+
+    startJob(sessionId, request) {
+      const session = sessions.get(sessionId);
+      if (!session) {
+        return failed(
+          'SESSION_CLOSED',
+          'This model is no longer open in the host (it was closed, or its analysis stopped). Open the model again.',
+        );
+      }
+      const jobId = randomUUID();
+      const cancelFlag = new SharedArrayBuffer(4);
+      const timer = setTimeout(() => {
+        // Only terminating the worker stops a handler that never reports progress; the session goes with it.
+        endSession(
+          session,
+          studioError(
+            'INTERNAL',
+            `The ${request.kind} job took longer than ${minutes()} minutes and was stopped; open the model again.`,
+          ),
+        );
+      }, timeoutMs);
+      session.jobs.set(jobId, { kind: request.kind, flag: new Int32Array(cancelFlag), timer });
+      jobSessions.set(jobId, session);
+      session.worker.postMessage({ type: 'job', jobId, request, cancelFlag } satisfies HostMessage);
+      return { ok: true, jobId };
+    },
+
+    cancelJob(jobId) {
+      const session = jobSessions.get(jobId);
+      const job = session?.jobs.get(jobId);
+      if (!session || !job) return;
+      // A job that already committed its result ends with it; cancelling comes too late.
+      if (Atomics.compareExchange(job.flag, 0, RUNNING, CANCELLED) !== RUNNING) return;
+      endJob(session, jobId, {
+        type: 'failed',
+        jobId,
+        sessionId: session.id,
+        kind: job.kind,
+        error: studioError('CANCELLED', `The ${job.kind} job was cancelled.`),
+      });
+    },
+
+    async closeSession(sessionId) {
+      const session = sessions.get(sessionId);
+      if (!session) return;
+      endSession(session, studioError('SESSION_CLOSED', 'The model was closed while the job ran.'));
+      await session.worker.terminate();
+    },
+
+    async close() {
+      closed = true;
+      for (const openId of [...opens.keys()]) this.cancelOpen(openId);
+      const workers = [...sessions.values()].map((session) => session.worker);
+      for (const session of [...sessions.values()])
+        endSession(session, studioError('SESSION_CLOSED', 'The studio is closing.'));
+      const spare = idle;
+      idle = undefined;
+      await Promise.all([...workers, ...(spare ? [spare] : [])].map((worker) => worker.terminate()));
+    },
+  };
+}
+
+function workerFailure(error: Error & { code?: string }): string {
+  return error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'it ran out of memory' : `it failed (${error.message})`;
+}
+
+/**
+ * Bytes are transferred, not copied, to the worker (the caller's view is detached). A view that
+ * does not span its whole buffer (a pooled Buffer, a slice), or one Node marks untransferable,
+ * is copied first so only its own bytes move and nobody else's buffer gets detached.
+ */
+function post(worker: Worker, request: OpenRequest): void {
+  const { source } = request;
+  if (source.kind !== 'bytes') {
+    worker.postMessage(request satisfies HostMessage);
+    return;
+  }
+  const send = (bytes: Uint8Array): void =>
+    worker.postMessage({ ...request, source: { ...source, bytes } } satisfies HostMessage, [
+      bytes.buffer as ArrayBuffer,
+    ]);
+  const { bytes } = source;
+  const ownsBuffer =
+    bytes.buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength;
+  if (ownsBuffer) {
+    try {
+      send(bytes);
+      return;
+    } catch {
+      // Untransferable (e.g. Node's Buffer pool): fall through to a copy.
+    }
+  }
+  send(new Uint8Array(bytes));
+}
