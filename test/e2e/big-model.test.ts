@@ -85,7 +85,7 @@ it('searches down to a deep layer, then pans and still answers', async () => {
   await page.mouse.move(pane.x + pane.width / 2 - 500, pane.y + pane.height - 160, { steps: 10 });
   await page.mouse.up();
   await expect.poll(viewportTransform).not.toBe(before);
-  // The window still answers: arrow keys move the selection along the edges.
-  await page.keyboard.press('ArrowRight');
+  // The window still answers: arrow keys move the selection along the edges (down the flow).
+  await page.keyboard.press('ArrowDown');
   await expect.poll(() => find.details(page).textContent()).toContain('/stage3/block37/add/Add');
 });

@@ -145,9 +145,10 @@ describe('studio in Chromium', () => {
   it('walks the graph with the arrow keys', async () => {
     track();
     await page.getByRole('searchbox').blur();
-    await page.keyboard.press('ArrowLeft');
+    // The graph flows down: ↑ goes to the layer feeding this one, ↓ to the one it feeds.
+    await page.keyboard.press('ArrowUp');
     await expect.poll(() => details().textContent()).toContain('/L5/dense/Gemm');
-    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
     await expect.poll(() => details().textContent()).toContain('/L5/softmax/Softmax');
   });
 

@@ -26,7 +26,7 @@ export const BlockNode = memo(function BlockNode({ id }: NodeProps<BlockFlowNode
       data-selected={selected || undefined}
       style={{ '--heat': heat } as CSSProperties}
     >
-      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="node-head">
         <span className="node-op">
           {BLOCK_KIND_TITLE[block.kind]} · {block.layerCount} layers
@@ -47,7 +47,7 @@ export const BlockNode = memo(function BlockNode({ id }: NodeProps<BlockFlowNode
         {title}
       </div>
       <CostBadges figures={figures} />
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
   );
 });

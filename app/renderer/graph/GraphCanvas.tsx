@@ -4,19 +4,18 @@ import { selectCurrentGraph } from '../store/selectors.js';
 import { useStudio, type Store } from '../store/store.js';
 import { BlockNode } from './BlockNode.js';
 import { EmptyCanvas } from './EmptyCanvas.js';
-import { toFlowElements, type StudioFlowNode, LANE_NODE_PREFIX } from './flow-elements.js';
+import { toFlowElements, type StudioFlowNode } from './flow-elements.js';
 import { LaneBackground } from './LaneBackground.js';
 import { LayerNode } from './LayerNode.js';
 import { TensorEdge } from './TensorEdge.js';
-import { useViewportFollow } from './use-viewport-follow.js';
+import { LaneHeader } from './LaneHeader.js';
+import { MINIMAP_STYLE, useViewportFollow } from './use-viewport-follow.js';
 
 const nodeTypes = { layer: LayerNode, block: BlockNode, lane: LaneBackground };
 const edgeTypes = { tensor: TensorEdge };
 const PRO_OPTIONS = { hideAttribution: true };
 
 const selectHasModel = (s: Store): boolean => s.opened !== null;
-
-const isGraphNode = (node: Node): boolean => !node.id.startsWith(LANE_NODE_PREFIX);
 
 const onNodeClick: NodeMouseHandler<StudioFlowNode> = (_event, node) => {
   if (node.type !== 'lane') useStudio.getState().select(node.id);
@@ -60,8 +59,17 @@ export const GraphCanvas = memo(function GraphCanvas() {
         proOptions={PRO_OPTIONS}
       >
         <Background gap={24} size={1} />
-        <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap" />
-        <Controls showInteractive={false} fitViewOptions={{ nodes: elements.nodes.filter(isGraphNode) }} />
+        <MiniMap
+          pannable
+          zoomable
+          nodeColor={miniMapColor}
+          nodeStrokeWidth={0}
+          ariaLabel="Minimap"
+          style={MINIMAP_STYLE}
+        />
+        {/* Fit is the toolbar's (and F's): lanes fitted to the width, from the model's start. */}
+        <Controls showInteractive={false} showFitView={false} />
+        <LaneHeader />
       </ReactFlow>
     </div>
   );

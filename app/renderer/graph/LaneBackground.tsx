@@ -1,12 +1,11 @@
 import type { NodeProps } from '@xyflow/react';
 import { memo } from 'react';
-import { tierTitle, type LaneFlowNode } from './flow-elements.js';
+import type { LaneFlowNode } from './flow-elements.js';
 
-/** A tier's swimlane: a tinted band behind the layers that run there. */
+/**
+ * A tier's lane: a tinted column behind the layers that run there. Its name and hardware are in
+ * the lane header (LaneHeader.tsx), which stays at the top while the canvas scrolls.
+ */
 export const LaneBackground = memo(function LaneBackground({ data }: NodeProps<LaneFlowNode>) {
-  return (
-    <div className="lane" data-tier={data.tier}>
-      <span className="lane-title">{tierTitle(data.tier)}</span>
-    </div>
-  );
+  return <div className="lane" data-tier={data.tier} />;
 });

@@ -30,7 +30,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
       data-pinned={pinned || undefined}
       style={{ '--heat': heat } as CSSProperties}
     >
-      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="node-head">
         <span className="node-op">{layer.op}</span>
         {pinned && (
@@ -49,7 +49,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
         exactActivations={layer.exact.activations}
         tier={tier}
       />
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
   );
 });

@@ -1,9 +1,11 @@
 /**
- * The laid-out graph as React Flow nodes and edges. Built once per layout, so panning,
- * selecting and re-colouring never rebuild these arrays: node components read what changes
- * (selection, heat) from the store themselves.
+ * The laid-out graph as React Flow nodes and edges: lanes are columns behind the nodes, and
+ * edges leave a node's bottom and enter the next one's top (the graph flows down). Built once
+ * per layout, so panning, selecting and re-colouring never rebuild these arrays: node
+ * components read what changes (selection, heat) from the store themselves.
  */
 import type { Edge, Node } from '@xyflow/react';
+import { TIER_TITLES } from '../../../core/tiers.js';
 import type { Tier } from '../../../core/view/types.js';
 import type { LaidOutGraph, Point } from '../layout/layout-types.js';
 
@@ -25,8 +27,7 @@ export type TensorFlowEdge = Edge<
 
 export const LANE_NODE_PREFIX = 'lane:';
 
-const TIER_TITLE: Readonly<Record<Tier, string>> = { device: 'Device', edge: 'Edge', cloud: 'Cloud' };
-export const tierTitle = (tier: Tier): string => TIER_TITLE[tier];
+export const tierTitle = (tier: Tier): string => TIER_TITLES[tier];
 
 export function toFlowElements(graph: LaidOutGraph): { nodes: StudioFlowNode[]; edges: TensorFlowEdge[] } {
   const lanes: LaneFlowNode[] = graph.lanes.map((lane) => ({
@@ -41,7 +42,7 @@ export function toFlowElements(graph: LaidOutGraph): { nodes: StudioFlowNode[]; 
     focusable: false,
     draggable: false,
     ariaRole: 'group',
-    ariaLabel: `${TIER_TITLE[lane.tier]} lane`,
+    ariaLabel: `${TIER_TITLES[lane.tier]} lane`,
   }));
   const nodes = graph.nodes.map((node): LayerFlowNode | BlockFlowNode => ({
     id: node.id,

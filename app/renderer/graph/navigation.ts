@@ -1,11 +1,19 @@
 /**
- * Keyboard moves over the laid-out graph. The graph flows left to right, so → follows an
- * outgoing edge, ← an incoming one, and ↑/↓ step to the nearest node above or below in the
- * same column (a sibling branch).
+ * Keyboard moves over the laid-out graph. The graph flows top to bottom, so ↓ follows an
+ * outgoing edge, ↑ an incoming one, and ←/→ step to the nearest node beside it in the same
+ * rank (a sibling branch, or the same depth in the next lane).
  */
 import type { LaidOutGraph, PlacedNode } from '../layout/layout-types.js';
 
-export type Move = 'downstream' | 'upstream' | 'above' | 'below';
+export type Move = 'downstream' | 'upstream' | 'left' | 'right';
+
+/** The arrow keys' moves, as the graph is drawn. */
+export const ARROW_MOVES: Readonly<Record<string, Move>> = {
+  ArrowDown: 'downstream',
+  ArrowUp: 'upstream',
+  ArrowLeft: 'left',
+  ArrowRight: 'right',
+};
 
 const centreY = (n: PlacedNode): number => n.y + n.height / 2;
 const centreX = (n: PlacedNode): number => n.x + n.width / 2;
@@ -20,17 +28,17 @@ export function neighbour(graph: LaidOutGraph, fromId: string, move: Move): stri
       .filter((e) => (move === 'downstream' ? e.source === fromId : e.target === fromId))
       .map((e) => (move === 'downstream' ? e.target : e.source));
     const candidates = ids.map((id) => byId.get(id)).filter((n): n is PlacedNode => n !== undefined);
-    // The neighbour most nearly level with the current node reads as "straight on".
-    candidates.sort((a, b) => Math.abs(centreY(a) - centreY(from)) - Math.abs(centreY(b) - centreY(from)));
+    // The neighbour most nearly in line with the current node reads as "straight on".
+    candidates.sort((a, b) => Math.abs(centreX(a) - centreX(from)) - Math.abs(centreX(b) - centreX(from)));
     return candidates[0]?.id ?? null;
   }
   let best: PlacedNode | null = null;
   let bestDistance = Infinity;
   for (const node of graph.nodes) {
-    const dy = centreY(node) - centreY(from);
-    if (node.id === fromId || (move === 'above' ? dy >= 0 : dy <= 0)) continue;
-    // Prefer the same column; a node in another column costs its horizontal distance twice.
-    const distance = Math.abs(dy) + 2 * Math.abs(centreX(node) - centreX(from));
+    const dx = centreX(node) - centreX(from);
+    if (node.id === fromId || (move === 'left' ? dx >= 0 : dx <= 0)) continue;
+    // Prefer the same rank; a node at another depth costs its vertical distance twice.
+    const distance = Math.abs(dx) + 2 * Math.abs(centreY(node) - centreY(from));
     if (distance < bestDistance) {
       bestDistance = distance;
       best = node;
@@ -39,11 +47,11 @@ export function neighbour(graph: LaidOutGraph, fromId: string, move: Move): stri
   return best?.id ?? null;
 }
 
-/** Where selection starts when nothing is selected: the first node in reading order. */
+/** Where selection starts when nothing is selected: the first node in reading order (top, then left). */
 export function firstNode(graph: LaidOutGraph): string | null {
   let first: PlacedNode | null = null;
   for (const node of graph.nodes) {
-    if (!first || node.x < first.x || (node.x === first.x && node.y < first.y)) first = node;
+    if (!first || node.y < first.y || (node.y === first.y && node.x < first.x)) first = node;
   }
   return first?.id ?? null;
 }

@@ -1,12 +1,16 @@
 /**
  * Moves the viewport when the store asks: show a newly opened model once its first layout
- * arrives (whole if readable, else its start), and pan to a node a search or a shortcut revealed once it is laid out.
+ * arrives (whole if legible, else its start, lanes fitted to the width), and pan to a node a
+ * search or a shortcut revealed once it is laid out. Also tells viewport.ts the pane's size, so
+ * Fit from the toolbar, a shortcut or a host command computes the same view.
  */
 import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
 import { selectCurrentLayout } from '../store/selectors.js';
 import { useStudio, type Store } from '../store/store.js';
-import { centreNode, keepNodeInView, showGraphStart } from './viewport.js';
+import { centreNode, fitGraph, keepNodeInView, setPaneSizeSource } from './viewport.js';
+
+export { MINIMAP_STYLE } from './viewport.js';
 
 const selectFocus = (s: Store) => s.focusRequest;
 
@@ -18,10 +22,17 @@ export function useViewportFollow(): void {
   const fittedModel = useRef<string | null>(null);
 
   useEffect(() => {
+    setPaneSizeSource(() => {
+      const { width, height } = flowStore.getState();
+      return { width, height };
+    });
+  }, [flowStore]);
+
+  useEffect(() => {
     if (!layout || fittedModel.current === layout.inputs.modelKey) return;
     fittedModel.current = layout.inputs.modelKey;
-    // A pending focus (search before the first layout) wins over fitting the whole model.
-    if (!useStudio.getState().focusRequest) showGraphStart(flow, layout.graph, flowStore.getState());
+    // A pending focus (search before the first layout) wins over the first view.
+    if (!useStudio.getState().focusRequest) fitGraph(flow, layout.graph);
   }, [flow, flowStore, layout]);
 
   useEffect(() => {

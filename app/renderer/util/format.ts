@@ -35,7 +35,51 @@ export function formatMj(mj: number): string {
   return `${(mj * 1000).toFixed(mj >= 0.1 ? 0 : 1)} µJ`;
 }
 
-/** The shape of a node's first output, or `?` when it has none or is unknown. */
+/** A node's shape fits its header at about this many characters; longer ones are abbreviated. */
+export const SHAPE_MAX_CHARS = 22;
+/** A symbolic dimension longer than this (`floor((height - 1) / 2) + 1`) shows its start only. */
+const DIM_MAX_CHARS = 6;
+
+/**
+ * A shape short enough for a node's header: each long symbolic dimension cut to its start and
+ * `…`, then, if the whole is still too long, its trailing dimensions folded into one `…`
+ * (the leading ones, batch and channels, say most). `formatShape` gives the whole.
+ */
+export function shortShape(shape: Shape | null, maxChars: number = SHAPE_MAX_CHARS): string {
+  if (shape === null) return '?';
+  const dims = shape.map((d) => {
+    const text = d === null ? '?' : String(d);
+    return text.length > DIM_MAX_CHARS ? `${text.slice(0, DIM_MAX_CHARS - 1)}…` : text;
+  });
+  const whole = `[${dims.join(', ')}]`;
+  if (whole.length <= maxChars) return whole;
+  for (let keep = dims.length - 1; keep >= 1; keep--) {
+    const cut = `[${[...dims.slice(0, keep), '…'].join(', ')}]`;
+    if (cut.length <= maxChars) return cut;
+  }
+  return `[${dims[0]}, …]`;
+}
+
+/** The shape of a node's first output, abbreviated (`shortShape`), or `?` when it has none or is unknown. */
 export function firstShape(outputs: readonly { readonly shape: Shape | null }[]): string {
-  return formatShape(outputs[0]?.shape ?? null);
+  return shortShape(outputs[0]?.shape ?? null);
+}
+
+/** The whole shape of a node's first output for its tooltip, or undefined when `firstShape` shows it all. */
+export function firstShapeTitle(outputs: readonly { readonly shape: Shape | null }[]): string | undefined {
+  const shape = outputs[0]?.shape ?? null;
+  const whole = formatShape(shape);
+  return whole === shortShape(shape) ? undefined : whole;
+}
+
+/** A link's bandwidth: `16 Mb/s`, `0.25 Mb/s`, `1000 Mb/s` (three significant digits at most). */
+export function formatMbps(mbps: number): string {
+  if (!Number.isFinite(mbps)) return String(mbps);
+  return `${Number(mbps.toPrecision(3))} Mb/s`;
+}
+
+/** A round-trip time: `5 ms`, `0.5 ms`, `120 ms` (three significant digits at most). */
+export function formatRttMs(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  return `${Number(ms.toPrecision(3))} ms`;
 }
