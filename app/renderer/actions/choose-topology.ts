@@ -3,10 +3,10 @@
  * dialog in Electron, the page's picker in a browser). Choosing one is one undoable design step;
  * layers on a tier the new topology lacks move to the nearest tier below in that same step.
  */
-import { TIER_TITLES } from '../../../core/tiers.js';
-import type { TierName, TopologyResult } from '../../shared/studio-api.js';
+import type { TopologyResult } from '../../shared/studio-api.js';
 import { hostHasNativeDialogs, studioApi } from '../api/studio-api.js';
 import { useStudio } from '../store/store.js';
+import { retierNotice } from './retier-notice.js';
 
 export const TOPOLOGY_INPUT_ID = 'topology-file-input';
 
@@ -14,27 +14,6 @@ const hostFailed = (what: string, error: unknown): TopologyResult => ({
   ok: false,
   error: { code: 'HOST_FAILED', message: `The studio host failed to ${what}: ${(error as Error).message}` },
 });
-
-/** What moved when the topology changed: "2 layers on Cloud moved to Edge". */
-export function retierNotice(
-  before: Readonly<Record<string, TierName>>,
-  after: Readonly<Record<string, TierName>>,
-  topologyName: string,
-): string | null {
-  const moves = new Map<string, number>();
-  for (const [id, from] of Object.entries(before)) {
-    const to = after[id] ?? 'device';
-    if (to === from) continue;
-    const key = `${from}>${to}`;
-    moves.set(key, (moves.get(key) ?? 0) + 1);
-  }
-  if (moves.size === 0) return null;
-  const parts = [...moves].map(([key, n]) => {
-    const [from, to] = key.split('>') as [TierName, TierName];
-    return `${n} layer${n === 1 ? '' : 's'} on ${TIER_TITLES[from]} moved to ${TIER_TITLES[to]}`;
-  });
-  return `${topologyName} has fewer tiers: ${parts.join(', ')} (undo to put them back).`;
-}
 
 /** Applies a loaded topology to the design, or reports why it could not be loaded. */
 export function applyTopologyResult(result: TopologyResult): void {

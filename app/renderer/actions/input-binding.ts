@@ -107,7 +107,8 @@ export function bindingsFromFields(
       }
       const text = (drafts[dim.label] ?? dim.value).trim();
       if (text === '') {
-        parts.push(dim.symbol);
+        // The binding splits dimensions at `x`: a symbol holding one would be cut in two.
+        parts.push(dim.symbol.includes('x') ? `d${dim.index}` : dim.symbol);
         continue;
       }
       if (!/^\d+$/.test(text) || Number(text) < 1) {

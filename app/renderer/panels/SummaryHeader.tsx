@@ -31,7 +31,7 @@ export const SummaryHeader = memo(function SummaryHeader() {
       <dl className="summary-figures">
         <div>
           <dt>Inputs</dt>
-          <dd title={tensors(summary.inputs)}>
+          <dd className="inputs" title={tensors(summary.inputs)}>
             <InputBindings />
           </dd>
         </div>
