@@ -118,14 +118,27 @@ function describeFirst(error: z.ZodError): string {
   // describeIssue names the field by its own path; ours quotes layer ids and input names.
   const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
   const path = keys.length > 0 ? [...issue.path, keys[0]!] : issue.path;
-  const problem = issue.code === 'invalid_key' ? invalidKeyProblem(issue) : (first?.problem ?? issue.message);
+  const problem =
+    issue.code === 'invalid_key'
+      ? invalidKeyProblem(issue)
+      : hasOwnMessage(issue)
+        ? issue.message
+        : (first?.problem ?? issue.message);
   const more = error.issues.length - 1 + Math.max(0, problems.length - 1);
   return `${projectFieldPath(path)}: ${problem}${more > 0 ? ` (and ${more} more ${more === 1 ? 'problem' : 'problems'})` : ''}`;
 }
 
+/** A size limit the schema words itself ("the path is longer than 4096 characters") rather than zod's default. */
+function hasOwnMessage(issue: z.core.$ZodIssue): boolean {
+  return (
+    (issue.code === 'too_big' || issue.code === 'too_small') && !/^Too (big|small)\b/.test(issue.message)
+  );
+}
+
 function invalidKeyProblem(issue: z.core.$ZodIssueInvalidKey): string {
   const inner = issue.issues[0];
-  return inner ? `the key ${inner.message.replace(/^Too big: /, 'is too long: ')}` : issue.message;
+  if (!inner) return issue.message;
+  return hasOwnMessage(inner) ? inner.message : `the key is not valid: ${inner.message}`;
 }
 
 /** Fields whose keys are names the user did not choose as identifiers: quoted, always. */
