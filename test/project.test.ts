@@ -89,7 +89,8 @@ describe('parseProject', () => {
     expect(refusal({ ...v2, extra: 1 })).toBe(
       'project.extra: is not a known field (check its spelling against the JSON Schema)',
     );
-    const { pins: _pins, ...withoutPins } = v2;
+    const withoutPins: Partial<ProjectFile> = clone(v2);
+    delete withoutPins.pins;
     expect(refusal(withoutPins)).toBe('project.pins: is required (a list)');
     expect(refusal({ ...v2, topology: { kind: 'bundled', id: '../../etc/passwd' } })).toMatch(
       /^project\.topology\.id: must be a bundled topology id/,
@@ -198,7 +199,9 @@ describe('inline topologies', () => {
   });
 
   it('names the field of a bad inline topology', () => {
-    const badLink = clone(inline(bundled)) as { topology: { topology: { hops: { uplinkMbps: number }[] } } };
+    const badLink = clone(inline(bundled)) as unknown as {
+      topology: { topology: { hops: { uplinkMbps: number }[] } };
+    };
     badLink.topology.topology.hops[0]!.uplinkMbps = -3;
     expect(refusal(badLink)).toBe(
       'project.topology.topology.hops[0].uplinkMbps: must be a number > 0, got -3',
