@@ -89,7 +89,7 @@ describe('parseProject', () => {
     expect(refusal({ ...v2, extra: 1 })).toBe(
       'project.extra: is not a known field (check its spelling against the JSON Schema)',
     );
-    const withoutPins: Record<string, unknown> = clone(v2);
+    const withoutPins = clone(v2) as unknown as Record<string, unknown>;
     delete withoutPins.pins;
     expect(refusal(withoutPins)).toBe('project.pins: is required (a list)');
     expect(refusal({ ...v2, topology: { kind: 'bundled', id: '../../etc/passwd' } })).toMatch(
