@@ -11,6 +11,7 @@ import { DetailsPanel } from './panels/DetailsPanel.js';
 import { ErrorAlert } from './panels/ErrorAlert.js';
 import { FiguresBar } from './panels/FiguresBar.js';
 import { ProgressPanel } from './panels/ProgressPanel.js';
+import { ShortcutsDialog } from './panels/ShortcutsDialog.js';
 import { SummaryHeader } from './panels/SummaryHeader.js';
 import { Toolbar } from './panels/Toolbar.js';
 import { selectCurrentGraph } from './store/selectors.js';
@@ -77,6 +78,7 @@ export function App() {
         <DetailsPanel />
       </main>
       <ProgressPanel />
+      <ShortcutsDialog />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * The studio's keyboard: / search, Ctrl+O open, F fit, arrows walk the graph along its edges,
- * Enter expands a block (or collapses the block around a layer), Escape clears the selection.
+ * Enter expands a block (or collapses the block around a layer), Escape clears the selection;
+ * the design's keys (place, pin, undo, select all, ?) are in design-keys.ts.
  */
 import type { ReactFlowInstance } from '@xyflow/react';
 import { firstChild } from '../model/model-index.js';
@@ -10,6 +11,7 @@ import { SEARCH_INPUT_ID } from '../panels/SearchBox.js';
 import { selectCurrentGraph } from '../store/selectors.js';
 import { useStudio } from '../store/store.js';
 import { hostHasNativeDialogs } from '../api/studio-api.js';
+import { handleDesignKey } from './design-keys.js';
 import { openModelDialog } from './open-model.js';
 import { saveProject } from './save-project.js';
 
@@ -58,6 +60,7 @@ export function handleStudioKey(event: KeyboardEvent, flow: ReactFlowInstance): 
     saveProject(event.shiftKey);
     return true;
   }
+  if (!isTyping(event.target) && handleDesignKey(event)) return true;
   if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return false;
   // Enter on a button presses the button, not the graph's selection.
   if (event.key === 'Enter' && event.target instanceof HTMLButtonElement) return false;

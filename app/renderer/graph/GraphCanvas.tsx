@@ -3,6 +3,9 @@ import { memo, useMemo } from 'react';
 import { selectCurrentGraph } from '../store/selectors.js';
 import { useStudio, type Store } from '../store/store.js';
 import { BlockNode } from './BlockNode.js';
+import { CutLines } from './CutLines.js';
+import { useBoxSelection } from './drag/use-box-selection.js';
+import { useNodeDrag, type NodeShift } from './drag/use-node-drag.js';
 import { EmptyCanvas } from './EmptyCanvas.js';
 import { toFlowElements, type StudioFlowNode } from './flow-elements.js';
 import { LaneBackground } from './LaneBackground.js';
@@ -17,13 +20,26 @@ const PRO_OPTIONS = { hideAttribution: true };
 
 const selectHasModel = (s: Store): boolean => s.opened !== null;
 
-const onNodeClick: NodeMouseHandler<StudioFlowNode> = (_event, node) => {
-  if (node.type !== 'lane') useStudio.getState().select(node.id);
+const onNodeClick: NodeMouseHandler<StudioFlowNode> = (event, node) => {
+  if (node.type === 'lane') return;
+  // Shift+click (Ctrl/Cmd+click too) adds the node to the selection or takes it out.
+  if (event.shiftKey || event.ctrlKey || event.metaKey) useStudio.getState().toggleInSelection(node.id);
+  else useStudio.getState().select(node.id);
 };
 const onNodeDoubleClick: NodeMouseHandler<StudioFlowNode> = (_event, node) => {
   if (node.type === 'block') useStudio.getState().toggleBlock(node.id);
 };
 const onPaneClick = (): void => useStudio.getState().select(null);
+
+/** The nodes with the dragged ones drawn where the pointer has taken them. */
+const shifted = (nodes: StudioFlowNode[], shift: NodeShift | null): StudioFlowNode[] =>
+  shift === null
+    ? nodes
+    : nodes.map((node) =>
+        shift.ids.has(node.id)
+          ? { ...node, position: { x: node.position.x + shift.dx, y: node.position.y + shift.dy } }
+          : node,
+      );
 
 const miniMapColor = (node: Node): string =>
   node.type === 'lane'
@@ -37,19 +53,30 @@ export const GraphCanvas = memo(function GraphCanvas() {
   const graph = useStudio(selectCurrentGraph);
   const hasModel = useStudio(selectHasModel);
   const elements = useMemo(() => (graph ? toFlowElements(graph) : { nodes: [], edges: [] }), [graph]);
+  const { shift, onNodeDragStart, onNodeDrag, onNodeDragStop } = useNodeDrag();
+  const nodes = useMemo(() => shifted(elements.nodes, shift), [elements.nodes, shift]);
+  const { onSelectionEnd } = useBoxSelection();
   useViewportFollow();
   if (!hasModel) return <EmptyCanvas />;
   return (
     <div className="canvas" role="region" aria-label="Layer graph">
       <ReactFlow<StudioFlowNode>
-        nodes={elements.nodes}
+        nodes={nodes}
         edges={elements.edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onlyRenderVisibleElements
-        nodesDraggable={false}
+        // Dragging a node moves it into another lane (never pans); the empty pane pans.
+        nodesDraggable
+        selectNodesOnDrag={false}
+        onNodeDragStart={onNodeDragStart}
+        onNodeDrag={onNodeDrag}
+        onNodeDragStop={onNodeDragStop}
         nodesConnectable={false}
-        elementsSelectable={false}
+        // Selectable only for Shift+drag's selection box: the selection itself lives in the store.
+        elementsSelectable
+        onSelectionEnd={onSelectionEnd}
+        deleteKeyCode={null}
         onNodeClick={onNodeClick}
         onNodeDoubleClick={onNodeDoubleClick}
         onPaneClick={onPaneClick}
@@ -70,6 +97,7 @@ export const GraphCanvas = memo(function GraphCanvas() {
         {/* Fit is the toolbar's (and F's): lanes fitted to the width, from the model's start. */}
         <Controls showInteractive={false} showFitView={false} />
         <LaneHeader />
+        <CutLines />
       </ReactFlow>
     </div>
   );

@@ -4,6 +4,7 @@ import { blockTitle } from '../model/block-title.js';
 import { heatOf, heatScale, type HeatScale } from '../overlay/heat.js';
 import { selectCurrentGraph } from '../store/selectors.js';
 import type { Store } from '../store/store.js';
+import { selectionSet } from './drag/selection.js';
 
 let heatCache: { overlay: Store['overlay']; metric: string; graph: unknown; scale: HeatScale } | null = null;
 
@@ -29,6 +30,9 @@ export const selectHeat = (state: Store, id: string): number =>
   Math.round(heatOf(selectHeatScale(state), state.overlay.values.get(id)?.[state.metric]) * 20) / 20;
 
 export const selectIsSelected = (state: Store, id: string): boolean => state.selected === id;
+/** Whether the node is one of several selected (shift-click, box, Ctrl+A); style it apart. */
+export const selectIsInSelection = (state: Store, id: string): boolean =>
+  selectionSet(state.selection).has(id);
 export const selectLayer = (state: Store, id: string) => state.index?.layers.get(id);
 export const selectBlock = (state: Store, id: string) => state.index?.blocks.get(id);
 export const selectFigures = (state: Store, id: string) => state.overlay.values.get(id);

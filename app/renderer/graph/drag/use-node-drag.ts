@@ -1,0 +1,141 @@
+/**
+ * Dragging layers and collapsed blocks between lanes, on React Flow's own node drag (XYDrag: the
+ * node follows the pointer, nothing is committed until the drop). While the pointer moves, the
+ * lane under it decides the preview (`setPreview`: the figures show it, the history and the
+ * layout do not); the drop commits one `moveLayers` step and the relayout that follows puts the
+ * nodes in their new lanes. Escape, or a drop back in the lane the drag started in, leaves the
+ * design as it was.
+ */
+import { useReactFlow, type OnNodeDrag, type XYPosition } from '@xyflow/react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { TierName } from '../../../../core/profiles/types.js';
+import { reportRefusals } from '../../actions/place-selection.js';
+import { selectCurrentGraph } from '../../store/selectors.js';
+import { useStudio } from '../../store/store.js';
+import type { StudioFlowNode } from '../flow-elements.js';
+import { draggedNodes, placementAfterDrag } from './drag-set.js';
+import { laneAt } from './lanes.js';
+
+/** The nodes being dragged and how far they have moved, for the canvas to draw them there. */
+export interface NodeShift {
+  readonly ids: ReadonlySet<string>;
+  readonly dx: number;
+  readonly dy: number;
+}
+
+interface DragSession {
+  readonly nodes: readonly string[];
+  /** The lane the grabbed node started in: dropping there moves nothing. */
+  readonly fromTier: TierName;
+  /** Pointer at the start, flow coordinates. */
+  readonly start: XYPosition;
+  /** The lane under the pointer now. */
+  target: TierName;
+  cancelled: boolean;
+}
+
+const clientPoint = (event: MouseEvent | TouchEvent): { x: number; y: number } => {
+  const point = 'touches' in event ? (event.touches[0] ?? event.changedTouches[0]) : event;
+  return { x: point?.clientX ?? 0, y: point?.clientY ?? 0 };
+};
+
+/** The lane under a point, as a tier; the grabbed node's own lane when there are no lanes. */
+function tierAt(x: number, fallback: TierName): TierName {
+  const graph = selectCurrentGraph(useStudio.getState());
+  return (graph ? laneAt(graph.lanes, x)?.tier : undefined) ?? fallback;
+}
+
+/** Sets the preview for the dragged nodes over `tier`'s lane (none over their own lane). */
+function preview(session: DragSession): void {
+  const { design, index, setPreview } = useStudio.getState();
+  if (!design || !index || session.target === session.fromTier) {
+    setPreview(null);
+    return;
+  }
+  const placement = placementAfterDrag(design, index, session.nodes, session.target);
+  setPreview(placement === design.placement ? null : placement);
+}
+
+export function useNodeDrag(): {
+  shift: NodeShift | null;
+  onNodeDragStart: OnNodeDrag<StudioFlowNode>;
+  onNodeDrag: OnNodeDrag<StudioFlowNode>;
+  onNodeDragStop: OnNodeDrag<StudioFlowNode>;
+} {
+  const flow = useReactFlow<StudioFlowNode>();
+  const session = useRef<DragSession | null>(null);
+  const [shift, setShift] = useState<NodeShift | null>(null);
+
+  const cancel = useCallback(() => {
+    if (!session.current) return;
+    session.current.cancelled = true;
+    useStudio.getState().setPreview(null);
+    setShift(null);
+  }, []);
+
+  // Escape cancels a drag in progress before the window's keyboard sees it (it would clear the
+  // selection as well).
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent): void => {
+      if (event.key !== 'Escape' || !session.current || session.current.cancelled) return;
+      event.stopPropagation();
+      event.preventDefault();
+      cancel();
+    };
+    window.addEventListener('keydown', onKeyDown, { capture: true });
+    return () => window.removeEventListener('keydown', onKeyDown, { capture: true });
+  }, [cancel]);
+
+  const onNodeDragStart = useCallback<OnNodeDrag<StudioFlowNode>>(
+    (event, node) => {
+      if (node.type === 'lane') return;
+      const start = flow.screenToFlowPosition(clientPoint(event));
+      session.current = {
+        nodes: draggedNodes(node.id, useStudio.getState().selection),
+        fromTier: node.data.tier,
+        start,
+        target: node.data.tier,
+        cancelled: false,
+      };
+    },
+    [flow],
+  );
+
+  const onNodeDrag = useCallback<OnNodeDrag<StudioFlowNode>>(
+    (event) => {
+      const current = session.current;
+      if (!current || current.cancelled) return;
+      const at = flow.screenToFlowPosition(clientPoint(event));
+      setShift({ ids: new Set(current.nodes), dx: at.x - current.start.x, dy: at.y - current.start.y });
+      const target = tierAt(at.x, current.fromTier);
+      if (target !== current.target) {
+        current.target = target;
+        preview(current);
+      }
+    },
+    [flow],
+  );
+
+  const onNodeDragStop = useCallback<OnNodeDrag<StudioFlowNode>>(
+    (event) => {
+      const current = session.current;
+      session.current = null;
+      setShift(null);
+      if (!current || current.cancelled) return;
+      const at = flow.screenToFlowPosition(clientPoint(event));
+      const target = tierAt(at.x, current.fromTier);
+      const state = useStudio.getState();
+      if (target === current.fromTier) {
+        state.setPreview(null);
+        return;
+      }
+      // One undoable step (none if nothing moved); the preview goes either way.
+      const outcome = state.moveLayers(current.nodes, target);
+      state.setPreview(null);
+      reportRefusals(outcome);
+    },
+    [flow],
+  );
+
+  return { shift, onNodeDragStart, onNodeDrag, onNodeDragStop };
+}
