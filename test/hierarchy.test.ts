@@ -256,6 +256,146 @@ describe('buildHierarchy', () => {
   });
 });
 
+/**
+ * A scope-less CNN as PaddleOCR's exporter writes one (`conv2d_12.tmp_0`): a stem at 320×320,
+ * four stages that each open with a stride-2 convolution and repeat a residual block with a
+ * squeeze-excitation gate (Conv, HardSwish, Conv, GlobalAveragePool 1×1, Conv 1×1, Mul, Add),
+ * then an FPN going back up (Resize, Add, Conv per level) and a head ending in a Flatten.
+ */
+function scopelessDetector(blocksPerStage: readonly number[]): HierarchyLayer[] {
+  const layers: HierarchyLayer[] = [];
+  const add = (op: string, size: number | null): void => {
+    const n = layers.length;
+    layers.push({
+      id: `${op.toLowerCase()}_${n}.tmp_0`,
+      scopes: [],
+      cost: cost(n + 1),
+      op,
+      shape: size === null ? [1, 64] : [1, 64, size, size],
+    });
+  };
+  for (const op of ['Conv', 'BatchNormalization', 'HardSwish']) add(op, 320);
+  [160, 80, 40, 20].forEach((size, s) => {
+    add('Conv', size);
+    for (let b = 0; b < blocksPerStage[s]!; b++) {
+      for (const op of ['Conv', 'HardSwish', 'Conv']) add(op, size);
+      add('GlobalAveragePool', 1);
+      add('Conv', 1);
+      add('Mul', size);
+      add('Add', size);
+    }
+  });
+  for (const size of [40, 80, 160]) for (const op of ['Resize', 'Add', 'Conv']) add(op, size);
+  for (const op of ['Conv', 'Relu', 'Conv', 'Sigmoid']) add(op, 160);
+  add('Flatten', null);
+  return layers;
+}
+
+describe('buildHierarchy without name scopes', () => {
+  const nameOf = (h: Hierarchy, id: string): string => h.blocks.find((b) => b.id === id)!.name;
+
+  it('groups a scope-less detector into stages at each change of resolution, not equal counts', () => {
+    const layers = scopelessDetector([6, 8, 12, 6]);
+    const h = buildHierarchy(layers);
+    checkHierarchy(layers, h, 40);
+    expect(h.roots.blocks.map((id) => nameOf(h, id))).toEqual([
+      'stage 1 · 320×320',
+      'stage 2 · 160×160',
+      'stage 3 · 80×80',
+      'stage 4 · 40×40',
+      'stage 5 · 20×20',
+      'stage 6 · 40×40',
+      'stage 7 · 80×80',
+      'stage 8 · 160×160',
+    ]);
+    expect(h.blocks.some((b) => b.name.startsWith('section'))).toBe(false);
+    // A stage holds its stride-2 convolution and every block at its resolution; the 1×1 gate
+    // inside each block is a seam, not a stage of its own.
+    const stage3 = h.blocks.find((b) => b.name === 'stage 3 · 80×80')!;
+    expect(stage3.layerCount).toBe(1 + 8 * 7);
+    // The Flatten at the end has no resolution: it stays with the stage before it.
+    expect(h.layerBlock[layers.length - 1]).toBe(h.roots.blocks[7]);
+  });
+
+  it('cuts a stage too long to read at the repeats of its block, each ending at its residual Add', () => {
+    const layers = scopelessDetector([6, 8, 12, 6]);
+    const h = buildHierarchy(layers);
+    const stage = h.blocks.find((b) => b.name === 'stage 4 · 40×40')!;
+    expect(stage.layerCount).toBe(1 + 12 * 7);
+    // The stride-2 convolution leads in; then 12 blocks of 7 layers.
+    expect(stage.layers).toHaveLength(1);
+    expect(stage.blocks.map((id) => nameOf(h, id))).toEqual(
+      Array.from({ length: 12 }, (_, k) => `block ${k + 1} of 12`),
+    );
+    const index = new Map(layers.map((l, i) => [l.id, i]));
+    for (const id of stage.blocks) {
+      const block = h.blocks.find((b) => b.id === id)!;
+      expect(block.layers).toHaveLength(7);
+      expect(layers[index.get(block.layers[6]!)!]!.op).toBe('Add');
+    }
+  });
+
+  it('cuts a flat transformer (no spatial shapes) at the repeats of its encoder layer', () => {
+    const layerOps = [
+      'LayerNormalization',
+      'MatMul',
+      'MatMul',
+      'Softmax',
+      'MatMul',
+      'Add',
+      'LayerNormalization',
+      'MatMul',
+      'Gelu',
+      'MatMul',
+      'Add',
+    ];
+    const layers: HierarchyLayer[] = [];
+    const add = (op: string): void => {
+      const n = layers.length;
+      layers.push({ id: `node_${n}`, scopes: [], cost: cost(n + 1), op, shape: [1, 128, 256] });
+    };
+    add('Gather');
+    for (let l = 0; l < 12; l++) for (const op of layerOps) add(op);
+    const h = buildHierarchy(layers);
+    checkHierarchy(layers, h, 40);
+    const names = h.roots.blocks.map((id) => nameOf(h, id));
+    expect(names.filter((n) => n.startsWith('block '))).toHaveLength(12);
+    expect(names.every((n) => n === 'lead-in' || /^block \d+ of 12$/.test(n))).toBe(true);
+    // Each repeat ends with the layer's second residual Add.
+    const last = h.blocks.find((b) => b.name === 'block 3 of 12')!;
+    expect(layers.find((l) => l.id === last.layers.at(-1))!.op).toBe('Add');
+  });
+
+  it('keeps even sections for a long list whose structure says nothing', () => {
+    const layers: HierarchyLayer[] = Array.from({ length: 100 }, (_, n) => ({
+      id: `conv_${n}`,
+      scopes: [],
+      cost: cost(n + 1),
+      op: 'Conv',
+      shape: [1, 8, 16, 16],
+    }));
+    const h = buildHierarchy(layers, { maxChildren: 40 });
+    checkHierarchy(layers, h, 40);
+    expect(h.roots.blocks.map((id) => nameOf(h, id))).toEqual([
+      'section 1 of 3',
+      'section 2 of 3',
+      'section 3 of 3',
+    ]);
+  });
+
+  it('keeps every invariant on scope-less detectors of many sizes and small limits', () => {
+    for (const blocks of [
+      [1, 1, 1, 1],
+      [2, 30, 3, 1],
+      [40, 40, 40, 40],
+    ]) {
+      const layers = scopelessDetector(blocks);
+      for (const maxChildren of [40, 8, 4])
+        checkHierarchy(layers, buildHierarchy(layers, { maxChildren }), maxChildren);
+    }
+  });
+});
+
 describe('buildHierarchy with control-flow sub-graphs', () => {
   const cf = (id: string): ScopeStep => ({ key: `\u0000${id}`, name: id.split('/').pop()! });
   const sub = (id: string, attribute: string): ScopeStep => ({

@@ -1,4 +1,5 @@
 /** Builds the block hierarchy the studio folds a model's layers into. */
+import type { Shape } from '../graph/types.js';
 import type { BlockView, LayerCostView } from '../view/types.js';
 import type { ScopeStep } from './scopes.js';
 import { BlockIds, buildScopeTree, dissolveSingletons, splitIntoSections, type TreeItem } from './tree.js';
@@ -14,6 +15,10 @@ export interface HierarchyLayer {
   readonly cost: LayerCostView;
   /** The control-flow layer whose sub-graph holds this one (see `LayerView.within`). */
   readonly within?: string;
+  /** The layer's op type; with `shape`, what a long scope-less list is grouped by (structure.ts). */
+  readonly op?: string;
+  /** The shape of the layer's first output, when known. */
+  readonly shape?: Shape | null;
 }
 
 export interface HierarchyOptions {
@@ -45,7 +50,10 @@ function addCost(sum: MutableCost, add: LayerCostView): void {
  * 1. scope runs: consecutive layers sharing a scope prefix form a block (tree.ts explains why a
  *    scope that reappears later makes a second block);
  * 2. single-child blocks dissolve (one layer) or collapse into their child (one block);
- * 3. a block (or the top level) with more than `maxChildren` children is split into sections.
+ * 3. a block (or the top level) with more than `maxChildren` children is split into sections:
+ *    at the graph's stages (runs at one spatial resolution, `stage 3 · 80×80`) or repeats of a
+ *    motif (`block 2 of 5`) when the layers' ops and shapes show them (structure.ts), else
+ *    into even sections.
  *
  * Costs roll up as plain sums over a block's top-level layers at any depth
  * (`block.cost.macs = Σ layer.cost.macs`, and so on for each figure), where a layer is top-level
@@ -68,7 +76,7 @@ export function buildHierarchy(layers: readonly HierarchyLayer[], options: Hiera
     layers.map((l) => l.scopes),
     ids,
   );
-  const top = splitIntoSections(dissolveSingletons(tree), null, maxChildren, ids);
+  const top = splitIntoSections(dissolveSingletons(tree), null, maxChildren, ids, layers);
 
   // Slots keep parents before children; a block's slot is filled once its children are frozen.
   const slots: (BlockView | undefined)[] = [];

@@ -4,6 +4,7 @@
  */
 import type { BlockView } from '../view/types.js';
 import type { ScopeStep } from './scopes.js';
+import { structuralGroups, type LayerTraits } from './structure.js';
 
 export type TreeItem =
   { readonly type: 'layer'; readonly index: number } | { readonly type: 'block'; readonly block: TreeBlock };
@@ -90,21 +91,44 @@ export function dissolveSingletons(items: readonly TreeItem[]): TreeItem[] {
 /**
  * Splits any list of more than `maxChildren` items into section blocks of consecutive items,
  * sections of sections when one level is not enough, so that every block (and the root) shows
- * at most `maxChildren` children. Sections are as even as possible.
+ * at most `maxChildren` children. The cuts follow the graph's structure where it has one
+ * (stages between changes of resolution, repeated motifs: structure.ts); otherwise sections
+ * are as even as possible.
+ *
+ * @param traits op and output shape of each layer, by index; without them the cuts are even.
  */
 export function splitIntoSections(
   items: readonly TreeItem[],
   parentId: string | null,
   maxChildren: number,
   ids: BlockIds,
+  traits: readonly LayerTraits[] = [],
 ): TreeItem[] {
   for (const item of items) {
     if (item.type === 'block')
-      item.block.items = splitIntoSections(item.block.items, item.block.id, maxChildren, ids);
+      item.block.items = splitIntoSections(item.block.items, item.block.id, maxChildren, ids, traits);
   }
   if (items.length <= maxChildren) return [...items];
   const base = parentId ?? '';
-  // Level-1 sections are numbered 1..total; a higher level names the range of them it spans.
+  const groups = structuralGroups(items, traits, maxChildren);
+  if (groups) {
+    const level = groups.map((group): TreeItem => {
+      if (group.items.length === 1) return group.items[0]!;
+      const id = ids.take(`${base}#${group.name.replace(/[^\w×]+/g, '-')}`);
+      return sectionItem(id, group.name, splitIntoSections(group.items, id, maxChildren, ids, traits));
+    });
+    return level.length <= maxChildren ? level : rangesOf(level, base, maxChildren, ids);
+  }
+  return evenSections(items, base, maxChildren, ids);
+}
+
+/** Level-1 sections are numbered 1..total; a higher level names the range of them it spans. */
+function evenSections(
+  items: readonly TreeItem[],
+  base: string,
+  maxChildren: number,
+  ids: BlockIds,
+): TreeItem[] {
   let level: TreeItem[] = chunk(items, maxChildren).map((group, k, all) =>
     sectionItem(ids.take(`${base}#section-${k + 1}`), `section ${k + 1} of ${all.length}`, group),
   );
@@ -129,6 +153,22 @@ export function splitIntoSections(
     }
   }
   return level;
+}
+
+/** Too many structural groups for one level: even ranges of them, named by their ends. */
+function rangesOf(level: readonly TreeItem[], base: string, maxChildren: number, ids: BlockIds): TreeItem[] {
+  let current = [...level];
+  while (current.length > maxChildren) {
+    current = chunk(current, maxChildren).map((group) => {
+      const name = `${itemName(group[0]!)} … ${itemName(group[group.length - 1]!)}`;
+      return sectionItem(ids.take(`${base}#${name.replace(/[^\w×]+/g, '-')}`), name, group);
+    });
+  }
+  return current;
+}
+
+function itemName(item: TreeItem): string {
+  return item.type === 'block' ? item.block.name : `layer ${item.index + 1}`;
 }
 
 function sectionItem(id: string, name: string, items: TreeItem[]): TreeItem {

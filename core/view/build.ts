@@ -63,6 +63,8 @@ export function buildModelView(analysis: Analysis, options: HierarchyOptions = {
       id: source.id,
       scopes: source.scopes,
       cost: costs[i]!,
+      op: source.layer.op,
+      shape: source.layer.outputShapes[0] ?? null,
       ...(source.within === undefined ? {} : { within: source.within }),
     })),
     options,
