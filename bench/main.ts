@@ -16,6 +16,7 @@ import { loadSection } from './sections/load.js';
 import { loopbackSection } from './sections/loopback.js';
 import { layoutSection } from './sections/layout.js';
 import { renderSection } from './sections/render.js';
+import { editorSection } from './sections/editor.js';
 import { solversSection } from './sections/solvers.js';
 import { splitSection } from './sections/split.js';
 import { predictionSection } from './sections/prediction.js';
@@ -26,6 +27,7 @@ const sections: readonly BenchSection[] = [
   loadSection,
   layoutSection,
   renderSection,
+  editorSection,
   solversSection,
   predictionSection,
   loopbackSection,

@@ -1,0 +1,206 @@
+/**
+ * The editor benchmark's measurements, each through the studio's real controls in Chromium:
+ * dragging (a cut line, a layer, and panning as the baseline) with main-thread work per frame
+ * from a trace; a move committed by a drop, timed to the new layout on screen; a link's
+ * bandwidth typed in the lane header, timed to the new latency in the figures bar.
+ */
+import type { Page } from 'playwright-core';
+import { median } from '../measurement.js';
+import {
+  armFigure,
+  armRelayout,
+  centre,
+  dragTo,
+  figureDone,
+  laneBox,
+  layerNodesOn,
+  linkChip,
+  relayoutDone,
+  settle,
+  type Box,
+} from './editor-page.js';
+import type { EditTiming } from './editor-probe.js';
+import type { ProbeHost } from './page-probe.js';
+import { tracedDrag, type DragFigures, type Point } from './traced-drag.js';
+
+/** About two seconds of dragging, a move a frame. */
+export const DRAG_MOVES = 120;
+/** 4 px a frame (240 px/s): a deliberate drag of a line or a node. */
+const DRAG_STEP_PX = 4;
+
+export interface TimedEdits {
+  readonly medianMs: number;
+  readonly timesMs: readonly number[];
+  /** How the edit was made, for the report. */
+  readonly how: string;
+  readonly values: readonly (readonly [string, string])[];
+}
+
+/** Pools several drags' frames into one set of figures (the median of all their frames). */
+export function pooled(drags: readonly DragFigures[]): DragFigures {
+  const workMs = drags.flatMap((d) => d.workMs);
+  const sorted = [...workMs].sort((a, b) => a - b);
+  return {
+    medianWorkMs: median(workMs),
+    p95WorkMs: sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))] ?? Number.NaN,
+    maxWorkMs: Math.max(...workMs),
+    frames: workMs.length,
+    moves: drags.reduce((n, d) => n + d.moves, 0),
+    workMs,
+  };
+}
+
+const viewportTransform = (page: Page): Promise<string | null> =>
+  page.locator('.react-flow__viewport').getAttribute('style');
+
+/**
+ * The baseline: panning the same canvas by dragging an empty spot of the last lane, down the
+ * graph and back, with the same pointer cadence as the edits' drags.
+ */
+export async function dragPan(page: Page, tiers: readonly string[]): Promise<DragFigures> {
+  const lane = await laneBox(page, tiers[tiers.length - 1]!);
+  const from = { x: lane.x + lane.width - 20, y: lane.y + lane.height / 2 };
+  const before = await viewportTransform(page);
+  const half = DRAG_MOVES / 2;
+  const figures = await tracedDrag(
+    page,
+    from,
+    (i) => ({ x: from.x, y: from.y - DRAG_STEP_PX * (i <= half ? i : DRAG_MOVES - i) }),
+    DRAG_MOVES,
+    {
+      beforeRelease: async () => {
+        if ((await viewportTransform(page)) === before)
+          throw new Error('Dragging the canvas did not pan it.');
+      },
+    },
+  );
+  await settle(page);
+  return figures;
+}
+
+/**
+ * Drags the first cut line's grip along the data flow (down the graph, then back up to where it
+ * began) and drops it where it started, so every run starts from the same design. Throws when
+ * the studio draws no cut line.
+ */
+export async function dragCutLine(page: Page): Promise<DragFigures> {
+  const line = page.getByRole('slider', { name: /^Cut between / }).first();
+  if ((await line.count()) === 0) throw new Error('The studio draws no cut line to drag.');
+  const box = await line.boundingBox();
+  if (!box) throw new Error('The cut line is not on screen.');
+  const from = centre(box);
+  const half = DRAG_MOVES / 2;
+  let preview = false;
+  const figures = await tracedDrag(
+    page,
+    from,
+    (i) => ({ x: from.x, y: from.y + DRAG_STEP_PX * (i <= half ? i : DRAG_MOVES - i) }),
+    DRAG_MOVES,
+    {
+      beforeRelease: async () => {
+        preview = (await page.locator('[aria-label="Design figures"][data-preview]').count()) > 0;
+      },
+    },
+  );
+  if (!preview) throw new Error('Dragging the cut line showed no preview in the figures bar.');
+  await settle(page);
+  return figures;
+}
+
+/**
+ * Drags a layer node from the device lane across into the next lane and back, and drops it
+ * where it was (nothing committed). Throws when no layer is on screen in the device lane.
+ */
+export async function dragLayer(page: Page, tiers: readonly string[]): Promise<DragFigures> {
+  const [node] = await layerNodesOn(page, tiers[0]!);
+  if (!node) throw new Error(`No layer on the ${tiers[0]} lane is on screen to drag.`);
+  const target = await laneBox(page, tiers[1]!);
+  const from = centre(node.box);
+  const reachPx = centre(target).x - from.x;
+  const half = DRAG_MOVES / 2;
+  return tracedDrag(
+    page,
+    from,
+    (i) => ({ x: from.x + (reachPx * (i <= half ? i : DRAG_MOVES - i)) / half, y: from.y }),
+    DRAG_MOVES,
+  );
+}
+
+/**
+ * Commits `runs` moves, each a layer of the device lane dropped into the next lane by a mouse
+ * drag, timed from the drop to the new layout drawn. When a drop commits nothing (no node drag
+ * in the studio), falls back to the layer's details panel button, timed from the click.
+ */
+export async function commitMoves(page: Page, tiers: readonly string[], runs: number): Promise<TimedEdits> {
+  const times: number[] = [];
+  const values: [string, string][] = [];
+  let how = 'a layer dragged into the next lane and dropped';
+  for (let run = 0; run < runs; run++) {
+    const layer = async (): Promise<{ id: string; box: Box }> => {
+      const [node] = await layerNodesOn(page, tiers[0]!);
+      if (!node) throw new Error(`No layer on the ${tiers[0]} lane is on screen to move.`);
+      return node;
+    };
+    let timing: EditTiming | null = null;
+    if (how.startsWith('a layer dragged')) {
+      const node = await layer();
+      const target = await laneBox(page, tiers[1]!);
+      await armRelayout(page);
+      await dragTo(page, centre(node.box), { x: centre(target).x, y: centre(node.box).y }, 20);
+      timing = await relayoutDone(page).catch(() => null);
+      if (!timing) {
+        how = "the layer's details panel button (a dropped layer committed nothing)";
+        await settle(page);
+      }
+    }
+    if (!timing) {
+      const node = await layer();
+      await page.mouse.click(centre(node.box).x, centre(node.box).y);
+      const place = page.getByRole('group', { name: 'Place the layer' });
+      await place.waitFor();
+      await armRelayout(page);
+      await place.getByRole('button', { name: new RegExp(`^${tiers[1]}$`, 'i') }).click();
+      timing = await relayoutDone(page);
+    }
+    times.push(timing.editToShownMs);
+    values.push([timing.before, timing.after]);
+    await settle(page);
+  }
+  return { medianMs: median(times), timesMs: times, how, values };
+}
+
+/**
+ * Edits the first link's uplink bandwidth `runs` times in the lane header's link fields (a new
+ * value typed, then Enter), timed from Enter to the figures bar showing the new latency. The
+ * design must already send something over that link, or latency would not change.
+ */
+export async function editLinks(page: Page, tiers: readonly string[], runs: number): Promise<TimedEdits> {
+  await linkChip(page, tiers[0]!).click();
+  const field = page.getByRole('dialog').getByRole('spinbutton', { name: 'Uplink (Mb/s)' });
+  await field.waitFor();
+  const start = Number(await field.inputValue());
+  const times: number[] = [];
+  const values: [string, string][] = [];
+  for (let run = 0; run < runs; run++) {
+    // Halve, then restore, and so on: each edit changes the latency.
+    await field.fill(String(run % 2 === 0 ? start / 2 : start));
+    await armFigure(page, 'latency');
+    await field.press('Enter');
+    const timing = await figureDone(page);
+    times.push(timing.editToShownMs);
+    values.push([timing.before, timing.after]);
+    await settle(page);
+  }
+  await page.keyboard.press('Escape');
+  return { medianMs: median(times), timesMs: times, how: 'Uplink (Mb/s) typed, then Enter', values };
+}
+
+/** The idle page's frame interval, the unit "within one frame" is counted in. */
+export async function idleFrameMs(page: Page): Promise<number> {
+  const record = await page.evaluate(() =>
+    (globalThis as unknown as ProbeHost).__cutlineBench!.idleFrames(1000),
+  );
+  return median(record.intervalsMs);
+}
+
+export type { Point };
