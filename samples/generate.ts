@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { encodeModelProto } from '../core/onnx/codec.js';
 import { edgePruneVehicle } from './models/edge-prune-vehicle.js';
 import { mobilenetV2Mini } from './models/mobilenetv2-mini.js';
+import { ocrDetMini } from './models/ocr-det-mini.js';
 import { resnetMini } from './models/resnet-mini.js';
 import type { SampleModel } from './models/sample.js';
 import { transformerEncoder } from './models/transformer-encoder.js';
@@ -24,6 +25,7 @@ export const SAMPLE_MODELS: readonly SampleModel[] = [
   resnetMini,
   mobilenetV2Mini,
   transformerEncoder,
+  ocrDetMini,
 ];
 
 /** The folder the committed samples live in (this file's folder). */

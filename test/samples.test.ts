@@ -12,7 +12,9 @@ import { decodeModelProto, encodeModelProto, type ModelProto, type TensorProto }
 import { valueInfo } from '../core/onnx/builder.js';
 import { DataType } from '../core/onnx/dtype.js';
 import { attributeInt } from '../core/onnx/attributes.js';
+import { analyzeFile } from '../core/analyze.js';
 import { generateSamples, SAMPLE_MODELS, SAMPLES_DIR, type DimBindings } from '../samples/generate.js';
+import { ocrDetMini } from '../samples/models/ocr-det-mini.js';
 import { transformerEncoder } from '../samples/models/transformer-encoder.js';
 
 ort.env.logLevel = 'fatal';
@@ -27,6 +29,7 @@ const RUNS: Record<string, { dims: DimBindings; outputs: Record<string, number[]
     outputs: { last_hidden_state: [2, 16, 64] },
     softmax: [],
   },
+  'ocr-det-mini': { dims: { H: 64, W: 96 }, outputs: { 'sigmoid_0.tmp_0': [1, 1, 64, 96] }, softmax: [] },
 };
 
 const tempDirs: string[] = [];
@@ -236,6 +239,22 @@ describe('sample specifics', () => {
       (n) => n.opType === 'Constant' && (n.attribute?.[0]?.t?.dims?.length ?? 0) >= 2,
     );
     expect(constantWeights?.map((n) => n.attribute?.[0]?.t?.dims)).toEqual([[128, 64]]);
+  });
+
+  it('ocr-det-mini has a symbolic H × W input, flat names, and Cutline’s MACs equal the hand count once bound', () => {
+    const proto = load('ocr-det-mini');
+    const dims = proto.graph?.input?.[0]?.type?.tensorType?.shape?.dim?.map(
+      (d) => d.dimParam || Number(d.dimValue),
+    );
+    expect(dims).toEqual([1, 3, 'H', 'W']);
+    // Like a paddle2onnx export: no name scopes, so the studio must group by structure.
+    expect(proto.graph?.node?.every((n) => /^p2o\.[A-Za-z]+\.\d+$/.test(n.name ?? ''))).toBe(true);
+    const analysis = analyzeFile(path.join(SAMPLES_DIR, 'ocr-det-mini.onnx'), {
+      inputShapes: { x: [1, 3, 640, 640] },
+    });
+    expect(analysis.totals.macs).toBe(ocrDetMini.macs({ H: 640, W: 640 }));
+    expect(analysis.totals.macs).toBe(375_116_800);
+    expect(analysis.layers.layers.length).toBeGreaterThan(40);
   });
 
   it('transformer-encoder MACs follow B × (98,304 S + 256 S²) at another batch and length', async () => {
