@@ -146,6 +146,10 @@ describe('node drag', () => {
     expect(state().preview).toBeNull();
     expect(outcome.refused.map((r) => r.id)).toEqual([inside[0]!.id]);
     expect(refusalNotice(outcome)).toBe(`${inside[0]!.id} is pinned to Device: unpin it (P) to move it.`);
+    // A layer refused twice counts once; several name the count and the first.
+    const twice = { moved: 0, refused: [...outcome.refused, ...outcome.refused] };
+    expect(refusalNotice(twice)).toBe(refusalNotice(outcome));
+    expect(refusalNotice({ moved: 0, refused: [] })).toBeNull();
   });
 });
 

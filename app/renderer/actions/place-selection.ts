@@ -15,7 +15,7 @@ import { useStudio } from '../store/store.js';
 export function refusalNotice(outcome: MoveOutcome): string | null {
   const [first] = outcome.refused;
   if (!first) return null;
-  const count = outcome.refused.length;
+  const count = new Set(outcome.refused.map((r) => r.id)).size;
   return count === 1 ? first.reason : `${count} layers stayed where they are. ${first.reason}`;
 }
 

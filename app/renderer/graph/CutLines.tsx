@@ -25,7 +25,27 @@ import {
 import './cut-lines.css';
 
 const selectIndex = (s: Store) => s.index;
-const selectZoom = (s: ReactFlowState): number => s.transform[2];
+/** The part of the flow on screen, as heights in flow coordinates. */
+interface VisibleBand {
+  readonly zoom: number;
+  readonly top: number;
+  readonly bottom: number;
+}
+/** Screen pixels kept clear above a floating grip (the lane header) and below it (the zoom buttons). */
+const GRIP_CLEAR_TOP_PX = 72;
+const GRIP_CLEAR_BOTTOM_PX = 84;
+/** Screen pixels between a grip and the border of the lanes it lies between. */
+const GRIP_BORDER_GAP_PX = 64;
+const selectBand = (s: ReactFlowState): VisibleBand => {
+  const [, ty, zoom] = s.transform;
+  return {
+    zoom,
+    top: (GRIP_CLEAR_TOP_PX - ty) / zoom,
+    bottom: (s.height - GRIP_CLEAR_BOTTOM_PX - ty) / zoom,
+  };
+};
+const sameBand = (a: VisibleBand, b: VisibleBand): boolean =>
+  a.zoom === b.zoom && a.top === b.top && a.bottom === b.bottom;
 
 /** A line being dragged: where it is now and what that would make of the design. */
 interface CutDrag {
@@ -65,7 +85,7 @@ export const CutLines = memo(function CutLines() {
   const model = useStudio(selectCutModel);
   const graph = useStudio(selectCurrentGraph);
   const index = useStudio(selectIndex);
-  const zoom = useFlowStore(selectZoom);
+  const band = useFlowStore(selectBand, sameBand);
   const flow = useReactFlow();
   const [drag, setDrag] = useState<CutDrag | null>(null);
   const dragRef = useRef<(CutDrag & { readonly model: CutModel; readonly geometry: CutGeometry }) | null>(
@@ -173,22 +193,29 @@ export const CutLines = memo(function CutLines() {
   };
 
   const cuts = drag?.cuts ?? model.cuts;
-  const scale = 1 / zoom;
+  const scale = 1 / band.zoom;
   return (
     <ViewportPortal>
       {cuts.map((position, h) => {
         const dragging = drag?.h === h;
         const pinnedAcross = dragging ? drag.pinnedAcross : 0;
         const description = cutDescription(model, position, pinnedAcross);
+        const lineY = geometry.lineY[position]!;
+        // A line off screen keeps its grip at the edge of the canvas, pointing to it, so the
+        // boundary can be found and dragged from anywhere (a fresh design's lines are at the end).
+        const offscreen =
+          band.top >= band.bottom ? null : lineY > band.bottom ? 'below' : lineY < band.top ? 'above' : null;
+        const gripY = offscreen === 'below' ? band.bottom : offscreen === 'above' ? band.top : lineY;
         return (
           <div
             key={h}
             className="cut-line"
             data-cut={`${model.tiers[h]}-${model.tiers[h + 1]}`}
             data-dragging={dragging || undefined}
+            data-offscreen={offscreen ?? undefined}
             style={{
               left: geometry.left,
-              top: geometry.lineY[position],
+              top: lineY,
               width: geometry.right - geometry.left,
               borderTopWidth: 2 * scale,
             }}
@@ -205,8 +232,12 @@ export const CutLines = memo(function CutLines() {
               aria-valuetext={description}
               title={`Drag to move the ${cutTitle(model, h)} boundary along the data flow`}
               style={{
-                left: geometry.gripX[h]! - geometry.left,
-                transform: `translate(-50%, -50%) scale(${scale})`,
+                // Right-aligned a little before the border of the two lanes: the label of a
+                // tensor crossing the boundary sits on that border.
+                right: geometry.right - geometry.gripX[h]! + GRIP_BORDER_GAP_PX * scale,
+                top: gripY - lineY,
+                transformOrigin: 'right center',
+                transform: `translate(0, -50%) scale(${scale})`,
               }}
               onPointerDown={onPointerDown(h)}
               onPointerMove={onPointerMove}
@@ -215,7 +246,7 @@ export const CutLines = memo(function CutLines() {
               onKeyDown={onKeyDown(h)}
             >
               <span className="cut-grip-handle" aria-hidden="true">
-                ⇕
+                {offscreen === 'below' ? '↓' : offscreen === 'above' ? '↑' : '⇕'}
               </span>
               <span className="cut-grip-title">{cutTitle(model, h)}</span>
               <span className="cut-grip-detail">{description}</span>
