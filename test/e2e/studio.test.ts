@@ -23,8 +23,19 @@ const node = (id: string) => find.layerNode(page, id);
 const details = () => find.details(page);
 const modelTitle = () => find.modelTitle(page);
 const inView = (id: string) => find.insidePane(page, node(id));
-/** Fits the whole graph in the window (a long model opens showing its start). */
+/** Fit: the lanes fitted to the width, from the model's start (whole only if it is legible so). */
 const fitAll = () => page.getByRole('button', { name: 'Fit', exact: true }).click();
+/**
+ * Fit, then zoom out until all `count` layers are drawn: the 13-layer sample flows down taller
+ * than the window at a legible zoom, so Fit shows its start and the rest is below (React Flow
+ * draws only what is on screen).
+ */
+async function showEveryLayer(on: Page = page, count = 13): Promise<void> {
+  await on.getByRole('button', { name: 'Fit', exact: true }).click();
+  for (let step = 0; step < 12 && (await find.layerNodes(on).count()) < count; step++)
+    await on.getByRole('button', { name: 'Zoom Out' }).click();
+  await expect.poll(() => find.layerNodes(on).count()).toBe(count);
+}
 
 beforeAll(async () => {
   session = await openStudio({ colorScheme: 'light' });
@@ -44,8 +55,10 @@ describe('studio in Chromium', () => {
     // It opens at a readable zoom showing its start: the first layer is on screen.
     await expect.poll(() => inView('/L1/conv/Conv')).toBe(true);
     await screenshot(page, '01-initial-sample');
+    // Fit shows the start again, below the lane header: tier and hardware, and the links.
     await fitAll();
-    await expect.poll(() => layerNodes().count()).toBe(13);
+    await expect.poll(() => inView('/L1/conv/Conv')).toBe(true);
+    await showEveryLayer();
     expect(await modelTitle().textContent()).toContain('edge-prune-vehicle');
     await expect.poll(() => page.getByRole('group', { name: 'Device lane' }).count()).toBe(1);
     expect(await page.getByRole('img', { name: 'Minimap' }).count()).toBe(1);
@@ -78,8 +91,7 @@ describe('studio in Chromium', () => {
       fs.readFileSync(path.join(SAMPLES, 'edge-prune-vehicle.onnx')),
     );
     await expect.poll(() => modelTitle().textContent()).toBe('edge-prune-vehicle.onnx');
-    await fitAll();
-    await expect.poll(() => layerNodes().count()).toBe(13);
+    await showEveryLayer();
     const conv = node('/L1/conv/Conv');
     const text = await conv.textContent();
     // The CLI prints the same figures: 22.1 M MACs, 2.43 K params, 1.1 MiB output.
@@ -162,8 +174,7 @@ describe('studio in Chromium', () => {
     await screenshot(page, '05-dark-theme');
     await page.reload();
     await expect.poll(() => modelTitle().textContent()).toContain('edge-prune-vehicle');
-    await fitAll();
-    await expect.poll(() => layerNodes().count()).toBe(13);
+    await showEveryLayer();
     expect(await theme()).toBe('dark');
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
     await expect.poll(theme).toBe('light');
@@ -223,9 +234,53 @@ describe('studio in Chromium', () => {
     });
     await other.goto(session.web.url);
     await expect.poll(() => find.modelTitle(other).textContent()).toContain('edge-prune-vehicle');
-    await other.getByRole('button', { name: 'Fit', exact: true }).click();
-    await expect.poll(() => find.layerNodes(other).count()).toBe(13);
+    await showEveryLayer(other);
     expect(refused).toBeGreaterThan(0);
     await other.close();
+  });
+
+  it('names the hardware of each lane above the canvas and edits a link and a device in place', async () => {
+    track();
+    const header = page.getByRole('toolbar', { name: 'Tiers and links' });
+    const deviceLabel = header.getByRole('button', { name: /^Device · / });
+    await expect.poll(() => deviceLabel.count()).toBe(1);
+    // The labels stay at the top of the canvas however the view moves.
+    const pane = (await find.graphPane(page).boundingBox())!;
+    await page.mouse.move(pane.x + pane.width / 3, pane.y + pane.height / 2);
+    await page.mouse.wheel(0, 400);
+    await expect.poll(async () => (await header.boundingBox())?.y).toBe(pane.y);
+    expect(await find.insidePane(page, deviceLabel)).toBe(true);
+
+    const chip = header.getByRole('button', { name: /^Link device → edge: / });
+    const before = await chip.getAttribute('aria-label');
+    await chip.click();
+    const dialog = page.getByRole('dialog', { name: 'Link device → edge' });
+    const field = (name: string) => dialog.getByRole('spinbutton', { name });
+    await field('Uplink (Mb/s)').fill('0');
+    await field('Uplink (Mb/s)').press('Enter');
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('must be above 0');
+    expect(await chip.getAttribute('aria-label')).toBe(before);
+    for (const [name, value] of [
+      ['Uplink (Mb/s)', '20'],
+      ['Downlink (Mb/s)', '20'],
+      ['RTT (ms)', '5'],
+    ] as const) {
+      await field(name).fill(value);
+      await field(name).press('Enter');
+    }
+    await expect
+      .poll(() => chip.getAttribute('aria-label'))
+      .toMatch(/^Link device → edge: .* 20 Mb\/s, 5 ms$/);
+    await screenshot(page, '11-link-edit');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    const edgeLabel = header.getByRole('button', { name: /^Edge · / });
+    await edgeLabel.click();
+    const picker = page.getByRole('dialog', { name: 'Device of the edge tier' });
+    const other = picker.getByRole('button', { pressed: false }).first();
+    await expect.poll(() => other.count()).toBe(1);
+    const name = (await other.textContent())!;
+    await other.click();
+    await expect.poll(() => edgeLabel.textContent()).toBe(`Edge · ${name}`);
   });
 });

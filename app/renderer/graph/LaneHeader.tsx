@@ -30,7 +30,8 @@ export function linkChipText(
       ? formatMbps(link.uplinkMbps)
       : `${formatMbps(link.uplinkMbps).replace(' Mb/s', '')}/${formatMbps(link.downlinkMbps)}`;
   return {
-    text: `${link.name} · ${bandwidth} · ${formatRttMs(link.rttMs)}`,
+    // Figures first: a narrow lane cuts the chip's end, and the name is the longest part.
+    text: `${bandwidth} · ${formatRttMs(link.rttMs)} · ${link.name}`,
     name: `Link ${from.name} → ${to.name}: ${link.name} ${bandwidth}, ${formatRttMs(link.rttMs)}`,
   };
 }
@@ -96,7 +97,9 @@ export const LaneHeader = memo(function LaneHeader() {
                   type="button"
                   className="lane-header-chip nopan"
                   aria-label={chip.name}
-                  title="Edit this link's bandwidth and RTT"
+                  // As wide as the narrower of the two lanes allows, so chips never overlap.
+                  style={{ maxWidth: Math.max(48, 0.9 * Math.min(width, next!.width * zoom)) }}
+                  title={`${chip.name}. Click to edit its bandwidth and RTT.`}
                   aria-expanded={open?.kind === 'link' && open.index === hop}
                   onClick={() =>
                     setOpen(open?.kind === 'link' && open.index === hop ? null : { kind: 'link', index: hop })
