@@ -193,6 +193,10 @@ function solveText(
     ),
     '',
   ];
+  if (projectPlan) {
+    const cuts = projectPlan.evaluation.cutTensors.map((c) => `${c.name} (${formatBytes(c.bytes)})`);
+    lines.push(`project: ${projectPlan.notes.join('; ')}${cuts.length ? `; cut: ${cuts.join(', ')}` : ''}`);
+  }
   for (const o of outcomes) {
     if (o.error) lines.push(`${o.solver}: infeasible — ${o.error}`);
     else if (o.plan) {
