@@ -69,6 +69,7 @@ export const GraphCanvas = memo(function GraphCanvas() {
         // Dragging a node moves it into another lane (never pans); the empty pane pans.
         nodesDraggable
         selectNodesOnDrag={false}
+        nodeDragThreshold={4}
         onNodeDragStart={onNodeDragStart}
         onNodeDrag={onNodeDrag}
         onNodeDragStop={onNodeDragStop}

@@ -41,9 +41,12 @@ export function selectCutModel(state: Store): CutModel | null {
     if (unit !== undefined) pinnedTiers.set(unit, placement[unit]!);
   }
   const pinned: PinnedTier = (unit) => pinnedTiers.get(unit);
-  const tiers = design.topology.tiers.map((t) => t.name);
+  // Kept while the model and the tiers stay, so the lines' geometry is not rebuilt per edit.
+  const sameModel = memo?.source === opened.partition;
+  const tierNames = design.topology.tiers.map((t) => t.name);
+  const tiers = sameModel && memo!.value.tiers.join() === tierNames.join() ? memo!.value.tiers : tierNames;
   const value: CutModel = {
-    units: built.problem.units.map((unit) => unit.name),
+    units: sameModel ? memo!.value.units : built.problem.units.map((unit) => unit.name),
     tiers,
     placement,
     pinned,
