@@ -5,7 +5,7 @@
  * validators live here too, so both hosts check payloads the same way.
  */
 import type { HopCostJson, PartitionProblemJson } from '../../core/partition/problem-json.js';
-import type { PartitionSource } from '../../core/partition/source.js';
+import type { PartitionSource } from '../../core/partition/source-types.js';
 import type { DeviceProfile, LinkProfile, TierName, Topology } from '../../core/profiles/types.js';
 import type { ProjectFile } from '../../core/project/types.js';
 import type { ModelView, Tier } from '../../core/view/types.js';

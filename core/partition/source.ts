@@ -8,31 +8,10 @@
  */
 import type { Analysis } from '../analyze.js';
 import type { NodeIndex } from '../graph/types.js';
-import { layerWork, type ComputeWork } from '../predict/roofline.js';
+import { layerWork } from '../predict/roofline.js';
+import type { PartitionSource, SourceTensor } from './source-types.js';
 
-export interface SourceUnit {
-  /** The layer's node name (the studio's layer id). */
-  readonly name: string;
-  readonly work: ComputeWork;
-  readonly weightBytes: number;
-}
-
-export interface SourceTensor {
-  readonly name: string;
-  readonly bytes: number;
-  /** Producing unit, or -1 for a graph input. */
-  readonly producer: number;
-  /** Consuming units, ascending, without repeats. */
-  readonly consumers: readonly number[];
-  readonly isOutput: boolean;
-  readonly shapeOnly: boolean;
-}
-
-export interface PartitionSource {
-  /** Layers of the main graph, in topological order. */
-  readonly units: readonly SourceUnit[];
-  readonly tensors: readonly SourceTensor[];
-}
+export type { PartitionSource, SourceTensor, SourceUnit } from './source-types.js';
 
 export interface SourceWithNodes {
   readonly source: PartitionSource;

@@ -6,11 +6,11 @@
  * when that placement changes. Both are memoised on object identity, so selectors reading them
  * from many components cost a comparison each.
  */
-import { problemFromSource } from '../../../core/partition/build-problem.js';
+import { problemFromSource } from '../../../core/partition/problem-from-source.js';
 import { evaluatePlacement, type Evaluation } from '../../../core/partition/evaluate.js';
 import type { Placement } from '../../../core/partition/placement.js';
 import type { PartitionProblem } from '../../../core/partition/problem.js';
-import type { PartitionSource } from '../../../core/partition/source.js';
+import type { PartitionSource } from '../../../core/partition/source-types.js';
 import type { TierName, Topology } from '../../../core/profiles/types.js';
 import type { Store } from '../store/store-types.js';
 import { nearestTier } from './placement.js';
