@@ -39,9 +39,9 @@ export interface BenchProbe {
   openDone(): Promise<OpenTiming>;
   /** rAF intervals with nothing happening: whether frames come at 60 Hz at all. */
   idleFrames(durationMs: number): Promise<FrameRecord>;
-  /** Drags the pane by `stepPx` a frame, left for half of `durationMs` then back, recording frame intervals. */
+  /** Drags the pane by `stepPx` a frame, up (down the graph) for half of `durationMs` then back, recording frame intervals. */
   pan(durationMs: number, stepPx: number): Promise<FrameRecord>;
-  /** Fit (key F), then double-click every collapsed block in view; until none is left. */
+  /** Fit (key F) and zoom out to the whole graph, then double-click every collapsed block in view; until none is left. */
   expandAll(timeoutMs: number): Promise<{ readonly rounds: number; readonly expanded: number }>;
   /** Wheel-zooms about the pane's centre to `zoom`. */
   zoomTo(zoom: number, timeoutMs: number): Promise<number>;
@@ -75,6 +75,8 @@ export function installPageProbe(): void {
   const w = globalThis as unknown as ProbeWindow;
   const doc = w.document;
   const NODES = '.react-flow__node-layer, .react-flow__node-block';
+  /** GraphCanvas's `minZoom`. */
+  const MIN_ZOOM = 0.02;
   const BUSY = '[role="status"][aria-label="Opening"], [role="status"][aria-label="Laying out"]';
 
   const nextFrame = (): Promise<number> => new Promise((resolve) => w.requestAnimationFrame(resolve));
@@ -187,14 +189,15 @@ export function installPageProbe(): void {
 
   const pan = async (durationMs: number, stepPx: number): Promise<FrameRecord> => {
     const box = pane().getBoundingClientRect();
-    let x = box.left + box.width / 2;
-    const y = box.top + box.height / 2;
+    const x = box.left + box.width / 2;
+    let y = box.top + box.height / 2;
     // d3-zoom (React Flow's pan) starts on mousedown in the pane and follows mousemove on the window.
     pane().dispatchEvent(mouse('mousedown', x, y, { buttons: 1 }));
     try {
-      // Along the graph and back, so the view ends where it began (later steps expect it there).
+      // Along the graph (it flows down) and back, so the view ends where it began (later steps
+      // expect it there).
       return await recordFrames(durationMs, (elapsedMs) => {
-        x += elapsedMs < durationMs / 2 ? -stepPx : stepPx;
+        y += elapsedMs < durationMs / 2 ? -stepPx : stepPx;
         w.dispatchEvent(mouse('mousemove', x, y, { buttons: 1 }));
       });
     } finally {
@@ -202,13 +205,59 @@ export function installPageProbe(): void {
     }
   };
 
+  /** Wheel-zooms to `zoom` about a point of the screen (a few events: React Flow clamps each). */
+  const wheelTo = async (
+    zoom: number,
+    at: { clientX: number; clientY: number },
+    timeoutMs: number,
+  ): Promise<number> => {
+    for (let attempt = 0; attempt < 4 && Math.abs(viewport().zoom - zoom) > 0.005; attempt++) {
+      // React Flow scales by 2^(−deltaY × 0.002) per wheel event in pixel mode.
+      const deltaY = -Math.log2(zoom / viewport().zoom) / 0.002;
+      pane().dispatchEvent(
+        new w.WheelEvent('wheel', { bubbles: true, cancelable: true, view: w, deltaY, deltaMode: 0, ...at }),
+      );
+      await settle(timeoutMs);
+    }
+    return viewport().zoom;
+  };
+
+  /**
+   * Fit (key F) shows a long model's start at a legible zoom; to reach every block, zoom out
+   * from there about the lanes' top-left corner until the lanes (as tall as the graph, and
+   * drawn whenever any part is on screen) fit the pane, as far as React Flow's least zoom allows.
+   */
+  const showWhole = async (timeoutMs: number): Promise<void> => {
+    w.dispatchEvent(new w.KeyboardEvent('keydown', { key: 'f', bubbles: true, cancelable: true }));
+    await settle(timeoutMs);
+    const lanes = doc.querySelectorAll('.react-flow__node-lane');
+    if (lanes.length === 0) return;
+    let left = Infinity;
+    let top = Infinity;
+    let right = -Infinity;
+    let bottom = -Infinity;
+    for (let i = 0; i < lanes.length; i++) {
+      const r = lanes[i]!.getBoundingClientRect();
+      left = Math.min(left, r.left);
+      top = Math.min(top, r.top);
+      right = Math.max(right, r.left + r.width);
+      bottom = Math.max(bottom, r.top + r.height);
+    }
+    const box = pane().getBoundingClientRect();
+    const scale = Math.min(
+      (box.left + box.width - left) / (right - left),
+      (box.top + box.height - top) / (bottom - top),
+    );
+    if (scale >= 1) return;
+    await wheelTo(Math.max(MIN_ZOOM, viewport().zoom * scale), { clientX: left, clientY: top }, timeoutMs);
+  };
+
   const expandAll = async (timeoutMs: number): Promise<{ rounds: number; expanded: number }> => {
     const deadline = w.performance.now() + timeoutMs;
     const left = (): number => Math.max(1, deadline - w.performance.now());
     let expanded = 0;
     for (let round = 0; ; round++) {
-      w.dispatchEvent(new w.KeyboardEvent('keydown', { key: 'f', bubbles: true, cancelable: true }));
-      await settle(left());
+      await showWhole(left());
       const blocks = doc.querySelectorAll('.react-flow__node-block');
       if (blocks.length === 0) return { rounds: round, expanded };
       // All double-clicks land before the first layout ends, so the blocks stay where they are.
@@ -221,16 +270,7 @@ export function installPageProbe(): void {
 
   const zoomTo = async (zoom: number, timeoutMs: number): Promise<number> => {
     const box = pane().getBoundingClientRect();
-    const at = { clientX: box.left + box.width / 2, clientY: box.top + box.height / 2 };
-    for (let attempt = 0; attempt < 4 && Math.abs(viewport().zoom - zoom) > 0.005; attempt++) {
-      // React Flow scales by 2^(−deltaY × 0.002) per wheel event in pixel mode.
-      const deltaY = -Math.log2(zoom / viewport().zoom) / 0.002;
-      pane().dispatchEvent(
-        new w.WheelEvent('wheel', { bubbles: true, cancelable: true, view: w, deltaY, deltaMode: 0, ...at }),
-      );
-      await settle(timeoutMs);
-    }
-    return viewport().zoom;
+    return wheelTo(zoom, { clientX: box.left + box.width / 2, clientY: box.top + box.height / 2 }, timeoutMs);
   };
 
   const idleFrames = (durationMs: number): Promise<FrameRecord> => recordFrames(durationMs, () => undefined);
