@@ -71,8 +71,12 @@ function v2Project(modelPath: string, placement: Record<string, TierName>): Proj
 }
 
 /** The evaluator's figures and node placement for a layer → tier map on the sample, from core. */
-function coreFigures(modelPath: string, placement: Record<string, TierName>) {
-  const analysis = analyzeFile(modelPath);
+function coreFigures(
+  modelPath: string,
+  placement: Record<string, TierName>,
+  inputShapes: Record<string, number[]> = {},
+) {
+  const analysis = analyzeFile(modelPath, { inputShapes });
   const built = buildPartitionProblem(analysis, loadTopology(TOPOLOGY_ID));
   const { problem } = built;
   const tiers = Uint8Array.from(problem.units, (u) => problem.tiers.indexOf(placement[u.name] ?? 'device'));
@@ -159,6 +163,27 @@ describe('cutline solve --project', () => {
     ) as { topology: string; objective: string; tiers: string[] };
     expect(overridden.topology).toBe('nano-5g-cloud');
     expect(overridden.objective).toMatch(/latency/);
+  });
+
+  it("analyses the model with the project's input bindings, and a command-line binding over them", async () => {
+    const detector = path.resolve(import.meta.dirname, '../samples/ocr-det-mini.onnx');
+    const placement = studioPlacement(detector);
+    const file = writeProject('bound.cutline.json', {
+      ...v2Project(detector, placement),
+      inputs: { x: '1x3x640x640' },
+    });
+    const bound = JSON.parse(await cli('solve', '--project', file, '--json', '-s', 'tiers')) as {
+      project: PlanJson;
+    };
+    const at640 = coreFigures(detector, placement, { x: [1, 3, 640, 640] }).evaluation;
+    expect(bound.project.latencyMs).toBe(at640.latencyMs);
+    expect(bound.project.linkBytes).toBe(at640.linkBytes);
+    const overridden = JSON.parse(
+      await cli('solve', '--project', file, '--json', '-s', 'tiers', '-i', 'x=1x3x320x320'),
+    ) as { project: PlanJson };
+    const at320 = coreFigures(detector, placement, { x: [1, 3, 320, 320] }).evaluation;
+    expect(overridden.project.linkBytes).toBe(at320.linkBytes);
+    expect(at320.linkBytes).toBeLessThan(at640.linkBytes);
   });
 
   it('opens a version 1 project with the default topology', async () => {

@@ -16,6 +16,7 @@ import {
   parseProject,
   parseProjectText,
 } from '../core/project/parse.js';
+import { projectPlacement } from '../core/project/placement.js';
 import { readProjectFile } from '../core/project/read.js';
 import { projectTopology } from '../core/project/topology.js';
 import type { ProjectFile, ProjectFileV1 } from '../core/project/types.js';
@@ -235,6 +236,37 @@ describe('inline topologies', () => {
     expect(error.message).toMatch(
       /^the project names the topology "moon-base", which this Cutline does not bundle/,
     );
+  });
+});
+
+describe('projectPlacement', () => {
+  const analysis = analyzeFile(path.resolve(import.meta.dirname, '../samples/resnet-mini.onnx'));
+  const { source } = partitionSource(analysis);
+  const [first, second, third] = source.units.map((u) => u.name) as [string, string, string];
+
+  it('places the listed layers, the rest on the device, and pins at their placed tier', () => {
+    const problem = problemFromSource(source, loadTopology('pi4-wifi-edge-wan-cloud'));
+    const design = projectPlacement(
+      { ...v2, placement: { [second]: 'edge', [third]: 'cloud' }, pins: [third, first, third] },
+      problem,
+    );
+    expect([...design.placement.slice(0, 4)]).toEqual([0, 1, 2, 0]);
+    expect(design.placement.slice(3).every((t) => t === 0)).toBe(true);
+    expect(design.pinConstraints).toEqual([`pin:${third}=cloud`, `pin:${first}=device`]);
+    expect(design.dropped).toEqual([]);
+    expect(design.retiered).toEqual([]);
+  });
+
+  it('moves a tier the topology lacks to the nearest one below and drops layers the model lacks', () => {
+    const twoTiers = problemFromSource(source, loadTopology('n2-ethernet-i7'));
+    expect(twoTiers.tiers).toEqual(['device', 'edge']);
+    const design = projectPlacement(
+      { ...v2, placement: { [second]: 'cloud', 'not-a-layer': 'edge' }, pins: ['gone'] },
+      twoTiers,
+    );
+    expect(design.placement[1]).toBe(1);
+    expect(design.retiered).toEqual([second]);
+    expect(design.dropped).toEqual(['gone', 'not-a-layer']);
   });
 });
 
