@@ -21,7 +21,7 @@ import {
 } from './editor-page.js';
 import type { EditTiming } from './editor-probe.js';
 import type { ProbeHost } from './page-probe.js';
-import { tracedDrag, type DragFigures, type Point } from './traced-drag.js';
+import { dragFigures, tracedDrag, type DragFigures, type Point } from './traced-drag.js';
 
 /** About two seconds of dragging, a move a frame. */
 export const DRAG_MOVES = 120;
@@ -36,70 +36,66 @@ export interface TimedEdits {
   readonly values: readonly (readonly [string, string])[];
 }
 
-/** Pools several drags' frames into one set of figures (the median of all their frames). */
+/** Pools several drags' frames into one set of figures (medians over all their frames). */
 export function pooled(drags: readonly DragFigures[]): DragFigures {
-  const workMs = drags.flatMap((d) => d.workMs);
-  const sorted = [...workMs].sort((a, b) => a - b);
-  return {
-    medianWorkMs: median(workMs),
-    p95WorkMs: sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))] ?? Number.NaN,
-    maxWorkMs: Math.max(...workMs),
-    frames: workMs.length,
-    moves: drags.reduce((n, d) => n + d.moves, 0),
-    workMs,
-  };
+  const frames = drags.flatMap((d) => [
+    ...d.evaluatedWorkMs.map((workMs) => ({ workMs, marked: true })),
+    ...d.otherWorkMs.map((workMs) => ({ workMs, marked: false })),
+  ]);
+  return dragFigures(
+    frames,
+    drags.reduce((n, d) => n + d.moves, 0),
+  );
 }
 
 const viewportTransform = (page: Page): Promise<string | null> =>
   page.locator('.react-flow__viewport').getAttribute('style');
 
+/** Out for half the moves, back for the other half: the pointer ends where it pressed. */
+const outAndBack = (i: number): number => (i <= DRAG_MOVES / 2 ? i : DRAG_MOVES - i);
+
 /**
- * The baseline: panning the same canvas by dragging an empty spot of the last lane, down the
- * graph and back, with the same pointer cadence as the edits' drags.
+ * The baseline: panning the same canvas by dragging an empty spot of the last lane up the graph
+ * and back, with the same pointer cadence as the edits' drags.
  */
 export async function dragPan(page: Page, tiers: readonly string[]): Promise<DragFigures> {
   const lane = await laneBox(page, tiers[tiers.length - 1]!);
   const from = { x: lane.x + lane.width - 20, y: lane.y + lane.height / 2 };
   const before = await viewportTransform(page);
-  const half = DRAG_MOVES / 2;
+  let panned = false;
   const figures = await tracedDrag(
     page,
     from,
-    (i) => ({ x: from.x, y: from.y - DRAG_STEP_PX * (i <= half ? i : DRAG_MOVES - i) }),
+    (i) => ({ x: from.x, y: from.y - DRAG_STEP_PX * outAndBack(i) }),
     DRAG_MOVES,
-    {
-      beforeRelease: async () => {
-        if ((await viewportTransform(page)) === before)
-          throw new Error('Dragging the canvas did not pan it.');
-      },
-    },
+    { midway: async () => void (panned = (await viewportTransform(page)) !== before) },
   );
+  if (!panned) throw new Error('Dragging the canvas did not pan it.');
   await settle(page);
   return figures;
 }
 
 /**
- * Drags the first cut line's grip along the data flow (down the graph, then back up to where it
- * began) and drops it where it started, so every run starts from the same design. Throws when
- * the studio draws no cut line.
+ * Drags the first cut line's grip up the graph against the data flow (layers below it go to
+ * the next tier) and back down to where it began, and drops it there, so every run starts from
+ * the same design. Throws when the studio draws no cut line or the drag shows no preview.
  */
 export async function dragCutLine(page: Page): Promise<DragFigures> {
   const line = page.getByRole('slider', { name: /^Cut between / }).first();
   if ((await line.count()) === 0) throw new Error('The studio draws no cut line to drag.');
   const box = await line.boundingBox();
   if (!box) throw new Error('The cut line is not on screen.');
-  const from = centre(box);
-  const half = DRAG_MOVES / 2;
+  // Its label's left end: the grip spans the lanes, and its middle may sit on another line's.
+  const from = { x: box.x + 12, y: box.y + box.height / 2 };
   let preview = false;
   const figures = await tracedDrag(
     page,
     from,
-    (i) => ({ x: from.x, y: from.y + DRAG_STEP_PX * (i <= half ? i : DRAG_MOVES - i) }),
+    (i) => ({ x: from.x, y: from.y - DRAG_STEP_PX * outAndBack(i) }),
     DRAG_MOVES,
     {
-      beforeRelease: async () => {
-        preview = (await page.locator('[aria-label="Design figures"][data-preview]').count()) > 0;
-      },
+      midway: async () =>
+        void (preview = (await page.locator('[aria-label="Design figures"][data-preview]').count()) > 0),
     },
   );
   if (!preview) throw new Error('Dragging the cut line showed no preview in the figures bar.');
@@ -108,22 +104,29 @@ export async function dragCutLine(page: Page): Promise<DragFigures> {
 }
 
 /**
- * Drags a layer node from the device lane across into the next lane and back, and drops it
- * where it was (nothing committed). Throws when no layer is on screen in the device lane.
+ * Drags a layer node from the first lane across into the next and back, and drops it where it
+ * was (nothing committed). Throws when no layer is on screen in the first lane.
  */
 export async function dragLayer(page: Page, tiers: readonly string[]): Promise<DragFigures> {
   const [node] = await layerNodesOn(page, tiers[0]!);
   if (!node) throw new Error(`No layer on the ${tiers[0]} lane is on screen to drag.`);
   const target = await laneBox(page, tiers[1]!);
   const from = centre(node.box);
-  const reachPx = centre(target).x - from.x;
-  const half = DRAG_MOVES / 2;
-  return tracedDrag(
+  const stepPx = (centre(target).x - from.x) / (DRAG_MOVES / 2);
+  let preview = false;
+  const figures = await tracedDrag(
     page,
     from,
-    (i) => ({ x: from.x + (reachPx * (i <= half ? i : DRAG_MOVES - i)) / half, y: from.y }),
+    (i) => ({ x: from.x + stepPx * outAndBack(i), y: from.y }),
     DRAG_MOVES,
+    {
+      midway: async () =>
+        void (preview = (await page.locator('[aria-label="Design figures"][data-preview]').count()) > 0),
+    },
   );
+  if (!preview) throw new Error('Dragging a layer into the next lane showed no preview in the figures bar.');
+  await settle(page);
+  return figures;
 }
 
 /**

@@ -31,11 +31,19 @@ export interface EditorProbe {
    */
   armRelayout(timeoutMs: number): void;
   relayoutDone(): Promise<EditTiming>;
+  /**
+   * From now on, calls `console.timeStamp(mark)` whenever a figure of the figures bar changes,
+   * so a trace tells the frames that re-evaluated the design (a drag's preview) from the rest.
+   */
+  markFigureChanges(mark: string): void;
 }
 
 interface ProbeEvent {
   readonly timeStamp: number;
   readonly isTrusted: boolean;
+}
+interface ProbeNode {
+  closest?(selector: string): unknown;
 }
 interface ProbeWindow {
   __cutlineEditorBench?: EditorProbe;
@@ -57,8 +65,9 @@ interface ProbeWindow {
     port1: { onmessage: (() => void) | null };
     port2: { postMessage(value: unknown): void };
   };
-  readonly MutationObserver: new (callback: () => void) => {
-    observe(target: unknown, options: Record<string, boolean>): void;
+  readonly console: { timeStamp(label: string): void };
+  readonly MutationObserver: new (callback: (records: readonly { readonly target: ProbeNode }[]) => void) => {
+    observe(target: unknown, options: Record<string, boolean | readonly string[]>): void;
     disconnect(): void;
   };
 }
@@ -168,7 +177,18 @@ export function installEditorProbe(): void {
     pendingRelayout.catch(() => undefined);
   };
 
+  let marking: { disconnect(): void } | null = null;
+  const markFigureChanges = (mark: string): void => {
+    marking?.disconnect();
+    const observer = new w.MutationObserver((records) => {
+      if (records.some((r) => r.target.closest?.('[aria-label="Design figures"]'))) w.console.timeStamp(mark);
+    });
+    observer.observe(doc.body, { subtree: true, attributes: true, attributeFilter: ['data-value'] });
+    marking = observer;
+  };
+
   w.__cutlineEditorBench = {
+    markFigureChanges,
     armFigure,
     figureDone: () => pendingFigure ?? Promise.reject(new Error('armFigure was not called.')),
     armRelayout,

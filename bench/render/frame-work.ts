@@ -23,7 +23,10 @@ export interface TraceEvent {
   /** Microseconds. */
   readonly ts: number;
   readonly dur?: number;
-  readonly args?: { readonly name?: string; readonly data?: { readonly type?: string } };
+  readonly args?: {
+    readonly name?: string;
+    readonly data?: { readonly type?: string; readonly message?: string };
+  };
 }
 
 export interface FrameWork {
@@ -31,6 +34,8 @@ export interface FrameWork {
   readonly startMs: number;
   /** Main-thread busy time from this frame's rendering task to the next one's, ms. */
   readonly workMs: number;
+  /** Whether a `console.timeStamp(mark)` of the page fell within the frame. */
+  readonly marked: boolean;
 }
 
 const TASK = 'ThreadControllerImpl::RunTask';
@@ -82,9 +87,15 @@ export function eventDispatches(events: readonly TraceEvent[], type: string): nu
 
 /**
  * Work of every frame whose rendering task started within [fromUs, toUs), in order. Each
- * frame's work runs to the next frame's rendering task (or `toUs` for the last).
+ * frame's work runs to the next frame's rendering task (or `toUs` for the last). A frame is
+ * `marked` when the page called `console.timeStamp(mark)` within it.
  */
-export function framesWork(events: readonly TraceEvent[], fromUs: number, toUs: number): FrameWork[] {
+export function framesWork(
+  events: readonly TraceEvent[],
+  fromUs: number,
+  toUs: number,
+  mark: string,
+): FrameWork[] {
   const thread = pageMainThread(events);
   const tasks = tasksOf(events, thread);
   const frameTimes = events
@@ -100,6 +111,9 @@ export function framesWork(events: readonly TraceEvent[], fromUs: number, toUs: 
     const start = task && task.start <= at ? task.start : at;
     if (start >= fromUs && start < toUs && start !== starts[starts.length - 1]) starts.push(start);
   }
+  const marks = events
+    .filter((e) => e.name === 'TimeStamp' && e.args?.data?.message === mark)
+    .map((e) => e.ts);
   const frames: FrameWork[] = [];
   for (let i = 0; i < starts.length; i++) {
     const from = starts[i]!;
@@ -110,7 +124,8 @@ export function framesWork(events: readonly TraceEvent[], fromUs: number, toUs: 
       if (task.start >= to) break;
       busyUs += Math.min(task.end, to) - Math.max(task.start, from);
     }
-    frames.push({ startMs: from / 1000, workMs: busyUs / 1000 });
+    const marked = marks.some((at) => at >= from && at < to);
+    frames.push({ startMs: from / 1000, workMs: busyUs / 1000, marked });
   }
   return frames;
 }

@@ -78,7 +78,11 @@ async function pan(page: Page, what: string): Promise<FrameFigures> {
 }
 
 /** Opens the file in a fresh page; returns the timing and the page, still showing the model. */
-export async function openOnce(studio: BenchStudio, fileName: string, bytes: Buffer): Promise<[OpenTiming, Page]> {
+export async function openOnce(
+  studio: BenchStudio,
+  fileName: string,
+  bytes: Buffer,
+): Promise<[OpenTiming, Page]> {
   const page = await studio.newPage();
   try {
     await page.evaluate(

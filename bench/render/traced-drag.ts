@@ -9,7 +9,8 @@
  */
 import type { Page } from 'playwright-core';
 import { median } from '../measurement.js';
-import { eventDispatches, framesWork, type FrameWork, type TraceEvent } from './frame-work.js';
+import type { EditorProbeHost } from './editor-probe.js';
+import { eventDispatches, framesWork, type TraceEvent } from './frame-work.js';
 
 const FRAME_MS = 1000 / 60;
 /** Frames at the start of a drag (a library's drag threshold, first hit tests) are left out. */
@@ -21,13 +22,23 @@ export interface Point {
   readonly y: number;
 }
 
+/** What the editor probe stamps into the trace when the figures bar changes. */
+export const FIGURES_CHANGED = 'cutline-figures-changed';
+
 export interface DragFigures {
+  /** Over every frame of the drag. */
   readonly medianWorkMs: number;
   readonly p95WorkMs: number;
   readonly maxWorkMs: number;
   readonly frames: number;
   readonly moves: number;
   readonly workMs: readonly number[];
+  /** Over the frames in which the figures bar changed: the preview re-evaluated and redrawn. */
+  readonly evaluatedMedianWorkMs: number;
+  readonly evaluatedFrames: number;
+  readonly evaluatedWorkMs: readonly number[];
+  /** The other frames' work, ms (with `evaluatedWorkMs`, every frame's). */
+  readonly otherWorkMs: readonly number[];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,9 +48,13 @@ function percentile(values: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
 }
 
-export function dragFigures(frames: readonly FrameWork[], moves: number): DragFigures {
-  const workMs = frames.slice(WARMUP_FRAMES).map((f) => f.workMs);
+export function dragFigures(
+  frames: readonly { readonly workMs: number; readonly marked: boolean }[],
+  moves: number,
+): DragFigures {
+  const workMs = frames.map((f) => f.workMs);
   if (workMs.length === 0) throw new Error('The drag produced no frames to measure.');
+  const evaluatedWorkMs = frames.filter((f) => f.marked).map((f) => f.workMs);
   return {
     medianWorkMs: median(workMs),
     p95WorkMs: percentile(workMs, 0.95),
@@ -47,23 +62,33 @@ export function dragFigures(frames: readonly FrameWork[], moves: number): DragFi
     frames: workMs.length,
     moves,
     workMs,
+    evaluatedMedianWorkMs: evaluatedWorkMs.length > 0 ? median(evaluatedWorkMs) : Number.NaN,
+    evaluatedFrames: evaluatedWorkMs.length,
+    evaluatedWorkMs,
+    otherWorkMs: frames.filter((f) => !f.marked).map((f) => f.workMs),
   };
 }
 
 /**
  * Presses at `from`, moves through `path(i)` for i = 1..moves one frame apart, releases there,
  * and returns the work of the frames in between.
- * `beforeRelease` runs with the button still down (e.g. to check the preview is showing).
  */
 export async function tracedDrag(
   page: Page,
   from: Point,
   path: (step: number) => Point,
   moves: number,
-  options: { readonly beforeRelease?: () => Promise<void> } = {},
+  options: {
+    /** Runs with the button still down, halfway through the moves. */
+    readonly midway?: () => Promise<void>;
+  } = {},
 ): Promise<DragFigures> {
   const browser = page.context().browser();
   if (!browser) throw new Error('The page has no browser to trace.');
+  await page.evaluate(
+    (mark) => (globalThis as unknown as EditorProbeHost).__cutlineEditorBench!.markFigureChanges(mark),
+    FIGURES_CHANGED,
+  );
   await page.mouse.move(from.x, from.y);
   await browser.startTracing(page, { categories: CATEGORIES });
   let traced: Buffer | undefined;
@@ -74,17 +99,20 @@ export async function tracedDrag(
       const to = path(step);
       await page.mouse.move(to.x, to.y);
       next += FRAME_MS;
+      if (step === Math.floor(moves / 2)) await options.midway?.();
       await sleep(Math.max(0, next - performance.now()));
     }
-    await options.beforeRelease?.();
     await page.mouse.up();
   } finally {
     traced = await browser.stopTracing();
   }
   const document = JSON.parse(traced.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
   const events = Array.isArray(document) ? document : (document.traceEvents ?? []);
-  const down = eventDispatches(events, 'mousedown')[0];
-  const up = eventDispatches(events, 'mouseup').at(-1);
-  if (down === undefined || up === undefined) throw new Error('The trace holds no mousedown and mouseup.');
-  return dragFigures(framesWork(events, down, up), moves);
+  // Pointer events, not mouse events: a handler that cancels pointerdown suppresses the latter.
+  const down = eventDispatches(events, 'pointerdown')[0];
+  const up = eventDispatches(events, 'pointerup').at(-1);
+  if (down === undefined || up === undefined)
+    throw new Error('The trace holds no pointerdown and pointerup.');
+  const frames = framesWork(events, down, up, FIGURES_CHANGED).slice(WARMUP_FRAMES);
+  return dragFigures(frames, moves);
 }

@@ -17,7 +17,7 @@
  *   the evaluation, the render). Baseline: the idle page's frame interval. Target ≤ 16 ms.
  */
 import { ensureRendererBuilt } from '../render/renderer-build.js';
-import { expandEverything, openModel, settle } from '../render/editor-page.js';
+import { expandEverything, openModel } from '../render/editor-page.js';
 import {
   commitMoves,
   dragCutLine,
@@ -57,6 +57,7 @@ const COLUMNS: readonly Column[] = [
   { key: 'figure', title: 'median ms' },
   { key: 'spread', title: 'p95/max ms' },
   { key: 'samples', title: 'samples' },
+  { key: 'evaluated', title: 're-evaluating frames: median ms (n)' },
   { key: 'baseline', title: 'baseline ms', align: 'left' },
   { key: 'target', title: 'target' },
   { key: 'verdict', title: 'verdict', align: 'left' },
@@ -72,9 +73,19 @@ interface Measure {
 
 const isDrag = (f: DragFigures | TimedEdits): f is DragFigures => 'medianWorkMs' in f;
 
+/**
+ * The figure a target is checked on: for a drag, the median over the frames that re-evaluated
+ * the preview (the target's "including the live re-evaluation"; most frames of a drag only move
+ * the pointer and cost less), or over every frame when none did; for an edit, the median time.
+ */
+function checkedMs(figures: DragFigures | TimedEdits): number {
+  if (!isDrag(figures)) return figures.medianMs;
+  return figures.evaluatedFrames > 0 ? figures.evaluatedMedianWorkMs : figures.medianWorkMs;
+}
+
 function rowOf(m: Measure, figures: DragFigures | TimedEdits | null, error: string | null): SectionRow {
   const name = renderModelName(m.model);
-  const medianMs = figures ? (isDrag(figures) ? figures.medianWorkMs : figures.medianMs) : null;
+  const medianMs = figures ? checkedMs(figures) : null;
   const checks: TargetCheck[] =
     medianMs !== null && m.limitMs !== null
       ? [
@@ -94,7 +105,7 @@ function rowOf(m: Measure, figures: DragFigures | TimedEdits | null, error: stri
     cells: {
       what: m.what,
       model: name,
-      figure: medianMs === null ? '-' : ms(medianMs),
+      figure: figures ? ms(isDrag(figures) ? figures.medianWorkMs : figures.medianMs) : '-',
       spread,
       samples: figures
         ? isDrag(figures)
@@ -119,7 +130,6 @@ async function measureAll(studio: BenchStudio, context: BenchContext): Promise<S
   const layoutMs = timeLayouts(editModel.path, runs).expandedLayoutMedianMs;
 
   const rows: SectionRow[] = [];
-  let pan: DragFigures | null = null;
   let idleMs = Number.NaN;
   const measure = async (m: Measure): Promise<void> => {
     log(`  ${m.what}`);
@@ -129,7 +139,6 @@ async function measureAll(studio: BenchStudio, context: BenchContext): Promise<S
       rows.push(rowOf(m, null, error instanceof Error ? error.message : String(error)));
     }
   };
-  const panBaseline = (): string => (pan ? `pan ${ms(pan.medianWorkMs)}` : '-');
 
   log(`  ${renderModelName(DRAG_MODEL)}: open, then drags (${runs} of each, traced)`);
   let page = await openModel(studio, dragModel.path, `${renderModelName(DRAG_MODEL)}.onnx`);
@@ -139,31 +148,34 @@ async function measureAll(studio: BenchStudio, context: BenchContext): Promise<S
       for (let run = 0; run < runs; run++) all.push(await drag());
       return pooled(all);
     };
-    const drag = { model: DRAG_MODEL, baseline: panBaseline };
-    await measure({
-      ...drag,
-      what: 'pan the canvas (baseline)',
-      limitMs: null,
-      baseline: () => '-',
-      run: async () => (pan = await repeat(() => dragPan(page, TIERS))),
-    });
-    await measure({
-      ...drag,
-      what: 'drag a cut line',
-      limitMs: DRAG_LIMIT_MS,
-      run: () => repeat(() => dragCutLine(page)),
-    });
-    await measure({
-      ...drag,
-      what: 'drag a layer across lanes',
-      limitMs: DRAG_LIMIT_MS,
-      run: async () => {
-        // The model opens folded into sections: open the first one on screen to have layers.
-        await page.locator('.react-flow__node-block').first().dblclick();
-        await settle(page);
-        return repeat(() => dragLayer(page, TIERS));
-      },
-    });
+    // The view the model opens with (folded into sections), then every block expanded.
+    for (const view of ['at open', 'all expanded'] as const) {
+      if (view === 'all expanded') await expandEverything(page);
+      let pan: DragFigures | null = null;
+      const drag = {
+        model: DRAG_MODEL,
+        limitMs: DRAG_LIMIT_MS,
+        baseline: () => (pan ? `pan ${ms(pan.medianWorkMs)}` : '-'),
+      };
+      await measure({
+        ...drag,
+        what: `pan the canvas, ${view} (baseline)`,
+        limitMs: null,
+        baseline: () => '-',
+        run: async () => (pan = await repeat(() => dragPan(page, TIERS))),
+      });
+      await measure({
+        ...drag,
+        what: `drag a cut line, ${view}`,
+        run: () => repeat(() => dragCutLine(page)),
+      });
+      if (view === 'all expanded')
+        await measure({
+          ...drag,
+          what: `drag a layer across lanes, ${view}`,
+          run: () => repeat(() => dragLayer(page, TIERS)),
+        });
+    }
   } finally {
     await page.context().close();
   }
