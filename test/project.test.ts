@@ -146,6 +146,7 @@ describe('project files', () => {
     expect(!result.ok && result.message).toMatch(
       /^design\.cutline\.json is not a project file: its JSON is corrupt \(.+\)\. Open a file saved by Cutline, or fix the JSON\.$/,
     );
+    expect(parseProjectText(`\uFEFF${JSON.stringify(v2)}`, 'bom.cutline.json').ok).toBe(true);
     const bad = parseProjectText(JSON.stringify({ ...v2, version: 9 }), 'design.cutline.json');
     expect(!bad.ok && bad.message).toBe(
       'design.cutline.json: project.version: version 9 is newer than this Cutline reads (1–2): update Cutline',

@@ -75,7 +75,8 @@ export function parseProject(value: unknown): ProjectParse {
 export function parseProjectText(text: string, fileName: string): ProjectParse {
   let value: unknown;
   try {
-    value = JSON.parse(text) as unknown;
+    // A byte-order mark (an editor on Windows) is not part of the JSON.
+    value = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return fail(
