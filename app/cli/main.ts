@@ -173,7 +173,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   program
     .command('studio')
     .description('Open the design studio (Electron, or the browser when Electron is not installed).')
-    .argument('[model]', 'ONNX model file (default: a bundled sample)')
+    .argument('[model]', 'ONNX model file or a project saved by the studio (default: a bundled sample)')
     .option('--browser', 'open in the browser even when Electron is installed')
     .option('--no-open', 'print the browser URL without opening a browser')
     .option('--no-build', 'use dist/ as built, without rebuilding the studio')
