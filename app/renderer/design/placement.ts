@@ -1,9 +1,9 @@
 /** Placement helpers the design slice and the canvas share: which layers an id stands for, tier names. */
-import { TIER_NAMES, type TierName } from '../../../core/profiles/types.js';
+import { TIER_TITLES, nearestTier, type TierName } from '../../../core/tiers.js';
 import type { ModelIndex } from '../model/model-index.js';
 
-const TITLES: Readonly<Record<TierName, string>> = { device: 'Device', edge: 'Edge', cloud: 'Cloud' };
-export const tierTitleOf = (tier: TierName): string => TITLES[tier];
+export { nearestTier };
+export const tierTitleOf = (tier: TierName): string => TIER_TITLES[tier];
 
 /**
  * The placeable layers `ids` stand for, in first-seen order without repeats: a layer id itself,
@@ -27,12 +27,4 @@ export function layersOfIds(index: ModelIndex, ids: readonly string[]): string[]
     else visitBlock(id);
   }
   return [...out];
-}
-
-/** `tier` if the topology has it, else the nearest tier it has below (the device always exists). */
-export function nearestTier(available: readonly TierName[], tier: TierName): TierName {
-  for (let i = TIER_NAMES.indexOf(tier); i >= 0; i--) {
-    if (available.includes(TIER_NAMES[i]!)) return TIER_NAMES[i]!;
-  }
-  return 'device';
 }
