@@ -256,11 +256,11 @@ describe('cut lines', () => {
     }
     expect(geometry.lineY[0]).toBeLessThan(node(units[0]!).y);
     expect(geometry.lineY[n]).toBeGreaterThan(node(units[n - 1]!).y + node(units[n - 1]!).height);
-    // Across every lane, with each grip on the border between its two lanes.
+    // Across every lane, each grip in the middle of the later of its two lanes.
     expect(geometry.left).toBe(Math.min(...graph.lanes.map((l) => l.x)));
-    const [device, edge] = graph.lanes;
-    expect(geometry.gripX[0]).toBeGreaterThanOrEqual(device!.x + device!.width);
-    expect(geometry.gripX[0]).toBeLessThanOrEqual(edge!.x);
+    expect(geometry.right).toBe(Math.max(...graph.lanes.map((l) => l.x + l.width)));
+    const [, edge, cloud] = graph.lanes;
+    expect(geometry.gripX).toEqual([edge!.x + edge!.width / 2, cloud!.x + cloud!.width / 2]);
     for (const c of [0, 1, Math.floor(n / 2), n]) {
       expect(geometry.lineY[positionNearest(geometry, geometry.lineY[c]!, c)]).toBe(geometry.lineY[c]);
     }

@@ -17,6 +17,7 @@ import { cutGeometry, positionNearest, type CutGeometry } from './drag/cut-geome
 import {
   cutDescription,
   cutName,
+  cutSummary,
   cutTitle,
   moveCutTo,
   selectCutModel,
@@ -34,8 +35,6 @@ interface VisibleBand {
 /** Screen pixels kept clear above a floating grip (the lane header) and below it (the zoom buttons). */
 const GRIP_CLEAR_TOP_PX = 72;
 const GRIP_CLEAR_BOTTOM_PX = 84;
-/** Screen pixels between a grip and the border of the lanes it lies between. */
-const GRIP_BORDER_GAP_PX = 64;
 const selectBand = (s: ReactFlowState): VisibleBand => {
   const [, ty, zoom] = s.transform;
   return {
@@ -232,12 +231,9 @@ export const CutLines = memo(function CutLines() {
               aria-valuetext={description}
               title={`Drag to move the ${cutTitle(model, h)} boundary along the data flow`}
               style={{
-                // Right-aligned a little before the border of the two lanes: the label of a
-                // tensor crossing the boundary sits on that border.
-                right: geometry.right - geometry.gripX[h]! + GRIP_BORDER_GAP_PX * scale,
+                left: geometry.gripX[h]! - geometry.left,
                 top: gripY - lineY,
-                transformOrigin: 'right center',
-                transform: `translate(0, -50%) scale(${scale})`,
+                transform: `translate(-50%, -50%) scale(${scale})`,
               }}
               onPointerDown={onPointerDown(h)}
               onPointerMove={onPointerMove}
@@ -249,7 +245,7 @@ export const CutLines = memo(function CutLines() {
                 {offscreen === 'below' ? '↓' : offscreen === 'above' ? '↑' : '⇕'}
               </span>
               <span className="cut-grip-title">{cutTitle(model, h)}</span>
-              <span className="cut-grip-detail">{description}</span>
+              <span className="cut-grip-detail">{cutSummary(position, pinnedAcross)}</span>
             </div>
           </div>
         );

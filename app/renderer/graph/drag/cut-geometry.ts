@@ -18,7 +18,11 @@ export interface CutGeometry {
   /** The lines run across every lane. */
   readonly left: number;
   readonly right: number;
-  /** Where the grip of the line between tiers h and h + 1 sits: on the border of their lanes. */
+  /**
+   * Where the grip of the line between tiers h and h + 1 sits: the middle of tier h + 1's lane.
+   * Not on the border of the two lanes, where the label of a tensor crossing the line is; the
+   * later lane is empty above the line, and two grips at one height never share a lane.
+   */
   readonly gripX: readonly number[];
 }
 
@@ -68,11 +72,9 @@ export function cutGeometry(
   const lanes = graph.lanes;
   const left = lanes.length > 0 ? Math.min(...lanes.map((l) => l.x)) : 0;
   const right = lanes.length > 0 ? Math.max(...lanes.map((l) => l.x + l.width)) : 0;
-  const gripX = tiers.slice(0, -1).map((tier, h) => {
-    const before = lanes.find((l) => l.tier === tier);
-    const after = lanes.find((l) => l.tier === tiers[h + 1]);
-    if (before && after) return (before.x + before.width + after.x) / 2;
-    return left + ((right - left) * (h + 1)) / tiers.length;
+  const gripX = tiers.slice(1).map((tier, h) => {
+    const lane = lanes.find((l) => l.tier === tier);
+    return lane ? lane.x + lane.width / 2 : left + ((right - left) * (h + 1.5)) / tiers.length;
   });
   return { lineY, left, right, gripX };
 }

@@ -100,3 +100,9 @@ export function cutDescription(model: CutModel, position: number, pinnedAcross: 
   if (pinnedAcross === 0) return above;
   return `${above}; ${pinnedAcross} pinned layer${pinnedAcross === 1 ? ' stays' : 's stay'} where ${pinnedAcross === 1 ? 'it is' : 'they are'}`;
 }
+
+/** The grip's short form of it (the whole is its accessible value): "12 above · 2 pinned stay". */
+export const cutSummary = (position: number, pinnedAcross: number): string =>
+  pinnedAcross === 0
+    ? `${position} above`
+    : `${position} above · ${pinnedAcross} pinned stay${pinnedAcross === 1 ? 's' : ''}`;
