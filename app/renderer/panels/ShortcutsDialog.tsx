@@ -3,8 +3,10 @@ import { useStudio, type Store } from '../store/store.js';
 import './shortcuts-dialog.css';
 
 interface Shortcut {
+  /** Keys, or for a pointer gesture (`pointer`) what to do with the mouse. */
   readonly keys: readonly string[];
   readonly does: string;
+  readonly pointer?: boolean;
 }
 
 /** Every shortcut the studio has, as keyboard.ts and design-keys.ts handle them. */
@@ -25,8 +27,16 @@ export const SHORTCUTS: readonly { readonly title: string; readonly items: reado
       { keys: ['2', 'E'], does: 'Send the selection to the Edge' },
       { keys: ['3', 'C'], does: 'Send the selection to the Cloud' },
       { keys: ['P'], does: 'Pin the selection to its tier, or unpin it' },
-      { keys: ['Drag a layer or block'], does: 'Move it (and the selection with it) into another lane' },
-      { keys: ['Drag a cut line'], does: 'Move the boundary between two tiers along the data flow' },
+      {
+        keys: ['Drag a layer or block'],
+        does: 'Move it (and the selection with it) into another lane',
+        pointer: true,
+      },
+      {
+        keys: ['Drag a cut line'],
+        does: 'Move the boundary between two tiers along the data flow',
+        pointer: true,
+      },
       { keys: ['↑', '↓'], does: 'On a focused cut line: move it by one layer' },
       { keys: ['Home', 'End'], does: 'On a focused cut line: move it to the top or the bottom' },
       { keys: ['Esc'], does: 'Cancel a drag in progress' },
@@ -37,9 +47,9 @@ export const SHORTCUTS: readonly { readonly title: string; readonly items: reado
   {
     title: 'Selecting',
     items: [
-      { keys: ['Click'], does: 'Select a layer or block' },
-      { keys: ['Shift+click'], does: 'Add it to the selection, or take it out' },
-      { keys: ['Shift+drag'], does: 'Select the layers inside a box' },
+      { keys: ['Click'], does: 'Select a layer or block', pointer: true },
+      { keys: ['Shift+click'], does: 'Add it to the selection, or take it out', pointer: true },
+      { keys: ['Shift+drag'], does: 'Select the layers inside a box', pointer: true },
       { keys: ['Ctrl+A'], does: 'Select every layer on screen' },
       { keys: ['Esc'], does: 'Clear the selection' },
     ],
@@ -107,7 +117,7 @@ export const ShortcutsDialog = memo(function ShortcutsDialog() {
                       {item.keys.map((key, i) => (
                         <span key={key}>
                           {i > 0 && ' or '}
-                          <kbd>{key}</kbd>
+                          {item.pointer ? <span className="gesture">{key}</span> : <kbd>{key}</kbd>}
                         </span>
                       ))}
                     </dt>
