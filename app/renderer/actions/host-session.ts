@@ -46,6 +46,9 @@ export function startHostSession(onViewportCommand: (command: ViewportCommand) =
       case 'redo':
         state.redo();
         break;
+      case 'shortcuts':
+        state.showShortcuts(true);
+        break;
       case 'theme':
         state.setTheme(command.theme);
         break;

@@ -5,7 +5,7 @@
  */
 import type { ReactFlowInstance } from '@xyflow/react';
 import { firstChild } from '../model/model-index.js';
-import { firstNode, neighbour, type Move } from '../graph/navigation.js';
+import { ARROW_MOVES, firstNode, neighbour, type Move } from '../graph/navigation.js';
 import { fitGraph } from '../graph/viewport.js';
 import { SEARCH_INPUT_ID } from '../panels/SearchBox.js';
 import { selectCurrentGraph } from '../store/selectors.js';
@@ -13,14 +13,11 @@ import { useStudio } from '../store/store.js';
 import { hostHasNativeDialogs } from '../api/studio-api.js';
 import { handleDesignKey } from './design-keys.js';
 import { openModelDialog } from './open-model.js';
+import { openProjectDialog } from './open-project.js';
 import { saveProject } from './save-project.js';
 
-const ARROWS: Readonly<Record<string, Move>> = {
-  ArrowRight: 'downstream',
-  ArrowLeft: 'upstream',
-  ArrowUp: 'above',
-  ArrowDown: 'below',
-};
+// The graph flows top to bottom: navigation.ts maps the arrows as it is drawn.
+const ARROWS: Readonly<Record<string, Move>> = ARROW_MOVES;
 
 const isTyping = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement &&
@@ -52,12 +49,14 @@ function enter(): void {
 /** Handles a key pressed anywhere in the window; returns whether it was the studio's. */
 export function handleStudioKey(event: KeyboardEvent, flow: ReactFlowInstance): boolean {
   if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'o') {
-    openModelDialog();
+    // Ctrl+Shift+O opens a project, Ctrl+O a model.
+    if (event.shiftKey) openProjectDialog();
+    else openModelDialog();
     return true;
   }
   // In Electron the menu's accelerator saves; in a browser the page does.
   if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's' && !hostHasNativeDialogs()) {
-    saveProject(event.shiftKey);
+    void saveProject(event.shiftKey);
     return true;
   }
   if (!isTyping(event.target) && handleDesignKey(event)) return true;
