@@ -17,7 +17,7 @@ import { handleDesignKey, type KeyPress } from '../app/renderer/actions/design-k
 import { refusalNotice } from '../app/renderer/actions/place-selection.js';
 import { cutGeometry, positionNearest } from '../app/renderer/graph/drag/cut-geometry.js';
 import { cutName, moveCutTo, selectCutModel } from '../app/renderer/graph/drag/cut-model.js';
-import { draggedNodes, placementAfterDrag } from '../app/renderer/graph/drag/drag-set.js';
+import { draggedNodes, movableNodes, placementAfterDrag } from '../app/renderer/graph/drag/drag-set.js';
 import { laneAt } from '../app/renderer/graph/drag/lanes.js';
 import { nodesInRect } from '../app/renderer/graph/drag/selection.js';
 import { selectIsInSelection } from '../app/renderer/graph/node-selectors.js';
@@ -121,6 +121,8 @@ describe('node drag', () => {
     expect(draggedNodes('a', ['a', 'b'])).toEqual(['a', 'b']);
     expect(draggedNodes('c', ['a', 'b'])).toEqual(['c']);
     expect(draggedNodes('c', [])).toEqual(['c']);
+    // Pinned layers stay put while the rest follow the pointer.
+    expect([...movableNodes(['a', 'b', 'block'], ['b'])]).toEqual(['a', 'block']);
   });
 
   it('previews every layer of a block on the lane’s tier, leaving pinned layers and moving nothing in its own lane', () => {

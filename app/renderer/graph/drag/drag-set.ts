@@ -12,6 +12,12 @@ export function draggedNodes(nodeId: string, selection: readonly string[]): read
   return selection.includes(nodeId) ? selection : [nodeId];
 }
 
+/** The dragged nodes that can leave their lane: all but pinned layers (a block always can). */
+export function movableNodes(nodes: readonly string[], pins: readonly string[]): ReadonlySet<string> {
+  const pinned = new Set(pins);
+  return new Set(nodes.filter((id) => !pinned.has(id)));
+}
+
 /**
  * The placement with the layers the dragged nodes stand for (a block: every layer inside) on
  * `tier`, pinned layers left where they are: what the figures preview while the pointer is over

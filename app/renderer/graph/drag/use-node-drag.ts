@@ -13,7 +13,7 @@ import { reportRefusals } from '../../actions/place-selection.js';
 import { selectCurrentGraph } from '../../store/selectors.js';
 import { useStudio } from '../../store/store.js';
 import type { StudioFlowNode } from '../flow-elements.js';
-import { draggedNodes, placementAfterDrag } from './drag-set.js';
+import { draggedNodes, movableNodes, placementAfterDrag } from './drag-set.js';
 import { laneAt } from './lanes.js';
 
 /** The nodes being dragged and how far they have moved, for the canvas to draw them there. */
@@ -25,6 +25,8 @@ export interface NodeShift {
 
 interface DragSession {
   readonly nodes: readonly string[];
+  /** The dragged nodes drawn following the pointer: all but pinned layers, which stay put. */
+  readonly following: ReadonlySet<string>;
   /** The lane the grabbed node started in: dropping there moves nothing. */
   readonly fromTier: TierName;
   /** Pointer at the start, flow coordinates. */
@@ -90,8 +92,11 @@ export function useNodeDrag(): {
     (event, node) => {
       if (node.type === 'lane') return;
       const start = flow.screenToFlowPosition(clientPoint(event));
+      const { selection, design } = useStudio.getState();
+      const nodes = draggedNodes(node.id, selection);
       session.current = {
-        nodes: draggedNodes(node.id, useStudio.getState().selection),
+        nodes,
+        following: movableNodes(nodes, design?.pins ?? []),
         fromTier: node.data.tier,
         start,
         target: node.data.tier,
@@ -106,7 +111,7 @@ export function useNodeDrag(): {
       const current = session.current;
       if (!current || current.cancelled) return;
       const at = flow.screenToFlowPosition(clientPoint(event));
-      setShift({ ids: new Set(current.nodes), dx: at.x - current.start.x, dy: at.y - current.start.y });
+      setShift({ ids: current.following, dx: at.x - current.start.x, dy: at.y - current.start.y });
       const target = tierAt(at.x, current.fromTier);
       if (target !== current.target) {
         current.target = target;
