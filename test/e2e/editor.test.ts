@@ -1,0 +1,496 @@
+/**
+ * The studio as a partition editor, end to end (issue 11's acceptance): real Chromium against the
+ * web host, through the real UI with real mouse drags and keys. On the bundled ResNet-style
+ * sample it picks a topology, drags a cut line and a block, and checks that every figure shown
+ * equals core/partition's evaluator for the placement the studio saved; undoes and redoes; pins a
+ * layer and sees a move refused; edits a link's bandwidth; binds the PaddleOCR-like detector's
+ * input and gets the CLI's MACs; saves, reloads and reopens a project; and kills the host
+ * process during an unsaved edit, restarts it and recovers the design. Screenshots of each state
+ * go to test-results/screenshots/editor-NN-*.png.
+ *
+ * How the test knows the placement the page shows: it saves the project (the studio's own record
+ * of the design, the file `cutline solve --project` reads) and reads the file, and checks that
+ * every layer drawn sits in the lane (`data-tier`) that file gives it. Reading the nodes alone
+ * would miss layers React Flow does not draw (off screen, or inside a collapsed block).
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { ProjectFile } from '../../core/project/types.js';
+import { loadTopology } from '../../core/profiles/load.js';
+import type { TierName, Topology } from '../../core/profiles/types.js';
+import { formatCount } from '../../app/shared/format.js';
+import { openStudio, screenshot, TRACE_DIR, type StudioSession } from './support/browser.js';
+import {
+  evaluatorFigures,
+  layerOrder,
+  shownFigures,
+  showsPreview,
+  type ElementLike,
+  type FigureValues,
+  type PlacementRecord,
+} from './support/design-figures.js';
+import { freePort, startHostProcess, type HostProcess } from './support/host-process.js';
+import * as find from './support/locators.js';
+
+const SAMPLES = path.resolve('samples');
+const RESNET = path.join(SAMPLES, 'resnet-mini.onnx');
+const OCR = path.join(SAMPLES, 'ocr-det-mini.onnx');
+const VEHICLE = path.join(SAMPLES, 'edge-prune-vehicle.onnx');
+const THREE_TIERS = 'pi4-wifi-edge-wan-cloud';
+const OCR_BINDING = { x: '1x3x640x640' } as const;
+
+let session: StudioSession;
+let page: Page;
+let anyFailed = false;
+const pi4: Topology = loadTopology(THREE_TIERS);
+
+const notice = () => page.getByRole('status', { name: 'Notice' });
+const modelTitle = () => find.modelTitle(page);
+const layer = (id: string) => find.layerNode(page, id);
+const cutGrip = (on: Page, between: string) => on.getByRole('slider', { name: `Cut between ${between}` });
+
+/** Moves the mouse from one point to another in small steps, as a hand does, button held. */
+async function drag(
+  on: Page,
+  from: { x: number; y: number },
+  to: { x: number; y: number },
+  whileHeld?: () => Promise<void>,
+): Promise<void> {
+  await on.mouse.move(from.x, from.y);
+  await on.mouse.down();
+  await on.mouse.move(from.x + (to.x - from.x) / 4, from.y + (to.y - from.y) / 4, { steps: 4 });
+  await on.mouse.move(to.x, to.y, { steps: 12 });
+  await whileHeld?.();
+  await on.mouse.up();
+}
+
+const centre = (box: { x: number; y: number; width: number; height: number }) => ({
+  x: box.x + box.width / 2,
+  y: box.y + box.height / 2,
+});
+
+async function boxOf(element: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await element.boundingBox();
+  if (!box) throw new Error(`${element.toString()} has no box on screen.`);
+  return box;
+}
+
+/** Horizontal middle of a tier's lane on screen (the lane header's cell spans the lane). */
+async function laneX(on: Page, tier: 'Device' | 'Edge' | 'Cloud'): Promise<number> {
+  const header = on.getByRole('toolbar', { name: 'Tiers and links' });
+  const label = header.getByRole('button', { name: new RegExp(`^${tier} · `) });
+  return centre(await boxOf(label.locator('xpath=..'))).x;
+}
+
+/** Saves with the toolbar's Save and reads the file the host wrote (path from the notice). */
+async function saveProject(on: Page = page): Promise<{ project: ProjectFile; file: string }> {
+  const status = on.getByRole('status', { name: 'Notice' });
+  if ((await status.count()) > 0) await status.getByRole('button', { name: 'Dismiss' }).click();
+  await on
+    .getByRole('toolbar', { name: 'Studio' })
+    .getByRole('button', { name: 'Save', exact: true })
+    .click();
+  await expect.poll(() => status.textContent()).toMatch(/Saved the project to .*\.json/);
+  const file = /Saved the project to (.*\.json)/.exec((await status.textContent()) ?? '')![1]!;
+  await status.getByRole('button', { name: 'Dismiss' }).click();
+  return { project: JSON.parse(fs.readFileSync(file, 'utf8')) as ProjectFile, file };
+}
+
+/** Layer id → `data-tier` of every layer node drawn now. */
+async function drawnTiers(on: Page = page): Promise<Record<string, string>> {
+  const pairs = await find
+    .layerNodes(on)
+    .evaluateAll((nodes) =>
+      (nodes as unknown as ElementLike[]).map((node) => [
+        (node.getAttribute('aria-label') ?? '').replace(/^layer /, ''),
+        node.querySelector('[data-tier]')?.getAttribute('data-tier') ?? '',
+      ]),
+    );
+  return Object.fromEntries(pairs) as Record<string, string>;
+}
+
+/** Every drawn layer sits in the lane `placement` gives it (the device when not listed). */
+async function expectDrawnAsPlaced(placement: PlacementRecord, on: Page = page): Promise<void> {
+  const drawn = await drawnTiers(on);
+  expect(Object.keys(drawn).length).toBeGreaterThan(0);
+  const expected = Object.fromEntries(Object.keys(drawn).map((id) => [id, placement[id] ?? 'device']));
+  expect(drawn).toEqual(expected);
+}
+
+/** A placement record of `order` with the layers from `from` up to `to` (exclusive) on `tier`. */
+function withRange(
+  base: PlacementRecord,
+  order: readonly string[],
+  from: number,
+  to: number,
+  tier: TierName,
+): PlacementRecord {
+  const next: Record<string, TierName> = { ...base };
+  for (const id of order.slice(from, to)) next[id] = tier;
+  return next;
+}
+
+/** The figures bar settles on `expected` (a drag's preview is over). */
+async function expectFigures(expected: FigureValues, on: Page = page): Promise<void> {
+  await expect.poll(() => shownFigures(on)).toEqual(expected);
+  expect(await showsPreview(on)).toBe(false);
+}
+
+beforeAll(async () => {
+  session = await openStudio({ colorScheme: 'light' });
+  page = session.page;
+});
+
+afterAll(async () => {
+  await session?.close(anyFailed, 'editor');
+});
+
+describe('the studio as a partition editor, in Chromium', () => {
+  const track = (): void => onTestFailed(() => void (anyFailed = true));
+  const order = layerOrder(RESNET, pi4);
+  const DEVICE_LAYERS = 4;
+  /** The Device | Edge cut after /maxpool/MaxPool: everything below it on the edge. */
+  const cutPlacement = withRange({}, order, DEVICE_LAYERS, order.length, 'edge');
+  const block = '/layer3/layer3.0';
+  const blockLayers = order.filter((id) => id.startsWith(`${block}/`));
+  /** Then the /layer3/layer3.0 block dragged into the Cloud lane. */
+  const splitPlacement: PlacementRecord = {
+    ...cutPlacement,
+    ...Object.fromEntries(blockLayers.map((id) => [id, 'cloud' as const])),
+  };
+  const resnetFigures = (placement: PlacementRecord, topology = pi4): FigureValues =>
+    evaluatorFigures({ modelFile: RESNET, topology, placement });
+
+  it('1. opens a sample and chooses the pi4-wifi-edge-wan-cloud topology', async () => {
+    track();
+    await expect.poll(() => modelTitle().textContent()).toContain('edge-prune-vehicle');
+    await page.getByRole('combobox', { name: 'Open a sample' }).selectOption({ label: 'ResNet-style CNN' });
+    await expect.poll(() => modelTitle().textContent()).toBe('resnet-mini.onnx');
+    const topology = page.getByRole('combobox', { name: 'Topology' });
+    // Another topology first (two tiers), so choosing the three-tier one is a real change.
+    await topology.selectOption('n2-wifi-i7');
+    await expect.poll(() => page.getByRole('group', { name: 'Cloud lane' }).count()).toBe(0);
+    await expect.poll(async () => Object.keys(await shownFigures(page))).not.toContain('hop-1');
+    await topology.selectOption(THREE_TIERS);
+    await expect.poll(() => page.getByRole('group', { name: 'Cloud lane' }).count()).toBe(1);
+    expect(await topology.inputValue()).toBe(THREE_TIERS);
+    // Everything on the device: the evaluator's figures for that, on this topology.
+    await expectFigures(resnetFigures({}));
+    await screenshot(page, 'editor-01-topology');
+  });
+
+  it('2–3. a dragged cut line and a block dragged into the Cloud lane show the evaluator figures', async () => {
+    track();
+    // The cut line's grip: a fresh design's line is after the last layer, its grip at the
+    // canvas's bottom edge pointing down. Drag it up between /maxpool/MaxPool and the next layer.
+    const grip = cutGrip(page, 'Device and Edge');
+    await expect.poll(() => grip.getAttribute('aria-valuenow')).toBe(String(order.length));
+    const above = await boxOf(layer(order[DEVICE_LAYERS - 1]!));
+    const below = await boxOf(layer(order[DEVICE_LAYERS]!));
+    const gap = (above.y + above.height + below.y) / 2;
+    await drag(page, centre(await boxOf(grip)), { x: centre(await boxOf(grip)).x, y: gap }, async () => {
+      // While the pointer moves, the figures preview the placement the drop would make.
+      await expect.poll(() => showsPreview(page)).toBe(true);
+      expect(await shownFigures(page)).toEqual(resnetFigures(cutPlacement));
+      await screenshot(page, 'editor-02-cut-line-dragging');
+    });
+    await expect.poll(() => grip.getAttribute('aria-valuenow')).toBe(String(DEVICE_LAYERS));
+    await expectFigures(resnetFigures(cutPlacement));
+    await expect
+      .poll(() => layer(order[DEVICE_LAYERS]!).locator('[data-tier]').first().getAttribute('data-tier'))
+      .toBe('edge');
+    await screenshot(page, 'editor-03-cut-line-dropped');
+
+    // Collapse the block around one of its layers (found by search, then Enter), and drag the
+    // block node into the Cloud lane.
+    await page.keyboard.press('/');
+    await page.getByRole('searchbox').fill(blockLayers[0]!);
+    await page.getByRole('searchbox').press('Enter');
+    await expect.poll(() => find.details(page).textContent()).toContain(blockLayers[0]!);
+    await page.getByRole('searchbox').blur();
+    await page.keyboard.press('Enter');
+    const blockNode = find.blockNode(page, block);
+    await expect.poll(() => find.insidePane(page, blockNode)).toBe(true);
+    const from = centre(await boxOf(blockNode));
+    await drag(page, from, { x: await laneX(page, 'Cloud'), y: from.y });
+    await expect.poll(() => blockNode.locator('[data-tier]').first().getAttribute('data-tier')).toBe('cloud');
+    const expected = resnetFigures(splitPlacement);
+    await expectFigures(expected);
+    await screenshot(page, 'editor-04-block-in-cloud');
+
+    // The placement the page shows, as the studio saves it: exactly the one dragged, and what
+    // is drawn agrees with it.
+    const { project } = await saveProject();
+    expect(project.model.fileName).toBe('resnet-mini.onnx');
+    expect(project.topology).toEqual({ kind: 'bundled', id: THREE_TIERS });
+    expect(project.placement).toEqual(
+      Object.fromEntries(Object.entries(splitPlacement).filter(([, tier]) => tier !== 'device')),
+    );
+    await expectDrawnAsPlaced(project.placement);
+    // Some layers on each tier, and every figure the evaluator's for that saved placement.
+    expect(new Set(Object.values(project.placement))).toEqual(new Set(['edge', 'cloud']));
+    expect(await shownFigures(page)).toEqual(resnetFigures(project.placement));
+  });
+
+  it('4. undo and redo (keys and the menu) restore the figures', async () => {
+    track();
+    const split = resnetFigures(splitPlacement);
+    const cut = resnetFigures(cutPlacement);
+    const start = resnetFigures({});
+    await page.keyboard.press('Control+z');
+    await expectFigures(cut);
+    await page.keyboard.press('Control+z');
+    await expectFigures(start);
+    await expect
+      .poll(() => cutGrip(page, 'Device and Edge').getAttribute('aria-valuenow'))
+      .toBe(String(order.length));
+    await screenshot(page, 'editor-05-undone');
+    await page.keyboard.press('Control+Shift+z');
+    await expectFigures(cut);
+    await page.keyboard.press('Control+y');
+    await expectFigures(split);
+    // The host's Edit menu sends the same commands (Electron's menu; the web host relays them).
+    session.web.sendCommand({ type: 'undo' });
+    await expectFigures(cut);
+    session.web.sendCommand({ type: 'redo' });
+    await expectFigures(split);
+    await screenshot(page, 'editor-06-redone');
+  });
+
+  it('5. a pinned layer refuses a move and the notice says why', async () => {
+    track();
+    const pinnedId = order[0]!;
+    const split = resnetFigures(splitPlacement);
+    await page.getByRole('button', { name: 'Fit', exact: true }).click();
+    await expect.poll(() => find.insidePane(page, layer(pinnedId))).toBe(true);
+    await layer(pinnedId).click();
+    await expect.poll(() => find.details(page).textContent()).toContain(pinnedId);
+    await page.keyboard.press('p');
+    await expect.poll(() => layer(pinnedId).getByRole('img', { name: 'pinned' }).count()).toBe(1);
+    expect(await find.details(page).getByRole('button', { name: 'Unpin' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
+    // By key: 3 sends the selection to the cloud.
+    await page.keyboard.press('3');
+    await expect.poll(() => notice().textContent()).toContain(`${pinnedId} is pinned to Device`);
+    expect(await notice().textContent()).toContain('unpin it (P) to move it');
+    await expectFigures(split);
+    await screenshot(page, 'editor-07-pinned-refused-key');
+    await notice().getByRole('button', { name: 'Dismiss' }).click();
+    // By dragging it into the Edge lane.
+    const from = centre(await boxOf(layer(pinnedId)));
+    await drag(page, from, { x: await laneX(page, 'Edge'), y: from.y });
+    await expect.poll(() => notice().textContent()).toContain(`${pinnedId} is pinned to Device`);
+    await expectFigures(split);
+    expect(await layer(pinnedId).locator('[data-tier]').first().getAttribute('data-tier')).toBe('device');
+    await screenshot(page, 'editor-08-pinned-refused-drag');
+    await notice().getByRole('button', { name: 'Dismiss' }).click();
+    const { project } = await saveProject();
+    expect(project.pins).toEqual([pinnedId]);
+  });
+
+  it("6. a link's bandwidth edited in the lane header changes latency as the cost model says", async () => {
+    track();
+    const before = resnetFigures(splitPlacement);
+    const uplinkMbps = 10;
+    const edited: Topology = {
+      ...pi4,
+      hops: pi4.hops.map((hop, h) => (h === 0 ? { ...hop, uplinkMbps } : hop)),
+    };
+    const after = resnetFigures(splitPlacement, edited);
+    // The cut tensor goes up the first hop: a slower uplink must cost latency.
+    expect(Number(after.latency)).toBeGreaterThan(Number(before.latency));
+
+    const header = page.getByRole('toolbar', { name: 'Tiers and links' });
+    await header.getByRole('button', { name: /^Link device → edge: / }).click();
+    const dialog = page.getByRole('dialog', { name: 'Link device → edge' });
+    const field = dialog.getByRole('spinbutton', { name: 'Uplink (Mb/s)' });
+    await field.fill(String(uplinkMbps));
+    await field.press('Enter');
+    await expectFigures(after);
+    const shown = await shownFigures(page);
+    expect(Number(shown.latency) - Number(before.latency)).toBe(
+      Number(after.latency) - Number(before.latency),
+    );
+    await screenshot(page, 'editor-09-link-edited');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    // The edited topology travels with the design (inline in the project).
+    const { project } = await saveProject();
+    expect(project.topology.kind).toBe('inline');
+    if (project.topology.kind === 'inline') {
+      expect(project.topology.topology.hops[0]!.uplinkMbps).toBe(uplinkMbps);
+      expect(project.topology.topology.hops[1]).toEqual(pi4.hops[1]);
+    }
+    // Undo puts the link back.
+    await page.keyboard.press('Control+z');
+    await expectFigures(before);
+    await page.keyboard.press('Control+Shift+z');
+    await expectFigures(after);
+  });
+
+  it("7. binding the detector's input to 1x3x640x640 shows the CLI's MACs", async () => {
+    track();
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['bin/cutline.js', 'analyze', OCR, '--input', `x=${OCR_BINDING.x}`, '--json'],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    const cli = JSON.parse(stdout) as { totals: { macs: number; exact: boolean } };
+    const cliMacs = `${cli.totals.exact ? '' : '~'}${formatCount(cli.totals.macs)}`;
+    const macs = () =>
+      find
+        .modelSummary(page)
+        .locator('div', { has: page.getByText('MACs', { exact: true }) })
+        .locator('dd');
+
+    // The redo above left the design unsaved: opening another model asks first.
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+    await page
+      .getByRole('combobox', { name: 'Open a sample' })
+      .selectOption({ label: 'DB text detector (PaddleOCR-like)' });
+    await expect.poll(() => modelTitle().textContent()).toBe('ocr-det-mini.onnx');
+    expect(asked).toHaveLength(1);
+    const bindings = page.getByRole('form', { name: 'Input bindings' });
+    const height = bindings.getByRole('textbox').nth(0);
+    const width = bindings.getByRole('textbox').nth(1);
+    expect(await bindings.getByRole('textbox').count()).toBe(2);
+    await expect.poll(() => macs().textContent()).not.toBe(cliMacs);
+    await screenshot(page, 'editor-10-detector-unbound');
+    await height.fill('640');
+    await width.fill('640');
+    await width.press('Enter');
+    await expect.poll(() => macs().textContent()).toBe(cliMacs);
+    expect(await find.modelSummary(page).textContent()).toContain('x: 1 × 3 × ');
+    // The figures are the evaluator's for the bound model (everything still on the device).
+    await expectFigures(
+      evaluatorFigures({ modelFile: OCR, topology: pi4, placement: {}, inputs: OCR_BINDING }),
+    );
+    await screenshot(page, 'editor-11-detector-bound');
+  });
+
+  it('8. a saved project, reopened after a reload, gives the same placement and figures', async () => {
+    track();
+    const ocrOrder = layerOrder(OCR, pi4);
+    // A split of the bound detector: the Device | Edge cut after a third of its layers.
+    const grip = cutGrip(page, 'Device and Edge');
+    await page.getByRole('button', { name: 'Fit', exact: true }).click();
+    const third = Math.floor(ocrOrder.length / 3);
+    await page.keyboard.press('/');
+    await page.getByRole('searchbox').fill(ocrOrder[third]!);
+    await page.getByRole('searchbox').press('Enter');
+    await expect.poll(() => find.insidePane(page, layer(ocrOrder[third]!))).toBe(true);
+    await page.getByRole('searchbox').blur();
+    const aboveBox = await boxOf(layer(ocrOrder[third - 1]!));
+    const belowBox = await boxOf(layer(ocrOrder[third]!));
+    const gripAt = centre(await boxOf(grip));
+    await drag(page, gripAt, { x: gripAt.x, y: (aboveBox.y + aboveBox.height + belowBox.y) / 2 });
+    await expect.poll(() => grip.getAttribute('aria-valuenow')).toBe(String(third));
+    const placement = withRange({}, ocrOrder, third, ocrOrder.length, 'edge');
+    const expected = evaluatorFigures({ modelFile: OCR, topology: pi4, placement, inputs: OCR_BINDING });
+    await expectFigures(expected);
+
+    // In a browser the saved project is also offered as a download: that file is reopened below.
+    const [download, saved] = await Promise.all([page.waitForEvent('download'), saveProject()]);
+    expect(saved.project.inputs).toEqual(OCR_BINDING);
+    expect(saved.project.placement).toEqual(placement);
+    const downloaded = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-e2e-download-')),
+      download.suggestedFilename(),
+    );
+    await download.saveAs(downloaded);
+    expect(JSON.parse(fs.readFileSync(downloaded, 'utf8'))).toEqual(saved.project);
+    await screenshot(page, 'editor-12-project-saved');
+
+    await page.reload();
+    // A fresh page opens the default sample; the project comes back through Open project….
+    await expect.poll(() => modelTitle().textContent()).toContain('edge-prune-vehicle');
+    await page.getByLabel('Project file').setInputFiles(downloaded);
+    await expect.poll(() => modelTitle().textContent()).toContain('ocr-det-mini.onnx');
+    await expectFigures(expected);
+    await expect.poll(() => find.modelSummary(page).textContent()).toContain('MACs~');
+    await expectDrawnAsPlaced(placement);
+    expect(await grip.getAttribute('aria-valuenow')).toBe(String(third));
+    const reopened = await saveProject();
+    expect(reopened.project.placement).toEqual(placement);
+    expect(reopened.project.inputs).toEqual(OCR_BINDING);
+    await screenshot(page, 'editor-13-project-reopened');
+  });
+
+  describe('9. the host killed during an unsaved edit', () => {
+    let host: HostProcess | null = null;
+    let context: BrowserContext | null = null;
+    const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-e2e-kill-'));
+
+    afterAll(async () => {
+      if (context) {
+        if (anyFailed) await context.tracing.stop({ path: path.join(TRACE_DIR, 'editor-host-kill.zip') });
+        await context.close();
+      }
+      await host?.stop();
+      fs.rmSync(configDir, { recursive: true, force: true });
+    });
+
+    it('restarts on the same config folder and recovers the design from the banner', async () => {
+      track();
+      const port = await freePort();
+      host = await startHostProcess({ configDir, port });
+      context = await session.browser.newContext({ viewport: { width: 1440, height: 900 } });
+      await context.tracing.start({ screenshots: true, snapshots: true });
+      const other = await context.newPage();
+      await other.goto(host.url);
+      await expect.poll(() => find.modelTitle(other).textContent()).toContain('edge-prune-vehicle');
+      const vehicleOrder = layerOrder(VEHICLE, pi4);
+      const grip = cutGrip(other, 'Device and Edge');
+      await expect.poll(() => grip.getAttribute('aria-valuenow')).toBe(String(vehicleOrder.length));
+      // An edit: the cut after the first three layers (block L1), by the keyboard this time.
+      await grip.focus();
+      await other.keyboard.press('Home');
+      for (let i = 0; i < 3; i++) await other.keyboard.press('ArrowDown');
+      await expect.poll(() => grip.getAttribute('aria-valuenow')).toBe('3');
+      const placement = withRange({}, vehicleOrder, 3, vehicleOrder.length, 'edge');
+      const expected = evaluatorFigures({ modelFile: VEHICLE, topology: pi4, placement });
+      await expectFigures(expected, other);
+      await expect.poll(() => find.modelTitle(other).getByLabel('Unsaved changes').count()).toBe(1);
+      // The host holds the autosave a moment after the edit: then kill it, no goodbye.
+      const autosave = path.join(configDir, 'autosave.json');
+      await expect
+        .poll(() =>
+          fs.existsSync(autosave)
+            ? (JSON.parse(fs.readFileSync(autosave, 'utf8')) as { design: { project: ProjectFile } }).design
+                .project.placement
+            : null,
+        )
+        .toEqual(placement);
+      await screenshot(other, 'editor-14-unsaved-before-kill');
+      await host.kill();
+
+      host = await startHostProcess({ configDir, port });
+      // The old page's token died with its host: open the new launch's address.
+      await other.goto(host.url);
+      const banner = other.getByRole('alertdialog', { name: 'Recover unsaved design' });
+      await expect.poll(() => banner.count()).toBe(1);
+      expect(await banner.textContent()).toContain('edge-prune-vehicle.onnx');
+      await screenshot(other, 'editor-15-recovery-banner');
+      await banner.getByRole('button', { name: 'Recover' }).click();
+      await expect.poll(() => banner.count()).toBe(0);
+      await expectFigures(expected, other);
+      await expect.poll(() => grip.getAttribute('aria-valuenow')).toBe('3');
+      await expectDrawnAsPlaced(placement, other);
+      // It is still unsaved; saved now, it is the design from before the kill.
+      expect(await find.modelTitle(other).getByLabel('Unsaved changes').count()).toBe(1);
+      await screenshot(other, 'editor-16-recovered');
+      const { project } = await saveProject(other);
+      expect(project.placement).toEqual(placement);
+      expect(project.model.fileName).toBe('edge-prune-vehicle.onnx');
+    });
+  });
+});
