@@ -16,6 +16,8 @@ const MIN_RUNS = 5;
 
 export interface LayoutTiming {
   readonly blocks: number;
+  /** Blocks collapsed at open (those not in the opening expansion): what expanding everything double-clicks. */
+  readonly blocksToExpand: number;
   /** Items (layers and collapsed blocks) the model opens with. */
   readonly itemsAtOpen: number;
   readonly openLayoutMs: readonly number[];
@@ -46,6 +48,7 @@ export function timeLayouts(modelPath: string, runs: number): LayoutTiming {
   const expandedLayoutMs = time(runs, () => computeLayout(view, everything, {}, TIERS, noProgress));
   return {
     blocks: view.blocks.length,
+    blocksToExpand: view.blocks.length - atOpen.size,
     itemsAtOpen,
     openLayoutMs,
     expandedLayoutMs,

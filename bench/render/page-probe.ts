@@ -43,7 +43,7 @@ export interface BenchProbe {
   pan(durationMs: number, stepPx: number): Promise<FrameRecord>;
   /** Fit (key F) and zoom out to the whole graph, then double-click every collapsed block in view; until none is left. */
   expandAll(timeoutMs: number): Promise<{ readonly rounds: number; readonly expanded: number }>;
-  /** Wheel-zooms about the pane's centre to `zoom`. */
+  /** Wheel-zooms to `zoom` about a node near the middle of those on screen. */
   zoomTo(zoom: number, timeoutMs: number): Promise<number>;
   nodesInDom(): number;
 }
@@ -222,34 +222,43 @@ export function installPageProbe(): void {
     return viewport().zoom;
   };
 
+  /** The box on screen of the elements `selector` finds (lanes: as tall and wide as the graph). */
+  const boxOf = (selector: string): { left: number; top: number; right: number; bottom: number } | null => {
+    const found = doc.querySelectorAll(selector);
+    if (found.length === 0) return null;
+    const box = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+    for (let i = 0; i < found.length; i++) {
+      const r = found[i]!.getBoundingClientRect();
+      box.left = Math.min(box.left, r.left);
+      box.top = Math.min(box.top, r.top);
+      box.right = Math.max(box.right, r.left + r.width);
+      box.bottom = Math.max(box.bottom, r.top + r.height);
+    }
+    return box;
+  };
+  const lanesBox = (): ReturnType<typeof boxOf> => boxOf('.react-flow__node-lane');
+
   /**
    * Fit (key F) shows a long model's start at a legible zoom; to reach every block, zoom out
-   * from there about the lanes' top-left corner until the lanes (as tall as the graph, and
-   * drawn whenever any part is on screen) fit the pane, as far as React Flow's least zoom allows.
+   * from there about the lanes' top-left corner until the lanes fit the pane, as far as React
+   * Flow's least zoom allows.
    */
   const showWhole = async (timeoutMs: number): Promise<void> => {
     w.dispatchEvent(new w.KeyboardEvent('keydown', { key: 'f', bubbles: true, cancelable: true }));
     await settle(timeoutMs);
-    const lanes = doc.querySelectorAll('.react-flow__node-lane');
-    if (lanes.length === 0) return;
-    let left = Infinity;
-    let top = Infinity;
-    let right = -Infinity;
-    let bottom = -Infinity;
-    for (let i = 0; i < lanes.length; i++) {
-      const r = lanes[i]!.getBoundingClientRect();
-      left = Math.min(left, r.left);
-      top = Math.min(top, r.top);
-      right = Math.max(right, r.left + r.width);
-      bottom = Math.max(bottom, r.top + r.height);
-    }
+    const lanes = lanesBox();
+    if (!lanes) return;
     const box = pane().getBoundingClientRect();
     const scale = Math.min(
-      (box.left + box.width - left) / (right - left),
-      (box.top + box.height - top) / (bottom - top),
+      (box.left + box.width - lanes.left) / (lanes.right - lanes.left),
+      (box.top + box.height - lanes.top) / (lanes.bottom - lanes.top),
     );
     if (scale >= 1) return;
-    await wheelTo(Math.max(MIN_ZOOM, viewport().zoom * scale), { clientX: left, clientY: top }, timeoutMs);
+    await wheelTo(
+      Math.max(MIN_ZOOM, viewport().zoom * scale),
+      { clientX: lanes.left, clientY: lanes.top },
+      timeoutMs,
+    );
   };
 
   const expandAll = async (timeoutMs: number): Promise<{ rounds: number; expanded: number }> => {
@@ -268,9 +277,28 @@ export function installPageProbe(): void {
     }
   };
 
+  /**
+   * Zooms about the node nearest the middle of those on screen (the middle itself may fall
+   * between a chain and its branches, in empty space), so the graph stays in view.
+   */
   const zoomTo = async (zoom: number, timeoutMs: number): Promise<number> => {
     const box = pane().getBoundingClientRect();
-    return wheelTo(zoom, { clientX: box.left + box.width / 2, clientY: box.top + box.height / 2 }, timeoutMs);
+    const nodes = doc.querySelectorAll(NODES);
+    let at = { clientX: box.left + box.width / 2, clientY: box.top + box.height / 2 };
+    const around = boxOf(NODES);
+    if (around) {
+      const middleY = (Math.max(box.top, around.top) + Math.min(box.top + box.height, around.bottom)) / 2;
+      let best = Infinity;
+      for (let i = 0; i < nodes.length; i++) {
+        const r = nodes[i]!.getBoundingClientRect();
+        const distance = Math.abs(r.top + r.height / 2 - middleY);
+        if (distance < best) {
+          best = distance;
+          at = { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 };
+        }
+      }
+    }
+    return wheelTo(zoom, at, timeoutMs);
   };
 
   const idleFrames = (durationMs: number): Promise<FrameRecord> => recordFrames(durationMs, () => undefined);

@@ -157,7 +157,10 @@ async function measureAll(context: BenchContext): Promise<{ measured: Measured[]
         const page = await measurePage(
           studio,
           { fileName: `${name}.onnx`, path: m.model.path },
-          { runs: context.runs, expandBlocks: m.spec.naming === 'flat' ? (m.layout?.blocks ?? null) : null },
+          {
+            runs: context.runs,
+            expandBlocks: m.spec.naming === 'flat' ? (m.layout?.blocksToExpand ?? null) : null,
+          },
         );
         measured[index] = { ...m, page };
       } catch (error) {
