@@ -18,6 +18,7 @@ import {
   type HierarchyLayer,
 } from '../core/hierarchy/index.js';
 import type { ScopeStep } from '../core/hierarchy/index.js';
+import { scaleName } from '../core/hierarchy/dim-scale.js';
 import { buildModelView } from '../core/view/build.js';
 import type { BlockView, LayerCostView } from '../core/view/types.js';
 import { TESTDATA_ROOT } from './support/testdata.js';
@@ -381,6 +382,38 @@ describe('buildHierarchy without name scopes', () => {
       'section 2 of 3',
       'section 3 of 3',
     ]);
+  });
+
+  it('groups samples/ocr-det-mini.onnx (flat paddle2onnx names, symbolic H × W) by its stages, named by scale', () => {
+    const view = buildModelView(analyzeFile(path.join(SAMPLES, 'ocr-det-mini.onnx')));
+    const layers: HierarchyLayer[] = view.layers.map((l) => ({ id: l.id, scopes: [], cost: l.cost }));
+    checkHierarchy(
+      layers,
+      { blocks: view.blocks, layerBlock: view.layers.map((l) => l.block), roots: view.roots },
+      40,
+    );
+    const names = view.roots.blocks.map((id) => view.blocks.find((b) => b.id === id)!.name);
+    // The backbone halves the resolution four times after the stem, the FPN and head go back up.
+    expect(names.slice(0, 5)).toEqual([
+      'stage 1 · H/2×W/2',
+      'stage 2 · H/4×W/4',
+      'stage 3 · H/8×W/8',
+      'stage 4 · H/16×W/16',
+      'stage 5 · H/32×W/32',
+    ]);
+    expect(names.at(-1)).toBe(`stage ${names.length} · H×W`);
+    expect(view.blocks.some((b) => b.name.startsWith('section'))).toBe(false);
+  });
+
+  it('names a symbolic size by its scale of the input, and leaves other expressions alone', () => {
+    expect(scaleName('H')).toBe('H');
+    expect(scaleName('floor((H-1)/2)+1')).toBe('H/2');
+    expect(scaleName('floor(floor(floor((W - 1) / 2) / 2) / 2) + 1')).toBe('W/8');
+    expect(scaleName('2*(2*(8*(floor(floor(floor(floor(floor((H-1)/2)/2)/2)/2)/2)+1)))')).toBe('H');
+    expect(scaleName('2*H')).toBe('2H');
+    expect(scaleName('ceil(H/3)')).toBeNull();
+    expect(scaleName('H*W')).toBeNull();
+    expect(scaleName('batch + 1)')).toBeNull();
   });
 
   it('keeps every invariant on scope-less detectors of many sizes and small limits', () => {

@@ -16,6 +16,7 @@
  * Returns null when neither applies; the caller then cuts even sections.
  */
 import type { Shape } from '../graph/types.js';
+import { scaleName } from './dim-scale.js';
 import type { TreeItem } from './tree.js';
 
 /** What the structure is read from, per layer index (the hierarchy's input order). */
@@ -38,12 +39,17 @@ const MOTIF_MATCH = 0.8;
 const MERGE_OPS: ReadonlySet<string> = new Set(['Add', 'Sum', 'Concat']);
 const GATE_OPS: ReadonlySet<string> = new Set(['Mul']);
 
-/** `80×80` for an NCHW (or NCDHW) shape with every spatial size known or named; else null. */
+/**
+ * `80×80` for an NCHW (or NCDHW) shape with every spatial size known or named, `H/16×W/16` for
+ * sizes derived from the input's symbols (dim-scale.ts); else null.
+ */
 export function spatialKey(shape: Shape | null | undefined): string | null {
   if (!shape || (shape.length !== 4 && shape.length !== 5)) return null;
   const spatial = shape.slice(2);
   if (spatial.some((d) => d === null)) return null;
-  return spatial.map(String).join('×');
+  return spatial
+    .map((d) => (typeof d === 'number' ? String(d) : (scaleName(String(d)) ?? String(d))))
+    .join('×');
 }
 
 /** Groups for `items` by stages, else by motifs; null when the structure says nothing. */
