@@ -6,7 +6,7 @@ import './styles/design.css';
 import { ReactFlowProvider } from '@xyflow/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { connectStudioApi } from './api/studio-api.js';
+import { connectStudioApi } from './api/connect.js';
 import { App } from './App.js';
 
 const root = document.getElementById('root')!;

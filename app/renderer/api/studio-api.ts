@@ -1,26 +1,18 @@
 /**
- * The renderer's one way to its host: Electron's preload exposes `window.cutline`; in a browser
- * the page talks to the local web host over HTTP with the token the host wrote into the page.
- * Everything else in the renderer calls `studioApi()` and never touches either directly.
+ * The renderer's one way to its host. `connect.ts` picks the transport once at start (Electron's
+ * preload or the local web host) and hands it here; everything else in the renderer calls
+ * `studioApi()` and never touches `window.cutline` or HTTP directly. Free of DOM globals, so the
+ * store and actions that use it also load in unit tests.
  */
 import type { HostInfo, StudioApi } from '../../shared/studio-api.js';
-import { createWebStudioClient, tokenFromPage } from '../../shared/web-client.js';
-
-declare global {
-  interface Window {
-    /** Set by the Electron preload (contextBridge); absent in a browser. */
-    readonly cutline?: StudioApi;
-  }
-}
 
 let api: StudioApi | null = null;
 let info: HostInfo | null = null;
 
-export function connectStudioApi(): StudioApi {
-  api =
-    window.cutline ??
-    createWebStudioClient({ baseUrl: window.location.origin, token: tokenFromPage(document) });
-  return api;
+/** Sets the host the renderer talks to (connect.ts at start; a test may pass a real client). */
+export function setStudioApi(next: StudioApi): StudioApi {
+  api = next;
+  return next;
 }
 
 export function studioApi(): StudioApi {

@@ -26,14 +26,8 @@ export function applyDiff(design: Design, diff: DesignDiff, direction: Direction
   if (isEmptyDiff(diff)) return design;
   let placement = design.placement;
   if (diff.placement && Object.keys(diff.placement).length > 0) {
-    const next: Record<string, TierName> = { ...design.placement };
-    for (const [id, pair] of Object.entries(diff.placement)) {
-      const tier = pick(pair, direction);
-      // Only layers off the device are listed.
-      if (tier === 'device') delete next[id];
-      else next[id] = tier;
-    }
-    placement = next;
+    const changes = Object.entries(diff.placement).map(([id, pair]) => [id, pick(pair, direction)] as const);
+    placement = withTiers(design.placement, changes);
   }
   const topology = diff.topology ? pick(diff.topology, direction) : null;
   return {
@@ -45,6 +39,22 @@ export function applyDiff(design: Design, diff: DesignDiff, direction: Direction
     ...(diff.objective ? { objective: pick(diff.objective, direction) } : {}),
     ...(diff.constraints ? { constraints: pick(diff.constraints, direction) } : {}),
   };
+}
+
+/**
+ * `placement` with each of `changes` applied; layers put back on the device leave the record,
+ * which lists only layers off the device.
+ */
+export function withTiers(
+  placement: Readonly<Record<string, TierName>>,
+  changes: readonly (readonly [string, TierName])[],
+): Record<string, TierName> {
+  const next = new Map(Object.entries(placement));
+  for (const [id, tier] of changes) {
+    if (tier === 'device') next.delete(id);
+    else next.set(id, tier);
+  }
+  return Object.fromEntries(next);
 }
 
 /**
@@ -82,13 +92,13 @@ export function squash(first: DesignDiff, second: DesignDiff): DesignDiff {
   ): readonly [T, T] | undefined => (a && b ? [a[0], b[1]] : (b ?? a));
   let placement = first.placement;
   if (second.placement) {
-    const merged: Record<string, readonly [TierName, TierName]> = { ...first.placement };
+    const merged = new Map(Object.entries(first.placement ?? {}));
     for (const [id, [from, to]] of Object.entries(second.placement)) {
-      const origin = merged[id]?.[0] ?? from;
-      if (origin === to) delete merged[id];
-      else merged[id] = [origin, to];
+      const origin = merged.get(id)?.[0] ?? from;
+      if (origin === to) merged.delete(id);
+      else merged.set(id, [origin, to]);
     }
-    placement = merged;
+    placement = Object.fromEntries(merged);
   }
   const fields = {
     placement,

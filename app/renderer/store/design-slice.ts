@@ -8,7 +8,7 @@
  */
 import type { StateCreator } from 'zustand';
 import type { Topology, TierName } from '../../../core/profiles/types.js';
-import { applyDiff, diffPlacement, isEmptyDiff, squash } from '../design/diff.js';
+import { applyDiff, diffPlacement, isEmptyDiff, squash, withTiers } from '../design/diff.js';
 import { layersOfIds, nearestTier, tierTitleOf } from '../design/placement.js';
 import type { Design, DesignDiff, DesignSlice, HistoryEntry, MoveOutcome } from './design-types.js';
 import type { Store } from './store-types.js';
@@ -105,11 +105,10 @@ export const createDesignSlice: StateCreator<Store, [], [], DesignSlice> = (set,
           })),
         };
       }
-      const target: Record<string, TierName> = { ...design.placement };
-      for (const id of layers) {
-        if (tier === 'device') delete target[id];
-        else target[id] = tier;
-      }
+      const target = withTiers(
+        design.placement,
+        layers.map((id) => [id, tier] as const),
+      );
       const count = layers.length;
       return placementChange(
         target,

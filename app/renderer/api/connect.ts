@@ -1,0 +1,21 @@
+/**
+ * Connects the page to its host: Electron's preload exposes `window.cutline`; in a browser the
+ * page talks to the local web host over HTTP with the token the host wrote into the page.
+ */
+import type { StudioApi } from '../../shared/studio-api.js';
+import { createWebStudioClient, tokenFromPage } from '../../shared/web-client.js';
+import { setStudioApi } from './studio-api.js';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload (contextBridge); absent in a browser. */
+    readonly cutline?: StudioApi;
+  }
+}
+
+export function connectStudioApi(): StudioApi {
+  return setStudioApi(
+    window.cutline ??
+      createWebStudioClient({ baseUrl: window.location.origin, token: tokenFromPage(document) }),
+  );
+}
