@@ -1,5 +1,5 @@
 import { useStore as useFlowStore } from '@xyflow/react';
-import { memo, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { TIER_TITLES } from '../../../core/tiers.js';
 import type { Topology } from '../../../core/profiles/types.js';
 import type { LaneBand } from '../layout/layout-types.js';
@@ -48,6 +48,20 @@ export const LaneHeader = memo(function LaneHeader() {
   const topology = useStudio(selectTopology);
   const [x, , zoom] = useFlowStore(selectTransform);
   const [open, setOpen] = useState<Open>(null);
+  const bar = useRef<HTMLDivElement>(null);
+  // A press anywhere outside the header (the canvas, a panel) closes an open picker or link editor.
+  useEffect(() => {
+    if (!open) return;
+    const onPress = (event: PointerEvent): void => {
+      if (event.target instanceof Node && bar.current?.contains(event.target)) return;
+      // Blur first, so a value typed without Enter applies before its field goes away.
+      const focused = document.activeElement;
+      if (focused instanceof HTMLElement && bar.current?.contains(focused)) focused.blur();
+      setOpen(null);
+    };
+    document.addEventListener('pointerdown', onPress, true);
+    return () => document.removeEventListener('pointerdown', onPress, true);
+  }, [open]);
   if (!lanes || lanes.length === 0) return null;
   const tierIndex = (lane: LaneBand): number => topology?.tiers.findIndex((t) => t.name === lane.tier) ?? -1;
   const close = (): void => setOpen(null);
