@@ -191,7 +191,12 @@ export function createSessionRunner(
           done = true;
           clearTimeout(timer);
           opens.delete(openId);
-          worker.removeAllListeners();
+          // Only this open's own listeners: removeAllListeners() would also strip the Worker's
+          // internal listeners that keep its message port delivering, and the session's job
+          // messages would then wait until the worker is terminated.
+          worker.off('message', onMessage);
+          worker.off('error', onError);
+          worker.off('exit', onExit);
           if (outcome.ok) adopt(outcome.sessionId, worker);
           else void worker.terminate(); // frees the worker's memory now
           resolve(outcome);
@@ -203,24 +208,27 @@ export function createSessionRunner(
         }, timeoutMs);
         opens.set(openId, finish);
 
-        worker.on('message', (message: WorkerMessage) => {
+        const onMessage = (message: WorkerMessage): void => {
           if (message.type === 'progress') onStage(message.stage, message.message);
           else if (message.type === 'opened') {
             const { view, partition, sha256, inputs } = message;
             finish({ ok: true, sessionId: randomUUID(), view, partition, sha256, inputs });
           } else if (message.type === 'open-failed') finish({ ok: false, error: message.error });
-        });
-        worker.on('error', (error: Error & { code?: string }) => {
+        };
+        const onError = (error: Error & { code?: string }): void => {
           finish(
             failed(
               'INTERNAL',
               `The analysis stopped: ${workerFailure(error)}. The model may be too large or malformed.`,
             ),
           );
-        });
-        worker.on('exit', (code) => {
+        };
+        const onExit = (code: number): void => {
           finish(failed('INTERNAL', `The analysis stopped unexpectedly (worker exit code ${code}).`));
-        });
+        };
+        worker.on('message', onMessage);
+        worker.on('error', onError);
+        worker.on('exit', onExit);
         post(worker, { type: 'open', ...request });
       });
     },
