@@ -1,8 +1,9 @@
 /**
  * Moves the viewport when the store asks: show a newly opened model once its first layout
- * arrives (whole if legible, else its start, lanes fitted to the width), and pan to a node a
- * search or a shortcut revealed once it is laid out. Also tells viewport.ts the pane's size, so
- * Fit from the toolbar, a shortcut or a host command computes the same view.
+ * arrives (whole if legible, else its start, lanes fitted to the width), again when its lanes
+ * change, and pan to a node a search or a shortcut revealed once it is laid out. Also tells
+ * viewport.ts the pane's size, so Fit from the toolbar, a shortcut or a host command computes
+ * the same view.
  */
 import { useReactFlow, useStoreApi } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
@@ -29,8 +30,11 @@ export function useViewportFollow(): void {
   }, [flowStore]);
 
   useEffect(() => {
-    if (!layout || fittedModel.current === layout.inputs.modelKey) return;
-    fittedModel.current = layout.inputs.modelKey;
+    // A new model, or new lanes (a topology with other tiers: the lanes' width changed), gets
+    // the first view again.
+    const key = `${layout?.inputs.modelKey}|${layout?.inputs.tiers.join(',')}`;
+    if (!layout || fittedModel.current === key) return;
+    fittedModel.current = key;
     // A pending focus (search before the first layout) wins over the first view.
     if (!useStudio.getState().focusRequest) fitGraph(flow, layout.graph);
   }, [flow, flowStore, layout]);
