@@ -19,6 +19,7 @@ import { cutGeometry, positionNearest } from '../app/renderer/graph/drag/cut-geo
 import { cutName, moveCutTo, selectCutModel } from '../app/renderer/graph/drag/cut-model.js';
 import { draggedNodes, movableNodes, placementAfterDrag } from '../app/renderer/graph/drag/drag-set.js';
 import { laneAt } from '../app/renderer/graph/drag/lanes.js';
+import { GRIP_HEIGHT_PX, gripSpots } from '../app/renderer/graph/drag/grip-spots.js';
 import { nodesInRect } from '../app/renderer/graph/drag/selection.js';
 import { selectIsInSelection } from '../app/renderer/graph/node-selectors.js';
 import { computeLayout } from '../app/renderer/layout/compute-layout.js';
@@ -288,6 +289,19 @@ describe('cut lines', () => {
     }
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(new Set(positions).size).toBe(positions.length);
+  });
+
+  it('keep their grips on screen: on the line, else at the edge the line is past, stacked when they meet', () => {
+    const area = { zoom: 0.5, top: 0, bottom: 1000, left: 100, right: 900 };
+    expect(gripSpots([500], [400], area)).toEqual([{ x: 400, y: 500, offscreen: null }]);
+    expect(gripSpots([1500, -20], [400, 2000], area)).toEqual([
+      { x: 400, y: 1000, offscreen: 'below' },
+      { x: 900, y: 0, offscreen: 'above' },
+    ]);
+    // Both lines after the last layer, both lanes off to the right: the second grip stacks above.
+    const [first, second] = gripSpots([3000, 3000], [5000, 6000], area);
+    expect(first).toEqual({ x: 900, y: 1000, offscreen: 'below' });
+    expect(second).toEqual({ x: 900, y: 1000 - GRIP_HEIGHT_PX / 0.5, offscreen: 'below' });
   });
 
   it('give the chain placement of core/partition for their cuts', () => {

@@ -23,28 +23,26 @@ import {
   selectCutModel,
   type CutModel,
 } from './drag/cut-model.js';
+import { GRIP_WIDTH_PX, gripSpots, type GripArea } from './drag/grip-spots.js';
+import { MINIMAP_STYLE } from './viewport.js';
 import './cut-lines.css';
 
 const selectIndex = (s: Store) => s.index;
-/** The part of the flow on screen, as heights in flow coordinates. */
-interface VisibleBand {
-  readonly zoom: number;
-  readonly top: number;
-  readonly bottom: number;
-}
-/** Screen pixels kept clear above a floating grip (the lane header) and below it (the zoom buttons). */
-const GRIP_CLEAR_TOP_PX = 72;
-const GRIP_CLEAR_BOTTOM_PX = 84;
-const selectBand = (s: ReactFlowState): VisibleBand => {
-  const [, ty, zoom] = s.transform;
+/** Screen pixels kept clear of grips: the lane header, the zoom buttons, the minimap's gutter. */
+const CLEAR_PX = { top: 72, bottom: 84, left: 16, right: MINIMAP_STYLE.width + 40 } as const;
+const selectArea = (s: ReactFlowState): GripArea => {
+  const [tx, ty, zoom] = s.transform;
+  const half = GRIP_WIDTH_PX / 2;
   return {
     zoom,
-    top: (GRIP_CLEAR_TOP_PX - ty) / zoom,
-    bottom: (s.height - GRIP_CLEAR_BOTTOM_PX - ty) / zoom,
+    top: (CLEAR_PX.top - ty) / zoom,
+    bottom: (s.height - CLEAR_PX.bottom - ty) / zoom,
+    left: (CLEAR_PX.left + half - tx) / zoom,
+    right: (s.width - CLEAR_PX.right - half - tx) / zoom,
   };
 };
-const sameBand = (a: VisibleBand, b: VisibleBand): boolean =>
-  a.zoom === b.zoom && a.top === b.top && a.bottom === b.bottom;
+const sameArea = (a: GripArea, b: GripArea): boolean =>
+  a.zoom === b.zoom && a.top === b.top && a.bottom === b.bottom && a.left === b.left && a.right === b.right;
 
 /** A line being dragged: where it is now and what that would make of the design. */
 interface CutDrag {
@@ -84,7 +82,7 @@ export const CutLines = memo(function CutLines() {
   const model = useStudio(selectCutModel);
   const graph = useStudio(selectCurrentGraph);
   const index = useStudio(selectIndex);
-  const band = useFlowStore(selectBand, sameBand);
+  const area = useFlowStore(selectArea, sameArea);
   const flow = useReactFlow();
   const [drag, setDrag] = useState<CutDrag | null>(null);
   const dragRef = useRef<(CutDrag & { readonly model: CutModel; readonly geometry: CutGeometry }) | null>(
@@ -192,7 +190,12 @@ export const CutLines = memo(function CutLines() {
   };
 
   const cuts = drag?.cuts ?? model.cuts;
-  const scale = 1 / band.zoom;
+  const scale = 1 / area.zoom;
+  const spots = gripSpots(
+    cuts.map((position) => geometry.lineY[position]!),
+    geometry.gripX,
+    area,
+  );
   return (
     <ViewportPortal>
       {cuts.map((position, h) => {
@@ -200,11 +203,8 @@ export const CutLines = memo(function CutLines() {
         const pinnedAcross = dragging ? drag.pinnedAcross : 0;
         const description = cutDescription(model, position, pinnedAcross);
         const lineY = geometry.lineY[position]!;
-        // A line off screen keeps its grip at the edge of the canvas, pointing to it, so the
-        // boundary can be found and dragged from anywhere (a fresh design's lines are at the end).
-        const offscreen =
-          band.top >= band.bottom ? null : lineY > band.bottom ? 'below' : lineY < band.top ? 'above' : null;
-        const gripY = offscreen === 'below' ? band.bottom : offscreen === 'above' ? band.top : lineY;
+        const spot = spots[h]!;
+        const offscreen = spot.offscreen;
         return (
           <div
             key={h}
@@ -231,8 +231,8 @@ export const CutLines = memo(function CutLines() {
               aria-valuetext={description}
               title={`Drag to move the ${cutTitle(model, h)} boundary along the data flow`}
               style={{
-                left: geometry.gripX[h]! - geometry.left,
-                top: gripY - lineY,
+                left: spot.x - geometry.left,
+                top: spot.y - lineY,
                 transform: `translate(-50%, -50%) scale(${scale})`,
               }}
               onPointerDown={onPointerDown(h)}
