@@ -6,7 +6,12 @@
  * The pointer moves once per display frame (16.7 ms apart, the rate a mouse reports at on a
  * 60 Hz screen), so every frame has a move to handle; Chromium aligns mouse moves to frames
  * anyway, so sending more would only coalesce them.
+ *
+ * With CUTLINE_BENCH_TRACES=DIR, each drag's trace is kept there, to open in Chrome's
+ * performance panel and see where a frame's time went.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { median } from '../measurement.js';
 import type { EditorProbeHost } from './editor-probe.js';
@@ -70,13 +75,13 @@ export function dragFigures(
 }
 
 /**
- * Presses at `from`, moves through `path(i)` for i = 1..moves one frame apart, releases there,
+ * Presses at `from`, moves through `route(i)` for i = 1..moves one frame apart, releases there,
  * and returns the work of the frames in between.
  */
 export async function tracedDrag(
   page: Page,
   from: Point,
-  path: (step: number) => Point,
+  route: (step: number) => Point,
   moves: number,
   options: {
     /** Runs with the button still down, halfway through the moves. */
@@ -96,7 +101,7 @@ export async function tracedDrag(
     await page.mouse.down();
     let next = performance.now();
     for (let step = 1; step <= moves; step++) {
-      const to = path(step);
+      const to = route(step);
       await page.mouse.move(to.x, to.y);
       next += FRAME_MS;
       if (step === Math.floor(moves / 2)) await options.midway?.();
@@ -105,6 +110,11 @@ export async function tracedDrag(
     await page.mouse.up();
   } finally {
     traced = await browser.stopTracing();
+  }
+  const keep = process.env.CUTLINE_BENCH_TRACES;
+  if (keep) {
+    fs.mkdirSync(keep, { recursive: true });
+    fs.writeFileSync(path.join(keep, `drag-${Date.now()}.json`), traced);
   }
   const document = JSON.parse(traced.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
   const events = Array.isArray(document) ? document : (document.traceEvents ?? []);
