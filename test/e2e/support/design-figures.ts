@@ -100,6 +100,10 @@ export function evaluatorFigures(design: DesignCase): FigureValues {
 }
 
 /** The layer ids of a model in the order the solvers use (the partition problem's units). */
-export function layerOrder(modelFile: string, topology: Topology): string[] {
-  return buildPartitionProblem(analysis(modelFile), topology).problem.units.map((unit) => unit.name);
+export function layerOrder(
+  modelFile: string,
+  topology: Topology,
+  inputs: Readonly<Record<string, string>> = {},
+): string[] {
+  return buildPartitionProblem(analysis(modelFile, inputs), topology).problem.units.map((unit) => unit.name);
 }
