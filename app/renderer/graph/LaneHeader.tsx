@@ -68,6 +68,7 @@ export const LaneHeader = memo(function LaneHeader() {
 
   return (
     <div
+      ref={bar}
       className="lane-header"
       style={{ height: LANE_HEADER_PX }}
       role="toolbar"
