@@ -16,6 +16,10 @@ import {
   locateElectron,
   NO_INSTALL_ENV,
 } from '../app/main/launch/electron-binary.js';
+import { DOWNLOAD_STATE_FILE } from '../app/main/launch/electron-download.js';
+import type { ProjectFile, RecoveredDesign } from '../app/shared/studio-api.js';
+import { createHash } from 'node:crypto';
+import net from 'node:net';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'bin/cutline.js');
@@ -36,14 +40,19 @@ interface Studio {
   readonly child: ChildProcessWithoutNullStreams;
   readonly line: string;
   readonly url: URL;
+  readonly configDir: string;
 }
 
 /** Starts `cutline studio …` and waits for the line with the browser URL. */
 function startStudio(...args: string[]): Promise<Studio> {
+  return startStudioIn(fs.mkdtempSync(path.join(tmp, 'config-')), ...args);
+}
+
+function startStudioIn(configDir: string, ...args: string[]): Promise<Studio> {
   const env = {
     ...process.env,
     [NO_INSTALL_ENV]: '1',
-    CUTLINE_CONFIG_DIR: fs.mkdtempSync(path.join(tmp, 'config-')),
+    CUTLINE_CONFIG_DIR: configDir,
   };
   const flags = ['--no-open', '--no-build', ...(electronInstalled ? ['--browser'] : [])];
   const child = spawn(process.execPath, [CLI, 'studio', ...flags, ...args], {
@@ -58,7 +67,7 @@ function startStudio(...args: string[]): Promise<Studio> {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       const line = stdout.split('\n').find((text) => text.includes('http://'));
-      if (line) resolve({ child, line, url: new URL(line.slice(line.indexOf('http://'))) });
+      if (line) resolve({ child, line, url: new URL(line.slice(line.indexOf('http://'))), configDir });
     });
     child.once('exit', (code) =>
       reject(new Error(`cutline studio exited (${code}) before printing a URL:\n${stdout}${stderr}`)),
@@ -193,5 +202,150 @@ describe('finding and installing Electron', () => {
     // On a machine with Electron's binary the lookup succeeds before any download is considered.
     if (!result.ok) expect(result.reason).toContain(`download skipped (${NO_INSTALL_ENV}=1)`);
     else expect(fs.existsSync(result.path)).toBe(true);
+  });
+
+  /** A stand-in package whose binary is missing, so locateElectron must consider a download. */
+  function missingBinaryPackage(installScript: string): string {
+    const dir = fakeElectronPackage(installScript);
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'electron', version: '45.0.0' }));
+    return dir;
+  }
+  /** A port nothing listens on (bound, then closed). */
+  async function closedPort(): Promise<number> {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
+  const noCache = { electron_config_cache: path.join(os.tmpdir(), 'cutline-no-electron-cache') };
+
+  it('falls back at once when the download host cannot be reached, without starting the download', async () => {
+    const packageDir = missingBinaryPackage('setInterval(() => {}, 1000);');
+    const result = await locateElectron({
+      packageDir,
+      env: { ...noCache, ELECTRON_MIRROR: `http://127.0.0.1:${await closedPort()}/` },
+      stateDir: fs.mkdtempSync(path.join(tmp, 'state-')),
+      onInstallStart: () => expect.fail('tried to download'),
+    });
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('cannot be reached') });
+  });
+
+  it('downloads when the host answers, and remembers a failed download so the next start skips it', async () => {
+    const mirror = net.createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+    const env = {
+      ...noCache,
+      ELECTRON_MIRROR: `http://127.0.0.1:${(mirror.address() as net.AddressInfo).port}/`,
+    };
+    const stateDir = fs.mkdtempSync(path.join(tmp, 'state-'));
+    try {
+      const failing = missingBinaryPackage('console.error("HTTPError: 403 Forbidden"); process.exit(1);');
+      let started = 0;
+      const first = await locateElectron({
+        packageDir: failing,
+        env,
+        stateDir,
+        onInstallStart: () => started++,
+      });
+      expect(first).toEqual({ ok: false, reason: 'its download failed (HTTPError: 403 Forbidden)' });
+      expect(started).toBe(1);
+      expect(fs.existsSync(path.join(stateDir, DOWNLOAD_STATE_FILE))).toBe(true);
+      const second = await locateElectron({
+        packageDir: failing,
+        env,
+        stateDir,
+        onInstallStart: () => started++,
+      });
+      expect(second).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/download failed 1 min ago .*403/),
+      });
+      expect(started).toBe(1);
+
+      // With the host reachable and a download that works, Electron is found and the failure forgotten.
+      const working = missingBinaryPackage(
+        'require("fs").writeFileSync("path.txt", "electron"); require("fs").mkdirSync("dist"); require("fs").writeFileSync("dist/electron", "");',
+      );
+      fs.rmSync(path.join(stateDir, DOWNLOAD_STATE_FILE));
+      const installed = await locateElectron({ packageDir: working, env, stateDir });
+      expect(installed).toEqual({ ok: true, path: path.join(working, 'dist', 'electron') });
+      expect(fs.existsSync(path.join(stateDir, DOWNLOAD_STATE_FILE))).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => mirror.close(() => resolve()));
+    }
+  });
+});
+
+describe('projects and recovery through the real command', () => {
+  it('opens a project named on the command line (told from a model by its content)', async () => {
+    const model = path.join(ROOT, 'samples', 'resnet-mini.onnx');
+    const project: ProjectFile = {
+      format: 'cutline-project',
+      version: 2,
+      model: {
+        fileName: 'resnet-mini.onnx',
+        path: model,
+        sha256: createHash('sha256').update(fs.readFileSync(model)).digest('hex'),
+      },
+      inputs: {},
+      topology: { kind: 'bundled', id: 'n2-wifi-i7' },
+      placement: {},
+      pins: [],
+      objective: 'latency',
+      constraints: [],
+      view: { expanded: [], selected: null, metric: 'macs' },
+    };
+    // No .json ending: the content, not the name, makes it a project.
+    const file = path.join(tmp, 'design.cutline');
+    fs.writeFileSync(file, JSON.stringify(project));
+    const studio = await startStudio(file);
+    const client = createWebStudioClient({
+      baseUrl: studio.url.origin,
+      token: studio.url.searchParams.get('token')!,
+    });
+    expect(await client.initialModel()).toBeNull();
+    expect(await client.initialProject()).toMatchObject({ ok: true, project, projectPath: file });
+    await stop(studio.child);
+  });
+
+  it('leaves a recoverable design when the host is killed with SIGKILL after an autosave', async () => {
+    const configDir = fs.mkdtempSync(path.join(tmp, 'config-'));
+    const studio = await startStudioIn(configDir);
+    const client = createWebStudioClient({
+      baseUrl: studio.url.origin,
+      token: studio.url.searchParams.get('token')!,
+    });
+    const opened = await client.initialModel();
+    if (!opened?.ok) throw new Error('the sample did not open');
+    const design: RecoveredDesign = {
+      project: {
+        format: 'cutline-project',
+        version: 2,
+        model: { fileName: opened.model.fileName, path: opened.model.path, sha256: opened.model.sha256 },
+        inputs: {},
+        topology: { kind: 'bundled', id: 'pi4-wifi-edge-wan-cloud' },
+        placement: { [opened.model.view.layers[3]!.id]: 'edge' },
+        pins: [],
+        objective: 'latency',
+        constraints: [],
+        view: { expanded: [], selected: null, metric: 'macs' },
+      },
+      projectPath: null,
+      savedAt: new Date().toISOString(),
+    };
+    await client.autosave(design);
+    const killed = new Promise((resolve) => studio.child.once('exit', resolve));
+    studio.child.kill('SIGKILL');
+    await killed;
+
+    const restarted = await startStudioIn(configDir);
+    const again = createWebStudioClient({
+      baseUrl: restarted.url.origin,
+      token: restarted.url.searchParams.get('token')!,
+    });
+    expect(await again.recovery()).toEqual(design);
+    expect(await again.openRecovery()).toMatchObject({ ok: true, project: design.project });
+    await stop(restarted.child);
   });
 });

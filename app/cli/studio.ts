@@ -1,5 +1,5 @@
 /**
- * `cutline studio [MODEL]` (and `npm start`): opens the studio. In Electron when its binary is
+ * `cutline studio [MODEL | PROJECT]` (and `npm start`): opens the studio. In Electron when its binary is
  * installed (downloading it once if not); otherwise in the browser, through the local web host,
  * printing the URL and keeping the host running until Ctrl+C. Without a model the studio opens
  * the bundled sample, so a first run shows a graph at once.
@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { looksLikeProject } from '../host/project-sniff.js';
 import { startWebHost } from '../host/web/server.js';
 import { REPO_ROOT, bundleMain } from '../main/bundle.js';
 import { studioConfigDir } from '../main/config-dir.js';
@@ -54,6 +55,7 @@ async function chooseElectron(
 ): Promise<{ ok: true; path: string } | { ok: false; reason: string }> {
   if (options.browser) return { ok: false, reason: 'asked for with --browser' };
   const binary = await locateElectron({
+    stateDir: studioConfigDir(),
     onInstallStart: () =>
       note(`Electron's binary is missing; downloading it (giving up after ${INSTALL_TIMEOUT_MS / 1000} s)…`),
   });
@@ -107,7 +109,12 @@ async function runInBrowser(
   const web = await startWebHost({
     studio: {
       configDir: studioConfigDir(),
-      ...(modelPath === undefined ? {} : { commandLinePath: modelPath }),
+      // FILE is a model or a project: the content tells (project-sniff.ts).
+      ...(modelPath === undefined
+        ? {}
+        : looksLikeProject(modelPath)
+          ? { commandLineProject: modelPath }
+          : { commandLinePath: modelPath }),
     },
     port,
   });

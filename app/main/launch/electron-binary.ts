@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { canReachDownload, rememberedFailure, rememberFailure, forgetFailure } from './electron-download.js';
 
 export type ElectronBinary =
   { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string };
@@ -100,17 +101,50 @@ export interface LocateOptions {
   readonly timeoutMs?: number;
   /** Told before a download starts, since it can take a while. */
   readonly onInstallStart?: () => void;
+  /** Where a failed download is remembered (the studio's config folder); nothing is remembered without it. */
+  readonly stateDir?: string;
+  /** How long the download host may take to accept a connection (default PROBE_TIMEOUT_MS). */
+  readonly probeTimeoutMs?: number;
+  /** The electron package folder (default: the installed one). */
+  readonly packageDir?: string | null;
 }
 
-/** The binary if present, else after one download attempt (unless NO_INSTALL_ENV is set). */
+/**
+ * The binary if present, else after one download attempt (unless NO_INSTALL_ENV is set). Offline,
+ * waiting out the download's time limit at every start would make the browser fallback slow, so
+ * before downloading: a download that failed within the last REMEMBER_FAILURE_MS is not tried
+ * again, and the download host (or proxy) must accept a connection within a couple of seconds
+ * unless the archive is already in Electron's download cache. With internet, neither stops a
+ * download, so Electron still runs.
+ */
 export async function locateElectron(options: LocateOptions = {}): Promise<ElectronBinary> {
   const env = options.env ?? process.env;
-  const packageDir = electronPackageDir();
+  const packageDir = options.packageDir === undefined ? electronPackageDir() : options.packageDir;
   const found = findElectronBinary(packageDir, env);
   if (found.ok || packageDir === null) return found;
   if (env[NO_INSTALL_ENV] === '1')
     return { ok: false, reason: `${found.reason}; download skipped (${NO_INSTALL_ENV}=1)` };
+  const version = electronVersion(packageDir);
+  const remembered = options.stateDir === undefined ? null : rememberedFailure(options.stateDir, version);
+  if (remembered !== null) return { ok: false, reason: remembered };
+  const reachable = await canReachDownload(env, version, options.probeTimeoutMs);
+  if (!reachable.ok) return { ok: false, reason: `${found.reason}, and ${reachable.reason}` };
   options.onInstallStart?.();
   const installed = await installElectron(packageDir, options.timeoutMs);
+  if (options.stateDir !== undefined) {
+    if (installed.ok) forgetFailure(options.stateDir);
+    else rememberFailure(options.stateDir, version, installed.reason);
+  }
   return installed.ok ? findElectronBinary(packageDir, env) : installed;
+}
+
+function electronVersion(packageDir: string): string {
+  try {
+    const { version } = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
