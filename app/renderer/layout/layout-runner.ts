@@ -1,8 +1,9 @@
 /**
  * Keeps the layout in step with the store: whenever the model, the expanded blocks, the
  * design's placement or its topology's tiers change, the visible graph is laid out again in a
- * Web Worker, so a big model never freezes the window. A newer request or a cancel terminates the worker outright (a layout is
- * one synchronous computation that cannot be interrupted from outside any other way).
+ * Web Worker, so a big model never freezes the window. A newer request or a cancel terminates
+ * the worker outright (a layout is one synchronous computation that cannot be interrupted from
+ * outside any other way).
  */
 import { TIERS, type Tier } from '../../../core/view/types.js';
 import { NO_PLACEMENT } from '../store/design-slice.js';
