@@ -68,13 +68,16 @@ export function diffPlacement(
 ): { diff: Record<string, readonly [TierName, TierName]>; refused: string[] } {
   const diff: Record<string, readonly [TierName, TierName]> = {};
   const refused: string[] = [];
+  const refusedSet = new Set<string>();
   const consider = (id: string): void => {
-    if (Object.hasOwn(diff, id)) return;
+    if (Object.hasOwn(diff, id) || refusedSet.has(id)) return;
     const from = current[id] ?? 'device';
     const to = target[id] ?? 'device';
     if (from === to) return;
-    if (pinned.has(id)) refused.push(id);
-    else diff[id] = [from, to];
+    if (pinned.has(id)) {
+      refused.push(id);
+      refusedSet.add(id);
+    } else diff[id] = [from, to];
   };
   for (const id of Object.keys(current)) consider(id);
   for (const id of Object.keys(target)) consider(id);

@@ -9,6 +9,7 @@ import {
   selectBlockTitle,
   selectFigures,
   selectHeat,
+  selectIsInSelection,
   selectIsSelected,
 } from './node-selectors.js';
 
@@ -19,11 +20,13 @@ export const BlockNode = memo(function BlockNode({ id }: NodeProps<BlockFlowNode
   const figures = useStudio((s) => selectFigures(s, id));
   const heat = useStudio((s) => selectHeat(s, id));
   const selected = useStudio((s) => selectIsSelected(s, id));
+  const inSelection = useStudio((s) => selectIsInSelection(s, id));
   if (!block) return null;
   return (
     <div
       className="graph-node block-node"
       data-selected={selected || undefined}
+      data-in-selection={inSelection || undefined}
       style={{ '--heat': heat } as CSSProperties}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} />

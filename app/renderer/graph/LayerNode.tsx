@@ -8,6 +8,7 @@ import {
   selectFigures,
   selectHeat,
   selectIsPinned,
+  selectIsInSelection,
   selectIsSelected,
   selectLayer,
   selectTier,
@@ -19,6 +20,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
   const figures = useStudio((s) => selectFigures(s, id));
   const heat = useStudio((s) => selectHeat(s, id));
   const selected = useStudio((s) => selectIsSelected(s, id));
+  const inSelection = useStudio((s) => selectIsInSelection(s, id));
   const tier = useStudio((s) => selectTier(s, id));
   const pinned = useStudio((s) => selectIsPinned(s, id));
   if (!layer) return null;
@@ -26,6 +28,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
     <div
       className="graph-node layer-node"
       data-selected={selected || undefined}
+      data-in-selection={inSelection || undefined}
       data-tier={tier}
       data-pinned={pinned || undefined}
       style={{ '--heat': heat } as CSSProperties}

@@ -116,6 +116,7 @@ export const createModelSlice: StateCreator<Store, [], [], ModelSlice> = (set, g
       index: null,
       layout: null,
       selected: null,
+      selection: [],
       design: null,
       preview: null,
       past: [],
