@@ -123,14 +123,29 @@ describe('first view and Fit', () => {
 
 describe('shapes on nodes', () => {
   it('abbreviates long symbolic shapes and keeps the whole for the tooltip', () => {
-    const long = [1, 3, 'floor((height - 1) / 2) + 1', 'floor((width - 1) / 2) + 1'];
+    const long = [1, 3, 'floor((height - 1) / 3) + 1', 'floor((width - 1) / 3) + 1'];
     const short = shortShape(long);
     expect(short.length).toBeLessThanOrEqual(SHAPE_MAX_CHARS);
     expect(short.startsWith('[1, 3, floor')).toBe(true);
     expect(short).toContain('…');
     const outputs = [{ shape: long }];
     expect(firstShape(outputs)).toBe(short);
-    expect(firstShapeTitle(outputs)).toBe('[1, 3, floor((height - 1) / 2) + 1, floor((width - 1) / 2) + 1]');
+    expect(firstShapeTitle(outputs)).toBe('[1, 3, floor((height - 1) / 3) + 1, floor((width - 1) / 3) + 1]');
+  });
+
+  it('names a size derived from an input dimension by its scale', () => {
+    const outputs = [
+      {
+        shape: [
+          1,
+          40,
+          'floor(floor(floor(floor((H-1)/2)/2)/2)/2)+1',
+          'floor(floor(floor(floor((W-1)/2)/2)/2)/2)+1',
+        ],
+      },
+    ];
+    expect(firstShape(outputs)).toBe('[1, 40, H/16, W/16]');
+    expect(firstShapeTitle(outputs)).toContain('floor(floor(floor(floor((H-1)/2)/2)/2)/2)+1');
   });
 
   it('leaves short shapes whole, with no tooltip', () => {

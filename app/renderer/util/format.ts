@@ -3,6 +3,7 @@
  * reads the same in the terminal and on a node badge.
  */
 import type { Shape } from '../../../core/graph/types.js';
+import { scaleName } from '../../../core/hierarchy/dim-scale.js';
 import { formatBytes, formatCount, formatShape } from '../../shared/format.js';
 import type { MetricUnit } from '../overlay/overlay.js';
 
@@ -41,15 +42,19 @@ export const SHAPE_MAX_CHARS = 22;
 const DIM_MAX_CHARS = 6;
 
 /**
- * A shape short enough for a node's header: each long symbolic dimension cut to its start and
- * `…`, then, if the whole is still too long, its trailing dimensions folded into one `…`
+ * A shape short enough for a node's header: each long symbolic dimension named by its scale of
+ * an input size when it is one (`H/16`), else cut to its start and `…`, then, if the whole is still too long, its trailing dimensions folded into one `…`
  * (the leading ones, batch and channels, say most). `formatShape` gives the whole.
  */
 export function shortShape(shape: Shape | null, maxChars: number = SHAPE_MAX_CHARS): string {
   if (shape === null) return '?';
   const dims = shape.map((d) => {
     const text = d === null ? '?' : String(d);
-    return text.length > DIM_MAX_CHARS ? `${text.slice(0, DIM_MAX_CHARS - 1)}…` : text;
+    if (text.length <= DIM_MAX_CHARS) return text;
+    // `floor((floor((H-1)/2))/2)+1` reads as what it is: a quarter of H.
+    const scale = typeof d === 'string' ? scaleName(d) : null;
+    if (scale !== null && scale.length <= DIM_MAX_CHARS) return scale;
+    return `${text.slice(0, DIM_MAX_CHARS - 1)}…`;
   });
   const whole = `[${dims.join(', ')}]`;
   if (whole.length <= maxChars) return whole;
