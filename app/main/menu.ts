@@ -87,7 +87,7 @@ export function studioMenuTemplate(state: MenuState, actions: MenuActions): Menu
   };
   // Undo and Redo act on the design (the page's history; with a text field focused the page
   // passes them to the field); the text roles stay for the search box (on macOS copy and paste
-  // have no other route). Ctrl+Y is a second Redo item, hidden, since an item has one accelerator.
+  // have no other route), except Select All: Ctrl+A selects the graph's layers in the page. Ctrl+Y is a second Redo item, hidden, since an item has one accelerator.
   const edit: MenuItemConstructorOptions = {
     label: '&Edit',
     submenu: [
@@ -104,7 +104,6 @@ export function studioMenuTemplate(state: MenuState, actions: MenuActions): Menu
       { role: 'cut' },
       { role: 'copy' },
       { role: 'paste' },
-      { role: 'selectAll' },
     ],
   };
   const help: MenuItemConstructorOptions = {

@@ -41,10 +41,12 @@ export function startHostSession(onViewportCommand: (command: ViewportCommand) =
         void applyOpenedProject(command.result);
         break;
       case 'undo':
-        state.undo();
-        break;
       case 'redo':
-        state.redo();
+        // The Edit menu's accelerators reach the page as commands even while the user types in
+        // a field: there they undo the typing, as the field's own Ctrl+Z would.
+        if (isEditingText()) document.execCommand(command.type);
+        else if (command.type === 'undo') state.undo();
+        else state.redo();
         break;
       case 'shortcuts':
         state.showShortcuts(true);
@@ -109,4 +111,12 @@ export function startHostSession(onViewportCommand: (command: ViewportCommand) =
     stopAnalysis();
     stopDirtyWatch();
   };
+}
+
+function isEditingText(): boolean {
+  const active = document.activeElement;
+  return (
+    active instanceof HTMLElement &&
+    (active.isContentEditable || active.tagName === 'INPUT' || active.tagName === 'TEXTAREA')
+  );
 }
