@@ -205,6 +205,8 @@ describe('the studio as a partition editor, in Chromium', () => {
     ...cutPlacement,
     ...Object.fromEntries(blockLayers.map((id) => [id, 'cloud' as const])),
   };
+  /** The header's MACs as `cutline analyze --input x=1x3x640x640 --json` gives them (step 7). */
+  let cliMacs = '';
   const resnetFigures = (placement: PlacementRecord, topology = pi4): FigureValues =>
     evaluatorFigures({ modelFile: RESNET, topology, placement });
 
@@ -357,6 +359,9 @@ describe('the studio as a partition editor, in Chromium', () => {
     );
     await screenshot(page, 'editor-09-link-edited');
     await dialog.getByRole('button', { name: 'Done' }).click();
+    // The picker says the topology is no longer the bundled one as it is.
+    const picker = page.getByRole('combobox', { name: 'Topology' });
+    expect(await picker.locator('option:checked').textContent()).toBe(`${pi4.spec.name} (custom)`);
     // The edited topology travels with the design (inline in the project).
     const { project } = await saveProject();
     expect(project.topology.kind).toBe('inline');
@@ -379,22 +384,32 @@ describe('the studio as a partition editor, in Chromium', () => {
       { maxBuffer: 64 * 1024 * 1024 },
     );
     const cli = JSON.parse(stdout) as { totals: { macs: number; exact: boolean } };
-    const cliMacs = `${cli.totals.exact ? '' : '~'}${formatCount(cli.totals.macs)}`;
+    cliMacs = `${cli.totals.exact ? '' : '~'}${formatCount(cli.totals.macs)}`;
     const macs = () =>
       find
         .modelSummary(page)
         .locator('div', { has: page.getByText('MACs', { exact: true }) })
         .locator('dd');
 
-    // The redo above left the design unsaved: opening another model asks first.
+    // The redo above left the design unsaved: opening another model asks first. Cancel keeps
+    // the design; OK opens the detector.
     const asked: string[] = [];
-    page.once('dialog', (dialog) => {
-      asked.push(dialog.message());
-      void dialog.accept();
-    });
-    await page
-      .getByRole('combobox', { name: 'Open a sample' })
-      .selectOption({ label: 'DB text detector (PaddleOCR-like)' });
+    const openDetector = async (answer: 'accept' | 'dismiss'): Promise<void> => {
+      page.once('dialog', (dialog) => {
+        asked.push(dialog.message());
+        void dialog[answer]();
+      });
+      await page
+        .getByRole('combobox', { name: 'Open a sample' })
+        .selectOption({ label: 'DB text detector (PaddleOCR-like)' });
+      await expect.poll(() => asked.length).toBeGreaterThan(0);
+    };
+    await openDetector('dismiss');
+    expect(asked[0]).toContain('The design of resnet-mini.onnx has unsaved changes.');
+    expect(await modelTitle().textContent()).toContain('resnet-mini.onnx');
+    await expectFigures(resnetFigures(splitPlacement, edited));
+    asked.length = 0;
+    await openDetector('accept');
     await expect.poll(() => modelTitle().textContent()).toBe('ocr-det-mini.onnx');
     expect(asked).toHaveLength(1);
     const bindings = page.getByRole('form', { name: 'Input bindings' });
@@ -466,7 +481,7 @@ describe('the studio as a partition editor, in Chromium', () => {
     await page.getByLabel('Project file').setInputFiles(downloaded);
     await expect.poll(() => modelTitle().textContent()).toContain('ocr-det-mini.onnx');
     await expectFigures(expected);
-    await expect.poll(() => find.modelSummary(page).textContent()).toContain('MACs~375 M');
+    await expect.poll(() => find.modelSummary(page).textContent()).toContain(`MACs${cliMacs}`);
     // The same sections, the first three in the Device lane and the others in the Edge lane.
     await expectSectionLanes(sections.map((node) => node.name));
     expect(await grip.getAttribute('aria-valuenow')).toBe(String(layersAbove));
