@@ -58,6 +58,12 @@ describe('studio in Chromium', () => {
     // Fit shows the start again, below the lane header: tier and hardware, and the links.
     await fitAll();
     await expect.poll(() => inView('/L1/conv/Conv')).toBe(true);
+    // The lanes are fitted beside the minimap, never under it.
+    const minimap = (await page.getByRole('img', { name: 'Minimap' }).boundingBox())!;
+    for (const tier of ['Device', 'Edge', 'Cloud']) {
+      const lane = (await page.getByRole('group', { name: `${tier} lane` }).boundingBox())!;
+      expect(lane.x + lane.width).toBeLessThanOrEqual(minimap.x);
+    }
     await showEveryLayer();
     expect(await modelTitle().textContent()).toContain('edge-prune-vehicle');
     await expect.poll(() => page.getByRole('group', { name: 'Device lane' }).count()).toBe(1);
