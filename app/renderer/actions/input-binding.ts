@@ -4,7 +4,7 @@
  * --input` takes it), and why totals are approximate. Pure: the component only renders this.
  */
 import type { Dim, Shape } from '../../../core/graph/types.js';
-import type { ModelSummaryView } from '../../../core/view/types.js';
+import type { ModelSummaryView, ModelView } from '../../../core/view/types.js';
 import type { OpenedModel, StudioError } from '../../shared/studio-api.js';
 
 export interface DimField {
@@ -129,7 +129,8 @@ export function bindingsFromFields(
 }
 
 /** Why the totals are marked `~`, one reason a line; empty when they are exact. */
-export function approximationReasons(summary: ModelSummaryView): string[] {
+export function approximationReasons(view: ModelView): string[] {
+  const { summary } = view;
   if (summary.totals.exact) return [];
   const reasons: string[] = [];
   for (const input of summary.inputs) {
@@ -149,9 +150,14 @@ export function approximationReasons(summary: ModelSummaryView): string[] {
   if (summary.shapeErrors.length > 0) {
     reasons.push(`${summary.shapeErrors.length} layer(s) whose shapes could not be inferred.`);
   }
-  if (reasons.length === 0)
+  const estimated = view.layers.filter(
+    (l) => l.within === undefined && (!l.exact.compute || !l.exact.params),
+  );
+  if (estimated.length > 0) {
+    const ops = [...new Set(estimated.map((l) => l.op))].sort();
     reasons.push(
-      'Some shapes depend on data (e.g. NonZero, Resize with computed sizes), so their sizes are estimates.',
+      `${estimated.length} layer(s) whose cost is an estimate (${ops.join(', ')}: no exact MAC count for the operator, or sizes known only at run time).`,
     );
+  }
   return reasons;
 }

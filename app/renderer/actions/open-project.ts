@@ -120,8 +120,9 @@ async function applyToLocated(result: OpenResult): Promise<void> {
   if (!topology) return;
   useStudio.getState().projectProblemDismissed();
   const changed = result.model.sha256 !== problem.project.model.sha256;
-  // The project now names another file (or other bytes): it has changes to save.
-  const made = applyProject(result.model, problem.project, problem.projectPath, topology, { dirty: true });
+  // A project now naming another file, or other bytes, has changes to save.
+  const moved = changed || result.model.path !== problem.project.model.path;
+  const made = applyProject(result.model, problem.project, problem.projectPath, topology, { dirty: moved });
   if (changed && made.dropped.length === 0) {
     useStudio
       .getState()

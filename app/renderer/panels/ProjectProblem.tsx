@@ -17,16 +17,15 @@ const onFileChosen = (event: ChangeEvent<HTMLInputElement>): void => {
 export const ProjectProblem = memo(function ProjectProblem() {
   const problem = useStudio(selectProblem);
   if (!problem) return null;
-  const { error, project } = problem;
+  const { error } = problem;
   const changed = error.code === 'MODEL_CHANGED';
   return (
     <div className="project-problem" role="alertdialog" aria-label="Project problem">
       <strong className="error-code">{error.code}</strong>
       <span className="error-message">
-        {error.message}{' '}
-        {changed
-          ? `Locate the model to use the design anyway: layers no longer in the model are dropped from the placement.`
-          : `Locate ${project.model.fileName} to open the project with it.`}
+        {error.message}
+        {changed &&
+          ' Locate a model to use the design anyway: layers no longer in the model are dropped from the placement.'}
       </span>
       <button type="button" onClick={locateModel}>
         Locate model…

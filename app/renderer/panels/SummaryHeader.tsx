@@ -15,7 +15,7 @@ export const SummaryHeader = memo(function SummaryHeader() {
   const { summary } = opened.view;
   const { totals } = summary;
   const mark = totals.exact ? '' : '~';
-  const approximate = approximationReasons(summary);
+  const approximate = approximationReasons(opened.view);
   const tensors = (list: typeof summary.inputs): string =>
     list.map((t) => `${t.name} ${t.dtype}${formatShape(t.shape)}`).join(', ') || 'none';
   return (

@@ -7,6 +7,7 @@ import {
 } from '../actions/choose-topology.js';
 import { useStudio, type Store } from '../store/store.js';
 import type { TopologyInfo } from '../../shared/studio-api.js';
+import { TIER_TITLES } from '../../../core/tiers.js';
 
 const OPEN_FILE = '__open-file__';
 const CURRENT = '__current__';
@@ -15,8 +16,16 @@ const selectTopologies = (s: Store) => s.topologies;
 const selectTopologyId = (s: Store) => s.design?.topologyId ?? null;
 const selectTopologyName = (s: Store) => s.design?.topology.spec.name ?? null;
 
-/** "Pi 4 · Jetson · A100": the devices of a topology's tiers, device first. */
-const devicesOf = (info: TopologyInfo): string => info.tiers.map((t) => t.deviceName).join(' · ');
+/**
+ * The tooltip: each tier's device and the links between them. The bundled names already read
+ * "Raspberry Pi 4 → WiFi → i7 edge → …", so the option shows the name alone and stays short.
+ */
+const describe = (info: TopologyInfo): string =>
+  [
+    ...info.tiers.map((t) => `${TIER_TITLES[t.name]}: ${t.deviceName}`),
+    `Links: ${info.links.join(', ')}`,
+    info.description,
+  ].join('\n');
 
 const onChosen = (event: ChangeEvent<HTMLSelectElement>): void => {
   const { value } = event.target;
@@ -46,12 +55,8 @@ export const TopologyPicker = memo(function TopologyPicker() {
           <option value={CURRENT}>{topologyName} (custom)</option>
         )}
         {topologies.map((info) => (
-          <option
-            key={info.id}
-            value={info.id}
-            title={`${info.description}\nLinks: ${info.links.join(', ')}`}
-          >
-            {info.name} — {devicesOf(info)}
+          <option key={info.id} value={info.id} title={describe(info)}>
+            {info.name}
           </option>
         ))}
         <option value={OPEN_FILE}>Open topology file…</option>
