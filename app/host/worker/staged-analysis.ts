@@ -54,6 +54,9 @@ const HASH_CHUNK_BYTES = 4 * 1024 ** 2;
 export function sha256Of(source: AnalysisSource): string {
   const hash = createHash('sha256');
   if (source.kind === 'bytes') return hash.update(source.bytes).digest('hex');
+  // A missing path or a folder is reported as reading the model reports it (NOT_A_FILE and its
+  // sentence), not as an unexpected failure: hashing comes first.
+  if (!fs.statSync(source.path, { throwIfNoEntry: false })?.isFile()) readModelFile(source.path);
   const fd = fs.openSync(source.path, 'r');
   try {
     const chunk = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
