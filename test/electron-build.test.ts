@@ -13,7 +13,8 @@ import vm from 'node:vm';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger } from 'builder-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnalysisRunner } from '../app/host/analysis-runner.js';
+import { createSessionRunner } from '../app/host/session-runner.js';
+import { loadTopology } from '../core/profiles/load.js';
 import { bundleMain } from '../app/main/bundle.js';
 import { MAIN_BUNDLE_DIR, MAIN_FILE, WORKER_FILE } from '../app/main/paths.js';
 import { CONTENT_SECURITY_POLICY } from '../app/host/web/responses.js';
@@ -21,6 +22,7 @@ import {
   CHANNELS,
   EVENT_CHANNELS,
   type HostCommand,
+  type ProjectFile,
   type StudioApi,
   type StudioMethod,
 } from '../app/shared/studio-api.js';
@@ -60,18 +62,27 @@ describe('bundles', () => {
     expect(manifest).toMatchObject({ productName: 'Cutline', main: 'main.cjs' });
   });
 
-  it('builds an analysis worker that analyses a real model without tsx', async () => {
-    const runner = createAnalysisRunner({ workerUrl: pathToFileURL(bundle.worker), prewarm: false });
+  it('builds a session worker that analyses a real model and runs jobs on it without tsx', async () => {
+    const events: string[] = [];
+    const runner = createSessionRunner({ workerUrl: pathToFileURL(bundle.worker), prewarm: false }, (event) =>
+      events.push(event.type),
+    );
     try {
       const stages: string[] = [];
-      const outcome = await runner.run(
+      const outcome = await runner.open(
         'job-1',
-        { kind: 'file', path: sample('edge-prune-vehicle') },
+        { source: { kind: 'file', path: sample('edge-prune-vehicle') }, inputs: {} },
         (stage) => stages.push(stage),
       );
       if (!outcome.ok) throw new Error(outcome.error.message);
       expect(outcome.view.layers.length).toBe(13);
       expect(stages).toContain('shapes');
+      const started = runner.startJob(outcome.sessionId, {
+        kind: 'problem',
+        args: { topology: loadTopology('n2-wifi-i7') },
+      });
+      expect(started.ok).toBe(true);
+      await expect.poll(() => events.at(-1), { timeout: 60_000 }).toBe('done');
     } finally {
       await runner.close();
     }
@@ -135,10 +146,24 @@ describe('the bundled preload', () => {
 
   it('exposes the StudioApi as window.cutline and nothing else', () => {
     expect(Object.keys(exposed)).toEqual(['cutline']);
-    expect(Object.keys(api).sort()).toEqual([...Object.keys(CHANNELS), 'onCommand', 'onProgress'].sort());
+    expect(Object.keys(api).sort()).toEqual(
+      [...Object.keys(CHANNELS), 'onCommand', 'onJob', 'onProgress'].sort(),
+    );
   });
 
   it('sends every request on its channel with its arguments', async () => {
+    const project: ProjectFile = {
+      format: 'cutline-project',
+      version: 2,
+      model: { fileName: 'm.onnx', path: null, sha256: '0'.repeat(64) },
+      inputs: {},
+      topology: { kind: 'bundled', id: 'n2-wifi-i7' },
+      placement: {},
+      pins: [],
+      objective: 'latency',
+      constraints: [],
+      view: { expanded: [], selected: null, metric: 'macs' },
+    };
     const args: { readonly [M in StudioMethod]: Parameters<StudioApi[M]> } = {
       hostInfo: [],
       initialModel: [],
@@ -148,16 +173,26 @@ describe('the bundled preload', () => {
       listSamples: [],
       openSample: ['resnet-mini'],
       listRecent: [],
-      saveProject: [
-        {
-          format: 'cutline-project',
-          version: 1,
-          model: { fileName: 'm.onnx', path: null, sha256: '0'.repeat(64) },
-          placement: {},
-        },
-        { saveAs: true },
-      ],
+      saveProject: [project, { saveAs: true }],
       cancel: ['job-1'],
+      startJob: ['session-1', { kind: 'analyse', args: { inputs: { x: '1x3' } } }],
+      cancelJob: ['job-2'],
+      closeSession: ['session-1'],
+      listTopologies: [],
+      loadTopology: ['n2-wifi-i7'],
+      openTopologyWithDialog: [],
+      parseTopology: ['t.json', '{}'],
+      listProfiles: [],
+      lastTopology: [],
+      rememberTopology: [null, loadTopology('n2-wifi-i7')],
+      initialProject: [],
+      openProjectWithDialog: [],
+      openProjectText: ['p.json', '{}'],
+      openRecentProject: ['/p.cutline.json'],
+      autosave: [{ project, projectPath: null, savedAt: '2026-01-01T00:00:00.000Z' }],
+      recovery: [],
+      openRecovery: [],
+      setDirty: [true],
     };
     invoked.length = 0;
     for (const method of Object.keys(CHANNELS) as StudioMethod[]) {
@@ -184,6 +219,14 @@ describe('the bundled preload', () => {
     stopProgress();
     emit(EVENT_CHANNELS.progress, { jobId: 'j', stage: 'done', fraction: 1, message: 'Done' });
     expect(progress).toEqual([{ jobId: 'j', stage: 'read', fraction: 0, message: 'Reading' }]);
+
+    const jobs: unknown[] = [];
+    const stopJobs = api.onJob((event) => jobs.push(event));
+    const log = { type: 'log', jobId: 'j', sessionId: 's', kind: 'analyse', line: 'Analysed' };
+    emit(EVENT_CHANNELS.job, log);
+    stopJobs();
+    emit(EVENT_CHANNELS.job, { ...log, line: 'after' });
+    expect(jobs).toEqual([log]);
   });
 
   it('opens a dropped file by its path, and leaves files without one to the page', () => {

@@ -6,6 +6,7 @@
  * Playwright's `_electron` launches the app and opens samples; where it is not, the last test
  * says plainly that the launch did not run and why.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,7 @@ import {
   type HostCommand,
   type OpenResult,
   type ProjectFile,
+  type ProjectOpenResult,
   type StudioApi,
 } from '../app/shared/studio-api.js';
 
@@ -165,7 +167,11 @@ describe('IPC handlers', () => {
   let projectTargets: string[] = [];
   let dropped: string[] = [];
   let chosenModel: string | null = null;
+  let chosenProject: string | null = null;
+  let chosenTopology: string | null = null;
+  let dirty: boolean[] = [];
   beforeEach(() => {
+    dirty = [];
     opened = [];
     projectTargets = [];
     dropped = [];
@@ -181,6 +187,8 @@ describe('IPC handlers', () => {
       host,
       dialogs: {
         chooseModel: async () => chosenModel,
+        chooseProject: async () => chosenProject,
+        chooseTopology: async () => chosenTopology,
         chooseProjectPath: async (defaultPath) => {
           projectTargets.push(defaultPath);
           return path.join(tmp, `saved-${projectTargets.length}.cutline.json`);
@@ -189,6 +197,7 @@ describe('IPC handlers', () => {
       documentsDir: path.join(tmp, 'documents'),
       savedProjects: new Map(),
       afterOpen: (result) => opened.push(result),
+      setDirty: (value) => dirty.push(value),
     };
     options = {
       context,
@@ -253,9 +262,15 @@ describe('IPC handlers', () => {
   it('asks where to save a project once, then saves there until Save As', async () => {
     const project: ProjectFile = {
       format: 'cutline-project',
-      version: 1,
+      version: 2,
       model: { fileName: 'resnet-mini.onnx', path: sample('resnet-mini'), sha256: 'a'.repeat(64) },
+      inputs: {},
+      topology: { kind: 'bundled', id: 'n2-wifi-i7' },
       placement: { '/layer1/conv/Conv': 'edge' },
+      pins: [],
+      objective: 'latency',
+      constraints: [],
+      view: { expanded: [], selected: null, metric: 'macs' },
     };
     const first = await call('saveProject', project, { saveAs: false });
     expect(first).toEqual({ ok: true, path: path.join(tmp, 'saved-1.cutline.json') });
@@ -267,6 +282,63 @@ describe('IPC handlers', () => {
     });
     expect(projectTargets).toHaveLength(2);
     expect(JSON.parse(fs.readFileSync(path.join(tmp, 'saved-2.cutline.json'), 'utf8'))).toEqual(project);
+  });
+
+  it('opens a project the dialog chose, then saves it back to that file, and runs jobs on its session', async () => {
+    const model = path.join(tmp, 'project-model.onnx');
+    fs.copyFileSync(sample('resnet-mini'), model);
+    const sha256 = createHash('sha256').update(fs.readFileSync(model)).digest('hex');
+    const project: ProjectFile = {
+      format: 'cutline-project',
+      version: 2,
+      model: { fileName: 'project-model.onnx', path: model, sha256 },
+      inputs: {},
+      topology: { kind: 'bundled', id: 'n2-wifi-i7' },
+      placement: {},
+      pins: [],
+      objective: 'latency',
+      constraints: [],
+      view: { expanded: [], selected: null, metric: 'macs' },
+    };
+    const file = path.join(tmp, 'picked.cutline.json');
+    fs.writeFileSync(file, JSON.stringify(project));
+    chosenProject = null;
+    expect(await call('openProjectWithDialog')).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    chosenProject = file;
+    const result = (await call('openProjectWithDialog')) as ProjectOpenResult;
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result).toMatchObject({ project, projectPath: file, model: { path: model } });
+    expect(opened.at(-1)).toEqual({ ok: true, model: result.model });
+    expect(await call('saveProject', project, { saveAs: false })).toEqual({ ok: true, path: file });
+    expect(
+      await call('startJob', result.model.sessionId, { kind: 'analyse', args: { inputs: 7 } }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(
+      await call('startJob', result.model.sessionId, { kind: 'analyse', args: { inputs: {} } }),
+    ).toMatchObject({
+      ok: true,
+    });
+    await call('closeSession', result.model.sessionId);
+    expect(
+      await call('startJob', result.model.sessionId, { kind: 'analyse', args: { inputs: {} } }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'SESSION_CLOSED' },
+    });
+  });
+
+  it('loads a topology the dialog chose, and records whether the page has unsaved edits', async () => {
+    chosenTopology = null;
+    expect(await call('openTopologyWithDialog')).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    chosenTopology = path.join(ROOT, 'profiles', 'topologies', 'n2-wifi-i7.json');
+    expect(await call('openTopologyWithDialog')).toMatchObject({ ok: true, bundledId: null });
+    await call('setDirty', true);
+    await call('setDirty', false);
+    await expect(call('setDirty', 'yes')).rejects.toThrow(/BAD_REQUEST/);
+    expect(dirty).toEqual([true, false]);
   });
 
   it('opens a dropped file by its path only for the studio page', () => {
@@ -288,6 +360,11 @@ describe('application menu', () => {
     command: (command) => sent.push(command),
     openRecent: (filePath) =>
       sent.push({ type: 'opened', result: { ok: false, error: { code: 'recent', message: filePath } } }),
+    openRecentProject: (filePath) =>
+      sent.push({
+        type: 'project-opened',
+        result: { ok: false, error: { code: 'project', message: filePath } },
+      }),
     openSample: (id) =>
       sent.push({ type: 'opened', result: { ok: false, error: { code: 'sample', message: id } } }),
     setTheme: (theme) => sent.push({ type: 'theme', theme }),
@@ -296,8 +373,14 @@ describe('application menu', () => {
     {
       platform: 'linux',
       recent: [
-        { path: '/a/model.onnx', fileName: 'model.onnx', openedAt: '2025-01-01T00:00:00Z' },
-        { path: '/b/model.onnx', fileName: 'model.onnx', openedAt: '2025-01-01T00:00:00Z' },
+        { kind: 'model', path: '/a/model.onnx', fileName: 'model.onnx', openedAt: '2025-01-01T00:00:00Z' },
+        { kind: 'model', path: '/b/model.onnx', fileName: 'model.onnx', openedAt: '2025-01-01T00:00:00Z' },
+        {
+          kind: 'project',
+          path: '/c/d.cutline.json',
+          fileName: 'd.cutline.json',
+          openedAt: '2025-01-01T00:00:00Z',
+        },
       ],
       samples: [{ id: 'resnet-mini', title: 'ResNet mini', description: '', fileBytes: 1 }],
       theme: 'dark',
@@ -313,6 +396,9 @@ describe('application menu', () => {
   it('binds the shortcuts and sends the matching host commands', () => {
     const expected: [string, string, HostCommand][] = [
       ['Open…', 'CmdOrCtrl+O', { type: 'open-dialog' }],
+      ['Open Project…', 'Shift+CmdOrCtrl+O', { type: 'open-project' }],
+      ['Undo', 'CmdOrCtrl+Z', { type: 'undo' }],
+      ['Keyboard Shortcuts', '?', { type: 'shortcuts' }],
       ['Save Project', 'CmdOrCtrl+S', { type: 'save' }],
       ['Save Project As…', 'Shift+CmdOrCtrl+S', { type: 'save-as' }],
       ['Close Model', 'CmdOrCtrl+W', { type: 'close' }],
@@ -326,6 +412,18 @@ describe('application menu', () => {
       click(byLabel(label));
       expect(sent, label).toEqual([command]);
     }
+    const redo = items(template).filter((item) => item.label === 'Redo');
+    expect(redo.map((item) => item.accelerator)).toEqual(['Shift+CmdOrCtrl+Z', 'CmdOrCtrl+Y']);
+    for (const item of redo) {
+      sent.length = 0;
+      click(item);
+      expect(sent).toEqual([{ type: 'redo' }]);
+    }
+    sent.length = 0;
+    click(byLabel('Open Topology…'));
+    expect(sent).toEqual([{ type: 'open-topology' }]);
+    // `?` is typed in text fields: shown in the menu, handled by the page.
+    expect(byLabel('Keyboard Shortcuts').registerAccelerator).toBe(false);
     expect(items(template).some((item) => item.role === 'quit')).toBe(true);
     expect(items(template).some((item) => item.role === 'toggleDevTools')).toBe(false);
   });
@@ -340,6 +438,14 @@ describe('application menu', () => {
         command.type === 'opened' && !command.result.ok ? command.result.error.message : command,
       ),
     ).toEqual(['/b/model.onnx', 'resnet-mini', { type: 'theme', theme: 'light' }]);
+    sent.length = 0;
+    click(byLabel('d.cutline.json (project)'));
+    expect(sent).toEqual([
+      {
+        type: 'project-opened',
+        result: { ok: false, error: { code: 'project', message: '/c/d.cutline.json' } },
+      },
+    ]);
     expect(byLabel('Dark')).toMatchObject({ type: 'radio', checked: true });
   });
 });

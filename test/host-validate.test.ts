@@ -7,14 +7,28 @@ import {
   parseProjectFile,
   parseStudioArgs,
 } from '../app/shared/studio-validate.js';
-import { CHANNELS, type ProjectFile } from '../app/shared/studio-api.js';
+import {
+  CHANNELS,
+  MAX_PROJECT_TEXT_BYTES,
+  type ProjectFile,
+  type RecoveredDesign,
+} from '../app/shared/studio-api.js';
+import { loadTopology } from '../core/profiles/load.js';
 
 const project: ProjectFile = {
   format: 'cutline-project',
-  version: 1,
+  version: 2,
   model: { fileName: 'resnet-mini.onnx', path: '/home/me/resnet-mini.onnx', sha256: '0f'.repeat(32) },
+  inputs: { input: '1x3x64x64' },
+  topology: { kind: 'bundled', id: 'pi4-wifi-edge-wan-cloud' },
   placement: { '/layer1/Conv': 'edge', fc: 'cloud' },
+  pins: ['fc'],
+  objective: 'latency',
+  constraints: ['raw-input-on-device'],
+  view: { expanded: [], selected: null, metric: 'macs' },
 };
+const topology = loadTopology('n2-wifi-i7');
+const design: RecoveredDesign = { project, projectPath: null, savedAt: '2026-12-06T21:00:00.000Z' };
 
 describe('studio request validation', () => {
   it('has a validator for every method of the contract', () => {
@@ -38,6 +52,28 @@ describe('studio request validation', () => {
       ok: true,
       args: [project, { saveAs: false }],
     });
+    const session = crypto.randomUUID();
+    const analyse = { kind: 'analyse', args: { inputs: { x: '1x3x640x640' } } };
+    expect(parseStudioArgs('startJob', [session, analyse])).toEqual({ ok: true, args: [session, analyse] });
+    expect(parseStudioArgs('startJob', [session, { kind: 'problem', args: { topology } }])).toEqual({
+      ok: true,
+      args: [session, { kind: 'problem', args: { topology } }],
+    });
+    // A mistyped binding is the job's to report (BAD_INPUT_BINDING), not a bad request.
+    expect(
+      parseStudioArgs('startJob', [session, { kind: 'analyse', args: { inputs: { x: '1xx' } } }]),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(parseStudioArgs('rememberTopology', [null, topology])).toEqual({
+      ok: true,
+      args: [null, topology],
+    });
+    expect(parseStudioArgs('rememberTopology', ['n2-wifi-i7', topology])).toMatchObject({ ok: true });
+    expect(parseStudioArgs('autosave', [design])).toEqual({ ok: true, args: [design] });
+    expect(parseStudioArgs('autosave', [null])).toEqual({ ok: true, args: [null] });
+    expect(parseStudioArgs('openProjectText', ['p.json', '{}'])).toMatchObject({ ok: true });
+    expect(parseStudioArgs('setDirty', [true])).toEqual({ ok: true, args: [true] });
   });
 
   it.each([
@@ -56,7 +92,20 @@ describe('studio request validation', () => {
     ['saveProject', [{ ...project, extra: 1 }, { saveAs: false }]],
     ['saveProject', [{ ...project, placement: { conv: 'moon' } }, { saveAs: false }]],
     ['saveProject', [{ ...project, model: { ...project.model, sha256: 'xyz' } }, { saveAs: false }]],
-    ['saveProject', [{ ...project, version: 2 }, { saveAs: false }]],
+    ['saveProject', [{ ...project, version: 1 }, { saveAs: false }]],
+    ['startJob', ['session; rm', { kind: 'analyse', args: { inputs: {} } }]],
+    ['startJob', [crypto.randomUUID(), { kind: 'solve', args: {} }]],
+    ['startJob', [crypto.randomUUID(), { kind: 'analyse', args: { inputs: { x: 3 } } }]],
+    ['startJob', [crypto.randomUUID(), { kind: 'analyse', args: { inputs: {}, extra: 1 } }]],
+    ['startJob', [crypto.randomUUID(), { kind: 'problem', args: { topology: { ...topology, hops: [] } } }]],
+    ['loadTopology', ['../topologies/x']],
+    ['rememberTopology', ['n2-wifi-i7', { spec: topology.spec }]],
+    ['parseTopology', ['t.json', 'x'.repeat(MAX_PROJECT_TEXT_BYTES + 1)]],
+    ['openProjectText', ['../p.json', '{}']],
+    ['openRecentProject', ['']],
+    ['autosave', [{ ...design, savedAt: 'yesterday' }]],
+    ['autosave', [{ ...design, project: { ...project, version: 3 } }]],
+    ['setDirty', ['yes']],
   ] as const)('refuses %s %j with a message naming the method', (method, args) => {
     const result = parseStudioArgs(method, args);
     expect(result.ok).toBe(false);

@@ -187,12 +187,27 @@ describe('recent files', () => {
         .filter((f) => f !== files[3]),
     ]);
     expect(recent).toHaveLength(RECENT_LIMIT);
-    expect(recent[0]).toMatchObject({ fileName: 'm3.onnx' });
+    expect(recent[0]).toMatchObject({ kind: 'model', fileName: 'm3.onnx' });
     expect(Date.parse(recent[0]!.openedAt)).toBeGreaterThanOrEqual(Date.parse(recent[1]!.openedAt));
     // What the user chose last session may be reopened; what fell off the list may not.
     expectOpened(await second.openPath(files[5]!, 'recent'));
     expectFailure(await second.openPath(files[0]!, 'recent'), 'NOT_ALLOWED');
     expect(fs.readdirSync(configDir)).toEqual([RECENT_LIST_FILE]);
+  });
+
+  it('reads a list written before projects were listed as models', async () => {
+    const configDir = fs.mkdtempSync(path.join(dir, 'config-'));
+    const file = writeFile('old-list/m.onnx', tinyModel());
+    fs.writeFileSync(
+      path.join(configDir, RECENT_LIST_FILE),
+      JSON.stringify({
+        version: 1,
+        files: [{ path: file, fileName: 'm.onnx', openedAt: new Date().toISOString() }],
+      }),
+    );
+    const host = newHost({ configDir });
+    expect(await host.listRecent()).toEqual([expect.objectContaining({ kind: 'model', path: file })]);
+    expectOpened(await host.openPath(file, 'recent'));
   });
 
   it('does not list samples or failed opens, and survives a corrupt list file', async () => {
@@ -209,9 +224,15 @@ describe('recent files', () => {
 describe('projects', () => {
   const project: ProjectFile = {
     format: 'cutline-project',
-    version: 1,
+    version: 2,
     model: { fileName: 'tiny.onnx', path: null, sha256: 'a'.repeat(64) },
+    inputs: {},
+    topology: { kind: 'bundled', id: 'n2-wifi-i7' },
     placement: { add: 'edge', relu: 'cloud' },
+    pins: [],
+    objective: 'latency',
+    constraints: [],
+    view: { expanded: [], selected: null, metric: 'macs' },
   };
 
   it('saves a project as JSON, replacing the old file atomically', async () => {

@@ -8,8 +8,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HostCommand, ProgressEvent, ProjectFile } from '../app/shared/studio-api.js';
-import type { WebStudioClient } from '../app/shared/web-client.js';
+import { SAMPLES_DIR } from '../app/host/sample-catalog.js';
+import type {
+  HostCommand,
+  JobEvent,
+  ProgressEvent,
+  ProjectFile,
+  RecoveredDesign,
+} from '../app/shared/studio-api.js';
+import { createWebStudioClient, type WebStudioClient } from '../app/shared/web-client.js';
+import { analyzeFile } from '../core/analyze.js';
 import {
   chainModel,
   expectOpened as opened,
@@ -101,9 +109,15 @@ describe('every StudioApi method through the web client', () => {
 
     const project: ProjectFile = {
       format: 'cutline-project',
-      version: 1,
-      model: { fileName: 'tiny.onnx', path: tinyPath, sha256: 'b'.repeat(64) },
+      version: 2,
+      model: { fileName: 'tiny.onnx', path: tinyPath, sha256: initial.sha256 },
+      inputs: {},
+      topology: { kind: 'bundled', id: 'n2-wifi-i7' },
       placement: { relu: 'edge' },
+      pins: ['relu'],
+      objective: 'latency',
+      constraints: [],
+      view: { expanded: [], selected: null, metric: 'macs' },
     };
     const saved = await client.saveProject(project, { saveAs: true });
     const projectPath = path.join(configDir, 'projects', 'tiny.cutline.json');
@@ -185,6 +199,129 @@ describe('a long open', () => {
       error: { code: 'INTERNAL', message: expect.stringContaining('memory') },
     });
     expect(opened(await client.openSample('edge-prune-vehicle')).view.summary.nodeCount).toBe(13);
+  });
+});
+
+describe('sessions, jobs, topologies and projects over HTTP', () => {
+  it('runs an analyse job with a binding and streams its events, the answer first', async () => {
+    const { client } = await start();
+    const model = opened(await client.openSample('transformer-encoder'));
+    const events: JobEvent[] = [];
+    let knownJob: string | undefined;
+    const knownAtEvent: (string | undefined)[] = [];
+    const ended = new Promise<JobEvent>((resolve) => {
+      client.onJob((event) => {
+        // The page knows the job's id (startJob's answer) before the job's first event.
+        knownAtEvent.push(knownJob);
+        events.push(event);
+        if (event.type === 'done' || event.type === 'failed') resolve(event);
+      });
+    });
+    await client.eventsConnected();
+    const started = await client.startJob(model.sessionId, {
+      kind: 'analyse',
+      args: { inputs: { input_ids: '4x8' } },
+    });
+    if (!started.ok) throw new Error(started.error.message);
+    knownJob = started.jobId;
+    const end = await ended;
+    if (end.type !== 'done' || end.result.kind !== 'analyse') throw new Error(JSON.stringify(end));
+    const reference = analyzeFile(path.join(SAMPLES_DIR, 'transformer-encoder.onnx'), {
+      inputShapes: { input_ids: [4, 8] },
+    });
+    expect(end.result.value.view.summary.totals.macs).toBe(reference.totals.macs);
+    expect(events.some((e) => e.type === 'progress')).toBe(true);
+    expect(events.every((e) => e.jobId === started.jobId)).toBe(true);
+    expect(knownAtEvent).toEqual(events.map(() => started.jobId));
+
+    expect(
+      await client.startJob(model.sessionId, { kind: 'analyse', args: { inputs: 'x' } } as never),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    await client.closeSession(model.sessionId);
+    expect(await client.startJob(model.sessionId, { kind: 'analyse', args: { inputs: {} } })).toMatchObject({
+      ok: false,
+      error: { code: 'SESSION_CLOSED' },
+    });
+  });
+
+  it('lists and loads topologies, parses an upload and refuses a file path in it', async () => {
+    const { client } = await start();
+    const list = await client.listTopologies();
+    expect(list.map((t) => t.id)).toContain('pi4-wifi-edge-wan-cloud');
+    const loaded = await client.loadTopology('n2-wifi-i7');
+    expect(loaded).toMatchObject({ ok: true, bundledId: 'n2-wifi-i7' });
+    expect(await client.lastTopology()).toMatchObject({ ok: true, bundledId: 'pi4-wifi-edge-wan-cloud' });
+    if (loaded.ok) await client.rememberTopology('n2-wifi-i7', loaded.topology);
+    expect(await client.lastTopology()).toMatchObject({ ok: true, bundledId: 'n2-wifi-i7' });
+    expect(await client.loadTopology('../../etc/passwd')).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    const upload = {
+      id: 'up',
+      name: 'Uploaded',
+      tiers: [{ name: 'device', device: '/etc/passwd' }],
+      links: [],
+    };
+    const refused = await client.parseTopology('up.json', JSON.stringify(upload));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_TOPOLOGY' } });
+    if (!refused.ok) expect(refused.error.message).toMatch(/^up\.json: tiers\[0\]\.device names the file/);
+    expect(await client.openTopologyWithDialog()).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_SUPPORTED' },
+    });
+    expect((await client.listProfiles()).devices.length).toBeGreaterThan(3);
+  });
+
+  it('saves a project, and after a reload (a new page) opens it from the recent list or as an upload', async () => {
+    const first = await start({ studio: { commandLinePath: tinyPath } });
+    const model = opened(await first.client.initialModel());
+    const project: ProjectFile = {
+      format: 'cutline-project',
+      version: 2,
+      model: { fileName: 'tiny.onnx', path: tinyPath, sha256: model.sha256 },
+      inputs: {},
+      topology: { kind: 'bundled', id: 'pi4-wifi-edge-wan-cloud' },
+      placement: { relu: 'cloud' },
+      pins: [],
+      objective: 'energy',
+      constraints: ['raw-input-on-device'],
+      view: { expanded: [], selected: 'relu', metric: 'macs' },
+    };
+    const saved = await first.client.saveProject(project, { saveAs: false });
+    if (!saved.ok) throw new Error(saved.error.message);
+    expect(await first.client.setDirty(true)).toBeUndefined();
+
+    const page = createWebStudioClient({ baseUrl: first.origin, token: first.web.token });
+    const recent = await page.listRecent();
+    expect(recent[0]).toMatchObject({ kind: 'project', path: saved.path });
+    const reopened = await page.openRecentProject(saved.path);
+    expect(reopened).toMatchObject({
+      ok: true,
+      project,
+      projectPath: saved.path,
+      model: { sha256: model.sha256 },
+    });
+    const uploaded = await page.openProjectText('tiny.cutline.json', fs.readFileSync(saved.path, 'utf8'));
+    expect(uploaded).toMatchObject({ ok: true, project, projectPath: null });
+    expect(await page.openRecentProject('/etc/passwd')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_ALLOWED' },
+    });
+    expect(await page.openProjectWithDialog()).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
+    expect(await page.initialProject()).toBeNull();
+
+    expect(await page.recovery()).toBeNull();
+    const design: RecoveredDesign = { project, projectPath: null, savedAt: new Date().toISOString() };
+    await page.autosave(design);
+    expect(await page.recovery()).toEqual(design);
+    expect(await page.openRecovery()).toMatchObject({ ok: true, project });
+    await page.autosave(null);
+    expect(await page.recovery()).toBeNull();
+    page.close();
   });
 });
 
