@@ -31,24 +31,13 @@ const onNodeDoubleClick: NodeMouseHandler<StudioFlowNode> = (_event, node) => {
 };
 const onPaneClick = (): void => useStudio.getState().select(null);
 
-/**
- * The nodes with the dragged ones drawn where the pointer has taken them. A moved copy says its
- * size is measured (it is the layout's, unchanged): React Flow otherwise treats each new copy as
- * unmeasured, observes it again and re-measures it, which walks every node twice a frame
- * (updateNodeInternals, then every store selector): about 3 ms a frame at 5,000 layers.
- */
+/** The nodes with the dragged ones drawn where the pointer has taken them. */
 const shifted = (nodes: StudioFlowNode[], shift: NodeShift | null): StudioFlowNode[] =>
   shift === null
     ? nodes
     : nodes.map((node) =>
         shift.ids.has(node.id)
-          ? {
-              ...node,
-              position: { x: node.position.x + shift.dx, y: node.position.y + shift.dy },
-              ...(node.width !== undefined && node.height !== undefined
-                ? { measured: { width: node.width, height: node.height } }
-                : {}),
-            }
+          ? { ...node, position: { x: node.position.x + shift.dx, y: node.position.y + shift.dy } }
           : node,
       );
 

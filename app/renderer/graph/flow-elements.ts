@@ -50,6 +50,12 @@ export function toFlowElements(graph: LaidOutGraph): { nodes: StudioFlowNode[]; 
     position: { x: node.x, y: node.y },
     width: node.width,
     height: node.height,
+    // The layout fixed the size, so it is "measured": React Flow then keeps the handle bounds it
+    // measured for this id before. Without it each new node object counts as unmeasured: after a
+    // relayout onlyRenderVisibleElements mounts every node once to measure it (~500 ms for 1,000
+    // items), and a dragged node's moved copy is re-observed and re-measured every frame (two
+    // walks of every node a frame). A node is still measured whenever it mounts.
+    measured: { width: node.width, height: node.height },
     data: { tier: node.tier },
     // Draggable into another lane (the canvas's drag moves layers between tiers).
     ariaRole: 'button',
