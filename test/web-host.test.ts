@@ -207,12 +207,12 @@ describe('sessions, jobs, topologies and projects over HTTP', () => {
     const { client } = await start();
     const model = opened(await client.openSample('transformer-encoder'));
     const events: JobEvent[] = [];
-    let knownJob: string | undefined;
+    const known: { jobId?: string } = {};
     const knownAtEvent: (string | undefined)[] = [];
     const ended = new Promise<JobEvent>((resolve) => {
       client.onJob((event) => {
         // The page knows the job's id (startJob's answer) before the job's first event.
-        knownAtEvent.push(knownJob);
+        knownAtEvent.push(known.jobId);
         events.push(event);
         if (event.type === 'done' || event.type === 'failed') resolve(event);
       });
@@ -223,7 +223,7 @@ describe('sessions, jobs, topologies and projects over HTTP', () => {
       args: { inputs: { input_ids: '4x8' } },
     });
     if (!started.ok) throw new Error(started.error.message);
-    knownJob = started.jobId;
+    known.jobId = started.jobId;
     const end = await ended;
     if (end.type !== 'done' || end.result.kind !== 'analyse') throw new Error(JSON.stringify(end));
     const reference = analyzeFile(path.join(SAMPLES_DIR, 'transformer-encoder.onnx'), {
