@@ -489,6 +489,19 @@ describe('the studio as a partition editor, in Chromium', () => {
     expect(reopened.project.placement).toEqual(placement);
     expect(reopened.project.inputs).toEqual(OCR_BINDING);
     await screenshot(page, 'editor-13-project-reopened');
+    fs.rmSync(path.dirname(downloaded), { recursive: true, force: true });
+
+    // The host's copy is in the recent list: after another reload it opens from there too.
+    await page.reload();
+    await expect.poll(() => modelTitle().textContent()).toContain('edge-prune-vehicle');
+    const recent = page.getByRole('combobox', { name: 'Open a recent file' });
+    await recent.focus();
+    const entry = recent.getByRole('option', { name: `Project: ${path.basename(saved.file)}` });
+    await expect.poll(() => entry.count()).toBe(1);
+    await recent.selectOption({ label: (await entry.textContent())! });
+    await expect.poll(() => modelTitle().textContent()).toContain('ocr-det-mini.onnx');
+    await expectFigures(expected);
+    await expectSectionLanes(sections.map((node) => node.name));
   });
 
   describe('9. the host killed during an unsaved edit', () => {
