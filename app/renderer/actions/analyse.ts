@@ -45,11 +45,15 @@ async function analyse(inputs: Readonly<Record<string, string>>, record: boolean
     },
   );
   const now = useStudio.getState();
-  // A newer analysis, or another model, made this one moot.
-  if (mine !== generation || now.opened?.sessionId !== opened.sessionId) {
-    return { ok: false, error: { code: 'CANCELLED', message: 'A newer analysis replaced this one.' } };
-  }
+  const moot = {
+    ok: false,
+    error: { code: 'CANCELLED', message: 'A newer analysis replaced this one.' },
+  } as const;
+  // A newer analysis made this one moot; it shows its own progress.
+  if (mine !== generation) return moot;
   now.analysisEnded();
+  // Another model replaced this one: its session (and this job) ended with it.
+  if (now.opened?.sessionId !== opened.sessionId) return moot;
   if (!outcome.ok) {
     if (outcome.error.code !== 'CANCELLED') now.failed(outcome.error);
     return outcome;

@@ -8,7 +8,7 @@ import { rememberHostInfo, studioApi } from '../api/studio-api.js';
 import { useStudio } from '../store/store.js';
 import { startAnalysisSync } from './analyse.js';
 import { listTopologies, openTopologyFile } from './choose-topology.js';
-import { startDirtyWatch } from './dirty-watch.js';
+import { confirmDiscard, startDirtyWatch } from './dirty-watch.js';
 import { openModelDialog } from './open-model.js';
 import { applyOpenedProject, openProjectDialog } from './open-project.js';
 import { saveProject } from './save-project.js';
@@ -35,11 +35,16 @@ export function startHostSession(onViewportCommand: (command: ViewportCommand) =
         openTopologyFile();
         break;
       case 'opened':
-        state.openFinished(command.result);
+      case 'project-opened': {
+        // The host opened it on its own (its recent menu, a second launch): unsaved work is
+        // still asked about, and a refusal closes the new model's session again.
+        const { result } = command;
+        if (result.ok && !confirmDiscard(result.model.fileName)) {
+          void api.closeSession(result.model.sessionId).catch(() => undefined);
+        } else if (command.type === 'opened') state.openFinished(command.result);
+        else void applyOpenedProject(command.result);
         break;
-      case 'project-opened':
-        void applyOpenedProject(command.result);
-        break;
+      }
       case 'undo':
       case 'redo':
         // The Edit menu's accelerators reach the page as commands even while the user types in
