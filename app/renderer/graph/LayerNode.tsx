@@ -1,7 +1,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
 import { useStudio } from '../store/store.js';
-import { firstShape } from '../util/format.js';
+import { firstShape, firstShapeTitle } from '../util/format.js';
 import { CostBadges } from './CostBadges.js';
 import type { LayerFlowNode } from './flow-elements.js';
 import {
@@ -41,7 +41,9 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
             📌
           </span>
         )}
-        <span className="node-shape">{firstShape(layer.outputs)}</span>
+        <span className="node-shape" title={firstShapeTitle(layer.outputs)}>
+          {firstShape(layer.outputs)}
+        </span>
       </div>
       <div className="node-name" title={layer.id}>
         {layer.id}
