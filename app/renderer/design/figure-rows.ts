@@ -101,7 +101,7 @@ export function figureRows(
           key: `hop-${h}`,
           label: between,
           value: bytes,
-          text: `${formatBytes(bytes)} · ${formatMs(hop.latencyMs)}`,
+          text: bytes === 0 ? 'nothing crosses' : `${formatBytes(bytes)} · ${formatMs(hop.latencyMs)}`,
           detail: `${formatBytes(hop.upBytes)} up, ${formatBytes(hop.downBytes)} down per inference; the transfers add ${formatMs(hop.latencyMs)}.`,
         },
         committed ? committed.hops[h]!.upBytes + committed.hops[h]!.downBytes : undefined,
