@@ -1,11 +1,25 @@
-import { memo, useState, type ChangeEvent } from 'react';
+import { memo, useEffect, useState, type ChangeEvent } from 'react';
 import { fetchRecent, openRecentFile } from '../actions/recent.js';
 import type { RecentFile } from '../../shared/studio-api.js';
+import { useStudio, type Store } from '../store/store.js';
 
-/** Models and projects opened before; the list is read from the host each time it is opened. */
+// An open or a save adds to the host's list: read it again after each.
+const selectListChanged = (s: Store): string => `${s.opened?.sessionId ?? ''}|${s.projectPath ?? ''}`;
+
+/** Models and projects opened before, read from the host after each open and save and on focus. */
 export const RecentMenu = memo(function RecentMenu() {
   const [recent, setRecent] = useState<readonly RecentFile[]>([]);
   const refresh = (): void => void fetchRecent().then(setRecent);
+  const listChanged = useStudio(selectListChanged);
+  useEffect(() => {
+    let current = true;
+    void fetchRecent().then((files) => {
+      if (current) setRecent(files);
+    });
+    return () => {
+      current = false;
+    };
+  }, [listChanged]);
   const onChosen = (event: ChangeEvent<HTMLSelectElement>): void => {
     const chosen = recent[Number(event.target.value)];
     event.target.value = '';
