@@ -185,6 +185,23 @@ describe('cancel and close', () => {
     if (!later.ok) expect(later.error.message).toMatch(/Open the model again/);
   });
 
+  it('keeps at most maxSessions models open, ending the least recently used', async () => {
+    const host = newHost({ analysis: { maxSessions: 2 } });
+    const a = expectOpened(await host.openSample('resnet-mini'));
+    const b = expectOpened(await host.openSample('mobilenetv2-mini'));
+    expect((await runJob(host, a.sessionId, { kind: 'analyse', args: { inputs: {} } })).end.type).toBe(
+      'done',
+    );
+    const c = expectOpened(await host.openSample('edge-prune-vehicle'));
+    // b was used least recently (a ran a job after b opened).
+    const ended = host.startJob(b.sessionId, { kind: 'analyse', args: { inputs: {} } });
+    expect(ended).toMatchObject({ ok: false, error: { code: 'SESSION_CLOSED' } });
+    for (const live of [a, c])
+      expect((await runJob(host, live.sessionId, { kind: 'analyse', args: { inputs: {} } })).end.type).toBe(
+        'done',
+      );
+  });
+
   it('host close ends every session', async () => {
     const host = createStudioHost({ configDir: fs.mkdtempSync(path.join(dir, 'config-')) });
     const a = expectOpened(await host.openSample('resnet-mini'));

@@ -18,6 +18,8 @@ export interface AutosaveStore {
   write(design: RecoveredDesign | null): Promise<void>;
   /** The autosaved design, or null when there is none or it is unreadable. */
   read(): Promise<RecoveredDesign | null>;
+  /** Resolves once every write asked for so far has landed (the host waits for it on close). */
+  idle(): Promise<void>;
 }
 
 const autosaveSchema = z.strictObject({
@@ -44,6 +46,9 @@ export function createAutosaveStore(configDir: string): AutosaveStore {
         if (design === null) await fs.rm(file, { force: true });
         else await writeFileAtomic(file, JSON.stringify({ version: 1, design }), { mode: 0o600 });
       });
+    },
+    async idle() {
+      await queue;
     },
     async read() {
       await queue;

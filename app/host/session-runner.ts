@@ -32,6 +32,12 @@ export interface SessionRunnerOptions {
   readonly heapMb?: number;
   /** Start one worker ahead of the first open (default true). */
   readonly prewarm?: boolean;
+  /**
+   * Most sessions alive at once (default DEFAULT_MAX_SESSIONS); opening one more ends the least
+   * recently used. The page closes a session when it replaces its model, but a reloaded page
+   * cannot close the sessions of the page it replaced, and each holds a worker and an analysis.
+   */
+  readonly maxSessions?: number;
 }
 
 export type SessionOpenOutcome =
@@ -60,6 +66,7 @@ export interface SessionRunner {
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_MAX_SESSIONS = 4;
 const BOOTSTRAP_URL = new URL('./worker/bootstrap.js', import.meta.url);
 const ENTRY_URL = new URL('./worker/analysis-worker.ts', import.meta.url);
 
@@ -143,6 +150,17 @@ export function createSessionRunner(
   function adopt(sessionId: string, worker: Worker): void {
     const session: Session = { id: sessionId, worker, jobs: new Map() };
     sessions.set(sessionId, session);
+    const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+    // Map order is least recently used first (startJob moves a session to the end).
+    for (const oldest of [...sessions.values()].slice(0, Math.max(0, sessions.size - maxSessions))) {
+      endSession(
+        oldest,
+        studioError(
+          'SESSION_CLOSED',
+          `The model was closed in the host to make room: at most ${maxSessions} models stay open at once. Open it again.`,
+        ),
+      );
+    }
     // An open model must not keep the process alive by itself; the server or window does.
     worker.unref();
     worker.on('message', (message: WorkerMessage) => {
@@ -247,6 +265,8 @@ export function createSessionRunner(
           'This model is no longer open in the host (it was closed, or its analysis stopped). Open the model again.',
         );
       }
+      sessions.delete(sessionId);
+      sessions.set(sessionId, session);
       const jobId = randomUUID();
       const cancelFlag = new SharedArrayBuffer(4);
       const timer = setTimeout(() => {

@@ -97,7 +97,7 @@ export interface StudioHost {
 
   onProgress(listener: (event: ProgressEvent) => void): Unsubscribe;
   onJob(listener: (event: JobEvent) => void): Unsubscribe;
-  /** Ends every open, session and job, and the idle worker. */
+  /** Ends every open, session and job, and the idle worker, after pending autosave writes land. */
   close(): Promise<void>;
 }
 
@@ -350,7 +350,11 @@ export function createStudioHost(options: StudioHostOptions): StudioHost {
       return () => void jobs.listeners.delete(listener);
     },
 
-    close: () => runner.close(),
+    async close() {
+      // A Discard just before quitting deletes the autosave: that must land before the process ends.
+      await autosaved.idle();
+      await runner.close();
+    },
   };
   return host;
 }
