@@ -19,10 +19,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { ProjectFile } from '../../core/project/types.js';
 import { loadTopology } from '../../core/profiles/load.js';
-import type { TierName, Topology } from '../../core/profiles/types.js';
+import type { Topology } from '../../core/profiles/types.js';
+import { AUTOSAVE_FILE } from '../../app/host/autosave.js';
 import { formatCount } from '../../app/shared/format.js';
 import { openStudio, screenshot, TRACE_DIR, type StudioSession } from './support/browser.js';
 import {
@@ -30,10 +31,22 @@ import {
   layerOrder,
   shownFigures,
   showsPreview,
-  type ElementLike,
   type FigureValues,
   type PlacementRecord,
 } from './support/design-figures.js';
+import {
+  boxOf,
+  centre,
+  drag,
+  drawnNodesTopDown,
+  expectDrawnAsPlaced,
+  expectFigures,
+  laneAt,
+  laneUnder,
+  laneX,
+  saveProject,
+  withRange,
+} from './support/editor-page.js';
 import { freePort, startHostProcess, type HostProcess } from './support/host-process.js';
 import * as find from './support/locators.js';
 
@@ -59,129 +72,6 @@ const notice = () => page.getByRole('status', { name: 'Notice' });
 const modelTitle = () => find.modelTitle(page);
 const layer = (id: string) => find.layerNode(page, id);
 const cutGrip = (on: Page, between: string) => on.getByRole('slider', { name: `Cut between ${between}` });
-
-/** Moves the mouse from one point to another in small steps, as a hand does, button held. */
-async function drag(
-  on: Page,
-  from: { x: number; y: number },
-  to: { x: number; y: number },
-  whileHeld?: () => Promise<void>,
-): Promise<void> {
-  await on.mouse.move(from.x, from.y);
-  await on.mouse.down();
-  await on.mouse.move(from.x + (to.x - from.x) / 4, from.y + (to.y - from.y) / 4, { steps: 4 });
-  await on.mouse.move(to.x, to.y, { steps: 12 });
-  await whileHeld?.();
-  await on.mouse.up();
-}
-
-const centre = (box: { x: number; y: number; width: number; height: number }) => ({
-  x: box.x + box.width / 2,
-  y: box.y + box.height / 2,
-});
-
-async function boxOf(element: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
-  const box = await element.boundingBox();
-  if (!box) throw new Error(`${element.toString()} has no box on screen.`);
-  return box;
-}
-
-/** Horizontal middle of a tier's lane on screen (the lane header's cell spans the lane). */
-async function laneX(on: Page, tier: 'Device' | 'Edge' | 'Cloud'): Promise<number> {
-  const header = on.getByRole('toolbar', { name: 'Tiers and links' });
-  const label = header.getByRole('button', { name: new RegExp(`^${tier} · `) });
-  return centre(await boxOf(label.locator('xpath=..'))).x;
-}
-
-/** The lane (by its header cell, which spans it) under an element's centre, or null. */
-async function laneUnder(on: Page, element: Locator): Promise<'Device' | 'Edge' | 'Cloud' | null> {
-  return laneAt(on, centre(await boxOf(element)).x);
-}
-
-/** The lane at a horizontal position on screen, or null. */
-async function laneAt(on: Page, x: number): Promise<'Device' | 'Edge' | 'Cloud' | null> {
-  const header = on.getByRole('toolbar', { name: 'Tiers and links' });
-  for (const tier of ['Device', 'Edge', 'Cloud'] as const) {
-    const label = header.getByRole('button', { name: new RegExp(`^${tier} · `) });
-    if ((await label.count()) === 0) continue;
-    const cell = await boxOf(label.locator('xpath=..'));
-    if (x >= cell.x && x < cell.x + cell.width) return tier;
-  }
-  return null;
-}
-
-/** Saves with the toolbar's Save and reads the file the host wrote (path from the notice). */
-async function saveProject(on: Page = page): Promise<{ project: ProjectFile; file: string }> {
-  const status = on.getByRole('status', { name: 'Notice' });
-  if ((await status.count()) > 0) await status.getByRole('button', { name: 'Dismiss' }).click();
-  await on
-    .getByRole('toolbar', { name: 'Studio' })
-    .getByRole('button', { name: 'Save', exact: true })
-    .click();
-  await expect.poll(() => status.textContent()).toMatch(/Saved the project to .*\.json/);
-  const file = /Saved the project to (.*\.json)/.exec((await status.textContent()) ?? '')![1]!;
-  await status.getByRole('button', { name: 'Dismiss' }).click();
-  return { project: JSON.parse(fs.readFileSync(file, 'utf8')) as ProjectFile, file };
-}
-
-/** Layer id → `data-tier` of every layer node drawn now. */
-async function drawnTiers(on: Page = page): Promise<Record<string, string>> {
-  const pairs = await find
-    .layerNodes(on)
-    .evaluateAll((nodes) =>
-      (nodes as unknown as ElementLike[]).map((node) => [
-        (node.getAttribute('aria-label') ?? '').replace(/^layer /, ''),
-        node.querySelector('[data-tier]')?.getAttribute('data-tier') ?? '',
-      ]),
-    );
-  return Object.fromEntries(pairs) as Record<string, string>;
-}
-
-/** Every drawn layer sits in the lane `placement` gives it (the device when not listed). */
-async function expectDrawnAsPlaced(placement: PlacementRecord, on: Page = page): Promise<void> {
-  const drawn = await drawnTiers(on);
-  expect(Object.keys(drawn).length).toBeGreaterThan(0);
-  const expected = Object.fromEntries(Object.keys(drawn).map((id) => [id, placement[id] ?? 'device']));
-  expect(drawn).toEqual(expected);
-}
-
-/** The layers and blocks drawn, top to bottom: each with its box and how many layers it stands for. */
-async function drawnNodesTopDown(
-  on: Page,
-): Promise<{ name: string; layers: number; box: { x: number; y: number; width: number; height: number } }[]> {
-  const nodes = find.graphNodes(on);
-  const found = [];
-  for (let i = 0; i < (await nodes.count()); i++) {
-    const node = nodes.nth(i);
-    const name = (await node.getAttribute('aria-label')) ?? '';
-    const count = /· (\d+) layers/.exec((await node.textContent()) ?? '')?.[1];
-    found.push({
-      name,
-      layers: name.startsWith('block ') ? Number(count) : 1,
-      box: await boxOf(node),
-    });
-  }
-  return found.sort((a, b) => a.box.y - b.box.y);
-}
-
-/** A placement record of `order` with the layers from `from` up to `to` (exclusive) on `tier`. */
-function withRange(
-  base: PlacementRecord,
-  order: readonly string[],
-  from: number,
-  to: number,
-  tier: TierName,
-): PlacementRecord {
-  const next: Record<string, TierName> = { ...base };
-  for (const id of order.slice(from, to)) next[id] = tier;
-  return next;
-}
-
-/** The figures bar settles on `expected` (a drag's preview is over). */
-async function expectFigures(expected: FigureValues, on: Page = page): Promise<void> {
-  await expect.poll(() => shownFigures(on)).toEqual(expected);
-  expect(await showsPreview(on)).toBe(false);
-}
 
 beforeAll(async () => {
   session = await openStudio({ colorScheme: 'light' });
@@ -224,7 +114,7 @@ describe('the studio as a partition editor, in Chromium', () => {
     await expect.poll(() => page.getByRole('group', { name: 'Cloud lane' }).count()).toBe(1);
     expect(await topology.inputValue()).toBe(THREE_TIERS);
     // Everything on the device: the evaluator's figures for that, on this topology.
-    await expectFigures(resnetFigures({}));
+    await expectFigures(page, resnetFigures({}));
     await screenshot(page, 'editor-01-topology');
   });
 
@@ -244,7 +134,7 @@ describe('the studio as a partition editor, in Chromium', () => {
       await screenshot(page, 'editor-02-cut-line-dragging');
     });
     await expect.poll(() => grip.getAttribute('aria-valuenow')).toBe(String(DEVICE_LAYERS));
-    await expectFigures(resnetFigures(cutPlacement));
+    await expectFigures(page, resnetFigures(cutPlacement));
     await expect
       .poll(() => layer(order[DEVICE_LAYERS]!).locator('[data-tier]').first().getAttribute('data-tier'))
       .toBe('edge');
@@ -265,18 +155,18 @@ describe('the studio as a partition editor, in Chromium', () => {
     // The drop lays the block out in the Cloud lane (a block has no tier of its own to read).
     await expect.poll(() => laneUnder(page, blockNode)).toBe('Cloud');
     const expected = resnetFigures(splitPlacement);
-    await expectFigures(expected);
+    await expectFigures(page, expected);
     await screenshot(page, 'editor-04-block-in-cloud');
 
     // The placement the page shows, as the studio saves it: exactly the one dragged, and what
     // is drawn agrees with it.
-    const { project } = await saveProject();
+    const { project } = await saveProject(page);
     expect(project.model.fileName).toBe('resnet-mini.onnx');
     expect(project.topology).toEqual({ kind: 'bundled', id: THREE_TIERS });
     expect(project.placement).toEqual(
       Object.fromEntries(Object.entries(splitPlacement).filter(([, tier]) => tier !== 'device')),
     );
-    await expectDrawnAsPlaced(project.placement);
+    await expectDrawnAsPlaced(page, project.placement);
     // Some layers on each tier, and every figure the evaluator's for that saved placement.
     expect(new Set(Object.values(project.placement))).toEqual(new Set(['edge', 'cloud']));
     expect(await shownFigures(page)).toEqual(resnetFigures(project.placement));
@@ -288,22 +178,22 @@ describe('the studio as a partition editor, in Chromium', () => {
     const cut = resnetFigures(cutPlacement);
     const start = resnetFigures({});
     await page.keyboard.press('Control+z');
-    await expectFigures(cut);
+    await expectFigures(page, cut);
     await page.keyboard.press('Control+z');
-    await expectFigures(start);
+    await expectFigures(page, start);
     await expect
       .poll(() => cutGrip(page, 'Device and Edge').getAttribute('aria-valuenow'))
       .toBe(String(order.length));
     await screenshot(page, 'editor-05-undone');
     await page.keyboard.press('Control+Shift+z');
-    await expectFigures(cut);
+    await expectFigures(page, cut);
     await page.keyboard.press('Control+y');
-    await expectFigures(split);
+    await expectFigures(page, split);
     // The host's Edit menu sends the same commands (Electron's menu; the web host relays them).
     session.web.sendCommand({ type: 'undo' });
-    await expectFigures(cut);
+    await expectFigures(page, cut);
     session.web.sendCommand({ type: 'redo' });
-    await expectFigures(split);
+    await expectFigures(page, split);
     await screenshot(page, 'editor-06-redone');
   });
 
@@ -324,18 +214,18 @@ describe('the studio as a partition editor, in Chromium', () => {
     await page.keyboard.press('3');
     await expect.poll(() => notice().textContent()).toContain(`${pinnedId} is pinned to Device`);
     expect(await notice().textContent()).toContain('unpin it (P) to move it');
-    await expectFigures(split);
+    await expectFigures(page, split);
     await screenshot(page, 'editor-07-pinned-refused-key');
     await notice().getByRole('button', { name: 'Dismiss' }).click();
     // By dragging it into the Edge lane.
     const from = centre(await boxOf(layer(pinnedId)));
     await drag(page, from, { x: await laneX(page, 'Edge'), y: from.y });
     await expect.poll(() => notice().textContent()).toContain(`${pinnedId} is pinned to Device`);
-    await expectFigures(split);
+    await expectFigures(page, split);
     expect(await layer(pinnedId).locator('[data-tier]').first().getAttribute('data-tier')).toBe('device');
     await screenshot(page, 'editor-08-pinned-refused-drag');
     await notice().getByRole('button', { name: 'Dismiss' }).click();
-    const { project } = await saveProject();
+    const { project } = await saveProject(page);
     expect(project.pins).toEqual([pinnedId]);
   });
 
@@ -352,7 +242,7 @@ describe('the studio as a partition editor, in Chromium', () => {
     const field = dialog.getByRole('spinbutton', { name: 'Uplink (Mb/s)' });
     await field.fill(String(UPLINK_MBPS));
     await field.press('Enter');
-    await expectFigures(after);
+    await expectFigures(page, after);
     const shown = await shownFigures(page);
     expect(Number(shown.latency) - Number(before.latency)).toBe(
       Number(after.latency) - Number(before.latency),
@@ -363,7 +253,7 @@ describe('the studio as a partition editor, in Chromium', () => {
     const picker = page.getByRole('combobox', { name: 'Topology' });
     expect(await picker.locator('option:checked').textContent()).toBe(`${pi4.spec.name} (custom)`);
     // The edited topology travels with the design (inline in the project).
-    const { project } = await saveProject();
+    const { project } = await saveProject(page);
     expect(project.topology.kind).toBe('inline');
     if (project.topology.kind === 'inline') {
       expect(project.topology.topology.hops[0]!.uplinkMbps).toBe(UPLINK_MBPS);
@@ -371,9 +261,9 @@ describe('the studio as a partition editor, in Chromium', () => {
     }
     // Undo puts the link back.
     await page.keyboard.press('Control+z');
-    await expectFigures(before);
+    await expectFigures(page, before);
     await page.keyboard.press('Control+Shift+z');
-    await expectFigures(after);
+    await expectFigures(page, after);
   });
 
   it("7. binding the detector's input to 1x3x640x640 shows the CLI's MACs", async () => {
@@ -407,7 +297,7 @@ describe('the studio as a partition editor, in Chromium', () => {
     await openDetector('dismiss');
     expect(asked[0]).toContain('The design of resnet-mini.onnx has unsaved changes.');
     expect(await modelTitle().textContent()).toContain('resnet-mini.onnx');
-    await expectFigures(resnetFigures(splitPlacement, edited));
+    await expectFigures(page, resnetFigures(splitPlacement, edited));
     asked.length = 0;
     await openDetector('accept');
     await expect.poll(() => modelTitle().textContent()).toBe('ocr-det-mini.onnx');
@@ -430,6 +320,7 @@ describe('the studio as a partition editor, in Chromium', () => {
       .getByRole('button', { name: /^Link device → edge: / });
     expect(await chip.getAttribute('aria-label')).toContain(`${UPLINK_MBPS}/37.6 Mb/s`);
     await expectFigures(
+      page,
       evaluatorFigures({ modelFile: OCR, topology: edited, placement: {}, inputs: OCR_BINDING }),
     );
     await screenshot(page, 'editor-11-detector-bound');
@@ -460,11 +351,11 @@ describe('the studio as a partition editor, in Chromium', () => {
     await expect.poll(() => grip.getAttribute('aria-valuenow')).toBe(String(layersAbove));
     const placement = withRange({}, ocrOrder, layersAbove, ocrOrder.length, 'edge');
     const expected = evaluatorFigures({ modelFile: OCR, topology: edited, placement, inputs: OCR_BINDING });
-    await expectFigures(expected);
+    await expectFigures(page, expected);
     await expectSectionLanes(sections.map((node) => node.name));
 
     // In a browser the saved project is also offered as a download: that file is reopened below.
-    const [download, saved] = await Promise.all([page.waitForEvent('download'), saveProject()]);
+    const [download, saved] = await Promise.all([page.waitForEvent('download'), saveProject(page)]);
     expect(saved.project.inputs).toEqual(OCR_BINDING);
     expect(saved.project.placement).toEqual(placement);
     const downloaded = path.join(
@@ -480,12 +371,12 @@ describe('the studio as a partition editor, in Chromium', () => {
     await expect.poll(() => modelTitle().textContent()).toContain('edge-prune-vehicle');
     await page.getByLabel('Project file').setInputFiles(downloaded);
     await expect.poll(() => modelTitle().textContent()).toContain('ocr-det-mini.onnx');
-    await expectFigures(expected);
+    await expectFigures(page, expected);
     await expect.poll(() => find.modelSummary(page).textContent()).toContain(`MACs${cliMacs}`);
     // The same sections, the first three in the Device lane and the others in the Edge lane.
     await expectSectionLanes(sections.map((node) => node.name));
     expect(await grip.getAttribute('aria-valuenow')).toBe(String(layersAbove));
-    const reopened = await saveProject();
+    const reopened = await saveProject(page);
     expect(reopened.project.placement).toEqual(placement);
     expect(reopened.project.inputs).toEqual(OCR_BINDING);
     await screenshot(page, 'editor-13-project-reopened');
@@ -500,7 +391,7 @@ describe('the studio as a partition editor, in Chromium', () => {
     await expect.poll(() => entry.count()).toBe(1);
     await recent.selectOption({ label: (await entry.textContent())! });
     await expect.poll(() => modelTitle().textContent()).toContain('ocr-det-mini.onnx');
-    await expectFigures(expected);
+    await expectFigures(page, expected);
     await expectSectionLanes(sections.map((node) => node.name));
   });
 
@@ -525,6 +416,8 @@ describe('the studio as a partition editor, in Chromium', () => {
       context = await session.browser.newContext({ viewport: { width: 1440, height: 900 } });
       await context.tracing.start({ screenshots: true, snapshots: true });
       const other = await context.newPage();
+      const thrown: string[] = [];
+      other.on('pageerror', (error) => thrown.push(error.message));
       await other.goto(host.url);
       await expect.poll(() => find.modelTitle(other).textContent()).toContain('edge-prune-vehicle');
       const vehicleOrder = layerOrder(VEHICLE, pi4);
@@ -537,10 +430,10 @@ describe('the studio as a partition editor, in Chromium', () => {
       await expect.poll(() => grip.getAttribute('aria-valuenow')).toBe('3');
       const placement = withRange({}, vehicleOrder, 3, vehicleOrder.length, 'edge');
       const expected = evaluatorFigures({ modelFile: VEHICLE, topology: pi4, placement });
-      await expectFigures(expected, other);
+      await expectFigures(other, expected);
       await expect.poll(() => find.modelTitle(other).getByLabel('Unsaved changes').count()).toBe(1);
       // The host holds the autosave a moment after the edit: then kill it, no goodbye.
-      const autosave = path.join(configDir, 'autosave.json');
+      const autosave = path.join(configDir, AUTOSAVE_FILE);
       await expect
         .poll(() =>
           fs.existsSync(autosave)
@@ -561,15 +454,17 @@ describe('the studio as a partition editor, in Chromium', () => {
       await screenshot(other, 'editor-15-recovery-banner');
       await banner.getByRole('button', { name: 'Recover' }).click();
       await expect.poll(() => banner.count()).toBe(0);
-      await expectFigures(expected, other);
+      await expectFigures(other, expected);
       await expect.poll(() => grip.getAttribute('aria-valuenow')).toBe('3');
-      await expectDrawnAsPlaced(placement, other);
+      await expectDrawnAsPlaced(other, placement);
       // It is still unsaved; saved now, it is the design from before the kill.
       expect(await find.modelTitle(other).getByLabel('Unsaved changes').count()).toBe(1);
       await screenshot(other, 'editor-16-recovered');
       const { project } = await saveProject(other);
       expect(project.placement).toEqual(placement);
       expect(project.model.fileName).toBe('edge-prune-vehicle.onnx');
+      // Losing its host mid-session made the page throw nothing.
+      expect(thrown).toEqual([]);
     });
   });
 });
