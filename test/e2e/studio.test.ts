@@ -69,7 +69,8 @@ describe('studio in Chromium', () => {
     await expect.poll(() => page.getByRole('group', { name: 'Device lane' }).count()).toBe(1);
     expect(await page.getByRole('img', { name: 'Minimap' }).count()).toBe(1);
     const summary = (await find.modelSummary(page).textContent()) ?? '';
-    expect(summary).toContain('input float[1, 3, 96, 96]');
+    // Inputs read as the binding fields do (`x: 1 × 3 × [H] × [W]`); these dimensions are all fixed.
+    expect(summary).toContain('input: 1 × 3 × 96 × 96');
     expect(summary).toContain('probabilities float[1, 4]');
     expect(summary).toContain('Opset17 (IR 8)');
     expect(summary).toContain('MACs~81.7 M');
@@ -216,15 +217,19 @@ describe('studio in Chromium', () => {
     const saved = /Saved the project to (.*\.json)/.exec((await notice.textContent()) ?? '')![1]!;
     const project = JSON.parse(fs.readFileSync(saved, 'utf8')) as ProjectFile;
     const sampleBytes = fs.readFileSync(path.join(SAMPLES, 'edge-prune-vehicle.onnx'));
-    expect(project).toEqual({
-      format: 'cutline-project',
-      version: 1,
-      model: expect.objectContaining({
-        fileName: 'edge-prune-vehicle.onnx',
-        sha256: createHash('sha256').update(sampleBytes).digest('hex'),
+    expect(project).toEqual(
+      expect.objectContaining({
+        format: 'cutline-project',
+        version: 2,
+        model: expect.objectContaining({
+          fileName: 'edge-prune-vehicle.onnx',
+          sha256: createHash('sha256').update(sampleBytes).digest('hex'),
+        }),
+        inputs: {},
+        placement: {},
+        pins: [],
       }),
-      placement: {},
-    });
+    );
     await page.getByRole('button', { name: 'Dismiss' }).click();
     await expect.poll(() => notice.count()).toBe(0);
   });
