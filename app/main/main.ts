@@ -169,7 +169,8 @@ function startStudio(paths: StudioPaths, commandLineFile: string | null): Runnin
     afterOpen,
     setDirty(value) {
       dirty = value;
-      if (!window.isDestroyed()) window.setDocumentEdited(value);
+      // The dot in the close button; the method exists on macOS only.
+      if (process.platform === 'darwin' && !window.isDestroyed()) window.setDocumentEdited(value);
     },
   };
   const unregister = registerStudioIpc(ipcMain, {
