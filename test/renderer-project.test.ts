@@ -25,6 +25,7 @@ import {
   type DesignRevision,
 } from '../app/renderer/actions/autosave.js';
 import { retierNotice } from '../app/renderer/actions/retier-notice.js';
+import { jsonFileKind } from '../app/renderer/actions/file-kind.js';
 import {
   approximationReasons,
   bindingsFromFields,
@@ -309,5 +310,16 @@ describe('input binding fields', () => {
     const resnet = sample('resnet-mini.onnx');
     expect(resnet.view.summary.totals.exact).toBe(true);
     expect(approximationReasons(resnet.view)).toEqual([]);
+  });
+});
+
+describe('a dropped JSON file', () => {
+  it('is told apart by its content: a project, a topology, or neither', () => {
+    const project = savedAndRead();
+    expect(jsonFileKind(JSON.stringify(project))).toBe('project');
+    expect(jsonFileKind(JSON.stringify(topology.spec))).toBe('topology');
+    expect(jsonFileKind('{"format":')).toBeNull();
+    expect(jsonFileKind('[1, 2]')).toBeNull();
+    expect(jsonFileKind('{"name": "a package.json"}')).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import { hostHasNativeDialogs, studioApi } from '../api/studio-api.js';
 import { useStudio } from '../store/store.js';
 import { formatBytes } from '../util/format.js';
 import { openTopologyText } from './choose-topology.js';
+import { jsonFileKind } from './file-kind.js';
 import { confirmDiscard } from './dirty-watch.js';
 import { openProjectFile } from './open-project.js';
 
@@ -29,20 +30,6 @@ async function runOpen(fileName: string, open: () => Promise<OpenResult>): Promi
     };
   }
   useStudio.getState().openFinished(result, ticket);
-}
-
-/** What a dropped JSON file holds, by its content: a project names its format, a topology its tiers. */
-export function jsonFileKind(text: string): 'project' | 'topology' | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  if ((value as { format?: unknown }).format === 'cutline-project') return 'project';
-  if ('tiers' in value && 'links' in value) return 'topology';
-  return null;
 }
 
 async function openJsonFile(file: File): Promise<void> {
