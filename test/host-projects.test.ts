@@ -176,6 +176,19 @@ describe('topologies', () => {
       topology: edited,
       bundledId: null,
     });
+    // Still called by its bundled id, but edited: kept whole.
+    await host.topologies.remember('n2-wifi-i7', edited);
+    expect(await newHost({ configDir }).topologies.last()).toEqual({
+      ok: true,
+      topology: edited,
+      bundledId: null,
+    });
+    // A bundled topology that went through JSON (as from the page) is still remembered by id.
+    await host.topologies.remember('n2-wifi-i7', JSON.parse(JSON.stringify(bundled)) as typeof bundled);
+    expect(await newHost({ configDir }).topologies.last()).toMatchObject({
+      ok: true,
+      bundledId: 'n2-wifi-i7',
+    });
     fs.writeFileSync(path.join(configDir, 'topology.json'), '{"version": 1, "id": null, "topology": 7}');
     expect(await newHost({ configDir }).topologies.last()).toMatchObject({ bundledId: DEFAULT_TOPOLOGY_ID });
   });

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { isCutlineError } from '../../core/errors.js';
 import { inlineTopologySchema } from '../../core/project/parse.js';
@@ -112,7 +113,11 @@ export function createTopologyLibrary(configDir: string, libraryDir = bundledPro
     },
 
     async remember(id, topology) {
-      const value = { version: 1, id: id !== null && bundledIds().includes(id) ? id : null, topology };
+      // Remembered by id only while it is the bundled topology unchanged: an edited one (a link's
+      // bandwidth, a tier's device) is kept whole, whatever id the page still calls it by.
+      const bundled = id !== null && bundledIds().includes(id) ? await library.load(id) : null;
+      const unchanged = bundled?.ok === true && isDeepStrictEqual(bundled.topology, topology);
+      const value = { version: 1, id: unchanged ? id : null, topology };
       await writeFileAtomic(lastFile, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
     },
   };
