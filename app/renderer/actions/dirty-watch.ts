@@ -97,13 +97,14 @@ export function startDirtyWatch(api: StudioApi): Unsubscribe {
 
 /**
  * Asks before work is dropped: true when there is nothing unsaved or the user agrees to discard
- * it. A browser's confirm has only OK and Cancel, so the question says what each does.
+ * it. A browser's confirm has only OK and Cancel, so the question says what each does:
+ * `action` is what OK goes on to do (`open <what>` unless said otherwise).
  */
-export function confirmDiscard(opening: string): boolean {
+export function confirmDiscard(opening: string, action = `open ${opening}`): boolean {
   const state = useStudio.getState();
   if (!selectDirty(state)) return true;
   const name = state.opened?.fileName ?? 'the model';
   return window.confirm(
-    `The design of ${name} has unsaved changes.\n\nOK: discard them and open ${opening}.\nCancel: keep working (save first with Ctrl+S).`,
+    `The design of ${name} has unsaved changes.\n\nOK: discard them and ${action}.\nCancel: keep working (save first with Ctrl+S).`,
   );
 }

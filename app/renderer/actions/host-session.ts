@@ -60,7 +60,7 @@ export function startHostSession(onViewportCommand: (command: ViewportCommand) =
         state.setTheme(command.theme);
         break;
       case 'close':
-        state.closeModel();
+        if (confirmDiscard('', 'close the model')) state.closeModel();
         break;
       case 'fit-view':
       case 'zoom-in':
