@@ -27,6 +27,7 @@ export const RecentMenu = memo(function RecentMenu() {
   };
   return (
     <select
+      className="recent-menu"
       aria-label="Open a recent file"
       value=""
       onChange={onChosen}
