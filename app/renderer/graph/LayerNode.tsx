@@ -37,9 +37,10 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
       <div className="node-head">
         <span className="node-op">{layer.op}</span>
         {pinned && (
-          <span className="node-pin" role="img" aria-label="pinned" title="Pinned to its tier">
-            📌
-          </span>
+          <svg className="node-pin" role="img" aria-label="pinned" viewBox="0 0 12 12" width="11" height="11">
+            <title>Pinned to its tier</title>
+            <path d="M4 1h4v1.2l-.8.6v2.7l1.8 1.6v1H6.5V11h-1V8.1H3v-1l1.8-1.6V2.8L4 2.2z" />
+          </svg>
         )}
         <span className="node-shape" title={firstShapeTitle(layer.outputs)}>
           {firstShape(layer.outputs)}

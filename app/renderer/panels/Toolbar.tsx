@@ -8,6 +8,7 @@ import { useResolvedTheme } from '../theme/use-theme.js';
 import { openProjectDialog, openProjectFile, PROJECT_INPUT_ID } from '../actions/open-project.js';
 import { saveProject } from '../actions/save-project.js';
 import { RecentMenu } from './RecentMenu.js';
+import { HistoryButtons } from './HistoryButtons.js';
 import { SearchBox } from './SearchBox.js';
 import { TopologyPicker } from './TopologyPicker.js';
 
@@ -60,6 +61,7 @@ export const Toolbar = memo(function Toolbar() {
       >
         Save as…
       </button>
+      <HistoryButtons />
       <input
         id={PROJECT_INPUT_ID}
         type="file"
