@@ -14,7 +14,7 @@ import {
 } from './node-selectors.js';
 
 /** A collapsed block: one node carrying the sums of its layers' costs. Double-click or Enter expands it. */
-export const BlockNode = memo(function BlockNode({ id }: NodeProps<BlockFlowNode>) {
+export const BlockNode = memo(function BlockNode({ id, data }: NodeProps<BlockFlowNode>) {
   const block = useStudio((s) => selectBlock(s, id));
   const title = useStudio((s) => selectBlockTitle(s, id));
   const figures = useStudio((s) => selectFigures(s, id));
@@ -49,7 +49,7 @@ export const BlockNode = memo(function BlockNode({ id }: NodeProps<BlockFlowNode
       <div className="node-name" title={block.id}>
         {title}
       </div>
-      <CostBadges figures={figures} />
+      <CostBadges figures={figures} tier={data.tier} rolledUp />
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
   );

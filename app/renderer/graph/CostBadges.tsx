@@ -11,6 +11,8 @@ interface CostBadgesProps {
   readonly exactActivations?: boolean;
   /** The tier the node runs on: its predicted time there is shown, and device energy on the device. */
   readonly tier?: TierName;
+  /** A collapsed block's sums: its layers' times, each on the tier it runs on. */
+  readonly rolledUp?: boolean;
 }
 
 /** MACs, parameters and output activation bytes of a layer or a collapsed block's roll-up. */
@@ -19,6 +21,7 @@ export const CostBadges = memo(function CostBadges({
   exactCompute = true,
   exactActivations = true,
   tier,
+  rolledUp = false,
 }: CostBadgesProps) {
   const predictedMs = figures?.['predictedMs'];
   const energyMj = figures?.['deviceEnergyMj'];
@@ -29,7 +32,14 @@ export const CostBadges = memo(function CostBadges({
   return (
     <div className="badges">
       {predictedMs !== undefined && tier !== undefined && (
-        <span className="badge badge-time" title={`Predicted time on the ${tierTitleOf(tier)}`}>
+        <span
+          className="badge badge-time"
+          title={
+            rolledUp
+              ? 'Predicted time of its layers, each on the tier it runs on'
+              : `Predicted time on the ${tierTitleOf(tier)}`
+          }
+        >
           {mark(exactCompute)}
           {formatMs(predictedMs)}
         </span>
