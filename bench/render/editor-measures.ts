@@ -31,6 +31,9 @@ const DRAG_STEP_PX = 4;
 export interface TimedEdits {
   readonly medianMs: number;
   readonly timesMs: readonly number[];
+  /** Median of the edits' event → result in the DOM, before the frame showing it. */
+  readonly medianToDomMs: number;
+  readonly toDomMs: readonly number[];
   /** How the edit was made, for the report. */
   readonly how: string;
   readonly values: readonly (readonly [string, string])[];
@@ -77,8 +80,11 @@ export async function dragPan(page: Page, tiers: readonly string[]): Promise<Dra
 
 /**
  * Drags the first cut line's grip up the graph against the data flow (layers below it go to
- * the next tier) and back down to where it began, and drops it there, so every run starts from
- * the same design. Throws when the studio draws no cut line or the drag shows no preview.
+ * the next tier) and back down to where it began, and drops it there. A line whose cut is below
+ * the view is drawn at the view's bottom edge: the first drag then pulls the cut up from the end
+ * of the model and commits it where the pointer lets go, as a user's first drag would; later
+ * runs start and end at the committed cut. Throws when the studio draws no cut line or the drag
+ * shows no preview.
  */
 export async function dragCutLine(page: Page): Promise<DragFigures> {
   const line = page.getByRole('slider', { name: /^Cut between / }).first();
@@ -136,6 +142,7 @@ export async function dragLayer(page: Page, tiers: readonly string[]): Promise<D
  */
 export async function commitMoves(page: Page, tiers: readonly string[], runs: number): Promise<TimedEdits> {
   const times: number[] = [];
+  const toDom: number[] = [];
   const values: [string, string][] = [];
   let how = 'a layer dragged into the next lane and dropped';
   for (let run = 0; run < runs; run++) {
@@ -166,10 +173,18 @@ export async function commitMoves(page: Page, tiers: readonly string[], runs: nu
       timing = await relayoutDone(page);
     }
     times.push(timing.editToShownMs);
+    toDom.push(timing.editToDomMs);
     values.push([timing.before, timing.after]);
     await settle(page);
   }
-  return { medianMs: median(times), timesMs: times, how, values };
+  return {
+    medianMs: median(times),
+    timesMs: times,
+    medianToDomMs: median(toDom),
+    toDomMs: toDom,
+    how,
+    values,
+  };
 }
 
 /**
@@ -183,6 +198,7 @@ export async function editLinks(page: Page, tiers: readonly string[], runs: numb
   await field.waitFor();
   const start = Number(await field.inputValue());
   const times: number[] = [];
+  const toDom: number[] = [];
   const values: [string, string][] = [];
   for (let run = 0; run < runs; run++) {
     // Halve, then restore, and so on: each edit changes the latency.
@@ -191,11 +207,19 @@ export async function editLinks(page: Page, tiers: readonly string[], runs: numb
     await field.press('Enter');
     const timing = await figureDone(page);
     times.push(timing.editToShownMs);
+    toDom.push(timing.editToDomMs);
     values.push([timing.before, timing.after]);
     await settle(page);
   }
   await page.keyboard.press('Escape');
-  return { medianMs: median(times), timesMs: times, how: 'Uplink (Mb/s) typed, then Enter', values };
+  return {
+    medianMs: median(times),
+    timesMs: times,
+    medianToDomMs: median(toDom),
+    toDomMs: toDom,
+    how: 'Uplink (Mb/s) typed, then Enter',
+    values,
+  };
 }
 
 /** The idle page's frame interval, the unit "within one frame" is counted in. */

@@ -13,6 +13,11 @@
 export interface EditTiming {
   /** From the edit's input event to the frame that shows its result, ms. */
   readonly editToShownMs: number;
+  /**
+   * From the event to the result in the DOM, ms: the work, without the wait for the next frame
+   * (up to one frame interval, depending on when in the frame the input came).
+   */
+  readonly editToDomMs: number;
   /** The figure's or layout's state before and after, for the report to check. */
   readonly before: string;
   readonly after: string;
@@ -123,8 +128,11 @@ export function installEditorProbe(): void {
         const after = check(true);
         if (after === null) return;
         const eventMs = lastEventMs;
+        const editToDomMs = w.performance.now() - eventMs;
         finish();
-        void afterNextFrame().then((shownMs) => resolve({ editToShownMs: shownMs - eventMs, before, after }));
+        void afterNextFrame().then((shownMs) =>
+          resolve({ editToShownMs: shownMs - eventMs, editToDomMs, before, after }),
+        );
       });
       const timer = w.setTimeout(() => {
         finish();
