@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../core/analyze.js';
-import { bindingsFromFields, declaredShapes, inputFields } from '../app/renderer/actions/input-binding.js';
+import { declaredShapes } from '../app/renderer/actions/declared-shapes.js';
+import { bindingsFromFields, inputFields } from '../app/renderer/actions/input-binding.js';
 import { createJobRunner } from '../app/renderer/actions/jobs.js';
 import { expectOpened, webHostHarness } from './support/studio-host-fixtures.js';
 

@@ -26,10 +26,10 @@ import {
 } from '../app/renderer/actions/autosave.js';
 import { retierNotice } from '../app/renderer/actions/retier-notice.js';
 import { jsonFileKind } from '../app/renderer/actions/file-kind.js';
+import { declaredShapes } from '../app/renderer/actions/declared-shapes.js';
 import {
   approximationReasons,
   bindingsFromFields,
-  declaredShapes,
   inputFields,
 } from '../app/renderer/actions/input-binding.js';
 import { buildProject, designFromProject } from '../app/renderer/actions/project-file.js';

@@ -3,9 +3,10 @@
  * ones), the fields' values, the binding text they make (`1x3x640x640`, as `cutline analyze
  * --input` takes it), and why totals are approximate. Pure: the component only renders this.
  */
-import type { Dim, Shape } from '../../../core/graph/types.js';
+import type { Dim } from '../../../core/graph/types.js';
 import type { ModelSummaryView, ModelView } from '../../../core/view/types.js';
-import type { OpenedModel, StudioError } from '../../shared/studio-api.js';
+import type { StudioError } from '../../shared/studio-api.js';
+import type { DeclaredShapes } from './declared-shapes.js';
 
 export interface DimField {
   readonly index: number;
@@ -27,19 +28,6 @@ export interface InputFields {
 
 const SYMBOL = /^[A-Za-z_][\w.]*$/;
 
-/** Shapes as the model declares them, per model (SHA-256): the view shows bound shapes after a binding. */
-const declared = new Map<string, Readonly<Record<string, Shape | null>>>();
-
-/** The declared input shapes of `opened`, if known (seen unbound once in this window). */
-export function declaredShapes(opened: OpenedModel): Readonly<Record<string, Shape | null>> | null {
-  if (Object.keys(opened.inputs).length === 0) {
-    const shapes = Object.fromEntries(opened.view.summary.inputs.map((t) => [t.name, t.shape]));
-    declared.set(opened.sha256, shapes);
-    return shapes;
-  }
-  return declared.get(opened.sha256) ?? null;
-}
-
 const splitBinding = (text: string): string[] =>
   text === 'scalar' ? [] : text.split(/[x,]/).map((d) => d.trim());
 
@@ -51,7 +39,7 @@ const splitBinding = (text: string): string[] =>
 export function inputFields(
   summary: ModelSummaryView,
   bound: Readonly<Record<string, string>>,
-  declaredInputs: Readonly<Record<string, Shape | null>> | null,
+  declaredInputs: DeclaredShapes | null,
 ): InputFields[] {
   return summary.inputs.map((input) => {
     const binding = bound[input.name];

@@ -1,11 +1,7 @@
 import { memo, useMemo, useState, type FormEvent } from 'react';
 import { applyInputBindings } from '../actions/analyse.js';
-import {
-  bindingsFromFields,
-  declaredShapes,
-  inputFields,
-  type InputFields,
-} from '../actions/input-binding.js';
+import { declaredShapes } from '../actions/declared-shapes.js';
+import { bindingsFromFields, inputFields, type InputFields } from '../actions/input-binding.js';
 import { useStudio, type Store } from '../store/store.js';
 
 const selectOpened = (s: Store) => s.opened;
