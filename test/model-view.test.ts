@@ -92,6 +92,14 @@ describe('buildModelView', () => {
     },
   );
 
+  it('keeps the declared input shapes beside the bound ones, so a bound model still names its symbolic dims', () => {
+    const file = path.resolve('samples/ocr-det-mini.onnx');
+    const bound = buildModelView(analyzeFile(file, { inputShapes: { x: [1, 3, 640, 640] } }));
+    expect(bound.summary.inputs[0]!.shape).toEqual([1, 3, 640, 640]);
+    expect(bound.summary.declaredInputShapes).toEqual({ x: [1, 3, 'H', 'W'] });
+    expect(buildModelView(analyzeFile(file)).summary.declaredInputShapes).toEqual({ x: [1, 3, 'H', 'W'] });
+  });
+
   it('gives a shape-only edge an id of its own beside the data edge of the same tensor', () => {
     const view = buildModelView(analyzeFile(path.join(SAMPLES, 'transformer-encoder.onnx')));
     expect(view.blocks.some((b) => b.id === '/encoder/layer.0')).toBe(true);

@@ -101,6 +101,9 @@ export function buildModelView(analysis: Analysis, options: HierarchyOptions = {
       producer: model.producer,
       graphName: graph.name,
       inputs,
+      declaredInputShapes: Object.fromEntries(
+        graph.inputs.map((name) => [name, graph.tensors.get(name)?.shape ?? null]),
+      ),
       outputs,
       nodeCount: graph.nodes.length,
       layerCount: layerView.layers.length,

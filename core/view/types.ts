@@ -114,7 +114,13 @@ export interface ModelSummaryView {
   readonly opset: number;
   readonly producer: string;
   readonly graphName: string;
+  /** Graph inputs with the shapes the analysis used (bound ones where inputs were bound). */
   readonly inputs: readonly TensorSummaryView[];
+  /**
+   * Each graph input's shape as the file declares it, before any binding: which dimensions are
+   * symbolic (and under which names), so a model opened already bound still offers them.
+   */
+  readonly declaredInputShapes: Readonly<Record<string, Shape | null>>;
   readonly outputs: readonly TensorSummaryView[];
   readonly nodeCount: number;
   /** Layers of the main graph: `layers` less the view-only sub-graph layers. */
