@@ -27,7 +27,8 @@ export function applyProject(
   const store = useStudio.getState();
   store.openFinished({ ok: true, model });
   const made = designFromProject(project, topology, model.view);
-  store.startDesign(made.design, projectPath);
+  // A recovered design never was saved: it stays dirty until the user saves or discards it.
+  store.startDesign(made.design, projectPath, { dirty: options.dirty ?? false });
   const after = useStudio.getState();
   const restored = viewFromProject(
     project,
@@ -37,11 +38,6 @@ export function applyProject(
   after.setExpanded(restored.expanded);
   after.select(restored.selected);
   if (restored.metric !== null) after.setMetric(restored.metric);
-  if (options.dirty) {
-    // startDesign marks a fresh design saved; a recovered one never was, so it stays dirty until
-    // the user saves or discards it.
-    useStudio.setState((s) => ({ savedRevision: s.revision - 1 }));
-  }
   const notes = projectNotes(made);
   if (notes !== null) after.noticed(notes);
   return made;

@@ -78,7 +78,7 @@ export const createDesignSlice: StateCreator<Store, [], [], DesignSlice> = (set,
     savedRevision: 0,
     projectPath: null,
 
-    startDesign: (design, projectPath) => {
+    startDesign: (design, projectPath, options) => {
       lastSquash = null;
       const { revision } = get();
       set({
@@ -87,7 +87,7 @@ export const createDesignSlice: StateCreator<Store, [], [], DesignSlice> = (set,
         past: [],
         future: [],
         revision: revision + 1,
-        savedRevision: revision + 1,
+        savedRevision: options?.dirty === true ? revision : revision + 1,
         projectPath,
       });
     },

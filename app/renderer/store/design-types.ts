@@ -69,8 +69,11 @@ export interface DesignSlice {
   /** Where the design was last saved (Save writes there again); null if never. */
   projectPath: string | null;
 
-  /** Starts a design for a freshly opened model: history cleared, nothing dirty (not recorded). */
-  startDesign(design: Design, projectPath: string | null): void;
+  /**
+   * Starts a design for a freshly opened model: history cleared (not recorded), clean unless
+   * `dirty` (a recovered design that was never saved).
+   */
+  startDesign(design: Design, projectPath: string | null, options?: { readonly dirty?: boolean }): void;
   /**
    * Moves layers (ids of layers, or of blocks: every layer inside) to a tier as one undoable step.
    * Pinned layers stay and are reported in `refused`; view-only sub-graph layers are ignored.
