@@ -126,6 +126,14 @@ describe('design history', () => {
     expect(selectDirty(state())).toBe(false);
   });
 
+  it('a recovered design starts dirty, with no history', () => {
+    state().startDesign({ ...design(), placement: { [layerIds[3]!]: 'edge' } }, null, { dirty: true });
+    expect(selectDirty(state())).toBe(true);
+    expect(state().past).toHaveLength(0);
+    state().markSaved('/tmp/b.cutline.json');
+    expect(selectDirty(state())).toBe(false);
+  });
+
   it('markSaved makes the design clean until the next edit, and undo past it is dirty again', () => {
     state().moveLayers([layerIds[3]!], 'cloud');
     state().markSaved('/tmp/a.cutline.json');
