@@ -2,7 +2,8 @@
  * The studio as a partition editor, end to end (issue 11's acceptance): real Chromium against the
  * web host, through the real UI with real mouse drags and keys. On the bundled ResNet-style
  * sample it picks a topology, drags a cut line and a block, and checks that every figure shown
- * equals core/partition's evaluator for the placement the studio saved; undoes and redoes; pins a
+ * equals core/partition's evaluator for the placement the studio saved, and `cutline export
+ * --project` on that saved file writes exactly those segments; undoes and redoes; pins a
  * layer and sees a move refused; edits a link's bandwidth; binds the PaddleOCR-like detector's
  * input and gets the CLI's MACs; saves, reloads and reopens a project; and kills the host
  * process during an unsaved edit, restarts it and recovers the design. Screenshots of each state
@@ -49,6 +50,29 @@ import {
 } from './support/editor-page.js';
 import { freePort, startHostProcess, type HostProcess } from './support/host-process.js';
 import * as find from './support/locators.js';
+import { analyzeFile } from '../../core/analyze.js';
+import { decodeModelProto } from '../../core/onnx/codec.js';
+import { buildPartitionProblem, nodePlacement } from '../../core/partition/build-problem.js';
+
+/** Node name → tier for a layer placement, as export assigns nodes: each with its layer. */
+function nodesByTier(
+  modelFile: string,
+  topology: Topology,
+  placement: PlacementRecord,
+): Map<string, string[]> {
+  const analysis = analyzeFile(modelFile);
+  const built = buildPartitionProblem(analysis, topology);
+  const tiers = topology.tiers.map((t) => t.name);
+  const layerPlacement = Uint8Array.from(built.problem.units, (unit) =>
+    Math.max(0, tiers.indexOf(placement[unit.name] ?? 'device')),
+  );
+  const constants = new Set(analysis.graph.nodes.filter((n) => n.opType === 'Constant').map((n) => n.name));
+  const byTier = new Map<string, string[]>();
+  for (const [node, tier] of Object.entries(nodePlacement(analysis, built, layerPlacement))) {
+    if (!constants.has(node)) byTier.set(tier, [...(byTier.get(tier) ?? []), node]);
+  }
+  return byTier;
+}
 
 const SAMPLES = path.resolve('samples');
 const RESNET = path.join(SAMPLES, 'resnet-mini.onnx');
@@ -57,6 +81,10 @@ const VEHICLE = path.join(SAMPLES, 'edge-prune-vehicle.onnx');
 const THREE_TIERS = 'pi4-wifi-edge-wan-cloud';
 const OCR_BINDING = { x: '1x3x640x640' } as const;
 
+const CLI = path.resolve('bin/cutline.js');
+const run = promisify(execFile);
+/** The project the studio saved after step 3: `cutline export --project` reads it in step 3b. */
+let savedSplit: string | null = null;
 let session: StudioSession;
 let page: Page;
 let anyFailed = false;
@@ -160,7 +188,8 @@ describe('the studio as a partition editor, in Chromium', () => {
 
     // The placement the page shows, as the studio saves it: exactly the one dragged, and what
     // is drawn agrees with it.
-    const { project } = await saveProject(page);
+    const { project, file } = await saveProject(page);
+    savedSplit = file;
     expect(project.model.fileName).toBe('resnet-mini.onnx');
     expect(project.topology).toEqual({ kind: 'bundled', id: THREE_TIERS });
     expect(project.placement).toEqual(
@@ -170,6 +199,42 @@ describe('the studio as a partition editor, in Chromium', () => {
     // Some layers on each tier, and every figure the evaluator's for that saved placement.
     expect(new Set(Object.values(project.placement))).toEqual(new Set(['edge', 'cloud']));
     expect(await shownFigures(page)).toEqual(resnetFigures(project.placement));
+  });
+
+  it('3b. `cutline export --project` on the project the studio saved writes the segments it showed', async () => {
+    track();
+    expect(savedSplit).not.toBeNull();
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-e2e-export-'));
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        [CLI, 'export', '--project', savedSplit!, '--out', path.join(out, 'b'), '--json'],
+        {
+          maxBuffer: 64 * 1024 ** 2,
+        },
+      );
+      const summary = JSON.parse(stdout) as {
+        verification: { ok: boolean };
+        segments: { tier: string; file: string }[];
+      };
+      expect(summary.verification.ok).toBe(true);
+      // Every node that does work, by tier, as the saved placement puts its layer (plumbing goes
+      // with its layer); Constants are copied into each segment that reads them.
+      const expected = nodesByTier(RESNET, pi4, splitPlacement);
+      const written = new Map<string, string[]>();
+      for (const segment of summary.segments) {
+        const model = decodeModelProto(new Uint8Array(fs.readFileSync(path.join(out, 'b', segment.file))));
+        for (const node of model.graph!.node!)
+          if (node.opType !== 'Constant')
+            written.set(segment.tier, [...(written.get(segment.tier) ?? []), node.name!]);
+      }
+      for (const tier of ['device', 'edge', 'cloud']) {
+        expect((written.get(tier) ?? []).sort()).toEqual((expected.get(tier) ?? []).sort());
+      }
+      expect(written.get('cloud')!.length).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('4. undo and redo (keys and the menu) restore the figures', async () => {
