@@ -28,6 +28,8 @@ export function applyTopologyResult(result: TopologyResult): void {
     return;
   }
   const before = design.placement;
+  // An earlier topology error (a bad file) is answered by a topology that loaded.
+  if (state.error?.code === 'BAD_TOPOLOGY') state.dismissError();
   state.setTopology(result.topology, result.bundledId, `Use topology ${result.topology.spec.name}`);
   const after = useStudio.getState().design?.placement ?? before;
   const notice = retierNotice(before, after, result.topology.spec.name);
