@@ -46,11 +46,29 @@ export function designProblem(source: PartitionSource, topology: Topology): Desi
   return value;
 }
 
+/** Placement arrays already known for a record: a cut drag has one before it builds the record. */
+const knownPlacements = new WeakMap<object, { built: DesignProblem; placement: Placement }>();
+
+/**
+ * Tells placementArray that `record` is `placement` (a cut drag's preview), so the figures do
+ * not walk the ~5,000-key record back into the array it was made from on every pointer move.
+ * The caller must not change either afterwards.
+ */
+export function rememberPlacement(
+  built: DesignProblem,
+  record: Readonly<Record<string, TierName>>,
+  placement: Placement,
+): void {
+  if (placement.length === built.problem.units.length) knownPlacements.set(record, { built, placement });
+}
+
 /**
  * The placement array of a placement record (layers off the device), in unit order. A layer on
  * a tier the topology lacks counts on the nearest tier it has below.
  */
 export function placementArray(built: DesignProblem, record: Readonly<Record<string, TierName>>): Placement {
+  const known = knownPlacements.get(record);
+  if (known?.built === built) return known.placement;
   const { problem, unitOf } = built;
   const placement = new Uint8Array(problem.units.length);
   // Runs on every pointer move of a drag, over up to every layer: `for…in` allocates no entry

@@ -1,18 +1,20 @@
-import { Background, Controls, MiniMap, ReactFlow, type Node, type NodeMouseHandler } from '@xyflow/react';
+import { Background, Controls, ReactFlow, type NodeMouseHandler } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import { selectCurrentGraph } from '../store/selectors.js';
 import { useStudio, type Store } from '../store/store.js';
 import { BlockNode } from './BlockNode.js';
 import { CutLines } from './CutLines.js';
 import { useBoxSelection } from './drag/use-box-selection.js';
-import { useNodeDrag, type NodeShift } from './drag/use-node-drag.js';
+import { DragGhost } from './drag/DragGhost.js';
+import { useNodeDrag } from './drag/use-node-drag.js';
 import { EmptyCanvas } from './EmptyCanvas.js';
 import { toFlowElements, type StudioFlowNode } from './flow-elements.js';
 import { LaneBackground } from './LaneBackground.js';
 import { LayerNode } from './LayerNode.js';
 import { TensorEdge } from './TensorEdge.js';
 import { LaneHeader } from './LaneHeader.js';
-import { MINIMAP_STYLE, useViewportFollow } from './use-viewport-follow.js';
+import { OverviewMap } from './overview/OverviewMap.js';
+import { useViewportFollow } from './use-viewport-follow.js';
 
 const nodeTypes = { layer: LayerNode, block: BlockNode, lane: LaneBackground };
 const edgeTypes = { tensor: TensorEdge };
@@ -31,37 +33,21 @@ const onNodeDoubleClick: NodeMouseHandler<StudioFlowNode> = (_event, node) => {
 };
 const onPaneClick = (): void => useStudio.getState().select(null);
 
-/** The nodes with the dragged ones drawn where the pointer has taken them. */
-const shifted = (nodes: StudioFlowNode[], shift: NodeShift | null): StudioFlowNode[] =>
-  shift === null
-    ? nodes
-    : nodes.map((node) =>
-        shift.ids.has(node.id)
-          ? { ...node, position: { x: node.position.x + shift.dx, y: node.position.y + shift.dy } }
-          : node,
-      );
-
-const miniMapColor = (node: Node): string =>
-  node.type === 'lane'
-    ? 'transparent'
-    : node.type === 'block'
-      ? 'var(--minimap-block)'
-      : 'var(--minimap-layer)';
-
 /** The layer graph: swimlanes, layers, collapsed blocks and tensor edges, with minimap and controls. */
 export const GraphCanvas = memo(function GraphCanvas() {
   const graph = useStudio(selectCurrentGraph);
   const hasModel = useStudio(selectHasModel);
   const elements = useMemo(() => (graph ? toFlowElements(graph) : { nodes: [], edges: [] }), [graph]);
-  const { shift, onNodeDragStart, onNodeDrag, onNodeDragStop } = useNodeDrag();
-  const nodes = useMemo(() => shifted(elements.nodes, shift), [elements.nodes, shift]);
+  // A drag never changes `nodes` (a new 5,000-node array a frame was the drag's main cost):
+  // DragGhost draws the dragged nodes under the pointer.
+  const { onNodeDragStart, onNodeDrag, onNodeDragStop } = useNodeDrag();
   const { onSelectionEnd } = useBoxSelection();
   useViewportFollow();
   if (!hasModel) return <EmptyCanvas />;
   return (
     <div className="canvas" role="region" aria-label="Layer graph">
       <ReactFlow<StudioFlowNode>
-        nodes={nodes}
+        nodes={elements.nodes}
         edges={elements.edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
@@ -87,18 +73,14 @@ export const GraphCanvas = memo(function GraphCanvas() {
         proOptions={PRO_OPTIONS}
       >
         <Background gap={24} size={1} />
-        <MiniMap
-          pannable
-          zoomable
-          nodeColor={miniMapColor}
-          nodeStrokeWidth={0}
-          ariaLabel="Minimap"
-          style={MINIMAP_STYLE}
-        />
+        {/* Not React Flow's <MiniMap>: one store subscription per node made every pan frame run
+            thousands of selectors at 5,000 nodes. */}
+        <OverviewMap />
         {/* Fit is the toolbar's (and F's): lanes fitted to the width, from the model's start. */}
         <Controls showInteractive={false} showFitView={false} />
         <LaneHeader />
         <CutLines />
+        <DragGhost />
       </ReactFlow>
     </div>
   );

@@ -1,4 +1,4 @@
-import { BaseEdge, getBezierPath, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectCutEdgeInfo } from '../design/figures.js';
@@ -7,13 +7,14 @@ import { formatBytes, formatMs } from '../util/format.js';
 import type { TensorFlowEdge } from './flow-elements.js';
 
 const NO_TENSORS: readonly string[] = [];
-const CUT_LABEL_BG = { fill: 'var(--cut-label-bg)' } as const;
 
 /**
  * A tensor (or several merged ones) between two nodes, labelled with the bytes it carries. An
  * edge whose tensors cross between tiers in the design on screen (the drag preview included) is
  * drawn highlighted, labelled with the bytes that cross and their transfer time, as the
- * evaluator charges them.
+ * evaluator charges them. The label is HTML (EdgeLabelRenderer), not React Flow's SVG label: that
+ * one measures its text with getBBox whenever it changes, a forced layout on every frame of a
+ * cut drag that moves the cut across edges.
  */
 export const TensorEdge = memo(function TensorEdge(props: EdgeProps<TensorFlowEdge>) {
   const { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd } = props;
@@ -50,17 +51,22 @@ export const TensorEdge = memo(function TensorEdge(props: EdgeProps<TensorFlowEd
     .filter(Boolean)
     .join(' ');
   return (
-    <BaseEdge
-      path={path}
-      labelX={labelX}
-      labelY={labelY}
-      label={label}
-      labelShowBg
-      labelBgPadding={[4, 2]}
-      labelBgBorderRadius={3}
-      {...(cut ? { labelBgStyle: CUT_LABEL_BG } : {})}
-      className={className}
-      {...(markerEnd ? { markerEnd } : {})}
-    />
+    <>
+      {/* The label's words stay part of the edge itself (its tooltip and accessible description),
+          as they were with React Flow's SVG label. */}
+      {label && <title>{label}</title>}
+      <BaseEdge path={path} className={className} {...(markerEnd ? { markerEnd } : {})} />
+      {label && (
+        <EdgeLabelRenderer>
+          <div
+            className="tensor-edge-label"
+            data-cut={cut ? true : undefined}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          >
+            {label}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
   );
 });

@@ -6,7 +6,12 @@
 import { chainPlacement, cutsOf, moveCut, type PinnedTier } from '../../../../core/partition/cut-lines.js';
 import type { Placement } from '../../../../core/partition/placement.js';
 import type { TierName } from '../../../../core/profiles/types.js';
-import { designProblem, placementArray } from '../../design/figures.js';
+import {
+  designProblem,
+  placementArray,
+  rememberPlacement,
+  type DesignProblem,
+} from '../../design/figures.js';
 import { tierTitleOf } from '../../design/placement.js';
 import type { Design } from '../../store/design-types.js';
 import type { Store } from '../../store/store-types.js';
@@ -24,6 +29,10 @@ export interface CutModel {
   readonly cuts: readonly number[];
   /** The design it was built from. */
   readonly design: Design;
+  /** The partition problem the placement indexes. */
+  readonly built: DesignProblem;
+  /** Whether `tiers` are the problem's tiers, in order (a placement then maps 1:1 to a record). */
+  readonly tiersMatchProblem: boolean;
 }
 
 let memo: { source: unknown; design: Design; value: CutModel } | null = null;
@@ -53,6 +62,8 @@ export function selectCutModel(state: Store): CutModel | null {
     pinnedCount: pinnedTiers.size,
     cuts: cutsOf(placement, tiers.length, pinnedTiers.size > 0 ? pinned : undefined),
     design,
+    built,
+    tiersMatchProblem: tiers.join() === built.problem.tiers.join(),
   };
   memo = { source: opened.partition, design, value };
   return value;
@@ -82,7 +93,10 @@ export function moveCutTo(model: CutModel, h: number, position: number): CutMove
     if (tier !== model.placement[u]) changed = true;
     if (tier > 0) record[model.units[u]!] = model.tiers[tier]!;
   }
-  return { cuts, record: changed ? record : model.design.placement, pinnedAcross };
+  if (!changed) return { cuts, record: model.design.placement, pinnedAcross };
+  // The figures evaluate this placement next: spare them rebuilding it from the record.
+  if (model.tiersMatchProblem) rememberPlacement(model.built, record, placement);
+  return { cuts, record, pinnedAcross };
 }
 
 /** "Device | Edge": the two tiers a line lies between. */

@@ -1,27 +1,23 @@
 /**
- * Dragging layers and collapsed blocks between lanes, on React Flow's own node drag (XYDrag: the
- * node follows the pointer, nothing is committed until the drop). While the pointer moves, the
+ * Dragging layers and collapsed blocks between lanes, on React Flow's own node drag (XYDrag:
+ * threshold, no panning, the callbacks below; nothing is committed until the drop). React Flow's
+ * `nodes` stay as laid out during the drag: a ghost of the dragged nodes follows the pointer
+ * (DragGhost.tsx) and the real ones are dimmed. While the pointer moves, the
  * lane under it decides the preview (`setPreview`: the figures show it, the history and the
  * layout do not); the drop commits one `moveLayers` step and the relayout that follows puts the
  * nodes in their new lanes. Escape, or a drop back in the lane the drag started in, leaves the
  * design as it was.
  */
 import { useReactFlow, type OnNodeDrag, type XYPosition } from '@xyflow/react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { TierName } from '../../../../core/profiles/types.js';
 import { reportRefusals } from '../../actions/place-selection.js';
 import { selectCurrentGraph } from '../../store/selectors.js';
 import { useStudio } from '../../store/store.js';
 import type { StudioFlowNode } from '../flow-elements.js';
 import { draggedNodes, movableNodes, placementAfterDrag } from './drag-set.js';
+import { hideGhost, moveGhost, showGhost, type GhostBox } from './drag-ghost-store.js';
 import { laneAt } from './lanes.js';
-
-/** The nodes being dragged and how far they have moved, for the canvas to draw them there. */
-export interface NodeShift {
-  readonly ids: ReadonlySet<string>;
-  readonly dx: number;
-  readonly dy: number;
-}
 
 interface DragSession {
   readonly nodes: readonly string[];
@@ -58,21 +54,25 @@ function preview(session: DragSession): void {
   setPreview(placement === design.placement ? null : placement);
 }
 
+/** Where the layout put the nodes that follow the pointer, for the drag's ghost. */
+function ghostBoxes(following: ReadonlySet<string>): GhostBox[] {
+  const graph = selectCurrentGraph(useStudio.getState());
+  return graph ? graph.nodes.filter((node) => following.has(node.id)) : [];
+}
+
 export function useNodeDrag(): {
-  shift: NodeShift | null;
   onNodeDragStart: OnNodeDrag<StudioFlowNode>;
   onNodeDrag: OnNodeDrag<StudioFlowNode>;
   onNodeDragStop: OnNodeDrag<StudioFlowNode>;
 } {
   const flow = useReactFlow<StudioFlowNode>();
   const session = useRef<DragSession | null>(null);
-  const [shift, setShift] = useState<NodeShift | null>(null);
 
   const cancel = useCallback(() => {
     if (!session.current) return;
     session.current.cancelled = true;
     useStudio.getState().setPreview(null);
-    setShift(null);
+    hideGhost();
   }, []);
 
   // Escape cancels a drag in progress before the window's keyboard sees it (it would clear the
@@ -94,9 +94,11 @@ export function useNodeDrag(): {
       const start = flow.screenToFlowPosition(clientPoint(event));
       const { selection, design } = useStudio.getState();
       const nodes = draggedNodes(node.id, selection);
+      const following = movableNodes(nodes, design?.pins ?? []);
+      showGhost(ghostBoxes(following));
       session.current = {
         nodes,
-        following: movableNodes(nodes, design?.pins ?? []),
+        following,
         fromTier: node.data.tier,
         start,
         target: node.data.tier,
@@ -111,7 +113,7 @@ export function useNodeDrag(): {
       const current = session.current;
       if (!current || current.cancelled) return;
       const at = flow.screenToFlowPosition(clientPoint(event));
-      setShift({ ids: current.following, dx: at.x - current.start.x, dy: at.y - current.start.y });
+      moveGhost(at.x - current.start.x, at.y - current.start.y);
       const target = tierAt(at.x, current.fromTier);
       if (target !== current.target) {
         current.target = target;
@@ -125,7 +127,7 @@ export function useNodeDrag(): {
     (event) => {
       const current = session.current;
       session.current = null;
-      setShift(null);
+      hideGhost();
       if (!current || current.cancelled) return;
       const at = flow.screenToFlowPosition(clientPoint(event));
       const target = tierAt(at.x, current.fromTier);
@@ -142,5 +144,5 @@ export function useNodeDrag(): {
     [flow],
   );
 
-  return { shift, onNodeDragStart, onNodeDrag, onNodeDragStop };
+  return { onNodeDragStart, onNodeDrag, onNodeDragStop };
 }
