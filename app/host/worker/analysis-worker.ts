@@ -12,7 +12,7 @@ import { buildModelView } from '../../../core/view/build.js';
 import type { JobRequest, JobResult, StudioError } from '../../shared/studio-api.js';
 import { JOB_HANDLERS, type JobContext, type JobHandler } from './job-handlers.js';
 import type { AnalysisStage, HostMessage, JobMessage, OpenRequest, WorkerMessage } from './protocol.js';
-import { analyzeInStages, inputShapesOf, openSource, sha256Of } from './staged-analysis.js';
+import { analyzeInStages, decodeSource, inputShapesOf, readSource } from './staged-analysis.js';
 
 const port = parentPort;
 if (!port) throw new Error('analysis-worker.ts runs only as a worker thread.');
@@ -37,7 +37,9 @@ port.on('message', (message: HostMessage) => {
 function open(request: OpenRequest): void {
   try {
     const inputShapes = inputShapesOf(request.inputs);
-    const sha256 = sha256Of(request.source);
+    // One read: the bytes whose hash is checked are the bytes analysed (see readSource).
+    const read = readSource(request.source, report);
+    const { sha256 } = read;
     if (request.expectSha256 !== undefined && sha256 !== request.expectSha256) {
       const where = request.source.kind === 'file' ? request.source.path : request.source.fileName;
       // Nothing of the file is analysed or reported: only that it is not the project's model.
@@ -50,7 +52,7 @@ function open(request: OpenRequest): void {
       });
       return;
     }
-    const opened = analyzeInStages(openSource(request.source, report), report, inputShapes);
+    const opened = analyzeInStages(decodeSource(read, report), report, inputShapes);
     report('view', 'Preparing the view');
     const view = buildModelView(opened);
     const { source } = partitionSource(opened);

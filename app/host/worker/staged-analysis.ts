@@ -4,22 +4,115 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { analyzeModel, type Analysis } from '../../../core/analyze.js';
 import { CutlineError } from '../../../core/errors.js';
 import type { Shape } from '../../../core/graph/types.js';
-import { megabytes, openModelBytes, readModelFile, type OnnxModel } from '../../../core/onnx/read.js';
+import { megabytes, openModelBytes, type OnnxModel } from '../../../core/onnx/read.js';
 import { parseInputBinding } from '../../../core/shape/bindings.js';
 import type { AnalysisSource, AnalysisStage } from './protocol.js';
 
 export type StageReporter = (stage: AnalysisStage, message: string) => void;
 
+/** A model's bytes as read once, with their SHA-256: what is hashed is what is decoded. */
+export interface ReadSource {
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+  /** Shown in messages: the path as given, or the uploaded file's name. */
+  readonly displayName: string;
+  /** Absolute path of a file source; external data resolves in its folder only. */
+  readonly path?: string;
+}
+
 /** Reads (for a file) and decodes the model; external data resolves beside the file only. */
 export function openSource(source: AnalysisSource, report: StageReporter): OnnxModel {
-  if (source.kind === 'file') return readModelFile(source.path, report);
-  report('read', `Received ${source.fileName} (${megabytes(source.bytes.byteLength)})`);
-  report('decode', `Decoding ${source.fileName}`);
-  return openModelBytes(source.bytes, { displayName: source.fileName });
+  return decodeSource(readSource(source, report), report);
 }
+
+/** Decodes bytes read by `readSource`. */
+export function decodeSource(read: ReadSource, report: StageReporter): OnnxModel {
+  const name = read.path === undefined ? read.displayName : path.basename(read.path);
+  report('decode', `Decoding ${name}`);
+  if (read.path === undefined) return openModelBytes(read.bytes, { displayName: read.displayName });
+  const model = openModelBytes(read.bytes, {
+    baseDir: path.dirname(read.path),
+    displayName: read.displayName,
+  });
+  return { ...model, path: read.path };
+}
+
+/**
+ * The model's bytes and their SHA-256, from one read of one open file. Hashing a path and then
+ * reading the path again would let the file be replaced in between, so the bytes analysed might
+ * not be the ones whose hash a project named. The file is opened without blocking and checked
+ * through its descriptor, so a FIFO or device put in the model's place is refused (NOT_A_FILE)
+ * instead of blocking the worker in open() or read(), where terminating it cannot reach.
+ */
+export function readSource(source: AnalysisSource, report: StageReporter): ReadSource {
+  if (source.kind === 'bytes') {
+    report('read', `Received ${source.fileName} (${megabytes(source.bytes.byteLength)})`);
+    const sha256 = createHash('sha256').update(source.bytes).digest('hex');
+    return { bytes: source.bytes, sha256, displayName: source.fileName };
+  }
+  const given = source.path;
+  const absolute = path.resolve(given);
+  let fd: number;
+  try {
+    fd = fs.openSync(absolute, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new CutlineError('NOT_A_FILE', `${given} does not exist. Check the path and try again.`, {
+        cause,
+      });
+    }
+    if (code === 'EISDIR') throw notAFile(given, 'folder');
+    throw new CutlineError(
+      'FILE_UNREADABLE',
+      `${given} cannot be read (${(cause as Error).message}). Check its permissions.`,
+      { cause },
+    );
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw notAFile(given, stat.isDirectory() ? 'folder' : 'special file');
+    report('read', `Reading ${path.basename(absolute)} (${megabytes(stat.size)})`);
+    const hash = createHash('sha256');
+    const bytes = Buffer.allocUnsafe(stat.size);
+    let filled = 0;
+    try {
+      // A file that grows while read is taken at the size it had when opened; one that shrinks, as read.
+      for (let read: number; filled < bytes.length; filled += read) {
+        read = fs.readSync(fd, bytes, filled, Math.min(HASH_CHUNK_BYTES, bytes.length - filled), filled);
+        if (read === 0) break;
+        hash.update(bytes.subarray(filled, filled + read));
+      }
+    } catch (cause) {
+      throw new CutlineError(
+        'FILE_UNREADABLE',
+        `${given} cannot be read (${(cause as Error).message}). Check its permissions.`,
+        { cause },
+      );
+    }
+    return {
+      bytes: bytes.subarray(0, filled),
+      sha256: hash.digest('hex'),
+      displayName: given,
+      path: absolute,
+    };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function notAFile(given: string, what: 'folder' | 'special file'): CutlineError {
+  return new CutlineError(
+    'NOT_A_FILE',
+    `${given} is not a file (it is a ${what}). Give the path of a .onnx file.`,
+  );
+}
+
+const HASH_CHUNK_BYTES = 4 * 1024 ** 2;
 
 /** `analyzeModel` with the bound input shapes, reporting each stage before it runs. */
 export function analyzeInStages(
@@ -46,24 +139,4 @@ export function inputShapesOf(inputs: Readonly<Record<string, string>>): Record<
     shapes[name] = parseInputBinding(`${name}=${dims}`).shape;
   }
   return shapes;
-}
-
-const HASH_CHUNK_BYTES = 4 * 1024 ** 2;
-
-/** SHA-256 (hex) of the model's bytes; a file is hashed in chunks so it is never held twice. */
-export function sha256Of(source: AnalysisSource): string {
-  const hash = createHash('sha256');
-  if (source.kind === 'bytes') return hash.update(source.bytes).digest('hex');
-  // A missing path or a folder is reported as reading the model reports it (NOT_A_FILE and its
-  // sentence), not as an unexpected failure: hashing comes first.
-  if (!fs.statSync(source.path, { throwIfNoEntry: false })?.isFile()) readModelFile(source.path);
-  const fd = fs.openSync(source.path, 'r');
-  try {
-    const chunk = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
-    for (let read: number; (read = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0;)
-      hash.update(chunk.subarray(0, read));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return hash.digest('hex');
 }
