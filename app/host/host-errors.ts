@@ -11,6 +11,8 @@ export type HostErrorCode =
   | 'INTERNAL'
   /** A job was started on (or outlived) a session that is closed or whose worker died. */
   | 'SESSION_CLOSED'
+  /** A session already holds as many jobs as it may (session-runner.ts MAX_JOBS_PER_SESSION). */
+  | 'BUSY'
   /** A project file that is not valid JSON, not a project, or of an unknown version. */
   | 'BAD_PROJECT'
   /** A project's model file is not where the project says (or it was uploaded, so it has no path). */

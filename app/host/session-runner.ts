@@ -67,6 +67,12 @@ export interface SessionRunner {
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_MAX_SESSIONS = 4;
+/**
+ * Most jobs a session holds at once (running and queued: its worker runs them one after
+ * another). A page that starts jobs in a loop is answered BUSY instead of queueing without end,
+ * each with its timer, its message in the worker and its result pushed to every page.
+ */
+export const MAX_JOBS_PER_SESSION = 16;
 const BOOTSTRAP_URL = new URL('./worker/bootstrap.js', import.meta.url);
 const ENTRY_URL = new URL('./worker/analysis-worker.ts', import.meta.url);
 
@@ -263,6 +269,12 @@ export function createSessionRunner(
         return failed(
           'SESSION_CLOSED',
           'This model is no longer open in the host (it was closed, or its analysis stopped). Open the model again.',
+        );
+      }
+      if (session.jobs.size >= MAX_JOBS_PER_SESSION) {
+        return failed(
+          'BUSY',
+          `This model already has ${MAX_JOBS_PER_SESSION} jobs running or waiting. Wait for them to end or cancel some, then try again.`,
         );
       }
       sessions.delete(sessionId);
