@@ -41,6 +41,8 @@ export const LinkPopover = memo(function LinkPopover({ hop, link, title, onClose
   return (
     <div className="lane-popover nopan nodrag nowheel" role="dialog" aria-label={title}>
       <div className="lane-popover-title">{title}</div>
+      {/* Which link this is: the chip that opened it may be cut short by a narrow lane. */}
+      <p className="lane-popover-note">{link.name}</p>
       {LINK_FIELDS.map(({ field, label }, i) => (
         <label key={field} className="lane-popover-field">
           <span>{label}</span>
