@@ -79,7 +79,13 @@ export const Toolbar = memo(function Toolbar() {
         aria-label="Model file"
         onChange={onFileChosen}
       />
-      <select aria-label="Open a sample" value="" onChange={onSampleChosen} disabled={samples.length === 0}>
+      <select
+        className="sample-menu"
+        aria-label="Open a sample"
+        value=""
+        onChange={onSampleChosen}
+        disabled={samples.length === 0}
+      >
         <option value="">Samples…</option>
         {samples.map((sample) => (
           <option key={sample.id} value={sample.id} title={sample.description}>
