@@ -89,7 +89,8 @@ export const LaneHeader = memo(function LaneHeader() {
             <button
               type="button"
               className="lane-header-tier nopan"
-              title={tier ? `Run the ${lane.tier} on other hardware` : undefined}
+              // The whole label too: a narrow lane cuts the device's name short.
+              title={tier ? `${label}: click to run the ${lane.tier} on other hardware` : undefined}
               disabled={!tier}
               aria-expanded={open?.kind === 'tier' && open.index === t}
               onClick={() =>
