@@ -46,10 +46,19 @@ export const TopologyPicker = memo(function TopologyPicker() {
   const topologyName = useStudio(selectTopologyName);
   // An edited or loaded topology is no bundled one: it shows as the current choice of its own.
   const value = topologyName === null ? '' : (topologyId ?? CURRENT);
+  // The closed menu cuts a long name, and with it the "(custom)" at its end: the tooltip has it whole.
+  const shown =
+    topologyName === null ? undefined : topologyId === null ? `${topologyName} (custom)` : topologyName;
   return (
     <label className="topology-picker">
       Topology
-      <select aria-label="Topology" value={value} onChange={onChosen} disabled={topologyName === null}>
+      <select
+        aria-label="Topology"
+        title={shown}
+        value={value}
+        onChange={onChosen}
+        disabled={topologyName === null}
+      >
         {topologyName === null && <option value="">(open a model)</option>}
         {topologyName !== null && topologyId === null && (
           <option value={CURRENT}>{topologyName} (custom)</option>
