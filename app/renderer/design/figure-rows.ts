@@ -134,7 +134,7 @@ export function figureRows(
   const depth = evaluation.deviceLayersBeforeLeaving;
   rows.push({
     key: 'device-first',
-    label: 'Device layers first',
+    label: 'Layers before data leaves device',
     value: depth ?? -1,
     text: depth === null ? 'all (nothing leaves)' : String(depth),
     detail:
