@@ -1,15 +1,19 @@
 /**
  * A session holds a bounded number of jobs: a page starting jobs in a loop is answered BUSY
- * instead of queueing them without end in the host and the worker. Real worker, real sample.
+ * instead of queueing them without end in the host and the worker, and a page opening models in
+ * a loop does not start a worker per request. Real workers, real sample.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_JOBS_PER_SESSION } from '../app/host/session-runner.js';
+import { SAMPLES_DIR } from '../app/host/sample-catalog.js';
+import { createSessionRunner, MAX_JOBS_PER_SESSION, MAX_RUNNING_OPENS } from '../app/host/session-runner.js';
 import { createStudioHost, type StudioHost } from '../app/host/studio-host.js';
 import type { JobEvent, JobRequest } from '../app/shared/studio-api.js';
 import { expectOpened } from './support/studio-host-fixtures.js';
+
+const RESNET = path.join(SAMPLES_DIR, 'resnet-mini.onnx');
 
 let dir: string;
 let host: StudioHost;
@@ -58,5 +62,28 @@ describe('jobs per session', () => {
     unsubscribe();
     expect(failures).toEqual([]);
     expect(host.startJob(opened.sessionId, request)).toEqual({ ok: true, jobId: expect.any(String) });
+  });
+});
+
+describe('opens at once', () => {
+  it(`analyses at most ${MAX_RUNNING_OPENS} models at once, answers BUSY beyond, and opens again after`, async () => {
+    const runner = createSessionRunner({ prewarm: false }, () => undefined);
+    try {
+      const request = { source: { kind: 'file', path: RESNET } as const, inputs: {} };
+      const pending = Array.from({ length: MAX_RUNNING_OPENS + 1 }, (_, i) =>
+        runner.open(`open-${i}`, request, () => undefined),
+      );
+      const outcomes = await Promise.all(pending);
+      expect(outcomes.slice(0, MAX_RUNNING_OPENS).map((o) => o.ok)).toEqual(
+        Array.from({ length: MAX_RUNNING_OPENS }, () => true),
+      );
+      expect(outcomes[MAX_RUNNING_OPENS]).toEqual({
+        ok: false,
+        error: { code: 'BUSY', message: expect.stringContaining('being opened already') },
+      });
+      expect((await runner.open('again', request, () => undefined)).ok).toBe(true);
+    } finally {
+      await runner.close();
+    }
   });
 });

@@ -73,6 +73,11 @@ export const DEFAULT_MAX_SESSIONS = 4;
  * each with its timer, its message in the worker and its result pushed to every page.
  */
 export const MAX_JOBS_PER_SESSION = 16;
+/**
+ * Most opens analysing at once: each starts a worker (tens of MB before it reads anything, up
+ * to its heap limit after), and a page that opens in a loop must not start one per request.
+ */
+export const MAX_RUNNING_OPENS = 4;
 const BOOTSTRAP_URL = new URL('./worker/bootstrap.js', import.meta.url);
 const ENTRY_URL = new URL('./worker/analysis-worker.ts', import.meta.url);
 
@@ -206,6 +211,14 @@ export function createSessionRunner(
 
     open(openId, request, onStage) {
       if (closed) return Promise.resolve(failed('CANCELLED', 'The studio is closing.'));
+      if (opens.size >= MAX_RUNNING_OPENS) {
+        return Promise.resolve(
+          failed(
+            'BUSY',
+            `${MAX_RUNNING_OPENS} models are being opened already. Wait for one to finish or cancel it, then open this one again.`,
+          ),
+        );
+      }
       const worker = takeWorker();
       startIdle();
       return new Promise<SessionOpenOutcome>((resolve) => {
