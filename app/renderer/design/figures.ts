@@ -88,28 +88,45 @@ export function placementArray(built: DesignProblem, record: Readonly<Record<str
   return placement;
 }
 
-let figuresMemo: {
-  built: DesignProblem;
-  record: Readonly<Record<string, TierName>>;
-  value: DesignFigures;
-} | null = null;
+interface FiguresMemo {
+  readonly built: DesignProblem;
+  readonly record: Readonly<Record<string, TierName>>;
+  readonly value: DesignFigures;
+}
+
+// Two memos: the committed design's figures survive a drag's previews, so a drag that comes back
+// to its own lane (or a cancelled one) shows them again without re-evaluating ~5,000 units.
+let committedFiguresMemo: FiguresMemo | null = null;
+let previewFiguresMemo: FiguresMemo | null = null;
+
+function figuresOf(
+  memo: FiguresMemo | null,
+  built: DesignProblem,
+  record: Readonly<Record<string, TierName>>,
+  isPreview: boolean,
+): FiguresMemo {
+  if (memo?.built === built && memo.record === record) return memo;
+  const placement = placementArray(built, record);
+  const value: DesignFigures = {
+    ...built,
+    placement,
+    evaluation: evaluatePlacement(built.problem, placement),
+    isPreview,
+  };
+  return { built, record, value };
+}
 
 /** The figures of the placement on screen, or null before a model and a design are there. */
 export function selectDesignFigures(state: Store): DesignFigures | null {
   const { opened, design, preview } = state;
   if (!opened || !design) return null;
   const built = designProblem(opened.partition, design.topology);
-  const record = preview ?? design.placement;
-  if (figuresMemo?.built === built && figuresMemo.record === record) return figuresMemo.value;
-  const placement = placementArray(built, record);
-  const value: DesignFigures = {
-    ...built,
-    placement,
-    evaluation: evaluatePlacement(built.problem, placement),
-    isPreview: preview !== null,
-  };
-  figuresMemo = { built, record, value };
-  return value;
+  if (preview === null) {
+    committedFiguresMemo = figuresOf(committedFiguresMemo, built, design.placement, false);
+    return committedFiguresMemo.value;
+  }
+  previewFiguresMemo = figuresOf(previewFiguresMemo, built, preview, true);
+  return previewFiguresMemo.value;
 }
 
 /** The figures of the committed design, ignoring a drag preview (what the graph's nodes show). */
@@ -182,19 +199,11 @@ function cutIndex(figures: DesignFigures): ReadonlyMap<string, CutEdgeInfo> {
   return index;
 }
 
-let committedMemo: {
-  built: DesignProblem;
-  record: Readonly<Record<string, TierName>>;
-  value: Evaluation;
-} | null = null;
-
 /** The evaluation of the committed design (what a drag's preview is compared with). */
 export function selectCommittedEvaluation(state: Store): Evaluation | null {
   const built = selectCommittedProblem(state);
   const record = state.design?.placement;
   if (!built || !record) return null;
-  if (committedMemo?.built === built && committedMemo.record === record) return committedMemo.value;
-  const value = evaluatePlacement(built.problem, placementArray(built, record));
-  committedMemo = { built, record, value };
-  return value;
+  committedFiguresMemo = figuresOf(committedFiguresMemo, built, record, false);
+  return committedFiguresMemo.value.evaluation;
 }
