@@ -2,10 +2,10 @@
  * What each StudioApi method does in the web host, given arguments already validated. The page
  * picks files with its own file input and sends their bytes (or a project's or topology's
  * text), so there are no open dialogs, and it cannot choose where to save: projects go to
- * `<configDir>/projects/<model>.cutline.json` and join the recent list, so after a reload the
- * page reopens them with `openRecentProject` (it can also offer the same JSON as a download and
- * take it back with `openProjectText`). Unsaved edits are the page's business (beforeunload):
- * `setDirty` is accepted and ignored.
+ * `<configDir>/projects/<model>-<sha256 start>.cutline.json` and join the recent list, so after
+ * a reload the page reopens them with `openRecentProject` (it can also offer the same JSON as a
+ * download and take it back with `openProjectText`). Unsaved edits are the page's business
+ * (beforeunload): `setDirty` is accepted and ignored.
  */
 import path from 'node:path';
 import type { HostInfo, ProjectFile, StudioApi, StudioMethod } from '../../shared/studio-api.js';
@@ -37,6 +37,18 @@ export function projectFileName(project: ProjectFile): string {
   return `${stem || 'project'}.cutline.json`;
 }
 
+/**
+ * Where the web host keeps a model's project: its name plus the start of its SHA-256, so two
+ * different models that share a file name (two `model.onnx`) do not save over each other's
+ * design, while Save of one model's design always goes to the same file.
+ */
+export function webProjectFileName(project: ProjectFile): string {
+  return projectFileName(project).replace(
+    /\.cutline\.json$/,
+    `-${project.model.sha256.slice(0, 12)}.cutline.json`,
+  );
+}
+
 export const WEB_METHODS: WebMethods = {
   async hostInfo(_args, { host }): Promise<HostInfo> {
     return { kind: 'web', version: host.version, platform: process.platform, nativeDialogs: false };
@@ -52,7 +64,7 @@ export const WEB_METHODS: WebMethods = {
   listRecent: (_args, { host }) => host.listRecent(),
   // saveAs changes nothing here: the browser cannot ask for a place, so it is always the same file.
   saveProject: ([project], { host, configDir }) =>
-    host.saveProject(path.join(configDir, PROJECTS_FOLDER, projectFileName(project)), project),
+    host.saveProject(path.join(configDir, PROJECTS_FOLDER, webProjectFileName(project)), project),
   async cancel([jobId], { host }) {
     host.cancel(jobId);
   },
