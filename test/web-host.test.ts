@@ -120,7 +120,7 @@ describe('every StudioApi method through the web client', () => {
       view: { expanded: [], selected: null, metric: 'macs' },
     };
     const saved = await client.saveProject(project, { saveAs: true });
-    const projectPath = path.join(configDir, 'projects', 'tiny.cutline.json');
+    const projectPath = path.join(configDir, 'projects', `tiny-${initial.sha256.slice(0, 12)}.cutline.json`);
     expect(saved).toEqual({ ok: true, path: projectPath });
     expect(JSON.parse(fs.readFileSync(projectPath, 'utf8'))).toEqual(project);
 
