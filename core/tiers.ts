@@ -27,3 +27,11 @@ export function nearestTier(available: readonly TierName[], tier: TierName): Tie
   }
   return 'device';
 }
+
+/**
+ * The tier a placement record gives a layer, the device when it lists none. Own keys only: a
+ * layer is named by its ONNX node, which may be `constructor` or `toString`.
+ */
+export function tierOf(placement: Readonly<Record<string, TierName>>, id: string): TierName {
+  return Object.hasOwn(placement, id) ? placement[id]! : 'device';
+}

@@ -5,6 +5,7 @@
  */
 import type { ModelView, Tier } from './types.js';
 import { TIERS } from './types.js';
+import { tierOf } from '../tiers.js';
 
 export interface VisibleItem {
   /** A layer id or a collapsed block's id. */
@@ -139,10 +140,10 @@ function mergeEdges(view: ModelView, owner: ReadonlyMap<string, string>): Visibl
  * collapsed block, the tier most of its layers are on, ties going to the tier nearer the device.
  */
 export function itemTier(item: VisibleItem, placement: Readonly<Record<string, Tier>>): Tier {
-  if (item.kind === 'layer') return placement[item.id] ?? 'device';
+  if (item.kind === 'layer') return tierOf(placement, item.id);
   const counts = new Map<Tier, number>();
   for (const id of item.layers) {
-    const tier = placement[id] ?? 'device';
+    const tier = tierOf(placement, id);
     counts.set(tier, (counts.get(tier) ?? 0) + 1);
   }
   let best: Tier = 'device';

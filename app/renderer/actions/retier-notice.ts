@@ -1,5 +1,5 @@
 /** What a topology change did to the placement, in a sentence for the notice. */
-import { TIER_TITLES } from '../../../core/tiers.js';
+import { TIER_TITLES, tierOf } from '../../../core/tiers.js';
 import type { TierName } from '../../../core/profiles/types.js';
 
 /** What moved when the topology changed: "2 layers on Cloud moved to Edge". */
@@ -10,7 +10,7 @@ export function retierNotice(
 ): string | null {
   const moves = new Map<string, number>();
   for (const [id, from] of Object.entries(before)) {
-    const to = after[id] ?? 'device';
+    const to = tierOf(after, id);
     if (to === from) continue;
     const key = `${from}>${to}`;
     moves.set(key, (moves.get(key) ?? 0) + 1);

@@ -4,6 +4,7 @@
  * object as it was.
  */
 import type { TierName } from '../../../core/profiles/types.js';
+import { tierOf } from '../../../core/tiers.js';
 import type { Design, DesignDiff } from '../store/design-types.js';
 
 type Direction = 'forward' | 'backward';
@@ -71,8 +72,8 @@ export function diffPlacement(
   const refusedSet = new Set<string>();
   const consider = (id: string): void => {
     if (Object.hasOwn(diff, id) || refusedSet.has(id)) return;
-    const from = current[id] ?? 'device';
-    const to = target[id] ?? 'device';
+    const from = tierOf(current, id);
+    const to = tierOf(target, id);
     if (from === to) return;
     if (pinned.has(id)) {
       refused.push(id);

@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { LayerView } from '../../../core/view/types.js';
+import { tierOf } from '../../../core/tiers.js';
 import { useStudio, type Store } from '../store/store.js';
 import { tierTitleOf } from '../design/placement.js';
 import { TierTimes } from './TierTimes.js';
@@ -12,7 +13,7 @@ const selectMetrics = (s: Store) => s.overlay.metrics;
 export const LayerDetails = memo(function LayerDetails({ layer }: { layer: LayerView }) {
   const metrics = useStudio(selectMetrics);
   const figures = useStudio((s) => s.overlay.values.get(layer.id));
-  const tier = useStudio((s) => s.design?.placement[layer.id] ?? 'device');
+  const tier = useStudio((s) => (s.design ? tierOf(s.design.placement, layer.id) : 'device'));
   const pinned = useStudio((s) => s.design?.pins.includes(layer.id) ?? false);
   const tiers = useStudio((s) => s.design?.topology.tiers);
   const exact = layer.exact.compute && layer.exact.params && layer.exact.activations;

@@ -9,6 +9,7 @@
 import type { StateCreator } from 'zustand';
 import type { Topology, TierName } from '../../../core/profiles/types.js';
 import { applyDiff, diffPlacement, isEmptyDiff, squash, withTiers } from '../design/diff.js';
+import { tierOf } from '../../../core/tiers.js';
 import { layersOfIds, nearestTier, tierTitleOf } from '../design/placement.js';
 import type { Design, DesignDiff, DesignSlice, HistoryEntry, MoveOutcome } from './design-types.js';
 import type { Store } from './store-types.js';
@@ -64,7 +65,7 @@ export const createDesignSlice: StateCreator<Store, [], [], DesignSlice> = (set,
       moved,
       refused: refused.map((id) => ({
         id,
-        reason: `${id} is pinned to ${tierTitleOf(design.placement[id] ?? 'device')}: unpin it (P) to move it.`,
+        reason: `${id} is pinned to ${tierTitleOf(tierOf(design.placement, id))}: unpin it (P) to move it.`,
       })),
     };
   }
