@@ -65,3 +65,19 @@ describe('readSource', () => {
     expect(decodeSource(read, quiet).path).toBeUndefined();
   });
 });
+
+describe('readSource with the SHA-256 a project names', () => {
+  it('answers a file that is not the project model with its SHA-256 and no bytes', () => {
+    const read = readSource({ kind: 'file', path: sample('resnet-mini.onnx') }, quiet, '0'.repeat(64));
+    expect(read.sha256).toBe(sha256(sample('resnet-mini.onnx')));
+    expect(read.bytes.byteLength).toBe(0);
+  });
+
+  it('reads the project model whole, and its SHA-256 is that of the bytes read', () => {
+    const expected = sha256(sample('resnet-mini.onnx'));
+    const read = readSource({ kind: 'file', path: sample('resnet-mini.onnx') }, quiet, expected);
+    expect(read.sha256).toBe(expected);
+    expect(read.bytes.byteLength).toBe(fs.statSync(sample('resnet-mini.onnx')).size);
+    expect(decodeSource(read, quiet).path).toBe(sample('resnet-mini.onnx'));
+  });
+});

@@ -38,7 +38,7 @@ function open(request: OpenRequest): void {
   try {
     const inputShapes = inputShapesOf(request.inputs);
     // One read: the bytes whose hash is checked are the bytes analysed (see readSource).
-    const read = readSource(request.source, report);
+    const read = readSource(request.source, report, request.expectSha256);
     const { sha256 } = read;
     if (request.expectSha256 !== undefined && sha256 !== request.expectSha256) {
       const where = request.source.kind === 'file' ? request.source.path : request.source.fileName;

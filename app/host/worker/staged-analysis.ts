@@ -47,8 +47,13 @@ export function decodeSource(read: ReadSource, report: StageReporter): OnnxModel
  * not be the ones whose hash a project named. The file is opened without blocking and checked
  * through its descriptor, so a FIFO or device put in the model's place is refused (NOT_A_FILE)
  * instead of blocking the worker in open() or read(), where terminating it cannot reach.
+ *
+ * With `expectSha256` (a project's model), the file is first hashed in chunks without being
+ * held: a file that is not the project's model (any `.onnx` a crafted project names) answers
+ * with its SHA-256 and no bytes, costing no memory. Only a match is then read whole, hashed
+ * again as it is read, so a change in between still shows as a different SHA-256.
  */
-export function readSource(source: AnalysisSource, report: StageReporter): ReadSource {
+export function readSource(source: AnalysisSource, report: StageReporter, expectSha256?: string): ReadSource {
   if (source.kind === 'bytes') {
     report('read', `Received ${source.fileName} (${megabytes(source.bytes.byteLength)})`);
     const sha256 = createHash('sha256').update(source.bytes).digest('hex');
@@ -77,6 +82,12 @@ export function readSource(source: AnalysisSource, report: StageReporter): ReadS
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw notAFile(given, stat.isDirectory() ? 'folder' : 'special file');
     report('read', `Reading ${path.basename(absolute)} (${megabytes(stat.size)})`);
+    if (expectSha256 !== undefined) {
+      const streamed = hashChunks(fd, given);
+      if (streamed !== expectSha256) {
+        return { bytes: new Uint8Array(0), sha256: streamed, displayName: given, path: absolute };
+      }
+    }
     const hash = createHash('sha256');
     const bytes = Buffer.allocUnsafe(stat.size);
     let filled = 0;
@@ -88,11 +99,7 @@ export function readSource(source: AnalysisSource, report: StageReporter): ReadS
         hash.update(bytes.subarray(filled, filled + read));
       }
     } catch (cause) {
-      throw new CutlineError(
-        'FILE_UNREADABLE',
-        `${given} cannot be read (${(cause as Error).message}). Check its permissions.`,
-        { cause },
-      );
+      throw unreadable(given, cause);
     }
     return {
       bytes: bytes.subarray(0, filled),
@@ -103,6 +110,27 @@ export function readSource(source: AnalysisSource, report: StageReporter): ReadS
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** SHA-256 of an open file, read in chunks from its start through one buffer. */
+function hashChunks(fd: number, given: string): string {
+  const hash = createHash('sha256');
+  const chunk = Buffer.allocUnsafe(HASH_CHUNK_BYTES);
+  try {
+    for (let at = 0, read: number; (read = fs.readSync(fd, chunk, 0, chunk.length, at)) > 0; at += read)
+      hash.update(chunk.subarray(0, read));
+  } catch (cause) {
+    throw unreadable(given, cause);
+  }
+  return hash.digest('hex');
+}
+
+function unreadable(given: string, cause: unknown): CutlineError {
+  return new CutlineError(
+    'FILE_UNREADABLE',
+    `${given} cannot be read (${(cause as Error).message}). Check its permissions.`,
+    { cause },
+  );
 }
 
 function notAFile(given: string, what: 'folder' | 'special file'): CutlineError {
