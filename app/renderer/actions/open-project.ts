@@ -52,7 +52,12 @@ export async function applyOpenedProject(
   if (!result.ok) {
     const { error, project } = result;
     if (project && (error.code === 'MODEL_MISSING' || error.code === 'MODEL_CHANGED')) {
-      store.projectProblemRaised({ error, project, projectPath: result.projectPath ?? null });
+      store.projectProblemRaised({
+        error,
+        project,
+        projectPath: result.projectPath ?? null,
+        ...(options.dirty === true ? { unsaved: true } : {}),
+      });
     } else if (error.code !== 'CANCELLED') store.failed(error);
     return false;
   }
@@ -120,9 +125,12 @@ async function applyToLocated(result: OpenResult): Promise<void> {
   if (!topology) return;
   useStudio.getState().projectProblemDismissed();
   const changed = result.model.sha256 !== problem.project.model.sha256;
-  // A project now naming another file, or other bytes, has changes to save.
+  // A project now naming another file, or other bytes, has changes to save; a recovered design
+  // never was saved (a design made on an uploaded model is located by upload: no path moved).
   const moved = changed || result.model.path !== problem.project.model.path;
-  const made = applyProject(result.model, problem.project, problem.projectPath, topology, { dirty: moved });
+  const made = applyProject(result.model, problem.project, problem.projectPath, topology, {
+    dirty: moved || problem.unsaved === true,
+  });
   if (changed && made.dropped.length === 0) {
     useStudio
       .getState()

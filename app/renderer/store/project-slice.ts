@@ -22,6 +22,8 @@ export interface ProjectProblem {
   readonly error: StudioError;
   readonly project: ProjectFile;
   readonly projectPath: string | null;
+  /** A recovered design, never saved: it stays unsaved once its model is located. */
+  readonly unsaved?: boolean;
 }
 
 export interface ProjectSlice {
