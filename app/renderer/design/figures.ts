@@ -94,10 +94,11 @@ interface FiguresMemo {
   readonly value: DesignFigures;
 }
 
-// Two memos: the committed design's figures survive a drag's previews, so a drag that comes back
-// to its own lane (or a cancelled one) shows them again without re-evaluating ~5,000 units.
+// The committed design's figures are kept apart from previews', so a drag that comes back to its
+// own lane (or a cancelled one) shows them again without re-evaluating ~5,000 units. Previews
+// are kept by their record while something holds it (a drag warms the lanes it may reach).
 let committedFiguresMemo: FiguresMemo | null = null;
-let previewFiguresMemo: FiguresMemo | null = null;
+const previewFigures = new WeakMap<object, FiguresMemo>();
 
 function figuresOf(
   memo: FiguresMemo | null,
@@ -117,7 +118,9 @@ function figuresOf(
 }
 
 /** The figures of the placement on screen, or null before a model and a design are there. */
-export function selectDesignFigures(state: Store): DesignFigures | null {
+export function selectDesignFigures(
+  state: Pick<Store, 'opened' | 'design' | 'preview'>,
+): DesignFigures | null {
   const { opened, design, preview } = state;
   if (!opened || !design) return null;
   const built = designProblem(opened.partition, design.topology);
@@ -125,8 +128,19 @@ export function selectDesignFigures(state: Store): DesignFigures | null {
     committedFiguresMemo = figuresOf(committedFiguresMemo, built, design.placement, false);
     return committedFiguresMemo.value;
   }
-  previewFiguresMemo = figuresOf(previewFiguresMemo, built, preview, true);
-  return previewFiguresMemo.value;
+  const memo = figuresOf(previewFigures.get(preview) ?? null, built, preview, true);
+  previewFigures.set(preview, memo);
+  return memo.value;
+}
+
+/**
+ * Computes, ahead of time, the figures `preview` would show (and its crossing edges), so that
+ * setting it as the preview later costs a lookup: a drag calls it in idle time for the lanes the
+ * pointer may reach.
+ */
+export function warmPreviewFigures(state: Store, preview: Readonly<Record<string, TierName>>): void {
+  const figures = selectDesignFigures({ opened: state.opened, design: state.design, preview });
+  if (figures) cutIndex(figures);
 }
 
 /** The figures of the committed design, ignoring a drag preview (what the graph's nodes show). */

@@ -15,7 +15,8 @@ import { reportRefusals } from '../../actions/place-selection.js';
 import { selectCurrentGraph } from '../../store/selectors.js';
 import { useStudio } from '../../store/store.js';
 import type { StudioFlowNode } from '../flow-elements.js';
-import { draggedNodes, movableNodes, placementAfterDrag } from './drag-set.js';
+import { draggedNodes, movableNodes } from './drag-set.js';
+import { startLanePreviews, type LanePreviews } from './lane-previews.js';
 import { hideGhost, moveGhost, showGhost, type GhostBox } from './drag-ghost-store.js';
 import { laneAt } from './lanes.js';
 
@@ -30,6 +31,8 @@ interface DragSession {
   /** The lane under the pointer now. */
   target: TierName;
   cancelled: boolean;
+  /** Each other lane's preview, worked out ahead in idle time. */
+  readonly previews: LanePreviews;
 }
 
 const clientPoint = (event: MouseEvent | TouchEvent): { x: number; y: number } => {
@@ -45,13 +48,10 @@ function tierAt(x: number, fallback: TierName): TierName {
 
 /** Sets the preview for the dragged nodes over `tier`'s lane (none over their own lane). */
 function preview(session: DragSession): void {
-  const { design, index, setPreview } = useStudio.getState();
-  if (!design || !index || session.target === session.fromTier) {
-    setPreview(null);
-    return;
-  }
-  const placement = placementAfterDrag(design, index, session.nodes, session.target);
-  setPreview(placement === design.placement ? null : placement);
+  const { design, setPreview } = useStudio.getState();
+  const placement =
+    session.target === session.fromTier ? null : session.previews.placementFor(session.target);
+  setPreview(!design || placement === null || placement === design.placement ? null : placement);
 }
 
 /** Where the layout put the nodes that follow the pointer, for the drag's ghost. */
@@ -71,6 +71,7 @@ export function useNodeDrag(): {
   const cancel = useCallback(() => {
     if (!session.current) return;
     session.current.cancelled = true;
+    session.current.previews.stop();
     useStudio.getState().setPreview(null);
     hideGhost();
   }, []);
@@ -103,6 +104,7 @@ export function useNodeDrag(): {
         start,
         target: node.data.tier,
         cancelled: false,
+        previews: startLanePreviews(nodes, node.data.tier),
       };
     },
     [flow],
@@ -127,6 +129,7 @@ export function useNodeDrag(): {
     (event) => {
       const current = session.current;
       session.current = null;
+      current?.previews.stop();
       hideGhost();
       if (!current || current.cancelled) return;
       const at = flow.screenToFlowPosition(clientPoint(event));
