@@ -56,4 +56,13 @@ describe('projects saved by the web host', () => {
     expect(await client.saveProject(edited, { saveAs: false })).toEqual({ ok: true, path: first.path });
     expect(path.basename(first.path)).toMatch(/^model-[0-9a-f]{12}\.cutline\.json$/);
   });
+
+  it('saves the project of a model whose name is as long as a file name may be', async () => {
+    const { client } = await hosts.start();
+    const project = projectOf('resnet-mini.onnx', {});
+    const long = { ...project, model: { ...project.model, fileName: `${'m'.repeat(250)}.onnx` } };
+    const saved = await client.saveProject(long, { saveAs: false });
+    if (!saved.ok) throw new Error(saved.error.message);
+    expect(JSON.parse(fs.readFileSync(saved.path, 'utf8'))).toEqual(long);
+  });
 });

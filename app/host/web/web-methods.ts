@@ -43,10 +43,11 @@ export function projectFileName(project: ProjectFile): string {
  * design, while Save of one model's design always goes to the same file.
  */
 export function webProjectFileName(project: ProjectFile): string {
-  return projectFileName(project).replace(
-    /\.cutline\.json$/,
-    `-${project.model.sha256.slice(0, 12)}.cutline.json`,
-  );
+  // The stem is cut so the whole name stays within NAME_MAX (255) whatever the model's name.
+  const stem = projectFileName(project)
+    .replace(/\.cutline\.json$/, '')
+    .slice(0, 200);
+  return `${stem}-${project.model.sha256.slice(0, 12)}.cutline.json`;
 }
 
 export const WEB_METHODS: WebMethods = {
