@@ -34,8 +34,10 @@ export function saveProject(saveAs: boolean): Promise<boolean> {
   const project = buildProject({ ...state, opened, design });
   // What is saved is this revision: an edit made while the host writes stays unsaved.
   const revision = state.revision;
+  // A design with no file yet (a model opened on its own, a recovered design) is placed by the
+  // user: Electron's Save would otherwise reuse the file of another project of the same model.
   return studioApi()
-    .saveProject(project, { saveAs })
+    .saveProject(project, { saveAs: saveAs || state.projectPath === null })
     .then(
       (result) => {
         const now = useStudio.getState();
