@@ -11,7 +11,10 @@ const SNIFF_BYTES = 64;
 export function looksLikeProject(filePath: string): boolean {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(filePath, 'r');
+    // Without blocking, and only a regular file: a FIFO or device named on the command line or
+    // dropped on the window would otherwise hold Electron's main thread in open() or read().
+    fd = fs.openSync(filePath, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    if (!fs.fstatSync(fd).isFile()) return false;
     const head = Buffer.alloc(SNIFF_BYTES);
     const read = fs.readSync(fd, head, 0, SNIFF_BYTES, 0);
     // UTF-8 byte order mark and whitespace may come before the opening brace.
