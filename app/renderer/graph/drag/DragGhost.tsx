@@ -8,15 +8,27 @@ import { memo, useEffect, useRef } from 'react';
 import { useDragGhost } from './drag-ghost-store.js';
 import './drag-ghost.css';
 
-/** The real nodes being dragged, dimmed; CSS.escape keeps odd layer names valid selectors. */
-const dimRule = (ids: readonly string[]): string =>
-  ids.length === 0
-    ? ''
-    : `${ids.map((id) => `.react-flow__node[data-id="${CSS.escape(id)}"]`).join(',\n')} { opacity: 0.35; }`;
+/**
+ * Marks the real nodes being dragged (dimmed by drag-ghost.css) and returns the unmarking. An
+ * attribute set on React Flow's node elements, not a <style> rule: the web host's CSP allows no
+ * inline stylesheet, and a store field read by every node would be one more selector per node.
+ */
+function markSources(ids: readonly string[]): () => void {
+  if (ids.length === 0) return () => undefined;
+  const wanted = new Set(ids);
+  // Only the nodes on screen exist as elements; one pass over them, however many are dragged.
+  const marked = [...document.querySelectorAll('.react-flow__node')].filter((element) =>
+    wanted.has(element.getAttribute('data-id') ?? ''),
+  );
+  for (const element of marked) element.setAttribute('data-drag-source', '');
+  return () => marked.forEach((element) => element.removeAttribute('data-drag-source'));
+}
 
 export const DragGhost = memo(function DragGhost() {
   const boxes = useDragGhost((s) => s.boxes);
   const layerRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => markSources(boxes.map((box) => box.id)), [boxes]);
 
   useEffect(() => {
     const place = (dx: number, dy: number): void => {
@@ -30,7 +42,6 @@ export const DragGhost = memo(function DragGhost() {
   if (boxes.length === 0) return null;
   return (
     <ViewportPortal>
-      <style>{dimRule(boxes.map((b) => b.id))}</style>
       <div ref={layerRef} className="drag-ghosts" aria-hidden="true">
         {boxes.map((box) => (
           <div

@@ -67,6 +67,16 @@ export function useNodeDrag(): {
 } {
   const flow = useReactFlow<StudioFlowNode>();
   const session = useRef<DragSession | null>(null);
+  // Where the button went down: React Flow starts a drag only past its threshold, by when a fast
+  // hand is tens of pixels further, and a ghost offset from there would trail the pointer.
+  const pressedAt = useRef<{ x: number; y: number } | null>(null);
+  useEffect(() => {
+    const onPointerDown = (event: PointerEvent): void => {
+      pressedAt.current = { x: event.clientX, y: event.clientY };
+    };
+    window.addEventListener('pointerdown', onPointerDown, { capture: true });
+    return () => window.removeEventListener('pointerdown', onPointerDown, { capture: true });
+  }, []);
 
   const cancel = useCallback(() => {
     if (!session.current) return;
@@ -92,7 +102,7 @@ export function useNodeDrag(): {
   const onNodeDragStart = useCallback<OnNodeDrag<StudioFlowNode>>(
     (event, node) => {
       if (node.type === 'lane') return;
-      const start = flow.screenToFlowPosition(clientPoint(event));
+      const start = flow.screenToFlowPosition(pressedAt.current ?? clientPoint(event));
       const { selection, design } = useStudio.getState();
       const nodes = draggedNodes(node.id, selection);
       const following = movableNodes(nodes, design?.pins ?? []);
