@@ -19,6 +19,7 @@ import {
   LANE_HEADER_PX,
   LEGIBLE_ZOOM,
   MINIMAP_STYLE,
+  WHOLE_ZOOM,
   type PaneSize,
   type Viewport,
 } from '../app/renderer/graph/viewport.js';
@@ -113,6 +114,17 @@ describe('first view and Fit', () => {
     const free = { left: box.left, right: pane.width - box.right };
     // Centred in the width left between the controls' and the minimap's gutters.
     expect(Math.abs(free.left - 56 - (free.right - (MINIMAP_STYLE.width + 28)))).toBeLessThan(1);
+  });
+
+  it('shows a model that would fit whole only small from its start instead (a 1920×1080 window)', () => {
+    const view = sampleView('edge-prune-vehicle.onnx');
+    const graph = layoutOf(view, new Set(initialExpansion(view)), ['device', 'edge', 'cloud']);
+    // The canvas of a 1920×1080 window, less the details panel and the header.
+    const pane = { width: 1590, height: 955 };
+    const { view: viewport, whole } = checkFirstView(graph, pane);
+    expect(whole).toBe(false);
+    expect(viewport.zoom).toBeGreaterThanOrEqual(WHOLE_ZOOM);
+    expect(onScreen(graph, viewport).top).toBeLessThanOrEqual(LANE_HEADER_PX + 20);
   });
 
   it('has nothing to fit before the pane has a size', () => {

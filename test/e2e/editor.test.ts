@@ -392,11 +392,19 @@ describe('the studio as a partition editor, in Chromium', () => {
   });
 
   /** The detector's sections drawn are `names`, the first three in the Device lane, the rest on the Edge. */
+  /**
+   * The detector's sections on screen are the ones Fit showed, in the same order, the first
+   * three in the Device lane and the rest in the Edge lane. Fit shows a long model from its start
+   * at a legible zoom, so after the split's relayout fewer sections may be on screen: at least
+   * four (both sides of the cut) must be.
+   */
   async function expectSectionLanes(names: readonly string[]): Promise<void> {
-    await expect.poll(async () => (await drawnNodesTopDown(page)).map((node) => node.name)).toEqual(names);
+    await expect.poll(async () => (await drawnNodesTopDown(page)).length).toBeGreaterThanOrEqual(4);
     const drawn = await drawnNodesTopDown(page);
+    const shown = drawn.map((node) => node.name);
+    expect(shown).toEqual(names.filter((name) => shown.includes(name)));
     const lanes = await Promise.all(drawn.map((node) => laneAt(page, centre(node.box).x)));
-    expect(lanes).toEqual(drawn.map((_, i) => (i < 3 ? 'Device' : 'Edge')));
+    expect(lanes).toEqual(shown.map((name) => (names.indexOf(name) < 3 ? 'Device' : 'Edge')));
   }
 
   it('8. a saved project, reopened after a reload, gives the same placement and figures', async () => {

@@ -12,6 +12,12 @@ import type { LaidOutGraph, PlacedNode } from '../layout/layout-types.js';
 
 /** Below this zoom a node's text (11–13 px) cannot be read. */
 export const LEGIBLE_ZOOM = 0.45;
+/**
+ * A model is shown whole only at this zoom or more; below it, from its start at the lanes' width.
+ * At LEGIBLE_ZOOM the text is 5–6 px on screen: a 1920×1080 window showed the 13-layer sample
+ * whole and unreadable, where 1440×900 (too short to fit it whole) showed it at 0.94.
+ */
+export const WHOLE_ZOOM = 0.75;
 /** Fitting never zooms in past this: a three-layer model should not fill the screen with one box. */
 const MAX_FIT_ZOOM = 1.1;
 /** Height of the lane header bar drawn over the top of the canvas (LaneHeader.tsx). */
@@ -76,7 +82,7 @@ export function fittedViewport(graph: LaidOutGraph, pane: PaneSize): Viewport | 
     (right - left) * zoom <= width
       ? GUTTER_PX.left + (width - (right - left) * zoom) / 2 - left * zoom
       : GUTTER_PX.left - left * zoom;
-  if (wholeZoom >= LEGIBLE_ZOOM) {
+  if (wholeZoom >= WHOLE_ZOOM) {
     const y = GUTTER_PX.top + (height - (bottom - top) * wholeZoom) / 2 - top * wholeZoom;
     return { x: centredX(wholeZoom), y, zoom: wholeZoom };
   }
