@@ -86,6 +86,8 @@ export const createModelSlice: StateCreator<Store, [], [], ModelSlice> = (set, g
       index: indexModel(view),
       opening: null,
       error: null,
+      // A notice about the previous model (a save, a refused move) does not outlive it.
+      notice: null,
       ...viewStateFor(view),
       design: null,
       preview: null,
