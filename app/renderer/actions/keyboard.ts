@@ -48,6 +48,8 @@ function enter(): void {
 
 /** Handles a key pressed anywhere in the window; returns whether it was the studio's. */
 export function handleStudioKey(event: KeyboardEvent, flow: ReactFlowInstance): boolean {
+  // While a recovered design is on offer (a modal choice), no key edits or opens anything else.
+  if (useStudio.getState().recovered !== null) return false;
   if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'o') {
     // Ctrl+Shift+O opens a project, Ctrl+O a model.
     if (event.shiftKey) openProjectDialog();
