@@ -19,6 +19,7 @@ import type { OpenedModel } from '../app/shared/studio-api.js';
 import { applyProject } from '../app/renderer/actions/apply-project.js';
 import {
   AUTOSAVE_IDLE,
+  AUTOSAVE_MAX_WAIT_MS,
   onDesignChanged,
   onTimerFired,
   type AutosaveState,
@@ -236,7 +237,10 @@ describe('autosave schedule', () => {
     // The timer of revision 1 firing late writes nothing: revision 2 has its own.
     expect(onTimerFired({ ...s, scheduled: 1 }, at(2)).action).toBe('none');
     step = onTimerFired(s, at(2));
-    expect(step).toEqual({ state: { scheduled: null, hostHolds: true }, action: 'write' });
+    expect(step).toEqual({
+      state: { scheduled: null, hostHolds: true, pendingSince: null },
+      action: 'write',
+    });
     s = step.state;
     // Saved: the host's copy is cleared once, then nothing more.
     step = onDesignChanged(s, at(3, false));
@@ -251,6 +255,25 @@ describe('autosave schedule', () => {
     expect(step.action).toBe('schedule');
     expect(onTimerFired(step.state, at(5, true, true)).action).toBe('none');
     expect(onTimerFired(step.state, at(5)).action).toBe('write');
+  });
+
+  it('edits that never pause are still written every AUTOSAVE_MAX_WAIT_MS', () => {
+    const edit = (revision: number, atMs: number): DesignRevision => ({
+      revision,
+      dirty: true,
+      held: false,
+      at: atMs,
+    });
+    let s: AutosaveState = AUTOSAVE_IDLE;
+    let writes = 0;
+    // An edit every 500 ms for 12 s: the 1 s pause never comes.
+    for (let i = 0; i < 24; i++) {
+      const step = onDesignChanged(s, edit(i + 1, i * 500));
+      if (step.action === 'write') writes++;
+      else expect(step.action).toBe('schedule');
+      s = step.state;
+    }
+    expect(writes).toBe(Math.floor((23 * 500) / AUTOSAVE_MAX_WAIT_MS));
   });
 
   it('a change undone before the timer fires clears what was scheduled', () => {

@@ -28,6 +28,7 @@ const revisionOf = (state: Store): DesignRevision => ({
   revision: state.revision,
   dirty: selectDirty(state),
   held: state.recovered !== null,
+  at: Date.now(),
 });
 
 export function startDirtyWatch(api: StudioApi): Unsubscribe {
