@@ -46,6 +46,19 @@ describe('overview map geometry', () => {
     expect(whole.y).toBeCloseTo(height - whole.y - whole.height, 9);
   });
 
+  it('stretches the lanes of a very deep model across the map instead of drawing a hairline', () => {
+    // Three 300-wide lanes, 100,000 units tall (a 5,000-layer model laid out).
+    const deep = { x: 0, y: 0, width: 900, height: 100_000 };
+    const frame = mapFrame(deep, width, height);
+    const whole = toMap(frame, deep);
+    expect(whole.height).toBeCloseTo(height, 9);
+    expect(whole.width).toBeCloseTo(width, 9);
+    // Still invertible: a click maps back to the point drawn there.
+    const back = fromMap(frame, width / 3, height / 2);
+    expect(back.x).toBeCloseTo(300, 6);
+    expect(back.y).toBeCloseTo(50_000, 6);
+  });
+
   it('maps a point of the map back to the graph point drawn there', () => {
     const frame = mapFrame(graphBounds(graph)!, width, height);
     const node = graph.nodes[Math.floor(graph.nodes.length / 2)]!;

@@ -5,12 +5,20 @@
  */
 import type { LaidOutGraph } from '../../layout/layout-types.js';
 
-/** Graph units → map pixels: map = graph * scale + offset. */
+/** Graph units → map pixels: map x = graph x * scaleX + offsetX, and the same for y. */
 export interface MapFrame {
-  readonly scale: number;
+  readonly scaleX: number;
+  readonly scaleY: number;
   readonly offsetX: number;
   readonly offsetY: number;
 }
+
+/**
+ * A deep model is thousands of units tall and a few lanes wide: fitted whole at one scale it is
+ * a hairline down the map. Past this much empty width the lanes are stretched across the map
+ * (the map is an overview of where things are, not a picture of their proportions).
+ */
+const MIN_FILLED_WIDTH = 0.6;
 
 export interface Rect {
   readonly x: number;
@@ -34,28 +42,30 @@ export function graphBounds(graph: LaidOutGraph): Rect | null {
   return right > left && bottom > top ? { x: left, y: top, width: right - left, height: bottom - top } : null;
 }
 
-/** The graph's bounds fitted into a `width` × `height` map, whole and centred. */
+/** The graph's bounds fitted into a `width` × `height` map, centred; lanes stretched if hairline thin. */
 export function mapFrame(bounds: Rect, width: number, height: number): MapFrame {
-  const scale = Math.min(width / bounds.width, height / bounds.height);
+  const scaleY = Math.min(width / bounds.width, height / bounds.height);
+  const scaleX = bounds.width * scaleY < width * MIN_FILLED_WIDTH ? width / bounds.width : scaleY;
   return {
-    scale,
-    offsetX: (width - bounds.width * scale) / 2 - bounds.x * scale,
-    offsetY: (height - bounds.height * scale) / 2 - bounds.y * scale,
+    scaleX,
+    scaleY,
+    offsetX: (width - bounds.width * scaleX) / 2 - bounds.x * scaleX,
+    offsetY: (height - bounds.height * scaleY) / 2 - bounds.y * scaleY,
   };
 }
 
 /** A graph rectangle in map pixels. */
 export const toMap = (frame: MapFrame, r: Rect): Rect => ({
-  x: r.x * frame.scale + frame.offsetX,
-  y: r.y * frame.scale + frame.offsetY,
-  width: r.width * frame.scale,
-  height: r.height * frame.scale,
+  x: r.x * frame.scaleX + frame.offsetX,
+  y: r.y * frame.scaleY + frame.offsetY,
+  width: r.width * frame.scaleX,
+  height: r.height * frame.scaleY,
 });
 
 /** A map pixel back in graph units. */
 export const fromMap = (frame: MapFrame, x: number, y: number): { x: number; y: number } => ({
-  x: (x - frame.offsetX) / frame.scale,
-  y: (y - frame.offsetY) / frame.scale,
+  x: (x - frame.offsetX) / frame.scaleX,
+  y: (y - frame.offsetY) / frame.scaleY,
 });
 
 /** The part of the graph the canvas shows, from React Flow's transform and the pane's size. */
