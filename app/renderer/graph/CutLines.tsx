@@ -14,6 +14,7 @@ import { ancestorBlocks } from '../model/model-index.js';
 import { selectCurrentGraph } from '../store/selectors.js';
 import { useStudio, type Store } from '../store/store.js';
 import { cutGeometry, positionNearest, type CutGeometry } from './drag/cut-geometry.js';
+import { startCutPreviews, type CutPreviews } from './drag/cut-previews.js';
 import {
   cutDescription,
   cutName,
@@ -85,9 +86,10 @@ export const CutLines = memo(function CutLines() {
   const area = useFlowStore(selectArea, sameArea);
   const flow = useReactFlow();
   const [drag, setDrag] = useState<CutDrag | null>(null);
-  const dragRef = useRef<(CutDrag & { readonly model: CutModel; readonly geometry: CutGeometry }) | null>(
-    null,
-  );
+  const dragRef = useRef<
+    | (CutDrag & { readonly model: CutModel; readonly geometry: CutGeometry; readonly previews: CutPreviews })
+    | null
+  >(null);
 
   const units = model?.units;
   const tiers = model?.tiers;
@@ -102,6 +104,7 @@ export const CutLines = memo(function CutLines() {
 
   const cancel = useCallback(() => {
     if (!dragRef.current) return;
+    dragRef.current.previews.stop();
     dragRef.current = null;
     setDrag(null);
     useStudio.getState().setPreview(null);
@@ -128,7 +131,7 @@ export const CutLines = memo(function CutLines() {
     event.currentTarget.focus();
     event.currentTarget.setPointerCapture(event.pointerId);
     const start: CutDrag = { h, cuts: model.cuts, pinnedAcross: 0 };
-    dragRef.current = { ...start, model, geometry };
+    dragRef.current = { ...start, model, geometry, previews: startCutPreviews(model, h) };
     setDrag(start);
   };
 
@@ -137,19 +140,23 @@ export const CutLines = memo(function CutLines() {
     if (!current) return;
     const y = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }).y;
     const position = positionNearest(current.geometry, y, current.cuts[current.h]!);
-    if (position === current.cuts[current.h]) return;
-    const move = moveCutTo(current.model, current.h, position);
+    const from = current.cuts[current.h]!;
+    if (position === from) return;
+    const move = current.previews.moveFor(position);
     const next = { h: current.h, cuts: move.cuts, pinnedAcross: move.pinnedAcross };
     dragRef.current = { ...current, ...next };
     setDrag(next);
     const { design, setPreview } = useStudio.getState();
     setPreview(move.record === design?.placement ? null : move.record);
+    // The line is likely to go on the way it went: the next position's figures, when idle.
+    current.previews.warmNext(position, position - from);
   };
 
   const onPointerUp = (event: PointerEvent<HTMLDivElement>) => {
     const current = dragRef.current;
     if (!current) return;
     dragRef.current = null;
+    current.previews.stop();
     setDrag(null);
     if (event.currentTarget.hasPointerCapture(event.pointerId)) {
       event.currentTarget.releasePointerCapture(event.pointerId);

@@ -9,6 +9,7 @@ import { warmPreviewFigures } from '../../design/figures.js';
 import { selectCurrentGraph } from '../../store/selectors.js';
 import { useStudio } from '../../store/store.js';
 import { placementAfterDrag } from './drag-set.js';
+import { whenIdle } from './idle.js';
 
 type PlacementRecord = Readonly<Record<string, TierName>>;
 
@@ -17,15 +18,6 @@ export interface LanePreviews {
   placementFor(tier: TierName): PlacementRecord | null;
   stop(): void;
 }
-
-const whenIdle = (run: () => void): (() => void) => {
-  if (typeof window.requestIdleCallback === 'function') {
-    const id = window.requestIdleCallback(run, { timeout: 300 });
-    return () => window.cancelIdleCallback(id);
-  }
-  const id = window.setTimeout(run, 0);
-  return () => window.clearTimeout(id);
-};
 
 export function startLanePreviews(nodes: readonly string[], fromTier: TierName): LanePreviews {
   const start = useStudio.getState();
