@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { AUTOSAVE_FILE } from '../../app/host/autosave.js';
 import { startWebHost, type WebHost } from '../../app/host/web/server.js';
 import { installPageProbe, type ProbeHost } from './page-probe.js';
 import { RENDERER_DIR } from './renderer-build.js';
@@ -33,6 +34,7 @@ export interface BenchStudio {
 export async function startBenchStudio(): Promise<BenchStudio> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-bench-render-'));
   const samplesDir = path.join(scratch, 'no-samples');
+  const configDir = path.join(scratch, 'config');
   fs.mkdirSync(samplesDir);
   let web: WebHost | undefined;
   let browser: Browser | undefined;
@@ -43,7 +45,7 @@ export async function startBenchStudio(): Promise<BenchStudio> {
   };
   try {
     web = await startWebHost({
-      studio: { configDir: path.join(scratch, 'config'), samplesDir },
+      studio: { configDir, samplesDir },
       staticDir: RENDERER_DIR,
     });
     browser = await chromium.launch({
@@ -68,6 +70,9 @@ export async function startBenchStudio(): Promise<BenchStudio> {
   return {
     browserVersion: running.version(),
     async newPage() {
+      // A page the bench left with edits autosaved them; a new page would open on the recovery
+      // offer (modal) instead of an empty studio. Each measurement starts from none.
+      fs.rmSync(path.join(configDir, AUTOSAVE_FILE), { force: true });
       const context = await running.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
       await context.addInitScript({ content: KEEP_NAMES_SHIM });
       await context.addInitScript(installPageProbe);
