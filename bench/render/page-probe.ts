@@ -212,10 +212,19 @@ export function installPageProbe(): void {
     timeoutMs: number,
   ): Promise<number> => {
     for (let attempt = 0; attempt < 4 && Math.abs(viewport().zoom - zoom) > 0.005; attempt++) {
-      // React Flow scales by 2^(−deltaY × 0.002) per wheel event in pixel mode.
+      // React Flow scales by 2^(−deltaY × 0.002) per wheel event in pixel mode. The wheel alone
+      // scrolls along the graph; with Ctrl held (or a trackpad pinch) it zooms.
       const deltaY = -Math.log2(zoom / viewport().zoom) / 0.002;
       pane().dispatchEvent(
-        new w.WheelEvent('wheel', { bubbles: true, cancelable: true, view: w, deltaY, deltaMode: 0, ...at }),
+        new w.WheelEvent('wheel', {
+          bubbles: true,
+          cancelable: true,
+          view: w,
+          deltaY,
+          deltaMode: 0,
+          ctrlKey: true,
+          ...at,
+        }),
       );
       await settle(timeoutMs);
     }

@@ -252,7 +252,9 @@ export const CutLines = memo(function CutLines() {
                 {offscreen === 'below' ? '↓' : offscreen === 'above' ? '↑' : '⇕'}
               </span>
               <span className="cut-grip-title">{cutTitle(model, h)}</span>
-              <span className="cut-grip-detail">{cutSummary(position, pinnedAcross)}</span>
+              <span className="cut-grip-detail">
+                {cutSummary(position, pinnedAcross, model.units.length)}
+              </span>
             </div>
           </div>
         );

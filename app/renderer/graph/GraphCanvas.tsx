@@ -18,6 +18,7 @@ import { useViewportFollow } from './use-viewport-follow.js';
 
 const nodeTypes = { layer: LayerNode, block: BlockNode, lane: LaneBackground };
 const edgeTypes = { tensor: TensorEdge };
+const ZOOM_KEYS = ['Control', 'Meta'];
 const PRO_OPTIONS = { hideAttribution: true };
 
 const selectHasModel = (s: Store): boolean => s.opened !== null;
@@ -68,6 +69,10 @@ export const GraphCanvas = memo(function GraphCanvas() {
         onNodeDoubleClick={onNodeDoubleClick}
         onPaneClick={onPaneClick}
         zoomOnDoubleClick={false}
+        // The graph flows down: the wheel scrolls along it (as in a document, and as Netron
+        // does), Ctrl+wheel or a pinch zooms.
+        panOnScroll
+        zoomActivationKeyCode={ZOOM_KEYS}
         minZoom={0.02}
         maxZoom={2.5}
         proOptions={PRO_OPTIONS}

@@ -116,7 +116,10 @@ export function cutDescription(model: CutModel, position: number, pinnedAcross: 
 }
 
 /** The grip's short form of it (the whole is its accessible value): "12 above · 2 pinned stay". */
-export const cutSummary = (position: number, pinnedAcross: number): string =>
-  pinnedAcross === 0
-    ? `${position} above`
-    : `${position} above · ${pinnedAcross} pinned stay${pinnedAcross === 1 ? 's' : ''}`;
+export const cutSummary = (position: number, pinnedAcross: number, units?: number): string =>
+  // A cut below every layer splits nothing yet: say what to do with it.
+  position === units && pinnedAcross === 0
+    ? 'drag up to split'
+    : pinnedAcross === 0
+      ? `${position} above`
+      : `${position} above · ${pinnedAcross} pinned stay${pinnedAcross === 1 ? 's' : ''}`;
