@@ -62,6 +62,8 @@ export const SHORTCUTS: readonly { readonly title: string; readonly items: reado
       { keys: ['Enter'], does: 'Expand a block, or collapse the block around a layer' },
       { keys: ['F'], does: 'Fit the graph' },
       { keys: ['+', '−'], does: 'Zoom in, zoom out' },
+      { keys: ['Wheel'], pointer: true, does: 'Scroll along the graph' },
+      { keys: ['Ctrl+wheel'], pointer: true, does: 'Zoom' },
       { keys: ['?'], does: 'Show these shortcuts' },
     ],
   },
