@@ -125,14 +125,15 @@ function startStudio(paths: StudioPaths, commandLineFile: string | null): Runnin
       sendCommand({ type: 'opened', result });
     });
   };
-  /** Projects main opened (recent menu, drop, second instance) reach the page as `project-opened`. */
+  /**
+   * Projects main opened (recent menu, drop, second instance) reach the page as `project-opened`.
+   * Their file does not become Save's target here: the page asks about unsaved work only when the
+   * project arrives, and if the user keeps the open design, a Save must not write it into the
+   * project they refused. The first Save after such an open asks where, suggesting that folder.
+   */
   const openProjectAndAnnounce = (opening: Promise<ProjectOpenResult>): void => {
     void opening.then((result) => {
-      if (result.ok) {
-        if (result.projectPath !== null)
-          context.savedProjects.set(result.project.model.sha256, result.projectPath);
-        afterOpen({ ok: true, model: result.model });
-      }
+      if (result.ok) afterOpen({ ok: true, model: result.model });
       sendCommand({ type: 'project-opened', result });
     });
   };
