@@ -265,6 +265,10 @@ describe('bad device and link profiles', () => {
     p.uplinkMbps = 0;
     let file = writeTemp(p);
     expect(failure(() => loadLinkProfile(file)).message).toContain('uplinkMbps must be a number > 0, got 0');
+    // Positive but so small that every transfer time would be Infinity.
+    p.uplinkMbps = 1e-320;
+    file = writeTemp(p);
+    expect(failure(() => loadLinkProfile(file)).message).toContain('uplinkMbps must be a number >= 0.000001');
 
     const q = structuredClone(bundledJson('links', 'wifi-80m-modelled'));
     q.measured = (q.measured as unknown[]).slice(0, 3);

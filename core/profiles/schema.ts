@@ -6,14 +6,19 @@
  * the JSON Schema export leaves out.
  */
 import { z } from 'zod';
-import { OP_CLASSES, PRECISIONS, TIER_NAMES } from './types.js';
+import { OP_CLASSES, PRECISIONS, PROFILE_NUMBER_MAX, PROFILE_NUMBER_MIN, TIER_NAMES } from './types.js';
 
 /** Lower-case words joined by dashes: safe as a file name and in a command line. */
 const profileId = z
   .string()
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and dashes (e.g. "jetson-nano")');
 const text = z.string().min(1);
-const positive = z.number().positive();
+// A number at or below 0 gets one message ("> 0"); the range is checked after it.
+const positive = z
+  .number()
+  .positive({ abort: true })
+  .min(PROFILE_NUMBER_MIN, `must be at least ${PROFILE_NUMBER_MIN}`)
+  .max(PROFILE_NUMBER_MAX, `must be at most ${PROFILE_NUMBER_MAX}`);
 const nonNegative = z.number().nonnegative();
 const efficiency = z.number().positive().max(1);
 /** Editors resolve the JSON Schema from this key; the loader ignores it. */

@@ -26,6 +26,14 @@ export type Precision = (typeof PRECISIONS)[number];
 // Declared once in core/tiers.ts; re-exported because profiles name their tiers with it.
 export { TIER_NAMES, type TierName } from '../tiers.js';
 
+/**
+ * The range every positive profile figure must lie in (Mb/s, ms, GB/s, W, nJ/byte alike). A
+ * bandwidth or a power of 1e-320 is positive but turns every figure into Infinity, which no JSON
+ * can carry; nothing real is below a millionth of these units or above a trillion.
+ */
+export const PROFILE_NUMBER_MIN = 1e-6;
+export const PROFILE_NUMBER_MAX = 1e12;
+
 /** Where a figure comes from: a paper/table, a datasheet, a measurement, or a stated assumption. */
 export type Sources = Readonly<Record<string, string>>;
 

@@ -178,7 +178,8 @@ describe('shapes on nodes', () => {
 describe('link fields', () => {
   it('takes a number above 0 and refuses anything else with a sentence', () => {
     expect(parseLinkField('Uplink (Mb/s)', ' 20.5 ')).toEqual({ ok: true, value: 20.5 });
-    for (const bad of ['0', '-3', '', 'fast', 'NaN', 'Infinity']) {
+    // 1e-320 is above 0 but would make every figure Infinity; 1e13 Mb/s is not a link.
+    for (const bad of ['0', '-3', '', 'fast', 'NaN', 'Infinity', '1e-320', '1e13']) {
       const parsed = parseLinkField('Uplink (Mb/s)', bad);
       expect(parsed.ok, bad).toBe(false);
       if (!parsed.ok) expect(parsed.message).toMatch(/^Uplink \(Mb\/s\)/);

@@ -1,4 +1,5 @@
 /** The link editor's fields and how a typed value is checked before it reaches the design. */
+import { PROFILE_NUMBER_MAX, PROFILE_NUMBER_MIN } from '../../../core/profiles/types.js';
 import type { LinkEdit } from '../store/design-types.js';
 
 export type LinkField = keyof LinkEdit & ('uplinkMbps' | 'downlinkMbps' | 'rttMs');
@@ -21,6 +22,11 @@ export function parseLinkField(label: string, text: string): ParsedField {
     return {
       ok: false,
       message: `${label} must be above 0 (a link with no bandwidth or no delay does not exist).`,
+    };
+  if (value < PROFILE_NUMBER_MIN || value > PROFILE_NUMBER_MAX)
+    return {
+      ok: false,
+      message: `${label} must lie between ${PROFILE_NUMBER_MIN} and ${PROFILE_NUMBER_MAX}, as in a profile file.`,
     };
   return { ok: true, value };
 }
