@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLES_DIR } from '../app/host/sample-catalog.js';
+import { deepModelBytes } from './e2e/support/deep-model.js';
 import { createStudioHost, type StudioHost, type StudioHostOptions } from '../app/host/studio-host.js';
 import type { JobEvent, JobRequest, PartitionProblemJson } from '../app/shared/studio-api.js';
 import { analyzeFile } from '../core/analyze.js';
@@ -59,6 +60,36 @@ async function runJob(
   unsubscribe();
   return { events, end };
 }
+
+describe('job time limits', () => {
+  it("count from when a job starts, not from when it was queued behind the session's others", async () => {
+    // A model whose re-analysis takes a while (about 40 ms here), and how long one takes now.
+    const bytes = deepModelBytes();
+    const probe = newHost();
+    const probed = expectOpened(await probe.openBytes('deep.onnx', new Uint8Array(bytes)));
+    const durations: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      expect(
+        (await runJob(probe, probed.sessionId, { kind: 'analyse', args: { inputs: {} } })).end.type,
+      ).toBe('done');
+      durations.push(performance.now() - start);
+    }
+    const oneJobMs = durations.sort((a, b) => a - b)[1]!;
+    // A limit of eight jobs' time: each job fits it easily, the queue of sixteen does not, so
+    // counting from the queue stops the later ones.
+    const host = newHost({ analysis: { timeoutMs: 8 * oneJobMs } });
+    const opened = expectOpened(await host.openBytes('deep.onnx', new Uint8Array(bytes)));
+    const ends = await Promise.all(
+      Array.from({ length: 16 }, () =>
+        runJob(host, opened.sessionId, { kind: 'analyse', args: { inputs: {} } }),
+      ),
+    );
+    expect(ends.map((run) => (run.end.type === 'failed' ? run.end.error.message : 'done'))).toEqual(
+      Array.from({ length: 16 }, () => 'done'),
+    );
+  });
+});
 
 describe('an opened model', () => {
   it('carries its session, its partition source and the bindings it used', async () => {

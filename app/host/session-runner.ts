@@ -88,7 +88,8 @@ const CANCELLED = 1;
 interface RunningJob {
   readonly kind: JobKind;
   readonly flag: Int32Array;
-  readonly timer: ReturnType<typeof setTimeout>;
+  /** Armed when the job reaches the front of its session's queue (the worker runs one at a time). */
+  timer: ReturnType<typeof setTimeout> | null;
 }
 
 interface Session {
@@ -142,10 +143,32 @@ export function createSessionRunner(
   function endJob(session: Session, jobId: string, event: JobEvent): void {
     const job = session.jobs.get(jobId);
     if (!job) return;
-    clearTimeout(job.timer);
+    if (job.timer !== null) clearTimeout(job.timer);
     session.jobs.delete(jobId);
     jobSessions.delete(jobId);
     emitJob(event);
+    armFront(session);
+  }
+
+  /**
+   * Starts the time limit of the job at the front of the session's queue: a job's limit counts
+   * from when the worker starts it, not from when it was queued behind others.
+   */
+  function armFront(session: Session): void {
+    if (sessions.get(session.id) !== session) return;
+    const front = session.jobs.values().next();
+    if (front.done === true || front.value.timer !== null) return;
+    const job = front.value;
+    job.timer = setTimeout(() => {
+      // Only terminating the worker stops a handler that never reports progress; the session goes with it.
+      endSession(
+        session,
+        studioError(
+          'INTERNAL',
+          `The ${job.kind} job took longer than ${minutes()} minutes and was stopped; open the model again.`,
+        ),
+      );
+    }, timeoutMs);
   }
 
   /** A session whose worker stopped (closed, crashed, out of memory, timed out): its jobs fail. */
@@ -294,18 +317,13 @@ export function createSessionRunner(
       sessions.set(sessionId, session);
       const jobId = randomUUID();
       const cancelFlag = new SharedArrayBuffer(4);
-      const timer = setTimeout(() => {
-        // Only terminating the worker stops a handler that never reports progress; the session goes with it.
-        endSession(
-          session,
-          studioError(
-            'INTERNAL',
-            `The ${request.kind} job took longer than ${minutes()} minutes and was stopped; open the model again.`,
-          ),
-        );
-      }, timeoutMs);
-      session.jobs.set(jobId, { kind: request.kind, flag: new Int32Array(cancelFlag), timer });
+      session.jobs.set(jobId, {
+        kind: request.kind,
+        flag: new Int32Array(cancelFlag),
+        timer: null,
+      });
       jobSessions.set(jobId, session);
+      armFront(session);
       session.worker.postMessage({ type: 'job', jobId, request, cancelFlag } satisfies HostMessage);
       return { ok: true, jobId };
     },
