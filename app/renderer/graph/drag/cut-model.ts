@@ -29,10 +29,8 @@ export interface CutModel {
   readonly cuts: readonly number[];
   /** The design it was built from. */
   readonly design: Design;
-  /** The partition problem the placement indexes. */
+  /** The partition problem the placement indexes (built from the design's topology: same tiers). */
   readonly built: DesignProblem;
-  /** Whether `tiers` are the problem's tiers, in order (a placement then maps 1:1 to a record). */
-  readonly tiersMatchProblem: boolean;
 }
 
 let memo: { source: unknown; design: Design; value: CutModel } | null = null;
@@ -63,7 +61,6 @@ export function selectCutModel(state: Store): CutModel | null {
     cuts: cutsOf(placement, tiers.length, pinnedTiers.size > 0 ? pinned : undefined),
     design,
     built,
-    tiersMatchProblem: tiers.join() === built.problem.tiers.join(),
   };
   memo = { source: opened.partition, design, value };
   return value;
@@ -95,7 +92,7 @@ export function moveCutTo(model: CutModel, h: number, position: number): CutMove
   }
   if (!changed) return { cuts, record: model.design.placement, pinnedAcross };
   // The figures evaluate this placement next: spare them rebuilding it from the record.
-  if (model.tiersMatchProblem) rememberPlacement(model.built, record, placement);
+  rememberPlacement(model.built, record, placement);
   return { cuts, record, pinnedAcross };
 }
 
