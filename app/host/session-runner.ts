@@ -4,17 +4,13 @@
  * (Electron main or the web host's event loop) and never takes the host down: each worker has
  * its own heap limit, so running out of memory ends that worker (and its session) only, and an
  * open or a job still running after the time limit is stopped by terminating its worker, which
- * stops even a tight loop. One idle worker is kept started ahead so an open does not wait for
- * start-up.
- *
- * Workers run TypeScript: the default script is worker/bootstrap.js, which registers tsx's
- * loader inside the worker and imports worker/analysis-worker.ts. A packaged build that compiles
- * the worker to JavaScript passes its own `workerUrl` instead.
+ * stops even a tight loop. Starting the workers is session-workers.ts's job.
  */
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { JobEvent, JobKind, JobRequest, JobStartResult, StudioError } from '../shared/studio-api.js';
 import { failed, studioError } from './host-errors.js';
+import { createWorkerPool, postOpen, workerFailure, type WorkerPoolOptions } from './session-workers.js';
 import type {
   AnalysisStage,
   HostMessage,
@@ -23,15 +19,9 @@ import type {
   WorkerMessage,
 } from './worker/protocol.js';
 
-export interface SessionRunnerOptions {
-  /** Worker script; when given it is started as is, without the tsx bootstrap. */
-  readonly workerUrl?: URL;
+export interface SessionRunnerOptions extends WorkerPoolOptions {
   /** An open or a job still running after this long is stopped (default 5 minutes). */
   readonly timeoutMs?: number;
-  /** V8 heap limit of each worker, so a hostile model exhausts its worker, not the host (default 4096). */
-  readonly heapMb?: number;
-  /** Start one worker ahead of the first open (default true). */
-  readonly prewarm?: boolean;
   /**
    * Most sessions alive at once (default DEFAULT_MAX_SESSIONS); opening one more ends the least
    * recently used. The page closes a session when it replaces its model, but a reloaded page
@@ -78,8 +68,6 @@ export const MAX_JOBS_PER_SESSION = 16;
  * to its heap limit after), and a page that opens in a loop must not start one per request.
  */
 export const MAX_RUNNING_OPENS = 4;
-const BOOTSTRAP_URL = new URL('./worker/bootstrap.js', import.meta.url);
-const ENTRY_URL = new URL('./worker/analysis-worker.ts', import.meta.url);
 
 /** Values of a job's shared cancel flag (see worker/protocol.ts JobMessage). */
 const RUNNING = 0;
@@ -106,36 +94,8 @@ export function createSessionRunner(
   const opens = new Map<string, (outcome: SessionOpenOutcome) => void>();
   const sessions = new Map<string, Session>();
   const jobSessions = new Map<string, Session>();
-  let idle: Worker | undefined;
+  const pool = createWorkerPool(options);
   let closed = false;
-
-  const spawn = (): Worker =>
-    new Worker(options.workerUrl ?? BOOTSTRAP_URL, {
-      workerData: { entry: ENTRY_URL.href },
-      resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? 4096 },
-    });
-  const dropIdle = (): void => {
-    idle = undefined;
-  };
-  const startIdle = (): void => {
-    if (closed || idle) return;
-    const worker = spawn();
-    // An idle worker must not keep the process alive, and its failure only means the next open
-    // starts a fresh one.
-    worker.unref();
-    worker.once('error', dropIdle);
-    worker.once('exit', dropIdle);
-    idle = worker;
-  };
-  const takeWorker = (): Worker => {
-    const worker = idle;
-    idle = undefined;
-    if (!worker) return spawn();
-    worker.off('error', dropIdle);
-    worker.off('exit', dropIdle);
-    return worker;
-  };
-  if (options.prewarm ?? true) startIdle();
 
   const minutes = (): string => (timeoutMs / 60_000).toPrecision(2);
 
@@ -242,8 +202,7 @@ export function createSessionRunner(
           ),
         );
       }
-      const worker = takeWorker();
-      startIdle();
+      const worker = pool.take();
       return new Promise<SessionOpenOutcome>((resolve) => {
         let done = false;
         const finish = (outcome: SessionOpenOutcome): void => {
@@ -289,7 +248,7 @@ export function createSessionRunner(
         worker.on('message', onMessage);
         worker.on('error', onError);
         worker.on('exit', onExit);
-        post(worker, { type: 'open', ...request });
+        postOpen(worker, { type: 'open', ...request });
       });
     },
 
@@ -356,44 +315,7 @@ export function createSessionRunner(
       const workers = [...sessions.values()].map((session) => session.worker);
       for (const session of [...sessions.values()])
         endSession(session, studioError('SESSION_CLOSED', 'The studio is closing.'));
-      const spare = idle;
-      idle = undefined;
-      await Promise.all([...workers, ...(spare ? [spare] : [])].map((worker) => worker.terminate()));
+      await Promise.all([pool.close(), ...workers.map((worker) => worker.terminate())]);
     },
   };
-}
-
-function workerFailure(error: Error & { code?: string }): string {
-  return error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'it ran out of memory' : `it failed (${error.message})`;
-}
-
-/**
- * Bytes are transferred, not copied, to the worker (the caller's view is detached). A view that
- * does not span its whole buffer (a pooled Buffer, a slice), or one Node marks untransferable,
- * is copied first so only its own bytes move and nobody else's buffer gets detached.
- */
-function post(worker: Worker, request: OpenRequest): void {
-  const { source } = request;
-  if (source.kind !== 'bytes') {
-    worker.postMessage(request satisfies HostMessage);
-    return;
-  }
-  const send = (bytes: Uint8Array): void =>
-    worker.postMessage({ ...request, source: { ...source, bytes } } satisfies HostMessage, [
-      bytes.buffer as ArrayBuffer,
-    ]);
-  const { bytes } = source;
-  const ownsBuffer =
-    bytes.buffer instanceof ArrayBuffer &&
-    bytes.byteOffset === 0 &&
-    bytes.byteLength === bytes.buffer.byteLength;
-  if (ownsBuffer) {
-    try {
-      send(bytes);
-      return;
-    } catch {
-      // Untransferable (e.g. Node's Buffer pool): fall through to a copy.
-    }
-  }
-  send(new Uint8Array(bytes));
 }
