@@ -1,13 +1,50 @@
 /**
- * A project's design on a partition problem: its layer placement as a `Placement` and its pins
- * as `pin:LAYER=TIER` constraints. Read as the studio reads a project (`designFromProject`):
- * layers the model has no unit for are dropped, and a tier the topology lacks becomes the nearest
- * tier it has below, so the CLI exports exactly what the studio showed.
+ * A project's design read against a model and topology, the one way the studio and the CLI both
+ * read it: layers the model has no (placeable) layer for are dropped, and a tier the topology
+ * lacks becomes the nearest tier it has below, so the CLI exports exactly what the studio showed.
  */
-import type { Placement } from '../partition/placement.js';
+import { placementOfRecord, type Placement } from '../partition/placement.js';
 import type { PartitionProblem } from '../partition/problem.js';
-import { isTierName, nearestTier, type TierName } from '../tiers.js';
+import { isTierName, nearestTier, tierOf, type TierName } from '../tiers.js';
 import type { ProjectFile } from './types.js';
+
+/** A project's placement and pins kept to what a model and topology have. */
+export interface ProjectLayers {
+  /** Kept layers off the device, each on a tier the topology has. */
+  readonly placement: Readonly<Record<string, TierName>>;
+  /** Kept pinned layer ids, in first-seen order without repeats. */
+  readonly pins: readonly string[];
+  /** Placed or pinned layer ids the model has no layer for, sorted. */
+  readonly dropped: readonly string[];
+  /** Placed layers whose tier the topology lacks, moved to the nearest tier below, sorted. */
+  readonly retiered: readonly string[];
+}
+
+/** `project`'s placement and pins on a model with the layers `has` accepts and a topology of `tiers`. */
+export function projectLayers(
+  project: ProjectFile,
+  has: (id: string) => boolean,
+  tiers: readonly TierName[],
+): ProjectLayers {
+  const dropped = new Set<string>();
+  const retiered: string[] = [];
+  const placement: Record<string, TierName> = {};
+  for (const [id, tier] of Object.entries(project.placement)) {
+    if (!has(id)) {
+      dropped.add(id);
+      continue;
+    }
+    const kept = nearestTier(tiers, tier);
+    if (kept !== tier) retiered.push(id);
+    if (kept !== 'device') placement[id] = kept;
+  }
+  const pins: string[] = [];
+  for (const id of new Set(project.pins)) {
+    if (has(id)) pins.push(id);
+    else dropped.add(id);
+  }
+  return { placement, pins, dropped: [...dropped].sort(), retiered: retiered.sort() };
+}
 
 export interface ProjectPlacement {
   /** Tier index of every unit, in the problem's unit order; unplaced layers on the device. */
@@ -20,28 +57,15 @@ export interface ProjectPlacement {
   readonly retiered: readonly string[];
 }
 
+/** A project's design on a partition problem: a `Placement` and its pins as `pin:LAYER=TIER` constraints. */
 export function projectPlacement(project: ProjectFile, problem: PartitionProblem): ProjectPlacement {
   const unitOf = new Map<string, number>();
   problem.units.forEach((unit, u) => unitOf.set(unit.name, u));
-  const tiers = problem.tiers.filter(isTierName);
-  const placement = new Uint8Array(problem.units.length);
-  const dropped = new Set<string>();
-  const retiered: string[] = [];
-  for (const [id, tier] of Object.entries(project.placement)) {
-    const unit = unitOf.get(id);
-    if (unit === undefined) {
-      dropped.add(id);
-      continue;
-    }
-    const kept: TierName = nearestTier(tiers, tier);
-    if (kept !== tier) retiered.push(id);
-    placement[unit] = problem.tiers.indexOf(kept);
-  }
-  const pinConstraints: string[] = [];
-  for (const id of new Set(project.pins)) {
-    const unit = unitOf.get(id);
-    if (unit === undefined) dropped.add(id);
-    else pinConstraints.push(`pin:${id}=${problem.tiers[placement[unit]!]!}`);
-  }
-  return { placement, pinConstraints, dropped: [...dropped].sort(), retiered: retiered.sort() };
+  const layers = projectLayers(project, (id) => unitOf.has(id), problem.tiers.filter(isTierName));
+  return {
+    placement: placementOfRecord(problem, unitOf, layers.placement),
+    pinConstraints: layers.pins.map((id) => `pin:${id}=${tierOf(layers.placement, id)}`),
+    dropped: layers.dropped,
+    retiered: layers.retiered,
+  };
 }

@@ -10,10 +10,10 @@ import {
   type ProjectFile,
   type ProjectTopology,
 } from '../../../core/project/types.js';
-import type { TierName, Topology } from '../../../core/profiles/types.js';
+import type { Topology } from '../../../core/profiles/types.js';
 import type { ModelView } from '../../../core/view/types.js';
 import type { OpenedModel } from '../../shared/studio-api.js';
-import { nearestTier } from '../design/placement.js';
+import { projectLayers } from '../../../core/project/placement.js';
 import type { Design } from '../store/design-types.js';
 
 /** What a project is built from: the parts of the store Save reads. */
@@ -57,41 +57,29 @@ export interface ProjectDesign {
 
 /**
  * The design of `project` on `view` with `topology` (loaded from the project's bundled id or
- * inline topology). Layers the model lacks are dropped rather than refused: a model re-exported
+ * inline topology), read as the CLI reads it (core's `projectLayers`). Layers the model lacks are
+ * dropped rather than refused: a model re-exported
  * with a layer renamed should still open with the rest of the design.
  */
 export function designFromProject(project: ProjectFile, topology: Topology, view: ModelView): ProjectDesign {
   const placeable = new Set(view.layers.filter((l) => l.within === undefined).map((l) => l.id));
-  const tiers = topology.tiers.map((t) => t.name);
-  const dropped = new Set<string>();
-  let retiered = 0;
-  const placement: Record<string, TierName> = {};
-  for (const [id, tier] of Object.entries(project.placement)) {
-    if (!placeable.has(id)) {
-      dropped.add(id);
-      continue;
-    }
-    const kept = nearestTier(tiers, tier);
-    if (kept !== tier) retiered++;
-    if (kept !== 'device') placement[id] = kept;
-  }
-  const pins = project.pins.filter((id) => {
-    if (placeable.has(id)) return true;
-    dropped.add(id);
-    return false;
-  });
+  const layers = projectLayers(
+    project,
+    (id) => placeable.has(id),
+    topology.tiers.map((t) => t.name),
+  );
   return {
     design: {
-      placement,
-      pins: [...new Set(pins)].sort(),
+      placement: layers.placement,
+      pins: [...layers.pins].sort(),
       topology,
       topologyId: project.topology.kind === 'bundled' ? project.topology.id : null,
       inputs: { ...project.inputs },
       objective: project.objective || DEFAULT_OBJECTIVE,
       constraints: [...project.constraints],
     },
-    dropped: [...dropped].sort(),
-    retiered,
+    dropped: layers.dropped,
+    retiered: layers.retiered.length,
   };
 }
 

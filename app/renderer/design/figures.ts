@@ -8,12 +8,11 @@
  */
 import { problemFromSource } from '../../../core/partition/problem-from-source.js';
 import { evaluatePlacement, type Evaluation } from '../../../core/partition/evaluate.js';
-import type { Placement } from '../../../core/partition/placement.js';
+import { placementOfRecord, type Placement } from '../../../core/partition/placement.js';
 import type { PartitionProblem } from '../../../core/partition/problem.js';
 import type { PartitionSource } from '../../../core/partition/source-types.js';
 import type { TierName, Topology } from '../../../core/profiles/types.js';
 import type { Store } from '../store/store-types.js';
-import { nearestTier } from './placement.js';
 
 export interface DesignProblem {
   readonly problem: PartitionProblem;
@@ -62,30 +61,11 @@ export function rememberPlacement(
   if (placement.length === built.problem.units.length) knownPlacements.set(record, { built, placement });
 }
 
-/**
- * The placement array of a placement record (layers off the device), in unit order. A layer on
- * a tier the topology lacks counts on the nearest tier it has below.
- */
+/** core's `placementOfRecord` of the design's problem, or the array a cut drag handed over for `record`. */
 export function placementArray(built: DesignProblem, record: Readonly<Record<string, TierName>>): Placement {
   const known = knownPlacements.get(record);
   if (known?.built === built) return known.placement;
-  const { problem, unitOf } = built;
-  const placement = new Uint8Array(problem.units.length);
-  // Runs on every pointer move of a drag, over up to every layer: `for…in` allocates no entry
-  // pairs, and each tier name is resolved once (1.5 → 0.6 ms at 5,000 layers).
-  const tierIndex = new Map<TierName, number>();
-  for (const id in record) {
-    const unit = unitOf.get(id);
-    if (unit === undefined) continue;
-    const tier = record[id]!;
-    let t = tierIndex.get(tier);
-    if (t === undefined) {
-      t = Math.max(0, problem.tiers.indexOf(nearestTier(problem.tiers as readonly TierName[], tier)));
-      tierIndex.set(tier, t);
-    }
-    placement[unit] = t;
-  }
-  return placement;
+  return placementOfRecord(built.problem, built.unitOf, record);
 }
 
 interface FiguresMemo {
