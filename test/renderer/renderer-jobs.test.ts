@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../../core/analyze.js';
-import { declaredShapes } from '../../app/renderer/actions/declared-shapes.js';
 import { bindingsFromFields, inputFields } from '../../app/renderer/actions/input-binding.js';
 import { createJobRunner } from '../../app/renderer/actions/jobs.js';
 import { expectOpened, webHostHarness } from '../support/studio-host-fixtures.js';
@@ -34,7 +33,7 @@ describe('input binding as a host job', () => {
       await client.openBytes('ocr-det-mini.onnx', new Uint8Array(fs.readFileSync(DETECTOR))),
     );
 
-    const fields = inputFields(model.view.summary, model.inputs, declaredShapes(model));
+    const fields = inputFields(model.view.summary, model.inputs, model.view.summary.declaredInputShapes);
     const editable = fields[0]!.dims!.filter((d) => d.fixed === null).map((d) => d.label);
     expect(editable).toEqual(['x dimension 2 (H)', 'x dimension 3 (W)']);
     const made = bindingsFromFields(fields, { 'x dimension 2 (H)': '640', 'x dimension 3 (W)': '640' });
@@ -57,7 +56,11 @@ describe('input binding as a host job', () => {
     expect(outcome.value.inputs).toEqual({ x: '1x3x640x640' });
 
     // After binding, the fields show the bound sizes under the symbols the model declared.
-    const bound = inputFields(outcome.value.view.summary, outcome.value.inputs, declaredShapes(model));
+    const bound = inputFields(
+      outcome.value.view.summary,
+      outcome.value.inputs,
+      model.view.summary.declaredInputShapes,
+    );
     expect(bound[0]!.dims!.filter((d) => d.fixed === null).map((d) => [d.label, d.value])).toEqual([
       ['x dimension 2 (H)', '640'],
       ['x dimension 3 (W)', '640'],

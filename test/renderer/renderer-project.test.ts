@@ -27,7 +27,6 @@ import {
 } from '../../app/renderer/actions/autosave.js';
 import { retierNotice } from '../../app/renderer/actions/retier-notice.js';
 import { jsonFileKind } from '../../app/renderer/actions/file-kind.js';
-import { declaredShapes } from '../../app/renderer/actions/declared-shapes.js';
 import {
   approximationReasons,
   bindingsFromFields,
@@ -287,7 +286,7 @@ describe('input binding fields', () => {
   const model = openedModel(transformer.view, {}, 'transformer-encoder.onnx');
 
   it('offer the symbolic dimensions with their symbols and make the CLI binding', () => {
-    const declared = declaredShapes(model);
+    const declared = model.view.summary.declaredInputShapes;
     const fields = inputFields(transformer.view.summary, {}, declared);
     expect(fields).toHaveLength(1);
     expect(fields[0]!.dims!.map((d) => [d.label, d.fixed, d.value])).toEqual([
@@ -312,7 +311,11 @@ describe('input binding fields', () => {
 
   it('after binding, prefill the bound sizes and keep the fixed dimensions fixed', () => {
     const bound = sample('transformer-encoder.onnx', { input_ids: [1, 128] });
-    const fields = inputFields(bound.view.summary, { input_ids: '1x128' }, declaredShapes(model));
+    const fields = inputFields(
+      bound.view.summary,
+      { input_ids: '1x128' },
+      model.view.summary.declaredInputShapes,
+    );
     expect(fields[0]!.dims!.map((d) => [d.label, d.value])).toEqual([
       ['input_ids dimension 0 (batch)', '1'],
       ['input_ids dimension 1 (sequence)', '128'],

@@ -6,7 +6,6 @@
 import type { Dim } from '../../../core/graph/types.js';
 import type { ModelSummaryView, ModelView } from '../../../core/view/types.js';
 import type { StudioError } from '../../shared/studio-api.js';
-import type { DeclaredShapes } from './declared-shapes.js';
 
 export interface DimField {
   readonly index: number;
@@ -39,7 +38,7 @@ const splitBinding = (text: string): string[] =>
 export function inputFields(
   summary: ModelSummaryView,
   bound: Readonly<Record<string, string>>,
-  declaredInputs: DeclaredShapes | null,
+  declaredInputs: ModelSummaryView['declaredInputShapes'] | null,
 ): InputFields[] {
   return summary.inputs.map((input) => {
     const binding = bound[input.name];

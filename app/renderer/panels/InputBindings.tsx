@@ -1,6 +1,5 @@
 import { memo, useMemo, useState, type FormEvent } from 'react';
 import { applyInputBindings } from '../actions/analyse.js';
-import { declaredShapes } from '../actions/declared-shapes.js';
 import { bindingsFromFields, inputFields, type InputFields } from '../actions/input-binding.js';
 import { useStudio, type Store } from '../store/store.js';
 
@@ -54,7 +53,8 @@ export const InputBindings = memo(function InputBindings() {
   const bound = useStudio(selectBound);
   const analysing = useStudio(selectAnalysing);
   const fields = useMemo(
-    () => (opened && bound ? inputFields(opened.view.summary, bound, declaredShapes(opened)) : []),
+    () =>
+      opened && bound ? inputFields(opened.view.summary, bound, opened.view.summary.declaredInputShapes) : [],
     [opened, bound],
   );
   // Typing belongs to the fields it was typed into: new bindings (applied, undone, another
