@@ -5,15 +5,10 @@
  * come in as NativeDialogs), so the table is tested in Node against a real host.
  */
 import path from 'node:path';
-import type {
-  HostInfo,
-  OpenResult,
-  ProjectOpenResult,
-  StudioApi,
-  StudioMethod,
-} from '../shared/studio-api.js';
+import type { HostInfo, OpenResult, ProjectOpenResult, StudioMethod } from '../shared/studio-api.js';
 import { parseStudioArgs, type StudioArgs } from '../shared/studio-validate.js';
 import { failed } from '../host/host-errors.js';
+import { HOST_METHODS, type StudioAnswer } from '../host/host-methods.js';
 import type { StudioHost } from '../host/studio-host.js';
 import { projectFileName } from '../host/web/web-methods.js';
 
@@ -41,10 +36,11 @@ export interface ElectronMethodContext {
   readonly setDirty: (dirty: boolean) => void;
 }
 
-type Answer<M extends StudioMethod> = Awaited<ReturnType<StudioApi[M]>>;
-
 export type ElectronMethods = {
-  readonly [M in StudioMethod]: (args: StudioArgs<M>, context: ElectronMethodContext) => Promise<Answer<M>>;
+  readonly [M in StudioMethod]: (
+    args: StudioArgs<M>,
+    context: ElectronMethodContext,
+  ) => Promise<StudioAnswer<M>>;
 };
 
 /** A project opened from a file is saved back to that file by Save (not Save As). */
@@ -71,6 +67,7 @@ const announce = async (
 };
 
 export const ELECTRON_METHODS: ElectronMethods = {
+  ...HOST_METHODS,
   async hostInfo(_args, { host }): Promise<HostInfo> {
     return { kind: 'electron', version: host.version, platform: process.platform, nativeDialogs: true };
   },
@@ -86,9 +83,7 @@ export const ELECTRON_METHODS: ElectronMethods = {
   },
   openRecent: ([filePath], context) => announce(context.host.openPath(filePath, 'recent'), context),
   openBytes: ([fileName, bytes], context) => announce(context.host.openBytes(fileName, bytes), context),
-  listSamples: (_args, { host }) => host.listSamples(),
   openSample: ([id], context) => announce(context.host.openSample(id), context),
-  listRecent: (_args, { host }) => host.listRecent(),
   async saveProject([project, { saveAs }], { host, dialogs, documentsDir, savedProjects }) {
     const key = project.model.sha256;
     let target = saveAs ? undefined : savedProjects.get(key);
@@ -106,25 +101,11 @@ export const ELECTRON_METHODS: ElectronMethods = {
     if (result.ok) savedProjects.set(key, result.path);
     return result;
   },
-  async cancel([jobId], { host }) {
-    host.cancel(jobId);
-  },
-  startJob: async ([sessionId, request], { host }) => host.startJob(sessionId, request),
-  async cancelJob([jobId], { host }) {
-    host.cancelJob(jobId);
-  },
-  closeSession: ([sessionId], { host }) => host.closeSession(sessionId),
-  listTopologies: (_args, { host }) => host.topologies.list(),
-  loadTopology: ([id], { host }) => host.topologies.load(id),
   async openTopologyWithDialog(_args, { host, dialogs }) {
     const chosen = await dialogs.chooseTopology();
     if (chosen === null) return failed('CANCELLED', 'No topology was chosen.');
     return host.topologies.loadFile(chosen);
   },
-  parseTopology: ([fileName, text], { host }) => host.topologies.parse(fileName, text),
-  listProfiles: (_args, { host }) => host.topologies.profiles(),
-  lastTopology: (_args, { host }) => host.topologies.last(),
-  rememberTopology: ([id, topology], { host }) => host.topologies.remember(id, topology),
   initialProject: async (_args, context) => {
     const pending = context.host.initialProject();
     const result = await pending;
@@ -139,8 +120,6 @@ export const ELECTRON_METHODS: ElectronMethods = {
     announceProject(context.host.openProjectText(fileName, text), context),
   openRecentProject: ([filePath], context) =>
     announceProject(context.host.openProjectPath(filePath, 'recent'), context),
-  autosave: ([design], { host }) => host.autosave(design),
-  recovery: (_args, { host }) => host.recovery(),
   openRecovery: (_args, context) => announceProject(context.host.openRecovery(), context),
   async setDirty([dirty], { setDirty }) {
     setDirty(dirty);
@@ -179,10 +158,10 @@ export async function runStudioMethod<M extends StudioMethod>(
   method: M,
   rawArgs: unknown,
   context: ElectronMethodContext,
-): Promise<Answer<M>> {
+): Promise<StudioAnswer<M>> {
   const checked = parseStudioArgs(method, rawArgs);
   if (!checked.ok) {
-    if (ANSWERS_ERRORS.has(method)) return failed('BAD_REQUEST', checked.message) as Answer<M>;
+    if (ANSWERS_ERRORS.has(method)) return failed('BAD_REQUEST', checked.message) as StudioAnswer<M>;
     throw new RefusedRequestError(`BAD_REQUEST: ${checked.message}`);
   }
   return ELECTRON_METHODS[method](checked.args, context);

@@ -8,9 +8,10 @@
  * (beforeunload): `setDirty` is accepted and ignored.
  */
 import path from 'node:path';
-import type { HostInfo, ProjectFile, StudioApi, StudioMethod } from '../../shared/studio-api.js';
+import type { HostInfo, ProjectFile, StudioMethod } from '../../shared/studio-api.js';
 import type { StudioArgs } from '../../shared/studio-validate.js';
 import { failed } from '../host-errors.js';
+import { HOST_METHODS, type StudioAnswer } from '../host-methods.js';
 import type { StudioHost } from '../studio-host.js';
 
 export interface MethodContext {
@@ -20,10 +21,8 @@ export interface MethodContext {
   readonly signal: AbortSignal;
 }
 
-type Answer<M extends StudioMethod> = Awaited<ReturnType<StudioApi[M]>>;
-
 export type WebMethods = {
-  readonly [M in StudioMethod]: (args: StudioArgs<M>, context: MethodContext) => Promise<Answer<M>>;
+  readonly [M in StudioMethod]: (args: StudioArgs<M>, context: MethodContext) => Promise<StudioAnswer<M>>;
 };
 
 export const PROJECTS_FOLDER = 'projects';
@@ -51,6 +50,7 @@ export function webProjectFileName(project: ProjectFile): string {
 }
 
 export const WEB_METHODS: WebMethods = {
+  ...HOST_METHODS,
   async hostInfo(_args, { host }): Promise<HostInfo> {
     return { kind: 'web', version: host.version, platform: process.platform, nativeDialogs: false };
   },
@@ -60,32 +60,16 @@ export const WEB_METHODS: WebMethods = {
   },
   openRecent: ([filePath], { host, signal }) => host.openPath(filePath, 'recent', { signal }),
   openBytes: ([fileName, bytes], { host, signal }) => host.openBytes(fileName, bytes, { signal }),
-  listSamples: (_args, { host }) => host.listSamples(),
   openSample: ([id], { host, signal }) => host.openSample(id, { signal }),
-  listRecent: (_args, { host }) => host.listRecent(),
   // saveAs changes nothing here: the browser cannot ask for a place, so it is always the same file.
   saveProject: ([project], { host, configDir }) =>
     host.saveProject(path.join(configDir, PROJECTS_FOLDER, webProjectFileName(project)), project),
-  async cancel([jobId], { host }) {
-    host.cancel(jobId);
-  },
-  startJob: async ([sessionId, request], { host }) => host.startJob(sessionId, request),
-  async cancelJob([jobId], { host }) {
-    host.cancelJob(jobId);
-  },
-  closeSession: ([sessionId], { host }) => host.closeSession(sessionId),
-  listTopologies: (_args, { host }) => host.topologies.list(),
-  loadTopology: ([id], { host }) => host.topologies.load(id),
   async openTopologyWithDialog() {
     return failed(
       'NOT_SUPPORTED',
       'The browser studio has no open dialog: pick a topology file in the page instead.',
     );
   },
-  parseTopology: ([fileName, text], { host }) => host.topologies.parse(fileName, text),
-  listProfiles: (_args, { host }) => host.topologies.profiles(),
-  lastTopology: (_args, { host }) => host.topologies.last(),
-  rememberTopology: ([id, topology], { host }) => host.topologies.remember(id, topology),
   initialProject: (_args, { host, signal }) => host.initialProject({ signal }),
   async openProjectWithDialog() {
     return failed(
@@ -95,8 +79,6 @@ export const WEB_METHODS: WebMethods = {
   },
   openProjectText: ([fileName, text], { host, signal }) => host.openProjectText(fileName, text, { signal }),
   openRecentProject: ([filePath], { host, signal }) => host.openProjectPath(filePath, 'recent', { signal }),
-  autosave: ([design], { host }) => host.autosave(design),
-  recovery: (_args, { host }) => host.recovery(),
   openRecovery: (_args, { host, signal }) => host.openRecovery({ signal }),
   async setDirty() {
     // The page asks before it unloads (beforeunload); a browser tab cannot be held open from here.
