@@ -6,32 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SAMPLES_DIR } from '../app/host/sample-catalog.js';
-import { createStudioHost, type StudioHost, type StudioHostOptions } from '../app/host/studio-host.js';
 import type { ProjectFile, ProjectOpenResult, RecoveredDesign } from '../app/shared/studio-api.js';
 import { analyzeFile } from '../core/analyze.js';
 import { bundledProfileRefs } from '../core/profiles/library.js';
 import { loadTopology } from '../core/profiles/load.js';
 import { DEFAULT_TOPOLOGY_ID } from '../core/project/types.js';
+import { studioHostHarness } from './support/studio-host-fixtures.js';
 
-let dir: string;
-const hosts: StudioHost[] = [];
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-projects-'));
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((host) => host.close()));
-});
-
-function newHost(options: Partial<StudioHostOptions> = {}): StudioHost {
-  const host = createStudioHost({ configDir: fs.mkdtempSync(path.join(dir, 'config-')), ...options });
-  hosts.push(host);
-  return host;
-}
+const { dir, newHost } = studioHostHarness('cutline-projects-');
 
 const TRANSFORMER = path.join(SAMPLES_DIR, 'transformer-encoder.onnx');
 const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');

@@ -5,12 +5,11 @@
  * real sample models.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SAMPLES_DIR } from '../app/host/sample-catalog.js';
 import { deepModelBytes } from './e2e/support/deep-model.js';
-import { createStudioHost, type StudioHost, type StudioHostOptions } from '../app/host/studio-host.js';
+import { createStudioHost, type StudioHost } from '../app/host/studio-host.js';
 import type { JobEvent, JobRequest, PartitionProblemJson } from '../app/shared/studio-api.js';
 import { analyzeFile } from '../core/analyze.js';
 import { buildPartitionProblem } from '../core/partition/build-problem.js';
@@ -18,23 +17,9 @@ import { problemToJson } from '../core/partition/problem-json.js';
 import { partitionSource } from '../core/partition/source.js';
 import { loadTopology } from '../core/profiles/load.js';
 import { buildModelView } from '../core/view/build.js';
-import { chainModel, expectOpened } from './support/studio-host-fixtures.js';
+import { chainModel, expectOpened, studioHostHarness } from './support/studio-host-fixtures.js';
 
-let dir: string;
-const hosts: StudioHost[] = [];
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-sessions-'));
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((host) => host.close()));
-});
-
-function newHost(options: Partial<StudioHostOptions> = {}): StudioHost {
-  const host = createStudioHost({ configDir: fs.mkdtempSync(path.join(dir, 'config-')), ...options });
-  hosts.push(host);
-  return host;
-}
+const { dir, newHost } = studioHostHarness('cutline-sessions-');
 
 const TRANSFORMER = path.join(SAMPLES_DIR, 'transformer-encoder.onnx');
 

@@ -4,36 +4,15 @@
  * list and project files.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RECENT_LIMIT } from '../app/host/recent-files.js';
 import { SAMPLES_DIR } from '../app/host/sample-catalog.js';
-import {
-  RECENT_LIST_FILE,
-  createStudioHost,
-  type StudioHost,
-  type StudioHostOptions,
-} from '../app/host/studio-host.js';
+import { RECENT_LIST_FILE } from '../app/host/studio-host.js';
 import type { OpenResult, ProgressEvent, ProjectFile } from '../app/shared/studio-api.js';
-import { expectOpened, tinyModel } from './support/studio-host-fixtures.js';
+import { expectOpened, studioHostHarness, tinyModel } from './support/studio-host-fixtures.js';
 
-let dir: string;
-const hosts: StudioHost[] = [];
-
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-host-'));
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((host) => host.close()));
-});
-
-function newHost(options: Partial<StudioHostOptions> = {}): StudioHost {
-  const host = createStudioHost({ configDir: fs.mkdtempSync(path.join(dir, 'config-')), ...options });
-  hosts.push(host);
-  return host;
-}
+const { dir, newHost } = studioHostHarness('cutline-host-');
 
 function writeFile(name: string, bytes: Uint8Array | string): string {
   const file = path.join(dir, name);

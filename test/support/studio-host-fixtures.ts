@@ -1,8 +1,10 @@
 /** Models, web hosts and raw requests shared by the host tests (test/host*.test.ts, test/web-host.test.ts). */
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
-import type { StudioHostOptions } from '../../app/host/studio-host.js';
+import { afterAll, afterEach } from 'vitest';
+import { createStudioHost, type StudioHost, type StudioHostOptions } from '../../app/host/studio-host.js';
 import { startWebHost, type WebHost, type WebHostOptions } from '../../app/host/web/server.js';
 import type { OpenResult } from '../../app/shared/studio-api.js';
 import { createWebStudioClient, type WebStudioClient } from '../../app/shared/web-client.js';
@@ -62,6 +64,31 @@ export function chainModel(count: number): Uint8Array {
 export function expectOpened(result: OpenResult | null): Extract<OpenResult, { ok: true }>['model'] {
   if (!result?.ok) throw new Error(`expected an opened model, got ${JSON.stringify(result)}`);
   return result.model;
+}
+
+/**
+ * A temp folder for one test file (removed after all its tests) and `newHost`, which makes a
+ * StudioHost with a fresh config folder under it; hosts are closed after each test so no worker
+ * outlives the test that started it.
+ */
+export function studioHostHarness(prefix: string): {
+  dir: string;
+  newHost(options?: Partial<StudioHostOptions>): StudioHost;
+} {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const hosts: StudioHost[] = [];
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    await Promise.all(hosts.splice(0).map((host) => host.close()));
+  });
+  return {
+    dir,
+    newHost(options = {}) {
+      const host = createStudioHost({ configDir: fs.mkdtempSync(path.join(dir, 'config-')), ...options });
+      hosts.push(host);
+      return host;
+    },
+  };
 }
 
 export type StartOptions = Omit<Partial<WebHostOptions>, 'studio'> & { studio?: Partial<StudioHostOptions> };
