@@ -48,7 +48,11 @@ const lastTopologySchema = z.strictObject({
 export function createTopologyLibrary(configDir: string, libraryDir = bundledProfilesDir()): TopologyLibrary {
   const options = { libraryDir };
   const lastFile = path.join(configDir, LAST_TOPOLOGY_FILE);
-  const bundledIds = (): string[] => bundledProfileRefs('topology', libraryDir).map((ref) => ref.id);
+  // The bundled library ships with the app and does not change while it runs: listed once, not
+  // on every load, remember and last.
+  let ids: readonly string[] | undefined;
+  const bundledIds = (): readonly string[] =>
+    (ids ??= bundledProfileRefs('topology', libraryDir).map((ref) => ref.id));
 
   const attempt = (load: () => Topology, bundledId: string | null): TopologyResult => {
     try {
