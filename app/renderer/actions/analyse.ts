@@ -8,7 +8,7 @@
 import type { StudioApi, StudioError, Unsubscribe } from '../../shared/studio-api.js';
 import { useStudio, type Store } from '../store/store.js';
 import { createJobRunner, type JobRunner } from './jobs.js';
-import { sameInputs } from './project-file.js';
+import { sameInputs } from '../design/diff.js';
 
 let runner: JobRunner | null = null;
 let api: StudioApi | null = null;

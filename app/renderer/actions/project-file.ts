@@ -106,15 +106,6 @@ export function viewFromProject(
   };
 }
 
-/** Whether two input-binding records say the same (key order aside). */
-export function sameInputs(
-  a: Readonly<Record<string, string>>,
-  b: Readonly<Record<string, string>>,
-): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-}
-
 /** The file name a download of the project gets: the model's name with `.cutline.json`. */
 export function projectFileName(project: ProjectFile, projectPath: string | null): string {
   if (projectPath !== null) {

@@ -114,3 +114,12 @@ export function squash(first: DesignDiff, second: DesignDiff): DesignDiff {
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as DesignDiff;
 }
+
+/** Whether two input-binding records say the same (key order aside). */
+export function sameInputs(
+  a: Readonly<Record<string, string>>,
+  b: Readonly<Record<string, string>>,
+): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}

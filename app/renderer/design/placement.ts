@@ -1,8 +1,7 @@
 /** Placement helpers the design slice and the canvas share: which layers an id stands for, tier names. */
-import { TIER_TITLES, nearestTier, type TierName } from '../../../core/tiers.js';
+import { TIER_TITLES, type TierName } from '../../../core/tiers.js';
 import type { ModelIndex } from '../model/model-index.js';
 
-export { nearestTier };
 export const tierTitleOf = (tier: TierName): string => TIER_TITLES[tier];
 
 /**

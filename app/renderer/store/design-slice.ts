@@ -8,9 +8,9 @@
  */
 import type { StateCreator } from 'zustand';
 import type { Topology, TierName } from '../../../core/profiles/types.js';
-import { applyDiff, diffPlacement, isEmptyDiff, squash, withTiers } from '../design/diff.js';
-import { tierOf } from '../../../core/tiers.js';
-import { layersOfIds, nearestTier, tierTitleOf } from '../design/placement.js';
+import { applyDiff, diffPlacement, isEmptyDiff, sameInputs, squash, withTiers } from '../design/diff.js';
+import { nearestTier, tierOf } from '../../../core/tiers.js';
+import { layersOfIds, tierTitleOf } from '../design/placement.js';
 import type { Design, DesignDiff, DesignSlice, HistoryEntry, MoveOutcome } from './design-types.js';
 import type { Store } from './store-types.js';
 
@@ -204,7 +204,7 @@ export const createDesignSlice: StateCreator<Store, [], [], DesignSlice> = (set,
 
     setInputs: (inputs) => {
       const { design } = get();
-      if (!design || sameRecord(design.inputs, inputs)) return;
+      if (!design || sameInputs(design.inputs, inputs)) return;
       record('Bind input dimensions', { inputs: [design.inputs, inputs] });
     },
 
@@ -257,14 +257,7 @@ export const createDesignSlice: StateCreator<Store, [], [], DesignSlice> = (set,
   };
 };
 
-function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-}
-
 /** Whether the design has edits not saved (or autosaved as saved) yet. */
 export const selectDirty = (s: Store): boolean => s.design !== null && s.revision !== s.savedRevision;
-export const selectCanUndo = (s: Store): boolean => s.past.length > 0;
-export const selectCanRedo = (s: Store): boolean => s.future.length > 0;
 export const selectUndoLabel = (s: Store): string | null => s.past[s.past.length - 1]?.label ?? null;
 export const selectRedoLabel = (s: Store): string | null => s.future[s.future.length - 1]?.label ?? null;
