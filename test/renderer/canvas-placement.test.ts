@@ -12,7 +12,6 @@ import { chainPlacement } from '../../core/partition/cut-lines.js';
 import { partitionSource } from '../../core/partition/source.js';
 import { loadTopology } from '../../core/profiles/load.js';
 import { buildModelView } from '../../core/view/build.js';
-import type { OpenedModel } from '../../app/shared/studio-api.js';
 import { handleDesignKey, type KeyPress } from '../../app/renderer/actions/design-keys.js';
 import { refusalNotice } from '../../app/renderer/actions/place-selection.js';
 import { cutGeometry, positionNearest } from '../../app/renderer/graph/drag/cut-geometry.js';
@@ -25,8 +24,8 @@ import { selectIsInSelection } from '../../app/renderer/graph/node-selectors.js'
 import { computeLayout } from '../../app/renderer/layout/compute-layout.js';
 import type { LaidOutGraph, LaneBand } from '../../app/renderer/layout/layout-types.js';
 import { ancestorBlocks } from '../../app/renderer/model/model-index.js';
-import { NO_PLACEMENT } from '../../app/renderer/store/design-slice.js';
 import { useStudio } from '../../app/renderer/store/store.js';
+import { openedModel, startDesignOf } from './support/open-design.js';
 
 const SAMPLE = path.resolve('samples/resnet-mini.onnx');
 const analysis = analyzeFile(SAMPLE);
@@ -40,32 +39,8 @@ const n = units.length;
 const state = () => useStudio.getState();
 const design = () => state().design!;
 
-let opens = 0;
 function openModel(topology = threeTier): void {
-  opens++;
-  const model: OpenedModel = {
-    jobId: `job-${opens}`,
-    sessionId: `session-${opens}`,
-    fileName: 'resnet-mini.onnx',
-    path: SAMPLE,
-    sha256: '0'.repeat(64),
-    view,
-    partition,
-    inputs: {},
-  };
-  state().openFinished({ ok: true, model });
-  state().startDesign(
-    {
-      placement: NO_PLACEMENT,
-      pins: [],
-      topology,
-      topologyId: topology.spec.id,
-      inputs: {},
-      objective: 'latency',
-      constraints: [],
-    },
-    null,
-  );
+  startDesignOf(openedModel(SAMPLE, view, partition), topology);
 }
 
 /** Lays the open model out as the worker does, and puts it on screen. */

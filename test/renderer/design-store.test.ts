@@ -11,10 +11,10 @@ import { evaluatePlacement } from '../../core/partition/evaluate.js';
 import { partitionSource } from '../../core/partition/source.js';
 import { loadTopology } from '../../core/profiles/load.js';
 import { buildModelView } from '../../core/view/build.js';
-import type { OpenedModel } from '../../app/shared/studio-api.js';
 import { selectDesignFigures, selectCommittedEvaluation } from '../../app/renderer/design/figures.js';
-import { NO_PLACEMENT, selectDirty } from '../../app/renderer/store/design-slice.js';
+import { selectDirty } from '../../app/renderer/store/design-slice.js';
 import { useStudio } from '../../app/renderer/store/store.js';
+import { openedModel, startDesignOf } from './support/open-design.js';
 
 const SAMPLE = path.resolve('samples/resnet-mini.onnx');
 const analysis = analyzeFile(SAMPLE);
@@ -24,32 +24,8 @@ const topology = loadTopology('pi4-wifi-edge-wan-cloud');
 const twoTier = loadTopology('n2-wifi-i7');
 const layerIds = view.layers.filter((l) => l.within === undefined).map((l) => l.id);
 
-let opens = 0;
 function openModel(): void {
-  opens++;
-  const model: OpenedModel = {
-    jobId: `job-${opens}`,
-    sessionId: `session-${opens}`,
-    fileName: 'resnet-mini.onnx',
-    path: SAMPLE,
-    sha256: '0'.repeat(64),
-    view,
-    partition,
-    inputs: {},
-  };
-  useStudio.getState().openFinished({ ok: true, model });
-  useStudio.getState().startDesign(
-    {
-      placement: NO_PLACEMENT,
-      pins: [],
-      topology,
-      topologyId: 'pi4-wifi-edge-wan-cloud',
-      inputs: {},
-      objective: 'latency',
-      constraints: [],
-    },
-    null,
-  );
+  startDesignOf(openedModel(SAMPLE, view, partition), topology);
 }
 
 const state = () => useStudio.getState();

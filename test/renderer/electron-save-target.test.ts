@@ -17,6 +17,7 @@ import { NO_PLACEMENT } from '../../app/renderer/store/design-slice.js';
 import { useStudio } from '../../app/renderer/store/store.js';
 import type { StudioApi, StudioMethod } from '../../app/shared/studio-api.js';
 import { loadTopology } from '../../core/profiles/load.js';
+import { startDesignOf } from './support/open-design.js';
 
 let dir: string;
 let host: StudioHost;
@@ -65,19 +66,7 @@ describe('Save in Electron', () => {
     const [first, second] = opened.model.view.layers.filter((l) => l.within === undefined);
 
     // A design of the sample saved as project A (the dialog is asked once).
-    useStudio.getState().openFinished(opened);
-    useStudio.getState().startDesign(
-      {
-        placement: { [first!.id]: 'edge' },
-        pins: [],
-        topology,
-        topologyId: 'pi4-wifi-edge-wan-cloud',
-        inputs: {},
-        objective: 'latency',
-        constraints: [],
-      },
-      null,
-    );
+    startDesignOf(opened.model, topology, { [first!.id]: 'edge' });
     expect(await saveProject(false)).toBe(true);
     const projectA = path.join(dir, 'chosen-1.cutline.json');
     const savedA = fs.readFileSync(projectA, 'utf8');
@@ -87,19 +76,7 @@ describe('Save in Electron', () => {
     const again = await host.openSample('resnet-mini');
     if (!again.ok) throw new Error(again.error.message);
     // As design/sync.ts starts a model opened without a project: the last topology, no file.
-    useStudio.getState().openFinished(again);
-    useStudio.getState().startDesign(
-      {
-        placement: NO_PLACEMENT,
-        pins: [],
-        topology,
-        topologyId: 'pi4-wifi-edge-wan-cloud',
-        inputs: {},
-        objective: 'latency',
-        constraints: [],
-      },
-      null,
-    );
+    startDesignOf(again.model, topology);
     expect(useStudio.getState().design?.placement).toEqual(NO_PLACEMENT);
     useStudio.getState().moveLayers([second!.id], 'cloud');
 
