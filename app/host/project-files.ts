@@ -1,5 +1,6 @@
 /**
- * Reading project files from disk and deciding whether the model a project names may be opened.
+ * Reading project files from disk, deciding whether the model a project names may be opened, and
+ * the file name a project is offered under (both transports save with it).
  *
  * Why a project may name a file the host then reads: the project itself was chosen by the user
  * (a dialog, the command line, the recent list, or a file they uploaded or dropped in the page),
@@ -100,4 +101,13 @@ export async function projectModelPath(
     return missing(`The project's model ${absolute} is missing (moved, renamed or deleted).`);
   }
   return { ok: true, path: absolute };
+}
+
+/** `resnet-mini.onnx` → `resnet-mini.cutline.json`; anything unusual in a name becomes `_`. */
+export function projectFileName(project: ProjectFile): string {
+  const stem = project.model.fileName
+    .replace(/\.onnx$/i, '')
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^\.+/, '_');
+  return `${stem || 'project'}.cutline.json`;
 }

@@ -10,7 +10,7 @@ import { parseStudioArgs, type StudioArgs } from '../shared/studio-validate.js';
 import { failed } from '../host/host-errors.js';
 import { HOST_METHODS, type StudioAnswer } from '../host/host-methods.js';
 import type { StudioHost } from '../host/studio-host.js';
-import { projectFileName } from '../host/web/web-methods.js';
+import { projectFileName } from '../host/project-files.js';
 
 export interface NativeDialogs {
   /** The model file the user picked, or null when they dismissed the dialog. */
@@ -45,7 +45,7 @@ export type ElectronMethods = {
 
 /** A project opened from a file is saved back to that file by Save (not Save As). */
 const announceProject = async (
-  pending: Promise<ProjectOpenResult>,
+  pending: ProjectOpenResult | Promise<ProjectOpenResult>,
   context: ElectronMethodContext,
 ): Promise<ProjectOpenResult> => {
   const result = await pending;
@@ -106,10 +106,9 @@ export const ELECTRON_METHODS: ElectronMethods = {
     if (chosen === null) return failed('CANCELLED', 'No topology was chosen.');
     return host.topologies.loadFile(chosen);
   },
-  initialProject: async (_args, context) => {
-    const pending = context.host.initialProject();
-    const result = await pending;
-    return result === null ? null : announceProject(Promise.resolve(result), context);
+  async initialProject(_args, context) {
+    const result = await context.host.initialProject();
+    return result === null ? null : announceProject(result, context);
   },
   async openProjectWithDialog(_args, context) {
     const chosen = await context.dialogs.chooseProject();

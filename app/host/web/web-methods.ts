@@ -12,6 +12,7 @@ import type { HostInfo, ProjectFile, StudioMethod } from '../../shared/studio-ap
 import type { StudioArgs } from '../../shared/studio-validate.js';
 import { failed } from '../host-errors.js';
 import { HOST_METHODS, type StudioAnswer } from '../host-methods.js';
+import { projectFileName } from '../project-files.js';
 import type { StudioHost } from '../studio-host.js';
 
 export interface MethodContext {
@@ -26,15 +27,6 @@ export type WebMethods = {
 };
 
 export const PROJECTS_FOLDER = 'projects';
-
-/** `resnet-mini.onnx` → `resnet-mini.cutline.json`; anything unusual in a name becomes `_`. */
-export function projectFileName(project: ProjectFile): string {
-  const stem = project.model.fileName
-    .replace(/\.onnx$/i, '')
-    .replace(/[^A-Za-z0-9._-]/g, '_')
-    .replace(/^\.+/, '_');
-  return `${stem || 'project'}.cutline.json`;
-}
 
 /**
  * Where the web host keeps a model's project: its name plus the start of its SHA-256, so two
