@@ -15,8 +15,14 @@ import type { Plan, SolverName } from '../../core/partition/plan.js';
 import { givenPlan, SOLVER_NAMES } from '../../core/partition/plan.js';
 import type { PartitionProblem } from '../../core/partition/problem.js';
 import { runSolver } from '../../core/partition/solve.js';
-import { parseConstraints, parseObjective } from './partition-args.js';
-import { loadCommandContext, projectConstraints, projectWarnings } from './partition-context.js';
+import { parseConstraints } from './partition-args.js';
+import {
+  commandObjective,
+  loadCommandContext,
+  projectConstraints,
+  projectPlan,
+  projectWarnings,
+} from './partition-context.js';
 
 export interface ExportCliOptions {
   /** Required without --project; with it, replaces the project's topology. */
@@ -105,7 +111,7 @@ export async function exportCommand(
   if (project) for (const warning of projectWarnings(project)) progress(warning);
   const modelPath = context.modelPath;
   const { problem } = context.built;
-  const objective = parseObjective(options.objective ?? project?.project.objective ?? 'latency');
+  const objective = commandObjective(options.objective, project);
   let plan: Plan;
   if (options.solver !== undefined) {
     if (!(SOLVER_NAMES as readonly string[]).includes(options.solver)) {
@@ -121,7 +127,7 @@ export async function exportCommand(
       parseConstraints(projectConstraints(project, options.constraint), problem),
     );
   } else if (options.placement === undefined && project) {
-    plan = givenPlan(problem, project.design.placement, objective, `the placement of ${project.file}`);
+    plan = projectPlan(project, problem, objective);
   } else {
     const placement = readPlacementFile(options.placement!, problem);
     plan = givenPlan(problem, placement, objective, `placement from ${options.placement}`);

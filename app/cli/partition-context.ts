@@ -3,14 +3,18 @@ import { analyzeFile, type Analysis } from '../../core/analyze.js';
 import { CutlineError } from '../../core/errors.js';
 import type { Shape } from '../../core/graph/types.js';
 import { buildPartitionProblem, type BuiltProblem } from '../../core/partition/build-problem.js';
+import type { Objective } from '../../core/partition/objective.js';
+import { givenPlan, type Plan } from '../../core/partition/plan.js';
+import type { PartitionProblem } from '../../core/partition/problem.js';
 import { loadTopology } from '../../core/profiles/load.js';
 import type { Topology } from '../../core/profiles/types.js';
 import { locateProjectModel } from '../../core/project/model.js';
 import { projectPlacement, type ProjectPlacement } from '../../core/project/placement.js';
 import { readProjectFile } from '../../core/project/read.js';
 import { projectTopology } from '../../core/project/topology.js';
-import type { ProjectFile } from '../../core/project/types.js';
+import { DEFAULT_OBJECTIVE, type ProjectFile } from '../../core/project/types.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
+import { parseObjective } from './partition-args.js';
 
 export interface PartitionContext {
   readonly analysis: Analysis;
@@ -93,6 +97,16 @@ export function mergeInputs(
       .map(([name, dims]) => `${name}=${dims}`),
     ...cliInputs,
   ];
+}
+
+/** The objective a command runs with: `--objective` when given, else the project's, else the default. */
+export function commandObjective(given: string | undefined, project: LoadedProject | null): Objective {
+  return parseObjective(given ?? project?.project.objective ?? DEFAULT_OBJECTIVE);
+}
+
+/** The project's own placement (the design made in the studio) as a plan. */
+export function projectPlan(project: LoadedProject, problem: PartitionProblem, objective: Objective): Plan {
+  return givenPlan(problem, project.design.placement, objective, `the placement of ${project.file}`);
 }
 
 /**

@@ -10,13 +10,14 @@ import { paretoFront, type ParetoFront } from '../../core/partition/pareto.js';
 import { SOLVER_NAMES, type Plan, type SolverName } from '../../core/partition/plan.js';
 import { defaultSolvers, runSolver } from '../../core/partition/solve.js';
 import { CutlineError } from '../../core/errors.js';
-import { givenPlan } from '../../core/partition/plan.js';
 import { formatBytes } from '../shared/format.js';
 import { renderTable } from './format.js';
-import { parseConstraints, parseObjective } from './partition-args.js';
+import { parseConstraints } from './partition-args.js';
 import {
+  commandObjective,
   describeTopology,
   loadCommandContext,
+  projectPlan,
   projectConstraints,
   projectWarnings,
   type PartitionContext,
@@ -52,12 +53,10 @@ export function solveCommand(modelPath: string | undefined, options: SolveCliOpt
   const { context, project } = loadCommandContext(modelPath, options);
   if (project) for (const warning of projectWarnings(project)) process.stderr.write(`cutline: ${warning}\n`);
   const { problem } = context.built;
-  const objective = parseObjective(options.objective ?? project?.project.objective ?? 'latency');
+  const objective = commandObjective(options.objective, project);
   const constraintTexts = projectConstraints(project, options.constraint);
   const constraints = parseConstraints(constraintTexts, problem);
-  const projectPlan = project
-    ? givenPlan(problem, project.design.placement, objective, `the placement of ${project.file}`)
-    : undefined;
+  const designPlan = project ? projectPlan(project, problem, objective) : undefined;
   const outcomes: Outcome[] = (solvers.length ? solvers : defaultSolvers(problem)).map((solver) => {
     try {
       return { solver, plan: runSolver(problem, solver, objective, constraints) };
@@ -69,10 +68,10 @@ export function solveCommand(modelPath: string | undefined, options: SolveCliOpt
   const front = options.pareto ? paretoFront(problem, constraints) : undefined;
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify(solveJson(context, objective, constraintTexts, outcomes, front, projectPlan))}\n`,
+      `${JSON.stringify(solveJson(context, objective, constraintTexts, outcomes, front, designPlan))}\n`,
     );
   } else {
-    process.stdout.write(`${solveText(context, objective, constraintTexts, outcomes, front, projectPlan)}\n`);
+    process.stdout.write(`${solveText(context, objective, constraintTexts, outcomes, front, designPlan)}\n`);
   }
   if (outcomes.every((o) => !o.plan)) {
     throw new CutlineError('INFEASIBLE', outcomes[0]?.error ?? 'No solver found a placement.');
@@ -118,7 +117,7 @@ function solveJson(
   constraints: readonly string[],
   outcomes: readonly Outcome[],
   front: ParetoFront | undefined,
-  projectPlan: Plan | undefined,
+  designPlan: Plan | undefined,
 ): object {
   return {
     model: context.analysis.model.path ?? context.analysis.summary.graphName,
@@ -130,7 +129,7 @@ function solveJson(
     plans: outcomes.flatMap((o) => (o.plan ? [planJson(context, o.plan)] : [])),
     infeasible: outcomes.flatMap((o) => (o.error ? [{ solver: o.solver, message: o.error }] : [])),
     // Its own key, not in `plans`: `export --placement` reads `plans[0]` as the suggestion.
-    ...(projectPlan ? { project: planJson(context, projectPlan) } : {}),
+    ...(designPlan ? { project: planJson(context, designPlan) } : {}),
     ...(front
       ? {
           pareto: {
@@ -176,7 +175,7 @@ function solveText(
   constraints: readonly string[],
   outcomes: readonly Outcome[],
   front: ParetoFront | undefined,
-  projectPlan: Plan | undefined,
+  designPlan: Plan | undefined,
 ): string {
   const lines = [
     `Model       ${context.analysis.model.path ?? context.analysis.summary.graphName} (${context.built.problem.units.length} layers)`,
@@ -186,16 +185,16 @@ function solveText(
     renderTable(
       HEADERS,
       [
-        ...(projectPlan ? [planRow(context, 'project', projectPlan)] : []),
+        ...(designPlan ? [planRow(context, 'project', designPlan)] : []),
         ...outcomes.flatMap((o) => (o.plan ? [planRow(context, o.solver, o.plan)] : [])),
       ],
       NUMERIC,
     ),
     '',
   ];
-  if (projectPlan) {
-    const cuts = projectPlan.evaluation.cutTensors.map((c) => `${c.name} (${formatBytes(c.bytes)})`);
-    lines.push(`project: ${projectPlan.notes.join('; ')}${cuts.length ? `; cut: ${cuts.join(', ')}` : ''}`);
+  if (designPlan) {
+    const cuts = designPlan.evaluation.cutTensors.map((c) => `${c.name} (${formatBytes(c.bytes)})`);
+    lines.push(`project: ${designPlan.notes.join('; ')}${cuts.length ? `; cut: ${cuts.join(', ')}` : ''}`);
   }
   for (const o of outcomes) {
     if (o.error) lines.push(`${o.solver}: infeasible — ${o.error}`);
