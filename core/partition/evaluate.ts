@@ -21,6 +21,8 @@ export interface CutTensor {
   readonly fromTier: number;
   /** Tiers it must reach other than its own, ascending. */
   readonly toTiers: readonly number[];
+  /** Latency its transfers add to one inference, ms (every hop it takes, both ways). */
+  readonly latencyMs: number;
 }
 
 export interface HopTraffic {
@@ -90,12 +92,14 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
   problem.tensors.forEach((tensor, t) => {
     const { from, lowest, highest } = tensorSpan(problem, placement, t);
     if (lowest === from && highest === from) return;
+    let tensorMs = 0;
     for (let h = from; h < highest; h++) {
       const cost = problem.up[t]![h]!;
       upBytes[h]! += tensor.bytes;
       upBusyMs[h]! += cost.busyMs;
       hopLatencyMs[h]! += cost.latencyMs;
       latencyMs += cost.latencyMs;
+      tensorMs += cost.latencyMs;
       deviceEnergyMj += cost.deviceEnergyMj;
     }
     for (let h = lowest; h < from; h++) {
@@ -104,6 +108,7 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
       downBusyMs[h]! += cost.busyMs;
       hopLatencyMs[h]! += cost.latencyMs;
       latencyMs += cost.latencyMs;
+      tensorMs += cost.latencyMs;
       deviceEnergyMj += cost.deviceEnergyMj;
     }
     cutTensors.push({
@@ -112,6 +117,7 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
       shapeOnly: tensor.shapeOnly === true,
       fromTier: from,
       toTiers: reachedTiers(problem, placement, t),
+      latencyMs: tensorMs,
     });
     if (from === DEVICE_TIER && !tensor.shapeOnly) {
       if (tensor.producer < 0) rawInputLeavesDevice = true;

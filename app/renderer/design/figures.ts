@@ -18,8 +18,6 @@ export interface DesignProblem {
   readonly problem: PartitionProblem;
   /** Layer id → unit index. */
   readonly unitOf: ReadonlyMap<string, number>;
-  /** Tensor name → index in `problem.tensors` (the first, for a tensor with a shape-only twin). */
-  readonly tensorOf: ReadonlyMap<string, number>;
 }
 
 export interface DesignFigures extends DesignProblem {
@@ -36,11 +34,7 @@ export function designProblem(source: PartitionSource, topology: Topology): Desi
   const problem = problemFromSource(source, topology);
   const unitOf = new Map<string, number>();
   problem.units.forEach((unit, u) => unitOf.set(unit.name, u));
-  const tensorOf = new Map<string, number>();
-  problem.tensors.forEach((tensor, t) => {
-    if (!tensorOf.has(tensor.name)) tensorOf.set(tensor.name, t);
-  });
-  const value = { problem, unitOf, tensorOf };
+  const value = { problem, unitOf };
   problemMemo = { source, topology, value };
   return value;
 }
@@ -175,24 +169,16 @@ export function selectCutEdgeInfo(state: Store, tensorNames: readonly string[]):
 
 const cutIndexMemo = new WeakMap<DesignFigures, ReadonlyMap<string, CutEdgeInfo>>();
 
-/** Tensor name → its crossing, for every tensor the evaluation says crosses. */
+/** Tensor name → its crossing, for every tensor the evaluation says crosses (a shape-only twin adds to it). */
 function cutIndex(figures: DesignFigures): ReadonlyMap<string, CutEdgeInfo> {
   const known = cutIndexMemo.get(figures);
   if (known) return known;
-  const { problem, evaluation, tensorOf } = figures;
   const index = new Map<string, CutEdgeInfo>();
-  for (const cut of evaluation.cutTensors) {
-    const t = tensorOf.get(cut.name);
-    if (t === undefined) continue;
-    const highest = Math.max(cut.fromTier, ...cut.toTiers);
-    const lowest = Math.min(cut.fromTier, ...cut.toTiers);
-    let transferMs = 0;
-    for (let h = cut.fromTier; h < highest; h++) transferMs += problem.up[t]![h]!.latencyMs;
-    for (let h = lowest; h < cut.fromTier; h++) transferMs += problem.down[t]![h]!.latencyMs;
+  for (const cut of figures.evaluation.cutTensors) {
     const previous = index.get(cut.name);
     index.set(cut.name, {
       bytes: (previous?.bytes ?? 0) + cut.bytes,
-      transferMs: (previous?.transferMs ?? 0) + transferMs,
+      transferMs: (previous?.transferMs ?? 0) + cut.latencyMs,
     });
   }
   cutIndexMemo.set(figures, index);
