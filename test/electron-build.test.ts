@@ -22,11 +22,11 @@ import {
   CHANNELS,
   EVENT_CHANNELS,
   type HostCommand,
-  type ProjectFile,
   type StudioApi,
   type StudioMethod,
 } from '../app/shared/studio-api.js';
 import { PRIVATE_CHANNELS } from '../app/main/channels.js';
+import { projectOf } from './support/project-files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FAKE_ELECTRON = path.join(ROOT, 'test/support/fake-electron.cjs');
@@ -152,18 +152,7 @@ describe('the bundled preload', () => {
   });
 
   it('sends every request on its channel with its arguments', async () => {
-    const project: ProjectFile = {
-      format: 'cutline-project',
-      version: 2,
-      model: { fileName: 'm.onnx', path: null, sha256: '0'.repeat(64) },
-      inputs: {},
-      topology: { kind: 'bundled', id: 'n2-wifi-i7' },
-      placement: {},
-      pins: [],
-      objective: 'latency',
-      constraints: [],
-      view: { expanded: [], selected: null, metric: 'macs' },
-    };
+    const project = projectOf({ fileName: 'm.onnx', path: null, sha256: '0'.repeat(64) });
     const args: { readonly [M in StudioMethod]: Parameters<StudioApi[M]> } = {
       hostInfo: [],
       initialModel: [],

@@ -6,7 +6,6 @@
  * Playwright's `_electron` launches the app and opens samples; where it is not, the last test
  * says plainly that the launch did not run and why.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,10 +37,10 @@ import {
   CHANNELS,
   type HostCommand,
   type OpenResult,
-  type ProjectFile,
   type ProjectOpenResult,
   type StudioApi,
 } from '../app/shared/studio-api.js';
+import { modelRefOf, projectOf, writeProject } from './support/project-files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const sample = (id: string): string => path.join(ROOT, 'samples', `${id}.onnx`);
@@ -260,18 +259,10 @@ describe('IPC handlers', () => {
   });
 
   it('asks where to save a project once, then saves there until Save As', async () => {
-    const project: ProjectFile = {
-      format: 'cutline-project',
-      version: 2,
-      model: { fileName: 'resnet-mini.onnx', path: sample('resnet-mini'), sha256: 'a'.repeat(64) },
-      inputs: {},
-      topology: { kind: 'bundled', id: 'n2-wifi-i7' },
-      placement: { '/layer1/conv/Conv': 'edge' },
-      pins: [],
-      objective: 'latency',
-      constraints: [],
-      view: { expanded: [], selected: null, metric: 'macs' },
-    };
+    const project = projectOf(
+      { fileName: 'resnet-mini.onnx', path: sample('resnet-mini'), sha256: 'a'.repeat(64) },
+      { placement: { '/layer1/conv/Conv': 'edge' } },
+    );
     const first = await call('saveProject', project, { saveAs: false });
     expect(first).toEqual({ ok: true, path: path.join(tmp, 'saved-1.cutline.json') });
     expect(projectTargets).toEqual([path.join(ROOT, 'samples', 'resnet-mini.cutline.json')]);
@@ -287,21 +278,8 @@ describe('IPC handlers', () => {
   it('opens a project the dialog chose, then saves it back to that file, and runs jobs on its session', async () => {
     const model = path.join(tmp, 'project-model.onnx');
     fs.copyFileSync(sample('resnet-mini'), model);
-    const sha256 = createHash('sha256').update(fs.readFileSync(model)).digest('hex');
-    const project: ProjectFile = {
-      format: 'cutline-project',
-      version: 2,
-      model: { fileName: 'project-model.onnx', path: model, sha256 },
-      inputs: {},
-      topology: { kind: 'bundled', id: 'n2-wifi-i7' },
-      placement: {},
-      pins: [],
-      objective: 'latency',
-      constraints: [],
-      view: { expanded: [], selected: null, metric: 'macs' },
-    };
-    const file = path.join(tmp, 'picked.cutline.json');
-    fs.writeFileSync(file, JSON.stringify(project));
+    const project = projectOf(modelRefOf(model));
+    const file = writeProject(path.join(tmp, 'picked.cutline.json'), project);
     chosenProject = null;
     expect(await call('openProjectWithDialog')).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     chosenProject = file;

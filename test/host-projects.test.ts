@@ -14,6 +14,7 @@ import { analyzeFile } from '../core/analyze.js';
 import { bundledProfileRefs } from '../core/profiles/library.js';
 import { loadTopology } from '../core/profiles/load.js';
 import { DEFAULT_TOPOLOGY_ID } from '../core/project/types.js';
+import { modelRefOf, projectOf, writeProject } from './support/project-files.js';
 import { studioHostHarness } from './support/studio-host-fixtures.js';
 
 const { dir, newHost } = studioHostHarness('cutline-projects-');
@@ -26,20 +27,8 @@ function projectOnDisk(name: string): { modelPath: string; projectPath: string; 
   const folder = fs.mkdtempSync(path.join(dir, `${name}-`));
   const modelPath = path.join(folder, 'encoder.onnx');
   fs.copyFileSync(TRANSFORMER, modelPath);
-  const project: ProjectFile = {
-    format: 'cutline-project',
-    version: 2,
-    model: { fileName: 'encoder.onnx', path: modelPath, sha256: sha256(modelPath) },
-    inputs: { input_ids: '1x32' },
-    topology: { kind: 'bundled', id: 'n2-wifi-i7' },
-    placement: {},
-    pins: [],
-    objective: 'latency',
-    constraints: [],
-    view: { expanded: [], selected: null, metric: 'macs' },
-  };
-  const projectPath = path.join(folder, 'encoder.cutline.json');
-  fs.writeFileSync(projectPath, JSON.stringify(project));
+  const project = projectOf(modelRefOf(modelPath), { inputs: { input_ids: '1x32' } });
+  const projectPath = writeProject(path.join(folder, 'encoder.cutline.json'), project);
   return { modelPath, projectPath, project };
 }
 

@@ -17,9 +17,9 @@ import {
   NO_INSTALL_ENV,
 } from '../app/main/launch/electron-binary.js';
 import { DOWNLOAD_STATE_FILE } from '../app/main/launch/electron-download.js';
-import type { ProjectFile, RecoveredDesign } from '../app/shared/studio-api.js';
-import { createHash } from 'node:crypto';
+import type { RecoveredDesign } from '../app/shared/studio-api.js';
 import net from 'node:net';
+import { modelRefOf, projectOf, writeProject } from './support/project-files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'bin/cutline.js');
@@ -279,26 +279,9 @@ describe('finding and installing Electron', () => {
 
 describe('projects and recovery through the real command', () => {
   it('opens a project named on the command line (told from a model by its content)', async () => {
-    const model = path.join(ROOT, 'samples', 'resnet-mini.onnx');
-    const project: ProjectFile = {
-      format: 'cutline-project',
-      version: 2,
-      model: {
-        fileName: 'resnet-mini.onnx',
-        path: model,
-        sha256: createHash('sha256').update(fs.readFileSync(model)).digest('hex'),
-      },
-      inputs: {},
-      topology: { kind: 'bundled', id: 'n2-wifi-i7' },
-      placement: {},
-      pins: [],
-      objective: 'latency',
-      constraints: [],
-      view: { expanded: [], selected: null, metric: 'macs' },
-    };
+    const project = projectOf(modelRefOf(path.join(ROOT, 'samples', 'resnet-mini.onnx')));
     // No .json ending: the content, not the name, makes it a project.
-    const file = path.join(tmp, 'design.cutline');
-    fs.writeFileSync(file, JSON.stringify(project));
+    const file = writeProject(path.join(tmp, 'design.cutline'), project);
     const studio = await startStudio(file);
     const client = createWebStudioClient({
       baseUrl: studio.url.origin,
