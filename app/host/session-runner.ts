@@ -11,12 +11,13 @@ import type { Worker } from 'node:worker_threads';
 import type { JobEvent, JobKind, JobRequest, JobStartResult, StudioError } from '../shared/studio-api.js';
 import { failed, studioError } from './host-errors.js';
 import { createWorkerPool, postOpen, workerFailure, type WorkerPoolOptions } from './session-workers.js';
-import type {
-  AnalysisStage,
-  HostMessage,
-  OpenRequest,
-  OpenedSession,
-  WorkerMessage,
+import {
+  JOB_FLAG,
+  type AnalysisStage,
+  type HostMessage,
+  type OpenRequest,
+  type OpenedSession,
+  type WorkerMessage,
 } from './worker/protocol.js';
 
 export interface SessionRunnerOptions extends WorkerPoolOptions {
@@ -68,10 +69,6 @@ export const MAX_JOBS_PER_SESSION = 16;
  * to its heap limit after), and a page that opens in a loop must not start one per request.
  */
 export const MAX_RUNNING_OPENS = 4;
-
-/** Values of a job's shared cancel flag (see worker/protocol.ts JobMessage). */
-const RUNNING = 0;
-const CANCELLED = 1;
 
 interface RunningJob {
   readonly kind: JobKind;
@@ -292,7 +289,8 @@ export function createSessionRunner(
       const job = session?.jobs.get(jobId);
       if (!session || !job) return;
       // A job that already committed its result ends with it; cancelling comes too late.
-      if (Atomics.compareExchange(job.flag, 0, RUNNING, CANCELLED) !== RUNNING) return;
+      if (Atomics.compareExchange(job.flag, 0, JOB_FLAG.running, JOB_FLAG.cancelled) !== JOB_FLAG.running)
+        return;
       endJob(session, jobId, {
         type: 'failed',
         jobId,

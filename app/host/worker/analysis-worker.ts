@@ -11,7 +11,14 @@ import { partitionSource } from '../../../core/partition/source.js';
 import { buildModelView } from '../../../core/view/build.js';
 import type { JobRequest, JobResult, StudioError } from '../../shared/studio-api.js';
 import { JOB_HANDLERS, type JobContext, type JobHandler } from './job-handlers.js';
-import type { AnalysisStage, HostMessage, JobMessage, OpenRequest, WorkerMessage } from './protocol.js';
+import {
+  JOB_FLAG,
+  type AnalysisStage,
+  type HostMessage,
+  type JobMessage,
+  type OpenRequest,
+  type WorkerMessage,
+} from './protocol.js';
 import { analyzeInStages, decodeSource, inputShapesOf, readSource } from './staged-analysis.js';
 
 const port = parentPort;
@@ -19,11 +26,6 @@ if (!port) throw new Error('analysis-worker.ts runs only as a worker thread.');
 
 const post = (message: WorkerMessage): void => port.postMessage(message);
 const report = (stage: AnalysisStage, message: string): void => post({ type: 'progress', stage, message });
-
-/** The flag values shared with the host (see JobMessage.cancelFlag). */
-const RUNNING = 0;
-const CANCELLED = 1;
-const COMMITTED = 2;
 
 class JobCancelled extends Error {}
 
@@ -72,7 +74,7 @@ function runJob({ jobId, request, cancelFlag }: JobMessage): void {
     const context: JobContext = {
       analysis: current,
       progress(fraction, message) {
-        if (Atomics.load(flag, 0) === CANCELLED) throw new JobCancelled();
+        if (Atomics.load(flag, 0) === JOB_FLAG.cancelled) throw new JobCancelled();
         post({ type: 'job-progress', jobId, fraction, message });
       },
       log: (line) => post({ type: 'job-log', jobId, line }),
@@ -80,11 +82,12 @@ function runJob({ jobId, request, cancelFlag }: JobMessage): void {
         staged = next;
       },
     };
-    if (Atomics.load(flag, 0) === CANCELLED) throw new JobCancelled();
+    if (Atomics.load(flag, 0) === JOB_FLAG.cancelled) throw new JobCancelled();
     const value = runHandler(request, context);
     // The result counts only if the host has not cancelled the job meanwhile; from here on a
     // cancel is too late and the host waits for this answer instead.
-    if (Atomics.compareExchange(flag, 0, RUNNING, COMMITTED) !== RUNNING) throw new JobCancelled();
+    if (Atomics.compareExchange(flag, 0, JOB_FLAG.running, JOB_FLAG.committed) !== JOB_FLAG.running)
+      throw new JobCancelled();
     if (staged) analysis = staged;
     post({ type: 'job-done', jobId, result: { kind: request.kind, value } as JobResult });
   } catch (error) {

@@ -35,12 +35,18 @@ export interface JobMessage {
   readonly jobId: string;
   readonly request: JobRequest;
   /**
-   * One Int32 the host sets to 1 to cancel the job. Shared memory, because a job runs
-   * synchronously and cannot read messages until it ends; handlers look at it whenever they
-   * report progress (`JobContext.progress`).
+   * One Int32 (JOB_FLAG) the host sets to cancelled to cancel the job. Shared memory, because a
+   * job runs synchronously and cannot read messages until it ends; handlers look at it whenever
+   * they report progress (`JobContext.progress`).
    */
   readonly cancelFlag: SharedArrayBuffer;
 }
+
+/**
+ * Values of a job's cancel flag. Host and worker each move it only from `running`
+ * (compareExchange), so exactly one of "cancelled" and "result committed" wins.
+ */
+export const JOB_FLAG = { running: 0, cancelled: 1, committed: 2 } as const;
 
 export type HostMessage = OpenRequest | JobMessage;
 
