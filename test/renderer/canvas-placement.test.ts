@@ -7,11 +7,8 @@
  */
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyzeFile } from '../../core/analyze.js';
 import { chainPlacement } from '../../core/partition/cut-lines.js';
-import { partitionSource } from '../../core/partition/source.js';
 import { loadTopology } from '../../core/profiles/load.js';
-import { buildModelView } from '../../core/view/build.js';
 import { handleDesignKey, type KeyPress } from '../../app/renderer/actions/design-keys.js';
 import { refusalNotice } from '../../app/renderer/actions/place-selection.js';
 import { cutGeometry, positionNearest } from '../../app/renderer/graph/drag/cut-geometry.js';
@@ -25,12 +22,10 @@ import { computeLayout } from '../../app/renderer/layout/compute-layout.js';
 import type { LaidOutGraph, LaneBand } from '../../app/renderer/layout/layout-types.js';
 import { ancestorBlocks } from '../../app/renderer/model/model-index.js';
 import { useStudio } from '../../app/renderer/store/store.js';
-import { openedModel, startDesignOf } from './support/open-design.js';
+import { analysedSample, openedModel, startDesignOf } from './support/open-design.js';
 
 const SAMPLE = path.resolve('samples/resnet-mini.onnx');
-const analysis = analyzeFile(SAMPLE);
-const view = buildModelView(analysis);
-const partition = partitionSource(analysis).source;
+const { view, partition } = analysedSample(SAMPLE);
 const threeTier = loadTopology('pi4-wifi-edge-wan-cloud');
 const twoTier = loadTopology('n2-wifi-i7');
 const units = partition.units.map((u) => u.name);

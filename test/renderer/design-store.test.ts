@@ -5,21 +5,16 @@
  */
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyzeFile } from '../../core/analyze.js';
 import { buildPartitionProblem } from '../../core/partition/build-problem.js';
 import { evaluatePlacement } from '../../core/partition/evaluate.js';
-import { partitionSource } from '../../core/partition/source.js';
 import { loadTopology } from '../../core/profiles/load.js';
-import { buildModelView } from '../../core/view/build.js';
 import { selectDesignFigures, selectCommittedEvaluation } from '../../app/renderer/design/figures.js';
 import { selectDirty } from '../../app/renderer/store/design-slice.js';
 import { useStudio } from '../../app/renderer/store/store.js';
-import { openedModel, startDesignOf } from './support/open-design.js';
+import { analysedSample, openedModel, startDesignOf } from './support/open-design.js';
 
 const SAMPLE = path.resolve('samples/resnet-mini.onnx');
-const analysis = analyzeFile(SAMPLE);
-const view = buildModelView(analysis);
-const partition = partitionSource(analysis).source;
+const { analysis, view, partition } = analysedSample(SAMPLE);
 const topology = loadTopology('pi4-wifi-edge-wan-cloud');
 const twoTier = loadTopology('n2-wifi-i7');
 const layerIds = view.layers.filter((l) => l.within === undefined).map((l) => l.id);

@@ -1,11 +1,20 @@
 /** Opening a model into the renderer's real store and starting its design, for the renderer tests. */
 import path from 'node:path';
+import { analyzeFile } from '../../../core/analyze.js';
+import { partitionSource } from '../../../core/partition/source.js';
 import type { PartitionSource } from '../../../core/partition/source-types.js';
 import type { TierName, Topology } from '../../../core/profiles/types.js';
+import { buildModelView } from '../../../core/view/build.js';
 import type { ModelView } from '../../../core/view/types.js';
 import type { OpenedModel } from '../../../app/shared/studio-api.js';
 import { NO_PLACEMENT } from '../../../app/renderer/store/design-slice.js';
 import { useStudio } from '../../../app/renderer/store/store.js';
+
+/** The model at `file` analysed as the host's worker analyses it, with its view and partition source. */
+export function analysedSample(file: string) {
+  const analysis = analyzeFile(file);
+  return { analysis, view: buildModelView(analysis), partition: partitionSource(analysis).source };
+}
 
 let opens = 0;
 
