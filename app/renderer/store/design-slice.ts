@@ -26,6 +26,14 @@ const NOTHING_MOVED: MoveOutcome = { moved: 0, refused: [] };
 /** Every layer on the device: how a fresh design starts (one object, so layouts can compare it). */
 export const NO_PLACEMENT: Readonly<Record<string, TierName>> = Object.freeze({});
 
+/** No design and no history: the model it belonged to was replaced or closed. */
+export const NO_DESIGN: Pick<DesignSlice, 'design' | 'preview' | 'past' | 'future'> = {
+  design: null,
+  preview: null,
+  past: [],
+  future: [],
+};
+
 export const createDesignSlice: StateCreator<Store, [], [], DesignSlice> = (set, get) => {
   /** The last recorded entry's squash key and time, kept out of the store (it is not state). */
   let lastSquash: { key: string; at: number } | null = null;
@@ -71,10 +79,7 @@ export const createDesignSlice: StateCreator<Store, [], [], DesignSlice> = (set,
   }
 
   return {
-    design: null,
-    preview: null,
-    past: [],
-    future: [],
+    ...NO_DESIGN,
     revision: 0,
     savedRevision: 0,
     projectPath: null,

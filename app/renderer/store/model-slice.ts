@@ -9,6 +9,7 @@ import type {
   StudioError,
 } from '../../shared/studio-api.js';
 import { indexModel, type ModelIndex } from '../model/model-index.js';
+import { NO_DESIGN } from './design-slice.js';
 import { overlayStateFor } from './overlay-slice.js';
 import type { Store } from './store-types.js';
 import { viewStateFor } from './view-slice.js';
@@ -89,10 +90,7 @@ export const createModelSlice: StateCreator<Store, [], [], ModelSlice> = (set, g
       // A notice about the previous model (a save, a refused move) does not outlive it.
       notice: null,
       ...viewStateFor(view),
-      design: null,
-      preview: null,
-      past: [],
-      future: [],
+      ...NO_DESIGN,
       ...overlayStateFor(view),
     });
   },
@@ -119,10 +117,7 @@ export const createModelSlice: StateCreator<Store, [], [], ModelSlice> = (set, g
       layout: null,
       selected: null,
       selection: [],
-      design: null,
-      preview: null,
-      past: [],
-      future: [],
+      ...NO_DESIGN,
     }),
   failed: (error) => set({ error }),
   dismissError: () => set({ error: null }),
