@@ -208,40 +208,22 @@ function startStudio(paths: StudioPaths, commandLineFile: string | null): Runnin
 }
 
 function nativeDialogs(window: BrowserWindow): NativeDialogs {
+  /** One file to open, offered with `kind`'s extension first and any file after. */
+  const chooseFile = async (title: string, kind: string, extension: string): Promise<string | null> => {
+    const answer = await dialog.showOpenDialog(window, {
+      title,
+      properties: ['openFile'],
+      filters: [
+        { name: kind, extensions: [extension] },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    });
+    return answer.canceled ? null : (answer.filePaths[0] ?? null);
+  };
   return {
-    async chooseModel() {
-      const answer = await dialog.showOpenDialog(window, {
-        title: 'Open Model',
-        properties: ['openFile'],
-        filters: [
-          { name: 'ONNX models', extensions: ['onnx'] },
-          { name: 'All files', extensions: ['*'] },
-        ],
-      });
-      return answer.canceled ? null : (answer.filePaths[0] ?? null);
-    },
-    async chooseProject() {
-      const answer = await dialog.showOpenDialog(window, {
-        title: 'Open Project',
-        properties: ['openFile'],
-        filters: [
-          { name: 'Cutline projects', extensions: ['json'] },
-          { name: 'All files', extensions: ['*'] },
-        ],
-      });
-      return answer.canceled ? null : (answer.filePaths[0] ?? null);
-    },
-    async chooseTopology() {
-      const answer = await dialog.showOpenDialog(window, {
-        title: 'Open Topology',
-        properties: ['openFile'],
-        filters: [
-          { name: 'Topology files', extensions: ['json'] },
-          { name: 'All files', extensions: ['*'] },
-        ],
-      });
-      return answer.canceled ? null : (answer.filePaths[0] ?? null);
-    },
+    chooseModel: () => chooseFile('Open Model', 'ONNX models', 'onnx'),
+    chooseProject: () => chooseFile('Open Project', 'Cutline projects', 'json'),
+    chooseTopology: () => chooseFile('Open Topology', 'Topology files', 'json'),
     async chooseProjectPath(defaultPath) {
       const answer = await dialog.showSaveDialog(window, {
         title: 'Save Project',
