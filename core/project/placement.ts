@@ -20,6 +20,22 @@ export interface ProjectLayers {
   readonly retiered: readonly string[];
 }
 
+/**
+ * A layer → tier record on a topology of `tiers`: each layer on its tier if the topology has it,
+ * else on the nearest tier below; layers that end on the device leave the record.
+ */
+export function retierPlacement(
+  placement: Readonly<Record<string, TierName>>,
+  tiers: readonly TierName[],
+): Record<string, TierName> {
+  const kept: Record<string, TierName> = {};
+  for (const [id, tier] of Object.entries(placement)) {
+    const to = nearestTier(tiers, tier);
+    if (to !== 'device') kept[id] = to;
+  }
+  return kept;
+}
+
 /** `project`'s placement and pins on a model with the layers `has` accepts and a topology of `tiers`. */
 export function projectLayers(
   project: ProjectFile,
@@ -27,17 +43,13 @@ export function projectLayers(
   tiers: readonly TierName[],
 ): ProjectLayers {
   const dropped = new Set<string>();
-  const retiered: string[] = [];
-  const placement: Record<string, TierName> = {};
+  const known: Record<string, TierName> = {};
   for (const [id, tier] of Object.entries(project.placement)) {
-    if (!has(id)) {
-      dropped.add(id);
-      continue;
-    }
-    const kept = nearestTier(tiers, tier);
-    if (kept !== tier) retiered.push(id);
-    if (kept !== 'device') placement[id] = kept;
+    if (has(id)) known[id] = tier;
+    else dropped.add(id);
   }
+  const placement = retierPlacement(known, tiers);
+  const retiered = Object.keys(known).filter((id) => tierOf(placement, id) !== known[id]);
   const pins: string[] = [];
   for (const id of new Set(project.pins)) {
     if (has(id)) pins.push(id);

@@ -9,7 +9,8 @@
 import type { StateCreator } from 'zustand';
 import type { Topology, TierName } from '../../../core/profiles/types.js';
 import { applyDiff, diffPlacement, isEmptyDiff, sameInputs, squash, withTiers } from '../design/diff.js';
-import { nearestTier, tierOf } from '../../../core/tiers.js';
+import { retierPlacement } from '../../../core/project/placement.js';
+import { tierOf } from '../../../core/tiers.js';
 import { layersOfIds, tierTitleOf } from '../design/placement.js';
 import type { Design, DesignDiff, DesignSlice, HistoryEntry, MoveOutcome } from './design-types.js';
 import type { Store } from './store-types.js';
@@ -147,12 +148,10 @@ export const createDesignSlice: StateCreator<Store, [], [], DesignSlice> = (set,
       const { design } = get();
       if (!design || design.topology === topology) return;
       // Layers on a tier the new topology lacks move to the nearest tier it has below.
-      const names = topology.tiers.map((t) => t.name);
-      const target: Record<string, TierName> = {};
-      for (const [id, tier] of Object.entries(design.placement)) {
-        const kept = nearestTier(names, tier);
-        if (kept !== 'device') target[id] = kept;
-      }
+      const target = retierPlacement(
+        design.placement,
+        topology.tiers.map((t) => t.name),
+      );
       const { diff } = diffPlacement(design.placement, target, new Set());
       record(label ?? `Use topology ${topology.spec.name}`, {
         topology: [
