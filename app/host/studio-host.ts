@@ -203,18 +203,13 @@ export function createStudioHost(options: StudioHostOptions): StudioHost {
       control,
     );
     if (!opened.ok) {
-      const offerLocate = opened.error.code === 'MODEL_CHANGED' || opened.error.code === 'NOT_A_FILE';
-      return offerLocate
-        ? {
-            ok: false,
-            error: {
-              ...opened.error,
-              code: opened.error.code === 'NOT_A_FILE' ? 'MODEL_MISSING' : opened.error.code,
-            },
-            project,
-            projectPath,
-          }
-        : { ok: false, error: opened.error };
+      // A model gone or changed since the check above is the user's to locate: the answer
+      // carries the project so the page can offer "Locate the model".
+      const { error } = opened;
+      if (error.code === 'NOT_A_FILE')
+        return { ok: false, error: { ...error, code: 'MODEL_MISSING' }, project, projectPath };
+      if (error.code === 'MODEL_CHANGED') return { ok: false, error, project, projectPath };
+      return { ok: false, error };
     }
     chosenModels.add(modelPath);
     if (!(await isSample(modelPath))) await remember(modelPath, 'model');
