@@ -9,6 +9,7 @@ import { analyzeModel, type Analysis } from '../../../core/analyze.js';
 import { CutlineError } from '../../../core/errors.js';
 import type { Shape } from '../../../core/graph/types.js';
 import { megabytes, openModelBytes, type OnnxModel } from '../../../core/onnx/read.js';
+import { sha256Hex } from '../../../core/project/model.js';
 import { parseInputBinding } from '../../../core/shape/bindings.js';
 import type { AnalysisSource, AnalysisStage } from './protocol.js';
 
@@ -56,8 +57,7 @@ export function decodeSource(read: ReadSource, report: StageReporter): OnnxModel
 export function readSource(source: AnalysisSource, report: StageReporter, expectSha256?: string): ReadSource {
   if (source.kind === 'bytes') {
     report('read', `Received ${source.fileName} (${megabytes(source.bytes.byteLength)})`);
-    const sha256 = createHash('sha256').update(source.bytes).digest('hex');
-    return { bytes: source.bytes, sha256, displayName: source.fileName };
+    return { bytes: source.bytes, sha256: sha256Hex(source.bytes), displayName: source.fileName };
   }
   const given = source.path;
   const absolute = path.resolve(given);
