@@ -6,14 +6,10 @@
 import type { TopologyResult } from '../../shared/studio-api.js';
 import { hostHasNativeDialogs, studioApi } from '../api/studio-api.js';
 import { useStudio } from '../store/store.js';
+import { hostFailed } from './host-failed.js';
 import { retierNotice } from './retier-notice.js';
 
 export const TOPOLOGY_INPUT_ID = 'topology-file-input';
-
-const hostFailed = (what: string, error: unknown): TopologyResult => ({
-  ok: false,
-  error: { code: 'HOST_FAILED', message: `The studio host failed to ${what}: ${(error as Error).message}` },
-});
 
 /** Applies a loaded topology to the design, or reports why it could not be loaded. */
 export function applyTopologyResult(result: TopologyResult): void {

@@ -8,6 +8,7 @@ import { useStudio } from '../store/store.js';
 import { formatBytes } from '../util/format.js';
 import { openTopologyText } from './choose-topology.js';
 import { jsonFileKind } from './file-kind.js';
+import { hostFailed } from './host-failed.js';
 import { confirmDiscard } from './dirty-watch.js';
 import { openProjectFile } from './open-project.js';
 
@@ -21,13 +22,7 @@ async function runOpen(fileName: string, open: () => Promise<OpenResult>): Promi
   try {
     result = await open();
   } catch (error) {
-    result = {
-      ok: false,
-      error: {
-        code: 'HOST_FAILED',
-        message: `The studio host failed to open ${fileName}: ${(error as Error).message}`,
-      },
-    };
+    result = hostFailed(`open ${fileName}`, error);
   }
   useStudio.getState().openFinished(result, ticket);
 }

@@ -16,14 +16,10 @@ import { useStudio } from '../store/store.js';
 import { formatBytes } from '../util/format.js';
 import { applyProject, type ApplyOptions } from './apply-project.js';
 import { confirmDiscard } from './dirty-watch.js';
+import { hostFailed } from './host-failed.js';
 
 export const PROJECT_INPUT_ID = 'project-file-input';
 export const LOCATE_INPUT_ID = 'locate-model-input';
-
-const hostFailed = (what: string, error: unknown) => ({
-  ok: false as const,
-  error: { code: 'HOST_FAILED', message: `The studio host failed to ${what}: ${(error as Error).message}` },
-});
 
 /** The project's topology: the bundled one it names (loaded by the host) or its inline one. */
 async function projectTopology(project: ProjectFile): Promise<Topology | null> {
