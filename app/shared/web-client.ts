@@ -102,7 +102,7 @@ export function createWebStudioClient(options: WebClientOptions): WebStudioClien
 
   /** Methods whose result has an error case report transport failures through it too. */
   const withFailure = async <
-    T extends OpenResult | SaveResult | ProjectOpenResult | TopologyResult | JobStartResult,
+    T extends OpenResult | SaveResult | ProjectOpenResult | TopologyResult | JobStartResult | null,
   >(
     sent: Promise<unknown>,
   ): Promise<T> => {
@@ -116,14 +116,7 @@ export function createWebStudioClient(options: WebClientOptions): WebStudioClien
 
   return {
     hostInfo: () => request('hostInfo') as ReturnType<StudioApi['hostInfo']>,
-    initialModel: async () => {
-      try {
-        return (await request('initialModel')) as OpenResult | null;
-      } catch (error) {
-        if (error instanceof StudioRequestError) return { ok: false, error: error.error };
-        throw error;
-      }
-    },
+    initialModel: () => withFailure(request('initialModel')),
     openWithDialog: () => withFailure(request('openWithDialog')),
     openRecent: (path) => withFailure(request('openRecent', [path])),
     openBytes: (fileName, bytes) =>
@@ -159,14 +152,7 @@ export function createWebStudioClient(options: WebClientOptions): WebStudioClien
     rememberTopology: async (id, topology) => {
       await request('rememberTopology', [id, topology]);
     },
-    initialProject: async () => {
-      try {
-        return (await request('initialProject')) as ProjectOpenResult | null;
-      } catch (error) {
-        if (error instanceof StudioRequestError) return { ok: false, error: error.error };
-        throw error;
-      }
-    },
+    initialProject: () => withFailure(request('initialProject')),
     openProjectWithDialog: () => withFailure(request('openProjectWithDialog')),
     openProjectText: (fileName, text) => withFailure(request('openProjectText', [fileName, text])),
     openRecentProject: (path) => withFailure(request('openRecentProject', [path])),
