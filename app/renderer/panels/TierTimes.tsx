@@ -5,7 +5,6 @@ import { tierTitleOf } from '../design/placement.js';
 import { useStudio, type Store } from '../store/store.js';
 import { formatMj, formatMs } from '../util/format.js';
 
-const selectProblem = (s: Store) => selectCommittedProblem(s);
 const selectTopology = (s: Store) => s.design?.topology ?? null;
 
 /**
@@ -13,7 +12,7 @@ const selectTopology = (s: Store) => s.design?.topology ?? null;
  * solvers use it), and the device energy it costs there; the tier it runs on is marked.
  */
 export const TierTimes = memo(function TierTimes({ layerId, tier }: { layerId: string; tier: TierName }) {
-  const built = useStudio(selectProblem);
+  const built = useStudio(selectCommittedProblem);
   const topology = useStudio(selectTopology);
   if (!built || !topology) return null;
   const times = layerTierTimes(built, layerId);
