@@ -7,7 +7,7 @@
 import type { HopCostJson, PartitionProblemJson } from '../../core/partition/problem-json.js';
 import type { PartitionSource } from '../../core/partition/source-types.js';
 import type { DeviceProfile, LinkProfile, TierName, Topology } from '../../core/profiles/types.js';
-import type { ProjectFile } from '../../core/project/types.js';
+import { MAX_PROJECT_FILE_BYTES, type ProjectFile } from '../../core/project/types.js';
 import type { ModelView, Tier } from '../../core/view/types.js';
 
 export type {
@@ -313,7 +313,7 @@ export const EVENT_CHANNELS = {
 } as const;
 
 /** Longest project or topology file the page may send as text. */
-export const MAX_PROJECT_TEXT_BYTES = 64 * 1024 ** 2;
+export const MAX_PROJECT_TEXT_BYTES = MAX_PROJECT_FILE_BYTES;
 
 /** Largest model a renderer may send as bytes (the web host's request limit). */
 export const MAX_MODEL_UPLOAD_BYTES = 2 * 1024 ** 3 - 1;

@@ -2,10 +2,9 @@
 import fs from 'node:fs';
 import { CutlineError } from '../errors.js';
 import { parseProjectText } from './parse.js';
-import type { ProjectFile } from './types.js';
+import { MAX_PROJECT_FILE_BYTES, type ProjectFile } from './types.js';
 
-/** Largest project file read: a placement of every layer of a huge model stays far below it. */
-export const MAX_PROJECT_FILE_BYTES = 64 * 1024 ** 2;
+export { MAX_PROJECT_FILE_BYTES };
 
 export interface ProjectRead {
   readonly project: ProjectFile;

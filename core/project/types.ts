@@ -64,6 +64,9 @@ export interface ProjectFileV1 {
 /** The current version; `parseProject` returns this for every version it reads. */
 export type ProjectFile = ProjectFileV2;
 
+/** Largest project (or topology) file read or sent as text: far beyond any real design. */
+export const MAX_PROJECT_FILE_BYTES = 64 * 1024 ** 2;
+
 /** The topology a design opens with when none was used before. */
 export const DEFAULT_TOPOLOGY_ID = 'pi4-wifi-edge-wan-cloud';
 export const DEFAULT_OBJECTIVE = 'latency';
