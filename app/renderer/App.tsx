@@ -4,6 +4,7 @@ import { startHostSession } from './actions/host-session.js';
 import { handleStudioKey } from './actions/keyboard.js';
 import { openFile } from './actions/open-model.js';
 import { startDesignSync } from './design/sync.js';
+import { Dock } from './dock/Dock.js';
 import { GraphCanvas } from './graph/GraphCanvas.js';
 import { fitGraph } from './graph/viewport.js';
 import { runLayouts } from './layout/layout-runner.js';
@@ -77,6 +78,7 @@ export function App() {
         <GraphCanvas />
         <DetailsPanel />
       </main>
+      <Dock />
       <ProgressPanel />
       <ShortcutsDialog />
     </div>

@@ -6,17 +6,23 @@
  * the file it becomes. Free of node: and DOM imports.
  */
 import { z } from 'zod';
+import { TIER_NAMES } from '../../core/tiers.js';
 import {
   fileNameSchema,
   hostPathSchema,
   inlineTopologySchema,
   MAX_FILE_NAME_CHARS,
+  layerIdSchema,
+  MAX_CONSTRAINTS,
   MAX_INPUTS,
   MAX_LAYER_ID_CHARS,
   MAX_PATH_CHARS,
   MAX_PLACED_LAYERS,
   MAX_SETTING_CHARS,
+  objectiveSchema,
+  placementSchema,
   projectFileSchema,
+  settingSchema,
   tierSchema,
 } from '../../core/project/schema.js';
 import {
@@ -71,15 +77,86 @@ const inputBindingsSchema = z
   .record(z.string().min(1).max(MAX_SETTING_CHARS), z.string().max(MAX_SETTING_CHARS))
   .refine((inputs) => Object.keys(inputs).length <= MAX_INPUTS, `more than ${MAX_INPUTS} input bindings`);
 
+const constraintsSchema = z
+  .array(settingSchema)
+  .max(MAX_CONSTRAINTS + MAX_PLACED_LAYERS)
+  .readonly();
+
+/** Most rows of the single-cut table, sweep points, harness requests and profiling runs a page may ask for. */
+export const MAX_CUT_POINT_ROWS = 10_000;
+export const MAX_SWEEP_STEPS = 200;
+export const MAX_HARNESS_REQUESTS = 10_000;
+export const MAX_PROFILE_RUNS = 1_000;
+
+/** A link bandwidth in Mb/s, within the bounds profiles allow. */
+const mbpsSchema = z.number().min(1e-6).max(1e12);
+
 /** The arguments of each job kind; a new kind adds its entry here and in studio-api.ts's JobKinds. */
 export const JOB_ARGS = {
   analyse: z.strictObject({ inputs: inputBindingsSchema }),
   problem: z.strictObject({ topology: inlineTopologySchema }),
+  solve: z.strictObject({
+    topology: inlineTopologySchema,
+    objective: objectiveSchema,
+    constraints: constraintsSchema,
+    solvers: z.array(settingSchema).max(16).readonly(),
+    pareto: z.boolean(),
+  }),
+  'cut-points': z.strictObject({
+    topology: inlineTopologySchema,
+    serverTier: z
+      .number()
+      .int()
+      .min(1)
+      .max(TIER_NAMES.length - 1),
+    limit: z.number().int().min(1).max(MAX_CUT_POINT_ROWS),
+  }),
+  sweep: z.strictObject({
+    topology: inlineTopologySchema,
+    hop: z
+      .number()
+      .int()
+      .min(0)
+      .max(TIER_NAMES.length - 2),
+    fromMbps: mbpsSchema,
+    toMbps: mbpsSchema,
+    steps: z.number().int().min(2).max(MAX_SWEEP_STEPS),
+    placement: placementSchema,
+  }),
+  export: z.strictObject({
+    topology: inlineTopologySchema,
+    placement: placementSchema,
+    pins: z.array(layerIdSchema).max(MAX_PLACED_LAYERS).readonly(),
+    inputs: inputBindingsSchema,
+    objective: objectiveSchema,
+    outDir: hostPathSchema,
+    zip: z.boolean(),
+    force: z.boolean(),
+    onUnreachable: z.enum(['fail', 'local']),
+    verify: z.boolean(),
+  }),
+  harness: z.strictObject({
+    bundleDir: hostPathSchema,
+    runs: z.number().int().min(1).max(MAX_HARNESS_REQUESTS),
+    stream: z.number().int().min(0).max(MAX_HARNESS_REQUESTS),
+    emulateLinks: z.boolean(),
+    calibrate: z.boolean(),
+  }),
+  profile: z.strictObject({
+    runs: z.number().int().min(1).max(MAX_PROFILE_RUNS),
+    warmup: z.number().int().min(0).max(MAX_PROFILE_RUNS),
+  }),
 } as const satisfies Record<JobKind, z.ZodType>;
 
 export const jobRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('analyse'), args: JOB_ARGS.analyse }),
   z.strictObject({ kind: z.literal('problem'), args: JOB_ARGS.problem }),
+  z.strictObject({ kind: z.literal('solve'), args: JOB_ARGS.solve }),
+  z.strictObject({ kind: z.literal('cut-points'), args: JOB_ARGS['cut-points'] }),
+  z.strictObject({ kind: z.literal('sweep'), args: JOB_ARGS.sweep }),
+  z.strictObject({ kind: z.literal('export'), args: JOB_ARGS.export }),
+  z.strictObject({ kind: z.literal('harness'), args: JOB_ARGS.harness }),
+  z.strictObject({ kind: z.literal('profile'), args: JOB_ARGS.profile }),
 ]);
 
 export const recoveredDesignSchema = z.strictObject({
@@ -111,6 +188,8 @@ export const STUDIO_ARGS = {
   parseTopology: z.tuple([fileNameSchema, fileTextSchema]),
   listProfiles: none,
   lastTopology: none,
+  suggestExportDir: z.tuple([sessionIdSchema]),
+  chooseExportDir: z.tuple([hostPathSchema]),
   rememberTopology: z.tuple([topologyIdSchema.nullable(), inlineTopologySchema]),
   initialProject: none,
   openProjectWithDialog: none,

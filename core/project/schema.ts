@@ -67,17 +67,17 @@ const modelRefSchema = z.strictObject({
   sha256: sha256Schema,
 });
 
-const placementSchema = z
+export const placementSchema = z
   .record(layerIdSchema, tierSchema)
   .refine(
     (placement) => Object.keys(placement).length <= MAX_PLACED_LAYERS,
     `more than ${MAX_PLACED_LAYERS} placed layers`,
   );
 
-const settingSchema = z.string().min(1).max(MAX_SETTING_CHARS);
+export const settingSchema = z.string().min(1).max(MAX_SETTING_CHARS);
 
 /** `latency`, `energy`, `throughput` or `weighted:<latency weight>,<energy weight>` (as `cutline solve -o`). */
-const objectiveSchema = settingSchema.regex(
+export const objectiveSchema = settingSchema.regex(
   /^(latency|energy|throughput|weighted:[0-9.eE+-]+,[0-9.eE+-]+)$/,
   'must be latency, energy, throughput or weighted:<latency weight>,<energy weight>',
 );

@@ -7,6 +7,7 @@ import type {
   JobEvent,
   JobKind,
   JobKinds,
+  JobPartial,
   JobRequest,
   StudioApi,
   StudioError,
@@ -21,6 +22,9 @@ export interface JobHandlers {
   /** The host accepted the job (its id, to cancel it). */
   readonly started?: (jobId: string) => void;
   readonly progress?: (fraction: number, message: string) => void;
+  readonly log?: (line: string) => void;
+  /** What the job streams while it runs (the harness's events), for kinds that declare `partial`. */
+  readonly partial?: (partial: JobPartial) => void;
 }
 
 /** Events of jobs nobody has claimed yet are kept for this many jobs at most (others' jobs too). */
@@ -69,6 +73,8 @@ export function createJobRunner(api: StudioApi): JobRunner {
       return new Promise((resolve) => {
         const onEvent = (event: JobEvent): void => {
           if (event.type === 'progress') handlers.progress?.(event.fraction, event.message);
+          else if (event.type === 'log') handlers.log?.(event.line);
+          else if (event.type === 'partial') handlers.partial?.(event.partial);
           else if (event.type === 'done' || event.type === 'failed') {
             claimed.delete(jobId);
             if (event.type === 'failed') resolve({ ok: false, error: event.error });

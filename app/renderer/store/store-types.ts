@@ -1,3 +1,4 @@
+import type { DockSlice } from '../dock/dock-slice.js';
 import type { DesignSlice } from './design-types.js';
 import type { LayoutSlice } from './layout-slice.js';
 import type { ModelSlice } from './model-slice.js';
@@ -6,4 +7,10 @@ import type { ProjectSlice } from './project-slice.js';
 import type { ViewSlice } from './view-slice.js';
 
 /** The renderer's one store, combined from its slices. */
-export type Store = ModelSlice & ViewSlice & DesignSlice & OverlaySlice & LayoutSlice & ProjectSlice;
+export type Store = ModelSlice &
+  ViewSlice &
+  DesignSlice &
+  OverlaySlice &
+  LayoutSlice &
+  ProjectSlice &
+  DockSlice;

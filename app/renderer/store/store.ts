@@ -1,5 +1,6 @@
 /** The renderer's one Zustand store (slices pattern: each slice typed against the whole). */
 import { create } from 'zustand';
+import { createDockSlice } from '../dock/dock-slice.js';
 import { createDesignSlice } from './design-slice.js';
 import { createLayoutSlice } from './layout-slice.js';
 import { createModelSlice } from './model-slice.js';
@@ -17,4 +18,5 @@ export const useStudio = create<Store>()((...args) => ({
   ...createOverlaySlice(...args),
   ...createLayoutSlice(...args),
   ...createProjectSlice(...args),
+  ...createDockSlice(...args),
 }));

@@ -1,0 +1,59 @@
+import { memo } from 'react';
+import { useStudio, type Store } from '../store/store.js';
+import { DOCK_TAB_INFO } from './tabs.js';
+import './dock.css';
+
+const selectTab = (s: Store) => s.dockTab;
+const selectHasModel = (s: Store) => s.opened !== null;
+
+/**
+ * The dock: a tab strip always visible under the canvas (so every tool is one click away and
+ * findable), and the open tab's panel above it. Clicking the open tab folds the dock.
+ */
+export const Dock = memo(function Dock() {
+  const tab = useStudio(selectTab);
+  const hasModel = useStudio(selectHasModel);
+  if (!hasModel) return null;
+  const open = DOCK_TAB_INFO.find((info) => info.id === tab);
+  return (
+    <section className={`dock${open ? ' dock-open' : ''}`} aria-label="Tools">
+      {open && (
+        <div
+          className="dock-panel"
+          role="tabpanel"
+          id={`dock-panel-${open.id}`}
+          aria-labelledby={`dock-tab-${open.id}`}
+        >
+          <open.Component />
+        </div>
+      )}
+      <div className="dock-tabs" role="tablist" aria-label="Tools">
+        {DOCK_TAB_INFO.map((info) => (
+          <button
+            key={info.id}
+            type="button"
+            role="tab"
+            id={`dock-tab-${info.id}`}
+            aria-selected={info.id === tab}
+            aria-controls={info.id === tab ? `dock-panel-${info.id}` : undefined}
+            title={info.title}
+            onClick={() => useStudio.getState().toggleDock(info.id)}
+          >
+            {info.label}
+          </button>
+        ))}
+        {open && (
+          <button
+            type="button"
+            className="dock-fold"
+            aria-label="Fold the tools"
+            title="Fold the tools (Esc)"
+            onClick={() => useStudio.getState().closeDock()}
+          >
+            ▾
+          </button>
+        )}
+      </div>
+    </section>
+  );
+});

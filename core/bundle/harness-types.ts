@@ -1,0 +1,82 @@
+/**
+ * What the live harness reports, as plain JSON: the events it streams while it runs (the CLI
+ * prints them as JSON lines, the studio draws them as they arrive) and its summary. No imports,
+ * so the studio's renderer can use these types without Node's.
+ */
+export type HarnessEvent =
+  | { event: 'tier'; tier: string; url: string; pid: number }
+  | {
+      event: 'link';
+      hop: number;
+      from: string;
+      to: string;
+      uplinkMbps: number;
+      downlinkMbps: number;
+      rttMs: number;
+      emulated: boolean;
+    }
+  | {
+      event: 'request';
+      index: number;
+      phase: 'latency' | 'stream';
+      ok: boolean;
+      latencyMs: number;
+      /** The device's own time, and that less its time on the links (see `HarnessSummary`); when ok. */
+      deviceMs?: number;
+      deviceLessLinksMs?: number;
+      maxAbsDiff: number | null;
+      fallback: boolean;
+      error?: string;
+    }
+  | { event: 'calibrated'; peakGflops: number; nodes: number }
+  | { event: 'summary'; summary: HarnessSummary }
+  | { event: 'error'; message: string };
+
+export interface HopFigures {
+  readonly from: string;
+  readonly to: string;
+  /** Measured time of the hop's transfers per inference (both ways), ms, median. */
+  readonly measuredMs: number;
+  /** What the emulated link should take: per message and direction, rtt/2 + bytes·8/bandwidth. */
+  readonly emulatedMs: number;
+  /** The cost model's figure for the same transfers (rtt/2 per tensor), ms. */
+  readonly predictedMs: number;
+  readonly bytes: number;
+}
+
+export interface HarnessSummary {
+  readonly requests: number;
+  readonly failed: number;
+  /**
+   * Requests the device answered by running the whole model itself (a tier was unreachable and
+   * the bundle says `onUnreachable: 'local'`): answered, but the split was not exercised, so they
+   * are left out of every timing and the run is not `verified`.
+   */
+  readonly fallbacks: number;
+  /** Every request answered through the split, with outputs equal to the whole model's. */
+  readonly verified: boolean;
+  readonly maxAbsDiff: number;
+  readonly measured: {
+    readonly latencyMs: number;
+    /** The device's own time per inference (without the client's exchange with the device), median. */
+    readonly deviceMs: number;
+    /**
+     * The device's time less its requests' time on the links (see `HopFigures.measuredMs`), per
+     * request, median: the split's compute plus the runtime's own costs. The median of the
+     * differences, not the difference of the medians, which skewed link times would bias.
+     */
+    readonly deviceLessLinksMs: number;
+    readonly latencyP90Ms: number;
+    readonly throughputPerS: number | null;
+    readonly computeMsPerTier: readonly number[];
+  };
+  readonly predicted: {
+    /** From the bundle's plan (the topology's profiles). */
+    readonly planLatencyMs: number;
+    /** With this machine's profile on every tier and the emulated links; null without a profile. */
+    readonly hostLatencyMs: number | null;
+    readonly hostComputeMsPerTier: readonly number[] | null;
+  };
+  readonly hops: readonly HopFigures[];
+  readonly tiers: readonly string[];
+}
