@@ -4,6 +4,7 @@ import type { LayoutSlice } from './layout-slice.js';
 import type { ModelSlice } from './model-slice.js';
 import type { OverlaySlice } from './overlay-slice.js';
 import type { ProjectSlice } from './project-slice.js';
+import type { PreviewSlice } from '../suggest/preview-slice.js';
 import type { ViewSlice } from './view-slice.js';
 
 /** The renderer's one store, combined from its slices. */
@@ -13,4 +14,5 @@ export type Store = ModelSlice &
   OverlaySlice &
   LayoutSlice &
   ProjectSlice &
-  DockSlice;
+  DockSlice &
+  PreviewSlice;

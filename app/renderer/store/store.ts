@@ -6,6 +6,7 @@ import { createLayoutSlice } from './layout-slice.js';
 import { createModelSlice } from './model-slice.js';
 import { createOverlaySlice } from './overlay-slice.js';
 import { createProjectSlice } from './project-slice.js';
+import { createPreviewSlice } from '../suggest/preview-slice.js';
 import type { Store } from './store-types.js';
 import { createViewSlice } from './view-slice.js';
 
@@ -19,4 +20,5 @@ export const useStudio = create<Store>()((...args) => ({
   ...createLayoutSlice(...args),
   ...createProjectSlice(...args),
   ...createDockSlice(...args),
+  ...createPreviewSlice(...args),
 }));
