@@ -144,6 +144,7 @@ export async function exportCommand(
     zip: options.zip ?? false,
     force: options.force ?? false,
     onUnreachable: options.onUnreachable,
+    inputShapes: context.inputShapes,
     writeRuntime,
     onProgress: progress,
   });
@@ -159,7 +160,8 @@ export async function exportCommand(
         bytes: new Uint8Array(fs.readFileSync(file)),
       })),
       {},
-      { analysis: context.analysis },
+      // The bound shapes, not 1 for every symbolic dimension (issue 12).
+      { analysis: context.analysis, inputShapes: context.inputShapes },
     );
   }
   const summary = {
@@ -169,10 +171,12 @@ export async function exportCommand(
       id: s.id,
       tier: written.manifest.tiers[s.tier]!.name,
       file: s.file,
+      bytes: fs.statSync(path.join(written.dir, s.file)).size,
       inputs: s.inputs.map((t) => t.name),
       outputs: s.outputs.map((t) => t.name),
     })),
     crossings: written.manifest.schedule.crossings,
+    bindings: written.manifest.model.bindings ?? {},
     predicted: written.manifest.plan.predicted,
     verification: verification && {
       maxAbsDiff: verification.maxAbsDiff,

@@ -6,7 +6,12 @@
  */
 import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { runHarness, type HarnessEvent, type HarnessSummary } from '../../core/bundle/harness.js';
+import {
+  runHarness,
+  VERIFY_TOLERANCE,
+  type HarnessEvent,
+  type HarnessSummary,
+} from '../../core/bundle/harness.js';
 import { CutlineError } from '../../core/errors.js';
 import { loadDeviceProfile } from '../../core/profiles/load.js';
 import { renderTable } from './format.js';
@@ -86,22 +91,24 @@ export async function harnessCommand(bundle: string, options: HarnessCliOptions)
 
 export function summaryText(s: HarnessSummary): string {
   const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : v.toFixed(2));
+  // Nothing answered through the split: there is nothing measured to show, only predictions.
+  const measured = (v: number | undefined): string => (s.answered > 0 ? ms(v) : '-');
   const rows: string[][] = [
     [
       'end to end (median)',
-      ms(s.measured.latencyMs),
+      measured(s.measured.latencyMs),
       ms(s.predicted.hostLatencyMs),
       ms(s.predicted.planLatencyMs),
     ],
     ...s.tiers.map((tier, t) => [
       `compute on the ${tier}`,
-      ms(s.measured.computeMsPerTier[t]),
+      measured(s.measured.computeMsPerTier[t]),
       ms(s.predicted.hostComputeMsPerTier?.[t]),
-      '-',
+      ms(s.predicted.planComputeMsPerTier[t]),
     ]),
     ...s.hops.map((h) => [
       `link ${h.from} ↔ ${h.to} (${h.bytes} B)`,
-      ms(h.measuredMs),
+      measured(h.measuredMs),
       ms(h.predictedMs),
       `emulated ${ms(h.emulatedMs)}`,
     ]),
@@ -114,13 +121,26 @@ export function summaryText(s: HarnessSummary): string {
       true,
     ]),
     '',
-    `${s.requests} requests, ${s.failed} failed` +
+    `${s.requests} requests: ${s.answered} answered through the split, ${s.failed} failed` +
       (s.fallbacks > 0
         ? `, ${s.fallbacks} answered by the device alone (a tier was unreachable; the split was not run for them, and they are left out of the figures)`
         : '') +
-      `; outputs ${s.maxAbsDiff <= 1e-4 ? 'equal the whole model' : 'DIFFER from the whole model'} (max |diff| ${s.maxAbsDiff.toExponential(2)})` +
+      `; ${verdict(s)}` +
       (s.measured.throughputPerS !== null
-        ? `; stream ${s.measured.throughputPerS.toFixed(1)} inferences/s`
+        ? `; stream ${s.measured.throughputPerS.toFixed(1)} answered inferences/s`
         : ''),
   ].join('\n');
+}
+
+/** What was verified, in words: only answered requests were compared, and any failure means not verified. */
+function verdict(s: HarnessSummary): string {
+  if (s.maxAbsDiff === null)
+    return 'NOT verified: no request was answered through the split, so nothing was compared';
+  const compared = `the ${s.answered} answered request(s)' outputs`;
+  const diff = `max |diff| ${s.maxAbsDiff.toExponential(2)}`;
+  if (s.maxAbsDiff > VERIFY_TOLERANCE)
+    return `NOT verified: ${compared} DIFFER from the whole model (${diff})`;
+  if (!s.verified)
+    return `NOT verified: ${compared} equal the whole model (${diff}), but not every request was answered through the split`;
+  return `verified: every request answered through the split, outputs equal the whole model (${diff})`;
 }

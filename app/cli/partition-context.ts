@@ -22,6 +22,8 @@ export interface PartitionContext {
   readonly built: BuiltProblem;
   /** The model file analysed. */
   readonly modelPath: string;
+  /** The input bindings the analysis used (input name → dims). */
+  readonly inputShapes: Readonly<Record<string, Shape>>;
 }
 
 export function loadPartitionContext(
@@ -37,7 +39,7 @@ export function loadPartitionContext(
     inputShapes[name] = shape;
   }
   const analysis = analyzeFile(modelPath, { inputShapes });
-  return { analysis, topology, built: buildPartitionProblem(analysis, topology), modelPath };
+  return { analysis, topology, built: buildPartitionProblem(analysis, topology), modelPath, inputShapes };
 }
 
 /** The options a partition command takes about its model, topology and project. */

@@ -111,8 +111,24 @@ export function bundleReadme(manifest: BundleManifest): string {
     (c) =>
       `- \`${c.tensor}\`: ${manifest.tiers[c.direction === 'up' ? c.hop : c.hop + 1]!.name} → ${manifest.tiers[c.direction === 'up' ? c.hop + 1 : c.hop]!.name}`,
   );
+  const bindings = Object.entries(manifest.model.bindings ?? {});
+  const inputLines = manifest.model.inputs.map((t) => {
+    const bound = manifest.model.bindings?.[t.name];
+    const shape = bound ?? (t.shape ? t.shape.join('x') : 'unknown shape');
+    return `- \`${t.name}\`: ${t.dtype} ${shape}${bound ? ' (bound at export)' : ''}`;
+  });
   return [
     `# Cutline deployment bundle: ${manifest.model.name}`,
+    '',
+    '## Inputs',
+    ...inputLines,
+    ...(bindings.length
+      ? [
+          '',
+          'The split was verified with these bound sizes; send inputs of these shapes',
+          '(`cutline harness` sends random inputs of them).',
+        ]
+      : []),
     '',
     `Split by the \`${manifest.plan.solver}\` solver (${manifest.plan.objective}). Predicted: ${p.latencyMs.toFixed(2)} ms per inference, device energy ${p.deviceEnergyMj.toFixed(2)} mJ, ${p.linkBytes} bytes on the links.`,
     '',

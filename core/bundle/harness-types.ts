@@ -24,11 +24,30 @@ export type HarnessEvent =
       /** The device's own time, and that less its time on the links (see `HarnessSummary`); when ok. */
       deviceMs?: number;
       deviceLessLinksMs?: number;
+      /** Per tier (manifest order): the time it spent running its segments for this request; when ok. */
+      computeMsPerTier?: number[];
+      /** Per hop: the time this request's transfers across it took (see `HopFigures.measuredMs`); when ok. */
+      hopMs?: number[];
       maxAbsDiff: number | null;
       fallback: boolean;
       error?: string;
     }
   | { event: 'calibrated'; peakGflops: number; nodes: number }
+  /**
+   * Before the first request: what the figures are held against, per tier and per hop, so a
+   * chart can draw predicted next to measured as requests arrive (the summary repeats them).
+   */
+  | {
+      event: 'predicted';
+      tiers: string[];
+      /** The bundle's plan (the topology's profiles). */
+      planLatencyMs: number;
+      planComputeMsPerTier: number[];
+      planHopMs: number[];
+      /** With this machine's profile on every tier; null without one (see `HarnessSummary`). */
+      hostLatencyMs: number | null;
+      hostComputeMsPerTier: number[] | null;
+    }
   | { event: 'summary'; summary: HarnessSummary }
   | { event: 'error'; message: string };
 
@@ -46,6 +65,8 @@ export interface HopFigures {
 
 export interface HarnessSummary {
   readonly requests: number;
+  /** Requests answered through the split (not failed, not a fallback): the only ones measured or compared. */
+  readonly answered: number;
   readonly failed: number;
   /**
    * Requests the device answered by running the whole model itself (a tier was unreachable and
@@ -53,9 +74,11 @@ export interface HarnessSummary {
    * are left out of every timing and the run is not `verified`.
    */
   readonly fallbacks: number;
-  /** Every request answered through the split, with outputs equal to the whole model's. */
+  /** Every request answered through the split, with outputs equal to the whole model's (and at least one was). */
   readonly verified: boolean;
-  readonly maxAbsDiff: number;
+  /** Largest |split − whole| over the answered requests; null when none was answered (nothing compared). */
+  readonly maxAbsDiff: number | null;
+  /** Medians over the answered requests only (0 when none was: `answered` says so). */
   readonly measured: {
     readonly latencyMs: number;
     /** The device's own time per inference (without the client's exchange with the device), median. */
@@ -67,12 +90,14 @@ export interface HarnessSummary {
      */
     readonly deviceLessLinksMs: number;
     readonly latencyP90Ms: number;
+    /** Answered stream requests per second; null without a stream or when none of it was answered. */
     readonly throughputPerS: number | null;
     readonly computeMsPerTier: readonly number[];
   };
   readonly predicted: {
     /** From the bundle's plan (the topology's profiles). */
     readonly planLatencyMs: number;
+    readonly planComputeMsPerTier: readonly number[];
     /** With this machine's profile on every tier and the emulated links; null without a profile. */
     readonly hostLatencyMs: number | null;
     readonly hostComputeMsPerTier: readonly number[] | null;

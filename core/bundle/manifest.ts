@@ -7,6 +7,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { CutlineError } from '../errors.js';
+import type { Shape } from '../graph/types.js';
+import { parseInputBinding } from '../shape/bindings.js';
 import { TIER_NAMES } from '../tiers.js';
 import type { Schedule } from './schedule.js';
 import { stepRuns } from './schedule.js';
@@ -39,6 +41,12 @@ export const manifestSchema = z.strictObject({
     file: z.string().min(1),
     inputs: z.array(tensorSpec),
     outputs: z.array(tensorSpec),
+    /**
+     * The input bindings the bundle was exported with (input name → `1x3x640x640`, as
+     * `cutline export --input` takes them): verification, the harness and the README make their
+     * inputs with these shapes. Absent in bundles from before bindings travelled (nothing bound).
+     */
+    bindings: z.record(z.string(), z.string()).optional(),
   }),
   tiers: z
     .array(
@@ -226,6 +234,15 @@ function checkReferences(manifest: BundleManifest, file: string): void {
       fail(`schedule.crossings[${i}].hop`, `hop ${crossing.hop} does not exist (${hops.length} hops)`);
     }
   });
+  const inputNames = new Set(manifest.model.inputs.map((t) => t.name));
+  for (const [name, dims] of Object.entries(manifest.model.bindings ?? {})) {
+    if (!inputNames.has(name)) fail(`model.bindings.${name}`, `the model has no input "${name}"`);
+    try {
+      parseInputBinding(`${name}=${dims}`);
+    } catch (error) {
+      fail(`model.bindings.${name}`, (error as Error).message.replace(/\.$/, ''));
+    }
+  }
   for (const [layer, tier] of Object.entries(manifest.plan.layerPlacement)) {
     if (tier >= tiers.length) {
       fail(`plan.layerPlacement.${layer}`, `tier ${tier} does not exist`);
@@ -256,5 +273,20 @@ export function manifestStepRuns(manifest: BundleManifest): number[][] {
   return stepRuns(
     manifest.schedule.steps,
     new Map(manifest.segments.map((s) => [s.id, s.outputs.map((t) => t.name)])),
+  );
+}
+
+/** The manifest's input bindings as shapes (input name → dims), for `concreteInputShapes`. */
+export function manifestInputShapes(manifest: BundleManifest): Record<string, Shape> {
+  const shapes: Record<string, Shape> = {};
+  for (const [name, dims] of Object.entries(manifest.model.bindings ?? {}))
+    shapes[name] = parseInputBinding(`${name}=${dims}`).shape;
+  return shapes;
+}
+
+/** Bindings as the manifest keeps them: input name → `1x3x640x640` (a scalar as `scalar`). */
+export function bindingTexts(shapes: Readonly<Record<string, Shape>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(shapes).map(([name, shape]) => [name, shape.length === 0 ? 'scalar' : shape.join('x')]),
   );
 }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Analysis } from '../analyze.js';
 import { CutlineError } from '../errors.js';
+import type { Shape } from '../graph/types.js';
 import { extractSubModel } from '../export/extract.js';
 import { encodeModelProto } from '../onnx/codec.js';
 import { splitSegments, type Segment, type SegmentTensor } from '../export/segments.js';
@@ -19,6 +20,7 @@ import type { Topology } from '../profiles/types.js';
 import { bundleReadme, composeFile, dockerfile, tierScript, tritonConfig } from './deploy-files.js';
 import {
   MANIFEST_FORMAT,
+  bindingTexts,
   manifestSchedule,
   parseManifest,
   type BundleManifest,
@@ -47,6 +49,11 @@ export interface BundleOptions {
   readonly zip?: boolean;
   readonly force?: boolean;
   readonly onUnreachable?: 'fail' | 'local';
+  /**
+   * The input bindings `analysis` was made with: written to the manifest so verification, the
+   * harness and the README use the bound shapes (not 1 for every symbolic dimension).
+   */
+  readonly inputShapes?: Readonly<Record<string, Shape>>;
   /** Writes `runtime/` (the tier runtime and its package.json) into the folder. */
   readonly writeRuntime: (runtimeDir: string) => Promise<void>;
   readonly onProgress?: (message: string) => void;
@@ -214,6 +221,7 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
         file: modelFile,
         inputs: analysis.graph.inputs.map(summarize),
         outputs: analysis.graph.outputs.map(summarize),
+        bindings: bindingTexts(options.inputShapes ?? {}),
       },
       tiers: topology.tiers.map((t, i) => ({
         name: t.name,
