@@ -7,12 +7,12 @@ import { isCutlineError } from '../../core/errors.js';
 import { nodePlacement } from '../../core/partition/build-problem.js';
 import { describeObjective, type Objective } from '../../core/partition/objective.js';
 import { paretoFront, type ParetoFront } from '../../core/partition/pareto.js';
-import { SOLVER_NAMES, type Plan, type SolverName } from '../../core/partition/plan.js';
+import type { Plan, SolverName } from '../../core/partition/plan.js';
 import { defaultSolvers, runSolver } from '../../core/partition/solve.js';
 import { CutlineError } from '../../core/errors.js';
 import { formatBytes } from '../shared/format.js';
 import { renderTable } from './format.js';
-import { parseConstraints } from './partition-args.js';
+import { parseConstraints, parseSolvers } from './partition-args.js';
 import {
   commandObjective,
   describeTopology,
@@ -44,12 +44,7 @@ interface Outcome {
 }
 
 export function solveCommand(modelPath: string | undefined, options: SolveCliOptions): number {
-  const solvers = options.solver.map((name) => {
-    if (!(SOLVER_NAMES as readonly string[]).includes(name)) {
-      throw new CutlineError('BAD_CONSTRAINT', `Unknown solver "${name}": use ${SOLVER_NAMES.join(', ')}.`);
-    }
-    return name as SolverName;
-  });
+  const solvers = parseSolvers(options.solver);
   const { context, project } = loadCommandContext(modelPath, options);
   if (project) for (const warning of projectWarnings(project)) process.stderr.write(`cutline: ${warning}\n`);
   const { problem } = context.built;

@@ -1,17 +1,27 @@
 /**
  * What each job kind does in a session worker: one table of kind → handler, so a new kind
- * (solve, pareto, sweep, export, harness) is one entry here plus its types in studio-api.ts's
- * JobKinds. Handlers run synchronously against the session's analysis, report progress through
+ * is one entry here plus its types in studio-api.ts's JobKinds. Handlers run synchronously against the session's analysis, report progress through
  * the context (which is also where a cancelled job stops) and return the kind's result. A
  * handler that changes the session (re-analysis) stages its new analysis with `replaceAnalysis`:
  * the worker commits it only when the job was not cancelled by then.
  */
 import type { Analysis } from '../../../core/analyze.js';
+import { isCutlineError } from '../../../core/errors.js';
 import { problemFromSource } from '../../../core/partition/build-problem.js';
+import { parseConstraints, parseObjective, parseSolvers } from '../../../core/partition/constraint-text.js';
+import { rankCutPoints } from '../../../core/partition/cut-points.js';
+import { paretoFront } from '../../../core/partition/pareto.js';
+import { placementOfRecord, type Placement } from '../../../core/partition/placement.js';
+import type { Plan } from '../../../core/partition/plan.js';
+import type { PartitionProblem } from '../../../core/partition/problem.js';
 import { problemToJson } from '../../../core/partition/problem-json.js';
+import { defaultSolvers, runSolver } from '../../../core/partition/solve.js';
 import { partitionSource } from '../../../core/partition/source.js';
+import { sweepBandwidth } from '../../../core/partition/sweep.js';
+import type { Topology } from '../../../core/profiles/types.js';
+import type { TierName } from '../../../core/tiers.js';
 import { buildModelView } from '../../../core/view/build.js';
-import type { JobKind, JobKinds } from '../../shared/studio-api.js';
+import type { JobKind, JobKinds, SolveResult, Suggestion } from '../../shared/studio-api.js';
 import { STAGE_START } from './protocol.js';
 import { analyzeInStages, inputShapesOf } from './staged-analysis.js';
 
@@ -54,7 +64,107 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
     context.progress(0.9, 'Converting the problem to JSON');
     return { problem: problemToJson(problem) };
   },
+
+  // As `cutline solve --json`: the same problem, constraint text, solvers and messages.
+  solve(args, context) {
+    const objective = parseObjective(args.objective);
+    const named = parseSolvers(args.solvers);
+    context.progress(0, `Costing every layer on ${args.topology.spec.name}`);
+    const problem = sessionProblem(context.analysis, args.topology);
+    const constraints = parseConstraints(args.constraints, problem);
+    const solvers = named.length > 0 ? named : defaultSolvers(problem);
+    const steps = solvers.length + (args.pareto ? 1 : 0);
+    const plans: Suggestion[] = [];
+    const infeasible: { solver: string; message: string }[] = [];
+    solvers.forEach((solver, i) => {
+      context.progress((0.05 + i) / steps, `Running ${solver}`);
+      try {
+        plans.push(suggestionOf(args.topology, problem, runSolver(problem, solver, objective, constraints)));
+      } catch (error) {
+        if (!isCutlineError(error) || error.code !== 'INFEASIBLE') throw error;
+        infeasible.push({ solver, message: error.message });
+        context.log(`${solver}: infeasible — ${error.message}`);
+      }
+    });
+    let pareto: SolveResult['pareto'] = null;
+    if (args.pareto) {
+      context.progress((0.05 + solvers.length) / steps, 'Tracing the latency × energy front');
+      const front = paretoFront(problem, constraints);
+      pareto = {
+        points: front.points.map((point) => ({
+          ...suggestionOf(args.topology, problem, point.plan),
+          source: point.source,
+        })),
+        notes: front.notes,
+      };
+    }
+    context.log(`${plans.length} of ${solvers.length} solvers found a placement`);
+    return { plans, infeasible, pareto };
+  },
+
+  'cut-points'(args, context) {
+    context.progress(0, `Costing every layer on ${args.topology.spec.name}`);
+    const problem = sessionProblem(context.analysis, args.topology);
+    const macs = context.analysis.layers.layers.map((layer) => layer.macs);
+    context.progress(0.2, `Ranking ${problem.units.length + 1} cut points`);
+    const ranking = rankCutPoints(problem, args.serverTier, macs, args.limit, {
+      onProgress: (fraction) => context.progress(0.2 + 0.8 * fraction, 'Evaluating the best cut points'),
+    });
+    return { serverTier: ranking.serverTier, total: ranking.total, points: ranking.points };
+  },
+
+  // As `cutline sweep --json` (core's sweepBandwidth), plus the design's own latency per point.
+  sweep(args, context) {
+    const { source } = partitionSource(context.analysis);
+    const current = recordPlacement(problemFromSource(source, args.topology), args.placement);
+    const range = { hop: args.hop, fromMbps: args.fromMbps, toMbps: args.toMbps, steps: args.steps };
+    context.progress(0, `Sweeping ${args.steps} bandwidths`);
+    const sweep = sweepBandwidth(source, args.topology, range, {
+      current,
+      onPoint: (done, total) => context.progress(done / total, `${done} of ${total} bandwidths`),
+    });
+    return {
+      link: sweep.link,
+      server: sweep.server,
+      // Given `current`, every point has its latency.
+      points: sweep.points.map((point) => ({ ...point, currentMs: point.currentMs! })),
+      changes: sweep.changes,
+    };
+  },
+
+  // Bundles, the harness and calibration start processes and write files: the host runs them
+  // in child processes, never in a session worker.
+  export() {
+    throw new Error('export runs in the host, not the session worker.');
+  },
+  harness() {
+    throw new Error('harness runs in the host, not the session worker.');
+  },
+  profile() {
+    throw new Error('profile runs in the host, not the session worker.');
+  },
 };
+
+/** The session's problem on a topology, built as the `problem` job and `cutline solve` build it. */
+function sessionProblem(analysis: Analysis, topology: Topology): PartitionProblem {
+  return problemFromSource(partitionSource(analysis).source, topology);
+}
+
+function recordPlacement(problem: PartitionProblem, record: Readonly<Record<string, TierName>>): Placement {
+  const unitOf = new Map<string, number>();
+  problem.units.forEach((unit, u) => unitOf.set(unit.name, u));
+  return placementOfRecord(problem, unitOf, record);
+}
+
+/** A plan in the design's form: layer id → tier for the layers off the device. */
+function suggestionOf(topology: Topology, problem: PartitionProblem, plan: Plan): Suggestion {
+  const placement: Record<string, TierName> = {};
+  problem.units.forEach((unit, u) => {
+    const tier = plan.placement[u]!;
+    if (tier !== 0) placement[unit.name] = topology.tiers[tier]!.name;
+  });
+  return { source: plan.solver, exact: plan.exact, notes: [...plan.notes], placement };
+}
 
 function describeInputs(inputs: Readonly<Record<string, string>>): string {
   const bound = Object.entries(inputs).map(([name, dims]) => `${name}=${dims}`);
