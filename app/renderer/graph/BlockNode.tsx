@@ -2,6 +2,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
 import { BLOCK_KIND_TITLE } from '../model/block-title.js';
 import { useStudio } from '../store/store.js';
+import { selectPreviewBlockMoves } from '../suggest/preview-slice.js';
 import { CostBadges } from './CostBadges.js';
 import type { BlockFlowNode } from './flow-elements.js';
 import {
@@ -21,12 +22,14 @@ export const BlockNode = memo(function BlockNode({ id, data }: NodeProps<BlockFl
   const heat = useStudio((s) => selectHeat(s, id));
   const selected = useStudio((s) => selectIsSelected(s, id));
   const inSelection = useStudio((s) => selectIsInSelection(s, id));
+  const moves = useStudio((s) => selectPreviewBlockMoves(s, id));
   if (!block) return null;
   return (
     <div
       className="graph-node block-node"
       data-selected={selected || undefined}
       data-in-selection={inSelection || undefined}
+      data-preview-move={moves > 0 ? moves : undefined}
       style={{ '--heat': heat } as CSSProperties}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} />
@@ -34,6 +37,11 @@ export const BlockNode = memo(function BlockNode({ id, data }: NodeProps<BlockFl
         <span className="node-op">
           {BLOCK_KIND_TITLE[block.kind]} · {block.layerCount} layers
         </span>
+        {moves > 0 && (
+          <span className="node-move-chip" title="Layers inside that the previewed suggestion moves">
+            {moves} move
+          </span>
+        )}
         <span
           className="node-expand"
           aria-hidden="true"

@@ -1,6 +1,8 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
 import { useStudio } from '../store/store.js';
+import { tierTitleOf } from '../design/placement.js';
+import { selectPreviewMoveOf } from '../suggest/preview-slice.js';
 import { firstShape, firstShapeTitle } from '../util/format.js';
 import { CostBadges } from './CostBadges.js';
 import type { LayerFlowNode } from './flow-elements.js';
@@ -23,6 +25,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
   const inSelection = useStudio((s) => selectIsInSelection(s, id));
   const tier = useStudio((s) => selectTier(s, id));
   const pinned = useStudio((s) => selectIsPinned(s, id));
+  const move = useStudio((s) => selectPreviewMoveOf(s, id));
   if (!layer) return null;
   return (
     <div
@@ -31,11 +34,20 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
       data-in-selection={inSelection || undefined}
       data-tier={tier}
       data-pinned={pinned || undefined}
+      data-preview-move={move ?? undefined}
       style={{ '--heat': heat } as CSSProperties}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} />
       <div className="node-head">
         <span className="node-op">{layer.op}</span>
+        {move && (
+          <span
+            className="node-move-chip"
+            title={`The previewed suggestion moves it to ${tierTitleOf(move)}`}
+          >
+            → {tierTitleOf(move)}
+          </span>
+        )}
         {pinned && (
           <svg className="node-pin" role="img" aria-label="pinned" viewBox="0 0 12 12" width="11" height="11">
             <title>Pinned to its tier</title>

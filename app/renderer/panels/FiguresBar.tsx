@@ -3,6 +3,7 @@ import type { TierName } from '../../../core/profiles/types.js';
 import { selectCommittedEvaluation, selectDesignFigures } from '../design/figures.js';
 import { figureRows } from '../design/figure-rows.js';
 import { useStudio, type Store } from '../store/store.js';
+import { selectPreviewLabel } from '../suggest/preview-slice.js';
 
 const selectFigures = (s: Store) => selectDesignFigures(s);
 const selectCommitted = (s: Store) => selectCommittedEvaluation(s);
@@ -15,6 +16,7 @@ const selectCommitted = (s: Store) => selectCommittedEvaluation(s);
 export const FiguresBar = memo(function FiguresBar() {
   const figures = useStudio(selectFigures);
   const committed = useStudio(selectCommitted);
+  const previewLabel = useStudio(selectPreviewLabel);
   const rows = useMemo(
     () =>
       figures
@@ -49,7 +51,11 @@ export const FiguresBar = memo(function FiguresBar() {
           </div>
         ))}
       </dl>
-      {figures.isPreview && <span className="figure-preview-note">preview: drop to apply</span>}
+      {figures.isPreview && (
+        <span className="figure-preview-note">
+          {previewLabel === null ? 'preview: drop to apply' : `preview: ${previewLabel} (click to apply)`}
+        </span>
+      )}
     </section>
   );
 });

@@ -229,6 +229,18 @@ export const createDesignSlice: StateCreator<Store, [], [], DesignSlice> = (set,
       record('Edit constraints', { constraints: [design.constraints, constraints] });
     },
 
+    setSolverSettings: (objective, constraints) => {
+      const { design } = get();
+      if (!design) return;
+      const sameConstraints =
+        constraints.length === design.constraints.length &&
+        constraints.every((c, i) => c === design.constraints[i]);
+      record(`Solver settings: ${objective}`, {
+        ...(design.objective !== objective ? { objective: [design.objective, objective] as const } : {}),
+        ...(sameConstraints ? {} : { constraints: [design.constraints, constraints] as const }),
+      });
+    },
+
     undo: () => {
       const { design, past, future, revision } = get();
       const entry = past[past.length - 1];

@@ -92,6 +92,8 @@ export interface DesignSlice {
   setInputs(inputs: Readonly<Record<string, string>>): void;
   setObjective(objective: string): void;
   setConstraints(constraints: readonly string[]): void;
+  /** Sets the objective and the constraints as one step (the solvers were run with them). */
+  setSolverSettings(objective: string, constraints: readonly string[]): void;
   undo(): void;
   redo(): void;
   markSaved(projectPath: string | null): void;

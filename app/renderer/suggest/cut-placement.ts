@@ -20,3 +20,22 @@ export function singleCutRecord(
     record[problem.units[u]!.name] = tier;
   return record;
 }
+
+const cache = new WeakMap<PartitionProblem, Map<string, Readonly<Record<string, TierName>>>>();
+
+/**
+ * `singleCutRecord`, one object per (problem, cut): a row hovered again finds its figures
+ * already evaluated (they are memoised by the record) and its marks unchanged.
+ */
+export function cachedSingleCutRecord(
+  problem: PartitionProblem,
+  deviceLayers: number,
+  serverTier: number,
+): Readonly<Record<string, TierName>> {
+  let records = cache.get(problem);
+  if (!records) cache.set(problem, (records = new Map()));
+  const key = `${serverTier}:${deviceLayers}`;
+  let record = records.get(key);
+  if (!record) records.set(key, (record = singleCutRecord(problem, deviceLayers, serverTier)));
+  return record;
+}

@@ -1,0 +1,95 @@
+/** The Cut points table's columns. */
+import type { CutPoint } from '../../shared/studio-api.js';
+import { formatBytes, formatCount } from '../../shared/format.js';
+import { formatMj, formatMs } from '../util/format.js';
+import { cutSortKey } from './cut-rows.js';
+import type { ResultColumn } from './ResultsTable.js';
+
+export function cutColumns(): ResultColumn<CutPoint>[] {
+  const key = (column: string) => (point: CutPoint) => cutSortKey(point, column);
+  return [
+    {
+      id: 'after',
+      label: 'After layer',
+      title: 'The last layer on the device (problem order); everything after runs on the server tier',
+      sortKey: key('after'),
+      cell: (p) => (
+        <span className="cut-after" title={`${p.deviceLayers} layers on the device`}>
+          {p.afterLayer ?? '(nothing on the device)'}
+        </span>
+      ),
+    },
+    {
+      id: 'cut-bytes',
+      label: 'Cut bytes',
+      title: 'Bytes crossing the cut per inference',
+      numeric: true,
+      sortKey: key('cut-bytes'),
+      cell: (p) => (p.cutBytes === 0 ? '—' : formatBytes(p.cutBytes)),
+    },
+    {
+      id: 'tensors',
+      label: 'Tensors',
+      title: 'Tensors crossing the cut',
+      numeric: true,
+      sortKey: key('tensors'),
+      cell: (p) => String(p.tensors),
+    },
+    {
+      id: 'macs-before',
+      label: 'MACs before',
+      title: 'Multiply-accumulates on the device',
+      numeric: true,
+      sortKey: key('macs-before'),
+      cell: (p) => formatCount(p.macsBefore),
+    },
+    {
+      id: 'macs-after',
+      label: 'MACs after',
+      title: 'Multiply-accumulates on the server tier',
+      numeric: true,
+      sortKey: key('macs-after'),
+      cell: (p) => formatCount(p.macsAfter),
+    },
+    {
+      id: 'compute-before',
+      label: 'Device compute',
+      title: 'Predicted compute time on the device',
+      numeric: true,
+      sortKey: key('compute-before'),
+      cell: (p) => formatMs(p.computeBeforeMs),
+    },
+    {
+      id: 'compute-after',
+      label: 'Server compute',
+      title: 'Predicted compute time on the server tier',
+      numeric: true,
+      sortKey: key('compute-after'),
+      cell: (p) => formatMs(p.computeAfterMs),
+    },
+    {
+      id: 'latency',
+      label: 'Latency',
+      title: 'Predicted end-to-end latency of one input',
+      numeric: true,
+      sortKey: key('latency'),
+      cell: (p) => formatMs(p.latencyMs),
+    },
+    {
+      id: 'energy',
+      label: 'Device energy',
+      title: 'Predicted device energy per inference',
+      numeric: true,
+      sortKey: key('energy'),
+      cell: (p) => formatMj(p.deviceEnergyMj),
+    },
+    {
+      id: 'raw-input',
+      label: 'Raw input',
+      title: 'Whether the graph inputs stay on the device',
+      firstDirection: 'descending',
+      sortKey: key('raw-input'),
+      cell: (p) => (p.rawInputLeavesDevice ? 'leaves' : 'stays'),
+    },
+  ];
+}

@@ -1,0 +1,109 @@
+/** The Suggestions table's columns: one per figure, and one per hop for the bytes on that link. */
+import type { TierName } from '../../../core/profiles/types.js';
+import { formatBytes } from '../../shared/format.js';
+import { tierTitleOf } from '../design/placement.js';
+import { formatMj, formatMs } from '../util/format.js';
+import type { ResultColumn } from './ResultsTable.js';
+import { suggestionSortKey, type SuggestionRow } from './suggestion-rows.js';
+
+const rate = (perS: number): string =>
+  Number.isFinite(perS) ? `${perS >= 100 ? perS.toFixed(0) : perS.toFixed(1)}/s` : '∞';
+
+export function suggestionColumns(tiers: readonly TierName[]): ResultColumn<SuggestionRow>[] {
+  const key = (column: string) => (row: SuggestionRow) => suggestionSortKey(row, column);
+  const hops: ResultColumn<SuggestionRow>[] = tiers.slice(1).map((to, h) => ({
+    id: `hop-${h}`,
+    label: `${tierTitleOf(tiers[h]!)} ↔ ${tierTitleOf(to)}`,
+    title: `Bytes crossing the ${tierTitleOf(tiers[h]!)}–${tierTitleOf(to)} link per inference, both ways`,
+    numeric: true,
+    sortKey: key(`hop-${h}`),
+    cell: (row) => {
+      const hop = row.evaluation.hops[h];
+      const bytes = hop ? hop.upBytes + hop.downBytes : 0;
+      return bytes === 0 ? '—' : formatBytes(bytes);
+    },
+  }));
+  return [
+    {
+      id: 'solver',
+      label: 'Solver',
+      title: 'Which solver suggests it',
+      sortKey: key('solver'),
+      cell: (row) => (
+        <>
+          {row.solver}
+          {row.applied && (
+            <span className="applied-mark" title="The design is this placement now">
+              {' '}
+              ✓ applied
+            </span>
+          )}
+        </>
+      ),
+    },
+    {
+      id: 'latency',
+      label: 'Latency',
+      title: 'End-to-end latency of one input',
+      numeric: true,
+      sortKey: key('latency'),
+      cell: (row) => formatMs(row.evaluation.latencyMs),
+    },
+    {
+      id: 'throughput',
+      label: 'Throughput',
+      title: 'Inferences per second of a pipelined stream',
+      numeric: true,
+      firstDirection: 'descending',
+      sortKey: key('throughput'),
+      cell: (row) => rate(row.evaluation.throughputPerS),
+    },
+    {
+      id: 'energy',
+      label: 'Device energy',
+      title: 'Device energy per inference',
+      numeric: true,
+      sortKey: key('energy'),
+      cell: (row) => formatMj(row.evaluation.deviceEnergyMj),
+    },
+    ...hops,
+    {
+      id: 'raw-input',
+      label: 'Raw input',
+      title: 'Whether the graph inputs stay on the device',
+      firstDirection: 'descending',
+      sortKey: key('raw-input'),
+      cell: (row) => (row.evaluation.rawInputLeavesDevice ? 'leaves' : 'stays'),
+    },
+    {
+      id: 'device-layers',
+      label: 'Device layers',
+      title: 'Layers the data goes through on the device before any leaves it (all: nothing leaves)',
+      numeric: true,
+      firstDirection: 'descending',
+      sortKey: key('device-layers'),
+      cell: (row) => {
+        const depth = row.evaluation.deviceLayersBeforeLeaving;
+        return (
+          <span title={tiers.map((t, i) => `${tierTitleOf(t)} ${row.evaluation.unitsPerTier[i]}`).join(', ')}>
+            {depth === null ? 'all' : depth}
+          </span>
+        );
+      },
+    },
+    {
+      id: 'exact',
+      label: 'Exact',
+      title: 'Proved best for the objective and constraints, or a heuristic',
+      sortKey: key('exact'),
+      cell: (row) => (row.exact === null ? '—' : row.exact ? 'exact' : 'heuristic'),
+    },
+    {
+      id: 'notes',
+      label: 'Notes',
+      title: "The solver's notes",
+      sortKey: key('notes'),
+      cell: (row) => <span className="row-notes">{row.notes.join('; ')}</span>,
+    },
+  ];
+}

@@ -1,0 +1,105 @@
+/**
+ * The Suggestions table's rows: the current design, then each solver's plan, with figures
+ * evaluated in the page on the design's partition problem (so they are the figures bar's, to
+ * the last digit, when the row is applied).
+ */
+import { evaluatePlacement, type Evaluation } from '../../../core/partition/evaluate.js';
+import type { TierName } from '../../../core/profiles/types.js';
+import type { Suggestion } from '../../shared/studio-api.js';
+import { placementArray, type DesignProblem } from '../design/figures.js';
+import type { Design } from '../store/design-types.js';
+import { effectiveRecord, matchesDesign } from './preview-moves.js';
+import type { SortKey } from './sort.js';
+
+export interface SuggestionRow {
+  readonly key: string;
+  /** The solver (`min-cut`), or "Current design". */
+  readonly solver: string;
+  readonly isCurrent: boolean;
+  /** Proved best (true), heuristic (false); null for the current design. */
+  readonly exact: boolean | null;
+  readonly notes: readonly string[];
+  /** What applying it records ("Apply min-cut suggestion"). */
+  readonly label: string;
+  readonly placement: Readonly<Record<string, TierName>>;
+  readonly evaluation: Evaluation;
+  /** Whether the design is this placement now. */
+  readonly applied: boolean;
+}
+
+const evaluations = new WeakMap<object, { built: DesignProblem; evaluation: Evaluation }>();
+
+/** The evaluation of a placement record on the design problem, kept per record. */
+function evaluationOf(built: DesignProblem, record: Readonly<Record<string, TierName>>): Evaluation {
+  const known = evaluations.get(record);
+  if (known?.built === built) return known.evaluation;
+  const evaluation = evaluatePlacement(built.problem, placementArray(built, record));
+  evaluations.set(record, { built, evaluation });
+  return evaluation;
+}
+
+export function suggestionRows(
+  built: DesignProblem,
+  design: Pick<Design, 'placement' | 'pins'>,
+  plans: readonly Suggestion[],
+): SuggestionRow[] {
+  const rows: SuggestionRow[] = [
+    {
+      key: 'current',
+      solver: 'Current design',
+      isCurrent: true,
+      exact: null,
+      notes: [],
+      label: 'Current design',
+      placement: design.placement,
+      evaluation: evaluationOf(built, design.placement),
+      applied: false,
+    },
+  ];
+  plans.forEach((plan, i) => {
+    // Evaluated as applying would leave it (pins kept), so the row equals the figures after Apply.
+    const record = effectiveRecord(design, plan.placement);
+    rows.push({
+      key: `${plan.source}:${i}`,
+      solver: plan.source,
+      isCurrent: false,
+      exact: plan.exact,
+      notes: plan.notes,
+      label: `Apply ${plan.source} suggestion`,
+      placement: plan.placement,
+      evaluation: evaluationOf(built, record),
+      applied: matchesDesign(design, plan.placement),
+    });
+  });
+  return rows;
+}
+
+/** Sort keys of the table's columns (`hop-H` for the bytes on hop H). */
+export function suggestionSortKey(row: SuggestionRow, column: string): SortKey {
+  const e = row.evaluation;
+  switch (column) {
+    case 'solver':
+      return row.solver;
+    case 'latency':
+      return e.latencyMs;
+    case 'throughput':
+      return e.throughputPerS;
+    case 'energy':
+      return e.deviceEnergyMj;
+    case 'raw-input':
+      return !e.rawInputLeavesDevice;
+    case 'device-layers':
+      // "all" (nothing leaves the device) is the deepest.
+      return e.deviceLayersBeforeLeaving ?? Number.MAX_SAFE_INTEGER;
+    case 'exact':
+      return row.exact;
+    case 'notes':
+      return row.notes.join('; ');
+  }
+  const hop = /^hop-([0-9]+)$/.exec(column);
+  if (hop) {
+    const traffic = e.hops[Number(hop[1])];
+    return traffic ? traffic.upBytes + traffic.downBytes : null;
+  }
+  return null;
+}
