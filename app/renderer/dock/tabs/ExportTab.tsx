@@ -1,4 +1,140 @@
-/** Placeholder: its owner replaces this file. */
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { hostHasNativeDialogs } from '../../api/studio-api.js';
+import { useStudio, type Store } from '../../store/store.js';
+import {
+  cancelExport,
+  chooseExportFolder,
+  exportDesign,
+  suggestedExportDir,
+} from '../../run/export-actions.js';
+import { ExportResultView } from '../../run/ExportResultView.js';
+import { JobError, JobProgress } from '../../run/JobProgress.js';
+import { selectExportError, selectExportJob, selectLastExport } from '../../run/run-slice.js';
+import type { StudioError } from '../../../shared/studio-api.js';
+import '../../run/run.css';
+
+const selectSessionId = (s: Store) => s.opened?.sessionId ?? null;
+const selectHasDesign = (s: Store) => s.design !== null;
+
+/**
+ * Export: where the bundle goes (the host's suggestion, a folder picked in Electron, or a path
+ * typed), zip or not, replace or not, what the device does when a tier is unreachable, verify or
+ * not; then progress with Cancel, and the result with its segments and verification.
+ */
 export function ExportTab() {
-  return <p className="dock-empty">Coming in this issue.</p>;
+  const sessionId = useStudio(selectSessionId);
+  const hasDesign = useStudio(selectHasDesign);
+  const job = useStudio(selectExportJob);
+  const error = useStudio(selectExportError);
+  const last = useStudio(selectLastExport);
+  const previous = last?.args;
+  const [outDir, setOutDir] = useState(previous?.outDir ?? '');
+  const [zip, setZip] = useState(previous?.zip ?? false);
+  const [force, setForce] = useState(previous?.force ?? false);
+  const [verify, setVerify] = useState(previous?.verify ?? true);
+  const [onUnreachable, setOnUnreachable] = useState(previous?.onUnreachable ?? 'fail');
+  const [pickError, setPickError] = useState<StudioError | null>(null);
+  const id = useId();
+
+  // The host's suggestion fills an empty folder field once per session.
+  useEffect(() => {
+    if (sessionId === null || outDir !== '') return;
+    let live = true;
+    void suggestedExportDir(sessionId).then((dir) => {
+      if (live) setOutDir((typed) => (typed === '' ? dir : typed));
+    });
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new session asks again.
+  }, [sessionId]);
+
+  if (!hasDesign) return <p className="dock-empty">Open a model to export its design.</p>;
+
+  const choose = async () => {
+    setPickError(null);
+    const chosen = await chooseExportFolder(outDir);
+    if (chosen && 'path' in chosen) setOutDir(chosen.path);
+    else if (chosen) setPickError(chosen.error);
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void exportDesign({ outDir, zip, force, verify, onUnreachable });
+  };
+
+  return (
+    <div className="run-tab">
+      <form className="run-form" aria-label="Export options" onSubmit={submit}>
+        <div className="run-field-row">
+          <label htmlFor={`${id}-dir`}>Folder</label>
+          <input
+            id={`${id}-dir`}
+            className="run-path"
+            type="text"
+            aria-label="Bundle folder"
+            value={outDir}
+            spellCheck={false}
+            onChange={(event) => setOutDir(event.target.value)}
+            title="The bundle's folder on the studio's host: created, or replaced when allowed"
+          />
+          {hostHasNativeDialogs() && (
+            <button type="button" onClick={() => void choose()} disabled={job !== null}>
+              Choose…
+            </button>
+          )}
+        </div>
+        <div className="run-field-row">
+          <label>
+            <input type="checkbox" checked={zip} onChange={(event) => setZip(event.target.checked)} /> Zip
+          </label>
+          <label title="Without this, an existing folder is left alone and the export says so">
+            <input type="checkbox" checked={force} onChange={(event) => setForce(event.target.checked)} />{' '}
+            Replace existing folder
+          </label>
+          <label title="Run the split and the whole model in onnxruntime on the same input and compare">
+            <input type="checkbox" checked={verify} onChange={(event) => setVerify(event.target.checked)} />{' '}
+            Verify
+          </label>
+        </div>
+        <fieldset className="run-radios">
+          <legend>When a tier is unreachable</legend>
+          <label>
+            <input
+              type="radio"
+              name={`${id}-unreachable`}
+              checked={onUnreachable === 'fail'}
+              onChange={() => setOnUnreachable('fail')}
+            />{' '}
+            fail the request
+          </label>
+          <label>
+            <input
+              type="radio"
+              name={`${id}-unreachable`}
+              checked={onUnreachable === 'local'}
+              onChange={() => setOnUnreachable('local')}
+            />{' '}
+            run the whole model on the device
+          </label>
+        </fieldset>
+        <div className="run-field-row">
+          <button type="submit" className="run-primary" disabled={job !== null}>
+            Export
+          </button>
+          {job && (
+            <JobProgress
+              label="Exporting"
+              fraction={job.fraction}
+              message={job.message}
+              canCancel={job.jobId !== null}
+              onCancel={cancelExport}
+            />
+          )}
+        </div>
+      </form>
+      {pickError && <JobError error={pickError} label="Folder problem" />}
+      {error && !job && <JobError error={error} label="Export failed" />}
+      {last && <ExportResultView record={last} />}
+    </div>
+  );
 }

@@ -1,4 +1,233 @@
-/** Placeholder: its owner replaces this file. */
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useStudio, type Store } from '../../store/store.js';
+import { formatMs } from '../../util/format.js';
+import { ComparisonChart } from '../../run/ComparisonChart.js';
+import { comparisonRows } from '../../run/comparison.js';
+import { formatDiff } from '../../run/ExportResultView.js';
+import { startHarness, stopHarness } from '../../run/harness-actions.js';
+import { runFigures, verificationOf, type HarnessRun, type RunFigures } from '../../run/harness-run.js';
+import { HarnessSummaryView } from '../../run/HarnessSummaryView.js';
+import { JobError } from '../../run/JobProgress.js';
+import { hideMeasuredOnGraph, selectMeasuredShown, showMeasuredOnGraph } from '../../run/measured-actions.js';
+import { RequestsChart } from '../../run/RequestsChart.js';
+import { selectHarnessRun, selectLastExport } from '../../run/run-slice.js';
+import { countOf, MAX_HARNESS_REQUESTS } from '../../run/run-limits.js';
+import '../../run/run.css';
+
+const selectHasModel = (s: Store) => s.opened !== null;
+
+/**
+ * Run: the live harness on the last exported bundle. Every tier runs as its own process on this
+ * machine (links emulated or not); requests stream in as they are answered, drawn next to what
+ * was predicted; Stop ends the job and the host stops every tier process.
+ */
 export function HarnessTab() {
-  return <p className="dock-empty">Coming in this issue.</p>;
+  const hasModel = useStudio(selectHasModel);
+  const bundle = useStudio(selectLastExport);
+  const run = useStudio(selectHarnessRun);
+  const measuredShown = useStudio(selectMeasuredShown);
+  const previous = run?.args;
+  const [emulateLinks, setEmulateLinks] = useState(previous?.emulateLinks ?? true);
+  const [runs, setRuns] = useState(String(previous?.runs ?? 20));
+  const [stream, setStream] = useState(String(previous?.stream ?? 50));
+  const [calibrate, setCalibrate] = useState(previous?.calibrate ?? false);
+  const [measuredProblem, setMeasuredProblem] = useState<string | null>(null);
+  const id = useId();
+
+  if (!hasModel) return <p className="dock-empty">Open a model, export its design, then run it here.</p>;
+  const running = run?.status === 'running';
+  const runCount = countOf(runs, 1, MAX_HARNESS_REQUESTS);
+  const streamCount = countOf(stream, 0, MAX_HARNESS_REQUESTS);
+  const valid = runCount !== null && streamCount !== null;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (runCount === null || streamCount === null) return;
+    setMeasuredProblem(null);
+    void startHarness({ runs: runCount, stream: streamCount, emulateLinks, calibrate });
+  };
+  const toggleMeasured = () => {
+    if (measuredShown) hideMeasuredOnGraph();
+    else
+      setMeasuredProblem(
+        showMeasuredOnGraph() ? null : 'Nothing measured yet: wait for the first answered request.',
+      );
+  };
+
+  return (
+    <div className="run-tab">
+      <form className="run-form" aria-label="Run options" onSubmit={submit}>
+        <p className="run-field-row">
+          {bundle ? (
+            <span>
+              Bundle: <code className="run-path-text">{bundle.result.bundleDir}</code>
+            </span>
+          ) : (
+            <span className="run-note">
+              Export the design first.{' '}
+              <button type="button" className="link" onClick={() => useStudio.getState().openDock('export')}>
+                Open Export
+              </button>
+            </span>
+          )}
+        </p>
+        <fieldset className="run-field-row" disabled={!bundle || running}>
+          <label title="Each link delays and throttles its traffic as the topology says (bandwidth, RTT)">
+            <input
+              type="checkbox"
+              checked={emulateLinks}
+              onChange={(event) => setEmulateLinks(event.target.checked)}
+            />{' '}
+            Emulate links
+          </label>
+          <label htmlFor={`${id}-runs`}>Runs</label>
+          <input
+            id={`${id}-runs`}
+            className="run-number"
+            type="number"
+            min={1}
+            max={MAX_HARNESS_REQUESTS}
+            value={runs}
+            aria-invalid={runCount === null}
+            title="Sequential timed requests (latency)"
+            onChange={(event) => setRuns(event.target.value)}
+          />
+          <label htmlFor={`${id}-stream`}>Stream</label>
+          <input
+            id={`${id}-stream`}
+            className="run-number"
+            type="number"
+            min={0}
+            max={MAX_HARNESS_REQUESTS}
+            value={stream}
+            aria-invalid={streamCount === null}
+            title="Requests sent pipelined, several in flight (throughput); 0 skips the stream"
+            onChange={(event) => setStream(event.target.value)}
+          />
+          <label title="Time this machine's layers first (a few seconds) to predict the run on this machine">
+            <input
+              type="checkbox"
+              checked={calibrate}
+              onChange={(event) => setCalibrate(event.target.checked)}
+            />{' '}
+            Calibrate this machine
+          </label>
+        </fieldset>
+        <div className="run-field-row">
+          {running ? (
+            <button type="button" className="run-stop" onClick={stopHarness} disabled={run.jobId === null}>
+              Stop
+            </button>
+          ) : (
+            <button type="submit" className="run-primary" disabled={!bundle || !valid}>
+              Start
+            </button>
+          )}
+          {!valid && (
+            <span className="run-bad">
+              Runs must be 1 to {MAX_HARNESS_REQUESTS}, stream 0 to {MAX_HARNESS_REQUESTS}.
+            </span>
+          )}
+          {run && (
+            <button
+              type="button"
+              aria-pressed={measuredShown}
+              onClick={toggleMeasured}
+              title="Colour the graph by each tier's measured compute, shared over its layers by their predicted time"
+            >
+              Show measured on the graph
+            </button>
+          )}
+        </div>
+      </form>
+      {measuredProblem && <p className="run-note">{measuredProblem}</p>}
+      {run && <RunView run={run} />}
+    </div>
+  );
+}
+
+function RunView({ run }: { readonly run: HarnessRun }) {
+  const figures = useMemo(() => runFigures(run), [run]);
+  const rows = useMemo(() => comparisonRows(run, figures), [run, figures]);
+  const hostMs = run.summary?.predicted.hostLatencyMs ?? run.predicted?.hostLatencyMs ?? null;
+  return (
+    <>
+      <RunStatusLine run={run} figures={figures} />
+      {run.error && <JobError error={run.error} label="Run failed" />}
+      {run.problems.map((problem, i) => (
+        <p key={i} className="run-error" role="alert">
+          {problem}
+        </p>
+      ))}
+      <div className="run-charts">
+        <RequestsChart requests={run.requests} predictedMs={hostMs} />
+        {rows.length > 0 && <ComparisonChart rows={rows} />}
+      </div>
+      {run.summary && <HarnessSummaryView summary={run.summary} />}
+    </>
+  );
+}
+
+function RunStatusLine({ run, figures }: { readonly run: HarnessRun; readonly figures: RunFigures }) {
+  const verification = verificationOf(run, figures);
+  const state =
+    run.status === 'running'
+      ? run.message
+      : run.status === 'stopped'
+        ? 'Stopped'
+        : run.status === 'failed'
+          ? 'Failed'
+          : 'Done';
+  return (
+    <div className="run-status">
+      <p role="status" aria-label="Run status">
+        {run.status === 'running' && <progress max={1} value={run.fraction} aria-label="Run progress" />}{' '}
+        {state}
+        {run.tiers.length > 0 && (
+          <span className="run-tiers" aria-label="Tiers">
+            {' '}
+            · tiers started: {run.tiers.map((t) => `${t.tier} (pid ${t.pid})`).join(', ')}
+          </span>
+        )}
+        {run.calibrated && <span> · calibrated: {run.calibrated.peakGflops.toFixed(1)} GFLOP/s peak</span>}
+      </p>
+      <dl className="run-counts" aria-label="Counts">
+        <dt>answered</dt>
+        <dd>
+          {figures.answered} of {run.args.runs + run.args.stream}
+        </dd>
+        <dt>failed</dt>
+        <dd className={figures.failed > 0 ? 'run-bad' : undefined}>{figures.failed}</dd>
+        <dt>fallbacks</dt>
+        <dd className={figures.fallbacks > 0 ? 'run-warn' : undefined}>{figures.fallbacks}</dd>
+        <dt>median latency</dt>
+        <dd>{figures.medianLatencyMs === null ? '–' : formatMs(figures.medianLatencyMs)}</dd>
+      </dl>
+      <p
+        className={`run-verification ${verificationClass(verification.state)}`}
+        role="status"
+        aria-label="Verification"
+      >
+        {verificationText(verification)}
+      </p>
+    </div>
+  );
+}
+
+const verificationClass = (state: ReturnType<typeof verificationOf>['state']): string =>
+  state === 'verified' ? 'run-ok' : state === 'differs' || state === 'not-verified' ? 'run-bad' : '';
+
+function verificationText(v: ReturnType<typeof verificationOf>): string {
+  switch (v.state) {
+    case 'waiting':
+      return 'Verification: waiting for the first answer.';
+    case 'so-far':
+      return `Answers so far equal the whole model's (max |split − whole| = ${formatDiff(v.maxAbsDiff)}).`;
+    case 'verified':
+      return `Verified: every request answered through the split, max |split − whole| = ${formatDiff(v.maxAbsDiff)}.`;
+    case 'differs':
+      return `NOT verified: outputs differ from the whole model's (max |split − whole| = ${formatDiff(v.maxAbsDiff)}).`;
+    case 'not-verified':
+      return `Not verified: ${v.reason}.`;
+  }
 }

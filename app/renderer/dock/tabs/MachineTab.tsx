@@ -1,4 +1,155 @@
-/** Placeholder: its owner replaces this file. */
+import { useId, useState, type FormEvent } from 'react';
+import { TIER_TITLES } from '../../../../core/tiers.js';
+import { useStudio, type Store } from '../../store/store.js';
+import { formatMs } from '../../util/format.js';
+import {
+  calibrateThisMachine,
+  cancelCalibration,
+  runTierOnThisMachine,
+} from '../../run/calibrate-actions.js';
+import { CalibrationChart } from '../../run/CalibrationChart.js';
+import { JobError, JobProgress } from '../../run/JobProgress.js';
+import { countOf, MAX_PROFILE_RUNS } from '../../run/run-limits.js';
+import {
+  selectCalibration,
+  selectCalibrationError,
+  selectCalibrationJob,
+  type CalibrationRecord,
+} from '../../run/run-slice.js';
+import '../../run/run.css';
+
+const selectHasModel = (s: Store) => s.opened !== null;
+const selectTiers = (s: Store) => s.design?.topology.tiers ?? null;
+
+/**
+ * This machine: time every layer of the open model here (the `profile` job), fit a device
+ * profile to it, show how well it predicts the layers it was fitted on, and run a tier of the
+ * design on it.
+ */
 export function MachineTab() {
-  return <p className="dock-empty">Coming in this issue.</p>;
+  const hasModel = useStudio(selectHasModel);
+  const job = useStudio(selectCalibrationJob);
+  const error = useStudio(selectCalibrationError);
+  const calibration = useStudio(selectCalibration);
+  const [runs, setRuns] = useState('10');
+  const [warmup, setWarmup] = useState('3');
+  const id = useId();
+
+  if (!hasModel) return <p className="dock-empty">Open a model to calibrate this machine on it.</p>;
+  const runCount = countOf(runs, 1, MAX_PROFILE_RUNS);
+  const warmupCount = countOf(warmup, 0, MAX_PROFILE_RUNS);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (runCount !== null && warmupCount !== null)
+      void calibrateThisMachine({ runs: runCount, warmup: warmupCount });
+  };
+
+  return (
+    <div className="run-tab">
+      <form className="run-form" aria-label="Calibration options" onSubmit={submit}>
+        <fieldset className="run-field-row" disabled={job !== null}>
+          <label htmlFor={`${id}-runs`}>Runs</label>
+          <input
+            id={`${id}-runs`}
+            className="run-number"
+            type="number"
+            min={1}
+            max={MAX_PROFILE_RUNS}
+            value={runs}
+            aria-invalid={runCount === null}
+            title="Timed runs of the whole model; each layer's time is the median"
+            onChange={(event) => setRuns(event.target.value)}
+          />
+          <label htmlFor={`${id}-warmup`}>Warm-up</label>
+          <input
+            id={`${id}-warmup`}
+            className="run-number"
+            type="number"
+            min={0}
+            max={MAX_PROFILE_RUNS}
+            value={warmup}
+            aria-invalid={warmupCount === null}
+            title="Untimed runs first"
+            onChange={(event) => setWarmup(event.target.value)}
+          />
+          <button type="submit" className="run-primary" disabled={runCount === null || warmupCount === null}>
+            Calibrate
+          </button>
+        </fieldset>
+        {job && (
+          <JobProgress
+            label="Calibrating"
+            fraction={job.fraction}
+            message={job.message}
+            canCancel={job.jobId !== null}
+            onCancel={cancelCalibration}
+          />
+        )}
+        {(runCount === null || warmupCount === null) && (
+          <span className="run-bad">
+            Runs must be 1 to {MAX_PROFILE_RUNS}, warm-up 0 to {MAX_PROFILE_RUNS}.
+          </span>
+        )}
+      </form>
+      {error && !job && <JobError error={error} label="Calibration failed" />}
+      {calibration && <CalibrationView record={calibration} />}
+    </div>
+  );
+}
+
+function CalibrationView({ record }: { readonly record: CalibrationRecord }) {
+  const { result } = record;
+  return (
+    <section className="run-result" aria-label="Calibration">
+      <div className="run-columns">
+        <dl className="run-figures" aria-label="This machine">
+          <dt>Device</dt>
+          <dd>{result.profile.name}</dd>
+          <dt>Peak</dt>
+          <dd>{result.peakGflops.toFixed(1)} GFLOP/s</dd>
+          <dt>Whole model</dt>
+          <dd>
+            measured {formatMs(result.totalMeasuredMs)}, predicted {formatMs(result.totalPredictedMs)}
+          </dd>
+          <dt>Median |error|</dt>
+          <dd>{result.medianAbsErrorPct.toFixed(1)} % per layer (in-sample)</dd>
+        </dl>
+        <UseForTier record={record} />
+      </div>
+      <CalibrationChart result={result} />
+    </section>
+  );
+}
+
+/** "Use as device of tier…": one undoable step, as picking a device in a lane header. */
+function UseForTier({ record }: { readonly record: CalibrationRecord }) {
+  const tiers = useStudio(selectTiers);
+  const [tier, setTier] = useState(0);
+  if (!tiers) return null;
+  const profile = record.result.profile;
+  const using = tiers.flatMap((t) => (t.device === profile ? [TIER_TITLES[t.name]] : []));
+  return (
+    <div className="run-use" role="group" aria-label="Use this machine">
+      <label>
+        Use as device of{' '}
+        <select aria-label="Tier" value={tier} onChange={(event) => setTier(Number(event.target.value))}>
+          {tiers.map((t, i) => (
+            <option key={t.name} value={i}>
+              {TIER_TITLES[t.name]} (now {t.device.name})
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <button
+        type="button"
+        onClick={() => runTierOnThisMachine(tier)}
+        disabled={tiers[tier]?.device === profile}
+      >
+        Use
+      </button>
+      {using.length > 0 && (
+        <p className="run-note">{using.join(' and ')} run on this machine (Ctrl+Z undoes it).</p>
+      )}
+    </div>
+  );
 }

@@ -1,0 +1,92 @@
+import { memo } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartFrame } from '../charts/ChartFrame.js';
+import { seriesStyle, useChartColors } from '../charts/chart-theme.js';
+import { formatMs } from '../util/format.js';
+import type { ComparisonRow } from './comparison.js';
+
+// Bars are told apart by fill and outline as well as colour.
+const SERIES = [
+  { key: 'measuredMs', name: 'measured', fillOpacity: 0.9 },
+  { key: 'thisMachineMs', name: 'predicted on this machine', fillOpacity: 0.45 },
+  { key: 'planMs', name: "predicted (plan, the topology's devices)", fillOpacity: 0.15 },
+] as const;
+
+const cell = (ms: number | null): string => (ms === null ? '–' : formatMs(ms));
+
+/**
+ * Per tier's compute and per link: measured (medians so far) next to the two predictions, as
+ * grouped bars and the same figures as a table (readable without the chart, and by a screen
+ * reader). A series with no figure yet is left out of the chart.
+ */
+export const ComparisonChart = memo(function ComparisonChart({
+  rows,
+}: {
+  readonly rows: readonly ComparisonRow[];
+}) {
+  const colors = useChartColors();
+  const axis = { stroke: colors.axis, tick: { fill: colors.muted, fontSize: 11 } };
+  const shown = SERIES.map((s, i) => ({ ...s, style: seriesStyle(colors, i) })).filter((s) =>
+    rows.some((row) => row[s.key] !== null),
+  );
+  const table = (
+    <table className="run-table run-compare-table" aria-label="Measured and predicted figures">
+      <thead>
+        <tr>
+          <th scope="col">Figure</th>
+          {SERIES.map((s) => (
+            <th scope="col" className="num" key={s.key}>
+              {s.name}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.key}>
+            <th scope="row">{row.label}</th>
+            <td className="num">{cell(row.measuredMs)}</td>
+            <td className="num">{cell(row.thisMachineMs)}</td>
+            <td className="num">{cell(row.planMs)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+  return (
+    <ChartFrame
+      title="Measured and predicted"
+      fileName="harness-measured-predicted"
+      height={Math.max(140, 36 + rows.length * 34)}
+      footer={table}
+    >
+      <BarChart
+        data={rows as ComparisonRow[]}
+        layout="vertical"
+        margin={{ top: 4, right: 16, bottom: 4, left: 8 }}
+      >
+        <CartesianGrid stroke={colors.grid} horizontal={false} />
+        <XAxis type="number" unit=" ms" {...axis} />
+        <YAxis type="category" dataKey="label" width={130} {...axis} />
+        <Tooltip
+          cursor={{ fill: colors.grid }}
+          formatter={(value) => (typeof value === 'number' ? formatMs(value) : String(value))}
+        />
+        <Legend wrapperStyle={{ color: colors.text, fontSize: 12 }} />
+        {shown.map((s) => (
+          <Bar
+            key={s.key}
+            dataKey={s.key}
+            name={s.name}
+            fill={s.style.color}
+            fillOpacity={s.fillOpacity}
+            stroke={s.style.color}
+            strokeDasharray={s.style.dash}
+            isAnimationActive={false}
+            maxBarSize={10}
+          />
+        ))}
+      </BarChart>
+    </ChartFrame>
+  );
+});

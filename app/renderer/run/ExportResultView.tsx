@@ -1,0 +1,142 @@
+import { isTierName, TIER_TITLES } from '../../../core/tiers.js';
+import { useStudio, type Store } from '../store/store.js';
+import { formatBytes, formatMj, formatMs } from '../util/format.js';
+import type { ExportRecord } from './run-slice.js';
+
+const tierTitle = (tier: string): string => (isTierName(tier) ? TIER_TITLES[tier] : tier);
+const selectDesign = (s: Store) => s.design;
+
+/** `3.1e-7`: a difference is read by its order of magnitude. */
+export const formatDiff = (value: number): string => (value === 0 ? '0' : value.toExponential(1));
+
+/**
+ * The bundle just written: where, its segments with their sizes, the tensors that cross, the
+ * plan's predicted figures, and whether the split gave the whole model's outputs; "Run it"
+ * opens the Run tab on it.
+ */
+export function ExportResultView({ record }: { readonly record: ExportRecord }) {
+  const design = useStudio(selectDesign);
+  const { result, args } = record;
+  const changed =
+    design !== null && (design.placement !== args.placement || design.topology !== args.topology);
+  const totalBytes = result.segments.reduce((sum, s) => sum + s.bytes, 0);
+  return (
+    <section className="run-result" aria-label="Export result">
+      <p className="run-result-head">
+        <span>
+          Bundle: <code className="run-path-text">{result.bundleDir}</code>
+          {result.zipPath && (
+            <>
+              {' '}
+              and <code className="run-path-text">{result.zipPath}</code>
+            </>
+          )}
+        </span>
+        <button
+          type="button"
+          className="run-primary"
+          onClick={() => useStudio.getState().openDock('harness')}
+        >
+          Run it
+        </button>
+      </p>
+      {changed && (
+        <p className="run-note" role="note">
+          The design has changed since this export; export again to run the new one.
+        </p>
+      )}
+      <Verification verification={result.verification} />
+      <div className="run-columns">
+        <table className="run-table" aria-label="Segments">
+          <caption>
+            {result.segments.length} segment{result.segments.length === 1 ? '' : 's'},{' '}
+            {formatBytes(totalBytes)}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Segment</th>
+              <th scope="col">Tier</th>
+              <th scope="col">File</th>
+              <th scope="col" className="num">
+                Size
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.segments.map((segment) => (
+              <tr key={segment.id}>
+                <td>{segment.id}</td>
+                <td>{tierTitle(segment.tier)}</td>
+                <td>
+                  <code>{segment.file}</code>
+                </td>
+                <td className="num">{formatBytes(segment.bytes)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <table className="run-table" aria-label="Crossings">
+          <caption>
+            {result.crossings.length} tensor{result.crossings.length === 1 ? '' : 's'} crossing a link
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Tensor</th>
+              <th scope="col">Link</th>
+              <th scope="col">Way</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.crossings.map((c, i) => (
+              <tr key={`${c.tensor}:${c.hop}:${c.direction}:${i}`}>
+                <td>
+                  <code>{c.tensor}</code>
+                </td>
+                <td>
+                  {hopTitle(
+                    args.topology.tiers.map((t) => t.name),
+                    c.hop,
+                  )}
+                </td>
+                <td>{c.direction}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <dl className="run-figures" aria-label="Predicted">
+          <dt>Predicted latency</dt>
+          <dd>{formatMs(result.predicted.latencyMs)}</dd>
+          <dt>Device energy</dt>
+          <dd>{formatMj(result.predicted.deviceEnergyMj)}</dd>
+          <dt>Bytes on the links</dt>
+          <dd>{formatBytes(result.predicted.linkBytes)}</dd>
+        </dl>
+      </div>
+    </section>
+  );
+}
+
+const hopTitle = (tiers: readonly string[], hop: number): string =>
+  `${tierTitle(tiers[hop] ?? `tier ${hop}`)} ↔ ${tierTitle(tiers[hop + 1] ?? `tier ${hop + 1}`)}`;
+
+function Verification({ verification }: { readonly verification: ExportRecord['result']['verification'] }) {
+  if (!verification)
+    return (
+      <p className="run-verification" role="status" aria-label="Verification">
+        Not verified (verification was off).
+      </p>
+    );
+  const { maxAbsDiff, outputs, tolerance, ok } = verification;
+  const over = `${outputs.length} output${outputs.length === 1 ? '' : 's'}`;
+  return (
+    <p
+      className={`run-verification ${ok ? 'run-ok' : 'run-bad'}`}
+      role="status"
+      aria-label="Verification"
+      title={`Outputs: ${outputs.join(', ')}; tolerance ${formatDiff(tolerance)}`}
+    >
+      max |split − whole| = {formatDiff(maxAbsDiff)} over {over} —{' '}
+      {ok ? 'verified' : `FAILED: above the tolerance ${formatDiff(tolerance)}`}
+    </p>
+  );
+}

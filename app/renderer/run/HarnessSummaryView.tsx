@@ -1,0 +1,77 @@
+import { isTierName, TIER_TITLES } from '../../../core/tiers.js';
+import type { HarnessSummary } from '../../shared/studio-api.js';
+import { formatBytes, formatMs } from '../util/format.js';
+import { formatDiff } from './ExportResultView.js';
+import { VERIFY_TOLERANCE } from './harness-run.js';
+
+const ms = (value: number | null | undefined): string =>
+  value === null || value === undefined ? '–' : formatMs(value);
+const tierTitle = (tier: string): string => (isTierName(tier) ? TIER_TITLES[tier] : tier);
+
+/** What the run ends with: the figures `cutline harness` prints, as a table and a sentence. */
+export function HarnessSummaryView({ summary }: { readonly summary: HarnessSummary }) {
+  const { measured, predicted } = summary;
+  const rows: [string, string, string, string][] = [
+    ['End to end (median)', ms(measured.latencyMs), ms(predicted.hostLatencyMs), ms(predicted.planLatencyMs)],
+    ...summary.tiers.map((tier, t): [string, string, string, string] => [
+      `Compute on the ${tierTitle(tier).toLowerCase()}`,
+      ms(measured.computeMsPerTier[t]),
+      ms(predicted.hostComputeMsPerTier?.[t]),
+      ms(predicted.planComputeMsPerTier[t]),
+    ]),
+    ...summary.hops.map((hop): [string, string, string, string] => [
+      `Link ${tierTitle(hop.from)} ↔ ${tierTitle(hop.to)} (${formatBytes(hop.bytes)})`,
+      ms(hop.measuredMs),
+      `emulated ${ms(hop.emulatedMs)}`,
+      ms(hop.predictedMs),
+    ]),
+  ];
+  return (
+    <section className="run-summary" aria-label="Summary">
+      <table className="run-table">
+        <caption>Summary</caption>
+        <thead>
+          <tr>
+            <th scope="col">Figure</th>
+            <th scope="col" className="num">
+              Measured
+            </th>
+            <th scope="col" className="num">
+              Predicted (this machine)
+            </th>
+            <th scope="col" className="num">
+              Predicted (plan)
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([label, ...cells]) => (
+            <tr key={label}>
+              <th scope="row">{label}</th>
+              {cells.map((value, i) => (
+                <td className="num" key={i}>
+                  {value}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="run-summary-line">{summarySentence(summary)}</p>
+    </section>
+  );
+}
+
+/** The CLI's closing line in the page's words: what was answered, compared and how fast. */
+export function summarySentence(s: HarnessSummary): string {
+  const parts = [`${s.requests} requests: ${s.answered} answered through the split, ${s.failed} failed`];
+  if (s.fallbacks > 0) parts.push(`${s.fallbacks} answered by the device alone (left out of the figures)`);
+  const outputs =
+    s.maxAbsDiff === null
+      ? 'no answer to compare with the whole model'
+      : `the answered outputs ${s.maxAbsDiff > VERIFY_TOLERANCE ? 'DIFFER from' : 'equal'} the whole model's (max |diff| ${formatDiff(s.maxAbsDiff)})`;
+  const stream =
+    s.measured.throughputPerS !== null ? `; stream ${s.measured.throughputPerS.toFixed(1)} inferences/s` : '';
+  const p90 = s.answered > 0 ? `; latency p90 ${formatMs(s.measured.latencyP90Ms)}` : '';
+  return `${parts.join(', ')}; ${outputs}${p90}${stream}.`;
+}

@@ -1,0 +1,49 @@
+/**
+ * This machine: the host's `profile` job times every layer of the open model in onnxruntime and
+ * fits a `this-machine` device profile to it, with progress and Cancel; the profile can then run
+ * any tier of the design (one undoable step, as picking a device in a lane header is).
+ */
+import type { ProfileArgs } from '../../shared/studio-api.js';
+import { useStudio } from '../store/store.js';
+import { selectCalibration } from './run-slice.js';
+import { cancelHostJob, runHostJob } from './run-jobs.js';
+
+export async function calibrateThisMachine(args: ProfileArgs): Promise<void> {
+  const state = useStudio.getState();
+  const { opened } = state;
+  if (!opened || state.calibrationJob?.sessionId === opened.sessionId) return;
+  const { sessionId } = opened;
+  let jobId: string | null = null;
+  state.runJobChanged('calibration', { sessionId, jobId, fraction: 0, message: 'Starting…' });
+  const outcome = await runHostJob(
+    sessionId,
+    { kind: 'profile', args },
+    {
+      started: (id) => {
+        jobId = id;
+        useStudio
+          .getState()
+          .runJobChanged('calibration', { sessionId, jobId, fraction: 0, message: 'Starting…' });
+      },
+      progress: (fraction, message) =>
+        useStudio.getState().runJobChanged('calibration', { sessionId, jobId, fraction, message }),
+    },
+  );
+  useStudio
+    .getState()
+    .calibrationEnded(
+      outcome.ok ? { record: { sessionId, result: outcome.value } } : { sessionId, error: outcome.error },
+    );
+}
+
+export function cancelCalibration(): void {
+  const jobId = useStudio.getState().calibrationJob?.jobId;
+  if (jobId) cancelHostJob(jobId);
+}
+
+/** Runs tier `tier` of the design on the calibrated profile (undoable). */
+export function runTierOnThisMachine(tier: number): void {
+  const state = useStudio.getState();
+  const calibration = selectCalibration(state);
+  if (calibration) state.setTierDevice(tier, calibration.result.profile);
+}

@@ -1,0 +1,97 @@
+/**
+ * Export: the design as it is committed (placement, pins, bindings, topology, objective) written
+ * by the host's `export` job as a deployment bundle, with progress and Cancel; the folder is the
+ * host's suggestion unless the user picks or types another.
+ */
+import type { ExportArgs, StudioError } from '../../shared/studio-api.js';
+import { studioApi } from '../api/studio-api.js';
+import { useStudio } from '../store/store.js';
+import { cancelHostJob, runHostJob } from './run-jobs.js';
+
+/** What the Export tab asks; the design supplies the rest. */
+export type ExportOptions = Pick<ExportArgs, 'outDir' | 'zip' | 'force' | 'onUnreachable' | 'verify'>;
+
+const hostError = (what: string, error: unknown): StudioError => ({
+  code: 'HOST_FAILED',
+  message: `Could not ${what}: ${(error as Error).message}`,
+});
+
+/** The export arguments of the committed design (a drag in progress is not exported). */
+export function exportArgsOf(
+  design: NonNullable<ReturnType<typeof useStudio.getState>['design']>,
+  options: ExportOptions,
+): ExportArgs {
+  return {
+    topology: design.topology,
+    placement: design.placement,
+    pins: design.pins,
+    inputs: design.inputs,
+    objective: design.objective,
+    ...options,
+  };
+}
+
+export async function exportDesign(options: ExportOptions): Promise<void> {
+  const state = useStudio.getState();
+  const { opened, design } = state;
+  if (!opened || !design || state.exportJob?.sessionId === opened.sessionId) return;
+  const { sessionId } = opened;
+  if (options.outDir.trim() === '') {
+    state.exportEnded({
+      sessionId,
+      error: { code: 'BAD_REQUEST', message: 'Say which folder to write the bundle to.' },
+    });
+    return;
+  }
+  const args = exportArgsOf(design, { ...options, outDir: options.outDir.trim() });
+  let jobId: string | null = null;
+  state.runJobChanged('export', { sessionId, jobId, fraction: 0, message: 'Starting the export…' });
+  const outcome = await runHostJob(
+    sessionId,
+    { kind: 'export', args },
+    {
+      started: (id) => {
+        jobId = id;
+        useStudio
+          .getState()
+          .runJobChanged('export', { sessionId, jobId, fraction: 0, message: 'Exporting…' });
+      },
+      progress: (fraction, message) =>
+        useStudio.getState().runJobChanged('export', { sessionId, jobId, fraction, message }),
+    },
+  );
+  useStudio
+    .getState()
+    .exportEnded(
+      outcome.ok
+        ? { record: { sessionId, args, result: outcome.value } }
+        : { sessionId, error: outcome.error },
+    );
+}
+
+export function cancelExport(): void {
+  const jobId = useStudio.getState().exportJob?.jobId;
+  if (jobId) cancelHostJob(jobId);
+}
+
+/** The folder the host suggests for this session's bundle; '' when it cannot say. */
+export async function suggestedExportDir(sessionId: string): Promise<string> {
+  try {
+    return await studioApi().suggestExportDir(sessionId);
+  } catch {
+    return '';
+  }
+}
+
+/** The host's folder picker (Electron); null when dismissed, a coded error when it failed. */
+export async function chooseExportFolder(
+  suggested: string,
+): Promise<{ readonly path: string } | { readonly error: StudioError } | null> {
+  try {
+    const chosen = await studioApi().chooseExportDir(suggested);
+    if (chosen.ok) return { path: chosen.path };
+    return chosen.error.code === 'CANCELLED' ? null : { error: chosen.error };
+  } catch (error) {
+    return { error: hostError('open the folder picker', error) };
+  }
+}
