@@ -61,6 +61,12 @@ export function handleStudioKey(event: KeyboardEvent, flow: ReactFlowInstance): 
     void saveProject(event.shiftKey);
     return true;
   }
+  // Ctrl+E opens the Export tab (in a browser it would focus the address bar's search).
+  if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === 'e') {
+    if (useStudio.getState().opened === null) return false;
+    useStudio.getState().openDock('export');
+    return true;
+  }
   if (!isTyping(event.target) && handleDesignKey(event)) return true;
   if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return false;
   // Enter on a button presses the button, not the graph's selection.

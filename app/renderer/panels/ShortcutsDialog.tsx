@@ -18,6 +18,7 @@ export const SHORTCUTS: readonly { readonly title: string; readonly items: reado
       { keys: ['Ctrl+Shift+O'], does: 'Open a project' },
       { keys: ['Ctrl+S'], does: 'Save the project' },
       { keys: ['Ctrl+Shift+S'], does: 'Save the project as…' },
+      { keys: ['Ctrl+E'], does: 'Export the design as a bundle (the Export tab)' },
     ],
   },
   {

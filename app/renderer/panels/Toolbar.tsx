@@ -15,6 +15,7 @@ import { TopologyPicker } from './TopologyPicker.js';
 const selectSamples = (s: Store) => s.samples;
 const selectMetric = (s: Store) => s.metric;
 const selectMetrics = (s: Store) => s.overlay.metrics;
+const selectHasModel = (s: Store) => s.opened !== null;
 
 const onFileChosen = (event: ChangeEvent<HTMLInputElement>): void => {
   const file = event.target.files?.[0];
@@ -41,6 +42,7 @@ export const Toolbar = memo(function Toolbar() {
   const samples = useStudio(selectSamples);
   const metric = useStudio(selectMetric);
   const metrics = useStudio(selectMetrics);
+  const hasModel = useStudio(selectHasModel);
   const theme = useResolvedTheme();
   const other = theme === 'dark' ? 'light' : 'dark';
   return (
@@ -60,6 +62,14 @@ export const Toolbar = memo(function Toolbar() {
         title="Save the project to a new file (Ctrl+Shift+S)"
       >
         Save as…
+      </button>
+      <button
+        type="button"
+        onClick={() => useStudio.getState().openDock('export')}
+        disabled={!hasModel}
+        title="Export the design as a deployment bundle (Ctrl+E)"
+      >
+        Export…
       </button>
       <HistoryButtons />
       <input
