@@ -32,7 +32,9 @@ export type ErrorCode =
   /** A project's model is not where the project says: give its path (or locate it in the studio). */
   | 'MODEL_MISSING'
   /** A project's model file differs from the one it was saved with (SHA-256): open the original. */
-  | 'MODEL_CHANGED';
+  | 'MODEL_CHANGED'
+  /** A long run (the harness) stopped on request: nothing is wrong. */
+  | 'CANCELLED';
 
 export class CutlineError extends Error {
   override readonly name = 'CutlineError';

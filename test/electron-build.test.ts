@@ -167,6 +167,8 @@ describe('the bundled preload', () => {
       startJob: ['session-1', { kind: 'analyse', args: { inputs: { x: '1x3' } } }],
       cancelJob: ['job-2'],
       closeSession: ['session-1'],
+      suggestExportDir: ['session-1'],
+      chooseExportDir: ['/home/u/Cutline/bundles/m-20260101-0000'],
       listTopologies: [],
       loadTopology: ['n2-wifi-i7'],
       openTopologyWithDialog: [],

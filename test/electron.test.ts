@@ -188,6 +188,7 @@ describe('IPC handlers', () => {
         chooseModel: async () => chosenModel,
         chooseProject: async () => chosenProject,
         chooseTopology: async () => chosenTopology,
+        chooseExportDir: async () => null,
         chooseProjectPath: async (defaultPath) => {
           projectTargets.push(defaultPath);
           return path.join(tmp, `saved-${projectTargets.length}.cutline.json`);

@@ -75,16 +75,29 @@ export async function harnessCommand(bundle: string, options: HarnessCliOptions)
         `cutline: request ${event.index}: a tier was unreachable; the device answered alone\n`,
       );
   };
-  const summary = await runHarness({
-    bundleDir: bundle,
-    runs: options.runs,
-    streamRequests: options.stream,
-    emulateLinks: options.emulateLinks ?? false,
-    ...(options.inputs ? { inputs: readInputsFile(options.inputs) } : {}),
-    ...(options.hostProfile ? { hostProfile: loadDeviceProfile(options.hostProfile) } : {}),
-    calibrate: options.calibrate,
-    onEvent,
-  });
+  // Stopped (the studio's Stop, Ctrl+C): the run ends between requests and stops its tiers first,
+  // so no tier process outlives the command.
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  let summary: HarnessSummary;
+  try {
+    summary = await runHarness({
+      bundleDir: bundle,
+      runs: options.runs,
+      streamRequests: options.stream,
+      emulateLinks: options.emulateLinks ?? false,
+      ...(options.inputs ? { inputs: readInputsFile(options.inputs) } : {}),
+      ...(options.hostProfile ? { hostProfile: loadDeviceProfile(options.hostProfile) } : {}),
+      calibrate: options.calibrate,
+      onEvent,
+      signal: stop.signal,
+    });
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
   if (!options.json) process.stdout.write(`${summaryText(summary)}\n`);
   return summary.verified ? 0 : 1;
 }

@@ -40,6 +40,8 @@ export async function profileCommand(
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
   process.once('SIGINT', onSigint);
+  // The studio stops a calibration with SIGTERM: the same clean stop.
+  process.once('SIGTERM', onSigint);
   try {
     return await profileModels(modelPaths, options, interrupt.signal);
   } catch (error) {
@@ -51,6 +53,7 @@ export async function profileCommand(
     throw error;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }
 
@@ -66,7 +69,7 @@ async function profileModels(
   for (const modelPath of modelPaths) {
     const inputs =
       modelPaths.length === 1 ? bindingsOf(bindings) : bindingsFor(modelPath, bindings, modelPaths);
-    const onProgress = progress(modelPath);
+    const onProgress = progress(modelPath, options.json ?? false);
     profiled.push(
       await runOrtProfile(modelPath, {
         runs,
@@ -78,6 +81,7 @@ async function profileModels(
       }),
     );
   }
+  if (options.json && !process.stderr.isTTY) process.stderr.write('cutline: Measuring peak compute\n');
   const peak = await measureHostPeak({ ...threads, signal });
   clearProgress();
   const evaluation = evaluateCalibration(profiled, [], peak);
@@ -137,9 +141,13 @@ function inputNames(modelPath: string): string[] {
   return names;
 }
 
-function progress(modelPath: string): ((p: ProfileProgress) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
+function progress(modelPath: string, json: boolean): ((p: ProfileProgress) => void) | undefined {
   const name = path.basename(modelPath);
+  // With --json and no terminal (the studio reads it): one `cutline:` progress line per run.
+  if (!process.stderr.isTTY)
+    return json
+      ? (p) => process.stderr.write(`cutline: ${name}: ${p.phase} run ${p.run}/${p.of}\n`)
+      : undefined;
   return (p) => process.stderr.write(`\r${name}: ${p.phase} run ${p.run}/${p.of}   `);
 }
 

@@ -17,6 +17,7 @@ type SharedMethod =
   | 'startJob'
   | 'cancelJob'
   | 'closeSession'
+  | 'suggestExportDir'
   | 'listTopologies'
   | 'loadTopology'
   | 'parseTopology'
@@ -42,6 +43,7 @@ export const HOST_METHODS: {
     host.cancelJob(jobId);
   },
   closeSession: ([sessionId], { host }) => host.closeSession(sessionId),
+  suggestExportDir: ([sessionId], { host }) => host.suggestExportDir(sessionId),
   listTopologies: (_args, { host }) => host.topologies.list(),
   loadTopology: ([id], { host }) => host.topologies.load(id),
   parseTopology: ([fileName, text], { host }) => host.topologies.parse(fileName, text),

@@ -7,9 +7,18 @@
  * stops even a tight loop. Starting the workers is session-workers.ts's job.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { JobEvent, JobKind, JobRequest, JobStartResult, StudioError } from '../shared/studio-api.js';
 import { failed, studioError } from './host-errors.js';
+import {
+  createProcessJobs,
+  isProcessJob,
+  type ProcessJobsOptions,
+  type SessionModel,
+} from './process-jobs.js';
 import { createWorkerPool, postOpen, workerFailure, type WorkerPoolOptions } from './session-workers.js';
 import {
   JOB_FLAG,
@@ -29,6 +38,8 @@ export interface SessionRunnerOptions extends WorkerPoolOptions {
    * cannot close the sessions of the page it replaced, and each holds a worker and an analysis.
    */
   readonly maxSessions?: number;
+  /** The export, harness and profile jobs: `cutline` child processes (process-jobs.ts). */
+  readonly processJobs?: ProcessJobsOptions;
 }
 
 export type SessionOpenOutcome =
@@ -48,6 +59,8 @@ export interface SessionRunner {
   startJob(sessionId: string, request: JobRequest): JobStartResult;
   /** Cancels a job (it ends `failed` CANCELLED) unless it already has its result. */
   cancelJob(jobId: string): void;
+  /** The session's model as the process jobs read it; null when it has no file, undefined when no such session. */
+  modelOf(sessionId: string): SessionModel | null | undefined;
   /** Ends a session: its running jobs fail SESSION_CLOSED and its worker stops. */
   closeSession(sessionId: string): Promise<void>;
   readonly sessionCount: number;
@@ -81,7 +94,33 @@ interface Session {
   readonly id: string;
   readonly worker: Worker;
   readonly jobs: Map<string, RunningJob>;
+  /**
+   * The model as a file for the process jobs (the file opened, or a host copy of uploaded bytes)
+   * and the bindings of the session's current analysis; null when uploaded bytes could not be kept.
+   */
+  model: SessionModel | null;
+  /** The host's copy of uploaded bytes: removed with the session. */
+  readonly keptCopy: string | null;
 }
+
+/**
+ * Keeps uploaded bytes in a host temporary file, so the process jobs (export, profile) can read
+ * the model; written before the bytes are transferred to the worker. Null when it cannot be written.
+ */
+async function keepUploadedBytes(fileName: string, bytes: Uint8Array): Promise<string | null> {
+  try {
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'cutline-model-'));
+    const file = path.join(dir, path.basename(fileName).replace(/[^A-Za-z0-9_.-]/g, '_') || 'model.onnx');
+    await fs.promises.writeFile(file, bytes);
+    return file;
+  } catch {
+    return null;
+  }
+}
+
+const removeKeptCopy = (file: string | null): void => {
+  if (file !== null) fs.rmSync(path.dirname(file), { recursive: true, force: true });
+};
 
 export function createSessionRunner(
   options: SessionRunnerOptions,
@@ -92,6 +131,7 @@ export function createSessionRunner(
   const sessions = new Map<string, Session>();
   const jobSessions = new Map<string, Session>();
   const pool = createWorkerPool(options);
+  const processJobs = createProcessJobs(options.processJobs ?? {}, emitJob);
   let closed = false;
 
   const minutes = (): string => (timeoutMs / 60_000).toPrecision(2);
@@ -118,7 +158,7 @@ export function createSessionRunner(
     const job = front.value;
     job.timer = setTimeout(() => {
       // Only terminating the worker stops a handler that never reports progress; the session goes with it.
-      endSession(
+      void endSession(
         session,
         studioError(
           'INTERNAL',
@@ -129,22 +169,29 @@ export function createSessionRunner(
   }
 
   /** A session whose worker stopped (closed, crashed, out of memory, timed out): its jobs fail. */
-  function endSession(session: Session, error: StudioError): void {
-    if (sessions.get(session.id) !== session) return;
+  function endSession(session: Session, error: StudioError): Promise<void> {
+    if (sessions.get(session.id) !== session) return Promise.resolve();
     sessions.delete(session.id);
     for (const [jobId, job] of [...session.jobs]) {
       endJob(session, jobId, { type: 'failed', jobId, sessionId: session.id, kind: job.kind, error });
     }
     void session.worker.terminate();
+    // Its export or profile may be reading the kept copy: removed once they are stopped.
+    return processJobs.stopSession(session.id, error).finally(() => removeKeptCopy(session.keptCopy));
   }
 
-  function adopt(sessionId: string, worker: Worker): void {
-    const session: Session = { id: sessionId, worker, jobs: new Map() };
+  function adopt(
+    sessionId: string,
+    worker: Worker,
+    model: SessionModel | null,
+    keptCopy: string | null,
+  ): void {
+    const session: Session = { id: sessionId, worker, jobs: new Map(), model, keptCopy };
     sessions.set(sessionId, session);
     const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
     // Map order is least recently used first (startJob moves a session to the end).
     for (const oldest of [...sessions.values()].slice(0, Math.max(0, sessions.size - maxSessions))) {
-      endSession(
+      void endSession(
         oldest,
         studioError(
           'SESSION_CLOSED',
@@ -162,22 +209,32 @@ export function createSessionRunner(
       if (message.type === 'job-progress')
         emitJob({ ...base, type: 'progress', fraction: message.fraction, message: message.message });
       else if (message.type === 'job-log') emitJob({ ...base, type: 'log', line: message.line });
-      else if (message.type === 'job-done')
+      else if (message.type === 'job-done') {
+        // The process jobs read the model with the bindings of the session's latest analysis.
+        if (message.result.kind === 'analyse' && session.model !== null)
+          session.model = { ...session.model, inputs: message.result.value.inputs };
         endJob(session, message.jobId, { ...base, type: 'done', result: message.result });
-      else if (message.type === 'job-failed')
+      } else if (message.type === 'job-failed')
         endJob(session, message.jobId, { ...base, type: 'failed', error: message.error });
     });
-    worker.on('error', (error: Error & { code?: string }) =>
-      endSession(
-        session,
-        studioError('SESSION_CLOSED', `The model's session stopped: ${workerFailure(error)}.`),
-      ),
+    worker.on(
+      'error',
+      (error: Error & { code?: string }) =>
+        void endSession(
+          session,
+          studioError('SESSION_CLOSED', `The model's session stopped: ${workerFailure(error)}.`),
+        ),
     );
-    worker.on('exit', (code) =>
-      endSession(
-        session,
-        studioError('SESSION_CLOSED', `The model's session stopped unexpectedly (worker exit code ${code}).`),
-      ),
+    worker.on(
+      'exit',
+      (code) =>
+        void endSession(
+          session,
+          studioError(
+            'SESSION_CLOSED',
+            `The model's session stopped unexpectedly (worker exit code ${code}).`,
+          ),
+        ),
     );
   }
 
@@ -200,6 +257,8 @@ export function createSessionRunner(
         );
       }
       const worker = pool.take();
+      const { source } = request;
+      const kept = source.kind === 'bytes' ? keepUploadedBytes(source.fileName, source.bytes) : null;
       return new Promise<SessionOpenOutcome>((resolve) => {
         let done = false;
         const finish = (outcome: SessionOpenOutcome): void => {
@@ -213,9 +272,22 @@ export function createSessionRunner(
           worker.off('message', onMessage);
           worker.off('error', onError);
           worker.off('exit', onExit);
-          if (outcome.ok) adopt(outcome.sessionId, worker);
-          else void worker.terminate(); // frees the worker's memory now
-          resolve(outcome);
+          void (async () => {
+            const keptCopy = kept === null ? null : await kept;
+            if (outcome.ok && !closed) {
+              const file = source.kind === 'file' ? source.path : keptCopy;
+              const fileName = source.kind === 'file' ? path.basename(source.path) : source.fileName;
+              const model =
+                file === null
+                  ? null
+                  : { path: file, fileName, sha256: outcome.sha256, inputs: outcome.inputs };
+              adopt(outcome.sessionId, worker, model, keptCopy);
+            } else {
+              removeKeptCopy(keptCopy);
+              void worker.terminate(); // frees the worker's memory now
+            }
+            resolve(outcome);
+          })();
         };
         const timer = setTimeout(() => {
           finish(
@@ -245,9 +317,13 @@ export function createSessionRunner(
         worker.on('message', onMessage);
         worker.on('error', onError);
         worker.on('exit', onExit);
-        postOpen(worker, { type: 'open', ...request });
+        // Uploaded bytes go to the worker only once the host's copy is written (they are transferred).
+        if (kept === null) postOpen(worker, { type: 'open', ...request });
+        else void kept.then(() => postOpen(worker, { type: 'open', ...request }));
       });
     },
+
+    modelOf: (sessionId) => sessions.get(sessionId)?.model,
 
     cancelOpen(openId) {
       const finish = opens.get(openId);
@@ -272,6 +348,10 @@ export function createSessionRunner(
       sessions.delete(sessionId);
       sessions.set(sessionId, session);
       const jobId = randomUUID();
+      if (isProcessJob(request)) {
+        const refused = processJobs.start(jobId, sessionId, session.model, request);
+        return refused === null ? { ok: true, jobId } : { ok: false, error: refused };
+      }
       const cancelFlag = new SharedArrayBuffer(4);
       session.jobs.set(jobId, {
         kind: request.kind,
@@ -285,6 +365,10 @@ export function createSessionRunner(
     },
 
     cancelJob(jobId) {
+      if (processJobs.has(jobId)) {
+        void processJobs.stop(jobId, studioError('CANCELLED', 'The job was cancelled.'));
+        return;
+      }
       const session = jobSessions.get(jobId);
       const job = session?.jobs.get(jobId);
       if (!session || !job) return;
@@ -303,17 +387,25 @@ export function createSessionRunner(
     async closeSession(sessionId) {
       const session = sessions.get(sessionId);
       if (!session) return;
-      endSession(session, studioError('SESSION_CLOSED', 'The model was closed while the job ran.'));
-      await session.worker.terminate();
+      await Promise.all([
+        endSession(session, studioError('SESSION_CLOSED', 'The model was closed while the job ran.')),
+        session.worker.terminate(),
+      ]);
     },
 
     async close() {
       closed = true;
       for (const openId of [...opens.keys()]) this.cancelOpen(openId);
       const workers = [...sessions.values()].map((session) => session.worker);
-      for (const session of [...sessions.values()])
-        endSession(session, studioError('SESSION_CLOSED', 'The studio is closing.'));
-      await Promise.all([pool.close(), ...workers.map((worker) => worker.terminate())]);
+      const ended = [...sessions.values()].map((session) =>
+        endSession(session, studioError('SESSION_CLOSED', 'The studio is closing.')),
+      );
+      await Promise.all([
+        pool.close(),
+        ...workers.map((worker) => worker.terminate()),
+        ...ended,
+        processJobs.close(studioError('SESSION_CLOSED', 'The studio is closing.')),
+      ]);
     },
   };
 }

@@ -32,6 +32,7 @@ import type {
 import { parseProject } from '../../core/project/parse.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { createAutosaveStore } from './autosave.js';
+import { defaultExportsDir, suggestExportDir } from './export-dir.js';
 import { failed } from './host-errors.js';
 import { studioVersion } from './host-version.js';
 import { projectFromText, projectModelPath, readProjectFile, type ProjectRead } from './project-files.js';
@@ -56,6 +57,8 @@ export interface StudioHostOptions {
   /** Default: the repository's profiles/ folder. */
   readonly profilesDir?: string;
   readonly analysis?: SessionRunnerOptions;
+  /** Where exports are suggested (default `<home>/Cutline/bundles`). */
+  readonly exportsDir?: string;
 }
 
 export interface OpenControl {
@@ -82,6 +85,8 @@ export interface StudioHost {
   startJob(sessionId: string, request: JobRequest): JobStartResult;
   cancelJob(jobId: string): void;
   closeSession(sessionId: string): Promise<void>;
+  /** A folder that does not exist yet for this session's bundle (export-dir.ts). */
+  suggestExportDir(sessionId: string): Promise<string>;
 
   readonly topologies: TopologyLibrary;
 
@@ -301,6 +306,11 @@ export function createStudioHost(options: StudioHostOptions): StudioHost {
     startJob: (sessionId, request) => runner.startJob(sessionId, request),
     cancelJob: (jobId) => runner.cancelJob(jobId),
     closeSession: (sessionId) => runner.closeSession(sessionId),
+    suggestExportDir: async (sessionId) =>
+      suggestExportDir(
+        options.exportsDir ?? defaultExportsDir(),
+        runner.modelOf(sessionId)?.fileName ?? null,
+      ),
 
     async initialProject(control) {
       if (commandLineProject === undefined) return null;

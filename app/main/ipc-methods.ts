@@ -21,6 +21,8 @@ export interface NativeDialogs {
   chooseProject(): Promise<string | null>;
   /** The topology file the user picked, or null. */
   chooseTopology(): Promise<string | null>;
+  /** The folder to export a bundle to, suggesting `defaultPath` (which need not exist yet); null when dismissed. */
+  chooseExportDir(defaultPath: string): Promise<string | null>;
 }
 
 export interface ElectronMethodContext {
@@ -80,6 +82,11 @@ export const ELECTRON_METHODS: ElectronMethods = {
     const chosen = await context.dialogs.chooseModel();
     if (chosen === null) return failed('CANCELLED', 'No model was chosen.');
     return announce(context.host.openPath(chosen, 'dialog'), context);
+  },
+  async chooseExportDir([suggested], { dialogs }) {
+    const chosen = await dialogs.chooseExportDir(suggested);
+    if (chosen === null) return failed('CANCELLED', 'No folder was chosen.');
+    return { ok: true, path: chosen };
   },
   openRecent: ([filePath], context) => announce(context.host.openPath(filePath, 'recent'), context),
   openBytes: ([fileName, bytes], context) => announce(context.host.openBytes(fileName, bytes), context),

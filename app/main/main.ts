@@ -4,6 +4,7 @@
  * second instance), the open dialog, a file dropped on the window, the recent and sample menus,
  * and macOS's open-file (a double-clicked .onnx). Bundled to dist/main/main.cjs by bundle.ts.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Menu, app, dialog, ipcMain, nativeTheme, protocol, session, type BrowserWindow } from 'electron';
@@ -229,6 +230,18 @@ function nativeDialogs(window: BrowserWindow): NativeDialogs {
         title: 'Save Project',
         defaultPath,
         filters: [{ name: 'Cutline projects', extensions: ['json'] }],
+      });
+      return answer.canceled || !answer.filePath ? null : answer.filePath;
+    },
+    async chooseExportDir(defaultPath) {
+      // A save dialog, not a folder picker: a bundle goes to a new folder, and a save dialog lets
+      // the user name one (the suggested name preset) where a folder picker only picks existing ones.
+      await fs.promises.mkdir(path.dirname(defaultPath), { recursive: true }).catch(() => undefined);
+      const answer = await dialog.showSaveDialog(window, {
+        title: 'Export Bundle',
+        buttonLabel: 'Export Here',
+        defaultPath,
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
       });
       return answer.canceled || !answer.filePath ? null : answer.filePath;
     },

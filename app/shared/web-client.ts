@@ -102,7 +102,14 @@ export function createWebStudioClient(options: WebClientOptions): WebStudioClien
 
   /** Methods whose result has an error case report transport failures through it too. */
   const withFailure = async <
-    T extends OpenResult | SaveResult | ProjectOpenResult | TopologyResult | JobStartResult | null,
+    T extends
+      | OpenResult
+      | SaveResult
+      | ProjectOpenResult
+      | TopologyResult
+      | JobStartResult
+      | Awaited<ReturnType<StudioApi['chooseExportDir']>>
+      | null,
   >(
     sent: Promise<unknown>,
   ): Promise<T> => {
@@ -143,6 +150,9 @@ export function createWebStudioClient(options: WebClientOptions): WebStudioClien
     closeSession: async (sessionId) => {
       await request('closeSession', [sessionId]);
     },
+    suggestExportDir: (sessionId) =>
+      request('suggestExportDir', [sessionId]) as ReturnType<StudioApi['suggestExportDir']>,
+    chooseExportDir: (suggested) => withFailure(request('chooseExportDir', [suggested])),
     listTopologies: () => request('listTopologies') as ReturnType<StudioApi['listTopologies']>,
     loadTopology: (id) => withFailure(request('loadTopology', [id])),
     openTopologyWithDialog: () => withFailure(request('openTopologyWithDialog')),

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { analyzeBytes } from '../analyze.js';
+import { CutlineError } from '../errors.js';
 import { maxAbsDifference } from '../export/compare.js';
 import { calibrateHostProfile } from '../profiling/calibrate.js';
 import { concreteInputShapes, randomFeeds } from '../profiling/feeds.js';
@@ -61,6 +62,11 @@ export interface HarnessOptions {
    * are measured in the same stretch of time (drift in CPU speed or load hits them alike).
    */
   readonly beforeEachRun?: () => Promise<void>;
+  /**
+   * Aborting stops the run between requests (and calibration between its runs): the tiers are
+   * stopped and waited for, then `runHarness` rejects with CANCELLED.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** fp32 outputs of a split may differ from the whole model's by rounding only (as `cutline export`). */
@@ -75,6 +81,9 @@ function computePerTier(manifest: BundleManifest, steps: readonly StepTiming[]):
 
 export async function runHarness(options: HarnessOptions): Promise<HarnessSummary> {
   const emit = options.onEvent ?? (() => undefined);
+  const checkStopped = (): void => {
+    if (options.signal?.aborted) throw new CutlineError('CANCELLED', 'The harness run was stopped.');
+  };
   const bundleDir = path.resolve(options.bundleDir);
   const manifestPath = path.join(bundleDir, 'manifest.json');
   const manifest = parseManifest(JSON.parse(fs.readFileSync(manifestPath, 'utf8')), manifestPath);
@@ -99,8 +108,12 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
       runs: 20,
       warmup: 5,
       intraOpThreads: 1,
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    const peak = await measureHostPeak({ intraOpThreads: 1 });
+    const peak = await measureHostPeak({
+      intraOpThreads: 1,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     hostProfile = calibrateHostProfile([profiled], peak).profile;
     emit({ event: 'calibrated', peakGflops: peak.gflops, nodes: profiled.measurement.nodes.length });
   }
@@ -126,6 +139,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     // From the top tier down, so each tier's "up" already listens.
     let upUrl: string | undefined;
     for (let t = manifest.tiers.length - 1; t >= 0; t--) {
+      checkStopped();
       const tier = manifest.tiers[t]!;
       const started = await startTier(bundleDir, tier.name, upUrl, env, options.runtime ?? 'source');
       processes.unshift(started);
@@ -176,6 +190,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
       steps: StepTiming[];
       fallback: boolean;
     } | null> => {
+      checkStopped();
       const started = performance.now();
       try {
         const result = await client.infer(manifest.model.name, input);

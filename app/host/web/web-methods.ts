@@ -62,6 +62,12 @@ export const WEB_METHODS: WebMethods = {
       'The browser studio has no open dialog: pick a topology file in the page instead.',
     );
   },
+  async chooseExportDir() {
+    return failed(
+      'NOT_SUPPORTED',
+      'The browser studio has no folder picker: type the folder to export to in the page instead.',
+    );
+  },
   initialProject: (_args, { host, signal }) => host.initialProject({ signal }),
   async openProjectWithDialog() {
     return failed(

@@ -1,0 +1,294 @@
+/**
+ * The `export`, `harness` and `profile` jobs as `cutline` commands: the command line each runs
+ * (`--json`, so its answer is machine-read), how its output becomes progress, streamed partials
+ * and the job's typed result. process-jobs.ts runs them; this file only translates.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {
+  DeviceProfile,
+  ExportArgs,
+  ExportResult,
+  HarnessArgs,
+  HarnessEvent,
+  HarnessSummary,
+  JobKinds,
+  ProfileArgs,
+  ProfileResult,
+  ProjectFile,
+} from '../shared/studio-api.js';
+import { PROJECT_FORMAT } from '../../core/project/types.js';
+
+export const PROCESS_JOB_KINDS = ['export', 'harness', 'profile'] as const;
+export type ProcessJobKind = (typeof PROCESS_JOB_KINDS)[number];
+
+/** The session's model as a file the command can read, and the bindings its analysis uses. */
+export interface SessionModel {
+  readonly path: string;
+  readonly fileName: string;
+  readonly sha256: string;
+  readonly inputs: Readonly<Record<string, string>>;
+}
+
+export interface JobOutput<K extends ProcessJobKind> {
+  progress(fraction: number, message: string): void;
+  partial(value: K extends 'harness' ? HarnessEvent : never): void;
+}
+
+export interface ProcessJobPlan<K extends ProcessJobKind> {
+  readonly argv: readonly string[];
+  /** A folder of the job's own temporary files, removed when it ends. */
+  readonly tempDir: string;
+  /** A `cutline: …` stderr line that is progress (not an error): its fraction, or null. */
+  stageFraction(message: string): number | null;
+  stdoutLine(line: string, output: JobOutput<K>): void;
+  /** The result from the command's stdout, or null when it printed none. */
+  result(stdout: readonly string[]): JobKinds[K]['result'] | null;
+  /** The command's error message in the studio's words (the CLI names its flags). */
+  wording(message: string): string;
+}
+
+const tempFolder = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-job-'));
+
+/** The last stdout line that parses as JSON. */
+function lastJson(stdout: readonly string[]): unknown {
+  for (let i = stdout.length - 1; i >= 0; i--) {
+    try {
+      return JSON.parse(stdout[i]!);
+    } catch {
+      // Not JSON: keep looking.
+    }
+  }
+  return null;
+}
+
+// ---- export ----
+
+/** Where `cutline export`'s progress lines fall on the job's 0 … 1 scale. */
+const EXPORT_STAGES: readonly (readonly [string, number])[] = [
+  ['Splitting', 0.05],
+  ['Writing sub-model', 0.15],
+  ['Building the tier runtime', 0.5],
+  ['Writing the .zip', 0.7],
+  ['Verifying', 0.8],
+];
+
+/** The design as a version 2 project naming the session's model, for `cutline export --project`. */
+export function exportProject(model: SessionModel, args: ExportArgs): ProjectFile {
+  return {
+    format: PROJECT_FORMAT,
+    version: 2,
+    model: { fileName: model.fileName, path: model.path, sha256: model.sha256 },
+    inputs: args.inputs,
+    topology: { kind: 'inline', topology: args.topology },
+    placement: args.placement,
+    pins: args.pins,
+    objective: args.objective,
+    constraints: [],
+    view: { expanded: [], selected: null, metric: 'macs' },
+  };
+}
+
+interface ExportJson {
+  bundle: string;
+  zip: string | null;
+  segments: ExportResult['segments'];
+  crossings: ExportResult['crossings'];
+  predicted: ExportResult['predicted'];
+  verification: {
+    maxAbsDiff: number;
+    outputs: { name: string }[];
+    tolerance: number;
+    ok: boolean;
+  } | null;
+}
+
+export function exportPlan(model: SessionModel, args: ExportArgs): ProcessJobPlan<'export'> {
+  const tempDir = tempFolder();
+  const projectPath = path.join(tempDir, 'design.cutline.json');
+  fs.writeFileSync(projectPath, JSON.stringify(exportProject(model, args)));
+  return {
+    argv: [
+      'export',
+      '--project',
+      projectPath,
+      '--out',
+      args.outDir,
+      '--json',
+      '--on-unreachable',
+      args.onUnreachable,
+      ...(args.zip ? ['--zip'] : []),
+      ...(args.force ? ['--force'] : []),
+      ...(args.verify ? [] : ['--no-verify']),
+    ],
+    tempDir,
+    stageFraction: (message) => EXPORT_STAGES.find(([start]) => message.startsWith(start))?.[1] ?? null,
+    stdoutLine: () => undefined,
+    result(stdout) {
+      const json = lastJson(stdout) as ExportJson | null;
+      if (!json || typeof json.bundle !== 'string') return null;
+      return {
+        bundleDir: json.bundle,
+        zipPath: json.zip,
+        segments: json.segments.map(({ id, tier, file, bytes, inputs, outputs }) => ({
+          id,
+          tier,
+          file,
+          bytes,
+          inputs,
+          outputs,
+        })),
+        crossings: json.crossings.map(({ tensor, direction, hop }) => ({ tensor, direction, hop })),
+        predicted: {
+          latencyMs: json.predicted.latencyMs,
+          deviceEnergyMj: json.predicted.deviceEnergyMj,
+          linkBytes: json.predicted.linkBytes,
+        },
+        verification: json.verification && {
+          maxAbsDiff: json.verification.maxAbsDiff,
+          outputs: json.verification.outputs.map((o) => o.name),
+          tolerance: json.verification.tolerance,
+          ok: json.verification.ok,
+        },
+      };
+    },
+    wording: (message) =>
+      message
+        .replace(/choose another --out or pass --force/g, 'choose another folder or tick "Replace"')
+        .replace(/--force/g, '"Replace"')
+        .replace(/--out/g, 'folder'),
+  };
+}
+
+// ---- harness ----
+
+export function harnessPlan(args: HarnessArgs): ProcessJobPlan<'harness'> {
+  const total = args.runs + args.stream;
+  let answered = 0;
+  return {
+    argv: [
+      'harness',
+      args.bundleDir,
+      '--json',
+      '--runs',
+      String(args.runs),
+      '--stream',
+      String(args.stream),
+      ...(args.emulateLinks ? ['--emulate-links'] : []),
+      ...(args.calibrate ? [] : ['--no-calibrate']),
+    ],
+    tempDir: tempFolder(),
+    stageFraction: () => null,
+    stdoutLine(line, output) {
+      let event: HarnessEvent;
+      try {
+        event = JSON.parse(line) as HarnessEvent;
+      } catch {
+        return;
+      }
+      if (typeof event !== 'object' || event === null || typeof event.event !== 'string') return;
+      if (event.event === 'summary') return; // the job's result, not a partial
+      output.partial(event);
+      if (event.event === 'tier') output.progress(0.02, `The ${event.tier} tier is listening`);
+      else if (event.event === 'calibrated') output.progress(0.05, 'Calibrated this machine');
+      else if (event.event === 'request' && event.index >= 0) {
+        answered++;
+        output.progress(Math.min(1, answered / Math.max(1, total)), `Request ${answered} of ${total}`);
+      }
+    },
+    result(stdout) {
+      for (let i = stdout.length - 1; i >= 0; i--) {
+        try {
+          const event = JSON.parse(stdout[i]!) as HarnessEvent;
+          if (event.event === 'summary') return event.summary satisfies HarnessSummary;
+        } catch {
+          // Not a JSON line.
+        }
+      }
+      return null;
+    },
+    wording: (message) => message,
+  };
+}
+
+// ---- profile ----
+
+interface ProfileJson {
+  host: { peak: { gflops: number } };
+  models: {
+    nodes: { name: string; opType: string; measuredMs: number | null; predictedMs: number }[];
+    medianAbsErrorPercent: number | null;
+    predictedSumMs: number;
+    kernelSumMs: number;
+  }[];
+  inSample: { note: string };
+  profile: DeviceProfile;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export function profilePlan(model: SessionModel, args: ProfileArgs): ProcessJobPlan<'profile'> {
+  const tempDir = tempFolder();
+  const saved = path.join(tempDir, 'this-machine.json');
+  // Each timed phase (profiled, optimised) runs warmup + runs times; see `cutline profile`'s progress.
+  return {
+    argv: [
+      'profile',
+      model.path,
+      '--json',
+      '--save',
+      saved,
+      '--runs',
+      String(args.runs),
+      '--warmup',
+      String(args.warmup),
+      ...Object.entries(model.inputs).flatMap(([name, dims]) => ['--input', `${name}=${dims}`]),
+    ],
+    tempDir,
+    stageFraction(message) {
+      const run = /(profiled|optimised) run (\d+)\/(\d+)/.exec(message);
+      if (!run) return message.startsWith('Measuring') ? 0.9 : null;
+      const share = Number(run[2]) / Math.max(1, Number(run[3]));
+      return (run[1] === 'profiled' ? 0 : 0.45) + 0.45 * share;
+    },
+    stdoutLine: () => undefined,
+    result(stdout): ProfileResult | null {
+      const json = lastJson(stdout) as ProfileJson | null;
+      const comparison = json?.models?.[0];
+      if (!json || !comparison) return null;
+      const profile = fs.existsSync(saved)
+        ? (JSON.parse(fs.readFileSync(saved, 'utf8')) as DeviceProfile)
+        : json.profile;
+      const layers = comparison.nodes.flatMap((node) =>
+        node.measuredMs === null
+          ? []
+          : [
+              {
+                name: node.name,
+                opType: node.opType,
+                measuredMs: node.measuredMs,
+                predictedMs: node.predictedMs,
+              },
+            ],
+      );
+      const errors = layers
+        .filter((l) => l.measuredMs > 0)
+        .map((l) => (100 * Math.abs(l.predictedMs - l.measuredMs)) / l.measuredMs);
+      return {
+        profile,
+        peakGflops: json.host.peak.gflops,
+        layers,
+        medianAbsErrorPct: comparison.medianAbsErrorPercent ?? median(errors),
+        totalMeasuredMs: comparison.kernelSumMs,
+        totalPredictedMs: comparison.predictedSumMs,
+        note: `${json.inSample.note}; layers ONNX Runtime folded away at load are left out`,
+      };
+    },
+    wording: (message) => message,
+  };
+}

@@ -1,0 +1,257 @@
+/**
+ * The jobs that run as `cutline` child processes rather than in a session's analysis worker:
+ * `export`, `harness` and `profile` load onnxruntime, write files and (the harness) start a
+ * process per tier, and must be stoppable with nothing left behind, which a worker thread that is
+ * terminated on its time limit cannot promise (electron/fiddle runs its long work the same way:
+ * a process per run, started and stopped by request, its progress pushed as events).
+ *
+ * Each job is one command (process-job-kinds.ts says which and how its output reads) in a process
+ * group of its own (cli-process.ts): cancel, the time limit, closing the session or the host stop
+ * the whole group. A job ends with exactly one `done` or `failed` event, sent after its processes
+ * are gone. The harness only runs bundles this host exported.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { JobEvent, JobRequest, StudioError } from '../shared/studio-api.js';
+import { DEFAULT_CLI_ENTRY, startCli, type CliExit, type CliProcess } from './cli-process.js';
+import { studioError } from './host-errors.js';
+import {
+  exportPlan,
+  harnessPlan,
+  PROCESS_JOB_KINDS,
+  profilePlan,
+  type JobOutput,
+  type ProcessJobKind,
+  type ProcessJobPlan,
+  type SessionModel,
+} from './process-job-kinds.js';
+
+export type { SessionModel } from './process-job-kinds.js';
+
+export type ProcessJobRequest = Extract<JobRequest, { readonly kind: ProcessJobKind }>;
+
+export const isProcessJob = (request: JobRequest): request is ProcessJobRequest =>
+  (PROCESS_JOB_KINDS as readonly string[]).includes(request.kind);
+
+/** A process job still running after this long is stopped: a long harness stream, a big export. */
+export const DEFAULT_PROCESS_JOB_TIMEOUT_MS = 30 * 60_000;
+/** Most process jobs at once per host: each loads onnxruntime, a harness a process per tier too. */
+export const MAX_PROCESS_JOBS = 2;
+
+export interface ProcessJobsOptions {
+  /** The `cutline` entry script (default: the repository's bin/cutline.js). */
+  readonly cliEntry?: string;
+  readonly timeoutMs?: number;
+  readonly maxRunning?: number;
+  /** How long a stopped command has to end before its group is killed (cli-process.ts). */
+  readonly graceMs?: number;
+}
+
+export interface ProcessJobs {
+  /** Starts the job; null when it runs, else the error `startJob` answers with (BUSY, NOT_ALLOWED, …). */
+  start(
+    jobId: string,
+    sessionId: string,
+    model: SessionModel | null,
+    request: ProcessJobRequest,
+  ): StudioError | null;
+  /** Whether `jobId` is a running process job. */
+  has(jobId: string): boolean;
+  /** Stops a job; it ends `failed` with `error` once its processes are gone. */
+  stop(jobId: string, error: StudioError): Promise<void>;
+  /** Stops every job of a session (closed, or its worker stopped). */
+  stopSession(sessionId: string, error: StudioError): Promise<void>;
+  /** Stops every job. */
+  close(error: StudioError): Promise<void>;
+  readonly running: number;
+}
+
+interface RunningProcessJob {
+  readonly sessionId: string;
+  readonly kind: ProcessJobKind;
+  readonly cli: CliProcess;
+  readonly tempDir: string;
+  readonly timer: ReturnType<typeof setTimeout>;
+  /** Set when the host stops the job: its end is that error, whatever the command printed. */
+  stoppedWith: StudioError | null;
+  /** The export's folder, whose half-written `.partial-PID` sibling a stopped export leaves. */
+  readonly outDir: string | null;
+}
+
+/** `cutline: CODE: message`, as app/cli/main.ts prints a CutlineError. */
+const CODED_ERROR = /^cutline: ([A-Z][A-Z0-9_]*): (.+)$/;
+
+export function createProcessJobs(
+  options: ProcessJobsOptions,
+  emitJob: (event: JobEvent) => void,
+): ProcessJobs {
+  const cliEntry = options.cliEntry ?? DEFAULT_CLI_ENTRY;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PROCESS_JOB_TIMEOUT_MS;
+  const maxRunning = options.maxRunning ?? MAX_PROCESS_JOBS;
+  const jobs = new Map<string, RunningProcessJob>();
+  /** Bundle folders this host exported: the only ones the harness runs. */
+  const exported = new Set<string>();
+
+  function plan(
+    model: SessionModel | null,
+    request: ProcessJobRequest,
+  ): ProcessJobPlan<ProcessJobKind> | StudioError {
+    if (request.kind === 'harness') {
+      if (!exported.has(path.resolve(request.args.bundleDir))) {
+        return studioError(
+          'NOT_ALLOWED',
+          `${request.args.bundleDir} was not exported by this studio. Export the design from the studio first, then run the harness on it.`,
+        );
+      }
+      return harnessPlan(request.args) as ProcessJobPlan<ProcessJobKind>;
+    }
+    if (model === null) {
+      return studioError(
+        'MODEL_MISSING',
+        'The host has no copy of this model on disk (it was uploaded and could not be kept). Open the model from a file, then try again.',
+      );
+    }
+    if (request.kind === 'export') {
+      if (!path.isAbsolute(request.args.outDir)) {
+        return studioError(
+          'BAD_REQUEST',
+          `Give the export folder as a full path (e.g. ${path.join(path.sep, 'home', 'me', 'bundle')}), not "${request.args.outDir}".`,
+        );
+      }
+      return exportPlan(model, request.args) as ProcessJobPlan<ProcessJobKind>;
+    }
+    return profilePlan(model, request.args) as ProcessJobPlan<ProcessJobKind>;
+  }
+
+  function end(jobId: string, job: RunningProcessJob, event: JobEvent): void {
+    if (jobs.get(jobId) !== job) return;
+    jobs.delete(jobId);
+    clearTimeout(job.timer);
+    fs.rmSync(job.tempDir, { recursive: true, force: true });
+    if (job.stoppedWith !== null && job.outDir !== null)
+      fs.rmSync(`${job.outDir}.partial-${job.cli.pid}`, { recursive: true, force: true });
+    emitJob(event);
+  }
+
+  async function stop(jobId: string, error: StudioError): Promise<void> {
+    const job = jobs.get(jobId);
+    if (!job) return;
+    job.stoppedWith ??= error;
+    await job.cli.stop();
+    end(jobId, job, {
+      type: 'failed',
+      jobId,
+      sessionId: job.sessionId,
+      kind: job.kind,
+      error: job.stoppedWith,
+    });
+  }
+
+  return {
+    get running() {
+      return jobs.size;
+    },
+
+    has: (jobId) => jobs.has(jobId),
+
+    start(jobId, sessionId, model, request) {
+      if (jobs.size >= maxRunning) {
+        return studioError(
+          'BUSY',
+          `${maxRunning} exports, harness runs or calibrations are running already. Wait for one to end or stop it, then try again.`,
+        );
+      }
+      const made = plan(model, request);
+      if ('code' in made) return made;
+      const jobPlan = made;
+      const { kind } = request;
+      const base = { jobId, sessionId, kind } as const;
+      let fraction = 0;
+      const output: JobOutput<ProcessJobKind> = {
+        progress(value, message) {
+          fraction = Math.max(fraction, value);
+          emitJob({ ...base, type: 'progress', fraction, message });
+        },
+        partial: (value) => emitJob({ ...base, type: 'partial', partial: { kind: 'harness', value } }),
+      };
+      const stdout: string[] = [];
+      const stderr: string[] = [];
+      let coded: StudioError | null = null;
+      const cli = startCli({
+        cliEntry,
+        args: jobPlan.argv,
+        ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+        onStdoutLine(line) {
+          stdout.push(line);
+          if (jobs.has(jobId)) jobPlan.stdoutLine(line, output);
+        },
+        onStderrLine(line) {
+          stderr.push(line);
+          if (stderr.length > 50) stderr.shift();
+          const error = CODED_ERROR.exec(line);
+          if (error) {
+            coded = { code: error[1]!, message: jobPlan.wording(error[2]!) };
+            return;
+          }
+          if (!jobs.has(jobId) || line.trim() === '') return;
+          const message = line.replace(/^cutline: /, '');
+          emitJob({ ...base, type: 'log', line: message });
+          const at = jobPlan.stageFraction(message);
+          if (at !== null) output.progress(at, message);
+        },
+      });
+      const job: RunningProcessJob = {
+        sessionId,
+        kind,
+        cli,
+        tempDir: jobPlan.tempDir,
+        stoppedWith: null,
+        outDir: request.kind === 'export' ? request.args.outDir : null,
+        timer: setTimeout(() => {
+          void stop(
+            jobId,
+            studioError(
+              'INTERNAL',
+              `The ${kind} job took longer than ${Math.round(timeoutMs / 60_000)} minutes and was stopped; try fewer requests or runs.`,
+            ),
+          );
+        }, timeoutMs),
+      };
+      // The timer alone must not keep a closing host alive.
+      job.timer.unref?.();
+      jobs.set(jobId, job);
+
+      void cli.exited.then((exit: CliExit) => {
+        if (job.stoppedWith !== null) return; // `stop` reports it once the group is gone
+        const result = jobPlan.result(stdout);
+        // The harness exits 1 when the run is not verified: its summary is still the answer.
+        if (result !== null && (exit.code === 0 || kind === 'harness')) {
+          if (request.kind === 'export') exported.add(path.resolve(request.args.outDir));
+          end(jobId, job, { ...base, type: 'done', result: { kind, value: result } as never });
+          return;
+        }
+        const last = stderr.filter((line) => line.trim() !== '').at(-1) ?? '';
+        const error =
+          coded ??
+          studioError(
+            'INTERNAL',
+            `The ${kind} command stopped (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`})${last ? `: ${last.replace(/^cutline: /, '')}` : ''}.`,
+          );
+        end(jobId, job, { ...base, type: 'failed', error });
+      });
+      return null;
+    },
+
+    stop,
+
+    async stopSession(sessionId, error) {
+      await Promise.all(
+        [...jobs].filter(([, job]) => job.sessionId === sessionId).map(([jobId]) => stop(jobId, error)),
+      );
+    },
+
+    async close(error) {
+      await Promise.all([...jobs.keys()].map((jobId) => stop(jobId, error)));
+    },
+  };
+}
