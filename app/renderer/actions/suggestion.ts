@@ -8,7 +8,7 @@ import type { TierName } from '../../../core/profiles/types.js';
 import { designProblem } from '../design/figures.js';
 import type { MoveOutcome } from '../store/design-types.js';
 import { useStudio } from '../store/store.js';
-import { singleCutRecord } from '../suggest/cut-placement.js';
+import { cachedSingleCutRecord } from '../suggest/cut-placement.js';
 import { suggestionPreviewOf } from '../suggest/preview-moves.js';
 
 /**
@@ -56,9 +56,17 @@ export function applySuggestion(placement: Readonly<Record<string, TierName>>, l
  * The placement of a single cut on the open design: the first `deviceLayers` layers (the design
  * problem's unit order, as the cut-points job and the sweep count them) on the device, the rest
  * on tier `serverTier` (an index into the design's topology). Empty when no design is open.
+ * The same cut gives the same object each time (hovering it again re-evaluates nothing).
  */
-export function cutPointPlacement(deviceLayers: number, serverTier: number): Record<string, TierName> {
+export function cutPointPlacement(
+  deviceLayers: number,
+  serverTier: number,
+): Readonly<Record<string, TierName>> {
   const { opened, design } = useStudio.getState();
   if (!opened || !design) return {};
-  return singleCutRecord(designProblem(opened.partition, design.topology).problem, deviceLayers, serverTier);
+  return cachedSingleCutRecord(
+    designProblem(opened.partition, design.topology).problem,
+    deviceLayers,
+    serverTier,
+  );
 }
