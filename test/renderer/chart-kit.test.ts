@@ -65,7 +65,7 @@ describe('chart colours', () => {
   it('series differ by marker and by dash, not by colour alone, and wrap around', () => {
     const colors = chartColorsFrom(() => '');
     const markers = colors.series.map((s) => s.marker);
-    const dashes = colors.series.map((s) => s.dash ?? 'solid');
+    const dashes = colors.series.map((s) => s.dash);
     expect(new Set(markers).size).toBe(markers.length);
     expect(new Set(dashes).size).toBe(dashes.length);
     expect(seriesStyle(colors, colors.series.length + 1)).toBe(colors.series[1]);

@@ -12,8 +12,8 @@ export type ChartMarker = 'circle' | 'square' | 'triangle' | 'diamond' | 'cross'
 export interface SeriesStyle {
   readonly color: string;
   readonly marker: ChartMarker;
-  /** SVG `stroke-dasharray` for the series' line; undefined: solid. */
-  readonly dash: string | undefined;
+  /** SVG `stroke-dasharray` for the series' line; 'none': solid. */
+  readonly dash: string;
 }
 
 export interface ChartColors {
@@ -27,8 +27,8 @@ export interface ChartColors {
   readonly series: readonly SeriesStyle[];
 }
 
-const SERIES_SHAPES: readonly { readonly marker: ChartMarker; readonly dash: string | undefined }[] = [
-  { marker: 'circle', dash: undefined },
+const SERIES_SHAPES: readonly { readonly marker: ChartMarker; readonly dash: string }[] = [
+  { marker: 'circle', dash: 'none' },
   { marker: 'square', dash: '6 3' },
   { marker: 'triangle', dash: '2 3' },
   { marker: 'diamond', dash: '8 3 2 3' },
