@@ -1,0 +1,127 @@
+/**
+ * The Run tab's live figures against the harness's own summary: a real bundle (the vehicle CNN
+ * split device → edge → cloud) run by the real harness with emulated links, its events folded
+ * into the page's run in batches as they would arrive; the counts, medians per tier and per link
+ * and the largest difference the page shows while it runs are the summary's. A failing request
+ * makes the run "not verified" however equal the other answers are.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runHarness, type HarnessEvent, type HarnessSummary } from '../../core/bundle/harness.js';
+import { comparisonRows } from '../../app/renderer/run/comparison.js';
+import {
+  endedRun,
+  runFigures,
+  startedRun,
+  verificationOf,
+  withEvents,
+  type HarnessRun,
+} from '../../app/renderer/run/harness-run.js';
+import { loadTopology } from '../../core/profiles/load.js';
+import { exportVehicleChain } from '../support/vehicle-bundle.js';
+
+const topology = loadTopology('pi4-wifi-edge-wan-cloud');
+const ARGS = { runs: 6, stream: 5, emulateLinks: true, calibrate: false };
+
+let work: string;
+let events: HarnessEvent[];
+let summary: HarnessSummary;
+
+const runOf = (bundleDir: string): HarnessRun =>
+  startedRun(1, 'session-1', { bundleDir, ...ARGS }, { topology, placement: {} });
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-run-tab-'));
+  const bundle = await exportVehicleChain(path.join(work, 'chain'), 'pi4-wifi-edge-wan-cloud', 'fail');
+  events = [];
+  summary = await runHarness({
+    bundleDir: bundle.dir,
+    runs: ARGS.runs,
+    streamRequests: ARGS.stream,
+    emulateLinks: true,
+    onEvent: (event) => events.push(event),
+  });
+}, 120_000);
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('a harness run folded from its events', () => {
+  it('shows while it runs what the summary then says', () => {
+    // Three batches, as the page draws them: the split points are arbitrary.
+    const third = Math.ceil(events.length / 3);
+    let run = runOf(path.join(work, 'chain'));
+    for (let i = 0; i < events.length; i += third) run = withEvents(run, events.slice(i, i + third));
+    const figures = runFigures(run);
+
+    expect(run.tiers.map((t) => t.tier)).toEqual(['cloud', 'edge', 'device']);
+    expect(run.links.map((l) => l.hop).sort()).toEqual([0, 1]);
+    expect(run.predicted?.tiers).toEqual(['device', 'edge', 'cloud']);
+    // Warm-up requests are untimed and left out; every timed one is a point, in order answered.
+    expect(run.warmups).toBeGreaterThan(0);
+    expect(run.requests.map((r) => r.seq)).toEqual(
+      Array.from({ length: ARGS.runs + ARGS.stream }, (_, i) => i + 1),
+    );
+    expect(figures.answered).toBe(summary.answered);
+    expect(figures.failed).toBe(summary.failed);
+    expect(figures.fallbacks).toBe(summary.fallbacks);
+    expect(figures.maxAbsDiff).toBe(summary.maxAbsDiff);
+    expect(figures.medianLatencyMs).toBeCloseTo(summary.measured.latencyMs, 9);
+    figures.computeMsPerTier.forEach((ms, t) =>
+      expect(ms).toBeCloseTo(summary.measured.computeMsPerTier[t]!, 9),
+    );
+    figures.hopMs.forEach((ms, h) => expect(ms).toBeCloseTo(summary.hops[h]!.measuredMs, 9));
+    expect(run.summary).toEqual(summary);
+    expect(verificationOf(run, figures)).toEqual({ state: 'verified', maxAbsDiff: summary.maxAbsDiff });
+
+    // Measured next to predicted: one row per tier and per link, the plan's figures from the
+    // 'predicted' event, the emulated links' expected time once the summary is there.
+    const rows = comparisonRows(run, figures);
+    expect(rows.map((r) => r.label)).toEqual([
+      'Device compute',
+      'Edge compute',
+      'Cloud compute',
+      'Device ↔ Edge link',
+      'Edge ↔ Cloud link',
+    ]);
+    expect(rows.slice(0, 3).map((r) => r.planMs)).toEqual(summary.predicted.planComputeMsPerTier);
+    expect(rows.slice(3).map((r) => r.thisMachineMs)).toEqual(summary.hops.map((h) => h.emulatedMs));
+    expect(rows.slice(0, 3).map((r) => r.thisMachineMs)).toEqual([null, null, null]);
+  });
+
+  it('says "so far" before the summary, and the same object for nothing new', () => {
+    const before = events.findIndex((e) => e.event === 'summary');
+    const run = withEvents(runOf('b'), events.slice(0, before));
+    const figures = runFigures(run);
+    expect(run.summary).toBeNull();
+    expect(verificationOf(run, figures)).toEqual({ state: 'so-far', maxAbsDiff: figures.maxAbsDiff });
+    expect(withEvents(run, [])).toBe(run);
+    // Stopped before the summary: nothing can be said to be verified.
+    const stopped = endedRun(run, { ok: false, error: { code: 'CANCELLED', message: 'Stopped.' } });
+    expect(stopped.status).toBe('stopped');
+    expect(verificationOf(stopped, figures)).toEqual({
+      state: 'not-verified',
+      reason: 'the run ended before a summary',
+    });
+  });
+
+  it('is not verified once a request failed, however equal the other answers', () => {
+    const before = events.findIndex((e) => e.event === 'summary');
+    const failure: HarnessEvent = {
+      event: 'request',
+      index: ARGS.runs,
+      phase: 'stream',
+      ok: false,
+      latencyMs: 3,
+      maxAbsDiff: null,
+      fallback: false,
+      error: 'cloud: connection refused',
+    };
+    const run = withEvents(runOf('c'), [...events.slice(0, before), failure]);
+    const figures = runFigures(run);
+    expect(figures.failed).toBe(1);
+    expect(figures.answered).toBe(summary.answered);
+    expect(verificationOf(run, figures)).toEqual({ state: 'not-verified', reason: '1 failed' });
+    expect(run.requests.at(-1)).toMatchObject({ ok: false, error: 'cloud: connection refused' });
+  });
+});
