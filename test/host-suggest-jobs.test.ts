@@ -1,6 +1,6 @@
 /**
  * The solve, cut-points and sweep jobs through the real host and session worker, against the
- * real command (`bin/cutline.js solve|sweep --json` in a child process): the same suggestions
+ * real command (`bin/cutline.js solve [--cut-points]|sweep --json` in a child process): the same suggestions
  * with the same figures, the same infeasibility messages, the same sweep to the bit.
  */
 import { execFile } from 'node:child_process';
@@ -358,7 +358,7 @@ describe('the sweep job', () => {
 });
 
 describe('the cut-points job', () => {
-  it('ranks the single cuts by the evaluator’s latency; the best equals the single-split solver’s plan', async () => {
+  it('ranks the single cuts by the evaluator’s latency, as `solve --cut-points`; the best is the single-split plan', async () => {
     const host = newHost();
     const opened = expectOpened(await host.openSample('mobilenetv2-mini'));
     const topology = loadTopology('n2-wifi-i7');
@@ -388,9 +388,21 @@ describe('the cut-points job', () => {
     const macs = analysis.layers.layers.map((l) => l.macs);
     const best = result.points[0]!;
     expect(best.macsBefore).toBe(macs.slice(0, best.deviceLayers).reduce((a, b) => a + b, 0));
-    const single = (
-      await cli('solve', sample('mobilenetv2-mini'), '-t', 'n2-wifi-i7', '-s', 'single-split', '--json')
-    ).json as CliSolve;
-    expect(best.latencyMs).toBe(single.plans[0]!.latencyMs);
+    // The command's `--cut-points` table has the same rows, and its single-split plan is the best of them.
+    const fromCli = (
+      await cli(
+        'solve',
+        sample('mobilenetv2-mini'),
+        '-t',
+        'n2-wifi-i7',
+        '-s',
+        'single-split',
+        '--cut-points',
+        '12',
+        '--json',
+      )
+    ).json as CliSolve & { cutPoints: { server: string; total: number; points: unknown[] }[] };
+    expect(fromCli.cutPoints).toEqual([{ server: 'edge', total: n + 1, points: result.points }]);
+    expect(best.latencyMs).toBe(fromCli.plans[0]!.latencyMs);
   });
 });

@@ -93,6 +93,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       [],
     )
     .option('--pareto', 'also print the Pareto front of latency × device energy')
+    .option(
+      '--cut-points [rows]',
+      'also rank every single cut point (device, then one server tier) by latency, per server tier (default 10 rows)',
+      wholeNumber(1),
+    )
     .option('--json', 'print one JSON object instead of tables')
     .action(async function (this: Command, model: string | undefined, options: SolveCliOptions) {
       requireModelOrProject(this, model, options);

@@ -11,6 +11,12 @@ import type { Plan, SolverName } from '../../core/partition/plan.js';
 import { defaultSolvers, runSolver } from '../../core/partition/solve.js';
 import { CutlineError } from '../../core/errors.js';
 import { formatBytes } from '../shared/format.js';
+import {
+  cutPointsJson,
+  cutPointsPerServer,
+  cutPointsText,
+  DEFAULT_CUT_POINT_ROWS,
+} from './cut-points-table.js';
 import { renderTable } from './format.js';
 import { parseConstraints, parseSolvers } from './partition-args.js';
 import {
@@ -34,6 +40,8 @@ export interface SolveCliOptions {
   readonly solver: readonly string[];
   readonly input: readonly string[];
   readonly pareto?: boolean;
+  /** Also rank the single cut points onto each server tier: `true` for the default number of rows. */
+  readonly cutPoints?: number | true;
   readonly json?: boolean;
 }
 
@@ -61,12 +69,18 @@ export function solveCommand(modelPath: string | undefined, options: SolveCliOpt
     }
   });
   const front = options.pareto ? paretoFront(problem, constraints) : undefined;
+  const cutPoints =
+    options.cutPoints === undefined
+      ? undefined
+      : cutPointsPerServer(context, options.cutPoints === true ? DEFAULT_CUT_POINT_ROWS : options.cutPoints);
   if (options.json) {
+    const document = solveJson(context, objective, constraintTexts, outcomes, front, designPlan);
     process.stdout.write(
-      `${JSON.stringify(solveJson(context, objective, constraintTexts, outcomes, front, designPlan))}\n`,
+      `${JSON.stringify(cutPoints ? { ...document, cutPoints: cutPointsJson(cutPoints) } : document)}\n`,
     );
   } else {
-    process.stdout.write(`${solveText(context, objective, constraintTexts, outcomes, front, designPlan)}\n`);
+    const text = solveText(context, objective, constraintTexts, outcomes, front, designPlan);
+    process.stdout.write(`${cutPoints ? `${text}\n\n${cutPointsText(cutPoints)}` : text}\n`);
   }
   if (outcomes.every((o) => !o.plan)) {
     throw new CutlineError('INFEASIBLE', outcomes[0]?.error ?? 'No solver found a placement.');
