@@ -190,7 +190,7 @@ describe('the solve job', () => {
       objective: 'latency',
       constraints: ['deadline=0.001'],
       solvers: [],
-      pareto: false,
+      pareto: true,
     });
     const result = resultOf(end, 'solve');
     const expected = await cli(
@@ -200,13 +200,16 @@ describe('the solve job', () => {
       'n2-wifi-i7',
       '-c',
       'deadline=0.001',
+      '--pareto',
       '--json',
     );
     expect(expected.exitCode).not.toBe(0);
     expect(result.plans).toEqual([]);
     expect(result.infeasible).toEqual((expected.json as CliSolve).infeasible);
     expect(result.infeasible.map((i) => i.solver)).toEqual(['single-split', 'two-split', 'min-cut']);
-    expect(result.infeasible[0]!.message).toMatch(/deadline/i);
+    expect(result.infeasible[0]!.message).toMatch(/17\.\d\d ms over the 0\.001 ms deadline/);
+    // The front keeps the constraints too: no point, and the command's notes.
+    expect(result.pareto).toEqual({ points: [], notes: (expected.json as CliSolve).pareto!.notes });
   });
 
   it('fails a constraint or solver the command refuses with its code and sentence', async () => {

@@ -59,8 +59,7 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
 
   problem(args, context) {
     context.progress(0, `Costing every layer on ${args.topology.spec.name}`);
-    const { source } = partitionSource(context.analysis);
-    const problem = problemFromSource(source, args.topology);
+    const problem = sessionProblem(context.analysis, args.topology);
     context.progress(0.9, 'Converting the problem to JSON');
     return { problem: problemToJson(problem) };
   },
@@ -145,7 +144,7 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
   },
 };
 
-/** The session's problem on a topology, built as the `problem` job and `cutline solve` build it. */
+/** The session's problem on a topology, as `cutline solve` builds it (`buildPartitionProblem`). */
 function sessionProblem(analysis: Analysis, topology: Topology): PartitionProblem {
   return problemFromSource(partitionSource(analysis).source, topology);
 }
