@@ -5,7 +5,8 @@ import { formatMj, formatMs } from '../util/format.js';
 import { cutSortKey } from './cut-rows.js';
 import type { ResultColumn } from './ResultsTable.js';
 
-export function cutColumns(): ResultColumn<CutPoint>[] {
+/** `units`: the problem's unit count (a cut after all of them keeps everything on the device). */
+export function cutColumns(units: number): ResultColumn<CutPoint>[] {
   const key = (column: string) => (point: CutPoint) => cutSortKey(point, column);
   return [
     {
@@ -16,6 +17,7 @@ export function cutColumns(): ResultColumn<CutPoint>[] {
       cell: (p) => (
         <span className="cut-after" title={`${p.deviceLayers} layers on the device`}>
           {p.afterLayer ?? '(nothing on the device)'}
+          {p.deviceLayers >= units && <span className="muted"> (everything on the device)</span>}
         </span>
       ),
     },

@@ -42,7 +42,6 @@ export const CutPointsTab = memo(function CutPointsTab() {
   const tiers = useMemo(() => (tierKey === '' ? [] : (tierKey.split(',') as TierName[])), [tierKey]);
   const last = tiers.length - 1;
   const serverTier = chosen !== null && chosen >= 1 && chosen <= last ? chosen : last;
-  const columns = useMemo(() => cutColumns(), []);
 
   const applied = useMemo(
     () => (built && placement ? singleCutOf(built.problem, placementArray(built, placement)) : null),
@@ -52,10 +51,16 @@ export const CutPointsTab = memo(function CutPointsTab() {
   const serverName = tiers[resultTier];
   const recordOf = (point: CutPoint): Readonly<Record<string, TierName>> =>
     built ? cachedSingleCutRecord(built.problem, point.deviceLayers, resultTier) : {};
-  const labelOf = (point: CutPoint) =>
-    point.afterLayer === null
-      ? `Apply: everything on ${serverName ? tierTitleOf(serverName) : 'the server'}`
-      : `Apply cut after ${point.afterLayer}`;
+  const server = serverName ? tierTitleOf(serverName) : 'the server';
+  const units = built?.problem.units.length ?? 0;
+  const columns = useMemo(() => cutColumns(units), [units]);
+  const cutName = (point: CutPoint): string =>
+    point.deviceLayers === 0
+      ? `everything on ${server}`
+      : point.deviceLayers >= units
+        ? 'everything on the device'
+        : `cut after ${point.afterLayer ?? point.deviceLayers} to ${server}`;
+  const labelOf = (point: CutPoint): string => `Apply ${cutName(point)}`;
 
   const running = run?.status === 'running';
   const result = run?.result ?? null;
@@ -107,33 +112,32 @@ export const CutPointsTab = memo(function CutPointsTab() {
         </p>
       )}
       {result ? (
-        <ResultsTable
-          label="Cut points"
-          columns={columns}
-          fixedRows={[]}
-          rows={result.points}
-          rowKey={(point) => String(point.deviceLayers)}
-          sort={sort}
-          onSort={(next) => useStudio.getState().setCutSort(next)}
-          onPreview={(point) =>
-            previewSuggestion(
-              point ? recordOf(point) : null,
-              point ? (point.afterLayer ?? 'no cut') : undefined,
-            )
-          }
-          onApply={(point) => applySuggestion(recordOf(point), labelOf(point))}
-          canApply={() => current}
-          isApplied={(point) =>
-            applied !== null &&
-            applied.deviceLayers === point.deviceLayers &&
-            (applied.serverTier === null || applied.serverTier === resultTier)
-          }
-          rowTitle={(point) =>
-            current
-              ? `Hover to preview, click or Enter to apply (${labelOf(point)})`
-              : 'The model or topology changed since: rank again to apply'
-          }
-        />
+        <div className="cuts-results">
+          <ResultsTable
+            label="Cut points"
+            columns={columns}
+            fixedRows={[]}
+            rows={result.points}
+            rowKey={(point) => String(point.deviceLayers)}
+            sort={sort}
+            onSort={(next) => useStudio.getState().setCutSort(next)}
+            onPreview={(point) =>
+              previewSuggestion(point ? recordOf(point) : null, point ? cutName(point) : undefined)
+            }
+            onApply={(point) => applySuggestion(recordOf(point), labelOf(point))}
+            canApply={() => current}
+            isApplied={(point) =>
+              applied !== null &&
+              applied.deviceLayers === point.deviceLayers &&
+              (applied.serverTier === null || applied.serverTier === resultTier)
+            }
+            rowTitle={(point) =>
+              current
+                ? `Hover to preview, click or Enter to apply (${labelOf(point)})`
+                : 'The model or topology changed since: rank again to apply'
+            }
+          />
+        </div>
       ) : (
         !running &&
         tiers.length >= 2 && (
