@@ -134,6 +134,17 @@ describe('suggestions as a host job', () => {
     expect(result.infeasible.length).toBeGreaterThan(0);
     for (const item of result.infeasible)
       expect(item.message).toMatch(/latency deadline: .* ms over the 0.001 ms deadline/);
+    // The current design's row says what it breaks, in the same words.
+    const rows = suggestionRows(
+      selectCommittedProblem(state())!,
+      state().design!,
+      result.plans,
+      state().solveRun!.basis.constraints,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.notes).toEqual([
+      expect.stringMatching(/^breaks latency deadline: takes .* ms over the 0.001 ms deadline$/),
+    ]);
   });
 
   it('refuses a field it cannot read without running anything', async () => {

@@ -3,6 +3,9 @@
  * evaluated in the page on the design's partition problem (so they are the figures bar's, to
  * the last digit, when the row is applied).
  */
+import { isCutlineError } from '../../../core/errors.js';
+import { parseConstraints } from '../../../core/partition/constraint-text.js';
+import { violations } from '../../../core/partition/constraints.js';
 import { evaluatePlacement, type Evaluation } from '../../../core/partition/evaluate.js';
 import type { TierName } from '../../../core/profiles/types.js';
 import type { Suggestion } from '../../shared/studio-api.js';
@@ -38,21 +41,57 @@ function evaluationOf(built: DesignProblem, record: Readonly<Record<string, Tier
   return evaluation;
 }
 
+/**
+ * What the design breaks of the constraints the solvers were given (`cutline solve --constraint`
+ * text), in the CLI's words: "latency deadline: takes 27.67 ms, 27.17 ms over the 0.5 ms deadline".
+ */
+export function brokenConstraints(
+  built: DesignProblem,
+  constraintTexts: readonly string[],
+  evaluation: Evaluation,
+  placement: Readonly<Record<string, TierName>>,
+): string[] {
+  let constraints;
+  try {
+    constraints = parseConstraints(constraintTexts, built.problem);
+  } catch (error) {
+    // Text the page wrote itself; a model re-analysed since may lack a pinned layer.
+    if (isCutlineError(error)) return [error.message];
+    throw error;
+  }
+  const broken = violations(built.problem, constraints, evaluation).map(
+    (v) => `${v.constraint}: ${v.message}`,
+  );
+  if (constraints.allowedTiers) {
+    const allowed = new Set([0, ...constraints.allowedTiers]);
+    const used = placementArray(built, placement);
+    const off = built.problem.tiers.filter((_, t) => !allowed.has(t) && used.includes(t));
+    if (off.length > 0) broken.push(`uses the ${off.join(' and the ')}, which the solvers may not`);
+  }
+  return broken;
+}
+
+/**
+ * The rows: the current design first (its notes say which of `constraintTexts` it breaks), then
+ * each plan.
+ */
 export function suggestionRows(
   built: DesignProblem,
   design: Pick<Design, 'placement' | 'pins'>,
   plans: readonly Suggestion[],
+  constraintTexts: readonly string[] = [],
 ): SuggestionRow[] {
+  const current = evaluationOf(built, design.placement);
   const rows: SuggestionRow[] = [
     {
       key: 'current',
       solver: 'Current design',
       isCurrent: true,
       exact: null,
-      notes: [],
+      notes: brokenConstraints(built, constraintTexts, current, design.placement).map((b) => `breaks ${b}`),
       label: 'Current design',
       placement: design.placement,
-      evaluation: evaluationOf(built, design.placement),
+      evaluation: current,
       applied: false,
     },
   ];

@@ -45,9 +45,9 @@ export const SuggestionsTab = memo(function SuggestionsTab() {
   const rows = useMemo(
     () =>
       built && placement && pins && run?.result
-        ? suggestionRows(built, { placement, pins }, run.result.plans)
+        ? suggestionRows(built, { placement, pins }, run.result.plans, run.basis.constraints)
         : null,
-    [built, placement, pins, run?.result],
+    [built, placement, pins, run?.result, run?.basis.constraints],
   );
   // Columns change only with the tiers (one per hop), not with every design edit.
   const tierKey = (built?.problem.tiers ?? []).join(',');
