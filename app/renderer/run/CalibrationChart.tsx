@@ -3,9 +3,10 @@ import { CartesianGrid, Legend, ReferenceLine, Scatter, ScatterChart, Tooltip, X
 import type { ProfileResult } from '../../shared/studio-api.js';
 import { ChartFrame } from '../charts/ChartFrame.js';
 import { seriesStyle, useChartColors } from '../charts/chart-theme.js';
-import { calibrationScatter } from './calibration-points.js';
+import { calibrationScatter, logTicks } from './calibration-points.js';
+import { formatMs } from '../util/format.js';
 
-const tickMs = (value: number): string => (value >= 1 ? `${value} ms` : `${value * 1000} µs`);
+const tickMs = (value: number): string => formatMs(value).replace(/\.0+ /, ' ');
 
 /**
  * Per layer, the calibrated profile's predicted time against the measured one on log-log axes,
@@ -20,6 +21,9 @@ export const CalibrationChart = memo(function CalibrationChart({
   const scatter = useMemo(() => calibrationScatter(result), [result]);
   const axis = { stroke: colors.axis, tick: { fill: colors.muted, fontSize: 11 } };
   const domain = scatter.domain;
+  const logAxis = domain
+    ? { domain: [domain[0], domain[1]], ticks: logTicks(domain) }
+    : { domain: ['auto', 'auto'] };
   const footer = (
     <p className="run-note">
       Median |error| {result.medianAbsErrorPct.toFixed(1)} % over {result.layers.length} layers
@@ -43,7 +47,7 @@ export const CalibrationChart = memo(function CalibrationChart({
           dataKey="measuredMs"
           name="measured"
           scale="log"
-          domain={domain ? [domain[0], domain[1]] : ['auto', 'auto']}
+          {...logAxis}
           allowDataOverflow
           tickFormatter={tickMs}
           {...axis}
@@ -60,7 +64,7 @@ export const CalibrationChart = memo(function CalibrationChart({
           dataKey="predictedMs"
           name="predicted"
           scale="log"
-          domain={domain ? [domain[0], domain[1]] : ['auto', 'auto']}
+          {...logAxis}
           allowDataOverflow
           tickFormatter={tickMs}
           width={64}

@@ -12,7 +12,7 @@ const SERIES = [
   { key: 'planMs', name: "predicted (plan, the topology's devices)", fillOpacity: 0.15 },
 ] as const;
 
-const cell = (ms: number | null): string => (ms === null ? '–' : formatMs(ms));
+const cell = (ms: number | null): string => (ms === null ? '–' : ms === 0 ? '0' : formatMs(ms));
 
 /**
  * Per tier's compute and per link: measured (medians so far) next to the two predictions, as

@@ -75,34 +75,38 @@ export function ExportResultView({ record }: { readonly record: ExportRecord }) 
             ))}
           </tbody>
         </table>
-        <table className="run-table" aria-label="Crossings">
-          <caption>
-            {result.crossings.length} tensor{result.crossings.length === 1 ? '' : 's'} crossing a link
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Tensor</th>
-              <th scope="col">Link</th>
-              <th scope="col">Way</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.crossings.map((c, i) => (
-              <tr key={`${c.tensor}:${c.hop}:${c.direction}:${i}`}>
-                <td>
-                  <code>{c.tensor}</code>
-                </td>
-                <td>
-                  {hopTitle(
-                    args.topology.tiers.map((t) => t.name),
-                    c.hop,
-                  )}
-                </td>
-                <td>{c.direction}</td>
+        {result.crossings.length === 0 ? (
+          <p className="run-note">No tensor crosses a link: the whole model runs on one tier.</p>
+        ) : (
+          <table className="run-table" aria-label="Crossings">
+            <caption>
+              {result.crossings.length} tensor{result.crossings.length === 1 ? '' : 's'} crossing a link
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Tensor</th>
+                <th scope="col">Link</th>
+                <th scope="col">Way</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {result.crossings.map((c, i) => (
+                <tr key={`${c.tensor}:${c.hop}:${c.direction}:${i}`}>
+                  <td>
+                    <code>{c.tensor}</code>
+                  </td>
+                  <td>
+                    {hopTitle(
+                      args.topology.tiers.map((t) => t.name),
+                      c.hop,
+                    )}
+                  </td>
+                  <td>{c.direction}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         <dl className="run-figures" aria-label="Predicted">
           <dt>Predicted latency</dt>
           <dd>{formatMs(result.predicted.latencyMs)}</dd>

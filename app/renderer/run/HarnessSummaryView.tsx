@@ -5,7 +5,7 @@ import { formatDiff } from './ExportResultView.js';
 import { VERIFY_TOLERANCE } from './harness-run.js';
 
 const ms = (value: number | null | undefined): string =>
-  value === null || value === undefined ? '–' : formatMs(value);
+  value === null || value === undefined ? '–' : value === 0 ? '0' : formatMs(value);
 const tierTitle = (tier: string): string => (isTierName(tier) ? TIER_TITLES[tier] : tier);
 
 /** What the run ends with: the figures `cutline harness` prints, as a table and a sentence. */
@@ -27,7 +27,7 @@ export function HarnessSummaryView({ summary }: { readonly summary: HarnessSumma
     ]),
   ];
   return (
-    <section className="run-summary" aria-label="Summary">
+    <section className="run-summary" aria-label="Run summary">
       <table className="run-table">
         <caption>Summary</caption>
         <thead>

@@ -61,7 +61,7 @@ export const RequestsChart = memo(function RequestsChart({
           cursor={{ stroke: colors.axis }}
           formatter={(value) => (typeof value === 'number' ? value.toFixed(2) : String(value))}
         />
-        <Legend wrapperStyle={{ color: colors.text, fontSize: 12 }} />
+        <Legend verticalAlign="top" align="right" wrapperStyle={{ color: colors.text, fontSize: 12 }} />
         {predictedMs !== null && (
           <ReferenceLine
             y={predictedMs}

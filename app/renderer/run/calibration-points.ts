@@ -58,3 +58,16 @@ export function calibrationScatter(result: ProfileResult): CalibrationScatter {
   }
   return { series, domain, undrawable: result.layers.length - drawable.length };
 }
+
+/** Ticks for a log axis over `domain` (whole powers of ten): each decade, and 3× between when few. */
+export function logTicks(domain: readonly [number, number]): number[] {
+  const from = Math.round(Math.log10(domain[0]));
+  const to = Math.round(Math.log10(domain[1]));
+  const ticks: number[] = [];
+  for (let e = from; e <= to; e++) {
+    ticks.push(10 ** e);
+    if (to - from <= 4 && e < to) ticks.push(3 * 10 ** e);
+  }
+  // 10 ** -3 is 0.0010000000000000002 in floating point: round to the digits that matter.
+  return ticks.map((t) => Number(t.toPrecision(3)));
+}

@@ -28,7 +28,7 @@ export function ExportTab() {
   const error = useStudio(selectExportError);
   const last = useStudio(selectLastExport);
   const previous = last?.args;
-  const [outDir, setOutDir] = useState(previous?.outDir ?? '');
+  const [outDir, setOutDir] = useState('');
   const [zip, setZip] = useState(previous?.zip ?? false);
   const [force, setForce] = useState(previous?.force ?? false);
   const [verify, setVerify] = useState(previous?.verify ?? true);
@@ -36,18 +36,22 @@ export function ExportTab() {
   const [pickError, setPickError] = useState<StudioError | null>(null);
   const id = useId();
 
-  // The host's suggestion fills an empty folder field once per session.
+  // The host's suggestion fills an empty folder field, and replaces the folder a bundle was just
+  // written to (unless replacing is on): exporting again would otherwise be refused.
+  const written = last?.args.outDir ?? null;
   useEffect(() => {
-    if (sessionId === null || outDir !== '') return;
+    if (sessionId === null) return;
+    const stale = (dir: string): boolean => dir === '' || (dir === written && !force);
+    if (!stale(outDir)) return;
     let live = true;
     void suggestedExportDir(sessionId).then((dir) => {
-      if (live) setOutDir((typed) => (typed === '' ? dir : typed));
+      if (live && dir !== '') setOutDir((typed) => (stale(typed) ? dir : typed));
     });
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new session asks again.
-  }, [sessionId]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- asked again for a new session or bundle only.
+  }, [sessionId, written]);
 
   if (!hasDesign) return <p className="dock-empty">Open a model to export its design.</p>;
 
