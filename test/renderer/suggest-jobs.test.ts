@@ -20,7 +20,12 @@ import {
 } from '../../app/renderer/design/figures.js';
 import { useStudio } from '../../app/renderer/store/store.js';
 import { suggestRunner } from '../../app/renderer/suggest/job-runner.js';
-import { CUT_POINT_LIMIT, runCutPoints, runSuggest } from '../../app/renderer/suggest/run-jobs.js';
+import {
+  cancelSuggest,
+  CUT_POINT_LIMIT,
+  runCutPoints,
+  runSuggest,
+} from '../../app/renderer/suggest/run-jobs.js';
 import {
   selectSolveApplicable,
   selectSolveForm,
@@ -28,10 +33,11 @@ import {
   selectSolveStale,
 } from '../../app/renderer/suggest/solve-selectors.js';
 import { suggestionRows } from '../../app/renderer/suggest/suggestion-rows.js';
-import { expectOpened, webHostHarness } from '../support/studio-host-fixtures.js';
+import { chainModel, expectOpened, webHostHarness } from '../support/studio-host-fixtures.js';
 
 const SAMPLE = path.resolve('samples/resnet-mini.onnx');
 const topology = loadTopology('pi4-wifi-edge-wan-cloud');
+const CHAIN_LAYERS = 3000;
 
 let dir: string;
 const hosts = webHostHarness(() => dir);
@@ -44,16 +50,14 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const state = () => useStudio.getState();
 
-/** Opens the sample on a real web host and starts its design in the store, as the page does. */
-async function openOnHost(): Promise<void> {
+/** Opens a model (the sample unless given) on a real web host and starts its design in the store, as the page does. */
+async function openOnHost(bytes = new Uint8Array(fs.readFileSync(SAMPLE))): Promise<void> {
   const { client } = await hosts.start();
   setStudioApi(client);
   // The tabs' runner subscribes to the host's job events; wait until they flow.
   suggestRunner();
   await client.eventsConnected();
-  const model = expectOpened(
-    await client.openBytes('resnet-mini.onnx', new Uint8Array(fs.readFileSync(SAMPLE))),
-  );
+  const model = expectOpened(await client.openBytes('model.onnx', bytes));
   state().openFinished({ ok: true, model });
   state().setSolveRun(null);
   state().setCutRun(null);
@@ -145,6 +149,18 @@ describe('suggestions as a host job', () => {
     expect(rows[0]!.notes).toEqual([
       expect.stringMatching(/^breaks latency deadline: takes .* ms over the 0.001 ms deadline$/),
     ]);
+  });
+
+  it('Cancel stops the solvers on the host, asked even before the host has answered with the job', async () => {
+    // A chain long enough (seconds of solving) that its solvers are still running when Cancel arrives.
+    await openOnHost(chainModel(CHAIN_LAYERS));
+    const running = runSuggest();
+    cancelSuggest();
+    expect(state().solveRun?.cancelRequested).toBe(true);
+    await running;
+    // The host answered CANCELLED (a finished solve would have left its results): the run is
+    // gone and what was there before (nothing) shows again.
+    expect(state().solveRun).toBeNull();
   });
 
   it('refuses a field it cannot read without running anything', async () => {
