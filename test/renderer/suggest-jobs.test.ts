@@ -153,7 +153,7 @@ describe('suggestions as a host job', () => {
 
   it('Cancel stops the solvers on the host, asked even before the host has answered with the job', async () => {
     // A chain long enough (seconds of solving) that its solvers are still running when Cancel arrives.
-    await openOnHost(chainModel(CHAIN_LAYERS));
+    await openOnHost(new Uint8Array(chainModel(CHAIN_LAYERS)));
     const running = runSuggest();
     cancelSuggest();
     expect(state().solveRun?.cancelRequested).toBe(true);
