@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileResult } from '../../app/shared/studio-api.js';
 import { MAX_HARNESS_REQUESTS, MAX_PROFILE_RUNS as PROFILE_RUNS } from '../../app/shared/studio-validate.js';
-import { calibrationScatter, MAX_OP_SERIES } from '../../app/renderer/run/calibration-points.js';
+import { calibrationScatter, logTicks, MAX_OP_SERIES } from '../../app/renderer/run/calibration-points.js';
 import {
   countOf,
   MAX_HARNESS_REQUESTS as PAGE_REQUESTS,
@@ -49,6 +49,11 @@ describe('calibration scatter', () => {
     expect(scatter.domain).toEqual([0.001, 0.1]);
     expect(scatter.undrawable).toBe(1);
     expect(scatter.series.reduce((n, s) => n + s.points.length, 0)).toBe(layers.length);
+  });
+
+  it('ticks a log axis at each decade, and at 3× between when there are few', () => {
+    expect(logTicks([0.001, 0.1])).toEqual([0.001, 0.003, 0.01, 0.03, 0.1]);
+    expect(logTicks([1e-4, 10])).toEqual([1e-4, 1e-3, 1e-2, 0.1, 1, 10]);
   });
 
   it('has no domain when nothing can be drawn, and a decade when every time is a power of ten', () => {

@@ -101,7 +101,7 @@ describe('a harness run folded from its events', () => {
     expect(stopped.status).toBe('stopped');
     expect(verificationOf(stopped, figures)).toEqual({
       state: 'not-verified',
-      reason: 'the run ended before a summary',
+      reason: `stopped before the end (the ${figures.answered} answers equal the whole model's, max |split − whole| ${figures.maxAbsDiff!.toExponential(1)})`,
     });
   });
 

@@ -229,7 +229,14 @@ export function verificationOf(run: HarnessRun, figures: RunFigures): Verificati
       state: 'not-verified',
       reason: notVerifiedReason(figures.answered, figures.failed, figures.fallbacks),
     };
-  if (run.status !== 'running') return { state: 'not-verified', reason: 'the run ended before a summary' };
+  if (run.status !== 'running') {
+    const ended = run.status === 'stopped' ? 'stopped before the end' : 'the run ended without its summary';
+    const soFar =
+      figures.maxAbsDiff === null
+        ? ''
+        : ` (the ${figures.answered} answers equal the whole model's, max |split − whole| ${figures.maxAbsDiff.toExponential(1)})`;
+    return { state: 'not-verified', reason: ended + soFar };
+  }
   return figures.maxAbsDiff === null
     ? { state: 'waiting' }
     : { state: 'so-far', maxAbsDiff: figures.maxAbsDiff };
