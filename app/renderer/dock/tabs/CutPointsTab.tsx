@@ -3,7 +3,7 @@
  * tier) ranked by predicted latency, in the spirit of ONNX-Splitpoint-Tool. A host job ranks
  * them; the best ones are listed (there may be thousands). Hover previews a cut, click applies it.
  */
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo } from 'react';
 import type { CutPoint } from '../../../shared/studio-api.js';
 import { applySuggestion, previewSuggestion } from '../../actions/suggestion.js';
 import { placementArray, selectCommittedProblem } from '../../design/figures.js';
@@ -32,6 +32,8 @@ const selectChosenTier = (s: Store) => s.cutServerTier;
 const selectSort = (s: Store) => s.cutSort;
 
 export const CutPointsTab = memo(function CutPointsTab() {
+  // A row's preview goes with the table (the tab closed or switched while a row was hovered).
+  useEffect(() => () => previewSuggestion(null), []);
   const run = useStudio(selectRun);
   const current = useStudio(selectCurrent);
   const built = useStudio(selectBuilt);

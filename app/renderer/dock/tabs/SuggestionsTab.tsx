@@ -3,7 +3,7 @@
  * the suggestions as a sortable table next to the current design. Hovering or focusing a row
  * previews it (figures and canvas), clicking or Enter applies it as one undoable step.
  */
-import { memo, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useState } from 'react';
 import type { TierName } from '../../../../core/profiles/types.js';
 import { applySuggestion, previewSuggestion } from '../../actions/suggestion.js';
 import { selectCommittedProblem } from '../../design/figures.js';
@@ -32,6 +32,8 @@ function preview(row: SuggestionRow | null): void {
 }
 
 export const SuggestionsTab = memo(function SuggestionsTab() {
+  // A row's preview goes with the table (the tab closed or switched while a row was hovered).
+  useEffect(() => () => previewSuggestion(null), []);
   const run = useStudio(selectRun);
   const stale = useStudio(selectSolveStale);
   const applicable = useStudio(selectSolveApplicable);
