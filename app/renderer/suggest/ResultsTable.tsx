@@ -1,10 +1,11 @@
 /**
  * A results table whose rows are placements: sortable by clicking a column's header (aria-sort
  * says how), hovering or focusing a row previews its placement, clicking it or pressing Enter
- * applies it; arrow keys move between rows. Rows listed in `fixedRows` stay on top whatever the
+ * applies it; arrow keys move between rows (one row is in the Tab order, the last one focused,
+ * so Tab leaves a long table in one step). Rows listed in `fixedRows` stay on top whatever the
  * sort (the current design, to compare with).
  */
-import { memo, useMemo, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { ariaSortOf, nextSort, sortRows, type SortKey, type SortState } from './sort.js';
 
 export interface ResultColumn<R> {
@@ -45,6 +46,10 @@ function ResultsTableInner<R>(props: ResultsTableProps<R>) {
     return column && sort ? sortRows(rows, column.sortKey, sort.direction) : rows;
   }, [columns, rows, sort]);
 
+  const [activeKey, setActiveKey] = useState<string | null>(null);
+  const keys = [...props.fixedRows, ...sorted].map(props.rowKey);
+  const tabbable = activeKey !== null && keys.includes(activeKey) ? activeKey : (keys[0] ?? null);
+
   const onKeyDown = (event: KeyboardEvent<HTMLTableRowElement>, row: R): void => {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
@@ -62,17 +67,21 @@ function ResultsTableInner<R>(props: ResultsTableProps<R>) {
   const renderRow = (row: R, fixed: boolean) => {
     const applicable = props.canApply(row);
     const applied = props.isApplied(row);
+    const key = props.rowKey(row);
     return (
       <tr
-        key={props.rowKey(row)}
-        tabIndex={0}
+        key={key}
+        tabIndex={key === tabbable ? 0 : -1}
         data-fixed={fixed || undefined}
         data-applied={applied || undefined}
         data-disabled={!applicable || undefined}
         aria-current={applied ? 'true' : undefined}
         title={props.rowTitle(row)}
         onMouseEnter={() => props.onPreview(applicable ? row : null)}
-        onFocus={() => props.onPreview(applicable ? row : null)}
+        onFocus={() => {
+          setActiveKey(key);
+          props.onPreview(applicable ? row : null);
+        }}
         onClick={() => applicable && props.onApply(row)}
         onKeyDown={(event) => onKeyDown(event, row)}
       >
