@@ -10,11 +10,12 @@ import {
   type TooltipContentProps,
 } from 'recharts';
 import { formatBytes, formatMj, formatMs } from '../util/format.js';
+import { niceAxis } from './axis-ticks.js';
 import { ChartFrame } from './ChartFrame.js';
 import { ChartMarker } from './ChartMarker.js';
 import { ChartTooltipBox } from './ChartTooltipBox.js';
 import { seriesStyle, type ChartColors, type SeriesStyle } from './chart-theme.js';
-import type { ParetoChartData, ParetoChartPoint } from './pareto-data.js';
+import { paretoDomains, type ParetoChartData, type ParetoChartPoint } from './pareto-data.js';
 
 export interface ParetoChartProps {
   readonly data: ParetoChartData;
@@ -87,6 +88,7 @@ export function ParetoChart({
           background={colors.background}
           size={size}
           ringed={point.applied}
+          label={point.name}
           {...(canApply
             ? {
                 onEnter: () => onPreview(point),
@@ -98,6 +100,9 @@ export function ParetoChart({
       );
     };
   const axisTick = { fill: colors.muted, fontSize: 11 };
+  const domains = paretoDomains(data);
+  const latencyAxis = niceAxis(...domains.latencyMs);
+  const energyAxis = niceAxis(...domains.deviceEnergyMj);
   return (
     <ChartFrame title={title} fileName={fileName} height={230}>
       <ScatterChart margin={{ top: 8, right: 16, bottom: 18, left: 8 }}>
@@ -106,7 +111,8 @@ export function ParetoChart({
           type="number"
           dataKey="latencyMs"
           name="Latency"
-          domain={['auto', 'auto']}
+          domain={latencyAxis.domain}
+          ticks={latencyAxis.ticks}
           tick={axisTick}
           stroke={colors.axis}
           tickFormatter={(v: number) => String(Number(v.toPrecision(3)))}
@@ -122,7 +128,8 @@ export function ParetoChart({
           type="number"
           dataKey="deviceEnergyMj"
           name="Device energy"
-          domain={['auto', 'auto']}
+          domain={energyAxis.domain}
+          ticks={energyAxis.ticks}
           tick={axisTick}
           stroke={colors.axis}
           width={56}
@@ -138,7 +145,12 @@ export function ParetoChart({
           }}
         />
         <Tooltip content={ParetoTooltip} cursor={{ stroke: colors.muted, strokeDasharray: '3 3' }} />
-        <Legend verticalAlign="top" height={22} wrapperStyle={{ fontSize: 12, color: colors.text }} />
+        <Legend
+          verticalAlign="top"
+          height={22}
+          itemSorter={null}
+          wrapperStyle={{ fontSize: 12, color: colors.text }}
+        />
         <Scatter
           name="Pareto front"
           data={data.front as ParetoChartPoint[]}

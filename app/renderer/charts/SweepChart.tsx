@@ -141,7 +141,12 @@ export function SweepChart({
           }}
         />
         <Tooltip content={makeTooltip(series, result.server)} cursor={{ stroke: colors.muted }} />
-        <Legend verticalAlign="top" height={22} wrapperStyle={{ fontSize: 12, color: colors.text }} />
+        <Legend
+          verticalAlign="top"
+          height={22}
+          itemSorter={null}
+          wrapperStyle={{ fontSize: 12, color: colors.text }}
+        />
         {markers.map((marker, i) => (
           <ReferenceLine
             key={`change-${marker.mbps}`}
@@ -150,7 +155,9 @@ export function SweepChart({
             strokeDasharray="4 3"
             label={{
               value: marker.label,
-              position: i % 2 === 0 ? 'insideTopRight' : 'insideBottomRight',
+              // Alternately high and low, so close changes do not write over each other.
+              position: i % 2 === 0 ? 'insideTopRight' : 'insideTopLeft',
+              dy: i % 2 === 0 ? 0 : 12,
               fill: colors.muted,
               fontSize: 10,
             }}
@@ -163,7 +170,7 @@ export function SweepChart({
             strokeWidth={2}
             label={{
               value: `now ${formatMbps(currentMbps)}`,
-              position: 'insideTopLeft',
+              position: 'insideBottomLeft',
               fill: colors.accent,
               fontSize: 11,
             }}

@@ -38,15 +38,25 @@ export interface ExportedSvg {
 
 function inlineStyles(live: Element, copy: Element): void {
   const computed = getComputedStyle(live);
-  const declarations = INLINE_PROPERTIES.map((name) => `${name}:${computed.getPropertyValue(name)}`);
-  if (computed.display === 'none') declarations.push('display:none');
-  copy.setAttribute('style', declarations.join(';'));
+  // As presentation attributes, not a `style` attribute: the page's Content Security Policy
+  // (style-src 'self') refuses style attributes set from script, and SVG reads both alike.
+  copy.removeAttribute('style');
   copy.removeAttribute('class');
+  for (const name of INLINE_PROPERTIES) {
+    const value = computed.getPropertyValue(name);
+    if (value !== '') copy.setAttribute(name, value);
+  }
+  if (computed.display === 'none') copy.setAttribute('display', 'none');
   const liveChildren = live.children;
   const copyChildren = copy.children;
   for (let i = 0; i < liveChildren.length && i < copyChildren.length; i++) {
     inlineStyles(liveChildren[i]!, copyChildren[i]!);
   }
+}
+
+/** Sets SVG presentation attributes (not `style`: see inlineStyles). */
+function setAttributes(element: Element, attributes: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
 }
 
 /** The plot's own <svg> (legend icons are small SVGs of their own, left out here). */
@@ -79,10 +89,12 @@ function legendGroup(body: HTMLElement, origin: DOMRect): SVGGElement {
     text.textContent = label.textContent ?? '';
     text.setAttribute('x', String(box.left - origin.left));
     text.setAttribute('y', String(box.top - origin.top + box.height / 2));
-    text.setAttribute(
-      'style',
-      `fill:${style.color};font-family:${style.fontFamily};font-size:${style.fontSize};dominant-baseline:central`,
-    );
+    setAttributes(text, {
+      fill: style.color,
+      'font-family': style.fontFamily,
+      'font-size': style.fontSize,
+      'dominant-baseline': 'central',
+    });
     group.appendChild(text);
   }
   return group;
@@ -118,10 +130,13 @@ export function chartSvgForExport(body: HTMLElement, title: string): ExportedSvg
   heading.textContent = title;
   heading.setAttribute('x', '8');
   heading.setAttribute('y', String(TITLE_BAND_PX / 2 + 1));
-  heading.setAttribute(
-    'style',
-    `fill:${figureStyle.color};font-family:${figureStyle.fontFamily};font-size:13px;font-weight:600;dominant-baseline:central`,
-  );
+  setAttributes(heading, {
+    fill: figureStyle.color,
+    'font-family': figureStyle.fontFamily,
+    'font-size': '13px',
+    'font-weight': '600',
+    'dominant-baseline': 'central',
+  });
   root.appendChild(heading);
 
   const content = document.createElementNS(SVG_NS, 'g');
@@ -142,30 +157,26 @@ export function chartSvgForExport(body: HTMLElement, title: string): ExportedSvg
 
 /** Draws the SVG onto a canvas `scale` times its size (crisp on high-density screens) as a PNG. */
 export async function pngFromSvg(svg: ExportedSvg, scale = 2): Promise<Blob> {
-  const url = URL.createObjectURL(new Blob([svg.text], { type: 'image/svg+xml' }));
-  try {
-    const image = new Image();
-    image.decoding = 'sync';
-    await new Promise<void>((resolve, reject) => {
-      image.onload = () => resolve();
-      image.onerror = () => reject(new Error('The chart could not be drawn as an image.'));
-      image.src = url;
-    });
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.round(svg.width * scale);
-    canvas.height = Math.round(svg.height * scale);
-    const context = canvas.getContext('2d');
-    if (!context) throw new Error('This window cannot draw images (no 2D canvas).');
-    context.drawImage(image, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) =>
-      canvas.toBlob(
-        (blob) => (blob ? resolve(blob) : reject(new Error('The chart could not be encoded as PNG.'))),
-        'image/png',
-      ),
-    );
-  } finally {
-    URL.revokeObjectURL(url);
-  }
+  // A data: URL, not a blob: one: the page's Content Security Policy allows images from data:.
+  const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.text)}`;
+  const image = new Image();
+  await new Promise<void>((resolve, reject) => {
+    image.onload = () => resolve();
+    image.onerror = () => reject(new Error('The chart could not be drawn as an image.'));
+    image.src = url;
+  });
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.round(svg.width * scale);
+  canvas.height = Math.round(svg.height * scale);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('This window cannot draw images (no 2D canvas).');
+  context.drawImage(image, 0, 0, canvas.width, canvas.height);
+  return await new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob(
+      (blob) => (blob ? resolve(blob) : reject(new Error('The chart could not be encoded as PNG.'))),
+      'image/png',
+    ),
+  );
 }
 
 /** Saves a blob the way a browser saves a link with `download` (Electron asks where). */

@@ -111,3 +111,28 @@ export function signedDelta(value: number, reference: number, format: (v: number
   if (Math.abs(delta) < 1e-9 * Math.max(1, Math.abs(reference))) return '±0';
   return `${delta > 0 ? '+' : '−'}${format(Math.abs(delta))}`;
 }
+
+/**
+ * An axis domain around `values` with a margin (8 % of their span, or 5 % of the value when they
+ * are all equal), so no marker sits on the plot's edge where it would be cut in half.
+ */
+export function paddedDomain(values: readonly number[]): [number, number] {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return [0, 1];
+  const low = Math.min(...finite);
+  const high = Math.max(...finite);
+  const margin = high > low ? (high - low) * 0.08 : Math.abs(low) * 0.05 || 1;
+  return [Math.max(0, low - margin), high + margin];
+}
+
+/** Both axes' domains over every point of the chart. */
+export function paretoDomains(data: ParetoChartData): {
+  readonly latencyMs: [number, number];
+  readonly deviceEnergyMj: [number, number];
+} {
+  const all = [...data.front, ...data.suggestions, data.current];
+  return {
+    latencyMs: paddedDomain(all.map((p) => p.latencyMs)),
+    deviceEnergyMj: paddedDomain(all.map((p) => p.deviceEnergyMj)),
+  };
+}

@@ -155,7 +155,7 @@ export function SweepTab() {
             currentMbps={link?.uplinkMbps ?? Number.NaN}
             onPick={pick}
           />
-          <div className="chart-markers" aria-label="Where the best split changes">
+          <div className="chart-markers" role="group" aria-label="Where the best split changes">
             {link && (
               <span>
                 Link now: <strong>{formatMbps(link.uplinkMbps)}</strong>
