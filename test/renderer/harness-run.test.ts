@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHarness, type HarnessEvent, type HarnessSummary } from '../../core/bundle/harness.js';
 import { comparisonRows } from '../../app/renderer/run/comparison.js';
+import { requestSeries } from '../../app/renderer/run/request-series.js';
 import {
   endedRun,
   runFigures,
@@ -103,6 +104,19 @@ describe('a harness run folded from its events', () => {
       state: 'not-verified',
       reason: `stopped before the end (the ${figures.answered} answers equal the whole model's, max |split − whole| ${figures.maxAbsDiff!.toExponential(1)})`,
     });
+  });
+
+  it('draws every request while they are few, one in N of the answers past the limit, every failure', () => {
+    const run = withEvents(runOf('d'), events);
+    const all = requestSeries(run.requests);
+    expect(all.stride).toBe(1);
+    expect(all.sequential).toHaveLength(ARGS.runs);
+    expect(all.stream).toHaveLength(ARGS.stream);
+    const failure = { ...run.requests[0]!, seq: 99, ok: false, error: 'refused' };
+    const thinned = requestSeries([...run.requests, failure], 4);
+    expect(thinned.stride).toBe(Math.ceil((ARGS.runs + ARGS.stream) / 4));
+    expect(thinned.sequential.length + thinned.stream.length).toBeLessThanOrEqual(4);
+    expect(thinned.failed).toEqual([failure]);
   });
 
   it('is not verified once a request failed, however equal the other answers', () => {

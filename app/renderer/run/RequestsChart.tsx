@@ -3,16 +3,7 @@ import { CartesianGrid, Legend, ReferenceLine, Scatter, ScatterChart, Tooltip, X
 import { ChartFrame } from '../charts/ChartFrame.js';
 import { seriesStyle, useChartColors } from '../charts/chart-theme.js';
 import type { RequestPoint } from './harness-run.js';
-
-/** The request chart's series: answered sequentially, answered in the stream, fallbacks, failures. */
-export function requestSeries(requests: readonly RequestPoint[]) {
-  return {
-    sequential: requests.filter((r) => r.ok && !r.fallback && r.phase === 'latency'),
-    stream: requests.filter((r) => r.ok && !r.fallback && r.phase === 'stream'),
-    fallback: requests.filter((r) => r.ok && r.fallback),
-    failed: requests.filter((r) => !r.ok),
-  };
-}
+import { requestSeries } from './request-series.js';
 
 /**
  * Every timed request as it is answered: its end-to-end latency against its place in the run,
@@ -38,7 +29,19 @@ export const RequestsChart = memo(function RequestsChart({
     { key: 'failed', name: 'failed', data: series.failed, s: { ...style(4), marker: 'cross' as const } },
   ].filter((g) => g.data.length > 0);
   return (
-    <ChartFrame title="Requests" fileName="harness-requests" height={220}>
+    <ChartFrame
+      title="Requests"
+      fileName="harness-requests"
+      height={220}
+      footer={
+        series.stride > 1 ? (
+          <p className="run-note">
+            1 in {series.stride} answered requests is drawn ({requests.length} in all); every failure and
+            fallback is.
+          </p>
+        ) : undefined
+      }
+    >
       <ScatterChart margin={{ top: 8, right: 16, bottom: 18, left: 8 }}>
         <CartesianGrid stroke={colors.grid} />
         <XAxis

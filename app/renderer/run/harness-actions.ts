@@ -9,6 +9,7 @@ import { useStudio } from '../store/store.js';
 import { endedRun, startedRun } from './harness-run.js';
 import { selectHarnessRun, selectLastExport } from './run-slice.js';
 import { cancelHostJob, runHostJob } from './run-jobs.js';
+import { selectMeasuredShown, showMeasuredOnGraph } from './measured-actions.js';
 
 /** How long streamed events wait to be drawn together. */
 const BATCH_MS = 100;
@@ -59,6 +60,8 @@ export async function startHarness(options: HarnessOptions): Promise<void> {
   clearTimeout(timer);
   flush();
   update((run) => endedRun(run, outcome));
+  // Measured figures already on the graph take the summary's.
+  if (selectMeasuredShown(useStudio.getState())) showMeasuredOnGraph();
 }
 
 export function stopHarness(): void {
