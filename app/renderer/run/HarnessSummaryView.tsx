@@ -27,7 +27,7 @@ export function HarnessSummaryView({ summary }: { readonly summary: HarnessSumma
     ]),
   ];
   return (
-    <section className="run-summary" aria-label="Run summary">
+    <section className="run-summary" aria-label="Summary">
       <table className="run-table">
         <caption>Summary</caption>
         <thead>

@@ -184,7 +184,7 @@ function RunStatusLine({ run, figures }: { readonly run: HarnessRun; readonly fi
         {run.status === 'running' && <progress max={1} value={run.fraction} aria-label="Run progress" />}{' '}
         {state}
         {run.tiers.length > 0 && (
-          <span className="run-tiers" aria-label="Tiers started">
+          <span className="run-tiers" aria-label="Tiers">
             {' '}
             · tiers started: {run.tiers.map((t) => `${t.tier} (pid ${t.pid})`).join(', ')}
           </span>
