@@ -19,11 +19,17 @@ function edit(change: Partial<SolveForm>): void {
   if (form && state.opened) state.setSolveDraft(state.opened.sessionId, { ...form, ...change });
 }
 
+/** "latency × 0.8 + energy × 0.2": what the weighted objective minimises (ms and mJ). */
+function weightText(latencyWeight: number): string {
+  const [a, b] = objectiveText({ objective: 'weighted', latencyWeight }).replace('weighted:', '').split(',');
+  return `minimises ${a} × latency ms + ${b} × device mJ`;
+}
+
 const OBJECTIVES: readonly { readonly value: ObjectiveKind; readonly label: string }[] = [
   { value: 'latency', label: 'Latency' },
   { value: 'energy', label: 'Device energy' },
   { value: 'throughput', label: 'Throughput' },
-  { value: 'weighted', label: 'Latency and energy, weighted' },
+  { value: 'weighted', label: 'Weighted: latency and energy' },
 ];
 
 export const SolveSettings = memo(function SolveSettings({
@@ -76,7 +82,7 @@ export const SolveSettings = memo(function SolveSettings({
       aria-label="Solver settings"
       onSubmit={(event) => event.preventDefault()}
     >
-      <label className="solve-field">
+      <label className="solve-field solve-objective">
         <span>Objective</span>
         <select
           value={form.objective}
@@ -101,7 +107,7 @@ export const SolveSettings = memo(function SolveSettings({
             aria-valuetext={objectiveText(form)}
             onChange={(event) => edit({ latencyWeight: Number(event.target.value) })}
           />
-          <output>{objectiveText(form).replace('weighted:', 'latency, energy: ')}</output>
+          <output>{weightText(form.latencyWeight)}</output>
         </label>
       )}
       <fieldset>
