@@ -1,25 +1,22 @@
 /**
- * The job runner the export, harness and calibration actions share: made on first use against
- * the connected host, and kept for the window's life (its one `onJob` subscription serves them).
+ * Host jobs for the export, harness and calibration actions, through the page's one shared job
+ * runner (suggest/job-runner.ts: one `onJob` subscription, remade if the host changes).
  */
 import type { JobKind, JobRequest } from '../../shared/studio-api.js';
-import { studioApi } from '../api/studio-api.js';
-import { createJobRunner, type JobHandlers, type JobOutcome, type JobRunner } from '../actions/jobs.js';
-
-let runner: JobRunner | null = null;
+import type { JobHandlers, JobOutcome } from '../actions/jobs.js';
+import { suggestRunner } from '../suggest/job-runner.js';
 
 export function runHostJob<K extends JobKind>(
   sessionId: string,
   request: Extract<JobRequest, { kind: K }>,
   handlers?: JobHandlers,
 ): Promise<JobOutcome<K>> {
-  runner ??= createJobRunner(studioApi());
-  return runner.run(sessionId, request, handlers);
+  return suggestRunner().runner.run(sessionId, request, handlers);
 }
 
 /** Asks the host to stop a job; it ends with CANCELLED through its own promise. */
 export function cancelHostJob(jobId: string): void {
-  void studioApi()
-    .cancelJob(jobId)
+  void suggestRunner()
+    .api.cancelJob(jobId)
     .catch(() => undefined);
 }
