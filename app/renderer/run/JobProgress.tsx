@@ -27,8 +27,9 @@ export function JobProgress({
   );
 }
 
-/** A job's coded error: the code, and the host's sentence saying what to do. */
+/** A job's coded error: the code, and the host's sentence saying what to do; a cancel is just noted. */
 export function JobError({ error, label }: { readonly error: StudioError; readonly label: string }) {
+  if (error.code === 'CANCELLED') return <p className="run-note">Cancelled.</p>;
   return (
     <p className="run-error" role="alert" aria-label={label}>
       <strong>{error.code}</strong> {error.message}
