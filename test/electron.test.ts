@@ -168,6 +168,8 @@ describe('IPC handlers', () => {
   let chosenModel: string | null = null;
   let chosenProject: string | null = null;
   let chosenTopology: string | null = null;
+  let chosenExportDir: string | null = null;
+  const exportDirSuggestions: string[] = [];
   let dirty: boolean[] = [];
   beforeEach(() => {
     dirty = [];
@@ -188,7 +190,10 @@ describe('IPC handlers', () => {
         chooseModel: async () => chosenModel,
         chooseProject: async () => chosenProject,
         chooseTopology: async () => chosenTopology,
-        chooseExportDir: async () => null,
+        chooseExportDir: async (suggested) => {
+          exportDirSuggestions.push(suggested);
+          return chosenExportDir;
+        },
         chooseProjectPath: async (defaultPath) => {
           projectTargets.push(defaultPath);
           return path.join(tmp, `saved-${projectTargets.length}.cutline.json`);
@@ -318,6 +323,18 @@ describe('IPC handlers', () => {
     await call('setDirty', false);
     await expect(call('setDirty', 'yes')).rejects.toThrow(/BAD_REQUEST/);
     expect(dirty).toEqual([true, false]);
+  });
+
+  it('asks where to export with the suggested folder, and answers CANCELLED when dismissed', async () => {
+    const suggested = path.join(tmp, 'bundles', 'resnet-mini-20260101-0000');
+    chosenExportDir = null;
+    expect(await call('chooseExportDir', suggested)).toMatchObject({
+      ok: false,
+      error: { code: 'CANCELLED' },
+    });
+    chosenExportDir = path.join(tmp, 'elsewhere', 'bundle');
+    expect(await call('chooseExportDir', suggested)).toEqual({ ok: true, path: chosenExportDir });
+    expect(exportDirSuggestions).toEqual([suggested, suggested]);
   });
 
   it('opens a dropped file by its path only for the studio page', () => {
