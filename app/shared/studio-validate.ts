@@ -83,7 +83,7 @@ const constraintsSchema = z
   .readonly();
 
 /** Most rows of the single-cut table, sweep points, harness requests and profiling runs a page may ask for. */
-export const MAX_CUT_POINT_ROWS = 10_000;
+export const MAX_CUT_POINT_ROWS = 1_000;
 export const MAX_SWEEP_STEPS = 200;
 export const MAX_HARNESS_REQUESTS = 10_000;
 export const MAX_PROFILE_RUNS = 1_000;
