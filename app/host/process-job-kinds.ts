@@ -40,6 +40,8 @@ export interface ProcessJobPlan<K extends ProcessJobKind> {
   readonly argv: readonly string[];
   /** A folder of the job's own temporary files, removed when it ends. */
   readonly tempDir: string;
+  /** The first progress message, sent as the command starts (before it prints anything). */
+  readonly startMessage: string;
   /** A `cutline: …` stderr line that is progress (not an error): its fraction, or null. */
   stageFraction(message: string): number | null;
   stdoutLine(line: string, output: JobOutput<K>): void;
@@ -123,6 +125,7 @@ export function exportPlan(model: SessionModel, args: ExportArgs): ProcessJobPla
       ...(args.verify ? [] : ['--no-verify']),
     ],
     tempDir,
+    startMessage: 'Reading the model and the design',
     stageFraction: (message) => EXPORT_STAGES.find(([start]) => message.startsWith(start))?.[1] ?? null,
     stdoutLine: () => undefined,
     result(stdout) {
@@ -179,6 +182,9 @@ export function harnessPlan(args: HarnessArgs): ProcessJobPlan<'harness'> {
       ...(args.calibrate ? [] : ['--no-calibrate']),
     ],
     tempDir: tempFolder(),
+    startMessage: args.calibrate
+      ? 'Calibrating this machine, then starting a process per tier'
+      : 'Starting a process per tier',
     stageFraction: () => null,
     stdoutLine(line, output) {
       let event: HarnessEvent;
@@ -250,6 +256,7 @@ export function profilePlan(model: SessionModel, args: ProfileArgs): ProcessJobP
       ...Object.entries(model.inputs).flatMap(([name, dims]) => ['--input', `${name}=${dims}`]),
     ],
     tempDir,
+    startMessage: 'Loading the model into onnxruntime',
     stageFraction(message) {
       const run = /(profiled|optimised) run (\d+)\/(\d+)/.exec(message);
       if (!run) return message.startsWith('Measuring') ? 0.9 : null;

@@ -220,6 +220,10 @@ export function createProcessJobs(
       // The timer alone must not keep a closing host alive.
       job.timer.unref?.();
       jobs.set(jobId, job);
+      // After the answer: the page learns the job's id first (web-client.ts holds events till then).
+      setImmediate(() => {
+        if (jobs.get(jobId) === job) output.progress(0, jobPlan.startMessage);
+      });
 
       void cli.exited.then((exit: CliExit) => {
         if (job.stoppedWith !== null) return; // `stop` reports it once the group is gone
