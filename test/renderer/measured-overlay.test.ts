@@ -134,21 +134,19 @@ describe('Show measured on the graph', () => {
       useStudio.getState().design!,
     );
     useStudio.getState().harnessChanged(run);
-    useStudio
-      .getState()
-      .harnessEvents(8, [
-        {
-          event: 'request',
-          index: 0,
-          phase: 'latency',
-          ok: true,
-          latencyMs: 1,
-          computeMsPerTier: [1, 1, 1],
-          hopMs: [0, 0],
-          maxAbsDiff: 0,
-          fallback: false,
-        },
-      ]);
+    useStudio.getState().harnessEvents(8, [
+      {
+        event: 'request',
+        index: 0,
+        phase: 'latency',
+        ok: true,
+        latencyMs: 1,
+        computeMsPerTier: [1, 1, 1],
+        hopMs: [0, 0],
+        maxAbsDiff: 0,
+        fallback: false,
+      },
+    ]);
     expect(useStudio.getState().harnessRun?.requests).toHaveLength(1);
     expect(showMeasuredOnGraph()).toBe(false);
     // Events of an older run are dropped.
