@@ -13,7 +13,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loadTopology } from '../../core/profiles/load.js';
-import type { Topology } from '../../core/profiles/types.js';
+import type { TierName, Topology } from '../../core/profiles/types.js';
+import { TIER_TITLES } from '../../core/tiers.js';
 import { openStudio, screenshot, type StudioSession } from './support/browser.js';
 import { cutlineJson, type SolveJson, type SolvePlanJson, type SweepJson } from './support/cutline-cli.js';
 import {
@@ -123,7 +124,13 @@ describe('suggestions, Pareto and bandwidth charts in the studio, in Chromium', 
     expect(await latencyShown.textContent()).toMatch(new RegExp(`^${rowLatency.replace('.', '\\.')} `));
     const marks = await previewMarks(page);
     expect(marks).toEqual(expectedMarks(Object.keys(marks), start, suggested));
-    expect(Object.values(marks).filter((tier) => tier !== '').length).toBeGreaterThan(0);
+    const moved = Object.keys(marks).filter((id) => marks[id] !== '');
+    expect(moved.length).toBeGreaterThan(0);
+    // The mark reads as the tier the layer would go to.
+    for (const id of moved)
+      expect(await find.layerNode(page, id).textContent()).toContain(
+        `→ ${TIER_TITLES[marks[id] as TierName]}`,
+      );
     await screenshot(page, 'suggest-01-suggestion-preview');
 
     // Clicking applies it: the design's figures are the row's, the project records its placement
