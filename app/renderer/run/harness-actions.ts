@@ -6,7 +6,7 @@
  */
 import type { HarnessArgs, HarnessEvent } from '../../shared/studio-api.js';
 import { useStudio } from '../store/store.js';
-import { endedRun, startedRun } from './harness-run.js';
+import { endedRun, startedRun, type HarnessRun } from './harness-run.js';
 import { selectHarnessRun, selectLastExport } from './run-slice.js';
 import { cancelHostJob, runHostJob } from './run-jobs.js';
 import { selectMeasuredShown, showMeasuredOnGraph } from './measured-actions.js';
@@ -39,7 +39,7 @@ export async function startHarness(options: HarnessOptions): Promise<void> {
     useStudio.getState().harnessEvents(id, events);
   };
   // Only this run's record is replaced; a newer run (or a new model's) is left alone.
-  const update = (change: (run: NonNullable<typeof current>) => NonNullable<typeof current>): void => {
+  const update = (change: (run: HarnessRun) => HarnessRun): void => {
     const run = useStudio.getState().harnessRun;
     if (run?.id === id) useStudio.getState().harnessChanged(change(run));
   };
