@@ -119,6 +119,33 @@ describe('a harness run folded from its events', () => {
     expect(thinned.failed).toEqual([failure]);
   });
 
+  it('leaves requests the device answered alone out of the figures, and out of verified', () => {
+    const before = events.findIndex((e) => e.event === 'summary');
+    const sequential = withEvents(runOf('e'), events.slice(0, before));
+    const fallback: HarnessEvent = {
+      event: 'request',
+      index: ARGS.runs + ARGS.stream,
+      phase: 'latency',
+      ok: true,
+      latencyMs: 1e6,
+      computeMsPerTier: [1e6, 0, 0],
+      hopMs: [0, 0],
+      maxAbsDiff: 0,
+      fallback: true,
+    };
+    const run = withEvents(sequential, [fallback]);
+    const figures = runFigures(run);
+    expect(figures.fallbacks).toBe(1);
+    expect(figures.answered).toBe(summary.answered);
+    // Its huge times change no median: they are not the split's.
+    expect(figures.medianLatencyMs).toBe(runFigures(sequential).medianLatencyMs);
+    expect(figures.computeMsPerTier).toEqual(runFigures(sequential).computeMsPerTier);
+    expect(verificationOf(run, figures)).toEqual({
+      state: 'not-verified',
+      reason: '1 answered by the device alone',
+    });
+  });
+
   it('is not verified once a request failed, however equal the other answers', () => {
     const before = events.findIndex((e) => e.event === 'summary');
     const failure: HarnessEvent = {
