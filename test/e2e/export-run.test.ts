@@ -217,7 +217,16 @@ describe('export, the live harness and calibration in the studio, in Chromium', 
     expect(await summary.textContent()).toContain(
       `${RUNS + STREAM} requests: ${RUNS + STREAM} answered through the split, 0 failed`,
     );
+    // The measured compute laid over the graph: the heat is the measured metric now.
+    const measured = panel.getByRole('button', { name: 'Show measured on the graph' });
+    await measured.click();
+    await expect.poll(() => measured.getAttribute('aria-pressed')).toBe('true');
+    expect(
+      await page.getByRole('combobox', { name: 'Heat' }).locator('option:checked').textContent(),
+    ).toMatch(/^Measured/);
     await screenshot(page, 'run-02-harness-done');
+    await measured.click();
+    await expect.poll(() => measured.getAttribute('aria-pressed')).toBe('false');
   });
 
   it('3. a harness stopped mid-run leaves no tier process', async () => {
