@@ -1,10 +1,12 @@
 /**
  * Issue 12's fixes, with the real command line, onnxruntime and tier processes: a bundle exported
  * with bound input dimensions keeps its bindings (manifest, verification, README) and its harness
- * sends inputs of those shapes, so every request is answered and verified; and a harness run
- * whose requests all fail says so instead of reporting a verified split and a throughput.
+ * sends inputs of those shapes, so every request is answered and verified; a harness run whose
+ * requests all fail says so instead of reporting a verified split and a throughput; and a harness
+ * the studio started stops, with its tiers, when the studio goes away (its stdin closes).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import readline from 'node:readline';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -132,5 +134,33 @@ describe('a bundle exported with bound input dimensions', () => {
     expect(text).toContain('NOT verified: no request was answered through the split');
     expect(text).not.toContain('equal the whole model');
     expect(text).not.toContain('inferences/s');
+  });
+});
+
+describe('a harness started by the studio', () => {
+  it('stops with its tier processes when the studio goes away (its stdin closes)', async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI, 'harness', bundle, '--json', '--runs', '1000', '--stream', '0', '--no-calibrate'],
+      { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CUTLINE_STOP_WITH_PARENT: '1' } },
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const tiers: number[] = [];
+    await new Promise<void>((resolve) => {
+      readline.createInterface({ input: child.stdout }).on('line', (line) => {
+        const event = JSON.parse(line) as HarnessEvent;
+        if (event.event === 'tier') tiers.push(event.pid);
+        if (event.event === 'request' && event.index >= 1) resolve();
+      });
+    });
+    expect(tiers).toHaveLength(3);
+    child.stdin.end();
+    // Stopped, not finished: 1,000 requests were asked for; it says why it ended.
+    expect(await exited).toBe(2);
+    for (const pid of tiers) {
+      expect(() => process.kill(pid, 0), `tier process ${pid}`).toThrow(
+        expect.objectContaining({ code: 'ESRCH' }),
+      );
+    }
   });
 });

@@ -15,6 +15,7 @@ import {
 import { CutlineError } from '../../core/errors.js';
 import { loadDeviceProfile } from '../../core/profiles/load.js';
 import { renderTable } from './format.js';
+import { onStopRequest } from './stop-signals.js';
 
 export interface HarnessCliOptions {
   readonly runs: number;
@@ -75,12 +76,10 @@ export async function harnessCommand(bundle: string, options: HarnessCliOptions)
         `cutline: request ${event.index}: a tier was unreachable; the device answered alone\n`,
       );
   };
-  // Stopped (the studio's Stop, Ctrl+C): the run ends between requests and stops its tiers first,
-  // so no tier process outlives the command.
+  // Stopped (the studio's Stop, Ctrl+C, the studio gone): the run ends between requests and stops
+  // its tiers first, so no tier process outlives the command.
   const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  const removeStopHandlers = onStopRequest(() => stop.abort());
   let summary: HarnessSummary;
   try {
     summary = await runHarness({
@@ -95,8 +94,7 @@ export async function harnessCommand(bundle: string, options: HarnessCliOptions)
       signal: stop.signal,
     });
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    removeStopHandlers();
   }
   if (!options.json) process.stdout.write(`${summaryText(summary)}\n`);
   return summary.verified ? 0 : 1;

@@ -20,6 +20,7 @@ import type { AccuracySummary, ProfileComparison } from '../../core/profiling/re
 import { deviceProfileSchema } from '../../core/profiles/schema.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
 import { renderTable } from './format.js';
+import { onStopRequest } from './stop-signals.js';
 
 export interface ProfileCliOptions {
   readonly runs: number;
@@ -38,10 +39,8 @@ export async function profileCommand(
 ): Promise<number> {
   // Ctrl+C stops between runs, so the sessions are released and the trace folder removed.
   const interrupt = new AbortController();
-  const onSigint = (): void => interrupt.abort();
-  process.once('SIGINT', onSigint);
-  // The studio stops a calibration with SIGTERM: the same clean stop.
-  process.once('SIGTERM', onSigint);
+  // The studio stops a calibration with SIGTERM (or by going away): the same clean stop.
+  const removeStopHandlers = onStopRequest(() => interrupt.abort());
   try {
     return await profileModels(modelPaths, options, interrupt.signal);
   } catch (error) {
@@ -52,8 +51,7 @@ export async function profileCommand(
     }
     throw error;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    removeStopHandlers();
   }
 }
 

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import readline from 'node:readline';
+import { STOP_WITH_PARENT_ENV } from '../cli/stop-signals.js';
 
 /** The repository's `bin/cutline.js` (runs the TypeScript sources through tsx). */
 export const DEFAULT_CLI_ENTRY = fileURLToPath(new URL('../../bin/cutline.js', import.meta.url));
@@ -52,11 +53,16 @@ export function startCli(run: CliRun): CliProcess {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // In Electron, process.execPath is the Electron binary: this makes it a plain Node.
   if (process.versions.electron !== undefined) env.ELECTRON_RUN_AS_NODE = '1';
+  // stdin stays open while the host lives: if the host dies, it closes and a harness or profile
+  // run stops itself (app/cli/stop-signals.ts) rather than outliving it in its own group.
+  env[STOP_WITH_PARENT_ENV] = '1';
   const child = spawn(process.execPath, [run.cliEntry, ...run.args], {
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     env,
   });
+  // A command that exits breaks the pipe; the host must not fail over it.
+  child.stdin!.on('error', () => undefined);
   const pid = child.pid ?? -1;
   const exited = new Promise<CliExit>((resolve) => {
     // 'close' comes after 'exit' once stdout and stderr are drained, so no line is lost.
