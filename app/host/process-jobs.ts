@@ -57,6 +57,8 @@ export interface ProcessJobs {
   ): StudioError | null;
   /** Whether `jobId` is a running process job. */
   has(jobId: string): boolean;
+  /** Stops a job at the user's request: it ends `failed` CANCELLED once its processes are gone. */
+  cancel(jobId: string): Promise<void>;
   /** Stops a job; it ends `failed` with `error` once its processes are gone. */
   stop(jobId: string, error: StudioError): Promise<void>;
   /** Stops every job of a session (closed, or its worker stopped). */
@@ -247,6 +249,11 @@ export function createProcessJobs(
     },
 
     stop,
+
+    async cancel(jobId) {
+      const job = jobs.get(jobId);
+      if (job) await stop(jobId, studioError('CANCELLED', `The ${job.kind} job was stopped.`));
+    },
 
     async stopSession(sessionId, error) {
       await Promise.all(

@@ -366,7 +366,7 @@ export function createSessionRunner(
 
     cancelJob(jobId) {
       if (processJobs.has(jobId)) {
-        void processJobs.stop(jobId, studioError('CANCELLED', 'The job was cancelled.'));
+        void processJobs.cancel(jobId);
         return;
       }
       const session = jobSessions.get(jobId);
