@@ -33,6 +33,7 @@ beforeAll(() => {
       chooseModel: async () => null,
       chooseProject: async () => null,
       chooseTopology: async () => null,
+      chooseExportDir: async () => null,
       chooseProjectPath: async (defaultPath) => {
         asked.push(defaultPath);
         return path.join(dir, `chosen-${asked.length}.cutline.json`);
