@@ -6,7 +6,17 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', 'out/**', 'core/onnx/proto/onnx_pb.*', 'test-results/**', 'samples/generated/**'],
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'out/**',
+      'core/onnx/proto/onnx_pb.*',
+      'test-results/**',
+      'samples/generated/**',
+      '.bench/**',
+      '.helpers/**',
+      '.scratch/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,
@@ -28,7 +38,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'core/ must not depend on React.' },
+            {
+              group: ['react', 'react-dom', 'react/*', 'react-dom/*'],
+              message: 'core/ must not depend on React.',
+            },
             { group: ['electron', 'electron/*'], message: 'core/ must not depend on Electron.' },
             { group: ['zustand', 'zustand/*'], message: 'core/ must not depend on Zustand.' },
             { group: ['@xyflow/*'], message: 'core/ must not depend on React Flow.' },
