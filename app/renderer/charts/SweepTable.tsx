@@ -1,4 +1,3 @@
-import { useEffect, useRef } from 'react';
 import type { SweepResult } from '../../shared/studio-api.js';
 import { formatBytes, formatMbps } from '../util/format.js';
 import { bestSplitText } from './sweep-data.js';
@@ -15,11 +14,8 @@ export interface SweepTableProps {
  * the link to its bandwidth.
  */
 export function SweepTable({ result, serverName, onPick }: SweepTableProps) {
-  const wrap = useRef<HTMLDivElement>(null);
-  // Shown on request under the chart, below the dock's fold: bring it into view.
-  useEffect(() => wrap.current?.scrollIntoView({ block: 'nearest' }), []);
   return (
-    <div className="chart-table-wrap" ref={wrap}>
+    <div className="chart-table-wrap">
       <table className="chart-table" aria-label="Sweep figures">
         <thead>
           <tr>
