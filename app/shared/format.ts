@@ -30,3 +30,6 @@ export function formatShape(shape: Shape | null): string {
   if (shape === null) return '?';
   return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 }
+
+/** A largest |split − whole| difference: "0" when the outputs are equal, else in exponent form. */
+export const formatDiff = (value: number): string => (value === 0 ? '0' : value.toExponential(1));

@@ -90,9 +90,11 @@ export function sweepBandwidth(
       unlimited,
     );
     const e = best.evaluation;
-    const usedTiers = e.unitsPerTier.filter((count) => count > 0).length;
+    // 'split' whenever the best placement beats both ends, even when it runs on one tier alone:
+    // on three tiers that may be the tier between (everything on the edge while the edge-cloud
+    // link is swept), which is neither "device only" nor "server only".
     const fastest =
-      usedTiers > 1 && e.latencyMs < Math.min(deviceOnly.latencyMs, serverOnly.latencyMs) - 1e-9
+      e.latencyMs < Math.min(deviceOnly.latencyMs, serverOnly.latencyMs) - 1e-9
         ? 'split'
         : deviceOnly.latencyMs <= serverOnly.latencyMs
           ? 'device-only'

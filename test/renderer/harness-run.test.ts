@@ -5,6 +5,7 @@
  * and the largest difference the page shows while it runs are the summary's. A failing request
  * makes the run "not verified" however equal the other answers are.
  */
+import { formatDiff } from '../../app/shared/format.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,7 +103,7 @@ describe('a harness run folded from its events', () => {
     expect(stopped.status).toBe('stopped');
     expect(verificationOf(stopped, figures)).toEqual({
       state: 'not-verified',
-      reason: `stopped before the end (the ${figures.answered} answers equal the whole model's, max |split − whole| ${figures.maxAbsDiff!.toExponential(1)})`,
+      reason: `stopped before the end (the ${figures.answered} answers equal the whole model's, max |split − whole| ${formatDiff(figures.maxAbsDiff!)})`,
     });
   });
 

@@ -1,13 +1,12 @@
 import { isTierName, TIER_TITLES } from '../../../core/tiers.js';
 import { useStudio, type Store } from '../store/store.js';
-import { formatBytes, formatMj, formatMs } from '../util/format.js';
+import { formatBytes, formatDiff, formatMj, formatMs } from '../util/format.js';
 import type { ExportRecord } from './run-slice.js';
 
 const tierTitle = (tier: string): string => (isTierName(tier) ? TIER_TITLES[tier] : tier);
 const selectDesign = (s: Store) => s.design;
 
 /** `3.1e-7`: a difference is read by its order of magnitude. */
-export const formatDiff = (value: number): string => (value === 0 ? '0' : value.toExponential(1));
 
 /**
  * The bundle just written: where, its segments with their sizes, the tensors that cross, the

@@ -1,7 +1,7 @@
 import { isTierName, TIER_TITLES } from '../../../core/tiers.js';
 import type { HarnessSummary } from '../../shared/studio-api.js';
 import { formatBytes, formatMs } from '../util/format.js';
-import { formatDiff } from './ExportResultView.js';
+import { formatDiff } from '../util/format.js';
 import { VERIFY_TOLERANCE } from './harness-run.js';
 
 const ms = (value: number | null | undefined): string =>

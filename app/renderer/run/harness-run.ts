@@ -11,6 +11,7 @@ import type {
   StudioError,
 } from '../../shared/studio-api.js';
 import { median } from '../../../core/profiling/stats.js';
+import { formatDiff } from '../../shared/format.js';
 
 type RequestEvent = Extract<HarnessEvent, { event: 'request' }>;
 type LinkEvent = Extract<HarnessEvent, { event: 'link' }>;
@@ -234,7 +235,7 @@ export function verificationOf(run: HarnessRun, figures: RunFigures): Verificati
     const soFar =
       figures.maxAbsDiff === null
         ? ''
-        : ` (the ${figures.answered} answers equal the whole model's, max |split − whole| ${figures.maxAbsDiff.toExponential(1)})`;
+        : ` (the ${figures.answered} answers equal the whole model's, max |split − whole| ${formatDiff(figures.maxAbsDiff)})`;
     return { state: 'not-verified', reason: ended + soFar };
   }
   return figures.maxAbsDiff === null

@@ -4,10 +4,10 @@
  */
 import type { Shape } from '../../../core/graph/types.js';
 import { scaleName } from '../../../core/hierarchy/dim-scale.js';
-import { formatBytes, formatCount, formatShape } from '../../shared/format.js';
+import { formatBytes, formatCount, formatDiff, formatShape } from '../../shared/format.js';
 import type { MetricUnit } from '../overlay/overlay.js';
 
-export { formatBytes, formatCount, formatShape };
+export { formatBytes, formatCount, formatDiff, formatShape };
 
 /** A metric value in its unit; `~` marks an estimate, as in the CLI. */
 export function formatMetric(value: number, unit: MetricUnit, exact = true): string {

@@ -3,7 +3,7 @@ import { useStudio, type Store } from '../../store/store.js';
 import { formatMs } from '../../util/format.js';
 import { ComparisonChart } from '../../run/ComparisonChart.js';
 import { comparisonRows } from '../../run/comparison.js';
-import { formatDiff } from '../../run/ExportResultView.js';
+import { formatDiff } from '../../util/format.js';
 import { startHarness, stopHarness } from '../../run/harness-actions.js';
 import { runFigures, verificationOf, type HarnessRun, type RunFigures } from '../../run/harness-run.js';
 import { HarnessSummaryView } from '../../run/HarnessSummaryView.js';
