@@ -9,10 +9,17 @@ import type {
   StudioError,
 } from '../../shared/studio-api.js';
 import { indexModel, type ModelIndex } from '../model/model-index.js';
+import { DEFAULT_METRIC } from '../overlay/static-costs.js';
+import { MEASURED_METRIC } from '../run/measured-overlay.js';
 import { NO_DESIGN } from './design-slice.js';
 import { overlayStateFor } from './overlay-slice.js';
 import type { Store } from './store-types.js';
 import { viewStateFor } from './view-slice.js';
+
+// The measured heat is a run's, laid over the model it ran: a new model or a re-analysis (new
+// input sizes) drops those figures, and a heat left on them would colour nothing.
+const heatAfterReanalysis = (metric: string): { metric?: string } =>
+  metric === MEASURED_METRIC.key ? { metric: DEFAULT_METRIC } : {};
 
 export interface OpeningJob {
   /** Which open this is, so a late answer to an earlier open cannot replace a newer model. */
@@ -92,6 +99,7 @@ export const createModelSlice: StateCreator<Store, [], [], ModelSlice> = (set, g
       ...viewStateFor(view),
       ...NO_DESIGN,
       ...overlayStateFor(view),
+      ...heatAfterReanalysis(get().metric),
     });
   },
   openAbandoned: (ticket) => {
@@ -108,6 +116,7 @@ export const createModelSlice: StateCreator<Store, [], [], ModelSlice> = (set, g
       expanded: new Set([...expanded].filter((id) => index.blocks.has(id))),
       selected: selected !== null && has(selected) ? selected : null,
       ...overlayStateFor(result.view),
+      ...heatAfterReanalysis(get().metric),
     });
   },
   closeModel: () =>
