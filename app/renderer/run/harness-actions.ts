@@ -9,7 +9,7 @@ import { useStudio } from '../store/store.js';
 import { endedRun, startedRun, type HarnessRun } from './harness-run.js';
 import { selectHarnessRun, selectLastExport } from './run-slice.js';
 import { cancelHostJob, runHostJob } from './run-jobs.js';
-import { selectMeasuredShown, showMeasuredOnGraph } from './measured-actions.js';
+import { hideMeasuredOnGraph, selectMeasuredShown, showMeasuredOnGraph } from './measured-actions.js';
 
 /** How long streamed events wait to be drawn together. */
 const BATCH_MS = 100;
@@ -60,8 +60,9 @@ export async function startHarness(options: HarnessOptions): Promise<void> {
   clearTimeout(timer);
   flush();
   update((run) => endedRun(run, outcome));
-  // Measured figures already on the graph take the summary's.
-  if (selectMeasuredShown(useStudio.getState())) showMeasuredOnGraph();
+  // Measured figures already on the graph take the summary's; a run stopped before any answer
+  // measured nothing, and the previous run's figures must not stay on the graph as if its own.
+  if (selectMeasuredShown(useStudio.getState()) && !showMeasuredOnGraph()) hideMeasuredOnGraph();
 }
 
 export function stopHarness(): void {
