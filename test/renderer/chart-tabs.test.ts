@@ -20,7 +20,7 @@ import { runSweep, setLinkBandwidth } from '../../app/renderer/charts/sweep-acti
 import { changeMarkers, DEFAULT_SWEEP_FORM, sweepFitsDesign } from '../../app/renderer/charts/sweep-data.js';
 import { selectCommittedEvaluation, selectCommittedProblem } from '../../app/renderer/design/figures.js';
 import { useStudio } from '../../app/renderer/store/store.js';
-import { suggestRunner } from '../../app/renderer/suggest/job-runner.js';
+import { hostJobs } from '../../app/renderer/actions/job-runner.js';
 import { runSuggest } from '../../app/renderer/suggest/run-jobs.js';
 import { selectSolveResult } from '../../app/renderer/suggest/solve-selectors.js';
 import { expectOpened, webHostHarness } from '../support/studio-host-fixtures.js';
@@ -44,7 +44,7 @@ const state = () => useStudio.getState();
 async function openOnHost(sample: string, on: Topology = topology): Promise<void> {
   const { client } = await hosts.start();
   setStudioApi(client);
-  suggestRunner();
+  hostJobs();
   await client.eventsConnected();
   const file = path.resolve('samples', sample);
   const model = expectOpened(await client.openBytes(sample, new Uint8Array(fs.readFileSync(file))));

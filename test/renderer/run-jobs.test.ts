@@ -22,7 +22,7 @@ import {
   selectHarnessRun,
   selectLastExport,
 } from '../../app/renderer/run/run-slice.js';
-import { suggestRunner } from '../../app/renderer/suggest/job-runner.js';
+import { hostJobs } from '../../app/renderer/actions/job-runner.js';
 import { expectOpened, webHostHarness } from '../support/studio-host-fixtures.js';
 
 const SAMPLE = path.resolve('samples/edge-prune-vehicle.onnx');
@@ -44,7 +44,7 @@ async function openOnHost(): Promise<void> {
   // Bundles go under the test's folder, not the user's ~/Cutline/bundles.
   const { client } = await hosts.start({ studio: { exportsDir: path.join(dir, 'bundles') } });
   setStudioApi(client);
-  suggestRunner();
+  hostJobs();
   await client.eventsConnected();
   const model = expectOpened(
     await client.openBytes('edge-prune-vehicle.onnx', new Uint8Array(fs.readFileSync(SAMPLE))),

@@ -19,7 +19,7 @@ import {
   selectCommittedProblem,
 } from '../../app/renderer/design/figures.js';
 import { useStudio } from '../../app/renderer/store/store.js';
-import { suggestRunner } from '../../app/renderer/suggest/job-runner.js';
+import { hostJobs } from '../../app/renderer/actions/job-runner.js';
 import {
   cancelSuggest,
   CUT_POINT_LIMIT,
@@ -55,7 +55,7 @@ async function openOnHost(bytes = new Uint8Array(fs.readFileSync(SAMPLE))): Prom
   const { client } = await hosts.start();
   setStudioApi(client);
   // The tabs' runner subscribes to the host's job events; wait until they flow.
-  suggestRunner();
+  hostJobs();
   await client.eventsConnected();
   const model = expectOpened(await client.openBytes('model.onnx', bytes));
   state().openFinished({ ok: true, model });

@@ -5,13 +5,13 @@
  * history entry behind. Undo and redo change the design's bindings without analysing; the sync
  * here notices the design and the model disagree and analyses again.
  */
-import type { StudioApi, StudioError, Unsubscribe } from '../../shared/studio-api.js';
+import type { StudioError, Unsubscribe } from '../../shared/studio-api.js';
 import { useStudio, type Store } from '../store/store.js';
-import { createJobRunner, type JobRunner } from './jobs.js';
+import { hostJobs } from './job-runner.js';
 import { sameInputs } from '../design/diff.js';
 
-let runner: JobRunner | null = null;
-let api: StudioApi | null = null;
+/** Whether the window's sync runs (its host session started); analyses wait for it. */
+let syncing = false;
 /** Which analysis is the latest: an older one's answer is ignored. */
 let generation = 0;
 /** Set while an analysis result lands in the store, so the sync does not see a disagreement. */
@@ -22,9 +22,10 @@ export type AnalysisOutcome = { readonly ok: true } | { readonly ok: false; read
 async function analyse(inputs: Readonly<Record<string, string>>, record: boolean): Promise<AnalysisOutcome> {
   const state = useStudio.getState();
   const { opened } = state;
-  if (!runner || !api || !opened) {
+  if (!syncing || !opened) {
     return { ok: false, error: { code: 'NO_MODEL', message: 'Open a model before binding its inputs.' } };
   }
+  const { api, runner } = hostJobs();
   const running = state.analysis?.jobId;
   if (running) void api.cancelJob(running).catch(() => undefined);
   const mine = ++generation;
@@ -79,7 +80,10 @@ export function applyInputBindings(inputs: Readonly<Record<string, string>>): Pr
 
 export function cancelAnalysis(): void {
   const jobId = useStudio.getState().analysis?.jobId;
-  if (jobId && api) void api.cancelJob(jobId).catch(() => undefined);
+  if (jobId && syncing)
+    void hostJobs()
+      .api.cancelJob(jobId)
+      .catch(() => undefined);
 }
 
 /** The bindings the model should be analysed with now, if they differ from what it shows. */
@@ -92,10 +96,12 @@ export function analysisNeeded(
   return sameInputs(design.inputs, target) ? null : design.inputs;
 }
 
-/** Runs jobs for the window's life and re-analyses when undo or redo changes the bindings. */
-export function startAnalysisSync(studio: StudioApi): Unsubscribe {
-  api = studio;
-  runner = createJobRunner(studio);
+/**
+ * Re-analyses when undo or redo changes the bindings, for the window's life. Its jobs go through
+ * the page's one runner (actions/job-runner.ts), which the host session holds.
+ */
+export function startAnalysisSync(): Unsubscribe {
+  syncing = true;
   const unsubscribe = useStudio.subscribe((state, previous) => {
     if (settling || (state.design?.inputs === previous.design?.inputs && state.opened === previous.opened))
       return;
@@ -104,8 +110,6 @@ export function startAnalysisSync(studio: StudioApi): Unsubscribe {
   });
   return () => {
     unsubscribe();
-    runner?.stop();
-    runner = null;
-    api = null;
+    syncing = false;
   };
 }

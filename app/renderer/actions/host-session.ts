@@ -7,6 +7,7 @@ import type { Unsubscribe } from '../../shared/studio-api.js';
 import { rememberHostInfo, studioApi } from '../api/studio-api.js';
 import { useStudio } from '../store/store.js';
 import { startAnalysisSync } from './analyse.js';
+import { hostJobs, stopHostJobs } from './job-runner.js';
 import { listTopologies, openTopologyFile } from './choose-topology.js';
 import { confirmDiscard, startDirtyWatch } from './dirty-watch.js';
 import { openModelDialog } from './open-model.js';
@@ -20,7 +21,9 @@ export function startHostSession(onViewportCommand: (command: ViewportCommand) =
   const api = studioApi();
   const store = useStudio.getState();
   const stopProgress = api.onProgress((event) => useStudio.getState().openProgressed(event));
-  const stopAnalysis = startAnalysisSync(api);
+  // The page's one job subscription, made now so the first job's events find it listening.
+  hostJobs();
+  const stopAnalysis = startAnalysisSync();
   const stopDirtyWatch = startDirtyWatch(api);
   const stopCommands = api.onCommand((command) => {
     const state = useStudio.getState();
@@ -114,6 +117,7 @@ export function startHostSession(onViewportCommand: (command: ViewportCommand) =
     stopProgress();
     stopCommands();
     stopAnalysis();
+    stopHostJobs();
     stopDirtyWatch();
   };
 }

@@ -4,7 +4,7 @@
  * A newer sweep makes an older one's answer moot; a cancelled one brings back the sweep before.
  */
 import { useStudio } from '../store/store.js';
-import { suggestRunner } from '../suggest/job-runner.js';
+import { hostJobs } from '../actions/job-runner.js';
 import { sweepRange, type SweepFieldProblem } from './sweep-data.js';
 import type { SweepForm, SweepRun } from './sweep-slice.js';
 
@@ -44,7 +44,7 @@ export async function runSweep(form: SweepForm): Promise<SweepStart> {
     result: null,
     error: null,
   });
-  const outcome = await suggestRunner().runner.run(
+  const outcome = await hostJobs().runner.run(
     opened.sessionId,
     { kind: 'sweep', args },
     {
@@ -70,7 +70,7 @@ export function cancelSweep(): void {
     useStudio.getState().setSweepRun({ ...run, cancelRequested: true });
     return;
   }
-  void suggestRunner()
+  void hostJobs()
     .api.cancelJob(run.jobId)
     .catch(() => undefined);
 }

@@ -5,7 +5,7 @@
  */
 import type { StudioError } from '../../shared/studio-api.js';
 import { useStudio } from '../store/store.js';
-import { suggestRunner } from './job-runner.js';
+import { hostJobs } from '../actions/job-runner.js';
 import { solveRequestText } from './solve-selectors.js';
 import type { FieldProblem } from './solve-settings.js';
 import type { CutRun, JobRun, SolveRun } from './suggest-slice.js';
@@ -62,7 +62,7 @@ export async function runSuggest(): Promise<RunStart> {
     if (mine === solveGeneration && run) useStudio.getState().setSolveRun({ ...run, ...change });
   };
   useStudio.getState().setSolveRun(running(basis));
-  const { runner } = suggestRunner();
+  const { runner } = hostJobs();
   const outcome = await runner.run(
     opened.sessionId,
     {
@@ -120,7 +120,7 @@ export async function runCutPoints(): Promise<void> {
     if (mine === cutGeneration && run) useStudio.getState().setCutRun({ ...run, ...change });
   };
   useStudio.getState().setCutRun(running(basis));
-  const { runner } = suggestRunner();
+  const { runner } = hostJobs();
   const outcome = await runner.run(
     opened.sessionId,
     { kind: 'cut-points', args: { topology: design.topology, serverTier, limit: CUT_POINT_LIMIT } },
@@ -148,6 +148,6 @@ export function cancelCutPoints(): void {
 
 function cancelJob(run: JobRun<unknown, unknown> | null): void {
   if (run?.status !== 'running' || run.jobId === null) return;
-  const { api } = suggestRunner();
+  const { api } = hostJobs();
   void api.cancelJob(run.jobId).catch(() => undefined);
 }
