@@ -23,6 +23,18 @@ const isTyping = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement &&
   (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
 
+// The dock's tools have their own keys (a results table's arrows, Enter and Space apply or move
+// between rows): the graph's keys would also walk, expand or place the canvas selection behind
+// them. Escape there folds the dock, as its fold button says.
+const inDock = (target: EventTarget | null, part: string): boolean =>
+  target instanceof Element && target.closest(part) !== null;
+
+function foldDock(): void {
+  const open = useStudio.getState().dockTab;
+  useStudio.getState().closeDock();
+  if (open !== null) document.getElementById(`dock-tab-${open}`)?.focus();
+}
+
 function walk(move: Move): void {
   const state = useStudio.getState();
   const graph = selectCurrentGraph(state);
@@ -67,6 +79,11 @@ export function handleStudioKey(event: KeyboardEvent, flow: ReactFlowInstance): 
     useStudio.getState().openDock('export');
     return true;
   }
+  if (event.key === 'Escape' && !isTyping(event.target) && inDock(event.target, '.dock')) {
+    foldDock();
+    return true;
+  }
+  if (inDock(event.target, '.dock-panel') && !event.ctrlKey && !event.metaKey) return false;
   if (!isTyping(event.target) && handleDesignKey(event)) return true;
   if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return false;
   // Enter on a button presses the button, not the graph's selection.
