@@ -268,7 +268,10 @@ describe('suggestions, Pareto and bandwidth charts in the studio, in Chromium', 
     const table = panel.getByRole('table', { name: 'Sweep figures' });
     await expect.poll(() => table.getByRole('row').count()).toBe(1 + sweep.points.length);
     expect(await panel.getByRole('figure').getAttribute('aria-label')).toBe(
-      `Latency against the bandwidth of ${sweep.link.id}`,
+      `Latency against the bandwidth of the ${sweep.link.tiers
+        .split('-')
+        .map((tier) => TIER_TITLES[tier as TierName])
+        .join(' ↔ ')} link (${sweep.link.id})`,
     );
 
     // Every number of every point, exactly: the cells carry them in data-value.

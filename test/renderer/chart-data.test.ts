@@ -148,21 +148,24 @@ describe('the curves and the change markers', () => {
     expect(changeMarkers(result)).toEqual([
       {
         mbps: 1,
+        afterMbps: 0.1,
         index: 1,
         label: '→ 1 on device',
-        description: 'From 1 Mb/s the best split is 1 layer on the device',
+        description: 'Between 0.1 Mb/s and 1 Mb/s the best split becomes 1 layer on the device',
       },
       {
         mbps: 10,
+        afterMbps: 1,
         index: 2,
         label: '→ 12 on device',
-        description: 'From 10 Mb/s the best split is 12 layers on the device',
+        description: 'Between 1 Mb/s and 10 Mb/s the best split becomes 12 layers on the device',
       },
       {
         mbps: 100,
+        afterMbps: 10,
         index: 3,
         label: '→ edge only',
-        description: 'From 100 Mb/s the best split is all on the edge',
+        description: 'Between 10 Mb/s and 100 Mb/s the best split becomes all on the edge',
       },
     ]);
     expect(bestSplitText(result.points[0]!, 'edge')).toBe('all on the device');

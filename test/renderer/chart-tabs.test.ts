@@ -118,7 +118,8 @@ describe('the bandwidth tab', () => {
     expect(markers.length).toBeGreaterThan(0);
     for (const marker of markers) {
       expect(result.points[marker.index]!.mbps).toBe(marker.mbps);
-      expect(marker.description).toMatch(/^From .* Mb\/s the best split is /);
+      expect(result.points[marker.index - 1]!.mbps).toBe(marker.afterMbps);
+      expect(marker.description).toMatch(/^Between .* Mb\/s and .* Mb\/s the best split becomes /);
     }
 
     // Clicking the first marker: one step, after which the figures bar shows the design's curve there.

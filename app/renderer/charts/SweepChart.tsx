@@ -19,6 +19,7 @@ import type { ChartColors } from './chart-theme.js';
 import {
   bestSplitText,
   changeMarkers,
+  sweptLinkText,
   logDomain,
   logTicks,
   sweepLatencies,
@@ -109,7 +110,7 @@ export function SweepChart({
           stroke={colors.axis}
           tickFormatter={axisNumber}
           label={{
-            value: `Bandwidth of ${result.link.id} (Mb/s, log scale)`,
+            value: `Bandwidth of ${sweptLinkText(result)} (Mb/s, log scale)`,
             position: 'insideBottom',
             offset: -12,
             fill: colors.text,

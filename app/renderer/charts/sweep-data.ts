@@ -105,6 +105,12 @@ export function sweepSeries(server: TierName, colors: ChartColors): SweepSeries[
   ];
 }
 
+/** The swept link in words ("the Device ↔ Edge link"), as the figures bar names links. */
+export function sweptLinkText(result: Pick<SweepResult, 'link'>): string {
+  const tiers = result.link.tiers.split('-').map((t) => TIER_TITLES[t as TierName] ?? t);
+  return `the ${tiers.join(' ↔ ')} link`;
+}
+
 /** What is fastest at a point, in words ("12 layers on the device, the rest on the edge"). */
 export function bestSplitText(point: SweepPoint, server: TierName): string {
   if (point.fastest === 'device-only') return 'all on the device';
@@ -114,6 +120,11 @@ export function bestSplitText(point: SweepPoint, server: TierName): string {
 
 export interface ChangeMarker {
   readonly mbps: number;
+  /**
+   * The swept bandwidth before it, where the previous best split still held: the change lies
+   * somewhere between the two (more steps narrow it), so a link in between may be either side.
+   */
+  readonly afterMbps: number;
   /** Index of the point in the sweep. */
   readonly index: number;
   /** Short, for the line's label ("→ 12 on device"). */
@@ -134,12 +145,14 @@ export function changeMarkers(result: Pick<SweepResult, 'points' | 'changes' | '
         : point.fastest === 'device-only'
           ? 'device only'
           : `${result.server} only`;
+    const afterMbps = result.points[index - 1]?.mbps ?? mbps;
     return [
       {
         mbps,
+        afterMbps,
         index,
         label: `→ ${short}`,
-        description: `From ${formatMbps(mbps)} the best split is ${bestSplitText(point, result.server)}`,
+        description: `Between ${formatMbps(afterMbps)} and ${formatMbps(mbps)} the best split becomes ${bestSplitText(point, result.server)}`,
       },
     ];
   });

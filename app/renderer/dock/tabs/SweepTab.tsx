@@ -7,16 +7,16 @@ import { cancelSweep, runSweep, setLinkBandwidth } from '../../charts/sweep-acti
 import {
   DEFAULT_SWEEP_FORM,
   changeMarkers,
+  sweptLinkText,
   linkOptions,
   sweepFitsDesign,
   sweepRange,
   type SweepFieldProblem,
 } from '../../charts/sweep-data.js';
-import { runOfSession, type SweepForm } from '../../charts/sweep-slice.js';
+import { runOfSession, selectSweepForm, type SweepForm } from '../../charts/sweep-slice.js';
 import { useStudio, type Store } from '../../store/store.js';
 import { formatMbps } from '../../util/format.js';
 
-const selectForm = (s: Store) => s.sweepForm;
 const selectRun = (s: Store) => runOfSession(s.sweepRun, s.opened?.sessionId);
 const selectTopology = (s: Store) => s.design?.topology ?? null;
 const selectPlacement = (s: Store) => s.design?.placement ?? null;
@@ -28,7 +28,7 @@ const selectFileName = (s: Store) => s.opened?.fileName ?? 'model';
  * to it.
  */
 export function SweepTab() {
-  const stored = useStudio(selectForm);
+  const stored = useStudio(selectSweepForm);
   const run = useStudio(selectRun);
   const topology = useStudio(selectTopology);
   const placement = useStudio(selectPlacement);
@@ -149,7 +149,7 @@ export function SweepTab() {
             fromMbps={run.args.fromMbps}
             toMbps={run.args.toMbps}
             colors={colors}
-            title={`Latency against the bandwidth of ${result.link.id}`}
+            title={`Latency against the bandwidth of ${sweptLinkText(result)} (${result.link.id})`}
             fileName={`sweep-${result.link.id}-${fileName}`}
             logLatency={form.logLatency}
             currentMbps={link?.uplinkMbps ?? Number.NaN}
@@ -172,7 +172,7 @@ export function SweepTab() {
             {markers.length === 0 ? (
               <span className="muted">The best split is the same over the whole range.</span>
             ) : (
-              <span>The best split changes at:</span>
+              <span>The best split changes between:</span>
             )}
             {markers.map((marker) => (
               <button
@@ -182,7 +182,7 @@ export function SweepTab() {
                 aria-label={`Set the link to ${formatMbps(marker.mbps)}: ${marker.description}`}
                 onClick={() => pick(marker.mbps)}
               >
-                {formatMbps(marker.mbps)} {marker.label}
+                {formatMbps(marker.afterMbps).replace(' Mb/s', '')}–{formatMbps(marker.mbps)} {marker.label}
               </button>
             ))}
           </div>
