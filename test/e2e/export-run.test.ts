@@ -116,6 +116,13 @@ describe('export, the live harness and calibration in the studio, in Chromium', 
     await expect.poll(() => folder.inputValue()).toMatch(/edge-prune-vehicle-\d{8}-\d{4}/);
     bundleDir = path.join(work, 'studio-bundle');
     await folder.fill(bundleDir);
+    await panel.getByRole('checkbox', { name: 'Zip', exact: true }).check();
+    // What was typed outlives a visit to another tab (the form is the store's, not the tab's).
+    await openTool(page, 'Bandwidth');
+    await openTool(page, 'Export');
+    expect(await folder.inputValue()).toBe(bundleDir);
+    expect(await panel.getByRole('checkbox', { name: 'Zip', exact: true }).isChecked()).toBe(true);
+    await panel.getByRole('checkbox', { name: 'Zip', exact: true }).uncheck();
     await panel.getByRole('button', { name: 'Export', exact: true }).click();
     const result = panel.getByRole('region', { name: 'Export result' });
     await expect.poll(() => result.count(), { timeout: 60_000 }).toBe(1);
@@ -234,6 +241,11 @@ describe('export, the live harness and calibration in the studio, in Chromium', 
     const panel = runPanel();
     await panel.getByRole('spinbutton', { name: 'Runs' }).fill(String(LONG_RUNS));
     await panel.getByRole('spinbutton', { name: 'Stream' }).fill('0');
+    // The Run form keeps its counts through a visit to another tab, not the last run's.
+    await openTool(page, 'Export');
+    await openTool(page, 'Run');
+    expect(await panel.getByRole('spinbutton', { name: 'Runs' }).inputValue()).toBe(String(LONG_RUNS));
+    expect(await panel.getByRole('spinbutton', { name: 'Stream' }).inputValue()).toBe('0');
     await panel.getByRole('button', { name: 'Start' }).click();
     // Requests arrive while it runs: the counts and the chart grow.
     await expect.poll(answered, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);

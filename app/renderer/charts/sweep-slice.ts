@@ -35,17 +35,26 @@ export interface SweepForm {
 
 export interface SweepSlice {
   sweepRun: SweepRun | null;
-  sweepForm: SweepForm | null;
+  /** The form as typed, for the session named: another model starts from the defaults. */
+  sweepForm: { readonly sessionId: string; readonly form: SweepForm } | null;
   setSweepRun(run: SweepRun | null): void;
+  /** Keeps the form for the open model's session. */
   setSweepForm(form: SweepForm): void;
 }
 
-export const createSweepSlice: StateCreator<Store, [], [], SweepSlice> = (set) => ({
+export const createSweepSlice: StateCreator<Store, [], [], SweepSlice> = (set, get) => ({
   sweepRun: null,
   sweepForm: null,
   setSweepRun: (run) => set({ sweepRun: run }),
-  setSweepForm: (form) => set({ sweepForm: form }),
+  setSweepForm: (form) => {
+    const sessionId = get().opened?.sessionId;
+    if (sessionId !== undefined) set({ sweepForm: { sessionId, form } });
+  },
 });
+
+/** The form typed for the open model, or null (the tab shows the defaults). */
+export const selectSweepForm = (s: Store): SweepForm | null =>
+  runOfSession(s.sweepForm, s.opened?.sessionId)?.form ?? null;
 
 /** The run if it belongs to the open model's session, else null (a closed model's run). */
 export function runOfSession<R extends { readonly sessionId: string }>(

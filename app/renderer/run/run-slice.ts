@@ -15,6 +15,7 @@ import type {
 } from '../../shared/studio-api.js';
 import type { Store } from '../store/store-types.js';
 import { withEvents, type HarnessRun } from './harness-run.js';
+import { withRunForm, type RunFormName, type RunForms, type RunFormValues } from './run-forms.js';
 
 /** A job in progress: its session, its id once the host accepted it, and how far it is. */
 export interface RunningJob {
@@ -52,6 +53,8 @@ export interface RunSlice {
   calibrationJob: RunningJob | null;
   calibrationError: SessionError | null;
   calibration: CalibrationRecord | null;
+  /** The tabs' forms as typed, for the session named (run-forms.ts). */
+  runForms: RunForms | null;
 
   /** Starts, advances (id, progress) or clears the export or calibration job. */
   runJobChanged(name: RunJobName, job: RunningJob | null): void;
@@ -61,6 +64,8 @@ export interface RunSlice {
   harnessChanged(run: HarnessRun): void;
   /** Folds streamed events into the run with id `runId`; ignored for an older run. */
   harnessEvents(runId: number, events: readonly HarnessEvent[]): void;
+  /** Keeps a tab's form as typed, for the open model's session (another model's forms go). */
+  setRunForm<K extends RunFormName>(name: K, form: RunFormValues[K]): void;
 }
 
 export const createRunSlice: StateCreator<Store, [], [], RunSlice> = (set, get) => ({
@@ -71,6 +76,7 @@ export const createRunSlice: StateCreator<Store, [], [], RunSlice> = (set, get) 
   calibrationJob: null,
   calibrationError: null,
   calibration: null,
+  runForms: null,
   runJobChanged: (name, job) => set(name === 'export' ? { exportJob: job } : { calibrationJob: job }),
   exportEnded: (outcome) =>
     set(
@@ -90,6 +96,12 @@ export const createRunSlice: StateCreator<Store, [], [], RunSlice> = (set, get) 
     if (!run || run.id !== runId) return;
     const next = withEvents(run, events);
     if (next !== run) set({ harnessRun: next });
+  },
+  setRunForm: (name, form) => {
+    const { opened, runForms } = get();
+    if (!opened) return;
+    const next = withRunForm(runForms, opened.sessionId, name, form);
+    if (next !== runForms) set({ runForms: next });
   },
 });
 

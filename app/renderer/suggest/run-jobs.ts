@@ -8,7 +8,7 @@ import { useStudio } from '../store/store.js';
 import { hostJobs } from '../actions/job-runner.js';
 import { solveRequestText } from './solve-selectors.js';
 import type { FieldProblem } from './solve-settings.js';
-import type { CutRun, JobRun, SolveRun } from './suggest-slice.js';
+import { selectCutServerTier, type CutRun, type JobRun, type SolveRun } from './suggest-slice.js';
 
 /** Rows the cut-points job returns (the best ones); the table says how many exist in all. */
 export const CUT_POINT_LIMIT = 200;
@@ -104,7 +104,7 @@ export async function runCutPoints(): Promise<void> {
   const { opened, design } = state;
   if (!opened || !design) return;
   const last = design.topology.tiers.length - 1;
-  const chosen = state.cutServerTier;
+  const chosen = selectCutServerTier(state);
   const serverTier = chosen !== null && chosen >= 1 && chosen <= last ? chosen : last;
   cancelCutPoints();
   const previous = useStudio.getState().cutRun;

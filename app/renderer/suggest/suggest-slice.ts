@@ -50,19 +50,20 @@ export interface SuggestSlice {
   solveDraft: { readonly sessionId: string; readonly form: SolveForm } | null;
   solveRun: SolveRun | null;
   cutRun: CutRun | null;
-  /** The cut points' server tier (index into the topology); null: the last tier. */
-  cutServerTier: number | null;
+  /** The cut points' server tier (index into the topology) chosen for the session named. */
+  cutServerTier: { readonly sessionId: string; readonly tier: number } | null;
   suggestSort: SortState | null;
   cutSort: SortState | null;
   setSolveDraft(sessionId: string, form: SolveForm | null): void;
   setSolveRun(run: SolveRun | null): void;
   setCutRun(run: CutRun | null): void;
+  /** Chooses the server tier for the open model's session; null: the last tier. */
   setCutServerTier(tier: number | null): void;
   setSuggestSort(sort: SortState | null): void;
   setCutSort(sort: SortState | null): void;
 }
 
-export const createSuggestSlice: StateCreator<Store, [], [], SuggestSlice> = (set) => ({
+export const createSuggestSlice: StateCreator<Store, [], [], SuggestSlice> = (set, get) => ({
   solveDraft: null,
   solveRun: null,
   cutRun: null,
@@ -72,7 +73,14 @@ export const createSuggestSlice: StateCreator<Store, [], [], SuggestSlice> = (se
   setSolveDraft: (sessionId, form) => set({ solveDraft: form === null ? null : { sessionId, form } }),
   setSolveRun: (run) => set({ solveRun: run }),
   setCutRun: (run) => set({ cutRun: run }),
-  setCutServerTier: (tier) => set({ cutServerTier: tier }),
+  setCutServerTier: (tier) => {
+    const sessionId = get().opened?.sessionId;
+    set({ cutServerTier: tier === null || sessionId === undefined ? null : { sessionId, tier } });
+  },
   setSuggestSort: (sort) => set({ suggestSort: sort }),
   setCutSort: (sort) => set({ cutSort: sort }),
 });
+
+/** The server tier chosen for the open model, or null (the last tier); another model's is moot. */
+export const selectCutServerTier = (s: Store): number | null =>
+  s.cutServerTier !== null && s.cutServerTier.sessionId === s.opened?.sessionId ? s.cutServerTier.tier : null;

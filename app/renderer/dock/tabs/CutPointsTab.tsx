@@ -16,6 +16,7 @@ import { JobProgress } from '../../suggest/JobProgress.js';
 import { ResultsTable } from '../../suggest/ResultsTable.js';
 import { cancelCutPoints, runCutPoints } from '../../suggest/run-jobs.js';
 import { sameProblem } from '../../suggest/solve-selectors.js';
+import { selectCutServerTier } from '../../suggest/suggest-slice.js';
 import type { TierName } from '../../../../core/profiles/types.js';
 import '../../suggest/suggest.css';
 
@@ -28,7 +29,6 @@ const selectCurrent = (s: Store) => {
 const selectBuilt = (s: Store) => selectCommittedProblem(s);
 const selectPlacement = (s: Store) => s.design?.placement;
 const selectTierNames = (s: Store) => s.design?.topology.tiers.map((t) => t.name).join(',') ?? '';
-const selectChosenTier = (s: Store) => s.cutServerTier;
 const selectSort = (s: Store) => s.cutSort;
 
 export const CutPointsTab = memo(function CutPointsTab() {
@@ -39,7 +39,7 @@ export const CutPointsTab = memo(function CutPointsTab() {
   const built = useStudio(selectBuilt);
   const placement = useStudio(selectPlacement);
   const tierKey = useStudio(selectTierNames);
-  const chosen = useStudio(selectChosenTier);
+  const chosen = useStudio(selectCutServerTier);
   const sort = useStudio(selectSort);
   const tiers = useMemo(() => (tierKey === '' ? [] : (tierKey.split(',') as TierName[])), [tierKey]);
   const last = tiers.length - 1;

@@ -9,12 +9,20 @@ import {
 } from '../../run/export-actions.js';
 import { ExportResultView } from '../../run/ExportResultView.js';
 import { JobError, JobProgress } from '../../run/JobProgress.js';
+import { exportFormFrom, selectExportForm, type ExportForm } from '../../run/run-forms.js';
 import { selectExportError, selectExportJob, selectLastExport } from '../../run/run-slice.js';
 import type { StudioError } from '../../../shared/studio-api.js';
 import '../../run/run.css';
 
 const selectSessionId = (s: Store) => s.opened?.sessionId ?? null;
 const selectHasDesign = (s: Store) => s.design !== null;
+/** The form as typed in this session, else the last export's choices. */
+const currentForm = (s: Store): ExportForm =>
+  selectExportForm(s) ?? exportFormFrom(selectLastExport(s)?.args);
+const edit = (change: Partial<ExportForm>): void => {
+  const state = useStudio.getState();
+  state.setRunForm('export', { ...currentForm(state), ...change });
+};
 
 /**
  * Export: where the bundle goes (the host's suggestion, a folder picked in Electron, or a path
@@ -27,12 +35,9 @@ export function ExportTab() {
   const job = useStudio(selectExportJob);
   const error = useStudio(selectExportError);
   const last = useStudio(selectLastExport);
-  const previous = last?.args;
-  const [outDir, setOutDir] = useState('');
-  const [zip, setZip] = useState(previous?.zip ?? false);
-  const [force, setForce] = useState(previous?.force ?? false);
-  const [verify, setVerify] = useState(previous?.verify ?? true);
-  const [onUnreachable, setOnUnreachable] = useState(previous?.onUnreachable ?? 'fail');
+  const typed = useStudio(selectExportForm);
+  const form = typed ?? exportFormFrom(last?.args);
+  const { outDir, zip, force, verify, onUnreachable } = form;
   const [pickError, setPickError] = useState<StudioError | null>(null);
   const id = useId();
 
@@ -45,7 +50,7 @@ export function ExportTab() {
     if (!stale(outDir)) return;
     let live = true;
     void suggestedExportDir(sessionId).then((dir) => {
-      if (live && dir !== '') setOutDir((typed) => (stale(typed) ? dir : typed));
+      if (live && dir !== '' && stale(currentForm(useStudio.getState()).outDir)) edit({ outDir: dir });
     });
     return () => {
       live = false;
@@ -58,7 +63,7 @@ export function ExportTab() {
   const choose = async () => {
     setPickError(null);
     const chosen = await chooseExportFolder(outDir);
-    if (chosen && 'path' in chosen) setOutDir(chosen.path);
+    if (chosen && 'path' in chosen) edit({ outDir: chosen.path });
     else if (chosen) setPickError(chosen.error);
   };
   const submit = (event: FormEvent) => {
@@ -78,7 +83,7 @@ export function ExportTab() {
             aria-label="Bundle folder"
             value={outDir}
             spellCheck={false}
-            onChange={(event) => setOutDir(event.target.value)}
+            onChange={(event) => edit({ outDir: event.target.value })}
             title="The bundle's folder on the studio's host: created, or replaced when allowed"
           />
           {hostHasNativeDialogs() && (
@@ -89,14 +94,23 @@ export function ExportTab() {
         </div>
         <div className="run-field-row">
           <label>
-            <input type="checkbox" checked={zip} onChange={(event) => setZip(event.target.checked)} /> Zip
+            <input type="checkbox" checked={zip} onChange={(event) => edit({ zip: event.target.checked })} />{' '}
+            Zip
           </label>
           <label title="Without this, an existing folder is left alone and the export says so">
-            <input type="checkbox" checked={force} onChange={(event) => setForce(event.target.checked)} />{' '}
+            <input
+              type="checkbox"
+              checked={force}
+              onChange={(event) => edit({ force: event.target.checked })}
+            />{' '}
             Replace existing folder
           </label>
           <label title="Run the split and the whole model in onnxruntime on the same input and compare">
-            <input type="checkbox" checked={verify} onChange={(event) => setVerify(event.target.checked)} />{' '}
+            <input
+              type="checkbox"
+              checked={verify}
+              onChange={(event) => edit({ verify: event.target.checked })}
+            />{' '}
             Verify
           </label>
         </div>
@@ -107,7 +121,7 @@ export function ExportTab() {
               type="radio"
               name={`${id}-unreachable`}
               checked={onUnreachable === 'fail'}
-              onChange={() => setOnUnreachable('fail')}
+              onChange={() => edit({ onUnreachable: 'fail' })}
             />{' '}
             fail the request
           </label>
@@ -116,7 +130,7 @@ export function ExportTab() {
               type="radio"
               name={`${id}-unreachable`}
               checked={onUnreachable === 'local'}
-              onChange={() => setOnUnreachable('local')}
+              onChange={() => edit({ onUnreachable: 'local' })}
             />{' '}
             run the whole model on the device
           </label>

@@ -11,6 +11,11 @@ import { CalibrationChart } from '../../run/CalibrationChart.js';
 import { JobError, JobProgress } from '../../run/JobProgress.js';
 import { countOf, MAX_PROFILE_RUNS } from '../../run/run-limits.js';
 import {
+  DEFAULT_CALIBRATION_FORM,
+  selectCalibrationForm,
+  type CalibrationForm,
+} from '../../run/run-forms.js';
+import {
   selectCalibration,
   selectCalibrationError,
   selectCalibrationJob,
@@ -20,6 +25,13 @@ import '../../run/run.css';
 
 const selectHasModel = (s: Store) => s.opened !== null;
 const selectTiers = (s: Store) => s.design?.topology.tiers ?? null;
+const edit = (change: Partial<CalibrationForm>): void => {
+  const state = useStudio.getState();
+  state.setRunForm('calibration', {
+    ...(selectCalibrationForm(state) ?? DEFAULT_CALIBRATION_FORM),
+    ...change,
+  });
+};
 
 /**
  * This machine: time every layer of the open model here (the `profile` job), fit a device
@@ -31,8 +43,7 @@ export function MachineTab() {
   const job = useStudio(selectCalibrationJob);
   const error = useStudio(selectCalibrationError);
   const calibration = useStudio(selectCalibration);
-  const [runs, setRuns] = useState('10');
-  const [warmup, setWarmup] = useState('3');
+  const { runs, warmup } = useStudio(selectCalibrationForm) ?? DEFAULT_CALIBRATION_FORM;
   const id = useId();
 
   if (!hasModel) return <p className="dock-empty">Open a model to calibrate this machine on it.</p>;
@@ -58,7 +69,7 @@ export function MachineTab() {
             value={runs}
             aria-invalid={runCount === null}
             title="Timed runs of the whole model; each layer's time is the median"
-            onChange={(event) => setRuns(event.target.value)}
+            onChange={(event) => edit({ runs: event.target.value })}
           />
           <label htmlFor={`${id}-warmup`}>Warm-up</label>
           <input
@@ -70,7 +81,7 @@ export function MachineTab() {
             value={warmup}
             aria-invalid={warmupCount === null}
             title="Untimed runs first"
-            onChange={(event) => setWarmup(event.target.value)}
+            onChange={(event) => edit({ warmup: event.target.value })}
           />
           <button type="submit" className="run-primary" disabled={runCount === null || warmupCount === null}>
             Calibrate
