@@ -10,11 +10,18 @@ import { HarnessSummaryView } from '../../run/HarnessSummaryView.js';
 import { JobError } from '../../run/JobProgress.js';
 import { hideMeasuredOnGraph, selectMeasuredShown, showMeasuredOnGraph } from '../../run/measured-actions.js';
 import { RequestsChart } from '../../run/RequestsChart.js';
+import { harnessFormFrom, selectHarnessForm, type HarnessForm } from '../../run/run-forms.js';
 import { selectHarnessRun, selectLastExport } from '../../run/run-slice.js';
 import { countOf, MAX_HARNESS_REQUESTS } from '../../run/run-limits.js';
 import '../../run/run.css';
 
 const selectHasModel = (s: Store) => s.opened !== null;
+/** The form as typed in this session, else the last run's choices. */
+const edit = (change: Partial<HarnessForm>): void => {
+  const state = useStudio.getState();
+  const form = selectHarnessForm(state) ?? harnessFormFrom(selectHarnessRun(state)?.args);
+  state.setRunForm('harness', { ...form, ...change });
+};
 
 /**
  * Run: the live harness on the last exported bundle. Every tier runs as its own process on this
@@ -26,11 +33,8 @@ export function HarnessTab() {
   const bundle = useStudio(selectLastExport);
   const run = useStudio(selectHarnessRun);
   const measuredShown = useStudio(selectMeasuredShown);
-  const previous = run?.args;
-  const [emulateLinks, setEmulateLinks] = useState(previous?.emulateLinks ?? true);
-  const [runs, setRuns] = useState(String(previous?.runs ?? 20));
-  const [stream, setStream] = useState(String(previous?.stream ?? 50));
-  const [calibrate, setCalibrate] = useState(previous?.calibrate ?? false);
+  const typed = useStudio(selectHarnessForm);
+  const { emulateLinks, runs, stream, calibrate } = typed ?? harnessFormFrom(run?.args);
   const [measuredProblem, setMeasuredProblem] = useState<string | null>(null);
   const id = useId();
 
@@ -76,7 +80,7 @@ export function HarnessTab() {
             <input
               type="checkbox"
               checked={emulateLinks}
-              onChange={(event) => setEmulateLinks(event.target.checked)}
+              onChange={(event) => edit({ emulateLinks: event.target.checked })}
             />{' '}
             Emulate links
           </label>
@@ -90,7 +94,7 @@ export function HarnessTab() {
             value={runs}
             aria-invalid={runCount === null}
             title="Sequential timed requests (latency)"
-            onChange={(event) => setRuns(event.target.value)}
+            onChange={(event) => edit({ runs: event.target.value })}
           />
           <label htmlFor={`${id}-stream`}>Stream</label>
           <input
@@ -102,13 +106,13 @@ export function HarnessTab() {
             value={stream}
             aria-invalid={streamCount === null}
             title="Requests sent pipelined, several in flight (throughput); 0 skips the stream"
-            onChange={(event) => setStream(event.target.value)}
+            onChange={(event) => edit({ stream: event.target.value })}
           />
           <label title="Time this machine's layers first (a few seconds) to predict the run on this machine">
             <input
               type="checkbox"
               checked={calibrate}
-              onChange={(event) => setCalibrate(event.target.checked)}
+              onChange={(event) => edit({ calibrate: event.target.checked })}
             />{' '}
             Calibrate this machine
           </label>
