@@ -9,6 +9,16 @@ import { suggestionSortKey, type SuggestionRow } from './suggestion-rows.js';
 const rate = (perS: number): string =>
   Number.isFinite(perS) ? `${perS >= 100 ? perS.toFixed(0) : perS.toFixed(1)}/s` : '∞';
 
+// A new user meets the solvers by these names only: what each one searches, and whose method it is.
+const SOLVER_TITLES: Readonly<Record<string, string>> = {
+  'single-split':
+    'One cut: the first layers on the device, the rest on one server tier (Neurosurgeon), every cut tried',
+  'two-split':
+    'Up to two cuts: device → server → device, or device → edge → cloud (RoaD-RuNNer), every pair tried',
+  'min-cut': 'Any placement over the device and one server, as a minimum cut of the graph (DADS)',
+  tiers: 'Any placement over every tier at once, as a minimum cut of the graph',
+};
+
 export function suggestionColumns(tiers: readonly TierName[]): ResultColumn<SuggestionRow>[] {
   const key = (column: string) => (row: SuggestionRow) => suggestionSortKey(row, column);
   const hops: ResultColumn<SuggestionRow>[] = tiers.slice(1).map((to, h) => ({
@@ -31,7 +41,7 @@ export function suggestionColumns(tiers: readonly TierName[]): ResultColumn<Sugg
       sortKey: key('solver'),
       cell: (row) => (
         <>
-          {row.solver}
+          <span title={SOLVER_TITLES[row.solver]}>{row.solver}</span>
           {row.applied && (
             <span className="applied-mark" title="The design is this placement now">
               {' '}
