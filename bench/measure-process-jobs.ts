@@ -89,7 +89,7 @@ for (const model of models.filter((m) => only === undefined || m.name.includes(o
   let exported = await exportJob(true, false);
   const rows: Record<string, string> = { 'export (3 segments, verified)': exported.text };
   if (exported.end.type === 'failed') {
-    // deep1k's activations reach 1e29: fp32 rounding alone exceeds the absolute tolerance.
+    // Verification failed (the split's outputs differ): still time the export without it.
     exported = await exportJob(false, true);
     rows['export (3 segments, not verified)'] = exported.text;
   }

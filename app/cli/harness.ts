@@ -6,13 +6,9 @@
  */
 import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import {
-  runHarness,
-  VERIFY_TOLERANCE,
-  type HarnessEvent,
-  type HarnessSummary,
-} from '../../core/bundle/harness.js';
+import { runHarness, type HarnessEvent, type HarnessSummary } from '../../core/bundle/harness.js';
 import { CutlineError } from '../../core/errors.js';
+import { RELATIVE_TOLERANCE, withinTolerance } from '../../core/export/tolerance.js';
 import { loadDeviceProfile } from '../../core/profiles/load.js';
 import { renderTable } from './format.js';
 import { onStopRequest } from './stop-signals.js';
@@ -148,9 +144,11 @@ function verdict(s: HarnessSummary): string {
   if (s.maxAbsDiff === null)
     return 'NOT verified: no request was answered through the split, so nothing was compared';
   const compared = `the ${s.answered} answered request(s)' outputs`;
-  const diff = `max |diff| ${s.maxAbsDiff.toExponential(2)}`;
-  if (s.maxAbsDiff > VERIFY_TOLERANCE)
-    return `NOT verified: ${compared} DIFFER from the whole model (${diff})`;
+  // The harness compares against 1e-4 of each output's scale (core/export/tolerance.ts).
+  const tolerance = s.tolerance ?? RELATIVE_TOLERANCE;
+  const within = withinTolerance(s.maxAbsDiff, tolerance);
+  const diff = `max |diff| ${s.maxAbsDiff.toExponential(2)}, ${within ? 'within' : 'above'} tolerance ${tolerance.toExponential(2)}`;
+  if (!within) return `NOT verified: ${compared} DIFFER from the whole model (${diff})`;
   if (!s.verified)
     return `NOT verified: ${compared} equal the whole model (${diff}), but not every request was answered through the split`;
   return `verified: every request answered through the split, outputs equal the whole model (${diff})`;

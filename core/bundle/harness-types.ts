@@ -28,7 +28,10 @@ export type HarnessEvent =
       computeMsPerTier?: number[];
       /** Per hop: the time this request's transfers across it took (see `HopFigures.measuredMs`); when ok. */
       hopMs?: number[];
+      /** Of the output furthest off relative to its tolerance (core/export/tolerance.ts); null when not ok. */
       maxAbsDiff: number | null;
+      /** That output's tolerance, `1e-4 · max(1, max |whole|)`; when ok. */
+      tolerance?: number;
       fallback: boolean;
       error?: string;
     }
@@ -76,8 +79,16 @@ export interface HarnessSummary {
   readonly fallbacks: number;
   /** Every request answered through the split, with outputs equal to the whole model's (and at least one was). */
   readonly verified: boolean;
-  /** Largest |split − whole| over the answered requests; null when none was answered (nothing compared). */
+  /**
+   * |split − whole| of the answered requests' output furthest off relative to its tolerance (the
+   * largest difference when every output is within ±1); null when none was answered (nothing compared).
+   */
   readonly maxAbsDiff: number | null;
+  /**
+   * The tolerance that difference is held to, `1e-4 · max(1, max |whole|)` of that output
+   * (core/export/tolerance.ts); null when nothing was compared.
+   */
+  readonly tolerance: number | null;
   /** Medians over the answered requests only (0 when none was: `answered` says so). */
   readonly measured: {
     readonly latencyMs: number;

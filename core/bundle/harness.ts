@@ -10,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { analyzeBytes } from '../analyze.js';
 import { CutlineError } from '../errors.js';
-import { maxAbsDifference } from '../export/compare.js';
+import { maxAbsDifference, outputTolerance } from '../export/compare.js';
+import { RELATIVE_TOLERANCE, withinTolerance, worstCheck, type ToleranceCheck } from '../export/tolerance.js';
 import { calibrateHostProfile } from '../profiling/calibrate.js';
 import { concreteInputShapes, randomFeeds } from '../profiling/feeds.js';
 import { measureHostPeak } from '../profiling/host-peak.js';
@@ -69,9 +70,6 @@ export interface HarnessOptions {
   readonly signal?: AbortSignal;
 }
 
-/** fp32 outputs of a split may differ from the whole model's by rounding only (as `cutline export`). */
-export const VERIFY_TOLERANCE = 1e-4;
-
 /** Per tier (manifest order): the time one request's steps spent computing there. */
 function computePerTier(manifest: BundleManifest, steps: readonly StepTiming[]): number[] {
   return manifest.tiers.map((tier) =>
@@ -100,6 +98,9 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
   const whole = await ort.InferenceSession.create(modelBytes, { intraOpNumThreads: 1 });
   const expected = await whole.run(feeds);
   await whole.release();
+  // fp32 outputs of a split may differ from the whole model's by rounding only, relative to
+  // each output's scale, as `cutline export` holds them (core/export/tolerance.ts).
+  const tolerances = new Map(Object.entries(expected).map(([name, t]) => [name, outputTolerance(t)]));
 
   let hostProfile = options.hostProfile;
   if (!hostProfile && options.calibrate) {
@@ -177,7 +178,8 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     const input = Object.entries(feeds).map(([name, t]) => fromOrtTensor(name, t));
     let failed = 0;
     let fallbacks = 0;
-    let worst = 0;
+    /** The answered requests' output furthest off relative to its tolerance. */
+    let worst: ToleranceCheck | null = null;
     /** Requests answered through the split, whose outputs were compared with the whole model's. */
     let answered = 0;
     const send = async (
@@ -195,14 +197,17 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
       try {
         const result = await client.infer(manifest.model.name, input);
         const ms = performance.now() - started;
-        let diff = 0;
-        for (const out of result.outputs)
-          diff = Math.max(diff, maxAbsDifference(expected[out.name]!, toOrtTensor(out)));
+        const check = worstCheck(
+          result.outputs.map((out) => ({
+            maxAbsDiff: maxAbsDifference(expected[out.name]!, toOrtTensor(out)),
+            tolerance: tolerances.get(out.name) ?? RELATIVE_TOLERANCE,
+          })),
+        ) ?? { maxAbsDiff: 0, tolerance: RELATIVE_TOLERANCE };
         const fallback = result.parameters.cutline_fallback === true;
         if (fallback) fallbacks++;
         else {
           answered++;
-          worst = Math.max(worst, diff);
+          worst = worstCheck(worst ? [worst, check] : [check]);
         }
         const deviceMs =
           typeof result.parameters.cutline_total_ms === 'number' ? result.parameters.cutline_total_ms : ms;
@@ -219,7 +224,8 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
           deviceLessLinksMs,
           computeMsPerTier: computePerTier(manifest, steps),
           hopMs,
-          maxAbsDiff: diff,
+          maxAbsDiff: check.maxAbsDiff,
+          tolerance: check.tolerance,
           fallback,
         });
         return { ms, deviceMs, deviceLessLinksMs, steps, fallback };
@@ -242,7 +248,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     failed = 0;
     fallbacks = 0;
     answered = 0;
-    worst = 0;
+    worst = null;
     const latencies: number[] = [];
     const deviceTimes: number[] = [];
     const deviceLessLinks: number[] = [];
@@ -284,13 +290,20 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     }));
     const perRequest = stepSets.map((steps) => computePerTier(manifest, steps));
     const computeMsPerTier = manifest.tiers.map((_, t) => median(perRequest.map((tiers) => tiers[t]!)));
+    // Set by `send` (a closure), which the compiler's narrowing after `worst = null` cannot see.
+    const furthest = worst as ToleranceCheck | null;
     const summary: HarnessSummary = {
       requests: options.runs + stream,
       answered,
       failed,
       fallbacks,
-      verified: answered > 0 && failed === 0 && fallbacks === 0 && worst <= VERIFY_TOLERANCE,
-      maxAbsDiff: answered > 0 ? worst : null,
+      verified:
+        furthest !== null &&
+        failed === 0 &&
+        fallbacks === 0 &&
+        withinTolerance(furthest.maxAbsDiff, furthest.tolerance),
+      maxAbsDiff: furthest?.maxAbsDiff ?? null,
+      tolerance: furthest?.tolerance ?? null,
       measured: {
         latencyMs: median(latencies),
         deviceMs: median(deviceTimes),

@@ -1,5 +1,6 @@
 /** Comparing the tensors a split computes with those of the whole model. */
 import type * as ort from 'onnxruntime-node';
+import { toleranceFor } from './tolerance.js';
 
 /**
  * The largest absolute difference between two tensors' elements: `Infinity` when their shapes
@@ -33,3 +34,19 @@ export function maxAbsDifference(expected: ort.Tensor, actual: ort.Tensor): numb
   }
   return max;
 }
+
+/** The largest finite |element| of a tensor (0 for strings, empty tensors or no finite element). */
+export function maxAbsValue(tensor: ort.Tensor): number {
+  const data = tensor.data as ArrayLike<number | bigint | string>;
+  let max = 0;
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i]!;
+    if (typeof x === 'string') continue;
+    const v = Math.abs(Number(x));
+    if (Number.isFinite(v) && v > max) max = v;
+  }
+  return max;
+}
+
+/** The tolerance a split's copy of the whole model's output `expected` is held to (tolerance.ts). */
+export const outputTolerance = (expected: ort.Tensor): number => toleranceFor(maxAbsValue(expected));

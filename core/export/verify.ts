@@ -8,8 +8,9 @@ import { analyzeBytes, analyzeFile, type Analysis } from '../analyze.js';
 import { CutlineError, isCutlineError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
 import { concreteInputShapes, randomFeeds } from '../profiling/feeds.js';
-import { maxAbsDifference } from './compare.js';
+import { maxAbsDifference, outputTolerance } from './compare.js';
 import type { Segment } from './segments.js';
+import { RELATIVE_TOLERANCE, withinTolerance, worstCheck } from './tolerance.js';
 
 /** A segment and its sub-model, as `extractSubModel` wrote it. */
 export interface SplitPart {
@@ -20,14 +21,23 @@ export interface SplitPart {
 export interface OutputDifference {
   readonly name: string;
   readonly maxAbsDiff: number;
+  /** What `maxAbsDiff` is held to: relative to this output's scale (tolerance.ts). */
+  readonly tolerance: number;
   readonly elements: number;
 }
 
 export interface SplitVerification {
   /** One per output of the whole model, in its order. */
   readonly outputs: readonly OutputDifference[];
-  /** The largest over all outputs. */
+  /**
+   * The difference of the output furthest off relative to its tolerance (`worstCheck`): the
+   * largest difference when every output is within ±1.
+   */
   readonly maxAbsDiff: number;
+  /** That output's tolerance. */
+  readonly tolerance: number;
+  /** Every output within its tolerance. */
+  readonly ok: boolean;
   /** Time of each segment's run (session creation excluded), in segment order. */
   readonly segmentMs: readonly number[];
   /** Time of the whole model's run. */
@@ -46,7 +56,8 @@ export interface VerifyOptions {
 
 /**
  * Runs the whole model and the chain of sub-models on the same inputs and reports, per final
- * output, the largest absolute difference between the two. Inputs the caller does not give are
+ * output, the largest absolute difference between the two and whether it is within
+ * `1e-4 · max(1, max |whole|)` (tolerance.ts). Inputs the caller does not give are
  * drawn at random from `seed` with the model's types and shapes (integer inputs that index a
  * Gather table stay inside it, see profiling/feeds.ts).
  *
@@ -109,11 +120,19 @@ export async function verifySplit(
         `No segment makes the model output "${name}". Export the segments again from one placement.`,
       );
     }
-    return { name, maxAbsDiff: maxAbsDifference(expected, actual), elements: expected.size };
+    return {
+      name,
+      maxAbsDiff: maxAbsDifference(expected, actual),
+      tolerance: outputTolerance(expected),
+      elements: expected.size,
+    };
   });
+  const worst = worstCheck(outputs) ?? { maxAbsDiff: 0, tolerance: RELATIVE_TOLERANCE };
   return {
     outputs,
-    maxAbsDiff: outputs.reduce((max, o) => Math.max(max, o.maxAbsDiff), 0),
+    maxAbsDiff: worst.maxAbsDiff,
+    tolerance: worst.tolerance,
+    ok: withinTolerance(worst.maxAbsDiff, worst.tolerance),
     segmentMs,
     wholeMs: reference.ms,
   };

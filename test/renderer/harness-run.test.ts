@@ -68,13 +68,18 @@ describe('a harness run folded from its events', () => {
     expect(figures.failed).toBe(summary.failed);
     expect(figures.fallbacks).toBe(summary.fallbacks);
     expect(figures.maxAbsDiff).toBe(summary.maxAbsDiff);
+    expect(figures.tolerance).toBe(summary.tolerance);
     expect(figures.medianLatencyMs).toBeCloseTo(summary.measured.latencyMs, 9);
     figures.computeMsPerTier.forEach((ms, t) =>
       expect(ms).toBeCloseTo(summary.measured.computeMsPerTier[t]!, 9),
     );
     figures.hopMs.forEach((ms, h) => expect(ms).toBeCloseTo(summary.hops[h]!.measuredMs, 9));
     expect(run.summary).toEqual(summary);
-    expect(verificationOf(run, figures)).toEqual({ state: 'verified', maxAbsDiff: summary.maxAbsDiff });
+    expect(verificationOf(run, figures)).toEqual({
+      state: 'verified',
+      maxAbsDiff: summary.maxAbsDiff,
+      tolerance: summary.tolerance,
+    });
 
     // Measured next to predicted: one row per tier and per link, the plan's figures from the
     // 'predicted' event, the emulated links' expected time once the summary is there.
@@ -96,14 +101,18 @@ describe('a harness run folded from its events', () => {
     const run = withEvents(runOf('b'), events.slice(0, before));
     const figures = runFigures(run);
     expect(run.summary).toBeNull();
-    expect(verificationOf(run, figures)).toEqual({ state: 'so-far', maxAbsDiff: figures.maxAbsDiff });
+    expect(verificationOf(run, figures)).toEqual({
+      state: 'so-far',
+      maxAbsDiff: figures.maxAbsDiff,
+      tolerance: figures.tolerance,
+    });
     expect(withEvents(run, [])).toBe(run);
     // Stopped before the summary: nothing can be said to be verified.
     const stopped = endedRun(run, { ok: false, error: { code: 'CANCELLED', message: 'Stopped.' } });
     expect(stopped.status).toBe('stopped');
     expect(verificationOf(stopped, figures)).toEqual({
       state: 'not-verified',
-      reason: `stopped before the end (the ${figures.answered} answers equal the whole model's, max |split − whole| ${formatDiff(figures.maxAbsDiff!)})`,
+      reason: `stopped before the end (the ${figures.answered} answers equal the whole model's, max |split − whole| ${formatDiff(figures.maxAbsDiff!)} within tolerance ${formatDiff(figures.tolerance!)})`,
     });
   });
 

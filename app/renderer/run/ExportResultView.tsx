@@ -136,10 +136,12 @@ function Verification({ verification }: { readonly verification: ExportRecord['r
       className={`run-verification ${ok ? 'run-ok' : 'run-bad'}`}
       role="status"
       aria-label="Verification"
-      title={`Outputs: ${outputs.join(', ')}; tolerance ${formatDiff(tolerance)}`}
+      title={`Outputs: ${outputs.join(', ')}; tolerance 1e-4 of each output's largest value (at least 1e-4)`}
     >
-      max |split − whole| = {formatDiff(maxAbsDiff)} over {over} —{' '}
-      {ok ? 'verified' : `FAILED: above the tolerance ${formatDiff(tolerance)}`}
+      max |split − whole| = {formatDiff(maxAbsDiff)} over {over},{' '}
+      {ok
+        ? `within tolerance ${formatDiff(tolerance)} — verified`
+        : `above the tolerance ${formatDiff(tolerance)} — FAILED`}
     </p>
   );
 }

@@ -2,7 +2,7 @@ import { isTierName, TIER_TITLES } from '../../../core/tiers.js';
 import type { HarnessSummary } from '../../shared/studio-api.js';
 import { formatBytes, formatMs } from '../util/format.js';
 import { formatDiff } from '../util/format.js';
-import { VERIFY_TOLERANCE } from './harness-run.js';
+import { RELATIVE_TOLERANCE, withinTolerance } from '../../../core/export/tolerance.js';
 
 const ms = (value: number | null | undefined): string =>
   value === null || value === undefined ? '–' : value === 0 ? '0' : formatMs(value);
@@ -66,10 +66,13 @@ export function HarnessSummaryView({ summary }: { readonly summary: HarnessSumma
 export function summarySentence(s: HarnessSummary): string {
   const parts = [`${s.requests} requests: ${s.answered} answered through the split, ${s.failed} failed`];
   if (s.fallbacks > 0) parts.push(`${s.fallbacks} answered by the device alone (left out of the figures)`);
+  const tolerance = s.tolerance ?? RELATIVE_TOLERANCE;
   const outputs =
     s.maxAbsDiff === null
       ? 'no answer to compare with the whole model'
-      : `the answered outputs ${s.maxAbsDiff > VERIFY_TOLERANCE ? 'DIFFER from' : 'equal'} the whole model's (max |diff| ${formatDiff(s.maxAbsDiff)})`;
+      : withinTolerance(s.maxAbsDiff, tolerance)
+        ? `the answered outputs equal the whole model's (max |diff| ${formatDiff(s.maxAbsDiff)}, within tolerance ${formatDiff(tolerance)})`
+        : `the answered outputs DIFFER from the whole model's (max |diff| ${formatDiff(s.maxAbsDiff)}, above tolerance ${formatDiff(tolerance)})`;
   const stream =
     s.measured.throughputPerS !== null ? `; stream ${s.measured.throughputPerS.toFixed(1)} inferences/s` : '';
   const p90 = s.answered > 0 ? `; latency p90 ${formatMs(s.measured.latencyP90Ms)}` : '';

@@ -11,6 +11,7 @@ import type {
   StudioError,
 } from '../../shared/studio-api.js';
 import { median } from '../../../core/profiling/stats.js';
+import { RELATIVE_TOLERANCE, withinTolerance, worstCheck } from '../../../core/export/tolerance.js';
 import { formatDiff } from '../../shared/format.js';
 
 type RequestEvent = Extract<HarnessEvent, { event: 'request' }>;
@@ -26,6 +27,8 @@ export interface RequestPoint {
   readonly fallback: boolean;
   readonly latencyMs: number;
   readonly maxAbsDiff: number | null;
+  /** What `maxAbsDiff` is held to (relative to the output's scale, see core/export/tolerance.ts). */
+  readonly tolerance: number;
   readonly computeMsPerTier: readonly number[] | null;
   readonly hopMs: readonly number[] | null;
   readonly error: string | null;
@@ -93,6 +96,7 @@ function pointOf(event: RequestEvent, seq: number): RequestPoint {
     fallback: event.fallback,
     latencyMs: event.latencyMs,
     maxAbsDiff: event.maxAbsDiff,
+    tolerance: event.tolerance ?? RELATIVE_TOLERANCE,
     computeMsPerTier: event.computeMsPerTier ?? null,
     hopMs: event.hopMs ?? null,
     error: event.error ?? null,
@@ -147,17 +151,19 @@ export interface RunFigures {
   readonly answered: number;
   readonly failed: number;
   readonly fallbacks: number;
-  /** Largest |split − whole| over the answered requests; null before any was answered. */
+  /**
+   * |split − whole| of the answered requests' output furthest off relative to its tolerance (the
+   * largest difference when outputs are within ±1); null before any was answered.
+   */
   readonly maxAbsDiff: number | null;
+  /** The tolerance that difference is held to; null before any answer. */
+  readonly tolerance: number | null;
   readonly medianLatencyMs: number | null;
   /** Per tier (manifest order): the median of the answered sequential requests' compute; null before any. */
   readonly computeMsPerTier: readonly (number | null)[];
   /** Per hop: the median of the answered sequential requests' transfer time; null before any. */
   readonly hopMs: readonly (number | null)[];
 }
-
-/** Outputs closer than this to the whole model's count as equal (the harness's own tolerance). */
-export const VERIFY_TOLERANCE = 1e-4;
 
 const answeredOf = (requests: readonly RequestPoint[]): RequestPoint[] =>
   requests.filter((r) => r.ok && !r.fallback);
@@ -180,14 +186,18 @@ export function runFigures(run: HarnessRun): RunFigures {
   const sequential = answered.filter((r) => r.phase === 'latency');
   const tierCount = run.predicted?.tiers.length ?? run.tiers.length;
   const hopCount = run.links.length;
-  let maxAbsDiff: number | null = null;
-  for (const r of answered) if (r.maxAbsDiff !== null) maxAbsDiff = Math.max(maxAbsDiff ?? 0, r.maxAbsDiff);
+  const worst = worstCheck(
+    answered.flatMap((r) =>
+      r.maxAbsDiff === null ? [] : [{ maxAbsDiff: r.maxAbsDiff, tolerance: r.tolerance }],
+    ),
+  );
   return {
     timed: run.requests.length,
     answered: answered.length,
     failed: run.requests.filter((r) => !r.ok).length,
     fallbacks: run.requests.filter((r) => r.ok && r.fallback).length,
-    maxAbsDiff,
+    maxAbsDiff: worst?.maxAbsDiff ?? null,
+    tolerance: worst?.tolerance ?? null,
     medianLatencyMs: sequential.length > 0 ? median(sequential.map((r) => r.latencyMs)) : null,
     computeMsPerTier: medianPerPosition(
       sequential.flatMap((r) => (r.computeMsPerTier ? [r.computeMsPerTier] : [])),
@@ -202,9 +212,9 @@ export function runFigures(run: HarnessRun): RunFigures {
 
 export type Verification =
   | { readonly state: 'waiting' }
-  | { readonly state: 'so-far'; readonly maxAbsDiff: number }
-  | { readonly state: 'verified'; readonly maxAbsDiff: number }
-  | { readonly state: 'differs'; readonly maxAbsDiff: number }
+  | { readonly state: 'so-far'; readonly maxAbsDiff: number; readonly tolerance: number }
+  | { readonly state: 'verified'; readonly maxAbsDiff: number; readonly tolerance: number }
+  | { readonly state: 'differs'; readonly maxAbsDiff: number; readonly tolerance: number }
   | { readonly state: 'not-verified'; readonly reason: string };
 
 /**
@@ -215,16 +225,19 @@ export type Verification =
 export function verificationOf(run: HarnessRun, figures: RunFigures): Verification {
   const { summary } = run;
   if (summary) {
-    if (summary.verified) return { state: 'verified', maxAbsDiff: summary.maxAbsDiff ?? 0 };
-    if (summary.maxAbsDiff !== null && summary.maxAbsDiff > VERIFY_TOLERANCE)
-      return { state: 'differs', maxAbsDiff: summary.maxAbsDiff };
+    // A summary from before tolerances were reported was held to 1e-4 absolute.
+    const tolerance = summary.tolerance ?? RELATIVE_TOLERANCE;
+    if (summary.verified) return { state: 'verified', maxAbsDiff: summary.maxAbsDiff ?? 0, tolerance };
+    if (summary.maxAbsDiff !== null && !withinTolerance(summary.maxAbsDiff, tolerance))
+      return { state: 'differs', maxAbsDiff: summary.maxAbsDiff, tolerance };
     return {
       state: 'not-verified',
       reason: notVerifiedReason(summary.answered, summary.failed, summary.fallbacks),
     };
   }
-  if (figures.maxAbsDiff !== null && figures.maxAbsDiff > VERIFY_TOLERANCE)
-    return { state: 'differs', maxAbsDiff: figures.maxAbsDiff };
+  const tolerance = figures.tolerance ?? RELATIVE_TOLERANCE;
+  if (figures.maxAbsDiff !== null && !withinTolerance(figures.maxAbsDiff, tolerance))
+    return { state: 'differs', maxAbsDiff: figures.maxAbsDiff, tolerance };
   if (figures.failed > 0 || figures.fallbacks > 0)
     return {
       state: 'not-verified',
@@ -235,12 +248,12 @@ export function verificationOf(run: HarnessRun, figures: RunFigures): Verificati
     const soFar =
       figures.maxAbsDiff === null
         ? ''
-        : ` (the ${figures.answered} answers equal the whole model's, max |split − whole| ${formatDiff(figures.maxAbsDiff)})`;
+        : ` (the ${figures.answered} answers equal the whole model's, max |split − whole| ${formatDiff(figures.maxAbsDiff)} within tolerance ${formatDiff(tolerance)})`;
     return { state: 'not-verified', reason: ended + soFar };
   }
   return figures.maxAbsDiff === null
     ? { state: 'waiting' }
-    : { state: 'so-far', maxAbsDiff: figures.maxAbsDiff };
+    : { state: 'so-far', maxAbsDiff: figures.maxAbsDiff, tolerance };
 }
 
 function notVerifiedReason(answered: number, failed: number, fallbacks: number): string {
