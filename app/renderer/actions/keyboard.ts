@@ -23,9 +23,9 @@ const isTyping = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement &&
   (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName));
 
-// The dock's tools have their own keys (a results table's arrows, Enter and Space apply or move
-// between rows): the graph's keys would also walk, expand or place the canvas selection behind
-// them. Escape there folds the dock, as its fold button says.
+// The dock has its own keys (a results table's arrows, Enter and Space apply or move between
+// rows; the arrows move between its tabs): the graph's keys would also walk, expand or place the
+// canvas selection behind it. Escape there folds the dock, as its fold button says.
 const inDock = (target: EventTarget | null, part: string): boolean =>
   target instanceof Element && target.closest(part) !== null;
 
@@ -83,7 +83,7 @@ export function handleStudioKey(event: KeyboardEvent, flow: ReactFlowInstance): 
     foldDock();
     return true;
   }
-  if (inDock(event.target, '.dock-panel') && !event.ctrlKey && !event.metaKey) return false;
+  if (inDock(event.target, '.dock') && !event.ctrlKey && !event.metaKey) return false;
   if (!isTyping(event.target) && handleDesignKey(event)) return true;
   if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return false;
   // Enter on a button presses the button, not the graph's selection.

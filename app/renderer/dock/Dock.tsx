@@ -1,9 +1,25 @@
-import { memo } from 'react';
+import { memo, type KeyboardEvent } from 'react';
 import { useStudio, type Store } from '../store/store.js';
 import { DOCK_TAB_INFO } from './tabs.js';
 import './dock.css';
 
 const selectTab = (s: Store) => s.dockTab;
+
+/** Left and Right (Home, End) move between the tabs, as a tab strip does; Enter or Space opens one. */
+function moveBetweenTabs(event: KeyboardEvent<HTMLDivElement>): void {
+  const step = { ArrowLeft: -1, ArrowRight: 1, Home: -Infinity, End: Infinity }[event.key];
+  if (step === undefined) return;
+  const tabs = [...event.currentTarget.querySelectorAll<HTMLElement>('[role="tab"]')];
+  const at = tabs.findIndex((tab) => tab === document.activeElement);
+  if (at < 0) return;
+  event.preventDefault();
+  const next = Number.isFinite(step)
+    ? (at + step + tabs.length) % tabs.length
+    : step < 0
+      ? 0
+      : tabs.length - 1;
+  tabs[next]?.focus();
+}
 const selectHasModel = (s: Store) => s.opened !== null;
 
 /**
@@ -27,7 +43,7 @@ export const Dock = memo(function Dock() {
           <open.Component />
         </div>
       )}
-      <div className="dock-tabs" role="tablist" aria-label="Tools">
+      <div className="dock-tabs" role="tablist" aria-label="Tools" onKeyDown={moveBetweenTabs}>
         {DOCK_TAB_INFO.map((info) => (
           <button
             key={info.id}
