@@ -152,7 +152,17 @@ export function ExportTab() {
       </form>
       {pickError && <JobError error={pickError} label="Folder problem" />}
       {error && !job && <JobError error={error} label="Export failed" />}
-      {last && <ExportResultView record={last} />}
+      {last ? (
+        <ExportResultView record={last} />
+      ) : (
+        !job && (
+          <p className="dock-empty">
+            Export writes the design on the canvas, the split the figures bar shows, as a deployment bundle:
+            one ONNX file per tier segment, the manifest, and a runtime, Dockerfile and run.sh per tier.
+            Verify runs the split against the whole model in onnxruntime. Then Run plays it here.
+          </p>
+        )
+      )}
     </div>
   );
 }

@@ -103,7 +103,17 @@ export function MachineTab() {
         )}
       </form>
       {error && !job && <JobError error={error} label="Calibration failed" />}
-      {calibration && <CalibrationView record={calibration} />}
+      {calibration ? (
+        <CalibrationView record={calibration} />
+      ) : (
+        !job && (
+          <p className="dock-empty">
+            Calibrate times every layer of the open model on this machine (a few seconds), fits a device
+            profile to the times and shows how well it predicts them; a tier of the design can then run on
+            this machine.
+          </p>
+        )
+      )}
     </div>
   );
 }
