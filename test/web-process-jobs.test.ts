@@ -2,7 +2,8 @@
  * The export, harness and profile jobs through the real web host (loopback sockets, server-sent
  * events, the browser client): each is a `cutline` child process of the host running real
  * onnxruntime and, for the harness, a process per tier. Stopping a harness mid-run leaves no tier
- * process and no process group behind; the harness refuses folders the host did not export.
+ * process and no process group behind; the harness refuses folders the host did not export, and
+ * runs those it exported before a restart (the list is kept in the config folder).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -206,6 +207,47 @@ describe('export, harness and profile jobs over HTTP', () => {
         message: expect.stringContaining('Export the design from the studio first'),
       },
     });
+  });
+
+  it('runs the harness on a bundle exported before the host restarted, but not on one whose manifest is gone', async () => {
+    const exportsDir = path.join(dir, 'restart-bundles');
+    const first = await hosts.start({ studio: { exportsDir } });
+    const { configDir } = first;
+    let jobs = jobEvents(first.client);
+    await first.client.eventsConnected();
+    let model = opened(await first.client.openSample('ocr-det-mini'));
+    const loaded = await first.client.loadTopology('pi4-wifi-edge-wan-cloud');
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const kept = path.join(exportsDir, 'kept');
+    const emptied = path.join(exportsDir, 'emptied');
+    for (const outDir of [kept, emptied]) {
+      const args = { ...exportArgs(model, loaded.topology, outDir), verify: false };
+      const end = await jobs.end(await started(first.client, model.sessionId, { kind: 'export', args }));
+      expect(end).toMatchObject({ type: 'done' });
+    }
+    await hosts.stop(first);
+    fs.rmSync(path.join(emptied, 'manifest.json'));
+
+    const second = await hosts.start({ studio: { exportsDir, configDir } });
+    jobs = jobEvents(second.client);
+    await second.client.eventsConnected();
+    model = opened(await second.client.openSample('ocr-det-mini'));
+    const harnessArgs = { runs: 2, stream: 0, emulateLinks: false, calibrate: false };
+    const end = await jobs.end(
+      await started(second.client, model.sessionId, {
+        kind: 'harness',
+        args: { bundleDir: kept, ...harnessArgs },
+      }),
+    );
+    if (end.type !== 'done' || end.result.kind !== 'harness') throw new Error(JSON.stringify(end));
+    expect(end.result.value).toMatchObject({ requests: 2, answered: 2, verified: true });
+    // A listed folder that no longer holds its bundle is refused (and forgotten), as any other.
+    expect(
+      await second.client.startJob(model.sessionId, {
+        kind: 'harness',
+        args: { bundleDir: emptied, ...harnessArgs },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } });
   });
 
   it('calibrates this machine on the session model: a device profile and per-layer rows', async () => {

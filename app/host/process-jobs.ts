@@ -8,12 +8,14 @@
  * Each job is one command (process-job-kinds.ts says which and how its output reads) in a process
  * group of its own (cli-process.ts): cancel, the time limit, closing the session or the host stop
  * the whole group. A job ends with exactly one `done` or `failed` event, sent after its processes
- * are gone. The harness only runs bundles this host exported.
+ * are gone. The harness only runs bundles this studio exported (exported-bundles.ts: kept in the
+ * config folder, so across restarts too).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { JobEvent, JobRequest, StudioError } from '../shared/studio-api.js';
 import { DEFAULT_CLI_ENTRY, startCli, type CliExit, type CliProcess } from './cli-process.js';
+import { createExportedBundles } from './exported-bundles.js';
 import { studioError } from './host-errors.js';
 import {
   exportPlan,
@@ -45,6 +47,11 @@ export interface ProcessJobsOptions {
   readonly maxRunning?: number;
   /** How long a stopped command has to end before its group is killed (cli-process.ts). */
   readonly graceMs?: number;
+  /**
+   * Where the bundles this studio exported are listed (the harness runs no other); without it
+   * only this run's exports are remembered.
+   */
+  readonly exportedBundlesFile?: string;
 }
 
 export interface ProcessJobs {
@@ -63,7 +70,7 @@ export interface ProcessJobs {
   stop(jobId: string, error: StudioError): Promise<void>;
   /** Stops every job of a session (closed, or its worker stopped). */
   stopSession(sessionId: string, error: StudioError): Promise<void>;
-  /** Stops every job. */
+  /** Stops every job; resolves once the list of exported bundles is on disk too. */
   close(error: StudioError): Promise<void>;
   readonly running: number;
 }
@@ -91,15 +98,15 @@ export function createProcessJobs(
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROCESS_JOB_TIMEOUT_MS;
   const maxRunning = options.maxRunning ?? MAX_PROCESS_JOBS;
   const jobs = new Map<string, RunningProcessJob>();
-  /** Bundle folders this host exported: the only ones the harness runs. */
-  const exported = new Set<string>();
+  /** Bundle folders this studio exported: the only ones the harness runs. */
+  const exported = createExportedBundles(options.exportedBundlesFile ?? null);
 
   function plan(
     model: SessionModel | null,
     request: ProcessJobRequest,
   ): ProcessJobPlan<ProcessJobKind> | StudioError {
     if (request.kind === 'harness') {
-      if (!exported.has(path.resolve(request.args.bundleDir))) {
+      if (!exported.has(request.args.bundleDir)) {
         return studioError(
           'NOT_ALLOWED',
           `${request.args.bundleDir} was not exported by this studio. Export the design from the studio first, then run the harness on it.`,
@@ -232,7 +239,8 @@ export function createProcessJobs(
         const result = jobPlan.result(stdout);
         // The harness exits 1 when the run is not verified: its summary is still the answer.
         if (result !== null && (exit.code === 0 || kind === 'harness')) {
-          if (request.kind === 'export') exported.add(path.resolve(request.args.outDir));
+          // Listed at once (a harness may start on it now); on disk shortly, and before `close` ends.
+          if (request.kind === 'export') void exported.add(request.args.outDir).catch(() => undefined);
           end(jobId, job, { ...base, type: 'done', result: { kind, value: result } as never });
           return;
         }
@@ -263,6 +271,7 @@ export function createProcessJobs(
 
     async close(error) {
       await Promise.all([...jobs.keys()].map((jobId) => stop(jobId, error)));
+      await exported.flush();
     },
   };
 }

@@ -33,6 +33,7 @@ import { parseProject } from '../../core/project/parse.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { createAutosaveStore } from './autosave.js';
 import { defaultExportsDir, suggestExportDir } from './export-dir.js';
+import { EXPORTED_BUNDLES_FILE } from './exported-bundles.js';
 import { failed } from './host-errors.js';
 import { studioVersion } from './host-version.js';
 import { projectFromText, projectModelPath, readProjectFile, type ProjectRead } from './project-files.js';
@@ -128,7 +129,18 @@ function broadcaster<T>(): { readonly listeners: Set<(value: T) => void>; emit(v
 export function createStudioHost(options: StudioHostOptions): StudioHost {
   const progress = broadcaster<ProgressEvent>();
   const jobs = broadcaster<JobEvent>();
-  const runner = createSessionRunner(options.analysis ?? {}, (event) => jobs.emit(event));
+  // The bundles this studio exported are kept with its other lists: the harness may run them
+  // after a restart too.
+  const runner = createSessionRunner(
+    {
+      ...options.analysis,
+      processJobs: {
+        exportedBundlesFile: path.join(options.configDir, EXPORTED_BUNDLES_FILE),
+        ...options.analysis?.processJobs,
+      },
+    },
+    (event) => jobs.emit(event),
+  );
   const recent = createRecentFiles(path.join(options.configDir, RECENT_LIST_FILE));
   const topologies = createTopologyLibrary(options.configDir, options.profilesDir);
   const autosaved = createAutosaveStore(options.configDir);
