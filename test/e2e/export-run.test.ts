@@ -220,6 +220,32 @@ describe('export, the live harness and calibration in the studio, in Chromium', 
       expect(measured, label).toMatch(/^\d[\d.]* (ms|µs)$/);
       expect(plan, label).toMatch(/^\d[\d.]* (ms|µs)$/);
     }
+    // The chart's groups and legend read measured, then predicted on this machine, then the plan.
+    const compared = panel.getByRole('figure', { name: 'Measured and predicted' });
+    expect(await compared.locator('.recharts-legend-item-text').allTextContents()).toEqual([
+      'measured',
+      'predicted on this machine',
+      "predicted (plan, the topology's devices)",
+    ]);
+    // The last group (the Edge ↔ Cloud link) has all three bars: measured on top, the plan below.
+    const lastBarTop = (series: string) =>
+      compared
+        .locator(`.run-bar-${series} .recharts-rectangle`)
+        .evaluateAll((rects) =>
+          Math.max(
+            ...(rects as unknown as { getBoundingClientRect(): { top: number } }[]).map(
+              (r) => r.getBoundingClientRect().top,
+            ),
+          ),
+        );
+    const tops = [
+      await lastBarTop('measuredMs'),
+      await lastBarTop('thisMachineMs'),
+      await lastBarTop('planMs'),
+    ];
+    expect(tops.every(Number.isFinite)).toBe(true);
+    expect([...tops].sort((x, y) => x - y)).toEqual(tops);
+    expect(new Set(tops).size).toBe(3);
     const summary = panel.getByRole('region', { name: /summary$/i });
     expect(await summary.textContent()).toContain(
       `${RUNS + STREAM} requests: ${RUNS + STREAM} answered through the split, 0 failed`,

@@ -5,7 +5,8 @@ import { seriesStyle, useChartColors } from '../charts/chart-theme.js';
 import { formatMs } from '../util/format.js';
 import type { ComparisonRow } from './comparison.js';
 
-// Bars are told apart by fill and outline as well as colour.
+// Bars are told apart by fill and outline as well as colour. This order is the order of the bars
+// in each group (top to bottom) and of the legend: what was measured, then the two predictions.
 const SERIES = [
   { key: 'measuredMs', name: 'measured', fillOpacity: 0.9 },
   { key: 'thisMachineMs', name: 'predicted on this machine', fillOpacity: 0.45 },
@@ -29,6 +30,10 @@ export const ComparisonChart = memo(function ComparisonChart({
   const shown = SERIES.map((s, i) => ({ ...s, style: seriesStyle(colors, i) })).filter((s) =>
     rows.some((row) => row[s.key] !== null),
   );
+  // Recharts orders bars by when each <Bar> first mounted: the plan's prediction arrives before
+  // any measurement, so a series that appears later would land after it. Drawing the chart anew
+  // when the set of series changes keeps SERIES order.
+  const shownKey = shown.map((s) => s.key).join(' ');
   const table = (
     <table className="run-table run-compare-table" aria-label="Measured and predicted figures">
       <thead>
@@ -61,6 +66,7 @@ export const ComparisonChart = memo(function ComparisonChart({
       footer={table}
     >
       <BarChart
+        key={shownKey}
         data={rows as ComparisonRow[]}
         layout="vertical"
         margin={{ top: 4, right: 16, bottom: 4, left: 8 }}
@@ -72,12 +78,14 @@ export const ComparisonChart = memo(function ComparisonChart({
           cursor={{ fill: colors.grid }}
           formatter={(value) => (typeof value === 'number' ? formatMs(value) : String(value))}
         />
-        <Legend wrapperStyle={{ color: colors.text, fontSize: 12 }} />
+        {/* itemSorter null: the legend in series order (recharts sorts it by name otherwise). */}
+        <Legend wrapperStyle={{ color: colors.text, fontSize: 12 }} itemSorter={null} />
         {shown.map((s) => (
           <Bar
             key={s.key}
             dataKey={s.key}
             name={s.name}
+            className={`run-bar run-bar-${s.key}`}
             fill={s.style.color}
             fillOpacity={s.fillOpacity}
             stroke={s.style.color}
