@@ -16,6 +16,7 @@ import { countOf, MAX_HARNESS_REQUESTS } from '../../run/run-limits.js';
 import '../../run/run.css';
 
 const selectHasModel = (s: Store) => s.opened !== null;
+const selectDesign = (s: Store) => s.design;
 /** The form as typed in this session, else the last run's choices. */
 const edit = (change: Partial<HarnessForm>): void => {
   const state = useStudio.getState();
@@ -33,6 +34,7 @@ export function HarnessTab() {
   const bundle = useStudio(selectLastExport);
   const run = useStudio(selectHarnessRun);
   const measuredShown = useStudio(selectMeasuredShown);
+  const design = useStudio(selectDesign);
   const typed = useStudio(selectHarnessForm);
   const { emulateLinks, runs, stream, calibrate } = typed ?? harnessFormFrom(run?.args);
   const [measuredProblem, setMeasuredProblem] = useState<string | null>(null);
@@ -43,6 +45,11 @@ export function HarnessTab() {
   const runCount = countOf(runs, 1, MAX_HARNESS_REQUESTS);
   const streamCount = countOf(stream, 0, MAX_HARNESS_REQUESTS);
   const valid = runCount !== null && streamCount !== null;
+  // Run plays the last bundle: after an edit it is not the design the canvas and figures show.
+  const bundleIsOlder =
+    bundle !== null &&
+    design !== null &&
+    (design.placement !== bundle.args.placement || design.topology !== bundle.args.topology);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -65,6 +72,20 @@ export function HarnessTab() {
           {bundle ? (
             <span>
               Bundle: <code className="run-path-text">{bundle.result.bundleDir}</code>
+              {bundleIsOlder && (
+                <span className="run-note" role="note">
+                  {' '}
+                  — an earlier design: the canvas has changed since it was exported.{' '}
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => useStudio.getState().openDock('export')}
+                  >
+                    Export again
+                  </button>{' '}
+                  to run what the canvas shows.
+                </span>
+              )}
             </span>
           ) : (
             <span className="run-note">
@@ -84,7 +105,9 @@ export function HarnessTab() {
             />{' '}
             Emulate links
           </label>
-          <label htmlFor={`${id}-runs`}>Runs</label>
+          <label htmlFor={`${id}-runs`}>
+            Runs <span className="run-unit">one at a time</span>
+          </label>
           <input
             id={`${id}-runs`}
             className="run-number"
@@ -96,7 +119,9 @@ export function HarnessTab() {
             title="Sequential timed requests (latency)"
             onChange={(event) => edit({ runs: event.target.value })}
           />
-          <label htmlFor={`${id}-stream`}>Stream</label>
+          <label htmlFor={`${id}-stream`}>
+            Stream <span className="run-unit">pipelined</span>
+          </label>
           <input
             id={`${id}-stream`}
             className="run-number"
@@ -143,6 +168,11 @@ export function HarnessTab() {
             </button>
           )}
         </div>
+        <p className="run-hint">
+          Every tier runs as a process on this machine, the links between them emulated: measured compute is
+          this machine&apos;s, not the topology&apos;s devices&apos;. Calibrate this machine to predict it
+          here too.
+        </p>
       </form>
       {measuredProblem && <p className="run-note">{measuredProblem}</p>}
       {run && <RunView run={run} />}
