@@ -69,7 +69,8 @@ describe('charts saved as SVG and PNG, in Chromium', () => {
         page.waitForEvent('download'),
         chart.getByRole('button', { name: `Save ${title} as SVG` }).click(),
       ]);
-      const linkId = title.replace('Latency against the bandwidth of ', '');
+      // "Latency against the bandwidth of the Device ↔ Edge link (wifi-72m)": the file is named by the id.
+      const linkId = /\(([^()]+)\)$/.exec(title)?.[1] ?? '';
       const stem = `sweep-${linkId}-${model}`.toLowerCase().replace(/[^a-z0-9]+/g, '-');
       expect(svgDownload.suggestedFilename()).toBe(`${stem}.svg`);
       const svgFile = path.join(SCREENSHOT_DIR, `charts-bandwidth-${theme}.svg`);
@@ -86,7 +87,9 @@ describe('charts saved as SVG and PNG, in Chromium', () => {
       const background = /<rect width="100%" height="100%" fill="(#[0-9a-f]+)"\/>/.exec(svg)?.[1] ?? '';
       expect(longHex(background)).toBe(THEMES[theme].panel);
       expect(svg).toMatch(
-        new RegExp(`<text[^>]*fill="${THEMES[theme].text.replace(/[()]/g, '\\$&')}"[^>]*>${title}</text>`),
+        new RegExp(
+          `<text[^>]*fill="${THEMES[theme].text.replace(/[()]/g, '\\$&')}"[^>]*>${title.replace(/[()]/g, '\\$&')}</text>`,
+        ),
       );
       for (const label of ['Device only', 'Best split', 'This design', 'Latency (ms, log)'])
         expect(svg).toContain(`>${label}<`);
