@@ -257,9 +257,19 @@ describe('export, the live harness and calibration in the studio, in Chromium', 
     expect(
       await page.getByRole('combobox', { name: 'Heat' }).locator('option:checked').textContent(),
     ).toMatch(/^Measured/);
+    // The nodes' time badges give the measured share too, marked so it is not read as predicted.
+    const timeBadges = () => find.layerNodes(page).locator('.badge-time').allTextContents();
+    const measuredBadge = /^≈ \d[\d.]* (ms|µs) measured$/;
+    await expect
+      .poll(async () => {
+        const texts = await timeBadges();
+        return texts.length > 0 && texts.every((text) => measuredBadge.test(text));
+      })
+      .toBe(true);
     await screenshot(page, 'run-02-harness-done');
     await measured.click();
     await expect.poll(() => measured.getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(async () => (await timeBadges()).some((text) => text.includes('measured'))).toBe(false);
   });
 
   it('3. a harness stopped mid-run leaves no tier process', async () => {

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { MetricValues } from '../overlay/overlay.js';
 import type { TierName } from '../../../core/profiles/types.js';
 import { tierTitleOf } from '../design/placement.js';
+import { MEASURED_METRIC } from '../run/measured-overlay.js';
 import { formatBytes, formatCount, formatMj, formatMs } from '../util/format.js';
 
 interface CostBadgesProps {
@@ -13,6 +14,11 @@ interface CostBadgesProps {
   readonly tier?: TierName;
   /** A collapsed block's sums: its layers' times, each on the tier it runs on. */
   readonly rolledUp?: boolean;
+  /**
+   * The graph shows a run's measured compute ("Show measured on the graph"): the time badge gives
+   * the node's measured share instead of the prediction, marked so it is not read as one.
+   */
+  readonly measuredShown?: boolean;
 }
 
 /** MACs, parameters and output activation bytes of a layer or a collapsed block's roll-up. */
@@ -22,8 +28,11 @@ export const CostBadges = memo(function CostBadges({
   exactActivations = true,
   tier,
   rolledUp = false,
+  measuredShown = false,
 }: CostBadgesProps) {
   const predictedMs = figures?.['predictedMs'];
+  // A layer on a tier the run did not measure has no share: it keeps its predicted badge.
+  const measuredMs = measuredShown ? figures?.[MEASURED_METRIC.key] : undefined;
   const energyMj = figures?.['deviceEnergyMj'];
   const macs = figures?.['macs'] ?? 0;
   const params = figures?.['params'] ?? 0;
@@ -31,20 +40,29 @@ export const CostBadges = memo(function CostBadges({
   const mark = (exact: boolean): string => (exact ? '' : '~');
   return (
     <div className="badges">
-      {predictedMs !== undefined && tier !== undefined && (
-        <span
-          className="badge badge-time"
-          title={
-            rolledUp
-              ? 'Predicted time of its layers, each on the tier it runs on'
-              : `Predicted time on the ${tierTitleOf(tier)}`
-          }
-        >
-          {mark(exactCompute)}
-          {formatMs(predictedMs)}
+      {measuredMs !== undefined ? (
+        <span className="badge badge-time badge-measured" title={measuredTitle(rolledUp, predictedMs)}>
+          ≈ {formatMs(measuredMs)} measured
         </span>
+      ) : (
+        predictedMs !== undefined &&
+        tier !== undefined && (
+          <span
+            className="badge badge-time"
+            title={
+              rolledUp
+                ? 'Predicted time of its layers, each on the tier it runs on'
+                : `Predicted time on the ${tierTitleOf(tier)}`
+            }
+          >
+            {mark(exactCompute)}
+            {formatMs(predictedMs)}
+          </span>
+        )
       )}
-      {energyMj !== undefined && tier === 'device' && (
+      {/* The node's fixed size holds two rows of badges: the wider measured badge takes the
+          predicted energy's place (a predicted figure that would read as measured beside it). */}
+      {energyMj !== undefined && tier === 'device' && measuredMs === undefined && (
         <span className="badge badge-energy" title="Device energy">
           {mark(exactCompute)}
           {formatMj(energyMj)}
@@ -68,3 +86,10 @@ export const CostBadges = memo(function CostBadges({
     </div>
   );
 });
+
+function measuredTitle(rolledUp: boolean, predictedMs: number | undefined): string {
+  const predicted = predictedMs === undefined ? '' : ` (predicted ${formatMs(predictedMs)})`;
+  return rolledUp
+    ? `Measured in the last run: its layers' shares of their tiers' measured compute${predicted}`
+    : `Measured in the last run: its tier's measured compute, shared over the tier's layers by their predicted time${predicted}`;
+}
