@@ -1,9 +1,12 @@
 /**
  * What Electron runs and what gets packaged: the esbuild bundles of main, preload and the
- * analysis worker (the bundled worker analyses a real model in plain Node, without tsx), and
+ * analysis worker (the bundled worker analyses a real model in plain Node, without tsx), the
+ * bundled `cutline` command the packaged studio's export, harness and profile jobs run (moved
+ * where no TypeScript source, tsx or esbuild can be reached, as in a packaged app), and
  * electron-builder.yml, checked by electron-builder's own configuration validator.
  */
 import { execFile } from 'node:child_process';
+import { builtinModules } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,14 +17,25 @@ import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/confi
 import { DebugLogger } from 'builder-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessionRunner } from '../app/host/session-runner.js';
+import { createStudioHost } from '../app/host/studio-host.js';
 import { loadTopology } from '../core/profiles/load.js';
 import { bundleMain } from '../app/main/bundle.js';
-import { MAIN_BUNDLE_DIR, MAIN_FILE, WORKER_FILE } from '../app/main/paths.js';
+import {
+  CLI_FILE,
+  MAIN_BUNDLE_DIR,
+  MAIN_FILE,
+  studioPaths,
+  TIER_FILE,
+  TIER_RUNTIME_DIR,
+  WORKER_FILE,
+} from '../app/main/paths.js';
 import { CONTENT_SECURITY_POLICY } from '../app/host/web/responses.js';
 import {
   CHANNELS,
   EVENT_CHANNELS,
   type HostCommand,
+  type JobEvent,
+  type JobRequest,
   type StudioApi,
   type StudioMethod,
 } from '../app/shared/studio-api.js';
@@ -31,6 +45,7 @@ import { projectOf } from './support/project-files.js';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const FAKE_ELECTRON = path.join(ROOT, 'test/support/fake-electron.cjs');
 const run = promisify(execFile);
+const NODE_BUILTINS = new Set(builtinModules);
 const sample = (id: string): string => path.join(ROOT, 'samples', `${id}.onnx`);
 let tmp: string;
 beforeAll(() => {
@@ -85,6 +100,135 @@ describe('bundles', () => {
       await expect.poll(() => events.at(-1), { timeout: 60_000 }).toBe('done');
     } finally {
       await runner.close();
+    }
+  });
+});
+
+describe('the bundled cutline command', () => {
+  /** A packaged app's unpacked folder: the bundles under dist/main, onnxruntime-node beside them. */
+  let unpacked: string;
+  let cli: string;
+  const bundled = (...args: string[]) =>
+    run(process.execPath, [cli, ...args], { cwd: tmp, maxBuffer: 1 << 26 });
+
+  beforeAll(async () => {
+    const built = await bundleMain({ outDir: path.join(tmp, 'cli-build', MAIN_BUNDLE_DIR) });
+    expect(built.warnings).toEqual([]);
+    // Two folders deeper than where it was built: the source paths the bundle keeps (relative to
+    // itself) lead nowhere, as in a packaged app, so nothing can fall back on the checkout.
+    const resources = path.join(tmp, 'packaged', 'resources');
+    unpacked = path.join(resources, 'app.asar.unpacked');
+    fs.cpSync(built.outDir, path.join(unpacked, MAIN_BUNDLE_DIR), { recursive: true });
+    fs.mkdirSync(path.join(unpacked, 'node_modules'));
+    for (const name of ['onnxruntime-node', 'onnxruntime-common'])
+      fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(unpacked, 'node_modules', name));
+    cli = studioPaths(path.join(resources, 'app.asar'), { packaged: true, resourcesPath: resources }).cli!;
+    expect(cli).toBe(path.join(unpacked, MAIN_BUNDLE_DIR, CLI_FILE));
+  });
+
+  it('requires nothing but Node built-ins and onnxruntime-node to run its jobs', () => {
+    const required = (file: string): string[] =>
+      [
+        ...new Set(
+          [
+            ...fs
+              .readFileSync(path.join(unpacked, MAIN_BUNDLE_DIR, file), 'utf8')
+              .matchAll(/require\("([^"]+)"\)/g),
+          ]
+            .map((m) => m[1]!)
+            .filter((name) => !name.startsWith('node:') && !NODE_BUILTINS.has(name)),
+        ),
+      ].sort();
+    // esbuild only for `cutline studio`'s renderer build, loaded on demand; never by the jobs.
+    expect(required(CLI_FILE)).toEqual(['esbuild', 'onnxruntime-node']);
+    expect(required(TIER_FILE)).toEqual(['onnxruntime-node']);
+  });
+
+  it('prints its version and analyses a model', async () => {
+    const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    expect((await bundled('--version')).stdout.trim()).toBe(version.version);
+    const { stdout } = await bundled('analyze', sample('edge-prune-vehicle'), '--json');
+    const analysis = JSON.parse(stdout) as { layers: unknown[]; model: { path: string } };
+    expect(analysis.model.path).toBe(sample('edge-prune-vehicle'));
+    expect(analysis.layers).toHaveLength(13);
+  });
+
+  it("exports and runs the harness as the packaged studio's jobs, tiers from the build", async () => {
+    const host = createStudioHost({
+      configDir: fs.mkdtempSync(path.join(tmp, 'config-')),
+      analysis: { prewarm: false, processJobs: { cliEntry: cli } },
+    });
+    const events: JobEvent[] = [];
+    host.onJob((event) => events.push(event));
+    const end = async (request: JobRequest, sessionId: string): Promise<JobEvent> => {
+      const started = host.startJob(sessionId, request);
+      if (!started.ok) throw new Error(started.error.message);
+      await expect
+        .poll(
+          () => events.find((e) => e.jobId === started.jobId && (e.type === 'done' || e.type === 'failed')),
+          {
+            timeout: 120_000,
+          },
+        )
+        .toBeDefined();
+      return events.find((e) => e.jobId === started.jobId && (e.type === 'done' || e.type === 'failed'))!;
+    };
+    try {
+      const opened = await host.openPath(sample('edge-prune-vehicle'), 'dialog');
+      if (!opened.ok) throw new Error(opened.error.message);
+      const { sessionId, partition } = opened.model;
+      const names = partition.units.map((unit) => unit.name);
+      const outDir = path.join(tmp, 'cli-bundles', 'vehicle');
+      const exported = await end(
+        {
+          kind: 'export',
+          args: {
+            topology: loadTopology('pi4-wifi-edge-wan-cloud'),
+            placement: Object.fromEntries([
+              ...names.slice(4, 8).map((name) => [name, 'edge' as const]),
+              ...names.slice(8).map((name) => [name, 'cloud' as const]),
+            ]),
+            pins: [],
+            inputs: {},
+            objective: 'latency',
+            outDir,
+            zip: false,
+            force: false,
+            onUnreachable: 'fail',
+            verify: true,
+          },
+        },
+        sessionId,
+      );
+      if (exported.type !== 'done' || exported.result.kind !== 'export')
+        throw new Error(JSON.stringify(exported));
+      expect(exported.result.value.segments.map((s) => s.tier)).toEqual(['device', 'edge', 'cloud']);
+      expect(exported.result.value.verification).toMatchObject({ ok: true });
+      // The bundle's runtime is the one built with the app (esbuild does not ship).
+      expect(fs.readFileSync(path.join(outDir, 'runtime', 'cutline-tier.mjs'))).toEqual(
+        fs.readFileSync(path.join(unpacked, MAIN_BUNDLE_DIR, TIER_RUNTIME_DIR, 'cutline-tier.mjs')),
+      );
+
+      const harness = await end(
+        {
+          kind: 'harness',
+          args: { bundleDir: outDir, runs: 2, stream: 2, emulateLinks: true, calibrate: false },
+        },
+        sessionId,
+      );
+      if (harness.type !== 'done' || harness.result.kind !== 'harness')
+        throw new Error(JSON.stringify(harness));
+      expect(harness.result.value).toMatchObject({ requests: 4, answered: 4, failed: 0, verified: true });
+      const tiers = events.flatMap((e) =>
+        e.type === 'partial' && e.partial.kind === 'harness' && e.partial.value.event === 'tier'
+          ? [e.partial.value]
+          : [],
+      );
+      expect(tiers.map((t) => t.tier)).toEqual(['cloud', 'edge', 'device']);
+    } finally {
+      await host.close();
     }
   });
 });
@@ -281,7 +425,14 @@ describe('electron-builder.yml', () => {
     expect(config).toMatchObject({
       productName: 'Cutline',
       extraMetadata: { main: `${MAIN_BUNDLE_DIR}/${MAIN_FILE}` },
-      asarUnpack: [`${MAIN_BUNDLE_DIR}/${WORKER_FILE}`],
+      asarUnpack: expect.arrayContaining([
+        `${MAIN_BUNDLE_DIR}/${WORKER_FILE}`,
+        `${MAIN_BUNDLE_DIR}/${CLI_FILE}`,
+        `${MAIN_BUNDLE_DIR}/${TIER_FILE}`,
+        `${MAIN_BUNDLE_DIR}/${TIER_RUNTIME_DIR}/**/*`,
+        'node_modules/onnxruntime-node/**/*',
+        'node_modules/onnxruntime-common/**/*',
+      ]),
       linux: { target: ['AppImage', 'deb'] },
       mac: { target: 'dmg' },
       win: { target: 'nsis' },

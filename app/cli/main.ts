@@ -1,6 +1,7 @@
 /** The `cutline` command line. */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isCutlineError } from '../../core/errors.js';
+import { studioVersion } from '../host/host-version.js';
 import { analyzeCommand } from './analyze.js';
 import type { ProfileCliOptions } from './profile.js';
 import type { ExportCliOptions } from './export.js';
@@ -13,6 +14,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command()
     .name('cutline')
     .description('Design studio for splitting DNN inference across device, edge and cloud.')
+    .version(studioVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError('(run `cutline --help` for usage)');
   let exitCode = 0;

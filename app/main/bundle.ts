@@ -6,6 +6,10 @@
  *   preload cannot load anything else).
  * - `analysis-worker.cjs`: the host's analysis worker as plain JavaScript, so Electron starts it
  *   without tsx (app/host/analysis-runner.ts takes it as `workerUrl`).
+ * - `cutline-cli.cjs`: the `cutline` command, which the packaged studio runs for its export,
+ *   harness and profile jobs (no TypeScript sources ship), with `cutline-tier.cjs` (a tier of a
+ *   harness run) and `tier-runtime/` (the runtime copied into each bundle, as `writeRuntime`
+ *   builds it). onnxruntime-node stays external: native, it ships as a package of its own.
  * - `package.json`: makes the folder an Electron app (`electron dist/main`) named Cutline.
  *
  * CommonJS, because it is the format every Electron version loads as an app entry. Bundling
@@ -19,7 +23,16 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { MAIN_BUNDLE_DIR, MAIN_FILE, PRELOAD_FILE, WORKER_FILE } from './paths.js';
+import { writeRuntime } from '../../core/bundle/runtime-build.js';
+import {
+  CLI_FILE,
+  MAIN_BUNDLE_DIR,
+  MAIN_FILE,
+  PRELOAD_FILE,
+  TIER_FILE,
+  TIER_RUNTIME_DIR,
+  WORKER_FILE,
+} from './paths.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Electron 45 runs Node 22 and Chromium 140; older targets would only add transforms. */
@@ -38,8 +51,17 @@ export interface BundleResult {
   readonly main: string;
   readonly preload: string;
   readonly worker: string;
+  readonly cli: string;
+  readonly tier: string;
   readonly warnings: readonly string[];
 }
+
+/**
+ * What the bundled command leaves to be required at run time: onnxruntime-node (native), and
+ * what only `cutline studio` loads (the bundler, Vite, Electron), which a packaged studio's jobs
+ * never run.
+ */
+const CLI_EXTERNAL = ['onnxruntime-node', 'esbuild', 'vite', 'electron'];
 
 export async function bundleMain(options: BundleOptions = {}): Promise<BundleResult> {
   const root = path.resolve(options.root ?? REPO_ROOT);
@@ -59,6 +81,7 @@ export async function bundleMain(options: BundleOptions = {}): Promise<BundleRes
     target: NODE_TARGET,
     plugins: [sourceLocation(root, outDir)],
   };
+  const manifest = await appManifest(root);
   const results = await Promise.all([
     build({
       ...node,
@@ -79,13 +102,30 @@ export async function bundleMain(options: BundleOptions = {}): Promise<BundleRes
       outfile: out(PRELOAD_FILE),
       external: ['electron'],
     }),
+    build({
+      ...node,
+      entryPoints: [path.join(root, 'app/cli/bundled-main.ts')],
+      outfile: out(CLI_FILE),
+      external: CLI_EXTERNAL,
+      // No package.json beside the command in a packaged app: its version is built in.
+      define: { __CUTLINE_VERSION__: JSON.stringify(manifest.version) },
+    }),
+    build({
+      ...node,
+      entryPoints: [path.join(root, 'core/bundle/tier-entry.ts')],
+      outfile: out(TIER_FILE),
+      external: ['onnxruntime-node'],
+    }),
+    writeRuntime(out(TIER_RUNTIME_DIR)).then(() => ({ warnings: [] })),
   ]);
-  await fs.writeFile(out('package.json'), `${JSON.stringify(await appManifest(root), null, 2)}\n`);
+  await fs.writeFile(out('package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return {
     outDir,
     main: out(MAIN_FILE),
     preload: out(PRELOAD_FILE),
     worker: out(WORKER_FILE),
+    cli: out(CLI_FILE),
+    tier: out(TIER_FILE),
     warnings: results.flatMap((result) => result.warnings.map((warning) => warning.text)),
   };
 }

@@ -82,7 +82,11 @@ function startStudio(paths: StudioPaths, commandLineFile: string | null): Runnin
     configDir,
     samplesDir: paths.samplesDir,
     profilesDir: paths.profilesDir,
-    analysis: { workerUrl: pathToFileURL(paths.worker) },
+    analysis: {
+      workerUrl: pathToFileURL(paths.worker),
+      // Packaged: the built command; from the sources (`npm start`), bin/cutline.js.
+      ...(paths.cli !== null ? { processJobs: { cliEntry: paths.cli } } : {}),
+    },
     ...commandLine,
   });
   const window = createStudioWindow(paths.preload);

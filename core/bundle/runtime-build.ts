@@ -6,13 +6,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { prebuiltRuntime } from './prebuilt-runtime.js';
 import { ORT_VERSION } from './write-bundle.js';
 
 const ENTRY = fileURLToPath(new URL('./tier-entry.ts', import.meta.url));
+/**
+ * `import.meta.url` in the generated module, spelled in pieces: app/main/bundle.ts rewrites that
+ * expression in the sources it bundles (this file is part of the studio's bundled command), and a
+ * rewrite inside this string would break the runtime.
+ */
+const GENERATED_IMPORT_META_URL = ['import', 'meta', 'url'].join('.');
 
 export async function writeRuntime(runtimeDir: string): Promise<void> {
   fs.mkdirSync(runtimeDir, { recursive: true });
+  const prebuilt = prebuiltRuntime();
+  if (prebuilt) {
+    // A build of Cutline carries the runtime built already (esbuild is not part of it).
+    fs.cpSync(prebuilt.runtimeDir, runtimeDir, { recursive: true });
+    return;
+  }
+  // Loaded only here: a build of Cutline has no esbuild and never gets here.
+  const { build } = await import('esbuild');
   await build({
     entryPoints: [ENTRY],
     outfile: path.join(runtimeDir, 'cutline-tier.mjs'),
@@ -23,7 +37,7 @@ export async function writeRuntime(runtimeDir: string): Promise<void> {
     external: ['onnxruntime-node'],
     // Bundled CommonJS dependencies may call require(): give the module one.
     banner: {
-      js: "import { createRequire as __cutlineRequire } from 'node:module'; const require = __cutlineRequire(import.meta.url);",
+      js: `import { createRequire as __cutlineRequire } from 'node:module'; const require = __cutlineRequire(${GENERATED_IMPORT_META_URL});`,
     },
     legalComments: 'linked',
     logLevel: 'silent',

@@ -7,6 +7,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CutlineError } from '../errors.js';
+import { prebuiltRuntime } from './prebuilt-runtime.js';
 
 const TIER_BIN = fileURLToPath(new URL('../../bin/cutline-tier.js', import.meta.url));
 /**
@@ -34,7 +35,11 @@ export function startTier(
   return new Promise((resolve, reject) => {
     // Absolute, since the tier runs in the bundle's folder.
     const bundle = path.resolve(bundleDir);
-    const bin = runtime === 'bundle' ? path.join(bundle, 'runtime', 'cutline-tier.mjs') : TIER_BIN;
+    // From a build (the packaged studio), "source" is the build's own tier entry: there is no tsx.
+    const bin =
+      runtime === 'bundle'
+        ? path.join(bundle, 'runtime', 'cutline-tier.mjs')
+        : (prebuiltRuntime()?.tierEntry ?? TIER_BIN);
     const args = [bin, '--bundle', bundle, '--tier', tier, '--port', '0', ...(upUrl ? ['--up', upUrl] : [])];
     let stderr = '';
     let settled = false;

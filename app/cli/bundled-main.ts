@@ -1,0 +1,31 @@
+/**
+ * Entry of the `cutline` command as built by app/main/bundle.ts (`cutline-cli.cjs`), which the
+ * packaged studio runs for its export, harness and profile jobs: plain JavaScript with no tsx and
+ * no TypeScript sources beside it. Its tiers start from the build's own tier entry and bundles get
+ * the runtime built with it (core/bundle/prebuilt-runtime.ts); onnxruntime-node is required from
+ * the app's node_modules. `bin/cutline.js` runs the same `main` from the sources.
+ */
+import path from 'node:path';
+import { usePrebuiltRuntime } from '../../core/bundle/prebuilt-runtime.js';
+import { TIER_FILE, TIER_RUNTIME_DIR } from '../main/paths.js';
+import { main } from './main.js';
+
+// onnxruntime-node's own usage telemetry off, as bin/cutline.js does (an explicit 0 turns it on).
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
+// The script being run is this bundle: app/main/bundle.ts writes the tier entry and the built
+// runtime beside it.
+const buildDir = path.dirname(path.resolve(process.argv[1]!));
+usePrebuiltRuntime({
+  tierEntry: path.join(buildDir, TIER_FILE),
+  runtimeDir: path.join(buildDir, TIER_RUNTIME_DIR),
+});
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(
+      `cutline: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);
