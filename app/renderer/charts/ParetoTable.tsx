@@ -30,9 +30,14 @@ export function ParetoTable({ data, colors, interactive, onPreview, onApply }: P
             <th scope="col">Latency</th>
             <th scope="col">Device energy</th>
             <th scope="col" title="Layers on the device">
-              Dev.
+              On device
             </th>
-            <th scope="col">Found</th>
+            <th
+              scope="col"
+              title="exact: proved optimal by its solver; heuristic: a solver's best effort, not proved; now: the design as it is"
+            >
+              Found
+            </th>
             <th scope="col">
               <span className="visually-hidden">Apply</span>
             </th>
