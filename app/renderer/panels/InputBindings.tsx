@@ -33,6 +33,7 @@ function InputShape({
               inputMode="numeric"
               size={Math.max(3, dim.symbol.length, (drafts[dim.label] ?? dim.value).length)}
               aria-label={dim.label}
+              title={`${dim.symbol}: type a size and press Enter; until every symbolic size is bound, the figures are estimates`}
               placeholder={dim.symbol}
               value={drafts[dim.label] ?? dim.value}
               onChange={(event) => onDraft(dim.label, event.target.value)}
