@@ -5,6 +5,7 @@
  * device alone wins, at high ones the server, in between the split. `cutline sweep` and the
  * studio's sweep job both call `sweepBandwidth`, so their figures agree by construction.
  */
+import { editedLink } from '../profiles/link-edit.js';
 import { CutlineError } from '../errors.js';
 import type { LinkProfile, TierName, Topology } from '../profiles/types.js';
 import { evaluatePlacement } from './evaluate.js';
@@ -142,10 +143,7 @@ export function assertBandwidthRange(range: Omit<SweepRange, 'hop'>): void {
 export function withBandwidth(topology: Topology, hop: number, mbps: number): Topology {
   const hops = topology.hops.map((link, h): LinkProfile => {
     if (h !== hop) return link;
-    const rest: { -readonly [K in keyof LinkProfile]: LinkProfile[K] } = { ...link };
-    delete rest.measured;
-    delete rest.fitDegree;
-    return { ...rest, uplinkMbps: mbps, downlinkMbps: mbps };
+    return editedLink(link, { uplinkMbps: mbps, downlinkMbps: mbps }, { dropMeasured: true });
   });
   return { ...topology, hops };
 }

@@ -6,6 +6,7 @@
  * Link edits of one hop that follow each other quickly (a slider being dragged, a number being
  * typed) squash into one entry.
  */
+import { editedLink } from '../../../core/profiles/link-edit.js';
 import type { StateCreator } from 'zustand';
 import type { Topology, TierName } from '../../../core/profiles/types.js';
 import { applyDiff, diffPlacement, isEmptyDiff, sameInputs, squash, withTiers } from '../design/diff.js';
@@ -166,7 +167,7 @@ export const createDesignSlice: StateCreator<Store, [], [], DesignSlice> = (set,
       const { design } = get();
       const link = design?.topology.hops[hop];
       if (!design || !link) return;
-      const next = { ...link, ...edit };
+      const next = editedLink(link, edit);
       if (
         next.uplinkMbps === link.uplinkMbps &&
         next.downlinkMbps === link.downlinkMbps &&
