@@ -33,13 +33,25 @@ export function HarnessSummaryView({ summary }: { readonly summary: HarnessSumma
         <thead>
           <tr>
             <th scope="col">Figure</th>
-            <th scope="col" className="num">
+            <th
+              scope="col"
+              className="num"
+              title="Medians over the timed requests, every tier a process on this machine"
+            >
               Measured
             </th>
-            <th scope="col" className="num">
+            <th
+              scope="col"
+              className="num"
+              title="The design predicted with this machine's calibrated profile on every tier (compute '–' unless the run was started with Calibrate this machine), links as emulated"
+            >
               Predicted (this machine)
             </th>
-            <th scope="col" className="num">
+            <th
+              scope="col"
+              className="num"
+              title="The design predicted on the topology's devices, as the figures bar shows it"
+            >
               Predicted (plan)
             </th>
           </tr>
