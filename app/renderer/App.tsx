@@ -4,6 +4,7 @@ import { startHostSession } from './actions/host-session.js';
 import { handleStudioKey } from './actions/keyboard.js';
 import { openFile } from './actions/open-model.js';
 import { startDesignSync } from './design/sync.js';
+import { startMeasuredStaleness } from './run/measured-actions.js';
 import { Dock } from './dock/Dock.js';
 import { GraphCanvas } from './graph/GraphCanvas.js';
 import { fitGraph } from './graph/viewport.js';
@@ -39,6 +40,7 @@ export function App() {
 
   useEffect(() => runLayouts(), []);
   useEffect(() => startDesignSync(), []);
+  useEffect(() => startMeasuredStaleness(), []);
 
   // The React Flow instance changes identity as the canvas mounts; the host session must not
   // restart with it (that would ask for the first model again), so commands read it from a ref.

@@ -4,17 +4,22 @@
  * time is shared out over its layers), and the graph's heat switched to it.
  */
 import { designProblem, placementArray } from '../design/figures.js';
+import type { Unsubscribe } from '../../shared/studio-api.js';
 import { PREDICTED_METRICS } from '../overlay/predicted.js';
 import { useStudio } from '../store/store.js';
 import { runFigures, runTierNames } from './harness-run.js';
 import { MEASURED_METRIC, measuredOverlay } from './measured-overlay.js';
+import { measuredIsStale, STALE_MEASURED_NOTICE } from './measured-staleness.js';
 import { selectHarnessRun } from './run-slice.js';
 
-/** Lays the measured figures over the graph; false when nothing has been measured yet. */
+/**
+ * Lays the measured figures over the graph; false when nothing has been measured yet or the
+ * canvas has changed since the bundle was exported (see measured-staleness.ts).
+ */
 export function showMeasuredOnGraph(): boolean {
   const state = useStudio.getState();
   const run = selectHarnessRun(state);
-  if (!run || !state.opened) return false;
+  if (!run || !state.opened || measuredIsStale(state)) return false;
   const perRunTier = run.summary?.measured.computeMsPerTier ?? runFigures(run).computeMsPerTier;
   const names = runTierNames(run);
   // The bundle's tiers are the topology's, in its order; matched by name all the same.
@@ -33,6 +38,22 @@ export function showMeasuredOnGraph(): boolean {
 /** Back to the predicted time as the graph's heat. */
 export function hideMeasuredOnGraph(): void {
   useStudio.getState().setMetric(PREDICTED_METRICS[0]!.key);
+}
+
+/** Why "Show measured on the graph" showed nothing, for the Run tab. */
+export const measuredUnavailable = (): string =>
+  measuredIsStale(useStudio.getState())
+    ? 'The canvas has changed since the bundle was exported: export and run again to measure this design.'
+    : 'Nothing measured yet: wait for the first answered request.';
+
+/** For the life of the window: an edit after the run switches the measured heat off, with a notice. */
+export function startMeasuredStaleness(): Unsubscribe {
+  return useStudio.subscribe((state, previous) => {
+    if (state.design === previous.design && state.metric === previous.metric) return;
+    if (state.metric !== MEASURED_METRIC.key || !measuredIsStale(state)) return;
+    hideMeasuredOnGraph();
+    useStudio.getState().noticed(STALE_MEASURED_NOTICE);
+  });
 }
 
 export const selectMeasuredShown = (s: { metric: string }): boolean => s.metric === MEASURED_METRIC.key;

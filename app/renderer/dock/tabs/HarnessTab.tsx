@@ -8,7 +8,13 @@ import { startHarness, stopHarness } from '../../run/harness-actions.js';
 import { runFigures, verificationOf, type HarnessRun, type RunFigures } from '../../run/harness-run.js';
 import { HarnessSummaryView } from '../../run/HarnessSummaryView.js';
 import { JobError } from '../../run/JobProgress.js';
-import { hideMeasuredOnGraph, selectMeasuredShown, showMeasuredOnGraph } from '../../run/measured-actions.js';
+import {
+  hideMeasuredOnGraph,
+  measuredUnavailable,
+  selectMeasuredShown,
+  showMeasuredOnGraph,
+} from '../../run/measured-actions.js';
+import { isEarlierDesign } from '../../run/measured-staleness.js';
 import { RequestsChart } from '../../run/RequestsChart.js';
 import { harnessFormFrom, selectHarnessForm, type HarnessForm } from '../../run/run-forms.js';
 import { selectHarnessRun, selectLastExport } from '../../run/run-slice.js';
@@ -46,10 +52,7 @@ export function HarnessTab() {
   const streamCount = countOf(stream, 0, MAX_HARNESS_REQUESTS);
   const valid = runCount !== null && streamCount !== null;
   // Run plays the last bundle: after an edit it is not the design the canvas and figures show.
-  const bundleIsOlder =
-    bundle !== null &&
-    design !== null &&
-    (design.placement !== bundle.args.placement || design.topology !== bundle.args.topology);
+  const bundleIsOlder = bundle !== null && isEarlierDesign(design, bundle.args);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -59,10 +62,7 @@ export function HarnessTab() {
   };
   const toggleMeasured = () => {
     if (measuredShown) hideMeasuredOnGraph();
-    else
-      setMeasuredProblem(
-        showMeasuredOnGraph() ? null : 'Nothing measured yet: wait for the first answered request.',
-      );
+    else setMeasuredProblem(showMeasuredOnGraph() ? null : measuredUnavailable());
   };
 
   return (
