@@ -3,7 +3,7 @@
  * the tables, the solver settings as `cutline solve` text (and back), a single cut as a
  * placement (the single-split family's own), a previewed suggestion (figures with the
  * difference from the design, the layers and blocks that would move, pins kept) and applying it
- * as one undoable step.
+ * as one undoable step; solvers that find the same placement share one row.
  */
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import {
   cutPointPlacement,
   previewSuggestion,
 } from '../../app/renderer/actions/suggestion.js';
+import { paretoChartData } from '../../app/renderer/charts/pareto-data.js';
 import { figureRows } from '../../app/renderer/design/figure-rows.js';
 import {
   placementArray,
@@ -293,5 +294,77 @@ describe('previewing and applying a suggestion', () => {
     expect(suggestionSortKey(after[1]!, 'hop-0')).toBeGreaterThan(0);
     expect(suggestionSortKey(after[0]!, 'hop-0')).toBe(0);
     expect(suggestionSortKey(after[0]!, 'device-layers')).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe('solvers that agree', () => {
+  const atEdge = () => cutPointPlacement(6, 1);
+  const atCloud = () => cutPointPlacement(6, 2);
+
+  it('share one row naming each of them, exact if any proved it, notes once each', () => {
+    // Two solvers find the same placement (as separate objects, one naming a device layer
+    // explicitly, as a placement may); a third finds another.
+    const same = atEdge();
+    const onDevice = [...built().unitOf.keys()].find((id) => !Object.hasOwn(same, id))!;
+    const explicit = { ...atEdge(), [onDevice]: 'device' as TierName };
+    expect(Object.keys(explicit)).toHaveLength(Object.keys(same).length + 1);
+    const rows = suggestionRows(built(), design(), [
+      { source: 'single-split', exact: false, notes: ['searched 9 cuts', 'shared note'], placement: same },
+      { source: 'min-cut', exact: true, notes: ['shared note'], placement: explicit },
+      { source: 'tiers', exact: false, notes: ['tiered'], placement: atCloud() },
+    ]);
+    expect(rows.map((r) => r.solver)).toEqual(['Current design', 'single-split · min-cut', 'tiers']);
+    expect(rows[1]!.solvers).toEqual(['single-split', 'min-cut']);
+    expect(rows[1]!.exact).toBe(true);
+    expect(rows[1]!.notes).toEqual(['searched 9 cuts', 'shared note']);
+    expect(rows[1]!.label).toBe('Apply single-split · min-cut suggestion');
+    expect(rows[1]!.previewLabel).toBe('single-split · min-cut suggestion');
+    expect(rows[1]!.allAgree).toBe(false);
+    expect(rows[2]!.solvers).toEqual(['tiers']);
+    expect(rows[2]!.exact).toBe(false);
+    expect(rows[1]!.evaluation.latencyMs).not.toBe(rows[2]!.evaluation.latencyMs);
+    // Keys stay unique and stable: the first solver and where its plan was.
+    expect(rows.map((r) => r.key)).toEqual(['current', 'single-split:0', 'tiers:2']);
+
+    // Applying the shared row moves the design to it; the row says so.
+    applySuggestion(rows[1]!.placement, rows[1]!.label);
+    expect(state().past.at(-1)!.label).toBe('Apply single-split · min-cut suggestion');
+    const after = suggestionRows(built(), design(), [
+      { source: 'single-split', exact: false, notes: [], placement: same },
+      { source: 'min-cut', exact: true, notes: [], placement: explicit },
+    ]);
+    expect(after).toHaveLength(2);
+    expect(after[1]!.applied).toBe(true);
+  });
+
+  it('say so when every solver found the same placement, in the table and on the Pareto chart', () => {
+    const plans = ['single-split', 'two-split', 'min-cut', 'tiers'].map((source) => ({
+      source,
+      exact: source !== 'two-split',
+      notes: [],
+      placement: atEdge(),
+    }));
+    const rows = suggestionRows(built(), design(), plans);
+    expect(rows.map((r) => r.solver)).toEqual([
+      'Current design',
+      'single-split · two-split · min-cut · tiers (all agree)',
+    ]);
+    expect(rows[1]!.allAgree).toBe(true);
+    const data = paretoChartData(built(), design(), { plans, pareto: null });
+    expect(data.suggestions.map((p) => [p.name, p.applyLabel, p.exact])).toEqual([
+      [
+        'single-split · two-split · min-cut · tiers (all agree) suggestion',
+        'Apply single-split · two-split · min-cut · tiers suggestion',
+        true,
+      ],
+    ]);
+    expect(data.suggestions[0]!.latencyMs).toBe(rows[1]!.evaluation.latencyMs);
+
+    // One solver alone is its own row, with no agreement to speak of.
+    const one = suggestionRows(built(), design(), plans.slice(0, 1));
+    expect(one.map((r) => [r.solver, r.allAgree])).toEqual([
+      ['Current design', false],
+      ['single-split', false],
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import type { TierName } from '../../../core/profiles/types.js';
 import type { SolveResult, Suggestion } from '../../shared/studio-api.js';
 import { placementArray, type DesignProblem } from '../design/figures.js';
 import type { Design } from '../store/design-types.js';
+import { groupPlans, groupTitle, solversName } from '../suggest/plan-groups.js';
 import { effectiveRecord, matchesDesign } from '../suggest/preview-moves.js';
 
 export type ParetoPointKind = 'front' | 'suggestion' | 'current';
@@ -16,7 +17,10 @@ export interface ParetoChartPoint {
   /** Unique among the chart's points: `front-3`, `plan-min-cut-0`, `current`. */
   readonly id: string;
   readonly kind: ParetoPointKind;
-  /** What the point is called in the legend, tooltip and table ("Front 3 · single split"). */
+  /**
+   * What the point is called in the legend, tooltip and table ("Front 3 · single split",
+   * "min-cut · tiers suggestion": one point per placement, naming every solver that found it).
+   */
   readonly name: string;
   /** What applying it records in the history ("Apply Pareto point 3"). */
   readonly applyLabel: string;
@@ -88,12 +92,13 @@ export function paretoChartData(
       applyLabel: `Apply Pareto point ${i + 1}`,
     }),
   );
-  const suggestions = result.plans.map((plan, i) =>
-    pointOf(built, design, plan, {
-      id: `plan-${plan.source}-${i}`,
+  // One marker per placement, naming every solver that found it, as the Suggestions table's rows.
+  const suggestions = groupPlans(result.plans).map((group) =>
+    pointOf(built, design, group, {
+      id: `plan-${group.solvers[0]}-${group.firstIndex}`,
       kind: 'suggestion',
-      name: `${plan.source} suggestion`,
-      applyLabel: `Apply ${plan.source} suggestion`,
+      name: `${groupTitle(group)} suggestion`,
+      applyLabel: `Apply ${solversName(group)} suggestion`,
     }),
   );
   const current = pointOf(built, design, null, {

@@ -1,9 +1,11 @@
 /** The Suggestions table's columns: one per figure, and one per hop for the bytes on that link. */
+import { Fragment } from 'react';
 import type { TierName } from '../../../core/profiles/types.js';
 import { formatBytes } from '../../shared/format.js';
 import { tierTitleOf } from '../design/placement.js';
 import { formatMj, formatMs } from '../util/format.js';
 import type { ResultColumn } from './ResultsTable.js';
+import { ALL_AGREE } from './plan-groups.js';
 import { suggestionSortKey, type SuggestionRow } from './suggestion-rows.js';
 
 const rate = (perS: number): string =>
@@ -37,11 +39,29 @@ export function suggestionColumns(tiers: readonly TierName[]): ResultColumn<Sugg
     {
       id: 'solver',
       label: 'Solver',
-      title: 'Which solver suggests it',
+      title: 'Which solvers suggest it (a placement several solvers found is one row)',
       sortKey: key('solver'),
       cell: (row) => (
         <>
-          <span title={SOLVER_TITLES[row.solver]}>{row.solver}</span>
+          {row.solvers.length === 0 ? (
+            row.solver
+          ) : (
+            // One name per solver that found the placement, each with what that solver searches;
+            // several names may wrap, so the figures keep the table's width.
+            <span className={row.solvers.length > 1 ? 'solver-names' : undefined}>
+              {row.solvers.map((solver, i) => (
+                <Fragment key={solver}>
+                  {i > 0 && ' · '}
+                  <span title={SOLVER_TITLES[solver]}>{solver}</span>
+                </Fragment>
+              ))}
+              {row.allAgree && (
+                <span className="agree-mark" title="Every solver that answered found this placement">
+                  {ALL_AGREE}
+                </span>
+              )}
+            </span>
+          )}
           {row.applied && (
             <span className="applied-mark" title="The design is this placement now">
               {' '}

@@ -1,5 +1,6 @@
 /**
- * The Suggestions table's rows: the current design, then each solver's plan, with figures
+ * The Suggestions table's rows: the current design, then each placement the solvers found (one
+ * row naming every solver that found it, plan-groups.ts), with figures
  * evaluated in the page on the design's partition problem (so they are the figures bar's, to
  * the last digit, when the row is applied).
  */
@@ -11,19 +12,29 @@ import type { TierName } from '../../../core/profiles/types.js';
 import type { Suggestion } from '../../shared/studio-api.js';
 import { placementArray, type DesignProblem } from '../design/figures.js';
 import type { Design } from '../store/design-types.js';
+import { groupPlans, groupTitle, solversName } from './plan-groups.js';
 import { effectiveRecord, matchesDesign } from './preview-moves.js';
 import type { SortKey } from './sort.js';
 
 export interface SuggestionRow {
   readonly key: string;
-  /** The solver (`min-cut`), or "Current design". */
+  /**
+   * The solvers that found it (`min-cut`, `single-split · min-cut`, with " (all agree)" when every
+   * solver did), or "Current design".
+   */
   readonly solver: string;
+  /** Each solver that found it, in the plans' order; empty for the current design. */
+  readonly solvers: readonly string[];
+  /** Whether every solver that answered found it (and there were several). */
+  readonly allAgree: boolean;
   readonly isCurrent: boolean;
   /** Proved best (true), heuristic (false); null for the current design. */
   readonly exact: boolean | null;
   readonly notes: readonly string[];
   /** What applying it records ("Apply min-cut suggestion"). */
   readonly label: string;
+  /** What the figures bar calls its preview ("min-cut suggestion"). */
+  readonly previewLabel: string;
   readonly placement: Readonly<Record<string, TierName>>;
   readonly evaluation: Evaluation;
   /** Whether the design is this placement now. */
@@ -86,30 +97,37 @@ export function suggestionRows(
     {
       key: 'current',
       solver: 'Current design',
+      solvers: [],
+      allAgree: false,
       isCurrent: true,
       exact: null,
       notes: brokenConstraints(built, constraintTexts, current, design.placement).map((b) => `breaks ${b}`),
       label: 'Current design',
+      previewLabel: 'Current design',
       placement: design.placement,
       evaluation: current,
       applied: false,
     },
   ];
-  plans.forEach((plan, i) => {
+  for (const group of groupPlans(plans)) {
     // Evaluated as applying would leave it (pins kept), so the row equals the figures after Apply.
-    const record = effectiveRecord(design, plan.placement);
+    const record = effectiveRecord(design, group.placement);
+    const name = solversName(group);
     rows.push({
-      key: `${plan.source}:${i}`,
-      solver: plan.source,
+      key: `${group.solvers[0]}:${group.firstIndex}`,
+      solver: groupTitle(group),
+      solvers: group.solvers,
+      allAgree: group.allAgree,
       isCurrent: false,
-      exact: plan.exact,
-      notes: plan.notes,
-      label: `Apply ${plan.source} suggestion`,
-      placement: plan.placement,
+      exact: group.exact,
+      notes: group.notes,
+      label: `Apply ${name} suggestion`,
+      previewLabel: `${name} suggestion`,
+      placement: group.placement,
       evaluation: evaluationOf(built, record),
-      applied: matchesDesign(design, plan.placement),
+      applied: matchesDesign(design, group.placement),
     });
-  });
+  }
   return rows;
 }
 

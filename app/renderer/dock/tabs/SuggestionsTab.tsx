@@ -25,10 +25,7 @@ const selectPins = (s: Store) => s.design?.pins;
 const selectSort = (s: Store) => s.suggestSort;
 
 function preview(row: SuggestionRow | null): void {
-  previewSuggestion(
-    row === null || row.isCurrent ? null : row.placement,
-    row ? `${row.solver} suggestion` : undefined,
-  );
+  previewSuggestion(row === null || row.isCurrent ? null : row.placement, row?.previewLabel);
 }
 
 export const SuggestionsTab = memo(function SuggestionsTab() {
