@@ -185,14 +185,27 @@ describe('the Pareto tab', () => {
       TOPOLOGY_ID,
       '--pareto',
       '--json',
-    ]) as { pareto: { points: CliFrontPoint[]; notes: string[] }; plans: { solver: string }[] };
+    ]) as {
+      pareto: { points: CliFrontPoint[]; notes: string[] };
+      plans: { solver: string; placement: Record<string, string> }[];
+    };
     expect(data.notes).toEqual(expected.pareto.notes);
     expect(data.front.length).toBeGreaterThan(1);
     expect(data.front.map((p) => [p.latencyMs, p.deviceEnergyMj, p.exact, p.name.split(' · ')[0]])).toEqual(
       expected.pareto.points.map((p, i) => [p.latencyMs, p.deviceEnergyMj, p.exact, `Front ${i + 1}`]),
     );
+    // One marker per placement the CLI's plans give (every node named, so equal placements are
+    // equal JSON), naming its solvers in the CLI's order.
+    const byPlacement = new Map<string, string[]>();
+    for (const plan of expected.plans) {
+      const key = JSON.stringify(plan.placement);
+      byPlacement.set(key, [...(byPlacement.get(key) ?? []), plan.solver]);
+    }
     expect(data.suggestions.map((s) => s.name)).toEqual(
-      expected.plans.map((plan) => `${plan.solver} suggestion`),
+      [...byPlacement.values()].map(
+        (solvers) =>
+          `${solvers.join(' · ')}${solvers.length > 1 && solvers.length === expected.plans.length ? ' (all agree)' : ''} suggestion`,
+      ),
     );
     // The design (all on the device) is marked, with the figures bar's figures.
     const now = selectCommittedEvaluation(state())!;
