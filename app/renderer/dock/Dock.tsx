@@ -1,5 +1,6 @@
-import { memo, type KeyboardEvent } from 'react';
+import { memo, Suspense, type KeyboardEvent } from 'react';
 import { useStudio, type Store } from '../store/store.js';
+import { DockResizer } from './DockResizer.js';
 import { DOCK_TAB_INFO } from './tabs.js';
 import './dock.css';
 
@@ -21,6 +22,7 @@ function moveBetweenTabs(event: KeyboardEvent<HTMLDivElement>): void {
   tabs[next]?.focus();
 }
 const selectHasModel = (s: Store) => s.opened !== null;
+const selectHeight = (s: Store) => s.dockHeightPx;
 
 /**
  * The dock: a tab strip always visible under the canvas (so every tool is one click away and
@@ -29,10 +31,16 @@ const selectHasModel = (s: Store) => s.opened !== null;
 export const Dock = memo(function Dock() {
   const tab = useStudio(selectTab);
   const hasModel = useStudio(selectHasModel);
+  const heightPx = useStudio(selectHeight);
   if (!hasModel) return null;
   const open = DOCK_TAB_INFO.find((info) => info.id === tab);
   return (
-    <section className={`dock${open ? ' dock-open' : ''}`} aria-label="Tools">
+    <section
+      className={`dock${open ? ' dock-open' : ''}`}
+      aria-label="Tools"
+      style={open && heightPx !== null ? { height: `${heightPx}px` } : undefined}
+    >
+      {open && <DockResizer />}
       {open && (
         <div
           className="dock-panel"
@@ -40,7 +48,9 @@ export const Dock = memo(function Dock() {
           id={`dock-panel-${open.id}`}
           aria-labelledby={`dock-tab-${open.id}`}
         >
-          <open.Component />
+          <Suspense fallback={<p className="dock-empty">Loading {open.label}…</p>}>
+            <open.Component />
+          </Suspense>
         </div>
       )}
       <div className="dock-tabs" role="tablist" aria-label="Tools" onKeyDown={moveBetweenTabs}>

@@ -1,13 +1,18 @@
 /** The dock's tabs in order: label, tooltip and the component drawing each (one file per tab). */
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
 import type { DockTab } from './dock-slice.js';
-import { CutPointsTab } from './tabs/CutPointsTab.js';
-import { ExportTab } from './tabs/ExportTab.js';
-import { HarnessTab } from './tabs/HarnessTab.js';
-import { MachineTab } from './tabs/MachineTab.js';
-import { ParetoTab } from './tabs/ParetoTab.js';
-import { SuggestionsTab } from './tabs/SuggestionsTab.js';
-import { SweepTab } from './tabs/SweepTab.js';
+
+// Each tab is loaded when first opened: the charts' library (recharts) and the tools' code stay
+// out of the bundle the graph needs to show up.
+const CutPointsTab = lazy(() => import('./tabs/CutPointsTab.js').then((m) => ({ default: m.CutPointsTab })));
+const ExportTab = lazy(() => import('./tabs/ExportTab.js').then((m) => ({ default: m.ExportTab })));
+const HarnessTab = lazy(() => import('./tabs/HarnessTab.js').then((m) => ({ default: m.HarnessTab })));
+const MachineTab = lazy(() => import('./tabs/MachineTab.js').then((m) => ({ default: m.MachineTab })));
+const ParetoTab = lazy(() => import('./tabs/ParetoTab.js').then((m) => ({ default: m.ParetoTab })));
+const SuggestionsTab = lazy(() =>
+  import('./tabs/SuggestionsTab.js').then((m) => ({ default: m.SuggestionsTab })),
+);
+const SweepTab = lazy(() => import('./tabs/SweepTab.js').then((m) => ({ default: m.SweepTab })));
 
 export interface DockTabInfo {
   readonly id: DockTab;
