@@ -48,6 +48,24 @@ const figuresOf = (placement: PlacementRecord, topology = n2) =>
 /** `cutline solve` with the settings the steps choose in the Suggestions tab. */
 let cli: SolveJson;
 
+/**
+ * The solvers of each placement of `cli`'s plans, in their order: the table and the chart show a
+ * placement once, naming every solver that found it. (The CLI names every node, so equal
+ * placements are equal JSON.)
+ */
+function planGroups(): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const plan of cli.plans) {
+    const key = JSON.stringify(plan.placement);
+    groups.set(key, [...(groups.get(key) ?? []), plan.solver]);
+  }
+  return [...groups.values()];
+}
+
+/** A group's name as the table writes it: "single-split · two-split · min-cut (all agree)". */
+const groupName = (solvers: readonly string[]): string =>
+  `${solvers.join(' · ')}${solvers.length > 1 && solvers.length === cli.plans.length ? ' (all agree)' : ''}`;
+
 beforeAll(async () => {
   session = await openStudio({ colorScheme: 'light' });
   page = session.page;
@@ -92,15 +110,21 @@ describe('suggestions, Pareto and bandwidth charts in the studio, in Chromium', 
       .fill(String(MIN_DEVICE_LAYERS));
     await panel.getByRole('button', { name: 'Suggest', exact: true }).click();
 
-    // One row per plan of `cutline solve` with the same settings, after the current design's.
+    // One row per placement of `cutline solve`'s plans with the same settings, naming the solvers
+    // that found it, after the current design's. (Here the solvers all agree: one row.)
     const table = panel.getByRole('table', { name: 'Suggestions' });
     const solverRow = (solver: string) =>
       table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${solver}`) }) });
-    await expect.poll(() => table.getByRole('row').count()).toBe(2 + cli.plans.length);
+    const groups = planGroups();
+    await expect.poll(() => table.getByRole('row').count()).toBe(2 + groups.length);
     expect(cli.infeasible).toEqual([]);
     const rowHeads = await table.getByRole('rowheader').allTextContents();
     expect(rowHeads[0]).toBe('Current design');
-    expect([...rowHeads.slice(1)].sort()).toEqual(cli.plans.map((plan) => plan.solver).sort());
+    expect([...rowHeads.slice(1)].sort()).toEqual(groups.map(groupName).sort());
+    // Every solver is named on the row of its placement.
+    for (const solvers of groups)
+      for (const solver of solvers)
+        expect(await table.getByRole('row', { name: new RegExp(solver) }).count()).toBe(1);
 
     // The first plan: it keeps at least 3 layers on the device (the constraint) and moves some.
     const plan: SolvePlanJson = cli.plans[0]!;
@@ -109,6 +133,7 @@ describe('suggestions, Pareto and bandwidth charts in the studio, in Chromium', 
     const expected = figuresOf(suggested);
     expect(expected).not.toEqual(figuresOf(start));
     const row = solverRow(plan.solver);
+    const planSolvers = groups.find((solvers) => solvers.includes(plan.solver))!;
     expect(await row.getByRole('cell').nth(5).textContent()).toBe(String(plan.deviceLayersBeforeLeaving));
 
     // Hovering the row previews it: the figures bar shows its figures with the difference, and
@@ -116,7 +141,7 @@ describe('suggestions, Pareto and bandwidth charts in the studio, in Chromium', 
     await row.hover();
     await expect.poll(() => shownFigures(page)).toEqual(expected);
     expect(await showsPreview(page)).toBe(true);
-    expect(await figuresBar().textContent()).toContain(`preview: ${plan.solver} suggestion`);
+    expect(await figuresBar().textContent()).toContain(`preview: ${planSolvers.join(' · ')} suggestion`);
     const latencyShown = figuresBar().locator('.figure[data-key="latency"] dd');
     expect(await latencyShown.locator('.figure-delta').count()).toBe(1);
     // The row's latency is the one the bar previews (as formatted text).
@@ -158,7 +183,13 @@ describe('suggestions, Pareto and bandwidth charts in the studio, in Chromium', 
     expect(front.length).toBeGreaterThanOrEqual(2);
     const panel = await openTool(page, 'Pareto');
     const table = panel.getByRole('table', { name: 'Pareto points' });
-    await expect.poll(() => table.getByRole('row').count()).toBe(2 + cli.plans.length + front.length);
+    // One suggestion row per placement, as in the Suggestions table.
+    const groups = planGroups();
+    await expect.poll(() => table.getByRole('row').count()).toBe(2 + groups.length + front.length);
+    for (const solvers of groups)
+      expect(await table.getByRole('rowheader', { name: `${groupName(solvers)} suggestion` }).count()).toBe(
+        1,
+      );
     const pointRow = (name: RegExp) =>
       table.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
     /** The latency and device energy a row gives its point, as exact numbers. */
