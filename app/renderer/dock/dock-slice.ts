@@ -1,7 +1,8 @@
 /**
  * The dock under the canvas: the tabs where the rest of the engine lives in the window
  * (suggestions, single cut points, the Pareto and bandwidth charts, export, the live harness and
- * this machine's calibration). Only which tab is open is kept here; each tab keeps its own state.
+ * this machine's calibration). Which tab is open and the height the user gave the dock are kept
+ * here; each tab keeps its own state.
  */
 import type { StateCreator } from 'zustand';
 import type { Store } from '../store/store-types.js';
@@ -16,6 +17,10 @@ export interface DockSlice {
   /** Opens `tab`, or folds the dock when it is the open one. */
   toggleDock(tab: DockTab): void;
   closeDock(): void;
+  /** The open dock's height set with its handle, in px; null: the default, min(44vh, 460px). */
+  dockHeightPx: number | null;
+  /** Sets the height (already clamped, see dock-size.ts), or null to go back to the default. */
+  setDockHeight(heightPx: number | null): void;
 }
 
 export const createDockSlice: StateCreator<Store, [], [], DockSlice> = (set, get) => ({
@@ -23,4 +28,8 @@ export const createDockSlice: StateCreator<Store, [], [], DockSlice> = (set, get
   openDock: (tab) => set({ dockTab: tab }),
   toggleDock: (tab) => set({ dockTab: get().dockTab === tab ? null : tab }),
   closeDock: () => set({ dockTab: null }),
+  dockHeightPx: null,
+  setDockHeight: (heightPx) => {
+    if (get().dockHeightPx !== heightPx) set({ dockHeightPx: heightPx });
+  },
 });
