@@ -134,9 +134,11 @@ export function figureRows(
   const depth = evaluation.deviceLayersBeforeLeaving;
   rows.push({
     key: 'device-first',
-    label: 'Layers before data leaves device',
+    // Not "layers above the cut": a grip counts the layers above its own line, while this is the
+    // shortest path any tensor takes before it leaves, so the two differ on branching models.
+    label: 'Shallowest path on device',
     value: depth ?? -1,
-    text: depth === null ? 'all (nothing leaves)' : String(depth),
+    text: depth === null ? 'all (nothing leaves)' : `${depth} ${depth === 1 ? 'layer' : 'layers'}`,
     detail:
       depth === null
         ? 'Nothing leaves the device.'
