@@ -172,7 +172,8 @@ export function harnessPlan(args: HarnessArgs): ProcessJobPlan<'harness'> {
   return {
     argv: [
       'harness',
-      args.bundleDir,
+      // Absolute, so a folder named like an option (`--help`, `--inputs=…`) stays the bundle.
+      path.resolve(args.bundleDir),
       '--json',
       '--runs',
       String(args.runs),
