@@ -87,6 +87,18 @@ interface RunningProcessJob {
   readonly outDir: string | null;
 }
 
+/**
+ * Removes what a stopped `cutline export` (process `pid`) leaves beside `outDir`: the bundle
+ * folder and the .zip it writes as `.partial-PID` siblings before renaming them into place
+ * (core/bundle/write-bundle.ts, zip.ts). Named from the resolved folder as the command names
+ * them: `/a/b/` gives `/a/b.partial-PID`, not `/a/b/.partial-PID`.
+ */
+export function removeExportLeftovers(outDir: string, pid: number): void {
+  const resolved = path.resolve(outDir);
+  for (const partial of [`${resolved}.partial-${pid}`, `${resolved}.zip.partial-${pid}`])
+    fs.rmSync(partial, { recursive: true, force: true });
+}
+
 /** `cutline: CODE: message`, as app/cli/main.ts prints a CutlineError. */
 const CODED_ERROR = /^cutline: ([A-Z][A-Z0-9_]*): (.+)$/;
 
@@ -137,8 +149,7 @@ export function createProcessJobs(
     jobs.delete(jobId);
     clearTimeout(job.timer);
     fs.rmSync(job.tempDir, { recursive: true, force: true });
-    if (job.stoppedWith !== null && job.outDir !== null)
-      fs.rmSync(`${job.outDir}.partial-${job.cli.pid}`, { recursive: true, force: true });
+    if (job.stoppedWith !== null && job.outDir !== null) removeExportLeftovers(job.outDir, job.cli.pid);
     emitJob(event);
   }
 
