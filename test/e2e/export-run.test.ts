@@ -55,7 +55,7 @@ interface ExportJson {
   readonly bundle: string;
   readonly segments: readonly { id: string; tier: string; file: string; bytes: number }[];
   readonly predicted: { latencyMs: number };
-  readonly verification: { ok: boolean } | null;
+  readonly verification: { ok: boolean; outputs: string[] } | null;
 }
 
 /** A bundle's manifest without what differs between two exports of one design: the lab token. */
@@ -126,7 +126,7 @@ describe('export, the live harness and calibration in the studio, in Chromium', 
     await panel.getByRole('button', { name: 'Export', exact: true }).click();
     const result = panel.getByRole('region', { name: 'Export result' });
     await expect.poll(() => result.count(), { timeout: 60_000 }).toBe(1);
-    expect(await result.getByRole('status', { name: 'Verification' }).textContent()).toMatch(/— verified$/);
+    const verified = await result.getByRole('status', { name: 'Verification' }).textContent();
     await screenshot(page, 'run-01-export-result');
 
     const cli = await cutlineJson<ExportJson>([
@@ -138,6 +138,14 @@ describe('export, the live harness and calibration in the studio, in Chromium', 
       '--json',
     ]);
     expect(cli.verification?.ok).toBe(true);
+    // Said in words, with the largest difference within the tolerance and the CLI's output count.
+    const outputs = cli.verification!.outputs.length;
+    const said = new RegExp(
+      `^Verified: the split's outputs equal the whole model's \\(largest difference (0|\\d\\.\\de[+-]\\d+), ` +
+        `within tolerance (\\d\\.\\de[+-]\\d+), ${outputs} output${outputs === 1 ? '' : 's'}\\)\\.$`,
+    ).exec(verified ?? '');
+    expect(said, verified ?? '').not.toBeNull();
+    expect(Number(said![1])).toBeLessThanOrEqual(Number(said![2]));
     // Segments, schedule, plan (placement and predictions), tiers, hops, model: all the same.
     const studioManifest = manifestOf(bundleDir);
     const cliManifest = manifestOf(cli.bundle);
@@ -191,7 +199,7 @@ describe('export, the live harness and calibration in the studio, in Chromium', 
     await expect.poll(() => runStatus().textContent(), { timeout: 90_000 }).toMatch(/^\s*Done/);
     expect(await answered()).toBe(RUNS + STREAM);
     expect(await page.getByRole('status', { name: 'Verification' }).textContent()).toMatch(
-      /^Verified: every request answered through the split/,
+      /^Verified: every request answered through the split equals the whole model's answer \(largest difference (0|\d\.\de[+-]\d+), within tolerance \d\.\de[+-]\d+\)\.$/,
     );
     // Every answered request is a point of the requests chart.
     expect(await requestPoints().count()).toBe(RUNS + STREAM);

@@ -112,7 +112,7 @@ describe('a harness run folded from its events', () => {
     expect(stopped.status).toBe('stopped');
     expect(verificationOf(stopped, figures)).toEqual({
       state: 'not-verified',
-      reason: `stopped before the end (the ${figures.answered} answers equal the whole model's, max |split − whole| ${formatDiff(figures.maxAbsDiff!)} within tolerance ${formatDiff(figures.tolerance!)})`,
+      reason: `stopped before the end (the ${figures.answered} answers equal the whole model's, largest difference ${formatDiff(figures.maxAbsDiff!)}, within tolerance ${formatDiff(figures.tolerance!)})`,
     });
   });
 

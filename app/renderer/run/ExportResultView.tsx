@@ -138,10 +138,9 @@ function Verification({ verification }: { readonly verification: ExportRecord['r
       aria-label="Verification"
       title={`Outputs: ${outputs.join(', ')}; tolerance 1e-4 of each output's largest value (at least 1e-4)`}
     >
-      max |split − whole| = {formatDiff(maxAbsDiff)} over {over},{' '}
       {ok
-        ? `within tolerance ${formatDiff(tolerance)} — verified`
-        : `above the tolerance ${formatDiff(tolerance)} — FAILED`}
+        ? `Verified: the split's outputs equal the whole model's (largest difference ${formatDiff(maxAbsDiff)}, within tolerance ${formatDiff(tolerance)}, ${over}).`
+        : `FAILED: the split's outputs differ from the whole model's (largest difference ${formatDiff(maxAbsDiff)}, above tolerance ${formatDiff(tolerance)}, ${over}).`}
     </p>
   );
 }

@@ -83,8 +83,8 @@ export function summarySentence(s: HarnessSummary): string {
     s.maxAbsDiff === null
       ? 'no answer to compare with the whole model'
       : withinTolerance(s.maxAbsDiff, tolerance)
-        ? `the answered outputs equal the whole model's (max |diff| ${formatDiff(s.maxAbsDiff)}, within tolerance ${formatDiff(tolerance)})`
-        : `the answered outputs DIFFER from the whole model's (max |diff| ${formatDiff(s.maxAbsDiff)}, above tolerance ${formatDiff(tolerance)})`;
+        ? `the answered outputs equal the whole model's (largest difference ${formatDiff(s.maxAbsDiff)}, within tolerance ${formatDiff(tolerance)})`
+        : `the answered outputs DIFFER from the whole model's (largest difference ${formatDiff(s.maxAbsDiff)}, above tolerance ${formatDiff(tolerance)})`;
   const stream =
     s.measured.throughputPerS !== null ? `; stream ${s.measured.throughputPerS.toFixed(1)} inferences/s` : '';
   const p90 = s.answered > 0 ? `; latency p90 ${formatMs(s.measured.latencyP90Ms)}` : '';

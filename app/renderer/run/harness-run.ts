@@ -248,7 +248,7 @@ export function verificationOf(run: HarnessRun, figures: RunFigures): Verificati
     const soFar =
       figures.maxAbsDiff === null
         ? ''
-        : ` (the ${figures.answered} answers equal the whole model's, max |split − whole| ${formatDiff(figures.maxAbsDiff)} within tolerance ${formatDiff(tolerance)})`;
+        : ` (the ${figures.answered} answers equal the whole model's, largest difference ${formatDiff(figures.maxAbsDiff)}, within tolerance ${formatDiff(tolerance)})`;
     return { state: 'not-verified', reason: ended + soFar };
   }
   return figures.maxAbsDiff === null

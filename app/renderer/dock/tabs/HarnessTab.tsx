@@ -256,11 +256,11 @@ function verificationText(v: ReturnType<typeof verificationOf>): string {
     case 'waiting':
       return 'Verification: waiting for the first answer.';
     case 'so-far':
-      return `Answers so far equal the whole model's (max |split − whole| = ${formatDiff(v.maxAbsDiff)}, within tolerance ${formatDiff(v.tolerance)}).`;
+      return `Answers so far equal the whole model's (largest difference ${formatDiff(v.maxAbsDiff)}, within tolerance ${formatDiff(v.tolerance)}).`;
     case 'verified':
-      return `Verified: every request answered through the split, max |split − whole| = ${formatDiff(v.maxAbsDiff)}, within tolerance ${formatDiff(v.tolerance)}.`;
+      return `Verified: every request answered through the split equals the whole model's answer (largest difference ${formatDiff(v.maxAbsDiff)}, within tolerance ${formatDiff(v.tolerance)}).`;
     case 'differs':
-      return `NOT verified: outputs differ from the whole model's (max |split − whole| = ${formatDiff(v.maxAbsDiff)}, above tolerance ${formatDiff(v.tolerance)}).`;
+      return `NOT verified: outputs differ from the whole model's (largest difference ${formatDiff(v.maxAbsDiff)}, above tolerance ${formatDiff(v.tolerance)}).`;
     case 'not-verified':
       return `Not verified: ${v.reason}.`;
   }
