@@ -19,6 +19,8 @@ import { RequestsChart } from '../../run/RequestsChart.js';
 import { harnessFormFrom, selectHarnessForm, type HarnessForm } from '../../run/run-forms.js';
 import { selectHarnessRun, selectLastExport } from '../../run/run-slice.js';
 import { countOf, MAX_HARNESS_REQUESTS } from '../../run/run-limits.js';
+import { selectBundleEvaluation } from '../../run/bundle-plan.js';
+import { CALIBRATE_S, formatEstimate, runEstimateS, TIER_START_S } from '../../run/run-estimate.js';
 import '../../run/run.css';
 
 const selectHasModel = (s: Store) => s.opened !== null;
@@ -40,6 +42,7 @@ export function HarnessTab() {
   const bundle = useStudio(selectLastExport);
   const run = useStudio(selectHarnessRun);
   const measuredShown = useStudio(selectMeasuredShown);
+  const plan = useStudio(selectBundleEvaluation);
   const design = useStudio(selectDesign);
   const typed = useStudio(selectHarnessForm);
   const { emulateLinks, runs, stream, calibrate } = typed ?? harnessFormFrom(run?.args);
@@ -148,9 +151,24 @@ export function HarnessTab() {
               Stop
             </button>
           ) : (
-            <button type="submit" className="run-primary" disabled={!bundle || !valid}>
+            <button
+              type="submit"
+              className="run-primary"
+              disabled={!bundle || !valid}
+              aria-describedby={plan && valid ? `${id}-estimate` : undefined}
+            >
               Start
             </button>
+          )}
+          {!running && bundle && plan && valid && (
+            <RunEstimate
+              id={`${id}-estimate`}
+              latencyMs={plan.latencyMs}
+              throughputPerS={plan.throughputPerS}
+              runs={runCount}
+              stream={streamCount}
+              calibrate={calibrate}
+            />
           )}
           {!valid && (
             <span className="run-bad">
@@ -177,6 +195,34 @@ export function HarnessTab() {
       {measuredProblem && <p className="run-note">{measuredProblem}</p>}
       {run && <RunView run={run} />}
     </div>
+  );
+}
+
+/** How long Start will take, from the plan; labelled an estimate, the working in its tooltip. */
+function RunEstimate(props: {
+  readonly id: string;
+  readonly latencyMs: number;
+  readonly throughputPerS: number;
+  readonly runs: number;
+  readonly stream: number;
+  readonly calibrate: boolean;
+}) {
+  const { id, latencyMs, throughputPerS, runs, stream, calibrate } = props;
+  const seconds = runEstimateS({ latencyMs, throughputPerS, runs, stream, calibrate });
+  const streamed =
+    stream === 0
+      ? ''
+      : Number.isFinite(throughputPerS) && throughputPerS > 0
+        ? ` + ${stream} pipelined at ${throughputPerS.toFixed(1)}/s`
+        : ` + ${stream} pipelined at ${formatMs(latencyMs)} each`;
+  const title =
+    `From the plan: ${runs} × ${formatMs(latencyMs)}${streamed} + ~${TIER_START_S} s to start the tiers` +
+    `${calibrate ? ` + ~${CALIBRATE_S} s to calibrate` : ''}. Every tier runs on this machine, so the run ` +
+    `may be quicker or slower than the topology's devices would be.`;
+  return (
+    <span id={id} className="run-estimate" title={title}>
+      Estimated time: {formatEstimate(seconds)}
+    </span>
   );
 }
 
