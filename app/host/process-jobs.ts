@@ -99,6 +99,19 @@ export function removeExportLeftovers(outDir: string, pid: number): void {
     fs.rmSync(partial, { recursive: true, force: true });
 }
 
+/**
+ * The job's result from the command's output, or null when it cannot be read: an answer of
+ * another shape (another build's command, a truncated line) must end the job as failed, not
+ * throw in the exit handler, which would leave the job running and reject with no one to catch it.
+ */
+function readResult(jobPlan: ProcessJobPlan<ProcessJobKind>, stdout: readonly string[]): unknown {
+  try {
+    return jobPlan.result(stdout);
+  } catch {
+    return null;
+  }
+}
+
 /** `cutline: CODE: message`, as app/cli/main.ts prints a CutlineError. */
 const CODED_ERROR = /^cutline: ([A-Z][A-Z0-9_]*): (.+)$/;
 
@@ -247,7 +260,7 @@ export function createProcessJobs(
 
       void cli.exited.then((exit: CliExit) => {
         if (job.stoppedWith !== null) return; // `stop` reports it once the group is gone
-        const result = jobPlan.result(stdout);
+        const result = readResult(jobPlan, stdout);
         // The harness exits 1 when the run is not verified: its summary is still the answer.
         if (result !== null && (exit.code === 0 || kind === 'harness')) {
           // Listed at once (a harness may start on it now); on disk shortly, and before `close` ends.
@@ -260,7 +273,9 @@ export function createProcessJobs(
           coded ??
           studioError(
             'INTERNAL',
-            `The ${kind} command stopped (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`})${last ? `: ${last.replace(/^cutline: /, '')}` : ''}.`,
+            exit.code === 0
+              ? `The ${kind} command ended without an answer the studio could read; run it again, or run \`cutline ${kind} --json\` to see what it printed.`
+              : `The ${kind} command stopped (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`})${last ? `: ${last.replace(/^cutline: /, '')}` : ''}.`,
           );
         end(jobId, job, { ...base, type: 'failed', error });
       });

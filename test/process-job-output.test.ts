@@ -1,0 +1,106 @@
+/**
+ * The host reads its process jobs' output defensively: a command whose answer has another shape
+ * ends its job as failed (not a rejection in the exit handler that leaves the job running), and
+ * stdout lines that are not harness events (not JSON, JSON of another shape, a last line cut
+ * short) are never streamed to the page. The commands are small stand-in scripts run as the
+ * host runs `cutline`: a real child process in its own group, its real pipes.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SAMPLES_DIR } from '../app/host/sample-catalog.js';
+import { createProcessJobs, type SessionModel } from '../app/host/process-jobs.js';
+import type { JobEvent } from '../app/shared/studio-api.js';
+import { loadTopology } from '../core/profiles/load.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-job-output-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A `cutline` stand-in: `export` answers JSON missing its fields, `harness` prints odd lines. */
+const cliEntry = path.join(dir, 'fake-cutline.mjs');
+fs.writeFileSync(
+  cliEntry,
+  `const [command] = process.argv.slice(2);
+if (command === 'export') {
+  process.stdout.write(JSON.stringify({ bundle: '/somewhere' }) + '\\n');
+  process.exit(0);
+}
+process.stdout.write('not json at all\\n');
+process.stdout.write('null\\n');
+process.stdout.write('[1, 2, 3]\\n');
+process.stdout.write(JSON.stringify({ event: 5 }) + '\\n');
+process.stdout.write('x'.repeat(200000) + '\\n');
+process.stdout.write(JSON.stringify({ event: 'tier', tier: 'device', url: 'http://127.0.0.1:1', pid: 1 }) + '\\n');
+process.stdout.write('{"event":"summ', () => process.exit(1));
+`,
+);
+
+const model: SessionModel = {
+  path: path.join(SAMPLES_DIR, 'resnet-mini.onnx'),
+  fileName: 'resnet-mini.onnx',
+  sha256: '0'.repeat(64),
+  inputs: {},
+};
+
+describe('process job output', () => {
+  it('an export answer of another shape fails the job', async () => {
+    const events: JobEvent[] = [];
+    let onEnd: ((event: JobEvent) => void) | null = null;
+    const jobs = createProcessJobs({ cliEntry }, (event) => {
+      events.push(event);
+      if (event.type === 'done' || event.type === 'failed') onEnd?.(event);
+    });
+    const ended = new Promise<JobEvent>((resolve) => (onEnd = resolve));
+    const refused = jobs.start('job-1', 'session-1', model, {
+      kind: 'export',
+      args: {
+        topology: loadTopology('n2-wifi-i7'),
+        placement: {},
+        pins: [],
+        inputs: {},
+        objective: 'latency',
+        outDir: path.join(dir, 'bundle'),
+        zip: false,
+        force: false,
+        onUnreachable: 'local',
+        verify: true,
+      },
+    });
+    expect(refused).toBeNull();
+    const end = await ended;
+    expect(end).toMatchObject({ type: 'failed', error: { code: 'INTERNAL' } });
+    expect(end.type === 'failed' && end.error.message).toMatch(/without an answer the studio could read/);
+    expect(jobs.running).toBe(0);
+    await jobs.close({ code: 'SESSION_CLOSED', message: 'done' });
+  });
+
+  it('streams only harness events to the page and fails a run with no readable summary', async () => {
+    const bundleDir = path.join(dir, 'exported');
+    fs.mkdirSync(bundleDir);
+    fs.writeFileSync(path.join(bundleDir, 'manifest.json'), '{}');
+    const listFile = path.join(dir, 'exported-bundles.json');
+    fs.writeFileSync(
+      listFile,
+      JSON.stringify({ version: 1, bundles: [{ dir: bundleDir, exportedAt: new Date().toISOString() }] }),
+    );
+    const events: JobEvent[] = [];
+    let onEnd: ((event: JobEvent) => void) | null = null;
+    const jobs = createProcessJobs({ cliEntry, exportedBundlesFile: listFile }, (event) => {
+      events.push(event);
+      if (event.type === 'done' || event.type === 'failed') onEnd?.(event);
+    });
+    const ended = new Promise<JobEvent>((resolve) => (onEnd = resolve));
+    expect(
+      jobs.start('job-2', 'session-1', null, {
+        kind: 'harness',
+        args: { bundleDir, runs: 1, stream: 0, emulateLinks: false, calibrate: false },
+      }),
+    ).toBeNull();
+    const end = await ended;
+    expect(end).toMatchObject({ type: 'failed', error: { code: 'INTERNAL' } });
+    const partials = events.flatMap((e) => (e.type === 'partial' ? [e.partial.value] : []));
+    expect(partials).toEqual([{ event: 'tier', tier: 'device', url: 'http://127.0.0.1:1', pid: 1 }]);
+    await jobs.close({ code: 'SESSION_CLOSED', message: 'done' });
+  });
+});
