@@ -28,13 +28,21 @@ export function parseObjective(text: string): Objective {
   if (weighted) {
     const latencyWeight = Number(weighted[1]);
     const energyWeight = Number(weighted[2]);
-    if (latencyWeight >= 0 && energyWeight >= 0 && latencyWeight + energyWeight > 0) {
+    // Finite: `1e999` reads as Infinity, which made every placement cost Infinity (min-cut then
+    // found "no candidates" and the others an arbitrary plan).
+    if (
+      Number.isFinite(latencyWeight) &&
+      Number.isFinite(energyWeight) &&
+      latencyWeight >= 0 &&
+      energyWeight >= 0 &&
+      latencyWeight + energyWeight > 0
+    ) {
       return { kind: 'weighted', latencyWeight, energyWeight };
     }
   }
   throw new CutlineError(
     'BAD_CONSTRAINT',
-    `Unknown objective "${text}": use latency, energy, throughput or weighted:<latency weight>,<energy weight> (e.g. weighted:1,0.5).`,
+    `Unknown objective "${text}": use latency, energy, throughput or weighted:<latency weight>,<energy weight> with finite weights, not both 0 (e.g. weighted:1,0.5).`,
   );
 }
 
