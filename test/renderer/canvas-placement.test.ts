@@ -15,7 +15,15 @@ import { cutGeometry, positionNearest } from '../../app/renderer/graph/drag/cut-
 import { cutName, moveCutTo, selectCutModel } from '../../app/renderer/graph/drag/cut-model.js';
 import { draggedNodes, movableNodes, placementAfterDrag } from '../../app/renderer/graph/drag/drag-set.js';
 import { laneAt } from '../../app/renderer/graph/drag/lanes.js';
-import { GRIP_HEIGHT_PX, gripSpots } from '../../app/renderer/graph/drag/grip-spots.js';
+import {
+  GRIP_GAP_PX,
+  GRIP_HEIGHT_PX,
+  GRIP_NODE_CLEARANCE_PX,
+  GRIP_WIDTH_PX,
+  gripObstacles,
+  gripSpots,
+  type GripSpot,
+} from '../../app/renderer/graph/drag/grip-spots.js';
 import { nodesInRect } from '../../app/renderer/graph/drag/selection.js';
 import { selectIsInSelection } from '../../app/renderer/graph/node-selectors.js';
 import { computeLayout } from '../../app/renderer/layout/compute-layout.js';
@@ -271,7 +279,56 @@ describe('cut lines', () => {
     // Both lines after the last layer, both lanes off to the right: the second grip stacks above.
     const [first, second] = gripSpots([3000, 3000], [5000, 6000], area);
     expect(first).toEqual({ x: 900, y: 1000, offscreen: 'below' });
-    expect(second).toEqual({ x: 900, y: 1000 - GRIP_HEIGHT_PX / 0.5, offscreen: 'below' });
+    expect(second).toEqual({ x: 900, y: 1000 - (GRIP_HEIGHT_PX + GRIP_GAP_PX) / 0.5, offscreen: 'below' });
+  });
+
+  // A column of layers 217 wide and 82 tall, 51 apart, as the layout draws them.
+  const column = Array.from({ length: 12 }, (_, i) => ({ x: 300, y: -10 + 133 * i, width: 217, height: 82 }));
+  const covers = (spot: GripSpot, zoom: number): boolean =>
+    column.some(
+      (node) =>
+        Math.abs(spot.x - (node.x + node.width / 2)) < (GRIP_WIDTH_PX / zoom + node.width) / 2 &&
+        Math.abs(spot.y - (node.y + node.height / 2)) < (GRIP_HEIGHT_PX / zoom + node.height) / 2,
+    );
+
+  it('keep their grips off the layers: kept at the top edge, in the gap below the first row, not on its title', () => {
+    const area = { zoom: 1, top: 0, bottom: 1000, left: 100, right: 900 };
+    // The line is above the view: its grip would sit on the first layer (y -10 … 72).
+    expect(covers(gripSpots([-50], [408], area)[0]!, 1)).toBe(true);
+    const [spot] = gripSpots([-50], [408], area, gripObstacles(column));
+    expect(spot).toEqual({
+      x: 408,
+      y: 72 + GRIP_NODE_CLEARANCE_PX + GRIP_HEIGHT_PX / 2,
+      offscreen: 'above',
+    });
+    expect(covers(spot!, 1)).toBe(false);
+    // A line in a gap wide enough keeps its grip on it.
+    expect(gripSpots([97.5], [408], area, gripObstacles(column))).toEqual([
+      { x: 408, y: 97.5, offscreen: null },
+    ]);
+  });
+
+  it('zoomed out, where no gap holds a grip, put it beside the column on its line', () => {
+    const zoom = 0.25;
+    const area = { zoom, top: -500, bottom: 2000, left: -3000, right: 3000 };
+    // Between rows 5 and 6 of 12: the column's ends are further than a grip looks for a spot.
+    const lineY = -10 + 133 * 5 + 82 + 51 / 2;
+    const [spot] = gripSpots([lineY], [408], area, gripObstacles(column));
+    expect(spot!.y).toBe(lineY);
+    expect(covers(spot!, zoom)).toBe(false);
+    // Next to the column, on its nearer side.
+    expect(spot!.x).toBe(300 - (GRIP_WIDTH_PX / 2 + GRIP_NODE_CLEARANCE_PX) / zoom);
+  });
+
+  it('keep two grips apart: the later one moves off the earlier, by the gap between grips', () => {
+    const area = { zoom: 1, top: 0, bottom: 1000, left: 100, right: 900 };
+    // Two lines at one height (two cuts at one position): the second grip along its line.
+    const [first, second] = gripSpots([500, 500], [400, 550], area);
+    expect(first).toEqual({ x: 400, y: 500, offscreen: null });
+    expect(second).toEqual({ x: 400 + GRIP_WIDTH_PX + GRIP_GAP_PX, y: 500, offscreen: null });
+    // No room along it (the right edge): below the first, rather than on it.
+    const [, third] = gripSpots([500, 500], [400, 550], { ...area, right: 600 });
+    expect(third).toEqual({ x: 550, y: 500 + GRIP_HEIGHT_PX + GRIP_GAP_PX, offscreen: null });
   });
 
   it('give the chain placement of core/partition for their cuts', () => {

@@ -24,7 +24,7 @@ import {
   selectCutModel,
   type CutModel,
 } from './drag/cut-model.js';
-import { GRIP_WIDTH_PX, gripSpots, type GripArea } from './drag/grip-spots.js';
+import { GRIP_WIDTH_PX, gripObstacles, gripSpots, type GripArea } from './drag/grip-spots.js';
 import { MINIMAP_STYLE } from './viewport.js';
 import './cut-lines.css';
 
@@ -101,6 +101,8 @@ export const CutLines = memo(function CutLines() {
       onScreen.has(id) ? id : (ancestorBlocks(index, id).find((block) => onScreen.has(block)) ?? null);
     return cutGeometry(graph, units, tiers, ownerOf);
   }, [graph, units, tiers, index]);
+  // The nodes grips keep off: one layout's, the same on every frame of a drag.
+  const obstacles = useMemo(() => (graph ? gripObstacles(graph.nodes) : undefined), [graph]);
 
   const cancel = useCallback(() => {
     if (!dragRef.current) return;
@@ -202,6 +204,7 @@ export const CutLines = memo(function CutLines() {
     cuts.map((position) => geometry.lineY[position]!),
     geometry.gripX,
     area,
+    obstacles,
   );
   return (
     <ViewportPortal>
@@ -240,6 +243,7 @@ export const CutLines = memo(function CutLines() {
               style={{
                 left: spot.x - geometry.left,
                 top: spot.y - lineY,
+                maxWidth: GRIP_WIDTH_PX,
                 transform: `translate(-50%, -50%) scale(${scale})`,
               }}
               onPointerDown={onPointerDown(h)}
