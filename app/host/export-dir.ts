@@ -27,3 +27,13 @@ export function suggestExportDir(exportsDir: string, modelFileName: string | nul
     candidate = `${base}-${n}`;
   return candidate;
 }
+
+/**
+ * Makes the folder a save dialog for `suggested` opens in, when that is the studio's own exports
+ * folder (`exportsDir`, which may not exist before the first export). Any other parent is left as
+ * it is: the page names `suggested`, and must not be able to make folders anywhere on the disk.
+ */
+export async function ensureExportDialogFolder(suggested: string, exportsDir: string): Promise<void> {
+  if (path.dirname(path.resolve(suggested)) !== path.resolve(exportsDir)) return;
+  await fs.promises.mkdir(exportsDir, { recursive: true }).catch(() => undefined);
+}

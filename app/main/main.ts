@@ -4,10 +4,10 @@
  * second instance), the open dialog, a file dropped on the window, the recent and sample menus,
  * and macOS's open-file (a double-clicked .onnx). Bundled to dist/main/main.cjs by bundle.ts.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Menu, app, dialog, ipcMain, nativeTheme, protocol, session, type BrowserWindow } from 'electron';
+import { defaultExportsDir, ensureExportDialogFolder } from '../host/export-dir.js';
 import { looksLikeProject } from '../host/project-sniff.js';
 import { createStudioHost, type StudioHost } from '../host/studio-host.js';
 import {
@@ -240,7 +240,7 @@ function nativeDialogs(window: BrowserWindow): NativeDialogs {
     async chooseExportDir(defaultPath) {
       // A save dialog, not a folder picker: a bundle goes to a new folder, and a save dialog lets
       // the user name one (the suggested name preset) where a folder picker only picks existing ones.
-      await fs.promises.mkdir(path.dirname(defaultPath), { recursive: true }).catch(() => undefined);
+      await ensureExportDialogFolder(defaultPath, defaultExportsDir());
       const answer = await dialog.showSaveDialog(window, {
         title: 'Export Bundle',
         buttonLabel: 'Export Here',
