@@ -15,7 +15,11 @@ import { selectLastExport, type ExportRecord } from './run-slice.js';
 // Kept per bundle (and model), so the tab's selector returns the same object on every render.
 const earlier = new WeakMap<ExportRecord, { source: object; evaluation: Evaluation | null }>();
 
-/** The plan's predicted evaluation for the last bundle; null without a bundle or a model. */
+/**
+ * The plan's predicted evaluation for the last bundle; null without a bundle or a model. Of the
+ * model as bound now: a bundle of other input sizes is costed at these (its own latency is in
+ * the export result).
+ */
 export function selectBundleEvaluation(state: Store): Evaluation | null {
   const bundle = selectLastExport(state);
   const opened = state.opened;

@@ -163,7 +163,7 @@ export function HarnessTab() {
           {!running && bundle && plan && valid && (
             <RunEstimate
               id={`${id}-estimate`}
-              latencyMs={plan.latencyMs}
+              latencyMs={bundle.result.predicted.latencyMs}
               throughputPerS={plan.throughputPerS}
               runs={runCount}
               stream={streamCount}
