@@ -27,7 +27,11 @@ export async function startHarness(options: HarnessOptions): Promise<void> {
   const id = nextRunId++;
   const args: HarnessArgs = { bundleDir: bundle.result.bundleDir, ...options };
   state.harnessChanged(
-    startedRun(id, sessionId, args, { topology: bundle.args.topology, placement: bundle.args.placement }),
+    startedRun(id, sessionId, args, {
+      topology: bundle.args.topology,
+      placement: bundle.args.placement,
+      inputs: bundle.args.inputs,
+    }),
   );
 
   let pending: HarnessEvent[] = [];

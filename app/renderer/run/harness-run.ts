@@ -42,7 +42,7 @@ export interface HarnessRun {
   readonly sessionId: string;
   readonly args: HarnessArgs;
   /** The design the bundle was exported from (where its layers run), for the measured overlay. */
-  readonly design: Pick<ExportArgs, 'topology' | 'placement'>;
+  readonly design: Pick<ExportArgs, 'topology' | 'placement'> & { readonly inputs?: ExportArgs['inputs'] };
   readonly status: RunStatus;
   readonly jobId: string | null;
   readonly fraction: number;

@@ -6,10 +6,14 @@
  * answer a question the canvas no longer asks.
  */
 import type { ExportArgs } from '../../shared/studio-api.js';
+import { sameInputs } from '../design/diff.js';
 import type { Store } from '../store/store-types.js';
 import { selectHarnessRun } from './run-slice.js';
 
-type ExportedDesign = Pick<ExportArgs, 'topology' | 'placement'>;
+/** `inputs`: the bindings it was exported with (a run recorded before they were kept has none). */
+type ExportedDesign = Pick<ExportArgs, 'topology' | 'placement'> & {
+  readonly inputs?: ExportArgs['inputs'];
+};
 
 export const STALE_MEASURED_NOTICE =
   'Measured figures were of the exported design; the canvas has changed since, so the heat is back ' +
@@ -18,10 +22,15 @@ export const STALE_MEASURED_NOTICE =
 /**
  * Whether the canvas shows another design than `exported` (the Run tab's "earlier design" test).
  * Every edit replaces the placement or topology object, so identity is the cheap, exact test.
+ * Other input sizes make it another design too: the bundle runs the shapes it was exported with
+ * (its manifest's bindings), the canvas's figures are of the new ones.
  */
 export function isEarlierDesign(canvas: ExportedDesign | null, exported: ExportedDesign): boolean {
   return (
-    canvas !== null && (canvas.placement !== exported.placement || canvas.topology !== exported.topology)
+    canvas !== null &&
+    (canvas.placement !== exported.placement ||
+      canvas.topology !== exported.topology ||
+      (exported.inputs !== undefined && !sameInputs(canvas.inputs ?? {}, exported.inputs)))
   );
 }
 
