@@ -37,7 +37,7 @@ export const Dock = memo(function Dock() {
   return (
     <section
       className={`dock${open ? ' dock-open' : ''}`}
-      aria-label="Tools"
+      aria-label={open ? `Tools: ${open.label}` : 'Tools (folded)'}
       style={open && heightPx !== null ? { height: `${heightPx}px` } : undefined}
     >
       {open && <DockResizer />}
@@ -53,21 +53,25 @@ export const Dock = memo(function Dock() {
           </Suspense>
         </div>
       )}
-      <div className="dock-tabs" role="tablist" aria-label="Tools" onKeyDown={moveBetweenTabs}>
-        {DOCK_TAB_INFO.map((info) => (
-          <button
-            key={info.id}
-            type="button"
-            role="tab"
-            id={`dock-tab-${info.id}`}
-            aria-selected={info.id === tab}
-            aria-controls={info.id === tab ? `dock-panel-${info.id}` : undefined}
-            title={info.title}
-            onClick={() => useStudio.getState().toggleDock(info.id)}
-          >
-            {info.label}
-          </button>
-        ))}
+      <div className="dock-strip">
+        {/* One Tab stop for the strip (the open tab, else the first); arrows move between tabs. */}
+        <div className="dock-tabs" role="tablist" aria-label="Tools" onKeyDown={moveBetweenTabs}>
+          {DOCK_TAB_INFO.map((info, i) => (
+            <button
+              key={info.id}
+              type="button"
+              role="tab"
+              id={`dock-tab-${info.id}`}
+              aria-selected={info.id === tab}
+              aria-controls={info.id === tab ? `dock-panel-${info.id}` : undefined}
+              tabIndex={info.id === tab || (open === undefined && i === 0) ? 0 : -1}
+              title={info.title}
+              onClick={() => useStudio.getState().toggleDock(info.id)}
+            >
+              {info.label}
+            </button>
+          ))}
+        </div>
         {open && (
           <button
             type="button"
