@@ -1,6 +1,6 @@
 /**
  * The studio as the render benchmark drives it: the local web host started in this process with
- * the built renderer, and Debian's headless Chromium through playwright-core, at a fixed
+ * the built renderer, and headless Chromium (scripts/find-browser.ts) through playwright-core, at a fixed
  * 1440×900 viewport and with background throttling off so frames come at the display's 60 Hz.
  * The host gets an empty samples folder: no first model opens by itself, so nothing competes
  * with the measured open.
@@ -13,8 +13,8 @@ import { AUTOSAVE_FILE } from '../../app/host/autosave.js';
 import { startWebHost, type WebHost } from '../../app/host/web/server.js';
 import { installPageProbe, type ProbeHost } from './page-probe.js';
 import { RENDERER_DIR } from './renderer-build.js';
+import { browserPath } from '../../scripts/find-browser.js';
 
-const CHROMIUM_PATH = '/usr/bin/chromium';
 export const VIEWPORT = { width: 1440, height: 900 } as const;
 const PAGE_READY_TIMEOUT_MS = 30_000;
 
@@ -49,7 +49,7 @@ export async function startBenchStudio(): Promise<BenchStudio> {
       staticDir: RENDERER_DIR,
     });
     browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
+      executablePath: browserPath(),
       args: [
         '--no-sandbox',
         '--disable-gpu',

@@ -1,10 +1,11 @@
-/** Reading the ONNX backend test suite shipped by Debian's libonnx-testdata. */
+/** Reading the ONNX backend test suite (Debian's libonnx-testdata, or ONNX_TESTDATA_DIR). */
 import fs from 'node:fs';
 import path from 'node:path';
 import { onnx } from '../../core/onnx/codec.js';
 import type { TensorProto, TypeProto } from '../../core/onnx/codec.js';
+import { testdataDir } from '../../scripts/onnx-testdata.js';
 
-export const TESTDATA_ROOT = '/usr/share/libonnx-testdata/data';
+export const TESTDATA_ROOT = testdataDir();
 
 export function testdataCases(suite: 'node' | 'pytorch-converted' | 'pytorch-operator' | 'simple'): string[] {
   const dir = path.join(TESTDATA_ROOT, suite);

@@ -1,14 +1,15 @@
 /**
- * Real Chromium (Debian's /usr/bin/chromium) driven by playwright-core, against the local web
- * host started in this process with the built renderer (dist/renderer/).
+ * Real Chromium (CHROMIUM_PATH, else an installed Chromium or Chrome: scripts/find-browser.ts)
+ * driven by playwright-core, against the local web host started in this process with the built
+ * renderer (dist/renderer/).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startWebHost, type WebHost } from '../../../app/host/web/server.js';
+import { browserPath } from '../../../scripts/find-browser.js';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
 export const TRACE_DIR = path.resolve('test-results/traces');
 export const RENDERER_DIR = path.resolve('dist/renderer');
@@ -33,7 +34,7 @@ export async function openStudio(options: { colorScheme: 'light' | 'dark' }): Pr
   const jobs = new Set<string>();
   web.host.onProgress((event) => jobs.add(event.jobId));
   const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: browserPath(),
     args: [
       '--no-sandbox',
       '--disable-gpu',
