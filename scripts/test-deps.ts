@@ -64,7 +64,8 @@ function onPath(command: string, env: Env): boolean {
 /** How to run apt-get as root without a prompt, or null where that cannot be done. */
 function aptRunner(env: Env): string[] | null {
   if (process.platform !== 'linux' || !onPath('apt-get', env)) return null;
-  const noninteractive = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get'];
+  // No prompts, and no debconf notes (e.g. "delaying package configuration") on a quiet install.
+  const noninteractive = ['env', 'DEBIAN_FRONTEND=noninteractive', 'DEBCONF_NOWARNINGS=yes', 'apt-get'];
   if (process.getuid?.() === 0) return noninteractive;
   if (!onPath('sudo', env)) return null;
   // -n: fail rather than ask for a password (npm test must not stop at a prompt).
