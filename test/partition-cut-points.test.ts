@@ -9,9 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../core/analyze.js';
 import { isCutlineError } from '../core/errors.js';
 import { buildPartitionProblem } from '../core/partition/build-problem.js';
-import { estimatedLatencies, rankCutPoints, type CutPoint } from '../core/partition/cut-points.js';
+import {
+  estimatedLatencies,
+  NEAR_TIE_EXTRA,
+  rankCutPoints,
+  type CutPoint,
+} from '../core/partition/cut-points.js';
 import { evaluatePlacement } from '../core/partition/evaluate.js';
-import type { PartitionProblem } from '../core/partition/problem.js';
+import { ZERO_HOP, type PartitionProblem } from '../core/partition/problem.js';
 import { loadTopology } from '../core/profiles/load.js';
 import { randomProblem } from './support/random-partition.js';
 
@@ -146,5 +151,37 @@ describe('rankCutPoints on a sample', () => {
       /server tiers are 1 to 2 \(edge, cloud\)/,
     );
     expect(codeOf(() => rankCutPoints(problem, 1, macs, 0))).toMatch(/^BAD_CONSTRAINT/);
+  });
+
+  it('evaluates at most NEAR_TIE_EXTRA cuts beyond the limit when every cut ties', () => {
+    // A chain of 400 free layers over free links: every cut's estimate is 0.
+    const n = 400;
+    const tied: PartitionProblem = {
+      tiers: ['device', 'edge'],
+      units: Array.from({ length: n }, (_, u) => ({ name: `u${u}`, depth: u + 1, weightBytes: 0 })),
+      computeMs: new Float64Array(2 * n),
+      computeEnergyMj: new Float64Array(2 * n),
+      tensors: Array.from({ length: n + 1 }, (_, t) => ({
+        name: `t${t}`,
+        bytes: 4,
+        producer: t - 1,
+        consumers: Int32Array.from(t < n ? [t] : []),
+        isOutput: t === n,
+      })),
+      up: Array.from({ length: n + 1 }, () => [ZERO_HOP]),
+      down: Array.from({ length: n + 1 }, () => [ZERO_HOP]),
+      memoryBytes: [1e12, 1e12],
+      wanHop: 0,
+    };
+    const fractions: number[] = [];
+    const ranking = rankCutPoints(tied, 1, new Array<number>(n).fill(0), 3, {
+      onProgress: (fraction) => fractions.push(fraction),
+    });
+    expect(ranking.points).toHaveLength(3);
+    expect(ranking.points.every((row) => row.latencyMs === 0)).toBe(true);
+    // Progress is reported every 32 evaluations as evaluated / candidates.
+    expect(fractions.length).toBeGreaterThan(0);
+    const candidates = Math.round(32 / fractions[0]!);
+    expect(candidates).toBe(3 + NEAR_TIE_EXTRA);
   });
 });

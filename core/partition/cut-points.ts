@@ -47,6 +47,9 @@ export interface CutPointOptions {
   readonly onProgress?: (fraction: number) => void;
 }
 
+/** Most cuts evaluated beyond `limit` because their estimates tie with the last row's. */
+export const NEAR_TIE_EXTRA = 64;
+
 /** Figures that differ only by rounding (sums in another order) rank as equal. */
 const slack = (x: number): number => 1e-9 * Math.max(1, Math.abs(x));
 
@@ -83,10 +86,12 @@ export function rankCutPoints(
     (a, b) => estimate[a]! - estimate[b]! || b - a,
   );
   // The rows to evaluate: the best `limit` estimates and any within rounding of the last of them,
-  // so rounding cannot push a row that belongs in the table out of it.
+  // so rounding cannot push a row that belongs in the table out of it. At most NEAR_TIE_EXTRA of
+  // those: a model whose cuts all tie (a run of free layers) would otherwise evaluate every cut.
   const threshold = estimate[order[Math.min(limit, n + 1) - 1]!]!;
   let candidates = Math.min(limit, n + 1);
-  while (candidates < n + 1 && estimate[order[candidates]!]! <= threshold + slack(threshold)) candidates++;
+  const most = Math.min(n + 1, candidates + NEAR_TIE_EXTRA);
+  while (candidates < most && estimate[order[candidates]!]! <= threshold + slack(threshold)) candidates++;
 
   const macsPrefix = new Float64Array(n + 1);
   for (let u = 0; u < n; u++) macsPrefix[u + 1] = macsPrefix[u]! + unitMacs[u]!;
