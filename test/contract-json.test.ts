@@ -208,6 +208,7 @@ describe('the contract as JSON', () => {
           'open-topology',
           'save',
           'save-as',
+          'export',
           'close',
           'fit-view',
           'zoom-in',

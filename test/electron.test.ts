@@ -397,6 +397,7 @@ describe('application menu', () => {
       ['Keyboard Shortcuts', '?', { type: 'shortcuts' }],
       ['Save Project', 'CmdOrCtrl+S', { type: 'save' }],
       ['Save Project As…', 'Shift+CmdOrCtrl+S', { type: 'save-as' }],
+      ['Export Bundle…', 'CmdOrCtrl+E', { type: 'export' }],
       ['Close Model', 'CmdOrCtrl+W', { type: 'close' }],
       ['Fit to Window', 'CmdOrCtrl+0', { type: 'fit-view' }],
       ['Zoom In', 'CmdOrCtrl+=', { type: 'zoom-in' }],

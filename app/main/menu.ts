@@ -59,6 +59,8 @@ export function studioMenuTemplate(state: MenuState, actions: MenuActions): Menu
       { label: 'Save Project', accelerator: 'CmdOrCtrl+S', click: send({ type: 'save' }) },
       { label: 'Save Project As…', accelerator: 'Shift+CmdOrCtrl+S', click: send({ type: 'save-as' }) },
       { type: 'separator' },
+      { label: 'Export Bundle…', accelerator: 'CmdOrCtrl+E', click: send({ type: 'export' }) },
+      { type: 'separator' },
       { label: 'Close Model', accelerator: 'CmdOrCtrl+W', click: send({ type: 'close' }) },
       // macOS keeps Quit in the app menu.
       ...(mac ? [] : [{ type: 'separator' } as const, { role: 'quit', accelerator: 'CmdOrCtrl+Q' } as const]),

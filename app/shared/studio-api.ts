@@ -102,6 +102,7 @@ export type HostCommand =
         | 'open-topology'
         | 'save'
         | 'save-as'
+        | 'export'
         | 'close'
         | 'fit-view'
         | 'zoom-in'

@@ -59,6 +59,10 @@ export function startHostSession(onViewportCommand: (command: ViewportCommand) =
       case 'shortcuts':
         state.showShortcuts(true);
         break;
+      case 'export':
+        // File › Export Bundle… (Ctrl+E): the Export tab, where the folder and options are.
+        if (state.opened !== null) state.openDock('export');
+        break;
       case 'theme':
         state.setTheme(command.theme);
         break;
