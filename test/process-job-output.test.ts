@@ -30,6 +30,9 @@ process.stdout.write('not json at all\\n');
 process.stdout.write('null\\n');
 process.stdout.write('[1, 2, 3]\\n');
 process.stdout.write(JSON.stringify({ event: 5 }) + '\\n');
+process.stdout.write(JSON.stringify({ event: 'tier', tier: 5, url: 'x', pid: 1 }) + '\\n');
+process.stdout.write(JSON.stringify({ event: 'request', index: 'first' }) + '\\n');
+process.stdout.write(JSON.stringify({ event: 'bogus' }) + '\\n');
 process.stdout.write('x'.repeat(200000) + '\\n');
 process.stdout.write(JSON.stringify({ event: 'tier', tier: 'device', url: 'http://127.0.0.1:1', pid: 1 }) + '\\n');
 process.stdout.write('{"event":"summ', () => process.exit(1));
@@ -101,6 +104,54 @@ describe('process job output', () => {
     expect(end).toMatchObject({ type: 'failed', error: { code: 'INTERNAL' } });
     const partials = events.flatMap((e) => (e.type === 'partial' ? [e.partial.value] : []));
     expect(partials).toEqual([{ event: 'tier', tier: 'device', url: 'http://127.0.0.1:1', pid: 1 }]);
+    const logs = events.flatMap((e) => (e.type === 'log' ? [e.line] : []));
+    // The six JSON lines of another shape (null, an array, a number or unknown event, bad fields)
+    // are each logged, not drawn.
+    const skipped = logs.filter((line) => line.startsWith('Skipped a harness line of an unknown shape'));
+    expect(skipped).toHaveLength(6);
+    await jobs.close({ code: 'SESSION_CLOSED', message: 'done' });
+  });
+
+  it('drops a stdout line over 1 MB with a log line, and reads the answer from the last 50 lines', async () => {
+    // A harness stand-in: a 3 MB line written in pieces, its summary, then 60 more event lines.
+    const entry = path.join(dir, 'fake-long-cutline.mjs');
+    fs.writeFileSync(
+      entry,
+      `const piece = 'x'.repeat(64 * 1024);
+for (let i = 0; i < 48; i++) process.stdout.write(piece);
+process.stdout.write('\\n' + JSON.stringify({ event: 'summary', summary: { requests: 1 } }) + '\\n');
+for (let i = 0; i < 60; i++) process.stdout.write(JSON.stringify({ event: 'error', message: 'line ' + i }) + '\\n');
+`,
+    );
+    const bundleDir = path.join(dir, 'exported-long');
+    fs.mkdirSync(bundleDir);
+    fs.writeFileSync(path.join(bundleDir, 'manifest.json'), '{}');
+    const listFile = path.join(dir, 'exported-long.json');
+    fs.writeFileSync(
+      listFile,
+      JSON.stringify({ version: 1, bundles: [{ dir: bundleDir, exportedAt: new Date().toISOString() }] }),
+    );
+    const events: JobEvent[] = [];
+    let onEnd: ((event: JobEvent) => void) | null = null;
+    const jobs = createProcessJobs({ cliEntry: entry, exportedBundlesFile: listFile }, (event) => {
+      events.push(event);
+      if (event.type === 'done' || event.type === 'failed') onEnd?.(event);
+    });
+    const ended = new Promise<JobEvent>((resolve) => (onEnd = resolve));
+    expect(
+      jobs.start('job-3', 'session-1', null, {
+        kind: 'harness',
+        args: { bundleDir, runs: 1, stream: 0, emulateLinks: false, calibrate: false },
+      }),
+    ).toBeNull();
+    const end = await ended;
+    const logs = events.flatMap((e) => (e.type === 'log' ? [e.line] : []));
+    expect(logs).toContain(
+      `Dropped a stdout line of ${48 * 64 * 1024} characters (over 1 MB); the studio reads no line that long.`,
+    );
+    // Every event line was streamed, but only the last 50 lines were kept: the summary is not among them.
+    expect(events.filter((e) => e.type === 'partial')).toHaveLength(60);
+    expect(end).toMatchObject({ type: 'failed', error: { code: 'INTERNAL' } });
     await jobs.close({ code: 'SESSION_CLOSED', message: 'done' });
   });
 });

@@ -6,8 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import readline from 'node:readline';
 import { STOP_WITH_PARENT_ENV } from '../cli/stop-signals.js';
+import { readLines } from './line-reader.js';
 
 /** The repository's `bin/cutline.js` (runs the TypeScript sources through tsx). */
 export const DEFAULT_CLI_ENTRY = fileURLToPath(new URL('../../bin/cutline.js', import.meta.url));
@@ -69,8 +69,12 @@ export function startCli(run: CliRun): CliProcess {
     child.once('close', (code, signal) => resolve({ code, signal }));
     child.once('error', () => resolve({ code: null, signal: null }));
   });
-  readline.createInterface({ input: child.stdout! }).on('line', run.onStdoutLine);
-  readline.createInterface({ input: child.stderr! }).on('line', run.onStderrLine);
+  const tooLong = (stream: 'stdout' | 'stderr') => (chars: number) =>
+    run.onStderrLine(
+      `cutline: Dropped a ${stream} line of ${chars} characters (over 1 MB); the studio reads no line that long.`,
+    );
+  readLines(child.stdout!, { onLine: run.onStdoutLine, onTooLong: tooLong('stdout') });
+  readLines(child.stderr!, { onLine: run.onStderrLine, onTooLong: tooLong('stderr') });
 
   let stopping: Promise<void> | null = null;
   const graceMs = run.graceMs ?? STOP_GRACE_MS;

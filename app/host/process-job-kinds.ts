@@ -19,6 +19,7 @@ import type {
   ProjectFile,
 } from '../shared/studio-api.js';
 import { PROJECT_FORMAT } from '../../core/project/types.js';
+import { streamedHarnessEvent } from './harness-event-schema.js';
 
 export const PROCESS_JOB_KINDS = ['export', 'harness', 'profile'] as const;
 export type ProcessJobKind = (typeof PROCESS_JOB_KINDS)[number];
@@ -34,6 +35,8 @@ export interface SessionModel {
 export interface JobOutput<K extends ProcessJobKind> {
   progress(fraction: number, message: string): void;
   partial(value: K extends 'harness' ? HarnessEvent : never): void;
+  /** A line for the job's log. */
+  log(line: string): void;
 }
 
 export interface ProcessJobPlan<K extends ProcessJobKind> {
@@ -188,14 +191,20 @@ export function harnessPlan(args: HarnessArgs): ProcessJobPlan<'harness'> {
       : 'Starting a process per tier',
     stageFraction: () => null,
     stdoutLine(line, output) {
-      let event: HarnessEvent;
+      let json: unknown;
       try {
-        event = JSON.parse(line) as HarnessEvent;
+        json = JSON.parse(line);
       } catch {
         return;
       }
-      if (typeof event !== 'object' || event === null || typeof event.event !== 'string') return;
-      if (event.event === 'summary') return; // the job's result, not a partial
+      if (typeof json === 'object' && json !== null && (json as { event?: unknown }).event === 'summary')
+        return; // the job's result, not a partial
+      const event = streamedHarnessEvent(json);
+      if (event === null) {
+        // Another shape (another build's command): the page must not draw it as a run's figures.
+        output.log(`Skipped a harness line of an unknown shape: ${line.slice(0, 120)}`);
+        return;
+      }
       output.partial(event);
       if (event.event === 'tier') output.progress(0.02, `The ${event.tier} tier is listening`);
       else if (event.event === 'calibrated') output.progress(0.05, 'Calibrated this machine');

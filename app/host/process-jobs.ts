@@ -39,6 +39,8 @@ export const isProcessJob = (request: JobRequest): request is ProcessJobRequest 
 export const DEFAULT_PROCESS_JOB_TIMEOUT_MS = 30 * 60_000;
 /** Most process jobs at once per host: each loads onnxruntime, a harness a process per tier too. */
 export const MAX_PROCESS_JOBS = 2;
+/** Stdout lines kept per job: its answer is the last (a harness streams one line per request). */
+export const MAX_STDOUT_LINES = 50;
 
 export interface ProcessJobsOptions {
   /** The `cutline` entry script (default: the repository's bin/cutline.js). */
@@ -206,6 +208,7 @@ export function createProcessJobs(
           emitJob({ ...base, type: 'progress', fraction, message });
         },
         partial: (value) => emitJob({ ...base, type: 'partial', partial: { kind: 'harness', value } }),
+        log: (line) => emitJob({ ...base, type: 'log', line }),
       };
       const stdout: string[] = [];
       const stderr: string[] = [];
@@ -215,7 +218,9 @@ export function createProcessJobs(
         args: jobPlan.argv,
         ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
         onStdoutLine(line) {
+          // The answer is the last line: a few before it are kept for a command that prints more.
           stdout.push(line);
+          if (stdout.length > MAX_STDOUT_LINES) stdout.shift();
           if (jobs.has(jobId)) jobPlan.stdoutLine(line, output);
         },
         onStderrLine(line) {
