@@ -87,6 +87,8 @@ interface RunningProcessJob {
   stoppedWith: StudioError | null;
   /** The export's folder, whose half-written `.partial-PID` sibling a stopped export leaves. */
   readonly outDir: string | null;
+  /** The harness's bundle folder (resolved): an export must not replace it while it runs. */
+  readonly bundleDir: string | null;
 }
 
 /**
@@ -196,6 +198,12 @@ export function createProcessJobs(
           `${maxRunning} exports, harness runs or calibrations are running already. Wait for one to end or stop it, then try again.`,
         );
       }
+      if (request.kind === 'export' && path.isAbsolute(request.args.outDir)) {
+        const outDir = path.resolve(request.args.outDir);
+        if ([...jobs.values()].some((job) => job.bundleDir === outDir)) {
+          return studioError('BUSY', 'A run is using this bundle; stop it first, then export again.');
+        }
+      }
       const made = plan(model, request);
       if ('code' in made) return made;
       const jobPlan = made;
@@ -245,6 +253,7 @@ export function createProcessJobs(
         tempDir: jobPlan.tempDir,
         stoppedWith: null,
         outDir: request.kind === 'export' ? request.args.outDir : null,
+        bundleDir: request.kind === 'harness' ? path.resolve(request.args.bundleDir) : null,
         timer: setTimeout(() => {
           void stop(
             jobId,
