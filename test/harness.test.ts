@@ -152,6 +152,31 @@ describe('live harness', () => {
     expect(summary.measured.computeMsPerTier[2]!).toBeGreaterThan(0);
     expect(summary.hops.every((h) => h.measuredMs > 0)).toBe(true);
   });
+
+  it('fails a request whose answer lacks one of the whole model’s outputs, naming it', async () => {
+    const bundle = await exportChain(path.join(work, 'chain-missing-output'), 'fail');
+    // The tiers return the manifest's model outputs: list one fewer than the model has.
+    const manifestPath = path.join(bundle.dir, 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
+      model: { outputs: { name: string }[] };
+    };
+    const dropped = manifest.model.outputs.pop()!.name;
+    fs.writeFileSync(manifestPath, JSON.stringify(manifest));
+    const errors: string[] = [];
+    const summary = await runHarness({
+      bundleDir: bundle.dir,
+      runs: 2,
+      warmup: 0,
+      emulateLinks: false,
+      onEvent: (e) => {
+        if (e.event === 'request' && e.error !== undefined) errors.push(e.error);
+      },
+    });
+    expect(summary.failed).toBe(2);
+    expect(summary.answered).toBe(0);
+    expect(summary.verified).toBe(false);
+    expect(errors).toEqual(Array(2).fill(`The split's answer lacks the model's output "${dropped}".`));
+  });
 });
 
 interface Tier {

@@ -197,10 +197,19 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
       try {
         const result = await client.infer(manifest.model.name, input);
         const ms = performance.now() - started;
+        // Over every output of the whole model, not only those that came back: an answer
+        // missing one is a failed request, not a verified one.
+        const answeredOutputs = new Map(result.outputs.map((out) => [out.name, out]));
+        const missing = Object.keys(expected).filter((name) => !answeredOutputs.has(name));
+        if (missing.length > 0) {
+          throw new Error(
+            `The split's answer lacks the model's output${missing.length > 1 ? 's' : ''} ${missing.map((name) => `"${name}"`).join(', ')}.`,
+          );
+        }
         const check = worstCheck(
-          result.outputs.map((out) => ({
-            maxAbsDiff: maxAbsDifference(expected[out.name]!, toOrtTensor(out)),
-            tolerance: tolerances.get(out.name) ?? RELATIVE_TOLERANCE,
+          Object.entries(expected).map(([name, whole]) => ({
+            maxAbsDiff: maxAbsDifference(whole, toOrtTensor(answeredOutputs.get(name)!)),
+            tolerance: tolerances.get(name) ?? RELATIVE_TOLERANCE,
           })),
         ) ?? { maxAbsDiff: 0, tolerance: RELATIVE_TOLERANCE };
         const fallback = result.parameters.cutline_fallback === true;
