@@ -2,9 +2,12 @@
  * One `cutline` command run as a child process of the host, in a process group of its own, so it
  * can be stopped with everything it started (the harness's tier processes): SIGTERM to the whole
  * group first (the harness then stops and reaps its tiers, the profiler removes its traces), and
- * SIGKILL to whatever is left of the group after a grace period.
+ * SIGKILL to whatever is left of the group after a grace period. Windows has no process groups to
+ * signal: there its stdin is closed (the command then stops its tiers itself, stop-signals.ts) and
+ * after the grace period `taskkill /T /F` ends the process tree. Either way the wait for the exit
+ * is bounded: a stop always ends, saying whether the command was seen to exit.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { STOP_WITH_PARENT_ENV } from '../cli/stop-signals.js';
 import { readLines } from './line-reader.js';
@@ -14,6 +17,8 @@ export const DEFAULT_CLI_ENTRY = fileURLToPath(new URL('../../bin/cutline.js', i
 
 /** How long a stopped command has to end by itself before its process group is killed. */
 export const STOP_GRACE_MS = 5_000;
+/** How long a killed command may take to exit before the stop ends without it. */
+export const EXIT_WAIT_MS = 10_000;
 
 export interface CliExit {
   readonly code: number | null;
@@ -24,8 +29,15 @@ export interface CliProcess {
   readonly pid: number;
   /** Settles when the command's process has exited and its output has been read. */
   readonly exited: Promise<CliExit>;
-  /** Stops the command and every process of its group; resolves once they are gone. */
-  stop(): Promise<void>;
+  /**
+   * Stops the command and every process of its group; resolves once they are gone, or once the
+   * exit wait is over with `exited: false` (something of it may still run).
+   */
+  stop(): Promise<CliStopped>;
+}
+
+export interface CliStopped {
+  readonly exited: boolean;
 }
 
 export interface CliRun {
@@ -34,6 +46,28 @@ export interface CliRun {
   readonly onStdoutLine: (line: string) => void;
   readonly onStderrLine: (line: string) => void;
   readonly graceMs?: number;
+  readonly exitWaitMs?: number;
+  /** Tests: the platform whose way of stopping to use, and the `taskkill` runner (argv only). */
+  readonly platform?: NodeJS.Platform;
+  readonly runTaskkill?: (argv: readonly string[]) => Promise<void>;
+}
+
+/** `taskkill`'s arguments that end process `pid` and every process it started, forcibly. */
+export const taskkillArgv = (pid: number): string[] => ['/pid', String(pid), '/T', '/F'];
+
+/** Runs `taskkill` (no shell); resolves however it ends: a tree already gone is not an error. */
+const runTaskkill = (argv: readonly string[]): Promise<void> =>
+  new Promise((resolve) => {
+    execFile('taskkill', [...argv], { windowsHide: true }, () => resolve());
+  });
+
+/** Whether `promise` settles within `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  const first = await Promise.race([promise, late]);
+  clearTimeout(timer);
+  return first !== 'late';
 }
 
 /** Sends `signal` to the process group `pgid`; false when no process of it is left. */
@@ -58,6 +92,8 @@ export function startCli(run: CliRun): CliProcess {
   env[STOP_WITH_PARENT_ENV] = '1';
   const child = spawn(process.execPath, [run.cliEntry, ...run.args], {
     detached: true,
+    // Windows: detached would give it a console window of its own.
+    windowsHide: true,
     stdio: ['pipe', 'pipe', 'pipe'],
     env,
   });
@@ -76,22 +112,30 @@ export function startCli(run: CliRun): CliProcess {
   readLines(child.stdout!, { onLine: run.onStdoutLine, onTooLong: tooLong('stdout') });
   readLines(child.stderr!, { onLine: run.onStderrLine, onTooLong: tooLong('stderr') });
 
-  let stopping: Promise<void> | null = null;
+  let stopping: Promise<CliStopped> | null = null;
   const graceMs = run.graceMs ?? STOP_GRACE_MS;
-  const stop = (): Promise<void> =>
+  const exitWaitMs = run.exitWaitMs ?? EXIT_WAIT_MS;
+  const stopWindows = async (): Promise<CliStopped> => {
+    // The command stops itself (and its tiers) when its stdin ends; taskkill if it does not.
+    child.stdin!.end();
+    if (!(await within(exited, graceMs))) await (run.runTaskkill ?? runTaskkill)(taskkillArgv(pid));
+    return { exited: await within(exited, exitWaitMs) };
+  };
+  const stopPosix = async (): Promise<CliStopped> => {
+    signalGroup(pid, 'SIGTERM');
+    if (!(await within(exited, graceMs))) signalGroup(pid, 'SIGKILL');
+    if (!(await within(exited, exitWaitMs))) return { exited: false };
+    // The command is gone; anything of its group still there (a tier it could not stop) goes too.
+    if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
+    // Bounded: a killed orphan stays in the group until whoever adopted it reaps it.
+    for (let waited = 0; groupAlive(pid) && waited < graceMs; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    return { exited: true };
+  };
+  const stop = (): Promise<CliStopped> =>
     (stopping ??= (async () => {
-      if (pid < 0) return;
-      signalGroup(pid, 'SIGTERM');
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
-      if ((await Promise.race([exited, late])) === 'late') signalGroup(pid, 'SIGKILL');
-      clearTimeout(timer);
-      await exited;
-      // The command is gone; anything of its group still there (a tier it could not stop) goes too.
-      if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
-      // Bounded: a killed orphan stays in the group until whoever adopted it reaps it.
-      for (let waited = 0; groupAlive(pid) && waited < graceMs; waited += 20)
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      if (pid < 0) return { exited: true };
+      return (run.platform ?? process.platform) === 'win32' ? stopWindows() : stopPosix();
     })());
   return { pid, exited, stop };
 }

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { JobEvent, JobRequest, StudioError } from '../shared/studio-api.js';
-import { DEFAULT_CLI_ENTRY, startCli, type CliExit, type CliProcess } from './cli-process.js';
+import { DEFAULT_CLI_ENTRY, startCli, type CliExit, type CliProcess, type CliRun } from './cli-process.js';
 import { createExportedBundles } from './exported-bundles.js';
 import { studioError } from './host-errors.js';
 import {
@@ -49,6 +49,8 @@ export interface ProcessJobsOptions {
   readonly maxRunning?: number;
   /** How long a stopped command has to end before its group is killed (cli-process.ts). */
   readonly graceMs?: number;
+  /** Tests: how a stopped command is ended and waited for (cli-process.ts). */
+  readonly stopping?: Pick<CliRun, 'exitWaitMs' | 'platform' | 'runTaskkill'>;
   /**
    * Where the bundles this studio exported are listed (the harness runs no other); without it
    * only this run's exports are remembered.
@@ -165,7 +167,12 @@ export function createProcessJobs(
     if (jobs.get(jobId) !== job) return;
     jobs.delete(jobId);
     clearTimeout(job.timer);
-    fs.rmSync(job.tempDir, { recursive: true, force: true });
+    // A command still running (Windows holds its open files) can keep its folder: not an error.
+    try {
+      fs.rmSync(job.tempDir, { recursive: true, force: true });
+    } catch {
+      // Left for the sweep of old job folders.
+    }
     if (job.stoppedWith !== null && job.outDir !== null) removeExportLeftovers(job.outDir, job.cli.pid);
     emitJob(event);
   }
@@ -174,7 +181,16 @@ export function createProcessJobs(
     const job = jobs.get(jobId);
     if (!job) return;
     job.stoppedWith ??= error;
-    await job.cli.stop();
+    const stopped = await job.cli.stop();
+    if (!stopped.exited && jobs.get(jobId) === job) {
+      emitJob({
+        type: 'log',
+        jobId,
+        sessionId: job.sessionId,
+        kind: job.kind,
+        line: `The ${job.kind} command (process ${job.cli.pid}) did not exit after it was killed; it or the tier processes it started may still be running. End them in the system's task manager if so.`,
+      });
+    }
     end(jobId, job, {
       type: 'failed',
       jobId,
@@ -225,6 +241,7 @@ export function createProcessJobs(
         cliEntry,
         args: jobPlan.argv,
         ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+        ...options.stopping,
         onStdoutLine(line) {
           // The answer is the last line: a few before it are kept for a command that prints more.
           stdout.push(line);
