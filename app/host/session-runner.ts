@@ -19,6 +19,7 @@ import {
   type ProcessJobsOptions,
   type SessionModel,
 } from './process-jobs.js';
+import { sweepOldTempFolders } from './temp-sweep.js';
 import { createWorkerPool, postOpen, workerFailure, type WorkerPoolOptions } from './session-workers.js';
 import {
   JOB_FLAG,
@@ -132,6 +133,8 @@ export function createSessionRunner(
   const jobSessions = new Map<string, Session>();
   const pool = createWorkerPool(options);
   const processJobs = createProcessJobs(options.processJobs ?? {}, emitJob);
+  // What a crashed host left in the temp folder (kept model copies, job folders) goes now.
+  void sweepOldTempFolders();
   let closed = false;
 
   const minutes = (): string => (timeoutMs / 60_000).toPrecision(2);
