@@ -276,4 +276,23 @@ describe('export, harness and profile jobs over HTTP', () => {
     expect(result.note).toContain('in-sample');
     expect(jobs.events(profileId).some((e) => e.type === 'progress')).toBe(true);
   });
+
+  it('stops a page’s jobs when it leaves (reload, tab closed): its sessions are closed', async () => {
+    const { client } = await hosts.start();
+    const jobs = jobEvents(client);
+    await client.eventsConnected();
+    const model = opened(await client.openSample('ocr-det-mini'));
+    const profileId = await started(client, model.sessionId, {
+      kind: 'profile',
+      args: { runs: 1000, warmup: 0 },
+    });
+    // Running: onnxruntime is timing the layers.
+    await jobs.until(profileId, (list) => list.some((e) => e.type === 'log'));
+    client.leave();
+    const end = await jobs.end(profileId);
+    expect(end).toMatchObject({ type: 'failed', error: { code: 'SESSION_CLOSED' } });
+    // The session is gone too: a job on it is refused.
+    const again = await client.startJob(model.sessionId, { kind: 'profile', args: { runs: 1, warmup: 0 } });
+    expect(again.ok).toBe(false);
+  });
 });

@@ -41,6 +41,12 @@ export interface WebStudioClient extends StudioApi {
   eventsConnected(): Promise<void>;
   /** Closes the event stream. */
   close(): void;
+  /**
+   * The page is going away (reload, tab closed): closes the sessions it ran jobs on, so their
+   * exports, harness runs and calibrations stop instead of running on with no page to show them.
+   * Sent with `keepalive`, so the requests outlive the page.
+   */
+  leave(): void;
 }
 
 /** The token the web host wrote into the page (`<meta name="cutline-token" content="…">`). */
@@ -100,6 +106,20 @@ export function createWebStudioClient(options: WebClientOptions): WebStudioClien
   const request = (method: StudioMethod, args: readonly unknown[] = []): Promise<unknown> =>
     post(method, JSON.stringify({ args }), 'application/json');
 
+  /** Sessions this page started jobs on and has not closed: `leave` closes them. */
+  const jobSessions = new Set<string>();
+  const leave = (): void => {
+    for (const sessionId of jobSessions) {
+      void fetchFn(`${base}/api/closeSession`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: options.token },
+        body: JSON.stringify({ args: [sessionId] }),
+        keepalive: true,
+      }).catch(() => undefined);
+    }
+    jobSessions.clear();
+  };
+
   /** Methods whose result has an error case report transport failures through it too. */
   const withFailure = async <
     T extends
@@ -142,12 +162,15 @@ export function createWebStudioClient(options: WebClientOptions): WebStudioClien
     cancel: async (jobId) => {
       await request('cancel', [jobId]);
     },
-    startJob: (sessionId, jobRequest) =>
-      events.whileStarting(withFailure(request('startJob', [sessionId, jobRequest]))),
+    startJob: (sessionId, jobRequest) => {
+      jobSessions.add(sessionId);
+      return events.whileStarting(withFailure(request('startJob', [sessionId, jobRequest])));
+    },
     cancelJob: async (jobId) => {
       await request('cancelJob', [jobId]);
     },
     closeSession: async (sessionId) => {
+      jobSessions.delete(sessionId);
       await request('closeSession', [sessionId]);
     },
     suggestExportDir: (sessionId) =>
@@ -179,6 +202,7 @@ export function createWebStudioClient(options: WebClientOptions): WebStudioClien
     onJob: (listener) => events.subscribe('job', listener as (value: unknown) => void),
     eventsConnected: () => events.connected(),
     close: () => events.close(),
+    leave,
   };
 }
 

@@ -14,8 +14,11 @@ declare global {
 }
 
 export function connectStudioApi(): StudioApi {
-  return setStudioApi(
-    window.cutline ??
-      createWebStudioClient({ baseUrl: window.location.origin, token: tokenFromPage(document) }),
-  );
+  if (window.cutline) return setStudioApi(window.cutline);
+  const client = createWebStudioClient({ baseUrl: window.location.origin, token: tokenFromPage(document) });
+  // A reloaded or closed tab stops its jobs (a page kept in the back-forward cache comes back to them).
+  window.addEventListener('pagehide', (event) => {
+    if (!event.persisted) client.leave();
+  });
+  return setStudioApi(client);
 }
