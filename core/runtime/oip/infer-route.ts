@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { readBody } from '../read-body.js';
+import { readBody, type MinReceiveRate } from '../read-body.js';
 import type { Slots } from '../slots.js';
 import type { BodyBudget, BodyReservation } from './body-budget.js';
 import {
@@ -43,6 +43,8 @@ export interface InferRouteContext {
   readonly maxRequestBytes: number;
   /** Shared by all requests: bytes their bodies may hold at once. */
   readonly bodyBudget: BodyBudget;
+  /** The least rate a body must keep arriving at, measured per window (see `MinReceiveRate`). */
+  readonly minBodyRate: Omit<MinReceiveRate, 'tooSlow'>;
   /** `performance.now()` when the request's headers arrived. */
   readonly receivedAt: number;
 }
@@ -75,7 +77,7 @@ async function inferOnce(
   reservation: BodyReservation,
   gone: AbortSignal,
 ): Promise<void> {
-  const { modelName, model, maxRequestBytes, bodyBudget } = context;
+  const { modelName, model, maxRequestBytes, bodyBudget, minBodyRate } = context;
   const declared = declaredLength(req);
   if (declared !== null && declared > maxRequestBytes) throw tooLarge(declared, maxRequestBytes);
   const headerLength = parseHeaderLength(req.headers[INFERENCE_HEADER_CONTENT_LENGTH], declared);
@@ -91,6 +93,14 @@ async function inferOnce(
         new OipError(
           `This tier is busy: request bodies being received already hold ${bodyBudget.heldBytes} of the ${bodyBudget.limitBytes} bytes it allows at once; retry shortly.`,
           503,
+        ),
+    },
+    minRate: {
+      ...minBodyRate,
+      tooSlow: (received) =>
+        new OipError(
+          `The request body arrived too slowly: ${received} of ${declared ?? 'an undeclared number of'} bytes, less than ${minBodyRate.bytesPerS} bytes/s over the last ${minBodyRate.windowMs} ms; send it without pauses.`,
+          408,
         ),
     },
   });

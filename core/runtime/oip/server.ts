@@ -7,7 +7,8 @@
  * A tier faces peers it does not control, so every resource a connection can tie up is bounded:
  * connections (`maxConnections`), a connection's silence before its first request and between
  * requests (`headersTimeoutMs`, `keepAliveTimeoutMs`), a request's arrival (`requestTimeoutMs`),
- * the bytes of all bodies being received at once (`maxBodyBytesInFlight`), and the requests queued
+ * a body's rate of arrival (`minBodyBytesPerS`), the bytes of all bodies being received at once
+ * (`maxBodyBytesInFlight`, reserved as they arrive, not as declared), and the requests queued
  * for each model (`maxWaitingPerModel`); past a bound the peer gets a 503 to retry, or its
  * connection is closed. Requests whose client has gone are not run.
  */
@@ -55,6 +56,14 @@ export interface TierServerOptions {
    * a body that does not fit is answered 503. Default 4 × `maxRequestBytes`; at least `maxRequestBytes`.
    */
   readonly maxBodyBytesInFlight?: number;
+  /**
+   * The least rate a request body must keep arriving at, bytes/s, measured over each
+   * `bodyRateWindowMs`; a slower body is answered 408 and its connection closed, freeing its share
+   * of `maxBodyBytesInFlight`. Default 64 KiB/s.
+   */
+  readonly minBodyBytesPerS?: number;
+  /** The window `minBodyBytesPerS` is measured over, and the grace before the first bytes, ms. Default 2 s. */
+  readonly bodyRateWindowMs?: number;
   /**
    * Infer requests that may wait for each model's slots; more are answered 503. Default
    * 4 × the model's `maxConcurrency`, at least 32 (two peers' default connection pools).
@@ -105,6 +114,17 @@ const MIB = 1024 * 1024;
  * still hold their bodies within `maxBodyBytesInFlight`, which bounds their memory.
  */
 const MIN_WAITING = 32;
+/**
+ * The least rate a body must arrive at by default. Stalled senders must not hold their share of the
+ * body budget (nor a connection) until the 60 s request timeout, yet every real link must pass: the
+ * slowest link profile (LTE uplink, 6 Mb/s ≈ 750 KB/s) is more than ten times this.
+ */
+const MIN_BODY_BYTES_PER_S = 64 * 1024;
+/**
+ * The window that rate is measured over by default: long enough to ride out a TCP stall or a
+ * retransmission on a lossy link, short enough that a stalled body frees its bytes within seconds.
+ */
+const BODY_RATE_WINDOW_MS = 2_000;
 /** How long a refused upload's connection is kept open after the answer so the peer can read it. */
 const LINGER_MS = 2_000;
 
@@ -220,6 +240,10 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
       slots: slots.get(route.model)!,
       maxRequestBytes,
       bodyBudget,
+      minBodyRate: {
+        bytesPerS: options.minBodyBytesPerS ?? MIN_BODY_BYTES_PER_S,
+        windowMs: options.bodyRateWindowMs ?? BODY_RATE_WINDOW_MS,
+      },
       receivedAt,
     });
   };
@@ -274,10 +298,10 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
 /**
  * Whether Node may read and discard the unread rest of a body to keep the connection: only small,
  * declared ones, and not for a peer without the token (401: nothing it sends is wanted), a body
- * too large (413) or a tier too busy to read it (503).
+ * too large (413), one too slow to wait for (408) or a tier too busy to read it (503).
  */
 function canDrain(req: IncomingMessage, status: number, maxRequestBytes: number): boolean {
-  if (status === 401 || status === 413 || status === 503) return false;
+  if (status === 401 || status === 408 || status === 413 || status === 503) return false;
   const declared = declaredLength(req);
   return declared !== null && declared <= maxRequestBytes;
 }
