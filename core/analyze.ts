@@ -19,6 +19,7 @@ import { inferShapes, type ShapeInference } from './shape/infer.js';
 import { nodeCost, modelCostTotals, type NodeCost, type CostTotals } from './costs/index.js';
 import { buildLayerView, type LayerView } from './layers/index.js';
 import { CutlineError } from './errors.js';
+import { quoteName, quoteNames } from './text/quote-name.js';
 
 export interface TensorSummary {
   readonly name: string;
@@ -67,7 +68,7 @@ export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): An
     if (!graph.inputs.includes(name)) {
       throw new CutlineError(
         'BAD_INPUT_BINDING',
-        `The model has no input named "${name}"; its inputs are ${graph.inputs.join(', ') || '(none)'}.`,
+        `The model has no input named ${quoteName(name)}; its inputs are ${quoteNames(graph.inputs)}.`,
       );
     }
   }

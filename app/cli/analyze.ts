@@ -3,6 +3,7 @@ import { analyzeFile, type Analysis } from '../../core/analyze.js';
 import type { Shape } from '../../core/graph/types.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
 import { formatBytes, formatCount, formatShape } from '../shared/format.js';
+import { plainName } from '../../core/text/quote-name.js';
 import { renderTable } from './format.js';
 
 export interface AnalyzeCliOptions {
@@ -65,12 +66,14 @@ export function analysisJson(a: Analysis): object {
 function analysisText(a: Analysis, allNodes: boolean): string {
   const { model, summary, totals } = a;
   const tensorLine = (t: { name: string; dtype: string; shape: Shape | null }): string =>
-    `  ${t.name}: ${t.dtype} ${formatShape(t.shape)}`;
+    `  ${plainName(t.name)}: ${t.dtype} ${formatShape(t.shape)}`;
   const lines = [
-    `Model     ${model.path ?? summary.graphName} (${formatBytes(model.fileBytes)})`,
-    `Producer  ${model.producer || 'unknown'}, IR ${model.irVersion}, opset ${model.opset}${[...model.opsets]
+    `Model     ${plainName(model.path ?? summary.graphName, 500)} (${formatBytes(model.fileBytes)})`,
+    `Producer  ${plainName(model.producer || 'unknown')}, IR ${model.irVersion}, opset ${model.opset}${[
+      ...model.opsets,
+    ]
       .filter(([d]) => d)
-      .map(([d, v]) => `, ${d} ${v}`)
+      .map(([d, v]) => `, ${plainName(d)} ${v}`)
       .join('')}`,
     `Nodes     ${summary.nodeCount} (${summary.layerCount} layers, ${summary.nodeCount - summary.layerCount} plumbing nodes hidden)`,
     'Inputs',
@@ -86,7 +89,7 @@ function analysisText(a: Analysis, allNodes: boolean): string {
     const example = symbolic
       .map(
         (t) =>
-          `--input ${t.name}=${(t.shape ?? ['1']).map((d) => (typeof d === 'number' ? d : 1)).join('x')}`,
+          `--input ${plainName(t.name)}=${(t.shape ?? ['1']).map((d) => (typeof d === 'number' ? d : 1)).join('x')}`,
       )
       .join(' ');
     lines.push(
@@ -95,9 +98,10 @@ function analysisText(a: Analysis, allNodes: boolean): string {
   }
   if (summary.unknownOperators.length > 0)
     lines.push(
-      `Unknown   ${summary.unknownOperators.join(', ')} (no shape or cost rule: figures after them may be missing)`,
+      `Unknown   ${summary.unknownOperators.map((op) => plainName(op)).join(', ')} (no shape or cost rule: figures after them may be missing)`,
     );
-  for (const e of summary.shapeErrors.slice(0, 10)) lines.push(`Warning   ${e.node}: ${e.message}`);
+  for (const e of summary.shapeErrors.slice(0, 10))
+    lines.push(`Warning   ${plainName(e.node)}: ${plainName(e.message, 500)}`);
   lines.push('');
   const est = (value: string, exact: boolean): string => (exact ? value : `~${value}`);
   const rows = allNodes
@@ -109,8 +113,8 @@ function analysisText(a: Analysis, allNodes: boolean): string {
           .join(' ');
         return [
           String(index),
-          node.name,
-          node.opType,
+          plainName(node.name),
+          plainName(node.opType),
           shapes,
           est(formatCount(cost.macs), cost.exact.compute),
           est(formatCount(cost.flops), cost.exact.compute),
@@ -120,8 +124,8 @@ function analysisText(a: Analysis, allNodes: boolean): string {
       })
     : a.layers.layers.map((layer, k) => [
         String(k),
-        layer.name,
-        layer.op,
+        plainName(layer.name),
+        plainName(layer.op),
         layer.outputShapes.map(formatShape).join(' '),
         est(formatCount(layer.macs), layer.exact.compute),
         est(formatCount(layer.flops), layer.exact.compute),

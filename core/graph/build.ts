@@ -3,6 +3,7 @@
  * only when the file's node order is not already topological).
  */
 import { CutlineError } from '../errors.js';
+import { quoteName } from '../text/quote-name.js';
 import type { AttributeProto, GraphProto, TensorProto, TypeProto, ValueInfoProto } from '../onnx/codec.js';
 import { attributeGraphs } from '../onnx/attributes.js';
 import type { Dim, Graph, GraphNode, NodeIndex, Shape, TensorKind } from './types.js';
@@ -91,7 +92,7 @@ export function buildGraph(proto: GraphProto, depth = 0, outerScope: ReadonlySet
       if (t.producer !== -1 || t.kind !== 'node-output') {
         throw new CutlineError(
           'GRAPH_INVALID',
-          `Graph ${graphName}: tensor "${output}" is produced twice (by node ${name} and earlier). The model is malformed; export it again.`,
+          `Graph ${quoteName(graphName)}: tensor ${quoteName(output)} is produced twice (by node ${quoteName(name)} and earlier). The model is malformed; export it again.`,
         );
       }
       t.producer = index;
@@ -136,7 +137,7 @@ export function buildGraph(proto: GraphProto, depth = 0, outerScope: ReadonlySet
         if (!outerScope.has(input)) {
           throw new CutlineError(
             'GRAPH_INVALID',
-            `Graph ${graphName}: node ${node.name} (${node.opType}) reads tensor "${input}", which is neither a graph input, a weight, nor produced by any node. The model is malformed; export it again.`,
+            `Graph ${quoteName(graphName)}: node ${quoteName(node.name)} (${quoteName(node.opType)}) reads tensor ${quoteName(input)}, which is neither a graph input, a weight, nor produced by any node. The model is malformed; export it again.`,
           );
         }
         t = ensure(input, 'outer-scope');
@@ -151,7 +152,7 @@ export function buildGraph(proto: GraphProto, depth = 0, outerScope: ReadonlySet
     if (!t) {
       throw new CutlineError(
         'GRAPH_INVALID',
-        `Graph ${graphName}: output "${name}" is produced by no node. The model is malformed; export it again.`,
+        `Graph ${quoteName(graphName)}: output ${quoteName(name)} is produced by no node. The model is malformed; export it again.`,
       );
     }
     t.isGraphOutput = true;

@@ -1,4 +1,5 @@
 import { CutlineError } from '../errors.js';
+import { quoteName } from '../text/quote-name.js';
 import type { GraphNode, GraphTensor, NodeIndex } from './types.js';
 
 type Producers = ReadonlyMap<string, Pick<GraphTensor, 'producer'>>;
@@ -41,11 +42,11 @@ export function topologicalOrder(
     for (const s of successors[n]!) if (--indegree[s]! === 0) heap.push(s);
   }
   if (order.length < nodes.length) {
-    const stuck = nodes.filter((n) => indegree[n.index]! > 0).map((n) => n.name);
+    const stuck = nodes.filter((n) => indegree[n.index]! > 0).map((n) => quoteName(n.name));
     const shown = stuck.slice(0, 5).join(', ') + (stuck.length > 5 ? `, … (${stuck.length} nodes)` : '');
     throw new CutlineError(
       'GRAPH_CYCLE',
-      `Graph ${graphName} has a cycle through ${shown}. ONNX graphs must be acyclic; export the model again.`,
+      `Graph ${quoteName(graphName)} has a cycle through ${shown}. ONNX graphs must be acyclic; export the model again.`,
     );
   }
   return order;

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CutlineError } from '../errors.js';
+import { quoteName } from '../text/quote-name.js';
 import { decodeModelProto, type GraphProto, type ModelProto, type TensorProto } from './codec.js';
 import { attributeGraphs } from './attributes.js';
 import { isInside } from '../paths.js';
@@ -170,7 +171,7 @@ function resolveExternalData(graph: GraphProto, baseDir: string | undefined, nam
     if (baseDir === undefined) {
       throw new CutlineError(
         'EXTERNAL_DATA_MISSING',
-        `${name} keeps tensor ${tensorName} in an external file (${location}), but it was opened without its folder. Open it from its file instead.`,
+        `${name} keeps tensor ${quoteName(tensorName)} in an external file (${quoteName(location)}), but it was opened without its folder. Open it from its file instead.`,
       );
     }
     realBase ??= fs.realpathSync(baseDir);
@@ -191,7 +192,7 @@ function resolveExternalData(graph: GraphProto, baseDir: string | undefined, nam
     ) {
       throw new CutlineError(
         'EXTERNAL_DATA_OUT_OF_RANGE',
-        `${name}: tensor ${tensorName} asks for bytes ${offset}..${offset + length} of ${location}, which has ${buffer.length} bytes. The external-data file does not match the model; copy both again.`,
+        `${name}: tensor ${quoteName(tensorName)} asks for bytes ${offset}..${offset + length} of ${quoteName(location)}, which has ${buffer.length} bytes. The external-data file does not match the model; copy both again.`,
       );
     }
     tensor.rawData = buffer.subarray(offset, offset + length);
@@ -205,7 +206,7 @@ function checkedExternalPath(realBase: string, location: string, tensorName: str
   const outside = (): CutlineError =>
     new CutlineError(
       'EXTERNAL_DATA_OUTSIDE_MODEL_DIR',
-      `${name}: tensor ${tensorName} points to external data "${location}" outside the model's folder. Cutline only reads external data stored beside the model; move the data file into the model's folder.`,
+      `${name}: tensor ${quoteName(tensorName)} points to external data ${quoteName(location)} outside the model's folder. Cutline only reads external data stored beside the model; move the data file into the model's folder.`,
     );
   if (location === '' || path.isAbsolute(location) || location.includes('\0')) throw outside();
   const candidate = path.resolve(realBase, location);
@@ -216,7 +217,7 @@ function checkedExternalPath(realBase: string, location: string, tensorName: str
   } catch (cause) {
     throw new CutlineError(
       'EXTERNAL_DATA_MISSING',
-      `${name}: tensor ${tensorName} is stored in "${location}", which is not in the model's folder (${realBase}). Copy the external-data file next to the model.`,
+      `${name}: tensor ${quoteName(tensorName)} is stored in ${quoteName(location)}, which is not in the model's folder (${realBase}). Copy the external-data file next to the model.`,
       { cause },
     );
   }
@@ -224,7 +225,7 @@ function checkedExternalPath(realBase: string, location: string, tensorName: str
   if (!fs.statSync(real).isFile())
     throw new CutlineError(
       'EXTERNAL_DATA_MISSING',
-      `${name}: external data "${location}" of tensor ${tensorName} is not a file.`,
+      `${name}: external data ${quoteName(location)} of tensor ${quoteName(tensorName)} is not a file.`,
     );
   return real;
 }
@@ -241,7 +242,7 @@ export function assertAnalyzableOpset(model: OnnxModel, displayName = model.path
     const op = defaultDomainNode.opType ?? '(no type)';
     throw new CutlineError(
       'UNSUPPORTED_OPSET',
-      `${displayName} uses the ai.onnx operator ${op} but imports ai.onnx opset ${model.opset}, so the version of its operators is unknown; Cutline analyses opsets ${MIN_OPSET} to ${MAX_OPSET}. Add the ai.onnx opset the model was exported with to its opset_import (e.g. with onnx.helper) and open it again.`,
+      `${displayName} uses the ai.onnx operator ${quoteName(op)} but imports ai.onnx opset ${model.opset}, so the version of its operators is unknown; Cutline analyses opsets ${MIN_OPSET} to ${MAX_OPSET}. Add the ai.onnx opset the model was exported with to its opset_import (e.g. with onnx.helper) and open it again.`,
     );
   }
 }

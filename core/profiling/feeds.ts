@@ -6,6 +6,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Analysis } from '../analyze.js';
 import { CutlineError } from '../errors.js';
+import { quoteName, quoteNames } from '../text/quote-name.js';
 import type { Graph, Shape } from '../graph/types.js';
 import { attributeInt } from '../onnx/attributes.js';
 import { DataType, dtypeName } from '../onnx/dtype.js';
@@ -26,7 +27,7 @@ export function concreteInputShapes(
     if (!graph.inputs.includes(name)) {
       throw new CutlineError(
         'BAD_INPUT_BINDING',
-        `The model has no input named "${name}"; its inputs are ${graph.inputs.join(', ') || '(none)'}.`,
+        `The model has no input named ${quoteName(name)}; its inputs are ${quoteNames(graph.inputs)}.`,
       );
     }
   }

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CutlineError } from '../errors.js';
+import { quoteName } from '../text/quote-name.js';
 import type { ProjectFile } from './types.js';
 
 export interface ProjectModel {
@@ -31,7 +32,7 @@ export function locateProjectModel(
   if (modelPath === undefined && recorded === null) {
     throw new CutlineError(
       'MODEL_MISSING',
-      `${projectPath} does not say where its model ${project.model.fileName} is (it was opened as an upload). ${retry}.`,
+      `${projectPath} does not say where its model ${quoteName(project.model.fileName)} is (it was opened as an upload). ${retry}.`,
     );
   }
   const file = modelPath !== undefined ? modelPath : path.resolve(path.dirname(projectPath), recorded!);

@@ -1,5 +1,6 @@
 /** The topology a project was designed for: a bundled one by id, or the one it carries inline. */
 import { CutlineError } from '../errors.js';
+import { quoteName } from '../text/quote-name.js';
 import { describeIssue } from '../profiles/issues.js';
 import { loadTopology, type LoadOptions } from '../profiles/load.js';
 import type { Topology } from '../profiles/types.js';
@@ -28,7 +29,7 @@ export function projectTopology(project: ProjectFile, options: ProjectTopologyOp
       if (error instanceof CutlineError && error.code === 'PROFILE_NOT_FOUND') {
         throw new CutlineError(
           'PROFILE_NOT_FOUND',
-          `${where} names the topology "${project.topology.id}", which this Cutline does not bundle. ${error.message}`,
+          `${where} names the topology ${quoteName(project.topology.id)}, which this Cutline does not bundle. ${error.message}`,
           { cause: error },
         );
       }

@@ -1,4 +1,5 @@
 import { CutlineError } from '../errors.js';
+import { escapeControl, NAME_LIMIT, quoteName } from '../text/quote-name.js';
 import type { Dim, Shape } from '../graph/types.js';
 
 /**
@@ -13,7 +14,7 @@ export function parseInputBinding(text: string): { name: string; shape: Shape } 
   if (at <= 0 || dims === '') {
     throw new CutlineError(
       'BAD_INPUT_BINDING',
-      `"${text}" is not an input binding. Write NAME=DIMS, e.g. images=1x3x640x640.`,
+      `${quoteName(text)} is not an input binding. Write NAME=DIMS, e.g. images=1x3x640x640.`,
     );
   }
   const shape =
@@ -25,7 +26,7 @@ export function parseInputBinding(text: string): { name: string; shape: Shape } 
           if (/^[A-Za-z_][\w.]*$/.test(d)) return d;
           throw new CutlineError(
             'BAD_INPUT_BINDING',
-            `"${text}": dimension "${part}" is neither a size nor a symbol. Write sizes as whole numbers, e.g. ${name}=1x3x224x224.`,
+            `${quoteName(text)}: dimension ${quoteName(part)} is neither a size nor a symbol. Write sizes as whole numbers, e.g. ${escapeControl(name, NAME_LIMIT)}=1x3x224x224.`,
           );
         });
   return { name, shape };
