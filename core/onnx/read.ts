@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CutlineError } from '../errors.js';
-import { quoteName } from '../text/quote-name.js';
+import { escapeControl, NAME_LIMIT, quoteName } from '../text/quote-name.js';
 import { decodeModelProto, type GraphProto, type ModelProto, type TensorProto } from './codec.js';
 import { attributeGraphs } from './attributes.js';
 import { isInside } from '../paths.js';
@@ -242,7 +242,7 @@ export function assertAnalyzableOpset(model: OnnxModel, displayName = model.path
     const op = defaultDomainNode.opType ?? '(no type)';
     throw new CutlineError(
       'UNSUPPORTED_OPSET',
-      `${displayName} uses the ai.onnx operator ${quoteName(op)} but imports ai.onnx opset ${model.opset}, so the version of its operators is unknown; Cutline analyses opsets ${MIN_OPSET} to ${MAX_OPSET}. Add the ai.onnx opset the model was exported with to its opset_import (e.g. with onnx.helper) and open it again.`,
+      `${displayName} uses the ai.onnx operator ${escapeControl(op, NAME_LIMIT)} but imports ai.onnx opset ${model.opset}, so the version of its operators is unknown; Cutline analyses opsets ${MIN_OPSET} to ${MAX_OPSET}. Add the ai.onnx opset the model was exported with to its opset_import (e.g. with onnx.helper) and open it again.`,
     );
   }
 }
