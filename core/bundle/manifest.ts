@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { CutlineError } from '../errors.js';
+import { quoteName } from '../text/quote-name.js';
 import type { Shape } from '../graph/types.js';
 import { parseInputBinding } from '../shape/bindings.js';
 import { TIER_NAMES } from '../tiers.js';
@@ -198,7 +199,7 @@ function checkReferences(manifest: BundleManifest, file: string): void {
   schedule.steps.forEach((step, i) => {
     const field = `schedule.steps[${i}]`;
     const segment = segmentById.get(step.segment);
-    if (!segment) fail(`${field}.segment`, `no segment is called "${step.segment}"`);
+    if (!segment) fail(`${field}.segment`, `no segment is called ${quoteName(step.segment)}`);
     if (scheduled.has(step.segment)) fail(`${field}.segment`, `segment ${step.segment} is scheduled twice`);
     scheduled.add(step.segment);
     if (segment!.tier !== step.tier) {
@@ -216,7 +217,7 @@ function checkReferences(manifest: BundleManifest, file: string): void {
           if (!described.has(name)) {
             fail(
               `${field}.actions[${h}].${kind}[${k}]`,
-              `tensor "${name}" is not among the model's or any segment's inputs and outputs`,
+              `tensor ${quoteName(name)} is not among the model's or any segment's inputs and outputs`,
             );
           }
         });

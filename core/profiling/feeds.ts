@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Analysis } from '../analyze.js';
 import { CutlineError } from '../errors.js';
-import { quoteName, quoteNames } from '../text/quote-name.js';
+import { escapeControl, NAME_LIMIT, quoteName, quoteNames } from '../text/quote-name.js';
 import type { Graph, Shape } from '../graph/types.js';
 import { attributeInt } from '../onnx/attributes.js';
 import { DataType, dtypeName } from '../onnx/dtype.js';
@@ -37,7 +37,7 @@ export function concreteInputShapes(
     if (!shape) {
       throw new CutlineError(
         'BAD_INPUT_BINDING',
-        `The model does not declare the rank of input "${name}". Bind it, e.g. --input ${name}=1x3x224x224.`,
+        `The model does not declare the rank of input ${quoteName(name)}. Bind it, e.g. --input ${escapeControl(name, NAME_LIMIT)}=1x3x224x224.`,
       );
     }
     shapes[name] = shape.map((d) => (typeof d === 'number' ? d : 1));
@@ -108,7 +108,7 @@ function randomTensor(
     default:
       throw new CutlineError(
         'PROFILING_FAILED',
-        `Input "${name}" is ${dtypeName(dtype)}, which Cutline cannot fill with test values; profile a model whose inputs are float, int or bool.`,
+        `Input ${quoteName(name)} is ${dtypeName(dtype)}, which Cutline cannot fill with test values; profile a model whose inputs are float, int or bool.`,
       );
   }
 }
