@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'GRAPH_INVALID'
   | 'BAD_INPUT_BINDING'
   | 'SHAPE_MISMATCH'
+  /** A node asks for a rank, count or size beyond what Cutline analyses (a hostile or corrupt file). */
+  | 'SHAPE_LIMIT'
   | 'PROFILE_NOT_FOUND'
   | 'BAD_PROFILE'
   | 'BAD_TOPOLOGY'

@@ -17,6 +17,7 @@ import { readTensorValues } from '../onnx/tensor-data.js';
 import { isFloatDtype } from '../onnx/dtype.js';
 import type { Dim, Graph, GraphNode, Shape } from '../graph/types.js';
 import { shapeRuleFor } from './registry.js';
+import { ShapeLimitError, shapeLimitFailure } from './limits.js';
 import {
   MAX_KNOWN_ELEMENTS,
   ShapeError,
@@ -111,6 +112,7 @@ export function inferShapes(graph: Graph, options: InferOptions): ShapeInference
       try {
         rule(makeContext(node, scope, produced));
       } catch (error) {
+        if (error instanceof ShapeLimitError) throw shapeLimitFailure(error, node.name, node.opType);
         if (!(error instanceof ShapeError) && !(error instanceof RangeError) && !(error instanceof TypeError))
           throw error;
         result = { kind: 'error', message: error.message };

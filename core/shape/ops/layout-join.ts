@@ -4,6 +4,7 @@
  * Reshape.
  */
 import { broadcastShapes, normalizeAxis } from '../dims.js';
+import { boundedPieces } from '../limits.js';
 import { ShapeError, type Dim, type InferContext, type Shape, type ShapeRules } from '../types.js';
 import { divideDim, productDims, sumDims } from './layout-dims.js';
 import {
@@ -97,7 +98,10 @@ function splitSizes(ctx: InferContext, dim: Dim, pieces: number): Dim[] {
 
 function splitRule(ctx: InferContext): void {
   const input = ctx.requireInput(0);
-  const pieces = ctx.attrInt('num_outputs', ctx.outputCount);
+  const pieces = boundedPieces(
+    ctx.attrInt('num_outputs', ctx.outputCount),
+    (n) => `splits its input into ${n} pieces`,
+  );
   if (input.shape === null) {
     for (let i = 0; i < pieces; i++) ctx.setOutput(i, { dtype: input.dtype, shape: null });
     return;

@@ -10,6 +10,7 @@
  * a symbolic batch. The driver keeps the extra field (it passes infos through or spreads them).
  */
 import { DataType } from '../../onnx/dtype.js';
+import { boundedRank } from '../limits.js';
 import {
   MAX_KNOWN_ELEMENTS,
   type Dim,
@@ -87,7 +88,10 @@ export function vectorLength(info: ValueInfo | undefined): number | undefined {
   if (!shape) return undefined;
   if (shape.length === 0) return 1;
   const n = shape[0];
-  return shape.length === 1 && typeof n === 'number' ? n : undefined;
+  // The length becomes a rank: a declared [2147483647] must not become an array of that length.
+  return shape.length === 1 && typeof n === 'number'
+    ? boundedRank(n, (k) => `has a shape, axes or repeats input of ${k} entries`)
+    : undefined;
 }
 
 /** An attribute list (pre-opset-13 form) or, later, the values of an input slot. */
@@ -144,5 +148,5 @@ export function knownDims(shape: Shape | null | undefined): readonly number[] | 
 
 /** A shape of `rank` unknown dims, or null when the rank is unknown too. */
 export function unknownShape(rank: number | undefined): Shape | null {
-  return rank === undefined ? null : new Array<Dim>(rank).fill(null);
+  return rank === undefined ? null : new Array<Dim>(boundedRank(rank) ?? 0).fill(null);
 }

@@ -1,0 +1,120 @@
+/**
+ * Drives the shape fuzzer in a child process with a memory cap and a time budget per case: a
+ * case that runs past its budget is a hang, one that kills the child (out of memory) a crash;
+ * either way the driver records it and starts a new child at the next case, so one bad case
+ * names itself instead of stalling or aborting the run.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export type FuzzResultKind = 'analysed' | 'named-error' | 'other-error' | 'hang' | 'crash';
+
+export interface FuzzResult {
+  readonly index: number;
+  readonly label: string;
+  readonly kind: FuzzResultKind;
+  /** The CutlineError code of a named error. */
+  readonly code?: string;
+  /** What an other-error or crash said. */
+  readonly message?: string;
+}
+
+export interface FuzzRunOptions {
+  readonly seed: number;
+  readonly count: number;
+  /** Time one case may take once started (ms). */
+  readonly caseBudgetMs: number;
+  /** The child's V8 heap cap (MB): a blow-up is a crash of the child, not of the machine. */
+  readonly heapMb?: number;
+}
+
+const CHILD = fileURLToPath(new URL('./shape-fuzz-child.ts', import.meta.url));
+
+interface Line {
+  readonly index: number;
+  readonly label: string;
+  readonly started?: boolean;
+  readonly kind?: FuzzResultKind;
+  readonly code?: string;
+  readonly message?: string;
+}
+
+/** Runs cases [start, count) in one child; resolves with its results and where it stopped. */
+function runChild(options: FuzzRunOptions, start: number, results: FuzzResult[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        `--max-old-space-size=${options.heapMb ?? 512}`,
+        '--import',
+        'tsx',
+        CHILD,
+        String(options.seed),
+        String(start),
+        String(options.count),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let current: Line | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let hung = false;
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-2000);
+    });
+    createInterface({ input: child.stdout }).on('line', (text) => {
+      const line = JSON.parse(text) as Line;
+      clearTimeout(timer);
+      if (line.started) {
+        current = line;
+        timer = setTimeout(() => {
+          hung = true;
+          child.kill('SIGKILL');
+        }, options.caseBudgetMs);
+        return;
+      }
+      current = undefined;
+      const result: FuzzResult = { index: line.index, label: line.label, kind: line.kind ?? 'other-error' };
+      results.push({
+        ...result,
+        ...(line.code !== undefined ? { code: line.code } : {}),
+        ...(line.message !== undefined ? { message: line.message } : {}),
+      });
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (!current) {
+        if (code === 0) return resolve(options.count);
+        return reject(new Error(`shape fuzz child failed before a case (exit ${code ?? signal}): ${stderr}`));
+      }
+      const lastLine = stderr.trim().split('\n').slice(-3).join(' | ');
+      results.push({
+        index: current.index,
+        label: current.label,
+        kind: hung ? 'hang' : 'crash',
+        message: hung ? `ran past ${options.caseBudgetMs} ms` : `exit ${code ?? signal}: ${lastLine}`,
+      });
+      resolve(current.index + 1);
+    });
+  });
+}
+
+/** Runs `count` cases of `seed`; every case gets exactly one result, in order. */
+export async function runShapeFuzz(options: FuzzRunOptions): Promise<FuzzResult[]> {
+  const results: FuzzResult[] = [];
+  let next = 0;
+  while (next < options.count) next = await runChild(options, next, results);
+  return results;
+}
+
+/** Counts per outcome class ("named-error SHAPE_LIMIT" per code), for reports. */
+export function countOutcomes(results: readonly FuzzResult[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of results) {
+    const key = r.kind === 'named-error' ? `named-error ${r.code ?? ''}` : r.kind;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
