@@ -267,6 +267,8 @@ describe('tier server request body budget', () => {
     const server = await serve({
       maxRequestBytes,
       maxBodyBytesInFlight: 2 * maxRequestBytes,
+      // Both holders come from 127.0.0.1: let one address hold the whole budget here.
+      maxBodyBytesPerClient: 2 * maxRequestBytes,
       models: new Map<string, TierModel>([['resnet', model]]),
     });
     // Two uploads that declare the largest body and stop after one byte hold the whole budget.

@@ -35,8 +35,9 @@ async function serve(options: Omit<TierServerOptions, 'token'>): Promise<TierSer
 /** A raw connection: what it received, and a promise that resolves when it closes. */
 async function connect(
   port: number,
+  localAddress = '127.0.0.1',
 ): Promise<{ socket: net.Socket; text: () => string; closed: Promise<void> }> {
-  const socket = net.connect(port, '127.0.0.1');
+  const socket = net.connect({ port, host: '127.0.0.1', localAddress });
   cleanups.push(() => void socket.destroy());
   let text = '';
   socket.on('data', (data: Buffer) => (text += data.toString('latin1')));
@@ -166,5 +167,51 @@ describe('tier server under stalled and slow uploads', () => {
     });
     expect(server.stats().errors[408]).toBeUndefined();
     expect(server.stats().bodyBytesInFlight).toBe(0);
+  });
+
+  it('keeps one address within its share of the budget while another is served', async () => {
+    const maxRequestBytes = 64 * 1024;
+    const server = await serve({
+      maxRequestBytes,
+      maxBodyBytesInFlight: 4 * maxRequestBytes,
+      models: new Map([['echo', echo]]),
+    });
+    // Half the budget by default: two bodies from 127.0.0.1 fill its share, the third is refused.
+    const holders = await Promise.all([0, 1].map(() => connect(server.port)));
+    for (const holder of holders) holder.socket.write(`${inferHead('echo', maxRequestBytes)}{"inputs": [`);
+    await expect
+      .poll(() => server.stats().bodyBytesInFlight, { timeout: DEADLINE_MS })
+      .toBe(2 * maxRequestBytes);
+    const third = await connect(server.port);
+    third.socket.write(`${inferHead('echo', maxRequestBytes)}{"inputs": [`);
+    await third.closed;
+    const refused = parseAnswer(third.text());
+    expect(refused.status).toBe(503);
+    expect(refused.json['error']).toMatch(
+      /^This tier is busy with your requests: bodies being received from 127\.0\.0\.1 already hold 131072 of the 131072 bytes one client may hold at once; retry shortly or send fewer requests at once\.$/,
+    );
+
+    // Another address still has the other half.
+    const json = JSON.stringify({
+      id: 'other',
+      inputs: [{ name: 'x', datatype: 'FP32', shape: [1], data: [7] }],
+    });
+    const other = await connect(server.port, '127.0.0.2');
+    other.socket.write(`${inferHead('echo', Buffer.byteLength(json))}${json}`);
+    await expect
+      .poll(
+        () => {
+          try {
+            return parseAnswer(other.text()).status;
+          } catch {
+            return null;
+          }
+        },
+        { timeout: DEADLINE_MS },
+      )
+      .toBe(200);
+    expect(parseAnswer(other.text()).json).toMatchObject({ id: 'other', outputs: [{ data: [7] }] });
+    for (const holder of holders) holder.socket.destroy();
+    await expect.poll(() => server.stats().bodyBytesInFlight, { timeout: DEADLINE_MS }).toBe(0);
   });
 });

@@ -55,7 +55,8 @@ export async function handleInfer(
   context: InferRouteContext,
 ): Promise<void> {
   // The body's bytes are held from its headers until the answer: decoded tensors are views of it.
-  const reservation = context.bodyBudget.open();
+  // Counted per remote address, so one peer's many connections cannot hold the whole budget.
+  const reservation = context.bodyBudget.open(req.socket.remoteAddress ?? 'unknown');
   // A client that hangs up (a timed-out peer) no longer wants the answer: its turn is not run.
   const gone = new AbortController();
   const onClose = (): void => {
@@ -91,7 +92,9 @@ async function inferOnce(
       grow: (bytes) => reservation.grow(bytes),
       exhausted: () =>
         new OipError(
-          `This tier is busy: request bodies being received already hold ${bodyBudget.heldBytes} of the ${bodyBudget.limitBytes} bytes it allows at once; retry shortly.`,
+          reservation.refusedBy === 'client'
+            ? `This tier is busy with your requests: bodies being received from ${req.socket.remoteAddress ?? 'your address'} already hold ${bodyBudget.heldBy(req.socket.remoteAddress ?? 'unknown')} of the ${bodyBudget.clientLimitBytes} bytes one client may hold at once; retry shortly or send fewer requests at once.`
+            : `This tier is busy: request bodies being received already hold ${bodyBudget.heldBytes} of the ${bodyBudget.limitBytes} bytes it allows at once; retry shortly.`,
           503,
         ),
     },

@@ -57,6 +57,11 @@ export interface TierServerOptions {
    */
   readonly maxBodyBytesInFlight?: number;
   /**
+   * Bytes the bodies from one remote address may hold at once within `maxBodyBytesInFlight`; more
+   * are answered 503. Default half of it, at least `maxRequestBytes`.
+   */
+  readonly maxBodyBytesPerClient?: number;
+  /**
    * The least rate a request body must keep arriving at, bytes/s, measured over each
    * `bodyRateWindowMs`; a slower body is answered 408 and its connection closed, freeing its share
    * of `maxBodyBytesInFlight`. Default 64 KiB/s.
@@ -115,6 +120,13 @@ const MIB = 1024 * 1024;
  */
 const MIN_WAITING = 32;
 /**
+ * The share of the body budget one remote address may hold by default. Half, not less: the tiers of
+ * a deployment on one machine (the harness, emulated links) all reach each other from 127.0.0.1,
+ * and a device's client keeps up to 16 requests in flight; half still leaves the other half to
+ * everyone else when one peer, stalled or hostile, fills its share.
+ */
+const CLIENT_SHARE = 1 / 2;
+/**
  * The least rate a body must arrive at by default. Stalled senders must not hold their share of the
  * body budget (nor a connection) until the 60 s request timeout, yet every real link must pass: the
  * slowest link profile (LTE uplink, 6 Mb/s ≈ 750 KB/s) is more than ten times this.
@@ -140,7 +152,12 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
       return [name, createSlots(limit, options.maxWaitingPerModel ?? Math.max(MIN_WAITING, 4 * limit))];
     }),
   );
-  const bodyBudget = createBodyBudget(options.maxBodyBytesInFlight ?? 4 * maxRequestBytes);
+  const budgetBytes = options.maxBodyBytesInFlight ?? 4 * maxRequestBytes;
+  const bodyBudget = createBodyBudget(
+    budgetBytes,
+    options.maxBodyBytesPerClient ??
+      Math.min(budgetBytes, Math.max(maxRequestBytes, Math.floor(budgetBytes * CLIENT_SHARE))),
+  );
   if (bodyBudget.limitBytes < maxRequestBytes) {
     throw new Error(
       `maxBodyBytesInFlight (${bodyBudget.limitBytes}) must be at least maxRequestBytes (${maxRequestBytes}), or the largest request could never be served.`,
