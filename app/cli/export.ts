@@ -10,6 +10,7 @@ import path from 'node:path';
 import { writeRuntime } from '../../core/bundle/runtime-build.js';
 import { writeBundle } from '../../core/bundle/write-bundle.js';
 import { CutlineError } from '../../core/errors.js';
+import { LINE_LIMIT, oneLine } from '../../core/text/quote-name.js';
 import { verifySplit } from '../../core/export/verify.js';
 import type { Plan, SolverName } from '../../core/partition/plan.js';
 import { givenPlan, SOLVER_NAMES } from '../../core/partition/plan.js';
@@ -103,7 +104,8 @@ export async function exportCommand(
       `--on-unreachable must be fail or local, not "${options.onUnreachable}".`,
     );
   }
-  const progress = (message: string): void => void process.stderr.write(`cutline: ${message}\n`);
+  const progress = (message: string): void =>
+    void process.stderr.write(`${oneLine(`cutline: ${message}`, LINE_LIMIT)}\n`);
   const { context, project } = loadCommandContext(modelArg, options);
   if (project) for (const warning of projectWarnings(project)) progress(warning);
   const modelPath = context.modelPath;

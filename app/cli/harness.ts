@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { runHarness, type HarnessEvent, type HarnessSummary } from '../../core/bundle/harness.js';
 import { CutlineError } from '../../core/errors.js';
+import { LINE_LIMIT, oneLine } from '../../core/text/quote-name.js';
 import { RELATIVE_TOLERANCE, withinTolerance } from '../../core/export/tolerance.js';
 import { loadDeviceProfile } from '../../core/profiles/load.js';
 import { renderTable } from './format.js';
@@ -66,7 +67,9 @@ export async function harnessCommand(bundle: string, options: HarnessCliOptions)
     else if (event.event === 'tier')
       process.stderr.write(`cutline: ${event.tier} listening at ${event.url}\n`);
     else if (event.event === 'request' && !event.ok)
-      process.stderr.write(`cutline: request ${event.index} failed: ${event.error}\n`);
+      process.stderr.write(
+        `${oneLine(`cutline: request ${event.index} failed: ${event.error}`, LINE_LIMIT)}\n`,
+      );
     else if (event.event === 'request' && event.fallback)
       process.stderr.write(
         `cutline: request ${event.index}: a tier was unreachable; the device answered alone\n`,

@@ -1,7 +1,7 @@
 /** The `cutline` command line. */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isCutlineError } from '../../core/errors.js';
-import { oneLine } from '../../core/text/quote-name.js';
+import { LINE_LIMIT, oneLine } from '../../core/text/quote-name.js';
 import { studioVersion } from '../host/host-version.js';
 import { analyzeCommand } from './analyze.js';
 import type { ProfileCliOptions } from './profile.js';
@@ -10,9 +10,6 @@ import type { HarnessCliOptions } from './harness.js';
 import type { SolveCliOptions } from './solve.js';
 import type { StudioOptions } from './studio.js';
 import type { SweepCliOptions } from './sweep.js';
-
-/** The longest error line the CLI prints (a message quoting file content is cut there). */
-const ERROR_LINE_LIMIT = 500;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command()
@@ -201,7 +198,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode;
     if (isCutlineError(error)) {
       // Messages may quote a file's contents: always one line, escaped and bounded.
-      process.stderr.write(`${oneLine(`cutline: ${error.code}: ${error.message}`, ERROR_LINE_LIMIT)}\n`);
+      process.stderr.write(`${oneLine(`cutline: ${error.code}: ${error.message}`, LINE_LIMIT)}\n`);
       return 2;
     }
     throw error;

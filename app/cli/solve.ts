@@ -10,6 +10,7 @@ import { paretoFront, type ParetoFront } from '../../core/partition/pareto.js';
 import type { Plan, SolverName } from '../../core/partition/plan.js';
 import { defaultSolvers, runSolver } from '../../core/partition/solve.js';
 import { CutlineError } from '../../core/errors.js';
+import { LINE_LIMIT, oneLine } from '../../core/text/quote-name.js';
 import { formatBytes } from '../shared/format.js';
 import {
   cutPointsJson,
@@ -54,7 +55,9 @@ interface Outcome {
 export function solveCommand(modelPath: string | undefined, options: SolveCliOptions): number {
   const solvers = parseSolvers(options.solver);
   const { context, project } = loadCommandContext(modelPath, options);
-  if (project) for (const warning of projectWarnings(project)) process.stderr.write(`cutline: ${warning}\n`);
+  if (project)
+    for (const warning of projectWarnings(project))
+      process.stderr.write(`${oneLine(`cutline: ${warning}`, LINE_LIMIT)}\n`);
   const { problem } = context.built;
   const objective = commandObjective(options.objective, project);
   const constraintTexts = projectConstraints(project, options.constraint);

@@ -10,6 +10,9 @@
 /** How many characters of a name from a file an error message shows. */
 export const NAME_LIMIT = 80;
 
+/** The longest line the CLI prints for an error or warning that may quote file content. */
+export const LINE_LIMIT = 500;
+
 function isControl(code: number): boolean {
   return (
     code < 0x20 ||
