@@ -6,7 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../core/analyze.js';
 import { CutlineError } from '../core/errors.js';
-import { HOSTILE_SHAPE_MODELS, HUGE, HUGE_BUT_CHEAP_MODELS } from './support/hostile-shape-models.js';
+import {
+  HOSTILE_SHAPE_MODELS,
+  HUGE,
+  HUGE_BUT_CHEAP_MODELS,
+  hostileConstantOfShape,
+} from './support/hostile-shape-models.js';
 
 function analysisError(bytes: Uint8Array): unknown {
   try {
@@ -30,6 +35,15 @@ describe('shape rules under hostile dims and counts', () => {
       expect(message).not.toContain('\n');
     });
   }
+
+  it('names a hostile node name escaped and cut, on one line', () => {
+    const name = `\u001b[2J\nevil${'a'.repeat(100_000)}`;
+    const error = analysisError(hostileConstantOfShape(name)) as CutlineError;
+    expect(error.code).toBe('SHAPE_LIMIT');
+    expect(error.message).toContain('Node "\\x1b[2J\\x0aevil');
+    expect([...error.message].some((c) => c.charCodeAt(0) < 0x20)).toBe(false);
+    expect(error.message.length).toBeLessThan(400);
+  });
 
   for (const { op, bytes } of HUGE_BUT_CHEAP_MODELS) {
     it(`${op} producing a tensor of 2³¹−1 elements per axis still analyses`, () => {

@@ -8,6 +8,7 @@
  * a `SHAPE_LIMIT` CutlineError naming the node (see `shapeLimitFailure`).
  */
 import { CutlineError } from '../errors.js';
+import { plainName, quoteName } from '../text/quote-name.js';
 
 /** Largest rank a rule builds a shape for (ONNX sets none; onnxruntime models stay under 10). */
 export const MAX_RANK = 1024;
@@ -41,21 +42,13 @@ export function boundedPieces(count: number, describe: (count: number) => string
   return count;
 }
 
-/** A name from the file as one short line: control characters replaced, at most 80 characters. */
-function shownName(name: string): string {
-  const head = Array.from(name.slice(0, 81), (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x20 || (code >= 0x7f && code <= 0x9f) ? '?' : c;
-  }).join('');
-  return head.length > 80 ? `${head.slice(0, 80)}…` : head;
-}
-
 /** The SHAPE_LIMIT error for `error` raised while inferring node `name` of type `opType`. */
 export function shapeLimitFailure(error: ShapeLimitError, name: string, opType: string): CutlineError {
-  const shown = name === '' ? '(unnamed)' : shownName(name);
+  // Both names come from the file: quoted, escaped and cut (issue 13, point 4).
+  const shown = name === '' ? '(unnamed)' : quoteName(name);
   return new CutlineError(
     'SHAPE_LIMIT',
-    `Node "${shown}" (${shownName(opType)}) ${error.message}; this model cannot be analysed.`,
+    `Node ${shown} (${plainName(opType)}) ${error.message}; this model cannot be analysed.`,
     { cause: error },
   );
 }

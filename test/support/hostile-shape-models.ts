@@ -17,6 +17,8 @@ interface HostileSpec {
   readonly attrs?: readonly AttributeProto[];
   readonly opset?: number;
   readonly outputs?: number;
+  /** The node's name; default "/x/<Op>". */
+  readonly name?: string;
 }
 
 function oneNode(spec: HostileSpec): Uint8Array {
@@ -30,7 +32,7 @@ function oneNode(spec: HostileSpec): Uint8Array {
       opset: spec.opset ?? 17,
       graph: graph({
         name: 'hostile',
-        nodes: [node(spec.op, names, outputs, spec.attrs ?? [], `/x/${spec.op}`)],
+        nodes: [node(spec.op, names, outputs, spec.attrs ?? [], spec.name ?? `/x/${spec.op}`)],
         inputs: [...spec.inputs],
         outputs: outputs.map((name) => valueInfo(name, DataType.FLOAT)),
         initializers: [...(spec.initializers ?? [])],
@@ -55,6 +57,11 @@ export const HOSTILE_SHAPE_MODELS: readonly { readonly op: string; readonly byte
     bytes: oneNode({ op: 'Split', inputs: [floats('x')], attrs: [attr.int('num_outputs', HUGE)], opset: 18 }),
   },
 ];
+
+/** The hostile ConstantOfShape with the node named `name` (for names that are hostile too). */
+export function hostileConstantOfShape(name: string): Uint8Array {
+  return oneNode({ op: 'ConstantOfShape', inputs: [hugeVector('shape')], name });
+}
 
 /**
  * Hostile values that need no limit because nothing proportional to them is built: a Tile of
