@@ -64,7 +64,7 @@ export interface TierServerOptions {
   /**
    * The least rate a request body must keep arriving at, bytes/s, measured over each
    * `bodyRateWindowMs`; a slower body is answered 408 and its connection closed, freeing its share
-   * of `maxBodyBytesInFlight`. Default 64 KiB/s.
+   * of `maxBodyBytesInFlight`. Default 16 KiB/s.
    */
   readonly minBodyBytesPerS?: number;
   /** The window `minBodyBytesPerS` is measured over, and the grace before the first bytes, ms. Default 2 s. */
@@ -128,10 +128,12 @@ const MIN_WAITING = 32;
 const CLIENT_SHARE = 1 / 2;
 /**
  * The least rate a body must arrive at by default. Stalled senders must not hold their share of the
- * body budget (nor a connection) until the 60 s request timeout, yet every real link must pass: the
- * slowest link profile (LTE uplink, 6 Mb/s ≈ 750 KB/s) is more than ten times this.
+ * body budget (nor a connection) until the 60 s request timeout, yet every real link must pass,
+ * including a link profile a user made slow: 16 KiB/s is about 131 kb/s, a fortieth of the slowest
+ * shipped profile (LTE uplink, 6 Mb/s ≈ 750 KB/s). A stalled body is cut after one window whatever
+ * the rate; a slow one at this rate holds at most about 2 MiB by the request timeout.
  */
-const MIN_BODY_BYTES_PER_S = 64 * 1024;
+const MIN_BODY_BYTES_PER_S = 16 * 1024;
 /**
  * The window that rate is measured over by default: long enough to ride out a TCP stall or a
  * retransmission on a lossy link, short enough that a stalled body frees its bytes within seconds.
