@@ -19,6 +19,7 @@ import { runOrtProfile, type OrtProfile, type ProfileProgress } from '../../core
 import type { AccuracySummary, ProfileComparison } from '../../core/profiling/report.js';
 import { deviceProfileSchema } from '../../core/profiles/schema.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
+import { plainName } from '../../core/text/quote-name.js';
 import { renderTable } from './format.js';
 import { onStopRequest } from './stop-signals.js';
 
@@ -218,12 +219,12 @@ function profileText(
 
 function modelText({ measurement }: OrtProfile, c: ProfileComparison): string[] {
   const shapes = Object.entries(measurement.inputShapes)
-    .map(([name, dims]) => `${name}=${dims.join('x')}`)
+    .map(([name, dims]) => `${plainName(name)}=${dims.join('x')}`)
     .join(' ');
   const rows = c.nodes.map((n) => [
     String(n.index),
-    n.name,
-    n.opType,
+    plainName(n.name),
+    plainName(n.opType),
     n.opClass,
     n.measuredMs === null ? 'no kernel' : ms(n.measuredMs, false),
     ms(n.predictedMs, false),
