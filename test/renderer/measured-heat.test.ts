@@ -12,6 +12,7 @@ import { showMeasuredOnGraph } from '../../app/renderer/run/measured-actions.js'
 import { MEASURED_METRIC } from '../../app/renderer/run/measured-overlay.js';
 import { DEFAULT_METRIC } from '../../app/renderer/overlay/static-costs.js';
 import { useStudio } from '../../app/renderer/store/store.js';
+import { measuredEvents } from './support/measured-events.js';
 import { analysedSample, openedModel, startDesignOf } from './support/open-design.js';
 
 const FILE = path.resolve('samples/edge-prune-vehicle.onnx');
@@ -27,28 +28,7 @@ function showMeasured(): void {
       { bundleDir: '/b', runs: 1, stream: 0, emulateLinks: true, calibrate: false },
       state.design!,
     ),
-    [
-      {
-        event: 'predicted',
-        tiers: ['device', 'edge', 'cloud'],
-        planLatencyMs: 10,
-        planComputeMsPerTier: [10, 0, 0],
-        planHopMs: [0, 0],
-        hostLatencyMs: null,
-        hostComputeMsPerTier: null,
-      },
-      {
-        event: 'request',
-        index: 0,
-        phase: 'latency',
-        ok: true,
-        latencyMs: 20,
-        computeMsPerTier: [8, 0, 0],
-        hopMs: [0, 0],
-        maxAbsDiff: 0,
-        fallback: false,
-      },
-    ],
+    measuredEvents([10, 0, 0], [8, 0, 0]),
   );
   state.harnessChanged(run);
   expect(showMeasuredOnGraph()).toBe(true);

@@ -13,6 +13,7 @@ import { startedRun, withEvents } from '../../app/renderer/run/harness-run.js';
 import { showMeasuredOnGraph } from '../../app/renderer/run/measured-actions.js';
 import { MEASURED_METRIC, measuredOverlay } from '../../app/renderer/run/measured-overlay.js';
 import { useStudio } from '../../app/renderer/store/store.js';
+import { measuredEvents } from './support/measured-events.js';
 import { analysedSample, openedModel, startDesignOf } from './support/open-design.js';
 
 const FILE = path.resolve('samples/resnet-mini.onnx');
@@ -90,28 +91,7 @@ describe('Show measured on the graph', () => {
     state.harnessChanged(run);
     // Nothing measured yet: nothing to show.
     expect(showMeasuredOnGraph()).toBe(false);
-    run = withEvents(run, [
-      {
-        event: 'predicted',
-        tiers: ['device', 'edge', 'cloud'],
-        planLatencyMs: 10,
-        planComputeMsPerTier: [5, 2, 1],
-        planHopMs: [1, 1],
-        hostLatencyMs: null,
-        hostComputeMsPerTier: null,
-      },
-      {
-        event: 'request',
-        index: 0,
-        phase: 'latency',
-        ok: true,
-        latencyMs: 20,
-        computeMsPerTier: [8, 4, 2],
-        hopMs: [3, 3],
-        maxAbsDiff: 0,
-        fallback: false,
-      },
-    ]);
+    run = withEvents(run, measuredEvents([5, 2, 1], [8, 4, 2], { planHopMs: [1, 1], hopMs: [3, 3] }));
     useStudio.getState().harnessChanged(run);
     expect(showMeasuredOnGraph()).toBe(true);
     const after = useStudio.getState();

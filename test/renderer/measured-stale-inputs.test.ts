@@ -17,34 +17,14 @@ import {
 import { MEASURED_METRIC } from '../../app/renderer/run/measured-overlay.js';
 import { isEarlierDesign, measuredIsStale } from '../../app/renderer/run/measured-staleness.js';
 import { useStudio } from '../../app/renderer/store/store.js';
+import { measuredEvents } from './support/measured-events.js';
 import { analysedSample, openedModel, startDesignOf } from './support/open-design.js';
 
 const FILE = path.resolve('samples/ocr-det-mini.onnx');
 const topology = loadTopology('pi4-wifi-edge-wan-cloud');
 const { view, partition } = analysedSample(FILE);
 
-const MEASURED: readonly HarnessEvent[] = [
-  {
-    event: 'predicted',
-    tiers: ['device', 'edge', 'cloud'],
-    planLatencyMs: 10,
-    planComputeMsPerTier: [10, 0, 0],
-    planHopMs: [0, 0],
-    hostLatencyMs: null,
-    hostComputeMsPerTier: null,
-  },
-  {
-    event: 'request',
-    index: 0,
-    phase: 'latency',
-    ok: true,
-    latencyMs: 20,
-    computeMsPerTier: [8, 0, 0],
-    hopMs: [0, 0],
-    maxAbsDiff: 0,
-    fallback: false,
-  },
-];
+const MEASURED: readonly HarnessEvent[] = measuredEvents([10, 0, 0], [8, 0, 0]);
 
 describe('measured figures after other input sizes are bound', () => {
   let stop: () => void = () => undefined;
