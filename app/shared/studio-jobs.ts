@@ -1,0 +1,171 @@
+/**
+ * The arguments and results of the studio's solver, chart, export, harness and calibration jobs
+ * (studio-api.ts's JobKinds), as plain JSON. studio-api.ts re-exports them: import from there.
+ */
+import type { BandwidthPoint, BandwidthSweep } from '../../core/partition/sweep.js';
+import type { DeviceProfile, TierName, Topology } from '../../core/profiles/types.js';
+
+/** A placement a solver (or the Pareto front) suggests, in the design's form. */
+export interface Suggestion {
+  /** The solver (`single-split`, `two-split`, `min-cut`, `tiers`), or the Pareto point's source. */
+  readonly source: string;
+  /** Whether it is proved best for the objective and constraints (else heuristic). */
+  readonly exact: boolean;
+  readonly notes: readonly string[];
+  /** Layer id → tier, for the layers off the device only (as the design's placement). */
+  readonly placement: Readonly<Record<string, TierName>>;
+}
+
+export interface SolveArgs {
+  readonly topology: Topology;
+  /** As `cutline solve --objective`: latency, energy, throughput or weighted:A,B. */
+  readonly objective: string;
+  /** As `--constraint` values, the design's pins included (`pin:LAYER=TIER`). */
+  readonly constraints: readonly string[];
+  /** Solver names; empty: those `cutline solve` runs by default on this topology. */
+  readonly solvers: readonly string[];
+  /** Also compute the latency × device-energy Pareto front. */
+  readonly pareto: boolean;
+}
+
+export interface SolveResult {
+  readonly plans: readonly Suggestion[];
+  /** Solvers that found nothing keeping the constraints, with the CLI's message (which fails, by how much). */
+  readonly infeasible: readonly { readonly solver: string; readonly message: string }[];
+  readonly pareto: { readonly points: readonly Suggestion[]; readonly notes: readonly string[] } | null;
+}
+
+export interface CutPointsArgs {
+  readonly topology: Topology;
+  /** The tier everything after the cut runs on. */
+  readonly serverTier: number;
+  /** Most rows returned, best (lowest predicted latency) first. */
+  readonly limit: number;
+}
+
+/** One single cut: the first `deviceLayers` layers (problem unit order) on the device, the rest on the server tier. */
+export interface CutPoint {
+  readonly deviceLayers: number;
+  /** The last layer on the device; null when nothing runs there. */
+  readonly afterLayer: string | null;
+  /** Bytes crossing the cut, and how many tensors. */
+  readonly cutBytes: number;
+  readonly tensors: number;
+  readonly macsBefore: number;
+  readonly macsAfter: number;
+  /** Predicted compute on the device (before the cut) and on the server tier (after), ms. */
+  readonly computeBeforeMs: number;
+  readonly computeAfterMs: number;
+  readonly latencyMs: number;
+  readonly deviceEnergyMj: number;
+  readonly rawInputLeavesDevice: boolean;
+}
+
+export interface CutPointsResult {
+  readonly serverTier: number;
+  /** Cut points there are in all (the rows are the best `limit` of them). */
+  readonly total: number;
+  readonly points: readonly CutPoint[];
+}
+
+export interface SweepArgs {
+  readonly topology: Topology;
+  /** The link swept: hop h between tiers h and h + 1. */
+  readonly hop: number;
+  readonly fromMbps: number;
+  readonly toMbps: number;
+  readonly steps: number;
+  /** The current design's placement (layer id → tier, off-device layers), drawn as its own curve. */
+  readonly placement: Readonly<Record<string, TierName>>;
+}
+
+/** One bandwidth of a sweep: `cutline sweep --json`'s point, with the current design's latency. */
+export interface SweepPoint extends BandwidthPoint {
+  readonly currentMs: number;
+}
+
+/** `cutline sweep --json`'s document: the link, the server tier, the points, where the best split changes. */
+export interface SweepResult extends Omit<BandwidthSweep, 'points'> {
+  readonly points: readonly SweepPoint[];
+}
+
+export interface ExportArgs {
+  readonly topology: Topology;
+  /** The design: layer id → tier (off-device layers), pins, bindings, objective. */
+  readonly placement: Readonly<Record<string, TierName>>;
+  readonly pins: readonly string[];
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly objective: string;
+  /** The bundle's folder: created, or replaced when `force`. */
+  readonly outDir: string;
+  readonly zip: boolean;
+  readonly force: boolean;
+  /** What the device does when a tier is unreachable: fail the request or run the whole model itself. */
+  readonly onUnreachable: 'fail' | 'local';
+  readonly verify: boolean;
+}
+
+export interface ExportResult {
+  readonly bundleDir: string;
+  readonly zipPath: string | null;
+  readonly segments: readonly {
+    readonly id: string;
+    readonly tier: TierName;
+    readonly file: string;
+    readonly bytes: number;
+    readonly inputs: readonly string[];
+    readonly outputs: readonly string[];
+  }[];
+  readonly crossings: readonly {
+    readonly tensor: string;
+    readonly direction: string;
+    readonly hop: number;
+  }[];
+  readonly predicted: {
+    readonly latencyMs: number;
+    readonly deviceEnergyMj: number;
+    readonly linkBytes: number;
+  };
+  /** The split against the whole model in onnxruntime; null when verification was off. */
+  readonly verification: {
+    readonly maxAbsDiff: number;
+    readonly outputs: readonly string[];
+    readonly tolerance: number;
+    readonly ok: boolean;
+  } | null;
+}
+
+export interface HarnessArgs {
+  /** A bundle folder this host exported (others are refused). */
+  readonly bundleDir: string;
+  readonly runs: number;
+  /** Requests of the pipelined stream; 0 skips it. */
+  readonly stream: number;
+  readonly emulateLinks: boolean;
+  /** Calibrate this machine first, for the "predicted on this machine" figures. */
+  readonly calibrate: boolean;
+}
+
+export interface ProfileArgs {
+  readonly runs: number;
+  readonly warmup: number;
+}
+
+export interface ProfileResult {
+  /** This machine as a device profile (`this-machine`), usable as any tier's device. */
+  readonly profile: DeviceProfile;
+  readonly peakGflops: number;
+  /** Per layer: measured and predicted (by the fitted profile) time, ms. */
+  readonly layers: readonly {
+    readonly name: string;
+    readonly opType: string;
+    readonly measuredMs: number;
+    readonly predictedMs: number;
+  }[];
+  /** Median |predicted − measured| / measured over the layers, percent. */
+  readonly medianAbsErrorPct: number;
+  readonly totalMeasuredMs: number;
+  readonly totalPredictedMs: number;
+  /** How to read the figures (e.g. in-sample: fitted on these same measurements). */
+  readonly note: string;
+}
