@@ -1,4 +1,5 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
+import { CountField } from '../../run/CountField.js';
 import { useStudio, type Store } from '../../store/store.js';
 import { formatMs } from '../../util/format.js';
 import { ComparisonChart } from '../../run/ComparisonChart.js';
@@ -108,33 +109,33 @@ export function HarnessTab() {
             />{' '}
             Emulate links
           </label>
-          <label htmlFor={`${id}-runs`}>
-            Runs <span className="run-unit">one at a time</span>
-          </label>
-          <input
+          <CountField
             id={`${id}-runs`}
-            className="run-number"
-            type="number"
+            label={
+              <>
+                Runs <span className="run-unit">one at a time</span>
+              </>
+            }
             min={1}
             max={MAX_HARNESS_REQUESTS}
             value={runs}
-            aria-invalid={runCount === null}
+            invalid={runCount === null}
             title="Sequential timed requests (latency)"
-            onChange={(event) => edit({ runs: event.target.value })}
+            onChange={(value) => edit({ runs: value })}
           />
-          <label htmlFor={`${id}-stream`}>
-            Stream <span className="run-unit">pipelined</span>
-          </label>
-          <input
+          <CountField
             id={`${id}-stream`}
-            className="run-number"
-            type="number"
+            label={
+              <>
+                Stream <span className="run-unit">pipelined</span>
+              </>
+            }
             min={0}
             max={MAX_HARNESS_REQUESTS}
             value={stream}
-            aria-invalid={streamCount === null}
+            invalid={streamCount === null}
             title="Requests sent pipelined, several in flight (throughput); 0 skips the stream"
-            onChange={(event) => edit({ stream: event.target.value })}
+            onChange={(value) => edit({ stream: value })}
           />
           <label title="Time this machine's layers first (a few seconds) to predict the run on this machine">
             <input

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { CountField } from '../../run/CountField.js';
 import { TIER_TITLES } from '../../../../core/tiers.js';
 import { useStudio, type Store } from '../../store/store.js';
 import { formatMs } from '../../util/format.js';
@@ -59,29 +60,25 @@ export function MachineTab() {
     <div className="run-tab">
       <form className="run-form" aria-label="Calibration options" onSubmit={submit}>
         <fieldset className="run-field-row" disabled={job !== null}>
-          <label htmlFor={`${id}-runs`}>Runs</label>
-          <input
+          <CountField
             id={`${id}-runs`}
-            className="run-number"
-            type="number"
+            label="Runs"
             min={1}
             max={MAX_PROFILE_RUNS}
             value={runs}
-            aria-invalid={runCount === null}
+            invalid={runCount === null}
             title="Timed runs of the whole model; each layer's time is the median"
-            onChange={(event) => edit({ runs: event.target.value })}
+            onChange={(value) => edit({ runs: value })}
           />
-          <label htmlFor={`${id}-warmup`}>Warm-up</label>
-          <input
+          <CountField
             id={`${id}-warmup`}
-            className="run-number"
-            type="number"
+            label="Warm-up"
             min={0}
             max={MAX_PROFILE_RUNS}
             value={warmup}
-            aria-invalid={warmupCount === null}
+            invalid={warmupCount === null}
             title="Untimed runs first"
-            onChange={(event) => edit({ warmup: event.target.value })}
+            onChange={(value) => edit({ warmup: value })}
           />
           <button type="submit" className="run-primary" disabled={runCount === null || warmupCount === null}>
             Calibrate
