@@ -7,8 +7,6 @@
  * stops even a tight loop. Starting the workers is session-workers.ts's job.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { JobEvent, JobKind, JobRequest, JobStartResult, StudioError } from '../shared/studio-api.js';
@@ -19,6 +17,7 @@ import {
   type ProcessJobsOptions,
   type SessionModel,
 } from './process-jobs.js';
+import { keepUploadedBytes, removeKeptCopy } from './kept-uploads.js';
 import { sweepOldTempFolders } from './temp-sweep.js';
 import { createWorkerPool, postOpen, workerFailure, type WorkerPoolOptions } from './session-workers.js';
 import {
@@ -103,25 +102,6 @@ interface Session {
   /** The host's copy of uploaded bytes: removed with the session. */
   readonly keptCopy: string | null;
 }
-
-/**
- * Keeps uploaded bytes in a host temporary file, so the process jobs (export, profile) can read
- * the model; written before the bytes are transferred to the worker. Null when it cannot be written.
- */
-async function keepUploadedBytes(fileName: string, bytes: Uint8Array): Promise<string | null> {
-  try {
-    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'cutline-model-'));
-    const file = path.join(dir, path.basename(fileName).replace(/[^A-Za-z0-9_.-]/g, '_') || 'model.onnx');
-    await fs.promises.writeFile(file, bytes);
-    return file;
-  } catch {
-    return null;
-  }
-}
-
-const removeKeptCopy = (file: string | null): void => {
-  if (file !== null) fs.rmSync(path.dirname(file), { recursive: true, force: true });
-};
 
 export function createSessionRunner(
   options: SessionRunnerOptions,
