@@ -134,6 +134,17 @@ function rangeRule(ctx: InferContext): void {
   });
   if (typeof start === 'number' && typeof limit === 'string' && delta === 1)
     return ctx.setOutput(0, { dtype, shape: [addDim(limit, -start)] });
+  // A KV-cache decoder's positions: Range(past, past + sequence) has `sequence` entries. Only
+  // a limit written as `start + rest` is simplified (a sum of symbols is how Add builds it).
+  if (
+    typeof start === 'string' &&
+    typeof limit === 'string' &&
+    delta === 1 &&
+    limit.startsWith(`${start}+`)
+  ) {
+    const rest = limit.slice(start.length + 1);
+    return ctx.setOutput(0, { dtype, shape: [/^\d+$/.test(rest) ? Number(rest) : rest] });
+  }
   if (typeof start !== 'number' || typeof limit !== 'number' || typeof delta !== 'number') {
     ctx.setOutput(0, { dtype, shape: [ctx.freshSymbol('range')] });
     return;
