@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'EXTERNAL_DATA_MISSING'
   | 'EXTERNAL_DATA_OUTSIDE_MODEL_DIR'
   | 'EXTERNAL_DATA_OUT_OF_RANGE'
+  /** An external-data file shrank, vanished or was replaced after its model was opened: open it again. */
+  | 'EXTERNAL_DATA_CHANGED'
   | 'GRAPH_CYCLE'
   | 'GRAPH_INVALID'
   | 'BAD_INPUT_BINDING'

@@ -13,6 +13,7 @@ import { graph, model, node, tensorFromFloat32, valueInfo, type OpsetSpec } from
 import { DataType } from '../core/onnx/dtype.js';
 import { analyzeFile } from '../core/analyze.js';
 import { readModelFile } from '../core/onnx/read.js';
+import { tensorBytes } from '../core/onnx/external-data.js';
 import { CutlineError, type ErrorCode } from '../core/errors.js';
 
 const run = promisify(execFile);
@@ -140,11 +141,13 @@ describe('bad input', () => {
     expectCode(() => readModelFile(write('opset99.onnx', tinyModel({ opset: 99 }))), 'UNSUPPORTED_OPSET');
   });
 
-  it('external data inside the model folder is read as a view', () => {
+  it('external data inside the model folder is registered at open and read on demand', () => {
     const m = readModelFile(path.join(dir, 'models/inside.onnx'));
     const w = m.proto.graph!.initializer![0]!;
-    expect(Array.from(new Float32Array(new Uint8Array(w.rawData!).buffer))).toEqual([1, 2, 3, 4]);
+    expect(w.dataLocation).toBe(1); // kept as in the file: nothing was read at open
+    expect(Array.from(new Float32Array(tensorBytes(w)!.buffer))).toEqual([1, 2, 3, 4]);
     expect(m.externalDataFiles).toEqual([fs.realpathSync(path.join(dir, 'models/data/w.bin'))]);
+    expect(m.externalDataBytes).toBe(16);
   });
 
   it('a missing external-data file', () => {

@@ -7,6 +7,7 @@ import { CutlineError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
 import { graph as graphProto, model as modelProto } from '../onnx/builder.js';
 import { encodeModelProto, type GraphProto, type ValueInfoProto, type onnx } from '../onnx/codec.js';
+import { inlineExternalTensors } from '../onnx/external-data.js';
 import type { Segment, SegmentTensor } from './segments.js';
 
 /** Metadata key naming the segment a sub-model holds. */
@@ -22,7 +23,8 @@ const NON_TENSOR_PRODUCERS = /^(Sequence(Construct|Empty|Insert|Erase|Map)|Split
  *   element type or is not a tensor.
  */
 export function extractSubModel(analysis: Analysis, segment: Segment): Uint8Array {
-  return encodeModelProto(segmentModelProto(analysis, segment));
+  // External weights are written inline: a segment model must not point at the source's data file.
+  return encodeModelProto(inlineExternalTensors(segmentModelProto(analysis, segment)));
 }
 
 /**

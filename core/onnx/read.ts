@@ -1,8 +1,9 @@
 /**
  * Opening ONNX files: decoding, validation with errors a user can act on, and external data.
  *
- * Weights stay views into the file's buffer (or into the external-data file's buffer): a model
- * opens in about its own size of memory.
+ * Inline weights stay views into the file's buffer; external weights stay in their files and are
+ * read on demand (core/onnx/external-data.ts): a model opens in about its own size of memory,
+ * whatever the size of its external data.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { escapeControl, NAME_LIMIT, quoteName } from '../text/quote-name.js';
 import { decodeModelProto, type GraphProto, type ModelProto, type TensorProto } from './codec.js';
 import { attributeGraphs } from './attributes.js';
 import { isInside } from '../paths.js';
+import { DATA_FILE_OPEN_FLAGS, EXTERNAL, fileIdentity, registerExternal } from './external-data.js';
 
 /**
  * Oldest and newest ai.onnx operator sets Cutline's shape and cost rules are written for. The
@@ -31,8 +33,10 @@ export interface OnnxModel {
   readonly opset: number;
   readonly opsets: ReadonlyMap<string, number>;
   readonly producer: string;
-  /** External-data files the weights were read from (absolute paths). */
+  /** External-data files the weights are stored in (real absolute paths). */
   readonly externalDataFiles: readonly string[];
+  /** Bytes of all external tensors together (none of them is read at open). */
+  readonly externalDataBytes: number;
 }
 
 /** Stages of opening a file, reported before each runs (the studio shows them as progress). */
@@ -50,37 +54,76 @@ const TAG_IR_VERSION = 0x08;
 
 export const megabytes = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 
-/** Reads and opens an ONNX file; external data is resolved against the file's own folder. */
+/**
+ * Reads and opens an ONNX file; external data is resolved against the file's own folder. The file
+ * is opened without blocking and checked through its descriptor, so a FIFO or device put in its
+ * place after a check is refused (NOT_A_FILE) instead of blocking open() or read().
+ */
 export function readModelFile(filePath: string, onStage?: StageListener<OpenStage>): OnnxModel {
   const absolute = path.resolve(filePath);
-  let stat: fs.Stats;
+  let fd: number;
   try {
-    stat = fs.statSync(absolute);
+    fd = fs.openSync(absolute, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   } catch (cause) {
-    throw new CutlineError('NOT_A_FILE', `${filePath} does not exist. Check the path and try again.`, {
-      cause,
-    });
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new CutlineError('NOT_A_FILE', `${filePath} does not exist. Check the path and try again.`, {
+        cause,
+      });
+    if (code === 'EISDIR') throw notAFile(filePath, 'folder');
+    throw unreadable(filePath, cause);
   }
-  if (!stat.isFile()) {
-    throw new CutlineError(
-      'NOT_A_FILE',
-      `${filePath} is not a file (it is a ${stat.isDirectory() ? 'folder' : 'special file'}). Give the path of a .onnx file.`,
-    );
-  }
-  onStage?.('read', `Reading ${path.basename(absolute)} (${megabytes(stat.size)})`);
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(absolute);
-  } catch (cause) {
-    throw new CutlineError(
-      'FILE_UNREADABLE',
-      `${filePath} cannot be read (${(cause as Error).message}). Check its permissions.`,
-      { cause },
-    );
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw notAFile(filePath, stat.isDirectory() ? 'folder' : 'special file');
+    onStage?.('read', `Reading ${path.basename(absolute)} (${megabytes(stat.size)})`);
+    bytes = readWhole(fd, stat.size, filePath);
+  } finally {
+    fs.closeSync(fd);
   }
   onStage?.('decode', `Decoding ${path.basename(absolute)}`);
   const model = openModelBytes(bytes, { baseDir: path.dirname(absolute), displayName: filePath });
   return { ...model, path: absolute };
+}
+
+/** The file's bytes as of the size it had when opened (one that shrinks meanwhile: as read). */
+function readWhole(fd: number, size: number, filePath: string): Buffer {
+  if (size > MAX_MODEL_FILE_BYTES) {
+    throw new CutlineError(
+      'FILE_UNREADABLE',
+      `${filePath} is ${megabytes(size)}, larger than an ONNX model file can be (2 GiB, protobuf's limit); keep the weights in external data.`,
+    );
+  }
+  const bytes = Buffer.allocUnsafe(size);
+  let filled = 0;
+  try {
+    for (let read: number; filled < size; filled += read) {
+      read = fs.readSync(fd, bytes, filled, size - filled, filled);
+      if (read === 0) break;
+    }
+  } catch (cause) {
+    throw unreadable(filePath, cause);
+  }
+  return bytes.subarray(0, filled);
+}
+
+/** Protobuf's limit on one message; a larger model file cannot be a valid ModelProto. */
+const MAX_MODEL_FILE_BYTES = 2 ** 31;
+
+function unreadable(filePath: string, cause: unknown): CutlineError {
+  return new CutlineError(
+    'FILE_UNREADABLE',
+    `${filePath} cannot be read (${(cause as Error).message}). Check its permissions.`,
+    { cause },
+  );
+}
+
+function notAFile(filePath: string, what: 'folder' | 'special file'): CutlineError {
+  return new CutlineError(
+    'NOT_A_FILE',
+    `${filePath} is not a file (it is a ${what}). Give the path of a .onnx file.`,
+  );
 }
 
 /** Decodes and validates ONNX bytes. */
@@ -122,7 +165,11 @@ export function openModelBytes(bytes: Uint8Array, options: OpenOptions = {}): On
       `${name} uses ai.onnx opset ${opset}, newer than Cutline knows (up to ${MAX_OPSET}). Export it with opset ${MAX_OPSET} or lower, or convert it with onnx.version_converter.`,
     );
   }
-  const externalDataFiles = resolveExternalData(proto.graph, options.baseDir, name);
+  const { files: externalDataFiles, bytes: externalDataBytes } = registerExternalData(
+    proto.graph,
+    options.baseDir,
+    name,
+  );
   return {
     proto,
     fileBytes: bytes.length,
@@ -131,6 +178,7 @@ export function openModelBytes(bytes: Uint8Array, options: OpenOptions = {}): On
     opsets,
     producer: [proto.producerName, proto.producerVersion].filter(Boolean).join(' '),
     externalDataFiles,
+    externalDataBytes,
   };
 }
 
@@ -152,17 +200,29 @@ export function forEachTensor(graph: GraphProto, visit: (tensor: TensorProto) =>
   }
 }
 
-const EXTERNAL = 1;
+/** A checked data file: its real path and what it was when the model was opened. */
+interface DataFile {
+  readonly real: string;
+  readonly size: number;
+  readonly identity: string;
+}
 
 /**
- * Loads tensors stored outside the model (data_location = EXTERNAL) as views into their files,
- * resolving `location` against `baseDir`. A location that escapes the folder — absolute, `..`,
- * or a symbolic link pointing out — is refused, so a model cannot make Cutline read files the
- * user did not choose.
+ * Checks every tensor stored outside the model (data_location = EXTERNAL) and registers where its
+ * bytes are (see external-data.ts), reading none of them: `location` resolves against `baseDir`,
+ * the file must be a regular file there, and offset and length must lie within it. A location
+ * that escapes the folder — absolute, `..`, or a symbolic link pointing out — is refused, so a
+ * model cannot make Cutline read files the user did not choose. The tensors keep their
+ * external_data entries, as in the file.
  */
-function resolveExternalData(graph: GraphProto, baseDir: string | undefined, name: string): string[] {
-  const files = new Map<string, Buffer>();
+function registerExternalData(
+  graph: GraphProto,
+  baseDir: string | undefined,
+  name: string,
+): { files: string[]; bytes: number } {
+  const files = new Map<string, DataFile>();
   let realBase: string | undefined;
+  let bytes = 0;
   forEachTensor(graph, (tensor) => {
     if (tensor.dataLocation !== EXTERNAL) return;
     const entries = new Map((tensor.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
@@ -175,31 +235,67 @@ function resolveExternalData(graph: GraphProto, baseDir: string | undefined, nam
       );
     }
     realBase ??= fs.realpathSync(baseDir);
-    const file = checkedExternalPath(realBase, location, tensorName, name);
-    let buffer = files.get(file);
-    if (!buffer) {
-      buffer = fs.readFileSync(file);
-      files.set(file, buffer);
+    let file = files.get(location);
+    if (!file) {
+      file = checkedDataFile(
+        checkedExternalPath(realBase, location, tensorName, name),
+        location,
+        tensorName,
+        name,
+      );
+      files.set(location, file);
     }
     const offset = Number(entries.get('offset') ?? 0);
-    const length = entries.has('length') ? Number(entries.get('length')) : buffer.length - offset;
+    const length = entries.has('length') ? Number(entries.get('length')) : file.size - offset;
     if (
       !Number.isSafeInteger(offset) ||
       !Number.isSafeInteger(length) ||
       offset < 0 ||
       length < 0 ||
-      offset + length > buffer.length
+      offset + length > file.size
     ) {
       throw new CutlineError(
         'EXTERNAL_DATA_OUT_OF_RANGE',
-        `${name}: tensor ${quoteName(tensorName)} asks for bytes ${offset}..${offset + length} of ${quoteName(location)}, which has ${buffer.length} bytes. The external-data file does not match the model; copy both again.`,
+        `${name}: tensor ${quoteName(tensorName)} asks for bytes ${offset}..${offset + length} of ${quoteName(location)}, which has ${file.size} bytes. The external-data file does not match the model; copy both again.`,
       );
     }
-    tensor.rawData = buffer.subarray(offset, offset + length);
-    tensor.dataLocation = 0;
-    tensor.externalData = [];
+    bytes += length;
+    registerExternal(tensor, {
+      file: file.real,
+      location,
+      offset,
+      length,
+      fileBytes: file.size,
+      fileIdentity: file.identity,
+    });
   });
-  return [...files.keys()];
+  return { files: [...new Set([...files.values()].map((f) => f.real))], bytes };
+}
+
+/**
+ * The data file's size and identity through a descriptor opened without blocking or following a
+ * link: a FIFO or device is refused without being read, whatever was put at the path.
+ */
+function checkedDataFile(real: string, location: string, tensorName: string, name: string): DataFile {
+  const notAFile = (cause?: unknown): CutlineError =>
+    new CutlineError(
+      'EXTERNAL_DATA_MISSING',
+      `${name}: external data ${quoteName(location)} of tensor ${quoteName(tensorName)} is not a file.`,
+      cause === undefined ? undefined : { cause },
+    );
+  let fd: number;
+  try {
+    fd = fs.openSync(real, DATA_FILE_OPEN_FLAGS);
+  } catch (cause) {
+    throw notAFile(cause);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw notAFile();
+    return { real, size: stat.size, identity: fileIdentity(stat) };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function checkedExternalPath(realBase: string, location: string, tensorName: string, name: string): string {
@@ -222,11 +318,6 @@ function checkedExternalPath(realBase: string, location: string, tensorName: str
     );
   }
   if (!isInside(realBase, real)) throw outside();
-  if (!fs.statSync(real).isFile())
-    throw new CutlineError(
-      'EXTERNAL_DATA_MISSING',
-      `${name}: external data ${quoteName(location)} of tensor ${quoteName(tensorName)} is not a file.`,
-    );
   return real;
 }
 

@@ -1,6 +1,7 @@
 /** Reading the values of small TensorProtos (shape arguments, Constant nodes, scalars). */
 import type { TensorProto } from './codec.js';
-import { DataType } from './dtype.js';
+import { DataType, dtypeBytes } from './dtype.js';
+import { externalRef, readExternal } from './external-data.js';
 
 export function tensorElementCount(tensor: TensorProto): number {
   return (tensor.dims ?? []).reduce((n: number, d) => n * Number(d), 1);
@@ -49,13 +50,18 @@ function fromRaw(raw: Uint8Array, dtype: number, count: number): number[] | unde
 
 /**
  * The values of a tensor as numbers when it has at most `maxElements` elements and a numeric
- * type; undefined otherwise (strings, external data not loaded, too large). int64 values beyond
- * 2^53 lose precision, which shape arguments never reach.
+ * type; undefined otherwise (strings, external data of a model opened without its folder, too
+ * large). An external tensor is read from its file only once its element count is known to be
+ * small: a weight is never read. int64 values beyond 2^53 lose precision, which shape arguments
+ * never reach.
  */
 export function readTensorValues(tensor: TensorProto, maxElements: number): number[] | undefined {
   const count = tensorElementCount(tensor);
   if (!Number.isSafeInteger(count) || count > maxElements || count < 0) return undefined;
   const dtype = tensor.dataType ?? 0;
+  const ref = externalRef(tensor);
+  // Only the bytes the dims call for: a hostile length (gigabytes behind four elements) is not read.
+  if (ref) return fromRaw(readExternal(ref, 0, Math.min(ref.length, dtypeBytes(dtype, count))), dtype, count);
   if (tensor.rawData && tensor.rawData.length > 0) return fromRaw(tensor.rawData, dtype, count);
   if (count === 0) return [];
   let values: readonly number[] | undefined;

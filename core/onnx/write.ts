@@ -1,14 +1,15 @@
 /**
  * Encoding models back to ONNX bytes (sub-models of a split are written with this).
  *
- * Tensors read from external data are written inline: the result is one self-contained file.
- * Protobuf caps a message at 2 GiB, so models with more weight bytes than that need external
+ * Tensors stored in external data are read and written inline: the result is one self-contained
+ * file. Protobuf caps a message at 2 GiB, so models with more weight bytes than that need external
  * data on write too, which the exporter will add when it needs it.
  */
 import { encodeModelProto, type ModelProto } from './codec.js';
+import { inlineExternalTensors } from './external-data.js';
 import type { OnnxModel } from './read.js';
 
 export function writeModel(model: OnnxModel | ModelProto): Uint8Array {
   const proto = 'proto' in model ? model.proto : model;
-  return encodeModelProto(proto);
+  return encodeModelProto(inlineExternalTensors(proto));
 }

@@ -12,6 +12,7 @@ import { analyzeModel, type Analysis } from '../analyze.js';
 import { CutlineError, isCutlineError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
 import { encodeModelProto } from '../onnx/codec.js';
+import { inlineExternalTensors } from '../onnx/external-data.js';
 import { readModelFile } from '../onnx/read.js';
 import { concreteInputShapes, randomFeeds } from './feeds.js';
 import { median } from './stats.js';
@@ -191,7 +192,8 @@ function modelSource(analysis: Analysis, modelPath: string): string | Uint8Array
   const protoNodes = analysis.model.proto.graph?.node ?? [];
   const renamed = protoNodes.some((node, i) => node.name !== analysis.graph.nodes[i]?.name);
   if (!renamed) return modelPath;
-  const proto = analysis.model.proto;
+  // Bytes loaded by ORT resolve external data against the working directory: inline the weights.
+  const proto = inlineExternalTensors(analysis.model.proto);
   return encodeModelProto({
     ...proto,
     graph: {
