@@ -244,8 +244,10 @@ describe('a model that exhausts its worker', () => {
       expect(end).toMatchObject({ type: 'failed', error: { code: 'SESSION_CLOSED' } });
       if (end.type === 'failed') expect(end.error.message).toMatch(/ran out of memory|stopped/);
     } else {
-      expect(opened.error.code).toBe('INTERNAL');
-      expect(opened.error.message).toMatch(/ran out of memory|stopped/);
+      expect(opened.error.code).toBe('ANALYSIS_OUT_OF_MEMORY');
+      expect(opened.error.message).toMatch(
+        /chain\.onnx needed more memory than its analysis may use \(64 MB\)/,
+      );
     }
     const { end } = await runJob(host, small.sessionId, {
       kind: 'problem',

@@ -191,12 +191,12 @@ describe('a long open', () => {
     expect((await finished).message).toMatch(/cancelled/);
   });
 
-  it('that exhausts its worker fails with INTERNAL while the host keeps serving', async () => {
+  it('that exhausts its analysis process fails with ANALYSIS_OUT_OF_MEMORY while the host keeps serving', async () => {
     const { client } = await start({ studio: { analysis: { heapMb: 64 } } });
     const result = await client.openBytes('chain.onnx', slowModel);
     expect(result).toMatchObject({
       ok: false,
-      error: { code: 'INTERNAL', message: expect.stringContaining('memory') },
+      error: { code: 'ANALYSIS_OUT_OF_MEMORY', message: expect.stringContaining('memory') },
     });
     expect(opened(await client.openSample('edge-prune-vehicle')).view.summary.nodeCount).toBe(13);
   });

@@ -18,7 +18,11 @@ export type HostErrorCode =
   /** A project's model file is not where the project says (or it was uploaded, so it has no path). */
   | 'MODEL_MISSING'
   /** A project's model file is there but its SHA-256 is not the one the project names. */
-  | 'MODEL_CHANGED';
+  | 'MODEL_CHANGED'
+  /** An open's analysis did not answer within its time budget and was stopped. */
+  | 'ANALYSIS_TIME_LIMIT'
+  /** An open's analysis ran out of its heap limit; its process ended, the host did not. */
+  | 'ANALYSIS_OUT_OF_MEMORY';
 
 export function studioError(code: HostErrorCode, message: string): StudioError {
   return { code, message };

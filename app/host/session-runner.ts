@@ -1,14 +1,17 @@
 /**
- * Sessions: one worker thread per open model, holding its analysis for as long as the model is
- * open, and the jobs run against it. A huge or hostile file never blocks the host's main thread
- * (Electron main or the web host's event loop) and never takes the host down: each worker has
- * its own heap limit, so running out of memory ends that worker (and its session) only, and an
- * open or a job still running after the time limit is stopped by terminating its worker, which
- * stops even a tight loop. Starting the workers is session-workers.ts's job.
+ * Sessions: one analysis process per open model, holding its analysis for as long as the model
+ * is open, and the jobs run against it. A huge or hostile file never blocks the host's main
+ * thread (Electron main or the web host's event loop) and never takes the host down: each
+ * process has its own heap limit, so running out of memory ends that process only (an open
+ * fails ANALYSIS_OUT_OF_MEMORY, a session ends), and an open or a job still running after its
+ * time limit is stopped by killing its process, which stops even a tight loop. A failed open
+ * leaves every other session, the page's current model among them, as it was. Starting the
+ * processes is session-workers.ts's job.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import type { JobEvent, JobKind, JobRequest, JobStartResult, StudioError } from '../shared/studio-api.js';
 import { failed, studioError } from './host-errors.js';
 import {
@@ -19,19 +22,32 @@ import {
 } from './process-jobs.js';
 import { keepUploadedBytes, removeKeptCopy } from './kept-uploads.js';
 import { sweepOldTempFolders } from './temp-sweep.js';
-import { createWorkerPool, postOpen, workerFailure, type WorkerPoolOptions } from './session-workers.js';
 import {
-  JOB_FLAG,
-  type AnalysisStage,
-  type HostMessage,
-  type OpenRequest,
-  type OpenedSession,
-  type WorkerMessage,
+  DEFAULT_HEAP_MB,
+  childFailure,
+  createWorkerPool,
+  type AnalysisChild,
+  type ChildEnd,
+  type WorkerPoolOptions,
+} from './session-workers.js';
+import { claimJobEnd } from './worker/job-end-mark.js';
+import type {
+  AnalysisSource,
+  AnalysisStage,
+  HostMessage,
+  OpenRequest,
+  OpenedSession,
+  WorkerMessage,
 } from './worker/protocol.js';
 
 export interface SessionRunnerOptions extends WorkerPoolOptions {
-  /** An open or a job still running after this long is stopped (default 5 minutes). */
+  /** A job still running after this long is stopped (default 5 minutes); opens too, unless `openTimeoutMs`. */
   readonly timeoutMs?: number;
+  /**
+   * An open whose analysis has not answered after this long is stopped, ANALYSIS_TIME_LIMIT
+   * (default `timeoutMs` when given, else DEFAULT_OPEN_TIMEOUT_MS).
+   */
+  readonly openTimeoutMs?: number;
   /**
    * Most sessions alive at once (default DEFAULT_MAX_SESSIONS); opening one more ends the least
    * recently used. The page closes a session when it replaces its model, but a reloaded page
@@ -70,6 +86,8 @@ export interface SessionRunner {
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+/** The samples open in about a second, a 300,000-node model in seconds: two minutes is no real model's. */
+export const DEFAULT_OPEN_TIMEOUT_MS = 120_000;
 export const DEFAULT_MAX_SESSIONS = 4;
 /**
  * Most jobs a session holds at once (running and queued: its worker runs them one after
@@ -85,14 +103,15 @@ export const MAX_RUNNING_OPENS = 4;
 
 interface RunningJob {
   readonly kind: JobKind;
-  readonly flag: Int32Array;
+  /** Claimed by whoever ends the job first: the host cancelling, or the child committing (job-end-mark.ts). */
+  readonly endMark: string;
   /** Armed when the job reaches the front of its session's queue (the worker runs one at a time). */
   timer: ReturnType<typeof setTimeout> | null;
 }
 
 interface Session {
   readonly id: string;
-  readonly worker: Worker;
+  readonly worker: AnalysisChild;
   readonly jobs: Map<string, RunningJob>;
   /**
    * The model as a file for the process jobs (the file opened, or a host copy of uploaded bytes)
@@ -108,6 +127,8 @@ export function createSessionRunner(
   emitJob: (event: JobEvent) => void,
 ): SessionRunner {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const openTimeoutMs = options.openTimeoutMs ?? options.timeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+  const heapMb = options.heapMb ?? DEFAULT_HEAP_MB;
   const opens = new Map<string, (outcome: SessionOpenOutcome) => void>();
   const sessions = new Map<string, Session>();
   const jobSessions = new Map<string, Session>();
@@ -116,8 +137,19 @@ export function createSessionRunner(
   // What a crashed host left in the temp folder (kept model copies, job folders) goes now.
   void sweepOldTempFolders();
   let closed = false;
+  // The jobs' end marks live in one folder of the runner's, made on the first job and removed on
+  // close (cutline-job-*: a crashed host's is swept by the next start, temp-sweep.ts).
+  let markDir: string | null = null;
+  const endMarkOf = (jobId: string): string =>
+    path.join((markDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-job-'))), jobId);
+  const forgetMark = (jobId: string): void => {
+    if (markDir !== null)
+      void fs.promises.rm(path.join(markDir, jobId), { force: true }).catch(() => undefined);
+  };
 
   const minutes = (): string => (timeoutMs / 60_000).toPrecision(2);
+  const seconds = (ms: number): string =>
+    ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toPrecision(2)} s`;
 
   /** Ends a job once: stops its timer and forgets it, then tells the listeners. */
   function endJob(session: Session, jobId: string, event: JobEvent): void {
@@ -165,7 +197,7 @@ export function createSessionRunner(
 
   function adopt(
     sessionId: string,
-    worker: Worker,
+    worker: AnalysisChild,
     model: SessionModel | null,
     keptCopy: string | null,
   ): void {
@@ -186,6 +218,8 @@ export function createSessionRunner(
     worker.unref();
     worker.on('message', (message: WorkerMessage) => {
       if (!('jobId' in message)) return;
+      // The child's last word on a job: it will not look at the job's mark again.
+      if (message.type === 'job-done' || message.type === 'job-failed') forgetMark(message.jobId);
       const job = session.jobs.get(message.jobId);
       if (!job) return; // cancelled already: its end was reported when it was cancelled
       const base = { jobId: message.jobId, sessionId, kind: job.kind };
@@ -200,25 +234,16 @@ export function createSessionRunner(
       } else if (message.type === 'job-failed')
         endJob(session, message.jobId, { ...base, type: 'failed', error: message.error });
     });
-    worker.on(
-      'error',
-      (error: Error & { code?: string }) =>
-        void endSession(
-          session,
-          studioError('SESSION_CLOSED', `The model's session stopped: ${workerFailure(error)}.`),
+    worker.on('exit', (end: ChildEnd) => {
+      // Its analysis is gone with it; the page keeps its design and can open the model again.
+      void endSession(
+        session,
+        studioError(
+          'SESSION_CLOSED',
+          `The model's analysis stopped: ${childFailure(end, heapMb)}. Open the model again.`,
         ),
-    );
-    worker.on(
-      'exit',
-      (code) =>
-        void endSession(
-          session,
-          studioError(
-            'SESSION_CLOSED',
-            `The model's session stopped unexpectedly (worker exit code ${code}).`,
-          ),
-        ),
-    );
+      );
+    });
   }
 
   return {
@@ -241,6 +266,7 @@ export function createSessionRunner(
       }
       const worker = pool.take();
       const { source } = request;
+      const fileName = source.kind === 'file' ? path.basename(source.path) : source.fileName;
       const kept = source.kind === 'bytes' ? keepUploadedBytes(source.fileName, source.bytes) : null;
       return new Promise<SessionOpenOutcome>((resolve) => {
         let done = false;
@@ -249,9 +275,7 @@ export function createSessionRunner(
           done = true;
           clearTimeout(timer);
           opens.delete(openId);
-          // Only this open's own listeners: removeAllListeners() would also strip the Worker's
-          // internal listeners that keep its message port delivering, and the session's job
-          // messages would then wait until the worker is terminated.
+          // Only this open's own listeners: the session adopts the process with its own.
           worker.off('message', onMessage);
           worker.off('error', onError);
           worker.off('exit', onExit);
@@ -259,24 +283,27 @@ export function createSessionRunner(
             const keptCopy = kept === null ? null : await kept;
             if (outcome.ok && !closed) {
               const file = source.kind === 'file' ? source.path : keptCopy;
-              const fileName = source.kind === 'file' ? path.basename(source.path) : source.fileName;
               const model =
                 file === null
                   ? null
                   : { path: file, fileName, sha256: outcome.sha256, inputs: outcome.inputs };
               adopt(outcome.sessionId, worker, model, keptCopy);
             } else {
+              // Killed before the kept copy goes: a child still reading it must not see it vanish.
+              await worker.terminate(); // frees the process's memory now
               removeKeptCopy(keptCopy);
-              void worker.terminate(); // frees the worker's memory now
             }
             resolve(outcome);
           })();
         };
         const timer = setTimeout(() => {
           finish(
-            failed('INTERNAL', `Analysing the model took longer than ${minutes()} minutes and was stopped.`),
+            failed(
+              'ANALYSIS_TIME_LIMIT',
+              `${fileName} was not analysed within ${seconds(openTimeoutMs)}, so its analysis was stopped; the model open before it stays open. A model this slow to analyse may be malformed: check it with \`cutline analyze\` on the command line.`,
+            ),
           );
-        }, timeoutMs);
+        }, openTimeoutMs);
         opens.set(openId, finish);
 
         const onMessage = (message: WorkerMessage): void => {
@@ -286,23 +313,31 @@ export function createSessionRunner(
             finish({ ok: true, sessionId: randomUUID(), view, partition, sha256, inputs });
           } else if (message.type === 'open-failed') finish({ ok: false, error: message.error });
         };
-        const onError = (error: Error & { code?: string }): void => {
-          finish(
-            failed(
-              'INTERNAL',
-              `The analysis stopped: ${workerFailure(error)}. The model may be too large or malformed.`,
-            ),
-          );
+        const onError = (error: Error): void => {
+          finish(failed('INTERNAL', `The analysis could not be started (${error.message}).`));
         };
-        const onExit = (code: number): void => {
-          finish(failed('INTERNAL', `The analysis stopped unexpectedly (worker exit code ${code}).`));
+        const onExit = (end: ChildEnd): void => {
+          finish(
+            end.outOfMemory
+              ? failed(
+                  'ANALYSIS_OUT_OF_MEMORY',
+                  `${fileName} needed more memory than its analysis may use (${heapMb} MB), so the analysis was stopped; the model open before it stays open. A model that needs this much may be malformed: check it with \`cutline analyze\` on the command line.`,
+                )
+              : failed('INTERNAL', `The analysis stopped unexpectedly: ${childFailure(end, heapMb)}.`),
+          );
         };
         worker.on('message', onMessage);
         worker.on('error', onError);
         worker.on('exit', onExit);
-        // Uploaded bytes go to the worker only once the host's copy is written (they are transferred).
-        if (kept === null) postOpen(worker, { type: 'open', ...request });
-        else void kept.then(() => postOpen(worker, { type: 'open', ...request }));
+        // Uploaded bytes go as the path of the host's copy once it is written: a path through
+        // the pipe, not the bytes (a copy only when the host could not keep one).
+        const post = (sent: AnalysisSource): void =>
+          worker.postMessage({ type: 'open', ...request, source: sent } satisfies HostMessage);
+        if (kept === null || source.kind !== 'bytes') post(source);
+        else
+          void kept.then((file) =>
+            post(file === null ? source : { kind: 'upload', fileName: source.fileName, path: file }),
+          );
       });
     },
 
@@ -335,15 +370,11 @@ export function createSessionRunner(
         const refused = processJobs.start(jobId, sessionId, session.model, request);
         return refused === null ? { ok: true, jobId } : { ok: false, error: refused };
       }
-      const cancelFlag = new SharedArrayBuffer(4);
-      session.jobs.set(jobId, {
-        kind: request.kind,
-        flag: new Int32Array(cancelFlag),
-        timer: null,
-      });
+      const endMark = endMarkOf(jobId);
+      session.jobs.set(jobId, { kind: request.kind, endMark, timer: null });
       jobSessions.set(jobId, session);
       armFront(session);
-      session.worker.postMessage({ type: 'job', jobId, request, cancelFlag } satisfies HostMessage);
+      session.worker.postMessage({ type: 'job', jobId, request, endMark } satisfies HostMessage);
       return { ok: true, jobId };
     },
 
@@ -356,8 +387,13 @@ export function createSessionRunner(
       const job = session?.jobs.get(jobId);
       if (!session || !job) return;
       // A job that already committed its result ends with it; cancelling comes too late.
-      if (Atomics.compareExchange(job.flag, 0, JOB_FLAG.running, JOB_FLAG.cancelled) !== JOB_FLAG.running)
-        return;
+      let cancelled: boolean;
+      try {
+        cancelled = claimJobEnd(job.endMark);
+      } catch {
+        cancelled = false; // the mark cannot be written: the job ends as it would have
+      }
+      if (!cancelled) return;
       endJob(session, jobId, {
         type: 'failed',
         jobId,
@@ -389,6 +425,7 @@ export function createSessionRunner(
         ...ended,
         processJobs.close(studioError('SESSION_CLOSED', 'The studio is closing.')),
       ]);
+      if (markDir !== null) fs.rmSync(markDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,44 +1,48 @@
 /**
- * Session worker entry: opens and analyses one model off the host's main thread, posts its view
- * and partition source, then stays alive holding the analysis and runs the host's jobs against
- * it (job-handlers.ts) until the host terminates it (the model was closed). Started through
- * bootstrap.js (which lets Node load TypeScript); see ../session-runner.ts.
+ * Session analysis process: opens and analyses one model away from the host, posts its view and
+ * partition source, then stays alive holding the analysis and runs the host's jobs against it
+ * (job-handlers.ts) until the host kills it (the model was closed). A child process, not a
+ * thread, so nothing a model does here (V8 aborting on heap exhaustion included) can take the
+ * host down. Started through bootstrap.js (which lets Node load TypeScript), or as the built
+ * analysis-worker.cjs; see ../session-workers.ts.
  */
-import { parentPort } from 'node:worker_threads';
+import path from 'node:path';
 import type { Analysis } from '../../../core/analyze.js';
 import { isCutlineError } from '../../../core/errors.js';
 import { partitionSource } from '../../../core/partition/source.js';
 import { buildModelView } from '../../../core/view/build.js';
 import type { JobRequest, JobResult, StudioError } from '../../shared/studio-api.js';
 import { JOB_HANDLERS, type JobContext, type JobHandler } from './job-handlers.js';
-import {
-  JOB_FLAG,
-  type AnalysisStage,
-  type HostMessage,
-  type JobMessage,
-  type OpenRequest,
-  type WorkerMessage,
-} from './protocol.js';
+import { claimJobEnd, jobEndClaimed } from './job-end-mark.js';
+import { watchParent } from './parent-watch.js';
+import type { AnalysisStage, HostMessage, JobMessage, OpenRequest, WorkerMessage } from './protocol.js';
 import { analyzeInStages, decodeSource, inputShapesOf, readSource } from './staged-analysis.js';
+import { runTestHook } from './test-hooks.js';
 
-const port = parentPort;
-if (!port) throw new Error('analysis-worker.ts runs only as a worker thread.');
+const send = process.send?.bind(process);
+if (!send) throw new Error('analysis-worker runs only as a child process started with an IPC channel.');
 
-const post = (message: WorkerMessage): void => port.postMessage(message);
+const post = (message: WorkerMessage): void => void send(message);
 const report = (stage: AnalysisStage, message: string): void => post({ type: 'progress', stage, message });
 
 class JobCancelled extends Error {}
 
 let analysis: Analysis | undefined;
 
-port.on('message', (message: HostMessage) => {
+process.on('message', (message: HostMessage) => {
   if (message.type === 'open') open(message);
   else runJob(message);
 });
+// The host went away while this process was idle; parent-watch covers it while busy.
+process.on('disconnect', () => process.exit(0));
+watchParent();
 
 function open(request: OpenRequest): void {
   try {
     const inputShapes = inputShapesOf(request.inputs);
+    runTestHook(
+      request.source.kind === 'file' ? path.basename(request.source.path) : request.source.fileName,
+    );
     // One read: the bytes whose hash is checked are the bytes analysed (see readSource).
     const read = readSource(request.source, report, request.expectSha256);
     const { sha256 } = read;
@@ -65,8 +69,7 @@ function open(request: OpenRequest): void {
   }
 }
 
-function runJob({ jobId, request, cancelFlag }: JobMessage): void {
-  const flag = new Int32Array(cancelFlag);
+function runJob({ jobId, request, endMark }: JobMessage): void {
   const current = analysis;
   let staged: Analysis | undefined;
   try {
@@ -74,7 +77,7 @@ function runJob({ jobId, request, cancelFlag }: JobMessage): void {
     const context: JobContext = {
       analysis: current,
       progress(fraction, message) {
-        if (Atomics.load(flag, 0) === JOB_FLAG.cancelled) throw new JobCancelled();
+        if (jobEndClaimed(endMark)) throw new JobCancelled();
         post({ type: 'job-progress', jobId, fraction, message });
       },
       log: (line) => post({ type: 'job-log', jobId, line }),
@@ -82,12 +85,11 @@ function runJob({ jobId, request, cancelFlag }: JobMessage): void {
         staged = next;
       },
     };
-    if (Atomics.load(flag, 0) === JOB_FLAG.cancelled) throw new JobCancelled();
+    if (jobEndClaimed(endMark)) throw new JobCancelled();
     const value = runHandler(request, context);
     // The result counts only if the host has not cancelled the job meanwhile; from here on a
     // cancel is too late and the host waits for this answer instead.
-    if (Atomics.compareExchange(flag, 0, JOB_FLAG.running, JOB_FLAG.committed) !== JOB_FLAG.running)
-      throw new JobCancelled();
+    if (!claimJobEnd(endMark)) throw new JobCancelled();
     if (staged) analysis = staged;
     post({ type: 'job-done', jobId, result: { kind: request.kind, value } as JobResult });
   } catch (error) {

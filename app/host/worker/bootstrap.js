@@ -1,9 +1,9 @@
-// Worker-thread bootstrap: registers tsx's ESM loader in this thread, then imports the
-// TypeScript entry named in workerData. Node 20 does not hand the main thread's loader hooks to
-// worker threads, so every worker registers its own (the same way bin/cutline.js does for the
-// CLI). Works under `tsx`, under Vitest, and in plain Node running the sources.
-import { workerData } from 'node:worker_threads';
+// Analysis-process bootstrap: registers tsx's ESM loader in this process, then imports the
+// TypeScript entry whose file URL is the first argument (the same way bin/cutline.js runs the
+// CLI), with Cutline's own tsconfig wherever the process runs. Works under `tsx`, under Vitest,
+// and in plain Node running the sources; a packaged build starts its compiled entry instead.
+import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
-register();
-await import(workerData.entry);
+register({ tsconfig: fileURLToPath(new URL('../../../tsconfig.json', import.meta.url)) });
+await import(process.argv[2]);

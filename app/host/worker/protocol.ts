@@ -1,8 +1,9 @@
 /**
- * Messages between the host and a session worker. A worker holds one model's session: the host
- * posts one `OpenRequest`, the worker answers with progress and one open outcome and, when the
- * open succeeded, stays alive holding the analysis and runs `JobRequest`s against it one after
- * another (each answered with progress, log lines and one job outcome) until the host ends it.
+ * Messages between the host and a session's analysis process (a child process, see
+ * ../session-workers.ts). It holds one model's session: the host posts one `OpenRequest`, the
+ * child answers with progress and one open outcome and, when the open succeeded, stays alive
+ * holding the analysis and runs `JobRequest`s against it one after another (each answered with
+ * progress, log lines and one job outcome) until the host ends it.
  */
 import type {
   JobRequest,
@@ -15,8 +16,14 @@ import type {
 
 export type AnalysisSource =
   | { readonly kind: 'file'; readonly path: string }
-  /** `bytes` is transferred to the worker when it owns its whole buffer. */
-  | { readonly kind: 'bytes'; readonly fileName: string; readonly bytes: Uint8Array };
+  /** Uploaded bytes; the host sends them as `upload` when it could keep a copy of them. */
+  | { readonly kind: 'bytes'; readonly fileName: string; readonly bytes: Uint8Array }
+  /**
+   * Uploaded bytes the host kept in a file of its own (kept-uploads.ts): the child reads them
+   * from `path` instead of receiving a copy through the pipe, and treats them as uploaded bytes
+   * (named `fileName`, no folder for external data).
+   */
+  | { readonly kind: 'upload'; readonly fileName: string; readonly path: string };
 
 export interface OpenRequest {
   readonly type: 'open';
@@ -35,18 +42,13 @@ export interface JobMessage {
   readonly jobId: string;
   readonly request: JobRequest;
   /**
-   * One Int32 (JOB_FLAG) the host sets to cancelled to cancel the job. Shared memory, because a
-   * job runs synchronously and cannot read messages until it ends; handlers look at it whenever
-   * they report progress (`JobContext.progress`).
+   * The job's end mark (job-end-mark.ts): a file that does not exist while the job runs. Host
+   * (cancelling) and child (committing the result) each try to create it exclusively, so exactly
+   * one of "cancelled" and "result committed" wins; a job runs synchronously and cannot read
+   * messages until it ends, so handlers look for the mark whenever they report progress.
    */
-  readonly cancelFlag: SharedArrayBuffer;
+  readonly endMark: string;
 }
-
-/**
- * Values of a job's cancel flag. Host and worker each move it only from `running`
- * (compareExchange), so exactly one of "cancelled" and "result committed" wins.
- */
-export const JOB_FLAG = { running: 0, cancelled: 1, committed: 2 } as const;
 
 export type HostMessage = OpenRequest | JobMessage;
 

@@ -1,5 +1,5 @@
 /**
- * Opening and analysing one model in the worker, reporting each stage before it runs so the
+ * Opening and analysing one model in the analysis process, reporting each stage before it runs so the
  * studio can show progress.
  */
 import { createHash } from 'node:crypto';
@@ -58,6 +58,13 @@ export function readSource(source: AnalysisSource, report: StageReporter, expect
   if (source.kind === 'bytes') {
     report('read', `Received ${source.fileName} (${megabytes(source.bytes.byteLength)})`);
     return { bytes: source.bytes, sha256: sha256Hex(source.bytes), displayName: source.fileName };
+  }
+  if (source.kind === 'upload') {
+    // The host's own copy of uploaded bytes: read like a file, named and decoded as the upload
+    // (no path, so no folder to take external data from).
+    const kept = readSource({ kind: 'file', path: source.path }, () => undefined);
+    report('read', `Received ${source.fileName} (${megabytes(kept.bytes.byteLength)})`);
+    return { bytes: kept.bytes, sha256: kept.sha256, displayName: source.fileName };
   }
   const given = source.path;
   const absolute = path.resolve(given);
