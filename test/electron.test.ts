@@ -30,7 +30,6 @@ import {
   STUDIO_PAGE_URL,
   STUDIO_SCHEME_PRIVILEGES,
   isTrustedSender,
-  linkDecision,
   studioWindowOptions,
 } from '../app/main/security.js';
 import {
@@ -67,27 +66,6 @@ describe('window security', () => {
     });
     expect(STUDIO_SCHEME_PRIVILEGES.privileges).toMatchObject({ standard: true, secure: true });
     expect(STUDIO_SCHEME_PRIVILEGES.privileges).not.toHaveProperty('bypassCSP');
-  });
-
-  it('sends only http(s) links to the system browser and drops everything else', () => {
-    expect(linkDecision('https://onnx.ai/onnx/operators/')).toEqual({
-      action: 'open-external',
-      url: 'https://onnx.ai/onnx/operators/',
-    });
-    expect(linkDecision('http://example.com')).toEqual({
-      action: 'open-external',
-      url: 'http://example.com/',
-    });
-    for (const url of [
-      'file:///etc/passwd',
-      'javascript:alert(1)',
-      'smb://host/share',
-      'cutline-app://studio/x',
-      'https://user:pw@example.com/',
-      'not a url',
-    ]) {
-      expect(linkDecision(url), url).toEqual({ action: 'deny' });
-    }
   });
 
   it("trusts IPC only from the studio window's top frame showing the studio page", () => {

@@ -24,7 +24,8 @@ import { studioMenuTemplate, type MenuActions, type ThemeChoice } from './menu.j
 import { studioPaths, type StudioPaths } from './paths.js';
 import { createRendererResponder } from './renderer-protocol.js';
 import { STUDIO_SCHEME, STUDIO_SCHEME_PRIVILEGES } from './security.js';
-import { createStudioWindow, guardContents, guardSession } from './window.js';
+import { guardContents, guardSession } from './guards.js';
+import { createStudioWindow } from './window.js';
 
 /** The repository (from source) or app.asar (packaged): bundle.ts keeps module URLs source-relative. */
 const APP_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -31,10 +31,24 @@ const invoke = <M extends StudioMethod>(method: M, ...args: Parameters<StudioApi
  */
 const commandListeners = new Set<(command: HostCommand) => void>();
 const waitingCommands: HostCommand[] = [];
+/** A page that never subscribes must not make the queue grow without end; the newest are kept. */
+const MAX_WAITING_COMMANDS = 32;
 ipcRenderer.on(EVENT_CHANNELS.command, (_event, command: HostCommand) => {
-  if (commandListeners.size === 0) waitingCommands.push(command);
+  if (commandListeners.size === 0) {
+    waitingCommands.push(command);
+    if (waitingCommands.length > MAX_WAITING_COMMANDS) waitingCommands.shift();
+  }
   for (const listener of commandListeners) listener(command);
 });
+
+/**
+ * The page is untrusted: the types above do not hold at run time. A listener that is not a
+ * function is refused when it is given, not left to throw inside the preload on every event.
+ */
+function checkedListener<T>(method: string, listener: unknown): (value: T) => void {
+  if (typeof listener !== 'function') throw new TypeError(`cutline.${method} needs a function.`);
+  return listener as (value: T) => void;
+}
 
 const api: StudioApi = {
   hostInfo: () => invoke('hostInfo'),
@@ -67,17 +81,20 @@ const api: StudioApi = {
   recovery: () => invoke('recovery'),
   openRecovery: () => invoke('openRecovery'),
   setDirty: (dirty) => invoke('setDirty', dirty),
-  onProgress(listener: (event: ProgressEvent) => void): Unsubscribe {
+  onProgress(given: (event: ProgressEvent) => void): Unsubscribe {
+    const listener = checkedListener<ProgressEvent>('onProgress', given);
     const forward = (_event: unknown, progress: ProgressEvent): void => listener(progress);
     ipcRenderer.on(EVENT_CHANNELS.progress, forward);
     return () => void ipcRenderer.off(EVENT_CHANNELS.progress, forward);
   },
-  onJob(listener: (event: JobEvent) => void): Unsubscribe {
+  onJob(given: (event: JobEvent) => void): Unsubscribe {
+    const listener = checkedListener<JobEvent>('onJob', given);
     const forward = (_event: unknown, job: JobEvent): void => listener(job);
     ipcRenderer.on(EVENT_CHANNELS.job, forward);
     return () => void ipcRenderer.off(EVENT_CHANNELS.job, forward);
   },
-  onCommand(listener: (command: HostCommand) => void): Unsubscribe {
+  onCommand(given: (command: HostCommand) => void): Unsubscribe {
+    const listener = checkedListener<HostCommand>('onCommand', given);
     commandListeners.add(listener);
     for (const command of waitingCommands.splice(0)) listener(command);
     return () => void commandListeners.delete(listener);

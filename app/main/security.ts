@@ -48,6 +48,9 @@ export function studioWindowOptions(
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
+      // No auxclick (middle-click) events: a middle-click on a link is another way to ask for a
+      // new window; guards.ts denies every window anyway, and the page does not use the event.
+      disableBlinkFeatures: 'Auxclick',
     },
   };
 }
@@ -56,22 +59,6 @@ export function studioWindowOptions(
 export function isStudioUrl(url: string): boolean {
   const parsed = parseUrl(url);
   return parsed !== null && parsed.protocol === `${STUDIO_SCHEME}:` && parsed.host === STUDIO_HOST;
-}
-
-/**
- * What to do with a link the page tries to follow (a navigation or a new window): the window
- * itself never leaves the studio; http(s) links open in the system browser; anything else
- * (file:, javascript:, custom schemes that launch other programs) is dropped.
- */
-export function linkDecision(
-  url: string,
-): { readonly action: 'open-external'; readonly url: string } | { readonly action: 'deny' } {
-  const parsed = parseUrl(url);
-  if (parsed === null || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:'))
-    return { action: 'deny' };
-  // Credentials in a link are a phishing trick; the browser never needs them from us.
-  if (parsed.username !== '' || parsed.password !== '') return { action: 'deny' };
-  return { action: 'open-external', url: parsed.href };
 }
 
 /** What main knows about where an IPC message came from. */
