@@ -41,7 +41,7 @@ beforeAll(() => {
   // Every value written (not only each tensor's first page), so it computes what the inline copy does.
   externalPath = writeDecoder(path.join(dir, 'external', 'decoder.onnx'), c, {
     external: true,
-    writtenElements: Infinity,
+    realValues: 'all',
   }).modelPath;
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

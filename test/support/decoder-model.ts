@@ -16,7 +16,7 @@
  *
  * Two storages: weights inline (pseudo-random values seeded by each tensor's name), or every
  * initializer in one external data file that is sparse — its size set with ftruncate and only
- * the first page of each tensor written — so a model with gigabytes of weights costs neither
+ * some values written (see `RealValues`) — so a model with gigabytes of weights costs neither
  * disk nor time to make.
  */
 import fs from 'node:fs';
@@ -112,14 +112,22 @@ export const decoderParams = (c: DecoderConfig): number =>
 /** The weight bytes (float32). */
 export const decoderWeightBytes = (c: DecoderConfig): number => 4 * decoderWeightElements(c);
 
+/**
+ * Which values of an external data file are written; the rest are holes, read as zeros:
+ * - `first-page` (the default): each tensor's first 4 KiB, so every weight holds some real values;
+ * - `gains`: only the RMSNorm gains (a few KiB each), every matrix a hole — a copier that skips
+ *   all-zero chunks (even coarse ones, 8 MiB) then writes next to nothing;
+ * - `all`: every value (a dense file, the same numbers as inline storage).
+ */
+export type RealValues = 'first-page' | 'gains' | 'all';
+
 /** Where the weights go: inline in the model, or external in one file beside it. */
 export type DecoderStorage =
   | { readonly kind: 'inline' }
   | {
       readonly kind: 'external';
       readonly location: string;
-      /** Values actually written per tensor (default one page, 1024); Infinity writes them all. */
-      readonly writtenElements?: number;
+      readonly realValues?: RealValues;
     };
 
 interface WeightSpec {
@@ -134,7 +142,7 @@ export interface ExternalWeight {
   readonly name: string;
   readonly offset: number;
   readonly bytes: number;
-  /** The bytes actually written (its first values); the rest of the range is a hole of zeros. */
+  /** The bytes actually written (its first values, maybe none); the rest of its range is a hole. */
   readonly written: Uint8Array;
 }
 
@@ -146,8 +154,7 @@ export interface BuiltDecoder {
 
 /** External tensors start on a page boundary, so a reader can map each one on its own. */
 const PAGE = 4096;
-/** Real values written per external tensor by default: one page. */
-const WRITTEN_ELEMENTS = PAGE / 4;
+
 const EXTERNAL = 1;
 const RMS_EPSILON = 1e-5;
 const MASKED = -1e9;
@@ -156,6 +163,13 @@ function weightValues(spec: WeightSpec, count: number): Float32Array {
   const random = createRandom(seedFromText(spec.name));
   if (spec.init === 'gain') return random.uniformFloat32(count, 0.8, 1.2);
   return random.uniformFloat32(count, -spec.init.bound, spec.init.bound);
+}
+
+/** How many of a tensor's first values an external data file holds for real. */
+function writtenCount(spec: WeightSpec, count: number, real: RealValues): number {
+  if (real === 'all') return count;
+  if (real === 'gains') return spec.init === 'gain' ? count : 0;
+  return Math.min(count, PAGE / 4);
 }
 
 function float32Bytes(values: Float32Array): Uint8Array {
@@ -191,7 +205,9 @@ export function buildDecoder(config: DecoderConfig, storage: DecoderStorage): Bu
       name: spec.name,
       offset,
       bytes,
-      written: float32Bytes(weightValues(spec, Math.min(count, storage.writtenElements ?? WRITTEN_ELEMENTS))),
+      written: float32Bytes(
+        weightValues(spec, writtenCount(spec, count, storage.realValues ?? 'first-page')),
+      ),
     });
     const tensor: TensorProto = {
       name: spec.name,
@@ -365,16 +381,15 @@ export interface WrittenDecoder {
 
 /**
  * Writes the decoder to `modelPath`. With `external`, every weight goes to `<model>.data` beside
- * it: the file is sized with ftruncate (a hole) and only each tensor's first page is written
- * (unless `writtenElements` says otherwise), so it stays sparse whatever its size.
+ * it: the file is sized with ftruncate (a hole) and only the values `realValues` names are
+ * written (by default each tensor's first page), so it stays sparse whatever its size.
  */
 export function writeDecoder(
   modelPath: string,
   config: DecoderConfig,
   options: {
     readonly external: boolean;
-    /** Values written per external tensor (default one page); Infinity makes a dense file. */
-    readonly writtenElements?: number;
+    readonly realValues?: RealValues;
   },
 ): WrittenDecoder {
   if (!options.external) {
@@ -387,13 +402,14 @@ export function writeDecoder(
   const built = buildDecoder(config, {
     kind: 'external',
     location,
-    ...(options.writtenElements !== undefined ? { writtenElements: options.writtenElements } : {}),
+    ...(options.realValues !== undefined ? { realValues: options.realValues } : {}),
   });
   const external = built.external!;
   const fd = fs.openSync(dataPath, 'w');
   try {
     fs.ftruncateSync(fd, external.fileBytes);
-    for (const w of external.weights) fs.writeSync(fd, w.written, 0, w.written.length, w.offset);
+    for (const w of external.weights)
+      if (w.written.length > 0) fs.writeSync(fd, w.written, 0, w.written.length, w.offset);
   } finally {
     fs.closeSync(fd);
   }
