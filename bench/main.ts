@@ -17,6 +17,7 @@ import { loopbackSection } from './sections/loopback.js';
 import { layoutSection } from './sections/layout.js';
 import { renderSection } from './sections/render.js';
 import { editorSection } from './sections/editor.js';
+import { externalDataSection } from './sections/external-data.js';
 import { solversSection } from './sections/solvers.js';
 import { splitSection } from './sections/split.js';
 import { predictionSection } from './sections/prediction.js';
@@ -32,6 +33,7 @@ const sections: readonly BenchSection[] = [
   predictionSection,
   loopbackSection,
   splitSection,
+  externalDataSection,
 ];
 
 function pick<T extends { readonly name: string }>(

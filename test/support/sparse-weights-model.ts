@@ -44,6 +44,12 @@ export interface SparseWeightsSpec {
   readonly layers: number;
   /** Side of each square weight; even (the final Reshape halves it). */
   readonly width: number;
+  /**
+   * 'external' (default): weights in the sparse data file. 'inputs': the same graph with every
+   * weight a graph input of the same type and shape, and the Reshape target inline — no weight
+   * bytes anywhere, so analysing it costs what the graph alone costs (the bench's baseline).
+   */
+  readonly weights?: 'external' | 'inputs';
 }
 
 /** The spec whose weights come closest to `weightBytes` (from below) in `layers` layers. */
@@ -54,8 +60,9 @@ export function sparseWeightsSpec(weightBytes: number, layers: number): SparseWe
 
 export interface SparseWeightsModel {
   readonly modelPath: string;
+  /** The data file's path (not written for weights: 'inputs'). */
   readonly dataPath: string;
-  /** Size of the data file (its holes included). */
+  /** Size of the data file (its holes included); 0 for weights: 'inputs'. */
   readonly dataBytes: number;
   /** Weight elements: every W and b (the Reshape target is a shape, not a parameter). */
   readonly params: number;
@@ -118,16 +125,22 @@ export function writeSparseWeightsModel(
     return extent;
   };
 
+  const asInputs = spec.weights === 'inputs';
   const initializers: TensorProto[] = [];
+  const weightInputs = [];
   const nodes = [];
   let x = 'x';
   for (let i = 0; i < layers; i++) {
     const w = `layer${i}.weight`;
     const b = `layer${i}.bias`;
-    initializers.push(
-      external(w, [width, width], DataType.FLOAT, location, place(width * width * 4, firstValues(i + 1))),
-    );
-    initializers.push(external(b, [width], DataType.FLOAT, location, place(width * 4)));
+    if (asInputs) {
+      weightInputs.push(valueInfo(w, DataType.FLOAT, [width, width]), valueInfo(b, DataType.FLOAT, [width]));
+    } else {
+      initializers.push(
+        external(w, [width, width], DataType.FLOAT, location, place(width * width * 4, firstValues(i + 1))),
+        external(b, [width], DataType.FLOAT, location, place(width * 4)),
+      );
+    }
     nodes.push(
       node('MatMul', [x, w], [`layer${i}.mm`], [], `layer${i}.matmul`),
       node('Add', [`layer${i}.mm`, b], [`layer${i}.add`], [], `layer${i}.add`),
@@ -137,16 +150,20 @@ export function writeSparseWeightsModel(
   }
   const outputShape = [2, width / 2];
   const target = new Uint8Array(new BigInt64Array(outputShape.map(BigInt)).buffer);
-  initializers.push(external('output_shape', [2], DataType.INT64, location, place(target.length, target)));
+  initializers.push(
+    asInputs
+      ? { name: 'output_shape', dims: [2], dataType: DataType.INT64, rawData: target }
+      : external('output_shape', [2], DataType.INT64, location, place(target.length, target)),
+  );
   nodes.push(node('Reshape', [x, 'output_shape'], ['y'], [], 'reshape'));
 
-  writeSparseDataFile(dataPath, end, extents);
+  if (!asInputs) writeSparseDataFile(dataPath, end, extents);
   const proto = model({
     producerName: 'cutline-test-sparse-weights',
     graph: graph({
       name: `sparse-weights-${layers}x${width}`,
       nodes,
-      inputs: [valueInfo('x', DataType.FLOAT, [1, width])],
+      inputs: [valueInfo('x', DataType.FLOAT, [1, width]), ...weightInputs],
       // No declared shape: the output's shape is what inference makes of the external target.
       outputs: [valueInfo('y', DataType.FLOAT)],
       initializers,
@@ -157,7 +174,7 @@ export function writeSparseWeightsModel(
     modelPath,
     dataPath,
     dataBytes: end,
-    params: layers * (width * width + width),
+    params: asInputs ? 0 : layers * (width * width + width),
     macs: layers * width * width,
     outputShape,
   };
