@@ -13,7 +13,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBytes, analyzeFile, type Analysis } from '../core/analyze.js';
 import { parseManifest, type BundleManifest } from '../core/bundle/manifest.js';
-import { readChecked } from '../core/bundle/read-checked.js';
+import { readChecked, readCheckedModel } from '../core/bundle/read-checked.js';
 import { startTier, stopTier } from '../core/bundle/tier-process.js';
 import { serveTier } from '../core/bundle/tier-server.js';
 import { writeBundle, type WrittenBundle } from '../core/bundle/write-bundle.js';
@@ -225,7 +225,7 @@ describe('a sub-model with external data', () => {
     }
   });
 
-  it('in the model being exported is inlined into the bundle, whose files all pass readChecked', async () => {
+  it('in the model being exported stays external data the manifest lists, whose files all pass readCheckedModel', async () => {
     // The vehicle model with its large dense weight moved to weights.bin beside it.
     const source = path.join(work, 'external-model');
     fs.mkdirSync(source);
@@ -250,9 +250,12 @@ describe('a sub-model with external data', () => {
       analysis: analyzeFile(modelPath),
       modelBytes,
     });
-    const whole = readChecked(written.dir, written.manifest.model.file, written.manifest.model.sha256);
+    // The bundle keeps the source's layout: each model beside its own listed data file (issue 13).
+    expect(written.manifest.model.data?.file).toBe('device/model.onnx.data');
+    const whole = readCheckedModel(written.dir, written.manifest.model) as string;
+    expect(whole).toBe(path.join(written.dir, written.manifest.model.file));
     for (const s of written.manifest.segments)
-      expect(readChecked(written.dir, s.file, s.sha256).length).toBeGreaterThan(0);
+      expect(readCheckedModel(written.dir, s)).toBe(path.join(written.dir, s.file));
     // The shipped model answers as the original does.
     const feed = {
       input: new ort.Tensor(

@@ -152,6 +152,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       'fail',
     )
     .option('--no-verify', 'skip running the split against the whole model')
+    .option(
+      '--verify-whole',
+      'compare with the whole model even when the memory estimate says it does not fit',
+    )
+    .option(
+      '--external-data-above <size>',
+      'weights of a model over SIZE (bytes, or 64KiB, 1.5GB, …) go to an external-data file beside it; models over 2 GiB or from external data always do',
+    )
     .option('--json', 'print one JSON object instead of text')
     .action(async function (this: Command, model: string | undefined, options: ExportCliOptions) {
       requireModelOrProject(this, model, options);

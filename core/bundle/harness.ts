@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
-import { analyzeBytes } from '../analyze.js';
+import { analyzeBytes, analyzeFile } from '../analyze.js';
 import { CutlineError } from '../errors.js';
 import { maxAbsDifference, outputTolerance } from '../export/compare.js';
 import { RELATIVE_TOLERANCE, withinTolerance, worstCheck, type ToleranceCheck } from '../export/tolerance.js';
@@ -23,7 +23,7 @@ import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { startLinkEmulator, type LinkEmulator } from '../runtime/link-emulator.js';
 import { expectedHops, hopTimesPerRequest, hostPrediction } from './harness-figures.js';
 import { manifestInputShapes, parseManifest, type BundleManifest } from './manifest.js';
-import { readChecked } from './read-checked.js';
+import { readCheckedModel } from './read-checked.js';
 import { startTier, stopTier, type TierProcess } from './tier-process.js';
 import type { StepTiming } from './tier-runtime.js';
 import type { HarnessEvent, HarnessSummary, HopFigures } from './harness-types.js';
@@ -85,17 +85,24 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
   const bundleDir = path.resolve(options.bundleDir);
   const manifestPath = path.join(bundleDir, 'manifest.json');
   const manifest = parseManifest(JSON.parse(fs.readFileSync(manifestPath, 'utf8')), manifestPath);
-  // Inside the bundle, the file the manifest lists, self-contained (see read-checked.ts).
-  const modelBytes = readChecked(bundleDir, manifest.model.file, manifest.model.sha256);
+  // Inside the bundle, the file the manifest lists, self-contained or with the external-data file
+  // it lists beside it (then its checked path, see read-checked.ts).
+  const wholeModel = readCheckedModel(bundleDir, manifest.model);
   // With the bindings it was exported with: random inputs of the bound shapes (not 1 for every
   // symbolic dimension, which the split was never verified with), and costs of those shapes.
   const inputShapes = manifestInputShapes(manifest);
-  const analysis = analyzeBytes(modelBytes, { inputShapes });
+  const analysis =
+    typeof wholeModel === 'string'
+      ? analyzeFile(wholeModel, { inputShapes })
+      : analyzeBytes(wholeModel, { inputShapes });
   const feeds = {
     ...randomFeeds(analysis, concreteInputShapes(analysis.graph, inputShapes), 1),
     ...(options.inputs ?? {}),
   };
-  const whole = await ort.InferenceSession.create(modelBytes, { intraOpNumThreads: 1 });
+  const whole =
+    typeof wholeModel === 'string'
+      ? await ort.InferenceSession.create(wholeModel, { intraOpNumThreads: 1 })
+      : await ort.InferenceSession.create(wholeModel, { intraOpNumThreads: 1 });
   const expected = await whole.run(feeds);
   await whole.release();
   // fp32 outputs of a split may differ from the whole model's by rounding only, relative to

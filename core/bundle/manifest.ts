@@ -24,6 +24,17 @@ const tensorSpec = z.strictObject({
   shape: z.array(z.union([z.number().int().nonnegative(), z.string()])).nullable(),
 });
 
+/**
+ * A model's external-data file (weights stored beside it, as models over protobuf's 2 GiB limit
+ * must): bundle-relative path in the model's own folder, SHA-256 and size. Absent when the model
+ * is self-contained, as in every bundle from before external data.
+ */
+const dataSpec = z.strictObject({
+  file: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+});
+
 const tierAction = z.strictObject({
   inject: z.array(z.string()),
   keepUp: z.array(z.string()),
@@ -48,6 +59,7 @@ export const manifestSchema = z.strictObject({
      * inputs with these shapes. Absent in bundles from before bindings travelled (nothing bound).
      */
     bindings: z.record(z.string(), z.string()).optional(),
+    data: dataSpec.optional(),
   }),
   tiers: z
     .array(
@@ -81,6 +93,7 @@ export const manifestSchema = z.strictObject({
       inputs: z.array(tensorSpec),
       outputs: z.array(tensorSpec),
       layers: z.number().int().nonnegative(),
+      data: dataSpec.optional(),
     }),
   ),
   schedule: z.strictObject({
@@ -126,6 +139,7 @@ export const manifestSchema = z.strictObject({
 
 export type BundleManifest = z.infer<typeof manifestSchema>;
 export type ManifestTensor = z.infer<typeof tensorSpec>;
+export type ManifestData = z.infer<typeof dataSpec>;
 
 /**
  * Validates a parsed manifest; BAD_BUNDLE names the file and the first wrong field. Beyond each
@@ -156,6 +170,20 @@ function fileProblem(name: string): string | null {
 }
 
 /**
+ * An external-data file name: inside the bundle, and in its model's folder (onnxruntime looks for
+ * a tensor's `location` beside the model), not the model itself.
+ */
+function dataProblem(modelFile: string, dataFile: string): string | null {
+  const issue = fileProblem(dataFile);
+  if (issue) return issue;
+  const normal = (name: string): string => path.posix.normalize(name.replace(/\\/g, '/'));
+  if (path.posix.dirname(normal(dataFile)) !== path.posix.dirname(normal(modelFile)))
+    return `is not in the folder of its model ${JSON.stringify(modelFile)}`;
+  if (normal(dataFile) === normal(modelFile)) return 'is the model file itself';
+  return null;
+}
+
+/**
  * The cross-references `manifestSchema` cannot express: unique tier names and segment ids, hops
  * joining consecutive tiers, segments on existing tiers, file names inside the bundle, each
  * schedule step naming a segment of its own tier with one action per tier on its path (0..tier),
@@ -180,6 +208,8 @@ function checkReferences(manifest: BundleManifest, file: string): void {
   });
   const fileIssue = fileProblem(manifest.model.file);
   if (fileIssue) fail('model.file', `${JSON.stringify(manifest.model.file)} ${fileIssue}`);
+  const dataIssue = manifest.model.data && dataProblem(manifest.model.file, manifest.model.data.file);
+  if (dataIssue) fail('model.data.file', `${JSON.stringify(manifest.model.data!.file)} ${dataIssue}`);
 
   const segmentById = new Map<string, BundleManifest['segments'][number]>();
   const described = new Set<string>();
@@ -192,6 +222,8 @@ function checkReferences(manifest: BundleManifest, file: string): void {
     }
     const issue = fileProblem(segment.file);
     if (issue) fail(`segments[${i}].file`, `${JSON.stringify(segment.file)} ${issue}`);
+    const data = segment.data && dataProblem(segment.file, segment.data.file);
+    if (data) fail(`segments[${i}].data.file`, `${JSON.stringify(segment.data!.file)} ${data}`);
     for (const t of [...segment.inputs, ...segment.outputs]) described.add(t.name);
   });
 

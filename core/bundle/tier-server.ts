@@ -15,7 +15,7 @@ import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
 import { parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
 import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
-import { readChecked } from './read-checked.js';
+import { readCheckedModel } from './read-checked.js';
 import { TierRuntime, upTimeoutMs, type Forward, type StepTiming, type Tensors } from './tier-runtime.js';
 
 /** The OIP model a tier frees a request's tensors through. */
@@ -69,9 +69,10 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
   const specs = tensorSpecs(manifest);
   const spec = (name: string): ManifestTensor => specs.get(name) ?? { name, dtype: 'float32', shape: null };
 
-  const models = new Map<string, Uint8Array>();
+  // Bytes of a self-contained model, or the checked path of one with its external data beside it.
+  const models = new Map<string, Uint8Array | string>();
   for (const s of manifest.segments.filter((s) => s.tier === tier)) {
-    models.set(s.id, readChecked(options.bundleDir, s.file, s.sha256));
+    models.set(s.id, readCheckedModel(options.bundleDir, s));
   }
   // CUTLINE_THREADS pins onnxruntime's intra-op threads (the harness runs every tier on one host).
   const threads = Number(process.env.CUTLINE_THREADS);
@@ -80,7 +81,7 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
   let whole: OrtExecutor | null = null;
   if (tier === 0 && manifest.runtime.onUnreachable === 'local') {
     whole = await createOrtExecutor(
-      new Map([['whole', readChecked(options.bundleDir, manifest.model.file, manifest.model.sha256)]]),
+      new Map([['whole', readCheckedModel(options.bundleDir, manifest.model)]]),
       sessionOptions,
     );
   }

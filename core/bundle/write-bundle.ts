@@ -10,8 +10,16 @@ import path from 'node:path';
 import type { Analysis } from '../analyze.js';
 import { CutlineError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
-import { extractSubModel } from '../export/extract.js';
+import { extractSubModel, segmentModelProto } from '../export/extract.js';
+import {
+  modelWeightBytes,
+  wantsExternalData,
+  writeModelFiles,
+  type ExternalDataPolicy,
+  type WrittenModelFiles,
+} from '../export/external-weights.js';
 import { encodeModelProto } from '../onnx/codec.js';
+import { inlineExternalTensors } from '../onnx/external-data.js';
 import { splitSegments, type Segment, type SegmentTensor } from '../export/segments.js';
 import type { BuiltProblem } from '../partition/build-problem.js';
 import { describeObjective } from '../partition/objective.js';
@@ -24,6 +32,7 @@ import {
   manifestSchedule,
   parseManifest,
   type BundleManifest,
+  type ManifestData,
   type ManifestTensor,
 } from './manifest.js';
 import { nodeTiersOf } from '../export/node-tiers.js';
@@ -57,6 +66,12 @@ export interface BundleOptions {
   /** Writes `runtime/` (the tier runtime and its package.json) into the folder. */
   readonly writeRuntime: (runtimeDir: string) => Promise<void>;
   readonly onProgress?: (message: string) => void;
+  /**
+   * Write a model (segment or whole) with its weights in an external-data file beside it when
+   * they are over this many bytes. Without it, only models over protobuf's 2 GiB limit, or from a
+   * source model that used external data, get one (see `wantsExternalData`).
+   */
+  readonly externalDataAbove?: number;
 }
 
 export interface WrittenBundle {
@@ -80,6 +95,20 @@ function manifestTensor(t: SegmentTensor): ManifestTensor {
 /** Bytes of a tensor with a known shape, else null. */
 function knownBytes(t: ManifestTensor): number | null {
   return tensorBytes(t.dtype, t.shape);
+}
+
+/** The manifest's `data` entry of a model written by `writeModelFiles` as `file` (bundle-relative). */
+function dataEntry(file: string, written: WrittenModelFiles): ManifestData | undefined {
+  if (!written.data) return undefined;
+  return { file: `${file}.data`, sha256: written.data.sha256, bytes: written.data.bytes };
+}
+
+function linkOrCopy(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch {
+    fs.copyFileSync(from, to);
+  }
 }
 
 /** `MANIFEST_FORMAT` without its version: a bundle from any Cutline may be replaced. */
@@ -174,30 +203,55 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
   const work = `${outDir}.partial-${process.pid}`;
   fs.rmSync(work, { recursive: true, force: true });
   try {
-    const files: { segment: (typeof segments)[number]; file: string; sha: string }[] = [];
+    const policy: ExternalDataPolicy = {
+      sourceUsesExternalData: analysis.model.externalDataFiles.length > 0,
+      externalDataAbove: options.externalDataAbove,
+    };
+    const files: {
+      segment: (typeof segments)[number];
+      file: string;
+      sha: string;
+      data: ManifestData | undefined;
+    }[] = [];
     for (const segment of segments) {
       report(`Writing sub-model ${segment.id} (${segment.nodes.length} nodes)`);
-      const bytes = extractSubModel(analysis, segment);
       const file = `${segment.tierName}/${segment.id}.onnx`;
       fs.mkdirSync(path.join(work, segment.tierName), { recursive: true });
+      const proto = segmentModelProto(analysis, segment);
+      if (wantsExternalData(modelWeightBytes(proto), policy)) {
+        const written = writeModelFiles(proto, path.join(work, file));
+        files.push({ segment, file, sha: written.model.sha256, data: dataEntry(file, written) });
+        continue;
+      }
+      const bytes = extractSubModel(analysis, segment);
       fs.writeFileSync(path.join(work, file), bytes);
-      files.push({ segment, file, sha: sha256(bytes) });
+      files.push({ segment, file, sha: sha256(bytes), data: undefined });
     }
     const modelFile = 'device/model.onnx';
-    // A bundle ships no external-data files and its tiers refuse models that refer to any: a model
-    // opened with external data is shipped with its weights inlined (opening resolved them).
-    const wholeBytes =
-      analysis.model.externalDataFiles.length > 0
-        ? encodeModelProto(analysis.model.proto)
-        : options.modelBytes;
     fs.mkdirSync(path.join(work, 'device'), { recursive: true });
-    fs.writeFileSync(path.join(work, modelFile), wholeBytes);
+    let wholeSha: string;
+    let wholeData: ManifestData | undefined;
+    if (wantsExternalData(modelWeightBytes(analysis.model.proto), policy)) {
+      report('Writing the whole model with external data');
+      const written = writeModelFiles(analysis.model.proto, path.join(work, modelFile));
+      wholeSha = written.model.sha256;
+      wholeData = dataEntry(modelFile, written);
+    } else {
+      // Self-contained: a model opened with external data under the limits is shipped with its
+      // weights inlined (its tiers refuse external data the manifest does not list).
+      const wholeBytes =
+        analysis.model.externalDataFiles.length > 0
+          ? encodeModelProto(inlineExternalTensors(analysis.model.proto))
+          : options.modelBytes;
+      fs.writeFileSync(path.join(work, modelFile), wholeBytes);
+      wholeSha = sha256(wholeBytes);
+    }
 
     const summarize = (name: string): ManifestTensor => {
       const info = analysis.inference.values.get(name);
       return manifestTensor({ name, dtype: info?.dtype ?? 0, shape: info?.shape ?? null });
     };
-    const segmentEntries = files.map(({ segment, file, sha }) => ({
+    const segmentEntries = files.map(({ segment, file, sha, data }) => ({
       id: segment.id,
       tier: segment.tier,
       file,
@@ -205,6 +259,7 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       inputs: segment.inputs.map(manifestTensor),
       outputs: segment.outputs.map(manifestTensor),
       layers: segment.nodes.length,
+      ...(data ? { data } : {}),
     }));
     const largest = Math.max(
       0,
@@ -217,8 +272,9 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       createdBy: 'cutline export',
       model: {
         name: options.modelName,
-        sha256: sha256(wholeBytes),
+        sha256: wholeSha,
         file: modelFile,
+        ...(wholeData ? { data: wholeData } : {}),
         inputs: analysis.graph.inputs.map(summarize),
         outputs: analysis.graph.outputs.map(summarize),
         bindings: bindingTexts(options.inputShapes ?? {}),
@@ -285,6 +341,10 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       const dir = path.join(work, 'cloud', 'triton', s.id);
       fs.mkdirSync(path.join(dir, '1'), { recursive: true });
       fs.copyFileSync(path.join(work, s.file), path.join(dir, '1', 'model.onnx'));
+      // Triton's model.onnx finds its data by the same base name beside it; a hard link costs no
+      // space (and keeps a sparse file sparse) where the file system has them.
+      if (s.data)
+        linkOrCopy(path.join(work, s.data.file), path.join(dir, '1', path.posix.basename(s.data.file)));
       fs.writeFileSync(path.join(dir, 'config.pbtxt'), config);
     }
     fs.writeFileSync(path.join(work, 'compose.yaml'), composeFile(manifest));

@@ -2,6 +2,7 @@
  * Proof that a split computes what the whole model computes: both run in onnxruntime-node on the
  * same inputs, the sub-models chained in segment order, and every final output is compared.
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { analyzeBytes, analyzeFile, type Analysis } from '../analyze.js';
@@ -11,11 +12,21 @@ import { concreteInputShapes, randomFeeds } from '../profiling/feeds.js';
 import { maxAbsDifference, outputTolerance } from './compare.js';
 import type { Segment } from './segments.js';
 import { RELATIVE_TOLERANCE, withinTolerance, worstCheck } from './tolerance.js';
+import { modelFileBytes, planVerifyMemory, type ModelFootprint } from './verify-memory.js';
 
-/** A segment and its sub-model, as `extractSubModel` wrote it. */
+/** A segment and its sub-model, as `extractSubModel` made it. */
 export interface SplitPart {
   readonly segment: Segment;
   readonly bytes: Uint8Array;
+}
+
+/**
+ * A segment and the path of its sub-model's file, which onnxruntime loads itself (finding an
+ * external-data file beside it): only one segment's model is in memory at a time.
+ */
+export interface SplitPartFile {
+  readonly segment: Segment;
+  readonly file: string;
 }
 
 export interface OutputDifference {
@@ -40,8 +51,15 @@ export interface SplitVerification {
   readonly ok: boolean;
   /** Time of each segment's run (session creation excluded), in segment order. */
   readonly segmentMs: readonly number[];
-  /** Time of the whole model's run. */
+  /** Time of the whole model's run; 0 when it was skipped. */
   readonly wholeMs: number;
+  /**
+   * `compared`: the split's outputs were checked against the whole model's. `skipped`: the whole
+   * model does not fit in memory, so the segments were only run and chained (every model output
+   * made, nothing compared; `outputs` is empty and `skippedBecause` says why).
+   */
+  readonly wholeModel: 'compared' | 'skipped';
+  readonly skippedBecause?: string;
 }
 
 export interface VerifyOptions {
@@ -52,6 +70,10 @@ export interface VerifyOptions {
   /** Seed of the random inputs (default 1): the same seed gives the same inputs. */
   readonly seed?: number;
   readonly sessionOptions?: ort.InferenceSession.SessionOptions;
+  /** Memory free for verification (default `os.freemem()`); see verify-memory.ts. */
+  readonly availableMemoryBytes?: number;
+  /** Compare with the whole model even when the memory estimate says it does not fit. */
+  readonly verifyWhole?: boolean;
 }
 
 /**
@@ -61,30 +83,53 @@ export interface VerifyOptions {
  * drawn at random from `seed` with the model's types and shapes (integer inputs that index a
  * Gather table stay inside it, see profiling/feeds.ts).
  *
+ * One model is loaded at a time: the whole model runs and is released, keeping only its outputs,
+ * then each segment in order. Before anything runs, the memory the largest of them needs is
+ * estimated (verify-memory.ts): when the whole model does not fit but every segment does, the
+ * segments are run and chained without the comparison (`wholeModel: 'skipped'`).
+ *
  * @throws CutlineError EXPORT_FAILED naming the segment when onnxruntime refuses or fails to run
- *   a sub-model, when a segment needs a tensor no earlier segment makes, or when the whole model
- *   itself does not run.
+ *   a sub-model, when a segment needs a tensor no earlier segment makes, when the whole model
+ *   itself does not run, or when even one segment does not fit in memory.
  */
 export async function verifySplit(
   whole: Uint8Array | string,
-  parts: readonly SplitPart[],
+  parts: readonly (SplitPart | SplitPartFile)[],
   inputs: Readonly<Record<string, ort.Tensor>> = {},
   options: VerifyOptions = {},
 ): Promise<SplitVerification> {
-  const wholeSession = await openSession(whole, 'the whole model', options);
+  const analysis = options.analysis;
+  const memory = planVerifyMemory(
+    footprint(
+      'the whole model',
+      whole,
+      analysis,
+      analysis?.costs.map((_, n) => n),
+    ),
+    parts.map((p) => footprint(`segment ${p.segment.id}`, partModel(p), analysis, p.segment.nodes)),
+    options.availableMemoryBytes ?? os.freemem(),
+    options.verifyWhole ?? false,
+  );
+
   let feeds: Record<string, ort.Tensor> = { ...inputs };
-  let reference: TimedRun;
-  try {
-    if (wholeSession.inputNames.some((name) => !(name in inputs)))
-      feeds = { ...randomInputs(whole, inputs, options), ...inputs };
-    reference = await timedRun(wholeSession, feeds, undefined, 'the whole model');
-  } finally {
-    await wholeSession.release();
+  let reference: TimedRun | null = null;
+  if (memory.compareWhole) {
+    const wholeSession = await openSession(whole, 'the whole model', options);
+    try {
+      if (wholeSession.inputNames.some((name) => !(name in inputs)))
+        feeds = { ...randomInputs(whole, inputs, options), ...inputs };
+      reference = await timedRun(wholeSession, feeds, undefined, 'the whole model');
+    } finally {
+      await wholeSession.release();
+    }
+  } else {
+    feeds = { ...randomInputs(whole, inputs, options), ...inputs };
   }
 
   const available = new Map<string, ort.Tensor>(Object.entries(feeds));
   const segmentMs: number[] = [];
-  for (const { segment, bytes } of parts) {
+  for (const part of parts) {
+    const { segment } = part;
     const segmentFeeds: Record<string, ort.Tensor> = {};
     for (const { name } of segment.inputs) {
       const value = available.get(name);
@@ -97,7 +142,7 @@ export async function verifySplit(
       segmentFeeds[name] = value;
     }
     const what = `segment ${segment.id}`;
-    const session = await openSession(bytes, what, options);
+    const session = await openSession(partModel(part), what, options);
     try {
       const run = await timedRun(
         session,
@@ -112,21 +157,35 @@ export async function verifySplit(
     }
   }
 
-  const outputs = Object.entries(reference.outputs).map(([name, expected]): OutputDifference => {
-    const actual = available.get(name);
-    if (!actual) {
+  const outputNames = reference
+    ? Object.keys(reference.outputs)
+    : (analysis?.graph.outputs ?? []).filter((name) => name !== '');
+  for (const name of outputNames) {
+    if (!available.has(name)) {
       throw new CutlineError(
         'EXPORT_FAILED',
         `No segment makes the model output "${name}". Export the segments again from one placement.`,
       );
     }
+  }
+  if (!reference) {
     return {
-      name,
-      maxAbsDiff: maxAbsDifference(expected, actual),
-      tolerance: outputTolerance(expected),
-      elements: expected.size,
+      outputs: [],
+      maxAbsDiff: 0,
+      tolerance: RELATIVE_TOLERANCE,
+      ok: true,
+      segmentMs,
+      wholeMs: 0,
+      wholeModel: 'skipped',
+      ...(memory.skippedBecause ? { skippedBecause: memory.skippedBecause } : {}),
     };
-  });
+  }
+  const outputs = Object.entries(reference.outputs).map(([name, expected]): OutputDifference => ({
+    name,
+    maxAbsDiff: maxAbsDifference(expected, available.get(name)!),
+    tolerance: outputTolerance(expected),
+    elements: expected.size,
+  }));
   const worst = worstCheck(outputs) ?? { maxAbsDiff: 0, tolerance: RELATIVE_TOLERANCE };
   return {
     outputs,
@@ -135,7 +194,24 @@ export async function verifySplit(
     ok: withinTolerance(worst.maxAbsDiff, worst.tolerance),
     segmentMs,
     wholeMs: reference.ms,
+    wholeModel: 'compared',
   };
+}
+
+const partModel = (part: SplitPart | SplitPartFile): Uint8Array | string =>
+  'bytes' in part ? part.bytes : part.file;
+
+/** What running `model` holds: its bytes (with a data file beside it) and its nodes' outputs. */
+function footprint(
+  what: string,
+  model: Uint8Array | string,
+  analysis: Analysis | undefined,
+  nodes: readonly number[] | undefined,
+): ModelFootprint {
+  const weightBytes = typeof model === 'string' ? modelFileBytes(model) : model.length;
+  let activationBytes = 0;
+  if (analysis && nodes) for (const n of nodes) activationBytes += analysis.costs[n]?.outputBytes ?? 0;
+  return { what, weightBytes, activationBytes };
 }
 
 function randomInputs(

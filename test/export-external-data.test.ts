@@ -1,0 +1,514 @@
+/**
+ * Export with external data (issue 13, point 1): segments and the whole model written as
+ * `NAME.onnx` + `NAME.onnx.data` (forced on a small model with `externalDataAbove`, kept when the
+ * source model used external data), listed in the manifest, loaded by onnxruntime from their
+ * paths, verified one model at a time, served by the tier runtime; a sparse source stays sparse.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeBytes, analyzeFile, type Analysis } from '../core/analyze.js';
+import { parseManifest, type BundleManifest } from '../core/bundle/manifest.js';
+import { readCheckedModel } from '../core/bundle/read-checked.js';
+import { serveTier, type ServedTier } from '../core/bundle/tier-server.js';
+import { writeBundle, type WrittenBundle } from '../core/bundle/write-bundle.js';
+import { EXTERNAL_ALIGNMENT } from '../core/export/external-weights.js';
+import { hashFile } from '../core/export/file-hash.js';
+import { verifySplit } from '../core/export/verify.js';
+import { modelFileBytes, neededBytes, planVerifyMemory } from '../core/export/verify-memory.js';
+import { parseByteSize } from '../app/cli/export.js';
+import { graph, model, node, tensorFromFloat32, valueInfo } from '../core/onnx/builder.js';
+import { decodeModelProto, encodeModelProto, type TensorProto } from '../core/onnx/codec.js';
+import { DataType } from '../core/onnx/dtype.js';
+import { forEachTensor } from '../core/onnx/read.js';
+import { buildPartitionProblem } from '../core/partition/build-problem.js';
+import { givenPlan } from '../core/partition/plan.js';
+import { loadTopology } from '../core/profiles/load.js';
+import { createTierClient } from '../core/runtime/oip/client.js';
+import { fromOrtTensor } from '../core/runtime/oip/ort-tensor.js';
+import { VEHICLE_MODEL } from './support/vehicle-bundle.js';
+
+let work: string;
+/** The vehicle CNN (inline weights) exported with external data forced for every model. */
+let forced: WrittenBundle;
+
+/** Splits the model's layers: the first third on the device, the next on the edge, the rest in the cloud. */
+function exportModel(
+  outDir: string,
+  analysis: Analysis,
+  modelBytes: Uint8Array,
+  externalDataAbove?: number,
+): Promise<WrittenBundle> {
+  const topology = loadTopology('pi4-wifi-edge-wan-cloud');
+  const built = buildPartitionProblem(analysis, topology);
+  const units = built.problem.units.length;
+  const placement = Uint8Array.from(
+    built.problem.units.map((_, u) => (u < units / 3 ? 0 : u < (2 * units) / 3 ? 1 : 2)),
+  );
+  return writeBundle({
+    outDir,
+    analysis,
+    modelBytes,
+    modelName: 'model',
+    topology,
+    built,
+    plan: givenPlan(built.problem, placement, { kind: 'latency' }, 'thirds'),
+    writeRuntime: async (dir) => {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'package.json'), '{}\n');
+    },
+    ...(externalDataAbove !== undefined ? { externalDataAbove } : {}),
+  });
+}
+
+function readManifest(dir: string): BundleManifest {
+  return parseManifest(JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')), 'manifest.json');
+}
+
+/** Every tensor of a model file, decoded. */
+function tensorsOf(file: string): TensorProto[] {
+  const proto = decodeModelProto(new Uint8Array(fs.readFileSync(file)));
+  const found: TensorProto[] = [];
+  forEachTensor(proto.graph!, (t) => found.push(t));
+  return found;
+}
+
+const entry = (t: TensorProto, key: string): string | undefined =>
+  t.externalData?.find((e) => e.key === key)?.value ?? undefined;
+
+/** Bytes a file really occupies on disk. */
+const allocated = (file: string): number => fs.statSync(file).blocks * 512;
+
+/**
+ * y = MatMul(Relu(MatMul(x, W1) + B1), W2) with x [1, 2048]; W1 (16 MiB) is all zeros and a hole
+ * of the sparse data file `weights.bin`, B1 and W2 hold real values in it. Written to `dir/model.onnx`.
+ */
+function writeSparseModel(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const n = 2048;
+  const b1 = tensorFromFloat32(
+    'B1',
+    [n],
+    Float32Array.from({ length: n }, (_, i) => Math.cos(i) * 0.5),
+  );
+  const w2 = tensorFromFloat32(
+    'W2',
+    [n, 16],
+    Float32Array.from({ length: n * 16 }, (_, i) => Math.sin(i) * 0.1),
+  );
+  const w1Bytes = n * n * 4;
+  const layout = [
+    { name: 'W1', dims: [n, n], offset: 0, length: w1Bytes, bytes: null },
+    { name: 'B1', dims: [n], offset: w1Bytes, length: b1.rawData!.length, bytes: b1.rawData! },
+    { name: 'W2', dims: [n, 16], offset: w1Bytes + 8192, length: w2.rawData!.length, bytes: w2.rawData! },
+  ];
+  const dataPath = path.join(dir, 'weights.bin');
+  const fd = fs.openSync(dataPath, 'w');
+  for (const t of layout) if (t.bytes) fs.writeSync(fd, t.bytes, 0, t.bytes.length, t.offset);
+  fs.closeSync(fd);
+  const initializers: TensorProto[] = layout.map((t) => ({
+    name: t.name,
+    dims: t.dims,
+    dataType: DataType.FLOAT,
+    dataLocation: 1,
+    externalData: [
+      { key: 'location', value: 'weights.bin' },
+      { key: 'offset', value: String(t.offset) },
+      { key: 'length', value: String(t.length) },
+    ],
+  }));
+  const proto = model({
+    graph: graph({
+      name: 'sparse',
+      nodes: [
+        node('MatMul', ['x', 'W1'], ['h0'], [], 'mm1'),
+        node('Add', ['h0', 'B1'], ['h1'], [], 'add1'),
+        node('Relu', ['h1'], ['h2'], [], 'relu1'),
+        node('MatMul', ['h2', 'W2'], ['y'], [], 'mm2'),
+      ],
+      inputs: [valueInfo('x', DataType.FLOAT, [1, n])],
+      outputs: [valueInfo('y', DataType.FLOAT, [1, 16])],
+      initializers,
+    }),
+    opset: 17,
+  });
+  const file = path.join(dir, 'model.onnx');
+  fs.writeFileSync(file, encodeModelProto(proto));
+  return file;
+}
+
+beforeAll(async () => {
+  work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-external-export-')));
+  const bytes = new Uint8Array(fs.readFileSync(VEHICLE_MODEL));
+  forced = await exportModel(path.join(work, 'forced'), analyzeBytes(bytes), bytes, 0);
+});
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('export with external data forced (externalDataAbove 0)', () => {
+  it('writes each segment and the whole model beside a data file the manifest lists', () => {
+    const manifest = readManifest(forced.dir);
+    expect(manifest.segments.length).toBe(3);
+    for (const m of [manifest.model, ...manifest.segments]) {
+      expect(m.data).toBeDefined();
+      const data = m.data!;
+      expect(data.file).toBe(`${m.file}.data`);
+      const dataPath = path.join(forced.dir, data.file);
+      expect(fs.statSync(dataPath).size).toBe(data.bytes);
+      expect(hashFile(dataPath)).toBe(data.sha256);
+      expect(hashFile(path.join(forced.dir, m.file))).toBe(m.sha256);
+      // Tensors of 1 KiB or more are in the data file, at aligned offsets; smaller ones inline.
+      let external = 0;
+      for (const t of tensorsOf(path.join(forced.dir, m.file))) {
+        if (t.dataLocation === 1) {
+          external++;
+          expect(entry(t, 'location')).toBe(path.basename(data.file));
+          expect(Number(entry(t, 'offset')) % EXTERNAL_ALIGNMENT).toBe(0);
+          expect(Number(entry(t, 'offset')) + Number(entry(t, 'length'))).toBeLessThanOrEqual(data.bytes);
+        } else {
+          expect(t.rawData?.length ?? 0).toBeLessThan(1024);
+        }
+      }
+      expect(external).toBeGreaterThan(0);
+    }
+  });
+
+  it('loads every model through readCheckedModel by path, and the split verifies against the whole model', async () => {
+    const manifest = forced.manifest;
+    const whole = readCheckedModel(forced.dir, manifest.model);
+    expect(whole).toBe(path.join(forced.dir, manifest.model.file));
+    const parts = forced.segments.map(({ segment }, i) => {
+      const file = readCheckedModel(forced.dir, manifest.segments[i]!);
+      expect(typeof file).toBe('string');
+      return { segment, file: file as string };
+    });
+    const result = await verifySplit(whole, parts);
+    expect(result.wholeModel).toBe('compared');
+    expect(result.ok).toBe(true);
+    expect(result.outputs.map((o) => o.name)).toEqual(manifest.model.outputs.map((o) => o.name));
+    expect(result.segmentMs.length).toBe(3);
+  });
+
+  it('is served by the tier runtime: a request through device, edge and cloud matches the whole model', async () => {
+    const manifest = readManifest(forced.dir);
+    const token = manifest.runtime.token;
+    const tiers: ServedTier[] = [];
+    try {
+      let upUrl: string | undefined;
+      for (let t = manifest.tiers.length - 1; t >= 0; t--) {
+        const served = await serveTier({
+          manifest,
+          bundleDir: forced.dir,
+          tier: t,
+          token,
+          ...(upUrl ? { upUrl } : {}),
+        });
+        tiers.unshift(served);
+        upUrl = served.server.url;
+      }
+      const input = manifest.model.inputs[0]!;
+      const dims = input.shape!.map(Number);
+      const x = new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i)),
+        dims,
+      );
+      const session = await ort.InferenceSession.create(path.join(forced.dir, manifest.model.file));
+      const expected = await session.run({ [input.name]: x });
+      await session.release();
+      const client = createTierClient({ baseUrl: tiers[0]!.server.url, token, timeoutMs: 30_000 });
+      try {
+        const result = await client.infer(manifest.model.name, [fromOrtTensor(input.name, x)]);
+        expect(result.parameters.cutline_fallback).toBe(false);
+        for (const out of result.outputs) {
+          const want = expected[out.name]!.data as Float32Array;
+          const got = Float32Array.from(out.data as ArrayLike<number>);
+          expect(got.length).toBe(want.length);
+          const diff = Math.max(...got.map((v, i) => Math.abs(v - want[i]!)));
+          expect(diff).toBeLessThan(1e-4);
+        }
+      } finally {
+        client.close();
+      }
+    } finally {
+      for (const tier of tiers) await tier.close();
+    }
+  });
+});
+
+describe('a source model with sparse external data', () => {
+  let bundle: WrittenBundle;
+  let analysis: Analysis;
+  beforeAll(async () => {
+    const file = writeSparseModel(path.join(work, 'sparse-source'));
+    // The source itself is sparse: the 16 MiB of W1 are a hole.
+    expect(allocated(path.join(work, 'sparse-source', 'weights.bin'))).toBeLessThan(1024 ** 2);
+    analysis = analyzeFile(file);
+    bundle = await exportModel(path.join(work, 'sparse'), analysis, new Uint8Array(fs.readFileSync(file)));
+  });
+
+  it('keeps the layout without being asked, and the data files stay sparse', () => {
+    const manifest = bundle.manifest;
+    expect(manifest.model.data).toBeDefined();
+    const withW1 = [manifest.model, ...manifest.segments].filter((m) =>
+      tensorsOf(path.join(bundle.dir, m.file)).some((t) => t.name === 'W1'),
+    );
+    expect(withW1.length).toBe(2);
+    for (const m of withW1) {
+      const dataPath = path.join(bundle.dir, m.data!.file);
+      const size = fs.statSync(dataPath).size;
+      expect(size).toBeGreaterThanOrEqual(16 * 1024 ** 2);
+      expect(allocated(dataPath)).toBeLessThan(size / 8);
+    }
+  });
+
+  it('verifies the split from the bundle files', async () => {
+    const result = await verifySplit(
+      path.join(bundle.dir, bundle.manifest.model.file),
+      bundle.segments.map(({ segment, file }) => ({ segment, file })),
+      {},
+      { analysis },
+    );
+    expect(result).toMatchObject({ wholeModel: 'compared', ok: true });
+    expect(result.outputs.map((o) => o.name)).toEqual(['y']);
+  });
+});
+
+describe('a bundle whose model points its external data anywhere but its listed file', () => {
+  /** A copy of the forced bundle whose cloud segment's first external tensor is changed by `edit`. */
+  function tampered(name: string, edit: (entries: { key: string; value: string }[], dir: string) => void) {
+    const dir = path.join(work, name);
+    fs.cpSync(forced.dir, dir, { recursive: true });
+    const raw = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as BundleManifest;
+    const index = raw.segments.findIndex((s) => s.tier === 2);
+    const segment = raw.segments[index]!;
+    const proto = decodeModelProto(new Uint8Array(fs.readFileSync(path.join(dir, segment.file))));
+    const tensor = proto.graph!.initializer!.find((t) => t.dataLocation === 1)!;
+    const entries = tensor.externalData!.map((e) => ({ key: e.key ?? '', value: e.value ?? '' }));
+    edit(entries, dir);
+    tensor.externalData = entries;
+    const bytes = encodeModelProto(proto);
+    fs.writeFileSync(path.join(dir, segment.file), bytes);
+    raw.segments[index] = { ...segment, sha256: hashFile(path.join(dir, segment.file)) };
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
+    return { dir, manifest: readManifest(dir), segment: raw.segments[index]!, tensor: tensor.name! };
+  }
+  const set = (entries: { key: string; value: string }[], key: string, value: string): void => {
+    entries.find((e) => e.key === key)!.value = value;
+  };
+
+  it('is refused with BAD_BUNDLE: another file of the bundle, ../, an absolute path, a range past the end', () => {
+    const cases = [
+      [
+        'other-file',
+        (e: { key: string; value: string }[]) => set(e, 'location', 'Dockerfile'),
+        'keeps its data in "Dockerfile"',
+      ],
+      [
+        'parent',
+        (e: { key: string; value: string }[]) => set(e, 'location', '../device/model.onnx.data'),
+        'keeps its data in "../device/model.onnx.data"',
+      ],
+      [
+        'absolute',
+        (e: { key: string; value: string }[]) =>
+          set(e, 'location', path.join(forced.dir, forced.manifest.segments[2]!.data!.file)),
+        'keeps its data in',
+      ],
+      [
+        'past-end',
+        (e: { key: string; value: string }[]) =>
+          set(e, 'offset', String(forced.manifest.segments[2]!.data!.bytes)),
+        'asks for bytes',
+      ],
+      [
+        'not-a-number',
+        (e: { key: string; value: string }[]) => set(e, 'offset', '0x10'),
+        'has no plain offset',
+      ],
+      [
+        'twice',
+        (e: { key: string; value: string }[]) => e.push({ key: 'location', value: '/etc/passwd' }),
+        'lists external_data key "location" twice',
+      ],
+      [
+        'unknown-key',
+        (e: { key: string; value: string }[]) => e.push({ key: 'basepath', value: '/' }),
+        'has an unknown external_data key "basepath"',
+      ],
+    ] as const;
+    for (const [name, edit, message] of cases) {
+      const evil = tampered(`evil-${name}`, edit);
+      expect(() => readCheckedModel(evil.dir, evil.segment), name).toThrow(
+        expect.objectContaining({
+          code: 'BAD_BUNDLE',
+          message: expect.stringContaining(`tensor "${evil.tensor}" ${message}`),
+        }),
+      );
+    }
+  });
+
+  it('is refused by serveTier before onnxruntime reads anything', async () => {
+    const evil = tampered('evil-served', (e) => set(e, 'location', 'run.sh'));
+    await expect(
+      serveTier({
+        manifest: evil.manifest,
+        bundleDir: evil.dir,
+        tier: 2,
+        token: evil.manifest.runtime.token,
+      }),
+    ).rejects.toMatchObject({ code: 'BAD_BUNDLE' });
+  });
+
+  it('is refused when the data file is changed, cut, or listed outside its model folder', () => {
+    const segment = forced.manifest.segments[2]!;
+    const changed = path.join(work, 'evil-changed');
+    fs.cpSync(forced.dir, changed, { recursive: true });
+    const dataPath = path.join(changed, segment.data!.file);
+    const fd = fs.openSync(dataPath, 'r+');
+    fs.writeSync(fd, Buffer.from([0xff]), 0, 1, 0);
+    fs.closeSync(fd);
+    expect(() => readCheckedModel(changed, segment)).toThrow(
+      expect.objectContaining({ code: 'BAD_BUNDLE', message: expect.stringContaining('SHA-256 differs') }),
+    );
+    fs.truncateSync(dataPath, segment.data!.bytes - 1);
+    expect(() => readCheckedModel(changed, segment)).toThrow(
+      expect.objectContaining({ code: 'BAD_BUNDLE', message: expect.stringContaining('not the') }),
+    );
+
+    const raw = JSON.parse(JSON.stringify(forced.manifest)) as BundleManifest;
+    raw.segments[2] = { ...segment, data: { ...segment.data!, file: 'device/model.onnx.data' } };
+    expect(() => parseManifest(raw, 'manifest.json')).toThrow(
+      expect.objectContaining({
+        code: 'BAD_BUNDLE',
+        message: expect.stringContaining(
+          'segments[2].data.file: "device/model.onnx.data" is not in the folder',
+        ),
+      }),
+    );
+    raw.segments[2] = { ...segment, data: { ...segment.data!, file: '../x.data' } };
+    expect(() => parseManifest(raw, 'manifest.json')).toThrow(/leads outside the bundle/);
+    raw.segments[2] = { ...segment, data: { ...segment.data!, sha256: 'ABC' } };
+    expect(() => parseManifest(raw, 'manifest.json')).toThrow(/segments\[2\]\.data\.sha256/);
+  });
+});
+
+describe("verification within this machine's memory", () => {
+  const footprints = () => ({
+    whole: {
+      what: 'the whole model',
+      weightBytes: modelFileBytes(path.join(forced.dir, forced.manifest.model.file)),
+      activationBytes: 0,
+    },
+    segments: forced.segments.map(({ segment, file }) => ({
+      what: `segment ${segment.id}`,
+      weightBytes: modelFileBytes(file),
+      activationBytes: 0,
+    })),
+  });
+  const parts = () => forced.segments.map(({ segment, file }) => ({ segment, file }));
+  const wholeFile = () => path.join(forced.dir, forced.manifest.model.file);
+
+  it('skips only the whole-model comparison when the whole model does not fit but each segment does', async () => {
+    const { whole, segments } = footprints();
+    const largest = Math.max(...segments.map(neededBytes));
+    expect(largest).toBeLessThan(neededBytes(whole));
+    const between = Math.floor((largest + neededBytes(whole)) / 2);
+    const result = await verifySplit(wholeFile(), parts(), {}, { availableMemoryBytes: between });
+    expect(result).toMatchObject({ wholeModel: 'skipped', outputs: [], ok: true, wholeMs: 0 });
+    expect(result.segmentMs.length).toBe(3);
+    expect(result.skippedBecause).toMatch(
+      /^the whole model needs about [0-9.]+ GB of memory and this machine has [0-9.]+ GB free \(pass --verify-whole to compare anyway\)$/,
+    );
+    // Forced, the comparison runs anyway.
+    const forcedWhole = await verifySplit(
+      wholeFile(),
+      parts(),
+      {},
+      { availableMemoryBytes: between, verifyWhole: true },
+    );
+    expect(forcedWhole).toMatchObject({ wholeModel: 'compared', ok: true });
+    expect(forcedWhole.outputs.length).toBe(1);
+  });
+
+  it('says in one line what it needs when even one segment does not fit', async () => {
+    const error = await verifySplit(wholeFile(), parts(), {}, { availableMemoryBytes: 1000 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'EXPORT_FAILED' });
+    const message = (error as Error).message;
+    expect(message).not.toMatch(/\n/);
+    expect(message).toMatch(
+      /^Verification needs about [0-9.]+ GB of memory for segment [a-z]+-[0-9]+ alone \(the whole model [0-9.]+ GB\), and this machine has 0\.0 GB free; .*--no-verify.*--verify-whole/,
+    );
+  });
+
+  it('plans by the largest single model, not their sum', () => {
+    const gib = 1024 ** 3;
+    const model = (what: string, weightBytes: number) => ({ what, weightBytes, activationBytes: gib });
+    const whole = model('the whole model', 12 * gib);
+    const segments = [
+      model('segment device-0', 4 * gib),
+      model('segment edge-1', 5 * gib),
+      model('segment cloud-2', 3 * gib),
+    ];
+    expect(planVerifyMemory(whole, segments, 16 * gib, false).compareWhole).toBe(true);
+    const skipped = planVerifyMemory(whole, segments, 8 * gib, false);
+    expect(skipped).toMatchObject({
+      compareWhole: false,
+      largestSegmentNeedsBytes: neededBytes(segments[1]!),
+    });
+    expect(() => planVerifyMemory(whole, segments, 6 * gib, false)).toThrow(/segment edge-1 alone/);
+    expect(planVerifyMemory(whole, segments, 6 * gib, true).compareWhole).toBe(true);
+  });
+});
+
+describe('cutline export --external-data-above', () => {
+  it('writes the segments with external data, lists them in --json and verifies the split', async () => {
+    const out = path.join(work, 'cli');
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      path.resolve(import.meta.dirname, '../bin/cutline.js'),
+      'export',
+      VEHICLE_MODEL,
+      '-t',
+      'pi4-wifi-edge-wan-cloud',
+      '-s',
+      'two-split',
+      '--out',
+      out,
+      '--external-data-above',
+      '64KiB',
+      '--json',
+    ]);
+    const summary = JSON.parse(stdout) as {
+      segments: { file: string; data: { file: string; bytes: number } | null }[];
+      verification: { ok: boolean; wholeModel: string };
+    };
+    expect(summary.segments.length).toBeGreaterThan(0);
+    for (const s of summary.segments) {
+      expect(s.data).toEqual({
+        file: `${s.file}.data`,
+        bytes: fs.statSync(path.join(out, s.data!.file)).size,
+      });
+    }
+    expect(summary.verification).toMatchObject({ ok: true, wholeModel: 'compared' });
+    expect(readManifest(out).model.data?.file).toBe('device/model.onnx.data');
+  });
+
+  it('takes sizes in bytes or with a unit, and refuses anything else', () => {
+    expect(parseByteSize('4096', '--x')).toBe(4096);
+    expect(parseByteSize('64KiB', '--x')).toBe(65536);
+    expect(parseByteSize('1.5GB', '--x')).toBe(1.5e9);
+    expect(parseByteSize('2 GiB', '--x')).toBe(2 * 1024 ** 3);
+    for (const bad of ['', '-1', '12XB', '1e9', 'lots'])
+      expect(() => parseByteSize(bad, '--external-data-above')).toThrow(
+        expect.objectContaining({
+          code: 'BAD_CONSTRAINT',
+          message: expect.stringContaining('--external-data-above takes a size'),
+        }),
+      );
+  });
+});
