@@ -2,12 +2,13 @@
  * Writes a generated decoder-only transformer with a KV cache (test/support/decoder-model.ts):
  *
  *     npx tsx scripts/make-decoder.ts OUT.onnx [--layers N] [--hidden H] [--vocab V]
- *                                    [--external] [--data-gib G]
+ *                                    [--external] [--data-gib G] [--real first-page|gains|all]
  *
  * Defaults: 4 layers, hidden 256, vocabulary 32000, weights inline. `--external` puts every weight
  * in OUT.onnx.data, a sparse file (only each tensor's first page is real). `--data-gib G` implies
  * it and, unless --layers is given, picks the fewest layers whose weights reach G GiB, e.g.
- * `--hidden 2048 --data-gib 2.2` for an LLM-sized file that takes no disk to make.
+ * `--hidden 2048 --data-gib 2.2` for an LLM-sized file that takes no disk to make. `--real` says
+ * which values of the data file are written (default each tensor's first page; see RealValues).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import {
   decoderParams,
   decoderWeightBytes,
   type DecoderConfig,
+  type RealValues,
   writeDecoder,
 } from '../test/support/decoder-model.js';
 
@@ -37,6 +39,9 @@ function layersForGib(sizes: { hidden: number; vocab: number }, gib: number): nu
   return Math.max(1, Math.ceil((gib * GIB - bytes(1) + perLayer) / perLayer));
 }
 
+const isRealValues = (text: string): text is RealValues =>
+  text === 'first-page' || text === 'gains' || text === 'all';
+
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -46,12 +51,13 @@ function main(): void {
       vocab: { type: 'string' },
       external: { type: 'boolean' },
       'data-gib': { type: 'string' },
+      real: { type: 'string' },
     },
   });
   const out = positionals[0];
   if (positionals.length !== 1 || out === undefined) {
     throw new Error(
-      'usage: make-decoder.ts OUT.onnx [--layers N] [--hidden H] [--vocab V] [--external] [--data-gib G]',
+      'usage: make-decoder.ts OUT.onnx [--layers N] [--hidden H] [--vocab V] [--external] [--data-gib G] [--real first-page|gains|all]',
     );
   }
   const hidden = positiveInteger('hidden', values.hidden, 256);
@@ -67,7 +73,9 @@ function main(): void {
   const config: DecoderConfig = decoderConfig({ layers, hidden, vocab });
   const external = values.external === true || gib !== undefined;
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  const written = writeDecoder(path.resolve(out), config, { external });
+  const real = values.real ?? 'first-page';
+  if (!isRealValues(real)) throw new Error(`--real must be first-page, gains or all, not "${real}"`);
+  const written = writeDecoder(path.resolve(out), config, { external, realValues: real });
   const weights = decoderWeightBytes(config);
   console.log(
     `${written.modelPath}  ${config.layers} layers, hidden ${config.hidden}, ${config.heads} heads, MLP ${config.intermediate}, vocabulary ${config.vocab}`,

@@ -27,6 +27,7 @@ import { encodeModelProto, type onnx } from '../../core/onnx/codec.js';
 import { DataType } from '../../core/onnx/dtype.js';
 import { createRandom, seedFromText } from '../../core/onnx/random.js';
 import { NetworkBuilder } from '../../samples/models/network-builder.js';
+import { writeSparseDataFile } from './sparse-weights-model.js';
 
 export interface DecoderConfig {
   /** Transformer blocks. */
@@ -405,14 +406,11 @@ export function writeDecoder(
     ...(options.realValues !== undefined ? { realValues: options.realValues } : {}),
   });
   const external = built.external!;
-  const fd = fs.openSync(dataPath, 'w');
-  try {
-    fs.ftruncateSync(fd, external.fileBytes);
-    for (const w of external.weights)
-      if (w.written.length > 0) fs.writeSync(fd, w.written, 0, w.written.length, w.offset);
-  } finally {
-    fs.closeSync(fd);
-  }
+  writeSparseDataFile(
+    dataPath,
+    external.fileBytes,
+    external.weights.map((w) => ({ offset: w.offset, length: w.bytes, bytes: w.written })),
+  );
   const bytes = encodeModelProto(built.proto);
   fs.writeFileSync(modelPath, bytes);
   return { modelPath, dataPath, modelBytes: bytes.length, dataBytes: external.fileBytes };
