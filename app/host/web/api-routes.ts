@@ -11,7 +11,14 @@ import { isStudioMethod, parseStudioArgs, type StudioArgs } from '../../shared/s
 import { studioError } from '../host-errors.js';
 import type { StudioHost } from '../studio-host.js';
 import type { EventHub } from './event-stream.js';
-import { BodyTooLargeError, readBody, readJsonBody } from './request-body.js';
+import {
+  BodyBudgetExhaustedError,
+  BodyTooLargeError,
+  readJsonBody,
+  receiveBody,
+  type BodyBudget,
+  type GrowingBody,
+} from './request-body.js';
 import { refuse, sendError, sendJson } from './responses.js';
 import { WEB_METHODS, type MethodContext } from './web-methods.js';
 
@@ -26,7 +33,11 @@ export interface ApiContext {
   readonly configDir: string;
   readonly events: EventHub;
   readonly maxUploadBytes: number;
+  /** What the bodies in flight may hold together (request-body.ts); uploads are most of it. */
+  readonly bodyBudget: BodyBudget;
 }
+
+const megabytes = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
 
 export async function handleApi(
   request: IncomingMessage,
@@ -51,25 +62,53 @@ export async function handleApi(
   }
 
   let args: unknown;
+  // An upload's bytes hold their share of the budget until the open is over (the host copies them).
+  let upload: GrowingBody | undefined;
   try {
-    args =
-      name === 'openBytes'
-        ? await readModelUpload(request, url, context.maxUploadBytes)
-        : await readArgs(request);
+    if (name === 'openBytes') {
+      const fileName = url.searchParams.get('name');
+      if (fileName === null) throw new Error('the query parameter "name" (the file name) is missing');
+      upload = await receiveBody(request, context.maxUploadBytes, context.bodyBudget);
+      args = [fileName, upload.bytes()];
+    } else args = await readArgs(request, context.bodyBudget);
   } catch (error) {
     // What is left of an unread body is not drained: the connection closes after the answer.
     if (!request.complete) response.setHeader('Connection', 'close');
     if (error instanceof BodyTooLargeError) {
-      const limit = `${(error.limitBytes / 1024 ** 2).toFixed(0)} MB`;
       return sendError(
         response,
         413,
-        studioError('BAD_REQUEST', `The request is larger than the host accepts (${limit}).`),
+        studioError(
+          'BAD_REQUEST',
+          `The request is larger than the host accepts (${megabytes(error.limitBytes)}).`,
+        ),
+      );
+    }
+    if (error instanceof BodyBudgetExhaustedError) {
+      return sendError(
+        response,
+        503,
+        studioError(
+          'BUSY',
+          `Other uploads in progress fill what the host receives at once (${megabytes(error.budgetBytes)}); try again when they have finished.`,
+        ),
       );
     }
     return sendError(response, 400, studioError('BAD_REQUEST', `${name}: ${(error as Error).message}`));
   }
+  try {
+    await answer(name, args, response, context);
+  } finally {
+    upload?.release();
+  }
+}
 
+async function answer(
+  name: StudioMethod,
+  args: unknown,
+  response: ServerResponse,
+  context: ApiContext,
+): Promise<void> {
   const checked = parseStudioArgs(name, args);
   if (!checked.ok) return sendError(response, 400, studioError('BAD_REQUEST', checked.message));
 
@@ -93,12 +132,12 @@ function call<M extends StudioMethod>(
   return WEB_METHODS[method](args, context);
 }
 
-async function readArgs(request: IncomingMessage): Promise<unknown> {
+async function readArgs(request: IncomingMessage, budget: BodyBudget): Promise<unknown> {
   let body: unknown;
   try {
-    body = await readJsonBody(request, MAX_JSON_BODY_BYTES);
+    body = await readJsonBody(request, MAX_JSON_BODY_BYTES, budget);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) throw error;
+    if (error instanceof BodyTooLargeError || error instanceof BodyBudgetExhaustedError) throw error;
     throw new Error(`the body is not valid JSON (${(error as Error).message})`, { cause: error });
   }
   if (body === undefined) return [];
@@ -106,10 +145,4 @@ async function readArgs(request: IncomingMessage): Promise<unknown> {
     throw new Error('the body must be a JSON object {"args": [...]}');
   }
   return body.args;
-}
-
-async function readModelUpload(request: IncomingMessage, url: URL, limitBytes: number): Promise<unknown[]> {
-  const fileName = url.searchParams.get('name');
-  if (fileName === null) throw new Error('the query parameter "name" (the file name) is missing');
-  return [fileName, await readBody(request, limitBytes)];
 }

@@ -21,8 +21,9 @@ import {
   sameSecret,
   tokenCookie,
 } from './access.js';
-import { handleApi } from './api-routes.js';
+import { MAX_JSON_BODY_BYTES, handleApi } from './api-routes.js';
 import { createEventHub } from './event-stream.js';
+import { createBodyBudget } from './request-body.js';
 import { refuse, sendError, setSecurityHeaders } from './responses.js';
 import { DEFAULT_STATIC_DIR, serveStatic } from './static-files.js';
 
@@ -34,6 +35,12 @@ export interface WebHostOptions {
   readonly port?: number;
   /** Largest model upload (default MAX_MODEL_UPLOAD_BYTES). */
   readonly maxUploadBytes?: number;
+  /**
+   * What the request bodies in flight may hold in memory together; a body that would pass it is
+   * answered 503 BUSY. Default: the upload limit plus a JSON body's, so one largest upload does
+   * not stop the page's other calls but a second one at once is refused.
+   */
+  readonly bodyBudgetBytes?: number;
 }
 
 export interface WebHost {
@@ -42,6 +49,8 @@ export interface WebHost {
   readonly port: number;
   readonly token: string;
   readonly host: StudioHost;
+  /** Bytes the request bodies in flight hold now (their buffers, not what they declared). */
+  readonly bodyBytesHeld: number;
   /** Sends a command (menu item, shortcut) to every connected page. */
   sendCommand(command: HostCommand): void;
   /** Stops the server, its event streams and the host's workers. */
@@ -56,6 +65,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const unsubscribeJobs = host.onJob((event) => events.job(event));
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
   const maxUploadBytes = options.maxUploadBytes ?? MAX_MODEL_UPLOAD_BYTES;
+  const bodyBudget = createBodyBudget(options.bodyBudgetBytes ?? maxUploadBytes + MAX_JSON_BODY_BYTES);
   let port = 0;
 
   const server = http.createServer((request, response) => {
@@ -78,6 +88,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         configDir: options.studio.configDir,
         events,
         maxUploadBytes,
+        bodyBudget,
       });
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405);
@@ -101,6 +112,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     port,
     token,
     host,
+    get bodyBytesHeld() {
+      return bodyBudget.heldBytes;
+    },
     sendCommand: (command) => events.command(command),
     async close() {
       unsubscribeProgress();
