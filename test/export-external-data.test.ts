@@ -100,11 +100,18 @@ function writeSparseModel(dir: string): string {
     [n, 16],
     Float32Array.from({ length: n * 16 }, (_, i) => Math.sin(i) * 0.1),
   );
+  // A small tensor kept in the source's data file: written inline by the export.
+  const b2 = tensorFromFloat32(
+    'B2',
+    [16],
+    Float32Array.from({ length: 16 }, (_, i) => i - 8),
+  );
   const w1Bytes = n * n * 4;
   const layout = [
     { name: 'W1', dims: [n, n], offset: 0, length: w1Bytes, bytes: null },
     { name: 'B1', dims: [n], offset: w1Bytes, length: b1.rawData!.length, bytes: b1.rawData! },
     { name: 'W2', dims: [n, 16], offset: w1Bytes + 8192, length: w2.rawData!.length, bytes: w2.rawData! },
+    { name: 'B2', dims: [16], offset: w1Bytes + 8192 + w2.rawData!.length, length: 64, bytes: b2.rawData! },
   ];
   const dataPath = path.join(dir, 'weights.bin');
   const fd = fs.openSync(dataPath, 'w');
@@ -128,7 +135,8 @@ function writeSparseModel(dir: string): string {
         node('MatMul', ['x', 'W1'], ['h0'], [], 'mm1'),
         node('Add', ['h0', 'B1'], ['h1'], [], 'add1'),
         node('Relu', ['h1'], ['h2'], [], 'relu1'),
-        node('MatMul', ['h2', 'W2'], ['y'], [], 'mm2'),
+        node('MatMul', ['h2', 'W2'], ['h3'], [], 'mm2'),
+        node('Add', ['h3', 'B2'], ['y'], [], 'add2'),
       ],
       inputs: [valueInfo('x', DataType.FLOAT, [1, n])],
       outputs: [valueInfo('y', DataType.FLOAT, [1, 16])],
@@ -253,6 +261,16 @@ describe('a source model with sparse external data', () => {
   it('keeps the layout without being asked, and the data files stay sparse', () => {
     const manifest = bundle.manifest;
     expect(manifest.model.data).toBeDefined();
+    // Every model loads as checked: no tensor points at the source's weights.bin.
+    for (const m of [manifest.model, ...manifest.segments]) {
+      expect(typeof readCheckedModel(bundle.dir, m)).toBe(m.data ? 'string' : 'object');
+      const b2 = tensorsOf(path.join(bundle.dir, m.file)).find((t) => t.name === 'B2');
+      if (b2)
+        expect({ location: b2.dataLocation ?? 0, bytes: b2.rawData?.length }).toEqual({
+          location: 0,
+          bytes: 64,
+        });
+    }
     const withW1 = [manifest.model, ...manifest.segments].filter((m) =>
       tensorsOf(path.join(bundle.dir, m.file)).some((t) => t.name === 'W1'),
     );

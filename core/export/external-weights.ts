@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CutlineError } from '../errors.js';
-import { copyExternal, externalRef, type ExternalRef } from '../onnx/external-data.js';
+import { copyExternal, externalRef, readExternal, type ExternalRef } from '../onnx/external-data.js';
+import { quoteName } from '../text/quote-name.js';
 import { encodeModelProto, type TensorProto, type onnx } from '../onnx/codec.js';
 import { forEachTensor } from '../onnx/read.js';
 import { hashFile } from './file-hash.js';
@@ -95,7 +96,9 @@ const alignUp = (n: number): number => Math.ceil(n / EXTERNAL_ALIGNMENT) * EXTER
  * Writes `proto` as `modelPath` plus `modelPath + '.data'`: every tensor of at least
  * `EXTERNAL_MIN_TENSOR_BYTES` (raw or external) is stored in the data file at a 4096-aligned
  * offset, with `location` the data file's base name, so onnxruntime finds it beside the model.
- * When no tensor qualifies, only the model is written (self-contained) and `data` is null.
+ * Smaller tensors stay in the model, those read from the source's external data included (read
+ * and written inline, so nothing points at the source's files). When no tensor qualifies, only the
+ * model is written (self-contained) and `data` is null.
  * External source bytes are copied with `copyExternal` (all-zero chunks skipped: a sparse source
  * stays sparse); inline ones are written in place, skipping all-zero chunks too. Both files are
  * hashed by reading them back in chunks.
@@ -109,18 +112,31 @@ export function writeModelFiles(proto: onnx.ModelProto.$Properties, modelPath: s
   const dataPath = `${modelPath}.data`;
   const location = path.basename(dataPath);
   const placed: Placed[] = [];
+  /** Small tensors of the source's external data, written inline (they must not point at it). */
+  const inlined: { readonly tensor: TensorProto; readonly bytes: Uint8Array }[] = [];
   let end = 0;
   forEachModelTensor(proto, (tensor) => {
     const ref = externalRef(tensor);
+    if (!ref && tensor.dataLocation === EXTERNAL_LOCATION) {
+      throw new CutlineError(
+        'EXPORT_FAILED',
+        `Tensor ${quoteName(tensor.name ?? '')} is stored in external data that was not opened with the model; open the model from its file, beside its data.`,
+      );
+    }
     const source = ref ?? (tensor.rawData && tensor.rawData.length > 0 ? tensor.rawData : undefined);
     const length = ref ? ref.length : (tensor.rawData?.length ?? 0);
-    if (!source || length < EXTERNAL_MIN_TENSOR_BYTES) return;
+    if (!source) return;
+    if (length < EXTERNAL_MIN_TENSOR_BYTES) {
+      if (ref) inlined.push({ tensor, bytes: readExternal(ref) });
+      return;
+    }
     const offset = alignUp(end);
     placed.push({ tensor, offset, length, source });
     end = offset + length;
   });
 
-  const saved = placed.map(({ tensor }) => ({
+  const changed = [...placed.map((p) => p.tensor), ...inlined.map((i) => i.tensor)];
+  const saved = changed.map((tensor) => ({
     rawData: tensor.rawData,
     dataLocation: tensor.dataLocation,
     externalData: tensor.externalData,
@@ -136,6 +152,11 @@ export function writeModelFiles(proto: onnx.ModelProto.$Properties, modelPath: s
         { key: 'length', value: String(length) },
       ];
     }
+    for (const { tensor, bytes } of inlined) {
+      tensor.rawData = bytes;
+      tensor.dataLocation = DEFAULT_LOCATION;
+      tensor.externalData = [];
+    }
     modelBytes = encodeModelProto(proto);
   } catch (cause) {
     throw new CutlineError(
@@ -144,7 +165,7 @@ export function writeModelFiles(proto: onnx.ModelProto.$Properties, modelPath: s
       { cause },
     );
   } finally {
-    placed.forEach(({ tensor }, i) => {
+    changed.forEach((tensor, i) => {
       const before = saved[i]!;
       tensor.rawData = before.rawData ?? new Uint8Array(0);
       tensor.dataLocation = before.dataLocation ?? DEFAULT_LOCATION;
