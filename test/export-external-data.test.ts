@@ -13,6 +13,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBytes, analyzeFile, type Analysis } from '../core/analyze.js';
 import { parseManifest, type BundleManifest } from '../core/bundle/manifest.js';
+import { runHarness } from '../core/bundle/harness.js';
 import { readCheckedModel } from '../core/bundle/read-checked.js';
 import { serveTier, type ServedTier } from '../core/bundle/tier-server.js';
 import { writeBundle, type WrittenBundle } from '../core/bundle/write-bundle.js';
@@ -244,6 +245,19 @@ describe('export with external data forced (externalDataAbove 0)', () => {
     } finally {
       for (const tier of tiers) await tier.close();
     }
+  });
+});
+
+describe('the harness on a bundle with external data', () => {
+  it('starts every tier as a process, and each answer matches the whole model loaded from its path', async () => {
+    const summary = await runHarness({
+      bundleDir: forced.dir,
+      runs: 2,
+      streamRequests: 0,
+      warmup: 0,
+      emulateLinks: false,
+    });
+    expect(summary).toMatchObject({ requests: 2, answered: 2, failed: 0, fallbacks: 0, verified: true });
   });
 });
 
