@@ -82,9 +82,11 @@ describe('external data read lazily', () => {
       { maxBuffer: 64 * 1024 ** 2 },
     );
     const result = JSON.parse(stdout) as {
+      model: { externalDataBytes: number };
       totals: { params: number; macs: number; flops: number; paramBytes: number };
       outputs: { name: string; shape: number[] }[];
     };
+    expect(result.model.externalDataBytes).toBe(built.params * 4 + 16); // every tensor's length
     expect(result.totals.params).toBe(built.params);
     expect(result.totals.macs).toBe(built.macs);
     expect(result.totals.flops).toBeGreaterThanOrEqual(2 * built.macs);

@@ -34,6 +34,7 @@ export function analysisJson(a: Analysis): object {
     model: {
       path: model.path ?? null,
       fileBytes: model.fileBytes,
+      externalDataBytes: model.externalDataBytes,
       irVersion: model.irVersion,
       opset: model.opset,
       opsets: Object.fromEntries(model.opsets),
@@ -68,7 +69,9 @@ function analysisText(a: Analysis, allNodes: boolean): string {
   const tensorLine = (t: { name: string; dtype: string; shape: Shape | null }): string =>
     `  ${plainName(t.name)}: ${t.dtype} ${formatShape(t.shape)}`;
   const lines = [
-    `Model     ${plainName(model.path ?? summary.graphName, 500)} (${formatBytes(model.fileBytes)})`,
+    `Model     ${plainName(model.path ?? summary.graphName, 500)} (${formatBytes(model.fileBytes)}${
+      model.externalDataBytes > 0 ? `, ${formatBytes(model.externalDataBytes)} of external data` : ''
+    })`,
     `Producer  ${plainName(model.producer || 'unknown')}, IR ${model.irVersion}, opset ${model.opset}${[
       ...model.opsets,
     ]
