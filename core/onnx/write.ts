@@ -2,8 +2,8 @@
  * Encoding models back to ONNX bytes (sub-models of a split are written with this).
  *
  * Tensors stored in external data are read and written inline: the result is one self-contained
- * file. Protobuf caps a message at 2 GiB, so models with more weight bytes than that need external
- * data on write too, which the exporter will add when it needs it.
+ * file. Protobuf caps a message at 2 GiB, so models with more weight bytes than that are written
+ * with an external-data file instead (core/export/external-weights.ts, as the exporter does).
  */
 import { encodeModelProto, type ModelProto } from './codec.js';
 import { inlineExternalTensors } from './external-data.js';
