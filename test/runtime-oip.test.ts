@@ -319,7 +319,7 @@ describe('tier server and client over loopback', () => {
             ],
           }),
         400,
-        /Model "resnet" has no input "mask"; its inputs are input/,
+        /Model "resnet" has no input "mask"; its inputs are "input"/,
       ],
       [
         'an output the model does not have',
@@ -331,7 +331,7 @@ describe('tier server and client over loopback', () => {
             outputs: [{ name: 'features' }],
           }),
         400,
-        /Model "resnet" has no output "features"; its outputs are logits/,
+        /Model "resnet" has no output "features"; its outputs are "logits"/,
       ],
       [
         'an unknown model',

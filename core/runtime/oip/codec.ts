@@ -8,6 +8,7 @@
  */
 import { isInteger, parse as parseLossless } from 'lossless-json';
 import { binaryData, decodeBinaryData } from './binary-data.js';
+import { oneLine, quoteName } from '../../text/quote-name.js';
 import { OipError } from './errors.js';
 import { decodeJsonData, jsonDataText, losesIntegerPrecision } from './json-data.js';
 import {
@@ -17,6 +18,7 @@ import {
   type OipParameters,
   type TensorHeader,
 } from './schema.js';
+import { shapeText } from './shape-text.js';
 import { checkTensor, elementCount, type OipTensor } from './tensor.js';
 
 export type { OipParameters } from './schema.js';
@@ -202,7 +204,7 @@ export function binaryOutputs(request: InferRequest): (name: string) => boolean 
     if (flag === undefined) continue;
     if (typeof flag !== 'boolean') {
       throw new OipError(
-        `Requested output "${output.name}" has parameters.binary_data that is not true or false.`,
+        `Requested output ${quoteName(output.name)} has parameters.binary_data that is not true or false.`,
       );
     }
     own.set(output.name, flag);
@@ -224,7 +226,7 @@ export function parseHeaderLength(
   const length = /^\d+$/.test(text ?? '') ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(length)) {
     throw new OipError(
-      `The Inference-Header-Content-Length header must be a whole number of bytes, not "${String(text)}".`,
+      `The Inference-Header-Content-Length header must be a whole number of bytes, not ${quoteName(String(text))}.`,
     );
   }
   if (bodyBytes !== null && length > bodyBytes) {
@@ -256,6 +258,9 @@ function assemble(text: string, binary: readonly Uint8Array[]): EncodedBody {
   };
 }
 
+/** How much of the JSON parser's reason (which quotes the body) an error shows. */
+const JSON_REASON_LIMIT = 200;
+
 function splitBody<T>(
   body: Uint8Array,
   headerLength: number | null,
@@ -273,7 +278,8 @@ function splitBody<T>(
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    // V8's reason quotes a stretch of the body itself.
+    const reason = oneLine(cause instanceof Error ? cause.message : String(cause), JSON_REASON_LIMIT);
     throw new OipError(`The body is not valid JSON (${reason}).`, 400, { cause });
   }
   let header = validate(value);
@@ -297,10 +303,10 @@ function decodeTensors(
 ): OipTensor[] {
   let offset = 0;
   const tensors = headers.map((header, index): OipTensor => {
-    const label = `${kind} "${header.name}"`;
+    const label = `${kind} ${quoteName(header.name)}`;
     const count = elementCount(header.shape);
     if (!Number.isSafeInteger(count)) {
-      throw new OipError(`${label} has shape [${header.shape.join(', ')}], which holds too many elements.`);
+      throw new OipError(`${label} has shape ${shapeText(header.shape)}, which holds too many elements.`);
     }
     const size = header.parameters?.['binary_data_size'];
     let data: OipTensor['data'];
@@ -338,7 +344,9 @@ function decodeTensors(
 function assertUniqueNames(names: readonly string[], what: string): void {
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name)) throw new OipError(`The ${what} name "${name}" appears twice; names must be unique.`);
+    if (seen.has(name)) {
+      throw new OipError(`The ${what} name ${quoteName(name)} appears twice; names must be unique.`);
+    }
     seen.add(name);
   }
 }

@@ -18,6 +18,7 @@ import {
 } from './codec.js';
 import { OipError, TierError, UNREACHABLE_STATUS } from './errors.js';
 import { CutlineError } from '../../errors.js';
+import { LINE_LIMIT, oneLine, quoteName } from '../../text/quote-name.js';
 import { checkAgainstMetadata, type TierModel } from './model.js';
 import { sendBody } from './respond.js';
 import type { OipTensor } from './tensor.js';
@@ -130,7 +131,7 @@ async function inferOnce(
   const release = await context.slots.acquire(gone);
   if (!release) {
     throw new OipError(
-      `Model "${modelName}" is busy: ${context.slots.waiting} requests are already waiting for it; retry shortly.`,
+      `Model ${quoteName(modelName)} is busy: ${context.slots.waiting} requests are already waiting for it; retry shortly.`,
       503,
     );
   }
@@ -210,7 +211,10 @@ function pickOutputs(
   return requested.map((name) => {
     const tensor = byName.get(name);
     if (!tensor)
-      throw new OipError(`Model "${modelName}" did not produce the requested output "${name}".`, 500);
+      throw new OipError(
+        `Model ${quoteName(modelName)} did not produce the requested output ${quoteName(name)}.`,
+        500,
+      );
     return tensor;
   });
 }
@@ -227,7 +231,8 @@ const round = (ms: number): number => Math.round(ms * 1000) / 1000;
  */
 function inferFailure(modelName: string, cause: unknown): OipError {
   if (cause instanceof OipError) return cause;
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  // A model's own error (onnxruntime's names its nodes) and a relayed tier's are text from elsewhere.
+  const reason = oneLine(cause instanceof Error ? cause.message : String(cause), LINE_LIMIT);
   if (cause instanceof TierError) {
     // Relayed: keep the tier above's status class, so "unreachable" stays recognisable below.
     const kept = cause.status === UNREACHABLE_STATUS || cause.status === BUSY_STATUS;
@@ -236,5 +241,5 @@ function inferFailure(modelName: string, cause: unknown): OipError {
   if (cause instanceof CutlineError && cause.code === 'TIER_UNREACHABLE') {
     return new OipError(reason, UNREACHABLE_STATUS, { cause });
   }
-  return new OipError(`Model "${modelName}" failed: ${reason}`, 500, { cause });
+  return new OipError(`Model ${quoteName(modelName)} failed: ${reason}`, 500, { cause });
 }

@@ -10,6 +10,7 @@
  */
 import { getFloat16, setFloat16 } from '@petamoriken/float16';
 import { FIXED_SIZE, type FixedSizeDatatype, type OipDatatype, type TensorTypedArray } from './datatypes.js';
+import { NAME_LIMIT, escapeControl } from '../../text/quote-name.js';
 import { OipError } from './errors.js';
 import type { OipTensor } from './tensor.js';
 
@@ -147,6 +148,7 @@ function integerRule(datatype: FixedSizeDatatype): string {
 }
 
 function badElement(label: string, index: number, value: unknown, rule: string): OipError {
-  const shown = typeof value === 'bigint' ? String(value) : JSON.stringify(value);
-  return new OipError(`${label} has ${shown ?? String(value)} at data[${index}]; ${rule}.`);
+  const text = typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? String(value));
+  // The element is the sender's: a string of any length, C1 and bidi controls that JSON leaves as they are.
+  return new OipError(`${label} has ${escapeControl(text, NAME_LIMIT)} at data[${index}]; ${rule}.`);
 }

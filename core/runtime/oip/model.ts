@@ -4,8 +4,10 @@
  * sees it, so a model only ever receives tensors of the names, datatypes and shapes it declared.
  */
 import type { OipDatatype } from './datatypes.js';
+import { quoteName, quoteNames } from '../../text/quote-name.js';
 import { OipError } from './errors.js';
 import type { OipParameters } from './schema.js';
+import { shapeText } from './shape-text.js';
 import type { OipTensor } from './tensor.js';
 
 export interface TensorMetadata {
@@ -74,21 +76,22 @@ export function checkAgainstMetadata(
   requestedOutputs: readonly string[] | null,
 ): void {
   const given = new Map(inputs.map((t) => [t.name, t]));
+  const shownModel = quoteName(modelName);
   for (const declared of model.inputs) {
     const tensor = given.get(declared.name);
     if (!tensor) {
       throw new OipError(
-        `Model "${modelName}" needs input "${declared.name}", which the request does not carry.`,
+        `Model ${shownModel} needs input ${quoteName(declared.name)}, which the request does not carry.`,
       );
     }
     if (tensor.datatype !== declared.datatype) {
       throw new OipError(
-        `Input "${declared.name}" is ${tensor.datatype}, but model "${modelName}" takes ${declared.datatype}.`,
+        `Input ${quoteName(declared.name)} is ${tensor.datatype}, but model ${shownModel} takes ${declared.datatype}.`,
       );
     }
     if (declared.shape && !shapeFits(tensor.shape, declared.shape)) {
       throw new OipError(
-        `Input "${declared.name}" has shape [${tensor.shape.join(', ')}], but model "${modelName}" takes [${declared.shape.join(', ')}] (-1: any size).`,
+        `Input ${quoteName(declared.name)} has shape ${shapeText(tensor.shape)}, but model ${shownModel} takes ${shapeText(declared.shape)} (-1: any size).`,
       );
     }
   }
@@ -97,7 +100,7 @@ export function checkAgainstMetadata(
     const extra = inputs.find((t) => !known.has(t.name));
     if (extra) {
       throw new OipError(
-        `Model "${modelName}" has no input "${extra.name}"; its inputs are ${[...known].join(', ') || '(none)'}.`,
+        `Model ${shownModel} has no input ${quoteName(extra.name)}; its inputs are ${quoteNames([...known])}.`,
       );
     }
   }
@@ -105,7 +108,7 @@ export function checkAgainstMetadata(
   const unknown = requestedOutputs?.find((name) => !outputs.has(name));
   if (unknown !== undefined) {
     throw new OipError(
-      `Model "${modelName}" has no output "${unknown}"; its outputs are ${[...outputs].join(', ') || '(none)'}.`,
+      `Model ${shownModel} has no output ${quoteName(unknown)}; its outputs are ${quoteNames([...outputs])}.`,
     );
   }
 }

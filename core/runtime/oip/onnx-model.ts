@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { analyzeBytes, analyzeFile, type Analysis } from '../../analyze.js';
 import { CutlineError } from '../../errors.js';
+import { quoteName } from '../../text/quote-name.js';
 import { datatypeOfOnnx, datatypeOfOrtType } from './datatypes.js';
 import type { ModelResult, TensorMetadata, TierModel } from './model.js';
 import { fromOrtTensor, toOrtTensor } from './ort-tensor.js';
@@ -96,7 +97,7 @@ function tensorMetadata(
   if (!datatype) {
     throw new CutlineError(
       'BAD_OIP_MESSAGE',
-      `Tensor "${name}" of the served model has an element type the Open Inference Protocol cannot carry; serve a model whose inputs and outputs are bool, integer, float16/32/64 or string.`,
+      `Tensor ${quoteName(name)} of the served model has an element type the Open Inference Protocol cannot carry; serve a model whose inputs and outputs are bool, integer, float16/32/64 or string.`,
     );
   }
   const shape = info?.shape ?? declared?.shape ?? null;

@@ -4,6 +4,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { datatypeOfOrtType, ortTypeOf } from './datatypes.js';
+import { quoteName } from '../../text/quote-name.js';
 import { OipError } from './errors.js';
 import type { OipTensor } from './tensor.js';
 
@@ -22,7 +23,7 @@ export function fromOrtTensor(name: string, tensor: ort.Tensor): OipTensor {
   const datatype = datatypeOfOrtType(tensor.type);
   if (!datatype) {
     throw new OipError(
-      `Output "${name}" is ${tensor.type}, which the Open Inference Protocol has no datatype for.`,
+      `Output ${quoteName(name)} is ${tensor.type}, which the Open Inference Protocol has no datatype for.`,
       500,
     );
   }

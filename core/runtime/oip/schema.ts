@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { OIP_DATATYPES } from './datatypes.js';
+import { plainName, quoteName } from '../../text/quote-name.js';
 import { OipError } from './errors.js';
 
 /** zod's message for a field: "is required" when absent, else what it must be. */
@@ -76,13 +77,17 @@ export function parseHeader<T>(schema: z.ZodType<T>, value: unknown, what: strin
   const issue = result.error.issues[0]!;
   const field = fieldPath(issue.path);
   const tensor = tensorNameAt(value, issue.path);
-  const where = field ? `${what}'s ${field}${tensor ? ` (tensor "${tensor}")` : ''}` : what;
+  const where = field
+    ? `${what}'s ${field}${tensor !== undefined ? ` (tensor ${quoteName(tensor)})` : ''}`
+    : what;
   throw new OipError(`The ${where} ${issue.message}.`);
 }
 
 function fieldPath(path: readonly PropertyKey[]): string {
   let text = '';
-  for (const key of path) text += typeof key === 'number' ? `[${key}]` : `${text ? '.' : ''}${String(key)}`;
+  // Keys of parameter objects are the sender's: escaped and cut like names.
+  for (const key of path)
+    text += typeof key === 'number' ? `[${key}]` : `${text ? '.' : ''}${plainName(String(key))}`;
   return text;
 }
 

@@ -17,6 +17,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { bearerCheck } from '../bearer.js';
+import { quoteName, quoteNames } from '../../text/quote-name.js';
 import { lingerOnClose } from '../linger.js';
 import { createSlots, type Slots } from '../slots.js';
 import { createBodyBudget } from './body-budget.js';
@@ -329,13 +330,13 @@ function findModel(models: ReadonlyMap<string, TierModel>, name: string, version
   const model = models.get(name);
   if (!model) {
     throw new OipError(
-      `This tier serves no model "${name}"; it serves ${[...models.keys()].map((n) => `"${n}"`).join(', ') || 'none'}.`,
+      `This tier serves no model ${quoteName(name)}; it serves ${quoteNames([...models.keys()])}.`,
       404,
     );
   }
   if (version !== null && version !== (model.version ?? '1')) {
     throw new OipError(
-      `Model "${name}" has no version "${version}"; it has version "${model.version ?? '1'}".`,
+      `Model ${quoteName(name)} has no version ${quoteName(version)}; it has version ${quoteName(model.version ?? '1')}.`,
       404,
     );
   }
@@ -353,12 +354,12 @@ function matchRoute(method: string, url: string): Route {
   try {
     parts = new URL(url, 'http://tier').pathname.split('/').filter(Boolean).map(decodeURIComponent);
   } catch (cause) {
-    throw new OipError(`The path ${url} is not a valid URL path.`, 400, { cause });
+    throw new OipError(`The path ${quoteName(url)} is not a valid URL path.`, 400, { cause });
   }
   const route = routeOf(parts);
-  if (!route) throw new OipError(`No Open Inference Protocol route is at ${method} ${url}.`, 404);
+  if (!route) throw new OipError(`No Open Inference Protocol route is at ${method} ${quoteName(url)}.`, 404);
   const wanted = route.kind === 'infer' ? 'POST' : 'GET';
-  if (method !== wanted) throw new OipError(`${url} takes ${wanted}, not ${method}.`, 405);
+  if (method !== wanted) throw new OipError(`${quoteName(url)} takes ${wanted}, not ${method}.`, 405);
   return route;
 }
 

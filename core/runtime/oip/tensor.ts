@@ -3,7 +3,9 @@
  * a shape and flat row-major data (a typed array, or strings for BYTES).
  */
 import { FIXED_SIZE, isFixedSize, type OipDatatype, type TensorTypedArray } from './datatypes.js';
+import { quoteName } from '../../text/quote-name.js';
 import { OipError } from './errors.js';
+import { shapeText } from './shape-text.js';
 
 export interface OipTensor {
   readonly name: string;
@@ -27,26 +29,27 @@ export function elementCount(shape: readonly number[]): number {
  * @throws OipError naming the tensor.
  */
 export function checkTensor(tensor: OipTensor): void {
-  const { name, datatype, shape, data } = tensor;
+  const { datatype, shape, data } = tensor;
+  const name = quoteName(tensor.name);
   for (const dim of shape) {
     if (!Number.isSafeInteger(dim) || dim < 0) {
       throw new OipError(
-        `Tensor "${name}" has shape [${shape.join(', ')}]; dimensions must be non-negative integers.`,
+        `Tensor ${name} has shape ${shapeText(shape)}; dimensions must be non-negative integers.`,
       );
     }
   }
   if (isFixedSize(datatype)) {
     const expected = FIXED_SIZE[datatype].array;
     if (!(data instanceof expected)) {
-      throw new OipError(`Tensor "${name}" is ${datatype}, so its data must be a ${expected.name}.`);
+      throw new OipError(`Tensor ${name} is ${datatype}, so its data must be a ${expected.name}.`);
     }
   } else if (!Array.isArray(data)) {
-    throw new OipError(`Tensor "${name}" is BYTES, so its data must be an array of strings.`);
+    throw new OipError(`Tensor ${name} is BYTES, so its data must be an array of strings.`);
   }
   const count = elementCount(shape);
   if (data.length !== count) {
     throw new OipError(
-      `Tensor "${name}" has shape [${shape.join(', ')}] (${count} elements) but ${data.length} data elements.`,
+      `Tensor ${name} has shape ${shapeText(shape)} (${count} elements) but ${data.length} data elements.`,
     );
   }
 }
