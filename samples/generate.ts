@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { encodeModelProto } from '../core/onnx/codec.js';
 import { edgePruneVehicle } from './models/edge-prune-vehicle.js';
+import { kvDecoderMini } from './models/kv-decoder-mini.js';
 import { mobilenetV2Mini } from './models/mobilenetv2-mini.js';
 import { ocrDetMini } from './models/ocr-det-mini.js';
 import { resnetMini } from './models/resnet-mini.js';
@@ -26,6 +27,7 @@ export const SAMPLE_MODELS: readonly SampleModel[] = [
   mobilenetV2Mini,
   transformerEncoder,
   ocrDetMini,
+  kvDecoderMini,
 ];
 
 /** The folder the committed samples live in (this file's folder). */

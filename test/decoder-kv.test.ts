@@ -11,7 +11,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeBytes } from '../core/analyze.js';
+import { analyzeBytes, analyzeFile } from '../core/analyze.js';
+import { SAMPLES_DIR } from '../samples/generate.js';
+import { kvDecoderMini } from '../samples/models/kv-decoder-mini.js';
 import {
   decoderBytes,
   decoderParams,
@@ -96,6 +98,21 @@ describe('generated KV-cache decoder: analysis', () => {
     const perToken = c.layers * (4 * c.hidden ** 2 + 3 * c.hidden * c.intermediate) + c.hidden * c.vocab;
     const attention = c.layers * 2 * sequence * total * c.hidden;
     expect(a.totals.macs).toBe(batch * (sequence * perToken + attention));
+  });
+
+  it('the kv-decoder-mini sample: Cutline counts its hand-counted MACs and parameters', () => {
+    const dims = { batch: 2, sequence_length: 3, past_sequence_length: 5 };
+    const past = [dims.batch, 4, dims.past_sequence_length, 16];
+    const a = analyzeFile(path.join(SAMPLES_DIR, 'kv-decoder-mini.onnx'), {
+      inputShapes: {
+        input_ids: [dims.batch, dims.sequence_length],
+        ...Object.fromEntries(cacheNames('past_key_values').map((n) => [n, past])),
+      },
+    });
+    expect(a.totals.macs).toBe(kvDecoderMini.macs(dims));
+    expect(a.totals.macs).toBe(2 * (170_496 * 3 + 256 * 3 * 8));
+    // The float scalars too (5 per block, 4 more): RMSNorm exponents and ε, scale, mask values.
+    expect(a.totals.params).toBe(kvDecoderMini.params + 14);
   });
 
   it('`cutline analyze --json` reads the weights from the external data file', async () => {

@@ -30,6 +30,19 @@ const RUNS: Record<string, { dims: DimBindings; outputs: Record<string, number[]
     softmax: [],
   },
   'ocr-det-mini': { dims: { H: 64, W: 96 }, outputs: { 'sigmoid_0.tmp_0': [1, 1, 64, 96] }, softmax: [] },
+  'kv-decoder-mini': {
+    dims: { batch: 2, sequence_length: 3, past_sequence_length: 5 },
+    outputs: {
+      logits: [2, 3, 1000],
+      ...Object.fromEntries(
+        ['present.0.key', 'present.0.value', 'present.1.key', 'present.1.value'].map((n) => [
+          n,
+          [2, 4, 8, 16],
+        ]),
+      ),
+    },
+    softmax: [],
+  },
 };
 
 const tempDirs: string[] = [];
