@@ -1,14 +1,33 @@
 /**
- * Drives the shape fuzzer in a child process with a memory cap and a time budget per case: a
- * case that runs past its budget is a hang, one that kills the child (out of memory) a crash;
- * either way the driver records it and starts a new child at the next case, so one bad case
- * names itself instead of stalling or aborting the run.
+ * Drives a fuzzer (the shape fuzzer, the ONNX fuzzer) in a child process with a memory cap and a
+ * time budget per case: a case that runs past its budget is a hang, one that exhausts the child's
+ * heap a memory blow-up, one that kills it otherwise a crash; either way the driver records it
+ * and starts a new child at the next case, so one bad case names itself instead of stalling or
+ * aborting the run.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export type FuzzResultKind = 'analysed' | 'named-error' | 'other-error' | 'hang' | 'crash';
+export type FuzzResultKind =
+  | 'analysed'
+  | 'named-error'
+  /** A CutlineError whose message is not one safe line (see safe-message.ts). */
+  | 'unsafe-message'
+  | 'other-error'
+  | 'hang'
+  /** The child ran out of its heap cap. */
+  | 'memory'
+  | 'crash';
+
+/** The classes that fail a run. */
+export const FAILURE_KINDS: readonly FuzzResultKind[] = [
+  'unsafe-message',
+  'other-error',
+  'hang',
+  'memory',
+  'crash',
+];
 
 export interface FuzzResult {
   readonly index: number;
@@ -27,9 +46,15 @@ export interface FuzzRunOptions {
   readonly caseBudgetMs: number;
   /** The child's V8 heap cap (MB): a blow-up is a crash of the child, not of the machine. */
   readonly heapMb?: number;
+  /** The child script (default the shape fuzzer's); it gets SEED START END and `childArgs`. */
+  readonly child?: string;
+  readonly childArgs?: readonly string[];
 }
 
-const CHILD = fileURLToPath(new URL('./shape-fuzz-child.ts', import.meta.url));
+const SHAPE_CHILD = fileURLToPath(new URL('./shape-fuzz-child.ts', import.meta.url));
+
+/** V8's last words when a heap cap is reached. */
+const OUT_OF_MEMORY = /heap out of memory|Allocation failed|invalid array length|Reached heap limit/i;
 
 interface Line {
   readonly index: number;
@@ -49,10 +74,11 @@ function runChild(options: FuzzRunOptions, start: number, results: FuzzResult[])
         `--max-old-space-size=${options.heapMb ?? 512}`,
         '--import',
         'tsx',
-        CHILD,
+        options.child ?? SHAPE_CHILD,
         String(options.seed),
         String(start),
         String(options.count),
+        ...(options.childArgs ?? []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -61,7 +87,7 @@ function runChild(options: FuzzRunOptions, start: number, results: FuzzResult[])
     let hung = false;
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-2000);
+      stderr = (stderr + chunk.toString()).slice(-8000);
     });
     createInterface({ input: child.stdout }).on('line', (text) => {
       const line = JSON.parse(text) as Line;
@@ -93,7 +119,7 @@ function runChild(options: FuzzRunOptions, start: number, results: FuzzResult[])
       results.push({
         index: current.index,
         label: current.label,
-        kind: hung ? 'hang' : 'crash',
+        kind: hung ? 'hang' : OUT_OF_MEMORY.test(stderr) ? 'memory' : 'crash',
         message: hung ? `ran past ${options.caseBudgetMs} ms` : `exit ${code ?? signal}: ${lastLine}`,
       });
       resolve(current.index + 1);
@@ -102,18 +128,22 @@ function runChild(options: FuzzRunOptions, start: number, results: FuzzResult[])
 }
 
 /** Runs `count` cases of `seed`; every case gets exactly one result, in order. */
-export async function runShapeFuzz(options: FuzzRunOptions): Promise<FuzzResult[]> {
+export async function runFuzz(options: FuzzRunOptions): Promise<FuzzResult[]> {
   const results: FuzzResult[] = [];
   let next = 0;
   while (next < options.count) next = await runChild(options, next, results);
   return results;
 }
 
+/** The shape fuzzer's run (shape-fuzz-child.ts). */
+export const runShapeFuzz = (options: FuzzRunOptions): Promise<FuzzResult[]> => runFuzz(options);
+
 /** Counts per outcome class ("named-error SHAPE_LIMIT" per code), for reports. */
 export function countOutcomes(results: readonly FuzzResult[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of results) {
-    const key = r.kind === 'named-error' ? `named-error ${r.code ?? ''}` : r.kind;
+    const key =
+      r.kind === 'named-error' || r.kind === 'unsafe-message' ? `${r.kind} ${r.code ?? ''}` : r.kind;
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;

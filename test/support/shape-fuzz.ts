@@ -63,7 +63,7 @@ function prng(seed: number): () => number {
 }
 
 /** One place in a decoded model that holds an integer, and how to overwrite it. */
-interface Site {
+export interface Site {
   readonly label: string;
   readonly write: (value: bigint) => void;
 }
@@ -112,7 +112,8 @@ function tensorSites(tensor: TensorProto, where: string, sites: Site[]): void {
   );
 }
 
-function graphSites(graph: GraphProto, sites: Site[]): void {
+/** Every integer of `graph` and its sub-graphs the fuzzers may overwrite, appended to `sites`. */
+export function graphSites(graph: GraphProto, sites: Site[]): void {
   for (const tensor of graph.initializer ?? [])
     tensorSites(tensor, `initializer "${tensor.name ?? ''}"`, sites);
   for (const node of graph.node ?? []) {
