@@ -270,7 +270,8 @@ export function createSessionRunner(
       const kept = source.kind === 'bytes' ? keepUploadedBytes(source.fileName, source.bytes) : null;
       return new Promise<SessionOpenOutcome>((resolve) => {
         let done = false;
-        const finish = (outcome: SessionOpenOutcome): void => {
+        /** `idle`: the process answered the open's failure itself and holds no analysis. */
+        const finish = (outcome: SessionOpenOutcome, idle = false): void => {
           if (done) return;
           done = true;
           clearTimeout(timer);
@@ -288,6 +289,11 @@ export function createSessionRunner(
                   ? null
                   : { path: file, fileName, sha256: outcome.sha256, inputs: outcome.inputs };
               adopt(outcome.sessionId, worker, model, keptCopy);
+            } else if (idle && !closed) {
+              // A file that fails cleanly (the hostile ones do) costs no process start-up: the
+              // next open can use this one.
+              pool.giveBack(worker);
+              removeKeptCopy(keptCopy);
             } else {
               // Killed before the kept copy goes: a child still reading it must not see it vanish.
               await worker.terminate(); // frees the process's memory now
@@ -311,7 +317,7 @@ export function createSessionRunner(
           else if (message.type === 'opened') {
             const { view, partition, sha256, inputs } = message;
             finish({ ok: true, sessionId: randomUUID(), view, partition, sha256, inputs });
-          } else if (message.type === 'open-failed') finish({ ok: false, error: message.error });
+          } else if (message.type === 'open-failed') finish({ ok: false, error: message.error }, true);
         };
         const onError = (error: Error): void => {
           finish(failed('INTERNAL', `The analysis could not be started (${error.message}).`));

@@ -72,6 +72,8 @@ export interface AnalysisChild {
 export interface WorkerPool {
   /** A started process (the idle one when there is one); another is started ahead for the next. */
   take(): AnalysisChild;
+  /** A taken process that holds nothing (its open failed cleanly): it becomes the idle one. */
+  giveBack(child: AnalysisChild): void;
   /** Stops the idle process and starts no more. */
   close(): Promise<void>;
 }
@@ -180,15 +182,17 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const dropIdle = (): void => {
     idle = undefined;
   };
-  const startIdle = (): void => {
-    if (closed || idle) return;
-    const child = startAnalysisChild(options);
+  const keepIdle = (child: AnalysisChild): void => {
     // An idle process must not keep the host alive, and its failure only means the next open
     // starts a fresh one.
     child.unref();
     child.once('error', dropIdle);
     child.once('exit', dropIdle);
     idle = child;
+  };
+  const startIdle = (): void => {
+    if (closed || idle) return;
+    keepIdle(startAnalysisChild(options));
   };
   if (options.prewarm ?? true) startIdle();
 
@@ -203,6 +207,21 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       const taken = child ?? startAnalysisChild(options);
       startIdle();
       return taken;
+    },
+    giveBack(child) {
+      if (closed) {
+        void child.terminate();
+        return;
+      }
+      // It is ready now; the idle one started by take() may still be starting.
+      const starting = idle;
+      idle = undefined;
+      if (starting) {
+        starting.off('error', dropIdle);
+        starting.off('exit', dropIdle);
+        void starting.terminate();
+      }
+      keepIdle(child);
     },
     async close() {
       closed = true;
