@@ -294,6 +294,8 @@ describe('a source model with sparse external data', () => {
       const size = fs.statSync(dataPath).size;
       expect(size).toBeGreaterThanOrEqual(16 * 1024 ** 2);
       expect(allocated(dataPath)).toBeLessThan(size / 8);
+      // Hashed as written; the file read back, holes as zeros, gives the same SHA-256.
+      expect(hashFile(dataPath)).toBe(m.data!.sha256);
     }
   });
 

@@ -9,11 +9,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CutlineError } from '../errors.js';
-import { copyExternal, externalRef, readExternal, type ExternalRef } from '../onnx/external-data.js';
+import { externalRef, readExternal, type ExternalRef } from '../onnx/external-data.js';
 import { quoteName } from '../text/quote-name.js';
 import { encodeModelProto, type TensorProto, type onnx } from '../onnx/codec.js';
 import { forEachTensor } from '../onnx/read.js';
-import { hashFile } from './file-hash.js';
 
 /** TensorProto.DataLocation. */
 const DEFAULT_LOCATION = 0;
@@ -31,7 +30,7 @@ export const PROTOBUF_WEIGHT_LIMIT = 2 * 1024 ** 3 - 64 * 1024 ** 2;
 
 const CHUNK_BYTES = 8 * 1024 ** 2;
 
-/** A file written by `writeModelFiles`: its path, size and SHA-256 (hashed from the file). */
+/** A file written by `writeModelFiles`: its path, size and SHA-256 (of its bytes, holes as zeros). */
 export interface WrittenFile {
   readonly path: string;
   readonly bytes: number;
@@ -99,9 +98,10 @@ const alignUp = (n: number): number => Math.ceil(n / EXTERNAL_ALIGNMENT) * EXTER
  * Smaller tensors stay in the model, those read from the source's external data included (read
  * and written inline, so nothing points at the source's files). When no tensor qualifies, only the
  * model is written (self-contained) and `data` is null.
- * External source bytes are copied with `copyExternal` (all-zero chunks skipped: a sparse source
- * stays sparse); inline ones are written in place, skipping all-zero chunks too. Both files are
- * hashed by reading them back in chunks.
+ * External source bytes are copied through positioned reads of at most 8 MiB (`readExternal`),
+ * inline ones written in place; an all-zero chunk is left as a hole, so a sparse source stays
+ * sparse. The data file is hashed in file order as it is written, not read back: at these sizes a
+ * second pass over the file would double the export's time.
  *
  * `proto` is not changed: its tensors are pointed at the new file only while it is encoded
  * (synchronously), then put back, which avoids copying a graph that may hold GBs of views.
@@ -176,43 +176,50 @@ export function writeModelFiles(proto: onnx.ModelProto.$Properties, modelPath: s
   const model: WrittenFile = { path: modelPath, bytes: modelBytes.length, sha256: sha256Hex(modelBytes) };
   if (placed.length === 0) return { model, data: null };
 
+  let dataSha = '';
   writeOrFail(dataPath, () => {
     const fd = fs.openSync(dataPath, 'w');
+    // Hashed in file order as it is written (alignment gaps and holes as the zeros they read as),
+    // which saves reading a multi-GB file a second time.
+    const hash = createHash('sha256');
+    let hashed = 0;
     try {
-      for (const { offset, source } of placed) {
-        if (source instanceof Uint8Array) writeSkippingZeros(fd, source, offset);
-        else copyExternal(source, fd, offset);
+      for (const { offset, length, source } of placed) {
+        hash.update(zeroChunk().subarray(0, offset - hashed));
+        for (let at = 0; at < length; at += CHUNK_BYTES) {
+          const size = Math.min(CHUNK_BYTES, length - at);
+          const chunk =
+            source instanceof Uint8Array ? source.subarray(at, at + size) : readExternal(source, at, size);
+          hash.update(chunk);
+          // An all-zero chunk is left as a hole: a sparse source gives a sparse copy.
+          if (!isAllZero(chunk)) writeFully(fd, chunk, offset + at);
+        }
+        hashed = offset + length;
       }
       // Trailing holes (a last tensor of zeros) still count towards the file's size.
       fs.ftruncateSync(fd, end);
     } finally {
       fs.closeSync(fd);
     }
+    dataSha = hash.digest('hex');
   });
-  return { model, data: { path: dataPath, bytes: end, sha256: hashFile(dataPath) } };
+  return { model, data: { path: dataPath, bytes: end, sha256: dataSha } };
 }
 
-/** Positioned writes of `bytes` in chunks, leaving all-zero chunks as holes. */
-function writeSkippingZeros(fd: number, bytes: Uint8Array, position: number): void {
-  for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
-    const chunk = bytes.subarray(at, Math.min(bytes.length, at + CHUNK_BYTES));
-    if (isAllZero(chunk)) continue;
-    let written = 0;
-    while (written < chunk.length) {
-      written += fs.writeSync(fd, chunk, written, chunk.length - written, position + at + written);
-    }
+function writeFully(fd: number, chunk: Uint8Array, position: number): void {
+  for (let written = 0; written < chunk.length;) {
+    written += fs.writeSync(fd, chunk, written, chunk.length - written, position + written);
   }
 }
 
+let zeros: Buffer | undefined;
+const zeroChunk = (): Buffer => (zeros ??= Buffer.alloc(CHUNK_BYTES));
+
+/** Whether `bytes` (at most a chunk) are all zero: memcmp against a zero buffer. */
 function isAllZero(bytes: Uint8Array): boolean {
-  // 8 bytes at a time where the view allows it; the scan is far cheaper than the write it saves.
-  const aligned = bytes.byteOffset % 8 === 0 ? Math.floor(bytes.length / 8) : 0;
-  if (aligned > 0) {
-    const words = new BigUint64Array(bytes.buffer, bytes.byteOffset, aligned);
-    for (let i = 0; i < words.length; i++) if (words[i] !== 0n) return false;
-  }
-  for (let i = aligned * 8; i < bytes.length; i++) if (bytes[i] !== 0) return false;
-  return true;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).equals(
+    zeroChunk().subarray(0, bytes.length),
+  );
 }
 
 const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
