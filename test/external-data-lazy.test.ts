@@ -21,8 +21,13 @@ import {
   tensorBytes,
 } from '../core/onnx/external-data.js';
 import { readModelFile } from '../core/onnx/read.js';
+import { runOrtProfile } from '../core/profiling/ort-profile.js';
 import { readTensorValues } from '../core/onnx/tensor-data.js';
-import { sparseWeightsSpec, writeSparseWeightsModel } from './support/sparse-weights-model.js';
+import {
+  sparseWeightsSpec,
+  writeSparseWeightsModel,
+  type SparseWeightsSpec,
+} from './support/sparse-weights-model.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../bin/cutline.js');
@@ -44,10 +49,13 @@ function expectCode(fn: () => unknown, code: ErrorCode): CutlineError {
 }
 
 /** A fresh folder holding the sparse-weights model (2 layers of 8 × 8 unless told otherwise). */
-function smallModel(name: string, layers = 2, width = 8): ReturnType<typeof writeSparseWeightsModel> {
+function smallModel(
+  name: string,
+  spec: Partial<SparseWeightsSpec> = {},
+): ReturnType<typeof writeSparseWeightsModel> {
   const folder = path.join(dir, name);
   fs.mkdirSync(folder);
-  return writeSparseWeightsModel(folder, { layers, width });
+  return writeSparseWeightsModel(folder, { layers: 2, width: 8, ...spec });
 }
 
 /** The model file re-encoded after `change` edits its decoded proto. */
@@ -176,6 +184,34 @@ describe('external data read lazily', () => {
     execFileSync('mkfifo', [swapped.dataPath]);
     const target = opened.proto.graph!.initializer!.find((t) => t.name === 'output_shape')!;
     expectCode(() => tensorBytes(target), 'EXTERNAL_DATA_CHANGED');
+  });
+
+  it("a model file over protobuf's 2 GiB limit is refused by name without being read", () => {
+    const huge = path.join(dir, 'huge.onnx');
+    fs.closeSync(fs.openSync(huge, 'w'));
+    fs.truncateSync(huge, 2 * GIB + 1); // sparse
+    const error = expectCode(() => readModelFile(huge), 'FILE_UNREADABLE');
+    expect(error.message).toMatch(
+      /larger than an ONNX model file can be .*keep the weights in external data\.$/,
+    );
+  });
+
+  it('cutline profile hands onnxruntime a renamed model with its external weights inline', async () => {
+    // Unnamed nodes make the profiler give ORT bytes with Cutline's names written in; ORT would
+    // resolve a reference in those bytes against the working directory, not the model's folder.
+    // (ORT loads no model with an external shape constant: the Reshape target is inline here.)
+    const built = smallModel('profile', { width: 16, shapeTarget: 'inline' });
+    rewrite(built.modelPath, (proto) => {
+      for (const n of proto.graph!.node!) n.name = '';
+    });
+    const { analysis, measurement } = await runOrtProfile(built.modelPath, {
+      runs: 1,
+      warmup: 0,
+      intraOpThreads: 1,
+    });
+    expect(analysis.summary.outputs[0]!.shape).toEqual([2, 8]);
+    expect(measurement.nodes.map((n) => n.name)).toContain('MatMul_0');
+    expect(measurement.unmeasured).toEqual([]);
   });
 
   it('copyExternal copies a tensor into a file position by position, leaving zero chunks as holes', () => {

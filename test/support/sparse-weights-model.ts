@@ -5,8 +5,8 @@
  * test/external-data-lazy.test.ts and the `external-data` bench section.
  *
  * The graph is `layers` blocks of MatMul(x, W[width, width]) → Add(b[width]) → Relu on a
- * [1, width] float input, then a Reshape to [2, width / 2] whose target is itself an external
- * int64 tensor: the output's shape is known only when that constant's bytes were read.
+ * [1, width] float input, then a Reshape to [2, width / 2] whose target is by default itself an
+ * external int64 tensor: the output's shape is known only when that constant's bytes were read.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -50,6 +50,13 @@ export interface SparseWeightsSpec {
    * bytes anywhere, so analysing it costs what the graph alone costs (the bench's baseline).
    */
   readonly weights?: 'external' | 'inputs';
+  /**
+   * Where the Reshape target is: 'external' (default, beside the weights: analysis must read it)
+   * or 'inline'. onnxruntime refuses to load a model whose shape constants are external ("Cannot
+   * parse data from external tensors"), as ONNX's own writer keeps tensors under 1 KiB inline;
+   * use 'inline' for a model onnxruntime must run.
+   */
+  readonly shapeTarget?: 'external' | 'inline';
 }
 
 /** The spec whose weights come closest to `weightBytes` (from below) in `layers` layers. */
@@ -151,7 +158,7 @@ export function writeSparseWeightsModel(
   const outputShape = [2, width / 2];
   const target = new Uint8Array(new BigInt64Array(outputShape.map(BigInt)).buffer);
   initializers.push(
-    asInputs
+    asInputs || spec.shapeTarget === 'inline'
       ? { name: 'output_shape', dims: [2], dataType: DataType.INT64, rawData: target }
       : external('output_shape', [2], DataType.INT64, location, place(target.length, target)),
   );
