@@ -183,6 +183,11 @@ describe('export with external data forced (externalDataAbove 0)', () => {
       }
       expect(external).toBeGreaterThan(0);
     }
+    // Triton's copy of a cloud segment finds its data under the same base name beside it.
+    const cloud = manifest.segments.find((s) => s.tier === 2)!;
+    const triton = path.join(forced.dir, 'cloud', 'triton', cloud.id, '1');
+    expect(hashFile(path.join(triton, path.posix.basename(cloud.data!.file)))).toBe(cloud.data!.sha256);
+    expect(fs.existsSync(path.join(triton, 'model.onnx'))).toBe(true);
   });
 
   it('loads every model through readCheckedModel by path, and the split verifies against the whole model', async () => {
