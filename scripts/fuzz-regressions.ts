@@ -18,12 +18,15 @@ import {
 } from '../test/support/hostile-shape-models.js';
 
 const ISSUE = 'issue 13 fuzz run (8,000 mutated models: one dim or count of 2^31-1)';
+const PROBE =
+  'issue 13 fuzzing session: the same 2^31-1 count given to rules no fuzz source reached (heap exhausted in ~15 s)';
+const PROBED = ['MaxUnpool', 'SplitToSequence', 'Col2Im'];
 
 function seedCorpus(): void {
   for (const { op, bytes } of HOSTILE_SHAPE_MODELS)
     addRegression(`shape-${op.toLowerCase()}-huge-count.onnx`, bytes, {
       expect: 'SHAPE_LIMIT',
-      found: ISSUE,
+      found: PROBED.includes(op) ? PROBE : ISSUE,
       what: `${op} whose shape/axes/repeats input or output count is 2^31-1 (was a hang or heap exhaustion)`,
     });
   for (const { op, bytes } of HUGE_BUT_CHEAP_MODELS)

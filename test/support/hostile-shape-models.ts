@@ -56,6 +56,29 @@ export const HOSTILE_SHAPE_MODELS: readonly { readonly op: string; readonly byte
     op: 'Split',
     bytes: oneNode({ op: 'Split', inputs: [floats('x')], attrs: [attr.int('num_outputs', HUGE)], opset: 18 }),
   },
+  // Found by probing the rules the fuzzers' sources did not reach (this session): each ran out of
+  // a 256 MB heap in about 15 s.
+  {
+    op: 'MaxUnpool',
+    bytes: oneNode({
+      op: 'MaxUnpool',
+      inputs: [
+        floats('x', [1, 1, 2, 2]),
+        valueInfo('i', DataType.INT64, [1, 1, 2, 2]),
+        hugeVector('output_shape'),
+      ],
+      attrs: [attr.ints('kernel_shape', [2, 2])],
+    }),
+  },
+  { op: 'SplitToSequence', bytes: oneNode({ op: 'SplitToSequence', inputs: [floats('x', [HUGE, 1])] }) },
+  {
+    op: 'Col2Im',
+    bytes: oneNode({
+      op: 'Col2Im',
+      inputs: [floats('x', [1, 4, 4]), hugeVector('image_shape'), hugeVector('block_shape')],
+      opset: 18,
+    }),
+  },
 ];
 
 /** The hostile ConstantOfShape with the node named `name` (for names that are hostile too). */

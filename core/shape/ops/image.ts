@@ -1,17 +1,23 @@
 /** Image sampling and patch operators: GridSample, AffineGrid, Col2Im, CenterCropPad. */
 import { normalizeAxis } from '../dims.js';
+import { boundedRank } from '../limits.js';
 import { ShapeError, type Dim, type InferContext, type ShapeRule, type ShapeRules } from '../types.js';
 
 function knownInts(ctx: InferContext, slot: number): readonly number[] | undefined {
   return ctx.input(slot)?.value?.data;
 }
 
-/** Entry count of a 1-D input whose values may be unknown. */
+/**
+ * Entry count of a 1-D input whose values may be unknown. It becomes a rank, so a declared
+ * length of 2³¹−1 is a SHAPE_LIMIT error, not an array of that length.
+ */
 function vectorCount(ctx: InferContext, slot: number): number | undefined {
   const info = ctx.input(slot);
   if (info?.value) return info.value.data.length;
   const n = info?.shape?.length === 1 ? info.shape[0] : undefined;
-  return typeof n === 'number' ? n : undefined;
+  return typeof n === 'number'
+    ? boundedRank(n, (k) => `has a size or shape input of ${k} entries`)
+    : undefined;
 }
 
 /** GridSample: X `[N, C, D1…]` sampled at grid `[N, O1…, r]` gives `[N, C, O1…]`. */

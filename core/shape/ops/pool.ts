@@ -4,6 +4,7 @@
  */
 import { DataType } from '../../onnx/dtype.js';
 import { ShapeError, type Dim, type InferContext, type ShapeRule, type ShapeRules } from '../types.js';
+import { boundedRank } from '../limits.js';
 import { transposedWindowDim } from './compute-dims.js';
 import { readWindow, windowedDims } from './windows.js';
 
@@ -66,7 +67,9 @@ const maxUnpoolRule: ShapeRule = (ctx) => {
     const shape = values
       ? [...values]
       : typeof length === 'number'
-        ? new Array<Dim>(length).fill(null)
+        ? new Array<Dim>(boundedRank(length, (k) => `has an output_shape input of ${k} entries`) ?? 0).fill(
+            null,
+          )
         : null;
     ctx.setOutput(0, { dtype: x.dtype, shape });
     return;

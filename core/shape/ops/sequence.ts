@@ -12,6 +12,7 @@
 import { shapeFromType } from '../../graph/build.js';
 import { DataType } from '../../onnx/dtype.js';
 import { normalizeAxis } from '../dims.js';
+import { boundedPieces } from '../limits.js';
 import { ShapeError, type Dim, type InferContext, type ShapeRules, type ValueInfo } from '../types.js';
 import { sumDims } from './layout-dims.js';
 import { elementOf, sequenceElements, sequenceOf } from './layout-merge.js';
@@ -97,7 +98,9 @@ function sequenceLengthRule(ctx: InferContext): void {
 
 /** Sizes of SplitToSequence's pieces along an axis of known size d, when they are known. */
 function splitPieces(d: number, split: readonly number[] | undefined, scalarSplit: boolean): number[] {
-  if (!split) return new Array<number>(d).fill(1);
+  // Pieces come from an axis size, not from names in the file: bound them before building them.
+  const pieces = (n: number) => boundedPieces(n, (k) => `splits its input into a sequence of ${k} pieces`);
+  if (!split) return new Array<number>(pieces(d)).fill(1);
   if (!scalarSplit) {
     const total = split.reduce((n, s) => n + s, 0);
     if (total !== d) throw new ShapeError(`SplitToSequence sizes sum to ${total}, not the axis size ${d}`);
@@ -105,7 +108,7 @@ function splitPieces(d: number, split: readonly number[] | undefined, scalarSpli
   }
   const size = split[0] ?? 1;
   if (size < 1) throw new ShapeError(`SplitToSequence split size ${size} is not positive`);
-  return Array.from({ length: Math.ceil(d / size) }, (_, i) => Math.min(size, d - i * size));
+  return Array.from({ length: pieces(Math.ceil(d / size)) }, (_, i) => Math.min(size, d - i * size));
 }
 
 /**
