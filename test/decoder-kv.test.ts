@@ -76,6 +76,11 @@ describe('generated KV-cache decoder: analysis', () => {
     });
     // The cache grows by the new tokens: Concat(past, new) along the sequence axis. The positions
     // Range(past, past + sequence) keep `sequence_length`, so logits do too.
+    expect(a.inference.values.get('/model/Range_output_0')?.shape).toEqual(['sequence_length']);
+    expect(a.inference.values.get('/model/causal_mask/Where_output_0')?.shape).toEqual([
+      'sequence_length',
+      'past_sequence_length+sequence_length',
+    ]);
     const present = ['batch', c.heads, 'past_sequence_length+sequence_length', d];
     expect(shapes(a.summary.outputs)).toEqual({
       logits: ['batch', 'sequence_length', c.vocab],
