@@ -40,11 +40,10 @@ watchParent();
 function open(request: OpenRequest): void {
   try {
     const inputShapes = inputShapesOf(request.inputs);
-    runTestHook(
-      request.source.kind === 'file' ? path.basename(request.source.path) : request.source.fileName,
-    );
     // One read: the bytes whose hash is checked are the bytes analysed (see readSource).
     const read = readSource(request.source, report, request.expectSha256);
+    // After the read, so a test knows (from its progress) that the process is in the hook.
+    runTestHook(read.path === undefined ? read.displayName : path.basename(read.path));
     const { sha256 } = read;
     if (request.expectSha256 !== undefined && sha256 !== request.expectSha256) {
       const where = request.source.kind === 'file' ? request.source.path : request.source.fileName;
