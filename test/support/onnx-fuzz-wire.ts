@@ -81,22 +81,42 @@ function parseMessage(bytes: Uint8Array, depth: number): Field[] | undefined {
   return fields;
 }
 
-function serialize(fields: readonly Field[], out: number[]): void {
+/**
+ * Appends the encoding of `fields` to `parts` as chunks (headers, and payloads as views, never
+ * copied) and returns its length, so re-encoding a 2 MB sample costs a few thousand small arrays.
+ */
+function serialize(fields: readonly Field[], parts: Uint8Array[]): number {
+  let total = 0;
   for (const f of fields) {
-    writeVarint(BigInt((f.number << 3) | f.wireType) & 0xffffffffn, out);
-    if (f.wireType === 0) writeVarint(f.value ?? 0n, out);
+    const header: number[] = [];
+    writeVarint(BigInt((f.number << 3) | f.wireType) & 0xffffffffn, header);
+    let payload: Uint8Array[] = [];
+    let payloadLength = 0;
+    if (f.wireType === 0) writeVarint(f.value ?? 0n, header);
     else if (f.wireType === 1 || f.wireType === 5) {
       const size = f.wireType === 1 ? 8 : 4;
       for (let k = 0; k < size; k++)
-        out.push(Number((BigInt.asUintN(64, f.value ?? 0n) >> BigInt(8 * k)) & 0xffn));
+        header.push(Number((BigInt.asUintN(64, f.value ?? 0n) >> BigInt(8 * k)) & 0xffn));
     } else {
-      const inner: number[] = [];
-      if (f.children) serialize(f.children, inner);
-      const payload = f.children ? inner : (f.bytes ?? new Uint8Array());
-      writeVarint(f.lengthOverride ?? BigInt(payload.length), out);
-      for (const b of payload) out.push(b);
+      if (f.children) payloadLength = serialize(f.children, payload);
+      else payload = [f.bytes ?? new Uint8Array()];
+      if (!f.children) payloadLength = payload[0]!.length;
+      writeVarint(f.lengthOverride ?? BigInt(payloadLength), header);
     }
+    parts.push(Uint8Array.from(header), ...payload);
+    total += header.length + payloadLength;
   }
+  return total;
+}
+
+function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** Every field of the tree with the list holding it, depth first. */
@@ -163,7 +183,7 @@ const insertBytes: Mutator = (bytes, random) => {
 const deleteBytes: Mutator = (bytes, random) => {
   const at = Math.floor(random() * bytes.length);
   const count = 1 + Math.floor(random() * 16);
-  const out = new Uint8Array([...bytes.subarray(0, at), ...bytes.subarray(at + count)]);
+  const out = concat([bytes.subarray(0, at), bytes.subarray(at + count)], Math.max(at, bytes.length - count));
   return { label: `${count} bytes deleted at ${at}`, bytes: out };
 };
 
@@ -181,9 +201,9 @@ function treeMutation(
   if (!tree) return undefined;
   const label = change(allFields(tree));
   if (label === undefined) return undefined;
-  const out: number[] = [];
-  serialize(tree, out);
-  return { label, bytes: Uint8Array.from(out) };
+  const parts: Uint8Array[] = [];
+  const length = serialize(tree, parts);
+  return { label, bytes: concat(parts, length) };
 }
 
 const hugeLength: Mutator = (bytes, random) =>
@@ -207,11 +227,10 @@ const hugeVarint: Mutator = (bytes, random) =>
 const duplicateField: Mutator = (bytes, random) =>
   treeMutation(bytes, (sites) => {
     const { field, list } = pick(random, sites);
-    const size: number[] = [];
-    serialize([field], size);
+    const size = serialize([field], []);
     const copies = Math.min(
       pick(random, [1, 2, 100, 1000]),
-      Math.max(1, Math.floor(MAX_DUPLICATED_BYTES / size.length)),
+      Math.max(1, Math.floor(MAX_DUPLICATED_BYTES / size)),
     );
     list.splice(list.indexOf(field) + 1, 0, ...Array.from({ length: copies }, () => field));
     return `field ${field.number} duplicated ${copies} times`;
