@@ -5,6 +5,7 @@ import { parseInputBinding } from '../../core/shape/bindings.js';
 import { formatBytes, formatCount, formatShape } from '../shared/format.js';
 import { plainName } from '../../core/text/quote-name.js';
 import { renderTable } from './format.js';
+import { writeJsonLine } from './json-output.js';
 
 export interface AnalyzeCliOptions {
   readonly input: readonly string[];
@@ -19,11 +20,8 @@ export function analyzeCommand(modelPath: string, options: AnalyzeCliOptions): n
     inputShapes[name] = shape;
   }
   const analysis = analyzeFile(modelPath, { inputShapes });
-  process.stdout.write(
-    options.json
-      ? `${JSON.stringify(analysisJson(analysis))}\n`
-      : `${analysisText(analysis, options.allNodes ?? false)}\n`,
-  );
+  if (options.json) writeJsonLine(analysisJson(analysis));
+  else process.stdout.write(`${analysisText(analysis, options.allNodes ?? false)}\n`);
   return 0;
 }
 

@@ -16,6 +16,7 @@ import type { Plan, SolverName } from '../../core/partition/plan.js';
 import { givenPlan, SOLVER_NAMES } from '../../core/partition/plan.js';
 import type { PartitionProblem } from '../../core/partition/problem.js';
 import { runSolver } from '../../core/partition/solve.js';
+import { writeJsonLine } from './json-output.js';
 import { parseConstraints } from './partition-args.js';
 import {
   commandObjective,
@@ -229,7 +230,7 @@ export async function exportCommand(
       ...(verification.skippedBecause ? { skippedBecause: verification.skippedBecause } : {}),
     },
   };
-  if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (options.json) writeJsonLine(summary);
   else {
     const lines = [
       `Bundle    ${written.dir}${written.zipPath ? ` (and ${written.zipPath})` : ''}`,

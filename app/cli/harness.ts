@@ -12,6 +12,7 @@ import { LINE_LIMIT, oneLine } from '../../core/text/quote-name.js';
 import { RELATIVE_TOLERANCE, withinTolerance } from '../../core/export/tolerance.js';
 import { loadDeviceProfile } from '../../core/profiles/load.js';
 import { renderTable } from './format.js';
+import { writeJsonLine } from './json-output.js';
 import { onStopRequest } from './stop-signals.js';
 
 export interface HarnessCliOptions {
@@ -63,7 +64,7 @@ export function readInputsFile(file: string): Record<string, ort.Tensor> {
 
 export async function harnessCommand(bundle: string, options: HarnessCliOptions): Promise<number> {
   const onEvent = (event: HarnessEvent): void => {
-    if (options.json) process.stdout.write(`${JSON.stringify(event)}\n`);
+    if (options.json) writeJsonLine(event);
     else if (event.event === 'tier')
       process.stderr.write(`cutline: ${event.tier} listening at ${event.url}\n`);
     else if (event.event === 'request' && !event.ok)

@@ -21,6 +21,7 @@ import { deviceProfileSchema } from '../../core/profiles/schema.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
 import { plainName } from '../../core/text/quote-name.js';
 import { renderTable } from './format.js';
+import { safeJsonStringify, writeJsonLine } from './json-output.js';
 import { onStopRequest } from './stop-signals.js';
 
 export interface ProfileCliOptions {
@@ -89,13 +90,10 @@ async function profileModels(
     const checked = deviceProfileSchema.safeParse(profile);
     if (!checked.success)
       throw new Error(`The calibrated profile fails its schema: ${checked.error.message}`);
-    fs.writeFileSync(options.save, `${JSON.stringify(profile, null, 2)}\n`);
+    fs.writeFileSync(options.save, `${safeJsonStringify(profile, 2)}\n`);
   }
-  process.stdout.write(
-    options.json
-      ? `${JSON.stringify(profileJson(profiled, peak, evaluation))}\n`
-      : `${profileText(profiled, peak, evaluation, options.save)}\n`,
-  );
+  if (options.json) writeJsonLine(profileJson(profiled, peak, evaluation));
+  else process.stdout.write(`${profileText(profiled, peak, evaluation, options.save)}\n`);
   return 0;
 }
 

@@ -19,6 +19,7 @@ import {
   DEFAULT_CUT_POINT_ROWS,
 } from './cut-points-table.js';
 import { renderTable } from './format.js';
+import { writeJsonLine } from './json-output.js';
 import { parseConstraints, parseSolvers } from './partition-args.js';
 import {
   commandObjective,
@@ -78,9 +79,7 @@ export function solveCommand(modelPath: string | undefined, options: SolveCliOpt
       : cutPointsPerServer(context, options.cutPoints === true ? DEFAULT_CUT_POINT_ROWS : options.cutPoints);
   if (options.json) {
     const document = solveJson(context, objective, constraintTexts, outcomes, front, designPlan);
-    process.stdout.write(
-      `${JSON.stringify(cutPoints ? { ...document, cutPoints: cutPointsJson(cutPoints) } : document)}\n`,
-    );
+    writeJsonLine(cutPoints ? { ...document, cutPoints: cutPointsJson(cutPoints) } : document);
   } else {
     const text = solveText(context, objective, constraintTexts, outcomes, front, designPlan);
     process.stdout.write(`${cutPoints ? `${text}\n\n${cutPointsText(cutPoints)}` : text}\n`);

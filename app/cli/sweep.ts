@@ -10,6 +10,7 @@ import { assertBandwidthRange, sweepBandwidth } from '../../core/partition/sweep
 import type { Topology } from '../../core/profiles/types.js';
 import { formatBytes } from '../shared/format.js';
 import { renderTable } from './format.js';
+import { writeJsonLine } from './json-output.js';
 import { loadPartitionContext } from './partition-context.js';
 
 export interface SweepCliOptions {
@@ -55,7 +56,7 @@ export function sweepCommand(modelPath: string, options: SweepCliOptions): numbe
       points,
       changes,
     };
-    process.stdout.write(`${JSON.stringify(document)}\n`);
+    writeJsonLine(document);
     return 0;
   }
   const rows = points.map((p) => [
