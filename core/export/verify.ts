@@ -2,7 +2,6 @@
  * Proof that a split computes what the whole model computes: both run in onnxruntime-node on the
  * same inputs, the sub-models chained in segment order, and every final output is compared.
  */
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { analyzeBytes, analyzeFile, type Analysis } from '../analyze.js';
@@ -70,7 +69,7 @@ export interface VerifyOptions {
   /** Seed of the random inputs (default 1): the same seed gives the same inputs. */
   readonly seed?: number;
   readonly sessionOptions?: ort.InferenceSession.SessionOptions;
-  /** Memory free for verification (default `os.freemem()`); see verify-memory.ts. */
+  /** Memory free for verification (default `process.availableMemory()`); see verify-memory.ts. */
   readonly availableMemoryBytes?: number;
   /** Compare with the whole model even when the memory estimate says it does not fit. */
   readonly verifyWhole?: boolean;
@@ -107,7 +106,8 @@ export async function verifySplit(
       analysis?.costs.map((_, n) => n),
     ),
     parts.map((p) => footprint(`segment ${p.segment.id}`, partModel(p), analysis, p.segment.nodes)),
-    options.availableMemoryBytes ?? os.freemem(),
+    // Free memory within the process's cgroup limit too (a container), not only the host's.
+    options.availableMemoryBytes ?? process.availableMemory(),
     options.verifyWhole ?? false,
   );
 
