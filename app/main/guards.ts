@@ -25,7 +25,7 @@ const guarded = new WeakSet<WebContents>();
 export function guardContents(contents: WebContents): void {
   if (guarded.has(contents)) return;
   guarded.add(contents);
-  // window.open, target=_blank and middle-click (auxclick) all end here: no window, anywhere.
+  // window.open, target=_blank and a middle-clicked link all end here: no window, anywhere.
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   const stayInStudio = (event: NavigationEvent): void => {
     if (!isStudioUrl(event.url)) event.preventDefault();

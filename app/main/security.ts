@@ -48,9 +48,9 @@ export function studioWindowOptions(
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
-      // No auxclick (middle-click) events: a middle-click on a link is another way to ask for a
-      // new window; guards.ts denies every window anyway, and the page does not use the event.
-      disableBlinkFeatures: 'Auxclick',
+      // No `disableBlinkFeatures: 'Auxclick'`: Chromium has had no such switch since auxclick
+      // shipped, so it would change nothing. A middle-clicked link asks for a new window, which
+      // guards.ts denies like every other (docs/electron-security.md).
     },
   };
 }
