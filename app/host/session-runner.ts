@@ -51,7 +51,7 @@ export interface SessionRunnerOptions extends WorkerPoolOptions {
   /**
    * Most sessions alive at once (default DEFAULT_MAX_SESSIONS); opening one more ends the least
    * recently used. The page closes a session when it replaces its model, but a reloaded page
-   * cannot close the sessions of the page it replaced, and each holds a worker and an analysis.
+   * cannot close the sessions of the page it replaced, and each holds a process and an analysis.
    */
   readonly maxSessions?: number;
   /** The export, harness and profile jobs: `cutline` child processes (process-jobs.ts). */
@@ -67,7 +67,7 @@ export type StageListener = (stage: AnalysisStage, message: string) => void;
 export type OpenSessionRequest = Omit<OpenRequest, 'type'>;
 
 export interface SessionRunner {
-  /** Opens a model in a new worker; on success the worker stays as the session `sessionId`. */
+  /** Opens a model in a new analysis process; on success the process stays as the session `sessionId`. */
   open(openId: string, request: OpenSessionRequest, onStage: StageListener): Promise<SessionOpenOutcome>;
   /** Stops a running open; it resolves CANCELLED. False when no such open runs. */
   cancelOpen(openId: string): boolean;
@@ -77,11 +77,11 @@ export interface SessionRunner {
   cancelJob(jobId: string): void;
   /** The session's model as the process jobs read it; null when it has no file, undefined when no such session. */
   modelOf(sessionId: string): SessionModel | null | undefined;
-  /** Ends a session: its running jobs fail SESSION_CLOSED and its worker stops. */
+  /** Ends a session: its running jobs fail SESSION_CLOSED and its process is killed. */
   closeSession(sessionId: string): Promise<void>;
   readonly sessionCount: number;
   readonly runningOpens: number;
-  /** Ends every open (CANCELLED), session and the idle worker. */
+  /** Ends every open (CANCELLED), session and the idle analysis process. */
   close(): Promise<void>;
 }
 
@@ -90,13 +90,13 @@ const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_OPEN_TIMEOUT_MS = 120_000;
 export const DEFAULT_MAX_SESSIONS = 4;
 /**
- * Most jobs a session holds at once (running and queued: its worker runs them one after
+ * Most jobs a session holds at once (running and queued: its process runs them one after
  * another). A page that starts jobs in a loop is answered BUSY instead of queueing without end,
- * each with its timer, its message in the worker and its result pushed to every page.
+ * each with its timer, its message in the process and its result pushed to every page.
  */
 export const MAX_JOBS_PER_SESSION = 16;
 /**
- * Most opens analysing at once: each starts a worker (tens of MB before it reads anything, up
+ * Most opens analysing at once: each starts a process (tens of MB before it reads anything, up
  * to its heap limit after), and a page that opens in a loop must not start one per request.
  */
 export const MAX_RUNNING_OPENS = 4;
@@ -105,7 +105,7 @@ interface RunningJob {
   readonly kind: JobKind;
   /** Claimed by whoever ends the job first: the host cancelling, or the child committing (job-end-mark.ts). */
   readonly endMark: string;
-  /** Armed when the job reaches the front of its session's queue (the worker runs one at a time). */
+  /** Armed when the job reaches the front of its session's queue (the process runs one at a time). */
   timer: ReturnType<typeof setTimeout> | null;
 }
 
@@ -164,7 +164,7 @@ export function createSessionRunner(
 
   /**
    * Starts the time limit of the job at the front of the session's queue: a job's limit counts
-   * from when the worker starts it, not from when it was queued behind others.
+   * from when the process starts it, not from when it was queued behind others.
    */
   function armFront(session: Session): void {
     if (sessions.get(session.id) !== session) return;
@@ -172,7 +172,7 @@ export function createSessionRunner(
     if (front.done === true || front.value.timer !== null) return;
     const job = front.value;
     job.timer = setTimeout(() => {
-      // Only terminating the worker stops a handler that never reports progress; the session goes with it.
+      // Only killing the process stops a handler that never reports progress; the session goes with it.
       void endSession(
         session,
         studioError(
@@ -183,7 +183,7 @@ export function createSessionRunner(
     }, timeoutMs);
   }
 
-  /** A session whose worker stopped (closed, crashed, out of memory, timed out): its jobs fail. */
+  /** A session whose process stopped (closed, crashed, out of memory, timed out): its jobs fail. */
   function endSession(session: Session, error: StudioError): Promise<void> {
     if (sessions.get(session.id) !== session) return Promise.resolve();
     sessions.delete(session.id);

@@ -1,6 +1,6 @@
 /**
  * The studio's host logic, shared by Electron main and the local web host and free of both:
- * which files may be opened, sessions (a worker per open model holding its analysis) and the
+ * which files may be opened, sessions (a process per open model holding its analysis) and the
  * jobs run against them, the recent list, the samples, topologies, projects, autosave and
  * recovery. Transports (IPC, HTTP) validate payloads with app/shared/studio-validate.ts and then
  * call this.
@@ -71,7 +71,10 @@ export interface StudioHost {
   /** The studio's version (package.json). */
   readonly version: string;
   openPath(filePath: string, reason: OpenReason, control?: OpenControl): Promise<OpenResult>;
-  /** Takes ownership of `bytes`: they are transferred to the analysis worker. */
+  /**
+   * Opens uploaded bytes: the host keeps a copy in a temp file, which its analysis process reads;
+   * `bytes` must not change until the open has answered.
+   */
   openBytes(fileName: string, bytes: Uint8Array, control?: OpenControl): Promise<OpenResult>;
   listSamples(): Promise<readonly SampleInfo[]>;
   openSample(id: string, control?: OpenControl): Promise<OpenResult>;
@@ -103,7 +106,7 @@ export interface StudioHost {
 
   onProgress(listener: (event: ProgressEvent) => void): Unsubscribe;
   onJob(listener: (event: JobEvent) => void): Unsubscribe;
-  /** Ends every open, session and job, and the idle worker, after pending autosave writes land. */
+  /** Ends every open, session and job, and the idle analysis process, after pending autosave writes land. */
   close(): Promise<void>;
 }
 
