@@ -175,6 +175,7 @@ describe('export with external data forced (externalDataAbove 0)', () => {
         if (t.dataLocation === 1) {
           external++;
           expect(entry(t, 'location')).toBe(path.basename(data.file));
+          expect(Object.hasOwn(t, 'rawData')).toBe(false);
           expect(Number(entry(t, 'offset')) % EXTERNAL_ALIGNMENT).toBe(0);
           expect(Number(entry(t, 'offset')) + Number(entry(t, 'length'))).toBeLessThanOrEqual(data.bytes);
         } else {
@@ -301,6 +302,14 @@ describe('a source model with sparse external data', () => {
       expect(allocated(dataPath)).toBeLessThan(size / 8);
       // Hashed as written; the file read back, holes as zeros, gives the same SHA-256.
       expect(hashFile(dataPath)).toBe(m.data!.sha256);
+    }
+  });
+
+  it('leaves the opened model as it was: its tensors still point at the source data file', () => {
+    for (const t of analysis.model.proto.graph!.initializer!) {
+      expect(t.dataLocation).toBe(1);
+      expect(entry(t, 'location')).toBe('weights.bin');
+      expect(Object.hasOwn(t, 'rawData')).toBe(false);
     }
   });
 

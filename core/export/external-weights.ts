@@ -136,15 +136,12 @@ export function writeModelFiles(proto: onnx.ModelProto.$Properties, modelPath: s
   });
 
   const changed = [...placed.map((p) => p.tensor), ...inlined.map((i) => i.tensor)];
-  const saved = changed.map((tensor) => ({
-    rawData: tensor.rawData,
-    dataLocation: tensor.dataLocation,
-    externalData: tensor.externalData,
-  }));
+  const saved = changed.map(saveStorage);
   let modelBytes: Uint8Array;
   try {
     for (const { tensor, offset, length } of placed) {
-      tensor.rawData = new Uint8Array(0);
+      // Deleted, not emptied: the encoder writes an own empty raw_data field beside the location.
+      delete tensor.rawData;
       tensor.dataLocation = EXTERNAL_LOCATION;
       tensor.externalData = [
         { key: 'location', value: location },
@@ -165,12 +162,7 @@ export function writeModelFiles(proto: onnx.ModelProto.$Properties, modelPath: s
       { cause },
     );
   } finally {
-    changed.forEach((tensor, i) => {
-      const before = saved[i]!;
-      tensor.rawData = before.rawData ?? new Uint8Array(0);
-      tensor.dataLocation = before.dataLocation ?? DEFAULT_LOCATION;
-      tensor.externalData = before.externalData ?? [];
-    });
+    changed.forEach((tensor, i) => restoreStorage(tensor, saved[i]!));
   }
   writeOrFail(modelPath, () => fs.writeFileSync(modelPath, modelBytes));
   const model: WrittenFile = { path: modelPath, bytes: modelBytes.length, sha256: sha256Hex(modelBytes) };
@@ -204,6 +196,24 @@ export function writeModelFiles(proto: onnx.ModelProto.$Properties, modelPath: s
     dataSha = hash.digest('hex');
   });
   return { model, data: { path: dataPath, bytes: end, sha256: dataSha } };
+}
+
+const STORAGE_FIELDS = ['rawData', 'dataLocation', 'externalData'] as const;
+type Storage = Map<(typeof STORAGE_FIELDS)[number], unknown>;
+
+/** A tensor's own storage fields (absent ones left out, so they are deleted again on restore). */
+function saveStorage(tensor: TensorProto): Storage {
+  const saved: Storage = new Map();
+  for (const field of STORAGE_FIELDS) if (Object.hasOwn(tensor, field)) saved.set(field, tensor[field]);
+  return saved;
+}
+
+function restoreStorage(tensor: TensorProto, saved: Storage): void {
+  const fields = tensor as Record<string, unknown>;
+  for (const field of STORAGE_FIELDS) {
+    if (saved.has(field)) fields[field] = saved.get(field);
+    else Reflect.deleteProperty(fields, field);
+  }
 }
 
 function writeFully(fd: number, chunk: Uint8Array, position: number): void {
