@@ -16,6 +16,8 @@ import {
 } from './onnx/read.js';
 import { dtypeName } from './onnx/dtype.js';
 import { inferShapes, type ShapeInference } from './shape/infer.js';
+import { shapeLimitsFor } from './shape/limits.js';
+import { AnalysisClock } from './time-limit.js';
 import { nodeCost, modelCostTotals, type NodeCost, type CostTotals } from './costs/index.js';
 import { buildLayerView, type LayerView } from './layers/index.js';
 import { CutlineError } from './errors.js';
@@ -56,11 +58,17 @@ export interface AnalyzeOptions {
   readonly inputShapes?: Readonly<Record<string, Shape>>;
   /** Called before each stage, for progress reporting. */
   readonly onStage?: StageListener<AnalyzeStage>;
+  /**
+   * Time the analysis may take once the model is open (ms), checked before each node's shapes
+   * and costs: past it, an ANALYSIS_TIME_LIMIT error naming the node reached. Default: none.
+   */
+  readonly timeLimitMs?: number;
 }
 
 export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): Analysis {
   if (!model.proto.graph) throw new CutlineError('NOT_ONNX', 'The model has no graph.');
   assertAnalyzableOpset(model);
+  const clock = options.timeLimitMs === undefined ? undefined : new AnalysisClock(options.timeLimitMs);
   const report = options.onStage ?? (() => undefined);
   report('graph', `Building the graph (${model.proto.graph.node?.length ?? 0} nodes)`);
   const graph = buildGraph(model.proto.graph);
@@ -75,10 +83,15 @@ export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): An
   report('shapes', 'Inferring tensor shapes');
   const inference = inferShapes(graph, {
     opset: model.opset,
+    limits: shapeLimitsFor(model.fileBytes),
+    ...(clock ? { clock } : {}),
     ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
   });
   report('costs', 'Counting compute, weights and activations');
-  const costs = graph.nodes.map((node) => nodeCost(graph, node, inference.values));
+  const costs = graph.nodes.map((node) => {
+    clock?.check('counting costs', node);
+    return nodeCost(graph, node, inference.values);
+  });
   report('layers', 'Folding plumbing into layers');
   const layers = buildLayerView(graph, inference.values, costs);
   const totals = modelCostTotals(graph, costs);

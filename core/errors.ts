@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'SHAPE_MISMATCH'
   /** A node asks for a rank, count or size beyond what Cutline analyses (a hostile or corrupt file). */
   | 'SHAPE_LIMIT'
+  /** Analysis ran past the time limit it was given (`timeLimitMs`, `--time-limit`): the message names the node reached. */
+  | 'ANALYSIS_TIME_LIMIT'
   | 'PROFILE_NOT_FOUND'
   | 'BAD_PROFILE'
   | 'BAD_TOPOLOGY'

@@ -1,4 +1,4 @@
-/** `cutline analyze MODEL [--input NAME=DIMS]... [--json] [--all-nodes]` */
+/** `cutline analyze MODEL [--input NAME=DIMS]... [--json] [--all-nodes] [--time-limit SECONDS]` */
 import { analyzeFile, type Analysis } from '../../core/analyze.js';
 import type { Shape } from '../../core/graph/types.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
@@ -11,6 +11,8 @@ export interface AnalyzeCliOptions {
   readonly input: readonly string[];
   readonly json?: boolean;
   readonly allNodes?: boolean;
+  /** Seconds the analysis may take (AnalyzeOptions.timeLimitMs). */
+  readonly timeLimit?: number;
 }
 
 export function analyzeCommand(modelPath: string, options: AnalyzeCliOptions): number {
@@ -19,7 +21,10 @@ export function analyzeCommand(modelPath: string, options: AnalyzeCliOptions): n
     const { name, shape } = parseInputBinding(text);
     inputShapes[name] = shape;
   }
-  const analysis = analyzeFile(modelPath, { inputShapes });
+  const analysis = analyzeFile(modelPath, {
+    inputShapes,
+    ...(options.timeLimit !== undefined ? { timeLimitMs: options.timeLimit * 1000 } : {}),
+  });
   if (options.json) writeJsonLine(analysisJson(analysis));
   else process.stdout.write(`${analysisText(analysis, options.allNodes ?? false)}\n`);
   return 0;

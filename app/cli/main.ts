@@ -31,9 +31,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option('--json', 'print one JSON object instead of tables')
     .option('--all-nodes', 'list every node, including exporter plumbing hidden from the layer view')
-    .action((model: string, options: { input: string[]; json?: boolean; allNodes?: boolean }) => {
-      exitCode = analyzeCommand(model, options);
-    });
+    .option(
+      '--time-limit <seconds>',
+      'stop with ANALYSIS_TIME_LIMIT when analysis takes longer (default: none)',
+      positiveNumber,
+    )
+    .action(
+      (
+        model: string,
+        options: { input: string[]; json?: boolean; allNodes?: boolean; timeLimit?: number },
+      ) => {
+        exitCode = analyzeCommand(model, options);
+      },
+    );
   program
     .command('profile')
     .description(

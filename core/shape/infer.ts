@@ -17,7 +17,14 @@ import { readTensorValues } from '../onnx/tensor-data.js';
 import { isFloatDtype } from '../onnx/dtype.js';
 import type { Dim, Graph, GraphNode, Shape } from '../graph/types.js';
 import { shapeRuleFor } from './registry.js';
-import { ShapeLimitError, shapeLimitFailure } from './limits.js';
+import {
+  FLOOR_LIMITS,
+  ShapeLimitError,
+  shapeLimitFailure,
+  withShapeLimits,
+  type ShapeLimits,
+} from './limits.js';
+import type { AnalysisClock } from '../time-limit.js';
 import {
   MAX_KNOWN_ELEMENTS,
   ShapeError,
@@ -53,6 +60,10 @@ export interface InferOptions {
    * rules leave unknown. Default true; the conformance test turns it off to measure the rules.
    */
   readonly useDeclaredShapes?: boolean;
+  /** Bounds on ranks and piece counts (default the floors; analyzeModel scales them to the file). */
+  readonly limits?: ShapeLimits;
+  /** Checked before each node: past it, an ANALYSIS_TIME_LIMIT error naming the node. */
+  readonly clock?: AnalysisClock;
 }
 
 class Scope {
@@ -103,6 +114,7 @@ export function inferShapes(graph: Graph, options: InferOptions): ShapeInference
   };
 
   const inferNode = (g: Graph, node: GraphNode, scope: Scope): NodeStatus => {
+    options.clock?.check('inferring shapes', node);
     const rule = shapeRuleFor(node.domain, node.opType);
     const produced = new Map<number, ValueInfo>();
     let result: NodeStatus = { kind: 'ok' };
@@ -186,7 +198,7 @@ export function inferShapes(graph: Graph, options: InferOptions): ShapeInference
     const value = options.inputValues?.[name];
     bound.set(name, { dtype: declared?.dtype ?? 0, shape, ...(value ? { value } : {}) });
   }
-  run(graph, root, bound);
+  withShapeLimits(options.limits ?? FLOOR_LIMITS, () => run(graph, root, bound));
 
   let values: Map<string, ValueInfo> = root.values;
   if (valuesByGraph.size > 1) {
