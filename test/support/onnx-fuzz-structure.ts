@@ -16,6 +16,7 @@ import {
   type NodeProto,
 } from '../../core/onnx/codec.js';
 import { DataType } from '../../core/onnx/dtype.js';
+import { shapeRules } from '../../core/shape/registry.js';
 import { graphSites, type Site } from './shape-fuzz.js';
 
 type Random = () => number;
@@ -271,7 +272,39 @@ const hostileExternalData: StructureMutator = (proto, random) => {
   return { label: `initializer external data ${shown}` };
 };
 
+/** Every ai.onnx operator with a shape rule: a retyped node reaches rules no source holds. */
+const OPERATORS = Object.keys(shapeRules).sort();
+
+/** Inputs a retyped node may gain: a vector declared with 2³¹−1 entries, a huge or empty tensor. */
+const EXTRA_INPUTS = [
+  () => valueInfo('fuzz_huge_vector', DataType.INT64, [2 ** 31 - 1]),
+  () => valueInfo('fuzz_huge_tensor', DataType.FLOAT, [2 ** 31 - 1, 2 ** 31 - 1]),
+  () => valueInfo('fuzz_empty', DataType.FLOAT, [0, 3]),
+  () => valueInfo('fuzz_rank_unknown', DataType.FLOAT),
+];
+
+const retype: StructureMutator = (proto, random) => {
+  const nodes = proto.graph?.node ?? [];
+  if (nodes.length === 0 || !proto.graph) return undefined;
+  const target = pick(random, nodes);
+  const op = pick(random, OPERATORS);
+  target.opType = op;
+  target.domain = '';
+  let extra = '';
+  if (random() < 0.6) {
+    const input = pick(random, EXTRA_INPUTS)();
+    proto.graph.input = [...(proto.graph.input ?? []), input];
+    const inputs = [...(target.input ?? [])];
+    inputs.splice(Math.floor(random() * (inputs.length + 1)), 0, input.name ?? '');
+    target.input = inputs;
+    extra = ` with input ${input.name ?? ''}`;
+  }
+  return { label: `node ${target.name ?? ''} retyped to ${op}${extra}` };
+};
+
 const MUTATORS: readonly (readonly [string, StructureMutator])[] = [
+  ['retype', retype],
+  ['retype', retype],
   ['boundary-int', boundaryInt],
   ['boundary-int', boundaryInt],
   ['cycle', cycle],
