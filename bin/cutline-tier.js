@@ -11,12 +11,13 @@ process.env.ORT_DISABLE_TELEMETRY ??= '1';
 // must not be able to steer module resolution with a tsconfig of its own).
 register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
 const { tierMain } = await import('../core/bundle/tier-main.ts');
+const { LINE_LIMIT, oneLine } = await import('../core/text/quote-name.ts');
 tierMain(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error) => {
-    process.stderr.write(
-      `cutline-tier: ${error.code ? `${error.code}: ` : ''}${error.message ?? String(error)}\n`,
-    );
+    // One escaped line, as core/bundle/tier-entry.ts writes it: a message may quote a bundle's names.
+    const message = `${error.code ? `${error.code}: ` : ''}${error.message ?? String(error)}`;
+    process.stderr.write(`cutline-tier: ${oneLine(message, LINE_LIMIT)}\n`);
     process.exitCode = 2;
   },
 );

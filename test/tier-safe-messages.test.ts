@@ -2,10 +2,16 @@
  * The tier runtime's error messages are one safe line (issue 13, point 4): malformed requests
  * whose names carry terminal escapes, line breaks, C1 and bidi controls and a megabyte of text
  * get an OIP error of one bounded line of plain text over a real socket, and a peer tier that
- * answers with such a sentence becomes a bounded one-line TierError (what a tier relays and logs).
+ * answers with such a sentence becomes a bounded one-line TierError (what a tier relays and logs);
+ * a tier process that cannot start says why in one such line.
  */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTierClient } from '../core/runtime/oip/client.js';
 import { TierError } from '../core/runtime/oip/errors.js';
@@ -216,6 +222,32 @@ describe('a peer tier answering with a hostile sentence', () => {
       expect(tierError.message.length).toBeLessThan(LINE_LIMIT + peerUrl.length + 40);
     } finally {
       client.close();
+    }
+  });
+});
+
+describe('a tier process that cannot start', () => {
+  it('says why in one escaped line, though its bundle path carries escapes and a line break', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-tier-safe-'));
+    try {
+      // A folder name a bundle could arrive with (one path segment: at most 255 bytes).
+      const bundle = path.join(work, `\x1b[2J\x1b]0;pwned\x07\nfake: line\u202e${'b'.repeat(200)}`);
+      fs.mkdirSync(bundle);
+      const bin = path.resolve(import.meta.dirname, '../bin/cutline-tier.js');
+      const failure = await promisify(execFile)(process.execPath, [bin, '--bundle', bundle, '--port', '0'], {
+        cwd: work,
+      }).then(
+        () => null,
+        (error: unknown) => error as { code: number; stderr: string },
+      );
+      expect(failure?.code).toBe(2);
+      const stderr = failure!.stderr;
+      expect(stderr.startsWith('cutline-tier: BAD_BUNDLE: Cannot read ')).toBe(true);
+      expect(stderr.indexOf('\n')).toBe(stderr.length - 1);
+      expectOneSafeLine(stderr.slice(0, -1).replace(/^cutline-tier: /, ''));
+      expect(stderr).toContain('\\x1b[2J\\x1b]0;pwned\\x07 fake: line\\u202ebbb');
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
     }
   });
 });

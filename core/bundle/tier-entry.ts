@@ -1,4 +1,5 @@
 /** Entry of the bundle's runtime (`runtime/cutline-tier.mjs`, built by runtime-build.ts). */
+import { LINE_LIMIT, oneLine } from '../text/quote-name.js';
 import { tierMain } from './tier-main.js';
 
 // onnxruntime-node's own usage telemetry off (it writes a SQLite queue under ~/.cache from every
@@ -9,7 +10,9 @@ tierMain(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
     const e = error as { code?: string; message?: string };
-    process.stderr.write(`cutline-tier: ${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}\n`);
+    // One escaped line, as the cutline command prints errors: a message may quote a bundle's names.
+    const message = oneLine(`${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}`, LINE_LIMIT);
+    process.stderr.write(`cutline-tier: ${message}\n`);
     process.exitCode = 2;
   },
 );

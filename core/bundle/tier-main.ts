@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CutlineError } from '../errors.js';
+import { LINE_LIMIT, oneLine } from '../text/quote-name.js';
 import { createTierClient } from '../runtime/oip/client.js';
 import { TierError } from '../runtime/oip/errors.js';
 import { parseManifest } from './manifest.js';
@@ -123,7 +124,7 @@ async function checkUpTier(upUrl: string, token: string, name: string): Promise<
       );
     }
     process.stderr.write(
-      `cutline-tier: the ${name} at ${upUrl} is not answering yet (${(error as Error).message}).\n`,
+      `cutline-tier: ${oneLine(`the ${name} at ${upUrl} is not answering yet (${(error as Error).message}).`, LINE_LIMIT)}\n`,
     );
   } finally {
     client.close();
