@@ -155,7 +155,7 @@ const duplicateOutput: StructureMutator = (proto, random) => {
 };
 
 /** A model whose graph holds `depth` If (or Loop) nodes, each in the previous one's body. */
-function nestedModel(depth: number, op: 'If' | 'Loop'): ModelProto {
+export function nestedModel(depth: number, op: 'If' | 'Loop'): ModelProto {
   // Only the then-branch nests: a body in both branches would double the file per level.
   const leaf = graph({
     name: 'leaf',
@@ -325,12 +325,19 @@ export function mutateStructure(
   const [name, mutator] = pick(random, MUTATORS);
   const result = mutator(proto, random);
   if (!result) return undefined;
-  // protobufjs refuses to encode (and decode) messages nested past 100 levels, as protoc does;
-  // the fuzzer writes deeper files anyway, for the reader to refuse by name.
+  return { label: `${name}: ${result.label}`, bytes: encodeDeep(proto) };
+}
+
+/**
+ * Encodes `proto` however deep it nests: protobufjs refuses to encode (and decode) messages
+ * nested past 100 levels, as protoc does; the fuzzer writes deeper files anyway, for the reader
+ * to refuse by name.
+ */
+export function encodeDeep(proto: ModelProto): Uint8Array {
   const limit = protobuf.util.recursionLimit;
   protobuf.util.recursionLimit = 1 << 20;
   try {
-    return { label: `${name}: ${result.label}`, bytes: encodeModelProto(proto) };
+    return encodeModelProto(proto);
   } finally {
     protobuf.util.recursionLimit = limit;
   }
