@@ -18,6 +18,7 @@ import {
 } from '../../core/onnx/codec.js';
 import { DataType } from '../../core/onnx/dtype.js';
 import { HOSTILE_SHAPE_MODELS, HUGE_BUT_CHEAP_MODELS } from './hostile-shape-models.js';
+import { unsafeMessage } from './safe-message.js';
 
 /** The values the fuzzer writes: the ones that broke the rules, and the ones next to them. */
 export const BOUNDARY_VALUES: readonly bigint[] = [0n, -1n, 2n ** 31n - 1n, 2n ** 63n - 1n];
@@ -168,6 +169,7 @@ export function fuzzCase(sources: readonly FuzzSource[], seed: number, index: nu
 export type FuzzOutcome =
   | { readonly kind: 'analysed' }
   | { readonly kind: 'named-error'; readonly code: string }
+  | { readonly kind: 'unsafe-message'; readonly code: string; readonly message: string }
   | { readonly kind: 'other-error'; readonly message: string };
 
 /** Analyses a case's bytes and classifies what happened (a hang or crash is seen by the driver). */
@@ -176,7 +178,12 @@ export function runFuzzCase(bytes: Uint8Array): FuzzOutcome {
     analyzeBytes(bytes);
     return { kind: 'analysed' };
   } catch (error) {
-    if (isCutlineError(error)) return { kind: 'named-error', code: error.code };
+    if (isCutlineError(error)) {
+      const unsafe = unsafeMessage(error.message);
+      return unsafe
+        ? { kind: 'unsafe-message', code: error.code, message: unsafe }
+        : { kind: 'named-error', code: error.code };
+    }
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { kind: 'other-error', message: message.slice(0, 300) };
   }
