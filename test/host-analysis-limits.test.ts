@@ -17,18 +17,21 @@ const { dir, newHost } = studioHostHarness('cutline-analysis-limits-');
 const REPO = path.join(import.meta.dirname, '..');
 const HANG = { [TEST_HOOK_ENV]: 'hang:stall.onnx' };
 
-/** Live (not zombie) child processes of `pid`, other than the `ps` that lists them. */
+/** Live (not zombie) analysis processes started by process `pid` (not tsx's esbuild, not `ps`). */
 function childrenOf(pid: number): number[] {
   let out: string;
   try {
-    out = execFileSync('ps', ['-o', 'pid=,stat=,comm=', '--ppid', String(pid)], { encoding: 'utf8' });
+    out = execFileSync('ps', ['-o', 'pid=,stat=,args=', '--ppid', String(pid)], { encoding: 'utf8' });
   } catch {
     return []; // ps exits 1 when there are none
   }
   return out
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
-    .filter(([child, stat, comm]) => child && !stat?.startsWith('Z') && comm !== 'ps')
+    .filter(
+      ([child, stat, ...args]) =>
+        child && !stat?.startsWith('Z') && args.join(' ').includes('analysis-worker'),
+    )
     .map(([child]) => Number(child));
 }
 
@@ -88,24 +91,28 @@ describe('an analysis process', () => {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const lines = createInterface({ input: host.stdout! })[Symbol.asyncIterator]();
-    const { port, token } = JSON.parse((await lines.next()).value as string) as {
-      port: number;
-      token: string;
-    };
-    const upload = fetch(`http://127.0.0.1:${port}/api/openBytes?name=stall.onnx`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/octet-stream', 'X-Cutline-Token': token },
-      body: tinyModel(),
-    }).catch(() => null); // the host is killed before it answers
-    expect((await lines.next()).value).toBe('read');
-    const analyses = childrenOf(host.pid!);
-    // The busy one and the idle one started ahead for the next open.
-    expect(analyses).toHaveLength(2);
     const exited = new Promise((resolve) => host.once('exit', resolve));
-    host.kill('SIGKILL');
-    await exited;
-    await expect.poll(() => analyses.filter(running), { timeout: 10_000 }).toEqual([]);
-    expect(await upload).toBeNull();
+    try {
+      const lines = createInterface({ input: host.stdout! })[Symbol.asyncIterator]();
+      const { port, token } = JSON.parse((await lines.next()).value as string) as {
+        port: number;
+        token: string;
+      };
+      const upload = fetch(`http://127.0.0.1:${port}/api/openBytes?name=stall.onnx`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream', 'X-Cutline-Token': token },
+        body: tinyModel(),
+      }).catch(() => null); // the host is killed before it answers
+      expect((await lines.next()).value).toBe('read');
+      // The busy one and the idle one started ahead for the next open.
+      await expect.poll(() => childrenOf(host.pid!)).toHaveLength(2);
+      const analyses = childrenOf(host.pid!);
+      host.kill('SIGKILL');
+      await exited;
+      await expect.poll(() => analyses.filter(running), { timeout: 10_000 }).toEqual([]);
+      expect(await upload).toBeNull();
+    } finally {
+      host.kill('SIGKILL'); // a failed check must not leave the host running
+    }
   });
 });

@@ -80,6 +80,8 @@ export interface WorkerPool {
 
 const BOOTSTRAP_PATH = fileURLToPath(new URL('./worker/bootstrap.js', import.meta.url));
 const ENTRY_URL = new URL('./worker/analysis-worker.ts', import.meta.url);
+/** How long terminate() waits for a killed process to exit. */
+const TERMINATE_WAIT_MS = 5_000;
 /** Enough of the child's last stderr to see V8's "heap out of memory" line. */
 const STDERR_TAIL_CHARS = 4096;
 
@@ -161,7 +163,14 @@ class ForkedAnalysis extends EventEmitter implements AnalysisChild {
       this.terminated = true;
       this.child.kill('SIGKILL');
     }
-    return this.exited;
+    // Bounded: a process stuck in the kernel (a hung network file system) exits only when it
+    // returns, and an open or a close must not wait on that.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, TERMINATE_WAIT_MS);
+      timer.unref();
+    });
+    return Promise.race([this.exited, late]).finally(() => clearTimeout(timer));
   }
 
   unref(): void {
