@@ -250,6 +250,25 @@ describe('generated KV-cache decoder: solving over device, edge and cloud', () =
     }
   });
 
+  it('an infeasible memory limit names its bytes in a unit that shows them (KiB, not "0.0 MiB")', async () => {
+    const failed = await solve(
+      '-s',
+      'single-split',
+      '-c',
+      'memory:device=40KiB',
+      '-c',
+      'memory:edge=40KiB',
+      '-c',
+      'memory:cloud=40KiB',
+    ).then(
+      () => undefined,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toMatch(/INFEASIBLE: .*KiB over its 40\.0 KiB/);
+    expect(failed?.stderr).not.toMatch(/0\.0 MiB/);
+  });
+
   it('weights too large for the device and the edge box alone: the two-split uses all three tiers', async () => {
     // The decoder's weights are 101 KiB: 40 KiB on each of device and edge leaves the rest to the cloud.
     const limit = 40 * 1024;

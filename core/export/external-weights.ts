@@ -9,7 +9,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CutlineError } from '../errors.js';
-import { externalRef, readExternal, type ExternalRef } from '../onnx/external-data.js';
+import {
+  externalRef,
+  readExternal,
+  writeSparse,
+  zeroBytes,
+  type ExternalRef,
+} from '../onnx/external-data.js';
 import { quoteName } from '../text/quote-name.js';
 import { encodeModelProto, type TensorProto, type onnx } from '../onnx/codec.js';
 import { forEachTensor } from '../onnx/read.js';
@@ -99,7 +105,7 @@ const alignUp = (n: number): number => Math.ceil(n / EXTERNAL_ALIGNMENT) * EXTER
  * and written inline, so nothing points at the source's files). When no tensor qualifies, only the
  * model is written (self-contained) and `data` is null.
  * External source bytes are copied through positioned reads of at most 8 MiB (`readExternal`),
- * inline ones written in place; an all-zero chunk is left as a hole, so a sparse source stays
+ * inline ones written in place; all-zero 64 KiB pieces are left as holes (`writeSparse`), so a sparse source stays
  * sparse. The data file is hashed in file order as it is written, not read back: at these sizes a
  * second pass over the file would double the export's time.
  *
@@ -177,14 +183,14 @@ export function writeModelFiles(proto: onnx.ModelProto.$Properties, modelPath: s
     let hashed = 0;
     try {
       for (const { offset, length, source } of placed) {
-        hash.update(zeroChunk().subarray(0, offset - hashed));
+        hash.update(zeroBytes(offset - hashed));
         for (let at = 0; at < length; at += CHUNK_BYTES) {
           const size = Math.min(CHUNK_BYTES, length - at);
           const chunk =
             source instanceof Uint8Array ? source.subarray(at, at + size) : readExternal(source, at, size);
           hash.update(chunk);
-          // An all-zero chunk is left as a hole: a sparse source gives a sparse copy.
-          if (!isAllZero(chunk)) writeFully(fd, chunk, offset + at);
+          // Zero pieces are left as holes: a sparse source gives a sparse copy.
+          writeSparse(fd, chunk, offset + at);
         }
         hashed = offset + length;
       }
@@ -214,22 +220,6 @@ function restoreStorage(tensor: TensorProto, saved: Storage): void {
     if (saved.has(field)) fields[field] = saved.get(field);
     else Reflect.deleteProperty(fields, field);
   }
-}
-
-function writeFully(fd: number, chunk: Uint8Array, position: number): void {
-  for (let written = 0; written < chunk.length;) {
-    written += fs.writeSync(fd, chunk, written, chunk.length - written, position + written);
-  }
-}
-
-let zeros: Buffer | undefined;
-const zeroChunk = (): Buffer => (zeros ??= Buffer.alloc(CHUNK_BYTES));
-
-/** Whether `bytes` (at most a chunk) are all zero: memcmp against a zero buffer. */
-function isAllZero(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).equals(
-    zeroChunk().subarray(0, bytes.length),
-  );
 }
 
 const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

@@ -150,10 +150,15 @@ export function tensorBytes(tensor: TensorProto): Uint8Array | undefined {
 
 let zeros: Buffer | undefined;
 
-/** Whether `chunk` is all zero bytes (memcmp against a zero buffer of the chunk size). */
-function isZero(chunk: Buffer): boolean {
+/** Zero bytes to compare and hash against (at most IO_CHUNK_BYTES; a view, never written to). */
+export function zeroBytes(length: number): Buffer {
   zeros ??= Buffer.alloc(IO_CHUNK_BYTES);
-  return chunk.equals(zeros.subarray(0, chunk.length));
+  return zeros.subarray(0, length);
+}
+
+/** Whether `chunk` (at most IO_CHUNK_BYTES) is all zero bytes: memcmp against a zero buffer. */
+function isZero(chunk: Uint8Array): boolean {
+  return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).equals(zeroBytes(chunk.length));
 }
 
 /**
@@ -163,8 +168,11 @@ function isZero(chunk: Buffer): boolean {
  */
 const HOLE_PIECE_BYTES = 64 * 1024;
 
-/** Writes the pieces of `chunk` that are not all zeros to `outFd` at `position` onward. */
-function writeNonZero(outFd: number, chunk: Buffer, position: number): void {
+/**
+ * Writes the pieces of `chunk` (at most IO_CHUNK_BYTES) that are not all zeros to `outFd` at
+ * `position` onward, leaving holes for the rest; the caller ftruncates the file to its size.
+ */
+export function writeSparse(outFd: number, chunk: Uint8Array, position: number): void {
   for (let start = 0; start < chunk.length;) {
     // Skip zero pieces, then gather the run of non-zero ones that follows and write it at once.
     const pieceEnd = (from: number): number => Math.min(from + HOLE_PIECE_BYTES, chunk.length);
@@ -195,7 +203,7 @@ export function copyExternal(ref: ExternalRef, outFd: number, outPosition: numbe
     for (let done = 0; done < ref.length;) {
       const chunk = buffer.subarray(0, Math.min(buffer.length, ref.length - done));
       if (!readFully(fd, chunk, ref.offset + done)) throw changed(ref, 'became shorter while being read');
-      writeNonZero(outFd, chunk, outPosition + done);
+      writeSparse(outFd, chunk, outPosition + done);
       done += chunk.length;
     }
   } finally {

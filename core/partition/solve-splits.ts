@@ -8,6 +8,7 @@
 import {
   derivePins,
   describePins,
+  formatMiB,
   memoryLimits,
   violationScore,
   violations,
@@ -218,7 +219,7 @@ function cheapViolations(
         tier,
         excess: weights - limit,
         relativeExcess: (weights - limit) / Math.max(limit, 1),
-        message: `needs ${mib(weights)} for weights alone, ${mib(weights - limit)} over its ${mib(limit)}`,
+        message: `needs ${formatMiB(weights)} for weights alone, ${formatMiB(weights - limit)} over its ${formatMiB(limit)}`,
       });
     }
   });
@@ -232,8 +233,6 @@ function cheapViolations(
   }
   return found;
 }
-
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 export function describeCandidate(problem: PartitionProblem, c: SplitCandidate): string {
   const n = problem.units.length;
