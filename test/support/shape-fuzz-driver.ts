@@ -94,9 +94,16 @@ function runChild(options: FuzzRunOptions, start: number, results: FuzzResult[])
       clearTimeout(timer);
       if (line.started) {
         current = line;
+        const started = line;
         timer = setTimeout(() => {
-          hung = true;
-          child.kill('SIGKILL');
+          // Timers run before pending reads in Node's loop: when this process itself was starved
+          // (a loaded machine), the case's result may already be waiting. Read it first, then
+          // call the case hung only if it is still the one running.
+          setImmediate(() => {
+            if (current !== started) return;
+            hung = true;
+            child.kill('SIGKILL');
+          });
         }, options.caseBudgetMs);
         return;
       }
