@@ -250,6 +250,26 @@ describe('generated KV-cache decoder: solving over device, edge and cloud', () =
     }
   });
 
+  it("the solver's notes say when only a tensor's shape crosses a cut", async () => {
+    // The position ids are made from the token ids' shape: where that Shape node runs on another
+    // tier than the ids, only the shape crosses, and the notes must not list the ids twice.
+    const { stdout } = await run(process.execPath, [
+      CLI,
+      'solve',
+      inlinePath,
+      '-t',
+      'pi4-wifi-edge-wan-cloud',
+      '-s',
+      'single-split',
+      '-c',
+      'memory:device=40KiB',
+    ]);
+    const cut = /; cut: (.*)$/m.exec(stdout)![1]!.split(', ');
+    expect(cut).toContainEqual(expect.stringMatching(/^shape of input_ids \(\d+ B\)$/));
+    const names = cut.map((entry) => entry.replace(/ \(.*\)$/, ''));
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   it('an infeasible memory limit names its bytes in a unit that shows them (KiB, not "0.0 MiB")', async () => {
     const failed = await solve(
       '-s',

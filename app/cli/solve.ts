@@ -204,13 +204,13 @@ function solveText(
     '',
   ];
   if (designPlan) {
-    const cuts = designPlan.evaluation.cutTensors.map((c) => `${c.name} (${formatBytes(c.bytes)})`);
+    const cuts = designPlan.evaluation.cutTensors.map((c) => cutText(c));
     lines.push(`project: ${designPlan.notes.join('; ')}${cuts.length ? `; cut: ${cuts.join(', ')}` : ''}`);
   }
   for (const o of outcomes) {
     if (o.error) lines.push(`${o.solver}: infeasible — ${o.error}`);
     else if (o.plan) {
-      const cuts = o.plan.evaluation.cutTensors.map((c) => `${c.name} (${formatBytes(c.bytes)})`);
+      const cuts = o.plan.evaluation.cutTensors.map((c) => cutText(c));
       lines.push(`${o.solver}: ${o.plan.notes.join('; ')}${cuts.length ? `; cut: ${cuts.join(', ')}` : ''}`);
     }
   }
@@ -225,4 +225,12 @@ function solveText(
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * A tensor on a cut as the notes list it. Only the shape of some tensors crosses (a Shape node on
+ * another tier reads it): those say so, or a tensor would seem listed twice with two sizes.
+ */
+function cutText(cut: { name: string; bytes: number; shapeOnly: boolean }): string {
+  return `${cut.shapeOnly ? 'shape of ' : ''}${cut.name} (${formatBytes(cut.bytes)})`;
 }
