@@ -21,6 +21,16 @@ describe('fuzz regression corpus', () => {
     expect(Object.keys(index).sort()).toEqual(files);
   });
 
+  it('a model nested past protobuf depth limit says so instead of "not a valid ModelProto"', () => {
+    let message = '';
+    try {
+      analyzeFile(path.join(REGRESSION_DIR, 'nested-if-1000-deep.onnx'));
+    } catch (error) {
+      if (isCutlineError(error)) message = error.message;
+    }
+    expect(message).toContain('more than 100 deep');
+  });
+
   for (const file of files) {
     const expected = index[file]?.expect ?? '(no case in cases.json)';
     it(`${file}: ${expected}`, () => {

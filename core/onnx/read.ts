@@ -142,6 +142,14 @@ export function openModelBytes(bytes: Uint8Array, options: OpenOptions = {}): On
         { cause },
       );
     }
+    if (/max depth exceeded/.test(message)) {
+      // protobufjs stops at 100 nested messages, as protoc and so ONNX's own tools do.
+      throw new CutlineError(
+        'NOT_ONNX',
+        `${name} nests sub-graphs (If, Loop or Scan bodies) or other messages more than 100 deep, past protobuf's limit; ONNX tools cannot read it either. Export the model with fewer nested control-flow levels.`,
+        { cause },
+      );
+    }
     throw new CutlineError(
       'NOT_ONNX',
       `${name} is not an ONNX model: it is not a valid ModelProto (${message}).`,
