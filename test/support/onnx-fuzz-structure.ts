@@ -50,6 +50,17 @@ export const HOSTILE_NAMES: readonly string[] = [
 export const FUZZ_DATA_FILE = 'data.bin';
 export const FUZZ_DATA_BYTES = 64;
 
+/**
+ * Hostile things beside the model that external data may name (fuzzWorkDir makes them): a link
+ * out of the folder, a FIFO (a read would block for ever), a folder and an empty file.
+ */
+export const FUZZ_HOSTILE_FILES = {
+  link: 'escape.bin',
+  fifo: 'fifo.bin',
+  folder: 'folder.bin',
+  empty: 'empty.bin',
+} as const;
+
 const EXTERNAL_LOCATIONS: readonly string[] = [
   FUZZ_DATA_FILE,
   `./${FUZZ_DATA_FILE}`,
@@ -63,6 +74,7 @@ const EXTERNAL_LOCATIONS: readonly string[] = [
   '.',
   'sub/../../data.bin',
   `\u001b[2J${FUZZ_DATA_FILE}`,
+  ...Object.values(FUZZ_HOSTILE_FILES),
 ];
 
 const EXTERNAL_NUMBERS: readonly string[] = [

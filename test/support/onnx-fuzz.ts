@@ -10,11 +10,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyzeBytes } from '../../core/analyze.js';
+import { analyzeBytes, analyzeFile } from '../../core/analyze.js';
 import { isCutlineError } from '../../core/errors.js';
 import { findTestdata } from '../../scripts/onnx-testdata.js';
 import { HOSTILE_SHAPE_MODELS, HUGE_BUT_CHEAP_MODELS } from './hostile-shape-models.js';
-import { FUZZ_DATA_BYTES, FUZZ_DATA_FILE, mutateStructure } from './onnx-fuzz-structure.js';
+import { execFileSync } from 'node:child_process';
+import {
+  FUZZ_DATA_BYTES,
+  FUZZ_DATA_FILE,
+  FUZZ_HOSTILE_FILES,
+  mutateStructure,
+} from './onnx-fuzz-structure.js';
 import { mutateBytes } from './onnx-fuzz-wire.js';
 import { unsafeMessage } from './safe-message.js';
 
@@ -103,6 +109,13 @@ export function fuzzWorkDir(root: string): string {
   fs.mkdirSync(root, { recursive: true });
   const data = Uint8Array.from({ length: FUZZ_DATA_BYTES }, (_, i) => i);
   fs.writeFileSync(path.join(root, FUZZ_DATA_FILE), data);
+  const at = (name: string) => path.join(root, name);
+  fs.writeFileSync(at(FUZZ_HOSTILE_FILES.empty), new Uint8Array());
+  fs.mkdirSync(at(FUZZ_HOSTILE_FILES.folder), { recursive: true });
+  if (!fs.existsSync(at(FUZZ_HOSTILE_FILES.link))) fs.symlinkSync('/etc/passwd', at(FUZZ_HOSTILE_FILES.link));
+  // mkfifo exists on Linux and macOS; elsewhere the FIFO case is a missing file.
+  if (process.platform !== 'win32' && !fs.existsSync(at(FUZZ_HOSTILE_FILES.fifo)))
+    execFileSync('mkfifo', [at(FUZZ_HOSTILE_FILES.fifo)]);
   return root;
 }
 
@@ -112,10 +125,18 @@ export type OnnxFuzzOutcome =
   | { readonly kind: 'unsafe-message'; readonly code: string; readonly message: string }
   | { readonly kind: 'other-error'; readonly message: string };
 
-/** Analyses a case's bytes with `baseDir` as its folder and classifies what happened. */
-export function runOnnxFuzzCase(bytes: Uint8Array, baseDir: string): OnnxFuzzOutcome {
+/**
+ * Analyses a case in `baseDir` and classifies what happened: from bytes (as the studio opens an
+ * upload) or, with `fromFile`, written there as fuzz.onnx and opened by path (as `cutline
+ * analyze` does, through the file reader's own checks).
+ */
+export function runOnnxFuzzCase(bytes: Uint8Array, baseDir: string, fromFile = false): OnnxFuzzOutcome {
   try {
-    analyzeBytes(bytes, { baseDir, displayName: 'fuzz.onnx' });
+    if (fromFile) {
+      const file = path.join(baseDir, 'fuzz.onnx');
+      fs.writeFileSync(file, bytes);
+      analyzeFile(file);
+    } else analyzeBytes(bytes, { baseDir, displayName: 'fuzz.onnx' });
     return { kind: 'analysed' };
   } catch (error) {
     if (isCutlineError(error)) {
