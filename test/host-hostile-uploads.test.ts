@@ -50,10 +50,28 @@ function uploadCases(): UploadCase[] {
   }));
   const index = path.join(CORPUS_DIR, 'cases.json');
   if (!fs.existsSync(index)) return cases;
-  const kept = JSON.parse(fs.readFileSync(index, 'utf8')) as Record<string, { expect: string }>;
-  for (const [file, { expect: expected }] of Object.entries(kept))
-    cases.push({ name: file, bytes: fs.readFileSync(path.join(CORPUS_DIR, file)), expect: expected });
+  const kept = JSON.parse(fs.readFileSync(index, 'utf8')) as Record<
+    string,
+    { expect: string; expectUpload?: string }
+  >;
+  for (const [file, entry] of Object.entries(kept))
+    cases.push({
+      name: file,
+      bytes: fs.readFileSync(path.join(CORPUS_DIR, file)),
+      expect: uploadExpectation(entry),
+    });
   return cases;
+}
+
+/**
+ * What a kept case must give when uploaded: `expectUpload` when the corpus says, else `expect`,
+ * except that uploaded bytes have no folder, so the host resolves none of their external data:
+ * a reference that opened from disk fails on its path (outside the folder, out of range) is
+ * simply missing in an upload.
+ */
+function uploadExpectation(entry: { expect: string; expectUpload?: string }): string {
+  if (entry.expectUpload !== undefined) return entry.expectUpload;
+  return entry.expect.startsWith('EXTERNAL_DATA_') ? 'EXTERNAL_DATA_MISSING' : entry.expect;
 }
 
 /** A named error: a code and one line a user can read. */

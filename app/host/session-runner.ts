@@ -31,14 +31,13 @@ import {
   type WorkerPoolOptions,
 } from './session-workers.js';
 import { claimJobEnd } from './worker/job-end-mark.js';
-import type {
-  AnalysisSource,
-  AnalysisStage,
-  HostMessage,
-  OpenRequest,
-  OpenedSession,
-  WorkerMessage,
-} from './worker/protocol.js';
+import {
+  attemptOpen,
+  type OpenSessionRequest,
+  type SessionOpenOutcome,
+  type StageListener,
+} from './open-attempt.js';
+import type { HostMessage, WorkerMessage } from './worker/protocol.js';
 
 export interface SessionRunnerOptions extends WorkerPoolOptions {
   /** A job still running after this long is stopped (default 5 minutes); opens too, unless `openTimeoutMs`. */
@@ -58,13 +57,7 @@ export interface SessionRunnerOptions extends WorkerPoolOptions {
   readonly processJobs?: ProcessJobsOptions;
 }
 
-export type SessionOpenOutcome =
-  | ({ readonly ok: true; readonly sessionId: string } & OpenedSession)
-  | { readonly ok: false; readonly error: StudioError };
-
-export type StageListener = (stage: AnalysisStage, message: string) => void;
-
-export type OpenSessionRequest = Omit<OpenRequest, 'type'>;
+export type { OpenSessionRequest, SessionOpenOutcome, StageListener };
 
 export interface SessionRunner {
   /** Opens a model in a new analysis process; on success the process stays as the session `sessionId`. */
@@ -148,8 +141,6 @@ export function createSessionRunner(
   };
 
   const minutes = (): string => (timeoutMs / 60_000).toPrecision(2);
-  const seconds = (ms: number): string =>
-    ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toPrecision(2)} s`;
 
   /** Ends a job once: stops its timer and forgets it, then tells the listeners. */
   function endJob(session: Session, jobId: string, event: JobEvent): void {
@@ -266,84 +257,29 @@ export function createSessionRunner(
       }
       const worker = pool.take();
       const { source } = request;
-      const fileName = source.kind === 'file' ? path.basename(source.path) : source.fileName;
       const kept = source.kind === 'bytes' ? keepUploadedBytes(source.fileName, source.bytes) : null;
-      return new Promise<SessionOpenOutcome>((resolve) => {
-        let done = false;
-        /** `idle`: the process answered the open's failure itself and holds no analysis. */
-        const finish = (outcome: SessionOpenOutcome, idle = false): void => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          opens.delete(openId);
-          // Only this open's own listeners: the session adopts the process with its own.
-          worker.off('message', onMessage);
-          worker.off('error', onError);
-          worker.off('exit', onExit);
-          void (async () => {
-            const keptCopy = kept === null ? null : await kept;
-            if (outcome.ok && !closed) {
-              const file = source.kind === 'file' ? source.path : keptCopy;
-              const model =
-                file === null
-                  ? null
-                  : { path: file, fileName, sha256: outcome.sha256, inputs: outcome.inputs };
-              adopt(outcome.sessionId, worker, model, keptCopy);
-            } else if (idle && !closed) {
-              // A file that fails cleanly (the hostile ones do) costs no process start-up: the
-              // next open can use this one.
-              pool.giveBack(worker);
-              removeKeptCopy(keptCopy);
-            } else {
-              // Killed before the kept copy goes: a child still reading it must not see it vanish.
-              await worker.terminate(); // frees the process's memory now
-              removeKeptCopy(keptCopy);
-            }
-            resolve(outcome);
-          })();
-        };
-        const timer = setTimeout(() => {
-          finish(
-            failed(
-              'ANALYSIS_TIME_LIMIT',
-              `${fileName} was not analysed within ${seconds(openTimeoutMs)}, so its analysis was stopped; the model open before it stays open. A model this slow to analyse may be malformed: check it with \`cutline analyze\` on the command line.`,
-            ),
-          );
-        }, openTimeoutMs);
-        opens.set(openId, finish);
-
-        const onMessage = (message: WorkerMessage): void => {
-          if (message.type === 'progress') onStage(message.stage, message.message);
-          else if (message.type === 'opened') {
-            const { view, partition, sha256, inputs } = message;
-            finish({ ok: true, sessionId: randomUUID(), view, partition, sha256, inputs });
-          } else if (message.type === 'open-failed') finish({ ok: false, error: message.error }, true);
-        };
-        const onError = (error: Error): void => {
-          finish(failed('INTERNAL', `The analysis could not be started (${error.message}).`));
-        };
-        const onExit = (end: ChildEnd): void => {
-          finish(
-            end.outOfMemory
-              ? failed(
-                  'ANALYSIS_OUT_OF_MEMORY',
-                  `${fileName} needed more memory than its analysis may use (${heapMb} MB), so the analysis was stopped; the model open before it stays open. A model that needs this much may be malformed: check it with \`cutline analyze\` on the command line.`,
-                )
-              : failed('INTERNAL', `The analysis stopped unexpectedly: ${childFailure(end, heapMb)}.`),
-          );
-        };
-        worker.on('message', onMessage);
-        worker.on('error', onError);
-        worker.on('exit', onExit);
-        // Uploaded bytes go as the path of the host's copy once it is written: a path through
-        // the pipe, not the bytes (a copy only when the host could not keep one).
-        const post = (sent: AnalysisSource): void =>
-          worker.postMessage({ type: 'open', ...request, source: sent } satisfies HostMessage);
-        if (kept === null || source.kind !== 'bytes') post(source);
-        else
-          void kept.then((file) =>
-            post(file === null ? source : { kind: 'upload', fileName: source.fileName, path: file }),
-          );
+      const attempt = attemptOpen(worker, request, kept, { openTimeoutMs, heapMb }, onStage);
+      opens.set(openId, attempt.settle);
+      return attempt.settled.then(async ({ outcome, idle }) => {
+        opens.delete(openId);
+        const keptCopy = kept === null ? null : await kept;
+        if (outcome.ok && !closed) {
+          const file = source.kind === 'file' ? source.path : keptCopy;
+          const fileName = source.kind === 'file' ? path.basename(source.path) : source.fileName;
+          const model =
+            file === null ? null : { path: file, fileName, sha256: outcome.sha256, inputs: outcome.inputs };
+          adopt(outcome.sessionId, worker, model, keptCopy);
+        } else if (idle && !closed) {
+          // A file that fails cleanly (the hostile ones do) costs no process start-up: the next
+          // open can use this one.
+          pool.giveBack(worker);
+          removeKeptCopy(keptCopy);
+        } else {
+          // Killed before the kept copy goes: a child still reading it must not see it vanish.
+          await worker.terminate(); // frees the process's memory now
+          removeKeptCopy(keptCopy);
+        }
+        return outcome;
       });
     },
 
