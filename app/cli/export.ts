@@ -10,7 +10,7 @@ import path from 'node:path';
 import { writeRuntime } from '../../core/bundle/runtime-build.js';
 import { writeBundle } from '../../core/bundle/write-bundle.js';
 import { CutlineError } from '../../core/errors.js';
-import { LINE_LIMIT, oneLine } from '../../core/text/quote-name.js';
+import { LINE_LIMIT, oneLine, plainName } from '../../core/text/quote-name.js';
 import { verifySplit } from '../../core/export/verify.js';
 import type { Plan, SolverName } from '../../core/partition/plan.js';
 import { givenPlan, SOLVER_NAMES } from '../../core/partition/plan.js';
@@ -235,7 +235,7 @@ export async function exportCommand(
     const lines = [
       `Bundle    ${written.dir}${written.zipPath ? ` (and ${written.zipPath})` : ''}`,
       `Segments  ${summary.segments.map((s) => `${s.id} (${s.tier})`).join(' → ')}`,
-      `Crossing  ${summary.crossings.map((c) => `${c.tensor} ${c.direction} hop ${c.hop}`).join(', ') || 'nothing'}`,
+      `Crossing  ${summary.crossings.map((c) => `${plainName(c.tensor)} ${c.direction} hop ${c.hop}`).join(', ') || 'nothing'}`,
       `Predicted ${summary.predicted.latencyMs.toFixed(2)} ms, ${summary.predicted.deviceEnergyMj.toFixed(2)} mJ, ${summary.predicted.linkBytes} bytes on links`,
       verification?.wholeModel === 'skipped'
         ? `Verified  the segments run and chain; not compared with the whole model: ${verification.skippedBecause ?? ''}`

@@ -10,7 +10,7 @@ import { paretoFront, type ParetoFront } from '../../core/partition/pareto.js';
 import type { Plan, SolverName } from '../../core/partition/plan.js';
 import { defaultSolvers, runSolver } from '../../core/partition/solve.js';
 import { CutlineError } from '../../core/errors.js';
-import { LINE_LIMIT, oneLine } from '../../core/text/quote-name.js';
+import { LINE_LIMIT, oneLine, plainName } from '../../core/text/quote-name.js';
 import { formatBytes } from '../shared/format.js';
 import {
   cutPointsJson,
@@ -229,8 +229,9 @@ function solveText(
 
 /**
  * A tensor on a cut as the notes list it. Only the shape of some tensors crosses (a Shape node on
- * another tier reads it): those say so, or a tensor would seem listed twice with two sizes.
+ * another tier reads it): those say so, or a tensor would seem listed twice with two sizes. The
+ * name comes from the model file, so it is escaped and cut (plainName) like every name printed.
  */
 function cutText(cut: { name: string; bytes: number; shapeOnly: boolean }): string {
-  return `${cut.shapeOnly ? 'shape of ' : ''}${cut.name} (${formatBytes(cut.bytes)})`;
+  return `${cut.shapeOnly ? 'shape of ' : ''}${plainName(cut.name)} (${formatBytes(cut.bytes)})`;
 }
