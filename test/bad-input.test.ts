@@ -14,7 +14,8 @@ import { DataType } from '../core/onnx/dtype.js';
 import { analyzeFile } from '../core/analyze.js';
 import { readModelFile } from '../core/onnx/read.js';
 import { tensorBytes } from '../core/onnx/external-data.js';
-import { CutlineError, type ErrorCode } from '../core/errors.js';
+import type { ErrorCode } from '../core/errors.js';
+import { expectCode } from './support/expect-code.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../bin/cutline.js');
@@ -57,17 +58,6 @@ function write(name: string, bytes: Uint8Array | string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, bytes);
   return file;
-}
-
-function expectCode(fn: () => unknown, code: ErrorCode): CutlineError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CutlineError);
-    expect((error as CutlineError).code).toBe(code);
-    return error as CutlineError;
-  }
-  throw new Error(`expected ${code}, but nothing was thrown`);
 }
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../core/analyze.js';
-import { CutlineError, type ErrorCode } from '../core/errors.js';
+import { expectCode } from './support/expect-code.js';
 import { decodeModelProto, encodeModelProto, type ModelProto } from '../core/onnx/codec.js';
 import {
   copyExternal,
@@ -36,17 +36,6 @@ const REPORT_PEAK_RSS = `data:text/javascript,process.on('exit',()=>process.stde
 const GIB = 1024 ** 3;
 
 let dir: string;
-
-function expectCode(fn: () => unknown, code: ErrorCode): CutlineError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CutlineError);
-    expect((error as CutlineError).code).toBe(code);
-    return error as CutlineError;
-  }
-  throw new Error(`expected ${code}, but nothing was thrown`);
-}
 
 /** A fresh folder holding the sparse-weights model (2 layers of 8 × 8 unless told otherwise). */
 function smallModel(
