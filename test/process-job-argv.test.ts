@@ -1,11 +1,43 @@
 /**
  * The command lines of the host's process jobs: a path the page sends never reaches `cutline` as
- * something its option parser could read as a flag.
+ * something its option parser could read as a flag; the export's Advanced choices become
+ * `--external-data-above BYTES` and `--verify-whole` only when chosen.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { harnessPlan } from '../app/host/process-job-kinds.js';
+import { exportPlan, harnessPlan, type SessionModel } from '../app/host/process-job-kinds.js';
+import type { ExportArgs } from '../app/shared/studio-api.js';
+import { loadTopology } from '../core/profiles/load.js';
+
+const model: SessionModel = {
+  path: '/m/model.onnx',
+  fileName: 'model.onnx',
+  sha256: '0'.repeat(64),
+  inputs: {},
+};
+const exportArgs: ExportArgs = {
+  topology: loadTopology('n2-wifi-i7'),
+  placement: {},
+  pins: [],
+  inputs: {},
+  objective: 'latency',
+  outDir: '/b/bundle',
+  zip: false,
+  force: false,
+  onUnreachable: 'fail',
+  verify: true,
+};
+
+/** The export's argv after its project file (a temp path): the flags the page's choices make. */
+function exportFlags(args: ExportArgs): string[] {
+  const plan = exportPlan(model, args);
+  try {
+    return plan.argv.slice(3);
+  } finally {
+    fs.rmSync(plan.tempDir, { recursive: true, force: true });
+  }
+}
 
 describe('process job command lines', () => {
   it('give the harness its bundle folder as an absolute path, even one named like an option', () => {
@@ -20,5 +52,27 @@ describe('process job command lines', () => {
         fs.rmSync(plan.tempDir, { recursive: true, force: true });
       }
     }
+  });
+
+  it("pass the export's external-data size in bytes and --verify-whole only when asked", () => {
+    const base = ['--out', '/b/bundle', '--json', '--on-unreachable', 'fail'];
+    expect(exportFlags(exportArgs)).toEqual(base);
+    expect(exportFlags({ ...exportArgs, externalDataAboveBytes: 1024, verifyWhole: true })).toEqual([
+      ...base,
+      '--verify-whole',
+      '--external-data-above',
+      '1024',
+    ]);
+    // 0 is a size (every model's weights of 1 KiB or more go to a data file), not "automatic".
+    expect(exportFlags({ ...exportArgs, externalDataAboveBytes: 0 })).toEqual([
+      ...base,
+      '--external-data-above',
+      '0',
+    ]);
+    // Without verification there is no comparison to force.
+    expect(exportFlags({ ...exportArgs, verify: false, verifyWhole: true })).toEqual([
+      ...base,
+      '--no-verify',
+    ]);
   });
 });

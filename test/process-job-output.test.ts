@@ -2,8 +2,10 @@
  * The host reads its process jobs' output defensively: a command whose answer has another shape
  * ends its job as failed (not a rejection in the exit handler that leaves the job running), and
  * stdout lines that are not harness events (not JSON, JSON of another shape, a last line cut
- * short) are never streamed to the page. The commands are small stand-in scripts run as the
- * host runs `cutline`: a real child process in its own group, its real pipes.
+ * short) are never streamed to the page. An export whose verification skipped the whole-model
+ * comparison reaches the page as skipped, with its reason in the studio's words, and one that
+ * does not say whether it compared is not read as compared. The commands are small stand-in
+ * scripts run as the host runs `cutline`: a real child process in its own group, its real pipes.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,7 +48,84 @@ const model: SessionModel = {
   inputs: {},
 };
 
+/** An export answer as `cutline export --json` prints it, varied by the --out folder's name. */
+const exportEntry = path.join(dir, 'fake-export-cutline.mjs');
+fs.writeFileSync(
+  exportEntry,
+  `const args = process.argv.slice(2);
+const out = args[args.indexOf('--out') + 1];
+const kind = out.slice(out.lastIndexOf('/') + 1);
+const segment = (id, tier, data) => ({ id, tier, file: tier + '/' + id + '.onnx', bytes: 5000, data, inputs: ['x'], outputs: ['y'] });
+const verification = {
+  maxAbsDiff: 0,
+  outputs: [],
+  tolerance: 0.0001,
+  ok: true,
+  ...(kind === 'unsaid' ? {} : { wholeModel: 'skipped', skippedBecause: 'the whole model needs about 3.1 GB of memory and this machine has 1.0 GB free (pass --verify-whole to compare anyway)' }),
+};
+process.stdout.write(JSON.stringify({
+  bundle: out,
+  zip: null,
+  segments: [segment('device-0', 'device', { file: 'device/device-0.onnx.data', bytes: 1048576 }), segment('cloud-1', 'cloud', null)],
+  crossings: [{ tensor: 'h', direction: 'up', hop: 0 }],
+  bindings: {},
+  predicted: { latencyMs: 3, deviceEnergyMj: 1, linkBytes: 64 },
+  verification,
+}) + '\\n');
+`,
+);
+
+/** Runs the export stand-in into `outDir` and returns how its job ended. */
+async function exportEnd(outDir: string): Promise<JobEvent> {
+  let onEnd: ((event: JobEvent) => void) | null = null;
+  const jobs = createProcessJobs({ cliEntry: exportEntry }, (event) => {
+    if (event.type === 'done' || event.type === 'failed') onEnd?.(event);
+  });
+  const ended = new Promise<JobEvent>((resolve) => (onEnd = resolve));
+  expect(
+    jobs.start('job-x', 'session-1', model, {
+      kind: 'export',
+      args: {
+        topology: loadTopology('n2-wifi-i7'),
+        placement: {},
+        pins: [],
+        inputs: {},
+        objective: 'latency',
+        outDir,
+        zip: false,
+        force: false,
+        onUnreachable: 'fail',
+        verify: true,
+        externalDataAboveBytes: 1024,
+      },
+    }),
+  ).toBeNull();
+  const end = await ended;
+  await jobs.close({ code: 'SESSION_CLOSED', message: 'done' });
+  return end;
+}
+
 describe('process job output', () => {
+  it('an export that skipped the whole-model comparison is skipped for the page, with its data files', async () => {
+    const end = await exportEnd(path.join(dir, 'skipped'));
+    expect(end.type).toBe('done');
+    const result = end.type === 'done' && end.result.kind === 'export' ? end.result.value : null;
+    expect(result?.segments.map((s) => s.data)).toEqual([
+      { file: 'device/device-0.onnx.data', bytes: 1048576 },
+      null,
+    ]);
+    expect(result?.verification).toMatchObject({ wholeModel: 'skipped', ok: true, outputs: [] });
+    // The CLI's flag in the tab's words.
+    expect(result?.verification?.skippedBecause).toBe(
+      'the whole model needs about 3.1 GB of memory and this machine has 1.0 GB free (tick "Compare with the whole model" under Advanced to compare anyway)',
+    );
+  });
+
+  it('an export answer that does not say whether it compared with the whole model fails the job', async () => {
+    const end = await exportEnd(path.join(dir, 'unsaid'));
+    expect(end).toMatchObject({ type: 'failed', error: { code: 'INTERNAL' } });
+  });
+
   it('an export answer of another shape fails the job', async () => {
     const events: JobEvent[] = [];
     let onEnd: ((event: JobEvent) => void) | null = null;

@@ -18,6 +18,7 @@ import type {
   ProfileResult,
   ProjectFile,
 } from '../shared/studio-api.js';
+import type { ExportDataFile } from '../shared/studio-jobs.js';
 import { PROJECT_FORMAT } from '../../core/project/types.js';
 import { streamedHarnessEvent } from './harness-event-schema.js';
 
@@ -98,7 +99,7 @@ export function exportProject(model: SessionModel, args: ExportArgs): ProjectFil
 interface ExportJson {
   bundle: string;
   zip: string | null;
-  segments: ExportResult['segments'];
+  segments: (Omit<ExportResult['segments'][number], 'data'> & { data?: unknown })[];
   crossings: ExportResult['crossings'];
   predicted: ExportResult['predicted'];
   verification: {
@@ -106,7 +107,55 @@ interface ExportJson {
     outputs: { name: string }[];
     tolerance: number;
     ok: boolean;
+    wholeModel?: unknown;
+    skippedBecause?: unknown;
   } | null;
+}
+
+/** The CLI's flags in the Export tab's words (its checkboxes), for errors and notes alike. */
+export function exportWording(message: string): string {
+  return message
+    .replace(/choose another --out or pass --force/g, 'choose another folder or tick "Replace"')
+    .replace(/--force/g, '"Replace"')
+    .replace(/--out/g, 'folder')
+    .replace(/pass --no-verify to skip verification/g, 'untick "Verify" to skip verification')
+    .replace(
+      /pass --verify-whole to compare anyway/g,
+      'tick "Compare with the whole model" under Advanced to compare anyway',
+    )
+    .replace(/--verify-whole/g, '"Compare with the whole model" (under Advanced)')
+    .replace(/--external-data-above/g, '"Write weights as external data above"');
+}
+
+/** A segment's data file as the CLI printed it: `{file, bytes}`, null, or absent (an older CLI: none). */
+function dataFile(value: unknown): ExportDataFile | null | undefined {
+  if (value === undefined || value === null) return null;
+  const { file, bytes } = value as { file?: unknown; bytes?: unknown };
+  return typeof file === 'string' && typeof bytes === 'number' ? { file, bytes } : undefined;
+}
+
+/**
+ * The verification as the page shows it. An answer that does not say whether the whole model was
+ * compared is unreadable (undefined), never taken as compared: a skipped comparison must not
+ * read as a passed one.
+ */
+function verificationOf(json: ExportJson['verification']): ExportResult['verification'] | undefined {
+  if (json === null) return null;
+  const { wholeModel, skippedBecause } = json;
+  if (wholeModel !== 'compared' && wholeModel !== 'skipped') return undefined;
+  return {
+    maxAbsDiff: json.maxAbsDiff,
+    outputs: json.outputs.map((o) => o.name),
+    tolerance: json.tolerance,
+    ok: json.ok,
+    wholeModel,
+    skippedBecause:
+      wholeModel === 'skipped'
+        ? exportWording(
+            typeof skippedBecause === 'string' ? skippedBecause : 'the whole model may not fit in memory',
+          )
+        : null,
+  };
 }
 
 export function exportPlan(model: SessionModel, args: ExportArgs): ProcessJobPlan<'export'> {
@@ -126,6 +175,11 @@ export function exportPlan(model: SessionModel, args: ExportArgs): ProcessJobPla
       ...(args.zip ? ['--zip'] : []),
       ...(args.force ? ['--force'] : []),
       ...(args.verify ? [] : ['--no-verify']),
+      ...(args.verify && args.verifyWhole === true ? ['--verify-whole'] : []),
+      // Bytes, as a plain integer: the page parsed the size the user typed.
+      ...(args.externalDataAboveBytes !== undefined
+        ? ['--external-data-above', String(args.externalDataAboveBytes)]
+        : []),
     ],
     tempDir,
     startMessage: 'Reading the model and the design',
@@ -134,36 +188,31 @@ export function exportPlan(model: SessionModel, args: ExportArgs): ProcessJobPla
     result(stdout) {
       const json = lastJson(stdout) as ExportJson | null;
       if (!json || typeof json.bundle !== 'string') return null;
+      const verification = verificationOf(json.verification);
+      const segments = json.segments.map(({ id, tier, file, bytes, data, inputs, outputs }) => ({
+        id,
+        tier,
+        file,
+        bytes,
+        data: dataFile(data),
+        inputs,
+        outputs,
+      }));
+      if (verification === undefined || segments.some((s) => s.data === undefined)) return null;
       return {
         bundleDir: json.bundle,
         zipPath: json.zip,
-        segments: json.segments.map(({ id, tier, file, bytes, inputs, outputs }) => ({
-          id,
-          tier,
-          file,
-          bytes,
-          inputs,
-          outputs,
-        })),
+        segments: segments.map((s) => ({ ...s, data: s.data ?? null })),
         crossings: json.crossings.map(({ tensor, direction, hop }) => ({ tensor, direction, hop })),
         predicted: {
           latencyMs: json.predicted.latencyMs,
           deviceEnergyMj: json.predicted.deviceEnergyMj,
           linkBytes: json.predicted.linkBytes,
         },
-        verification: json.verification && {
-          maxAbsDiff: json.verification.maxAbsDiff,
-          outputs: json.verification.outputs.map((o) => o.name),
-          tolerance: json.verification.tolerance,
-          ok: json.verification.ok,
-        },
+        verification,
       };
     },
-    wording: (message) =>
-      message
-        .replace(/choose another --out or pass --force/g, 'choose another folder or tick "Replace"')
-        .replace(/--force/g, '"Replace"')
-        .replace(/--out/g, 'folder'),
+    wording: exportWording,
   };
 }
 

@@ -103,6 +103,21 @@ export interface ExportArgs {
   /** What the device does when a tier is unreachable: fail the request or run the whole model itself. */
   readonly onUnreachable: 'fail' | 'local';
   readonly verify: boolean;
+  /**
+   * Write a segment's (and the whole model's) weights as an external-data file beside it when they
+   * are over this many bytes (`cutline export --external-data-above`). Absent: automatically, when
+   * they are over protobuf's 2 GiB limit or the model itself has external data.
+   */
+  readonly externalDataAboveBytes?: number;
+  /** Compare with the whole model even when the memory estimate says it may not fit (`--verify-whole`). */
+  readonly verifyWhole?: boolean;
+}
+
+/** A model's external-data file in the bundle (beside its `.onnx`, in the same folder). */
+export interface ExportDataFile {
+  /** Bundle-relative, as the manifest lists it. */
+  readonly file: string;
+  readonly bytes: number;
 }
 
 export interface ExportResult {
@@ -113,6 +128,8 @@ export interface ExportResult {
     readonly tier: TierName;
     readonly file: string;
     readonly bytes: number;
+    /** The weights' data file beside `file`; null when the sub-model is self-contained. */
+    readonly data: ExportDataFile | null;
     readonly inputs: readonly string[];
     readonly outputs: readonly string[];
   }[];
@@ -132,6 +149,13 @@ export interface ExportResult {
     readonly outputs: readonly string[];
     readonly tolerance: number;
     readonly ok: boolean;
+    /**
+     * `compared`: the split's outputs were held against the whole model's. `skipped`: the whole
+     * model would not fit in memory, so the segments were only run and chained; nothing was
+     * compared (`outputs` is empty, `maxAbsDiff` means nothing) and `skippedBecause` says why.
+     */
+    readonly wholeModel: 'compared' | 'skipped';
+    readonly skippedBecause: string | null;
   } | null;
 }
 

@@ -134,6 +134,10 @@ export const JOB_ARGS = {
     force: z.boolean(),
     onUnreachable: z.enum(['fail', 'local']),
     verify: z.boolean(),
+    // Any size a file can have (the page parses what was typed; 0 puts every model's weights of
+    // 1 KiB or more in a data file); absent: automatic.
+    externalDataAboveBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).exactOptional(),
+    verifyWhole: z.boolean().exactOptional(),
   }),
   harness: z.strictObject({
     bundleDir: hostPathSchema,

@@ -71,6 +71,8 @@ describe('dock forms', () => {
       force: false,
       verify: true,
       onUnreachable: 'fail',
+      externalDataAbove: '',
+      verifyWhole: false,
     });
     expect(harnessFormFrom(undefined)).toEqual({
       emulateLinks: true,

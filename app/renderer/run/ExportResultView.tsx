@@ -1,12 +1,11 @@
 import { isTierName, TIER_TITLES } from '../../../core/tiers.js';
 import { useStudio, type Store } from '../store/store.js';
-import { formatBytes, formatDiff, formatMj, formatMs } from '../util/format.js';
+import { formatBytes, formatMj, formatMs } from '../util/format.js';
+import { segmentsCaption, segmentWeights, verificationLine } from './export-summary.js';
 import type { ExportRecord } from './run-slice.js';
 
 const tierTitle = (tier: string): string => (isTierName(tier) ? TIER_TITLES[tier] : tier);
 const selectDesign = (s: Store) => s.design;
-
-/** `3.1e-7`: a difference is read by its order of magnitude. */
 
 /**
  * The bundle just written: where, its segments with their sizes, the tensors that cross, the
@@ -18,7 +17,6 @@ export function ExportResultView({ record }: { readonly record: ExportRecord }) 
   const { result, args } = record;
   const changed =
     design !== null && (design.placement !== args.placement || design.topology !== args.topology);
-  const totalBytes = result.segments.reduce((sum, s) => sum + s.bytes, 0);
   return (
     <section className="run-result" aria-label="Export result">
       <p className="run-result-head">
@@ -47,10 +45,7 @@ export function ExportResultView({ record }: { readonly record: ExportRecord }) 
       <Verification verification={result.verification} />
       <div className="run-columns">
         <table className="run-table" aria-label="Segments">
-          <caption>
-            {result.segments.length} segment{result.segments.length === 1 ? '' : 's'},{' '}
-            {formatBytes(totalBytes)}
-          </caption>
+          <caption>{segmentsCaption(result.segments)}</caption>
           <thead>
             <tr>
               <th scope="col">Segment</th>
@@ -59,6 +54,7 @@ export function ExportResultView({ record }: { readonly record: ExportRecord }) 
               <th scope="col" className="num">
                 Size
               </th>
+              <th scope="col">Weights</th>
             </tr>
           </thead>
           <tbody>
@@ -70,6 +66,7 @@ export function ExportResultView({ record }: { readonly record: ExportRecord }) 
                   <code>{segment.file}</code>
                 </td>
                 <td className="num">{formatBytes(segment.bytes)}</td>
+                <td>{segmentWeights(segment)}</td>
               </tr>
             ))}
           </tbody>
@@ -123,24 +120,16 @@ const hopTitle = (tiers: readonly string[], hop: number): string =>
   `${tierTitle(tiers[hop] ?? `tier ${hop}`)} ↔ ${tierTitle(tiers[hop + 1] ?? `tier ${hop + 1}`)}`;
 
 function Verification({ verification }: { readonly verification: ExportRecord['result']['verification'] }) {
-  if (!verification)
-    return (
-      <p className="run-verification" role="status" aria-label="Verification">
-        Not verified (verification was off).
-      </p>
-    );
-  const { maxAbsDiff, outputs, tolerance, ok } = verification;
-  const over = `${outputs.length} output${outputs.length === 1 ? '' : 's'}`;
+  const line = verificationLine(verification);
+  const tone = { ok: 'run-ok', bad: 'run-bad', skipped: 'run-skipped', off: '' }[line.tone];
   return (
     <p
-      className={`run-verification ${ok ? 'run-ok' : 'run-bad'}`}
+      className={`run-verification ${tone}`.trim()}
       role="status"
       aria-label="Verification"
-      title={`Outputs: ${outputs.join(', ')}; tolerance 1e-4 of each output's largest value (at least 1e-4)`}
+      {...(line.detail ? { title: line.detail } : {})}
     >
-      {ok
-        ? `Verified: the split's outputs equal the whole model's (largest difference ${formatDiff(maxAbsDiff)}, within tolerance ${formatDiff(tolerance)}, ${over}).`
-        : `FAILED: the split's outputs differ from the whole model's (largest difference ${formatDiff(maxAbsDiff)}, above tolerance ${formatDiff(tolerance)}, ${over}).`}
+      {line.text}
     </p>
   );
 }

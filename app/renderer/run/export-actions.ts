@@ -3,13 +3,55 @@
  * by the host's `export` job as a deployment bundle, with progress and Cancel; the folder is the
  * host's suggestion unless the user picks or types another.
  */
+import { parseByteSizeText } from '../../../core/text/byte-size.js';
 import type { ExportArgs, StudioError } from '../../shared/studio-api.js';
 import { studioApi } from '../api/studio-api.js';
 import { useStudio } from '../store/store.js';
+import type { ExportForm } from './run-forms.js';
 import { cancelHostJob, runHostJob } from './run-jobs.js';
 
 /** What the Export tab asks; the design supplies the rest. */
-export type ExportOptions = Pick<ExportArgs, 'outDir' | 'zip' | 'force' | 'onUnreachable' | 'verify'>;
+export type ExportOptions = Pick<
+  ExportArgs,
+  'outDir' | 'zip' | 'force' | 'onUnreachable' | 'verify' | 'externalDataAboveBytes' | 'verifyWhole'
+>;
+
+/**
+ * The form's choices as the export job takes them: the size typed parsed to bytes (empty:
+ * automatic); a size that is not one is a sentence for the tab instead of a request the host
+ * would refuse in its own words.
+ */
+export function exportOptionsOf(form: ExportForm): ExportOptions | { readonly error: StudioError } {
+  const { outDir, zip, force, verify, onUnreachable, verifyWhole } = form;
+  const typed = form.externalDataAbove.trim();
+  const bytes = typed === '' ? undefined : parseByteSizeText(typed);
+  if (bytes === null) {
+    return {
+      error: {
+        code: 'BAD_REQUEST',
+        message: `"Write weights as external data above" takes a size such as 64 MiB, 1.5 GB or 4096 (bytes), not "${typed.slice(0, 40)}"; leave it empty to decide automatically.`,
+      },
+    };
+  }
+  return {
+    outDir,
+    zip,
+    force,
+    verify,
+    onUnreachable,
+    // Only with Verify on does the comparison happen at all.
+    ...(verify && verifyWhole ? { verifyWhole: true } : {}),
+    ...(bytes !== undefined ? { externalDataAboveBytes: bytes } : {}),
+  };
+}
+
+/** Export from the tab's form: its problems reported as the export's error, else `exportDesign`. */
+export async function exportFromForm(form: ExportForm): Promise<void> {
+  const options = exportOptionsOf(form);
+  if (!('error' in options)) return exportDesign(options);
+  const { opened } = useStudio.getState();
+  if (opened) useStudio.getState().exportEnded({ sessionId: opened.sessionId, error: options.error });
+}
 
 const hostError = (what: string, error: unknown): StudioError => ({
   code: 'HOST_FAILED',

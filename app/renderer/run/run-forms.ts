@@ -13,6 +13,9 @@ export interface ExportForm {
   readonly force: boolean;
   readonly verify: boolean;
   readonly onUnreachable: ExportArgs['onUnreachable'];
+  /** "Write weights as external data above" as typed (`64 MiB`, `4096`); '' for automatic. */
+  readonly externalDataAbove: string;
+  readonly verifyWhole: boolean;
 }
 
 export interface HarnessForm {
@@ -45,7 +48,20 @@ export const exportFormFrom = (previous: ExportArgs | undefined): ExportForm => 
   force: previous?.force ?? false,
   verify: previous?.verify ?? true,
   onUnreachable: previous?.onUnreachable ?? 'fail',
+  externalDataAbove:
+    previous?.externalDataAboveBytes === undefined ? '' : sizeText(previous.externalDataAboveBytes),
+  verifyWhole: previous?.verifyWhole ?? false,
 });
+
+/** Bytes in the largest binary unit that says them exactly (`1 KiB`, `1536 KiB`, `1000`). */
+export function sizeText(bytes: number): string {
+  const units = ['GiB', 'MiB', 'KiB'] as const;
+  for (const [i, unit] of units.entries()) {
+    const size = 1024 ** (units.length - i);
+    if (bytes > 0 && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return String(bytes);
+}
 
 export const harnessFormFrom = (previous: HarnessArgs | undefined): HarnessForm => ({
   emulateLinks: previous?.emulateLinks ?? true,

@@ -4,7 +4,7 @@ import { useStudio, type Store } from '../../store/store.js';
 import {
   cancelExport,
   chooseExportFolder,
-  exportDesign,
+  exportFromForm,
   suggestedExportDir,
 } from '../../run/export-actions.js';
 import { ExportResultView } from '../../run/ExportResultView.js';
@@ -37,8 +37,10 @@ export function ExportTab() {
   const last = useStudio(selectLastExport);
   const typed = useStudio(selectExportForm);
   const form = typed ?? exportFormFrom(last?.args);
-  const { outDir, zip, force, verify, onUnreachable } = form;
+  const { outDir, zip, force, verify, onUnreachable, externalDataAbove, verifyWhole } = form;
   const [pickError, setPickError] = useState<StudioError | null>(null);
+  // Folded unless a choice in it is already made: a set option never hides behind a closed fold.
+  const [advancedOpen, setAdvancedOpen] = useState(externalDataAbove.trim() !== '' || verifyWhole);
   const id = useId();
 
   // The host's suggestion fills an empty folder field, and replaces the folder a bundle was just
@@ -68,7 +70,7 @@ export function ExportTab() {
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void exportDesign({ outDir, zip, force, verify, onUnreachable });
+    void exportFromForm(form);
   };
 
   return (
@@ -135,6 +137,40 @@ export function ExportTab() {
             run the whole model on the device
           </label>
         </fieldset>
+        <details
+          className="run-advanced"
+          open={advancedOpen}
+          onToggle={(event) => setAdvancedOpen(event.currentTarget.open)}
+        >
+          <summary>Advanced</summary>
+          <div className="run-field-row">
+            <label htmlFor={`${id}-external`}>Write weights as external data above</label>
+            <input
+              id={`${id}-external`}
+              className="run-size"
+              type="text"
+              value={externalDataAbove}
+              placeholder="automatic"
+              spellCheck={false}
+              onChange={(event) => edit({ externalDataAbove: event.target.value })}
+              aria-describedby={`${id}-external-help`}
+            />
+          </div>
+          <p id={`${id}-external-help`} className="run-help">
+            A size such as 64 MiB, 1.5 GB or 4096 (bytes): each sub-model whose weights are over it is written
+            as NAME.onnx with its weights in NAME.onnx.data beside it. Empty: only when they are over 2 GiB
+            (protobuf's limit) or the model itself has external data.
+          </p>
+          <label title="Verification runs the whole model when this machine's free memory is expected to hold it; otherwise it runs and chains the segments without comparing">
+            <input
+              type="checkbox"
+              checked={verifyWhole}
+              disabled={!verify}
+              onChange={(event) => edit({ verifyWhole: event.target.checked })}
+            />{' '}
+            Compare with the whole model even when it may not fit in memory
+          </label>
+        </details>
         <div className="run-field-row">
           <button type="submit" className="run-primary" disabled={job !== null}>
             Export
@@ -158,8 +194,9 @@ export function ExportTab() {
         !job && (
           <p className="dock-empty">
             Export writes the design on the canvas, the split the figures bar shows, as a deployment bundle:
-            one ONNX file per tier segment, the manifest, and a runtime, Dockerfile and run.sh per tier.
-            Verify runs the split against the whole model in onnxruntime. Then Run plays it here.
+            one ONNX file per tier segment (with its weights in a data file beside it when they are large),
+            the manifest, and a runtime, Dockerfile and run.sh per tier. Verify runs the split against the
+            whole model in onnxruntime. Then Run plays it here.
           </p>
         )
       )}

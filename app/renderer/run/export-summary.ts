@@ -1,0 +1,63 @@
+/**
+ * What the Export result says, as data the view draws: the verification line (passed, failed,
+ * not compared, off) and each segment's files. Kept out of the view so the wording — above all
+ * that a skipped comparison never reads as a passed one — is tested without a DOM.
+ */
+import type { ExportResult } from '../../shared/studio-api.js';
+import { formatBytes, formatDiff } from '../util/format.js';
+
+export type VerificationTone = 'ok' | 'bad' | 'skipped' | 'off';
+
+export interface VerificationLine {
+  readonly tone: VerificationTone;
+  readonly text: string;
+  /** The outputs compared and the tolerance rule, for the line's tooltip; null when nothing was compared. */
+  readonly detail: string | null;
+}
+
+export function verificationLine(verification: ExportResult['verification']): VerificationLine {
+  if (!verification) return { tone: 'off', text: 'Not verified (verification was off).', detail: null };
+  const { maxAbsDiff, outputs, tolerance, ok, wholeModel, skippedBecause } = verification;
+  if (wholeModel === 'skipped') {
+    // Its maxAbsDiff of 0 and ok of true mean "nothing compared", not "equal": never show them.
+    return {
+      tone: 'skipped',
+      text: `Not compared with the whole model: ${skippedBecause ?? 'it may not fit in memory'}. The segments ran and chained in onnxruntime, so the bundle loads and runs, but its outputs were not checked.`,
+      detail: null,
+    };
+  }
+  const over = `${outputs.length} output${outputs.length === 1 ? '' : 's'}`;
+  return {
+    tone: ok ? 'ok' : 'bad',
+    text: ok
+      ? `Verified: the split's outputs equal the whole model's (largest difference ${formatDiff(maxAbsDiff)}, within tolerance ${formatDiff(tolerance)}, ${over}).`
+      : `FAILED: the split's outputs differ from the whole model's (largest difference ${formatDiff(maxAbsDiff)}, above tolerance ${formatDiff(tolerance)}, ${over}).`,
+    detail: `Outputs: ${outputs.join(', ')}; tolerance 1e-4 of each output's largest value (at least 1e-4)`,
+  };
+}
+
+type ExportedSegment = ExportResult['segments'][number];
+
+/**
+ * The segment's weights: "in the .onnx", or the data file's name (it sits beside the `.onnx`, so
+ * the folder is the File column's) and size.
+ */
+export function segmentWeights(segment: ExportedSegment): string {
+  if (!segment.data) return 'in the .onnx';
+  const name = segment.data.file.slice(segment.data.file.lastIndexOf('/') + 1);
+  return `${name} (${formatBytes(segment.data.bytes)})`;
+}
+
+/** Bytes of the bundle's sub-models: their `.onnx` files and data files together. */
+export function segmentsBytes(segments: readonly ExportedSegment[]): number {
+  return segments.reduce((sum, s) => sum + s.bytes + (s.data?.bytes ?? 0), 0);
+}
+
+/** The segments table's caption: how many, their size, and how many keep their weights apart. */
+export function segmentsCaption(segments: readonly ExportedSegment[]): string {
+  const withData = segments.filter((s) => s.data !== null).length;
+  const count = `${segments.length} segment${segments.length === 1 ? '' : 's'}, ${formatBytes(segmentsBytes(segments))}`;
+  if (withData === 0) return count;
+  const which = withData === segments.length ? 'each' : `${withData} of them`;
+  return `${count}; ${which} with a weights data file to copy with its .onnx`;
+}
