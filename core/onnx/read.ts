@@ -108,8 +108,11 @@ function readWhole(fd: number, size: number, filePath: string): Buffer {
   return bytes.subarray(0, filled);
 }
 
-/** Protobuf's limit on one message; a larger model file cannot be a valid ModelProto. */
-const MAX_MODEL_FILE_BYTES = 2 ** 31;
+/**
+ * Protobuf's limit on one message (INT_MAX bytes); a larger model file cannot be a valid
+ * ModelProto. Also what one readSync may ask for: a length of 2^31 is refused as out of range.
+ */
+const MAX_MODEL_FILE_BYTES = 2 ** 31 - 1;
 
 function unreadable(filePath: string, cause: unknown): CutlineError {
   return new CutlineError(
