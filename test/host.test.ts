@@ -128,9 +128,9 @@ describe('opening files', () => {
     expect((await host.listSamples()).length).toBeGreaterThan(0);
   });
 
-  it('stops a job that passes its time limit', async () => {
+  it('stops an open that passes its time limit', async () => {
     // No analysis finishes within a millisecond: starting its process alone takes longer.
-    const host = newHost({ analysis: { timeoutMs: 1, prewarm: false } });
+    const host = newHost({ analysis: { openTimeoutMs: 1, prewarm: false } });
     expect(expectFailure(await host.openSample('edge-prune-vehicle'), 'ANALYSIS_TIME_LIMIT')).toMatch(
       /^edge-prune-vehicle\.onnx was not analysed within 0\.0010 s/,
     );

@@ -40,11 +40,11 @@ import {
 import type { HostMessage, WorkerMessage } from './worker/protocol.js';
 
 export interface SessionRunnerOptions extends WorkerPoolOptions {
-  /** A job still running after this long is stopped (default 5 minutes); opens too, unless `openTimeoutMs`. */
+  /** A job still running after this long is stopped (default 5 minutes). */
   readonly timeoutMs?: number;
   /**
    * An open whose analysis has not answered after this long is stopped, ANALYSIS_TIME_LIMIT
-   * (default `timeoutMs` when given, else DEFAULT_OPEN_TIMEOUT_MS).
+   * (default DEFAULT_OPEN_TIMEOUT_MS). It includes starting the process when none is idle.
    */
   readonly openTimeoutMs?: number;
   /**
@@ -120,7 +120,7 @@ export function createSessionRunner(
   emitJob: (event: JobEvent) => void,
 ): SessionRunner {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const openTimeoutMs = options.openTimeoutMs ?? options.timeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+  const openTimeoutMs = options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
   const heapMb = options.heapMb ?? DEFAULT_HEAP_MB;
   const opens = new Map<string, (outcome: SessionOpenOutcome) => void>();
   const sessions = new Map<string, Session>();
