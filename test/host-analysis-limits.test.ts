@@ -48,7 +48,7 @@ function running(pid: number): boolean {
 
 describe('an analysis process', () => {
   it('is killed at the open time budget: ANALYSIS_TIME_LIMIT names the file, the host opens the next', async () => {
-    const host = newHost({ analysis: { openTimeoutMs: 2_000, childEnv: HANG } });
+    const host = newHost({ analysis: { openTimeoutMs: 4_000, childEnv: HANG } });
     await expect.poll(() => childrenOf(process.pid)).toHaveLength(1);
     const [spinning] = childrenOf(process.pid);
     const result = await host.openBytes('stall.onnx', tinyModel());
@@ -57,7 +57,7 @@ describe('an analysis process', () => {
       error: {
         code: 'ANALYSIS_TIME_LIMIT',
         message:
-          'stall.onnx was not analysed within 2.0 s, so its analysis was stopped; the model open before it stays open. A model this slow to analyse may be malformed: check it with `cutline analyze` on the command line.',
+          'stall.onnx was not analysed within 4.0 s, so its analysis was stopped; the model open before it stays open. A model this slow to analyse may be malformed: check it with `cutline analyze` on the command line.',
       },
     });
     expect(running(spinning!)).toBe(false);
