@@ -16,11 +16,12 @@ export class AnalysisClock {
 
   /**
    * @param limitMs the budget from now, in milliseconds (0 ends at the first check)
-   * @param now the time source, in milliseconds
+   * @param now the time source, in milliseconds; monotonic by default, so a wall-clock step (NTP,
+   *   a suspended laptop) neither ends an analysis early nor lets it run past its budget
    */
   constructor(
     readonly limitMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.endsAt = now() + limitMs;
   }
