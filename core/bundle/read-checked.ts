@@ -1,9 +1,11 @@
 /**
  * Reading a model file a bundle's manifest names, as untrusted input: the path must stay inside the
  * bundle, the file must be a regular file whose SHA-256 is the one listed, and the model must be
- * self-contained. onnxruntime resolves a relative `external_data` location of a model loaded from
- * bytes against the process's working directory (and takes absolute ones as they are), so a hostile
- * sub-model with a matching hash could otherwise serve any file the tier can read as a "weight".
+ * self-contained unless its manifest entry lists a data file, which then is the only file its
+ * external tensors may name (`readCheckedModel`). onnxruntime resolves a relative `external_data`
+ * location of a model loaded from bytes against the process's working directory (and takes
+ * absolute ones as they are), so a hostile sub-model with a matching hash could otherwise serve
+ * any file the tier can read as a "weight".
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
