@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'TIER_UNREACHABLE'
   | 'TIER_ERROR'
   | 'EXPORT_FAILED'
+  /** A run (the harness) would need more memory than this machine has free: the message gives the sizes. */
+  | 'NOT_ENOUGH_MEMORY'
   | 'BAD_BUNDLE'
   /** A project file that is corrupt, of an unknown version, or has a bad field: the message names it. */
   | 'BAD_PROJECT'

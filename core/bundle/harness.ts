@@ -22,6 +22,7 @@ import { createTierClient } from '../runtime/oip/client.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { startLinkEmulator, type LinkEmulator } from '../runtime/link-emulator.js';
 import { expectedHops, hopTimesPerRequest, hostPrediction } from './harness-figures.js';
+import { harnessFootprints, planHarnessMemory } from './harness-memory.js';
 import { manifestInputShapes, parseManifest, type BundleManifest } from './manifest.js';
 import { readCheckedModel } from './read-checked.js';
 import { startTier, stopTier, type TierProcess } from './tier-process.js';
@@ -68,6 +69,8 @@ export interface HarnessOptions {
    * stopped and waited for, then `runHarness` rejects with CANCELLED.
    */
   readonly signal?: AbortSignal;
+  /** Memory free for the run (default `process.availableMemory()`, as verification); see harness-memory.ts. */
+  readonly availableMemoryBytes?: number;
 }
 
 /** Per tier (manifest order): the time one request's steps spent computing there. */
@@ -95,6 +98,16 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     typeof wholeModel === 'string'
       ? analyzeFile(wholeModel, { inputShapes })
       : analyzeBytes(wholeModel, { inputShapes });
+  // Before the whole model loads or a tier starts: a run that cannot fit says so in one line
+  // (harness-memory.ts explains why the harness refuses where verification skips).
+  planHarnessMemory(
+    harnessFootprints(
+      bundleDir,
+      manifest,
+      analysis.costs.reduce((sum, cost) => sum + cost.outputBytes, 0),
+    ),
+    options.availableMemoryBytes ?? process.availableMemory(),
+  );
   const feeds = {
     ...randomFeeds(analysis, concreteInputShapes(analysis.graph, inputShapes), 1),
     ...(options.inputs ?? {}),
