@@ -89,12 +89,7 @@ export function readModelFile(filePath: string, onStage?: StageListener<OpenStag
 
 /** The file's bytes as of the size it had when opened (one that shrinks meanwhile: as read). */
 function readWhole(fd: number, size: number, filePath: string): Buffer {
-  if (size > MAX_MODEL_FILE_BYTES) {
-    throw new CutlineError(
-      'FILE_UNREADABLE',
-      `${filePath} is ${megabytes(size)}, larger than an ONNX model file can be (2 GiB, protobuf's limit); keep the weights in external data.`,
-    );
-  }
+  assertModelFileSize(size, filePath);
   const bytes = Buffer.allocUnsafe(size);
   let filled = 0;
   try {
@@ -113,6 +108,21 @@ function readWhole(fd: number, size: number, filePath: string): Buffer {
  * ModelProto. Also what one readSync may ask for: a length of 2^31 is refused as out of range.
  */
 const MAX_MODEL_FILE_BYTES = 2 ** 31 - 1;
+
+/**
+ * Refuses a model file too large to be one (before any buffer is allocated for it): every reader
+ * of whole model files calls this, so a 13 GB data file opened as the model by mistake is a named
+ * error, not a RangeError from Buffer.allocUnsafe or gigabytes read for nothing.
+ *
+ * @throws CutlineError FILE_UNREADABLE naming the file and its size.
+ */
+export function assertModelFileSize(size: number, filePath: string): void {
+  if (size <= MAX_MODEL_FILE_BYTES) return;
+  throw new CutlineError(
+    'FILE_UNREADABLE',
+    `${filePath} is ${megabytes(size)}, larger than an ONNX model file can be (2 GiB, protobuf's limit); keep the weights in external data.`,
+  );
+}
 
 function unreadable(filePath: string, cause: unknown): CutlineError {
   return new CutlineError(
