@@ -103,7 +103,9 @@ function serialize(fields: readonly Field[], parts: Uint8Array[]): number {
       if (!f.children) payloadLength = payload[0]!.length;
       writeVarint(f.lengthOverride ?? BigInt(payloadLength), header);
     }
-    parts.push(Uint8Array.from(header), ...payload);
+    parts.push(Uint8Array.from(header));
+    // One by one: a message of a million fields would overflow the stack as spread arguments.
+    for (const part of payload) parts.push(part);
     total += header.length + payloadLength;
   }
   return total;

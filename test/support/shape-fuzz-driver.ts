@@ -18,7 +18,13 @@ export type FuzzResultKind =
   | 'hang'
   /** The child ran out of its heap cap. */
   | 'memory'
-  | 'crash';
+  | 'crash'
+  /**
+   * A case that hung or killed its child once but passed when run again alone in a fresh child:
+   * cases are pure functions of (seed, index), so the first outcome was the machine (a process
+   * starved on a loaded machine), not the case. Reported, not a failure.
+   */
+  | 'transient';
 
 /** The classes that fail a run. */
 export const FAILURE_KINDS: readonly FuzzResultKind[] = [
@@ -138,8 +144,27 @@ function runChild(options: FuzzRunOptions, start: number, results: FuzzResult[])
 export async function runFuzz(options: FuzzRunOptions): Promise<FuzzResult[]> {
   const results: FuzzResult[] = [];
   let next = 0;
-  while (next < options.count) next = await runChild(options, next, results);
+  while (next < options.count) {
+    next = await runChild(options, next, results);
+    const last = results.at(-1);
+    if (last && CHILD_KILLERS.includes(last.kind)) results[results.length - 1] = await confirm(options, last);
+  }
   return results;
+}
+
+const CHILD_KILLERS: readonly FuzzResultKind[] = ['hang', 'memory', 'crash'];
+
+/** Runs a case that ended its child again, alone in a fresh child: the same end confirms it. */
+async function confirm(options: FuzzRunOptions, first: FuzzResult): Promise<FuzzResult> {
+  const again: FuzzResult[] = [];
+  await runChild({ ...options, count: first.index + 1 }, first.index, again);
+  const second = again[0];
+  if (!second || CHILD_KILLERS.includes(second.kind) || second.kind === 'other-error') return first;
+  return {
+    ...first,
+    kind: 'transient',
+    message: `${first.kind} (${first.message ?? ''}), then ${second.kind} alone`,
+  };
 }
 
 /** The shape fuzzer's run (shape-fuzz-child.ts). */
