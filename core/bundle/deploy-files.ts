@@ -2,6 +2,7 @@
  * The text files of a bundle that deploy it on real machines: a Dockerfile per tier, a compose
  * file joining them, a Triton model repository entry per cloud segment and the bundle's README.
  */
+import { formatMiB } from '../partition/constraints.js';
 import type { BundleManifest, ManifestTensor } from './manifest.js';
 
 /** Triton's names for ONNX element types (model_config.proto `DataType`). */
@@ -101,7 +102,8 @@ export function bundleReadme(manifest: BundleManifest): string {
   const p = manifest.plan.predicted;
   const tierLines = manifest.tiers.map((tier, t) => {
     const segments = manifest.segments.filter((s) => s.tier === t);
-    return `- \`${tier.name}/\`: ${tier.device} (${tier.precision}), ${segments.length} sub-model${segments.length === 1 ? '' : 's'} (${segments.map((s) => `\`${s.file}\``).join(', ') || 'none'}), OIP on port ${tier.port}`;
+    const files = segments.map((s) => `\`${s.file}\`${s.data ? ` + \`${s.data.file}\`` : ''}`);
+    return `- \`${tier.name}/\`: ${tier.device} (${tier.precision}), ${segments.length} sub-model${segments.length === 1 ? '' : 's'} (${files.join(', ') || 'none'}), OIP on port ${tier.port}`;
   });
   const hops = manifest.hops.map(
     (h) =>
@@ -141,6 +143,7 @@ export function bundleReadme(manifest: BundleManifest): string {
     '## What crosses, per inference',
     ...(crossing.length ? crossing : ['- nothing']),
     '',
+    ...dataFilesSection(manifest),
     '## Run it',
     'Every tier runs the same runtime (`runtime/`, Node 20 + onnxruntime-node) on its own folder:',
     '',
@@ -170,6 +173,40 @@ export function bundleReadme(manifest: BundleManifest): string {
       : 'fails the request with a message naming the tier.',
     '',
   ].join('\n');
+}
+
+/**
+ * The README's word on external-data files, when any model has one: they travel with their
+ * `.onnx` or the model does not load (a tier refuses a missing or changed one by its SHA-256).
+ */
+function dataFilesSection(manifest: BundleManifest): string[] {
+  const models = [
+    ...manifest.segments.map((s) => ({ what: `segment ${s.id}`, file: s.file, data: s.data })),
+    { what: 'the whole model', file: manifest.model.file, data: manifest.model.data },
+  ];
+  const withData = models.flatMap(({ what, file, data }) =>
+    data ? [`- \`${data.file}\` (${formatMiB(data.bytes)}): the weights of ${what} (\`${file}\`)`] : [],
+  );
+  if (withData.length === 0) return [];
+  const cloud = manifest.tiers.findIndex((t) => t.name === 'cloud');
+  const tritonData = manifest.segments.some((s) => s.tier === cloud && s.data);
+  return [
+    '## Weights in data files',
+    ...withData,
+    '',
+    'These models keep their weights in a data file beside the `.onnx` (ONNX external data), listed',
+    'in `manifest.json` with its size and SHA-256. Copy each data file with its `.onnx`, into the same',
+    'folder under the same name: onnxruntime finds it there, and a tier refuses a model whose data file',
+    "is missing or changed. The tiers' Dockerfiles copy each tier's whole folder, data files included",
+    '(into the image in full: Docker does not keep a sparse file sparse).',
+    ...(tritonData
+      ? [
+          "Triton's copy of a cloud segment has its data file beside `model.onnx` in",
+          '`cloud/triton/<segment>/1/` (a hard link where the file system allows one).',
+        ]
+      : []),
+    '',
+  ];
 }
 
 /** `<tier>/run.sh`: starts this tier from its folder (CUTLINE_TOKEN and CUTLINE_UP_URL from the environment). */
