@@ -11,6 +11,7 @@ import { writeRuntime } from '../../core/bundle/runtime-build.js';
 import { writeBundle } from '../../core/bundle/write-bundle.js';
 import { CutlineError } from '../../core/errors.js';
 import { LINE_LIMIT, oneLine, plainName } from '../../core/text/quote-name.js';
+import { parseByteSizeText } from '../../core/text/byte-size.js';
 import { verifySplit } from '../../core/export/verify.js';
 import type { Plan, SolverName } from '../../core/partition/plan.js';
 import { givenPlan, SOLVER_NAMES } from '../../core/partition/plan.js';
@@ -49,23 +50,13 @@ export interface ExportCliOptions {
   readonly json?: boolean;
 }
 
-const BYTE_UNITS: Readonly<Record<string, number>> = {
-  '': 1,
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-};
-
-/** A size as a user writes it: `4096`, `64KiB`, `1.5GB` (KB/MB/GB are powers of 1000). */
+/**
+ * A size as a user writes it: `4096`, `64KiB`, `1.5GB` (core/text/byte-size.ts, the parser the
+ * studio's Export tab uses too, so both read a size as the same bytes).
+ */
 export function parseByteSize(text: string, option: string): number {
-  const match = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = match ? BYTE_UNITS[match[2]!.toLowerCase()] : undefined;
-  const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : NaN;
-  if (!Number.isSafeInteger(bytes)) {
+  const bytes = parseByteSizeText(text);
+  if (bytes === null) {
     throw new CutlineError(
       'BAD_CONSTRAINT',
       `${option} takes a size in bytes, or with a unit (64KiB, 1.5GB), not ${JSON.stringify(text)}.`,
