@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import { CutlineError } from '../errors.js';
 import { quoteName } from '../text/quote-name.js';
-import type { AttributeProto, GraphProto, TensorProto, onnx } from './codec.js';
+import type { AttributeProto, GraphProto, NodeProto, TensorProto, onnx } from './codec.js';
 
 /** TensorProto.DataLocation.EXTERNAL. */
 export const EXTERNAL = 1;
@@ -263,26 +263,35 @@ function inlineAttribute(attr: AttributeProto): AttributeProto {
   });
 }
 
+function inlineNode(node: NodeProto): NodeProto {
+  return withChanges(node, { attribute: mapSame(node.attribute, inlineAttribute) });
+}
+
 function inlineGraph(graph: GraphProto): GraphProto {
   return withChanges(graph, {
     initializer: mapSame(graph.initializer, inlineTensor),
     sparseInitializer: mapSame(graph.sparseInitializer, inlineSparse),
-    node: mapSame(graph.node, (n) => withChanges(n, { attribute: mapSame(n.attribute, inlineAttribute) })),
+    node: mapSame(graph.node, inlineNode),
   });
 }
 
 /**
- * A shallow copy of a ModelProto (or GraphProto) in which every tensor registered as external is
- * replaced by a copy holding its bytes inline (raw_data, data_location DEFAULT, no external_data
- * entries); everything else is shared with `proto`, which is returned itself when it has no
- * external tensor. Encoding the result gives a self-contained file that refers to no data file:
- * what segment models and a bundle's whole model need until they are written with external data
- * of their own. Reads every external tensor whole, so only for models under protobuf's 2 GiB.
+ * A shallow copy of a ModelProto (or GraphProto) in which every tensor registered as external (in
+ * its graphs and its local functions) is replaced by a copy holding its bytes inline (raw_data,
+ * data_location DEFAULT, no external_data entries); everything else is shared with `proto`, which
+ * is returned itself when it has no external tensor. Encoding the result gives a self-contained
+ * file that refers to no data file: what segment models and a bundle's whole model need until
+ * they are written with external data of their own. Reads every external tensor whole, so only
+ * for models under protobuf's 2 GiB.
  */
 export function inlineExternalTensors<T extends onnx.ModelProto.$Properties | GraphProto>(proto: T): T {
   if ('graph' in proto || 'opsetImport' in proto || 'irVersion' in proto) {
     const model = proto as onnx.ModelProto.$Properties;
-    return withChanges(model, { graph: model.graph && inlineGraph(model.graph) }) as T;
+    return withChanges(model, {
+      graph: model.graph && inlineGraph(model.graph),
+      // Local functions' Constant nodes too: the reader registers their external tensors as well.
+      functions: mapSame(model.functions, (fn) => withChanges(fn, { node: mapSame(fn.node, inlineNode) })),
+    }) as T;
   }
   return inlineGraph(proto as GraphProto) as T;
 }

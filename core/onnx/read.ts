@@ -187,7 +187,7 @@ export function openModelBytes(bytes: Uint8Array, options: OpenOptions = {}): On
     );
   }
   const { files: externalDataFiles, bytes: externalDataBytes } = registerExternalData(
-    proto.graph,
+    proto,
     options.baseDir,
     name,
   );
@@ -237,14 +237,14 @@ interface DataFile {
  * external_data entries, as in the file.
  */
 function registerExternalData(
-  graph: GraphProto,
+  proto: ModelProto,
   baseDir: string | undefined,
   name: string,
 ): { files: string[]; bytes: number } {
   const files = new Map<string, DataFile>();
   let realBase: string | undefined;
   let bytes = 0;
-  forEachTensor(graph, (tensor) => {
+  const visit = (tensor: TensorProto): void => {
     if (tensor.dataLocation !== EXTERNAL) return;
     const entries = new Map((tensor.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
     const location = entries.get('location') ?? '';
@@ -252,7 +252,7 @@ function registerExternalData(
     if (baseDir === undefined) {
       throw new CutlineError(
         'EXTERNAL_DATA_MISSING',
-        `${name} keeps tensor ${quoteName(tensorName)} in an external file (${quoteName(location)}), but it was opened without its folder. Open it from its file instead.`,
+        `${name} keeps tensor ${quoteName(tensorName)} in an external file (${quoteName(location)}), but it was opened without its folder (a model uploaded or dropped into the browser arrives without its data files). Open it from its path so its data file is found beside it: \`cutline studio path/to/model.onnx\`, or File › Open in the desktop app.`,
       );
     }
     realBase ??= fs.realpathSync(baseDir);
@@ -289,7 +289,11 @@ function registerExternalData(
       fileBytes: file.size,
       fileIdentity: file.identity,
     });
-  });
+  };
+  if (proto.graph) forEachTensor(proto.graph, visit);
+  // A model-local function's Constant nodes can keep tensors outside too, and onnxruntime loads
+  // them when it inlines the function: they are held to the same folder as the graph's.
+  for (const fn of proto.functions ?? []) forEachTensor({ node: fn.node ?? [] }, visit);
   return { files: [...new Set([...files.values()].map((f) => f.real))], bytes };
 }
 
