@@ -12,63 +12,25 @@ import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBytes, analyzeFile, type Analysis } from '../core/analyze.js';
-import { parseManifest, type BundleManifest } from '../core/bundle/manifest.js';
 import { runHarness } from '../core/bundle/harness.js';
 import { readCheckedModel } from '../core/bundle/read-checked.js';
 import { serveTier, type ServedTier } from '../core/bundle/tier-server.js';
-import { writeBundle, type WrittenBundle } from '../core/bundle/write-bundle.js';
+import type { WrittenBundle } from '../core/bundle/write-bundle.js';
 import { EXTERNAL_ALIGNMENT } from '../core/export/external-weights.js';
 import { hashFile } from '../core/export/file-hash.js';
 import { verifySplit } from '../core/export/verify.js';
 import { modelFileBytes, neededBytes, planVerifyMemory } from '../core/export/verify-memory.js';
 import { parseByteSize } from '../app/cli/export.js';
-import { graph, model, node, tensorFromFloat32, valueInfo } from '../core/onnx/builder.js';
-import { decodeModelProto, encodeModelProto, type TensorProto } from '../core/onnx/codec.js';
-import { DataType } from '../core/onnx/dtype.js';
+import { decodeModelProto, type TensorProto } from '../core/onnx/codec.js';
 import { forEachTensor } from '../core/onnx/read.js';
-import { buildPartitionProblem } from '../core/partition/build-problem.js';
-import { givenPlan } from '../core/partition/plan.js';
-import { loadTopology } from '../core/profiles/load.js';
 import { createTierClient } from '../core/runtime/oip/client.js';
 import { fromOrtTensor } from '../core/runtime/oip/ort-tensor.js';
+import { exportModel, readManifest, writeSparseModel } from './support/external-data-export.js';
 import { VEHICLE_MODEL } from './support/vehicle-bundle.js';
 
 let work: string;
 /** The vehicle CNN (inline weights) exported with external data forced for every model. */
 let forced: WrittenBundle;
-
-/** Splits the model's layers: the first third on the device, the next on the edge, the rest in the cloud. */
-function exportModel(
-  outDir: string,
-  analysis: Analysis,
-  modelBytes: Uint8Array,
-  externalDataAbove?: number,
-): Promise<WrittenBundle> {
-  const topology = loadTopology('pi4-wifi-edge-wan-cloud');
-  const built = buildPartitionProblem(analysis, topology);
-  const units = built.problem.units.length;
-  const placement = Uint8Array.from(
-    built.problem.units.map((_, u) => (u < units / 3 ? 0 : u < (2 * units) / 3 ? 1 : 2)),
-  );
-  return writeBundle({
-    outDir,
-    analysis,
-    modelBytes,
-    modelName: 'model',
-    topology,
-    built,
-    plan: givenPlan(built.problem, placement, { kind: 'latency' }, 'thirds'),
-    writeRuntime: async (dir) => {
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, 'package.json'), '{}\n');
-    },
-    ...(externalDataAbove !== undefined ? { externalDataAbove } : {}),
-  });
-}
-
-function readManifest(dir: string): BundleManifest {
-  return parseManifest(JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')), 'manifest.json');
-}
 
 /** Every tensor of a model file, decoded. */
 function tensorsOf(file: string): TensorProto[] {
@@ -83,72 +45,6 @@ const entry = (t: TensorProto, key: string): string | undefined =>
 
 /** Bytes a file really occupies on disk. */
 const allocated = (file: string): number => fs.statSync(file).blocks * 512;
-
-/**
- * y = MatMul(Relu(MatMul(x, W1) + B1), W2) with x [1, 2048]; W1 (16 MiB) is all zeros and a hole
- * of the sparse data file `weights.bin`, B1 and W2 hold real values in it. Written to `dir/model.onnx`.
- */
-function writeSparseModel(dir: string): string {
-  fs.mkdirSync(dir, { recursive: true });
-  const n = 2048;
-  const b1 = tensorFromFloat32(
-    'B1',
-    [n],
-    Float32Array.from({ length: n }, (_, i) => Math.cos(i) * 0.5),
-  );
-  const w2 = tensorFromFloat32(
-    'W2',
-    [n, 16],
-    Float32Array.from({ length: n * 16 }, (_, i) => Math.sin(i) * 0.1),
-  );
-  // A small tensor kept in the source's data file: written inline by the export.
-  const b2 = tensorFromFloat32(
-    'B2',
-    [16],
-    Float32Array.from({ length: 16 }, (_, i) => i - 8),
-  );
-  const w1Bytes = n * n * 4;
-  const layout = [
-    { name: 'W1', dims: [n, n], offset: 0, length: w1Bytes, bytes: null },
-    { name: 'B1', dims: [n], offset: w1Bytes, length: b1.rawData!.length, bytes: b1.rawData! },
-    { name: 'W2', dims: [n, 16], offset: w1Bytes + 8192, length: w2.rawData!.length, bytes: w2.rawData! },
-    { name: 'B2', dims: [16], offset: w1Bytes + 8192 + w2.rawData!.length, length: 64, bytes: b2.rawData! },
-  ];
-  const dataPath = path.join(dir, 'weights.bin');
-  const fd = fs.openSync(dataPath, 'w');
-  for (const t of layout) if (t.bytes) fs.writeSync(fd, t.bytes, 0, t.bytes.length, t.offset);
-  fs.closeSync(fd);
-  const initializers: TensorProto[] = layout.map((t) => ({
-    name: t.name,
-    dims: t.dims,
-    dataType: DataType.FLOAT,
-    dataLocation: 1,
-    externalData: [
-      { key: 'location', value: 'weights.bin' },
-      { key: 'offset', value: String(t.offset) },
-      { key: 'length', value: String(t.length) },
-    ],
-  }));
-  const proto = model({
-    graph: graph({
-      name: 'sparse',
-      nodes: [
-        node('MatMul', ['x', 'W1'], ['h0'], [], 'mm1'),
-        node('Add', ['h0', 'B1'], ['h1'], [], 'add1'),
-        node('Relu', ['h1'], ['h2'], [], 'relu1'),
-        node('MatMul', ['h2', 'W2'], ['h3'], [], 'mm2'),
-        node('Add', ['h3', 'B2'], ['y'], [], 'add2'),
-      ],
-      inputs: [valueInfo('x', DataType.FLOAT, [1, n])],
-      outputs: [valueInfo('y', DataType.FLOAT, [1, 16])],
-      initializers,
-    }),
-    opset: 17,
-  });
-  const file = path.join(dir, 'model.onnx');
-  fs.writeFileSync(file, encodeModelProto(proto));
-  return file;
-}
 
 beforeAll(async () => {
   work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-external-export-')));
@@ -322,125 +218,6 @@ describe('a source model with sparse external data', () => {
     );
     expect(result).toMatchObject({ wholeModel: 'compared', ok: true });
     expect(result.outputs.map((o) => o.name)).toEqual(['y']);
-  });
-});
-
-describe('a bundle whose model points its external data anywhere but its listed file', () => {
-  /** A copy of the forced bundle whose cloud segment's first external tensor is changed by `edit`. */
-  function tampered(name: string, edit: (entries: { key: string; value: string }[], dir: string) => void) {
-    const dir = path.join(work, name);
-    fs.cpSync(forced.dir, dir, { recursive: true });
-    const raw = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as BundleManifest;
-    const index = raw.segments.findIndex((s) => s.tier === 2);
-    const segment = raw.segments[index]!;
-    const proto = decodeModelProto(new Uint8Array(fs.readFileSync(path.join(dir, segment.file))));
-    const tensor = proto.graph!.initializer!.find((t) => t.dataLocation === 1)!;
-    const entries = tensor.externalData!.map((e) => ({ key: e.key ?? '', value: e.value ?? '' }));
-    edit(entries, dir);
-    tensor.externalData = entries;
-    const bytes = encodeModelProto(proto);
-    fs.writeFileSync(path.join(dir, segment.file), bytes);
-    raw.segments[index] = { ...segment, sha256: hashFile(path.join(dir, segment.file)) };
-    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(raw));
-    return { dir, manifest: readManifest(dir), segment: raw.segments[index]!, tensor: tensor.name! };
-  }
-  const set = (entries: { key: string; value: string }[], key: string, value: string): void => {
-    entries.find((e) => e.key === key)!.value = value;
-  };
-
-  it('is refused with BAD_BUNDLE: another file of the bundle, ../, an absolute path, a range past the end', () => {
-    const cases = [
-      [
-        'other-file',
-        (e: { key: string; value: string }[]) => set(e, 'location', 'Dockerfile'),
-        'keeps its data in "Dockerfile"',
-      ],
-      [
-        'parent',
-        (e: { key: string; value: string }[]) => set(e, 'location', '../device/model.onnx.data'),
-        'keeps its data in "../device/model.onnx.data"',
-      ],
-      [
-        'absolute',
-        (e: { key: string; value: string }[]) =>
-          set(e, 'location', path.join(forced.dir, forced.manifest.segments[2]!.data!.file)),
-        'keeps its data in',
-      ],
-      [
-        'past-end',
-        (e: { key: string; value: string }[]) =>
-          set(e, 'offset', String(forced.manifest.segments[2]!.data!.bytes)),
-        'asks for bytes',
-      ],
-      [
-        'not-a-number',
-        (e: { key: string; value: string }[]) => set(e, 'offset', '0x10'),
-        'has no plain offset',
-      ],
-      [
-        'twice',
-        (e: { key: string; value: string }[]) => e.push({ key: 'location', value: '/etc/passwd' }),
-        'lists external_data key "location" twice',
-      ],
-      [
-        'unknown-key',
-        (e: { key: string; value: string }[]) => e.push({ key: 'basepath', value: '/' }),
-        'has an unknown external_data key "basepath"',
-      ],
-    ] as const;
-    for (const [name, edit, message] of cases) {
-      const evil = tampered(`evil-${name}`, edit);
-      expect(() => readCheckedModel(evil.dir, evil.segment), name).toThrow(
-        expect.objectContaining({
-          code: 'BAD_BUNDLE',
-          message: expect.stringContaining(`tensor "${evil.tensor}" ${message}`),
-        }),
-      );
-    }
-  });
-
-  it('is refused by serveTier before onnxruntime reads anything', async () => {
-    const evil = tampered('evil-served', (e) => set(e, 'location', 'run.sh'));
-    await expect(
-      serveTier({
-        manifest: evil.manifest,
-        bundleDir: evil.dir,
-        tier: 2,
-        token: evil.manifest.runtime.token,
-      }),
-    ).rejects.toMatchObject({ code: 'BAD_BUNDLE' });
-  });
-
-  it('is refused when the data file is changed, cut, or listed outside its model folder', () => {
-    const segment = forced.manifest.segments[2]!;
-    const changed = path.join(work, 'evil-changed');
-    fs.cpSync(forced.dir, changed, { recursive: true });
-    const dataPath = path.join(changed, segment.data!.file);
-    const fd = fs.openSync(dataPath, 'r+');
-    fs.writeSync(fd, Buffer.from([0xff]), 0, 1, 0);
-    fs.closeSync(fd);
-    expect(() => readCheckedModel(changed, segment)).toThrow(
-      expect.objectContaining({ code: 'BAD_BUNDLE', message: expect.stringContaining('SHA-256 differs') }),
-    );
-    fs.truncateSync(dataPath, segment.data!.bytes - 1);
-    expect(() => readCheckedModel(changed, segment)).toThrow(
-      expect.objectContaining({ code: 'BAD_BUNDLE', message: expect.stringContaining('not the') }),
-    );
-
-    const raw = JSON.parse(JSON.stringify(forced.manifest)) as BundleManifest;
-    raw.segments[2] = { ...segment, data: { ...segment.data!, file: 'device/model.onnx.data' } };
-    expect(() => parseManifest(raw, 'manifest.json')).toThrow(
-      expect.objectContaining({
-        code: 'BAD_BUNDLE',
-        message: expect.stringContaining(
-          'segments[2].data.file: "device/model.onnx.data" is not in the folder',
-        ),
-      }),
-    );
-    raw.segments[2] = { ...segment, data: { ...segment.data!, file: '../x.data' } };
-    expect(() => parseManifest(raw, 'manifest.json')).toThrow(/leads outside the bundle/);
-    raw.segments[2] = { ...segment, data: { ...segment.data!, sha256: 'ABC' } };
-    expect(() => parseManifest(raw, 'manifest.json')).toThrow(/segments\[2\]\.data\.sha256/);
   });
 });
 
