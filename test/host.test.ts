@@ -116,7 +116,9 @@ describe('opening files', () => {
     const file = writeFile('models/leaky.onnx', tinyModel('../secret.bin'));
     expectFailure(await newHost().openPath(file, 'dialog'), 'EXTERNAL_DATA_OUTSIDE_MODEL_DIR');
     const bytes = fs.readFileSync(file);
-    expectFailure(await newHost().openBytes('leaky.onnx', bytes), 'EXTERNAL_DATA_MISSING');
+    const message = expectFailure(await newHost().openBytes('leaky.onnx', bytes), 'EXTERNAL_DATA_MISSING');
+    // An upload has no folder: the message says how to open the model so its data file is found.
+    expect(message).toContain('cutline studio path/to/model.onnx');
   });
 
   it('turns a crashed analysis process into INTERNAL and keeps answering', async () => {
