@@ -4,6 +4,7 @@
  * --input` takes it), and why totals are approximate. Pure: the component only renders this.
  */
 import type { Dim } from '../../../core/graph/types.js';
+import { plainName, quoteName } from '../../../core/text/quote-name.js';
 import type { ModelSummaryView, ModelView } from '../../../core/view/types.js';
 import type { StudioError } from '../../shared/studio-api.js';
 
@@ -13,6 +14,11 @@ export interface DimField {
   readonly fixed: number | null;
   /** The dimension's symbol (`H`), the field's placeholder; `d<i>` when the model names none. */
   readonly symbol: string;
+  /**
+   * Whether `symbol` is the model's name for the size (a dim_param): ONNX gives one name one
+   * size across all inputs, so named dimensions are bound per symbol; unnamed ones per dimension.
+   */
+  readonly named: boolean;
   /** The bound size as text, or '' when unbound. */
   readonly value: string;
   /** Accessible name: `x dimension 2 (H)`. */
@@ -50,17 +56,18 @@ export function inputFields(
     const dims = shape.map((dim: Dim, index): DimField => {
       const part = parts?.[index];
       const editable = typeof dim !== 'number' || (!fromDeclared && parts !== null);
-      const symbol =
-        typeof dim === 'string' && SYMBOL.test(dim)
-          ? dim
-          : part !== undefined && SYMBOL.test(part)
-            ? part
-            : `d${index}`;
+      const declaredName = typeof dim === 'string' && SYMBOL.test(dim) ? dim : null;
+      const boundName = part !== undefined && SYMBOL.test(part) ? part : null;
+      const name = declaredName ?? boundName;
+      // `d<i>` is what an emptied unnamed field is written back as: not the model's name.
+      const named = name !== null && (declaredName !== null || !/^d\d+$/.test(name));
+      const symbol = name ?? `d${index}`;
       const value = part !== undefined && /^\d+$/.test(part) ? part : '';
       return {
         index,
         fixed: editable ? null : (dim as number),
         symbol,
+        named: named && editable,
         value,
         label: `${input.name} dimension ${index} (${symbol})`,
       };
@@ -114,6 +121,75 @@ export function bindingsFromFields(
   }
   return { ok: true, inputs };
 }
+
+/** One field per named symbol: typing its size binds every input dimension the model names so. */
+export interface SymbolField {
+  /** The model's name for the size (`past_sequence_length`), also the field's accessible name. */
+  readonly symbol: string;
+  /** The bound size as text (the first input dimension using the symbol that has one), or ''. */
+  readonly value: string;
+  /** How many input dimensions use the symbol, over how many inputs. */
+  readonly uses: number;
+  readonly inputs: number;
+}
+
+/** The named symbols of the inputs, in the order they first appear. */
+export function symbolFields(fields: readonly InputFields[]): SymbolField[] {
+  const found = new Map<string, { value: string; uses: number; inputs: Set<string> }>();
+  for (const input of fields) {
+    for (const dim of input.dims ?? []) {
+      if (dim.fixed !== null || !dim.named) continue;
+      const entry = found.get(dim.symbol) ?? { value: '', uses: 0, inputs: new Set<string>() };
+      if (entry.value === '') entry.value = dim.value;
+      entry.uses++;
+      entry.inputs.add(input.name);
+      found.set(dim.symbol, entry);
+    }
+  }
+  return [...found].map(([symbol, e]) => ({ symbol, value: e.value, uses: e.uses, inputs: e.inputs.size }));
+}
+
+/** What the user typed and has not applied: per symbol, and per unnamed dimension (by label). */
+export interface BindingDrafts {
+  readonly symbols: Readonly<Record<string, string>>;
+  readonly dims: Readonly<Record<string, string>>;
+}
+
+export const NO_DRAFTS: BindingDrafts = { symbols: {}, dims: {} };
+
+export const hasDrafts = (drafts: BindingDrafts): boolean =>
+  Object.keys(drafts.symbols).length + Object.keys(drafts.dims).length > 0;
+
+/**
+ * The bindings the per-symbol and per-dimension fields make: a symbol's size (typed, or as
+ * shown) goes to every input dimension named so, which is how ONNX reads a shared dim_param.
+ */
+export function bindingsFromDrafts(fields: readonly InputFields[], drafts: BindingDrafts): BindingsResult {
+  const bySymbol = new Map(symbolFields(fields).map((f) => [f.symbol, drafts.symbols[f.symbol] ?? f.value]));
+  for (const [symbol, text] of bySymbol) {
+    const size = text.trim();
+    if (size !== '' && (!/^\d+$/.test(size) || Number(size) < 1)) {
+      return {
+        ok: false,
+        error: {
+          code: 'BAD_INPUT_BINDING',
+          message: `${quoteName(symbol)}: ${quoteName(size, 20)} is not a size. Write a whole number of at least 1, or leave it empty to keep ${plainName(symbol)} symbolic.`,
+        },
+      };
+    }
+  }
+  const perDim: Record<string, string> = { ...drafts.dims };
+  for (const input of fields) {
+    for (const dim of input.dims ?? []) {
+      const text = dim.fixed === null && dim.named ? bySymbol.get(dim.symbol) : undefined;
+      if (text !== undefined) perDim[dim.label] = text;
+    }
+  }
+  return bindingsFromFields(fields, perDim);
+}
+
+/** Above this many inputs the header shows the symbols and a one-line summary of the inputs. */
+export const COMPACT_INPUTS_ABOVE = 3;
 
 /** Why the totals are marked `~`, one reason a line; empty when they are exact. */
 export function approximationReasons(view: ModelView): string[] {

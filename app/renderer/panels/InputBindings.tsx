@@ -1,53 +1,243 @@
-import { memo, useMemo, useState, type FormEvent } from 'react';
+import { memo, useId, useMemo, useState, type FormEvent } from 'react';
 import { applyInputBindings } from '../actions/analyse.js';
-import { bindingsFromFields, inputFields, type InputFields } from '../actions/input-binding.js';
+import {
+  bindingsFromDrafts,
+  COMPACT_INPUTS_ABOVE,
+  hasDrafts,
+  inputFields,
+  NO_DRAFTS,
+  symbolFields,
+  type BindingDrafts,
+  type DimField,
+  type InputFields,
+  type SymbolField,
+} from '../actions/input-binding.js';
 import { useStudio, type Store } from '../store/store.js';
 
 const selectOpened = (s: Store) => s.opened;
 const selectBound = (s: Store) => s.design?.inputs ?? s.opened?.inputs ?? null;
 const selectAnalysing = (s: Store) => s.analysis !== null;
-const NO_DRAFTS: Readonly<Record<string, string>> = {};
 
-function InputShape({
-  input,
-  drafts,
-  onDraft,
+function SizeField({
+  label,
+  symbol,
+  text,
+  title,
+  onText,
 }: {
-  input: InputFields;
-  drafts: Readonly<Record<string, string>>;
-  onDraft: (label: string, text: string) => void;
+  label: string;
+  symbol: string;
+  text: string;
+  title: string;
+  onText: (text: string) => void;
 }) {
+  return (
+    <input
+      className="dim-field"
+      type="text"
+      inputMode="numeric"
+      size={Math.max(3, Math.min(symbol.length, 24), text.length)}
+      aria-label={label}
+      title={title}
+      placeholder={symbol}
+      value={text}
+      onChange={(event) => onText(event.target.value)}
+    />
+  );
+}
+
+const UNBOUND_HINT = 'until every symbolic size is bound, the figures are estimates';
+
+function symbolTitle(field: SymbolField): string {
+  const where =
+    field.uses === 1 ? 'one input dimension' : `${field.uses} dimensions of ${field.inputs} input(s)`;
+  return `${field.symbol}: the size of ${where}. Type a size and press Enter; ${UNBOUND_HINT}.`;
+}
+
+interface ShapeProps {
+  input: InputFields;
+  drafts: BindingDrafts;
+  symbols: ReadonlyMap<string, SymbolField>;
+  /** The symbols that get their field here (inline, at their first use); others show their size. */
+  fieldFor: ReadonlySet<DimField>;
+  onDrafts: (drafts: BindingDrafts) => void;
+}
+
+/** One input as `name: 1 × 3 × [H] × [W]`: fixed sizes, fields, and shared symbols' sizes. */
+function InputShape({ input, drafts, symbols, fieldFor, onDrafts }: ShapeProps) {
   if (input.dims === null) return <span className="input-shape">{input.name}: ?</span>;
+  const dim = (d: DimField) => {
+    if (d.fixed !== null) return d.fixed;
+    const symbol = d.named ? symbols.get(d.symbol) : undefined;
+    if (symbol === undefined) {
+      return (
+        <SizeField
+          label={d.label}
+          symbol={d.symbol}
+          text={drafts.dims[d.label] ?? d.value}
+          title={`${d.label}: type a size and press Enter; ${UNBOUND_HINT}`}
+          onText={(text) => onDrafts({ ...drafts, dims: { ...drafts.dims, [d.label]: text } })}
+        />
+      );
+    }
+    const text = drafts.symbols[symbol.symbol] ?? symbol.value;
+    if (fieldFor.has(d)) {
+      return (
+        <SizeField
+          label={symbol.symbol}
+          symbol={symbol.symbol}
+          text={text}
+          title={symbolTitle(symbol)}
+          onText={(typed) => onDrafts({ ...drafts, symbols: { ...drafts.symbols, [symbol.symbol]: typed } })}
+        />
+      );
+    }
+    // Bound through the symbol's one field: shown as its size, or its name while unbound.
+    const size = text.trim();
+    return (
+      <span
+        className={size === '' ? 'dim-symbol unbound' : 'dim-symbol'}
+        title={`${symbol.symbol}: set by the one ${symbol.symbol} field`}
+      >
+        {size === '' ? symbol.symbol : size}
+      </span>
+    );
+  };
   return (
     <span className="input-shape">
       {input.name}:{' '}
-      {input.dims.map((dim, i) => (
-        <span key={dim.index}>
+      {input.dims.map((d, i) => (
+        <span key={d.index}>
           {i > 0 && ' × '}
-          {dim.fixed !== null ? (
-            dim.fixed
-          ) : (
-            <input
-              className="dim-field"
-              type="text"
-              inputMode="numeric"
-              size={Math.max(3, dim.symbol.length, (drafts[dim.label] ?? dim.value).length)}
-              aria-label={dim.label}
-              title={`${dim.symbol}: type a size and press Enter; until every symbolic size is bound, the figures are estimates`}
-              placeholder={dim.symbol}
-              value={drafts[dim.label] ?? dim.value}
-              onChange={(event) => onDraft(dim.label, event.target.value)}
-            />
-          )}
+          {dim(d)}
         </span>
       ))}
     </span>
   );
 }
 
+export interface InputBindingsFormProps {
+  readonly fields: readonly InputFields[];
+  readonly drafts: BindingDrafts;
+  readonly analysing: boolean;
+  /** Whether the list of inputs is open (only asked for when there are many inputs). */
+  readonly expanded: boolean;
+  readonly onDrafts: (drafts: BindingDrafts) => void;
+  readonly onExpanded: (expanded: boolean) => void;
+  readonly onApply: () => void;
+}
+
 /**
- * The model's inputs with their symbolic dimensions as fields: Apply (or Enter) re-analyses the
- * model with the bindings and records them as one undoable step.
+ * The form itself, without the store: a few inputs read inline as today (`x: 1 × 3 × [H] × [W]`),
+ * a named symbol's field at its first use; many inputs (an LLM's KV cache) show one field per
+ * symbol and a one-line summary that opens a bounded, scrolling list of the inputs.
+ */
+export function InputBindingsForm({
+  fields,
+  drafts,
+  analysing,
+  expanded,
+  onDrafts,
+  onExpanded,
+  onApply,
+}: InputBindingsFormProps) {
+  const listId = useId();
+  const symbols = useMemo(() => symbolFields(fields), [fields]);
+  const bySymbol = useMemo(() => new Map(symbols.map((s) => [s.symbol, s])), [symbols]);
+  const compact = fields.length > COMPACT_INPUTS_ABOVE;
+  // Inline, each symbol's field sits at its first use; compact, all sit in the header line.
+  const fieldFor = useMemo(() => {
+    const first = new Set<DimField>();
+    if (compact) return first;
+    const seen = new Set<string>();
+    for (const input of fields) {
+      for (const d of input.dims ?? []) {
+        if (d.fixed !== null || !d.named || seen.has(d.symbol)) continue;
+        seen.add(d.symbol);
+        first.add(d);
+      }
+    }
+    return first;
+  }, [fields, compact]);
+  const editable = fields.some((f) => f.dims?.some((d) => d.fixed === null));
+  const unnamed = fields.reduce(
+    (n, f) => n + (f.dims ?? []).filter((d) => d.fixed === null && !d.named).length,
+    0,
+  );
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    onApply();
+  };
+  const shape = (input: InputFields) => (
+    <InputShape
+      key={input.name}
+      input={input}
+      drafts={drafts}
+      symbols={bySymbol}
+      fieldFor={fieldFor}
+      onDrafts={onDrafts}
+    />
+  );
+  const apply = editable && (
+    <button
+      type="submit"
+      disabled={analysing || !hasDrafts(drafts)}
+      title="Re-analyse with these sizes (Enter)"
+    >
+      Apply
+    </button>
+  );
+
+  if (!compact) {
+    return (
+      <form className="input-bindings" aria-label="Input bindings" onSubmit={onSubmit}>
+        {fields.map(shape)}
+        {apply}
+      </form>
+    );
+  }
+  return (
+    <form className="input-bindings compact" aria-label="Input bindings" onSubmit={onSubmit}>
+      <button
+        type="button"
+        className="input-disclosure"
+        aria-expanded={expanded}
+        aria-controls={listId}
+        title={expanded ? 'Hide the inputs' : 'Show the inputs and their shapes'}
+        onClick={() => onExpanded(!expanded)}
+      >
+        <span aria-hidden="true">{expanded ? '▾ ' : '▸ '}</span>
+        {fields.length} inputs{unnamed > 0 && `, ${unnamed} unnamed size${unnamed === 1 ? '' : 's'}`}
+      </button>
+      {symbols.map((s) => {
+        const text = drafts.symbols[s.symbol] ?? s.value;
+        return (
+          <label key={s.symbol} className="symbol-field">
+            <span className="symbol-name">{s.symbol}</span>
+            <SizeField
+              label={s.symbol}
+              symbol={s.symbol}
+              text={text}
+              title={symbolTitle(s)}
+              onText={(typed) => onDrafts({ ...drafts, symbols: { ...drafts.symbols, [s.symbol]: typed } })}
+            />
+          </label>
+        );
+      })}
+      {apply}
+      {expanded && (
+        <div className="input-list" id={listId} role="group" aria-label="Inputs">
+          {fields.map(shape)}
+        </div>
+      )}
+    </form>
+  );
+}
+
+/**
+ * The model's inputs with their symbolic sizes as fields: Apply (or Enter) re-analyses the model
+ * with the bindings and records them as one undoable step.
  */
 export const InputBindings = memo(function InputBindings() {
   const opened = useStudio(selectOpened);
@@ -62,43 +252,36 @@ export const InputBindings = memo(function InputBindings() {
   // model) make new fields, and the fields show those rather than old typing.
   const [typed, setTyped] = useState<{
     readonly fields: readonly InputFields[];
-    readonly values: Readonly<Record<string, string>>;
-  }>({ fields, values: {} });
-  const drafts = typed.fields === fields ? typed.values : NO_DRAFTS;
-  const setDrafts = (values: Readonly<Record<string, string>>): void => setTyped({ fields, values });
+    readonly drafts: BindingDrafts;
+  }>({ fields, drafts: NO_DRAFTS });
+  // The list stays open across re-analyses of one model, and starts closed for the next.
+  const [openFor, setOpenFor] = useState<string | null>(null);
+  const drafts = typed.fields === fields ? typed.drafts : NO_DRAFTS;
+  const setDrafts = (next: BindingDrafts): void => setTyped({ fields, drafts: next });
   if (fields.length === 0) return <>none</>;
-  const editable = fields.some((f) => f.dims?.some((d) => d.fixed === null));
-  const edited = Object.keys(drafts).length > 0;
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>): void => {
-    event.preventDefault();
-    const made = bindingsFromFields(fields, drafts);
+  const onApply = (): void => {
+    const made = bindingsFromDrafts(fields, drafts);
     if (!made.ok) {
       useStudio.getState().failed(made.error);
-      setDrafts({});
+      setDrafts(NO_DRAFTS);
       return;
     }
     // A binding the model refuses is reported by the analysis and the fields go back.
     void applyInputBindings(made.inputs).then((outcome) => {
-      if (!outcome.ok) setDrafts({});
+      if (!outcome.ok) setDrafts(NO_DRAFTS);
     });
   };
 
   return (
-    <form className="input-bindings" aria-label="Input bindings" onSubmit={onSubmit}>
-      {fields.map((input) => (
-        <InputShape
-          key={input.name}
-          input={input}
-          drafts={drafts}
-          onDraft={(label, text) => setDrafts({ ...drafts, [label]: text })}
-        />
-      ))}
-      {editable && (
-        <button type="submit" disabled={analysing || !edited} title="Re-analyse with these sizes (Enter)">
-          Apply
-        </button>
-      )}
-    </form>
+    <InputBindingsForm
+      fields={fields}
+      drafts={drafts}
+      analysing={analysing}
+      expanded={openFor !== null && openFor === opened?.sessionId}
+      onDrafts={setDrafts}
+      onExpanded={(open) => setOpenFor(open ? (opened?.sessionId ?? null) : null)}
+      onApply={onApply}
+    />
   );
 });
