@@ -49,6 +49,15 @@ describe('readSource', () => {
     );
   });
 
+  it('refuses a file over 2 GiB by its size before allocating for it (a sparse 5 GiB file)', () => {
+    const huge = path.join(dir, 'huge.onnx');
+    fs.closeSync(fs.openSync(huge, 'w'));
+    fs.truncateSync(huge, 5 * 1024 ** 3);
+    expect(() => readSource({ kind: 'file', path: huge }, quiet)).toThrow(
+      expect.objectContaining({ code: 'FILE_UNREADABLE', message: expect.stringContaining('2 GiB') }),
+    );
+  });
+
   it('names a missing model and a folder as reading a model file does', () => {
     expect(() => readSource({ kind: 'file', path: path.join(dir, 'nope.onnx') }, quiet)).toThrow(
       expect.objectContaining({ code: 'NOT_A_FILE', message: expect.stringContaining('does not exist') }),

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { analyzeModel, type Analysis } from '../../../core/analyze.js';
 import { CutlineError } from '../../../core/errors.js';
 import type { Shape } from '../../../core/graph/types.js';
-import { megabytes, openModelBytes, type OnnxModel } from '../../../core/onnx/read.js';
+import { assertModelFileSize, megabytes, openModelBytes, type OnnxModel } from '../../../core/onnx/read.js';
 import { sha256Hex } from '../../../core/project/model.js';
 import { parseInputBinding } from '../../../core/shape/bindings.js';
 import type { AnalysisSource, AnalysisStage } from './protocol.js';
@@ -88,6 +88,9 @@ export function readSource(source: AnalysisSource, report: StageReporter, expect
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw notAFile(given, stat.isDirectory() ? 'folder' : 'special file');
+    // Before allocating: a file over protobuf's 2 GiB cannot be a model, and one over Node's
+    // buffer limit would fail with a RangeError instead of a sentence.
+    assertModelFileSize(stat.size, given);
     report('read', `Reading ${path.basename(absolute)} (${megabytes(stat.size)})`);
     if (expectSha256 !== undefined) {
       const streamed = hashChunks(fd, given);
