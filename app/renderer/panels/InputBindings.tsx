@@ -26,7 +26,8 @@ function SizeField({
   onText,
 }: {
   label: string;
-  symbol: string;
+  /** The placeholder: the symbol inline; null beside the symbol's name, where it would repeat it. */
+  symbol: string | null;
   text: string;
   title: string;
   onText: (text: string) => void;
@@ -36,10 +37,10 @@ function SizeField({
       className="dim-field"
       type="text"
       inputMode="numeric"
-      size={Math.max(3, Math.min(symbol.length, 24), text.length)}
+      size={Math.max(3, Math.min(symbol?.length ?? 0, 24), text.length)}
       aria-label={label}
       title={title}
-      placeholder={symbol}
+      placeholder={symbol ?? '?'}
       value={text}
       onChange={(event) => onText(event.target.value)}
     />
@@ -198,7 +199,14 @@ export function InputBindingsForm({
     );
   }
   return (
-    <form className="input-bindings compact" aria-label="Input bindings" onSubmit={onSubmit}>
+    <form
+      className="input-bindings compact"
+      aria-label="Input bindings"
+      onSubmit={onSubmit}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' && expanded) onExpanded(false);
+      }}
+    >
       <button
         type="button"
         className="input-disclosure"
@@ -217,7 +225,7 @@ export function InputBindingsForm({
             <span className="symbol-name">{s.symbol}</span>
             <SizeField
               label={s.symbol}
-              symbol={s.symbol}
+              symbol={null}
               text={text}
               title={symbolTitle(s)}
               onText={(typed) => onDrafts({ ...drafts, symbols: { ...drafts.symbols, [s.symbol]: typed } })}
