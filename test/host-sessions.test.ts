@@ -65,6 +65,11 @@ describe('job time limits', () => {
     // counting from the queue stops the later ones.
     const host = newHost({ analysis: { timeoutMs: 8 * oneJobMs } });
     const opened = expectOpened(await host.openBytes('deep.onnx', new Uint8Array(bytes)));
+    // One job first, as the probe's were measured warm: the first job in a fresh analysis
+    // process loads its code and would be timed against a warm job's limit.
+    expect((await runJob(host, opened.sessionId, { kind: 'analyse', args: { inputs: {} } })).end.type).toBe(
+      'done',
+    );
     const ends = await Promise.all(
       Array.from({ length: 16 }, () =>
         runJob(host, opened.sessionId, { kind: 'analyse', args: { inputs: {} } }),

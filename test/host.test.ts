@@ -130,6 +130,16 @@ describe('opening files', () => {
     expect((await host.listSamples()).length).toBeGreaterThan(0);
   });
 
+  it('calls an abort without V8 saying it ran out of memory an abort, not ANALYSIS_OUT_OF_MEMORY', async () => {
+    // A native library's failed assert aborts the same way V8's heap limit does; only V8's own
+    // words on stderr make it a lack of memory.
+    const aborting = writeFile('abort-worker.mjs', "process.once('message', () => process.abort());\n");
+    const host = newHost({ analysis: { workerUrl: new URL(`file://${aborting}`) } });
+    const message = expectFailure(await host.openSample('resnet-mini'), 'INTERNAL');
+    expect(message).toContain('aborted (SIGABRT)');
+    expect((await host.listSamples()).length).toBeGreaterThan(0);
+  });
+
   it('stops an open that passes its time limit', async () => {
     // No analysis finishes within a millisecond: starting its process alone takes longer.
     const host = newHost({ analysis: { openTimeoutMs: 1, prewarm: false } });

@@ -36,7 +36,7 @@ export const DEFAULT_HEAP_MB = 4096;
 export interface ChildEnd {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
-  /** V8 ran out of heap (it aborts the process: SIGABRT, or exit code 134 on Windows). */
+  /** V8 ran out of heap or hit an allocation limit (it says so on stderr, then aborts). */
   readonly outOfMemory: boolean;
   /** The host ended it (terminate): closed, cancelled, or past its time budget. */
   readonly terminated: boolean;
@@ -130,11 +130,9 @@ class ForkedAnalysis extends EventEmitter implements AnalysisChild {
       const end = (code: number | null, signal: NodeJS.Signals | null): void => {
         if (ended) return;
         ended = true;
-        const outOfMemory =
-          !this.terminated &&
-          (signal === 'SIGABRT' ||
-            code === 134 ||
-            /heap out of memory|Reached heap limit/i.test(this.stderrTail));
+        // V8 says why before it aborts; an abort without those words (a native library's assert,
+        // say) is not called a lack of memory.
+        const outOfMemory = !this.terminated && V8_OUT_OF_MEMORY.test(this.stderrTail);
         this.emit('exit', { code, signal, outOfMemory, terminated: this.terminated } satisfies ChildEnd);
         resolve();
       };
@@ -241,8 +239,13 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   };
 }
 
+/** What V8 prints when a heap or an allocation limit aborts the process. */
+const V8_OUT_OF_MEMORY =
+  /heap out of memory|Reached heap limit|Fatal process out of memory|invalid (array|table|size) (length|size|error)/i;
+
 /** Why an analysis process stopped, as part of a sentence. */
 export function childFailure(end: ChildEnd, heapMb: number): string {
   if (end.outOfMemory) return `it ran out of memory (the analysis may use ${heapMb} MB)`;
+  if (end.signal === 'SIGABRT' || end.code === 134) return 'it aborted (SIGABRT)';
   return end.signal !== null ? `it was killed (${end.signal})` : `it exited (exit code ${end.code})`;
 }
