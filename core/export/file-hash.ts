@@ -1,6 +1,8 @@
 /** SHA-256 of files of any size, read in chunks: a bundle's data files can be tens of GB. */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { CutlineError } from '../errors.js';
+import { DATA_FILE_OPEN_FLAGS } from '../onnx/external-data.js';
 
 const CHUNK_BYTES = 8 * 1024 ** 2;
 
@@ -11,8 +13,21 @@ const CHUNK_BYTES = 8 * 1024 ** 2;
 export function hashFile(file: string): string {
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  const fd = fs.openSync(file, 'r');
+  // Non-blocking and no symbolic link: a FIFO or link put in place of the checked file must not
+  // block a tier's start or lead elsewhere.
+  let fd: number;
   try {
+    fd = fs.openSync(file, DATA_FILE_OPEN_FLAGS);
+  } catch (cause) {
+    throw new CutlineError(
+      'NOT_A_FILE',
+      `${file} cannot be opened as a regular file (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}); copy the bundle again.`,
+      { cause },
+    );
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile())
+      throw new CutlineError('NOT_A_FILE', `${file} is no longer a regular file; copy the bundle again.`);
     for (let position = 0; ;) {
       const read = fs.readSync(fd, buffer, 0, buffer.length, position);
       if (read === 0) break;
