@@ -218,21 +218,24 @@ export function InputBindingsForm({
         <span aria-hidden="true">{expanded ? '▾ ' : '▸ '}</span>
         {fields.length} inputs{unnamed > 0 && `, ${unnamed} unnamed size${unnamed === 1 ? '' : 's'}`}
       </button>
-      {symbols.map((s) => {
-        const text = drafts.symbols[s.symbol] ?? s.value;
-        return (
-          <label key={s.symbol} className="symbol-field">
-            <span className="symbol-name">{s.symbol}</span>
-            <SizeField
-              label={s.symbol}
-              symbol={null}
-              text={text}
-              title={symbolTitle(s)}
-              onText={(typed) => onDrafts({ ...drafts, symbols: { ...drafts.symbols, [s.symbol]: typed } })}
-            />
-          </label>
-        );
-      })}
+      {/* Exporters that name every input's sizes apart (unk__12, unk__13…) still get a bounded box. */}
+      <span className="symbol-fields">
+        {symbols.map((s) => {
+          const text = drafts.symbols[s.symbol] ?? s.value;
+          return (
+            <label key={s.symbol} className="symbol-field">
+              <span className="symbol-name">{s.symbol}</span>
+              <SizeField
+                label={s.symbol}
+                symbol={null}
+                text={text}
+                title={symbolTitle(s)}
+                onText={(typed) => onDrafts({ ...drafts, symbols: { ...drafts.symbols, [s.symbol]: typed } })}
+              />
+            </label>
+          );
+        })}
+      </span>
       {apply}
       {expanded && (
         <div className="input-list" id={listId} role="group" aria-label="Inputs">
