@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportPlan, harnessPlan, type SessionModel } from '../app/host/process-job-kinds.js';
 import type { ExportArgs } from '../app/shared/studio-api.js';
+import { parseStudioArgs } from '../app/shared/studio-validate.js';
 import { loadTopology } from '../core/profiles/load.js';
 
 const model: SessionModel = {
@@ -74,5 +75,31 @@ describe('process job command lines', () => {
       ...base,
       '--no-verify',
     ]);
+  });
+
+  it('refuse export sizes and switches that are not plain whole bytes and booleans, where they enter a host', () => {
+    const check = (change: Record<string, unknown>) =>
+      parseStudioArgs('startJob', ['session-1', { kind: 'export', args: { ...exportArgs, ...change } }]);
+    for (const ok of [
+      {},
+      { externalDataAboveBytes: 0 },
+      { externalDataAboveBytes: 2 ** 40, verifyWhole: true },
+    ])
+      expect(check(ok).ok).toBe(true);
+    for (const bad of [
+      { externalDataAboveBytes: -1 },
+      { externalDataAboveBytes: 1.5 },
+      { externalDataAboveBytes: 2 ** 60 },
+      { externalDataAboveBytes: '1 KiB' },
+      { externalDataAboveBytes: null },
+      { verifyWhole: 'yes' },
+      { verifyWhole: null },
+    ]) {
+      const result = check(bad);
+      expect(result.ok, JSON.stringify(bad)).toBe(false);
+      expect(!result.ok && result.message).toMatch(
+        /^startJob: args\[1\]\.args\.(externalDataAboveBytes|verifyWhole): /,
+      );
+    }
   });
 });
