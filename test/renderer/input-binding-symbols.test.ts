@@ -84,6 +84,21 @@ function unnamedDimsModel(): Uint8Array {
   );
 }
 
+/** Two inputs sharing both their sizes, as a BERT-like model's input_ids and attention_mask. */
+function sharedSymbolsModel(): Uint8Array {
+  const names = ['input_ids', 'attention_mask'];
+  return encodeModelProto(
+    model({
+      graph: graph({
+        name: 'shared-symbols',
+        nodes: names.map((n) => node('Relu', [n], [`${n}_out`], [], `relu_${n}`)),
+        inputs: names.map((n) => valueInfo(n, DataType.FLOAT, ['batch', 'seq'])),
+        outputs: names.map((n) => valueInfo(`${n}_out`, DataType.FLOAT)),
+      }),
+    }),
+  );
+}
+
 describe('input binding per symbol', () => {
   const decoderView = buildModelView(analyzeFile(path.join(SAMPLES, 'kv-decoder-mini.onnx')));
   const decoder = decoderView.summary;
@@ -212,6 +227,19 @@ describe('input binding per symbol', () => {
     expect(bindingsFromDrafts(fields, { symbols: { H: '640', W: '640' }, dims: {} })).toEqual({
       ok: true,
       inputs: { x: '1x3x640x640' },
+    });
+  });
+
+  it('inline, gives a shared symbol one field at its first use and shows its size at the others', () => {
+    const fields = fieldsOf(summaryOf(analyzeBytes(sharedSymbolsModel())));
+    const typed = { symbols: { seq: '128' }, dims: {} };
+    const html = render(fields, false, typed);
+    expect(html).not.toContain('input-disclosure');
+    expect(fieldNames(html)).toEqual(['batch', 'seq']);
+    expect(html.replace(/<[^>]+>/g, '')).toBe('input_ids:  × attention_mask: batch × 128Apply');
+    expect(bindingsFromDrafts(fields, typed)).toEqual({
+      ok: true,
+      inputs: { input_ids: 'batchx128', attention_mask: 'batchx128' },
     });
   });
 
