@@ -188,29 +188,6 @@ export function writeSparse(outFd: number, chunk: Uint8Array, position: number):
   }
 }
 
-/**
- * Copies an external tensor's bytes into `outFd` at `outPosition`, through one buffer of at most
- * 8 MiB. Pieces of zeros are skipped rather than written (see HOLE_PIECE_BYTES), so the copy of a
- * sparse data file stays sparse; the caller ftruncates the output to its final size so a trailing
- * hole counts.
- *
- * @throws CutlineError EXTERNAL_DATA_CHANGED as `readExternal` does.
- */
-export function copyExternal(ref: ExternalRef, outFd: number, outPosition: number): void {
-  const fd = openChecked(ref, ref.offset + ref.length);
-  try {
-    const buffer = Buffer.allocUnsafeSlow(Math.min(IO_CHUNK_BYTES, ref.length));
-    for (let done = 0; done < ref.length;) {
-      const chunk = buffer.subarray(0, Math.min(buffer.length, ref.length - done));
-      if (!readFully(fd, chunk, ref.offset + done)) throw changed(ref, 'became shorter while being read');
-      writeSparse(outFd, chunk, outPosition + done);
-      done += chunk.length;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** `tensor` with its external bytes inline, or `tensor` itself when it is not registered external. */
 function inlineTensor(tensor: TensorProto): TensorProto {
   if (!refs.has(tensor)) return tensor;
