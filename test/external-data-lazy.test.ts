@@ -188,9 +188,10 @@ describe('external data read lazily', () => {
     }
   });
 
-  it('cutline profile hands onnxruntime a renamed model with its external weights inline', async () => {
-    // Unnamed nodes make the profiler give ORT bytes with Cutline's names written in; ORT would
-    // resolve a reference in those bytes against the working directory, not the model's folder.
+  it('cutline profile hands onnxruntime a renamed model with its external weights in its own data file', async () => {
+    // Unnamed nodes make the profiler give ORT a copy with Cutline's names written in; ORT would
+    // resolve a reference in bytes against the working directory, not the model's folder, and
+    // inlining GBs of weights could pass protobuf's limit, so the copy gets its own data file.
     // (ORT loads no model with an external shape constant: the Reshape target is inline here.)
     const built = smallModel('profile', { width: 16, shapeTarget: 'inline' });
     rewrite(built.modelPath, (proto) => {

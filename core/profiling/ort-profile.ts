@@ -14,6 +14,7 @@ import type { Shape } from '../graph/types.js';
 import { encodeModelProto } from '../onnx/codec.js';
 import { inlineExternalTensors } from '../onnx/external-data.js';
 import { readModelFile } from '../onnx/read.js';
+import { writeModelFiles } from '../export/external-weights.js';
 import { concreteInputShapes, randomFeeds } from './feeds.js';
 import { median } from './stats.js';
 import { findTraceFile, takeTraceFile } from './trace-file.js';
@@ -111,7 +112,7 @@ export async function runOrtProfile(modelPath: string, options: OrtProfileOption
   let keepDir = false;
   try {
     const prefix = path.join(dir, 'ort');
-    const profiled = await createSession(modelPath, modelSource(analysis, modelPath), {
+    const profiled = await createSession(modelPath, modelSource(analysis, modelPath, dir), {
       ...threads,
       executionMode,
       graphOptimizationLevel: 'disabled',
@@ -185,22 +186,28 @@ export async function runOrtProfile(modelPath: string, options: OrtProfileOption
 
 /**
  * The file as ORT should load it. Cutline names unnamed (or doubly named) nodes `<op>_<index>`,
- * ORT leaves them blank, and the trace keys kernels by name; so such a model is handed to ORT as
- * bytes with Cutline's names written in, and every kernel event finds its node.
+ * ORT leaves them blank, and the trace keys kernels by name; so such a model is handed to ORT with
+ * Cutline's names written in, and every kernel event finds its node: as bytes when its weights are
+ * inline, or, when it keeps weights in external data, written to `dir` with its own data file
+ * (bytes loaded by ORT would resolve external data against the working directory, and inlining
+ * could pass protobuf's 2 GiB).
  */
-function modelSource(analysis: Analysis, modelPath: string): string | Uint8Array {
+function modelSource(analysis: Analysis, modelPath: string, dir: string): string | Uint8Array {
   const protoNodes = analysis.model.proto.graph?.node ?? [];
   const renamed = protoNodes.some((node, i) => node.name !== analysis.graph.nodes[i]?.name);
   if (!renamed) return modelPath;
-  // Bytes loaded by ORT resolve external data against the working directory: inline the weights.
-  const proto = inlineExternalTensors(analysis.model.proto);
-  return encodeModelProto({
+  const proto = analysis.model.proto;
+  const named = {
     ...proto,
     graph: {
       ...proto.graph,
       node: protoNodes.map((node, i) => ({ ...node, name: analysis.graph.nodes[i]!.name })),
     },
-  });
+  };
+  if (analysis.model.externalDataBytes === 0) return encodeModelProto(inlineExternalTensors(named));
+  const file = path.join(dir, 'named.onnx');
+  writeModelFiles(named, file);
+  return file;
 }
 
 async function createSession(
