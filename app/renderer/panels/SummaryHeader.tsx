@@ -2,8 +2,13 @@ import { memo } from 'react';
 import { approximationReasons } from '../actions/input-binding.js';
 import { selectDirty } from '../store/design-slice.js';
 import { useStudio, type Store } from '../store/store.js';
-import { formatBytes, formatCount, formatShape } from '../util/format.js';
+import { formatBytes, formatCount } from '../util/format.js';
 import { InputBindings } from './InputBindings.js';
+import { tensorListText } from './tensor-list-text.js';
+
+/** Outputs named in the header line (a KV-cache LLM has two per layer); the tooltip names more. */
+const SHOWN_OUTPUTS = 3;
+const TOOLTIP_TENSORS = 24;
 
 const selectOpened = (s: Store) => s.opened;
 
@@ -16,8 +21,6 @@ export const SummaryHeader = memo(function SummaryHeader() {
   const { totals } = summary;
   const mark = totals.exact ? '' : '~';
   const approximate = approximationReasons(opened.view);
-  const tensors = (list: typeof summary.inputs): string =>
-    list.map((t) => `${t.name} ${t.dtype}${formatShape(t.shape)}`).join(', ') || 'none';
   return (
     <section className="summary" aria-label="Model summary">
       <h1 className="title" title={opened.path ?? opened.fileName}>
@@ -31,13 +34,15 @@ export const SummaryHeader = memo(function SummaryHeader() {
       <dl className="summary-figures">
         <div>
           <dt>Inputs</dt>
-          <dd className="inputs" title={tensors(summary.inputs)}>
+          <dd className="inputs" title={tensorListText(summary.inputs, TOOLTIP_TENSORS)}>
             <InputBindings />
           </dd>
         </div>
         <div>
           <dt>Outputs</dt>
-          <dd>{tensors(summary.outputs)}</dd>
+          <dd title={tensorListText(summary.outputs, TOOLTIP_TENSORS)}>
+            {tensorListText(summary.outputs, SHOWN_OUTPUTS)}
+          </dd>
         </div>
         <div>
           <dt>Opset</dt>
