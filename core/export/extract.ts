@@ -8,6 +8,7 @@ import type { Shape } from '../graph/types.js';
 import { graph as graphProto, model as modelProto } from '../onnx/builder.js';
 import { encodeModelProto, type GraphProto, type ValueInfoProto, type onnx } from '../onnx/codec.js';
 import { inlineExternalTensors } from '../onnx/external-data.js';
+import { withOutputCopies } from './output-copies.js';
 import type { Segment, SegmentTensor } from './segments.js';
 
 /** Metadata key naming the segment a sub-model holds. */
@@ -29,7 +30,8 @@ export function extractSubModel(analysis: Analysis, segment: Segment): Uint8Arra
 
 /**
  * The ModelProto of one segment. Nodes, weights and sub-graphs are the original model's objects,
- * not copies: the weights' bytes stay views into the file until the model is encoded. Graph inputs
+ * not copies (but for the nodes `withOutputCopies` renames an output of): the weights' bytes stay
+ * views into the file until the model is encoded. Graph inputs
  * and outputs that are the model's own keep their declarations; cut tensors are declared from shape
  * inference (symbolic dims as `dim_param`). Opset imports, IR version, producer, local functions
  * and metadata are kept, and `cutline.segment` names the segment.
@@ -63,7 +65,12 @@ export function segmentModelProto(analysis: Analysis, segment: Segment): onnx.Mo
 
   const graph: GraphProto = graphProto({
     name: `${main.name || 'main'}-${segment.id}`,
-    nodes,
+    nodes: withOutputCopies(
+      analysis.graph,
+      segment.nodes,
+      nodes,
+      segment.outputs.map((t) => t.name),
+    ),
     inputs,
     outputs,
     initializers,

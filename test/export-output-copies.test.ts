@@ -1,0 +1,76 @@
+/**
+ * A segment output its own nodes also read reaches the graph through an Identity copy
+ * (core/export/output-copies.ts): onnxruntime 1.30's extended optimizations otherwise kill the
+ * process (SIGSEGV) on the kv-decoder-mini sample split device | edge | cloud after its first
+ * RMSNorm's Pow, where the device segment both sends the position ids (Range) on and reads them.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeFile } from '../core/analyze.js';
+import { segmentModelProto } from '../core/export/extract.js';
+import { splitSegments } from '../core/export/segments.js';
+
+const run = promisify(execFile);
+const CLI = path.resolve(import.meta.dirname, '../bin/cutline.js');
+const MODEL = path.resolve(import.meta.dirname, '../samples/kv-decoder-mini.onnx');
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-output-copies-'));
+});
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The first 3 layers on the device, the next 5 on the edge, the rest in the cloud. */
+function placement(): Record<string, string> {
+  const { layers } = analyzeFile(MODEL).layers;
+  return Object.fromEntries(
+    layers.map((layer, i) => [layer.name, i < 3 ? 'device' : i < 8 ? 'edge' : 'cloud']),
+  );
+}
+
+describe('segment outputs read inside their segment', () => {
+  it('the split that crashed onnxruntime exports and verifies', async () => {
+    const file = path.join(dir, 'placement.json');
+    fs.writeFileSync(file, JSON.stringify(placement()));
+    const { stdout } = await run(process.execPath, [
+      CLI,
+      'export',
+      MODEL,
+      '--topology',
+      'pi4-wifi-edge-wan-cloud',
+      '--placement',
+      file,
+      '--out',
+      path.join(dir, 'bundle'),
+    ]);
+    expect(stdout).toMatch(/^Verified {2}max \|split − whole\| = .* within tolerance/m);
+  }, 120_000);
+
+  it('copies such an output through Identity and leaves the source model untouched', () => {
+    const analysis = analyzeFile(MODEL);
+    const tiers = new Map(Object.entries(placement()));
+    const owner = analysis.layers.owner;
+    const nodeTiers = analysis.graph.nodes.map((_, n) => {
+      const layer = analysis.graph.nodes[owner.get(n) ?? n]!.name;
+      return ['device', 'edge', 'cloud'].indexOf(tiers.get(layer) ?? 'device');
+    });
+    const device = splitSegments(analysis, nodeTiers, ['device', 'edge', 'cloud'])[0]!;
+    expect(device.outputs.map((t) => t.name)).toContain('/model/Range_output_0');
+    const nodes = segmentModelProto(analysis, device).graph!.node!;
+    const copy = nodes.find((n) => n.opType === 'Identity' && n.output?.[0] === '/model/Range_output_0')!;
+    expect(copy.input).toEqual(['/model/Range_output_0/cutline-inner']);
+    const range = nodes.find((n) => n.name === '/model/Range')!;
+    expect(range.output).toEqual(['/model/Range_output_0/cutline-inner']);
+    const gather = nodes.find((n) => n.name === '/model/embed_positions/Gather')!;
+    expect(gather.input).toContain('/model/Range_output_0/cutline-inner');
+    // The source model's nodes are not renamed.
+    const source = analysis.model.proto.graph!.node!.find((n) => n.name === '/model/Range')!;
+    expect(source.output).toEqual(['/model/Range_output_0']);
+  });
+});
