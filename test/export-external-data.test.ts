@@ -246,7 +246,7 @@ describe("verification within this machine's memory", () => {
     expect(result).toMatchObject({ wholeModel: 'skipped', outputs: [], ok: true, wholeMs: 0 });
     expect(result.segmentMs.length).toBe(3);
     expect(result.skippedBecause).toMatch(
-      /^the whole model needs about [0-9.]+ GB of memory and this machine has [0-9.]+ GB free \(pass --verify-whole to compare anyway\)$/,
+      /^the whole model needs about [0-9.]+ [KMG]iB of memory and this machine has [0-9.]+ [KMG]iB free \(pass --verify-whole to compare anyway\)$/,
     );
     // Forced, the comparison runs anyway.
     const forcedWhole = await verifySplit(
@@ -267,7 +267,7 @@ describe("verification within this machine's memory", () => {
     const message = (error as Error).message;
     expect(message).not.toMatch(/\n/);
     expect(message).toMatch(
-      /^Verification needs about [0-9.]+ GB of memory for segment [a-z]+-[0-9]+ alone \(the whole model [0-9.]+ GB\), and this machine has 0\.0 GB free; .*--no-verify.*--verify-whole/,
+      /^Verification needs about [0-9.]+ [KMG]iB of memory for segment [a-z]+-[0-9]+ alone \(the whole model [0-9.]+ [KMG]iB\), and this machine has 1\.0 KiB free; .*--no-verify.*--verify-whole/,
     );
   });
 

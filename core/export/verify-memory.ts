@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { CutlineError } from '../errors.js';
+import { formatByteSize } from '../text/byte-size.js';
 
 /**
  * onnxruntime's resident size for a model relative to its weight bytes: a rule of thumb (the
@@ -38,8 +39,6 @@ export interface VerifyMemoryPlan {
   readonly skippedBecause?: string;
 }
 
-export const gigabytes = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-
 /**
  * Decides how to verify within `availableBytes`: everything when the whole model fits; the
  * segments alone (run and chained, no comparison) when only they fit; with `force`, everything
@@ -62,13 +61,13 @@ export function planVerifyMemory(
   if (largest && largestSegmentNeedsBytes > availableBytes) {
     throw new CutlineError(
       'EXPORT_FAILED',
-      `Verification needs about ${gigabytes(largestSegmentNeedsBytes)} of memory for ${largest.what} alone (the whole model ${gigabytes(wholeNeedsBytes)}), and this machine has ${gigabytes(availableBytes)} free; the bundle is written: verify it on a machine with more memory, pass --no-verify to skip verification, or --verify-whole to try anyway.`,
+      `Verification needs about ${formatByteSize(largestSegmentNeedsBytes)} of memory for ${largest.what} alone (the whole model ${formatByteSize(wholeNeedsBytes)}), and this machine has ${formatByteSize(availableBytes)} free; the bundle is written: verify it on a machine with more memory, pass --no-verify to skip verification, or --verify-whole to try anyway.`,
     );
   }
   return {
     ...plan,
     compareWhole: false,
-    skippedBecause: `the whole model needs about ${gigabytes(wholeNeedsBytes)} of memory and this machine has ${gigabytes(availableBytes)} free (pass --verify-whole to compare anyway)`,
+    skippedBecause: `the whole model needs about ${formatByteSize(wholeNeedsBytes)} of memory and this machine has ${formatByteSize(availableBytes)} free (pass --verify-whole to compare anyway)`,
   };
 }
 

@@ -7,6 +7,7 @@ import { CutlineError } from '../errors.js';
 import type { Evaluation } from './evaluate.js';
 import type { Placement } from './placement.js';
 import { DEVICE_TIER, type PartitionProblem } from './problem.js';
+import { formatByteSize } from '../text/byte-size.js';
 
 export interface Constraints {
   /** Unit index → tier it must run on. */
@@ -216,11 +217,7 @@ export function violations(
 }
 
 /** Bytes in the unit that keeps a few significant digits (KiB, MiB, GiB). */
-export function formatMiB(bytes: number): string {
-  if (bytes < 2 ** 20) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
-  if (bytes < 2 ** 30) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
-}
+export const formatMiB = formatByteSize;
 
 /** How far off a set of violations is, as the sum of relative excesses (0 when none). */
 export function violationScore(found: readonly Violation[]): number {

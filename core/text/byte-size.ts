@@ -26,3 +26,10 @@ export function parseByteSizeText(text: string): number | null {
   const bytes = Math.floor(Number(match[1]) * unit);
   return Number.isSafeInteger(bytes) ? bytes : null;
 }
+
+/** Bytes in the binary unit that keeps a few significant digits: KiB, MiB or GiB. */
+export function formatByteSize(bytes: number): string {
+  if (bytes < 2 ** 20) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+  if (bytes < 2 ** 30) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+}
