@@ -13,7 +13,7 @@ import { tensorBytes as bytesOf } from './tensor-types.js';
 import type { StepTiming } from './tier-runtime.js';
 
 /** Bytes of a manifest tensor with a known shape (0 when unknown). */
-function tensorBytes(manifest: BundleManifest, name: string): number {
+export function manifestTensorBytes(manifest: BundleManifest, name: string): number {
   const all = [
     ...manifest.model.inputs,
     ...manifest.model.outputs,
@@ -31,6 +31,7 @@ function tensorBytes(manifest: BundleManifest, name: string): number {
  */
 export function expectedHops(
   manifest: BundleManifest,
+  tensorBytes: (name: string) => number = (name) => manifestTensorBytes(manifest, name),
 ): { emulatedMs: number; predictedMs: number; bytes: number }[] {
   const steps = manifest.schedule.steps;
   const runs = runsOf(manifestStepRuns(manifest));
@@ -43,18 +44,17 @@ export function expectedHops(
       if (above.length === 0) continue;
       const upBytes = above
         .flatMap((step) => step.actions.slice(0, h + 1).flatMap((a) => a.inject))
-        .reduce((s, n) => s + tensorBytes(manifest, n), 0);
+        .reduce((s, n) => s + tensorBytes(n), 0);
       const downBytes = above
         .flatMap((step) => step.actions[h + 1]!.passDown)
-        .reduce((s, n) => s + tensorBytes(manifest, n), 0);
+        .reduce((s, n) => s + tensorBytes(n), 0);
       emulatedMs += ms(upBytes, hop.uplinkMbps) + ms(downBytes, hop.downlinkMbps);
       bytes += upBytes + downBytes;
     }
     const predictedMs = manifest.schedule.crossings
       .filter((c) => c.hop === h)
       .reduce(
-        (s, c) =>
-          s + ms(tensorBytes(manifest, c.tensor), c.direction === 'up' ? hop.uplinkMbps : hop.downlinkMbps),
+        (s, c) => s + ms(tensorBytes(c.tensor), c.direction === 'up' ? hop.uplinkMbps : hop.downlinkMbps),
         0,
       );
     return { emulatedMs, predictedMs, bytes };

@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
-import { analyzeBytes, analyzeFile } from '../analyze.js';
+import { analyzeBytes, analyzeFile, type Analysis } from '../analyze.js';
+import type { Shape } from '../graph/types.js';
+import { dtypeBytes } from '../onnx/dtype.js';
 import { CutlineError } from '../errors.js';
 import { maxAbsDifference, outputTolerance } from '../export/compare.js';
 import { RELATIVE_TOLERANCE, withinTolerance, worstCheck, type ToleranceCheck } from '../export/tolerance.js';
@@ -21,7 +23,7 @@ import type { DeviceProfile } from '../profiles/types.js';
 import { createTierClient } from '../runtime/oip/client.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { startLinkEmulator, type LinkEmulator } from '../runtime/link-emulator.js';
-import { expectedHops, hopTimesPerRequest, hostPrediction } from './harness-figures.js';
+import { expectedHops, hopTimesPerRequest, hostPrediction, manifestTensorBytes } from './harness-figures.js';
 import { harnessFootprints, planHarnessMemory } from './harness-memory.js';
 import { manifestInputShapes, parseManifest, type BundleManifest } from './manifest.js';
 import { readCheckedModel } from './read-checked.js';
@@ -93,11 +95,19 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
   const wholeModel = readCheckedModel(bundleDir, manifest.model);
   // With the bindings it was exported with: random inputs of the bound shapes (not 1 for every
   // symbolic dimension, which the split was never verified with), and costs of those shapes.
-  const inputShapes = manifestInputShapes(manifest);
-  const analysis =
+  const bound = manifestInputShapes(manifest);
+  const analyse = (inputShapes: Record<string, Shape>): Analysis =>
     typeof wholeModel === 'string'
       ? analyzeFile(wholeModel, { inputShapes })
       : analyzeBytes(wholeModel, { inputShapes });
+  // Dimensions the bindings leave symbolic run as 1 (the random inputs' shapes); the analysis
+  // takes the same shapes, so the bytes each hop is expected to carry are those sent, not 0.
+  const declared = analyse(bound);
+  const inputShapes = concreteInputShapes(declared.graph, bound);
+  const symbolic = declared.graph.inputs.some((name) =>
+    (bound[name] ?? declared.graph.tensors.get(name)?.shape ?? []).some((d) => typeof d !== 'number'),
+  );
+  const analysis = symbolic ? analyse(inputShapes) : declared;
   // Before the whole model loads or a tier starts: a run that cannot fit says so in one line
   // (harness-memory.ts explains why the harness refuses where verification skips).
   planHarnessMemory(
@@ -109,7 +119,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     options.availableMemoryBytes ?? process.availableMemory(),
   );
   const feeds = {
-    ...randomFeeds(analysis, concreteInputShapes(analysis.graph, inputShapes), 1),
+    ...randomFeeds(analysis, inputShapes, 1),
     ...(options.inputs ?? {}),
   };
   const whole =
@@ -309,7 +319,16 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     }
     client.close();
 
-    const expectedPerHop = expectedHops(manifest);
+    const expectedPerHop = expectedHops(manifest, (name) => {
+      const info = analysis.inference.values.get(name);
+      const shape = info?.shape;
+      return shape && shape.every((d) => typeof d === 'number')
+        ? dtypeBytes(
+            info.dtype,
+            shape.reduce((n, d) => n * d, 1),
+          )
+        : manifestTensorBytes(manifest, name);
+    });
     const perHopPerRequest = hopTimesPerRequest(manifest, stepSets);
     const hops: HopFigures[] = manifest.hops.map((hop, h) => ({
       from: hop.from,
