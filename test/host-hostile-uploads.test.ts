@@ -80,6 +80,8 @@ function expectNamedError(result: OpenResult, code: string, fileName: string): s
   expect({ file: fileName, code: result.error.code }).toEqual({ file: fileName, code });
   expect(result.error.message).not.toMatch(/[\r\n]/);
   expect(result.error.message.length).toBeGreaterThan(10);
+  // Which file failed, also for errors a node raises (SHAPE_LIMIT names the node).
+  expect(result.error.message).toContain(fileName);
   return result.error.message;
 }
 

@@ -90,7 +90,14 @@ export function attemptOpen(
     else if (message.type === 'opened') {
       const { view, partition, sha256, inputs } = message;
       settle({ ok: true, sessionId: randomUUID(), view, partition, sha256, inputs });
-    } else if (message.type === 'open-failed') settle({ ok: false, error: message.error }, true);
+    } else if (message.type === 'open-failed') {
+      // Reading errors name the file; analysis errors name a node: say which file that is in.
+      const { error } = message;
+      const named = error.message.includes(shownName)
+        ? error
+        : { ...error, message: `${shownName}: ${error.message}` };
+      settle({ ok: false, error: named }, true);
+    }
   };
   const onError = (error: Error): void => {
     settle(failed('INTERNAL', `The analysis could not be started (${error.message}).`));
