@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../core/analyze.js';
 import { segmentModelProto } from '../core/export/extract.js';
 import { splitSegments } from '../core/export/segments.js';
+import { KV_DECODER_SAMPLE, kvDecoderExportArgs, kvDecoderSplit } from './support/kv-decoder-split.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../bin/cutline.js');
-const MODEL = path.resolve(import.meta.dirname, '../samples/kv-decoder-mini.onnx');
 
 let dir: string;
 beforeAll(() => {
@@ -26,35 +26,18 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** The first 3 layers on the device, the next 5 on the edge, the rest in the cloud. */
-function placement(): Record<string, string> {
-  const { layers } = analyzeFile(MODEL).layers;
-  return Object.fromEntries(
-    layers.map((layer, i) => [layer.name, i < 3 ? 'device' : i < 8 ? 'edge' : 'cloud']),
-  );
-}
-
 describe('segment outputs read inside their segment', () => {
   it('the split that crashed onnxruntime exports and verifies', async () => {
-    const file = path.join(dir, 'placement.json');
-    fs.writeFileSync(file, JSON.stringify(placement()));
     const { stdout } = await run(process.execPath, [
       CLI,
-      'export',
-      MODEL,
-      '--topology',
-      'pi4-wifi-edge-wan-cloud',
-      '--placement',
-      file,
-      '--out',
-      path.join(dir, 'bundle'),
+      ...kvDecoderExportArgs(dir, path.join(dir, 'bundle')),
     ]);
     expect(stdout).toMatch(/^Verified {2}max \|split − whole\| = .* within tolerance/m);
   }, 120_000);
 
   it('copies such an output through Identity and leaves the source model untouched', () => {
-    const analysis = analyzeFile(MODEL);
-    const tiers = new Map(Object.entries(placement()));
+    const analysis = analyzeFile(KV_DECODER_SAMPLE);
+    const tiers = new Map(Object.entries(kvDecoderSplit()));
     const owner = analysis.layers.owner;
     const nodeTiers = analysis.graph.nodes.map((_, n) => {
       const layer = analysis.graph.nodes[owner.get(n) ?? n]!.name;

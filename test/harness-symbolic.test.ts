@@ -10,12 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeFile } from '../core/analyze.js';
 import { runHarness } from '../core/bundle/harness.js';
+import { kvDecoderExportArgs } from './support/kv-decoder-split.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../bin/cutline.js');
-const MODEL = path.resolve(import.meta.dirname, '../samples/kv-decoder-mini.onnx');
 
 let dir: string;
 beforeAll(() => {
@@ -27,25 +26,8 @@ afterAll(() => {
 
 describe('harness on symbolic input sizes', () => {
   it('expects each link to carry the bytes of the tensors it sends', async () => {
-    const { layers } = analyzeFile(MODEL).layers;
-    const placement = Object.fromEntries(
-      layers.map((layer, i) => [layer.name, i < 3 ? 'device' : i < 8 ? 'edge' : 'cloud']),
-    );
-    const placementFile = path.join(dir, 'placement.json');
-    fs.writeFileSync(placementFile, JSON.stringify(placement));
     const bundleDir = path.join(dir, 'bundle');
-    await run(process.execPath, [
-      CLI,
-      'export',
-      MODEL,
-      '--topology',
-      'pi4-wifi-edge-wan-cloud',
-      '--placement',
-      placementFile,
-      '--out',
-      bundleDir,
-      '--no-verify',
-    ]);
+    await run(process.execPath, [CLI, ...kvDecoderExportArgs(dir, bundleDir), '--no-verify']);
     const summary = await runHarness({ bundleDir, runs: 2, warmup: 0, emulateLinks: false });
     expect(summary.failed).toBe(0);
     expect(summary.verified).toBe(true);
