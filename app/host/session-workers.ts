@@ -163,10 +163,13 @@ class ForkedAnalysis extends EventEmitter implements AnalysisChild {
     }
     // Bounded: a process stuck in the kernel (a hung network file system) exits only when it
     // returns, and an open or a close must not wait on that.
+    // An idle process is unref'd; whoever awaits its end must keep the event loop alive until it
+    // comes, or a host closing on Ctrl+C finds the loop empty mid-await and exits with code 13.
+    this.child.ref();
+    (this.child.stderr as Socket | null)?.ref();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, TERMINATE_WAIT_MS);
-      timer.unref();
     });
     return Promise.race([this.exited, late]).finally(() => clearTimeout(timer));
   }
