@@ -13,6 +13,12 @@ import type { NodeProto } from '../onnx/codec.js';
 
 /** Suffix of the inner name a copied output's producer writes. */
 const INNER_SUFFIX = '/cutline-inner';
+/** Suffix of the name of an Identity node added to copy an output. */
+const COPY_SUFFIX = '/cutline-output-copy';
+
+/** Whether a node of a segment model is one of the copies added here (not a node of the model). */
+export const isOutputCopy = (node: NodeProto): boolean =>
+  node.opType === 'Identity' && (node.name ?? '').endsWith(COPY_SUFFIX);
 
 /**
  * `nodes` (the segment's, in order) with each output in `outputs` that a node of the segment
