@@ -25,7 +25,8 @@ import type { BuiltProblem } from '../partition/build-problem.js';
 import { describeObjective } from '../partition/objective.js';
 import type { Plan } from '../partition/plan.js';
 import type { Topology } from '../profiles/types.js';
-import { bundleReadme, composeFile, dockerfile, tierScript, tritonConfig } from './deploy-files.js';
+import { bundleReadme, composeFile, dockerfile, tierScript } from './deploy-files.js';
+import { tritonConfig } from './triton-config.js';
 import {
   MANIFEST_FORMAT,
   bindingTexts,
