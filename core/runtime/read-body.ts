@@ -20,6 +20,11 @@ export interface ReadBodyOptions {
   readonly tooLarge: (receivedBytes: number) => Error;
   /** The error to reject with when the stream ends, fails or closes early. */
   readonly broken: (reason: string) => Error;
+  /**
+   * The error to reject with when the stream fails with `error`; default `broken(error.message)`.
+   * An inflating stream fails with errors that already say what went wrong (a corrupt body).
+   */
+  readonly failed?: (error: Error) => Error;
   /** A shared bound on bytes held: nothing is kept that `grow` does not accept. */
   readonly budget?: {
     /** Reserves `bytes` more; false when they do not fit (nothing reserved). */
@@ -136,7 +141,8 @@ export function readBody(stream: Readable, options: ReadBodyOptions): Promise<Ui
       }
       finish(null, body.subarray(pad));
     };
-    const onError = (error: Error): void => finish(options.broken(error.message));
+    const onError = (error: Error): void =>
+      finish(options.failed ? options.failed(error) : options.broken(error.message));
     const onClose = (): void => finish(options.broken('the connection closed before the body ended'));
     stream.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });

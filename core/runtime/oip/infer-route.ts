@@ -20,7 +20,8 @@ import { OipError, TierError, UNREACHABLE_STATUS } from './errors.js';
 import { CutlineError } from '../../errors.js';
 import { LINE_LIMIT, oneLine, quoteName } from '../../text/quote-name.js';
 import { checkAgainstMetadata, type TierModel } from './model.js';
-import { sendBody } from './respond.js';
+import { inflateBody, requestCoding, responseCoding } from './content-encoding.js';
+import { sendBodyIn } from './respond.js';
 import type { OipTensor } from './tensor.js';
 
 /** Where a request's time went on the tier, ms; sent as `parameters.cutline_timings`. */
@@ -82,13 +83,21 @@ async function inferOnce(
   const { modelName, model, maxRequestBytes, bodyBudget, minBodyRate } = context;
   const declared = declaredLength(req);
   if (declared !== null && declared > maxRequestBytes) throw tooLarge(declared, maxRequestBytes);
-  const headerLength = parseHeaderLength(req.headers[INFERENCE_HEADER_CONTENT_LENGTH], declared);
-  const body = await readBody(req, {
+  const coding = requestCoding(req.headers['content-encoding']);
+  const headerLength = parseHeaderLength(
+    req.headers[INFERENCE_HEADER_CONTENT_LENGTH],
+    coding === null ? declared : null,
+  );
+  // A compressed body's Content-Length counts compressed bytes: the inflated size is unknown until
+  // its end, so the limit, the budget and the rate all apply to the inflated bytes as they come.
+  const inflated = coding === null ? null : inflateBody(req, coding, maxRequestBytes);
+  const body = await readBody(inflated?.stream ?? req, {
     maxBytes: maxRequestBytes,
-    declaredBytes: declared,
+    declaredBytes: inflated ? null : declared,
     alignFrom: headerLength ?? 0,
-    tooLarge: (received) => tooLarge(received, maxRequestBytes, 'at least '),
+    tooLarge: (received) => tooLarge(received, maxRequestBytes, 'at least ', inflated ? 'inflates to' : 'is'),
     broken: (reason) => new OipError(`The request body broke off: ${reason}.`),
+    ...(inflated ? { failed: (error: Error) => inflated.explain(error) } : {}),
     budget: {
       grow: (bytes) => reservation.grow(bytes),
       exhausted: () =>
@@ -107,6 +116,9 @@ async function inferOnce(
           408,
         ),
     },
+  }).catch((error: unknown) => {
+    inflated?.stop();
+    throw error;
   });
   const bodyAt = performance.now();
 
@@ -171,7 +183,8 @@ async function inferOnce(
     ...(request.id !== undefined ? { id: request.id } : {}),
     parameters: { ...result.parameters, cutline_timings: { ...timings } },
   };
-  sendBody(res, 200, assembleInferResponse(head, encoded));
+  const answer = assembleInferResponse(head, encoded);
+  await sendBodyIn(res, 200, answer, responseCoding(req.headers['accept-encoding']));
 }
 
 /** The Content-Length header as a number, or null when the body is chunked. */
@@ -193,9 +206,9 @@ function clientGone(): OipError {
   );
 }
 
-function tooLarge(bytes: number, limit: number, prefix = ''): OipError {
+function tooLarge(bytes: number, limit: number, prefix = '', verb = 'is'): OipError {
   return new OipError(
-    `The request body is ${prefix}${bytes} bytes; this tier accepts at most ${limit}. Send smaller tensors or raise the tier's request limit.`,
+    `The request body ${verb} ${prefix}${bytes} bytes; this tier accepts at most ${limit}. Send smaller tensors or raise the tier's request limit.`,
     413,
   );
 }

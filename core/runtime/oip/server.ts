@@ -25,6 +25,7 @@ import { answerClientError } from './client-error.js';
 import { OipError, oipErrorBody } from './errors.js';
 import { CLIENT_GONE_STATUS, declaredLength, handleInfer } from './infer-route.js';
 import { modelMetadataJson, type TierModel } from './model.js';
+import { modelConfigJson } from './model-config.js';
 import { sendJson } from './respond.js';
 
 export interface TierServerOptions {
@@ -108,12 +109,14 @@ export interface TierServer {
 type Route =
   { readonly kind: 'live' } | { readonly kind: 'ready' } | { readonly kind: 'server-metadata' } | ModelRoute;
 interface ModelRoute {
-  readonly kind: 'model-metadata' | 'model-ready' | 'infer';
+  readonly kind: 'model-metadata' | 'model-config' | 'model-ready' | 'infer';
   readonly model: string;
   readonly version: string | null;
 }
 
 const MIB = 1024 * 1024;
+/** The protocol extensions `GET /v2` names, as Triton spells them (clients check before using one). */
+const SUPPORTED_EXTENSIONS: readonly string[] = ['binary_tensor_data', 'model_configuration'];
 /**
  * The least default queue per model: one peer's client keeps up to 16 requests in flight, so a
  * model that runs one at a time must let a couple of peers queue without 503s. Queued requests
@@ -241,7 +244,7 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
       return sendJson(res, 200, {
         name: options.serverName ?? 'cutline-tier',
         version: options.serverVersion ?? '1',
-        extensions: ['binary_tensor_data'],
+        extensions: SUPPORTED_EXTENSIONS,
       });
     }
     if (route.kind === 'ready') {
@@ -250,6 +253,7 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
     }
     const model = findModel(options.models, route.model, route.version);
     if (route.kind === 'model-metadata') return sendJson(res, 200, modelMetadataJson(route.model, model));
+    if (route.kind === 'model-config') return sendJson(res, 200, modelConfigJson(route.model, model));
     if (route.kind === 'model-ready') {
       const ready = model.isReady?.() ?? true;
       return sendJson(res, ready ? 200 : 503, { name: route.model, ready });
@@ -345,7 +349,7 @@ function findModel(models: ReadonlyMap<string, TierModel>, name: string, version
 
 /**
  * The OIP REST paths: `/v2`, `/v2/health/{live,ready}`, `/v2/models/{name}[/versions/{v}]`
- * followed by nothing (metadata), `/ready` or `/infer`.
+ * followed by nothing (metadata), `/ready`, `/config` (Triton's model configuration) or `/infer`.
  *
  * @throws OipError 404 for other paths, 405 for the wrong method.
  */
@@ -381,6 +385,7 @@ function routeOf(parts: readonly string[]): Route | null {
   }
   if (rest.length === 0) return { kind: 'model-metadata', model, version };
   if (rest.length === 1 && rest[0] === 'ready') return { kind: 'model-ready', model, version };
+  if (rest.length === 1 && rest[0] === 'config') return { kind: 'model-config', model, version };
   if (rest.length === 1 && rest[0] === 'infer') return { kind: 'infer', model, version };
   return null;
 }
