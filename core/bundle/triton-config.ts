@@ -2,7 +2,10 @@
  * Triton's `config.pbtxt` for one segment served by Triton's ONNX Runtime backend, written in
  * the protobuf text format of model_config.proto.
  */
+import { CutlineError } from '../errors.js';
+import { quoteName } from '../text/quote-name.js';
 import type { ManifestTensor } from './manifest.js';
+import { checkTritonShapes, readTritonConfig } from './triton-schema.js';
 
 /** Triton's names for ONNX element types (model_config.proto `DataType`). */
 const TRITON_TYPES: Readonly<Record<string, string>> = {
@@ -22,36 +25,74 @@ const TRITON_TYPES: Readonly<Record<string, string>> = {
   bfloat16: 'TYPE_BF16',
 };
 
-function tritonDims(tensor: ManifestTensor): string {
-  // Symbolic or unknown dimensions are variable (-1) for Triton; an unknown rank cannot be said.
-  if (tensor.shape === null) throw new Error(`Triton needs the rank of ${tensor.name}, which is unknown`);
-  return tensor.shape.map((d) => (typeof d === 'number' ? String(d) : '-1')).join(', ');
-}
+/**
+ * The largest batch Triton may form from waiting requests when a segment batches. 4 is Triton's
+ * own default (`default-max-batch-size`, used when it completes a batching model's config): big
+ * enough to gain throughput, small enough that a segment sized for one request keeps its memory.
+ */
+export const TRITON_MAX_BATCH = 4;
 
-function tritonTensor(tensor: ManifestTensor): string {
-  const type = TRITON_TYPES[tensor.dtype];
-  if (!type) throw new Error(`Triton has no type for ${tensor.dtype} (tensor ${tensor.name})`);
-  // Protobuf text format: quotes and backslashes in a name are escaped.
-  const name = tensor.name.replace(/[\\"]/g, (c) => `\\${c}`);
-  return `  {\n    name: "${name}"\n    data_type: ${type}\n    dims: [ ${tritonDims(tensor)} ]\n  }`;
+/** Protobuf text format: quotes, backslashes and line breaks in a name are escaped. */
+function textString(text: string): string {
+  return `"${text.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))}"`;
 }
 
 /**
- * `config.pbtxt` of one segment served by Triton's ONNX Runtime backend. Batching is off
- * (`max_batch_size: 0`): the sub-model's shapes are the split model's, batch dimension included.
+ * The symbolic leading dimension every input and output shares ("batch", "N"…), or null. Only
+ * then may Triton stack requests along it: a segment with one fixed or differently named leading
+ * dimension is served as it is, without batching.
+ */
+export function sharedBatchDim(tensors: readonly ManifestTensor[]): string | null {
+  const first = tensors[0]?.shape?.[0];
+  if (typeof first !== 'string') return null;
+  return tensors.every((t) => t.shape !== null && t.shape[0] === first) ? first : null;
+}
+
+function tritonTensor(tensor: ManifestTensor, batched: boolean): string {
+  const type = TRITON_TYPES[tensor.dtype];
+  if (!type)
+    throw new CutlineError(
+      'EXPORT_FAILED',
+      `Triton has no type for ${tensor.dtype} (tensor ${quoteName(tensor.name)}).`,
+    );
+  // An unknown rank cannot be said in dims.
+  if (tensor.shape === null)
+    throw new CutlineError(
+      'EXPORT_FAILED',
+      `Triton needs the rank of ${quoteName(tensor.name)}, which is unknown.`,
+    );
+  // Batched, Triton adds the leading dimension itself; symbolic sizes are variable (-1).
+  const dims = (batched ? tensor.shape.slice(1) : tensor.shape).map((d) => (typeof d === 'number' ? d : -1));
+  // Triton refuses empty dims: a scalar (or a batch of scalars) is one element reshaped to [].
+  const shape = dims.length === 0 ? '[ 1 ]\n    reshape: { shape: [ ] }' : `[ ${dims.join(', ')} ]`;
+  return `  {\n    name: ${textString(tensor.name)}\n    data_type: ${type}\n    dims: ${shape}\n  }`;
+}
+
+/**
+ * `config.pbtxt` of one segment served by Triton's ONNX Runtime backend. When every input and
+ * output leads with the same symbolic dimension the segment batches (`max_batch_size`
+ * TRITON_MAX_BATCH, dynamic batching with Triton's defaults); otherwise batching is off
+ * (`max_batch_size: 0`) and dims are the sub-model's whole shapes. The text is read back and
+ * checked against Triton's rules (triton-schema.ts) before it is returned.
  */
 export function tritonConfig(
   name: string,
   inputs: readonly ManifestTensor[],
   outputs: readonly ManifestTensor[],
 ): string {
-  return [
-    `name: "${name}"`,
+  const batched = sharedBatchDim([...inputs, ...outputs]) !== null;
+  const text = [
+    `name: ${textString(name)}`,
     'platform: "onnxruntime_onnx"',
-    'max_batch_size: 0',
-    `input [\n${inputs.map(tritonTensor).join(',\n')}\n]`,
-    `output [\n${outputs.map(tritonTensor).join(',\n')}\n]`,
+    `max_batch_size: ${batched ? TRITON_MAX_BATCH : 0}`,
+    `input [\n${inputs.map((t) => tritonTensor(t, batched)).join(',\n')}\n]`,
+    `output [\n${outputs.map((t) => tritonTensor(t, batched)).join(',\n')}\n]`,
+    ...(batched ? ['dynamic_batching { }'] : []),
     'instance_group [ { kind: KIND_AUTO } ]',
     '',
   ].join('\n');
+  const file = `${name}/config.pbtxt`;
+  const config = readTritonConfig(text, file);
+  checkTritonShapes(config, new Map([...inputs, ...outputs].map((t) => [t.name, t.shape ?? []])), file);
+  return text;
 }
