@@ -282,3 +282,40 @@ describe('readTritonConfig refuses what Triton refuses', () => {
     );
   });
 });
+
+describe('an ensemble config', () => {
+  const ensemble = (stepTwoInput: string): string =>
+    [
+      'name: "chain"',
+      'platform: "ensemble"',
+      'max_batch_size: 0',
+      'input [ { name: "x" data_type: TYPE_FP32 dims: [ 2 ] } ]',
+      'output [ { name: "y" data_type: TYPE_FP32 dims: [ 2 ] } ]',
+      'ensemble_scheduling {',
+      '  step [',
+      '    { model_name: "cloud-1" model_version: -1',
+      '      input_map { key: "a" value: "x" } output_map { key: "b" value: "mid" } },',
+      '    { model_name: "cloud-2" model_version: -1',
+      `      input_map { key: "b" value: "${stepTwoInput}" } output_map { key: "c" value: "y" } }`,
+      '  ]',
+      '}',
+      '',
+    ].join('\n');
+
+  it('reads steps that map the ensemble input through to its output', () => {
+    const config = readTritonConfig(ensemble('mid'), 'chain/config.pbtxt');
+    expect(config.ensembleSteps).toEqual([
+      { modelName: 'cloud-1', modelVersion: -1, inputMap: { a: 'x' }, outputMap: { b: 'mid' } },
+      { modelName: 'cloud-2', modelVersion: -1, inputMap: { b: 'mid' }, outputMap: { c: 'y' } },
+    ]);
+  });
+
+  it('refuses a step reading a tensor nothing gives, and steps on a model that is no ensemble', () => {
+    const missing = expectCode(() => readTritonConfig(ensemble('nowhere'), 'c'), 'BAD_BUNDLE');
+    expect(missing.message).toMatch(/reads "nowhere", which no input or earlier step gives/);
+    const notEnsemble = ensemble('mid').replace('"ensemble"', '"onnxruntime_onnx"');
+    expect(expectCode(() => readTritonConfig(notEnsemble, 'c'), 'BAD_BUNDLE').message).toMatch(
+      /only an ensemble/,
+    );
+  });
+});

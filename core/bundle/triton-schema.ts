@@ -141,7 +141,8 @@ class Reader {
 
   str(d: Decoded, name: string, line: number, where: string): string {
     const v = d.get(name)?.values[0];
-    if (v?.kind !== 'string' || v.value === '') this.fail(line, `${where} needs a non-empty ${name}`);
+    if (v?.kind !== 'string' || v.value === '')
+      this.fail(d.get(name)?.line ?? line, `${where} needs a non-empty ${name}`);
     return v.value;
   }
 
