@@ -41,18 +41,22 @@ interface Answer {
   readonly body: Buffer;
 }
 
-/** One request on its own connection; a refused upload's write error after the answer is ignored. */
+/**
+ * One request, on its own connection unless `agent` is given; a refused upload's write error after
+ * the answer is ignored.
+ */
 function send(
   method: string,
   urlPath: string,
   body: Buffer | null,
   headers: Record<string, string | number> = {},
+  agent: http.Agent | false = false,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     let answered = false;
     const req = http.request(
       `${server.url}${urlPath}`,
-      { method, agent: false, headers: { Authorization: `Bearer ${TOKEN}`, ...headers } },
+      { method, agent, headers: { Authorization: `Bearer ${TOKEN}`, ...headers } },
       (res) => {
         answered = true;
         const chunks: Buffer[] = [];
@@ -266,6 +270,33 @@ describe('compressed request and response bodies', () => {
       expect(errorOf(answer)).toBe(
         `This tier reads request bodies sent with Content-Encoding gzip or deflate (or none), not "${coding}"; send the body in one of those.`,
       );
+    }
+    // A kept-alive connection serves on after a large corrupt body: the tier reads past its rest.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const opened = server.stats().connectionsOpened;
+      const garbage = zlib.gzipSync(randomBytes(MIB));
+      garbage[2] = 0x07; // gzip's compression method byte: only 8 (deflate) exists.
+      const refused = await send(
+        'POST',
+        '/v2/models/resnet/infer',
+        garbage,
+        { ...headers, 'Content-Encoding': 'gzip' },
+        agent,
+      );
+      expect(refused.status).toBe(400);
+      expect(errorOf(refused)).toMatch(/^The request body is not valid gzip data/);
+      const next = await send(
+        'POST',
+        '/v2/models/resnet/infer',
+        gzipped,
+        { ...headers, 'Content-Encoding': 'gzip' },
+        agent,
+      );
+      expect(maxAbsDiff(logitsOf(next), expected)).toBeLessThanOrEqual(1e-6);
+      expect(server.stats().connectionsOpened - opened).toBe(1);
+    } finally {
+      agent.destroy();
     }
     // The tier serves on after each refusal.
     const ok = await send('POST', '/v2/models/resnet/infer', gzipped, {

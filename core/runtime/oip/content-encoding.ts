@@ -41,7 +41,7 @@ export function requestCoding(header: string | undefined): ContentCoding | null 
 /** A request body's inflated stream, and how to stop reading it once it is refused. */
 export interface InflatedBody {
   readonly stream: Readable;
-  /** Stops reading the compressed body and frees the inflater. */
+  /** Stops inflating the compressed body and frees the inflater. */
   stop(): void;
   /** The error to answer for the stream's failure: zlib's own (a bad header, a wrong checksum) is a 400. */
   explain(error: Error): OipError;
@@ -85,7 +85,9 @@ export function inflateBody(
     stop() {
       req.off('data', onData).off('close', onClose);
       req.unpipe(inflater);
-      req.pause();
+      // The rest is read and dropped: a kept-alive connection's next request follows it. Where it
+      // must not be read (too large, too slow, a busy tier) the server closes the connection.
+      req.resume();
       inflater.destroy();
     },
     explain: (error) =>
