@@ -151,6 +151,13 @@ describe('Triton configs of exported bundles', () => {
     expect(entry!.config.dynamicBatching).toBe(true);
     expect(entry!.config.inputs).toEqual([{ name: 'r', dataType: 'TYPE_FP32', dims: [4], reshape: null }]);
     expect(entry!.config.outputs).toEqual([{ name: 'y', dataType: 'TYPE_FP32', dims: [3], reshape: null }]);
+    // The bundle's README says so, and only where it is so.
+    const readme = (name: string): string =>
+      fs.readFileSync(path.join(bundles.get(name)!, 'README.md'), 'utf8');
+    expect(readme('batched')).toContain(
+      `\`cloud-1\` leads every input and output with the same symbolic\ndimension, so its Triton entry batches on it (\`max_batch_size: ${TRITON_MAX_BATCH}\``,
+    );
+    expect(readme('scalar')).not.toContain('max_batch_size');
   });
 });
 

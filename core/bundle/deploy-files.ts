@@ -4,6 +4,7 @@
  */
 import { formatMiB } from '../partition/constraints.js';
 import type { BundleManifest } from './manifest.js';
+import { TRITON_MAX_BATCH, tritonBatches } from './triton-config.js';
 
 /** The tier's container: Node 20 with onnxruntime-node, the runtime and the tier's folder. */
 export function dockerfile(tier: string, ortVersion: string, port: number): string {
@@ -111,6 +112,7 @@ export function bundleReadme(manifest: BundleManifest): string {
     'Server tiers speak the Open Inference Protocol (KServe v2) with the binary tensor extension.',
     "The cloud's sub-models are also laid out as a Triton model repository under `cloud/triton/`:",
     "Triton or KServe serve them unchanged (each request then carries all of a sub-model's inputs).",
+    ...tritonBatchLines(manifest),
     '',
     `Security: every request but \`/v2/health/live\` needs \`Authorization: Bearer $CUTLINE_TOKEN\`; the token in`,
     '`manifest.json` is for a lab on loopback only: a tier listening on any other address refuses to start',
@@ -121,6 +123,28 @@ export function bundleReadme(manifest: BundleManifest): string {
       : 'fails the request with a message naming the tier.',
     '',
   ].join('\n');
+}
+
+/**
+ * The README's word on the cloud sub-models whose Triton entry batches: every input and output
+ * leads with the same symbolic dimension, so Triton's dynamic batcher may stack requests on it.
+ */
+function tritonBatchLines(manifest: BundleManifest): string[] {
+  const cloud = manifest.tiers.findIndex((t) => t.name === 'cloud');
+  const batched = manifest.segments.filter(
+    (s) => s.tier === cloud && tritonBatches(s.id, s.inputs, s.outputs),
+  );
+  if (batched.length === 0) return [];
+  const one = batched.length === 1;
+  const others = manifest.segments.some((s) => s.tier === cloud && !batched.includes(s));
+  return [
+    `${batched.map((s) => `\`${s.id}\``).join(', ')} ${one ? 'leads' : 'lead'} every input and output with the same symbolic`,
+    `dimension, so ${one ? 'its' : 'their'} Triton entry batches on it (\`max_batch_size: ${TRITON_MAX_BATCH}\`, Triton's dynamic`,
+    `batcher): a request to Triton gives that dimension, ${TRITON_MAX_BATCH} at most, first in each tensor's shape.`,
+    ...(others
+      ? ["The other Triton entries have `max_batch_size: 0` and take the sub-model's whole shapes."]
+      : []),
+  ];
 }
 
 /**

@@ -96,3 +96,19 @@ export function tritonConfig(
   checkTritonShapes(config, new Map([...inputs, ...outputs].map((t) => [t.name, t.shape ?? []])), file);
   return text;
 }
+
+/**
+ * Whether a segment's Triton entry is written and batches (for the bundle's README): false when
+ * its config cannot be written, as the bundle then has no Triton entry for it.
+ */
+export function tritonBatches(
+  name: string,
+  inputs: readonly ManifestTensor[],
+  outputs: readonly ManifestTensor[],
+): boolean {
+  try {
+    return /^max_batch_size: [1-9]/m.test(tritonConfig(name, inputs, outputs));
+  } catch {
+    return false;
+  }
+}
