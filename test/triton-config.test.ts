@@ -204,7 +204,13 @@ describe('tritonConfig', () => {
 
   it('refuses a zero-sized dimension, an unknown rank and an element type Triton lacks', () => {
     const out = [{ name: 'o', dtype: 'float32', shape: [2] }];
-    expectCode(() => tritonConfig('s', [{ name: 'i', dtype: 'float32', shape: [0, 2] }], out), 'BAD_BUNDLE');
+    const zero = expectCode(
+      () => tritonConfig('s', [{ name: 'i', dtype: 'float32', shape: [0, 2] }], out),
+      'EXPORT_FAILED',
+    );
+    expect(zero.message).toBe(
+      'Triton would refuse this config (s/config.pbtxt: input "i" has dims [0, 2]: each must be -1 (variable) or a positive size).',
+    );
     expectCode(() => tritonConfig('s', [{ name: 'i', dtype: 'float32', shape: null }], out), 'EXPORT_FAILED');
     expectCode(
       () => tritonConfig('s', [{ name: 'i', dtype: 'complex64', shape: [2] }], out),

@@ -6,6 +6,7 @@ import { CutlineError } from '../errors.js';
 import { quoteName } from '../text/quote-name.js';
 import type { ManifestTensor } from './manifest.js';
 import { checkTritonShapes, readTritonConfig } from './triton-schema.js';
+import { TRITON_CONFIG_ADVICE } from './triton-text.js';
 
 /** Triton's names for ONNX element types (model_config.proto `DataType`). */
 const TRITON_TYPES: Readonly<Record<string, string>> = {
@@ -53,7 +54,7 @@ function tritonTensor(tensor: ManifestTensor, batched: boolean): string {
   if (!type)
     throw new CutlineError(
       'EXPORT_FAILED',
-      `Triton has no type for ${tensor.dtype} (tensor ${quoteName(tensor.name)}).`,
+      `Triton has no type for ${quoteName(tensor.dtype)} (tensor ${quoteName(tensor.name)}).`,
     );
   // An unknown rank cannot be said in dims.
   if (tensor.shape === null)
@@ -92,8 +93,14 @@ export function tritonConfig(
     '',
   ].join('\n');
   const file = `${name}/config.pbtxt`;
-  const config = readTritonConfig(text, file);
-  checkTritonShapes(config, new Map([...inputs, ...outputs].map((t) => [t.name, t.shape ?? []])), file);
+  try {
+    const config = readTritonConfig(text, file);
+    checkTritonShapes(config, new Map([...inputs, ...outputs].map((t) => [t.name, t.shape ?? []])), file);
+  } catch (error) {
+    // Writing it again would not help: the segment itself is what Triton cannot take.
+    const reason = (error as Error).message.replace(`; ${TRITON_CONFIG_ADVICE}.`, '').replace(/\.$/, '');
+    throw new CutlineError('EXPORT_FAILED', `Triton would refuse this config (${reason}).`, { cause: error });
+  }
   return text;
 }
 

@@ -8,7 +8,7 @@
  */
 import { CutlineError } from '../errors.js';
 import { quoteName } from '../text/quote-name.js';
-import { parseTextFormat, type TextField, type TextValue } from './triton-text.js';
+import { parseTextFormat, TRITON_CONFIG_ADVICE, type TextField, type TextValue } from './triton-text.js';
 
 /** model_config.proto `DataType` names, TYPE_INVALID left out: Triton refuses it. */
 export const TRITON_DATA_TYPES: ReadonlySet<string> = new Set([
@@ -104,10 +104,7 @@ class Reader {
   constructor(readonly file: string) {}
 
   fail(line: number, what: string): never {
-    throw new CutlineError(
-      'BAD_BUNDLE',
-      `${this.file} line ${line}: ${what}; write the Triton config again with \`cutline export\`.`,
-    );
+    throw new CutlineError('BAD_BUNDLE', `${this.file} line ${line}: ${what}; ${TRITON_CONFIG_ADVICE}.`);
   }
 
   /** The fields of a message checked against `spec`: known names, kinds, no repeats of a single field. */
@@ -244,10 +241,7 @@ function elementCount(shape: readonly number[]): number | null {
  */
 export function checkTritonConfig(config: TritonModelConfig, file: string): void {
   const fail = (what: string): never => {
-    throw new CutlineError(
-      'BAD_BUNDLE',
-      `${file}: ${what}; write the Triton config again with \`cutline export\`.`,
-    );
+    throw new CutlineError('BAD_BUNDLE', `${file}: ${what}; ${TRITON_CONFIG_ADVICE}.`);
   };
   if (!PLATFORMS.has(config.platform))
     fail(`platform ${quoteName(config.platform)} is not one Cutline writes`);

@@ -31,11 +31,11 @@ interface Token {
 const MAX_TEXT = 1 << 20;
 const MAX_DEPTH = 16;
 
+/** What every refused config's message ends with: the way to a good one. */
+export const TRITON_CONFIG_ADVICE = 'write the Triton config again with `cutline export`';
+
 function fail(file: string, line: number, what: string): never {
-  throw new CutlineError(
-    'BAD_BUNDLE',
-    `${file} line ${line}: ${what}; write the Triton config again with \`cutline export\`.`,
-  );
+  throw new CutlineError('BAD_BUNDLE', `${file} line ${line}: ${what}; ${TRITON_CONFIG_ADVICE}.`);
 }
 
 function tokenize(text: string, file: string): Token[] {
