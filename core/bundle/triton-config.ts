@@ -3,28 +3,21 @@
  * the protobuf text format of model_config.proto.
  */
 import { CutlineError } from '../errors.js';
+import { datatypeOfOrtType, tritonDataType } from '../runtime/oip/datatypes.js';
 import { quoteName } from '../text/quote-name.js';
 import type { ManifestTensor } from './manifest.js';
 import { checkTritonShapes, readTritonConfig } from './triton-schema.js';
 import { TRITON_CONFIG_ADVICE } from './triton-text.js';
 
-/** Triton's names for ONNX element types (model_config.proto `DataType`). */
-const TRITON_TYPES: Readonly<Record<string, string>> = {
-  bool: 'TYPE_BOOL',
-  uint8: 'TYPE_UINT8',
-  uint16: 'TYPE_UINT16',
-  uint32: 'TYPE_UINT32',
-  uint64: 'TYPE_UINT64',
-  int8: 'TYPE_INT8',
-  int16: 'TYPE_INT16',
-  int32: 'TYPE_INT32',
-  int64: 'TYPE_INT64',
-  float16: 'TYPE_FP16',
-  float32: 'TYPE_FP32',
-  float64: 'TYPE_FP64',
-  string: 'TYPE_STRING',
-  bfloat16: 'TYPE_BF16',
-};
+/**
+ * Triton's `DataType` name of a manifest element type (onnxruntime's spelling): the OIP datatype's,
+ * and bfloat16, which Triton has and the OIP does not.
+ */
+function tritonType(dtype: string): string | undefined {
+  const oip = datatypeOfOrtType(dtype);
+  if (oip !== undefined) return tritonDataType(oip);
+  return dtype === 'bfloat16' ? 'TYPE_BF16' : undefined;
+}
 
 /**
  * The largest batch Triton may form from waiting requests when a segment batches. 4 is Triton's
@@ -50,7 +43,7 @@ export function sharedBatchDim(tensors: readonly ManifestTensor[]): string | nul
 }
 
 function tritonTensor(tensor: ManifestTensor, batched: boolean): string {
-  const type = TRITON_TYPES[tensor.dtype];
+  const type = tritonType(tensor.dtype);
   if (!type)
     throw new CutlineError(
       'EXPORT_FAILED',

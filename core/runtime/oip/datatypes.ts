@@ -87,6 +87,11 @@ export function datatypeOfOrtType(type: string): OipDatatype | undefined {
   return BY_ORT.get(type);
 }
 
+/** Triton's model_config.proto `DataType` name of an OIP datatype (BYTES is TYPE_STRING there). */
+export function tritonDataType(datatype: OipDatatype): string {
+  return datatype === 'BYTES' ? 'TYPE_STRING' : `TYPE_${datatype}`;
+}
+
 export function ortTypeOf(datatype: OipDatatype): string {
   return isFixedSize(datatype) ? FIXED_SIZE[datatype].ort : 'string';
 }

@@ -4,25 +4,8 @@
  * The JSON is Triton's ModelConfig as it prints it: a tier serves each model whole, without
  * Triton's batcher, so `max_batch_size` is 0 and `dims` are the full shape (-1: any size).
  */
-import type { OipDatatype } from './datatypes.js';
+import { tritonDataType } from './datatypes.js';
 import type { TensorMetadata, TierModel } from './model.js';
-
-/** Triton's DataType names; BYTES is TYPE_STRING there. */
-const TRITON_TYPE: Readonly<Record<OipDatatype, string>> = {
-  BOOL: 'TYPE_BOOL',
-  UINT8: 'TYPE_UINT8',
-  UINT16: 'TYPE_UINT16',
-  UINT32: 'TYPE_UINT32',
-  UINT64: 'TYPE_UINT64',
-  INT8: 'TYPE_INT8',
-  INT16: 'TYPE_INT16',
-  INT32: 'TYPE_INT32',
-  INT64: 'TYPE_INT64',
-  FP16: 'TYPE_FP16',
-  FP32: 'TYPE_FP32',
-  FP64: 'TYPE_FP64',
-  BYTES: 'TYPE_STRING',
-};
 
 /**
  * The OIP metadata's platform name for ONNX models (`onnx_onnxv1`) is not Triton's: its
@@ -44,7 +27,7 @@ export function modelConfigJson(name: string, model: TierModel): object {
     max_batch_size: 0,
     input: model.inputs.map((t) => ({
       name: t.name,
-      data_type: TRITON_TYPE[t.datatype],
+      data_type: tritonDataType(t.datatype),
       format: 'FORMAT_NONE',
       dims: dims(t),
       is_shape_tensor: false,
@@ -53,7 +36,7 @@ export function modelConfigJson(name: string, model: TierModel): object {
     })),
     output: model.outputs.map((t) => ({
       name: t.name,
-      data_type: TRITON_TYPE[t.datatype],
+      data_type: tritonDataType(t.datatype),
       dims: dims(t),
       label_filename: '',
       is_shape_tensor: false,
