@@ -22,6 +22,7 @@ import {
   mutateStructure,
 } from './onnx-fuzz-structure.js';
 import { mutateBytes } from './onnx-fuzz-wire.js';
+import { prng } from './shape-fuzz.js';
 import { unsafeMessage } from './safe-message.js';
 
 const SAMPLES = [
@@ -73,18 +74,6 @@ export function onnxFuzzSources(): FuzzSource[] {
     }
   }
   return sources;
-}
-
-/** mulberry32: a small seeded PRNG, enough to pick cases reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface OnnxFuzzCase {

@@ -51,8 +51,8 @@ export function fuzzSources(): FuzzSource[] {
   ];
 }
 
-/** mulberry32: a small seeded PRNG, enough to pick cases reproducibly. */
-function prng(seed: number): () => number {
+/** mulberry32: a small seeded PRNG, enough to pick cases reproducibly (both fuzzers use it). */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
