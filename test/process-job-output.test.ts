@@ -12,7 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SAMPLES_DIR } from '../app/host/sample-catalog.js';
-import { createProcessJobs, type SessionModel } from '../app/host/process-jobs.js';
+import {
+  createProcessJobs,
+  type ProcessJobs,
+  type ProcessJobsOptions,
+  type SessionModel,
+} from '../app/host/process-jobs.js';
 import type { JobEvent } from '../app/shared/studio-api.js';
 import { loadTopology } from '../core/profiles/load.js';
 
@@ -75,13 +80,38 @@ process.stdout.write(JSON.stringify({
 `,
 );
 
-/** Runs the export stand-in into `outDir` and returns how its job ended. */
-async function exportEnd(outDir: string): Promise<JobEvent> {
+/** Process jobs whose events are all kept, and the end of the (first) job to finish. */
+function recordingJobs(options: ProcessJobsOptions): {
+  jobs: ProcessJobs;
+  events: JobEvent[];
+  ended: Promise<JobEvent>;
+} {
+  const events: JobEvent[] = [];
   let onEnd: ((event: JobEvent) => void) | null = null;
-  const jobs = createProcessJobs({ cliEntry: exportEntry }, (event) => {
+  const ended = new Promise<JobEvent>((resolve) => (onEnd = resolve));
+  const jobs = createProcessJobs(options, (event) => {
+    events.push(event);
     if (event.type === 'done' || event.type === 'failed') onEnd?.(event);
   });
-  const ended = new Promise<JobEvent>((resolve) => (onEnd = resolve));
+  return { jobs, events, ended };
+}
+
+/** A bundle folder (a manifest only) listed as exported, as the harness job requires. */
+function listedBundle(name: string): { bundleDir: string; listFile: string } {
+  const bundleDir = path.join(dir, name);
+  fs.mkdirSync(bundleDir);
+  fs.writeFileSync(path.join(bundleDir, 'manifest.json'), '{}');
+  const listFile = path.join(dir, `${name}.json`);
+  fs.writeFileSync(
+    listFile,
+    JSON.stringify({ version: 1, bundles: [{ dir: bundleDir, exportedAt: new Date().toISOString() }] }),
+  );
+  return { bundleDir, listFile };
+}
+
+/** Runs the export stand-in into `outDir` and returns how its job ended. */
+async function exportEnd(outDir: string): Promise<JobEvent> {
+  const { jobs, ended } = recordingJobs({ cliEntry: exportEntry });
   expect(
     jobs.start('job-x', 'session-1', model, {
       kind: 'export',
@@ -127,13 +157,7 @@ describe('process job output', () => {
   });
 
   it('an export answer of another shape fails the job', async () => {
-    const events: JobEvent[] = [];
-    let onEnd: ((event: JobEvent) => void) | null = null;
-    const jobs = createProcessJobs({ cliEntry }, (event) => {
-      events.push(event);
-      if (event.type === 'done' || event.type === 'failed') onEnd?.(event);
-    });
-    const ended = new Promise<JobEvent>((resolve) => (onEnd = resolve));
+    const { jobs, ended } = recordingJobs({ cliEntry });
     const refused = jobs.start('job-1', 'session-1', model, {
       kind: 'export',
       args: {
@@ -158,21 +182,8 @@ describe('process job output', () => {
   });
 
   it('streams only harness events to the page and fails a run with no readable summary', async () => {
-    const bundleDir = path.join(dir, 'exported');
-    fs.mkdirSync(bundleDir);
-    fs.writeFileSync(path.join(bundleDir, 'manifest.json'), '{}');
-    const listFile = path.join(dir, 'exported-bundles.json');
-    fs.writeFileSync(
-      listFile,
-      JSON.stringify({ version: 1, bundles: [{ dir: bundleDir, exportedAt: new Date().toISOString() }] }),
-    );
-    const events: JobEvent[] = [];
-    let onEnd: ((event: JobEvent) => void) | null = null;
-    const jobs = createProcessJobs({ cliEntry, exportedBundlesFile: listFile }, (event) => {
-      events.push(event);
-      if (event.type === 'done' || event.type === 'failed') onEnd?.(event);
-    });
-    const ended = new Promise<JobEvent>((resolve) => (onEnd = resolve));
+    const { bundleDir, listFile } = listedBundle('exported');
+    const { jobs, events, ended } = recordingJobs({ cliEntry, exportedBundlesFile: listFile });
     expect(
       jobs.start('job-2', 'session-1', null, {
         kind: 'harness',
@@ -202,21 +213,8 @@ process.stdout.write('\\n' + JSON.stringify({ event: 'summary', summary: { reque
 for (let i = 0; i < 60; i++) process.stdout.write(JSON.stringify({ event: 'error', message: 'line ' + i }) + '\\n');
 `,
     );
-    const bundleDir = path.join(dir, 'exported-long');
-    fs.mkdirSync(bundleDir);
-    fs.writeFileSync(path.join(bundleDir, 'manifest.json'), '{}');
-    const listFile = path.join(dir, 'exported-long.json');
-    fs.writeFileSync(
-      listFile,
-      JSON.stringify({ version: 1, bundles: [{ dir: bundleDir, exportedAt: new Date().toISOString() }] }),
-    );
-    const events: JobEvent[] = [];
-    let onEnd: ((event: JobEvent) => void) | null = null;
-    const jobs = createProcessJobs({ cliEntry: entry, exportedBundlesFile: listFile }, (event) => {
-      events.push(event);
-      if (event.type === 'done' || event.type === 'failed') onEnd?.(event);
-    });
-    const ended = new Promise<JobEvent>((resolve) => (onEnd = resolve));
+    const { bundleDir, listFile } = listedBundle('exported-long');
+    const { jobs, events, ended } = recordingJobs({ cliEntry: entry, exportedBundlesFile: listFile });
     expect(
       jobs.start('job-3', 'session-1', null, {
         kind: 'harness',
