@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
-import { analyzeBytes, analyzeFile, type Analysis } from '../analyze.js';
+import { analyzeBytes, analyzeFile } from '../analyze.js';
 import type { Shape } from '../graph/types.js';
 import { dtypeBytes } from '../onnx/dtype.js';
 import { CutlineError } from '../errors.js';
@@ -95,19 +95,20 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
   const wholeModel = readCheckedModel(bundleDir, manifest.model);
   // With the bindings it was exported with: random inputs of the bound shapes (not 1 for every
   // symbolic dimension, which the split was never verified with), and costs of those shapes.
+  // Dimensions the bindings leave symbolic run as 1 (the random inputs' shapes), read from the
+  // manifest's input shapes so the model is analysed once, with the shapes the requests have:
+  // the bytes each hop is expected to carry are those sent, not 0.
   const bound = manifestInputShapes(manifest);
-  const analyse = (inputShapes: Record<string, Shape>): Analysis =>
+  const shapes: Record<string, Shape> = { ...bound };
+  for (const input of manifest.model.inputs) {
+    if (!(input.name in bound) && input.shape)
+      shapes[input.name] = input.shape.map((d) => (typeof d === 'number' ? d : 1));
+  }
+  const analysis =
     typeof wholeModel === 'string'
-      ? analyzeFile(wholeModel, { inputShapes })
-      : analyzeBytes(wholeModel, { inputShapes });
-  // Dimensions the bindings leave symbolic run as 1 (the random inputs' shapes); the analysis
-  // takes the same shapes, so the bytes each hop is expected to carry are those sent, not 0.
-  const declared = analyse(bound);
-  const inputShapes = concreteInputShapes(declared.graph, bound);
-  const symbolic = declared.graph.inputs.some((name) =>
-    (bound[name] ?? declared.graph.tensors.get(name)?.shape ?? []).some((d) => typeof d !== 'number'),
-  );
-  const analysis = symbolic ? analyse(inputShapes) : declared;
+      ? analyzeFile(wholeModel, { inputShapes: shapes })
+      : analyzeBytes(wholeModel, { inputShapes: shapes });
+  const inputShapes = concreteInputShapes(analysis.graph, shapes);
   // Before the whole model loads or a tier starts: a run that cannot fit says so in one line
   // (harness-memory.ts explains why the harness refuses where verification skips).
   planHarnessMemory(
