@@ -63,6 +63,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option('--threads <n>', "onnxruntime intra-op threads (default: onnxruntime's choice)", wholeNumber(1))
     .option('--save <file>', 'write the calibrated device profile (JSON) to this file')
+    .option(
+      '--from-ort-profile <file>',
+      "take each node's time from this onnxruntime profile (enableProfiling's JSON) instead of running the model",
+    )
     .option('--json', 'print one JSON object instead of tables')
     .action(async (models: string[], options: ProfileCliOptions) => {
       // Loaded on demand: profiling loads onnxruntime's native library, which `analyze` never needs.
@@ -182,6 +186,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       'Run every tier of a bundle on this machine, verify the answers and compare measured with predicted figures.',
     )
     .argument('<bundle>', 'bundle folder written by `cutline export`')
+    .option(
+      '--model <file>',
+      'the .onnx file the bundle was exported from, to check the answers against (needed unless it was exported with --on-unreachable local)',
+    )
     .option('--runs <n>', 'timed sequential requests', wholeNumber(1), 20)
     .option('--stream <n>', 'requests of a pipelined stream (throughput); 0 to skip', wholeNumber(0), 30)
     .option('--emulate-links', "delay and throttle each link as the bundle's topology says")

@@ -1,10 +1,12 @@
 /**
  * `cutline profile MODEL... [--runs N] [--warmup N] [--input NAME=DIMS]... [--threads N]
- *  [--save PROFILE.json] [--json]`
+ *  [--from-ort-profile FILE.json] [--save PROFILE.json] [--json]`
  *
  * Times every node on this machine with onnxruntime, calibrates a `this-machine` device profile on
  * the measurements and prints how well the profile predicts them. With several models it also
- * scores each model with a profile fitted on the others, the figure to trust.
+ * scores each model with a profile fitted on the others, the figure to trust. With
+ * `--from-ort-profile` the per-node times come from a profile onnxruntime already wrote
+ * (`enableProfiling`) instead of a run, and the same table and calibration follow.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +17,8 @@ import { readModelFile } from '../../core/onnx/read.js';
 import type { CalibrationFit } from '../../core/profiling/calibrate.js';
 import { evaluateCalibration, type CalibrationEvaluation } from '../../core/profiling/evaluate.js';
 import { measureHostPeak, type HostPeak } from '../../core/profiling/host-peak.js';
+import { importOrtProfile } from '../../core/profiling/ort-profile-import.js';
+import { unknownNamesLine, type OrtProfileMatch } from '../../core/profiling/ort-profile-match.js';
 import { runOrtProfile, type OrtProfile, type ProfileProgress } from '../../core/profiling/ort-profile.js';
 import type { AccuracySummary, ProfileComparison } from '../../core/profiling/report.js';
 import { deviceProfileSchema } from '../../core/profiles/schema.js';
@@ -31,6 +35,8 @@ export interface ProfileCliOptions {
   readonly threads?: number;
   readonly save?: string;
   readonly json?: boolean;
+  /** An onnxruntime profile (Chrome trace JSON) of the one model: its times instead of a run. */
+  readonly fromOrtProfile?: string;
 }
 
 const IN_SAMPLE_NOTE = 'in-sample: the profile was fitted to these same measurements, which flatters it';
@@ -66,7 +72,19 @@ async function profileModels(
   const bindings = options.input.map(parseInputBinding);
   const threads = options.threads === undefined ? {} : { intraOpThreads: options.threads };
   const profiled: OrtProfile[] = [];
-  for (const modelPath of modelPaths) {
+  let imported: ImportNote | null = null;
+  if (options.fromOrtProfile !== undefined) {
+    if (modelPaths.length !== 1) {
+      throw new CutlineError(
+        'PROFILING_FAILED',
+        '--from-ort-profile reads the profile of one model: name only the model it was made with.',
+      );
+    }
+    const result = importOrtProfile(modelPaths[0]!, options.fromOrtProfile, bindingsOf(bindings));
+    profiled.push(result.profile);
+    imported = { file: options.fromOrtProfile, runs: result.times.runs, match: result.match };
+  }
+  for (const modelPath of imported ? [] : modelPaths) {
     const inputs =
       modelPaths.length === 1 ? bindingsOf(bindings) : bindingsFor(modelPath, bindings, modelPaths);
     const onProgress = progress(modelPath, options.json ?? false);
@@ -92,10 +110,26 @@ async function profileModels(
       throw new Error(`The calibrated profile fails its schema: ${checked.error.message}`);
     fs.writeFileSync(options.save, `${safeJsonStringify(profile, 2)}\n`);
   }
-  if (options.json) writeJsonLine(profileJson(profiled, peak, evaluation));
-  else process.stdout.write(`${profileText(profiled, peak, evaluation, options.save)}\n`);
+  if (options.json) writeJsonLine(profileJson(profiled, peak, evaluation, imported));
+  else process.stdout.write(`${profileText(profiled, peak, evaluation, options.save, imported)}\n`);
   return 0;
 }
+
+/** What `--from-ort-profile` read: the file, its runs, and how its node names met the model's. */
+interface ImportNote {
+  readonly file: string;
+  readonly runs: number;
+  readonly match: OrtProfileMatch;
+}
+
+const importedJson = (note: ImportNote): object => ({
+  file: note.file,
+  runs: note.runs,
+  matchedNodes: note.match.matched,
+  unknownNodes: note.match.unknown.length,
+  // A hostile file may name a million nodes: the count says how many, a few show which.
+  unknownNodeNames: note.match.unknown.slice(0, 20),
+});
 
 type Binding = ReturnType<typeof parseInputBinding>;
 
@@ -153,8 +187,14 @@ function clearProgress(): void {
 }
 
 /** The `--json` document. */
-function profileJson(profiled: readonly OrtProfile[], peak: HostPeak, e: CalibrationEvaluation): object {
+function profileJson(
+  profiled: readonly OrtProfile[],
+  peak: HostPeak,
+  e: CalibrationEvaluation,
+  imported: ImportNote | null,
+): object {
   return {
+    ...(imported ? { importedOrtProfile: importedJson(imported) } : {}),
     host: { cpu: os.cpus()[0]?.model.trim() ?? '', logicalCores: os.cpus().length, peak },
     models: e.inSample.models.map((comparison, i) => ({
       ...comparison,
@@ -163,6 +203,8 @@ function profileJson(profiled: readonly OrtProfile[], peak: HostPeak, e: Calibra
       runs: profiled[i]!.measurement.runs,
       warmup: profiled[i]!.measurement.warmup,
       ortVersion: profiled[i]!.measurement.ortVersion,
+      // NaN (not measured: an imported profile) would print as null anyway; say it outright.
+      optimisedRunMs: Number.isFinite(comparison.optimisedRunMs) ? comparison.optimisedRunMs : null,
     })),
     inSample: { ...e.inSample.pooled, note: IN_SAMPLE_NOTE },
     leaveOneModelOut:
@@ -182,14 +224,22 @@ function profileText(
   peak: HostPeak,
   e: CalibrationEvaluation,
   savedTo: string | undefined,
+  imported: ImportNote | null,
 ): string {
   const first = profiled[0]!.measurement;
   const cpus = os.cpus();
-  const lines = [
-    `Host      ${cpus[0]?.model.trim() || 'unknown CPU'} (${cpus.length} logical cores), onnxruntime-node ${first.ortVersion}, ${threadsText(first.intraOpThreads)}`,
-    `Peak      ${peak.gflops.toFixed(1)} GFLOP/s fp32 (${peak.method})`,
-    `Runs      ${first.runs} timed after ${first.warmup} warm-up, per model; times are medians`,
-  ];
+  const unknown = imported ? unknownNamesLine(imported.match, imported.file) : null;
+  const lines = imported
+    ? [
+        `Imported  ${plainName(imported.file, 200)}: ${imported.runs} run${imported.runs === 1 ? '' : 's'}, ${imported.match.matched} nodes timed; times are medians over every run in the file`,
+        ...(unknown !== null ? [`          ${plainName(unknown, 400)}`] : []),
+        `Peak      ${peak.gflops.toFixed(1)} GFLOP/s fp32 (${peak.method}) on this machine: the calibration assumes the profile was made here`,
+      ]
+    : [
+        `Host      ${cpus[0]?.model.trim() || 'unknown CPU'} (${cpus.length} logical cores), onnxruntime-node ${first.ortVersion}, ${threadsText(first.intraOpThreads)}`,
+        `Peak      ${peak.gflops.toFixed(1)} GFLOP/s fp32 (${peak.method})`,
+        `Runs      ${first.runs} timed after ${first.warmup} warm-up, per model; times are medians`,
+      ];
   e.inSample.models.forEach((comparison, i) => {
     lines.push('', ...modelText(profiled[i]!, comparison));
   });
@@ -240,11 +290,15 @@ function modelText({ measurement }: OrtProfile, c: ProfileComparison): string[] 
       true,
     ]),
     `  nodes: ${c.comparedNodes} compared, median |error| ${percent(c.medianAbsErrorPercent)}, within ±10% ${share(c.withinTenPercent)}`,
-    `  end to end: predicted ${ms(c.predictedSumMs)} (Σ nodes) · measured Σ kernels ${ms(c.kernelSumMs)} and model_run ${ms(c.profiledRunMs)} unoptimised · ${ms(c.optimisedRunMs)} optimised session`,
+    measurement.importedFrom !== undefined
+      ? `  end to end: predicted ${ms(c.predictedSumMs)} (Σ nodes) · in the profile Σ kernels ${ms(c.kernelSumMs)} and model_run ${ms(c.profiledRunMs)}`
+      : `  end to end: predicted ${ms(c.predictedSumMs)} (Σ nodes) · measured Σ kernels ${ms(c.kernelSumMs)} and model_run ${ms(c.profiledRunMs)} unoptimised · ${ms(c.optimisedRunMs)} optimised session`,
   ];
   if (measurement.unmeasured.length > 0)
     lines.push(
-      `  no kernel: ${measurement.unmeasured.length} nodes ORT folded away at load (constants), left out of the figures`,
+      measurement.importedFrom !== undefined
+        ? `  not in the profile: ${measurement.unmeasured.length} nodes, left out of the figures`
+        : `  no kernel: ${measurement.unmeasured.length} nodes ORT folded away at load (constants), left out of the figures`,
     );
   return lines;
 }

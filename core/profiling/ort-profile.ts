@@ -76,6 +76,11 @@ export interface OrtMeasurement {
   /** Median wall time of `session.run` with ORT's default optimisations and no profiler, ms. */
   readonly optimisedRunMs: number;
   readonly ortVersion: string;
+  /**
+   * Set when the times come from a profile file ORT wrote elsewhere (`--from-ort-profile`), not
+   * from a run here: its path. Then `optimisedRunMs` is NaN (the file has no such run).
+   */
+  readonly importedFrom?: string;
 }
 
 export interface OrtProfile {
