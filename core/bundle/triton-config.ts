@@ -27,7 +27,7 @@ function tritonType(dtype: string): string | undefined {
 export const TRITON_MAX_BATCH = 4;
 
 /** Protobuf text format: quotes, backslashes and line breaks in a name are escaped. */
-function textString(text: string): string {
+export function textString(text: string): string {
   return `"${text.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))}"`;
 }
 

@@ -279,7 +279,12 @@ export function checkTritonConfig(config: TritonModelConfig, file: string): void
   const isEnsemble = config.platform === 'ensemble';
   if (isEnsemble !== (config.ensembleSteps !== null))
     fail(isEnsemble ? 'an ensemble needs ensemble_scheduling' : 'only an ensemble has ensemble_scheduling');
-  if (config.ensembleSteps) checkEnsemble(config, config.ensembleSteps, fail);
+  if (config.ensembleSteps) {
+    // An ensemble runs no instances of its own and batches through its steps' schedulers.
+    if (config.instanceKinds.length > 0) fail('an ensemble takes no instance_group (its steps have theirs)');
+    if (config.dynamicBatching) fail('an ensemble takes no dynamic_batching (its steps batch)');
+    checkEnsemble(config, config.ensembleSteps, fail);
+  }
 }
 
 /** Every step reads tensors that exist by then, each tensor is made once, and every output is made. */
@@ -294,6 +299,8 @@ function checkEnsemble(
   for (const step of steps) {
     const model = quoteName(step.modelName);
     if (step.modelName === config.name) fail(`the ensemble runs itself in a step`);
+    if (step.modelVersion !== -1 && step.modelVersion < 1)
+      fail(`step ${model} asks for version ${step.modelVersion}: -1 (the latest) or a version from 1`);
     if (Object.keys(step.inputMap).length === 0 || Object.keys(step.outputMap).length === 0)
       fail(`step ${model} needs an input_map and an output_map`);
     for (const tensor of Object.values(step.inputMap)) {
