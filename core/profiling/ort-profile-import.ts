@@ -38,19 +38,8 @@ export function importOrtProfile(
   profilePath: string,
   inputs: Readonly<Record<string, Shape>> = {},
 ): ImportedOrtProfile {
-  const file = path.basename(profilePath);
-  let bytes: number;
-  try {
-    bytes = fs.statSync(profilePath).size;
-  } catch (error) {
-    throw new CutlineError(
-      'PROFILING_FAILED',
-      `The profile ${profilePath} cannot be read (${error instanceof Error ? error.message : String(error)}).`,
-      { cause: error },
-    );
-  }
-  if (bytes > MAX_ORT_PROFILE_BYTES) throw tooLarge(file, bytes, MAX_ORT_PROFILE_BYTES);
-  const times = readOrtProfileText(fs.readFileSync(profilePath, 'utf8'), file);
+  const times = readOrtProfileFile(profilePath);
+  const file = times.file;
   const model = readModelFile(modelPath);
   const inputShapes = concreteInputShapes(analyzeModel(model).graph, inputs);
   const analysis = analyzeModel(model, { inputShapes });
@@ -83,4 +72,25 @@ export function importOrtProfile(
     },
   };
   return { profile, times, match };
+}
+
+/**
+ * An ORT profile file's per-node times; its size is checked before it is read.
+ *
+ * @throws CutlineError PROFILING_FAILED when it cannot be read, is too large or is not a profile.
+ */
+export function readOrtProfileFile(profilePath: string): OrtProfileTimes {
+  const file = path.basename(profilePath);
+  let bytes: number;
+  try {
+    bytes = fs.statSync(profilePath).size;
+  } catch (error) {
+    throw new CutlineError(
+      'PROFILING_FAILED',
+      `The profile ${profilePath} cannot be read (${error instanceof Error ? error.message : String(error)}).`,
+      { cause: error },
+    );
+  }
+  if (bytes > MAX_ORT_PROFILE_BYTES) throw tooLarge(file, bytes, MAX_ORT_PROFILE_BYTES);
+  return readOrtProfileText(fs.readFileSync(profilePath, 'utf8'), file);
 }
