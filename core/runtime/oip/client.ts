@@ -20,6 +20,7 @@ import {
 } from './codec.js';
 import { TierError } from './errors.js';
 import type { OipTensor } from './tensor.js';
+import { tlsFailure } from './tls.js';
 
 export interface TierClientOptions {
   /** `http://host:port` of the tier (a path prefix is kept). */
@@ -33,6 +34,8 @@ export interface TierClientOptions {
   readonly maxSockets?: number;
   /** Largest response body accepted, bytes. Default 1 GiB. */
   readonly maxResponseBytes?: number;
+  /** For an https:// tier: the CAs to trust (see tls.ts `trustedCas`); Node's built-in ones when absent. */
+  readonly ca?: readonly string[];
 }
 
 export interface InferOptions {
@@ -125,6 +128,7 @@ export function createTierClient(options: TierClientOptions): TierClient {
     keepAlive: true,
     maxSockets: options.maxSockets ?? 16,
     scheduling: 'lifo',
+    ...(options.ca && base.protocol === 'https:' ? { ca: [...options.ca] } : {}),
   });
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxResponseBytes = options.maxResponseBytes ?? GIB;
@@ -304,6 +308,8 @@ function unreachable(baseUrl: string, code: string, timeoutMs: number, cause?: u
       options,
     );
   }
+  const tls = tlsFailure(baseUrl, code);
+  if (tls) return new CutlineError('TIER_UNREACHABLE', tls, options);
   if (RESET_CODES.has(code)) {
     return new CutlineError(
       'TIER_UNREACHABLE',
