@@ -132,7 +132,7 @@ describe('tier runtime failures', () => {
     await edge!.close();
   });
 
-  it('a step without its request id is a 400, and deep nesting is a 400; the tier keeps serving', async () => {
+  it('a step with an empty request id is a 400, and deep nesting is a 400; the tier keeps serving', async () => {
     const { dir, manifest } = await exportChain('bad', 'fail');
     const [device, edge, cloud] = await serveChain(dir, manifest);
     const client = createTierClient({ baseUrl: edge!.server.url, token: manifest.runtime.token });
@@ -141,7 +141,13 @@ describe('tier runtime failures', () => {
       l1,
       new ort.Tensor('float32', new Float32Array(32 * 48 * 48), [1, 32, 48, 48]),
     );
-    await expect(client.infer('edge-1', [tensor])).rejects.toMatchObject({ status: 400 });
+    // Without cutline_request it would be a plain inference of edge-1 (test/oip-stock-client.test.ts).
+    await expect(
+      client.infer('edge-1', [tensor], { parameters: { cutline_request: '' } }),
+    ).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('needs parameters.cutline_request'),
+    });
     const deep = await new Promise<number>((resolve) => {
       const request = http.request(`${edge!.server.url}/v2/models/edge-1/infer`, {
         method: 'POST',
@@ -219,7 +225,8 @@ describe('tier processes', () => {
   });
 
   it('the harness’s tier processes die with it, even when it is killed outright', async () => {
-    const { dir } = await exportChain('orphans', 'fail');
+    // With the local fallback the bundle carries the whole model the harness compares with.
+    const { dir } = await exportChain('orphans', 'local');
     const harness = spawn(
       process.execPath,
       [

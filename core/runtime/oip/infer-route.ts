@@ -19,7 +19,7 @@ import {
 import { OipError, TierError, UNREACHABLE_STATUS } from './errors.js';
 import { CutlineError } from '../../errors.js';
 import { LINE_LIMIT, oneLine, quoteName } from '../../text/quote-name.js';
-import { checkAgainstMetadata, type TierModel } from './model.js';
+import { checkAgainstMetadata, modelForRequest, type TierModel } from './model.js';
 import { inflateBody, requestCoding, responseCoding } from './content-encoding.js';
 import { sendBodyIn } from './respond.js';
 import type { OipTensor } from './tensor.js';
@@ -135,7 +135,10 @@ async function inferOnce(
     throw error;
   }
   const requested = request.outputs?.map((o) => o.name) ?? null;
-  checkAgainstMetadata(modelName, model, request.inputs, requested);
+  // A relay step (Cutline's extension) is checked and run as the relay model; any other request
+  // as the plain OIP model it names.
+  const served = modelForRequest(model, request.parameters);
+  checkAgainstMetadata(modelName, served, request.inputs, requested);
   const wantsBinary = binaryOutputs(request);
   const decodedAt = performance.now();
 
@@ -155,7 +158,7 @@ async function inferOnce(
   const startedAt = performance.now();
   let result;
   try {
-    result = await model.infer(request.inputs, request.parameters ?? {}, {
+    result = await served.infer(request.inputs, request.parameters ?? {}, {
       id: request.id,
       requestedOutputs: requested,
     });

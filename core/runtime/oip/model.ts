@@ -42,10 +42,48 @@ export interface TierModel {
   readonly acceptsExtraInputs?: boolean;
   /** Inferences run at once; more wait in a queue (their wait is `queue_ms`). Default 1. */
   readonly maxConcurrency?: number;
+  /**
+   * Triton's `max_batch_size` for the model's configuration (`GET …/config`): above 0, every input
+   * and output leads with a batch dimension Triton's dynamic batcher may stack requests along, and
+   * the configuration's dims leave it out. The tier itself runs each request as it comes (any size
+   * where the shape says -1); this says how Triton serves the same model, so that the two
+   * configurations agree. Default 0.
+   */
+  readonly maxBatchSize?: number;
+  /**
+   * Cutline's relay extension (`cutline_relay`): a request whose parameters carry
+   * `cutline_request` is checked against and run by this model instead (one step of a split
+   * inference, whose tensors a tier holds between requests). Metadata describes the plain model.
+   */
+  readonly relay?: TierModel;
+  /**
+   * Set on an entry that exists only for the relay extension: the one sentence a plain request
+   * (or a metadata, ready or config request) gets with a 404, saying which tier serves the model.
+   * Such an entry is not listed among the tier's models; relay requests reach it as usual.
+   */
+  readonly relayOnly?: string;
   /** Default: always ready. */
   isReady?(): boolean;
   /** Must return every requested output (all declared outputs when none were requested). */
   infer(inputs: readonly OipTensor[], parameters: OipParameters, context: InferContext): Promise<ModelResult>;
+}
+
+/** The request parameter that makes a request a relay step (see `TierModel.relay`). */
+export const RELAY_PARAMETER = 'cutline_request';
+
+/**
+ * The model that serves a request with these parameters: the relay model for a relay request
+ * (one carrying `cutline_request`), else the plain model.
+ *
+ * @throws OipError (404) for a plain request to an entry that exists only for the relay.
+ */
+export function modelForRequest(model: TierModel, parameters: OipParameters | undefined): TierModel {
+  const relayed = parameters?.[RELAY_PARAMETER] !== undefined;
+  if (model.relayOnly !== undefined) {
+    if (!relayed) throw new OipError(model.relayOnly, 404);
+    return model;
+  }
+  return relayed && model.relay ? model.relay : model;
 }
 
 /** The OIP `$metadata_model_response` (unknown rank as `[-1]`, the closest OIP can say). */
