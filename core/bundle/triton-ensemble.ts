@@ -138,6 +138,28 @@ export function tritonEnsembleConfig(
   };
 }
 
+const cloudTier = (manifest: BundleManifest): number => manifest.tiers.findIndex((t) => t.name === 'cloud');
+
+/**
+ * The Triton models (segment id → config) of a repository serving the segments of `tiers` (by
+ * default the cloud's): every segment whose config Triton would take. The others have no entry
+ * (the export says why) and are served by Cutline's tier only.
+ */
+export function tritonModels(
+  manifest: BundleManifest,
+  tiers: readonly number[] = [cloudTier(manifest)],
+): Map<string, TritonModelConfig> {
+  const models = new Map<string, TritonModelConfig>();
+  for (const s of manifest.segments.filter((s) => tiers.includes(s.tier))) {
+    try {
+      models.set(s.id, readTritonConfig(tritonConfig(s.id, s.inputs, s.outputs), s.id));
+    } catch {
+      continue;
+    }
+  }
+  return models;
+}
+
 /**
  * The ensembles of one Triton repository serving the segments of `tiers` (by default the cloud's,
  * the repository a bundle writes under `cloud/triton/`): one per run of consecutive segments there
@@ -146,16 +168,9 @@ export function tritonEnsembleConfig(
  */
 export function tritonEnsembles(
   manifest: BundleManifest,
-  tiers: readonly number[] = [manifest.tiers.findIndex((t) => t.name === 'cloud')],
+  tiers: readonly number[] = [cloudTier(manifest)],
 ): { ensembles: TritonEnsemble[]; skipped: string[] } {
-  const models = new Map<string, TritonModelConfig>();
-  for (const s of manifest.segments.filter((s) => tiers.includes(s.tier))) {
-    try {
-      models.set(s.id, readTritonConfig(tritonConfig(s.id, s.inputs, s.outputs), s.id));
-    } catch {
-      // No Triton entry for this segment (the export says why): it breaks the chain.
-    }
-  }
+  const models = tritonModels(manifest, tiers);
   const graphOutputs = manifest.model.outputs.map((t) => t.name);
   const ensembles: TritonEnsemble[] = [];
   const skipped: string[] = [];
