@@ -1,23 +1,32 @@
 #!/usr/bin/env node
-// One tier of a deployment bundle, from Cutline's sources (bundles ship runtime/cutline-tier.mjs).
+// One tier of a deployment bundle, from Cutline's build in dist/cli/ while it is current, else from
+// the sources through tsx (bundles ship their own runtime/cutline-tier.mjs).
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
+import { currentBuild } from './cli-build.js';
 
 // onnxruntime-node's own usage telemetry off (it writes a SQLite queue under ~/.cache from every
 // process and tries to upload it); an explicit ORT_DISABLE_TELEMETRY=0 turns it back on.
 process.env.ORT_DISABLE_TELEMETRY ??= '1';
 
-// Cutline's own tsconfig, wherever the process runs (a tier runs in its bundle's folder, which
-// must not be able to steer module resolution with a tsconfig of its own).
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-const { tierMain } = await import('../core/bundle/tier-main.ts');
-const { LINE_LIMIT, oneLine } = await import('../core/text/quote-name.ts');
-tierMain(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error) => {
-    // One escaped line, as core/bundle/tier-entry.ts writes it: a message may quote a bundle's names.
-    const message = `${error.code ? `${error.code}: ` : ''}${error.message ?? String(error)}`;
-    process.stderr.write(`cutline-tier: ${oneLine(message, LINE_LIMIT)}\n`);
-    process.exitCode = 2;
-  },
-);
+const build = currentBuild();
+if (build !== null) {
+  // core/bundle/tier-entry.ts, built: the same tierMain and the same one-line errors as below.
+  createRequire(import.meta.url)(build.tier);
+} else {
+  const { register } = await import('tsx/esm/api');
+  // Cutline's own tsconfig, wherever the process runs (a tier runs in its bundle's folder, which
+  // must not be able to steer module resolution with a tsconfig of its own).
+  register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
+  const { tierMain } = await import('../core/bundle/tier-main.ts');
+  const { LINE_LIMIT, oneLine } = await import('../core/text/quote-name.ts');
+  tierMain(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error) => {
+      // One escaped line, as core/bundle/tier-entry.ts writes it: a message may quote a bundle's names.
+      const message = `${error.code ? `${error.code}: ` : ''}${error.message ?? String(error)}`;
+      process.stderr.write(`cutline-tier: ${oneLine(message, LINE_LIMIT)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

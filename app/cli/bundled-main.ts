@@ -3,7 +3,8 @@
  * packaged studio runs for its export, harness and profile jobs: plain JavaScript with no tsx and
  * no TypeScript sources beside it. Its tiers start from the build's own tier entry and bundles get
  * the runtime built with it (core/bundle/prebuilt-runtime.ts); onnxruntime-node is required from
- * the app's node_modules. `bin/cutline.js` runs the same `main` from the sources.
+ * the app's node_modules. `npm run build:cli` builds it into dist/cli/, which `bin/cutline.js`
+ * runs while it is current (else the same `main` from the sources).
  */
 import path from 'node:path';
 import { usePrebuiltRuntime } from '../../core/bundle/prebuilt-runtime.js';
@@ -13,12 +14,12 @@ import { main } from './main.js';
 // onnxruntime-node's own usage telemetry off, as bin/cutline.js does (an explicit 0 turns it on).
 process.env.ORT_DISABLE_TELEMETRY ??= '1';
 
-// The script being run is this bundle: app/main/bundle.ts writes the tier entry and the built
-// runtime beside it.
-const buildDir = path.dirname(path.resolve(process.argv[1]!));
+// app/main/bundle.ts writes the tier entry and the built runtime beside this bundle. Its own
+// folder is CommonJS's __dirname (this file is only ever built as CommonJS), not the script being
+// run: bin/cutline.js requires it.
 usePrebuiltRuntime({
-  tierEntry: path.join(buildDir, TIER_FILE),
-  runtimeDir: path.join(buildDir, TIER_RUNTIME_DIR),
+  tierEntry: path.join(__dirname, TIER_FILE),
+  runtimeDir: path.join(__dirname, TIER_RUNTIME_DIR),
 });
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),

@@ -12,6 +12,10 @@
  *   builds it). onnxruntime-node stays external: native, it ships as a package of its own.
  * - `package.json`: makes the folder an Electron app (`electron dist/main`) named Cutline.
  *
+ * `bundleCli` builds the command's three pieces alone into dist/cli/ (`npm run build:cli`), with
+ * a build stamp: `bin/cutline.js` and `bin/cutline-tier.js` start from it instead of tsx while no
+ * file it was built from has changed since (bin/cli-build.js), and `npm pack` ships it.
+ *
  * CommonJS, because it is the format every Electron version loads as an app entry. Bundling
  * puts many modules in one file, which would give them all the bundle's `import.meta.url`; the
  * `sourceLocation` plugin gives each module its source file's URL instead (relative to the
@@ -63,24 +67,53 @@ export interface BundleResult {
  */
 const CLI_EXTERNAL = ['onnxruntime-node', 'esbuild', 'vite', 'electron'];
 
+const COMMON: BuildOptions = {
+  bundle: true,
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'silent',
+  legalComments: 'none',
+};
+
+/** Options of the Node bundles, whose `import.meta` points at the sources from `locatedAt`. */
+const nodeOptions = (root: string, locatedAt: string): BuildOptions => ({
+  ...COMMON,
+  absWorkingDir: root,
+  platform: 'node',
+  target: NODE_TARGET,
+  plugins: [sourceLocation(root, locatedAt)],
+  metafile: true,
+});
+
+/** The `cutline` command, its tier entry and the bundle runtime, written into `outDir`. */
+function buildCommand(root: string, outDir: string, locatedAt: string, version: string) {
+  const node = nodeOptions(root, locatedAt);
+  return Promise.all([
+    build({
+      ...node,
+      entryPoints: [path.join(root, 'app/cli/bundled-main.ts')],
+      outfile: path.join(outDir, CLI_FILE),
+      external: CLI_EXTERNAL,
+      // No package.json beside the command in a packaged app: its version is built in.
+      define: { __CUTLINE_VERSION__: JSON.stringify(version) },
+    }),
+    build({
+      ...node,
+      entryPoints: [path.join(root, 'core/bundle/tier-entry.ts')],
+      outfile: path.join(outDir, TIER_FILE),
+      external: ['onnxruntime-node'],
+    }),
+    // Built from tier-entry.ts like the tier entry above, so its inputs are among that build's.
+    writeRuntime(path.join(outDir, TIER_RUNTIME_DIR)),
+  ]);
+}
+
 export async function bundleMain(options: BundleOptions = {}): Promise<BundleResult> {
   const root = path.resolve(options.root ?? REPO_ROOT);
   const outDir = path.resolve(options.outDir ?? path.join(root, MAIN_BUNDLE_DIR));
   const out = (file: string): string => path.join(outDir, file);
-  const common: BuildOptions = {
-    bundle: true,
-    format: 'cjs',
-    sourcemap: 'linked',
-    logLevel: 'silent',
-    legalComments: 'none',
-    absWorkingDir: root,
-  };
-  const node: BuildOptions = {
-    ...common,
-    platform: 'node',
-    target: NODE_TARGET,
-    plugins: [sourceLocation(root, outDir)],
-  };
+  const common: BuildOptions = { ...COMMON, absWorkingDir: root };
+  const node = nodeOptions(root, outDir);
   const manifest = await appManifest(root);
   const results = await Promise.all([
     build({
@@ -102,21 +135,9 @@ export async function bundleMain(options: BundleOptions = {}): Promise<BundleRes
       outfile: out(PRELOAD_FILE),
       external: ['electron'],
     }),
-    build({
-      ...node,
-      entryPoints: [path.join(root, 'app/cli/bundled-main.ts')],
-      outfile: out(CLI_FILE),
-      external: CLI_EXTERNAL,
-      // No package.json beside the command in a packaged app: its version is built in.
-      define: { __CUTLINE_VERSION__: JSON.stringify(manifest.version) },
-    }),
-    build({
-      ...node,
-      entryPoints: [path.join(root, 'core/bundle/tier-entry.ts')],
-      outfile: out(TIER_FILE),
-      external: ['onnxruntime-node'],
-    }),
-    writeRuntime(out(TIER_RUNTIME_DIR)).then(() => ({ warnings: [] })),
+    buildCommand(root, outDir, outDir, String(manifest.version)).then(([cli, tier]) => ({
+      warnings: [...cli.warnings, ...tier.warnings],
+    })),
   ]);
   await fs.writeFile(out('package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return {
@@ -129,6 +150,99 @@ export async function bundleMain(options: BundleOptions = {}): Promise<BundleRes
     warnings: results.flatMap((result) => result.warnings.map((warning) => warning.text)),
   };
 }
+
+/**
+ * Where `npm run build:cli` puts the command, and its stamp; bin/cli-build.js reads both (plain
+ * JavaScript: it runs before anything could compile TypeScript, so it spells them itself).
+ */
+export const CLI_BUILD_DIR = path.join('dist', 'cli');
+export const CLI_BUILD_STAMP = 'build-stamp.json';
+/**
+ * Files a build depends on besides the sources esbuild read: the version, the compiler's
+ * settings, and npm's record of node_modules (rewritten by every install), which stands for the
+ * dependencies' files.
+ */
+const STAMP_EXTRA_INPUTS = [
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.base.json',
+  'node_modules/.package-lock.json',
+];
+
+/** What bin/cli-build.js compares: a build is current while no input is newer than its start. */
+export interface CliBuildStamp {
+  readonly startedAtMs: number;
+  /** Relative to the repository, with `/`. */
+  readonly inputs: readonly string[];
+}
+
+export interface CliBuildOptions {
+  /** Default: the repository. */
+  readonly root?: string;
+  /** Default: `<root>/dist/cli`. */
+  readonly outDir?: string;
+  /**
+   * The folder the build will run from when it is not `outDir` (a package staged elsewhere):
+   * its modules' `import.meta` paths are relative to it. Default: `outDir`.
+   */
+  readonly locatedAt?: string;
+}
+
+export interface CliBuildResult {
+  readonly outDir: string;
+  readonly cli: string;
+  readonly tier: string;
+  readonly stamp: CliBuildStamp;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Builds the `cutline` command, its tier entry and the bundle runtime into dist/cli/, and stamps
+ * the build with its start time and inputs. It is built in a folder beside the target and then
+ * swapped in, so a `cutline` starting meanwhile finds the old build or none, never half of one.
+ */
+export async function bundleCli(options: CliBuildOptions = {}): Promise<CliBuildResult> {
+  const root = path.resolve(options.root ?? REPO_ROOT);
+  const outDir = path.resolve(options.outDir ?? path.join(root, CLI_BUILD_DIR));
+  const locatedAt = path.resolve(options.locatedAt ?? outDir);
+  // Before esbuild reads a file: a source saved during the build makes it stale at once.
+  const startedAtMs = Date.now();
+  await fs.mkdir(path.dirname(outDir), { recursive: true });
+  const staging = await fs.mkdtemp(path.join(path.dirname(outDir), `.${path.basename(outDir)}-`));
+  try {
+    // mkdtemp's folder is private to its owner; the build is for everyone who may run it.
+    await fs.chmod(staging, 0o755);
+    const manifest = await appManifest(root);
+    const [cli, tier] = await buildCommand(root, staging, locatedAt, String(manifest.version));
+    const read = new Set([...Object.keys(cli.metafile!.inputs), ...Object.keys(tier.metafile!.inputs)]);
+    const sources = [...read].filter((input) => !input.split('/').includes('node_modules'));
+    const extra = [];
+    for (const input of STAMP_EXTRA_INPUTS) if (await exists(path.join(root, input))) extra.push(input);
+    const stamp: CliBuildStamp = { startedAtMs, inputs: [...sources.sort(), ...extra] };
+    await fs.writeFile(path.join(staging, CLI_BUILD_STAMP), `${JSON.stringify(stamp, null, 1)}\n`);
+    const previous = `${staging}-previous`;
+    await fs.rename(outDir, previous).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    await fs.rename(staging, outDir);
+    await fs.rm(previous, { recursive: true, force: true });
+    return {
+      outDir,
+      cli: path.join(outDir, CLI_FILE),
+      tier: path.join(outDir, TIER_FILE),
+      stamp,
+      warnings: [...cli.warnings, ...tier.warnings].map((warning) => warning.text),
+    };
+  } finally {
+    await fs.rm(staging, { recursive: true, force: true });
+  }
+}
+
+const exists = (file: string): Promise<boolean> =>
+  fs.stat(file).then(
+    () => true,
+    () => false,
+  );
 
 /** The manifest Electron reads when started as `electron dist/main`. */
 async function appManifest(root: string): Promise<Record<string, string | boolean>> {

@@ -1,0 +1,48 @@
+// Which `cutline` to start: the build in dist/cli/ (`npm run build:cli`, app/main/bundle.ts) or
+// the TypeScript sources through tsx. Plain JavaScript, since it decides before anything could
+// compile TypeScript, and cheap: it stats the files the build stamp lists, nothing more.
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The package's root: this file is its bin/cli-build.js. */
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+/** app/main/bundle.ts's CLI_BUILD_DIR and CLI_BUILD_STAMP, CLI_FILE and TIER_FILE (app/main/paths.ts). */
+const BUILD_DIR = 'dist/cli/';
+const STAMP = 'build-stamp.json';
+const CLI_FILE = 'cutline-cli.cjs';
+const TIER_FILE = 'cutline-tier.cjs';
+/** A source file only a checkout has: without it, this is an installed package, built. */
+const SOURCE_MARK = 'app/cli/main.ts';
+/** Set to 1 to run the sources even when the build is current (the bench's reference, debugging). */
+export const FROM_SOURCES_ENV = 'CUTLINE_FROM_SOURCES';
+
+/**
+ * The built command and tier entry when they may run, or null for the sources. In a checkout the
+ * build runs only while current: every file it was built from is still there and none was
+ * modified after the build started, so an edited source never runs stale. Without the sources
+ * (an installed package) the build is all there is.
+ * @returns {{ cli: string, tier: string } | null}
+ */
+export function currentBuild(root = ROOT, env = process.env) {
+  const file = (relative) => `${root}${relative}`;
+  const built = { cli: file(BUILD_DIR + CLI_FILE), tier: file(BUILD_DIR + TIER_FILE) };
+  if (!fs.existsSync(file(SOURCE_MARK))) {
+    if (fs.existsSync(built.cli)) return built;
+    throw new Error(
+      `this copy of Cutline has neither its build (${built.cli}) nor its sources; reinstall it, or run 'npm run build:cli' in a checkout.`,
+    );
+  }
+  if (env[FROM_SOURCES_ENV] === '1') return null;
+  let stamp;
+  try {
+    stamp = JSON.parse(fs.readFileSync(file(BUILD_DIR + STAMP), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof stamp?.startedAtMs !== 'number' || !Array.isArray(stamp.inputs)) return null;
+  for (const input of stamp.inputs) {
+    const stat = fs.statSync(file(input), { throwIfNoEntry: false });
+    if (stat === undefined || stat.mtimeMs > stamp.startedAtMs) return null;
+  }
+  return fs.existsSync(built.cli) && fs.existsSync(built.tier) ? built : null;
+}
