@@ -9,6 +9,32 @@ import { z } from 'zod';
 
 const cssColor = z.string().min(1).max(64);
 
+/**
+ * An object of names → values. Node names come from model files, and zod's record leaves out a
+ * key called `__proto__`; here every own key is checked and kept (Object.fromEntries defines it
+ * as a plain key).
+ */
+function namedRecord<T extends z.ZodType>(value: T) {
+  return z
+    .custom<Record<string, unknown>>(
+      (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+      'expected an object',
+    )
+    .transform((record, ctx) => {
+      const entries: [string, z.output<T>][] = [];
+      for (const [key, item] of Object.entries(record)) {
+        const checked = value.safeParse(item);
+        if (!checked.success) {
+          for (const issue of checked.error.issues)
+            ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
+          return z.NEVER;
+        }
+        entries.push([key, checked.data]);
+      }
+      return Object.fromEntries(entries) as Record<string, z.output<T>>;
+    });
+}
+
 /** One node's value: a number (colour from the gradient) or a label such as a tier name. */
 export const nodeDataResultSchema = z.strictObject({
   value: z.union([z.number().finite(), z.string().max(256)]),
@@ -32,7 +58,7 @@ export const gradientItemSchema = z.strictObject({
 
 export const graphNodeDataSchema = z
   .strictObject({
-    results: z.record(z.string(), nodeDataResultSchema),
+    results: namedRecord(nodeDataResultSchema),
     thresholds: z.array(thresholdItemSchema).optional(),
     gradient: z.array(gradientItemSchema).optional(),
     hideInAggregatedStatsTable: z.boolean().optional(),
@@ -48,7 +74,7 @@ export const graphNodeDataSchema = z
   );
 
 /** The file: graph id → that graph's node data. */
-export const modelNodeDataSchema = z.record(z.string().min(1), graphNodeDataSchema);
+export const modelNodeDataSchema = namedRecord(graphNodeDataSchema);
 
 export type NodeDataResult = z.infer<typeof nodeDataResultSchema>;
 export type GraphNodeData = z.infer<typeof graphNodeDataSchema>;
