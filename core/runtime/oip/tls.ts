@@ -128,7 +128,7 @@ export function checkUpTransport(upUrl: string, allowPlainHttp: boolean): string
   if (!allowPlainHttp) {
     throw new CutlineError(
       'BAD_BUNDLE',
-      `--up ${quoteName(upUrl)} is plain HTTP to another machine, so anyone on the path could read the token: serve that tier with --tls-cert/--tls-key and use https://, or pass --allow-plain-http (CUTLINE_ALLOW_PLAIN_HTTP=1) on a network you trust.`,
+      `The URL of the tier above (--up, CUTLINE_UP_URL) ${quoteName(upUrl)} is plain HTTP to another machine, so anyone on the path could read the token: serve that tier with --tls-cert/--tls-key and use https://, or pass --allow-plain-http (CUTLINE_ALLOW_PLAIN_HTTP=1) on a network you trust.`,
     );
   }
   return `cutline-tier: sending the token over plain HTTP to ${url.host} (--allow-plain-http); anyone on that network can read it.`;
