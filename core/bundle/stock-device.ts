@@ -1,0 +1,168 @@
+/**
+ * The device of a stock-mode bundle behind the Open Inference Protocol: it serves the whole model
+ * under the bundle's model name, as the relay device does, and answers each request by driving the
+ * plain servers itself (stock-driver.ts), one client per server tier with that tier's own URL.
+ */
+import path from 'node:path';
+import type * as ort from 'onnxruntime-node';
+import { CutlineError } from '../errors.js';
+import { createTierClient, type TierClient } from '../runtime/oip/client.js';
+import { datatypeOfOrtType } from '../runtime/oip/datatypes.js';
+import { TierError } from '../runtime/oip/errors.js';
+import type { TensorMetadata } from '../runtime/oip/model.js';
+import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
+import { createTierServer, type TierServer } from '../runtime/oip/server.js';
+import { quoteName } from '../text/quote-name.js';
+import { parseManifest, type BundleManifest, type ManifestData, type ManifestTensor } from './manifest.js';
+import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
+import { readCheckedModel } from './read-checked.js';
+import { StockDriver, type SendSegment } from './stock-driver.js';
+import type { Tensors } from './tier-runtime.js';
+
+export interface ServeStockDeviceOptions {
+  readonly manifest: BundleManifest;
+  readonly bundleDir: string;
+  readonly host?: string;
+  readonly port?: number;
+  /** OIP base URL of every server tier, by tier index (1 = edge, …). */
+  readonly serverUrls: ReadonlyMap<number, string>;
+  readonly token: string;
+}
+
+export interface ServedStockDevice {
+  readonly server: TierServer;
+  readonly driver: StockDriver;
+  close(): Promise<void>;
+}
+
+/** A whole-model tensor as OIP metadata (symbolic dimensions as -1). */
+function tensorMetadata(tensor: ManifestTensor): TensorMetadata {
+  const datatype = datatypeOfOrtType(tensor.dtype);
+  if (!datatype)
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `Tensor ${quoteName(tensor.name)} is ${quoteName(tensor.dtype)}, which OIP cannot carry.`,
+    );
+  const shape = tensor.shape ? tensor.shape.map((d) => (typeof d === 'number' ? d : -1)) : null;
+  return { name: tensor.name, datatype, shape };
+}
+
+/** The whole model's entry when the bundle carries it (it may not when the fallback is off). */
+function wholeModelEntry(
+  manifest: BundleManifest,
+): { file: string; sha256: string; data?: ManifestData | undefined } | null {
+  const model = manifest.model as { file?: string; fileSha256?: string; sha256: string; data?: ManifestData };
+  return model.file === undefined
+    ? null
+    : { file: model.file, sha256: model.fileSha256 ?? model.sha256, data: model.data };
+}
+
+export async function serveStockDevice(options: ServeStockDeviceOptions): Promise<ServedStockDevice> {
+  const manifest = parseManifest(options.manifest, path.join(options.bundleDir, 'manifest.json'));
+  manifest.tiers.forEach((tier, t) => {
+    if (t > 0 && !options.serverUrls.has(t))
+      throw new CutlineError('BAD_BUNDLE', `The device needs the URL of the ${tier.name} (stock mode).`);
+  });
+  const threads = Number(process.env.CUTLINE_THREADS);
+  const sessionOptions = Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {};
+  const models = new Map<string, Uint8Array | string>();
+  for (const s of manifest.segments.filter((s) => s.tier === 0))
+    models.set(s.id, readCheckedModel(options.bundleDir, s));
+  const executor: OrtExecutor = await createOrtExecutor(models, sessionOptions);
+  let whole: OrtExecutor | null = null;
+  const wholeEntry = wholeModelEntry(manifest);
+  if (manifest.runtime.onUnreachable === 'local' && wholeEntry) {
+    whole = await createOrtExecutor(
+      new Map([['whole', readCheckedModel(options.bundleDir, wholeEntry)]]),
+      sessionOptions,
+    );
+  }
+  const clients = new Map<number, TierClient>();
+  for (const [t, url] of options.serverUrls) {
+    clients.set(
+      t,
+      createTierClient({ baseUrl: url, token: options.token, timeoutMs: manifest.runtime.requestTimeoutMs }),
+    );
+  }
+  const send: SendSegment = async (tier, segment, inputs, outputs) => {
+    const client = clients.get(tier)!;
+    const name = manifest.tiers[tier]!.name;
+    try {
+      const result = await client.infer(
+        segment,
+        [...inputs].map(([n, t]) => fromOrtTensor(n, t)),
+        { outputs },
+      );
+      const server = result.timings.server;
+      return {
+        tensors: new Map(result.outputs.map((t) => [t.name, toOrtTensor(t) as ort.Tensor])),
+        computeMs: server && Number.isFinite(server.computeMs) ? server.computeMs : null,
+        queueMs: server && Number.isFinite(server.queueMs) ? server.queueMs : null,
+      };
+    } catch (error) {
+      // Say which tier and segment: the client's message names only the URL.
+      if (error instanceof TierError) {
+        throw new TierError(
+          error.url,
+          error.status,
+          `the ${name} refused segment ${quoteName(segment)}: ${error.serverMessage}`,
+        );
+      }
+      if (error instanceof CutlineError && error.code === 'TIER_UNREACHABLE') {
+        throw new CutlineError(
+          'TIER_UNREACHABLE',
+          `The ${name} at ${client.baseUrl} did not answer segment ${quoteName(segment)}: ${error.message}`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  };
+  const driver = new StockDriver(
+    manifest,
+    executor.execute,
+    send,
+    whole ? async (inputs: Tensors) => whole.execute('whole', inputs) : null,
+  );
+  const server = await createTierServer({
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    token: options.token,
+    maxRequestBytes: manifest.runtime.maxRequestBytes,
+    requestTimeoutMs: manifest.runtime.requestTimeoutMs,
+    models: new Map([
+      [
+        manifest.model.name,
+        {
+          inputs: manifest.model.inputs.map(tensorMetadata),
+          outputs: manifest.model.outputs.map(tensorMetadata),
+          maxConcurrency: 16,
+          async infer(inputs) {
+            const result = await driver.infer(
+              new Map(inputs.map((t) => [t.name, toOrtTensor(t) as ort.Tensor])),
+            );
+            return {
+              outputs: [...result.outputs].map(([name, t]) => fromOrtTensor(name, t)),
+              parameters: {
+                cutline_total_ms: result.totalMs,
+                cutline_fallback: result.fallback,
+                cutline_steps: result.steps as unknown as never,
+              },
+            };
+          },
+        },
+      ],
+    ]),
+    serverName: `cutline-tier (${manifest.tiers[0]!.name}, stock)`,
+  });
+  return {
+    server,
+    driver,
+    async close() {
+      await server.close();
+      for (const client of clients.values()) client.close();
+      await executor.close();
+      await whole?.close();
+    },
+  };
+}
