@@ -317,6 +317,7 @@ describe('the bundled preload', () => {
       loadTopology: ['n2-wifi-i7'],
       openTopologyWithDialog: [],
       parseTopology: ['t.json', '{}'],
+      parseOrtProfile: ['p.json', '[]'],
       listProfiles: [],
       lastTopology: [],
       rememberTopology: [null, loadTopology('n2-wifi-i7')],

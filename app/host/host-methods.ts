@@ -6,6 +6,7 @@
  */
 import type { StudioApi, StudioMethod } from '../shared/studio-api.js';
 import type { StudioArgs } from '../shared/studio-validate.js';
+import { readOrtProfileUpload } from './ort-profile-upload.js';
 import type { StudioHost } from './studio-host.js';
 
 export type StudioAnswer<M extends StudioMethod> = Awaited<ReturnType<StudioApi[M]>>;
@@ -22,6 +23,7 @@ type SharedMethod =
   | 'loadTopology'
   | 'parseTopology'
   | 'listProfiles'
+  | 'parseOrtProfile'
   | 'lastTopology'
   | 'rememberTopology'
   | 'autosave'
@@ -48,6 +50,7 @@ export const HOST_METHODS: {
   loadTopology: ([id], { host }) => host.topologies.load(id),
   parseTopology: ([fileName, text], { host }) => host.topologies.parse(fileName, text),
   listProfiles: (_args, { host }) => host.topologies.profiles(),
+  parseOrtProfile: async ([fileName, text]) => readOrtProfileUpload(fileName, text),
   lastTopology: (_args, { host }) => host.topologies.last(),
   rememberTopology: ([id, topology], { host }) => host.topologies.remember(id, topology),
   autosave: ([design], { host }) => host.autosave(design),

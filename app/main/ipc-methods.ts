@@ -143,6 +143,7 @@ const ANSWERS_ERRORS: ReadonlySet<StudioMethod> = new Set<StudioMethod>([
   'loadTopology',
   'openTopologyWithDialog',
   'parseTopology',
+  'parseOrtProfile',
   'lastTopology',
   'openProjectWithDialog',
   'openProjectText',

@@ -71,6 +71,7 @@ const api: StudioApi = {
   openTopologyWithDialog: () => invoke('openTopologyWithDialog'),
   parseTopology: (fileName, text) => invoke('parseTopology', fileName, text),
   listProfiles: () => invoke('listProfiles'),
+  parseOrtProfile: (fileName, text) => invoke('parseOrtProfile', fileName, text),
   lastTopology: () => invoke('lastTopology'),
   rememberTopology: (id, topology) => invoke('rememberTopology', id, topology),
   initialProject: () => invoke('initialProject'),

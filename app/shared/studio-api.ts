@@ -26,6 +26,7 @@ import type {
   ProfileArgs,
   ProfileResult,
 } from './studio-jobs.js';
+import type { OrtProfileTimes } from '../../core/profiling/ort-profile-times.js';
 
 export type {
   Suggestion,
@@ -263,6 +264,11 @@ export type ProjectOpenResult =
     };
 
 /** The design autosaved while it had unsaved edits, offered back after a crash or a killed host. */
+/** An onnxruntime profile file read by the host: each node's median kernel time, by its name. */
+export type OrtProfileResult =
+  | { readonly ok: true; readonly profile: OrtProfileTimes }
+  | { readonly ok: false; readonly error: StudioError };
+
 export interface RecoveredDesign {
   readonly project: ProjectFile;
   /** The project file the design was last saved to, if any. */
@@ -314,6 +320,11 @@ export interface StudioApi {
   /** A topology file the user picked in the page; its devices and links must be bundled ids. */
   parseTopology(fileName: string, text: string): Promise<TopologyResult>;
   listProfiles(): Promise<ProfileLibrary>;
+  /**
+   * An onnxruntime profile (the JSON `enableProfiling` writes) the user picked in the page, read
+   * as per-node times; the page matches its node names against the open model.
+   */
+  parseOrtProfile(fileName: string, text: string): Promise<OrtProfileResult>;
   /** The topology the last design used (remembered by the host), else the bundled default. */
   lastTopology(): Promise<TopologyResult>;
   rememberTopology(id: string | null, topology: Topology): Promise<void>;
@@ -364,6 +375,7 @@ export const CHANNELS: Readonly<Record<StudioMethod, string>> = {
   openTopologyWithDialog: 'cutline:open-topology-with-dialog',
   parseTopology: 'cutline:parse-topology',
   listProfiles: 'cutline:list-profiles',
+  parseOrtProfile: 'cutline:parse-ort-profile',
   lastTopology: 'cutline:last-topology',
   rememberTopology: 'cutline:remember-topology',
   initialProject: 'cutline:initial-project',
@@ -384,6 +396,12 @@ export const EVENT_CHANNELS = {
 
 /** Longest project or topology file the page may send as text. */
 export const MAX_PROJECT_TEXT_BYTES = MAX_PROJECT_FILE_BYTES;
+
+/**
+ * Longest onnxruntime profile the page may send as text: within the web host's JSON body limit,
+ * and some 200,000 kernel events (a 1,000-node model profiled over 200 runs).
+ */
+export const MAX_ORT_PROFILE_TEXT_BYTES = MAX_PROJECT_FILE_BYTES;
 
 /** Largest model a renderer may send as bytes (the web host's request limit). */
 export const MAX_MODEL_UPLOAD_BYTES = 2 * 1024 ** 3 - 1;

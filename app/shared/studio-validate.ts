@@ -27,6 +27,7 @@ import {
 } from '../../core/project/schema.js';
 import {
   MAX_MODEL_UPLOAD_BYTES,
+  MAX_ORT_PROFILE_TEXT_BYTES,
   MAX_PROJECT_TEXT_BYTES,
   type JobKind,
   type ProjectFile,
@@ -66,6 +67,13 @@ export const modelBytesSchema = z
 export const fileTextSchema = z
   .string()
   .max(MAX_PROJECT_TEXT_BYTES, `the file is larger than ${MAX_PROJECT_TEXT_BYTES / 1024 ** 2} MB`);
+
+const ortProfileTextSchema = z
+  .string()
+  .max(
+    MAX_ORT_PROFILE_TEXT_BYTES,
+    `the profile is larger than ${MAX_ORT_PROFILE_TEXT_BYTES / 1024 ** 2} MB: profile fewer runs`,
+  );
 
 export const saveOptionsSchema = z.strictObject({ saveAs: z.boolean() });
 
@@ -191,6 +199,7 @@ export const STUDIO_ARGS = {
   openTopologyWithDialog: none,
   parseTopology: z.tuple([fileNameSchema, fileTextSchema]),
   listProfiles: none,
+  parseOrtProfile: z.tuple([fileNameSchema, ortProfileTextSchema]),
   lastTopology: none,
   suggestExportDir: z.tuple([sessionIdSchema]),
   chooseExportDir: z.tuple([hostPathSchema]),

@@ -15,6 +15,7 @@ import type {
   ProgressEvent,
   ProjectOpenResult,
   SaveResult,
+  OrtProfileResult,
   TopologyResult,
   StudioApi,
   StudioError,
@@ -127,6 +128,7 @@ export function createWebStudioClient(options: WebClientOptions): WebStudioClien
       | SaveResult
       | ProjectOpenResult
       | TopologyResult
+      | OrtProfileResult
       | JobStartResult
       | Awaited<ReturnType<StudioApi['chooseExportDir']>>
       | null,
@@ -181,6 +183,7 @@ export function createWebStudioClient(options: WebClientOptions): WebStudioClien
     openTopologyWithDialog: () => withFailure(request('openTopologyWithDialog')),
     parseTopology: (fileName, text) => withFailure(request('parseTopology', [fileName, text])),
     listProfiles: () => request('listProfiles') as ReturnType<StudioApi['listProfiles']>,
+    parseOrtProfile: (fileName, text) => withFailure(request('parseOrtProfile', [fileName, text])),
     lastTopology: () => withFailure(request('lastTopology')),
     rememberTopology: async (id, topology) => {
       await request('rememberTopology', [id, topology]);

@@ -2,7 +2,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
 import { BLOCK_KIND_TITLE } from '../model/block-title.js';
 import { useStudio } from '../store/store.js';
-import { selectMeasuredShown } from '../run/measured-actions.js';
+import { selectMeasuredKey } from '../run/measured-key.js';
 import { selectPreviewBlockMoves } from '../suggest/preview-slice.js';
 import { CostBadges } from './CostBadges.js';
 import type { BlockFlowNode } from './flow-elements.js';
@@ -24,7 +24,7 @@ export const BlockNode = memo(function BlockNode({ id, data }: NodeProps<BlockFl
   const selected = useStudio((s) => selectIsSelected(s, id));
   const inSelection = useStudio((s) => selectIsInSelection(s, id));
   const moves = useStudio((s) => selectPreviewBlockMoves(s, id));
-  const measuredShown = useStudio(selectMeasuredShown);
+  const measuredKey = useStudio(selectMeasuredKey);
   if (!block) return null;
   return (
     <div
@@ -59,7 +59,7 @@ export const BlockNode = memo(function BlockNode({ id, data }: NodeProps<BlockFl
       <div className="node-name" title={block.id}>
         {title}
       </div>
-      <CostBadges figures={figures} tier={data.tier} rolledUp measuredShown={measuredShown} />
+      <CostBadges figures={figures} tier={data.tier} rolledUp measuredKey={measuredKey} />
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
   );

@@ -15,10 +15,12 @@ interface CostBadgesProps {
   /** A collapsed block's sums: its layers' times, each on the tier it runs on. */
   readonly rolledUp?: boolean;
   /**
-   * The graph shows a run's measured compute ("Show measured on the graph"): the time badge gives
-   * the node's measured share instead of the prediction, marked so it is not read as one.
+   * The measured metric the graph shows (selectMeasuredKey), or null: a run's measured compute
+   * ("Show measured on the graph", each node's share of its tier's) or an imported onnxruntime
+   * profile (each node's own kernel time). The time badge gives it instead of the prediction,
+   * marked so it is not read as one.
    */
-  readonly measuredShown?: boolean;
+  readonly measuredKey?: string | null;
 }
 
 /** MACs, parameters and output activation bytes of a layer or a collapsed block's roll-up. */
@@ -28,11 +30,12 @@ export const CostBadges = memo(function CostBadges({
   exactActivations = true,
   tier,
   rolledUp = false,
-  measuredShown = false,
+  measuredKey = null,
 }: CostBadgesProps) {
   const predictedMs = figures?.['predictedMs'];
   // A layer on a tier the run did not measure has no share: it keeps its predicted badge.
-  const measuredMs = measuredShown ? figures?.[MEASURED_METRIC.key] : undefined;
+  const measuredMs = measuredKey !== null ? figures?.[measuredKey] : undefined;
+  const shared = measuredKey === MEASURED_METRIC.key;
   const energyMj = figures?.['deviceEnergyMj'];
   const macs = figures?.['macs'] ?? 0;
   const params = figures?.['params'] ?? 0;
@@ -41,8 +44,12 @@ export const CostBadges = memo(function CostBadges({
   return (
     <div className="badges">
       {measuredMs !== undefined ? (
-        <span className="badge badge-time badge-measured" title={measuredTitle(rolledUp, predictedMs)}>
-          ≈ {formatMs(measuredMs)} measured
+        <span
+          className="badge badge-time badge-measured"
+          title={shared ? measuredTitle(rolledUp, predictedMs) : profiledTitle(rolledUp, predictedMs)}
+        >
+          {shared ? '≈ ' : ''}
+          {formatMs(measuredMs)} measured
         </span>
       ) : (
         predictedMs !== undefined &&
@@ -86,6 +93,13 @@ export const CostBadges = memo(function CostBadges({
     </div>
   );
 });
+
+function profiledTitle(rolledUp: boolean, predictedMs: number | undefined): string {
+  const predicted = predictedMs === undefined ? '' : ` (predicted ${formatMs(predictedMs)})`;
+  return rolledUp
+    ? `Measured in the imported onnxruntime profile: its layers' kernel times${predicted}`
+    : `Measured in the imported onnxruntime profile: this node's median kernel time${predicted}`;
+}
 
 function measuredTitle(rolledUp: boolean, predictedMs: number | undefined): string {
   const predicted = predictedMs === undefined ? '' : ` (predicted ${formatMs(predictedMs)})`;

@@ -2,7 +2,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type CSSProperties } from 'react';
 import { useStudio } from '../store/store.js';
 import { tierTitleOf } from '../design/placement.js';
-import { selectMeasuredShown } from '../run/measured-actions.js';
+import { selectMeasuredKey } from '../run/measured-key.js';
 import { selectPreviewMoveOf } from '../suggest/preview-slice.js';
 import { firstShape, firstShapeTitle } from '../util/format.js';
 import { CostBadges } from './CostBadges.js';
@@ -27,7 +27,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
   const tier = useStudio((s) => selectTier(s, id));
   const pinned = useStudio((s) => selectIsPinned(s, id));
   const move = useStudio((s) => selectPreviewMoveOf(s, id));
-  const measuredShown = useStudio(selectMeasuredShown);
+  const measuredKey = useStudio(selectMeasuredKey);
   if (!layer) return null;
   return (
     <div
@@ -68,7 +68,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
         exactCompute={layer.exact.compute}
         exactActivations={layer.exact.activations}
         tier={tier}
-        measuredShown={measuredShown}
+        measuredKey={measuredKey}
       />
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>

@@ -10,16 +10,16 @@ import type {
 } from '../../shared/studio-api.js';
 import { indexModel, type ModelIndex } from '../model/model-index.js';
 import { DEFAULT_METRIC } from '../overlay/static-costs.js';
-import { MEASURED_METRIC } from '../run/measured-overlay.js';
+import { selectMeasuredKey } from '../run/measured-key.js';
 import { NO_DESIGN } from './design-slice.js';
 import { overlayStateFor } from './overlay-slice.js';
 import type { Store } from './store-types.js';
 import { viewStateFor } from './view-slice.js';
 
-// The measured heat is a run's, laid over the model it ran: a new model or a re-analysis (new
-// input sizes) drops those figures, and a heat left on them would colour nothing.
+// The measured heat is a run's (or an imported profile's), laid over the model it ran: a new model
+// or a re-analysis (new input sizes) drops those figures, and a heat left on them would colour nothing.
 const heatAfterReanalysis = (metric: string): { metric?: string } =>
-  metric === MEASURED_METRIC.key ? { metric: DEFAULT_METRIC } : {};
+  selectMeasuredKey({ metric }) !== null ? { metric: DEFAULT_METRIC } : {};
 
 export interface OpeningJob {
   /** Which open this is, so a late answer to an earlier open cannot replace a newer model. */

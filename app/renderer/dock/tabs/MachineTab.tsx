@@ -10,6 +10,7 @@ import {
 } from '../../run/calibrate-actions.js';
 import { CalibrationChart } from '../../run/CalibrationChart.js';
 import { JobError, JobProgress } from '../../run/JobProgress.js';
+import { OrtProfileImport } from '../../run/OrtProfileImport.js';
 import { countOf, MAX_PROFILE_RUNS } from '../../run/run-limits.js';
 import {
   DEFAULT_CALIBRATION_FORM,
@@ -99,6 +100,7 @@ export function MachineTab() {
           </span>
         )}
       </form>
+      <OrtProfileImport />
       {error && !job && <JobError error={error} label="Calibration failed" />}
       {calibration ? (
         <CalibrationView record={calibration} />
