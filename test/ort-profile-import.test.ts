@@ -121,7 +121,9 @@ describe('cutline profile --from-ort-profile', () => {
     ]);
     const imported = stdout.split('\n').slice(0, 2);
     expect(imported[0]).toMatch(/^Imported .*: 4 runs, \d+ nodes timed/);
-    expect(imported[1]).toMatch(/^ +\d+ node names? in .*optimised_.*\.json (is|are) not in this model \(".*"/);
+    expect(imported[1]).toMatch(
+      /^ +\d+ node names? in .*optimised_.*\.json (is|are) not in this model \(".*"/,
+    );
     const imports = importOrtProfile(SAMPLE, optimisedProfile);
     expect(imports.match.unknown.length).toBeGreaterThan(0);
     expect(imports.match.matched + imports.match.unknown.length).toBe(imports.times.nodes.length);
