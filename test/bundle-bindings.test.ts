@@ -78,6 +78,8 @@ describe('a bundle exported with bound input dimensions', () => {
       CLI,
       'harness',
       bundle,
+      '--model',
+      MODEL,
       '--json',
       '--runs',
       '3',
@@ -115,6 +117,7 @@ describe('a bundle exported with bound input dimensions', () => {
     const wrong = new ort.Tensor('float32', new Float32Array(3), [1, 3, 1, 1]);
     const summary = await runHarness({
       bundleDir: bundle,
+      model: MODEL,
       runs: 2,
       streamRequests: 3,
       warmup: 1,
@@ -141,7 +144,19 @@ describe('a harness started by the studio', () => {
   it('stops with its tier processes when the studio goes away (its stdin closes)', async () => {
     const child = spawn(
       process.execPath,
-      [CLI, 'harness', bundle, '--json', '--runs', '1000', '--stream', '0', '--no-calibrate'],
+      [
+        CLI,
+        'harness',
+        bundle,
+        '--model',
+        MODEL,
+        '--json',
+        '--runs',
+        '1000',
+        '--stream',
+        '0',
+        '--no-calibrate',
+      ],
       { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CUTLINE_STOP_WITH_PARENT: '1' } },
     );
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve));

@@ -2,7 +2,8 @@
  * A bundle whose models keep their weights in data files deploys with them: the README lists each
  * data file with its model and says to copy it with its `.onnx`; every tier's Dockerfile copies a
  * folder that holds each of that tier's data files (compose builds from those Dockerfiles), and
- * Triton's copy has its data file beside `model.onnx`. A bundle without data files says nothing
+ * a cloud segment, served from Triton's repository, has its data file beside `model.onnx` there
+ * (one copy, read by Cutline's tier and Triton alike). A bundle without data files says nothing
  * of them. Real bundles of the vehicle CNN split device → edge → cloud.
  */
 import fs from 'node:fs';
@@ -35,6 +36,8 @@ function exportVehicle(outDir: string, externalDataAbove?: number): Promise<Writ
     topology,
     built,
     plan: givenPlan(built.problem, placement, { kind: 'latency' }, 'three tiers'),
+    // With the device's fallback, so the bundle carries the whole model (and its data file) too.
+    onUnreachable: 'local',
     writeRuntime: async (dir) => {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'package.json'), '{}\n');
@@ -68,7 +71,7 @@ describe('a bundle with data files, deployed', () => {
     expect(readme).toContain('`cloud/triton/<segment>/1/`');
   });
 
-  it("copies each tier's data files in its Dockerfile, compose builds those, Triton has its own", () => {
+  it("copies each tier's data files in its Dockerfile, compose builds those, Triton reads the cloud's", () => {
     const { manifest } = withData;
     const compose = read(withData, 'compose.yaml');
     manifest.tiers.forEach((tier, t) => {
@@ -79,7 +82,7 @@ describe('a bundle with data files, deployed', () => {
       expect(models.length).toBeGreaterThan(0);
       for (const m of models) {
         // Copied by a folder that holds it (the tier's), and really there in the build context.
-        for (const file of [m.file, m.data!.file])
+        for (const file of [m.file!, m.data!.file])
           expect(copied.some((from) => from.endsWith('/') && file.startsWith(from))).toBe(true);
         expect(fs.statSync(path.join(withData.dir, m.data!.file)).size).toBe(m.data!.bytes);
       }

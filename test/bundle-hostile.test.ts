@@ -12,7 +12,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBytes, analyzeFile, type Analysis } from '../core/analyze.js';
-import { parseManifest, type BundleManifest } from '../core/bundle/manifest.js';
+import { bundledWholeModel, parseManifest, type BundleManifest } from '../core/bundle/manifest.js';
 import { readChecked, readCheckedModel } from '../core/bundle/read-checked.js';
 import { startTier, stopTier } from '../core/bundle/tier-process.js';
 import { serveTier } from '../core/bundle/tier-server.js';
@@ -38,7 +38,13 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  */
 function exportVehicle(
   outDir: string,
-  options: { force?: boolean; zip?: boolean; analysis?: Analysis; modelBytes?: Uint8Array } = {},
+  options: {
+    force?: boolean;
+    zip?: boolean;
+    analysis?: Analysis;
+    modelBytes?: Uint8Array;
+    onUnreachable?: 'fail' | 'local';
+  } = {},
 ): Promise<WrittenBundle> {
   const modelBytes = options.modelBytes ?? new Uint8Array(fs.readFileSync(VEHICLE_MODEL));
   const analysis = options.analysis ?? analyzeBytes(modelBytes);
@@ -55,6 +61,7 @@ function exportVehicle(
     plan: givenPlan(built.problem, placement, { kind: 'latency' }, 'device L1, edge L2, cloud the rest'),
     force: options.force ?? false,
     zip: options.zip ?? false,
+    onUnreachable: options.onUnreachable ?? 'fail',
     writeRuntime: async (dir) => {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'package.json'), '{}\n');
@@ -246,14 +253,17 @@ describe('a sub-model with external data', () => {
       /model\.onnx refers to external data \(tensor L3\.dense\.weight in "weights\.bin"\)/,
     );
 
+    // With the device's fallback, so the bundle ships the whole model too.
     const written = await exportVehicle(path.join(work, 'from-external'), {
       analysis: analyzeFile(modelPath),
       modelBytes,
+      onUnreachable: 'local',
     });
     // The bundle keeps the source's layout: each model beside its own listed data file (issue 13).
     expect(written.manifest.model.data?.file).toBe('device/model.onnx.data');
-    const whole = readCheckedModel(written.dir, written.manifest.model) as string;
-    expect(whole).toBe(path.join(written.dir, written.manifest.model.file));
+    const bundled = bundledWholeModel(written.manifest)!;
+    const whole = readCheckedModel(written.dir, bundled) as string;
+    expect(whole).toBe(path.join(written.dir, bundled.file));
     for (const s of written.manifest.segments)
       expect(readCheckedModel(written.dir, s)).toBe(path.join(written.dir, s.file));
     // The shipped model answers as the original does.

@@ -95,9 +95,9 @@ describe('cutline export', () => {
     const triton = fs.readFileSync(path.join(bundle, 'cloud', 'triton', 'cloud-1', 'config.pbtxt'), 'utf8');
     expect(triton).toMatch(/platform: "onnxruntime_onnx"/);
     expect(triton).toMatch(/data_type: TYPE_FP32/);
-    expect(fs.readFileSync(path.join(bundle, 'cloud', 'triton', 'cloud-1', '1', 'model.onnx'))).toEqual(
-      fs.readFileSync(path.join(bundle, 'cloud', 'cloud-1.onnx')),
-    );
+    // The cloud tier serves Triton's entry itself: one file, no second copy beside it.
+    expect(manifest.segments.find((s) => s.id === 'cloud-1')!.file).toBe('cloud/triton/cloud-1/1/model.onnx');
+    expect(fs.existsSync(path.join(bundle, 'cloud', 'cloud-1.onnx'))).toBe(false);
     expect(fs.readFileSync(path.join(bundle, 'README.md'), 'utf8')).toMatch(/Open Inference Protocol/);
     expect(fs.existsSync(path.join(bundle, 'runtime', 'cutline-tier.mjs'))).toBe(true);
     expect(
@@ -155,13 +155,13 @@ describe('cutline export', () => {
       JSON.parse(fs.readFileSync(path.join(copy, 'manifest.json'), 'utf8')),
       'manifest.json',
     );
-    const file = path.join(copy, 'cloud', 'cloud-1.onnx');
+    const file = path.join(copy, 'cloud', 'triton', 'cloud-1', '1', 'model.onnx');
     const bytes = fs.readFileSync(file);
     bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     fs.writeFileSync(file, bytes);
     await expect(
       serveTier({ manifest, bundleDir: copy, tier: 2, token: manifest.runtime.token }),
-    ).rejects.toThrow(/cloud\/cloud-1\.onnx is not the file the manifest lists/);
+    ).rejects.toThrow(/cloud\/triton\/cloud-1\/1\/model\.onnx is not the file the manifest lists/);
     const broken = { ...manifest, runtime: { ...manifest.runtime, maxRequestBytes: -1 } };
     expect(() => parseManifest(broken, 'manifest.json')).toThrow(
       /manifest\.json: runtime\.maxRequestBytes: /,

@@ -13,6 +13,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBytes, analyzeFile, type Analysis } from '../core/analyze.js';
 import { runHarness } from '../core/bundle/harness.js';
+import { bundledWholeModel } from '../core/bundle/manifest.js';
 import { readCheckedModel } from '../core/bundle/read-checked.js';
 import { serveTier, type ServedTier } from '../core/bundle/tier-server.js';
 import type { WrittenBundle } from '../core/bundle/write-bundle.js';
@@ -57,7 +58,7 @@ describe('export with external data forced (externalDataAbove 0)', () => {
   it('writes each segment and the whole model beside a data file the manifest lists', () => {
     const manifest = readManifest(forced.dir);
     expect(manifest.segments.length).toBe(3);
-    for (const m of [manifest.model, ...manifest.segments]) {
+    for (const m of [bundledWholeModel(manifest)!, ...manifest.segments]) {
       expect(m.data).toBeDefined();
       const data = m.data!;
       expect(data.file).toBe(`${m.file}.data`);
@@ -80,17 +81,18 @@ describe('export with external data forced (externalDataAbove 0)', () => {
       }
       expect(external).toBeGreaterThan(0);
     }
-    // Triton's copy of a cloud segment finds its data under the same base name beside it.
+    // The cloud segment is Triton's entry itself: its data under the same base name beside it.
     const cloud = manifest.segments.find((s) => s.tier === 2)!;
     const triton = path.join(forced.dir, 'cloud', 'triton', cloud.id, '1');
+    expect(cloud.file).toBe(`cloud/triton/${cloud.id}/1/model.onnx`);
     expect(hashFile(path.join(triton, path.posix.basename(cloud.data!.file)))).toBe(cloud.data!.sha256);
-    expect(fs.existsSync(path.join(triton, 'model.onnx'))).toBe(true);
   });
 
   it('loads every model through readCheckedModel by path, and the split verifies against the whole model', async () => {
     const manifest = forced.manifest;
-    const whole = readCheckedModel(forced.dir, manifest.model);
-    expect(whole).toBe(path.join(forced.dir, manifest.model.file));
+    const bundled = bundledWholeModel(manifest)!;
+    const whole = readCheckedModel(forced.dir, bundled);
+    expect(whole).toBe(path.join(forced.dir, bundled.file));
     const parts = forced.segments.map(({ segment }, i) => {
       const file = readCheckedModel(forced.dir, manifest.segments[i]!);
       expect(typeof file).toBe('string');
@@ -127,7 +129,7 @@ describe('export with external data forced (externalDataAbove 0)', () => {
         Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i)),
         dims,
       );
-      const session = await ort.InferenceSession.create(path.join(forced.dir, manifest.model.file));
+      const session = await ort.InferenceSession.create(path.join(forced.dir, manifest.model.file!));
       const expected = await session.run({ [input.name]: x });
       await session.release();
       const client = createTierClient({ baseUrl: tiers[0]!.server.url, token, timeoutMs: 30_000 });
@@ -178,7 +180,8 @@ describe('a source model with sparse external data', () => {
     const manifest = bundle.manifest;
     expect(manifest.model.data).toBeDefined();
     // Every model loads as checked: no tensor points at the source's weights.bin.
-    for (const m of [manifest.model, ...manifest.segments]) {
+    const models = [bundledWholeModel(manifest)!, ...manifest.segments];
+    for (const m of models) {
       expect(typeof readCheckedModel(bundle.dir, m)).toBe(m.data ? 'string' : 'object');
       const b2 = tensorsOf(path.join(bundle.dir, m.file)).find((t) => t.name === 'B2');
       if (b2)
@@ -187,7 +190,7 @@ describe('a source model with sparse external data', () => {
           bytes: 64,
         });
     }
-    const withW1 = [manifest.model, ...manifest.segments].filter((m) =>
+    const withW1 = models.filter((m) =>
       tensorsOf(path.join(bundle.dir, m.file)).some((t) => t.name === 'W1'),
     );
     expect(withW1.length).toBe(2);
@@ -211,7 +214,7 @@ describe('a source model with sparse external data', () => {
 
   it('verifies the split from the bundle files', async () => {
     const result = await verifySplit(
-      path.join(bundle.dir, bundle.manifest.model.file),
+      path.join(bundle.dir, bundle.manifest.model.file!),
       bundle.segments.map(({ segment, file }) => ({ segment, file })),
       {},
       { analysis },
@@ -225,7 +228,7 @@ describe("verification within this machine's memory", () => {
   const footprints = () => ({
     whole: {
       what: 'the whole model',
-      weightBytes: modelFileBytes(path.join(forced.dir, forced.manifest.model.file)),
+      weightBytes: modelFileBytes(path.join(forced.dir, forced.manifest.model.file!)),
       activationBytes: 0,
     },
     segments: forced.segments.map(({ segment, file }) => ({
@@ -235,7 +238,7 @@ describe("verification within this machine's memory", () => {
     })),
   });
   const parts = () => forced.segments.map(({ segment, file }) => ({ segment, file }));
-  const wholeFile = () => path.join(forced.dir, forced.manifest.model.file);
+  const wholeFile = () => path.join(forced.dir, forced.manifest.model.file!);
 
   it('skips only the whole-model comparison when the whole model does not fit but each segment does', async () => {
     const { whole, segments } = footprints();
@@ -319,8 +322,9 @@ describe('cutline export --external-data-above', () => {
         bytes: fs.statSync(path.join(out, s.data!.file)).size,
       });
     }
+    // Without --on-unreachable local the bundle has no whole model: the source was compared.
     expect(summary.verification).toMatchObject({ ok: true, wholeModel: 'compared' });
-    expect(readManifest(out).model.data?.file).toBe('device/model.onnx.data');
+    expect(readManifest(out).model.file).toBeUndefined();
   });
 
   it('takes sizes in bytes or with a unit, and refuses anything else', () => {

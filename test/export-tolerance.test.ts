@@ -116,6 +116,8 @@ describe('a model with large outputs', () => {
       CLI,
       'harness',
       bundle,
+      '--model',
+      model,
       '--json',
       '--runs',
       '3',

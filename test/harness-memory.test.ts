@@ -41,6 +41,8 @@ beforeAll(async () => {
     topology,
     built,
     plan: givenPlan(built.problem, placement, { kind: 'latency' }, 'three tiers'),
+    // With the device's fallback, so the bundle carries the whole model (with its data file).
+    onUnreachable: 'local',
     // The harness runs the tiers from Cutline's sources: the bundle's own runtime is not needed.
     writeRuntime: async (dir) => {
       fs.mkdirSync(dir, { recursive: true });
@@ -54,7 +56,7 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 /** What the harness holds at its larger stage, by the estimate, for this bundle. */
 function bundleNeeds(): { whole: number; tiers: number; most: number } {
   const activations = analysis.costs.reduce((sum, c) => sum + c.outputBytes, 0);
-  const footprints = harnessFootprints(bundle.dir, bundle.manifest, activations);
+  const footprints = harnessFootprints(bundle.dir, bundle.manifest, activations, analysis.model);
   const whole = neededBytes(footprints.whole);
   const tiers = neededBytes(footprints.tiers);
   return { whole, tiers, most: Math.max(whole, tiers) };
@@ -67,8 +69,8 @@ describe('the harness within memory', () => {
     expect(manifest.segments.every((s) => s.data !== undefined)).toBe(true);
     const size = (file: string) => fs.statSync(path.join(bundle.dir, file)).size;
     const activations = analysis.costs.reduce((sum, c) => sum + c.outputBytes, 0);
-    const footprints = harnessFootprints(bundle.dir, manifest, activations);
-    expect(footprints.whole.weightBytes).toBe(size(manifest.model.file) + manifest.model.data!.bytes);
+    const footprints = harnessFootprints(bundle.dir, manifest, activations, analysis.model);
+    expect(footprints.whole.weightBytes).toBe(size(manifest.model.file!) + manifest.model.data!.bytes);
     expect(footprints.tiers.weightBytes).toBe(
       manifest.segments.reduce((sum, s) => sum + size(s.file) + s.data!.bytes, 0),
     );

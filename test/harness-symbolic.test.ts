@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHarness } from '../core/bundle/harness.js';
-import { kvDecoderExportArgs } from './support/kv-decoder-split.js';
+import { KV_DECODER_SAMPLE, kvDecoderExportArgs } from './support/kv-decoder-split.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../bin/cutline.js');
@@ -28,7 +28,13 @@ describe('harness on symbolic input sizes', () => {
   it('expects each link to carry the bytes of the tensors it sends', async () => {
     const bundleDir = path.join(dir, 'bundle');
     await run(process.execPath, [CLI, ...kvDecoderExportArgs(dir, bundleDir), '--no-verify']);
-    const summary = await runHarness({ bundleDir, runs: 2, warmup: 0, emulateLinks: false });
+    const summary = await runHarness({
+      bundleDir,
+      model: KV_DECODER_SAMPLE,
+      runs: 2,
+      warmup: 0,
+      emulateLinks: false,
+    });
     expect(summary.failed).toBe(0);
     expect(summary.verified).toBe(true);
     expect(summary.hops).toHaveLength(2);

@@ -67,6 +67,8 @@ describe('live harness', () => {
     const pids: number[] = [];
     const summary = await runHarness({
       bundleDir: bundle.dir,
+      // The bundle carries no whole model (no local fallback): the harness compares with the source.
+      model: MODEL,
       runs: 15,
       streamRequests: 12,
       emulateLinks: true,
@@ -165,6 +167,7 @@ describe('live harness', () => {
     const errors: string[] = [];
     const summary = await runHarness({
       bundleDir: bundle.dir,
+      model: MODEL,
       runs: 2,
       warmup: 0,
       emulateLinks: false,

@@ -43,12 +43,17 @@ function exportFlags(args: ExportArgs): string[] {
 describe('process job command lines', () => {
   it('give the harness its bundle folder as an absolute path, even one named like an option', () => {
     for (const bundleDir of ['--help', '--inputs=/etc/passwd', '-V', 'bundles/b']) {
-      const plan = harnessPlan({ bundleDir, runs: 1, stream: 0, emulateLinks: false, calibrate: false });
+      const plan = harnessPlan(
+        { bundleDir, runs: 1, stream: 0, emulateLinks: false, calibrate: false },
+        'models/m.onnx',
+      );
       try {
         expect(plan.argv[0]).toBe('harness');
         expect(plan.argv[1]).toBe(path.resolve(bundleDir));
         expect(path.isAbsolute(plan.argv[1]!)).toBe(true);
         expect(plan.argv).not.toContain(bundleDir);
+        // The session's model, the whole model to compare with when the bundle carries none.
+        expect(plan.argv.slice(-2)).toEqual(['--model', path.resolve('models/m.onnx')]);
       } finally {
         fs.rmSync(plan.tempDir, { recursive: true, force: true });
       }

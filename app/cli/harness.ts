@@ -1,6 +1,7 @@
 /**
- * `cutline harness BUNDLE [--runs N] [--stream N] [--emulate-links] [--inputs FILE] [--host-profile FILE] [--json]`:
- * runs every tier of a bundle on this machine, checks the answers against the whole model and
+ * `cutline harness BUNDLE [--model FILE] [--runs N] [--stream N] [--emulate-links] [--inputs FILE] [--host-profile FILE] [--json]`:
+ * runs every tier of a bundle on this machine, checks the answers against the whole model (the
+ * bundle's, or --model, the file it was exported from, when it carries none) and
  * sets the measured figures beside the predicted ones. With --json, progress and the summary
  * stream as JSON lines (what the studio shows live); otherwise a table at the end.
  */
@@ -23,6 +24,8 @@ export interface HarnessCliOptions {
   readonly hostProfile?: string;
   readonly calibrate: boolean;
   readonly json?: boolean;
+  /** The model the bundle was exported from: needed when the bundle carries no whole model. */
+  readonly model?: string;
 }
 
 /** Inputs file: `{ "<name>": { "type": "float32", "dims": [1, 3, 96, 96], "data": [ … ] } }`. */
@@ -90,6 +93,7 @@ export async function harnessCommand(bundle: string, options: HarnessCliOptions)
       ...(options.inputs ? { inputs: readInputsFile(options.inputs) } : {}),
       ...(options.hostProfile ? { hostProfile: loadDeviceProfile(options.hostProfile) } : {}),
       calibrate: options.calibrate,
+      ...(options.model ? { model: options.model } : {}),
       onEvent,
       signal: stop.signal,
     });

@@ -21,6 +21,7 @@ import type {
 import type { ExportDataFile } from '../shared/studio-jobs.js';
 import { PROJECT_FORMAT } from '../../core/project/types.js';
 import { streamedHarnessEvent } from './harness-event-schema.js';
+import { MODEL_OPTION } from '../../core/bundle/harness-whole-model.js';
 
 export const PROCESS_JOB_KINDS = ['export', 'harness', 'profile'] as const;
 export type ProcessJobKind = (typeof PROCESS_JOB_KINDS)[number];
@@ -218,7 +219,23 @@ export function exportPlan(model: SessionModel, args: ExportArgs): ProcessJobPla
 
 // ---- harness ----
 
-export function harnessPlan(args: HarnessArgs): ProcessJobPlan<'harness'> {
+/**
+ * The harness's advice to pass --model in the studio's words: the studio passes the open model,
+ * so the user opens the one the bundle was exported from.
+ */
+function harnessWording(message: string): string {
+  if (!message.endsWith(MODEL_OPTION)) return message;
+  return message
+    .slice(0, -MODEL_OPTION.length)
+    .replace(/: $/, '')
+    .replace(/; pass (the \.onnx file [^;]*)$/, '; open $1 in the studio, then run the harness again.');
+}
+
+/**
+ * `cutline harness` on an exported bundle; `modelPath` is the session's model, the whole model to
+ * compare with when the bundle carries none (checked by SHA-256 against the bundle's).
+ */
+export function harnessPlan(args: HarnessArgs, modelPath: string | null): ProcessJobPlan<'harness'> {
   const total = args.runs + args.stream;
   let answered = 0;
   return {
@@ -233,6 +250,7 @@ export function harnessPlan(args: HarnessArgs): ProcessJobPlan<'harness'> {
       String(args.stream),
       ...(args.emulateLinks ? ['--emulate-links'] : []),
       ...(args.calibrate ? [] : ['--no-calibrate']),
+      ...(modelPath !== null ? ['--model', path.resolve(modelPath)] : []),
     ],
     tempDir: tempFolder(),
     startMessage: args.calibrate
@@ -273,7 +291,7 @@ export function harnessPlan(args: HarnessArgs): ProcessJobPlan<'harness'> {
       }
       return null;
     },
-    wording: (message) => message,
+    wording: harnessWording,
   };
 }
 

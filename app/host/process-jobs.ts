@@ -143,7 +143,7 @@ export function createProcessJobs(
           `${request.args.bundleDir} was not exported by this studio. Export the design from the studio first, then run the harness on it.`,
         );
       }
-      return harnessPlan(request.args) as ProcessJobPlan<ProcessJobKind>;
+      return harnessPlan(request.args, model?.path ?? null) as ProcessJobPlan<ProcessJobKind>;
     }
     if (model === null) {
       return studioError(

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { CutlineError } from '../errors.js';
 import { neededBytes, type ModelFootprint } from '../export/verify-memory.js';
 import { formatMiB } from '../partition/constraints.js';
-import type { BundleManifest } from './manifest.js';
+import { bundledWholeModel, type BundleManifest } from './manifest.js';
 
 export interface HarnessMemoryPlan {
   /** The whole model in the harness process (reference answers, calibration). */
@@ -39,15 +39,19 @@ function weightBytes(
 /**
  * The harness's two stages as footprints: the whole model, then the tiers together. One run's
  * activations are the whole model's in both: the tiers' nodes are the whole model's nodes, each
- * in one segment.
+ * in one segment. The whole model is the bundle's when it carries one, else `source` (the model
+ * file given to the harness, as opened: its bytes and its external data's).
  */
 export function harnessFootprints(
   bundleDir: string,
   manifest: BundleManifest,
   activationBytes: number,
+  source: { readonly fileBytes: number; readonly externalDataBytes: number },
 ): { readonly whole: ModelFootprint; readonly tiers: ModelFootprint } {
+  const bundled = bundledWholeModel(manifest);
+  const wholeBytes = bundled ? weightBytes(bundleDir, bundled) : source.fileBytes + source.externalDataBytes;
   return {
-    whole: { what: 'the whole model', weightBytes: weightBytes(bundleDir, manifest.model), activationBytes },
+    whole: { what: 'the whole model', weightBytes: wholeBytes, activationBytes },
     tiers: {
       what: `the ${manifest.tiers.length} tiers together`,
       weightBytes: manifest.segments.reduce((sum, s) => sum + weightBytes(bundleDir, s), 0),

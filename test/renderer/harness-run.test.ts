@@ -22,7 +22,7 @@ import {
   type HarnessRun,
 } from '../../app/renderer/run/harness-run.js';
 import { loadTopology } from '../../core/profiles/load.js';
-import { exportVehicleChain } from '../support/vehicle-bundle.js';
+import { exportVehicleChain, VEHICLE_MODEL } from '../support/vehicle-bundle.js';
 
 const topology = loadTopology('pi4-wifi-edge-wan-cloud');
 const ARGS = { runs: 6, stream: 5, emulateLinks: true, calibrate: false };
@@ -40,6 +40,7 @@ beforeAll(async () => {
   events = [];
   summary = await runHarness({
     bundleDir: bundle.dir,
+    model: VEHICLE_MODEL,
     runs: ARGS.runs,
     streamRequests: ARGS.stream,
     emulateLinks: true,

@@ -15,7 +15,10 @@ import { buildPartitionProblem } from '../../core/partition/build-problem.js';
 import { givenPlan } from '../../core/partition/plan.js';
 import { loadTopology } from '../../core/profiles/load.js';
 
-/** Splits the model's layers: the first third on the device, the next on the edge, the rest in the cloud. */
+/**
+ * Splits the model's layers: the first third on the device, the next on the edge, the rest in the
+ * cloud; with the device's local fallback, so the bundle carries the whole model too.
+ */
 export function exportModel(
   outDir: string,
   analysis: Analysis,
@@ -36,6 +39,7 @@ export function exportModel(
     topology,
     built,
     plan: givenPlan(built.problem, placement, { kind: 'latency' }, 'thirds'),
+    onUnreachable: 'local',
     writeRuntime: async (dir) => {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'package.json'), '{}\n');
