@@ -21,6 +21,7 @@ import { externalDataSection } from './sections/external-data.js';
 import { solversSection } from './sections/solvers.js';
 import { splitSection } from './sections/split.js';
 import { predictionSection } from './sections/prediction.js';
+import { startupSection } from './sections/startup.js';
 import { formatTable, mib } from './table.js';
 
 /** Every section, in the order they run. Later issues append theirs here. */
@@ -34,6 +35,7 @@ const sections: readonly BenchSection[] = [
   loopbackSection,
   splitSection,
   externalDataSection,
+  startupSection,
 ];
 
 function pick<T extends { readonly name: string }>(

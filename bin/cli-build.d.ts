@@ -4,3 +4,4 @@ export declare function currentBuild(
   root?: string,
   env?: Readonly<Record<string, string | undefined>>,
 ): { cli: string; tier: string } | null;
+export declare function runBuilt(file: string): void;

@@ -2,7 +2,10 @@
 // the TypeScript sources through tsx. Plain JavaScript, since it decides before anything could
 // compile TypeScript, and cheap: it stats the files the build stamp lists, nothing more.
 import fs from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
 /** The package's root: this file is its bin/cli-build.js. */
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -45,4 +48,47 @@ export function currentBuild(root = ROOT, env = process.env) {
     if (stat === undefined || stat.mtimeMs > stamp.startedAtMs) return null;
   }
   return fs.existsSync(built.cli) && fs.existsSync(built.tier) ? built : null;
+}
+
+/**
+ * Runs a built CommonJS file as `require` would, with V8's code cache beside it: compiling the
+ * 2 MB command is most of a start-up, and the code a previous start compiled skips it (Node 20
+ * has no module.enableCompileCache). V8 checks a cache's version, flags and source length and
+ * compiles afresh when it does not fit; the cache is named by the file's modification time too,
+ * and every build is a new folder (app/main/bundle.ts), so a cache never outlives its source.
+ * @param {string} file
+ */
+export function runBuilt(file) {
+  const importer = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+  const stat = fs.statSync(file);
+  if (importer === undefined) return void createRequire(import.meta.url)(file);
+  const cacheFile = `${file}.${Math.trunc(stat.mtimeMs)}.v8-cache`;
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), {
+    filename: file,
+    cachedData,
+    // import() inside the file (esbuild, vite for `cutline studio`) as in any module.
+    importModuleDynamically: importer,
+  });
+  // Made at exit, so it holds the functions this run compiled, not only the top level.
+  if (cachedData === undefined || script.cachedDataRejected)
+    process.once('exit', () => writeCache(script, cacheFile));
+  const module = { exports: {}, filename: file, id: file, loaded: false };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+}
+
+/** Best effort: an installed package's folder may be read-only, and then each start compiles. */
+function writeCache(script, cacheFile) {
+  const partial = `${cacheFile}.${process.pid}`;
+  try {
+    fs.writeFileSync(partial, script.createCachedData());
+    fs.renameSync(partial, cacheFile);
+  } catch {
+    fs.rmSync(partial, { force: true });
+  }
 }

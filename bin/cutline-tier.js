@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // One tier of a deployment bundle, from Cutline's build in dist/cli/ while it is current, else from
 // the sources through tsx (bundles ship their own runtime/cutline-tier.mjs).
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { currentBuild } from './cli-build.js';
+import { currentBuild, runBuilt } from './cli-build.js';
 
 // onnxruntime-node's own usage telemetry off (it writes a SQLite queue under ~/.cache from every
 // process and tries to upload it); an explicit ORT_DISABLE_TELEMETRY=0 turns it back on.
@@ -12,7 +11,7 @@ process.env.ORT_DISABLE_TELEMETRY ??= '1';
 const build = currentBuild();
 if (build !== null) {
   // core/bundle/tier-entry.ts, built: the same tierMain and the same one-line errors as below.
-  createRequire(import.meta.url)(build.tier);
+  runBuilt(build.tier);
 } else {
   const { register } = await import('tsx/esm/api');
   // Cutline's own tsconfig, wherever the process runs (a tier runs in its bundle's folder, which

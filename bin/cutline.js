@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the `cutline` command: the build in dist/cli/ while it is current (an installed
 // package holds only the build), else the TypeScript sources through tsx's loader.
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { currentBuild } from './cli-build.js';
+import { currentBuild, runBuilt } from './cli-build.js';
 
 // onnxruntime-node's own usage telemetry off (it writes a SQLite queue under ~/.cache from every
 // process and tries to upload it); an explicit ORT_DISABLE_TELEMETRY=0 turns it back on.
@@ -12,7 +11,7 @@ process.env.ORT_DISABLE_TELEMETRY ??= '1';
 const build = currentBuild();
 if (build !== null) {
   // app/cli/bundled-main.ts: runs the command with the argv it is given, and sets the exit code.
-  createRequire(import.meta.url)(build.cli);
+  runBuilt(build.cli);
 } else {
   const { register } = await import('tsx/esm/api');
   // Cutline's own tsconfig, wherever the process runs (a tier runs in its bundle's folder, which
