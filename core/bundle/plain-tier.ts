@@ -7,6 +7,7 @@
 import { CutlineError } from '../errors.js';
 import { createOnnxModel, type OnnxTierModel } from '../runtime/oip/onnx-model.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
+import type { ServerTls } from '../runtime/oip/tls.js';
 import type { BundleManifest } from './manifest.js';
 import { readCheckedModel } from './read-checked.js';
 
@@ -17,6 +18,8 @@ export interface ServePlainTierOptions {
   readonly host?: string;
   readonly port?: number;
   readonly token: string;
+  /** Serve HTTPS with this certificate and key. */
+  readonly tls?: ServerTls;
 }
 
 export interface ServedPlainTier {
@@ -48,6 +51,7 @@ export async function servePlainTier(options: ServePlainTierOptions): Promise<Se
       requestTimeoutMs: manifest.runtime.requestTimeoutMs,
       models,
       serverName: `cutline-tier (${tierName}, plain)`,
+      ...(options.tls ? { tls: options.tls } : {}),
     });
     return {
       server,

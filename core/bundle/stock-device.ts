@@ -12,6 +12,7 @@ import { TierError } from '../runtime/oip/errors.js';
 import type { TensorMetadata } from '../runtime/oip/model.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
+import type { ServerTls } from '../runtime/oip/tls.js';
 import { quoteName } from '../text/quote-name.js';
 import { parseManifest, type BundleManifest, type ManifestData, type ManifestTensor } from './manifest.js';
 import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
@@ -27,6 +28,10 @@ export interface ServeStockDeviceOptions {
   /** OIP base URL of every server tier, by tier index (1 = edge, …). */
   readonly serverUrls: ReadonlyMap<number, string>;
   readonly token: string;
+  /** CAs trusted for https:// server URLs; Node's built-in ones when absent. */
+  readonly ca?: readonly string[];
+  /** Serve HTTPS with this certificate and key. */
+  readonly tls?: ServerTls;
 }
 
 export interface ServedStockDevice {
@@ -81,7 +86,12 @@ export async function serveStockDevice(options: ServeStockDeviceOptions): Promis
   for (const [t, url] of options.serverUrls) {
     clients.set(
       t,
-      createTierClient({ baseUrl: url, token: options.token, timeoutMs: manifest.runtime.requestTimeoutMs }),
+      createTierClient({
+        baseUrl: url,
+        token: options.token,
+        timeoutMs: manifest.runtime.requestTimeoutMs,
+        ...(options.ca ? { ca: options.ca } : {}),
+      }),
     );
   }
   const send: SendSegment = async (tier, segment, inputs, outputs) => {
@@ -154,6 +164,7 @@ export async function serveStockDevice(options: ServeStockDeviceOptions): Promis
       ],
     ]),
     serverName: `cutline-tier (${manifest.tiers[0]!.name}, stock)`,
+    ...(options.tls ? { tls: options.tls } : {}),
   });
   return {
     server,

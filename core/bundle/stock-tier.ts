@@ -5,8 +5,9 @@
  * single CUTLINE_UP_URL.
  */
 import { CutlineError } from '../errors.js';
-import { quoteName } from '../text/quote-name.js';
+import { LINE_LIMIT, oneLine, quoteName } from '../text/quote-name.js';
 import type { TierServer } from '../runtime/oip/server.js';
+import { isLoopback, type ServerTls } from '../runtime/oip/tls.js';
 import type { BundleManifest } from './manifest.js';
 import { servePlainTier } from './plain-tier.js';
 import { serveStockDevice } from './stock-device.js';
@@ -20,6 +21,12 @@ export interface ServeStockTierOptions {
   readonly token: string;
   /** `--server NAME=URL` flags, as given. */
   readonly serverFlags?: readonly string[];
+  /** Send the token over plain HTTP to another machine (`--allow-plain-http`); else refused. */
+  readonly allowPlainHttp?: boolean;
+  /** CAs trusted for https:// server URLs (tls.ts `trustedCas`), as the relay's `--up-ca`. */
+  readonly upCa?: readonly string[];
+  /** Serve HTTPS with this certificate and key. */
+  readonly tls?: ServerTls;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -65,18 +72,66 @@ export function stockServerUrls(
   return urls;
 }
 
+/**
+ * The token crosses a network only inside TLS, as for the relay's `--up`: a plain http:// server
+ * URL off this machine is refused unless allowed, and then warned about.
+ */
+function checkServerTransport(
+  manifest: BundleManifest,
+  urls: ReadonlyMap<number, string>,
+  allowed: boolean,
+): void {
+  for (const [tier, text] of urls) {
+    const name = manifest.tiers[tier]!.name;
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new CutlineError(
+        'BAD_BUNDLE',
+        `The ${name}'s URL ${quoteName(text)} is not a URL (http://host:port).`,
+      );
+    }
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) continue;
+    if (url.protocol !== 'http:')
+      throw new CutlineError(
+        'BAD_BUNDLE',
+        `The ${name}'s URL ${quoteName(text)} must start with https:// or http://.`,
+      );
+    if (!allowed) {
+      throw new CutlineError(
+        'BAD_BUNDLE',
+        `The ${name}'s URL ${quoteName(text)} is plain HTTP to another machine, so anyone on the path could read the token: serve the ${name} over TLS and use https://, or pass --allow-plain-http (CUTLINE_ALLOW_PLAIN_HTTP=1) on a network you trust.`,
+      );
+    }
+    process.stderr.write(
+      `${oneLine(`cutline-tier: sending the token over plain HTTP to the ${name} at ${url.host} (--allow-plain-http); anyone on that network can read it.`, LINE_LIMIT)}\n`,
+    );
+  }
+}
+
 /** Starts one tier of a stock-mode bundle. */
 export async function serveStockTier(
   options: ServeStockTierOptions,
 ): Promise<{ readonly server: TierServer; close(): Promise<void> }> {
   const { manifest, bundleDir, tier, host, port, token } = options;
-  if (tier > 0) return servePlainTier({ manifest, bundleDir, tier, host, port, token });
+  const tls = options.tls ? { tls: options.tls } : {};
+  if (tier > 0) return servePlainTier({ manifest, bundleDir, tier, host, port, token, ...tls });
+  const env = options.env ?? process.env;
+  const serverUrls = stockServerUrls(manifest, options.serverFlags, env);
+  checkServerTransport(
+    manifest,
+    serverUrls,
+    options.allowPlainHttp === true || env.CUTLINE_ALLOW_PLAIN_HTTP === '1',
+  );
   return serveStockDevice({
     manifest,
     bundleDir,
     host,
     port,
     token,
-    serverUrls: stockServerUrls(manifest, options.serverFlags, options.env),
+    serverUrls,
+    ...tls,
+    ...(options.upCa ? { ca: options.upCa } : {}),
   });
 }
