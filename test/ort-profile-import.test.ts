@@ -199,6 +199,17 @@ describe('a hostile profile file', () => {
       expect(checked.message).toMatch(/^parseOrtProfile: args\[1\]: the profile is larger than/);
   });
 
+  it('reads a file of 100,000 runs, each kernel in its own run', () => {
+    const events: object[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      events.push(event('model_run', 'Session', i * 10, 9));
+      events.push(event('Conv_0_kernel_time', 'Node', i * 10 + 1, (i % 3) + 1));
+    }
+    const times = readOrtProfileText(trace(events), 'long.json');
+    expect(times.runs).toBe(100_000);
+    expect(times.nodes).toEqual([{ name: 'Conv_0', opName: '', medianMs: 0.002 }]);
+  });
+
   it('counts thousands of unknown names (and odd ones) without listing them all', () => {
     const events = [event('model_run', 'Session', 0, 1000), event('Conv_0_kernel_time', 'Node', 1, 5)];
     for (let i = 0; i < 5000; i++) events.push(event(`ghost\u202e${i}_kernel_time`, 'Node', 2 + i / 100, 1));

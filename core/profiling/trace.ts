@@ -90,10 +90,30 @@ export function parseOrtTrace(text: string, file: string): TraceRun[] {
   runWindows.sort((a, b) => a.startUs - b.startUs);
   const runs = runWindows.map(() => new Map<string, TraceKernel>());
   for (const kernel of kernels) {
-    const run = runWindows.findIndex((w) => kernel.startUs >= w.startUs && kernel.startUs <= w.endUs);
+    const run = runHolding(runWindows, kernel.startUs);
     if (run < 0) continue;
     const seen = runs[run]!.get(kernel.name);
     runs[run]!.set(kernel.name, { opName: kernel.opName, ms: (seen?.ms ?? 0) + kernel.ms });
   }
   return runWindows.map((w, i) => ({ durationMs: w.durationMs, kernels: runs[i]! }));
+}
+
+/**
+ * The run whose interval holds `ts`, or -1: the last run starting at or before it, found by a
+ * binary search, so a file of N runs and N kernels (an imported one may hold 200,000 of each)
+ * costs N log N, not N². ORT's runs follow one another (session.run calls do not overlap), so
+ * that run is the only one that can hold the kernel.
+ */
+function runHolding(windows: readonly { startUs: number; endUs: number }[], ts: number): number {
+  let lo = 0;
+  let hi = windows.length - 1;
+  let last = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (windows[mid]!.startUs <= ts) {
+      last = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return last >= 0 && windows[last]!.endUs >= ts ? last : -1;
 }
