@@ -129,6 +129,8 @@ export function modelExplorerNodeData(input: ModelExplorerInput): NodeDataFile[]
 /** Each node's tier as a label with its lane's colour; plumbing goes where its layer goes. */
 function tierFile(input: ModelExplorerInput, ids: readonly string[], graphId: string): NodeDataFile {
   const { analysis, built, placement } = input;
+  // The rule of nodePlacement (build-problem.ts), on a Map: its record keyed by node names would
+  // take a node called `__proto__` as the record's prototype.
   const tierOfLayer = new Map(built!.unitNodes.map((node, u) => [node, placement![u]!]));
   const results = new Map<string, NodeDataResult>();
   for (const node of analysis.graph.nodes) {
