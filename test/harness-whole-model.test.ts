@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harnessPlan } from '../app/host/process-job-kinds.js';
 import { runHarness, type HarnessEvent } from '../core/bundle/harness.js';
 import { harnessWholeModel } from '../core/bundle/harness-whole-model.js';
-import { parseManifest } from '../core/bundle/manifest.js';
+import { parseManifest, type BundleManifest } from '../core/bundle/manifest.js';
+import { serveTier } from '../core/bundle/tier-server.js';
 import type { WrittenBundle } from '../core/bundle/write-bundle.js';
 import { exportVehicleChain, VEHICLE_MODEL } from './support/vehicle-bundle.js';
 
@@ -116,6 +117,26 @@ describe('the harness on a bundle without the whole model', () => {
     } finally {
       fs.rmSync(plan.tempDir, { recursive: true, force: true });
     }
+  });
+
+  it('a bundle from before: its whole model checked by `sha256`, the cloud segment where it lists it', async () => {
+    // As Cutline wrote bundles before each weight was kept once: the whole model always, `sha256`
+    // its file's hash (no fileSha256), the cloud tier's copy of its segment beside Triton's.
+    const old = path.join(work, 'old');
+    fs.cpSync(bundle.dir, old, { recursive: true });
+    fs.copyFileSync(VEHICLE_MODEL, path.join(old, 'device', 'model.onnx'));
+    const raw = JSON.parse(fs.readFileSync(path.join(old, 'manifest.json'), 'utf8')) as BundleManifest;
+    raw.model.file = 'device/model.onnx';
+    raw.runtime.onUnreachable = 'local';
+    const cloud = raw.segments.find((s) => s.file.startsWith('cloud/'))!;
+    fs.copyFileSync(path.join(old, cloud.file), path.join(old, 'cloud', `${cloud.id}.onnx`));
+    cloud.file = `cloud/${cloud.id}.onnx`;
+    const manifest = parseManifest(raw, 'manifest.json');
+    const whole = harnessWholeModel(old, manifest, undefined);
+    // Compared as buffers: a deep equality over 2.4 MB of bytes takes seconds.
+    expect(Buffer.from(whole as Uint8Array).equals(fs.readFileSync(VEHICLE_MODEL))).toBe(true);
+    const served = await serveTier({ manifest, bundleDir: old, tier: 2, token: manifest.runtime.token });
+    await served.close();
   });
 
   it('a manifest with the local fallback but no whole model is refused, naming the field', () => {
