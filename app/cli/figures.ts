@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { analyzeFile } from '../../core/analyze.js';
+import { CutlineError } from '../../core/errors.js';
 import {
   modelExplorerGraphId,
   modelExplorerNodeData,
@@ -48,11 +49,10 @@ export function figuresCommand(modelArg: string | undefined, options: FiguresCli
     if (unknown !== null) notes.push(unknown);
   }
   const files = modelExplorerNodeData({ ...input.figures, ...(measuredMs ? { measuredMs } : {}) });
-  fs.mkdirSync(options.out, { recursive: true });
   const stem = path.basename(input.modelPath).replace(/\.onnx$/i, '');
   const written = files.map((f) => {
     const file = path.join(options.out, `${stem}.${f.figure}.json`);
-    fs.writeFileSync(file, nodeDataText(f.data));
+    writeFigureFile(file, nodeDataText(f.data));
     return { figure: f.figure, title: f.title, nodes: f.nodes, path: file };
   });
   const graphId = modelExplorerGraphId(input.figures.analysis);
@@ -69,6 +69,19 @@ export function figuresCommand(modelArg: string | undefined, options: FiguresCli
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+function writeFigureFile(file: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  } catch (error) {
+    throw new CutlineError(
+      'EXPORT_FAILED',
+      `Cannot write ${file} (${error instanceof Error ? error.message : String(error)}). Give --out a folder you can write to.`,
+      { cause: error },
+    );
+  }
 }
 
 function figuresInput(
