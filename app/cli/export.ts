@@ -178,8 +178,10 @@ export async function exportCommand(
     progress('Verifying: the chain of sub-models against the whole model in onnxruntime');
     // The bundle's own files, loaded by path one at a time: a model with external data finds its
     // data file beside it (the bundle's, just written), and only one model is in memory at once.
+    // Without the device's local fallback the bundle has no whole model: the source is compared.
+    const wholeFile = written.manifest.model.file;
     verification = await verifySplit(
-      path.join(written.dir, written.manifest.model.file),
+      wholeFile === undefined ? modelPath : path.join(written.dir, wholeFile),
       written.segments.map(({ segment, file }) => ({ segment, file })),
       {},
       // The bound shapes, not 1 for every symbolic dimension (issue 12).

@@ -26,7 +26,7 @@ import { startLinkEmulator, type LinkEmulator } from '../runtime/link-emulator.j
 import { expectedHops, hopTimesPerRequest, hostPrediction, manifestTensorBytes } from './harness-figures.js';
 import { harnessFootprints, planHarnessMemory } from './harness-memory.js';
 import { manifestInputShapes, parseManifest, type BundleManifest } from './manifest.js';
-import { readCheckedModel } from './read-checked.js';
+import { harnessWholeModel } from './harness-whole-model.js';
 import { startTier, stopTier, type TierProcess } from './tier-process.js';
 import type { StepTiming } from './tier-runtime.js';
 import type { HarnessEvent, HarnessSummary, HopFigures } from './harness-types.js';
@@ -73,6 +73,11 @@ export interface HarnessOptions {
   readonly signal?: AbortSignal;
   /** Memory free for the run (default `process.availableMemory()`, as verification); see harness-memory.ts. */
   readonly availableMemoryBytes?: number;
+  /**
+   * The model file the bundle was exported from, checked by SHA-256: the whole model to compare
+   * with when the bundle carries none (exported without the local fallback); see harness-whole-model.ts.
+   */
+  readonly model?: string;
 }
 
 /** Per tier (manifest order): the time one request's steps spent computing there. */
@@ -91,8 +96,8 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
   const manifestPath = path.join(bundleDir, 'manifest.json');
   const manifest = parseManifest(JSON.parse(fs.readFileSync(manifestPath, 'utf8')), manifestPath);
   // Inside the bundle, the file the manifest lists, self-contained or with the external-data file
-  // it lists beside it (then its checked path, see read-checked.ts).
-  const wholeModel = readCheckedModel(bundleDir, manifest.model);
+  // it lists beside it (then its checked path, see read-checked.ts); else the model given.
+  const wholeModel = harnessWholeModel(bundleDir, manifest, options.model);
   // With the bindings it was exported with: random inputs of the bound shapes (not 1 for every
   // symbolic dimension, which the split was never verified with), and costs of those shapes.
   // Dimensions the bindings leave symbolic run as 1 (the random inputs' shapes), read from the
@@ -116,6 +121,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
       bundleDir,
       manifest,
       analysis.costs.reduce((sum, cost) => sum + cost.outputBytes, 0),
+      analysis.model,
     ),
     options.availableMemoryBytes ?? process.availableMemory(),
   );
@@ -136,7 +142,10 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
   let hostProfile = options.hostProfile;
   if (!hostProfile && options.calibrate) {
     // The tiers run with one onnxruntime thread each; calibrate the same way.
-    const profiled = await runOrtProfile(path.join(bundleDir, manifest.model.file), {
+    // onnxruntime profiles a file: the checked path, or the bundle's self-contained model file.
+    const wholePath =
+      typeof wholeModel === 'string' ? wholeModel : path.join(bundleDir, manifest.model.file ?? '');
+    const profiled = await runOrtProfile(wholePath, {
       runs: 20,
       warmup: 5,
       intraOpThreads: 1,

@@ -48,9 +48,22 @@ export const manifestSchema = z.strictObject({
   createdBy: z.string(),
   model: z.strictObject({
     name: z.string().min(1),
+    /**
+     * SHA-256 of the model file the bundle was exported from (`cutline harness --model FILE` is
+     * checked against it). In bundles from before `fileSha256`, the hash of `file`, which held the
+     * source's bytes unless the source kept its weights in external data.
+     */
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
-    /** The whole model, shipped with the device for verification and local fallback. */
-    file: z.string().min(1),
+    /**
+     * The whole model, shipped with the device only for its local fallback (`runtime.onUnreachable`
+     * 'local'); absent otherwise, so a bundle holds each weight once.
+     */
+    file: z.string().min(1).optional(),
+    /** SHA-256 of `file` as written (re-encoded when the source kept its weights elsewhere). */
+    fileSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     inputs: z.array(tensorSpec),
     outputs: z.array(tensorSpec),
     /**
@@ -206,10 +219,18 @@ function checkReferences(manifest: BundleManifest, file: string): void {
     if (hop.from !== from) fail(`hops[${h}].from`, `hop ${h} starts at tier ${from}, not "${hop.from}"`);
     if (hop.to !== to) fail(`hops[${h}].to`, `hop ${h} ends at tier ${to}, not "${hop.to}"`);
   });
-  const fileIssue = fileProblem(manifest.model.file);
-  if (fileIssue) fail('model.file', `${JSON.stringify(manifest.model.file)} ${fileIssue}`);
-  const dataIssue = manifest.model.data && dataProblem(manifest.model.file, manifest.model.data.file);
-  if (dataIssue) fail('model.data.file', `${JSON.stringify(manifest.model.data!.file)} ${dataIssue}`);
+  const whole = manifest.model.file;
+  if (whole === undefined) {
+    if (manifest.runtime.onUnreachable === 'local')
+      fail('model.file', "the device's local fallback (runtime.onUnreachable 'local') needs the whole model");
+    if (manifest.model.data) fail('model.data', 'the bundle carries no whole model (model.file)');
+    if (manifest.model.fileSha256) fail('model.fileSha256', 'the bundle carries no whole model (model.file)');
+  } else {
+    const fileIssue = fileProblem(whole);
+    if (fileIssue) fail('model.file', `${JSON.stringify(whole)} ${fileIssue}`);
+    const dataIssue = manifest.model.data && dataProblem(whole, manifest.model.data.file);
+    if (dataIssue) fail('model.data.file', `${JSON.stringify(manifest.model.data!.file)} ${dataIssue}`);
+  }
 
   const segmentById = new Map<string, BundleManifest['segments'][number]>();
   const described = new Set<string>();
@@ -281,6 +302,17 @@ function checkReferences(manifest: BundleManifest, file: string): void {
       fail(`plan.layerPlacement.${layer}`, `tier ${tier} does not exist`);
     }
   }
+}
+
+/**
+ * The whole model as the bundle carries it (file, the file's SHA-256, data file), or null when
+ * it carries none (exported without the device's local fallback).
+ */
+export function bundledWholeModel(
+  manifest: BundleManifest,
+): { readonly file: string; readonly sha256: string; readonly data?: ManifestData | undefined } | null {
+  const { file, fileSha256, sha256, data } = manifest.model;
+  return file === undefined ? null : { file, sha256: fileSha256 ?? sha256, data };
 }
 
 /** A schedule in the manifest's (mutable, JSON) form. */
