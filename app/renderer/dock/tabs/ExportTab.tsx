@@ -127,7 +127,7 @@ export function ExportTab() {
             />{' '}
             fail the request
           </label>
-          <label>
+          <label title="The bundle then carries the whole model for the device: a second copy of every weight">
             <input
               type="radio"
               name={`${id}-unreachable`}
