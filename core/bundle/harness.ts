@@ -25,6 +25,7 @@ import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { startLinkEmulator, type LinkEmulator } from '../runtime/link-emulator.js';
 import { expectedHops, hopTimesPerRequest, hostPrediction, manifestTensorBytes } from './harness-figures.js';
 import { harnessFootprints, planHarnessMemory } from './harness-memory.js';
+import { expectedStockRoutes, startStockTiers, stockRouteTimesPerRequest } from './harness-stock.js';
 import { manifestInputShapes, parseManifest, type BundleManifest } from './manifest.js';
 import { harnessWholeModel } from './harness-whole-model.js';
 import { startTier, stopTier, type TierProcess } from './tier-process.js';
@@ -177,9 +178,28 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     for (const e of emulators) await e.close();
   };
   try {
-    // From the top tier down, so each tier's "up" already listens.
+    // Stock mode: plain servers, the device given each one's URL behind its emulated route
+    // (harness-stock.ts); its link figures are per route, device ↔ server tier.
+    const stock = manifest.runtime.serving === 'stock';
+    const hopTimes = stock ? stockRouteTimesPerRequest : hopTimesPerRequest;
+    if (stock) {
+      const runtime = options.runtime ?? 'source';
+      const { emulateLinks } = options;
+      await startStockTiers({
+        bundleDir,
+        manifest,
+        env,
+        runtime,
+        emulateLinks,
+        emit,
+        checkStopped,
+        processes,
+        emulators,
+      });
+    }
+    // From the top tier down, so each tier's "up" already listens (in relay mode only).
     let upUrl: string | undefined;
-    for (let t = manifest.tiers.length - 1; t >= 0; t--) {
+    for (let t = stock ? -1 : manifest.tiers.length - 1; t >= 0; t--) {
       checkStopped();
       const tier = manifest.tiers[t]!;
       const started = await startTier(bundleDir, tier.name, upUrl, env, options.runtime ?? 'source');
@@ -261,7 +281,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
         const deviceMs =
           typeof result.parameters.cutline_total_ms === 'number' ? result.parameters.cutline_total_ms : ms;
         const steps = (result.parameters.cutline_steps as unknown as StepTiming[]) ?? [];
-        const hopMs = hopTimesPerRequest(manifest, [steps]).map(([ms]) => ms!);
+        const hopMs = hopTimes(manifest, [steps]).map(([ms]) => ms!);
         const deviceLessLinksMs = deviceMs - hopMs.reduce((sum, ms) => sum + ms, 0);
         emit({
           event: 'request',
@@ -329,7 +349,8 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     }
     client.close();
 
-    const expectedPerHop = expectedHops(manifest, (name) => {
+    // In stock mode each entry also names its route (from, to), over the hop's names below.
+    const expectedPerHop = (stock ? expectedStockRoutes : expectedHops)(manifest, (name) => {
       const info = analysis.inference.values.get(name);
       const shape = info?.shape;
       return shape && shape.every((d) => typeof d === 'number')
@@ -339,7 +360,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
           )
         : manifestTensorBytes(manifest, name);
     });
-    const perHopPerRequest = hopTimesPerRequest(manifest, stepSets);
+    const perHopPerRequest = hopTimes(manifest, stepSets);
     const hops: HopFigures[] = manifest.hops.map((hop, h) => ({
       from: hop.from,
       to: hop.to,

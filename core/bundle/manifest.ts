@@ -11,6 +11,7 @@ import { quoteName } from '../text/quote-name.js';
 import type { Shape } from '../graph/types.js';
 import { parseInputBinding } from '../shape/bindings.js';
 import { TIER_NAMES } from '../tiers.js';
+import { SERVING_MODES } from '../partition/serving-mode.js';
 import type { Schedule } from './schedule.js';
 import { stepRuns } from './schedule.js';
 
@@ -147,6 +148,12 @@ export const manifestSchema = z.strictObject({
     /** When a server tier cannot be reached: run the whole model on the device, or fail. */
     onUnreachable: z.enum(['fail', 'local']),
     requestTimeoutMs: z.number().int().positive(),
+    /**
+     * `relay`: Cutline's tiers pass each request up the chain. `stock`: the server tiers are plain
+     * OIP servers (Triton, KServe, Cutline's tier in plain mode) and the device sends every server
+     * segment its inputs itself (core/partition/serving-mode.ts). Absent in older bundles: relay.
+     */
+    serving: z.enum(SERVING_MODES).optional(),
   }),
 });
 
