@@ -1,7 +1,11 @@
 /**
- * One tier of a bundle behind the Open Inference Protocol. Each step whose path includes this
- * tier is an OIP model named after its segment: it takes the tensors that come up, and answers
- * with the tensors that go down. The device also serves the whole model under the bundle's
+ * One tier of a bundle behind the Open Inference Protocol. Each segment this tier runs is a plain
+ * OIP model named after it (its inputs in, its outputs out), which any stock client may call.
+ * With Cutline's relay extension (`parameters.cutline_request`) the same name is a step of a
+ * split inference: it takes the tensors that come up, and answers with the tensors that go down.
+ * A server tier also relays the steps of tiers above it and frees requests (`cutline-release`):
+ * entries for relay requests only, not listed as models, which answer a plain request with a 404
+ * naming the tier that serves the model. The device serves the whole model under the bundle's
  * model name: a request there runs one inference through every tier.
  */
 import path from 'node:path';
@@ -9,13 +13,15 @@ import type * as ort from 'onnxruntime-node';
 import { CutlineError } from '../errors.js';
 import { createTierClient, type TierClient } from '../runtime/oip/client.js';
 import { OipError } from '../runtime/oip/errors.js';
-import { datatypeOfOrtType } from '../runtime/oip/datatypes.js';
-import type { TensorMetadata, TierModel } from '../runtime/oip/model.js';
+import { RELAY_PARAMETER, type TierModel } from '../runtime/oip/model.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
 import { parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
 import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
 import { readCheckedModel } from './read-checked.js';
+import { segmentModel, tensorMetadata as metadata } from './segment-model.js';
+import { quoteName } from '../text/quote-name.js';
+import { TRITON_MAX_BATCH, tritonBatches } from './triton-config.js';
 import { TierRuntime, upTimeoutMs, type Forward, type StepTiming, type Tensors } from './tier-runtime.js';
 
 /** The OIP model a tier frees a request's tensors through. */
@@ -36,20 +42,6 @@ export interface ServedTier {
   readonly server: TierServer;
   readonly runtime: TierRuntime;
   close(): Promise<void>;
-}
-
-function metadata(tensor: ManifestTensor): TensorMetadata {
-  const datatype = datatypeOfOrtType(tensor.dtype);
-  if (!datatype)
-    throw new CutlineError(
-      'BAD_BUNDLE',
-      `Tensor "${tensor.name}" is ${tensor.dtype}, which OIP cannot carry.`,
-    );
-  return {
-    name: tensor.name,
-    datatype,
-    shape: tensor.shape ? tensor.shape.map((d) => (typeof d === 'number' ? d : -1)) : null,
-  };
 }
 
 /** Every tensor the manifest describes, by name. */
@@ -131,6 +123,7 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
       inputs: [],
       outputs: [],
       maxConcurrency: 16,
+      relayOnly: `${quoteName(RELEASE_MODEL)} is not a model: it frees a split inference's tensors, for requests carrying parameters.${RELAY_PARAMETER} (Cutline's relay extension).`,
       async infer(_inputs, parameters) {
         const request = parameters.cutline_request;
         if (typeof request !== 'string' || request === '') {
@@ -147,7 +140,7 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
     // step also carries the rest of its run (`stepRuns`), with their tensors, and answers for all.
     const arriving = step.actions.slice(0, tier).flatMap((a) => a.inject);
     const run = runtime.runFrom[index]!.map((i) => manifest.schedule.steps[i]!);
-    served.set(step.segment, {
+    const relay: TierModel = {
       inputs: arriving.map((n) => metadata(spec(n))),
       outputs: run.flatMap((s) => s.actions[tier]!.passDown).map((n) => metadata(spec(n))),
       acceptsExtraInputs: true,
@@ -167,13 +160,31 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
           parameters: { cutline_steps: result.timings as unknown as never },
         };
       },
-    });
+    };
+    if (step.tier === tier) {
+      const segment = manifest.segments.find((s) => s.id === step.segment);
+      if (!segment)
+        throw new CutlineError('BAD_BUNDLE', `No segment ${quoteName(step.segment)} is in the bundle.`);
+      served.set(step.segment, { ...segmentModel(segment, executor.execute), relay });
+    } else {
+      // A step of a tier above, served here only to pass it up: a stock client calls that tier.
+      const runsOn = manifest.tiers[step.tier]?.name ?? `tier ${step.tier}`;
+      served.set(step.segment, {
+        ...relay,
+        relayOnly: `Model ${quoteName(step.segment)} runs on the ${runsOn} tier; the ${tierName} only relays it for split inferences (parameters.${RELAY_PARAMETER}). Call the ${runsOn} tier's server with its inputs.`,
+      });
+    }
   });
   if (tier === 0) {
     served.set(manifest.model.name, {
       inputs: manifest.model.inputs.map(metadata),
       outputs: manifest.model.outputs.map(metadata),
       maxConcurrency: 16,
+      // Its /config says what Triton would of the whole model: batching when every input and output
+      // leads with the same symbolic dimension (the split takes any size there, as the model does).
+      maxBatchSize: tritonBatches(manifest.model.name, manifest.model.inputs, manifest.model.outputs)
+        ? TRITON_MAX_BATCH
+        : 0,
       async infer(inputs) {
         const result = await runtime.infer(
           new Map(inputs.map((t) => [t.name, toOrtTensor(t) as ort.Tensor])),

@@ -115,8 +115,16 @@ interface ModelRoute {
 }
 
 const MIB = 1024 * 1024;
-/** The protocol extensions `GET /v2` names, as Triton spells them (clients check before using one). */
-const SUPPORTED_EXTENSIONS: readonly string[] = ['binary_tensor_data', 'model_configuration'];
+/**
+ * The protocol extensions `GET /v2` names, as Triton spells them (clients check before using one),
+ * and Cutline's own: `cutline_relay`, the parameters that make a request one step of a split
+ * inference (`TierModel.relay`); a request without them is a plain OIP inference.
+ */
+const SUPPORTED_EXTENSIONS: readonly string[] = [
+  'binary_tensor_data',
+  'model_configuration',
+  'cutline_relay',
+];
 /**
  * The least default queue per model: one peer's client keeps up to 16 requests in flight, so a
  * model that runs one at a time must let a couple of peers queue without 503s. Queued requests
@@ -252,6 +260,8 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
       return sendJson(res, ready ? 200 : 503, { ready });
     }
     const model = findModel(options.models, route.model, route.version);
+    // An entry that exists only for the relay answers a relay request and nothing else.
+    if (route.kind !== 'infer' && model.relayOnly !== undefined) throw new OipError(model.relayOnly, 404);
     if (route.kind === 'model-metadata') return sendJson(res, 200, modelMetadataJson(route.model, model));
     if (route.kind === 'model-config') return sendJson(res, 200, modelConfigJson(route.model, model));
     if (route.kind === 'model-ready') {
@@ -333,10 +343,9 @@ function canDrain(req: IncomingMessage, status: number, maxRequestBytes: number)
 function findModel(models: ReadonlyMap<string, TierModel>, name: string, version: string | null): TierModel {
   const model = models.get(name);
   if (!model) {
-    throw new OipError(
-      `This tier serves no model ${quoteName(name)}; it serves ${quoteNames([...models.keys()])}.`,
-      404,
-    );
+    // Entries that exist only for the relay are not models a client may call: not listed.
+    const listed = [...models].filter(([, m]) => m.relayOnly === undefined).map(([n]) => n);
+    throw new OipError(`This tier serves no model ${quoteName(name)}; it serves ${quoteNames(listed)}.`, 404);
   }
   if (version !== null && version !== (model.version ?? '1')) {
     throw new OipError(
