@@ -6,13 +6,15 @@
  * help, an analysis of a sample it ships, an export of a three-tier split and a harness run of it,
  * with no TypeScript source and no tsx anywhere in the install.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli, CLI_BUILD_DIR } from '../app/main/bundle.js';
+import { NO_INSTALL_ENV } from '../app/main/launch/electron-binary.js';
+import { createWebStudioClient } from '../app/shared/web-client.js';
 import { writeOfflineInstall } from './support/offline-install.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -31,6 +33,13 @@ const npm = (cwd: string, ...args: string[]) =>
     maxBuffer: 1 << 26,
   });
 
+/** `profiles/**\/*.json` → `profiles`. */
+function upToGlob(entry: string): string {
+  const parts = entry.split('/').filter(Boolean);
+  const glob = parts.findIndex((part) => /[*?[{]/.test(part));
+  return (glob < 0 ? parts : parts.slice(0, glob)).join('/');
+}
+
 let tmp: string;
 let installed: string;
 let cutline: (...args: string[]) => Promise<{ stdout: string; stderr: string }>;
@@ -40,13 +49,14 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-pack-'));
   const stage = path.join(tmp, 'stage');
   fs.mkdirSync(stage);
-  // The top folder or file of every "files" entry, generously: npm pack applies the globs.
-  const tops = new Set(
-    manifest.files.filter((entry) => !entry.startsWith('!')).map((entry) => entry.split('/')[0]!),
-  );
-  tops.delete('dist');
-  for (const top of [...tops, 'package.json', 'README.md'])
-    fs.cpSync(path.join(ROOT, top), path.join(stage, top), { recursive: true });
+  // Every "files" entry up to its first glob, generously: npm pack applies the globs. The
+  // renderer's build is the checkout's (npm test builds it before the tests run).
+  const copied = manifest.files
+    .filter((entry) => !entry.startsWith('!'))
+    .map(upToGlob)
+    .filter((entry) => entry !== CLI_BUILD_DIR.split(path.sep).join('/'));
+  for (const entry of [...new Set(copied), 'package.json', 'README.md'])
+    fs.cpSync(path.join(ROOT, entry), path.join(stage, entry), { recursive: true });
   // Built into the stage as if in the checkout's dist/cli, whose relative paths it keeps.
   const built = await bundleCli({
     outDir: path.join(stage, CLI_BUILD_DIR),
@@ -96,6 +106,8 @@ describe('the packed cutline', () => {
         'dist/cli/cutline-cli.cjs',
         'dist/cli/cutline-tier.cjs',
         'dist/cli/tier-runtime/cutline-tier.mjs',
+        'dist/cli/analysis-worker.cjs',
+        'dist/renderer/index.html',
         'profiles/topologies/pi4-wifi-edge-wan-cloud.json',
         'samples/resnet-mini.onnx',
       ]),
@@ -171,5 +183,46 @@ describe('the packed cutline', () => {
     );
     const summary = JSON.parse(harness.stdout.trim().split('\n').at(-1)!) as unknown;
     expect(summary).toMatchObject({ event: 'summary', summary: { answered: 2, failed: 0, verified: true } });
+  });
+
+  it('serves the studio in the browser, its page built in and the bundled sample opened by the built worker', async () => {
+    const configDir = fs.mkdtempSync(path.join(tmp, 'config-'));
+    const studio = spawn(
+      process.execPath,
+      [path.join(installed, 'node_modules', '.bin', 'cutline'), 'studio', '--browser', '--no-open'],
+      { cwd: installed, env: { ...process.env, [NO_INSTALL_ENV]: '1', CUTLINE_CONFIG_DIR: configDir } },
+    );
+    try {
+      const url = await new Promise<URL>((resolve, reject) => {
+        let output = '';
+        studio.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          output += chunk;
+          const line = output.split('\n').find((text) => text.includes('http://'));
+          if (line) resolve(new URL(line.slice(line.indexOf('http://'))));
+        });
+        studio.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+        studio.once('exit', (code) => reject(new Error(`cutline studio exited (${code}):\n${output}`)));
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<meta name="cutline-token"');
+      const client = createWebStudioClient({ baseUrl: url.origin, token: url.searchParams.get('token')! });
+      try {
+        expect(await client.initialModel()).toMatchObject({
+          ok: true,
+          model: {
+            fileName: 'edge-prune-vehicle.onnx',
+            path: path.join(installed, 'node_modules', manifest.name, 'samples', 'edge-prune-vehicle.onnx'),
+          },
+        });
+      } finally {
+        client.close();
+      }
+      const exited = new Promise<number | null>((resolve) => studio.once('exit', resolve));
+      studio.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (studio.exitCode === null) studio.kill('SIGKILL');
+    }
   });
 });

@@ -7,8 +7,10 @@
  * runs while it is current (else the same `main` from the sources).
  */
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { usePrebuiltRuntime } from '../../core/bundle/prebuilt-runtime.js';
-import { TIER_FILE, TIER_RUNTIME_DIR } from '../main/paths.js';
+import { usePrebuiltWorker } from '../host/prebuilt-worker.js';
+import { TIER_FILE, TIER_RUNTIME_DIR, WORKER_FILE } from '../main/paths.js';
 import { main } from './main.js';
 
 // onnxruntime-node's own usage telemetry off, as bin/cutline.js does (an explicit 0 turns it on).
@@ -21,6 +23,8 @@ usePrebuiltRuntime({
   tierEntry: path.join(__dirname, TIER_FILE),
   runtimeDir: path.join(__dirname, TIER_RUNTIME_DIR),
 });
+// `cutline studio`'s analysis worker, built beside it too.
+usePrebuiltWorker(pathToFileURL(path.join(__dirname, WORKER_FILE)));
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {

@@ -17,6 +17,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { prebuiltWorker } from './prebuilt-worker.js';
 import type { HostMessage, WorkerMessage } from './worker/protocol.js';
 
 export interface WorkerPoolOptions {
@@ -110,8 +111,10 @@ class ForkedAnalysis extends EventEmitter implements AnalysisChild {
     this.on('error', () => undefined);
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.childEnv };
     if (process.versions.electron !== undefined) env.ELECTRON_RUN_AS_NODE = '1';
-    const script = options.workerUrl ? fileURLToPath(options.workerUrl) : BOOTSTRAP_PATH;
-    const args = options.workerUrl ? [] : [ENTRY_URL.href];
+    // Cutline's own build brings its worker built (prebuilt-worker.ts): no tsx to bootstrap.
+    const workerUrl = options.workerUrl ?? prebuiltWorker() ?? undefined;
+    const script = workerUrl ? fileURLToPath(workerUrl) : BOOTSTRAP_PATH;
+    const args = workerUrl ? [] : [ENTRY_URL.href];
     this.child = fork(script, args, {
       execArgv: [`--max-old-space-size=${options.heapMb ?? DEFAULT_HEAP_MB}`],
       serialization: 'advanced',

@@ -12,7 +12,7 @@
  *   builds it). onnxruntime-node stays external: native, it ships as a package of its own.
  * - `package.json`: makes the folder an Electron app (`electron dist/main`) named Cutline.
  *
- * `bundleCli` builds the command's three pieces alone into dist/cli/ (`npm run build:cli`), with
+ * `bundleCli` builds the command's pieces alone into dist/cli/ (`npm run build:cli`), with
  * a build stamp: `bin/cutline.js` and `bin/cutline-tier.js` start from it instead of tsx while no
  * file it was built from has changed since (bin/cli-build.js), and `npm pack` ships it.
  *
@@ -85,7 +85,10 @@ const nodeOptions = (root: string, locatedAt: string): BuildOptions => ({
   metafile: true,
 });
 
-/** The `cutline` command, its tier entry and the bundle runtime, written into `outDir`. */
+/**
+ * The `cutline` command, its tier entry, the bundle runtime and the analysis worker (which
+ * `cutline studio` starts for each model it opens), written into `outDir`.
+ */
 function buildCommand(root: string, outDir: string, locatedAt: string, version: string) {
   const node = nodeOptions(root, locatedAt);
   return Promise.all([
@@ -102,6 +105,11 @@ function buildCommand(root: string, outDir: string, locatedAt: string, version: 
       entryPoints: [path.join(root, 'core/bundle/tier-entry.ts')],
       outfile: path.join(outDir, TIER_FILE),
       external: ['onnxruntime-node'],
+    }),
+    build({
+      ...node,
+      entryPoints: [path.join(root, 'app/host/worker/analysis-worker.ts')],
+      outfile: path.join(outDir, WORKER_FILE),
     }),
     // Built from tier-entry.ts like the tier entry above, so its inputs are among that build's.
     writeRuntime(path.join(outDir, TIER_RUNTIME_DIR)),
@@ -123,11 +131,6 @@ export async function bundleMain(options: BundleOptions = {}): Promise<BundleRes
       external: ['electron'],
     }),
     build({
-      ...node,
-      entryPoints: [path.join(root, 'app/host/worker/analysis-worker.ts')],
-      outfile: out(WORKER_FILE),
-    }),
-    build({
       ...common,
       platform: 'browser',
       target: CHROME_TARGET,
@@ -135,8 +138,8 @@ export async function bundleMain(options: BundleOptions = {}): Promise<BundleRes
       outfile: out(PRELOAD_FILE),
       external: ['electron'],
     }),
-    buildCommand(root, outDir, outDir, String(manifest.version)).then(([cli, tier]) => ({
-      warnings: [...cli.warnings, ...tier.warnings],
+    buildCommand(root, outDir, outDir, String(manifest.version)).then(([cli, tier, worker]) => ({
+      warnings: [...cli.warnings, ...tier.warnings, ...worker.warnings],
     })),
   ]);
   await fs.writeFile(out('package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -197,8 +200,8 @@ export interface CliBuildResult {
 }
 
 /**
- * Builds the `cutline` command, its tier entry and the bundle runtime into dist/cli/, and stamps
- * the build with its start time and inputs. It is built in a folder beside the target and then
+ * Builds the `cutline` command, its tier entry, the bundle runtime and the analysis worker into
+ * dist/cli/, and stamps the build with its start time and inputs. It is built in a folder beside the target and then
  * swapped in, so a `cutline` starting meanwhile finds the old build or none, never half of one.
  */
 export async function bundleCli(options: CliBuildOptions = {}): Promise<CliBuildResult> {
@@ -213,8 +216,8 @@ export async function bundleCli(options: CliBuildOptions = {}): Promise<CliBuild
     // mkdtemp's folder is private to its owner; the build is for everyone who may run it.
     await fs.chmod(staging, 0o755);
     const manifest = await appManifest(root);
-    const [cli, tier] = await buildCommand(root, staging, locatedAt, String(manifest.version));
-    const read = new Set([...Object.keys(cli.metafile!.inputs), ...Object.keys(tier.metafile!.inputs)]);
+    const [cli, tier, worker] = await buildCommand(root, staging, locatedAt, String(manifest.version));
+    const read = new Set([cli, tier, worker].flatMap((result) => Object.keys(result.metafile!.inputs)));
     const sources = [...read].filter((input) => !input.split('/').includes('node_modules'));
     const extra = [];
     for (const input of STAMP_EXTRA_INPUTS) if (await exists(path.join(root, input))) extra.push(input);
@@ -231,7 +234,7 @@ export async function bundleCli(options: CliBuildOptions = {}): Promise<CliBuild
       cli: path.join(outDir, CLI_FILE),
       tier: path.join(outDir, TIER_FILE),
       stamp,
-      warnings: [...cli.warnings, ...tier.warnings].map((warning) => warning.text),
+      warnings: [cli, tier, worker].flatMap((result) => result.warnings.map((warning) => warning.text)),
     };
   } finally {
     await fs.rm(staging, { recursive: true, force: true });
