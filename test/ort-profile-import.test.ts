@@ -20,7 +20,12 @@ import { findTraceFile } from '../core/profiling/trace-file.js';
 import { buildModelView } from '../core/view/build.js';
 import { readOrtProfileUpload } from '../app/host/ort-profile-upload.js';
 import { ORT_PROFILE_METRIC, ortProfileOverlay } from '../app/renderer/run/ort-profile-overlay.js';
-import { MAX_ORT_PROFILE_TEXT_BYTES } from '../app/shared/studio-api.js';
+import { setStudioApi } from '../app/renderer/api/studio-api.js';
+import { importOrtProfileText } from '../app/renderer/run/ort-profile-actions.js';
+import { useStudio } from '../app/renderer/store/store.js';
+import { MAX_ORT_PROFILE_TEXT_BYTES, type StudioApi } from '../app/shared/studio-api.js';
+import { loadTopology } from '../core/profiles/load.js';
+import { analysedSample, openedModel, startDesignOf } from './renderer/support/open-design.js';
 import { parseStudioArgs } from '../app/shared/studio-validate.js';
 
 const run = promisify(execFile);
@@ -153,6 +158,40 @@ describe('cutline profile --from-ort-profile', () => {
     ]).catch((error: { code: number; stderr: string }) => error);
     expect((two as { stderr: string }).stderr).toMatch(/reads the profile of one model/);
   }, 60_000);
+});
+
+describe("the studio's import", () => {
+  it('lays the times over the layers, and a second file replaces the first (layers it lacks lose theirs)', async () => {
+    // The host's own reader behind the page's call, without a transport in between.
+    setStudioApi({
+      parseOrtProfile: async (fileName: string, text: string) => readOrtProfileUpload(fileName, text),
+    } as unknown as StudioApi);
+    const { view, partition } = analysedSample(SAMPLE);
+    startDesignOf(openedModel(SAMPLE, view, partition), loadTopology('pi4-wifi-edge-wan-cloud'));
+    const text = fs.readFileSync(plainProfile, 'utf8');
+    await importOrtProfileText('plain.json', text);
+    const state = () => useStudio.getState();
+    expect(state().metric).toBe(ORT_PROFILE_METRIC.key);
+    expect(state().notice).toBe('Imported plain.json: 32 layers timed, medians of 4 runs.');
+    const times = readOrtProfileText(text, 'plain.json');
+    const first = times.nodes[0]!;
+    const layerTime = (id: string) => state().overlay.values.get(id)?.[ORT_PROFILE_METRIC.key];
+    expect(layerTime(first.name)).toBe(first.medianMs);
+
+    // The same file less its first node's events: that layer has no imported time any more.
+    const events = (JSON.parse(text) as { name: string }[]).filter(
+      (e) => e.name !== `${first.name}_kernel_time`,
+    );
+    await importOrtProfileText('second.json', JSON.stringify(events));
+    expect(state().notice).toBe('Imported second.json: 31 layers timed, medians of 4 runs.');
+    expect(layerTime(first.name)).toBeUndefined();
+    expect(layerTime(times.nodes[1]!.name)).toBe(times.nodes[1]!.medianMs);
+
+    // A file that is no profile changes nothing and says why.
+    await importOrtProfileText('notes.json', '{}');
+    expect(state().error).toMatchObject({ code: 'PROFILING_FAILED' });
+    expect(layerTime(times.nodes[1]!.name)).toBe(times.nodes[1]!.medianMs);
+  });
 });
 
 describe('a hostile profile file', () => {

@@ -1,12 +1,7 @@
 import type { ChangeEvent } from 'react';
 import { useStudio } from '../store/store.js';
-import {
-  chooseOrtProfileFile,
-  hideOrtProfile,
-  importOrtProfileFile,
-  ORT_PROFILE_INPUT_ID,
-  selectOrtProfileShown,
-} from './ort-profile-actions.js';
+import { hideOrtProfile, selectOrtProfileShown } from './ort-profile-actions.js';
+import { chooseOrtProfileFile, importOrtProfileFile, ORT_PROFILE_INPUT_ID } from './ort-profile-picker.js';
 
 /**
  * "Import onnxruntime profile…": per-layer times from a profile onnxruntime wrote elsewhere

@@ -1,34 +1,15 @@
 /**
- * "Import onnxruntime profile…": the page reads the file the user picked, the host reads it as
- * per-node times (core/profiling/ort-profile-times.ts), and the graph's heat and time badges
- * switch to them. One line says how many layers it timed and which names it could not place.
+ * "Import onnxruntime profile…": the host reads the text of the file the user picked (see
+ * ort-profile-picker.ts) as per-node times (core/profiling/ort-profile-times.ts), and the graph's
+ * heat and time badges switch to them. One line says how many layers it timed and which names it
+ * could not place. Free of DOM globals, so it runs in unit tests.
  */
 import { unknownNamesLine } from '../../../core/profiling/ort-profile-match.js';
-import { MAX_ORT_PROFILE_TEXT_BYTES } from '../../shared/studio-api.js';
 import { hostFailed } from '../actions/host-failed.js';
 import { studioApi } from '../api/studio-api.js';
 import { PREDICTED_METRICS } from '../overlay/predicted.js';
 import { useStudio } from '../store/store.js';
 import { ORT_PROFILE_METRIC, ortProfileOverlay } from './ort-profile-overlay.js';
-
-export const ORT_PROFILE_INPUT_ID = 'ort-profile-file-input';
-
-/** Opens the page's file picker (the same in Electron and the browser). */
-export function chooseOrtProfileFile(): void {
-  document.getElementById(ORT_PROFILE_INPUT_ID)?.click();
-}
-
-/** A picked file: refused before it is read when it is over the size the host takes. */
-export async function importOrtProfileFile(file: File): Promise<void> {
-  if (file.size > MAX_ORT_PROFILE_TEXT_BYTES) {
-    useStudio.getState().failed({
-      code: 'PROFILING_FAILED',
-      message: `${file.name} is ${(file.size / 1024 ** 2).toFixed(0)} MB, over the ${MAX_ORT_PROFILE_TEXT_BYTES / 1024 ** 2} MB the studio reads: profile fewer runs, or use cutline profile --from-ort-profile.`,
-    });
-    return;
-  }
-  await importOrtProfileText(file.name, await file.text());
-}
 
 export async function importOrtProfileText(fileName: string, text: string): Promise<void> {
   const result = await studioApi()
@@ -48,7 +29,7 @@ export async function importOrtProfileText(fileName: string, text: string): Prom
     });
     return;
   }
-  state.addLayerFigures(overlay);
+  state.replaceLayerFigures(overlay);
   state.setMetric(ORT_PROFILE_METRIC.key);
   const unknown = unknownNamesLine(match, fileName);
   const runs = result.profile.runs;
