@@ -55,8 +55,11 @@ beforeAll(async () => {
     .filter((entry) => !entry.startsWith('!'))
     .map(upToGlob)
     .filter((entry) => entry !== CLI_BUILD_DIR.split(path.sep).join('/'));
-  for (const entry of [...new Set(copied), 'package.json', 'README.md'])
+  for (const entry of [...new Set(copied), 'package.json', 'README.md']) {
+    if (!fs.existsSync(path.join(ROOT, entry)))
+      throw new Error(`${entry} is missing: run npm run build:renderer (npm test does) before this test.`);
     fs.cpSync(path.join(ROOT, entry), path.join(stage, entry), { recursive: true });
+  }
   // Built into the stage as if in the checkout's dist/cli, whose relative paths it keeps.
   const built = await bundleCli({
     outDir: path.join(stage, CLI_BUILD_DIR),
