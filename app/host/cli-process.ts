@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { STOP_WITH_PARENT_ENV } from '../cli/stop-signals.js';
 import { readLines } from './line-reader.js';
 
-/** The repository's `bin/cutline.js` (runs the TypeScript sources through tsx). */
+/** The repository's `bin/cutline.js`: the build in dist/cli/ while it is current, else the sources through tsx. */
 export const DEFAULT_CLI_ENTRY = fileURLToPath(new URL('../../bin/cutline.js', import.meta.url));
 
 /** How long a stopped command has to end by itself before its process group is killed. */
