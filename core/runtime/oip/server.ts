@@ -13,6 +13,7 @@
  * connection is closed. Requests whose client has gone are not run.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
@@ -27,6 +28,7 @@ import { CLIENT_GONE_STATUS, declaredLength, handleInfer } from './infer-route.j
 import { modelMetadataJson, type TierModel } from './model.js';
 import { modelConfigJson } from './model-config.js';
 import { sendJson } from './respond.js';
+import type { ServerTls } from './tls.js';
 
 export interface TierServerOptions {
   /** Default 127.0.0.1; `0.0.0.0` to serve other machines. */
@@ -78,6 +80,8 @@ export interface TierServerOptions {
   readonly maxWaitingPerModel?: number;
   /** How long `close()` waits for requests in flight before cutting their connections, ms. Default 10 s. */
   readonly drainTimeoutMs?: number;
+  /** Serve HTTPS with this certificate and key (read and checked by tls.ts `readServerTls`). */
+  readonly tls?: ServerTls;
   /** Reported by `GET /v2` (server metadata). */
   readonly serverName?: string;
   readonly serverVersion?: string;
@@ -97,7 +101,7 @@ export interface TierServerStats {
 }
 
 export interface TierServer {
-  /** `http://host:port`, with the port actually bound. */
+  /** `http://host:port` (`https://` with TLS), with the port actually bound. */
   readonly url: string;
   readonly host: string;
   readonly port: number;
@@ -183,7 +187,8 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
   const headersTimeoutWanted = options.headersTimeoutMs ?? 20_000;
   const headersTimeout =
     requestTimeout > 0 ? Math.min(headersTimeoutWanted, requestTimeout) : headersTimeoutWanted;
-  const server = http.createServer({
+  // https.Server takes http.createServer's options too, so both serve alike.
+  const serverOptions: http.ServerOptions = {
     keepAlive: true,
     keepAliveTimeout,
     requestTimeout,
@@ -192,7 +197,10 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
     // could hold a silent or dribbling connection up to 50 s. The check walks only connections
     // awaiting a request's bytes (not idle kept-alive ones, nor requests being answered): cheap.
     connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
-  });
+  };
+  const server = options.tls
+    ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key })
+    : http.createServer(serverOptions);
   // server.timeout (socket inactivity) stays 0: it would also cut an inference that runs longer.
   server.maxConnections = options.maxConnections ?? 1024;
   let closing = false;
@@ -304,7 +312,7 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`,
     host,
     port,
     stats: () => ({
