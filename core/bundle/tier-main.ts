@@ -2,16 +2,27 @@
  * The tier runtime's command: `node runtime/cutline-tier.mjs --bundle DIR --tier NAME`
  * (`bin/cutline-tier.js` runs the same from Cutline's sources). Settings come from flags or the
  * environment: CUTLINE_TOKEN (the shared secret; the manifest's is for a lab only),
- * CUTLINE_UP_URL (the tier above), CUTLINE_HOST, CUTLINE_PORT. When it listens it prints one JSON
- * line, `{"event":"listening","tier":…,"url":…}`, and it stops cleanly on SIGTERM or SIGINT.
+ * CUTLINE_UP_URL (the tier above), CUTLINE_HOST, CUTLINE_PORT, and for TLS CUTLINE_TLS_CERT and
+ * CUTLINE_TLS_KEY (serve HTTPS), CUTLINE_UP_CA (a CA to trust for the tier above) and
+ * CUTLINE_ALLOW_PLAIN_HTTP=1 (send the token over plain HTTP to another machine, which is refused
+ * otherwise). When it listens it prints one JSON line, `{"event":"listening","tier":…,"url":…}`,
+ * and it stops cleanly on SIGTERM or SIGINT.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CutlineError } from '../errors.js';
+import { CutlineError, isCutlineError } from '../errors.js';
 import { LINE_LIMIT, oneLine } from '../text/quote-name.js';
 import { createTierClient } from '../runtime/oip/client.js';
 import { TierError } from '../runtime/oip/errors.js';
+import {
+  checkUpTransport,
+  isLoopback,
+  readServerTls,
+  tlsFailure,
+  trustedCas,
+  type ServerTls,
+} from '../runtime/oip/tls.js';
 import { parseManifest } from './manifest.js';
 import { serveTier } from './tier-server.js';
 
@@ -24,6 +35,10 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
       host: { type: 'string' },
       port: { type: 'string' },
       up: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'up-ca': { type: 'string' },
+      'allow-plain-http': { type: 'boolean' },
     },
   });
   const bundleDir = path.resolve(values.bundle ?? process.env.CUTLINE_BUNDLE ?? '.');
@@ -65,6 +80,13 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
       `Listening on ${host} needs CUTLINE_TOKEN set to a shared secret (the same on every tier): the bundle's own token is in its manifest, for loopback tests only.`,
     );
   }
+  const tls = serverTls(values['tls-cert'], values['tls-key']);
+  const upCa = trustedCas(values['up-ca'] ?? (process.env.CUTLINE_UP_CA || undefined));
+  if (upUrl) {
+    const allowPlain = values['allow-plain-http'] === true || process.env.CUTLINE_ALLOW_PLAIN_HTTP === '1';
+    const warning = checkUpTransport(upUrl, allowPlain);
+    if (warning) process.stderr.write(`${warning}\n`);
+  }
   const token = process.env.CUTLINE_TOKEN || manifest.runtime.token;
   if (!process.env.CUTLINE_TOKEN) {
     process.stderr.write(
@@ -78,11 +100,13 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
     host,
     port,
     ...(upUrl ? { upUrl } : {}),
+    ...(upCa ? { upCa } : {}),
+    ...(tls ? { tls } : {}),
     token,
   });
   if (upUrl) {
     try {
-      await checkUpTier(upUrl, token, manifest.tiers[tier + 1]!.name);
+      await checkUpTier(upUrl, token, manifest.tiers[tier + 1]!.name, upCa);
     } catch (error) {
       await served.close();
       throw error;
@@ -112,8 +136,13 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
  * At start-up, asks the tier above whether it is ready: a wrong token is then an error at once
  * (not at the first request), and an absent tier a warning (it may start later).
  */
-async function checkUpTier(upUrl: string, token: string, name: string): Promise<void> {
-  const client = createTierClient({ baseUrl: upUrl, token, timeoutMs: 5_000 });
+async function checkUpTier(
+  upUrl: string,
+  token: string,
+  name: string,
+  ca: readonly string[] | undefined,
+): Promise<void> {
+  const client = createTierClient({ baseUrl: upUrl, token, timeoutMs: 5_000, ...(ca ? { ca } : {}) });
   try {
     await client.ready();
   } catch (error) {
@@ -123,6 +152,8 @@ async function checkUpTier(upUrl: string, token: string, name: string): Promise<
         `The ${name} at ${upUrl} refuses this tier's token: CUTLINE_TOKEN must be the same on every tier.`,
       );
     }
+    // A certificate this tier does not trust will not start trusting it later: stop now.
+    if (isCutlineError(error) && isTlsFailure(error)) throw error;
     process.stderr.write(
       `cutline-tier: ${oneLine(`the ${name} at ${upUrl} is not answering yet (${(error as Error).message}).`, LINE_LIMIT)}\n`,
     );
@@ -131,7 +162,25 @@ async function checkUpTier(upUrl: string, token: string, name: string): Promise<
   }
 }
 
-/** Whether `host` only listens on this machine (127.0.0.0/8, ::1, localhost). */
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+/**
+ * The tier's certificate and key from `--tls-cert`/`--tls-key` or CUTLINE_TLS_CERT/KEY: both or
+ * neither (one alone is a mistake worth stopping on, not plain HTTP).
+ */
+function serverTls(certFlag: string | undefined, keyFlag: string | undefined): ServerTls | undefined {
+  const cert = certFlag ?? (process.env.CUTLINE_TLS_CERT || undefined);
+  const key = keyFlag ?? (process.env.CUTLINE_TLS_KEY || undefined);
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `Serving HTTPS needs both --tls-cert and --tls-key (CUTLINE_TLS_CERT, CUTLINE_TLS_KEY); only ${cert === undefined ? 'the key' : 'the certificate'} was given.`,
+    );
+  }
+  return readServerTls(cert, key);
+}
+
+/** Whether the failure is the TLS handshake's (the client words those with --up-ca and the like). */
+function isTlsFailure(error: CutlineError): boolean {
+  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+  return code !== undefined && tlsFailure('', code) !== null;
 }

@@ -16,6 +16,7 @@ import { OipError } from '../runtime/oip/errors.js';
 import { RELAY_PARAMETER, type TierModel } from '../runtime/oip/model.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
+import type { ServerTls } from '../runtime/oip/tls.js';
 import { parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
 import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
 import { readCheckedModel } from './read-checked.js';
@@ -35,6 +36,10 @@ export interface ServeTierOptions {
   readonly port?: number;
   /** OIP base URL of the tier above (absent on the top tier). */
   readonly upUrl?: string;
+  /** CAs trusted for an https:// `upUrl` (tls.ts `trustedCas`); Node's built-in ones when absent. */
+  readonly upCa?: readonly string[];
+  /** Serve HTTPS with this certificate and key. */
+  readonly tls?: ServerTls;
   readonly token: string;
 }
 
@@ -84,6 +89,7 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
       baseUrl: options.upUrl,
       token: options.token,
       timeoutMs: upTimeoutMs(manifest.runtime.requestTimeoutMs, tier),
+      ...(options.upCa ? { ca: options.upCa } : {}),
     });
     client = up;
     forward = async (segment, request, step, tensors) => {
@@ -209,6 +215,7 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
     requestTimeoutMs: manifest.runtime.requestTimeoutMs,
     models: served,
     serverName: `cutline-tier (${tierName})`,
+    ...(options.tls ? { tls: options.tls } : {}),
   });
   return {
     server,
