@@ -3,6 +3,7 @@
  * file joining them and the bundle's README (Triton's config.pbtxt is in triton-config.ts).
  */
 import { formatMiB } from '../partition/constraints.js';
+import { machineSection, RUNTIME_INSTALL, RUNTIME_INSTALL_LINE } from './machine-commands.js';
 import type { BundleManifest } from './manifest.js';
 import { TRITON_MAX_BATCH, tritonBatches } from './triton-config.js';
 
@@ -13,14 +14,44 @@ export function dockerfile(tier: string, ortVersion: string, port: number): stri
     'FROM node:20-bookworm-slim',
     'WORKDIR /bundle',
     'COPY runtime/package.json runtime/',
-    `RUN cd runtime && npm install --omit=dev --no-audit --no-fund && npm ls onnxruntime-node@${ortVersion}`,
+    // Nothing but the npm registry: see RUNTIME_INSTALL.
+    `RUN cd runtime && ${RUNTIME_INSTALL} && npm ls onnxruntime-node@${ortVersion}`,
     'COPY runtime/ runtime/',
     'COPY manifest.json ./',
     `COPY ${tier}/ ${tier}/`,
+    '# TLS: mount a certificate and key and set CUTLINE_TLS_CERT and CUTLINE_TLS_KEY to their paths.',
     `ENV CUTLINE_TIER=${tier} CUTLINE_HOST=0.0.0.0 CUTLINE_PORT=${port}`,
     `EXPOSE ${port}`,
     'USER node',
     `CMD ["node", "runtime/cutline-tier.mjs", "--bundle", "/bundle", "--tier", "${tier}"]`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * `<tier>/Dockerfile.dockerignore`: BuildKit reads it for a build with `<tier>/Dockerfile` in place
+ * of the context's `.dockerignore`, so each image is sent only what it copies. A runtime installed
+ * on the host (`runtime/node_modules`) stays out too: the image installs its own, and a host's
+ * copy is for another system and would be copied over it.
+ */
+export function tierDockerignore(tier: string): string {
+  return [
+    `# The ${tier} image's build context: the runtime, the manifest and the ${tier}'s folder only.`,
+    '*',
+    '!runtime',
+    'runtime/node_modules',
+    '!manifest.json',
+    `!${tier}`,
+    '',
+  ].join('\n');
+}
+
+/** The context's `.dockerignore`, for a builder without BuildKit (it reads no per-Dockerfile file). */
+export function contextDockerignore(): string {
+  return [
+    "# Builders without BuildKit read this file only; BuildKit reads each tier's Dockerfile.dockerignore.",
+    'runtime/node_modules',
+    '*.zip',
     '',
   ].join('\n');
 }
@@ -37,7 +68,10 @@ export function composeFile(manifest: BundleManifest): string {
       `      dockerfile: ${tier.name}/Dockerfile`,
       '    environment:',
       '      CUTLINE_TOKEN: ${CUTLINE_TOKEN:?set CUTLINE_TOKEN to a shared secret}',
-      ...(up ? [`      CUTLINE_UP_URL: http://${up.name}:${up.port}`] : []),
+      // Plain HTTP between containers on this host's private network (the tier refuses it otherwise).
+      ...(up
+        ? [`      CUTLINE_UP_URL: http://${up.name}:${up.port}`, '      CUTLINE_ALLOW_PLAIN_HTTP: "1"']
+        : []),
       '    ports:',
       `      - "${tier.port}:${tier.port}"`,
       ...(up ? ['    depends_on:', `      - ${up.name}`] : []),
@@ -93,21 +127,20 @@ export function bundleReadme(manifest: BundleManifest): string {
     ...(crossing.length ? crossing : ['- nothing']),
     '',
     ...dataFilesSection(manifest),
-    '## Run it',
-    'Every tier runs the same runtime (`runtime/`, Node 20 + onnxruntime-node) on its own folder:',
+    ...machineSection(manifest),
+    'Every tier runs the same runtime (`runtime/`, Node 20 + onnxruntime-node) on its own folder. The',
+    `device serves the whole model over OIP (\`POST /v2/models/${manifest.model.name}/infer\`) on port ${manifest.tiers[0]!.port}`,
+    'and drives the chain.',
+    '',
+    '## Run it on one Docker host',
     '',
     '```sh',
-    'export CUTLINE_TOKEN=$(openssl rand -hex 24)      # the same secret on every machine',
-    ...[...manifest.tiers].reverse().map((tier, r, all) => {
-      const above = all[r - 1];
-      const env = above ? `CUTLINE_UP_URL=http://<${above.name}-host>:${above.port} ` : '';
-      return `${env}node runtime/cutline-tier.mjs --bundle . --tier ${tier.name}   # on the ${tier.name}`;
-    }),
+    'export CUTLINE_TOKEN=$(openssl rand -hex 24)',
+    'docker compose up --build',
     '```',
     '',
-    'Start the tiers from the cloud down. The device serves the whole model over OIP',
-    `(\`POST /v2/models/${manifest.model.name}/infer\`) on port ${manifest.tiers[0]!.port} and drives the chain.`,
-    'On one Docker host: `docker compose up --build`.',
+    "Each image holds only the runtime, the manifest and its tier's folder (`<tier>/Dockerfile.dockerignore`,",
+    'read by BuildKit); the containers talk plain HTTP on the compose network, which stays on that host.',
     '',
     'Server tiers speak the Open Inference Protocol (KServe v2) with the binary tensor extension.',
     "Each segment a server tier runs is a plain OIP model named after it: a request with the segment's",
@@ -194,7 +227,8 @@ export function tierScript(tier: string): string {
   return [
     '#!/bin/sh',
     `# Starts the ${tier} tier. Set CUTLINE_TOKEN (shared by all tiers) and, below the top tier,`,
-    '# CUTLINE_UP_URL (http://<next tier host>:<port>). Run `npm install` in ../runtime once.',
+    '# CUTLINE_UP_URL (https://<next tier host>:<port>), or give the flags the README shows; they',
+    `# pass through. Install the runtime once from the bundle's folder: ${RUNTIME_INSTALL_LINE}`,
     'set -e',
     'cd "$(dirname "$0")/.."',
     `exec node runtime/cutline-tier.mjs --bundle . --tier ${tier} "$@"`,

@@ -25,7 +25,14 @@ import type { BuiltProblem } from '../partition/build-problem.js';
 import { describeObjective } from '../partition/objective.js';
 import type { Plan } from '../partition/plan.js';
 import type { Topology } from '../profiles/types.js';
-import { bundleReadme, composeFile, dockerfile, tierScript } from './deploy-files.js';
+import {
+  bundleReadme,
+  composeFile,
+  contextDockerignore,
+  dockerfile,
+  tierDockerignore,
+  tierScript,
+} from './deploy-files.js';
 import { tritonConfig } from './triton-config.js';
 import {
   MANIFEST_FORMAT,
@@ -328,6 +335,7 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       );
       // The tier's entry point on a plain machine (Node 20; `npm install` in runtime/ once).
       fs.writeFileSync(path.join(work, tier.name, 'run.sh'), tierScript(tier.name), { mode: 0o755 });
+      fs.writeFileSync(path.join(work, tier.name, 'Dockerfile.dockerignore'), tierDockerignore(tier.name));
     }
     const cloud = manifest.tiers.findIndex((t) => t.name === 'cloud');
     for (const s of manifest.segments.filter((s) => s.tier === cloud && cloud >= 0)) {
@@ -349,6 +357,7 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       fs.writeFileSync(path.join(dir, 'config.pbtxt'), config);
     }
     fs.writeFileSync(path.join(work, 'compose.yaml'), composeFile(manifest));
+    fs.writeFileSync(path.join(work, '.dockerignore'), contextDockerignore());
     fs.writeFileSync(path.join(work, 'README.md'), bundleReadme(manifest));
     report('Building the tier runtime');
     await options.writeRuntime(path.join(work, 'runtime'));
