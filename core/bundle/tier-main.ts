@@ -6,7 +6,9 @@
  * CUTLINE_TLS_KEY (serve HTTPS), CUTLINE_UP_CA (a CA to trust for the tier above) and
  * CUTLINE_ALLOW_PLAIN_HTTP=1 (send the token over plain HTTP to another machine, which is refused
  * otherwise). When it listens it prints one JSON line, `{"event":"listening","tier":…,"url":…}`,
- * and it stops cleanly on SIGTERM or SIGINT.
+ * and it stops cleanly on SIGTERM or SIGINT. In a stock-mode bundle a server tier serves its
+ * segments as plain models and the device takes every server's URL (`--server edge=URL`, or
+ * CUTLINE_EDGE_URL and CUTLINE_CLOUD_URL) instead of CUTLINE_UP_URL.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,6 +26,7 @@ import {
   type ServerTls,
 } from '../runtime/oip/tls.js';
 import { parseManifest } from './manifest.js';
+import { serveStockTier } from './stock-tier.js';
 import { serveTier } from './tier-server.js';
 
 export async function tierMain(argv: readonly string[]): Promise<number> {
@@ -35,6 +38,7 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
       host: { type: 'string' },
       port: { type: 'string' },
       up: { type: 'string' },
+      server: { type: 'string', multiple: true },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'up-ca': { type: 'string' },
@@ -61,8 +65,10 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
       `--tier must be one of ${manifest.tiers.map((t) => t.name).join(', ')}${tierName ? `, not "${tierName}"` : ''}.`,
     );
   }
-  const upUrl = values.up ?? process.env.CUTLINE_UP_URL;
-  if (tier < manifest.tiers.length - 1 && !upUrl) {
+  // In stock mode nothing relays: the device calls every server tier itself (stock-tier.ts).
+  const stock = manifest.runtime.serving === 'stock';
+  const upUrl = stock ? undefined : (values.up ?? process.env.CUTLINE_UP_URL);
+  if (!stock && tier < manifest.tiers.length - 1 && !upUrl) {
     throw new CutlineError(
       'BAD_BUNDLE',
       `The ${tierName} forwards to the ${manifest.tiers[tier + 1]!.name}: give --up URL or CUTLINE_UP_URL.`,
@@ -93,7 +99,7 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
       "cutline-tier: using the bundle's lab token; set CUTLINE_TOKEN to a shared secret outside a lab.\n",
     );
   }
-  const served = await serveTier({
+  const served = await (stock ? serveStockTier : serveTier)({
     manifest,
     bundleDir,
     tier,
@@ -103,6 +109,10 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
     ...(upCa ? { upCa } : {}),
     ...(tls ? { tls } : {}),
     token,
+    // Stock mode: the device is given every server's URL (stock-tier.ts).
+    ...(stock
+      ? { serverFlags: values.server ?? [], allowPlainHttp: values['allow-plain-http'] === true }
+      : {}),
   });
   if (upUrl) {
     try {
