@@ -77,9 +77,9 @@ export function readServerTls(certFile: string, keyFile: string): ServerTls {
 }
 
 /**
- * The CAs a tier trusts for the tier above: Node's built-in public CAs (plus NODE_EXTRA_CA_CERTS,
- * which Node adds itself) and, with `--up-ca`, every certificate in that file, for a private or
- * self-signed CA. Node's `ca` option replaces the built-in list, hence both are given.
+ * The CAs a tier trusts for the tier above: Node's built-in public CAs and, with `--up-ca`, every
+ * certificate in that file, for a private or self-signed CA. Node's `ca` option replaces the
+ * built-in list (and NODE_EXTRA_CA_CERTS, checked: it no longer applies), hence both are given.
  *
  * @throws CutlineError BAD_BUNDLE naming the file when it is unreadable or holds no certificate.
  */
