@@ -50,31 +50,30 @@ export function currentBuild(root = ROOT, env = process.env) {
   return fs.existsSync(built.cli) && fs.existsSync(built.tier) ? built : null;
 }
 
+/** An `import(` call, not `.import(` or a mention of `import()` in a comment. */
+const DYNAMIC_IMPORT = /(^|[^.\w$])import\((?!\))/m;
+
 /**
  * Runs a built CommonJS file as `require` would, with V8's code cache beside it: compiling the
  * 2 MB command is most of a start-up, and the code a previous start compiled skips it (Node 20
  * has no module.enableCompileCache). V8 checks a cache's version, flags and source length and
  * compiles afresh when it does not fit; the cache is named by the file's modification time too,
  * and every build is a new folder (app/main/bundle.ts), so a cache never outlives its source.
+ * A file calling import() is only required: Node 20 loses a vm script's import() callback when
+ * the script comes from a code cache (app/main/bundle.ts builds the command without import()).
  * @param {string} file
  */
 export function runBuilt(file) {
-  const importer = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  const stat = fs.statSync(file);
-  if (importer === undefined) return void createRequire(import.meta.url)(file);
-  const cacheFile = `${file}.${Math.trunc(stat.mtimeMs)}.v8-cache`;
+  const source = fs.readFileSync(file, 'utf8');
+  if (DYNAMIC_IMPORT.test(source)) return void createRequire(import.meta.url)(file);
+  const cacheFile = `${file}.${Math.trunc(fs.statSync(file).mtimeMs)}.v8-cache`;
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), {
-    filename: file,
-    cachedData,
-    // import() inside the file (esbuild, vite for `cutline studio`) as in any module.
-    importModuleDynamically: importer,
-  });
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   // Made at exit, so it holds the functions this run compiled, not only the top level.
   if (cachedData === undefined || script.cachedDataRejected)
     process.once('exit', () => writeCache(script, cacheFile));

@@ -1,11 +1,15 @@
 /**
  * Which `cutline` bin/cutline.js starts (bin/cli-build.js): the build in dist/cli/ only while no
  * file its stamp lists is missing or newer than the build's start, else the sources; an install
- * without sources runs its build, and says what is wrong when it has neither.
+ * without sources runs its build, and says what is wrong when it has neither. And how it runs
+ * one: as CommonJS with V8's code cache, made by the first start and read by the next (a file
+ * calling import() without it).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { currentBuild, FROM_SOURCES_ENV } from '../bin/cli-build.js';
 import { CLI_BUILD_DIR, CLI_BUILD_STAMP } from '../app/main/bundle.js';
@@ -81,5 +85,56 @@ describe('the build bin/cutline.js starts from', () => {
     expect(currentBuild(root, { [FROM_SOURCES_ENV]: '1' })).toEqual(built());
     fs.rmSync(file('dist'), { recursive: true });
     expect(() => currentBuild(root, {})).toThrow(/neither its build .* nor its sources/);
+  });
+});
+
+describe('a built file run with its code cache', () => {
+  const CLI_BUILD = path.resolve(import.meta.dirname, '../bin/cli-build.js');
+  /** Runs `file` as bin/cutline.js runs the build, in a Node of its own; its stdout and stderr. */
+  const runBuilt = (file: string): { stdout: string; stderr: string } => {
+    const launcher = path.join(root, 'bin', 'launch.mjs');
+    write(
+      'bin/launch.mjs',
+      `import { runBuilt } from ${JSON.stringify(pathToFileURL(CLI_BUILD).href)};\nrunBuilt(${JSON.stringify(file)});\n`,
+    );
+    const stderrFile = path.join(root, 'stderr.txt');
+    const stderr = fs.openSync(stderrFile, 'w');
+    try {
+      const stdout = execFileSync(process.execPath, [launcher, 'one', 'two'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', stderr],
+      });
+      return { stdout, stderr: fs.readFileSync(stderrFile, 'utf8') };
+    } finally {
+      fs.closeSync(stderr);
+    }
+  };
+
+  it('runs it as CommonJS (its folder, require, argv) and starts it again from the cache it left', () => {
+    write(
+      'dist/cli/entry.cjs',
+      [
+        "const os = require('node:os');",
+        'console.log(JSON.stringify({ dir: __dirname, file: __filename, args: process.argv.slice(2), eol: os.EOL }));',
+      ].join('\n'),
+    );
+    const file = path.join(root, 'dist/cli/entry.cjs');
+    const expected = `${JSON.stringify({ dir: path.dirname(file), file, args: ['one', 'two'], eol: os.EOL })}\n`;
+    expect(runBuilt(file)).toEqual({ stdout: expected, stderr: '' });
+    const caches = fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith('.v8-cache'));
+    expect(caches).toEqual([`entry.cjs.${Math.trunc(fs.statSync(file).mtimeMs)}.v8-cache`]);
+    expect(fs.statSync(path.join(path.dirname(file), caches[0]!)).size).toBeGreaterThan(0);
+    expect(runBuilt(file)).toEqual({ stdout: expected, stderr: '' });
+  });
+
+  it('requires a file that calls import() (which a cached script could not), leaving no cache', () => {
+    write(
+      'dist/cli/entry.cjs',
+      "import('node:path').then((p) => console.log(typeof p.join)); // not `import()`\n",
+    );
+    const file = path.join(root, 'dist/cli/entry.cjs');
+    expect(runBuilt(file)).toEqual({ stdout: 'function\n', stderr: '' });
+    expect(runBuilt(file)).toEqual({ stdout: 'function\n', stderr: '' });
+    expect(fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith('.v8-cache'))).toEqual([]);
   });
 });

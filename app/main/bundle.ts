@@ -86,11 +86,24 @@ const nodeOptions = (root: string, locatedAt: string): BuildOptions => ({
 });
 
 /**
+ * dist/cli/'s pieces load what they import at run time (vite, esbuild) with require() rather than
+ * import(): bin/cli-build.js runs them from V8's code cache, and Node 20 loses a script's import()
+ * callback when the script comes from a cache. (The Electron build's copy is run by Node as is.)
+ */
+const WITHOUT_DYNAMIC_IMPORT: Record<string, boolean> = { 'dynamic-import': false };
+
+/**
  * The `cutline` command, its tier entry, the bundle runtime and the analysis worker (which
  * `cutline studio` starts for each model it opens), written into `outDir`.
  */
-function buildCommand(root: string, outDir: string, locatedAt: string, version: string) {
-  const node = nodeOptions(root, locatedAt);
+function buildCommand(
+  root: string,
+  outDir: string,
+  locatedAt: string,
+  version: string,
+  supported: Record<string, boolean> = {},
+) {
+  const node = { ...nodeOptions(root, locatedAt), supported };
   return Promise.all([
     build({
       ...node,
@@ -216,7 +229,13 @@ export async function bundleCli(options: CliBuildOptions = {}): Promise<CliBuild
     // mkdtemp's folder is private to its owner; the build is for everyone who may run it.
     await fs.chmod(staging, 0o755);
     const manifest = await appManifest(root);
-    const [cli, tier, worker] = await buildCommand(root, staging, locatedAt, String(manifest.version));
+    const [cli, tier, worker] = await buildCommand(
+      root,
+      staging,
+      locatedAt,
+      String(manifest.version),
+      WITHOUT_DYNAMIC_IMPORT,
+    );
     const read = new Set([cli, tier, worker].flatMap((result) => Object.keys(result.metafile!.inputs)));
     const sources = [...read].filter((input) => !input.split('/').includes('node_modules'));
     const extra = [];
