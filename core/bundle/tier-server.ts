@@ -17,7 +17,7 @@ import { RELAY_PARAMETER, type TierModel } from '../runtime/oip/model.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
 import type { ServerTls } from '../runtime/oip/tls.js';
-import { parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
+import { bundledWholeModel, parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
 import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
 import { readCheckedModel } from './read-checked.js';
 import { segmentModel, tensorMetadata as metadata } from './segment-model.js';
@@ -76,9 +76,11 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
   const sessionOptions = Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {};
   const executor: OrtExecutor = await createOrtExecutor(models, sessionOptions);
   let whole: OrtExecutor | null = null;
-  if (tier === 0 && manifest.runtime.onUnreachable === 'local') {
+  // parseManifest refuses a local fallback without the whole model in the bundle.
+  const wholeModel = bundledWholeModel(manifest);
+  if (tier === 0 && manifest.runtime.onUnreachable === 'local' && wholeModel) {
     whole = await createOrtExecutor(
-      new Map([['whole', readCheckedModel(options.bundleDir, manifest.model)]]),
+      new Map([['whole', readCheckedModel(options.bundleDir, wholeModel)]]),
       sessionOptions,
     );
   }
