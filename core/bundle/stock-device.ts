@@ -17,7 +17,7 @@ import { quoteName } from '../text/quote-name.js';
 import { parseManifest, type BundleManifest, type ManifestData, type ManifestTensor } from './manifest.js';
 import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
 import { readCheckedModel } from './read-checked.js';
-import { StockDriver, type SendSegment } from './stock-driver.js';
+import { StockDriver, stockServerTiers, type SendSegment } from './stock-driver.js';
 import type { Tensors } from './tier-runtime.js';
 
 export interface ServeStockDeviceOptions {
@@ -64,10 +64,13 @@ function wholeModelEntry(
 
 export async function serveStockDevice(options: ServeStockDeviceOptions): Promise<ServedStockDevice> {
   const manifest = parseManifest(options.manifest, path.join(options.bundleDir, 'manifest.json'));
-  manifest.tiers.forEach((tier, t) => {
-    if (t > 0 && !options.serverUrls.has(t))
-      throw new CutlineError('BAD_BUNDLE', `The device needs the URL of the ${tier.name} (stock mode).`);
-  });
+  for (const t of stockServerTiers(manifest)) {
+    if (!options.serverUrls.has(t))
+      throw new CutlineError(
+        'BAD_BUNDLE',
+        `The device needs the URL of the ${manifest.tiers[t]!.name} (stock mode).`,
+      );
+  }
   const threads = Number(process.env.CUTLINE_THREADS);
   const sessionOptions = Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {};
   const models = new Map<string, Uint8Array | string>();

@@ -39,6 +39,11 @@ export type SendSegment = (
   outputs: readonly string[],
 ) => Promise<SegmentAnswer>;
 
+/** The server tiers the device calls in stock mode: those that run a segment. */
+export function stockServerTiers(manifest: BundleManifest): number[] {
+  return manifest.tiers.map((_, t) => t).filter((t) => t > 0 && manifest.segments.some((s) => s.tier === t));
+}
+
 /** One step as the device carries it out. */
 interface StockStep {
   readonly segment: string;

@@ -11,6 +11,7 @@ import { isLoopback, type ServerTls } from '../runtime/oip/tls.js';
 import type { BundleManifest } from './manifest.js';
 import { servePlainTier } from './plain-tier.js';
 import { serveStockDevice } from './stock-device.js';
+import { stockServerTiers } from './stock-driver.js';
 
 export interface ServeStockTierOptions {
   readonly manifest: BundleManifest;
@@ -36,7 +37,7 @@ export function serverUrlVariable(tierName: string): string {
 }
 
 /**
- * Every server tier's URL by tier index, from the flags (`edge=http://…`) or else the environment.
+ * The URL of every server tier that runs a segment, by tier index, from the flags (`edge=http://…`) or else the environment.
  * @throws CutlineError BAD_BUNDLE naming the flag that is wrong or the tier whose URL is missing.
  */
 export function stockServerUrls(
@@ -58,11 +59,12 @@ export function stockServerUrls(
     }
     urls.set(tier, flag.slice(at + 1));
   }
-  manifest.tiers.forEach((tier, t) => {
-    const fromEnv = env[serverUrlVariable(tier.name)];
-    if (t > 0 && !urls.has(t) && fromEnv) urls.set(t, fromEnv);
-  });
-  const missing = manifest.tiers.filter((_, t) => t > 0 && !urls.has(t)).map((t) => t.name);
+  const needed = stockServerTiers(manifest);
+  for (const t of needed) {
+    const fromEnv = env[serverUrlVariable(manifest.tiers[t]!.name)];
+    if (!urls.has(t) && fromEnv) urls.set(t, fromEnv);
+  }
+  const missing = needed.filter((t) => !urls.has(t)).map((t) => manifest.tiers[t]!.name);
   if (missing.length > 0) {
     throw new CutlineError(
       'BAD_BUNDLE',
