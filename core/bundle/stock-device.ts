@@ -14,7 +14,7 @@ import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
 import type { ServerTls } from '../runtime/oip/tls.js';
 import { quoteName } from '../text/quote-name.js';
-import { parseManifest, type BundleManifest, type ManifestData, type ManifestTensor } from './manifest.js';
+import { bundledWholeModel, parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
 import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
 import { readCheckedModel } from './read-checked.js';
 import { StockDriver, stockServerTiers, type SendSegment } from './stock-driver.js';
@@ -52,16 +52,6 @@ function tensorMetadata(tensor: ManifestTensor): TensorMetadata {
   return { name: tensor.name, datatype, shape };
 }
 
-/** The whole model's entry when the bundle carries it (it may not when the fallback is off). */
-function wholeModelEntry(
-  manifest: BundleManifest,
-): { file: string; sha256: string; data?: ManifestData | undefined } | null {
-  const model = manifest.model as { file?: string; fileSha256?: string; sha256: string; data?: ManifestData };
-  return model.file === undefined
-    ? null
-    : { file: model.file, sha256: model.fileSha256 ?? model.sha256, data: model.data };
-}
-
 export async function serveStockDevice(options: ServeStockDeviceOptions): Promise<ServedStockDevice> {
   const manifest = parseManifest(options.manifest, path.join(options.bundleDir, 'manifest.json'));
   for (const t of stockServerTiers(manifest)) {
@@ -78,7 +68,7 @@ export async function serveStockDevice(options: ServeStockDeviceOptions): Promis
     models.set(s.id, readCheckedModel(options.bundleDir, s));
   const executor: OrtExecutor = await createOrtExecutor(models, sessionOptions);
   let whole: OrtExecutor | null = null;
-  const wholeEntry = wholeModelEntry(manifest);
+  const wholeEntry = bundledWholeModel(manifest);
   if (manifest.runtime.onUnreachable === 'local' && wholeEntry) {
     whole = await createOrtExecutor(
       new Map([['whole', readCheckedModel(options.bundleDir, wholeEntry)]]),
