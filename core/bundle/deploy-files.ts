@@ -151,7 +151,7 @@ export function bundleReadme(manifest: BundleManifest): string {
     "`cutline_step` is the step's index and answers carry `cutline_steps` (each tier's time). A tier's",
     'entries for steps it only relays to a tier above, and `cutline-release`, are not models: a plain',
     'request to one gets a 404 naming the tier to call.',
-    "The cloud's sub-models are also laid out as a Triton model repository under `cloud/triton/`:",
+    'The cloud tier serves its sub-models from a Triton model repository, `cloud/triton/` (one copy of each):',
     "Triton or KServe serve them unchanged (each request then carries all of a sub-model's inputs).",
     ...tritonBatchLines(manifest),
     '',
@@ -160,8 +160,15 @@ export function bundleReadme(manifest: BundleManifest): string {
     'without CUTLINE_TOKEN. Requests above',
     `${manifest.runtime.maxRequestBytes} bytes are refused. When a server tier is unreachable the device`,
     manifest.runtime.onUnreachable === 'local'
-      ? 'runs the whole model itself and says so, for 5 s before it tries the tiers again.'
+      ? 'runs the whole model itself (`device/model.onnx`) and says so, for 5 s before it tries the tiers again.'
       : 'fails the request with a message naming the tier.',
+    ...(manifest.model.file
+      ? []
+      : [
+          'The bundle carries each weight once and no whole model (the device has no local fallback);',
+          '`cutline harness` checks the split against the model it was exported from:',
+          `\`cutline harness BUNDLE --model ${manifest.model.name}.onnx\` (checked by its SHA-256).`,
+        ]),
     '',
   ].join('\n');
 }
@@ -195,7 +202,9 @@ function tritonBatchLines(manifest: BundleManifest): string[] {
 function dataFilesSection(manifest: BundleManifest): string[] {
   const models = [
     ...manifest.segments.map((s) => ({ what: `segment ${s.id}`, file: s.file, data: s.data })),
-    { what: 'the whole model', file: manifest.model.file, data: manifest.model.data },
+    ...(manifest.model.file
+      ? [{ what: 'the whole model', file: manifest.model.file, data: manifest.model.data }]
+      : []),
   ];
   const withData = models.flatMap(({ what, file, data }) =>
     data ? [`- \`${data.file}\` (${formatMiB(data.bytes)}): the weights of ${what} (\`${file}\`)`] : [],
@@ -214,8 +223,8 @@ function dataFilesSection(manifest: BundleManifest): string[] {
     '(into the image in full: Docker does not keep a sparse file sparse).',
     ...(tritonData
       ? [
-          "Triton's copy of a cloud segment has its data file beside `model.onnx` in",
-          '`cloud/triton/<segment>/1/` (a hard link where the file system allows one).',
+          "A cloud segment's data file is beside its `model.onnx` in `cloud/triton/<segment>/1/`, where",
+          "both Cutline's cloud tier and Triton read it.",
         ]
       : []),
     '',

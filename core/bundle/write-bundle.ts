@@ -1,8 +1,9 @@
 /**
  * Writes a deployment bundle: a folder per tier with its sub-models, the manifest, the runtime,
- * a Dockerfile per tier, a compose file, a Triton repository for the cloud and a README; and, if
- * asked, the same as a .zip. The folder is written beside its destination and renamed into place,
- * so a failed export leaves nothing half-written.
+ * a Dockerfile per tier, a compose file and a README; and, if asked, the same as a .zip. The
+ * cloud's sub-models are written into a Triton model repository, which the cloud tier serves
+ * from too, so each weight is in the bundle once. The folder is written beside its destination
+ * and renamed into place, so a failed export leaves nothing half-written.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -55,8 +56,9 @@ export interface BundleOptions {
   readonly outDir: string;
   readonly analysis: Analysis;
   /**
-   * The model file's bytes (shipped whole to the device for verification and fallback; re-encoded
-   * with its weights inlined when `analysis` read them from external data).
+   * The model file's bytes: their SHA-256 names the model in the manifest, and with the device's
+   * local fallback the device gets them as the whole model (re-encoded with its weights inlined
+   * when `analysis` read them from external data).
    */
   readonly modelBytes: Uint8Array;
   readonly modelName: string;
@@ -65,6 +67,7 @@ export interface BundleOptions {
   readonly plan: Plan;
   readonly zip?: boolean;
   readonly force?: boolean;
+  /** 'local' ships the whole model to the device for its fallback; 'fail' (default) does not. */
   readonly onUnreachable?: 'fail' | 'local';
   /**
    * The input bindings `analysis` was made with: written to the manifest so verification, the
@@ -109,14 +112,6 @@ function knownBytes(t: ManifestTensor): number | null {
 function dataEntry(file: string, written: WrittenModelFiles): ManifestData | undefined {
   if (!written.data) return undefined;
   return { file: `${file}.data`, sha256: written.data.sha256, bytes: written.data.bytes };
-}
-
-function linkOrCopy(from: string, to: string): void {
-  try {
-    fs.linkSync(from, to);
-  } catch {
-    fs.copyFileSync(from, to);
-  }
 }
 
 /** `MANIFEST_FORMAT` without its version: a bundle from any Cutline may be replaced. */
@@ -188,6 +183,44 @@ function assertReplaceable(outDir: string, force: boolean): void {
   }
 }
 
+/**
+ * A cloud segment's Triton `config.pbtxt`, or null when Triton would refuse the segment (Cutline's
+ * own tier still serves it, from `cloud/<segment>.onnx`).
+ */
+function tritonEntry(segment: Segment, report: (message: string) => void): string | null {
+  try {
+    return tritonConfig(segment.id, segment.inputs.map(manifestTensor), segment.outputs.map(manifestTensor));
+  } catch (error) {
+    report(`No Triton entry for ${segment.id}: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+/** Writes the whole model for the device's fallback: its file, the file's SHA-256 and data file. */
+function writeWholeModel(
+  work: string,
+  options: BundleOptions,
+  policy: ExternalDataPolicy,
+  report: (message: string) => void,
+): { file: string; sha256: string; data: ManifestData | undefined } {
+  const { analysis } = options;
+  const file = 'device/model.onnx';
+  fs.mkdirSync(path.join(work, 'device'), { recursive: true });
+  if (wantsExternalData(modelWeightBytes(analysis.model.proto), policy)) {
+    report('Writing the whole model with external data');
+    const written = writeModelFiles(analysis.model.proto, path.join(work, file));
+    return { file, sha256: written.model.sha256, data: dataEntry(file, written) };
+  }
+  // Self-contained: a model opened with external data under the limits is shipped with its
+  // weights inlined (its tiers refuse external data the manifest does not list).
+  const bytes =
+    analysis.model.externalDataFiles.length > 0
+      ? encodeModelProto(inlineExternalTensors(analysis.model.proto))
+      : options.modelBytes;
+  fs.writeFileSync(path.join(work, file), bytes);
+  return { file, sha256: sha256(bytes), data: undefined };
+}
+
 export async function writeBundle(options: BundleOptions): Promise<WrittenBundle> {
   const { analysis, topology, built, plan } = options;
   const outDir = path.resolve(options.outDir);
@@ -221,10 +254,17 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       sha: string;
       data: ManifestData | undefined;
     }[] = [];
+    const cloud = tierNames.indexOf('cloud');
     for (const segment of segments) {
       report(`Writing sub-model ${segment.id} (${segment.nodes.length} nodes)`);
-      const file = `${segment.tierName}/${segment.id}.onnx`;
-      fs.mkdirSync(path.join(work, segment.tierName), { recursive: true });
+      // A cloud segment Triton can load is written once, into Triton's repository, and the cloud
+      // tier serves it from there: one file in the folder, the .zip and the Docker context.
+      const triton = segment.tier === cloud ? tritonEntry(segment, report) : null;
+      const file = triton
+        ? `cloud/triton/${segment.id}/1/model.onnx`
+        : `${segment.tierName}/${segment.id}.onnx`;
+      fs.mkdirSync(path.join(work, path.posix.dirname(file)), { recursive: true });
+      if (triton) fs.writeFileSync(path.join(work, 'cloud', 'triton', segment.id, 'config.pbtxt'), triton);
       const proto = segmentModelProto(analysis, segment);
       if (wantsExternalData(modelWeightBytes(proto), policy)) {
         const written = writeModelFiles(proto, path.join(work, file));
@@ -235,25 +275,10 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       fs.writeFileSync(path.join(work, file), bytes);
       files.push({ segment, file, sha: sha256(bytes), data: undefined });
     }
-    const modelFile = 'device/model.onnx';
-    fs.mkdirSync(path.join(work, 'device'), { recursive: true });
-    let wholeSha: string;
-    let wholeData: ManifestData | undefined;
-    if (wantsExternalData(modelWeightBytes(analysis.model.proto), policy)) {
-      report('Writing the whole model with external data');
-      const written = writeModelFiles(analysis.model.proto, path.join(work, modelFile));
-      wholeSha = written.model.sha256;
-      wholeData = dataEntry(modelFile, written);
-    } else {
-      // Self-contained: a model opened with external data under the limits is shipped with its
-      // weights inlined (its tiers refuse external data the manifest does not list).
-      const wholeBytes =
-        analysis.model.externalDataFiles.length > 0
-          ? encodeModelProto(inlineExternalTensors(analysis.model.proto))
-          : options.modelBytes;
-      fs.writeFileSync(path.join(work, modelFile), wholeBytes);
-      wholeSha = sha256(wholeBytes);
-    }
+    const onUnreachable = options.onUnreachable ?? 'fail';
+    // Only the device's local fallback runs the whole model in the field: without it, verification
+    // and the harness take the source model, checked against `model.sha256`.
+    const whole = onUnreachable === 'local' ? writeWholeModel(work, options, policy, report) : null;
 
     const summarize = (name: string): ManifestTensor => {
       const info = analysis.inference.values.get(name);
@@ -280,9 +305,9 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       createdBy: 'cutline export',
       model: {
         name: options.modelName,
-        sha256: wholeSha,
-        file: modelFile,
-        ...(wholeData ? { data: wholeData } : {}),
+        sha256: sha256(options.modelBytes),
+        ...(whole ? { file: whole.file, fileSha256: whole.sha256 } : {}),
+        ...(whole?.data ? { data: whole.data } : {}),
         inputs: analysis.graph.inputs.map(summarize),
         outputs: analysis.graph.outputs.map(summarize),
         bindings: bindingTexts(options.inputShapes ?? {}),
@@ -320,7 +345,7 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
         token: randomBytes(24).toString('hex'),
         // Room for the largest tensor several times over (a request carries a few), at least 64 MiB.
         maxRequestBytes: Math.max(64 * 2 ** 20, 8 * largest),
-        onUnreachable: options.onUnreachable ?? 'fail',
+        onUnreachable,
         requestTimeoutMs: 60_000,
       },
     };
@@ -336,25 +361,6 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       // The tier's entry point on a plain machine (Node 20; `npm install` in runtime/ once).
       fs.writeFileSync(path.join(work, tier.name, 'run.sh'), tierScript(tier.name), { mode: 0o755 });
       fs.writeFileSync(path.join(work, tier.name, 'Dockerfile.dockerignore'), tierDockerignore(tier.name));
-    }
-    const cloud = manifest.tiers.findIndex((t) => t.name === 'cloud');
-    for (const s of manifest.segments.filter((s) => s.tier === cloud && cloud >= 0)) {
-      let config: string;
-      try {
-        config = tritonConfig(s.id, s.inputs, s.outputs);
-      } catch (error) {
-        // Cutline's own runtime still serves it; only the Triton copy is left out.
-        report(`No Triton entry for ${s.id}: ${(error as Error).message}`);
-        continue;
-      }
-      const dir = path.join(work, 'cloud', 'triton', s.id);
-      fs.mkdirSync(path.join(dir, '1'), { recursive: true });
-      fs.copyFileSync(path.join(work, s.file), path.join(dir, '1', 'model.onnx'));
-      // Triton's model.onnx finds its data by the same base name beside it; a hard link costs no
-      // space (and keeps a sparse file sparse) where the file system has them.
-      if (s.data)
-        linkOrCopy(path.join(work, s.data.file), path.join(dir, '1', path.posix.basename(s.data.file)));
-      fs.writeFileSync(path.join(dir, 'config.pbtxt'), config);
     }
     fs.writeFileSync(path.join(work, 'compose.yaml'), composeFile(manifest));
     fs.writeFileSync(path.join(work, '.dockerignore'), contextDockerignore());
