@@ -162,7 +162,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--force', 'replace an earlier bundle in --out (other non-empty folders are refused)')
     .option(
       '--on-unreachable <what>',
-      'when a server tier is down: fail, or local (the device runs the whole model)',
+      'when a server tier is down: fail, or local (the device runs the whole model, which the bundle then carries)',
       'fail',
     )
     .option('--no-verify', 'skip running the split against the whole model')
