@@ -95,6 +95,7 @@ async function exportThirds(
   name: string,
   modelPath: string,
   onUnreachable: 'fail' | 'local',
+  zip = true,
 ): Promise<WrittenBundle> {
   const analysis = analyzeFile(modelPath);
   const topology = loadTopology('pi4-wifi-edge-wan-cloud');
@@ -111,7 +112,7 @@ async function exportThirds(
     topology,
     built,
     plan: givenPlan(built.problem, placement, { kind: 'latency' }, 'thirds'),
-    zip: true,
+    zip,
     onUnreachable,
     writeRuntime: async (dir) => fs.cpSync(runtimeDir, dir, { recursive: true }),
   });
@@ -151,14 +152,16 @@ async function measure(
   model: number,
 ): Promise<Footprint & { zipEntryBytes: number; zipModelFileBytes: number }> {
   const size = footprint(bundle.dir);
-  const zip = await zipEntryBytes(bundle.zipPath!);
+  const zip = bundle.zipPath ? await zipEntryBytes(bundle.zipPath) : { all: NaN, modelFiles: NaN };
   const zipEntries = zip.all;
   console.log(
     `[bundle-size] ${label}: model ${mib(model)}; bundle ${mib(size.bytes)} (${times(size.bytes, model)}), ` +
       `on disk ${mib(size.allocatedBytes)} (${times(size.allocatedBytes, model)}), ` +
       `model files ${mib(size.modelFileBytes)} (${times(size.modelFileBytes, model)}), ` +
-      `runtime ${mib(size.runtimeBytes)}; .zip entries ${mib(zipEntries)} (${times(zipEntries, model)}), ` +
-      `.zip file ${mib(fs.statSync(bundle.zipPath!).size)}`,
+      `runtime ${mib(size.runtimeBytes)}` +
+      (bundle.zipPath
+        ? `; .zip entries ${mib(zipEntries)} (${times(zipEntries, model)}), .zip file ${mib(fs.statSync(bundle.zipPath).size)}`
+        : ''),
   );
   return { ...size, zipEntryBytes: zipEntries, zipModelFileBytes: zip.modelFiles };
 }
@@ -186,7 +189,7 @@ describe('bundle size: each weight once', () => {
     expect(sizeOn.zipModelFileBytes - model).toBe(sizeOff.zipModelFileBytes);
   }, 60_000);
 
-  it('a generated decoder of a few hundred MB in a sparse data file: at most 1.1 × the model, bundle and .zip', async () => {
+  it('a generated decoder of a few hundred MB in a sparse data file: at most 1.1 × the model, bundle and .zip; the whole model once more with the fallback on', async () => {
     // 2 blocks of hidden 1024 and a 32,000-word vocabulary: about 91 M parameters, 350 MiB.
     const dir = path.join(work, 'decoder');
     fs.mkdirSync(dir);
@@ -203,5 +206,16 @@ describe('bundle size: each weight once', () => {
     const size = await measure('decoder, fallback off', off, model);
     for (const bytes of [size.bytes, size.allocatedBytes, size.modelFileBytes, size.zipEntryBytes])
       expect(bytes).toBeLessThanOrEqual(1.1 * model);
+
+    // With the fallback: the whole model once more, with its own data file on the device (no .zip:
+    // the folder says it, and zipping twice the zeros would only cost time).
+    const on = await exportThirds('decoder-on', written.modelPath, 'local', false);
+    expectEachModelOnce(on);
+    expect(on.manifest.model.data?.file).toBe('device/model.onnx.data');
+    const sizeOn = await measure('decoder, fallback on', on, model);
+    const whole = fs.statSync(path.join(on.dir, 'device', 'model.onnx')).size + on.manifest.model.data!.bytes;
+    expect(sizeOn.modelFileBytes - whole).toBe(size.modelFileBytes);
+    expect(whole).toBeGreaterThanOrEqual(0.99 * model);
+    expect(whole).toBeLessThanOrEqual(1.1 * model);
   }, 120_000);
 });
