@@ -6,6 +6,7 @@ import { studioVersion } from '../host/host-version.js';
 import { analyzeCommand } from './analyze.js';
 import type { ProfileCliOptions } from './profile.js';
 import type { ExportCliOptions } from './export.js';
+import type { FiguresCliOptions } from './figures.js';
 import type { HarnessCliOptions } from './harness.js';
 import type { SolveCliOptions } from './solve.js';
 import type { StudioOptions } from './studio.js';
@@ -120,6 +121,33 @@ export async function main(argv: readonly string[]): Promise<number> {
       requireModelOrProject(this, model, options);
       const { solveCommand } = await import('./solve.js');
       exitCode = solveCommand(model, options);
+    });
+  program
+    .command('figures')
+    .description(
+      'Write per-node figures (costs, predicted and measured times, tiers) as Google Model Explorer node-data files, one per figure.',
+    )
+    .argument('[model]', "ONNX model file (with --project: default the project's model)")
+    .requiredOption('--out <dir>', 'folder to write <model>.<figure>.json files to')
+    .option('-t, --topology <file|id>', 'topology file or bundled id: adds the predicted time per tier')
+    .option(
+      '-p, --placement <file>',
+      "placement JSON (as for export): adds each node's tier and its time there",
+    )
+    .option('--project <file>', 'a project saved by the studio: its model, topology, inputs and placement')
+    .option(
+      '--ort-profile <file>',
+      "an onnxruntime profile (enableProfiling's JSON): adds each node's measured time",
+    )
+    .option('-i, --input <name=dims>', 'bind an input shape (repeatable)', collect, [])
+    .option('--json', 'print one JSON object instead of a table')
+    .action(async function (this: Command, model: string | undefined, options: FiguresCliOptions) {
+      if (options.project === undefined && model === undefined)
+        this.error("error: missing required argument 'model' (or give --project FILE)");
+      if (options.placement !== undefined && options.topology === undefined && options.project === undefined)
+        this.error("error: --placement needs '-t, --topology <file|id>' (or --project FILE)");
+      const { figuresCommand } = await import('./figures.js');
+      exitCode = figuresCommand(model, options);
     });
   program
     .command('sweep')
