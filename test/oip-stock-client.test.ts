@@ -452,6 +452,63 @@ describe('a cloud segment with a scalar input and output', () => {
       expect(json.input.find((t) => t.name === 'scale')).toMatchObject({ dims: [1], reshape: { shape: [] } });
       expect(json.output).toMatchObject([{ name: 'total', dims: [1], reshape: { shape: [] } }]);
       expectConfigAgrees(json, path.join(dir, 'cloud', 'triton', segment.id, 'config.pbtxt'));
+
+      // Hostile plain requests are refused with a 400 naming what is wrong, before the segment runs.
+      const inputs = segment.inputs.map((t) => fp32(chain, t.name));
+      const refused = async (body: Buffer, error: RegExp, headers?: Record<string, string>) => {
+        const reply = await plainHttp(
+          cloud.server.url,
+          'POST',
+          inferPath(segment.id),
+          chain.token,
+          body,
+          headers,
+        );
+        expect(reply.status, reply.raw.toString('utf8', 0, 300)).toBe(400);
+        expect((JSON.parse(reply.raw.toString('utf8')) as { error: string }).error).toMatch(error);
+      };
+      await refused(
+        jsonInferBody(inputs, [{ name: 'nope' }]),
+        /has no output "nope"; its outputs are "total"/,
+      );
+      await refused(jsonInferBody(inputs, [{ name: 'total' }, { name: 'total' }]), /"total" appears twice/);
+      await refused(jsonInferBody([...inputs, { ...inputs[0]!, name: 'extra' }]), /has no input "extra"/);
+      await refused(jsonInferBody([inputs[0]!, inputs[0]!]), /appears twice/);
+      await refused(jsonInferBody(inputs.slice(1)), /needs input/);
+      const r = inputs.find((t) => t.name === 'r')!;
+      await refused(
+        jsonInferBody(inputs.map((t) => (t === r ? { ...r, shape: [3, 2] } : t))),
+        /has shape \[3, ?2\], but model .* takes \[2, ?3\]/,
+      );
+      // binary_data_size that does not fit the shape, and one that overruns the body.
+      const binary = binaryInferBody(inputs);
+      const header = JSON.parse(binary.body.subarray(0, binary.headerLength).toString('utf8')) as {
+        inputs: { name: string; parameters: { binary_data_size: number } }[];
+      };
+      const short = header.inputs.find((t) => t.name === 'r')!;
+      short.parameters.binary_data_size -= 4;
+      const shortHeader = Buffer.from(JSON.stringify(header));
+      const shortBody = Buffer.concat([shortHeader, binary.body.subarray(binary.headerLength + 4)]);
+      await refused(shortBody, /binary_data_size must be 24 bytes, not 20/, {
+        'inference-header-content-length': String(shortHeader.length),
+      });
+      short.parameters.binary_data_size += 1_000;
+      const longHeader = Buffer.from(JSON.stringify(header));
+      await refused(
+        Buffer.concat([longHeader, binary.body.subarray(binary.headerLength)]),
+        /declares binary_data_size 1020, but only/,
+        { 'inference-header-content-length': String(longHeader.length) },
+      );
+      // The tier still answers a good request after them.
+      const again = await plainHttp(
+        cloud.server.url,
+        'POST',
+        inferPath(segment.id),
+        chain.token,
+        jsonInferBody(inputs),
+      );
+      expect(again.status).toBe(200);
+      expectOnnxruntimeValues(chain, readInferAnswer(again), ['total']);
     } finally {
       await cloud.close();
     }
