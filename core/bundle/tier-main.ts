@@ -74,6 +74,13 @@ export async function tierMain(argv: readonly string[]): Promise<number> {
       `The ${tierName} forwards to the ${manifest.tiers[tier + 1]!.name}: give --up URL or CUTLINE_UP_URL.`,
     );
   }
+  // The top tier has no tier above to forward to or to check at start-up.
+  if (upUrl && tier === manifest.tiers.length - 1) {
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `The ${tierName} is the bundle's top tier and forwards to nothing: leave out --up and CUTLINE_UP_URL when starting it.`,
+    );
+  }
   const portText = values.port ?? process.env.CUTLINE_PORT;
   const port = portText === undefined ? manifest.tiers[tier]!.port : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
