@@ -13,6 +13,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../core/analyze.js';
 import type { BundleManifest } from '../core/bundle/manifest.js';
+import { KSERVE_SERVICE_FILE, kubernetesName } from '../core/bundle/kserve-service.js';
 import { TRITON_MAX_BATCH } from '../core/bundle/triton-config.js';
 import { checkTritonEnsemble } from '../core/bundle/triton-ensemble-check.js';
 import { ensembleRuns, tritonEnsembles, type TritonEnsemble } from '../core/bundle/triton-ensemble.js';
@@ -253,6 +254,58 @@ describe('an ensemble of consecutive cloud segments', () => {
       }
     },
   );
+});
+
+describe('the bundle', () => {
+  it('writes the ensemble into the cloud repository with a version folder, and says so', () => {
+    const { dir, ensemble } = cases.get('branchy')!;
+    const folder = path.join(dir, 'cloud', 'triton', ensemble.name);
+    expect(fs.readFileSync(path.join(folder, 'config.pbtxt'), 'utf8')).toBe(ensemble.config);
+    // Only a note, so that the folder survives the .zip and object storage.
+    expect(fs.readdirSync(path.join(folder, '1'))).toEqual(['README.txt']);
+    const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain(
+      '- `branchy-cloud-1-to-cloud-2` runs `cloud-1` → `cloud-2`: send it `x`, `e`; it answers\n  `a_out`, `b`',
+    );
+  });
+
+  it('writes a KServe InferenceService for the repository, and no ensemble where none applies', async () => {
+    const { dir } = cases.get('branchy')!;
+    expect(fs.readFileSync(path.join(dir, KSERVE_SERVICE_FILE), 'utf8')).toContain(
+      [
+        'apiVersion: serving.kserve.io/v1beta1',
+        'kind: InferenceService',
+        'metadata:',
+        '  name: branchy-cloud',
+        'spec:',
+        '  predictor:',
+        '    model:',
+        '      modelFormat:',
+        '        name: triton',
+        '      protocolVersion: v2',
+        '      runtime: kserve-tritonserver',
+        '      storageUri: "s3://<bucket>/<path>/triton"',
+      ].join('\n'),
+    );
+    const bytes = new Uint8Array(fs.readFileSync(path.join(ROOT, 'samples', 'resnet-mini.onnx')));
+    const half = await bundleOf('resnet-half', bytes, (i, _, n) => (i < n / 2 ? 0 : CLOUD));
+    const folders = fs.readdirSync(path.join(half.dir, 'cloud', 'triton'));
+    expect(folders).toEqual(['cloud-1']);
+    const readme = fs.readFileSync(path.join(half.dir, 'README.md'), 'utf8');
+    expect(readme).not.toContain('ensemble');
+    expect(readme).toContain(`KServe: \`${KSERVE_SERVICE_FILE}\``);
+    // A design all on the device has no repository, and nothing is said of one.
+    const local = await bundleOf('resnet-local', bytes, () => 0);
+    expect(fs.existsSync(path.join(local.dir, KSERVE_SERVICE_FILE))).toBe(false);
+    expect(fs.readFileSync(path.join(local.dir, 'README.md'), 'utf8')).not.toContain('KServe:');
+  });
+
+  it('names the InferenceService as Kubernetes allows', () => {
+    expect(kubernetesName('My_Model.v2-cloud')).toBe('my-model-v2-cloud');
+    expect(kubernetesName('9lives-cloud')).toBe('lives-cloud');
+    expect(kubernetesName(`${'x'.repeat(70)}-cloud`)).toBe('x'.repeat(63));
+    expect(kubernetesName('___')).toBe('cutline');
+  });
 });
 
 describe('a repository serving both server tiers', () => {

@@ -6,6 +6,7 @@ import { formatMiB } from '../partition/constraints.js';
 import { machineSection, RUNTIME_INSTALL, RUNTIME_INSTALL_LINE } from './machine-commands.js';
 import type { BundleManifest } from './manifest.js';
 import { TRITON_MAX_BATCH, tritonBatches } from './triton-config.js';
+import { tritonRepositoryLines } from './triton-readme.js';
 
 /** The tier's container: Node 20 with onnxruntime-node, the runtime and the tier's folder. */
 export function dockerfile(tier: string, ortVersion: string, port: number): string {
@@ -154,6 +155,7 @@ export function bundleReadme(manifest: BundleManifest): string {
     'The cloud tier serves its sub-models from a Triton model repository, `cloud/triton/` (one copy of each):',
     "Triton or KServe serve them unchanged (each request then carries all of a sub-model's inputs).",
     ...tritonBatchLines(manifest),
+    ...tritonRepositoryLines(manifest),
     '',
     `Security: every request but \`/v2/health/live\` needs \`Authorization: Bearer $CUTLINE_TOKEN\`; the token in`,
     '`manifest.json` is for a lab on loopback only: a tier listening on any other address refuses to start',

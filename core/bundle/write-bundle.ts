@@ -35,6 +35,7 @@ import {
   tierScript,
 } from './deploy-files.js';
 import { tritonConfig } from './triton-config.js';
+import { writeTritonExtras } from './triton-extra-files.js';
 import {
   MANIFEST_FORMAT,
   bindingTexts,
@@ -362,6 +363,8 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       fs.writeFileSync(path.join(work, tier.name, 'run.sh'), tierScript(tier.name), { mode: 0o755 });
       fs.writeFileSync(path.join(work, tier.name, 'Dockerfile.dockerignore'), tierDockerignore(tier.name));
     }
+    // Ensembles of consecutive cloud segments, and KServe's InferenceService for the repository.
+    writeTritonExtras(work, manifest, report);
     fs.writeFileSync(path.join(work, 'compose.yaml'), composeFile(manifest));
     fs.writeFileSync(path.join(work, '.dockerignore'), contextDockerignore());
     fs.writeFileSync(path.join(work, 'README.md'), bundleReadme(manifest));
