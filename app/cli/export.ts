@@ -10,13 +10,14 @@ import path from 'node:path';
 import { writeRuntime } from '../../core/bundle/runtime-build.js';
 import { writeBundle } from '../../core/bundle/write-bundle.js';
 import { CutlineError } from '../../core/errors.js';
-import { LINE_LIMIT, oneLine, plainName } from '../../core/text/quote-name.js';
+import { LINE_LIMIT, oneLine, plainName, quoteName } from '../../core/text/quote-name.js';
 import { parseByteSizeText } from '../../core/text/byte-size.js';
 import { verifySplit } from '../../core/export/verify.js';
 import type { Plan, SolverName } from '../../core/partition/plan.js';
 import { givenPlan, SOLVER_NAMES } from '../../core/partition/plan.js';
 import type { PartitionProblem } from '../../core/partition/problem.js';
 import { runSolver } from '../../core/partition/solve.js';
+import { SERVING_MODES, type ServingMode } from '../../core/partition/serving-mode.js';
 import { writeJsonLine } from './json-output.js';
 import { parseConstraints } from './partition-args.js';
 import {
@@ -42,6 +43,8 @@ export interface ExportCliOptions {
   readonly zip?: boolean;
   readonly force?: boolean;
   readonly onUnreachable: string;
+  /** `relay` (default) or `stock`: see core/partition/serving-mode.ts. */
+  readonly serving?: string;
   readonly verify: boolean;
   /** Compare with the whole model even when the memory estimate says it does not fit. */
   readonly verifyWhole?: boolean;
@@ -125,6 +128,13 @@ export async function exportCommand(
       `--on-unreachable must be fail or local, not "${options.onUnreachable}".`,
     );
   }
+  const serving = options.serving ?? 'relay';
+  if (!(SERVING_MODES as readonly string[]).includes(serving)) {
+    throw new CutlineError(
+      'BAD_CONSTRAINT',
+      `--serving must be ${SERVING_MODES.join(' or ')}, not ${quoteName(serving)}.`,
+    );
+  }
   const externalDataAbove =
     options.externalDataAbove === undefined
       ? undefined
@@ -168,6 +178,7 @@ export async function exportCommand(
     zip: options.zip ?? false,
     force: options.force ?? false,
     onUnreachable: options.onUnreachable,
+    serving: serving as ServingMode,
     inputShapes: context.inputShapes,
     writeRuntime,
     onProgress: progress,

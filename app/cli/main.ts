@@ -193,6 +193,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       'when a server tier is down: fail, or local (the device runs the whole model, which the bundle then carries)',
       'fail',
     )
+    .option(
+      '--serving <mode>',
+      'relay (Cutline tiers pass requests up the chain) or stock (plain OIP servers such as Triton; the device calls each itself)',
+      'relay',
+    )
     .option('--no-verify', 'skip running the split against the whole model')
     .option(
       '--verify-whole',

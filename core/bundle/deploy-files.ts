@@ -5,6 +5,9 @@
 import { formatMiB } from '../partition/constraints.js';
 import { machineSection, RUNTIME_INSTALL, RUNTIME_INSTALL_LINE } from './machine-commands.js';
 import type { BundleManifest } from './manifest.js';
+import { stockServerTiers } from './stock-driver.js';
+import { stockRunSection } from './stock-readme.js';
+import { serverUrlVariable } from './stock-tier.js';
 import { TRITON_MAX_BATCH, tritonBatches } from './triton-config.js';
 import { tritonRepositoryLines } from './triton-readme.js';
 
@@ -60,8 +63,11 @@ export function contextDockerignore(): string {
 /** Compose file running every tier on one Docker host, each reaching the next by service name. */
 export function composeFile(manifest: BundleManifest): string {
   const lines = ['# docker compose up --build   (set CUTLINE_TOKEN in the environment first)', 'services:'];
+  // Stock mode: no chain; the device is given every server's URL (stock-tier.ts).
+  const stock = manifest.runtime.serving === 'stock';
   manifest.tiers.forEach((tier, t) => {
-    const up = manifest.tiers[t + 1];
+    const up = stock ? undefined : manifest.tiers[t + 1];
+    const servers = stock && t === 0 ? stockServerTiers(manifest).map((s) => manifest.tiers[s]!) : [];
     lines.push(
       `  ${tier.name}:`,
       '    build:',
@@ -73,9 +79,16 @@ export function composeFile(manifest: BundleManifest): string {
       ...(up
         ? [`      CUTLINE_UP_URL: http://${up.name}:${up.port}`, '      CUTLINE_ALLOW_PLAIN_HTTP: "1"']
         : []),
+      ...servers.map(
+        (server) => `      ${serverUrlVariable(server.name)}: http://${server.name}:${server.port}`,
+      ),
+      ...(servers.length > 0 ? ['      CUTLINE_ALLOW_PLAIN_HTTP: "1"'] : []),
       '    ports:',
       `      - "${tier.port}:${tier.port}"`,
       ...(up ? ['    depends_on:', `      - ${up.name}`] : []),
+      ...(servers.length > 0
+        ? ['    depends_on:', ...servers.map((server) => `      - ${server.name}`)]
+        : []),
     );
   });
   return `${lines.join('\n')}\n`;
@@ -128,7 +141,8 @@ export function bundleReadme(manifest: BundleManifest): string {
     ...(crossing.length ? crossing : ['- nothing']),
     '',
     ...dataFilesSection(manifest),
-    ...machineSection(manifest),
+    // A stock bundle's servers are plain OIP servers the device calls itself (stock-readme.ts).
+    ...(manifest.runtime.serving === 'stock' ? stockRunSection(manifest) : machineSection(manifest)),
     'Every tier runs the same runtime (`runtime/`, Node 20 + onnxruntime-node) on its own folder. The',
     `device serves the whole model over OIP (\`POST /v2/models/${manifest.model.name}/infer\`) on port ${manifest.tiers[0]!.port}`,
     'and drives the chain.',

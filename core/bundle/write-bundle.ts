@@ -24,6 +24,7 @@ import { inlineExternalTensors } from '../onnx/external-data.js';
 import { splitSegments, type Segment, type SegmentTensor } from '../export/segments.js';
 import type { BuiltProblem } from '../partition/build-problem.js';
 import { describeObjective } from '../partition/objective.js';
+import { evaluateServing, type ServingMode } from '../partition/serving-mode.js';
 import type { Plan } from '../partition/plan.js';
 import type { Topology } from '../profiles/types.js';
 import {
@@ -70,6 +71,12 @@ export interface BundleOptions {
   readonly force?: boolean;
   /** 'local' ships the whole model to the device for its fallback; 'fail' (default) does not. */
   readonly onUnreachable?: 'fail' | 'local';
+  /**
+   * 'relay' (default): Cutline's tiers relay each request up the chain. 'stock': the server tiers
+   * are plain OIP servers the device calls itself; the plan's predicted figures are then the
+   * stock mode's (core/partition/serving-mode.ts).
+   */
+  readonly serving?: ServingMode;
   /**
    * The input bindings `analysis` was made with: written to the manifest so verification, the
    * harness and the README use the bound shapes (not 1 for every symbolic dimension).
@@ -300,7 +307,8 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       ...segmentEntries.flatMap((s) => [...s.inputs, ...s.outputs].map((t) => knownBytes(t) ?? 0)),
       ...analysis.graph.inputs.map((n) => knownBytes(summarize(n)) ?? 0),
     );
-    const e = plan.evaluation;
+    const serving = options.serving ?? 'relay';
+    const e = serving === 'relay' ? plan.evaluation : evaluateServing(built.problem, plan.placement, serving);
     const manifest: BundleManifest = {
       format: MANIFEST_FORMAT,
       createdBy: 'cutline export',
@@ -348,6 +356,7 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
         maxRequestBytes: Math.max(64 * 2 ** 20, 8 * largest),
         onUnreachable,
         requestTimeoutMs: 60_000,
+        serving,
       },
     };
     parseManifest(manifest, 'manifest.json');
