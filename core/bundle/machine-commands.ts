@@ -60,8 +60,11 @@ export function machineSection(manifest: BundleManifest): string[] {
         ...CERTIFICATE_LINES,
         '```',
         '',
-        `\`<san>\` names the machine as the tier below reaches it: \`IP:203.0.113.7\` or \`DNS:edge.example.com\``,
-        '(both: `IP:…,DNS:…`). Keep `ca-key.pem` off the tiers.',
+        'The first line makes the CA: run it once. Run the other two once per server machine, each time',
+        "with that machine's `<san>`, and move the `cert.pem` and `key.pem` they make to that machine before",
+        `the next. \`<san>\` names the machine as the tier below reaches it: \`IP:203.0.113.7\` or \`DNS:edge.example.com\``,
+        '(both: `IP:…,DNS:…`). Keep `ca-key.pem` off the tiers. The lines need OpenSSL 3 (`openssl version`):',
+        "OpenSSL 1.1 and macOS's LibreSSL lack `-copy_extensions`; on macOS use Homebrew's `openssl@3`.",
         '',
       ]
     : [];
