@@ -16,6 +16,7 @@ import type { BundleManifest } from '../core/bundle/manifest.js';
 import { servePlainTier } from '../core/bundle/plain-tier.js';
 import { serveStockDevice } from '../core/bundle/stock-device.js';
 import { stockServerUrls } from '../core/bundle/stock-tier.js';
+import { serveTier } from '../core/bundle/tier-server.js';
 import { CutlineError } from '../core/errors.js';
 import { maxAbsDifference, outputTolerance } from '../core/export/compare.js';
 import { writeBundle, type WrittenBundle } from '../core/bundle/write-bundle.js';
@@ -251,6 +252,38 @@ describe('stock mode', () => {
         expect(local.fallback).toBe(true);
       } finally {
         for (const served of [live, dead, fallback, edge, cloud]) await served.close();
+      }
+    });
+
+    it("drives Cutline's relay tiers too, with plain calls only (no cutline_ parameter reaches them)", async () => {
+      const { manifest } = bundle;
+      const token = manifest.runtime.token;
+      // The relay tiers, unchained (no tier above the edge): a relay request to the edge's step
+      // would carry the cloud's step on up and fail; a plain call runs the edge's segment alone.
+      const edge = await serveTier({ manifest, bundleDir: bundle.dir, tier: 1, token });
+      const cloud = await serveTier({ manifest, bundleDir: bundle.dir, tier: 2, token });
+      const device = await serveStockDevice({
+        manifest,
+        bundleDir: bundle.dir,
+        serverUrls: new Map([
+          [1, edge.server.url],
+          [2, cloud.server.url],
+        ]),
+        token,
+      });
+      try {
+        const feeds = { [manifest.model.inputs[0]!.name]: randomInput(manifest) };
+        const whole = await ort.InferenceSession.create(VEHICLE_MODEL);
+        const expected = await whole.run(feeds);
+        await whole.release();
+        const answer = await device.driver.infer(new Map(Object.entries(feeds)));
+        expect(answer.fallback).toBe(false);
+        for (const [name, tensor] of Object.entries(expected))
+          expect(maxAbsDifference(tensor, answer.outputs.get(name)!)).toBeLessThanOrEqual(
+            outputTolerance(tensor),
+          );
+      } finally {
+        for (const served of [device, edge, cloud]) await served.close();
       }
     });
 
