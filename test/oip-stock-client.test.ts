@@ -499,6 +499,21 @@ describe('a cloud segment with a scalar input and output', () => {
         /declares binary_data_size 1020, but only/,
         { 'inference-header-content-length': String(longHeader.length) },
       );
+      // The scalar as a client reading that config sends it (dims [1]) is taken as Triton takes it.
+      const asConfigured = inputs.map((t) => (t.name === 'scale' ? { ...t, shape: [1] } : t));
+      const configured = await plainHttp(
+        cloud.server.url,
+        'POST',
+        inferPath(segment.id),
+        chain.token,
+        jsonInferBody(asConfigured),
+      );
+      expect(configured.status, configured.raw.toString('utf8', 0, 300)).toBe(200);
+      expectOnnxruntimeValues(chain, readInferAnswer(configured), ['total']);
+      await refused(
+        jsonInferBody(inputs.map((t) => (t.name === 'scale' ? { ...t, shape: [1, 1] } : t))),
+        /Input "scale" has shape \[1, ?1\]/,
+      );
       // The tier still answers a good request after them.
       const again = await plainHttp(
         cloud.server.url,

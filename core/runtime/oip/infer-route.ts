@@ -138,7 +138,7 @@ async function inferOnce(
   // A relay step (Cutline's extension) is checked and run as the relay model; any other request
   // as the plain OIP model it names.
   const served = modelForRequest(model, request.parameters);
-  checkAgainstMetadata(modelName, served, request.inputs, requested);
+  const inputs = checkAgainstMetadata(modelName, served, request.inputs, requested);
   const wantsBinary = binaryOutputs(request);
   const decodedAt = performance.now();
 
@@ -158,7 +158,7 @@ async function inferOnce(
   const startedAt = performance.now();
   let result;
   try {
-    result = await served.infer(request.inputs, request.parameters ?? {}, {
+    result = await served.infer(inputs, request.parameters ?? {}, {
       id: request.id,
       requestedOutputs: requested,
     });

@@ -103,8 +103,19 @@ export function modelMetadataJson(name: string, model: TierModel): object {
 }
 
 /**
+ * Whether Triton's configuration of the model (model-config.ts, config.pbtxt) writes this tensor as
+ * dims [1] reshaped to []: a scalar, or with batching a batch of scalars. A client that reads that
+ * configuration sends it with a last dimension of 1, which Triton takes away before the model.
+ */
+function tritonOneElement(declared: readonly number[], model: TierModel): boolean {
+  return declared.length === ((model.maxBatchSize ?? 0) > 0 ? 1 : 0);
+}
+
+/**
  * Checks a request's inputs and requested outputs against what the model declares.
  *
+ * @returns the inputs in the declared shapes: a scalar sent as Triton's configuration has it
+ *   (dims [1]) loses that dimension, as Triton's reshape does.
  * @throws OipError (400) naming the first input or output that does not fit.
  */
 export function checkAgainstMetadata(
@@ -112,7 +123,7 @@ export function checkAgainstMetadata(
   model: TierModel,
   inputs: readonly OipTensor[],
   requestedOutputs: readonly string[] | null,
-): void {
+): readonly OipTensor[] {
   const given = new Map(inputs.map((t) => [t.name, t]));
   const shownModel = quoteName(modelName);
   for (const declared of model.inputs) {
@@ -127,7 +138,11 @@ export function checkAgainstMetadata(
         `Input ${quoteName(declared.name)} is ${tensor.datatype}, but model ${shownModel} takes ${declared.datatype}.`,
       );
     }
-    if (declared.shape && !shapeFits(tensor.shape, declared.shape)) {
+    const oneElement =
+      declared.shape !== null &&
+      tritonOneElement(declared.shape, model) &&
+      shapeFits(tensor.shape, [...declared.shape, 1]);
+    if (declared.shape && !oneElement && !shapeFits(tensor.shape, declared.shape)) {
       throw new OipError(
         `Input ${quoteName(declared.name)} has shape ${shapeText(tensor.shape)}, but model ${shownModel} takes ${shapeText(declared.shape)} (-1: any size).`,
       );
@@ -149,6 +164,13 @@ export function checkAgainstMetadata(
       `Model ${shownModel} has no output ${quoteName(unknown)}; its outputs are ${quoteNames([...outputs])}.`,
     );
   }
+  const declaredShapes = new Map(model.inputs.map((t) => [t.name, t.shape]));
+  return inputs.map((tensor) => {
+    const declared = declaredShapes.get(tensor.name);
+    const reshaped =
+      declared != null && tritonOneElement(declared, model) && tensor.shape.length === declared.length + 1;
+    return reshaped ? { ...tensor, shape: tensor.shape.slice(0, -1) } : tensor;
+  });
 }
 
 function shapeFits(shape: readonly number[], declared: readonly number[]): boolean {
