@@ -103,9 +103,13 @@ export function stockRouteTimesPerRequest(
 }
 
 /**
- * Per route r (device ↔ tier r + 1): what its emulated links should take per inference (each
- * exchange crosses hops 0 … r up and back: rtt/2 + bytes·8/bandwidth per hop and direction), the
- * cost model's figure (the same per tensor) and the bytes exchanged; `from`/`to` name the route.
+ * Per route r (device ↔ tier r + 1): what its emulated links should take per inference, the cost
+ * model's figure and the bytes exchanged; `from`/`to` name the route. Each exchange crosses hops
+ * 0 … r up and back. The chained emulators pass bytes on as they arrive, so a message's
+ * serialisation on the hops overlaps: emulated, one way is Σ rtt/2 + the slowest hop's
+ * bytes·8/bandwidth. The cost model charges every hop in full per tensor (rtt/2 + bytes·8/bandwidth
+ * each, as a relaying tier that receives a request before sending it on), so for the cloud it is
+ * the larger figure.
  */
 export function expectedStockRoutes(
   manifest: BundleManifest,
@@ -113,14 +117,15 @@ export function expectedStockRoutes(
 ): { from: string; to: string; emulatedMs: number; predictedMs: number; bytes: number }[] {
   return manifest.hops.map((_, r) => {
     const route = manifest.hops.slice(0, r + 1);
-    const oneWay = (bytes: number, direction: 'up' | 'down'): number =>
-      route.reduce(
-        (ms, hop) =>
-          ms +
-          hop.rttMs / 2 +
-          ((bytes * 8) / ((direction === 'up' ? hop.uplinkMbps : hop.downlinkMbps) * 1e6)) * 1000,
-        0,
+    const serialMs = (bytes: number, direction: 'up' | 'down'): number[] =>
+      route.map(
+        (hop) => ((bytes * 8) / ((direction === 'up' ? hop.uplinkMbps : hop.downlinkMbps) * 1e6)) * 1000,
       );
+    const delayMs = route.reduce((ms, hop) => ms + hop.rttMs / 2, 0);
+    const streamed = (bytes: number, direction: 'up' | 'down'): number =>
+      delayMs + Math.max(...serialMs(bytes, direction));
+    const perHop = (bytes: number, direction: 'up' | 'down'): number =>
+      delayMs + serialMs(bytes, direction).reduce((a, b) => a + b, 0);
     let emulatedMs = 0;
     let predictedMs = 0;
     let bytes = 0;
@@ -128,8 +133,8 @@ export function expectedStockRoutes(
       const up = segment.inputs.map((t) => tensorBytes(t.name));
       const down = segment.outputs.map((t) => tensorBytes(t.name));
       const sum = (list: number[]): number => list.reduce((a, b) => a + b, 0);
-      emulatedMs += oneWay(sum(up), 'up') + oneWay(sum(down), 'down');
-      predictedMs += sum(up.map((b) => oneWay(b, 'up'))) + sum(down.map((b) => oneWay(b, 'down')));
+      emulatedMs += streamed(sum(up), 'up') + streamed(sum(down), 'down');
+      predictedMs += sum(up.map((b) => perHop(b, 'up'))) + sum(down.map((b) => perHop(b, 'down')));
       bytes += sum(up) + sum(down);
     }
     return { from: manifest.tiers[0]!.name, to: manifest.tiers[r + 1]!.name, emulatedMs, predictedMs, bytes };
