@@ -5,3 +5,4 @@ export declare function currentBuild(
   env?: Readonly<Record<string, string | undefined>>,
 ): { cli: string; tier: string } | null;
 export declare function runBuilt(file: string): void;
+export declare function registerSources(): Promise<void>;

@@ -50,6 +50,16 @@ export function currentBuild(root = ROOT, env = process.env) {
   return fs.existsSync(built.cli) && fs.existsSync(built.tier) ? built : null;
 }
 
+/**
+ * Lets this process import the TypeScript sources: tsx's loader with Cutline's own tsconfig,
+ * wherever the process runs (a tier runs in its bundle's folder, which must not be able to steer
+ * module resolution with a tsconfig of its own). Only where currentBuild() is null: a checkout.
+ */
+export async function registerSources() {
+  const { register } = await import('tsx/esm/api');
+  register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
+}
+
 /** An `import(` call, not `.import(` or a mention of `import()` in a comment. */
 const DYNAMIC_IMPORT = /(^|[^.\w$])import\((?!\))/m;
 

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // One tier of a deployment bundle, from Cutline's build in dist/cli/ while it is current, else from
 // the sources through tsx (bundles ship their own runtime/cutline-tier.mjs).
-import { fileURLToPath } from 'node:url';
-import { currentBuild, runBuilt } from './cli-build.js';
+import { currentBuild, registerSources, runBuilt } from './cli-build.js';
 
 // onnxruntime-node's own usage telemetry off (it writes a SQLite queue under ~/.cache from every
 // process and tries to upload it); an explicit ORT_DISABLE_TELEMETRY=0 turns it back on.
@@ -13,10 +12,7 @@ if (build !== null) {
   // core/bundle/tier-entry.ts, built: the same tierMain and the same one-line errors as below.
   runBuilt(build.tier);
 } else {
-  const { register } = await import('tsx/esm/api');
-  // Cutline's own tsconfig, wherever the process runs (a tier runs in its bundle's folder, which
-  // must not be able to steer module resolution with a tsconfig of its own).
-  register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
+  await registerSources();
   const { tierMain } = await import('../core/bundle/tier-main.ts');
   const { LINE_LIMIT, oneLine } = await import('../core/text/quote-name.ts');
   tierMain(process.argv.slice(2)).then(
