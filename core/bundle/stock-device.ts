@@ -7,16 +7,15 @@ import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { CutlineError } from '../errors.js';
 import { createTierClient, type TierClient } from '../runtime/oip/client.js';
-import { datatypeOfOrtType } from '../runtime/oip/datatypes.js';
 import { TierError } from '../runtime/oip/errors.js';
-import type { TensorMetadata } from '../runtime/oip/model.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
 import type { ServerTls } from '../runtime/oip/tls.js';
 import { quoteName } from '../text/quote-name.js';
-import { bundledWholeModel, parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
+import { bundledWholeModel, parseManifest, type BundleManifest } from './manifest.js';
 import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
 import { readCheckedModel } from './read-checked.js';
+import { tensorMetadata } from './segment-model.js';
 import { StockDriver, stockServerTiers, type SendSegment } from './stock-driver.js';
 import type { Tensors } from './tier-runtime.js';
 
@@ -38,18 +37,6 @@ export interface ServedStockDevice {
   readonly server: TierServer;
   readonly driver: StockDriver;
   close(): Promise<void>;
-}
-
-/** A whole-model tensor as OIP metadata (symbolic dimensions as -1). */
-function tensorMetadata(tensor: ManifestTensor): TensorMetadata {
-  const datatype = datatypeOfOrtType(tensor.dtype);
-  if (!datatype)
-    throw new CutlineError(
-      'BAD_BUNDLE',
-      `Tensor ${quoteName(tensor.name)} is ${quoteName(tensor.dtype)}, which OIP cannot carry.`,
-    );
-  const shape = tensor.shape ? tensor.shape.map((d) => (typeof d === 'number' ? d : -1)) : null;
-  return { name: tensor.name, datatype, shape };
 }
 
 export async function serveStockDevice(options: ServeStockDeviceOptions): Promise<ServedStockDevice> {
