@@ -17,7 +17,9 @@ import {
   modelExplorerNodeIds,
   nodeDataText,
   parseNodeDataText,
+  roundMs,
 } from '../core/export/model-explorer.js';
+import { modelExplorerCommand, shellWord } from '../core/export/model-explorer-command.js';
 import { modelNodeDataSchema } from '../core/export/model-explorer-schema.js';
 import { graph, model, node, valueInfo } from '../core/onnx/builder.js';
 import { encodeModelProto } from '../core/onnx/codec.js';
@@ -71,25 +73,21 @@ describe('cutline figures', () => {
     const plan = JSON.parse(solved.stdout) as { plans: { placement: Record<string, string> }[] };
     const profile = await ortProfile(SAMPLE, path.join(tmp, 'ort'));
     const out = path.join(tmp, 'figures');
-    const { stdout } = await run(process.execPath, [
-      CLI,
-      'figures',
-      SAMPLE,
-      '--out',
-      out,
-      '-t',
-      TOPOLOGY,
-      '--placement',
-      planFile,
-      '--ort-profile',
-      profile,
-      '--json',
-    ]);
+    const args = [CLI, 'figures', SAMPLE, '--out', out, '-t', TOPOLOGY, '--placement', planFile];
+    const { stdout } = await run(process.execPath, [...args, '--ort-profile', profile, '--json']);
     const report = JSON.parse(stdout) as {
       graphId: string;
       files: { figure: string; nodes: number; path: string }[];
+      command: string;
       notes: string[];
     };
+    // The command that opens them: the model, the ONNX adapter and every file just written.
+    expect(report.command).toBe(
+      `model-explorer ${SAMPLE} --extensions=model_explorer_onnx --node_data_paths=${report.files.map((f) => f.path).join(',')}`,
+    );
+    const text = await run(process.execPath, [...args, '--ort-profile', profile]);
+    expect(text.stdout).toContain('pip install model-explorer-onnx');
+    expect(text.stdout.trimEnd().split('\n').at(-1)!.trim()).toBe(report.command);
     expect(report.files.map((f) => f.figure)).toEqual([
       'flops',
       'macs',
@@ -129,7 +127,14 @@ describe('cutline figures', () => {
         for (const [id, r] of Object.entries(results))
           expect(r.value).toBe(plan.plans[0]!.placement[id] ?? r.value);
       if (written.figure === 'measured-ms')
-        for (const [id, r] of Object.entries(results)) expect(r.value).toBe(measured.get(id));
+        for (const [id, r] of Object.entries(results)) expect(r.value).toBe(roundMs(measured.get(id)!));
+      // Times to 4 significant digits, counts whole: no float noise such as 1.5924999999999998.
+      const ms = written.figure.endsWith('-ms') || written.figure.startsWith('predicted-ms-');
+      for (const r of Object.values(results)) {
+        if (typeof r.value !== 'number') continue;
+        if (ms) expect(String(r.value).replace(/^0\.0*|\.|e.*$/g, '').length).toBeLessThanOrEqual(4);
+        else expect(Number.isInteger(r.value)).toBe(true);
+      }
     }
     // Every node has a tier: a layer's plumbing goes where the layer goes.
     const tiers = parseNodeDataText(
@@ -175,6 +180,19 @@ describe('cutline figures', () => {
       ['__proto__']: { value: 'edge', bgColor: '#c7e9c0' },
       twice: { value: 'edge', bgColor: '#c7e9c0' },
     });
+  });
+
+  it('rounds times to 4 significant digits and quotes the open command for a shell', () => {
+    expect(roundMs(1.5924999999999998)).toBe(1.592);
+    expect(roundMs(0.0012345678)).toBe(0.001235);
+    expect(roundMs(12345.6)).toBe(12350);
+    expect(roundMs(0)).toBe(0);
+    expect(shellWord("it's a model.onnx")).toBe(`'it'\\''s a model.onnx'`);
+    expect(modelExplorerCommand('my models/m.onnx', ['me/m.flops.json', 'me/m.tier.json'])).toBe(
+      "model-explorer 'my models/m.onnx' --extensions=model_explorer_onnx --node_data_paths=me/m.flops.json,me/m.tier.json",
+    );
+    // Model Explorer splits the value at commas: no command then.
+    expect(modelExplorerCommand('m.onnx', ['a,b/m.flops.json'])).toBeNull();
   });
 
   it('refuses what Model Explorer would not read: a gradient without its ends, a non-finite value, a field it lacks', () => {

@@ -17,11 +17,12 @@ import {
   nodeDataText,
   type ModelExplorerInput,
 } from '../../core/export/model-explorer.js';
+import { modelExplorerCommand } from '../../core/export/model-explorer-command.js';
 import type { Placement } from '../../core/partition/placement.js';
 import { readOrtProfileFile } from '../../core/profiling/ort-profile-import.js';
 import { matchOrtProfile, unknownNamesLine } from '../../core/profiling/ort-profile-match.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
-import { plainName } from '../../core/text/quote-name.js';
+import { escapeControl, plainName } from '../../core/text/quote-name.js';
 import { readPlacementFile } from './export.js';
 import { renderTable } from './format.js';
 import { writeJsonLine } from './json-output.js';
@@ -56,8 +57,12 @@ export function figuresCommand(modelArg: string | undefined, options: FiguresCli
     return { figure: f.figure, title: f.title, nodes: f.nodes, path: file };
   });
   const graphId = modelExplorerGraphId(input.figures.analysis);
+  const command = modelExplorerCommand(
+    input.modelPath,
+    written.map((w) => w.path),
+  );
   if (options.json) {
-    writeJsonLine({ model: input.modelPath, graphId, files: written, notes });
+    writeJsonLine({ model: input.modelPath, graphId, files: written, command, notes });
     return 0;
   }
   const rows = written.map((w) => [w.figure, String(w.nodes), w.title, plainName(w.path, 200)]);
@@ -65,10 +70,20 @@ export function figuresCommand(modelArg: string | undefined, options: FiguresCli
     `Model Explorer node data for ${plainName(input.modelPath, 200)} (graph ${plainName(graphId)}): one file per figure`,
     renderTable(['figure', 'nodes', 'what', 'file'], rows, [false, true, false, false]),
     ...notes.map((note) => plainName(note, 400)),
-    'Open the model in Model Explorer (with its ONNX adapter) and add these files under "node data".',
+    ...openLines(command),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** How to open them: the whole command (not cut: it is meant to be pasted), else the page's way. */
+function openLines(command: string | null): string[] {
+  const install = 'Model Explorer with its ONNX adapter: pip install model-explorer-onnx';
+  if (command === null)
+    return [
+      `Open the model in ${install}; a file's path holds a comma, so add the files under "node data" in its page.`,
+    ];
+  return [`Open them in ${install}`, `  ${escapeControl(command)}`];
 }
 
 function writeFigureFile(file: string, text: string): void {

@@ -52,6 +52,18 @@ const TIER_COLORS: Readonly<Record<string, string>> = {
   cloud: '#fdd0a2',
 };
 
+/**
+ * A time as the files give it: 4 significant digits. A profile's median or a roofline's quotient
+ * carries float noise (1.5924999999999998) that only widens Model Explorer's columns; no
+ * measurement or prediction here is good to more than a few digits.
+ */
+export function roundMs(ms: number): number {
+  return ms === 0 ? 0 : Number(ms.toPrecision(4));
+}
+
+/** A count (FLOPs, MACs, parameters, bytes) as a whole number. */
+const roundCount = (count: number): number => Math.round(count);
+
 /** The main graph's id in Model Explorer's ONNX adapter. */
 export function modelExplorerGraphId(analysis: Analysis): string {
   return analysis.model.proto.graph?.name || '<main>';
@@ -77,6 +89,7 @@ export function modelExplorerNodeData(input: ModelExplorerInput): NodeDataFile[]
   const numeric = (
     figure: string,
     title: string,
+    round: (value: number) => number,
     valueOf: (index: number) => number | undefined,
   ): NodeDataFile => {
     const results = new Map<string, NodeDataResult>();
@@ -85,16 +98,16 @@ export function modelExplorerNodeData(input: ModelExplorerInput): NodeDataFile[]
       const id = ids[node.index]!;
       // A name used twice is one node id in Model Explorer: the first node keeps it.
       if (value === undefined || !Number.isFinite(value) || results.has(id)) return;
-      results.set(id, { value });
+      results.set(id, { value: round(value) });
     });
     return file(figure, title, graphId, results, { gradient: HEAT });
   };
   const cost = (i: number) => analysis.costs[i];
   const files = [
-    numeric('flops', 'FLOPs (a MAC counts 2)', (i) => cost(i)?.flops),
-    numeric('macs', 'Multiply-accumulates', (i) => cost(i)?.macs),
-    numeric('params', 'Parameters (weight elements read)', (i) => cost(i)?.params),
-    numeric('activation-bytes', 'Activation bytes (every output)', (i) => cost(i)?.outputBytes),
+    numeric('flops', 'FLOPs (a MAC counts 2)', roundCount, (i) => cost(i)?.flops),
+    numeric('macs', 'Multiply-accumulates', roundCount, (i) => cost(i)?.macs),
+    numeric('params', 'Parameters (weight elements read)', roundCount, (i) => cost(i)?.params),
+    numeric('activation-bytes', 'Activation bytes (every output)', roundCount, (i) => cost(i)?.outputBytes),
   ];
   if (built) {
     const { problem, unitNodes } = built;
@@ -102,7 +115,7 @@ export function modelExplorerNodeData(input: ModelExplorerInput): NodeDataFile[]
     const unitOfNode = new Map(unitNodes.map((node, u) => [node, u]));
     problem.tiers.forEach((tier, t) => {
       files.push(
-        numeric(`predicted-ms-${tier}`, `Predicted time on ${tierTitle(tier)}, ms`, (i) => {
+        numeric(`predicted-ms-${tier}`, `Predicted time on ${tierTitle(tier)}, ms`, roundMs, (i) => {
           const u = unitOfNode.get(i);
           return u === undefined ? undefined : problem.computeMs[u * k + t];
         }),
@@ -110,7 +123,7 @@ export function modelExplorerNodeData(input: ModelExplorerInput): NodeDataFile[]
     });
     if (placement) {
       files.push(
-        numeric('placed-ms', 'Predicted time on its tier, ms', (i) => {
+        numeric('placed-ms', 'Predicted time on its tier, ms', roundMs, (i) => {
           const u = unitOfNode.get(i);
           return u === undefined ? undefined : problem.computeMs[u * k + placement[u]!];
         }),
@@ -120,7 +133,9 @@ export function modelExplorerNodeData(input: ModelExplorerInput): NodeDataFile[]
   }
   if (measuredMs) {
     files.push(
-      numeric('measured-ms', 'Measured time, ms', (i) => measuredMs.get(analysis.graph.nodes[i]!.name)),
+      numeric('measured-ms', 'Measured time, ms', roundMs, (i) =>
+        measuredMs.get(analysis.graph.nodes[i]!.name),
+      ),
     );
   }
   return files;
