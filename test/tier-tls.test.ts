@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +143,31 @@ describe('tier TLS', () => {
     );
     expect(() => checkUpTransport('ftp://cloud:1', true)).toThrow(/must start with https:\/\/ or http:\/\//);
   });
+
+  it('closes a connection that never starts its TLS handshake once the headers time is up', async () => {
+    const patient = await createTierServer({
+      host: '127.0.0.2',
+      token,
+      models: new Map(),
+      headersTimeoutMs: 300,
+      tls: readServerTls(file('tier-cert.pem'), file('tier-key.pem')),
+    });
+    try {
+      // A peer that connects and says nothing: the server, not the peer, ends the connection.
+      const socket = net.connect(patient.port, '127.0.0.2');
+      let received = 0;
+      socket.on('data', (chunk: Buffer) => (received += chunk.length));
+      const ended = await new Promise<string>((resolve) => {
+        socket.once('close', () => resolve('closed by the server'));
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      });
+      expect(['closed by the server', 'ECONNRESET']).toContain(ended);
+      expect(received).toBe(0);
+    } finally {
+      await patient.close();
+    }
+    // Without the server's limit the peer would wait TLS's default 120 s: fail well before.
+  }, 20_000);
 
   it('names the file that is missing, not PEM, or the wrong key', () => {
     expect(() => readServerTls(file('missing.pem'), file('tier-key.pem'))).toThrow(

@@ -199,7 +199,14 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
     connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
   };
   const server = options.tls
-    ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key })
+    ? https.createServer({
+        ...serverOptions,
+        cert: options.tls.cert,
+        key: options.tls.key,
+        // A handshake that does not finish is cut as soon as silent headers would be, not after
+        // TLS's default 120 s: otherwise idle connections could hold every slot of maxConnections.
+        handshakeTimeout: headersTimeout,
+      })
     : http.createServer(serverOptions);
   // server.timeout (socket inactivity) stays 0: it would also cut an inference that runs longer.
   server.maxConnections = options.maxConnections ?? 1024;
