@@ -1,7 +1,8 @@
 /**
  * "Import onnxruntime profile…" in real Chromium: a profile real onnxruntime-node writes for the
  * open sample is picked in the This machine tab, and every layer drawn shows as its measured time
- * the very figure `cutline profile --from-ort-profile` reports for its node.
+ * the very figure `cutline profile --from-ort-profile` reports for its node, on its badge and in
+ * the selected layer's details.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -100,6 +101,16 @@ it('lays an imported profile over the graph: each layer shows the time cutline p
     expect(cliTimes.has(id), id).toBe(true);
     expect(text, id).toBe(`${formatMs(cliTimes.get(id)!)} measured`);
   }
+  // The selected layer's details give the same figure as its badge, as a measurement.
+  const [firstId, firstBadge] = badges[0]!;
+  await find.layerNode(page, firstId).click();
+  const measured = find.details(page).getByRole('table', { name: 'Measured time' });
+  await expect
+    .poll(() => measured.getByRole('row').textContent())
+    .toBe(`measured (imported onnxruntime profile)${firstBadge.replace(/ measured$/, '')}`);
+  expect(Number(await measured.locator('td[data-value]').getAttribute('data-value'))).toBe(
+    cliTimes.get(firstId),
+  );
   await screenshot(page, 'ort-profile-imported');
 
   // Hiding them brings the predictions back.

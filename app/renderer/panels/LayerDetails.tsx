@@ -4,6 +4,7 @@ import { tierOf } from '../../../core/tiers.js';
 import { useStudio, type Store } from '../store/store.js';
 import { tierTitleOf } from '../design/placement.js';
 import { TierTimes } from './TierTimes.js';
+import { ImportedTime } from './ImportedTime.js';
 import { BlockPath } from './BlockPath.js';
 import { CostTable } from './CostTable.js';
 import { TensorList } from './TensorList.js';
@@ -60,6 +61,7 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
       )}
       <h3>Predicted time per tier</h3>
       <TierTimes layerId={layer.id} tier={tier} />
+      <ImportedTime layerId={layer.id} />
       <h3>Costs</h3>
       <CostTable metrics={metrics} figures={figures} exact={exact} />
       <h3>Inputs</h3>
