@@ -20,6 +20,7 @@ import type {
 } from '../shared/studio-api.js';
 import type { ExportDataFile } from '../shared/studio-jobs.js';
 import { PROJECT_FORMAT } from '../../core/project/types.js';
+import { exportBundleHolds, freshSiblingDir } from './export-bundle-holds.js';
 import { streamedHarnessEvent } from './harness-event-schema.js';
 import { MODEL_OPTION } from '../../core/bundle/harness-whole-model.js';
 
@@ -173,6 +174,7 @@ export function exportPlan(model: SessionModel, args: ExportArgs): ProcessJobPla
       '--json',
       '--on-unreachable',
       args.onUnreachable,
+      ...(args.serving !== undefined ? ['--serving', args.serving] : []),
       ...(args.zip ? ['--zip'] : []),
       ...(args.force ? ['--force'] : []),
       ...(args.verify ? [] : ['--no-verify']),
@@ -200,9 +202,11 @@ export function exportPlan(model: SessionModel, args: ExportArgs): ProcessJobPla
         outputs,
       }));
       if (verification === undefined || segments.some((s) => s.data === undefined)) return null;
+      const holds = exportBundleHolds(json.bundle);
       return {
         bundleDir: json.bundle,
         zipPath: json.zip,
+        ...(holds !== null ? { holds, nextOutDir: freshSiblingDir(json.bundle) } : {}),
         segments: segments.map((s) => ({ ...s, data: s.data ?? null })),
         crossings: json.crossings.map(({ tensor, direction, hop }) => ({ tensor, direction, hop })),
         predicted: {

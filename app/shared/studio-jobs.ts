@@ -102,6 +102,11 @@ export interface ExportArgs {
   readonly force: boolean;
   /** What the device does when a tier is unreachable: fail the request or run the whole model itself. */
   readonly onUnreachable: 'fail' | 'local';
+  /**
+   * How the bundle is served (`cutline export --serving`): Cutline's tiers relaying the request up
+   * the chain, or stock OIP servers the device calls one by one. Absent: relay.
+   */
+  readonly serving?: 'relay' | 'stock';
   readonly verify: boolean;
   /**
    * Write a segment's (and the whole model's) weights as an external-data file beside it when they
@@ -118,6 +123,20 @@ export interface ExportDataFile {
   /** Bundle-relative, as the manifest lists it. */
   readonly file: string;
   readonly bytes: number;
+}
+
+/** What an exported bundle holds beyond its segments (read back from its folder). */
+export interface ExportBundleHolds {
+  /** Its manifest's `runtime.serving`. */
+  readonly serving: 'relay' | 'stock';
+  /** The bundle's README.md (absolute, on the host), with each machine's commands; null when absent. */
+  readonly readme: string | null;
+  /** `cloud/triton` when the export wrote a Triton model repository, else null. */
+  readonly tritonRepository: string | null;
+  /** `cloud/kserve.yaml` when written (a KServe InferenceService for that repository), else null. */
+  readonly kserve: string | null;
+  /** The whole model, carried only for the device's local fallback (bundle-relative); else null. */
+  readonly wholeModel: string | null;
 }
 
 export interface ExportResult {
@@ -143,6 +162,10 @@ export interface ExportResult {
     readonly deviceEnergyMj: number;
     readonly linkBytes: number;
   };
+  /** What the bundle holds besides its segments; absent when its manifest could not be read back. */
+  readonly holds?: ExportBundleHolds;
+  /** A free sibling of `bundleDir` (`NAME-2` …), where exporting again without "Replace" can go. */
+  readonly nextOutDir?: string;
   /** The split against the whole model in onnxruntime; null when verification was off. */
   readonly verification: {
     readonly maxAbsDiff: number;

@@ -141,6 +141,7 @@ export const JOB_ARGS = {
     zip: z.boolean(),
     force: z.boolean(),
     onUnreachable: z.enum(['fail', 'local']),
+    serving: z.enum(['relay', 'stock']).exactOptional(),
     verify: z.boolean(),
     // Any size a file can have (the page parses what was typed; 0 puts every model's weights of
     // 1 KiB or more in a data file); absent: automatic.

@@ -52,7 +52,9 @@ describe("the Export tab's Advanced options", () => {
       force: false,
       verify: true,
       onUnreachable: 'fail',
+      serving: 'relay',
     });
+    expect(exportOptionsOf({ ...form, serving: 'stock' })).toMatchObject({ serving: 'stock' });
     for (const [typed, bytes] of [
       ['1 KiB', 1024],
       ['1KiB', 1024],

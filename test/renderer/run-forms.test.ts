@@ -25,6 +25,18 @@ const { view, partition } = analysedSample(SAMPLE);
 const topology = loadTopology('pi4-wifi-edge-wan-cloud');
 const state = () => useStudio.getState();
 const openModel = () => startDesignOf(openedModel(SAMPLE, view, partition), topology);
+const exportFormArgs = {
+  topology,
+  placement: {},
+  pins: [],
+  inputs: {},
+  objective: 'latency',
+  outDir: '/b',
+  zip: false,
+  force: false,
+  onUnreachable: 'fail' as const,
+  verify: true,
+};
 
 describe('dock forms', () => {
   it('keeps what was typed for the open model and forgets it when another opens', () => {
@@ -71,9 +83,12 @@ describe('dock forms', () => {
       force: false,
       verify: true,
       onUnreachable: 'fail',
+      serving: 'relay',
       externalDataAbove: '',
       verifyWhole: false,
     });
+    // A stock export's choice is where the next export starts.
+    expect(exportFormFrom({ ...exportFormArgs, serving: 'stock' }).serving).toBe('stock');
     expect(harnessFormFrom(undefined)).toEqual({
       emulateLinks: true,
       runs: '20',

@@ -1,16 +1,17 @@
 import { isTierName, TIER_TITLES } from '../../../core/tiers.js';
 import { useStudio, type Store } from '../store/store.js';
 import { formatBytes, formatMj, formatMs } from '../util/format.js';
-import { segmentsCaption, segmentWeights, verificationLine } from './export-summary.js';
+import { bundleItems, segmentsCaption, segmentWeights, verificationLine } from './export-summary.js';
 import type { ExportRecord } from './run-slice.js';
 
 const tierTitle = (tier: string): string => (isTierName(tier) ? TIER_TITLES[tier] : tier);
 const selectDesign = (s: Store) => s.design;
 
 /**
- * The bundle just written: where, its segments with their sizes, the tensors that cross, the
- * plan's predicted figures, and whether the split gave the whole model's outputs; "Run it"
- * opens the Run tab on it.
+ * The bundle just written: where, where its README with each machine's commands is, what it
+ * holds (segments, Triton repository, whole model only with the fallback, serving mode), its
+ * segments with their sizes, the tensors that cross, the plan's predicted figures (the serving
+ * mode's), and whether the split gave the whole model's outputs; "Run it" opens the Run tab on it.
  */
 export function ExportResultView({ record }: { readonly record: ExportRecord }) {
   const design = useStudio(selectDesign);
@@ -42,7 +43,14 @@ export function ExportResultView({ record }: { readonly record: ExportRecord }) 
           The design has changed since this export; export again to run the new one.
         </p>
       )}
+      {result.holds?.readme && (
+        <p className="run-readme" aria-label="Per-machine commands">
+          Commands for each machine (certificates, each server, the device):{' '}
+          <code className="run-path-text">{result.holds.readme}</code>
+        </p>
+      )}
       <Verification verification={result.verification} />
+      <BundleItems result={result} />
       <div className="run-columns">
         <table className="run-table" aria-label="Segments">
           <caption>{segmentsCaption(result.segments)}</caption>
@@ -103,7 +111,15 @@ export function ExportResultView({ record }: { readonly record: ExportRecord }) 
             </tbody>
           </table>
         )}
-        <dl className="run-figures" aria-label="Predicted">
+        <dl
+          className="run-figures"
+          aria-label="Predicted"
+          title={
+            result.holds?.serving === 'stock'
+              ? 'Served by stock servers: the device sends each server segment its inputs and collects its outputs'
+              : undefined
+          }
+        >
           <dt>Predicted latency</dt>
           <dd>{formatMs(result.predicted.latencyMs)}</dd>
           <dt>Device energy</dt>
@@ -113,6 +129,26 @@ export function ExportResultView({ record }: { readonly record: ExportRecord }) 
         </dl>
       </div>
     </section>
+  );
+}
+
+/** What the bundle holds, one short line each, with the bundle path of each file or folder. */
+function BundleItems({ result }: { readonly result: ExportRecord['result'] }) {
+  const items = bundleItems(result, tierTitle);
+  if (items.length === 0) return null;
+  return (
+    <ul className="run-bundle-items" aria-label="The bundle holds">
+      {items.map((item) => (
+        <li key={item.text}>
+          {item.text}
+          {item.path !== null && (
+            <>
+              : <code>{item.path}</code>
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }
 

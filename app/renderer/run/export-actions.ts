@@ -13,7 +13,14 @@ import { cancelHostJob, runHostJob } from './run-jobs.js';
 /** What the Export tab asks; the design supplies the rest. */
 export type ExportOptions = Pick<
   ExportArgs,
-  'outDir' | 'zip' | 'force' | 'onUnreachable' | 'verify' | 'externalDataAboveBytes' | 'verifyWhole'
+  | 'outDir'
+  | 'zip'
+  | 'force'
+  | 'onUnreachable'
+  | 'serving'
+  | 'verify'
+  | 'externalDataAboveBytes'
+  | 'verifyWhole'
 >;
 
 /**
@@ -22,7 +29,7 @@ export type ExportOptions = Pick<
  * would refuse in its own words.
  */
 export function exportOptionsOf(form: ExportForm): ExportOptions | { readonly error: StudioError } {
-  const { outDir, zip, force, verify, onUnreachable, verifyWhole } = form;
+  const { outDir, zip, force, verify, onUnreachable, serving, verifyWhole } = form;
   const typed = form.externalDataAbove.trim();
   const bytes = typed === '' ? undefined : parseByteSizeText(typed);
   if (bytes === null) {
@@ -39,6 +46,7 @@ export function exportOptionsOf(form: ExportForm): ExportOptions | { readonly er
     force,
     verify,
     onUnreachable,
+    serving,
     // Only with Verify on does the comparison happen at all.
     ...(verify && verifyWhole ? { verifyWhole: true } : {}),
     ...(bytes !== undefined ? { externalDataAboveBytes: bytes } : {}),

@@ -61,3 +61,54 @@ export function segmentsCaption(segments: readonly ExportedSegment[]): string {
   const which = withData === segments.length ? 'each' : `${withData} of them`;
   return `${count}; ${which} with a weights data file to copy with its .onnx`;
 }
+
+/** One line of "what the bundle holds": what it is, and the bundle path it is at (if one). */
+export interface BundleItem {
+  readonly text: string;
+  readonly path: string | null;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The Export result's list of what the bundle holds, in the order a user deploys it: the
+ * segments per tier, the Triton repository and KServe file when written, the whole model (only
+ * with the device's local fallback), and how it is served. Empty when the host could not read
+ * the bundle back (an older host): the segments table still says what it has.
+ */
+export function bundleItems(
+  result: ExportResult,
+  tierTitle: (tier: string) => string,
+): readonly BundleItem[] {
+  const { holds, segments } = result;
+  if (!holds) return [];
+  const tiers = [...new Set(segments.map((s) => s.tier))];
+  const items: BundleItem[] = [
+    {
+      text: `${plural(segments.length, 'segment')} for ${tiers.map(tierTitle).join(', ')}, each tier with its runtime, Dockerfile and run.sh`,
+      path: null,
+    },
+  ];
+  if (holds.tritonRepository !== null) {
+    const models = segments.filter((s) => s.file.startsWith(`${holds.tritonRepository}/`)).length;
+    items.push({
+      text: `A Triton model repository (${plural(models, 'cloud segment')}, written once: the cloud tier serves them from there too)`,
+      path: `${holds.tritonRepository}/`,
+    });
+  }
+  if (holds.kserve !== null)
+    items.push({ text: 'A KServe InferenceService for that repository', path: holds.kserve });
+  items.push(
+    holds.wholeModel !== null
+      ? { text: 'The whole model, for the device to run when a tier is unreachable', path: holds.wholeModel }
+      : { text: 'No whole model: the device fails a request when a tier is unreachable', path: null },
+  );
+  items.push({
+    text:
+      holds.serving === 'stock'
+        ? 'Served by stock OIP servers (Triton, KServe, …) that the device calls one by one; the predicted figures are that mode’s'
+        : "Served by Cutline's tiers, each relaying the request to the next",
+    path: null,
+  });
+  return items;
+}

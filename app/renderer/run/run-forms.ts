@@ -13,6 +13,7 @@ export interface ExportForm {
   readonly force: boolean;
   readonly verify: boolean;
   readonly onUnreachable: ExportArgs['onUnreachable'];
+  readonly serving: NonNullable<ExportArgs['serving']>;
   /** "Write weights as external data above" as typed (`64 MiB`, `4096`); '' for automatic. */
   readonly externalDataAbove: string;
   readonly verifyWhole: boolean;
@@ -48,6 +49,7 @@ export const exportFormFrom = (previous: ExportArgs | undefined): ExportForm => 
   force: previous?.force ?? false,
   verify: previous?.verify ?? true,
   onUnreachable: previous?.onUnreachable ?? 'fail',
+  serving: previous?.serving ?? 'relay',
   externalDataAbove:
     previous?.externalDataAboveBytes === undefined ? '' : sizeText(previous.externalDataAboveBytes),
   verifyWhole: previous?.verifyWhole ?? false,

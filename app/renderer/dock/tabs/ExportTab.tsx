@@ -11,6 +11,7 @@ import { ExportResultView } from '../../run/ExportResultView.js';
 import { JobError, JobProgress } from '../../run/JobProgress.js';
 import { exportFormFrom, selectExportForm, type ExportForm } from '../../run/run-forms.js';
 import { selectExportError, selectExportJob, selectLastExport } from '../../run/run-slice.js';
+import { ServingChoice } from '../../run/ServingChoice.js';
 import type { StudioError } from '../../../shared/studio-api.js';
 import '../../run/run.css';
 
@@ -26,8 +27,9 @@ const edit = (change: Partial<ExportForm>): void => {
 
 /**
  * Export: where the bundle goes (the host's suggestion, a folder picked in Electron, or a path
- * typed), zip or not, replace or not, what the device does when a tier is unreachable, verify or
- * not; then progress with Cancel, and the result with its segments and verification.
+ * typed), zip or not, replace or not, what the device does when a tier is unreachable, how the
+ * bundle is served (relay or stock servers), verify or not; then progress with Cancel, and the
+ * result with its segments, what else it holds, where its README is, and its verification.
  */
 export function ExportTab() {
   const sessionId = useStudio(selectSessionId);
@@ -37,17 +39,24 @@ export function ExportTab() {
   const last = useStudio(selectLastExport);
   const typed = useStudio(selectExportForm);
   const form = typed ?? exportFormFrom(last?.args);
-  const { outDir, zip, force, verify, onUnreachable, externalDataAbove, verifyWhole } = form;
+  const { outDir, zip, force, verify, onUnreachable, serving, externalDataAbove, verifyWhole } = form;
   const [pickError, setPickError] = useState<StudioError | null>(null);
   // Folded unless a choice in it is already made: a set option never hides behind a closed fold.
   const [advancedOpen, setAdvancedOpen] = useState(externalDataAbove.trim() !== '' || verifyWhole);
   const id = useId();
 
-  // The host's suggestion fills an empty folder field, and replaces the folder a bundle was just
-  // written to (unless replacing is on): exporting again would otherwise be refused.
+  // After an export the folder stays the user's: the same one with "Replace" on (the job replaces
+  // only a Cutline bundle, never another folder), else its first free sibling, which the host
+  // found (NAME-2 …); exporting again to the folder just written would be refused. The host's
+  // default suggestion fills an empty field, or stands in when the host named no sibling.
   const written = last?.args.outDir ?? null;
+  const sibling = last?.result.nextOutDir ?? null;
   useEffect(() => {
     if (sessionId === null) return;
+    if (written !== null && sibling !== null && outDir === written && !force) {
+      edit({ outDir: sibling });
+      return;
+    }
     const stale = (dir: string): boolean => dir === '' || (dir === written && !force);
     if (!stale(outDir)) return;
     let live = true;
@@ -137,6 +146,7 @@ export function ExportTab() {
             run the whole model on the device
           </label>
         </fieldset>
+        <ServingChoice serving={serving} onChange={(choice) => edit({ serving: choice })} />
         <details
           className="run-advanced"
           open={advancedOpen}
