@@ -12,6 +12,8 @@ import readline from 'node:readline';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHarness } from '../core/bundle/harness.js';
+import { loadDeviceProfile } from '../core/profiles/load.js';
+import { summaryText } from '../app/cli/harness.js';
 import type { WrittenBundle } from '../core/bundle/write-bundle.js';
 import { exportVehicleChain } from './support/vehicle-bundle.js';
 import { createTierClient } from '../core/runtime/oip/client.js';
@@ -95,9 +97,10 @@ describe('live harness', () => {
     expect(summary.verified).toBe(true);
     expect(summary.maxAbsDiff).toBeLessThanOrEqual(1e-5);
     for (const hop of summary.hops) {
-      const error = (hop.measuredMs - hop.emulatedMs) / hop.emulatedMs;
+      const emulatedMs = hop.emulatedMs!;
+      const error = (hop.measuredMs - emulatedMs) / emulatedMs;
       console.log(
-        `[harness] link ${hop.from} ↔ ${hop.to}: measured ${hop.measuredMs.toFixed(2)} ms, bytes/bandwidth + RTT ${hop.emulatedMs.toFixed(2)} ms (${(100 * error).toFixed(1)}%), cost model ${hop.predictedMs.toFixed(2)} ms`,
+        `[harness] link ${hop.from} ↔ ${hop.to}: measured ${hop.measuredMs.toFixed(2)} ms, bytes/bandwidth + RTT ${emulatedMs.toFixed(2)} ms (${(100 * error).toFixed(1)}%), cost model ${hop.predictedMs.toFixed(2)} ms`,
       );
       expect(Math.abs(error)).toBeLessThanOrEqual(0.1);
     }
@@ -129,6 +132,7 @@ describe('live harness', () => {
       runs: 8,
       warmup: 1,
       emulateLinks: false,
+      hostProfile: loadDeviceProfile('i7-8650u-edge'),
       onEvent: (e) => {
         if (e.event === 'tier') pids[e.tier] = e.pid;
         if (e.event === 'request' && e.fallback) fallbackEvents.push(e.index);
@@ -153,6 +157,14 @@ describe('live harness', () => {
     // The figures come from the three split requests only: the cloud's compute is not diluted to 0.
     expect(summary.measured.computeMsPerTier[2]!).toBeGreaterThan(0);
     expect(summary.hops.every((h) => h.measuredMs > 0)).toBe(true);
+    // Links not emulated: loopback carried the tensors, so no link figure for this host and no
+    // link time in its end-to-end prediction, only the tiers' compute.
+    expect(summary.hops.map((h) => h.emulatedMs)).toEqual([null, null]);
+    const compute = summary.predicted.hostComputeMsPerTier!.reduce((a, b) => a + b, 0);
+    expect(summary.predicted.hostLatencyMs).toBeCloseTo(compute, 9);
+    const table = summaryText(summary);
+    expect(table.split('\n').filter((line) => line.includes('not emulated'))).toHaveLength(2);
+    expect(table).not.toMatch(/emulated \d/);
   });
 
   it('fails a request whose answer lacks one of the whole model’s outputs, naming it', async () => {

@@ -15,6 +15,7 @@ import { writeRuntime } from '../core/bundle/runtime-build.js';
 import type { BundleManifest } from '../core/bundle/manifest.js';
 import { servePlainTier } from '../core/bundle/plain-tier.js';
 import { serveStockDevice } from '../core/bundle/stock-device.js';
+import { hostPrediction } from '../core/bundle/harness-figures.js';
 import { stockServerUrls } from '../core/bundle/stock-tier.js';
 import { serveTier } from '../core/bundle/tier-server.js';
 import { CutlineError } from '../core/errors.js';
@@ -169,6 +170,38 @@ describe('stock mode', () => {
       expect(readme).toContain('stock mode');
       expect(readme).toContain(
         '--server edge=https://<edge-host>:8811 --server cloud=https://<cloud-host>:8812 --up-ca ca.pem',
+      );
+    });
+
+    it("predicts this host's run with the stock cost model, and without link time when links are not emulated", () => {
+      const { manifest } = bundle;
+      const { analysis, placement } = vehicleChain();
+      // The same chain with this host's profile on every tier: what the harness predicts with.
+      const file = path.join(work, 'i7-everywhere.json');
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          id: 'i7-everywhere',
+          name: 'i7 on every tier',
+          tiers: ['device', 'edge', 'cloud'].map((name) => ({ name, device: 'i7-8650u-edge' })),
+          links: [
+            { from: 'device', to: 'edge', link: 'wifi-16m' },
+            { from: 'edge', to: 'cloud', link: 'lte' },
+          ],
+        }),
+      );
+      const problem = buildPartitionProblem(analysis, loadTopology(file)).problem;
+      const host = loadDeviceProfile('i7-8650u-edge');
+      const stock = hostPrediction(analysis, manifest, host, true);
+      expect(stock.latencyMs).toBeCloseTo(evaluateStockPlacement(problem, placement).latencyMs, 9);
+      const relayManifest = { ...manifest, runtime: { ...manifest.runtime, serving: 'relay' as const } };
+      const relay = hostPrediction(analysis, relayManifest, host, true);
+      expect(relay.latencyMs).toBeCloseTo(evaluatePlacement(problem, placement).latencyMs, 9);
+      expect(stock.latencyMs).toBeGreaterThan(relay.latencyMs);
+      const loopback = hostPrediction(analysis, manifest, host, false);
+      expect(loopback.latencyMs).toBeCloseTo(
+        stock.computeMsPerTier.reduce((a, b) => a + b, 0),
+        9,
       );
     });
 

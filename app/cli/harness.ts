@@ -121,11 +121,13 @@ export function summaryText(s: HarnessSummary): string {
       ms(s.predicted.hostComputeMsPerTier?.[t]),
       ms(s.predicted.planComputeMsPerTier[t]),
     ]),
+    // On this host a link takes what its emulator should, or loopback's time when not emulated;
+    // the plan's column is the cost model's figure on the bundle's links (as the studio shows it).
     ...s.hops.map((h) => [
       `link ${h.from} ↔ ${h.to} (${h.bytes} B)`,
       measured(h.measuredMs),
+      h.emulatedMs === null ? 'not emulated' : `emulated ${ms(h.emulatedMs)}`,
       ms(h.predictedMs),
-      `emulated ${ms(h.emulatedMs)}`,
     ]),
   ];
   return [

@@ -59,8 +59,11 @@ export interface HopFigures {
   readonly to: string;
   /** Measured time of the hop's transfers per inference (both ways), ms, median. */
   readonly measuredMs: number;
-  /** What the emulated link should take: per message and direction, rtt/2 + bytes·8/bandwidth. */
-  readonly emulatedMs: number;
+  /**
+   * What the emulated link should take: per message and direction, rtt/2 + bytes·8/bandwidth;
+   * null when the run did not emulate links (the tiers talked over loopback).
+   */
+  readonly emulatedMs: number | null;
   /** The cost model's figure for the same transfers (rtt/2 per tensor), ms. */
   readonly predictedMs: number;
   readonly bytes: number;
@@ -109,7 +112,10 @@ export interface HarnessSummary {
     /** From the bundle's plan (the topology's profiles). */
     readonly planLatencyMs: number;
     readonly planComputeMsPerTier: readonly number[];
-    /** With this machine's profile on every tier and the emulated links; null without a profile. */
+    /**
+     * With this machine's profile on every tier, costed as the bundle is served, plus the links'
+     * time only when they were emulated; null without a profile.
+     */
     readonly hostLatencyMs: number | null;
     readonly hostComputeMsPerTier: readonly number[] | null;
   };

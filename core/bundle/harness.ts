@@ -159,7 +159,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     hostProfile = calibrateHostProfile([profiled], peak).profile;
     emit({ event: 'calibrated', peakGflops: peak.gflops, nodes: profiled.measurement.nodes.length });
   }
-  const host = hostProfile ? hostPrediction(analysis, manifest, hostProfile) : null;
+  const host = hostProfile ? hostPrediction(analysis, manifest, hostProfile, options.emulateLinks) : null;
   const planned = manifest.plan.predicted;
   emit({
     event: 'predicted',
@@ -366,6 +366,8 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
       to: hop.to,
       measuredMs: median(perHopPerRequest[h]!),
       ...expectedPerHop[h]!,
+      // Without emulation the tiers talk over loopback: no emulated figure to hold it against.
+      emulatedMs: options.emulateLinks ? expectedPerHop[h]!.emulatedMs : null,
     }));
     const perRequest = stepSets.map((steps) => computePerTier(manifest, steps));
     const computeMsPerTier = manifest.tiers.map((_, t) => median(perRequest.map((tiers) => tiers[t]!)));

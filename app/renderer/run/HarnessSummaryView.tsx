@@ -22,7 +22,7 @@ export function HarnessSummaryView({ summary }: { readonly summary: HarnessSumma
     ...summary.hops.map((hop): [string, string, string, string] => [
       `Link ${tierTitle(hop.from)} ↔ ${tierTitle(hop.to)} (${formatBytes(hop.bytes)})`,
       ms(hop.measuredMs),
-      `emulated ${ms(hop.emulatedMs)}`,
+      hop.emulatedMs === null ? 'not emulated' : `emulated ${ms(hop.emulatedMs)}`,
       ms(hop.predictedMs),
     ]),
   ];
@@ -43,7 +43,7 @@ export function HarnessSummaryView({ summary }: { readonly summary: HarnessSumma
             <th
               scope="col"
               className="num"
-              title="The design predicted with this machine's calibrated profile on every tier (compute '–' unless the run was started with Calibrate this machine), links as emulated"
+              title="The design predicted with this machine's calibrated profile on every tier (compute '–' unless the run was started with Calibrate this machine), links as emulated (left out when the run did not emulate them)"
             >
               Predicted (this machine)
             </th>
