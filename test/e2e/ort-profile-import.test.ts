@@ -111,6 +111,10 @@ it('lays an imported profile over the graph: each layer shows the time cutline p
   expect(Number(await measured.locator('td[data-value]').getAttribute('data-value'))).toBe(
     cliTimes.get(firstId),
   );
+  // Once: not again among the costs, where an estimated layer's ~ would mark it.
+  const costs = await find.details(page).getByRole('table', { name: 'Costs' }).textContent();
+  expect(costs).toContain('MACs');
+  expect(costs).not.toContain('onnxruntime');
   await screenshot(page, 'ort-profile-imported');
 
   // Hiding them brings the predictions back.

@@ -5,6 +5,7 @@ import { useStudio, type Store } from '../store/store.js';
 import { tierTitleOf } from '../design/placement.js';
 import { TierTimes } from './TierTimes.js';
 import { ImportedTime } from './ImportedTime.js';
+import { ORT_PROFILE_METRIC } from '../run/ort-profile-overlay.js';
 import { BlockPath } from './BlockPath.js';
 import { CostTable } from './CostTable.js';
 import { TensorList } from './TensorList.js';
@@ -63,7 +64,12 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
       <TierTimes layerId={layer.id} tier={tier} />
       <ImportedTime layerId={layer.id} />
       <h3>Costs</h3>
-      <CostTable metrics={metrics} figures={figures} exact={exact} />
+      {/* The imported time has its own row above: in Costs it would take the layer's `~` for an estimate. */}
+      <CostTable
+        metrics={metrics.filter((m) => m.key !== ORT_PROFILE_METRIC.key)}
+        figures={figures}
+        exact={exact}
+      />
       <h3>Inputs</h3>
       <TensorList tensors={layer.inputs} label="Inputs" />
       <h3>Outputs</h3>
