@@ -89,8 +89,12 @@ describe('cutline export', () => {
       expect(fs.readFileSync(path.join(bundle, tier, 'Dockerfile'), 'utf8')).toMatch(/cutline-tier\.mjs/);
       expect(fs.readFileSync(path.join(bundle, tier, 'run.sh'), 'utf8')).toContain(`--tier ${tier}`);
     }
-    expect(fs.readFileSync(path.join(bundle, 'compose.yaml'), 'utf8')).toMatch(
-      /CUTLINE_UP_URL: http:\/\/cloud:8812/,
+    const compose = fs.readFileSync(path.join(bundle, 'compose.yaml'), 'utf8');
+    expect(compose).toMatch(/CUTLINE_UP_URL: http:\/\/cloud:8812/);
+    // Plain HTTP with the token in clear: only the device, and only on this host's loopback.
+    expect(compose.match(/^ {6}- "[^"]*"$/gm)).toEqual(['      - "127.0.0.1:8810:8810"']);
+    expect(fs.readFileSync(path.join(bundle, 'README.md'), 'utf8')).toContain(
+      "Only the device's port is published, and on this host's loopback alone (`127.0.0.1:8810`)",
     );
     const triton = fs.readFileSync(path.join(bundle, 'cloud', 'triton', 'cloud-1', 'config.pbtxt'), 'utf8');
     expect(triton).toMatch(/platform: "onnxruntime_onnx"/);

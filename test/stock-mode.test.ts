@@ -173,6 +173,34 @@ describe('stock mode', () => {
       );
     });
 
+    it('writes its README in stock terms: placed by hand, routes through the device, certificates once', () => {
+      const readme = fs.readFileSync(path.join(bundle.dir, 'README.md'), 'utf8');
+      expect(readme).toContain('Placed by hand (the design as drawn).');
+      expect(readme).not.toContain('`given` solver');
+      // Each server segment's exchange with the device: its inputs up, its outputs down.
+      const crosses = readme.split('## What crosses, per inference\n')[1]!.split('\n\n')[0]!.split('\n');
+      const { manifest } = bundle;
+      expect(crosses).toEqual(
+        manifest.segments
+          .filter((s) => s.tier > 0)
+          .map((s) => {
+            const names = (list: readonly { name: string }[]): string =>
+              list.map((t) => `\`${t.name}\``).join(', ');
+            const route = s.tier === 1 ? 'device ↔ edge' : 'device ↔ cloud (through the edge)';
+            return `- ${route}, \`${s.id}\`: up ${names(s.inputs)}; down ${names(s.outputs)}`;
+          }),
+      );
+      expect(crosses).toHaveLength(2);
+      // The CA once, each server's certificate once per server, as the relay README says.
+      expect(readme).toContain(
+        'The first line makes the CA: run it once. Run the other two once per server machine',
+      );
+      expect(readme).toContain('names the machine as the device reaches it');
+      // Compose publishes the device alone, on loopback.
+      const compose = fs.readFileSync(path.join(bundle.dir, 'compose.yaml'), 'utf8');
+      expect(compose.match(/^ {6}- "[^"]*"$/gm)).toEqual(['      - "127.0.0.1:8810:8810"']);
+    });
+
     it("predicts this host's run with the stock cost model, and without link time when links are not emulated", () => {
       const { manifest } = bundle;
       const { analysis, placement } = vehicleChain();

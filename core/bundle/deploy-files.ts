@@ -83,8 +83,9 @@ export function composeFile(manifest: BundleManifest): string {
         (server) => `      ${serverUrlVariable(server.name)}: http://${server.name}:${server.port}`,
       ),
       ...(servers.length > 0 ? ['      CUTLINE_ALLOW_PLAIN_HTTP: "1"'] : []),
-      '    ports:',
-      `      - "${tier.port}:${tier.port}"`,
+      // Only the device is published, and on this host's loopback alone: the token travels in
+      // clear over plain HTTP; the servers are reached by service name on the compose network.
+      ...(t === 0 ? ['    ports:', `      - "127.0.0.1:${tier.port}:${tier.port}"`] : []),
       ...(up ? ['    depends_on:', `      - ${up.name}`] : []),
       ...(servers.length > 0
         ? ['    depends_on:', ...servers.map((server) => `      - ${server.name}`)]
@@ -129,7 +130,7 @@ export function bundleReadme(manifest: BundleManifest): string {
         ]
       : []),
     '',
-    `Split by the \`${manifest.plan.solver}\` solver (${manifest.plan.objective}). Predicted: ${p.latencyMs.toFixed(2)} ms per inference, device energy ${p.deviceEnergyMj.toFixed(2)} mJ, ${p.linkBytes} bytes on the links.`,
+    `${splitBy(manifest)} Predicted: ${p.latencyMs.toFixed(2)} ms per inference, device energy ${p.deviceEnergyMj.toFixed(2)} mJ, ${p.linkBytes} bytes on the links.`,
     '',
     '## Tiers',
     ...tierLines,
@@ -138,14 +139,18 @@ export function bundleReadme(manifest: BundleManifest): string {
     ...(hops.length ? hops : ['- (one tier: nothing crosses)']),
     '',
     '## What crosses, per inference',
-    ...(crossing.length ? crossing : ['- nothing']),
+    ...(manifest.runtime.serving === 'stock'
+      ? stockRoutes(manifest)
+      : crossing.length
+        ? crossing
+        : ['- nothing']),
     '',
     ...dataFilesSection(manifest),
     // A stock bundle's servers are plain OIP servers the device calls itself (stock-readme.ts).
     ...(manifest.runtime.serving === 'stock' ? stockRunSection(manifest) : machineSection(manifest)),
     'Every tier runs the same runtime (`runtime/`, Node 20 + onnxruntime-node) on its own folder. The',
     `device serves the whole model over OIP (\`POST /v2/models/${manifest.model.name}/infer\`) on port ${manifest.tiers[0]!.port}`,
-    'and drives the chain.',
+    manifest.runtime.serving === 'stock' ? 'and calls each server segment itself.' : 'and drives the chain.',
     '',
     '## Run it on one Docker host',
     '',
@@ -156,6 +161,9 @@ export function bundleReadme(manifest: BundleManifest): string {
     '',
     "Each image holds only the runtime, the manifest and its tier's folder (`<tier>/Dockerfile.dockerignore`,",
     'read by BuildKit); the containers talk plain HTTP on the compose network, which stays on that host.',
+    `Only the device's port is published, and on this host's loopback alone (\`127.0.0.1:${manifest.tiers[0]!.port}\`):`,
+    'the other tiers publish none (the containers reach each other by service name), since plain HTTP would',
+    'carry the token in clear; to serve other machines, run the tiers over HTTPS as above.',
     '',
     'Server tiers speak the Open Inference Protocol (KServe v2) with the binary tensor extension.',
     "Each segment a server tier runs is a plain OIP model named after it: a request with the segment's",
@@ -187,6 +195,31 @@ export function bundleReadme(manifest: BundleManifest): string {
         ]),
     '',
   ].join('\n');
+}
+
+/** Who chose the split: a solver, or the design as drawn (a studio design or --placement). */
+function splitBy(manifest: BundleManifest): string {
+  return manifest.plan.solver === 'given'
+    ? 'Placed by hand (the design as drawn).'
+    : `Split by the \`${manifest.plan.solver}\` solver (${manifest.plan.objective}).`;
+}
+
+/**
+ * Stock mode's transfers: the device calls each server segment itself, so every tensor travels
+ * between the device and one server (through the tiers between), never from server to server.
+ */
+function stockRoutes(manifest: BundleManifest): string[] {
+  const device = manifest.tiers[0]!.name;
+  const names = (list: readonly { name: string }[]): string =>
+    list.length ? list.map((t) => `\`${t.name}\``).join(', ') : 'nothing';
+  const lines = manifest.segments
+    .filter((s) => s.tier > 0)
+    .map((s) => {
+      const server = manifest.tiers[s.tier]!.name;
+      const via = manifest.tiers.slice(1, s.tier).map((t) => t.name);
+      return `- ${device} ↔ ${server}${via.length ? ` (through the ${via.join(', ')})` : ''}, \`${s.id}\`: up ${names(s.inputs)}; down ${names(s.outputs)}`;
+    });
+  return lines.length ? lines : ['- nothing (every segment runs on the device)'];
 }
 
 /**

@@ -21,11 +21,25 @@ export const RUNTIME_INSTALL_LINE = `(cd runtime && ${RUNTIME_INSTALL})`;
  * A private CA and one machine's certificate signed by it (OpenSSL 3). The certificate names the
  * machine in its subjectAltName, which is what a client checks the URL's host against.
  */
-const CERTIFICATE_LINES = [
+export const CERTIFICATE_LINES = [
   'openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj /CN=cutline-ca -keyout ca-key.pem -out ca.pem',
   'openssl req -newkey rsa:2048 -nodes -subj /CN=cutline-tier -addext "subjectAltName=<san>" -keyout key.pem -out req.pem',
   'openssl x509 -req -in req.pem -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 825 -copy_extensions copyall -out cert.pem',
 ];
+
+/**
+ * How often to run `CERTIFICATE_LINES` and what `<san>` is; `client` names what connects to the
+ * servers (the tier below in relay mode, the device in stock mode).
+ */
+export function certificateNote(client: string): string[] {
+  return [
+    'The first line makes the CA: run it once. Run the other two once per server machine, each time',
+    "with that machine's `<san>`, and move the `cert.pem` and `key.pem` they make to that machine before",
+    `the next. \`<san>\` names the machine as ${client} reaches it: \`IP:203.0.113.7\` or \`DNS:edge.example.com\``,
+    '(both: `IP:…,DNS:…`). Keep `ca-key.pem` off the tiers. The lines need OpenSSL 3 (`openssl version`):',
+    "OpenSSL 1.1 and macOS's LibreSSL lack `-copy_extensions`; on macOS use Homebrew's `openssl@3`.",
+  ];
+}
 
 /** The command that starts tier `t` on its own machine. */
 export function tierCommand(manifest: BundleManifest, t: number): string {
@@ -60,11 +74,7 @@ export function machineSection(manifest: BundleManifest): string[] {
         ...CERTIFICATE_LINES,
         '```',
         '',
-        'The first line makes the CA: run it once. Run the other two once per server machine, each time',
-        "with that machine's `<san>`, and move the `cert.pem` and `key.pem` they make to that machine before",
-        `the next. \`<san>\` names the machine as the tier below reaches it: \`IP:203.0.113.7\` or \`DNS:edge.example.com\``,
-        '(both: `IP:…,DNS:…`). Keep `ca-key.pem` off the tiers. The lines need OpenSSL 3 (`openssl version`):',
-        "OpenSSL 1.1 and macOS's LibreSSL lack `-copy_extensions`; on macOS use Homebrew's `openssl@3`.",
+        ...certificateNote('the tier below'),
         '',
       ]
     : [];

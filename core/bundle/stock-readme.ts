@@ -3,16 +3,9 @@
  * means and the per-machine commands, the device given every server's URL.
  */
 import type { BundleManifest } from './manifest.js';
-import { RUNTIME_INSTALL_LINE } from './machine-commands.js';
+import { CERTIFICATE_LINES, certificateNote, RUNTIME_INSTALL_LINE } from './machine-commands.js';
 import { stockServerTiers } from './stock-driver.js';
 import { serverUrlVariable } from './stock-tier.js';
-
-/** A private CA and one server's certificate signed by it (run the last two per server machine). */
-const CERTIFICATE_LINES = [
-  'openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj /CN=cutline-ca -keyout ca-key.pem -out ca.pem',
-  'openssl req -newkey rsa:2048 -nodes -subj /CN=cutline-tier -addext "subjectAltName=<san>" -keyout key.pem -out req.pem',
-  'openssl x509 -req -in req.pem -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 825 -copy_extensions copyall -out cert.pem',
-];
 
 export function stockRunSection(manifest: BundleManifest): string[] {
   const servers = stockServerTiers(manifest).map((t) => manifest.tiers[t]!);
@@ -30,8 +23,8 @@ export function stockRunSection(manifest: BundleManifest): string[] {
           `This bundle is in stock mode: the ${names} ${servers.length === 1 ? 'is a plain Open Inference Protocol (OIP) server' : 'are plain Open Inference Protocol (OIP) servers'},`,
           'each segment a model named after it that takes all of its inputs and answers all of its outputs.',
           'The servers keep nothing between requests and never call each other: the device sends every server',
-          'segment its tensors and collects the answers itself, so a tensor listed above as going from one',
-          'server to another travels through the device (edge → device → cloud). The predicted figures above',
+          'segment its tensors and collects the answers itself, so a tensor one server makes and another',
+          'reads travels through the device (edge → device → cloud), as listed above. The predicted figures above',
           "count those extra transfers. Any OIP server can serve the segments: Cutline's tier (which serves a",
           "stock bundle's segments as plain models), Triton or KServe.",
         ]),
@@ -39,16 +32,23 @@ export function stockRunSection(manifest: BundleManifest): string[] {
     ...(servers.length > 0
       ? [
           "Copy the bundle to each machine (at least `runtime/`, `manifest.json` and that tier's folder). Server",
-          'tiers serve HTTPS, so the token does not cross a network in clear: make a private CA once and a',
-          'certificate for each server machine (`<san>`: the machine as the device reaches it, `IP:203.0.113.7`',
-          'or `DNS:edge.example.com`); the device needs `ca.pem`, each server its own `cert.pem` and `key.pem`.',
+          'tiers serve HTTPS, so the token does not cross a network in clear: make a private CA and a',
+          'certificate for each server machine; the device needs `ca.pem`, each server its own `cert.pem`',
+          "and `key.pem` in the bundle's folder:",
+          '',
+          '```sh',
+          ...CERTIFICATE_LINES,
+          '```',
+          '',
+          ...certificateNote('the device'),
+          '',
+          'Then install the runtime on every machine and start the servers, then the device:',
           '',
         ]
       : []),
     '```sh',
     `${RUNTIME_INSTALL_LINE}   # once per machine, in the bundle's folder`,
     'export CUTLINE_TOKEN=<token>      # one secret, the same on every machine: openssl rand -hex 24',
-    ...(servers.length > 0 ? CERTIFICATE_LINES : []),
     ...[...servers]
       .reverse()
       .flatMap((t) => [
