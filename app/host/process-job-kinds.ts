@@ -24,7 +24,7 @@ import { exportBundleHolds, freshSiblingDir } from './export-bundle-holds.js';
 import { streamedHarnessEvent } from './harness-event-schema.js';
 import { MODEL_OPTION } from '../../core/bundle/harness-whole-model.js';
 
-export const PROCESS_JOB_KINDS = ['export', 'harness', 'profile'] as const;
+export const PROCESS_JOB_KINDS = ['export', 'harness', 'profile', 'figures'] as const;
 export type ProcessJobKind = (typeof PROCESS_JOB_KINDS)[number];
 
 /** The session's model as a file the command can read, and the bindings its analysis uses. */
@@ -60,7 +60,7 @@ export interface ProcessJobPlan<K extends ProcessJobKind> {
 const tempFolder = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-job-'));
 
 /** The last stdout line that parses as JSON. */
-function lastJson(stdout: readonly string[]): unknown {
+export function lastJson(stdout: readonly string[]): unknown {
   for (let i = stdout.length - 1; i >= 0; i--) {
     try {
       return JSON.parse(stdout[i]!);
@@ -83,7 +83,10 @@ const EXPORT_STAGES: readonly (readonly [string, number])[] = [
 ];
 
 /** The design as a version 2 project naming the session's model, for `cutline export --project`. */
-export function exportProject(model: SessionModel, args: ExportArgs): ProjectFile {
+export function exportProject(
+  model: SessionModel,
+  args: Pick<ExportArgs, 'topology' | 'placement' | 'pins' | 'inputs' | 'objective'>,
+): ProjectFile {
   return {
     format: PROJECT_FORMAT,
     version: 2,

@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { JobEvent, JobRequest, StudioError } from '../shared/studio-api.js';
 import { DEFAULT_CLI_ENTRY, startCli, type CliExit, type CliProcess, type CliRun } from './cli-process.js';
 import { createExportedBundles } from './exported-bundles.js';
+import { figuresPlan } from './figures-job.js';
 import { studioError } from './host-errors.js';
 import {
   exportPlan,
@@ -159,6 +160,15 @@ export function createProcessJobs(
         );
       }
       return exportPlan(model, request.args) as ProcessJobPlan<ProcessJobKind>;
+    }
+    if (request.kind === 'figures') {
+      if (!path.isAbsolute(request.args.outDir)) {
+        return studioError(
+          'BAD_REQUEST',
+          `Give the figures' folder as a full path (e.g. ${path.join(path.sep, 'home', 'me', 'figures')}), not "${request.args.outDir}".`,
+        );
+      }
+      return figuresPlan(model, request.args) as ProcessJobPlan<ProcessJobKind>;
     }
     return profilePlan(model, request.args) as ProcessJobPlan<ProcessJobKind>;
   }

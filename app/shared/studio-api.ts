@@ -25,6 +25,8 @@ import type {
   HarnessArgs,
   ProfileArgs,
   ProfileResult,
+  FiguresArgs,
+  FiguresResult,
 } from './studio-jobs.js';
 import type { OrtProfileTimes } from '../../core/profiling/ort-profile-times.js';
 
@@ -43,6 +45,8 @@ export type {
   HarnessArgs,
   ProfileArgs,
   ProfileResult,
+  FiguresArgs,
+  FiguresResult,
   DeviceProfile,
   HarnessEvent,
   HarnessSummary,
@@ -181,6 +185,8 @@ export interface JobKinds {
   };
   /** Calibrates this machine's device profile on the session's model (as `cutline profile`). */
   readonly profile: { readonly args: ProfileArgs; readonly result: ProfileResult };
+  /** Writes the design's figures as Model Explorer node-data files (as `cutline figures --project`). */
+  readonly figures: { readonly args: FiguresArgs; readonly result: FiguresResult };
 }
 export type JobKind = keyof JobKinds;
 

@@ -216,3 +216,26 @@ export interface ProfileResult {
   /** How to read the figures (e.g. in-sample: fitted on these same measurements). */
   readonly note: string;
 }
+
+/** The design's figures as Model Explorer node-data files (`cutline figures --project`). */
+export interface FiguresArgs {
+  readonly topology: Topology;
+  readonly placement: Readonly<Record<string, TierName>>;
+  readonly pins: readonly string[];
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly objective: string;
+  /** The folder the files go to (created when missing; files of the same name are replaced). */
+  readonly outDir: string;
+}
+
+export interface FiguresResult {
+  /** One file per figure, as `cutline figures --json` lists them. */
+  readonly files: readonly {
+    readonly figure: string;
+    readonly title: string;
+    readonly nodes: number;
+    readonly path: string;
+  }[];
+  /** The command that opens the model with every file loaded; null when a path holds a comma. */
+  readonly command: string | null;
+}

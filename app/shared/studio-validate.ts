@@ -159,6 +159,14 @@ export const JOB_ARGS = {
     runs: z.number().int().min(1).max(MAX_PROFILE_RUNS),
     warmup: z.number().int().min(0).max(MAX_PROFILE_RUNS),
   }),
+  figures: z.strictObject({
+    topology: inlineTopologySchema,
+    placement: placementSchema,
+    pins: z.array(layerIdSchema).max(MAX_PLACED_LAYERS).readonly(),
+    inputs: inputBindingsSchema,
+    objective: objectiveSchema,
+    outDir: hostPathSchema,
+  }),
 } as const satisfies Record<JobKind, z.ZodType>;
 
 export const jobRequestSchema = z.discriminatedUnion('kind', [
@@ -170,6 +178,7 @@ export const jobRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('export'), args: JOB_ARGS.export }),
   z.strictObject({ kind: z.literal('harness'), args: JOB_ARGS.harness }),
   z.strictObject({ kind: z.literal('profile'), args: JOB_ARGS.profile }),
+  z.strictObject({ kind: z.literal('figures'), args: JOB_ARGS.figures }),
 ]);
 
 export const recoveredDesignSchema = z.strictObject({

@@ -142,6 +142,9 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
   profile() {
     throw new Error('profile runs in the host, not the session worker.');
   },
+  figures() {
+    throw new Error('figures runs in the host, not the session worker.');
+  },
 };
 
 /** The session's problem on a topology, as `cutline solve` builds it (`buildPartitionProblem`). */
