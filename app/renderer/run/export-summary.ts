@@ -92,7 +92,7 @@ export function bundleItems(
   if (holds.tritonRepository !== null) {
     const models = segments.filter((s) => s.file.startsWith(`${holds.tritonRepository}/`)).length;
     items.push({
-      text: `A Triton model repository (${plural(models, 'cloud segment')}, written once: the cloud tier serves them from there too)`,
+      text: `A Triton model repository (${plural(models, 'cloud segment')}, written once: the cloud tier serves ${models === 1 ? 'it' : 'them'} from there too)`,
       path: `${holds.tritonRepository}/`,
     });
   }
