@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../core/analyze.js';
 import type { BundleManifest } from '../core/bundle/manifest.js';
 import { serveTier, type ServedTier } from '../core/bundle/tier-server.js';
+import { servePlainTier } from '../core/bundle/plain-tier.js';
 import { TRITON_MAX_BATCH } from '../core/bundle/triton-config.js';
 import { readTritonConfig } from '../core/bundle/triton-schema.js';
 import { writeBundle } from '../core/bundle/write-bundle.js';
@@ -379,6 +380,41 @@ for (const bundle of ['vehicle', 'batched']) {
         compared++;
       }
       expect(compared).toBeGreaterThanOrEqual(chain.manifest.segments.filter((s) => s.tier === 2).length);
+    });
+
+    it("serves the cloud as a stock bundle's plain tier: /config as config.pbtxt, onnxruntime's values, no relay extension", async () => {
+      const chain = chains.get(bundle)!;
+      const { manifest, token } = chain;
+      const plain = await servePlainTier({ manifest, bundleDir: chain.dir, tier: 2, token });
+      try {
+        const server = await getJson(plain.server.url, '/v2', token);
+        const extensions = (server.json as { extensions: string[] }).extensions;
+        expect(extensions).toEqual(expect.arrayContaining(['binary_tensor_data', 'model_configuration']));
+        expect(extensions).not.toContain('cutline_relay');
+        const cloud = plainModels(chain).filter(
+          (m) => manifest.segments.find((s) => s.id === m.name)?.tier === 2,
+        );
+        expect(cloud.length).toBeGreaterThan(0);
+        for (const m of cloud) {
+          const config = await getJson(
+            plain.server.url,
+            `/v2/models/${encodeURIComponent(m.name)}/config`,
+            token,
+          );
+          expect(config.status).toBe(200);
+          const pbtxt = path.join(chain.dir, 'cloud', 'triton', m.name, 'config.pbtxt');
+          if (fs.existsSync(pbtxt))
+            expectConfigAgrees(config.json as Parameters<typeof expectConfigAgrees>[0], pbtxt);
+          const body = jsonInferBody(m.inputs.map((name) => fp32(chain, name)));
+          const answer = await plainHttp(plain.server.url, 'POST', inferPath(m.name), token, body, {
+            'content-type': 'application/json',
+          });
+          expect(answer.status, `${m.name}: ${answer.raw.toString('utf8', 0, 300)}`).toBe(200);
+          expectOnnxruntimeValues(chain, readInferAnswer(answer), m.outputs);
+        }
+      } finally {
+        await plain.close();
+      }
     });
 
     it('finds the extensions in the server metadata, and no relay-only entry among the models', async () => {

@@ -5,11 +5,13 @@
  * holds nothing between requests and calls no other tier: the device drives (stock-driver.ts).
  */
 import { CutlineError } from '../errors.js';
-import { createOnnxModel, type OnnxTierModel } from '../runtime/oip/onnx-model.js';
+import type { TierModel } from '../runtime/oip/model.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
 import type { ServerTls } from '../runtime/oip/tls.js';
 import type { BundleManifest } from './manifest.js';
+import { createOrtExecutor } from './ort-executor.js';
 import { readCheckedModel } from './read-checked.js';
+import { segmentModel } from './segment-model.js';
 
 export interface ServePlainTierOptions {
   readonly manifest: BundleManifest;
@@ -35,14 +37,15 @@ export async function servePlainTier(options: ServePlainTierOptions): Promise<Se
   // CUTLINE_THREADS pins onnxruntime's intra-op threads (the harness runs every tier on one host).
   const threads = Number(process.env.CUTLINE_THREADS);
   const sessionOptions = Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {};
-  const models = new Map<string, OnnxTierModel>();
+  // Each segment as the relay tier serves it to a plain request (segment-model.ts): the same
+  // metadata, and a /config that batches where cloud/triton's config.pbtxt does.
+  const segments = manifest.segments.filter((s) => s.tier === tier);
+  const executor = await createOrtExecutor(
+    new Map(segments.map((s) => [s.id, readCheckedModel(options.bundleDir, s)])),
+    sessionOptions,
+  );
   try {
-    for (const segment of manifest.segments.filter((s) => s.tier === tier)) {
-      models.set(
-        segment.id,
-        await createOnnxModel(readCheckedModel(options.bundleDir, segment), { sessionOptions }),
-      );
-    }
+    const models = new Map<string, TierModel>(segments.map((s) => [s.id, segmentModel(s, executor.execute)]));
     const server = await createTierServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 0,
@@ -51,17 +54,19 @@ export async function servePlainTier(options: ServePlainTierOptions): Promise<Se
       requestTimeoutMs: manifest.runtime.requestTimeoutMs,
       models,
       serverName: `cutline-tier (${tierName}, plain)`,
+      // It takes no relay step: GET /v2 does not offer cutline_relay.
+      relay: false,
       ...(options.tls ? { tls: options.tls } : {}),
     });
     return {
       server,
       async close() {
         await server.close();
-        for (const model of models.values()) await model.release();
+        await executor.close();
       },
     };
   } catch (error) {
-    for (const model of models.values()) await model.release();
+    await executor.close();
     throw error;
   }
 }

@@ -82,6 +82,11 @@ export interface TierServerOptions {
   readonly drainTimeoutMs?: number;
   /** Serve HTTPS with this certificate and key (read and checked by tls.ts `readServerTls`). */
   readonly tls?: ServerTls;
+  /**
+   * Whether the tier takes Cutline's relay steps (default true); false for a plain server (a stock
+   * bundle's tier), whose `GET /v2` then does not offer `cutline_relay`.
+   */
+  readonly relay?: boolean;
   /** Reported by `GET /v2` (server metadata). */
   readonly serverName?: string;
   readonly serverVersion?: string;
@@ -267,7 +272,10 @@ export async function createTierServer(options: TierServerOptions): Promise<Tier
       return sendJson(res, 200, {
         name: options.serverName ?? 'cutline-tier',
         version: options.serverVersion ?? '1',
-        extensions: SUPPORTED_EXTENSIONS,
+        extensions:
+          options.relay === false
+            ? SUPPORTED_EXTENSIONS.filter((name) => name !== 'cutline_relay')
+            : SUPPORTED_EXTENSIONS,
       });
     }
     if (route.kind === 'ready') {
