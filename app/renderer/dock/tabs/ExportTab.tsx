@@ -12,6 +12,7 @@ import { JobError, JobProgress } from '../../run/JobProgress.js';
 import { exportFormFrom, selectExportForm, type ExportForm } from '../../run/run-forms.js';
 import { selectExportError, selectExportJob, selectLastExport } from '../../run/run-slice.js';
 import { ServingChoice } from '../../run/ServingChoice.js';
+import { ModelExplorerFigures } from '../../run/ModelExplorerFigures.js';
 import type { StudioError } from '../../../shared/studio-api.js';
 import '../../run/run.css';
 
@@ -196,6 +197,7 @@ export function ExportTab() {
           )}
         </div>
       </form>
+      <ModelExplorerFigures bundleDir={outDir} />
       {pickError && <JobError error={pickError} label="Folder problem" />}
       {error && !job && <JobError error={error} label="Export failed" />}
       {last ? (
