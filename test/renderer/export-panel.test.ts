@@ -27,6 +27,7 @@ import { selectExportError, selectLastExport } from '../../app/renderer/run/run-
 import { useStudio } from '../../app/renderer/store/store.js';
 import { formatBytes } from '../../app/shared/format.js';
 import type { ExportResult } from '../../app/shared/studio-api.js';
+import { parseStudioArgs } from '../../app/shared/studio-validate.js';
 import { parseManifest } from '../../core/bundle/manifest.js';
 import { loadTopology } from '../../core/profiles/load.js';
 import { expectOpened, webHostHarness } from '../support/studio-host-fixtures.js';
@@ -94,6 +95,19 @@ describe("the Export tab's Advanced options", () => {
     expect(exportOptionsOf({ ...last, outDir: '/b' })).toMatchObject({
       externalDataAboveBytes: 64 * 1024 ** 2,
     });
+  });
+});
+
+describe("the export job's serving mode", () => {
+  it('takes relay or stock, or none (relay), and refuses anything else at the boundary', () => {
+    const start = (args: object) =>
+      parseStudioArgs('startJob', ['session-1', { kind: 'export', args: { ...exportArgs(), ...args } }]);
+    expect(start({}).ok).toBe(true);
+    expect(start({ serving: 'stock' }).ok).toBe(true);
+    expect(start({ serving: 'relay' }).ok).toBe(true);
+    const refused = start({ serving: 'triton' });
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.message).toMatch(/^startJob: args\[1\]\.args\.serving: /);
   });
 });
 
