@@ -20,6 +20,7 @@ import { analyzeBytes } from '../core/analyze.js';
 import type { BundleManifest } from '../core/bundle/manifest.js';
 import { serveTier, type ServedTier } from '../core/bundle/tier-server.js';
 import { servePlainTier } from '../core/bundle/plain-tier.js';
+import { serveStockDevice } from '../core/bundle/stock-device.js';
 import { TRITON_MAX_BATCH } from '../core/bundle/triton-config.js';
 import { readTritonConfig } from '../core/bundle/triton-schema.js';
 import { writeBundle } from '../core/bundle/write-bundle.js';
@@ -414,6 +415,42 @@ for (const bundle of ['vehicle', 'batched']) {
         }
       } finally {
         await plain.close();
+      }
+    });
+
+    it("has a stock device whose whole model answers and configures as the relay device's", async () => {
+      const chain = chains.get(bundle)!;
+      const { manifest, tiers, token } = chain;
+      const device = await serveStockDevice({
+        manifest,
+        bundleDir: chain.dir,
+        // Plain calls only, which Cutline's relay tiers answer too.
+        serverUrls: new Map([
+          [1, tiers[1]!.server.url],
+          [2, tiers[2]!.server.url],
+        ]),
+        token,
+      });
+      try {
+        const base = `/v2/models/${encodeURIComponent(manifest.model.name)}`;
+        const stock = await getJson(device.server.url, `${base}/config`, token);
+        expect(stock).toEqual(await getJson(tiers[0]!.server.url, `${base}/config`, token));
+        const whole = plainModels(chain)[0]!;
+        const body = jsonInferBody(whole.inputs.map((name) => fp32(chain, name)));
+        const answer = await plainHttp(device.server.url, 'POST', inferPath(whole.name), token, body, {
+          'content-type': 'application/json',
+        });
+        expect(answer.status, answer.raw.toString('utf8', 0, 300)).toBe(200);
+        const read = readInferAnswer(answer);
+        for (const name of whole.outputs) {
+          const expected = chain.values.get(name)!;
+          expect(read.outputs.get(name)!.shape, name).toEqual([...expected.dims]);
+          const got = read.outputs.get(name)!.data as Float32Array;
+          const want = expected.data as Float32Array;
+          expect(Math.max(...got.map((v, i) => Math.abs(v - want[i]!)))).toBeLessThanOrEqual(1e-5);
+        }
+      } finally {
+        await device.close();
       }
     });
 

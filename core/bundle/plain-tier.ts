@@ -9,9 +9,8 @@ import type { TierModel } from '../runtime/oip/model.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
 import type { ServerTls } from '../runtime/oip/tls.js';
 import type { BundleManifest } from './manifest.js';
-import { createOrtExecutor } from './ort-executor.js';
-import { readCheckedModel } from './read-checked.js';
 import { segmentModel } from './segment-model.js';
+import { createTierExecutors, tierServerBase } from './tier-serving.js';
 
 export interface ServePlainTierOptions {
   readonly manifest: BundleManifest;
@@ -34,39 +33,31 @@ export async function servePlainTier(options: ServePlainTierOptions): Promise<Se
   const tierName = manifest.tiers[tier]?.name;
   if (!tierName || tier === 0)
     throw new CutlineError('BAD_BUNDLE', `Tier ${tier} of the bundle is not a server tier.`);
-  // CUTLINE_THREADS pins onnxruntime's intra-op threads (the harness runs every tier on one host).
-  const threads = Number(process.env.CUTLINE_THREADS);
-  const sessionOptions = Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {};
   // Each segment as the relay tier serves it to a plain request (segment-model.ts): the same
   // metadata, and a /config that batches where cloud/triton's config.pbtxt does.
-  const segments = manifest.segments.filter((s) => s.tier === tier);
-  const executor = await createOrtExecutor(
-    new Map(segments.map((s) => [s.id, readCheckedModel(options.bundleDir, s)])),
-    sessionOptions,
-  );
+  const sessions = await createTierExecutors(manifest, options.bundleDir, tier);
   try {
-    const models = new Map<string, TierModel>(segments.map((s) => [s.id, segmentModel(s, executor.execute)]));
+    const models = new Map<string, TierModel>(
+      manifest.segments
+        .filter((s) => s.tier === tier)
+        .map((s) => [s.id, segmentModel(s, sessions.executor.execute)]),
+    );
     const server = await createTierServer({
-      host: options.host ?? '127.0.0.1',
-      port: options.port ?? 0,
-      token: options.token,
-      maxRequestBytes: manifest.runtime.maxRequestBytes,
-      requestTimeoutMs: manifest.runtime.requestTimeoutMs,
+      ...tierServerBase(manifest, options),
       models,
       serverName: `cutline-tier (${tierName}, plain)`,
       // It takes no relay step: GET /v2 does not offer cutline_relay.
       relay: false,
-      ...(options.tls ? { tls: options.tls } : {}),
     });
     return {
       server,
       async close() {
         await server.close();
-        await executor.close();
+        await sessions.close();
       },
     };
   } catch (error) {
-    await executor.close();
+    await sessions.close();
     throw error;
   }
 }

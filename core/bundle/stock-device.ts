@@ -12,12 +12,10 @@ import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
 import type { ServerTls } from '../runtime/oip/tls.js';
 import { quoteName } from '../text/quote-name.js';
-import { bundledWholeModel, parseManifest, type BundleManifest } from './manifest.js';
-import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
-import { readCheckedModel } from './read-checked.js';
-import { tensorMetadata } from './segment-model.js';
+import { parseManifest, type BundleManifest } from './manifest.js';
 import { StockDriver, stockServerTiers, type SendSegment } from './stock-driver.js';
 import type { Tensors } from './tier-runtime.js';
+import { createTierExecutors, tierServerBase, wholeModelEntry } from './tier-serving.js';
 
 export interface ServeStockDeviceOptions {
   readonly manifest: BundleManifest;
@@ -48,20 +46,8 @@ export async function serveStockDevice(options: ServeStockDeviceOptions): Promis
         `The device needs the URL of the ${manifest.tiers[t]!.name} (stock mode).`,
       );
   }
-  const threads = Number(process.env.CUTLINE_THREADS);
-  const sessionOptions = Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {};
-  const models = new Map<string, Uint8Array | string>();
-  for (const s of manifest.segments.filter((s) => s.tier === 0))
-    models.set(s.id, readCheckedModel(options.bundleDir, s));
-  const executor: OrtExecutor = await createOrtExecutor(models, sessionOptions);
-  let whole: OrtExecutor | null = null;
-  const wholeEntry = bundledWholeModel(manifest);
-  if (manifest.runtime.onUnreachable === 'local' && wholeEntry) {
-    whole = await createOrtExecutor(
-      new Map([['whole', readCheckedModel(options.bundleDir, wholeEntry)]]),
-      sessionOptions,
-    );
-  }
+  const sessions = await createTierExecutors(manifest, options.bundleDir, 0);
+  const { executor, whole } = sessions;
   const clients = new Map<number, TierClient>();
   for (const [t, url] of options.serverUrls) {
     clients.set(
@@ -115,36 +101,9 @@ export async function serveStockDevice(options: ServeStockDeviceOptions): Promis
     whole ? async (inputs: Tensors) => whole.execute('whole', inputs) : null,
   );
   const server = await createTierServer({
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
-    token: options.token,
-    maxRequestBytes: manifest.runtime.maxRequestBytes,
-    requestTimeoutMs: manifest.runtime.requestTimeoutMs,
-    models: new Map([
-      [
-        manifest.model.name,
-        {
-          inputs: manifest.model.inputs.map(tensorMetadata),
-          outputs: manifest.model.outputs.map(tensorMetadata),
-          maxConcurrency: 16,
-          async infer(inputs) {
-            const result = await driver.infer(
-              new Map(inputs.map((t) => [t.name, toOrtTensor(t) as ort.Tensor])),
-            );
-            return {
-              outputs: [...result.outputs].map(([name, t]) => fromOrtTensor(name, t)),
-              parameters: {
-                cutline_total_ms: result.totalMs,
-                cutline_fallback: result.fallback,
-                cutline_steps: result.steps as unknown as never,
-              },
-            };
-          },
-        },
-      ],
-    ]),
+    ...tierServerBase(manifest, options),
+    models: new Map([[manifest.model.name, wholeModelEntry(manifest, (inputs) => driver.infer(inputs))]]),
     serverName: `cutline-tier (${manifest.tiers[0]!.name}, stock)`,
-    ...(options.tls ? { tls: options.tls } : {}),
   });
   return {
     server,
@@ -152,8 +111,7 @@ export async function serveStockDevice(options: ServeStockDeviceOptions): Promis
     async close() {
       await server.close();
       for (const client of clients.values()) client.close();
-      await executor.close();
-      await whole?.close();
+      await sessions.close();
     },
   };
 }

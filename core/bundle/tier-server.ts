@@ -9,7 +9,6 @@
  * model name: a request there runs one inference through every tier.
  */
 import path from 'node:path';
-import type * as ort from 'onnxruntime-node';
 import { CutlineError } from '../errors.js';
 import { createTierClient, type TierClient } from '../runtime/oip/client.js';
 import { OipError } from '../runtime/oip/errors.js';
@@ -17,12 +16,10 @@ import { RELAY_PARAMETER, type TierModel } from '../runtime/oip/model.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { createTierServer, type TierServer } from '../runtime/oip/server.js';
 import type { ServerTls } from '../runtime/oip/tls.js';
-import { bundledWholeModel, parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
-import { createOrtExecutor, type OrtExecutor } from './ort-executor.js';
-import { readCheckedModel } from './read-checked.js';
+import { parseManifest, type BundleManifest, type ManifestTensor } from './manifest.js';
 import { segmentModel, tensorMetadata as metadata } from './segment-model.js';
 import { quoteName } from '../text/quote-name.js';
-import { TRITON_MAX_BATCH, tritonBatches } from './triton-config.js';
+import { createTierExecutors, tierServerBase, wholeModelEntry } from './tier-serving.js';
 import { TierRuntime, upTimeoutMs, type Forward, type StepTiming, type Tensors } from './tier-runtime.js';
 
 /** The OIP model a tier frees a request's tensors through. */
@@ -66,24 +63,8 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
   const specs = tensorSpecs(manifest);
   const spec = (name: string): ManifestTensor => specs.get(name) ?? { name, dtype: 'float32', shape: null };
 
-  // Bytes of a self-contained model, or the checked path of one with its external data beside it.
-  const models = new Map<string, Uint8Array | string>();
-  for (const s of manifest.segments.filter((s) => s.tier === tier)) {
-    models.set(s.id, readCheckedModel(options.bundleDir, s));
-  }
-  // CUTLINE_THREADS pins onnxruntime's intra-op threads (the harness runs every tier on one host).
-  const threads = Number(process.env.CUTLINE_THREADS);
-  const sessionOptions = Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {};
-  const executor: OrtExecutor = await createOrtExecutor(models, sessionOptions);
-  let whole: OrtExecutor | null = null;
-  // parseManifest refuses a local fallback without the whole model in the bundle.
-  const wholeModel = bundledWholeModel(manifest);
-  if (tier === 0 && manifest.runtime.onUnreachable === 'local' && wholeModel) {
-    whole = await createOrtExecutor(
-      new Map([['whole', readCheckedModel(options.bundleDir, wholeModel)]]),
-      sessionOptions,
-    );
-  }
+  const sessions = await createTierExecutors(manifest, options.bundleDir, tier);
+  const { executor, whole } = sessions;
   let client: TierClient | null = null;
   let forward: Forward | null = null;
   if (options.upUrl) {
@@ -184,40 +165,15 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
     }
   });
   if (tier === 0) {
-    served.set(manifest.model.name, {
-      inputs: manifest.model.inputs.map(metadata),
-      outputs: manifest.model.outputs.map(metadata),
-      maxConcurrency: 16,
-      // Its /config says what Triton would of the whole model: batching when every input and output
-      // leads with the same symbolic dimension (the split takes any size there, as the model does).
-      maxBatchSize: tritonBatches(manifest.model.name, manifest.model.inputs, manifest.model.outputs)
-        ? TRITON_MAX_BATCH
-        : 0,
-      async infer(inputs) {
-        const result = await runtime.infer(
-          new Map(inputs.map((t) => [t.name, toOrtTensor(t) as ort.Tensor])),
-          undefined,
-        );
-        return {
-          outputs: [...result.outputs].map(([name, t]) => fromOrtTensor(name, t)),
-          parameters: {
-            cutline_total_ms: result.totalMs,
-            cutline_fallback: result.fallback,
-            cutline_steps: result.steps as unknown as never,
-          },
-        };
-      },
-    });
+    served.set(
+      manifest.model.name,
+      wholeModelEntry(manifest, (inputs) => runtime.infer(inputs, undefined)),
+    );
   }
   const server = await createTierServer({
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
-    token: options.token,
-    maxRequestBytes: manifest.runtime.maxRequestBytes,
-    requestTimeoutMs: manifest.runtime.requestTimeoutMs,
+    ...tierServerBase(manifest, options),
     models: served,
     serverName: `cutline-tier (${tierName})`,
-    ...(options.tls ? { tls: options.tls } : {}),
   });
   return {
     server,
@@ -226,8 +182,7 @@ export async function serveTier(options: ServeTierOptions): Promise<ServedTier> 
       await server.close();
       client?.close();
       runtime.close();
-      await executor.close();
-      await whole?.close();
+      await sessions.close();
     },
   };
 }
