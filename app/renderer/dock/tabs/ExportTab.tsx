@@ -207,8 +207,10 @@ export function ExportTab() {
           <p className="dock-empty">
             Export writes the design on the canvas, the split the figures bar shows, as a deployment bundle:
             one ONNX file per tier segment (with its weights in a data file beside it when they are large),
-            the manifest, and a runtime, Dockerfile and run.sh per tier. Verify runs the split against the
-            whole model in onnxruntime. Then Run plays it here.
+            the manifest, a runtime, Dockerfile and run.sh per tier, and a README with the commands for each
+            machine. With Stock servers, Triton, KServe or any OIP server serves the segments and the device
+            calls each one. Verify runs the split against the whole model in onnxruntime. Then Run plays it
+            here.
           </p>
         )
       )}
