@@ -11,10 +11,10 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type * as ort from 'onnxruntime-node';
 import { CutlineError } from '../errors.js';
-import { TierError, UNREACHABLE_STATUS } from '../runtime/oip/errors.js';
 import { quoteName } from '../text/quote-name.js';
 import type { BundleManifest } from './manifest.js';
 import {
+  isUnreachable,
   LOCAL_COOL_DOWN_MS,
   type InferenceResult,
   type SegmentExecutor,
@@ -150,10 +150,8 @@ export class StockDriver {
         outputs.set(output.name, held(store, output.name, 'the end'));
       return { outputs, requestId, totalMs: performance.now() - started, steps: timings, fallback: false };
     } catch (error) {
-      const unreachable =
-        (error instanceof CutlineError && error.code === 'TIER_UNREACHABLE') ||
-        (error instanceof TierError && error.status === UNREACHABLE_STATUS);
-      if (!unreachable || this.manifest.runtime.onUnreachable !== 'local' || !this.runWhole) throw error;
+      if (!isUnreachable(error) || this.manifest.runtime.onUnreachable !== 'local' || !this.runWhole)
+        throw error;
       this.localUntil = performance.now() + LOCAL_COOL_DOWN_MS;
       const outputs = await this.runWhole(inputs);
       return { outputs, requestId, totalMs: performance.now() - started, steps: timings, fallback: true };

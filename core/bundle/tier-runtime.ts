@@ -70,6 +70,18 @@ export function upTimeoutMs(requestTimeoutMs: number, tier: number): number {
 /** After a tier was unreachable, the device runs locally this long before trying the split again. */
 export const LOCAL_COOL_DOWN_MS = 5_000;
 
+/**
+ * Whether a failed inference may fall back to the device's whole model: a tier could not be
+ * reached (its client's TIER_UNREACHABLE), or a tier between answered that the one above it could
+ * not be (504).
+ */
+export function isUnreachable(error: unknown): boolean {
+  return (
+    (error instanceof CutlineError && error.code === 'TIER_UNREACHABLE') ||
+    (error instanceof TierError && error.status === UNREACHABLE_STATUS)
+  );
+}
+
 interface RequestState {
   readonly store: Tensors;
   touched: number;
@@ -274,10 +286,8 @@ export class TierRuntime {
       // Best effort: the tiers above may hold some of this request's tensors.
       void this.releaseUp?.(requestId).catch(() => undefined);
       // Unreachable: the tier above the device, or (answered 504 by a tier) one further up.
-      const unreachable =
-        (error instanceof CutlineError && error.code === 'TIER_UNREACHABLE') ||
-        (error instanceof TierError && error.status === UNREACHABLE_STATUS);
-      if (!unreachable || this.manifest.runtime.onUnreachable !== 'local' || !this.runWhole) throw error;
+      if (!isUnreachable(error) || this.manifest.runtime.onUnreachable !== 'local' || !this.runWhole)
+        throw error;
       this.localUntil = performance.now() + LOCAL_COOL_DOWN_MS;
       const outputs = await this.runWhole(inputs);
       return { outputs, requestId, totalMs: performance.now() - started, steps, fallback: true };
