@@ -15,7 +15,7 @@ import { runHarness } from '../core/bundle/harness.js';
 import { loadDeviceProfile } from '../core/profiles/load.js';
 import { summaryText } from '../app/cli/harness.js';
 import type { WrittenBundle } from '../core/bundle/write-bundle.js';
-import { exportVehicleChain } from './support/vehicle-bundle.js';
+import { exportVehicleChain, writeN2Topology } from './support/vehicle-bundle.js';
 import { createTierClient } from '../core/runtime/oip/client.js';
 import { fromOrtTensor } from '../core/runtime/oip/ort-tensor.js';
 
@@ -23,32 +23,9 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const MODEL = path.join(ROOT, 'samples', 'edge-prune-vehicle.onnx');
 let work: string;
 
-/**
- * ODROID-N2 → WiFi 16 Mb/s (Edge-PRUNE) → i7 edge → LTE → cloud: links slow enough that what is
- * measured on them is mostly the emulated link, not loopback HTTP (about 1.5 ms per exchange).
- */
-function writeTopology(dir: string): string {
-  const file = path.join(dir, 'n2-wifi-i7-lte-cloud.json');
-  const topology = {
-    id: 'n2-wifi-i7-lte-cloud',
-    name: 'ODROID-N2 → WiFi → i7 edge → LTE → cloud',
-    tiers: [
-      { name: 'device', device: 'odroid-n2' },
-      { name: 'edge', device: 'i7-8650u-edge' },
-      { name: 'cloud', device: 'xeon-v100-cloud' },
-    ],
-    links: [
-      { from: 'device', to: 'edge', link: 'wifi-16m' },
-      { from: 'edge', to: 'cloud', link: 'lte' },
-    ],
-  };
-  fs.writeFileSync(file, JSON.stringify(topology));
-  return file;
-}
-
 /** The vehicle CNN split device (L1) → edge (L2) → cloud (dense layers). */
 function exportChain(out: string, onUnreachable: 'fail' | 'local'): Promise<WrittenBundle> {
-  return exportVehicleChain(out, writeTopology(work), onUnreachable);
+  return exportVehicleChain(out, writeN2Topology(work), onUnreachable);
 }
 
 beforeAll(() => {

@@ -30,7 +30,7 @@ import { loadDeviceProfile, loadLinkProfile, loadTopology } from '../core/profil
 import { exportCommand } from '../app/cli/export.js';
 import { harnessCommand } from '../app/cli/harness.js';
 import { expectCode } from './support/expect-code.js';
-import { VEHICLE_MODEL } from './support/vehicle-bundle.js';
+import { VEHICLE_MODEL, writeN2Topology } from './support/vehicle-bundle.js';
 
 let work: string;
 beforeAll(() => {
@@ -38,32 +38,10 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-/** ODROID-N2 → WiFi 18.4 Mb/s → i7 edge → LTE → cloud (as the harness test's chain). */
-function writeTopology(): string {
-  const file = path.join(work, 'n2-wifi-i7-lte-cloud.json');
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      id: 'n2-wifi-i7-lte-cloud',
-      name: 'ODROID-N2 → WiFi → i7 edge → LTE → cloud',
-      tiers: [
-        { name: 'device', device: 'odroid-n2' },
-        { name: 'edge', device: 'i7-8650u-edge' },
-        { name: 'cloud', device: 'xeon-v100-cloud' },
-      ],
-      links: [
-        { from: 'device', to: 'edge', link: 'wifi-16m' },
-        { from: 'edge', to: 'cloud', link: 'lte' },
-      ],
-    }),
-  );
-  return file;
-}
-
 function vehicleChain() {
   const bytes = new Uint8Array(fs.readFileSync(VEHICLE_MODEL));
   const analysis = analyzeBytes(bytes);
-  const topology = loadTopology(writeTopology());
+  const topology = loadTopology(writeN2Topology(work));
   const built = buildPartitionProblem(analysis, topology);
   const placement = Uint8Array.from(built.problem.units.map((_, u) => (u < 3 ? 0 : u < 6 ? 1 : 2)));
   return { bytes, analysis, topology, built, placement };
@@ -123,7 +101,7 @@ describe('stock mode', () => {
 
   it('export takes --serving relay or stock, and says so when given anything else', async () => {
     const error = await exportCommand(VEHICLE_MODEL, {
-      topology: writeTopology(),
+      topology: writeN2Topology(work),
       placement: path.join(work, 'none.json'),
       constraint: [],
       input: [],
@@ -205,18 +183,10 @@ describe('stock mode', () => {
       const { manifest } = bundle;
       const { analysis, placement } = vehicleChain();
       // The same chain with this host's profile on every tier: what the harness predicts with.
-      const file = path.join(work, 'i7-everywhere.json');
-      fs.writeFileSync(
-        file,
-        JSON.stringify({
-          id: 'i7-everywhere',
-          name: 'i7 on every tier',
-          tiers: ['device', 'edge', 'cloud'].map((name) => ({ name, device: 'i7-8650u-edge' })),
-          links: [
-            { from: 'device', to: 'edge', link: 'wifi-16m' },
-            { from: 'edge', to: 'cloud', link: 'lte' },
-          ],
-        }),
+      const file = writeN2Topology(
+        work,
+        ['i7-8650u-edge', 'i7-8650u-edge', 'i7-8650u-edge'],
+        'i7-everywhere',
       );
       const problem = buildPartitionProblem(analysis, loadTopology(file)).problem;
       const host = loadDeviceProfile('i7-8650u-edge');
