@@ -11,7 +11,8 @@
  */
 import { CutlineError } from '../errors.js';
 import { assertPlacement, tensorSpan, type Placement } from './placement.js';
-import { DEVICE_TIER, type PartitionProblem } from './problem.js';
+import { HopTally } from './hop-traffic.js';
+import { DEVICE_TIER, type HopCost, type PartitionProblem } from './problem.js';
 
 export interface CutTensor {
   readonly name: string;
@@ -81,11 +82,7 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
     deviceEnergyMj += problem.computeEnergyMj[cell]!;
   });
 
-  const upBytes = new Array<number>(hopCount).fill(0);
-  const downBytes = new Array<number>(hopCount).fill(0);
-  const upBusyMs = new Array<number>(hopCount).fill(0);
-  const downBusyMs = new Array<number>(hopCount).fill(0);
-  const hopLatencyMs = new Array<number>(hopCount).fill(0);
+  const traffic = new HopTally(hopCount);
   const cutTensors: CutTensor[] = [];
   let rawInputLeavesDevice = false;
   let deviceLayersBeforeLeaving: number | null = null;
@@ -93,24 +90,14 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
     const { from, lowest, highest } = tensorSpan(problem, placement, t);
     if (lowest === from && highest === from) return;
     let tensorMs = 0;
-    for (let h = from; h < highest; h++) {
-      const cost = problem.up[t]![h]!;
-      upBytes[h]! += tensor.bytes;
-      upBusyMs[h]! += cost.busyMs;
-      hopLatencyMs[h]! += cost.latencyMs;
+    const charge = (cost: HopCost, h: number, direction: 'up' | 'down'): void => {
+      traffic.charge(cost, h, direction, tensor.bytes);
       latencyMs += cost.latencyMs;
       tensorMs += cost.latencyMs;
       deviceEnergyMj += cost.deviceEnergyMj;
-    }
-    for (let h = lowest; h < from; h++) {
-      const cost = problem.down[t]![h]!;
-      downBytes[h]! += tensor.bytes;
-      downBusyMs[h]! += cost.busyMs;
-      hopLatencyMs[h]! += cost.latencyMs;
-      latencyMs += cost.latencyMs;
-      tensorMs += cost.latencyMs;
-      deviceEnergyMj += cost.deviceEnergyMj;
-    }
+    };
+    for (let h = from; h < highest; h++) charge(problem.up[t]![h]!, h, 'up');
+    for (let h = lowest; h < from; h++) charge(problem.down[t]![h]!, h, 'down');
     cutTensors.push({
       name: tensor.name,
       bytes: tensor.bytes,
@@ -126,8 +113,7 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
     }
   });
 
-  const periodMs = Math.max(...computeMsPerTier, ...upBusyMs, ...downBusyMs);
-  const wanBytes = problem.wanHop >= 0 ? upBytes[problem.wanHop]! + downBytes[problem.wanHop]! : 0;
+  const periodMs = Math.max(...computeMsPerTier, traffic.busiestMs());
   return {
     latencyMs,
     periodMs,
@@ -135,15 +121,7 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
     deviceEnergyMj,
     computeMsPerTier,
     unitsPerTier,
-    hops: upBytes.map((_, h) => ({
-      upBytes: upBytes[h]!,
-      downBytes: downBytes[h]!,
-      upBusyMs: upBusyMs[h]!,
-      downBusyMs: downBusyMs[h]!,
-      latencyMs: hopLatencyMs[h]!,
-    })),
-    linkBytes: upBytes.reduce((a, b) => a + b, 0) + downBytes.reduce((a, b) => a + b, 0),
-    wanBytes,
+    ...traffic.figures(problem.wanHop),
     memory: tierMemory(problem, placement),
     rawInputLeavesDevice,
     deviceLayersBeforeLeaving,

@@ -12,6 +12,7 @@
  *   costs down hop 0, up hop 0 and up hop 1, where relay costs up hop 1 alone.
  */
 import { evaluatePlacement, type CutTensor, type Evaluation } from './evaluate.js';
+import { HopTally } from './hop-traffic.js';
 import { assertPlacement, type Placement } from './placement.js';
 import { DEVICE_TIER, type HopCost, type PartitionProblem } from './problem.js';
 
@@ -68,18 +69,13 @@ export function evaluateStockPlacement(problem: PartitionProblem, placement: Pla
   assertPlacement(problem, placement);
   const relay = evaluatePlacement(problem, placement);
   const tiers = problem.tiers.length;
-  const hopCount = tiers - 1;
   const segmentOf = unitSegments(problem, placement);
 
   let latencyMs = relay.computeMsPerTier.reduce((a, b) => a + b, 0);
   let deviceEnergyMj = 0;
   problem.units.forEach((_, u) => (deviceEnergyMj += problem.computeEnergyMj[u * tiers + placement[u]!]!));
 
-  const upBytes = new Array<number>(hopCount).fill(0);
-  const downBytes = new Array<number>(hopCount).fill(0);
-  const upBusyMs = new Array<number>(hopCount).fill(0);
-  const downBusyMs = new Array<number>(hopCount).fill(0);
-  const hopLatencyMs = new Array<number>(hopCount).fill(0);
+  const traffic = new HopTally(tiers - 1);
   const cutTensors: CutTensor[] = [];
 
   problem.tensors.forEach((tensor, t) => {
@@ -91,14 +87,7 @@ export function evaluateStockPlacement(problem: PartitionProblem, placement: Pla
       if (segmentOf[consumer] !== own) readers.set(segmentOf[consumer]!, placement[consumer]!);
     let tensorMs = 0;
     const charge = (cost: HopCost, h: number, direction: 'up' | 'down'): void => {
-      if (direction === 'up') {
-        upBytes[h]! += tensor.bytes;
-        upBusyMs[h]! += cost.busyMs;
-      } else {
-        downBytes[h]! += tensor.bytes;
-        downBusyMs[h]! += cost.busyMs;
-      }
-      hopLatencyMs[h]! += cost.latencyMs;
+      traffic.charge(cost, h, direction, tensor.bytes);
       tensorMs += cost.latencyMs;
       deviceEnergyMj += cost.deviceEnergyMj;
     };
@@ -124,24 +113,15 @@ export function evaluateStockPlacement(problem: PartitionProblem, placement: Pla
       latencyMs: tensorMs,
     });
   });
-  latencyMs += hopLatencyMs.reduce((a, b) => a + b, 0);
-  const periodMs = Math.max(...relay.computeMsPerTier, ...upBusyMs, ...downBusyMs);
-  const wanBytes = problem.wanHop >= 0 ? upBytes[problem.wanHop]! + downBytes[problem.wanHop]! : 0;
+  latencyMs += traffic.latencyMs.reduce((a, b) => a + b, 0);
+  const periodMs = Math.max(...relay.computeMsPerTier, traffic.busiestMs());
   return {
     ...relay,
     latencyMs,
     periodMs,
     throughputPerS: periodMs > 0 ? 1000 / periodMs : Infinity,
     deviceEnergyMj,
-    hops: upBytes.map((_, h) => ({
-      upBytes: upBytes[h]!,
-      downBytes: downBytes[h]!,
-      upBusyMs: upBusyMs[h]!,
-      downBusyMs: downBusyMs[h]!,
-      latencyMs: hopLatencyMs[h]!,
-    })),
-    linkBytes: upBytes.reduce((a, b) => a + b, 0) + downBytes.reduce((a, b) => a + b, 0),
-    wanBytes,
+    ...traffic.figures(problem.wanHop),
     cutTensors,
   };
 }
