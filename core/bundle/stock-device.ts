@@ -2,6 +2,8 @@
  * The device of a stock-mode bundle behind the Open Inference Protocol: it serves the whole model
  * under the bundle's model name, as the relay device does, and answers each request by driving the
  * plain servers itself (stock-driver.ts), one client per server tier with that tier's own URL.
+ * Tensors go in the shapes the bundle's Triton configs declare (triton-wire-shape.ts), so Triton
+ * serving cloud/triton takes them as Cutline's tiers do.
  */
 import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
@@ -16,6 +18,7 @@ import { parseManifest, type BundleManifest } from './manifest.js';
 import { StockDriver, stockServerTiers, type SendSegment } from './stock-driver.js';
 import type { Tensors } from './tier-runtime.js';
 import { createTierExecutors, tierServerBase, wholeModelEntry } from './tier-serving.js';
+import { fromConfiguredShape, oneElementTensors, toConfiguredShape } from './triton-wire-shape.js';
 
 export interface ServeStockDeviceOptions {
   readonly manifest: BundleManifest;
@@ -60,18 +63,23 @@ export async function serveStockDevice(options: ServeStockDeviceOptions): Promis
       }),
     );
   }
+  // Each server segment's tensors that its Triton config has as dims [ 1 ] reshaped to [ ].
+  const oneElement = new Map(manifest.segments.map((s) => [s.id, oneElementTensors(s)]));
   const send: SendSegment = async (tier, segment, inputs, outputs) => {
     const client = clients.get(tier)!;
     const name = manifest.tiers[tier]!.name;
+    const shaped = oneElement.get(segment)!;
     try {
       const result = await client.infer(
         segment,
-        [...inputs].map(([n, t]) => fromOrtTensor(n, t)),
+        [...inputs].map(([n, t]) => toConfiguredShape(fromOrtTensor(n, t), shaped)),
         { outputs },
       );
       const server = result.timings.server;
       return {
-        tensors: new Map(result.outputs.map((t) => [t.name, toOrtTensor(t) as ort.Tensor])),
+        tensors: new Map(
+          result.outputs.map((t) => [t.name, toOrtTensor(fromConfiguredShape(t, shaped)) as ort.Tensor]),
+        ),
         computeMs: server && Number.isFinite(server.computeMs) ? server.computeMs : null,
         queueMs: server && Number.isFinite(server.queueMs) ? server.queueMs : null,
       };
