@@ -16,20 +16,15 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeBytes } from '../core/analyze.js';
 import type { BundleManifest } from '../core/bundle/manifest.js';
 import { serveTier, type ServedTier } from '../core/bundle/tier-server.js';
 import { servePlainTier } from '../core/bundle/plain-tier.js';
 import { serveStockDevice } from '../core/bundle/stock-device.js';
 import { TRITON_MAX_BATCH } from '../core/bundle/triton-config.js';
 import { readTritonConfig } from '../core/bundle/triton-schema.js';
-import { writeBundle } from '../core/bundle/write-bundle.js';
-import { attr, graph, model, node, tensorFromFloat32, valueInfo } from '../core/onnx/builder.js';
+import { graph, model, node, tensorFromFloat32, valueInfo } from '../core/onnx/builder.js';
 import { encodeModelProto } from '../core/onnx/codec.js';
 import { DataType } from '../core/onnx/dtype.js';
-import { buildPartitionProblem } from '../core/partition/build-problem.js';
-import { givenPlan } from '../core/partition/plan.js';
-import { loadTopology } from '../core/profiles/load.js';
 import {
   binaryInferBody,
   getJson,
@@ -40,6 +35,8 @@ import {
   type InferAnswer,
 } from './support/plain-oip.js';
 import { exportVehicleChain } from './support/vehicle-bundle.js';
+import { scalarModel } from './support/scalar-model.js';
+import { exportByNodeNames } from './support/by-node-names.js';
 
 const TOPOLOGY = 'pi4-wifi-edge-wan-cloud';
 
@@ -72,52 +69,6 @@ function batchedThreeTierModel(): Uint8Array {
       }),
     }),
   );
-}
-
-/** x [2, 3] and a scalar `scale`: Relu on the device; Mul by the scalar and a sum to a scalar in the cloud. */
-function scalarModel(): Uint8Array {
-  return encodeModelProto(
-    model({
-      graph: graph({
-        name: 'scalar',
-        nodes: [
-          node('Relu', ['x'], ['r'], [], 'device_relu'),
-          node('Mul', ['r', 'scale'], ['m'], [], 'cloud_mul'),
-          node('ReduceSum', ['m'], ['total'], [attr.int('keepdims', 0)], 'cloud_sum'),
-        ],
-        inputs: [valueInfo('x', DataType.FLOAT, [2, 3]), valueInfo('scale', DataType.FLOAT, [])],
-        outputs: [valueInfo('total', DataType.FLOAT, [])],
-      }),
-    }),
-  );
-}
-
-/** Exports `bytes` with each node on the tier its name begins with. */
-async function exportByNodeNames(
-  outDir: string,
-  bytes: Uint8Array,
-  modelName: string,
-): Promise<BundleManifest> {
-  const analysis = analyzeBytes(bytes);
-  const topology = loadTopology(TOPOLOGY);
-  const built = buildPartitionProblem(analysis, topology);
-  const tierOf = (name: string): number => (name.startsWith('device') ? 0 : name.startsWith('edge') ? 1 : 2);
-  const placement = Uint8Array.from(built.unitNodes.map((n) => tierOf(analysis.graph.nodes[n]!.name)));
-  const written = await writeBundle({
-    outDir,
-    analysis,
-    modelBytes: bytes,
-    modelName,
-    topology,
-    built,
-    plan: givenPlan(built.problem, placement, { kind: 'latency' }, 'each node on the tier it is named after'),
-    onUnreachable: 'fail',
-    // The tiers run in this process: the bundle's own runtime is not needed.
-    writeRuntime: async (dir) => {
-      fs.mkdirSync(dir, { recursive: true });
-    },
-  });
-  return written.manifest;
 }
 
 interface Chain {

@@ -14,45 +14,24 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeBytes } from '../core/analyze.js';
 import type { BundleManifest } from '../core/bundle/manifest.js';
 import { serveStockDevice } from '../core/bundle/stock-device.js';
 import { readTritonConfig, type TritonTensor } from '../core/bundle/triton-schema.js';
-import { writeBundle } from '../core/bundle/write-bundle.js';
-import { attr, graph, model, node, tensorFromFloat32, valueInfo } from '../core/onnx/builder.js';
+import { graph, model, node, tensorFromFloat32, valueInfo } from '../core/onnx/builder.js';
 import { encodeModelProto } from '../core/onnx/codec.js';
 import { DataType } from '../core/onnx/dtype.js';
-import { buildPartitionProblem } from '../core/partition/build-problem.js';
-import { givenPlan } from '../core/partition/plan.js';
-import { loadTopology } from '../core/profiles/load.js';
 import { decodeInferRequest, encodeInferResponse } from '../core/runtime/oip/codec.js';
 import { fromOrtTensor, toOrtTensor } from '../core/runtime/oip/ort-tensor.js';
 import { sendBody } from '../core/runtime/oip/respond.js';
 import type { OipTensor } from '../core/runtime/oip/tensor.js';
+import { scalarModel } from './support/scalar-model.js';
+import { exportByNodeNames } from './support/by-node-names.js';
 
 let work: string;
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-stock-triton-'));
 });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-/** x [2, 3] and a scalar `scale`: Relu on the device; Mul by the scalar and a sum to a scalar in the cloud. */
-function scalarModel(): Uint8Array {
-  return encodeModelProto(
-    model({
-      graph: graph({
-        name: 'scalar',
-        nodes: [
-          node('Relu', ['x'], ['r'], [], 'device_relu'),
-          node('Mul', ['r', 'scale'], ['m'], [], 'cloud_mul'),
-          node('ReduceSum', ['m'], ['total'], [attr.int('keepdims', 0)], 'cloud_sum'),
-        ],
-        inputs: [valueInfo('x', DataType.FLOAT, [2, 3]), valueInfo('scale', DataType.FLOAT, [])],
-        outputs: [valueInfo('total', DataType.FLOAT, [])],
-      }),
-    }),
-  );
-}
 
 /** x [N, 3] and one offset per request s [N]: Relu on the device; r · w + s, one number per request, in the cloud. */
 function batchedScalarModel(): Uint8Array {
@@ -71,32 +50,6 @@ function batchedScalarModel(): Uint8Array {
       }),
     }),
   );
-}
-
-/** A stock bundle of `bytes` with each node on the tier its name begins with (device or cloud). */
-async function stockBundle(dir: string, bytes: Uint8Array, name: string): Promise<BundleManifest> {
-  const analysis = analyzeBytes(bytes);
-  const topology = loadTopology('pi4-wifi-edge-wan-cloud');
-  const built = buildPartitionProblem(analysis, topology);
-  const placement = Uint8Array.from(
-    built.unitNodes.map((n) => (analysis.graph.nodes[n]!.name.startsWith('device') ? 0 : 2)),
-  );
-  const written = await writeBundle({
-    outDir: dir,
-    analysis,
-    modelBytes: bytes,
-    modelName: name,
-    topology,
-    built,
-    plan: givenPlan(built.problem, placement, { kind: 'latency' }, 'each node on the tier it is named after'),
-    onUnreachable: 'fail',
-    serving: 'stock',
-    // The tiers run in this process: the bundle's own runtime is not needed.
-    writeRuntime: async (d) => {
-      fs.mkdirSync(d, { recursive: true });
-    },
-  });
-  return written.manifest;
 }
 
 interface StandIn {
@@ -197,7 +150,7 @@ describe('stock mode with Triton as the cloud', () => {
   it('sends a scalar as [1] and takes the scalar answer back as [], equal to the whole model', async () => {
     const dir = path.join(work, 'scalar');
     const bytes = scalarModel();
-    const manifest = await stockBundle(dir, bytes, 'scalar');
+    const manifest = await exportByNodeNames(dir, bytes, 'scalar', 'stock');
     const feeds = {
       x: new ort.Tensor('float32', Float32Array.from([1, -2, 3, -4, 5, 0.5]), [2, 3]),
       scale: new ort.Tensor('float32', Float32Array.from([1.5]), []),
@@ -214,7 +167,7 @@ describe('stock mode with Triton as the cloud', () => {
   it('in a segment that batches, sends a batch of scalars as [N, 1] and takes it back as [N]', async () => {
     const dir = path.join(work, 'batched');
     const bytes = batchedScalarModel();
-    const manifest = await stockBundle(dir, bytes, 'batched-scalar');
+    const manifest = await exportByNodeNames(dir, bytes, 'batched-scalar', 'stock');
     const config = fs.readFileSync(
       path.join(dir, 'cloud', 'triton', manifest.segments.find((s) => s.tier === 2)!.id, 'config.pbtxt'),
       'utf8',

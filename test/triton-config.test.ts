@@ -12,36 +12,19 @@ import { analyzeBytes, analyzeFile } from '../core/analyze.js';
 import { writeBundle } from '../core/bundle/write-bundle.js';
 import { tritonConfig, TRITON_MAX_BATCH } from '../core/bundle/triton-config.js';
 import { checkTritonShapes, readTritonConfig, type TritonModelConfig } from '../core/bundle/triton-schema.js';
-import { attr, graph, model, node, tensorFromFloat32, valueInfo } from '../core/onnx/builder.js';
+import { graph, model, node, tensorFromFloat32, valueInfo } from '../core/onnx/builder.js';
 import { encodeModelProto } from '../core/onnx/codec.js';
 import { DataType } from '../core/onnx/dtype.js';
 import { buildPartitionProblem } from '../core/partition/build-problem.js';
 import { givenPlan } from '../core/partition/plan.js';
 import { loadTopology } from '../core/profiles/load.js';
 import { expectCode } from './support/expect-code.js';
+import { scalarModel } from './support/scalar-model.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TOPOLOGY = loadTopology('pi4-wifi-edge-wan-cloud');
 const CLOUD = TOPOLOGY.tiers.findIndex((t) => t.name === 'cloud');
 let work: string;
-
-/** x [2, 3] and a scalar `scale`: the device takes Relu, the cloud Mul by the scalar and a sum to a scalar. */
-function scalarModel(): Uint8Array {
-  return encodeModelProto(
-    model({
-      graph: graph({
-        name: 'scalar',
-        nodes: [
-          node('Relu', ['x'], ['r'], [], 'relu'),
-          node('Mul', ['r', 'scale'], ['m'], [], 'mul'),
-          node('ReduceSum', ['m'], ['total'], [attr.int('keepdims', 0)], 'sum'),
-        ],
-        inputs: [valueInfo('x', DataType.FLOAT, [2, 3]), valueInfo('scale', DataType.FLOAT, [])],
-        outputs: [valueInfo('total', DataType.FLOAT, [])],
-      }),
-    }),
-  );
-}
 
 /** x [N, 4]: Relu on the device, MatMul by a 4×3 weight and Sigmoid in the cloud, y [N, 3]. */
 function batchModel(): Uint8Array {
