@@ -12,7 +12,7 @@
 import { CutlineError } from '../errors.js';
 import { assertPlacement, tensorSpan, type Placement } from './placement.js';
 import { HopTally } from './hop-traffic.js';
-import { DEVICE_TIER, type HopCost, type PartitionProblem } from './problem.js';
+import { DEVICE_TIER, type PartitionProblem } from './problem.js';
 
 export interface CutTensor {
   readonly name: string;
@@ -90,14 +90,19 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
     const { from, lowest, highest } = tensorSpan(problem, placement, t);
     if (lowest === from && highest === from) return;
     let tensorMs = 0;
-    const charge = (cost: HopCost, h: number, direction: 'up' | 'down'): void => {
-      traffic.charge(cost, h, direction, tensor.bytes);
+    // Written out rather than through a closure: this is the solvers' inner loop.
+    for (let h = from; h < highest; h++) {
+      const cost = traffic.up(problem.up[t]![h]!, h, tensor.bytes);
       latencyMs += cost.latencyMs;
       tensorMs += cost.latencyMs;
       deviceEnergyMj += cost.deviceEnergyMj;
-    };
-    for (let h = from; h < highest; h++) charge(problem.up[t]![h]!, h, 'up');
-    for (let h = lowest; h < from; h++) charge(problem.down[t]![h]!, h, 'down');
+    }
+    for (let h = lowest; h < from; h++) {
+      const cost = traffic.down(problem.down[t]![h]!, h, tensor.bytes);
+      latencyMs += cost.latencyMs;
+      tensorMs += cost.latencyMs;
+      deviceEnergyMj += cost.deviceEnergyMj;
+    }
     cutTensors.push({
       name: tensor.name,
       bytes: tensor.bytes,

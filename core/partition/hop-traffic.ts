@@ -21,15 +21,18 @@ export class HopTally {
     this.latencyMs = new Array<number>(hopCount).fill(0);
   }
 
-  /** Counts `bytes` crossing hop `h` at `cost`; the caller adds the latency and energy it returns to its own sums. */
-  charge(cost: HopCost, h: number, direction: 'up' | 'down', bytes: number): HopCost {
-    if (direction === 'up') {
-      this.upBytes[h]! += bytes;
-      this.upBusyMs[h]! += cost.busyMs;
-    } else {
-      this.downBytes[h]! += bytes;
-      this.downBusyMs[h]! += cost.busyMs;
-    }
+  /** Counts `bytes` going up hop `h` at `cost`; returns `cost`, whose latency and energy the caller sums. */
+  up(cost: HopCost, h: number, bytes: number): HopCost {
+    this.upBytes[h]! += bytes;
+    this.upBusyMs[h]! += cost.busyMs;
+    this.latencyMs[h]! += cost.latencyMs;
+    return cost;
+  }
+
+  /** Counts `bytes` going down hop `h` at `cost` (see `up`). */
+  down(cost: HopCost, h: number, bytes: number): HopCost {
+    this.downBytes[h]! += bytes;
+    this.downBusyMs[h]! += cost.busyMs;
     this.latencyMs[h]! += cost.latencyMs;
     return cost;
   }

@@ -87,7 +87,8 @@ export function evaluateStockPlacement(problem: PartitionProblem, placement: Pla
       if (segmentOf[consumer] !== own) readers.set(segmentOf[consumer]!, placement[consumer]!);
     let tensorMs = 0;
     const charge = (cost: HopCost, h: number, direction: 'up' | 'down'): void => {
-      traffic.charge(cost, h, direction, tensor.bytes);
+      if (direction === 'up') traffic.up(cost, h, tensor.bytes);
+      else traffic.down(cost, h, tensor.bytes);
       tensorMs += cost.latencyMs;
       deviceEnergyMj += cost.deviceEnergyMj;
     };
