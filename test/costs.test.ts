@@ -402,7 +402,8 @@ describe('parameters', () => {
     const gather = costOf(g, 'Gather');
     expect(gather.paramTensors.map((p) => p.name)).toEqual(['emb']);
     expect(gather.inputBytes).toBe(16);
-    expect(costOf(g, 'DequantizeLinear')).toMatchObject({ params: 17, paramBytes: 16 + 4, flops: 32 });
+    // The scalar scale is held (its 4 bytes) but is not a parameter.
+    expect(costOf(g, 'DequantizeLinear')).toMatchObject({ params: 16, paramBytes: 16 + 4, flops: 32 });
   });
 });
 

@@ -16,6 +16,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decoderConfig,
+  decoderParamBytes,
   decoderParams,
   decoderWeightBytes,
   headDim,
@@ -89,7 +90,7 @@ describe('an LLM split between device, edge and cloud (issue 13 acceptance)', ()
       outputs: { name: string; shape: unknown }[];
     };
     expect(json.totals.params).toBe(decoderParams(config));
-    expect(json.totals.paramBytes).toBe(4 * decoderParams(config));
+    expect(json.totals.paramBytes).toBe(decoderParamBytes(config));
     expect(json.totals.macs).toBeGreaterThan(0);
     expect(json.unknownOperators).toEqual([]);
     expect(json.shapeErrors).toEqual([]);

@@ -4,8 +4,8 @@
  *
  * Counting rules: a Conv does out_elements × (C_in / group) × kH × kW MACs, a Gemm or MatMul
  * out_elements × K; parameters are weight tensors (float initializers and Constant outputs
- * feeding compute), so BatchNorm's running statistics and scalar constants (an attention
- * scale, GELU's 0.5) count, shape arguments do not.
+ * feeding compute) of more than one element, so BatchNorm's running statistics count, scalar
+ * constants (an attention scale, GELU's 0.5) and shape arguments do not.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -125,10 +125,9 @@ describe('sample costs against hand counts', () => {
     const layerNorm = 2 * hidden;
     const perLayer =
       4 * (hidden * hidden + hidden) + 2 * layerNorm + (hidden * ffn + ffn) + (ffn * hidden + hidden);
-    // Scalars stored as constants: attention scale and GELU's √2, 1 and 0.5 in both layers, plus
-    // the exponent and epsilon of the two decomposed LayerNorms in layer 1.
-    const scalars = 2 * 4 + 2 * 2;
-    const params = vocab * hidden + positions * hidden + layerNorm + 2 * perLayer + scalars;
+    // The scalars stored as constants (attention scale, GELU's √2, 1 and 0.5, the decomposed
+    // LayerNorms' exponent and ε) are not parameters.
+    const params = vocab * hidden + positions * hidden + layerNorm + 2 * perLayer;
     for (const [batch, seq] of [
       [1, 16],
       [2, 16],

@@ -3,7 +3,7 @@ import type { Graph, GraphNode } from '../graph/types.js';
 import { dtypeBits, dtypeBytes } from '../onnx/dtype.js';
 import { CostContext } from './context.js';
 import { controlFlowCost } from './control-flow.js';
-import { isParameterInput } from './params.js';
+import { countedElements, isParameterInput } from './params.js';
 import { computeRuleFor } from './rules.js';
 import {
   countElements,
@@ -27,7 +27,7 @@ function tensorBytes(facts: TensorFacts): { bytes: number; exact: boolean } {
  * - macs / flops: the operator's formula (see core/costs/ops/*; control flow in
  *   control-flow.ts); operators without a formula cost 0 and are marked inexact.
  * - params / paramBytes: elements and bytes of the inputs that are weights (see params.ts),
- *   each tensor once per node; control-flow nodes add their bodies' weights.
+ *   each tensor once per node, single-element weights in the bytes only; control-flow nodes add their bodies' weights.
  * - inputBytes: bytes of the distinct other inputs, plus values a sub-graph reads from outside
  *   that are not weights; outputBytes: bytes of every output (elements × dtype size).
  */
@@ -90,7 +90,7 @@ export function nodeCostInScope(scope: CostScope, node: GraphNode, values: Value
   return {
     macs: compute.macs,
     flops: compute.flops,
-    params: paramTensors.reduce((n, p) => n + p.elements, 0),
+    params: paramTensors.reduce((n, p) => n + countedElements(p), 0),
     paramBytes: paramTensors.reduce((n, p) => n + p.bytes, 0),
     inputBytes,
     outputBytes,

@@ -9,11 +9,15 @@
  * 3. the slot is not an operator argument: the float shape arguments (Resize scales and roi,
  *    Pad's constant value, Clip's bounds, …) in ARGUMENT_SLOTS below.
  *
- * Scalar constants that pass (a Mul by 0.5, a Div by √d) count: they are stored weights, and
- * paramBytes is what a tier must hold.
+ * Bytes and count differ on single-element operands (a Mul by 0.5, a Div by √d, LayerNorm's
+ * eps, a Pow exponent): they pass the rule, so paramBytes (what a tier must hold, which the
+ * partition's memory limit and bundle sizes use) includes them, but the parameter count does
+ * not (countedElements), so a torchvision export counts what `sum(p.numel())` gave for the
+ * source model.
  */
 import { DataType, isFloatDtype } from '../onnx/dtype.js';
 import type { GraphNode } from '../graph/types.js';
+import type { ParamTensor } from './types.js';
 import { isFixedByFile, type CostScope, type TensorFacts } from './scope.js';
 
 /** Input slots holding operator arguments rather than weights, by operator. */
@@ -65,4 +69,9 @@ export function isParameterInput(
   if (!name || !isFixedByFile(scope, name)) return false;
   if (ARGUMENT_SLOTS[node.opType]?.includes(slot)) return false;
   return isWeightDtype(node, slot, facts.dtype);
+}
+
+/** Elements a weight adds to the parameter count: none for a single-element operand. */
+export function countedElements(p: ParamTensor): number {
+  return p.elements > 1 ? p.elements : 0;
 }

@@ -1,5 +1,6 @@
 /** Model-level sums of node costs. */
 import type { Graph } from '../graph/types.js';
+import { countedElements } from './params.js';
 import type { CostTotals, NodeCost, ParamTensor } from './types.js';
 
 /**
@@ -29,7 +30,7 @@ export function modelCostTotals(graph: Graph, costs: readonly NodeCost[]): CostT
   let paramCount = 0;
   let paramBytes = 0;
   for (const p of weights.values()) {
-    paramCount += p.elements;
+    paramCount += countedElements(p);
     paramBytes += p.bytes;
   }
   return {

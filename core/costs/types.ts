@@ -24,7 +24,7 @@ export interface NodeCost {
   readonly macs: number;
   /** Floating-point operations of any kind (a MAC counts 2). */
   readonly flops: number;
-  /** Elements of the weight tensors this node reads (see `paramTensors`). */
+  /** Elements of the weight tensors of more than one element this node reads (see `paramTensors`). */
   readonly params: number;
   readonly paramBytes: number;
   /** Bytes of the inputs that are not parameters (activations, shape arguments). */

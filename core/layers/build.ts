@@ -2,6 +2,7 @@
 import type { Graph, NodeIndex, Shape } from '../graph/types.js';
 import type { CostExactness, NodeCost, ParamTensor } from '../costs/types.js';
 import { countElements, tensorFacts, type ValueMap } from '../costs/scope.js';
+import { countedElements } from '../costs/params.js';
 import { dtypeBits, dtypeBytes } from '../onnx/dtype.js';
 import { findPlumbing, METADATA_OPS } from './plumbing.js';
 import type { Layer, LayerEdge, LayerView } from './types.js';
@@ -95,7 +96,7 @@ export function buildLayerView(graph: Graph, values: ValueMap, costs: readonly N
       dtype: outputs[0] ? tensorFacts(scope, values, outputs[0]).dtype : 0,
       macs: memberCosts.reduce((n, c) => n + c.macs, 0),
       flops: memberCosts.reduce((n, c) => n + c.flops, 0),
-      params: paramTensors.reduce((n, p) => n + p.elements, 0),
+      params: paramTensors.reduce((n, p) => n + countedElements(p), 0),
       paramBytes: paramTensors.reduce((n, p) => n + p.bytes, 0),
       paramTensors,
       inputBytes: inEdges.reduce((n, e) => n + e.bytes, 0),

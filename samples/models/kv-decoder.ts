@@ -85,18 +85,21 @@ export function decoderWeightElements(c: DecoderConfig): number {
 }
 
 /**
- * Float scalar constants the graph stores, which Cutline counts as parameters too
- * (core/costs/params.ts): per RMSNorm its exponent 2 and ε, per block the attention scale;
- * the mask's two values (−10⁹ and 0) once.
+ * Float scalar constants the graph stores, which a tier holds (Cutline's paramBytes) but which
+ * are not parameters (core/costs/params.ts): per RMSNorm its exponent 2 and ε, per block the
+ * attention scale; the mask's two values (−10⁹ and 0) once.
  */
 export function decoderScalarConstants(c: DecoderConfig): number {
   const norms = 2 * c.layers + 1;
   return 2 * norms + c.layers + 2;
 }
 
-/** Parameters as Cutline counts them: weight elements plus float scalar constants. */
-export const decoderParams = (c: DecoderConfig): number =>
-  decoderWeightElements(c) + decoderScalarConstants(c);
+/** Parameters as Cutline (and `sum(p.numel())`) counts them: the weight elements, no scalars. */
+export const decoderParams = (c: DecoderConfig): number => decoderWeightElements(c);
+
+/** Bytes of every stored float constant a tier holds (Cutline's paramBytes): weights and scalars. */
+export const decoderParamBytes = (c: DecoderConfig): number =>
+  4 * (decoderWeightElements(c) + decoderScalarConstants(c));
 
 /** The weight bytes (float32). */
 export const decoderWeightBytes = (c: DecoderConfig): number => 4 * decoderWeightElements(c);

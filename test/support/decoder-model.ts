@@ -19,6 +19,7 @@ import { writeSparseDataFile } from './sparse-weights-model.js';
 
 export {
   decoderConfig,
+  decoderParamBytes,
   decoderParams,
   decoderScalarConstants,
   decoderWeightBytes,
