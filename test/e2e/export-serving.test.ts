@@ -219,10 +219,5 @@ describe("the Export tab's serving choice, its result and its folder, in Chromiu
     expect(fs.readdirSync(notes)).toEqual(['plan.txt']);
     expect(await folder().inputValue()).toBe(notes);
     await screenshot(page, 'serving-04-not-a-bundle');
-    // An emptied field comes back, on the tab's next visit, as the last bundle's free sibling.
-    await folder().fill('');
-    await openTool(page, 'Bandwidth');
-    await openTool(page, 'Export');
-    await expect.poll(() => folder().inputValue()).toBe(path.join(work, 'studio-bundle-3'));
   });
 });

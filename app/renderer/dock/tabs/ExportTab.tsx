@@ -48,13 +48,13 @@ export function ExportTab() {
 
   // After an export the folder stays the user's: the same one with "Replace" on (the job replaces
   // only a Cutline bundle, never another folder), else its first free sibling, which the host
-  // found (NAME-2 …), which also fills an empty field; exporting again to the folder just
-  // written would be refused. Before any export, the host's default suggestion fills the field.
+  // found (NAME-2 …); exporting again to the folder just written would be refused. The host's
+  // default suggestion fills an empty field, or stands in when the host named no sibling.
   const written = last?.args.outDir ?? null;
   const sibling = last?.result.nextOutDir ?? null;
   useEffect(() => {
     if (sessionId === null) return;
-    if (sibling !== null && (outDir === '' || (outDir === written && !force))) {
+    if (written !== null && sibling !== null && outDir === written && !force) {
       edit({ outDir: sibling });
       return;
     }
