@@ -7,18 +7,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseManifest, type BundleManifest } from '../../core/bundle/manifest.js';
 import type { ExportBundleHolds } from '../shared/studio-jobs.js';
 
-/** The bundle's manifest fields read here; anything else in it is the runtime's business. */
-interface ManifestFields {
-  readonly model?: { readonly file?: unknown };
-  readonly runtime?: { readonly serving?: unknown };
-}
-
-function manifestFields(bundleDir: string): ManifestFields | null {
+/** The bundle's manifest, checked as the tiers check it, or null when it cannot be read. */
+function readManifest(bundleDir: string): BundleManifest | null {
+  const file = path.join(bundleDir, 'manifest.json');
   try {
-    const value: unknown = JSON.parse(fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8'));
-    return typeof value === 'object' && value !== null ? (value as ManifestFields) : null;
+    return parseManifest(JSON.parse(fs.readFileSync(file, 'utf8')), file);
   } catch {
     return null;
   }
@@ -30,16 +26,15 @@ const present = (bundleDir: string, relative: string): string | null =>
 
 /** What the bundle at `bundleDir` holds, or null when its manifest cannot be read. */
 export function exportBundleHolds(bundleDir: string): ExportBundleHolds | null {
-  const manifest = manifestFields(bundleDir);
+  const manifest = readManifest(bundleDir);
   if (manifest === null) return null;
-  const wholeModel = manifest.model?.file;
   return {
     // Absent in a manifest written before stock serving existed: the tiers relay.
-    serving: manifest.runtime?.serving === 'stock' ? 'stock' : 'relay',
+    serving: manifest.runtime.serving ?? 'relay',
     readme: fs.existsSync(path.join(bundleDir, 'README.md')) ? path.join(bundleDir, 'README.md') : null,
     tritonRepository: present(bundleDir, 'cloud/triton'),
     kserve: present(bundleDir, 'cloud/kserve.yaml'),
-    wholeModel: typeof wholeModel === 'string' ? wholeModel : null,
+    wholeModel: manifest.model.file ?? null,
   };
 }
 

@@ -7,7 +7,7 @@
 import { CutlineError } from '../errors.js';
 import { LINE_LIMIT, oneLine, quoteName } from '../text/quote-name.js';
 import type { TierServer } from '../runtime/oip/server.js';
-import { isLoopback, type ServerTls } from '../runtime/oip/tls.js';
+import { checkUpTransport, type ServerTls } from '../runtime/oip/tls.js';
 import type { BundleManifest } from './manifest.js';
 import { servePlainTier } from './plain-tier.js';
 import { serveStockDevice } from './stock-device.js';
@@ -75,8 +75,9 @@ export function stockServerUrls(
 }
 
 /**
- * The token crosses a network only inside TLS, as for the relay's `--up`: a plain http:// server
- * URL off this machine is refused unless allowed, and then warned about.
+ * The token crosses a network only inside TLS, by the same rule as the relay's `--up`
+ * (`checkUpTransport`): a plain http:// server URL off this machine is refused unless allowed,
+ * and then warned about.
  */
 function checkServerTransport(
   manifest: BundleManifest,
@@ -85,30 +86,13 @@ function checkServerTransport(
 ): void {
   for (const [tier, text] of urls) {
     const name = manifest.tiers[tier]!.name;
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      throw new CutlineError(
-        'BAD_BUNDLE',
-        `The ${name}'s URL ${quoteName(text)} is not a URL (http://host:port).`,
-      );
-    }
-    if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) continue;
-    if (url.protocol !== 'http:')
-      throw new CutlineError(
-        'BAD_BUNDLE',
-        `The ${name}'s URL ${quoteName(text)} must start with https:// or http://.`,
-      );
-    if (!allowed) {
-      throw new CutlineError(
-        'BAD_BUNDLE',
-        `The ${name}'s URL ${quoteName(text)} is plain HTTP to another machine, so anyone on the path could read the token: serve the ${name} over TLS and use https://, or pass --allow-plain-http (CUTLINE_ALLOW_PLAIN_HTTP=1) on a network you trust.`,
-      );
-    }
-    process.stderr.write(
-      `${oneLine(`cutline-tier: sending the token over plain HTTP to the ${name} at ${url.host} (--allow-plain-http); anyone on that network can read it.`, LINE_LIMIT)}\n`,
-    );
+    const warning = checkUpTransport(text, allowed, {
+      named: `The ${name}'s URL`,
+      described: `The ${name}'s URL (--server ${name}=URL)`,
+      tier: `the ${name}`,
+      warnAt: `the ${name} at `,
+    });
+    if (warning) process.stderr.write(`${oneLine(warning, LINE_LIMIT)}\n`);
   }
 }
 

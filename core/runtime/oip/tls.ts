@@ -103,35 +103,63 @@ export function trustedCas(caFile: string | undefined): readonly string[] | unde
   return [...tls.rootCertificates, ...blocks];
 }
 
+/** Whose URL `checkUpTransport` checks, as its messages name it. */
+export interface TransportTarget {
+  /** The URL's name when it is malformed: `--up`, `The cloud's URL`. */
+  readonly named: string;
+  /** Its name when it is plain HTTP: `The URL of the tier above (--up, CUTLINE_UP_URL)`. */
+  readonly described: string;
+  /** The tier that should serve TLS: `that tier`, `the cloud`. */
+  readonly tier: string;
+  /** What the warning puts before the host: '' or `the cloud at `. */
+  readonly warnAt: string;
+}
+
+/** The relay's `--up`, the default target. */
+const UP_TARGET: TransportTarget = {
+  named: '--up',
+  described: 'The URL of the tier above (--up, CUTLINE_UP_URL)',
+  tier: 'that tier',
+  warnAt: '',
+};
+
 /**
- * The rule for the URL of the tier above: the shared token crosses a network only inside TLS.
- * `http://` to a loopback address is fine (nothing else sees it); to any other host it is refused
- * unless the user allowed it (`--allow-plain-http`), e.g. on a private Docker network.
+ * The rule for a URL the token is sent to (the tier above's, or a server's in stock mode): the
+ * shared token crosses a network only inside TLS. `http://` to a loopback address is fine (nothing
+ * else sees it); to any other host it is refused unless the user allowed it
+ * (`--allow-plain-http`), e.g. on a private Docker network.
  *
  * @returns a warning line to print when plain HTTP was allowed across a network, else null.
  * @throws CutlineError BAD_BUNDLE when plain HTTP would carry the token off this machine unallowed.
  */
-export function checkUpTransport(upUrl: string, allowPlainHttp: boolean): string | null {
+export function checkUpTransport(
+  upUrl: string,
+  allowPlainHttp: boolean,
+  target: TransportTarget = UP_TARGET,
+): string | null {
   let url: URL;
   try {
     url = new URL(upUrl);
   } catch {
     throw new CutlineError(
       'BAD_BUNDLE',
-      `--up ${quoteName(upUrl)} is not a URL (http://host:port or https://host:port).`,
+      `${target.named} ${quoteName(upUrl)} is not a URL (http://host:port or https://host:port).`,
     );
   }
-  if (url.protocol === 'https:' || isLoopback(url.hostname)) return null;
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) return null;
   if (url.protocol !== 'http:') {
-    throw new CutlineError('BAD_BUNDLE', `--up ${quoteName(upUrl)} must start with https:// or http://.`);
+    throw new CutlineError(
+      'BAD_BUNDLE',
+      `${target.named} ${quoteName(upUrl)} must start with https:// or http://.`,
+    );
   }
   if (!allowPlainHttp) {
     throw new CutlineError(
       'BAD_BUNDLE',
-      `The URL of the tier above (--up, CUTLINE_UP_URL) ${quoteName(upUrl)} is plain HTTP to another machine, so anyone on the path could read the token: serve that tier with --tls-cert/--tls-key and use https://, or pass --allow-plain-http (CUTLINE_ALLOW_PLAIN_HTTP=1) on a network you trust.`,
+      `${target.described} ${quoteName(upUrl)} is plain HTTP to another machine, so anyone on the path could read the token: serve ${target.tier} with --tls-cert/--tls-key and use https://, or pass --allow-plain-http (CUTLINE_ALLOW_PLAIN_HTTP=1) on a network you trust.`,
     );
   }
-  return `cutline-tier: sending the token over plain HTTP to ${url.host} (--allow-plain-http); anyone on that network can read it.`;
+  return `cutline-tier: sending the token over plain HTTP to ${target.warnAt}${url.host} (--allow-plain-http); anyone on that network can read it.`;
 }
 
 /** OpenSSL's verification failures (Node's `error.code`) that a CA file given with `--up-ca` can fix. */
