@@ -16,6 +16,8 @@ import {
 } from './onnx/read.js';
 import { dtypeName } from './onnx/dtype.js';
 import { inferShapes, type ShapeInference } from './shape/infer.js';
+import { resolveInputValues, type InputValueText } from './shape/input-values.js';
+import { analysisAssumptions, type AnalysisAssumptions } from './shape/assumptions.js';
 import { shapeLimitsFor } from './shape/limits.js';
 import { AnalysisClock } from './time-limit.js';
 import { nodeCost, modelCostTotals, type NodeCost, type CostTotals } from './costs/index.js';
@@ -37,6 +39,8 @@ export interface Analysis {
   readonly costs: readonly NodeCost[];
   readonly layers: LayerView;
   readonly totals: CostTotals;
+  /** Unbound dimensions and undecided branches the figures rest on (approximate when any). */
+  readonly assumptions: AnalysisAssumptions;
   readonly summary: {
     readonly graphName: string;
     readonly inputs: readonly TensorSummary[];
@@ -56,6 +60,11 @@ export type AnalyzeStage = 'graph' | 'shapes' | 'costs' | 'layers';
 export interface AnalyzeOptions {
   /** Input shapes bound by the user, replacing symbolic or unknown dimensions. */
   readonly inputShapes?: Readonly<Record<string, Shape>>;
+  /**
+   * Values the caller will send for some inputs (`--input-value sr=16000`): folded as constants,
+   * so shapes and `If` branches that depend on them are the ones that will run.
+   */
+  readonly inputValues?: readonly InputValueText[];
   /** Called before each stage, for progress reporting. */
   readonly onStage?: StageListener<AnalyzeStage>;
   /**
@@ -80,12 +89,15 @@ export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): An
       );
     }
   }
+  const given = resolveInputValues(graph, options.inputValues ?? [], options.inputShapes);
+  const inputShapes = { ...given.shapes, ...options.inputShapes };
   report('shapes', 'Inferring tensor shapes');
   const inference = inferShapes(graph, {
     opset: model.opset,
     limits: shapeLimitsFor(model.fileBytes),
     ...(clock ? { clock } : {}),
-    ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
+    inputShapes,
+    inputValues: given.values,
   });
   report('costs', 'Counting compute, weights and activations');
   const costs = graph.nodes.map((node) => {
@@ -95,6 +107,8 @@ export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): An
   report('layers', 'Folding plumbing into layers');
   const layers = buildLayerView(graph, inference.values, costs);
   const totals = modelCostTotals(graph, costs);
+  const boundShapes = new Map(graph.inputs.map((name) => [name, inference.values.get(name)?.shape ?? null]));
+  const assumptions = analysisAssumptions(graph, boundShapes, inference.values);
   const summarize = (name: string): TensorSummary => {
     const info = inference.values.get(name);
     return { name, dtype: dtypeName(info?.dtype ?? 0), shape: info?.shape ?? null };
@@ -114,6 +128,7 @@ export function analyzeModel(model: OnnxModel, options: AnalyzeOptions = {}): An
     costs,
     layers,
     totals,
+    assumptions,
     summary: {
       graphName: graph.name,
       inputs: graph.inputs.map(summarize),

@@ -66,6 +66,7 @@ export class CostContext {
 
   /** Rank of a tensor, or undefined (and inexact) when unknown. */
   rank(facts: TensorFacts | undefined): number | undefined {
+    if (facts?.inexact) this.exactShapes = false;
     if (!facts?.shape) {
       this.exactShapes = false;
       return undefined;
@@ -77,6 +78,7 @@ export class CostContext {
   dim(facts: TensorFacts | undefined, axis: number): number {
     const shape = facts?.shape;
     const d = shape ? shape[axis < 0 ? shape.length + axis : axis] : undefined;
+    if (facts?.inexact) this.exactShapes = false;
     if (typeof d === 'number') return d;
     this.exactShapes = false;
     return 1;
@@ -85,6 +87,7 @@ export class CostContext {
   /** All dimensions, with unknown ones read as 1; `[]` for an unknown rank. */
   dims(facts: TensorFacts | undefined): number[] {
     const shape: Shape | null = facts?.shape ?? null;
+    if (facts?.inexact) this.exactShapes = false;
     if (shape === null) {
       this.exactShapes = false;
       return [];
@@ -95,7 +98,7 @@ export class CostContext {
   /** Element count (see `countElements` for how unknowns count). */
   elements(facts: TensorFacts | undefined): number {
     const { count, exact } = countElements(facts?.shape ?? null);
-    if (!exact) this.exactShapes = false;
+    if (!exact || facts?.inexact) this.exactShapes = false;
     return count;
   }
 

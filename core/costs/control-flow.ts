@@ -1,6 +1,7 @@
 /**
- * Cost of control-flow operators from their sub-graphs: If runs one branch, Loop runs its body
- * once per iteration, Scan once per slice of its scan inputs.
+ * Cost of control-flow operators from their sub-graphs: If runs one branch (the one its known
+ * condition selects, else the larger), Loop runs its body once per iteration, Scan once per
+ * slice of its scan inputs.
  */
 import type { Graph, GraphNode } from '../graph/types.js';
 import { attributeInt, attributeInts } from '../onnx/attributes.js';
@@ -45,6 +46,8 @@ function loopTrips(
 ): { trips: number; exact: boolean } {
   const maxTrips = node.inputs[0] ? knownValues(scope, values, node.inputs[0])?.[0] : undefined;
   if (maxTrips === undefined) return { trips: 1, exact: false };
+  if (node.inputs[0] && values.get(node.inputs[0])?.inexact)
+    return { trips: Math.max(0, maxTrips), exact: false };
   const condIn = node.inputs[1] ? knownValues(scope, values, node.inputs[1])?.[0] : 1;
   // The body may stop early unless its condition output just passes the (true) condition on.
   const bodyCondIn = body.inputs[1];
@@ -92,7 +95,24 @@ function scaled(cost: SubgraphCost, trips: number, exact: boolean): SubgraphCost
 }
 
 /**
- * If: the larger branch by FLOPs (an estimate: the branch taken depends on data).
+ * The branch an If runs when its condition is known exactly (a constant, or folded from an input
+ * value the user gave: Equal(sr, 16000)); undefined when it depends on data or an assumption.
+ */
+export function ifBranchTaken(
+  scope: CostScope,
+  node: GraphNode,
+  values: ValueMap,
+): 'then_branch' | 'else_branch' | undefined {
+  const cond = node.inputs[0];
+  if (!cond || values.get(cond)?.inexact) return undefined;
+  const data = knownValues(scope, values, cond);
+  if (data?.length !== 1) return undefined;
+  return data[0] !== 0 ? 'then_branch' : 'else_branch';
+}
+
+/**
+ * If: the branch that runs when the condition is known (exact as that branch's nodes are);
+ * otherwise the larger branch by FLOPs (an estimate: the branch taken depends on data).
  * Loop: body × M when the trip count M is a known value (exact only when the body cannot exit
  * early); body once, estimated, otherwise.
  * Scan: body × the scan axis length of the first scan input.
@@ -128,6 +148,9 @@ export function controlFlowCost(
     return merged(scaled(bodyEntry.cost, trips, exact));
   }
   if (node.opType === 'If') {
+    const taken = ifBranchTaken(scope, node, values);
+    const branch = taken && bodies.find((b) => b.graph === node.subgraphs.get(taken));
+    if (branch) return merged(branch.cost);
     const largest = bodies.reduce<SubgraphCost | undefined>(
       (best, b) => (!best || b.cost.flops > best.flops ? b.cost : best),
       undefined,

@@ -17,7 +17,10 @@ import type { ComputeCost, NodeCost, ParamTensor } from './types.js';
 
 function tensorBytes(facts: TensorFacts): { bytes: number; exact: boolean } {
   const { count, exact } = countElements(facts.shape);
-  return { bytes: dtypeBytes(facts.dtype, count), exact: exact && dtypeBits(facts.dtype) > 0 };
+  return {
+    bytes: dtypeBytes(facts.dtype, count),
+    exact: exact && dtypeBits(facts.dtype) > 0 && facts.inexact !== true,
+  };
 }
 
 /**

@@ -18,6 +18,8 @@ export interface TensorFacts {
   /** 0 when unknown. */
   readonly dtype: number;
   readonly shape: Shape | null;
+  /** The shape derives from an assumed bound (see ValueInfo.inexact): figures from it are estimates. */
+  readonly inexact?: true;
 }
 
 export type ValueMap = ReadonlyMap<string, ValueInfo>;
@@ -71,6 +73,7 @@ export function tensorFacts(scope: CostScope, values: ValueMap, name: string): T
   return {
     dtype: inferred?.dtype || declared?.dtype || fromConstant?.dtype || 0,
     shape: inferred?.shape ?? declared?.shape ?? fromConstant?.shape ?? null,
+    ...(inferred?.inexact ? { inexact: true as const } : {}),
   };
 }
 

@@ -130,11 +130,13 @@ export function inferShapes(graph: Graph, options: InferOptions): ShapeInference
         result = { kind: 'error', message: error.message };
       }
     }
+    // What is computed from an approximate shape or value is approximate too.
+    const inexact = node.inputs.some((name) => name !== '' && scope.get(name)?.inexact === true);
     node.outputs.forEach((name, i) => {
       if (!name) return;
       const declared = useDeclared ? g.tensors.get(name) : undefined;
       const info = mergeDeclared(produced.get(i), declared?.dtype ?? 0, declared?.shape ?? null);
-      scope.values.set(name, info);
+      scope.values.set(name, inexact && !info.inexact ? { ...info, inexact: true } : info);
     });
     return result;
   };

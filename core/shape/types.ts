@@ -29,6 +29,12 @@ export interface ValueInfo {
    * when the element count is known.
    */
   readonly sequenceElements?: readonly ValueInfo[];
+  /**
+   * The shape or value is only approximately known: it derives from a bound assumed to hold (a
+   * constant Slice end on a data-dependent axis, a detection limit) rather than from facts.
+   * Set by the rule that assumes; the driver passes it on to everything computed from it.
+   */
+  readonly inexact?: true;
 }
 
 /** Largest tensor whose values are tracked through constant folding. */

@@ -33,9 +33,13 @@ function inferCarried(
   return { state: next, outputs };
 }
 
-/** If: both branches are inferred; a known condition picks one, otherwise their outputs merge. */
+/**
+ * If: both branches are inferred; a known exact condition (a constant, or folded from an input
+ * value the user gave) picks one, otherwise their outputs merge.
+ */
 function ifRule(ctx: InferContext): void {
-  const cond = inputScalar(ctx, 0);
+  // A condition derived from an assumed bound does not decide the branch.
+  const cond = ctx.input(0)?.inexact ? undefined : inputScalar(ctx, 0);
   const thenOut = ctx.inferSubgraph('then_branch', []);
   const elseOut = ctx.inferSubgraph('else_branch', []);
   for (let i = 0; i < ctx.outputCount; i++) {

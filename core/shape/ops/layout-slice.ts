@@ -87,6 +87,7 @@ function sliceRule(ctx: InferContext): void {
     throw new ShapeError(`Slice has ${starts.length} starts but ${ends.length} ends`);
   const axes = (axesGiven ?? starts.map((_, i) => i)).map((a) => normalizeAxis(a, rank, 'Slice axis'));
   const shape: Dim[] = [...input.shape];
+  let assumed = false;
   const firsts = new Array<number>(rank).fill(0);
   const strides = new Array<number>(rank).fill(1);
   axes.forEach((axis, i) => {
@@ -104,6 +105,9 @@ function sliceRule(ctx: InferContext): void {
       strides[axis] = step;
     } else {
       shape[axis] = d === null ? null : sliceSymbolic(d, start, end, step);
+      // A number cut from a symbolic axis assumes the axis is long enough: `boxes[:100]` after
+      // NonMaxSuppression holds at most 100 rows, maybe none. An upper bound, not a fact.
+      if (typeof shape[axis] === 'number' && shape[axis] !== 0) assumed = true;
     }
   });
   const outDims = knownDims(shape);
@@ -118,7 +122,8 @@ function sliceRule(ctx: InferContext): void {
       entries.data,
     );
   }
-  ctx.setOutput(0, tensorInfo(input.dtype, shape, value));
+  const info = tensorInfo(input.dtype, shape, value);
+  ctx.setOutput(0, assumed ? { ...info, inexact: true } : info);
 }
 
 /**
