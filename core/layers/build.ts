@@ -3,6 +3,7 @@ import type { Graph, NodeIndex, Shape } from '../graph/types.js';
 import type { CostExactness, NodeCost, ParamTensor } from '../costs/types.js';
 import { countElements, tensorFacts, type ValueMap } from '../costs/scope.js';
 import { countedElements } from '../costs/params.js';
+import { findDataDependence } from '../costs/data-dependent.js';
 import { dtypeBits, dtypeBytes } from '../onnx/dtype.js';
 import { findPlumbing, METADATA_OPS } from './plumbing.js';
 import type { Layer, LayerEdge, LayerView } from './types.js';
@@ -20,6 +21,7 @@ const SHAPE_ELEMENT_BYTES = 8; // a shape is an int64 vector
  */
 export function buildLayerView(graph: Graph, values: ValueMap, costs: readonly NodeCost[]): LayerView {
   const { staticTensors, plumbing } = findPlumbing(graph);
+  const dataDependence = findDataDependence(graph, values);
   const scope = { graph };
   const position = new Map<NodeIndex, number>(graph.order.map((n, i) => [n, i]));
   const byPosition = (a: NodeIndex, b: NodeIndex): number => (position.get(a) ?? 0) - (position.get(b) ?? 0);
@@ -104,6 +106,8 @@ export function buildLayerView(graph: Graph, values: ValueMap, costs: readonly N
       exact,
       hidden: members.slice(1),
     };
+    const dataDependent = members.map((m) => dataDependence.get(m)).find(Boolean);
+    if (dataDependent) return [{ ...layer, dataDependent }];
     return [layer];
   });
 

@@ -1,6 +1,7 @@
 /** The layer view: the graph as a user thinks of it, with exporter plumbing folded away. */
 import type { NodeIndex, Shape } from '../graph/types.js';
 import type { CostExactness, ParamTensor } from '../costs/types.js';
+import type { DataDependence } from '../costs/data-dependent.js';
 
 export interface Layer {
   /** The layer node's name. */
@@ -23,6 +24,8 @@ export interface Layer {
   /** Bytes of every output of the layer node. */
   readonly outputBytes: number;
   readonly exact: CostExactness;
+  /** Present when the layer's node or a plumbing node folded into it is data-dependent (its figures are lower bounds). */
+  readonly dataDependent?: DataDependence;
   /** Plumbing nodes folded into this layer (those whose first layer consumer it is), in topological order. */
   readonly hidden: readonly NodeIndex[];
 }

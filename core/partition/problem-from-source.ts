@@ -68,6 +68,7 @@ export function problemFromSource(source: PartitionSource, topology: Topology): 
       name: unit.name,
       depth: depth[u]!,
       weightBytes: unit.weightBytes,
+      ...(unit.dataDependent ? { dataDependent: unit.dataDependent } : {}),
     })),
     computeMs,
     computeEnergyMj,

@@ -21,6 +21,8 @@ export interface PartitionUnit {
   readonly depth: number;
   /** Bytes of weights the unit reads. */
   readonly weightBytes: number;
+  /** Why its time depends on its input (its figures are then lower bounds); absent when it does not. */
+  readonly dataDependent?: string;
 }
 
 export interface PartitionTensor {

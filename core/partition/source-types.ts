@@ -9,6 +9,8 @@ export interface SourceUnit {
   readonly name: string;
   readonly work: ComputeWork;
   readonly weightBytes: number;
+  /** Why the layer's time depends on its input (core/costs/data-dependent.ts); absent when it does not. */
+  readonly dataDependent?: string;
 }
 
 export interface SourceTensor {

@@ -31,6 +31,7 @@ export function partitionSource(analysis: Analysis): SourceWithNodes {
     name: layer.name,
     work: layerWork(analysis, layer),
     weightBytes: layer.paramBytes,
+    ...(layer.dataDependent ? { dataDependent: layer.dataDependent.reason } : {}),
   }));
   const tensors: SourceTensor[] = [];
   for (const edge of edges) {

@@ -1,0 +1,59 @@
+/**
+ * How figures built on data-dependent layers (data-dependent.ts) are marked: a tier, segment or
+ * plan that runs one has a predicted time that is only a lower bound, since the static cost
+ * counted every run-time size as 1. The solvers still take the number (they need one); the
+ * text around it says "≥" and why.
+ */
+
+/** What a figure needs to know of a layer (a partition unit, a layer of the view). */
+export interface FlaggableLayer {
+  readonly name: string;
+  /** Why its time depends on its input; absent when it does not. */
+  readonly dataDependent?: string;
+}
+
+/**
+ * Per tier (`tiers` of them): why its figure is a lower bound (the first data-dependent layer
+ * placed on it, with its name), or null when every layer it runs has a static cost.
+ */
+export function dataDependentPerTier(
+  layers: readonly FlaggableLayer[],
+  tierOf: (layer: FlaggableLayer, index: number) => number,
+  tiers: number,
+): (string | null)[] {
+  const reasons = new Array<string | null>(tiers).fill(null);
+  layers.forEach((layer, i) => {
+    const tier = tierOf(layer, i);
+    if (layer.dataDependent && tier >= 0 && tier < tiers && reasons[tier] === null)
+      reasons[tier] = layer.dataDependent;
+  });
+  return reasons;
+}
+
+/** A predicted time, ms, as text: `1.45`, or `≥ 1.45` when it is a lower bound. */
+export function predictedMsText(ms: number, lowerBound: boolean, digits = 2): string {
+  return `${lowerBound ? '≥ ' : ''}${ms.toFixed(digits)}`;
+}
+
+/** The operator of a layer's dependence, read from its reason (`sized by what NonZero …`). */
+export interface DataDependentLayer {
+  readonly name: string;
+  /** The operator that decides the size at run time (NonMaxSuppression, …). */
+  readonly sourceOp: string;
+}
+
+/**
+ * The one line that explains the "≥" marks, or undefined when no layer is data-dependent:
+ * `3 layers are data-dependent (NonMaxSuppression and what it sizes): their time depends on the
+ * input; figures marked ≥ are lower bounds. …`
+ */
+export function dataDependentNote(layers: readonly DataDependentLayer[]): string | undefined {
+  if (layers.length === 0) return undefined;
+  const ops = [...new Set(layers.map((l) => l.sourceOp))];
+  const count = layers.length === 1 ? '1 layer is' : `${layers.length} layers are`;
+  return (
+    `${count} data-dependent (${ops.join(', ')} and what ${ops.length === 1 ? 'it sizes' : 'they size'}): ` +
+    'their time depends on the input, so figures marked ≥ are lower bounds; ' +
+    'measure them (cutline harness, or cutline profile --from-ort-profile) for a real figure.'
+  );
+}
