@@ -1,6 +1,6 @@
 /**
  * `cutline profile MODEL... [--runs N] [--warmup N] [--input NAME=DIMS]... [--threads N]
- *  [--from-ort-profile FILE.json] [--save PROFILE.json] [--json]`
+ *  [--from-ort-profile FILE.json] [--save PROFILE.json [--remeasure | --from-table]] [--json]`
  *
  * Times every node on this machine with onnxruntime, calibrates a `this-machine` device profile on
  * the measurements and prints how well the profile predicts them. With several models it also
@@ -20,11 +20,14 @@ import { measureHostPeak, type HostPeak } from '../../core/profiling/host-peak.j
 import { importOrtProfile } from '../../core/profiling/ort-profile-import.js';
 import { unknownNamesLine, type OrtProfileMatch } from '../../core/profiling/ort-profile-match.js';
 import { runOrtProfile, type OrtProfile, type ProfileProgress } from '../../core/profiling/ort-profile.js';
+import { measurementTablePath, writeMeasurementTable } from '../../core/profiling/measurement-table-file.js';
+import { gatherMeasurements, type ModelToCalibrate } from '../../core/profiling/measurement-table-reuse.js';
 import type { AccuracySummary, ProfileComparison } from '../../core/profiling/report.js';
 import { deviceProfileSchema } from '../../core/profiles/schema.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
 import { plainName } from '../../core/text/quote-name.js';
 import { renderTable } from './format.js';
+import { keptJson, keptLines, peakOfSaved, readTable, type KeptMeasurements } from './profile-table.js';
 import { safeJsonStringify, writeJsonLine } from './json-output.js';
 import { onStopRequest } from './stop-signals.js';
 
@@ -37,6 +40,10 @@ export interface ProfileCliOptions {
   readonly json?: boolean;
   /** An onnxruntime profile (Chrome trace JSON) of the one model: its times instead of a run. */
   readonly fromOrtProfile?: string;
+  /** With `save`: time every model again instead of reusing the measurement table. */
+  readonly remeasure?: boolean;
+  /** With `save`: time nothing, fit on the table's measurements only, write nothing. */
+  readonly fromTable?: boolean;
 }
 
 const IN_SAMPLE_NOTE = 'in-sample: the profile was fitted to these same measurements, which flatters it';
@@ -73,6 +80,11 @@ async function profileModels(
   const threads = options.threads === undefined ? {} : { intraOpThreads: options.threads };
   const profiled: OrtProfile[] = [];
   let imported: ImportNote | null = null;
+  if ((options.remeasure || options.fromTable) && options.save === undefined)
+    throw new CutlineError(
+      'BAD_PROFILE',
+      `--${options.fromTable ? 'from-table' : 'remeasure'} works on the measurement table kept beside a saved profile: add --save PROFILE.json.`,
+    );
   if (options.fromOrtProfile !== undefined) {
     if (modelPaths.length !== 1) {
       throw new CutlineError(
@@ -84,34 +96,62 @@ async function profileModels(
     profiled.push(result.profile);
     imported = { file: options.fromOrtProfile, runs: result.times.runs, match: result.match };
   }
-  for (const modelPath of imported ? [] : modelPaths) {
-    const inputs =
-      modelPaths.length === 1 ? bindingsOf(bindings) : bindingsFor(modelPath, bindings, modelPaths);
+  const measure = ({ path: modelPath, inputs }: ModelToCalibrate): Promise<OrtProfile> => {
     const onProgress = progress(modelPath, options.json ?? false);
-    profiled.push(
-      await runOrtProfile(modelPath, {
-        runs,
-        warmup,
-        inputs,
-        ...threads,
-        signal,
-        ...(onProgress ? { onProgress } : {}),
-      }),
-    );
+    return runOrtProfile(modelPath, {
+      runs,
+      warmup,
+      inputs,
+      ...threads,
+      signal,
+      ...(onProgress ? { onProgress } : {}),
+    });
+  };
+  const named = modelPaths.map((modelPath) => ({
+    path: modelPath,
+    inputs: modelPaths.length === 1 ? bindingsOf(bindings) : bindingsFor(modelPath, bindings, modelPaths),
+  }));
+  // A saved profile keeps its measurements beside it; an imported profile's times are not kept.
+  const kept = imported === null && options.save !== undefined ? measurementTablePath(options.save) : null;
+  let gathered: KeptMeasurements | null = null;
+  if (kept !== null) {
+    const result = await gatherMeasurements(named, readTable(kept, options.fromTable ?? false), {
+      runs,
+      warmup,
+      intraOpThreads: options.threads ?? null,
+      remeasure: options.remeasure ?? false,
+      tableOnly: options.fromTable ?? false,
+      measure,
+    });
+    profiled.push(...result.profiled);
+    gathered = { ...result, file: kept, saved: !options.fromTable };
+  } else if (imported === null) {
+    for (const model of named) profiled.push(await measure(model));
   }
-  if (options.json && !process.stderr.isTTY) process.stderr.write('cutline: Measuring peak compute\n');
-  const peak = await measureHostPeak({ ...threads, signal });
+  const savedPeak = options.fromTable && options.save !== undefined ? peakOfSaved(options.save) : null;
+  if (savedPeak === null && options.json && !process.stderr.isTTY)
+    process.stderr.write('cutline: Measuring peak compute\n');
+  const peak = savedPeak ?? (await measureHostPeak({ ...threads, signal }));
   clearProgress();
   const evaluation = evaluateCalibration(profiled, [], peak);
   const { profile } = evaluation.calibration;
-  if (options.save !== undefined) {
+  if (options.save !== undefined && !options.fromTable) {
     const checked = deviceProfileSchema.safeParse(profile);
     if (!checked.success)
       throw new Error(`The calibrated profile fails its schema: ${checked.error.message}`);
     fs.writeFileSync(options.save, `${safeJsonStringify(profile, 2)}\n`);
+    if (gathered !== null) writeMeasurementTable(gathered.file, gathered.table);
   }
-  if (options.json) writeJsonLine(profileJson(profiled, peak, evaluation, imported));
-  else process.stdout.write(`${profileText(profiled, peak, evaluation, options.save, imported)}\n`);
+  const savedTo = options.fromTable ? undefined : options.save;
+  if (options.json)
+    writeJsonLine({
+      ...profileJson(profiled, peak, evaluation, imported),
+      ...(gathered ? { measurementTable: keptJson(gathered) } : {}),
+    });
+  else
+    process.stdout.write(
+      `${profileText(profiled, peak, evaluation, savedTo, imported, gathered ? keptLines(gathered) : [])}\n`,
+    );
   return 0;
 }
 
@@ -225,6 +265,7 @@ function profileText(
   e: CalibrationEvaluation,
   savedTo: string | undefined,
   imported: ImportNote | null,
+  keptText: readonly string[],
 ): string {
   const first = profiled[0]!.measurement;
   const cpus = os.cpus();
@@ -239,6 +280,7 @@ function profileText(
         `Host      ${cpus[0]?.model.trim() || 'unknown CPU'} (${cpus.length} logical cores), onnxruntime-node ${first.ortVersion}, ${threadsText(first.intraOpThreads)}`,
         `Peak      ${peak.gflops.toFixed(1)} GFLOP/s fp32 (${peak.method})`,
         `Runs      ${first.runs} timed after ${first.warmup} warm-up, per model; times are medians`,
+        ...keptText,
       ];
   e.inSample.models.forEach((comparison, i) => {
     lines.push('', ...modelText(profiled[i]!, comparison));

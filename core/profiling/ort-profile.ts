@@ -16,9 +16,15 @@ import { inlineExternalTensors } from '../onnx/external-data.js';
 import { readModelFile } from '../onnx/read.js';
 import { writeModelFiles } from '../export/external-weights.js';
 import { concreteInputShapes, randomFeeds } from './feeds.js';
-import { median } from './stats.js';
+import { median, quantile } from './stats.js';
 import { findTraceFile, takeTraceFile } from './trace-file.js';
 import type { TraceRun } from './trace.js';
+
+/**
+ * The graph optimisation level of the profiled session: measurements are only comparable (and
+ * reusable from the measurement table) at the same level.
+ */
+export const PROFILED_GRAPH_OPTIMIZATION = 'disabled' as const;
 
 export interface ProfileProgress {
   /** `profiled`: the unoptimised session under ORT's profiler; `optimised`: the deployable session. */
@@ -51,6 +57,12 @@ export interface NodeTiming {
   readonly opType: string;
   /** Median over the timed runs, ms; null when ORT ran no kernel for the node (see `unmeasured`). */
   readonly medianMs: number | null;
+  /** Interquartile range over the timed runs, ms (kept in the measurement table). */
+  readonly iqrMs?: number | null;
+  /** Timed runs in which the node's kernel ran. */
+  readonly samples?: number;
+  /** The kernels ORT ran for the node (the trace's `op_name`), e.g. `Conv` or `FusedConv`. */
+  readonly kernels?: readonly string[];
 }
 
 export interface OrtMeasurement {
@@ -62,6 +74,8 @@ export interface OrtMeasurement {
   readonly intraOpThreads: number | null;
   readonly interOpThreads: number | null;
   readonly executionMode: 'sequential' | 'parallel';
+  /** The profiled session's graph optimisation level; `disabled` when left out. */
+  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Every node of the main graph, in graph order. */
   readonly nodes: readonly NodeTiming[];
   /**
@@ -120,7 +134,7 @@ export async function runOrtProfile(modelPath: string, options: OrtProfileOption
     const profiled = await createSession(modelPath, modelSource(analysis, modelPath, dir), {
       ...threads,
       executionMode,
-      graphOptimizationLevel: 'disabled',
+      graphOptimizationLevel: PROFILED_GRAPH_OPTIMIZATION,
       enableProfiling: true,
       profileFilePrefix: prefix,
     });
@@ -154,15 +168,19 @@ export async function runOrtProfile(modelPath: string, options: OrtProfileOption
       await optimised.release();
     }
     const nodes = analysis.graph.nodes.map((node): NodeTiming => {
-      const times = timed.flatMap((run) => {
+      const kernels = timed.flatMap((run) => {
         const kernel = run.kernels.get(node.name);
-        return kernel ? [kernel.ms] : [];
+        return kernel ? [kernel] : [];
       });
+      const times = kernels.map((k) => k.ms);
       return {
         index: node.index,
         name: node.name,
         opType: node.opType,
         medianMs: times.length > 0 ? median(times) : null,
+        iqrMs: times.length > 0 ? quantile(times, 0.75) - quantile(times, 0.25) : null,
+        samples: times.length,
+        kernels: [...new Set(kernels.map((k) => k.opName))],
       };
     });
     const measurement: OrtMeasurement = {
@@ -173,6 +191,7 @@ export async function runOrtProfile(modelPath: string, options: OrtProfileOption
       intraOpThreads: options.intraOpThreads ?? null,
       interOpThreads: options.interOpThreads ?? null,
       executionMode,
+      graphOptimizationLevel: PROFILED_GRAPH_OPTIMIZATION,
       nodes,
       unmeasured: nodes.filter((n) => n.medianMs === null).map((n) => n.name),
       // Main-graph nodes only: a control-flow node's kernel time already holds its body's kernels.
