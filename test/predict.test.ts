@@ -110,7 +110,13 @@ describe('roofline', () => {
     const layer = layerNamed(vehicle, '/L2/conv/Conv');
     const work = layerWork(vehicle, layer);
     // 73,728 outputs × (800 MACs × 2 + 1 bias add); in and out 32×48×48 floats; 25,632 fp32 weights.
-    expect(work).toEqual({ opClass: 'conv', flops: 118_038_528, bytesMoved: 294_912 + 294_912 + 102_528 });
+    expect(work).toEqual({
+      opClass: 'conv',
+      flops: 118_038_528,
+      bytesMoved: 294_912 + 294_912 + 102_528,
+      // A 5×5 conv read by a MaxPool: its own dense kernel, nothing fused into or out of it.
+      kernel: { kind: 'convDense', fused: false, activationBytes: 294_912 + 294_912, weightBytes: 102_528 },
+    });
     expect(nodeWork(vehicle, layer.node)).toEqual(work);
     const n2 = loadDeviceProfile('odroid-n2');
     // 118,038,528 / (81.2·10⁹ × 0.12) = 12.1139 ms ≫ 692,352 / 10.56·10⁹ = 0.0656 ms; + 0.05 ms.
@@ -121,7 +127,12 @@ describe('roofline', () => {
 
   it('a memory-bound layer of the real model: the Flatten moves bytes and computes nothing', () => {
     const flatten = layerWork(vehicle, layerNamed(vehicle, '/L3/flatten/Flatten'));
-    expect(flatten).toEqual({ opClass: 'dataMovement', flops: 0, bytesMoved: 2 * 73_728 });
+    expect(flatten).toEqual({
+      opClass: 'dataMovement',
+      flops: 0,
+      bytesMoved: 2 * 73_728,
+      kernel: { kind: 'dataMovement', fused: false, activationBytes: 2 * 73_728, weightBytes: 0 },
+    });
     const pi = loadDeviceProfile('raspberry-pi-4');
     expect(predictComputeMs(pi, 'fp32', flatten)).toBeCloseTo((147_456 / 8.5e9) * 1000 + 0.005, 9);
   });

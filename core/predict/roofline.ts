@@ -1,25 +1,58 @@
 /**
- * Roofline prediction of compute time: an operator is limited either by arithmetic or by the
- * memory traffic it needs, whichever takes longer, plus a fixed launch cost.
+ * The work of a node or a layer as the predictors see it: the roofline's FLOPs and bytes, and the
+ * kernel-level features (kind, fused or not, activation and weight bytes) of the kernel
+ * onnxruntime runs for it with graph optimisations on.
  */
 import type { Analysis } from '../analyze.js';
-import type { NodeIndex } from '../graph/types.js';
+import type { Graph, GraphNode, NodeIndex } from '../graph/types.js';
 import type { Layer } from '../layers/types.js';
 import type { ComputeWork } from './compute-time.js';
+import { fusionAnchors } from './fusion.js';
+import { kernelKindOf } from './kernel-kind.js';
 import { opClassOf } from './op-class.js';
 
-export { predictComputeMs, type ComputeWork } from './compute-time.js';
+export { predictComputeMs, type ComputeWork, type KernelWork } from './compute-time.js';
+
+// One pass over the graph per analysis, not per node: nodeWork and layerWork are called per node.
+const anchorsOf = new WeakMap<Graph, Int32Array>();
+
+/** The fusion anchors of `graph` (see `fusionAnchors`), computed once per graph. */
+export function graphFusionAnchors(graph: Graph): Int32Array {
+  let anchors = anchorsOf.get(graph);
+  if (!anchors) {
+    anchors = fusionAnchors(graph);
+    anchorsOf.set(graph, anchors);
+  }
+  return anchors;
+}
+
+function work(
+  graph: Graph,
+  node: GraphNode,
+  flops: number,
+  activationBytes: number,
+  weightBytes: number,
+): ComputeWork {
+  const opClass = opClassOf(graph, node);
+  return {
+    opClass,
+    flops,
+    bytesMoved: activationBytes + weightBytes,
+    kernel: {
+      kind: kernelKindOf(graph, node, opClass),
+      fused: graphFusionAnchors(graph)[node.index] !== node.index,
+      activationBytes,
+      weightBytes,
+    },
+  };
+}
 
 /** The work of one node of the main graph, from its static cost. */
 export function nodeWork(analysis: Analysis, node: NodeIndex): ComputeWork {
   const graphNode = analysis.graph.nodes[node];
   const cost = analysis.costs[node];
   if (!graphNode || !cost) throw new RangeError(`No node ${node} in the analysed graph.`);
-  return {
-    opClass: opClassOf(analysis.graph, graphNode),
-    flops: cost.flops,
-    bytesMoved: cost.inputBytes + cost.outputBytes + cost.paramBytes,
-  };
+  return work(analysis.graph, graphNode, cost.flops, cost.inputBytes + cost.outputBytes, cost.paramBytes);
 }
 
 /**
@@ -29,9 +62,5 @@ export function nodeWork(analysis: Analysis, node: NodeIndex): ComputeWork {
 export function layerWork(analysis: Analysis, layer: Layer): ComputeWork {
   const graphNode = analysis.graph.nodes[layer.node];
   if (!graphNode) throw new RangeError(`No node ${layer.node} in the analysed graph.`);
-  return {
-    opClass: opClassOf(analysis.graph, graphNode),
-    flops: layer.flops,
-    bytesMoved: layer.inputBytes + layer.outputBytes + layer.paramBytes,
-  };
+  return work(analysis.graph, graphNode, layer.flops, layer.inputBytes + layer.outputBytes, layer.paramBytes);
 }

@@ -6,7 +6,14 @@
  * the JSON Schema export leaves out.
  */
 import { z } from 'zod';
-import { OP_CLASSES, PRECISIONS, PROFILE_NUMBER_MAX, PROFILE_NUMBER_MIN, TIER_NAMES } from './types.js';
+import {
+  KERNEL_KINDS,
+  OP_CLASSES,
+  PRECISIONS,
+  PROFILE_NUMBER_MAX,
+  PROFILE_NUMBER_MIN,
+  TIER_NAMES,
+} from './types.js';
 
 /** Lower-case words joined by dashes: safe as a file name and in a command line. */
 const profileId = z
@@ -60,6 +67,25 @@ const deviceShape = z.strictObject({
     .optional()
     .describe('Radio power while receiving, W; used when a link gives no nJ/byte.'),
   memoryBytes: z.number().int().positive().describe('Memory available to inference, bytes.'),
+  kernelModels: z
+    .partialRecord(
+      z.enum(KERNEL_KINDS),
+      z.strictObject({
+        ms: nonNegative,
+        msPerGflop: nonNegative,
+        msPerMB: nonNegative,
+        msPerWeightMB: nonNegative,
+        samples: z.number().int().nonnegative(),
+      }),
+    )
+    .optional()
+    .describe(
+      'Kernel time per operator kind, ms = ms + msPerGflop·GFLOP + msPerMB·activation MB + msPerWeightMB·weight MB (fitted with graph optimisations on); kinds not listed use the roofline.',
+    ),
+  segmentOverheadMs: nonNegative.optional().describe('Fixed cost of one segment run, ms.'),
+  tensorOverheadMs: nonNegative
+    .optional()
+    .describe('Fixed cost per tensor handed into or out of a segment run, ms.'),
   sources,
 });
 

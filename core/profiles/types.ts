@@ -20,6 +20,39 @@ export const OP_CLASSES = [
 ] as const;
 export type OpClass = (typeof OP_CLASSES)[number];
 
+/**
+ * Finer operator kinds for the kernel-level predictor (`DeviceProfile.kernelModels`): a dense
+ * k×k, a pointwise 1×1, a depthwise and a grouped convolution run very different kernels.
+ */
+export const KERNEL_KINDS = [
+  'convDense',
+  'convPointwise',
+  'convDepthwise',
+  'convGrouped',
+  'matmul',
+  'elementwise',
+  'activation',
+  'normalization',
+  'pooling',
+  'reduction',
+  'dataMovement',
+  'other',
+] as const;
+export type KernelKind = (typeof KERNEL_KINDS)[number];
+
+/**
+ * A kernel's time on a device as a non-negative linear model of its features, ms:
+ * `ms + msPerGflop · GFLOP + msPerMB · activation MB + msPerWeightMB · weight MB` (MB = 10⁶ bytes).
+ */
+export interface KernelModel {
+  readonly ms: number;
+  readonly msPerGflop: number;
+  readonly msPerMB: number;
+  readonly msPerWeightMB: number;
+  /** Measured kernels it was fitted on. */
+  readonly samples: number;
+}
+
 export const PRECISIONS = ['fp32', 'fp16', 'int8'] as const;
 export type Precision = (typeof PRECISIONS)[number];
 
@@ -59,6 +92,16 @@ export interface DeviceProfile {
   readonly radioRxPowerW?: number;
   /** Memory available to inference, bytes. */
   readonly memoryBytes: number;
+  /**
+   * Kernel-level predictor fitted on this device with onnxruntime's graph optimisations on: when
+   * present, a node of a listed kind costs its kind's model and a node fused into another costs
+   * nothing (`predictComputeMs`); kinds not listed, and profiles without it, use the roofline.
+   */
+  readonly kernelModels?: Readonly<Partial<Record<KernelKind, KernelModel>>>;
+  /** Fixed cost of one segment run on this device (session.run and its scheduling), ms. */
+  readonly segmentOverheadMs?: number;
+  /** Fixed cost per tensor handed into or out of a segment run (binding, copy), ms. */
+  readonly tensorOverheadMs?: number;
   /** Field path (e.g. `peakGflops.fp32`) → where the number comes from. */
   readonly sources: Sources;
 }
