@@ -128,7 +128,7 @@ describe('data-dependent layers', () => {
     const perTier = dataDependentPerTier(source.units, tierOf, 3);
     expect(perTier[0]).toBeNull();
     expect(perTier[1]).toBeNull();
-    expect(perTier[2]).toMatch(/^NonMaxSuppression/);
+    expect(perTier[2]).toMatch(/^cloud_nms: NonMaxSuppression/);
     expect(predictedMsText(1.454, true)).toBe('≥ 1.45');
     expect(predictedMsText(1.454, false)).toBe('1.45');
     expect(

@@ -8,13 +8,13 @@
 /** What a figure needs to know of a layer (a partition unit, a layer of the view). */
 export interface FlaggableLayer {
   readonly name: string;
-  /** Why its time depends on its input; absent when it does not. */
-  readonly dataDependent?: string;
+  /** Why its time depends on its input (the reason, or the layer view's record); absent when it does not. */
+  readonly dataDependent?: string | { readonly reason: string };
 }
 
 /**
- * Per tier (`tiers` of them): why its figure is a lower bound (the first data-dependent layer
- * placed on it, with its name), or null when every layer it runs has a static cost.
+ * Per tier (`tiers` of them): why its figure is a lower bound (`<layer>: <reason>` of the first
+ * data-dependent layer placed on it), or null when every layer it runs has a static cost.
  */
 export function dataDependentPerTier(
   layers: readonly FlaggableLayer[],
@@ -24,8 +24,8 @@ export function dataDependentPerTier(
   const reasons = new Array<string | null>(tiers).fill(null);
   layers.forEach((layer, i) => {
     const tier = tierOf(layer, i);
-    if (layer.dataDependent && tier >= 0 && tier < tiers && reasons[tier] === null)
-      reasons[tier] = layer.dataDependent;
+    const why = typeof layer.dataDependent === 'string' ? layer.dataDependent : layer.dataDependent?.reason;
+    if (why && tier >= 0 && tier < tiers && reasons[tier] === null) reasons[tier] = `${layer.name}: ${why}`;
   });
   return reasons;
 }
@@ -55,5 +55,21 @@ export function dataDependentNote(layers: readonly DataDependentLayer[]): string
     `${count} data-dependent (${ops.join(', ')} and what ${ops.length === 1 ? 'it sizes' : 'they size'}): ` +
     'their time depends on the input, so figures marked ≥ are lower bounds; ' +
     'measure them (cutline harness, or cutline profile --from-ort-profile) for a real figure.'
+  );
+}
+
+/**
+ * The line under a per-tier table whose figures `perTier` (see `dataDependentPerTier`) marks as
+ * lower bounds, or undefined when none is: which tiers, and why.
+ */
+export function lowerBoundTiersNote(
+  tiers: readonly string[],
+  perTier: readonly (string | null)[],
+): string | undefined {
+  const marked = tiers.flatMap((tier, t) => (perTier[t] ? [`the ${tier} runs ${perTier[t]}`] : []));
+  if (marked.length === 0) return undefined;
+  return (
+    `Predicted figures marked ≥ are lower bounds: ${marked.join('; ')}. ` +
+    'Their time depends on the input; the measured figure is the one to trust.'
   );
 }
