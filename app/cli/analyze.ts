@@ -1,14 +1,23 @@
-/** `cutline analyze MODEL [--input NAME=DIMS]... [--json] [--all-nodes] [--time-limit SECONDS]` */
+/**
+ * `cutline analyze MODEL [--input NAME=DIMS]... [--input-value NAME=V[,V…]]... [--json] [--all-nodes]
+ * [--time-limit SECONDS]`
+ */
 import { analyzeFile, type Analysis } from '../../core/analyze.js';
 import type { Shape } from '../../core/graph/types.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
+import { parseInputValue } from '../../core/shape/input-values.js';
+import { assumptionsLine } from '../../core/shape/assumptions.js';
 import { formatBytes, formatCount, formatShape } from '../shared/format.js';
 import { plainName } from '../../core/text/quote-name.js';
 import { renderTable } from './format.js';
+import { dataDependentNote } from '../../core/costs/data-dependent-figures.js';
+import { findDataDependence } from '../../core/costs/data-dependent.js';
 import { writeJsonLine } from './json-output.js';
 
 export interface AnalyzeCliOptions {
   readonly input: readonly string[];
+  /** `--input-value NAME=V[,V…]`: values folded as constants (an If on them costs its branch). */
+  readonly inputValue?: readonly string[];
   readonly json?: boolean;
   readonly allNodes?: boolean;
   /** Seconds the analysis may take (AnalyzeOptions.timeLimitMs). */
@@ -23,6 +32,7 @@ export function analyzeCommand(modelPath: string, options: AnalyzeCliOptions): n
   }
   const analysis = analyzeFile(modelPath, {
     inputShapes,
+    inputValues: (options.inputValue ?? []).map(parseInputValue),
     ...(options.timeLimit !== undefined ? { timeLimitMs: options.timeLimit * 1000 } : {}),
   });
   if (options.json) writeJsonLine(analysisJson(analysis));
@@ -51,6 +61,12 @@ export function analysisJson(a: Analysis): object {
     unknownOperators: summary.unknownOperators,
     shapeErrors: summary.shapeErrors,
     totals,
+    /** True when a figure rests on an unbound dimension (assumed 1) or an undecided If. */
+    approximate: a.assumptions.approximate,
+    assumptions: {
+      unboundDims: a.assumptions.unboundDims,
+      undecidedBranches: a.assumptions.undecidedBranches,
+    },
     layers: a.layers.layers.map((layer) => ({
       name: layer.name,
       op: layer.op,
@@ -63,6 +79,8 @@ export function analysisJson(a: Analysis): object {
       outputBytes: layer.outputBytes,
       exact: layer.exact,
       hiddenNodes: layer.hidden.length,
+      // Present when the layer's size is decided at run time: its figures are lower bounds.
+      ...(layer.dataDependent ? { dataDependent: layer.dataDependent } : {}),
     })),
   };
 }
@@ -88,28 +106,25 @@ function analysisText(a: Analysis, allNodes: boolean): string {
     ...summary.outputs.map(tensorLine),
     `Totals    ${formatCount(totals.macs)} MACs, ${formatCount(totals.flops)} FLOPs, ${formatCount(totals.params)} params (${formatBytes(totals.paramBytes)})${totals.exact ? '' : '  (~ estimated in part)'}`,
   ];
-  const symbolic = summary.inputs.filter(
-    (t) => t.shape === null || t.shape.some((d) => typeof d !== 'number'),
-  );
-  if (symbolic.length > 0) {
-    const example = symbolic
-      .map(
-        (t) =>
-          `--input ${plainName(t.name)}=${(t.shape ?? ['1']).map((d) => (typeof d === 'number' ? d : 1)).join('x')}`,
-      )
-      .join(' ');
-    lines.push(
-      `Note      symbolic dimensions count as 1 in the figures marked ~; bind them, e.g. ${example}`,
-    );
-  }
+  const assumed = assumptionsLine(a.assumptions, new Map(summary.inputs.map((t) => [t.name, t.shape])));
+  if (assumed) lines.push(`Approx.   ${assumed} (figures marked ~)`);
   if (summary.unknownOperators.length > 0)
     lines.push(
       `Unknown   ${summary.unknownOperators.map((op) => plainName(op)).join(', ')} (no shape or cost rule: figures after them may be missing)`,
     );
+  const dataDependent = dataDependentNote(
+    a.layers.layers.flatMap((l) =>
+      l.dataDependent ? [{ name: l.name, sourceOp: l.dataDependent.sourceOp }] : [],
+    ),
+  );
+  if (dataDependent) lines.push(`Data-dep. ${dataDependent}`);
   for (const e of summary.shapeErrors.slice(0, 10))
     lines.push(`Warning   ${plainName(e.node)}: ${plainName(e.message, 500)}`);
   lines.push('');
-  const est = (value: string, exact: boolean): string => (exact ? value : `~${value}`);
+  // A data-dependent figure is a lower bound (≥), whatever else it assumed.
+  const flags = findDataDependence(a.graph, a.inference.values);
+  const est = (value: string, exact: boolean, atLeast = false): string =>
+    atLeast ? `≥${value}` : exact ? value : `~${value}`;
   const rows = allNodes
     ? a.graph.order.map((index) => {
         const node = a.graph.nodes[index]!;
@@ -122,10 +137,10 @@ function analysisText(a: Analysis, allNodes: boolean): string {
           plainName(node.name),
           plainName(node.opType),
           shapes,
-          est(formatCount(cost.macs), cost.exact.compute),
-          est(formatCount(cost.flops), cost.exact.compute),
+          est(formatCount(cost.macs), cost.exact.compute, flags.has(index)),
+          est(formatCount(cost.flops), cost.exact.compute, flags.has(index)),
           formatCount(cost.params),
-          est(formatBytes(cost.outputBytes), cost.exact.activations),
+          est(formatBytes(cost.outputBytes), cost.exact.activations, flags.has(index)),
         ];
       })
     : a.layers.layers.map((layer, k) => [
@@ -133,10 +148,10 @@ function analysisText(a: Analysis, allNodes: boolean): string {
         plainName(layer.name),
         plainName(layer.op),
         layer.outputShapes.map(formatShape).join(' '),
-        est(formatCount(layer.macs), layer.exact.compute),
-        est(formatCount(layer.flops), layer.exact.compute),
+        est(formatCount(layer.macs), layer.exact.compute, layer.dataDependent !== undefined),
+        est(formatCount(layer.flops), layer.exact.compute, layer.dataDependent !== undefined),
         formatCount(layer.params),
-        est(formatBytes(layer.outputBytes), layer.exact.activations),
+        est(formatBytes(layer.outputBytes), layer.exact.activations, layer.dataDependent !== undefined),
       ]);
   lines.push(
     renderTable(['#', 'name', 'op', 'output shape', 'MACs', 'FLOPs', 'params', 'output'], rows, [

@@ -22,6 +22,7 @@ import type { Placement } from '../../core/partition/placement.js';
 import { readOrtProfileFile } from '../../core/profiling/ort-profile-import.js';
 import { matchOrtProfile, unknownNamesLine } from '../../core/profiling/ort-profile-match.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
+import { parseInputValue } from '../../core/shape/input-values.js';
 import { escapeControl, plainName } from '../../core/text/quote-name.js';
 import { readPlacementFile } from './export.js';
 import { renderTable } from './format.js';
@@ -35,6 +36,8 @@ export interface FiguresCliOptions {
   readonly project?: string;
   readonly ortProfile?: string;
   readonly input: readonly string[];
+  /** `--input-value NAME=V[,V…]` (repeatable). */
+  readonly inputValue?: readonly string[];
   readonly json?: boolean;
 }
 
@@ -108,7 +111,11 @@ function figuresInput(
     const inputShapes = Object.fromEntries(
       options.input.map(parseInputBinding).map(({ name, shape }) => [name, shape]),
     );
-    return { modelPath: modelArg, figures: { analysis: analyzeFile(modelArg, { inputShapes }) } };
+    const inputValues = (options.inputValue ?? []).map(parseInputValue);
+    return {
+      modelPath: modelArg,
+      figures: { analysis: analyzeFile(modelArg, { inputShapes, inputValues }) },
+    };
   }
   const { context, project } = loadCommandContext(modelArg, options);
   let placement: Placement | undefined;

@@ -14,6 +14,8 @@ import { readProjectFile } from '../../core/project/read.js';
 import { projectTopology } from '../../core/project/topology.js';
 import { DEFAULT_OBJECTIVE, type ProjectFile } from '../../core/project/types.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
+import { parseInputValue } from '../../core/shape/input-values.js';
+import { assumptionsLine } from '../../core/shape/assumptions.js';
 import { parseObjective } from './partition-args.js';
 
 export interface PartitionContext {
@@ -24,12 +26,15 @@ export interface PartitionContext {
   readonly modelPath: string;
   /** The input bindings the analysis used (input name → dims). */
   readonly inputShapes: Readonly<Record<string, Shape>>;
+  /** The input values the analysis folded, as given (`sr=16000`). */
+  readonly inputValues: readonly string[];
 }
 
 export function loadPartitionContext(
   modelPath: string,
   topologyRef: string | Topology,
   inputs: readonly string[],
+  inputValues: readonly string[] = [],
 ): PartitionContext {
   // The topology first: a typo there should not wait for a large model to be analysed.
   const topology = typeof topologyRef === 'string' ? loadTopology(topologyRef) : topologyRef;
@@ -38,14 +43,23 @@ export function loadPartitionContext(
     const { name, shape } = parseInputBinding(text);
     inputShapes[name] = shape;
   }
-  const analysis = analyzeFile(modelPath, { inputShapes });
-  return { analysis, topology, built: buildPartitionProblem(analysis, topology), modelPath, inputShapes };
+  const analysis = analyzeFile(modelPath, { inputShapes, inputValues: inputValues.map(parseInputValue) });
+  return {
+    analysis,
+    topology,
+    built: buildPartitionProblem(analysis, topology),
+    modelPath,
+    inputShapes,
+    inputValues,
+  };
 }
 
 /** The options a partition command takes about its model, topology and project. */
 export interface PartitionSetup {
   readonly topology?: string;
   readonly input: readonly string[];
+  /** `--input-value NAME=V[,V…]` texts (repeatable). */
+  readonly inputValue?: readonly string[];
   readonly project?: string;
 }
 
@@ -73,7 +87,10 @@ export function loadCommandContext(
         'Give a model and --topology, or --project FILE (a project saved by the studio).',
       );
     }
-    return { context: loadPartitionContext(modelArg, options.topology, options.input), project: null };
+    return {
+      context: loadPartitionContext(modelArg, options.topology, options.input, options.inputValue),
+      project: null,
+    };
   }
   const file = options.project;
   const { project, migratedFrom } = readProjectFile(file);
@@ -82,17 +99,26 @@ export function loadCommandContext(
       ? loadTopology(options.topology)
       : projectTopology(project, { source: file });
   const model = locateProjectModel(project, file, modelArg);
-  const context = loadPartitionContext(model.path, topology, mergeInputs(project.inputs, options.input));
+  const context = loadPartitionContext(
+    model.path,
+    topology,
+    mergeInputs(project.inputs, options.input),
+    mergeInputs(project.inputValues ?? {}, options.inputValue ?? [], parseInputValue),
+  );
   const design = projectPlacement(project, context.built.problem);
   return { context, project: { file, project, migratedFrom, design } };
 }
 
-/** The project's bindings as `NAME=DIMS`, with a command-line binding of the same input replacing it. */
+/**
+ * The project's bindings (or input values) as `NAME=…`, with a command-line one of the same input
+ * replacing it.
+ */
 export function mergeInputs(
   projectInputs: Readonly<Record<string, string>>,
   cliInputs: readonly string[],
+  parse: (text: string) => { name: string } = parseInputBinding,
 ): string[] {
-  const given = new Set(cliInputs.map((text) => parseInputBinding(text).name));
+  const given = new Set(cliInputs.map((text) => parse(text).name));
   return [
     ...Object.entries(projectInputs)
       .filter(([name]) => !given.has(name))
@@ -144,6 +170,22 @@ function abbreviate(names: readonly string[]): string {
   return names.length <= 5
     ? names.join(', ')
     : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
+}
+
+/**
+ * What the figures of `analysis` assume (unbound dimensions, undecided branches): one line for
+ * text output ('' when nothing is assumed) and the fields JSON output carries.
+ */
+export function assumptionsNote(analysis: Analysis): {
+  readonly line: string;
+  readonly json: { approximate: boolean; assumptions: object };
+} {
+  const { approximate, unboundDims, undecidedBranches } = analysis.assumptions;
+  const shapes = new Map(analysis.summary.inputs.map((t) => [t.name, t.shape]));
+  return {
+    line: assumptionsLine(analysis.assumptions, shapes),
+    json: { approximate, assumptions: { unboundDims, undecidedBranches } },
+  };
 }
 
 export function describeTopology(topology: Topology): string {

@@ -29,6 +29,7 @@ import {
   projectConstraints,
   projectWarnings,
   type PartitionContext,
+  assumptionsNote,
 } from './partition-context.js';
 
 export interface SolveCliOptions {
@@ -41,6 +42,8 @@ export interface SolveCliOptions {
   readonly constraint: readonly string[];
   readonly solver: readonly string[];
   readonly input: readonly string[];
+  /** `--input-value NAME=V[,V…]` (repeatable). */
+  readonly inputValue?: readonly string[];
   readonly pareto?: boolean;
   /** Also rank the single cut points onto each server tier: `true` for the default number of rows. */
   readonly cutPoints?: number | true;
@@ -137,6 +140,8 @@ function solveJson(
     tiers: context.built.problem.tiers,
     objective: describeObjective(objective),
     constraints,
+    // Every figure below is an estimate when the analysis assumed a size or a branch.
+    ...assumptionsNote(context.analysis).json,
     plans: outcomes.flatMap((o) => (o.plan ? [planJson(context, o.plan)] : [])),
     infeasible: outcomes.flatMap((o) => (o.error ? [{ solver: o.solver, message: o.error }] : [])),
     // Its own key, not in `plans`: `export --placement` reads `plans[0]` as the suggestion.
@@ -180,6 +185,12 @@ function planRow(context: PartitionContext, name: string, plan: Plan): string[] 
   ];
 }
 
+/** The line naming what the figures assume, when they assume anything. */
+function approximateLines(context: PartitionContext): string[] {
+  const { line } = assumptionsNote(context.analysis);
+  return line ? [`Approx.     ${line} (every figure below is an estimate)`] : [];
+}
+
 function solveText(
   context: PartitionContext,
   objective: Objective,
@@ -192,6 +203,7 @@ function solveText(
     `Model       ${context.analysis.model.path ?? context.analysis.summary.graphName} (${context.built.problem.units.length} layers)`,
     `Topology    ${context.topology.spec.id}: ${describeTopology(context.topology)}`,
     `Objective   ${describeObjective(objective)}${constraints.length ? `; constraints: ${constraints.join(', ')}` : ''}`,
+    ...approximateLines(context),
     '',
     renderTable(
       HEADERS,

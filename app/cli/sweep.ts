@@ -11,7 +11,7 @@ import type { Topology } from '../../core/profiles/types.js';
 import { formatBytes } from '../shared/format.js';
 import { renderTable } from './format.js';
 import { writeJsonLine } from './json-output.js';
-import { loadPartitionContext } from './partition-context.js';
+import { assumptionsNote, loadPartitionContext } from './partition-context.js';
 
 export interface SweepCliOptions {
   readonly topology: string;
@@ -20,6 +20,7 @@ export interface SweepCliOptions {
   readonly to: number;
   readonly steps: number;
   readonly input: readonly string[];
+  readonly inputValue?: readonly string[];
   readonly json?: boolean;
 }
 
@@ -43,7 +44,7 @@ function hopOf(topology: Topology, name: string | undefined): number {
 export function sweepCommand(modelPath: string, options: SweepCliOptions): number {
   const range = { fromMbps: options.from, toMbps: options.to, steps: options.steps };
   assertBandwidthRange(range);
-  const context = loadPartitionContext(modelPath, options.topology, options.input);
+  const context = loadPartitionContext(modelPath, options.topology, options.input, options.inputValue);
   const hop = hopOf(context.topology, options.link);
   const { source } = partitionSource(context.analysis);
   const { link, server, points, changes } = sweepBandwidth(source, context.topology, { hop, ...range });
@@ -55,6 +56,7 @@ export function sweepCommand(modelPath: string, options: SweepCliOptions): numbe
       server,
       points,
       changes,
+      ...assumptionsNote(context.analysis).json,
     };
     writeJsonLine(document);
     return 0;
@@ -68,9 +70,11 @@ export function sweepCommand(modelPath: string, options: SweepCliOptions): numbe
     formatBytes(p.bestSplitLinkBytes),
     p.fastest,
   ]);
+  const assumed = assumptionsNote(context.analysis).line;
   process.stdout.write(
     [
       `Latency vs bandwidth of ${link.id} (${link.tiers}, RTT ${link.rttMs} ms); server = ${server}`,
+      ...(assumed ? [`Approximate: ${assumed} (every latency below is an estimate)`] : []),
       '',
       renderTable(
         ['Mb/s', 'device only ms', 'server only ms', 'best split ms', 'device layers', 'on links', 'fastest'],

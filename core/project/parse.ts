@@ -143,7 +143,7 @@ function invalidKeyProblem(issue: z.core.$ZodIssueInvalidKey): string {
 }
 
 /** Fields whose keys are names the user did not choose as identifiers: quoted, always. */
-const KEYED_BY_NAME = new Set(['placement', 'inputs', 'sources', 'efficiency', 'overheadMs']);
+const KEYED_BY_NAME = new Set(['placement', 'inputs', 'inputValues', 'sources', 'efficiency', 'overheadMs']);
 const MAX_KEY_SHOWN = 80;
 
 /** `['placement', 'conv1']` → `project.placement["conv1"]`; `['topology', 'topology', 'hops', 0]` → `project.topology.topology.hops[0]`. */

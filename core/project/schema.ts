@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { deviceProfileSchema, linkProfileSchema, topologySpecSchema } from '../profiles/schema.js';
 import { topologyProblems } from '../profiles/topology-rules.js';
 import { parseInputBinding } from '../shape/bindings.js';
+import { parseInputValue } from '../shape/input-values.js';
 import { PRECISIONS, type Topology, type TopologySpec } from '../profiles/types.js';
 import { TIER_NAMES } from '../tiers.js';
 import { PROJECT_FORMAT, type ProjectFileV1, type ProjectFileV2 } from './types.js';
@@ -92,6 +93,22 @@ const inputsSchema = z.record(settingSchema, settingSchema).superRefine((inputs,
     try {
       const binding = parseInputBinding(`${name}=${inputs[name]!}`);
       if (binding.name !== name.trim()) throw new Error(`the input name must not contain "="`);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: [name], message: (error as Error).message });
+    }
+  }
+});
+
+/** Input name → values as `--input-value` takes them after the `=` (`16000`, `1,2,3`). */
+const inputValuesSchema = z.record(settingSchema, settingSchema).superRefine((values, ctx) => {
+  const names = Object.keys(values);
+  if (names.length > MAX_INPUTS) {
+    ctx.addIssue({ code: 'custom', message: `more than ${MAX_INPUTS} input values` });
+  }
+  for (const name of names) {
+    try {
+      const parsed = parseInputValue(`${name}=${values[name]!}`);
+      if (parsed.name !== name.trim()) throw new Error(`the input name must not contain "="`);
     } catch (error) {
       ctx.addIssue({ code: 'custom', path: [name], message: (error as Error).message });
     }
@@ -183,6 +200,7 @@ export const projectFileV2Schema = z.strictObject({
   version: z.literal(2),
   model: modelRefSchema,
   inputs: inputsSchema,
+  inputValues: inputValuesSchema.optional(),
   topology: projectTopologySchema,
   placement: placementSchema,
   pins: z.array(layerIdSchema).max(MAX_PLACED_LAYERS).readonly(),

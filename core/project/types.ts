@@ -41,6 +41,11 @@ export interface ProjectFileV2 {
   readonly model: ProjectModelRef;
   /** Input name → bound shape as `cutline analyze --input` takes it (`1x3x640x640`). */
   readonly inputs: Readonly<Record<string, string>>;
+  /**
+   * Input name → the value the caller will send, as `--input-value` takes it after the `=`
+   * (`16000`, `1,2,3`); absent in projects saved before values could be given.
+   */
+  readonly inputValues?: Readonly<Record<string, string>> | undefined;
   readonly topology: ProjectTopology;
   /** Layer id → tier; layers not listed run on the device. */
   readonly placement: Readonly<Record<string, TierName>>;
