@@ -24,15 +24,23 @@ export interface TierExecutors {
   close(): Promise<void>;
 }
 
+/**
+ * The onnxruntime session options every tier's sessions take: onnxruntime's defaults (all graph
+ * optimisations) but for CUTLINE_THREADS, which pins the intra-op threads (the harness runs every
+ * tier on one host with 1). The prediction bench measures segments with these same options.
+ */
+export function tierSessionOptions(env: NodeJS.ProcessEnv): ort.InferenceSession.SessionOptions {
+  const threads = Number(env.CUTLINE_THREADS);
+  return Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {};
+}
+
 /** Loads the sessions tier `tier` runs (files checked against the manifest's hashes). */
 export async function createTierExecutors(
   manifest: BundleManifest,
   bundleDir: string,
   tier: number,
 ): Promise<TierExecutors> {
-  // CUTLINE_THREADS pins onnxruntime's intra-op threads (the harness runs every tier on one host).
-  const threads = Number(process.env.CUTLINE_THREADS);
-  const sessionOptions = Number.isInteger(threads) && threads > 0 ? { intraOpNumThreads: threads } : {};
+  const sessionOptions = tierSessionOptions(process.env);
   // Bytes of a self-contained model, or the checked path of one with its external data beside it.
   const models = new Map<string, Uint8Array | string>();
   for (const s of manifest.segments.filter((s) => s.tier === tier))
