@@ -1,5 +1,5 @@
 /**
- * The `export`, `harness` and `profile` jobs as `cutline` commands: the command line each runs
+ * The `export` and `harness` jobs as `cutline` commands (`profile`: profile-job.ts): the command line each runs
  * (`--json`, so its answer is machine-read), how its output becomes progress, streamed partials
  * and the job's typed result. process-jobs.ts runs them; this file only translates.
  */
@@ -7,15 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {
-  DeviceProfile,
   ExportArgs,
   ExportResult,
   HarnessArgs,
   HarnessEvent,
   HarnessSummary,
   JobKinds,
-  ProfileArgs,
-  ProfileResult,
   ProjectFile,
 } from '../shared/studio-api.js';
 import type { ExportDataFile } from '../shared/studio-jobs.js';
@@ -299,87 +296,5 @@ export function harnessPlan(args: HarnessArgs, modelPath: string | null): Proces
       return null;
     },
     wording: harnessWording,
-  };
-}
-
-// ---- profile ----
-
-interface ProfileJson {
-  host: { peak: { gflops: number } };
-  models: {
-    nodes: { name: string; opType: string; measuredMs: number | null; predictedMs: number }[];
-    medianAbsErrorPercent: number | null;
-    predictedSumMs: number;
-    kernelSumMs: number;
-  }[];
-  inSample: { note: string };
-  profile: DeviceProfile;
-}
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-export function profilePlan(model: SessionModel, args: ProfileArgs): ProcessJobPlan<'profile'> {
-  const tempDir = tempFolder();
-  const saved = path.join(tempDir, 'this-machine.json');
-  // Each timed phase (profiled, optimised) runs warmup + runs times; see `cutline profile`'s progress.
-  return {
-    argv: [
-      'profile',
-      model.path,
-      '--json',
-      '--save',
-      saved,
-      '--runs',
-      String(args.runs),
-      '--warmup',
-      String(args.warmup),
-      ...Object.entries(model.inputs).flatMap(([name, dims]) => ['--input', `${name}=${dims}`]),
-    ],
-    tempDir,
-    startMessage: 'Loading the model into onnxruntime',
-    stageFraction(message) {
-      const run = /(profiled|optimised) run (\d+)\/(\d+)/.exec(message);
-      if (!run) return message.startsWith('Measuring') ? 0.9 : null;
-      const share = Number(run[2]) / Math.max(1, Number(run[3]));
-      return (run[1] === 'profiled' ? 0 : 0.45) + 0.45 * share;
-    },
-    stdoutLine: () => undefined,
-    result(stdout): ProfileResult | null {
-      const json = lastJson(stdout) as ProfileJson | null;
-      const comparison = json?.models?.[0];
-      if (!json || !comparison) return null;
-      const profile = fs.existsSync(saved)
-        ? (JSON.parse(fs.readFileSync(saved, 'utf8')) as DeviceProfile)
-        : json.profile;
-      const layers = comparison.nodes.flatMap((node) =>
-        node.measuredMs === null
-          ? []
-          : [
-              {
-                name: node.name,
-                opType: node.opType,
-                measuredMs: node.measuredMs,
-                predictedMs: node.predictedMs,
-              },
-            ],
-      );
-      const errors = layers
-        .filter((l) => l.measuredMs > 0)
-        .map((l) => (100 * Math.abs(l.predictedMs - l.measuredMs)) / l.measuredMs);
-      return {
-        profile,
-        peakGflops: json.host.peak.gflops,
-        layers,
-        medianAbsErrorPct: comparison.medianAbsErrorPercent ?? median(errors),
-        totalMeasuredMs: comparison.kernelSumMs,
-        totalPredictedMs: comparison.predictedSumMs,
-        note: `${json.inSample.note}; layers ONNX Runtime folded away at load are left out`,
-      };
-    },
-    wording: (message) => message,
   };
 }

@@ -17,12 +17,12 @@ import type { JobEvent, JobRequest, StudioError } from '../shared/studio-api.js'
 import { DEFAULT_CLI_ENTRY, startCli, type CliExit, type CliProcess, type CliRun } from './cli-process.js';
 import { createExportedBundles } from './exported-bundles.js';
 import { figuresPlan } from './figures-job.js';
+import { profilePlan } from './profile-job.js';
 import { studioError } from './host-errors.js';
 import {
   exportPlan,
   harnessPlan,
   PROCESS_JOB_KINDS,
-  profilePlan,
   type JobOutput,
   type ProcessJobKind,
   type ProcessJobPlan,
@@ -57,6 +57,11 @@ export interface ProcessJobsOptions {
    * only this run's exports are remembered.
    */
   readonly exportedBundlesFile?: string;
+  /**
+   * Where calibrations save this machine's profile (its measurement table beside it), so the next
+   * calibration reuses the measurements; without it each calibration starts afresh.
+   */
+  readonly calibrationFile?: string;
 }
 
 export interface ProcessJobs {
@@ -170,7 +175,7 @@ export function createProcessJobs(
       }
       return figuresPlan(model, request.args) as ProcessJobPlan<ProcessJobKind>;
     }
-    return profilePlan(model, request.args) as ProcessJobPlan<ProcessJobKind>;
+    return profilePlan(model, request.args, options.calibrationFile) as ProcessJobPlan<ProcessJobKind>;
   }
 
   function end(jobId: string, job: RunningProcessJob, event: JobEvent): void {

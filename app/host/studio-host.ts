@@ -34,6 +34,7 @@ import { writeFileAtomic } from './atomic-file.js';
 import { createAutosaveStore } from './autosave.js';
 import { defaultExportsDir, suggestExportDir } from './export-dir.js';
 import { EXPORTED_BUNDLES_FILE } from './exported-bundles.js';
+import { THIS_MACHINE_FILE } from './profile-job.js';
 import { failed } from './host-errors.js';
 import { studioVersion } from './host-version.js';
 import { projectFromText, projectModelPath, readProjectFile, type ProjectRead } from './project-files.js';
@@ -139,6 +140,8 @@ export function createStudioHost(options: StudioHostOptions): StudioHost {
       ...options.analysis,
       processJobs: {
         exportedBundlesFile: path.join(options.configDir, EXPORTED_BUNDLES_FILE),
+        // This machine's profile and its measurement table, kept for the next calibration.
+        calibrationFile: path.join(options.configDir, THIS_MACHINE_FILE),
         ...options.analysis?.processJobs,
       },
     },

@@ -196,6 +196,10 @@ export interface HarnessArgs {
 export interface ProfileArgs {
   readonly runs: number;
   readonly warmup: number;
+  /** Time every model again instead of reusing this machine's measurement table. */
+  readonly remeasure?: boolean;
+  /** Time nothing: answer from the table (fails PROFILE_NOT_FOUND when it lacks the model). */
+  readonly fromTable?: boolean;
 }
 
 export interface ProfileResult {
@@ -215,6 +219,14 @@ export interface ProfileResult {
   readonly totalPredictedMs: number;
   /** How to read the figures (e.g. in-sample: fitted on these same measurements). */
   readonly note: string;
+  /** When the session model's layers were measured (ISO 8601): now, or an earlier calibration. */
+  readonly measuredAt?: string;
+  /** Where the measurements are kept, and which models were reused or timed (file names). */
+  readonly kept?: {
+    readonly file: string;
+    readonly reused: readonly string[];
+    readonly measured: readonly string[];
+  };
 }
 
 /** The design's figures as Model Explorer node-data files (`cutline figures --project`). */
