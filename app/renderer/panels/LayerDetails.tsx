@@ -5,6 +5,7 @@ import { useStudio, type Store } from '../store/store.js';
 import { tierTitleOf } from '../design/placement.js';
 import { TierTimes } from './TierTimes.js';
 import { ImportedTime } from './ImportedTime.js';
+import { MachineTime } from './MachineTime.js';
 import { ORT_PROFILE_METRIC } from '../run/ort-profile-overlay.js';
 import { BlockPath } from './BlockPath.js';
 import { CostTable } from './CostTable.js';
@@ -62,6 +63,7 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
       )}
       <h3>Predicted time per tier</h3>
       <TierTimes layerId={layer.id} tier={tier} />
+      <MachineTime layerId={layer.id} />
       <ImportedTime layerId={layer.id} />
       <h3>Costs</h3>
       {/* The imported time has its own row above: in Costs it would take the layer's `~` for an estimate. */}

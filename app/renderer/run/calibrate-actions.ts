@@ -36,6 +36,32 @@ export async function calibrateThisMachine(args: ProfileArgs): Promise<void> {
     );
 }
 
+/** Sessions whose kept calibration was asked for already: once per opened model is enough. */
+const askedKept = new Set<string>();
+
+/**
+ * Shows the calibration this machine kept for the open model (its measurement table in the
+ * config folder), timing nothing: a `profile` job with `fromTable`. A model never calibrated
+ * here, or a host busy with other jobs, leaves the tab as it was (no error to act on).
+ */
+export async function loadKeptCalibration(): Promise<void> {
+  const state = useStudio.getState();
+  const { opened } = state;
+  if (!opened || askedKept.has(opened.sessionId)) return;
+  if (selectCalibration(state) || state.calibrationJob?.sessionId === opened.sessionId) return;
+  const { sessionId } = opened;
+  askedKept.add(sessionId);
+  // One timed run with no warm-up asks the least of the table: any kept measurement answers.
+  const outcome = await runHostJob(sessionId, {
+    kind: 'profile',
+    args: { runs: 1, warmup: 0, fromTable: true },
+  });
+  const now = useStudio.getState();
+  if (!outcome.ok || now.opened?.sessionId !== sessionId || selectCalibration(now)) return;
+  if (now.calibrationJob?.sessionId === sessionId) return;
+  now.calibrationEnded({ record: { sessionId, result: outcome.value } });
+}
+
 export function cancelCalibration(): void {
   const jobId = useStudio.getState().calibrationJob?.jobId;
   if (jobId) cancelHostJob(jobId);

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { CountField } from '../../run/CountField.js';
 import { TIER_TITLES } from '../../../../core/tiers.js';
 import { useStudio, type Store } from '../../store/store.js';
@@ -6,9 +6,12 @@ import { formatMs } from '../../util/format.js';
 import {
   calibrateThisMachine,
   cancelCalibration,
+  loadKeptCalibration,
   runTierOnThisMachine,
 } from '../../run/calibrate-actions.js';
 import { CalibrationChart } from '../../run/CalibrationChart.js';
+import { MeasuredTable } from '../../run/MeasuredTable.js';
+import { calibrationDay } from '../../run/measured-rows.js';
 import { JobError, JobProgress } from '../../run/JobProgress.js';
 import { OrtProfileImport } from '../../run/OrtProfileImport.js';
 import { countOf, MAX_PROFILE_RUNS } from '../../run/run-limits.js';
@@ -26,6 +29,7 @@ import {
 import '../../run/run.css';
 
 const selectHasModel = (s: Store) => s.opened !== null;
+const selectSessionId = (s: Store) => s.opened?.sessionId ?? null;
 const selectTiers = (s: Store) => s.design?.topology.tiers ?? null;
 const edit = (change: Partial<CalibrationForm>): void => {
   const state = useStudio.getState();
@@ -46,7 +50,13 @@ export function MachineTab() {
   const error = useStudio(selectCalibrationError);
   const calibration = useStudio(selectCalibration);
   const { runs, warmup } = useStudio(selectCalibrationForm) ?? DEFAULT_CALIBRATION_FORM;
+  const sessionId = useStudio(selectSessionId);
+  const [remeasure, setRemeasure] = useState(false);
   const id = useId();
+  // The calibration this machine kept for the model (config folder), shown without timing anything.
+  useEffect(() => {
+    if (sessionId !== null) void loadKeptCalibration();
+  }, [sessionId]);
 
   if (!hasModel) return <p className="dock-empty">Open a model to calibrate this machine on it.</p>;
   const runCount = countOf(runs, 1, MAX_PROFILE_RUNS);
@@ -54,7 +64,7 @@ export function MachineTab() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (runCount !== null && warmupCount !== null)
-      void calibrateThisMachine({ runs: runCount, warmup: warmupCount });
+      void calibrateThisMachine({ runs: runCount, warmup: warmupCount, ...(remeasure ? { remeasure } : {}) });
   };
 
   return (
@@ -81,6 +91,14 @@ export function MachineTab() {
             title="Untimed runs first"
             onChange={(value) => edit({ warmup: value })}
           />
+          <label title="Time every layer again instead of reusing what earlier calibrations measured on this machine">
+            <input
+              type="checkbox"
+              checked={remeasure}
+              onChange={(event) => setRemeasure(event.target.checked)}
+            />{' '}
+            Measure again
+          </label>
           <button type="submit" className="run-primary" disabled={runCount === null || warmupCount === null}>
             Calibrate
           </button>
@@ -133,12 +151,31 @@ function CalibrationView({ record }: { readonly record: CalibrationRecord }) {
           </dd>
           <dt>Median |error|</dt>
           <dd>{result.medianAbsErrorPct.toFixed(1)} % per layer (in-sample)</dd>
+          {result.kept && (
+            <>
+              <dt>Measurements</dt>
+              <dd title={`Kept in ${result.kept.file}`}>{keptText(result)}</dd>
+            </>
+          )}
         </dl>
         <UseForTier record={record} />
       </div>
       <CalibrationChart result={result} />
+      <MeasuredTable result={result} />
     </section>
   );
+}
+
+/** When the layers were measured, and what the calibration reused or timed. */
+function keptText(result: CalibrationRecord['result']): string {
+  const kept = result.kept!;
+  const day = calibrationDay(result);
+  const parts = [
+    ...(day ? [`calibration ${day}`] : []),
+    ...(kept.measured.length > 0 ? [`measured ${kept.measured.join(', ')}`] : []),
+    ...(kept.reused.length > 0 ? [`reused ${kept.reused.join(', ')}`] : []),
+  ];
+  return `${parts.join('; ')}; kept for the next calibration`;
 }
 
 /** "Use as device of tier…": one undoable step, as picking a device in a lane header. */
