@@ -140,7 +140,11 @@ function analysisText(a: Analysis, allNodes: boolean): string {
           est(formatCount(cost.macs), cost.exact.compute, flags.has(index)),
           est(formatCount(cost.flops), cost.exact.compute, flags.has(index)),
           formatCount(cost.params),
-          est(formatBytes(cost.outputBytes), cost.exact.activations, flags.has(index)),
+          est(
+            formatBytes(cost.outputBytes),
+            cost.exact.activations,
+            flags.has(index) && !cost.exact.activations,
+          ),
         ];
       })
     : a.layers.layers.map((layer, k) => [
@@ -151,7 +155,11 @@ function analysisText(a: Analysis, allNodes: boolean): string {
         est(formatCount(layer.macs), layer.exact.compute, layer.dataDependent !== undefined),
         est(formatCount(layer.flops), layer.exact.compute, layer.dataDependent !== undefined),
         formatCount(layer.params),
-        est(formatBytes(layer.outputBytes), layer.exact.activations, layer.dataDependent !== undefined),
+        est(
+          formatBytes(layer.outputBytes),
+          layer.exact.activations,
+          layer.dataDependent !== undefined && !layer.exact.activations,
+        ),
       ]);
   lines.push(
     renderTable(['#', 'name', 'op', 'output shape', 'MACs', 'FLOPs', 'params', 'output'], rows, [

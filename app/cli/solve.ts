@@ -31,6 +31,11 @@ import {
   type PartitionContext,
   assumptionsNote,
 } from './partition-context.js';
+import {
+  dataDependentNote,
+  dataDependentPerTier,
+  predictedMsText,
+} from '../../core/costs/data-dependent-figures.js';
 
 export interface SolveCliOptions {
   /** Required without --project; with it, replaces the project's topology. */
@@ -108,6 +113,8 @@ export function planJson(context: PartitionContext, plan: Plan): object {
     rawInputLeavesDevice: e.rawInputLeavesDevice,
     deviceLayersBeforeLeaving: e.deviceLayersBeforeLeaving,
     computeMsPerTier: Object.fromEntries(tiers.map((t, i) => [t, e.computeMsPerTier[i]])),
+    // Per tier: why its compute (and the latency) is a lower bound (a data-dependent layer), or null.
+    dataDependentPerTier: Object.fromEntries(tiers.map((t, i) => [t, tierReasons(context, plan)[i] ?? null])),
     layersPerTier: Object.fromEntries(tiers.map((t, i) => [t, e.unitsPerTier[i]])),
     memoryBytesPerTier: Object.fromEntries(tiers.map((t, i) => [t, e.memory[i]])),
     hops: e.hops.map((hop, h) => ({ from: tiers[h], to: tiers[h + 1], ...hop })),
@@ -170,11 +177,20 @@ const HEADERS = [
 ];
 const NUMERIC = [false, true, true, true, true, false, true, false, false];
 
+/** Per tier of the plan: why its figures are lower bounds (core/costs/data-dependent-figures.ts). */
+function tierReasons(context: PartitionContext, plan: Plan): (string | null)[] {
+  const { units, tiers } = context.built.problem;
+  return dataDependentPerTier(units, (_, u) => plan.placement[u] ?? 0, tiers.length);
+}
+
 function planRow(context: PartitionContext, name: string, plan: Plan): string[] {
   const e = plan.evaluation;
   return [
     name,
-    e.latencyMs.toFixed(2),
+    predictedMsText(
+      e.latencyMs,
+      tierReasons(context, plan).some((r) => r !== null),
+    ),
     e.throughputPerS.toFixed(1),
     e.deviceEnergyMj.toFixed(1),
     formatBytes(e.linkBytes),
@@ -191,6 +207,16 @@ function approximateLines(context: PartitionContext): string[] {
   return line ? [`Approx.     ${line} (every figure below is an estimate)`] : [];
 }
 
+/** The line saying which layers' time depends on the input (latencies marked ≥), when any does. */
+function dataDependentLines(context: PartitionContext): string[] {
+  const note = dataDependentNote(
+    context.analysis.layers.layers.flatMap((l) =>
+      l.dataDependent ? [{ name: l.name, sourceOp: l.dataDependent.sourceOp }] : [],
+    ),
+  );
+  return note ? [`Data-dep.   ${note}`] : [];
+}
+
 function solveText(
   context: PartitionContext,
   objective: Objective,
@@ -204,6 +230,7 @@ function solveText(
     `Topology    ${context.topology.spec.id}: ${describeTopology(context.topology)}`,
     `Objective   ${describeObjective(objective)}${constraints.length ? `; constraints: ${constraints.join(', ')}` : ''}`,
     ...approximateLines(context),
+    ...dataDependentLines(context),
     '',
     renderTable(
       HEADERS,
