@@ -10,6 +10,7 @@ import type { Shape } from '../../core/graph/types.js';
 import { writeHoldoutModels } from '../../test/support/holdout-models.js';
 import { bertLike } from './bert.js';
 import type { HoldoutModel } from './common.js';
+import { convnextLike } from './convnext.js';
 import { mobilenetV3Like } from './mobilenetv3.js';
 import { regnetLike } from './regnet.js';
 import { unetLike } from './unet.js';
@@ -22,7 +23,13 @@ export const CALIBRATION_SAMPLES = [
   'transformer-encoder',
 ] as const;
 
-export const HOLDOUT_MODELS: readonly HoldoutModel[] = [regnetLike, mobilenetV3Like, bertLike, unetLike];
+export const HOLDOUT_MODELS: readonly HoldoutModel[] = [
+  regnetLike,
+  mobilenetV3Like,
+  bertLike,
+  unetLike,
+  convnextLike,
+];
 
 export interface HoldoutFile {
   readonly name: string;

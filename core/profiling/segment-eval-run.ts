@@ -3,7 +3,7 @@
  * cut as `cutline export` cuts them (`splitSegments`, `extractSubModel`), each runs in its own
  * onnxruntime session with the options a tier gives its sessions (`tierSessionOptions`), fed the
  * tensors the segments before it really produced, and `session.run` is timed per segment. The
- * whole model runs in the same loop, so both see the same machine load.
+ * whole model is timed in the same rounds, so both see the same machine load.
  */
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
@@ -17,7 +17,17 @@ import { partitionSource, type SourceWithNodes } from '../partition/source.js';
 import type { DeviceProfile } from '../profiles/types.js';
 import { concreteInputShapes, randomFeeds } from './feeds.js';
 import { balancedSplit, sameDeviceTopology, SPLIT_TIERS, type TierSplit } from './segment-eval.js';
-import { median } from './stats.js';
+import { median, quantile } from './stats.js';
+
+/**
+ * The quantile reported beside the median: on a machine shared with other work many runs are
+ * preempted, which moves the median; the tenth percentile is close to what a quiet machine's
+ * median would be.
+ */
+const QUIET = 0.1;
+/** Rounds of blocks over the sessions, and untimed runs opening each block. */
+const ROUNDS = 6;
+const BLOCK_WARMUP = 2;
 
 export interface SplitRunOptions {
   /** Timed runs; the medians are taken over them. */
@@ -32,6 +42,8 @@ export interface SegmentTiming {
   readonly tier: number;
   readonly nodes: number;
   readonly medianMs: number;
+  /** The tenth percentile of the run times, ms. */
+  readonly quietMs: number;
 }
 
 export interface SplitMeasurement {
@@ -40,6 +52,8 @@ export interface SplitMeasurement {
   readonly tierMs: readonly number[];
   /** Median run time of the whole model in one session, ms. */
   readonly wholeMs: number;
+  /** The same from the tenth percentiles of the run times (see `QUIET`). */
+  readonly quiet: { readonly tierMs: readonly number[]; readonly wholeMs: number };
   /** Largest |difference| between the chained segments' graph outputs and the whole model's. */
   readonly maxAbsDifference: number;
   /** Largest |value| among the whole model's outputs (what the difference is relative to). */
@@ -47,7 +61,7 @@ export interface SplitMeasurement {
 }
 
 interface LoadedSegment {
-  readonly timing: Omit<SegmentTiming, 'medianMs'>;
+  readonly timing: Omit<SegmentTiming, 'medianMs' | 'quietMs'>;
   readonly session: ort.InferenceSession;
   readonly feeds: Record<string, ort.Tensor>;
   readonly times: number[];
@@ -56,7 +70,7 @@ interface LoadedSegment {
 /**
  * Cuts `analysis` at `nodeTiers` (a tier index per node, as `nodeTiersOf` gives for a layer
  * placement), runs the chain once on `inputs` to get every segment's real inputs, then times
- * every segment and `wholeModel` `runs` times, interleaved.
+ * every segment and `wholeModel` `runs` times each, in blocks taken in turn.
  */
 export async function measureSplit(
   analysis: Analysis,
@@ -101,23 +115,43 @@ export async function measureSplit(
         maxAbsOutput = Math.max(maxAbsOutput, Math.abs(Number(values[i])));
     }
 
+    // Each session runs a block of consecutive runs, as a tier serving a stream does (its weights
+    // stay in cache); the blocks go round the sessions several times so that the machine's load,
+    // which changes by the second here, falls on all of them alike. The first runs of each block
+    // warm it up again and are not timed.
     const wholeTimes: number[] = [];
-    for (let r = 0; r < options.warmup + options.runs; r++) {
-      const timed = r >= options.warmup;
-      const started = performance.now();
-      await whole.run({ ...inputs });
-      if (timed) wholeTimes.push(performance.now() - started);
-      for (const segment of loaded) {
-        const start = performance.now();
-        await segment.session.run(segment.feeds);
-        if (timed) segment.times.push(performance.now() - start);
+    const timed = [
+      { run: () => whole.run({ ...inputs }), times: wholeTimes },
+      ...loaded.map((s) => ({ run: () => s.session.run(s.feeds), times: s.times })),
+    ];
+    for (const session of timed) for (let r = 0; r < options.warmup; r++) await session.run();
+    const rounds = Math.min(ROUNDS, options.runs);
+    for (let round = 0; round < rounds; round++) {
+      const block = Math.floor(options.runs / rounds) + (round < options.runs % rounds ? 1 : 0);
+      for (const session of timed) {
+        for (let r = 0; r < BLOCK_WARMUP; r++) await session.run();
+        for (let r = 0; r < block; r++) {
+          const started = performance.now();
+          await session.run();
+          session.times.push(performance.now() - started);
+        }
       }
     }
-    const timings = loaded.map((s): SegmentTiming => ({ ...s.timing, medianMs: median(s.times) }));
-    const tierMs = tierNames.map((_, t) =>
-      timings.filter((s) => s.tier === t).reduce((sum, s) => sum + s.medianMs, 0),
-    );
-    return { segments: timings, tierMs, wholeMs: median(wholeTimes), maxAbsDifference, maxAbsOutput };
+    const timings = loaded.map((s): SegmentTiming => ({
+      ...s.timing,
+      medianMs: median(s.times),
+      quietMs: quantile(s.times, QUIET),
+    }));
+    const perTier = (pick: (s: SegmentTiming) => number): number[] =>
+      tierNames.map((_, t) => timings.filter((s) => s.tier === t).reduce((sum, s) => sum + pick(s), 0));
+    return {
+      segments: timings,
+      tierMs: perTier((s) => s.medianMs),
+      wholeMs: median(wholeTimes),
+      quiet: { tierMs: perTier((s) => s.quietMs), wholeMs: quantile(wholeTimes, QUIET) },
+      maxAbsDifference,
+      maxAbsOutput,
+    };
   } finally {
     for (const session of sessions) await session.release();
   }
