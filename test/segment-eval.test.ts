@@ -102,6 +102,9 @@ describe('measureBalancedSplit (onnxruntime-node)', () => {
       ),
     );
     expect(measurement.wholeMs).toBeGreaterThan(0);
+    // The quiet figure is the tenth percentile of the same runs: never above the median.
+    measurement.quiet.tierMs.forEach((ms, t) => expect(ms).toBeLessThanOrEqual(measurement.tierMs[t]!));
+    expect(measurement.quiet.wholeMs).toBeLessThanOrEqual(measurement.wholeMs);
     expect(measurement.maxAbsOutput).toBeGreaterThan(0);
     expect(measurement.maxAbsDifference).toBeLessThanOrEqual(1e-5 * measurement.maxAbsOutput);
   });
