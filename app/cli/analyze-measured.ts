@@ -1,0 +1,91 @@
+/**
+ * `cutline analyze MODEL --measured PROFILE.json`: beside each layer's costs, the time this
+ * machine measured for it (the measurement table `cutline profile --save PROFILE.json` kept) and
+ * what the calibrated profile predicts for it. A layer's time is its node's kernel plus those of
+ * the plumbing folded into it; a model the table does not hold (other bytes or input shapes) says
+ * so in one line instead of showing empty columns.
+ */
+import type { Analysis } from '../../core/analyze.js';
+import { layerWork, predictComputeMs } from '../../core/predict/roofline.js';
+import {
+  fileSha256,
+  measurementTablePath,
+  readMeasurementTable,
+} from '../../core/profiling/measurement-table-file.js';
+import type { ModelMeasurements } from '../../core/profiling/measurement-table.js';
+import { loadDeviceProfile } from '../../core/profiles/load.js';
+import { plainName } from '../../core/text/quote-name.js';
+
+export interface MeasuredColumns {
+  /** Per layer (in `analysis.layers.layers` order): measured and predicted ms, or null. */
+  readonly layers: readonly { readonly measuredMs: number | null; readonly predictedMs: number }[];
+  /** The line above the table: what was measured when, or why nothing was found. */
+  readonly note: string;
+  /** False when the table holds no measurement of this model at these shapes. */
+  readonly found: boolean;
+}
+
+export function measuredColumns(modelPath: string, analysis: Analysis, profilePath: string): MeasuredColumns {
+  const profile = loadDeviceProfile(profilePath);
+  const tableFile = measurementTablePath(profilePath);
+  const table = readMeasurementTable(tableFile);
+  const sha = fileSha256(modelPath);
+  const shapes = Object.fromEntries(
+    analysis.summary.inputs.map((input) => [
+      input.name,
+      input.shape?.map((d) => (typeof d === 'number' ? d : 1)),
+    ]),
+  );
+  const entry = table.models.find((m) => m.key.modelSha256 === sha && sameShapes(m, shapes)) ?? null;
+  const byName = new Map((entry?.nodes ?? []).map((n) => [n.name, n.medianMs]));
+  const layers = analysis.layers.layers.map((layer) => {
+    const times = [layer.node, ...layer.hidden].flatMap((index) => {
+      const ms = byName.get(analysis.graph.nodes[index]!.name);
+      return ms === undefined || ms === null ? [] : [ms];
+    });
+    return {
+      measuredMs: times.length > 0 ? times.reduce((a, b) => a + b, 0) : null,
+      predictedMs: predictComputeMs(profile, 'fp32', layerWork(analysis, layer)),
+    };
+  });
+  const where = plainName(tableFile, 300);
+  return entry
+    ? {
+        layers,
+        found: true,
+        note: `measured on this machine ${entry.measuredAt.slice(0, 16).replace('T', ' ')} UTC (${entry.runs} runs, medians; ${where}); predicted by ${plainName(profile.name)}`,
+      }
+    : {
+        layers,
+        found: false,
+        note: `${where} holds no measurement of this model at these input shapes: calibrate on it with \`cutline profile MODEL --save ${plainName(profilePath, 300)}\`; predicted by ${plainName(profile.name)}`,
+      };
+}
+
+function sameShapes(
+  entry: ModelMeasurements,
+  shapes: Record<string, (number | undefined)[] | undefined>,
+): boolean {
+  const names = Object.keys(entry.key.inputShapes);
+  return (
+    names.length === Object.keys(shapes).length &&
+    names.every((name) => {
+      const want = shapes[name];
+      const had = entry.key.inputShapes[name]!;
+      return want !== undefined && want.length === had.length && had.every((d, i) => d === want[i]);
+    })
+  );
+}
+
+const ms = (value: number): string =>
+  value >= 100
+    ? `${value.toFixed(0)} ms`
+    : value >= 1
+      ? `${value.toFixed(2)} ms`
+      : `${(value * 1000).toFixed(1)} µs`;
+
+/** A layer's two cells: measured ('-' when unmeasured) and predicted. */
+export function timeCells(layer: MeasuredColumns['layers'][number] | undefined): string[] {
+  if (!layer) return ['-', '-'];
+  return [layer.measuredMs === null ? '-' : ms(layer.measuredMs), ms(layer.predictedMs)];
+}
