@@ -17,7 +17,7 @@ import type { JobEvent, JobRequest, StudioError } from '../shared/studio-api.js'
 import { DEFAULT_CLI_ENTRY, startCli, type CliExit, type CliProcess, type CliRun } from './cli-process.js';
 import { createExportedBundles } from './exported-bundles.js';
 import { figuresPlan } from './figures-job.js';
-import { profilePlan } from './profile-job.js';
+import { nothingKept, profilePlan } from './profile-job.js';
 import { studioError } from './host-errors.js';
 import {
   exportPlan,
@@ -175,7 +175,10 @@ export function createProcessJobs(
       }
       return figuresPlan(model, request.args) as ProcessJobPlan<ProcessJobKind>;
     }
-    return profilePlan(model, request.args, options.calibrationFile) as ProcessJobPlan<ProcessJobKind>;
+    return (
+      nothingKept(request.args, options.calibrationFile) ??
+      (profilePlan(model, request.args, options.calibrationFile) as ProcessJobPlan<ProcessJobKind>)
+    );
   }
 
   function end(jobId: string, job: RunningProcessJob, event: JobEvent): void {

@@ -7,7 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DeviceProfile, ProfileArgs, ProfileResult } from '../shared/studio-api.js';
+import type { DeviceProfile, ProfileArgs, ProfileResult, StudioError } from '../shared/studio-api.js';
+import { measurementTablePath } from '../../core/profiling/measurement-table-file.js';
+import { studioError } from './host-errors.js';
 import { lastJson, type ProcessJobPlan, type SessionModel } from './process-job-kinds.js';
 
 /** This machine's calibrated profile in the config folder; its table is beside it. */
@@ -35,6 +37,19 @@ const median = (values: readonly number[]): number => {
   const mid = sorted.length >> 1;
   return sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
+
+/**
+ * A `fromTable` calibration with no measurement table kept at all: refused at once (NOT_FOUND)
+ * rather than started as a command that can only fail; null otherwise.
+ */
+export function nothingKept(args: ProfileArgs, calibrationFile: string | undefined): StudioError | null {
+  if (!args.fromTable) return null;
+  if (calibrationFile !== undefined && fs.existsSync(measurementTablePath(calibrationFile))) return null;
+  return studioError(
+    'NOT_FOUND',
+    'This machine has kept no calibration yet: calibrate on the model to measure it.',
+  );
+}
 
 /**
  * @param calibrationFile where the profile (and its table) is kept; without it, a temporary file
