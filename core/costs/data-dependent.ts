@@ -57,7 +57,8 @@ const isStatic = (shape: Shape | null): boolean =>
 function loopRunsToItsCount(scope: CostScope, node: GraphNode, values: ValueMap): boolean {
   const body = node.subgraphs.get('body');
   const [trips, cond] = node.inputs;
-  if (!body || !trips || knownValues(scope, values, trips) === undefined) return false;
+  const fixedTrips = trips && (knownValues(scope, values, trips) ?? values.get(trips)?.symbolicValue);
+  if (!body || !fixedTrips) return false;
   if (cond && !knownValues(scope, values, cond)?.[0]) return false;
   const inner: CostScope = { graph: body, parent: scope };
   const condIn = body.inputs[1];
@@ -76,7 +77,12 @@ function ownReason(scope: CostScope, node: GraphNode, values: ValueMap): string 
   if (node.domain !== '' && node.domain !== 'ai.onnx') return undefined;
   const known = (slot: number): boolean => {
     const name = node.inputs[slot];
-    return name !== undefined && name !== '' && knownValues(scope, values, name) !== undefined;
+    // A value read from shapes (`Shape → Gather`, symbols included) is fixed by the input's shape, not its data.
+    return (
+      name !== undefined &&
+      name !== '' &&
+      (knownValues(scope, values, name) !== undefined || values.get(name)?.symbolicValue !== undefined)
+    );
   };
   switch (node.opType) {
     case 'NonMaxSuppression':
