@@ -36,7 +36,13 @@ export function readTable(file: string, required: boolean): MeasurementTable {
  */
 export function peakOfSaved(file: string): HostPeak | null {
   if (!fs.existsSync(file)) return null;
-  const parsed = deviceProfileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  let json: unknown = null;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    // Not JSON: refused below as not a profile.
+  }
+  const parsed = deviceProfileSchema.safeParse(json);
   const gflops = parsed.success ? parsed.data.peakGflops.fp32 : undefined;
   if (!parsed.success || gflops === undefined)
     throw new CutlineError(

@@ -86,6 +86,11 @@ async function profileModels(
       `--${options.fromTable ? 'from-table' : 'remeasure'} works on the measurement table kept beside a saved profile: add --save PROFILE.json.`,
     );
   if (options.fromOrtProfile !== undefined) {
+    if (options.fromTable)
+      throw new CutlineError(
+        'PROFILING_FAILED',
+        '--from-table and --from-ort-profile each say where the times come from: give one of them.',
+      );
     if (modelPaths.length !== 1) {
       throw new CutlineError(
         'PROFILING_FAILED',
