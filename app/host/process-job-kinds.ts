@@ -30,6 +30,8 @@ export interface SessionModel {
   readonly fileName: string;
   readonly sha256: string;
   readonly inputs: Readonly<Record<string, string>>;
+  /** The input values of the session's latest analysis (input name → `16000`); absent when none. */
+  readonly inputValues?: Readonly<Record<string, string>>;
 }
 
 export interface JobOutput<K extends ProcessJobKind> {
@@ -89,6 +91,10 @@ export function exportProject(
     version: 2,
     model: { fileName: model.fileName, path: model.path, sha256: model.sha256 },
     inputs: args.inputs,
+    // The values the page's figures were analysed with: the command costs the same If branches.
+    ...(model.inputValues && Object.keys(model.inputValues).length > 0
+      ? { inputValues: model.inputValues }
+      : {}),
     topology: { kind: 'inline', topology: args.topology },
     placement: args.placement,
     pins: args.pins,

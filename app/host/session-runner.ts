@@ -220,7 +220,11 @@ export function createSessionRunner(
       else if (message.type === 'job-done') {
         // The process jobs read the model with the bindings of the session's latest analysis.
         if (message.result.kind === 'analyse' && session.model !== null)
-          session.model = { ...session.model, inputs: message.result.value.inputs };
+          session.model = {
+            ...session.model,
+            inputs: message.result.value.inputs,
+            inputValues: message.result.value.inputValues ?? {},
+          };
         endJob(session, message.jobId, { ...base, type: 'done', result: message.result });
       } else if (message.type === 'job-failed')
         endJob(session, message.jobId, { ...base, type: 'failed', error: message.error });

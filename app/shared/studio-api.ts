@@ -96,6 +96,8 @@ export interface OpenedModel {
   readonly partition: PartitionSource;
   /** Input bindings the analysis used (input name → `1x3x640x640`); empty when none. */
   readonly inputs: Readonly<Record<string, string>>;
+  /** Input values the analysis folded (input name → `16000`); absent or empty when none. */
+  readonly inputValues?: Readonly<Record<string, string>>;
 }
 
 export type OpenResult =
@@ -154,13 +156,20 @@ export type HostCommand =
 
 /** Each job kind's arguments and result (and, for some, what it streams while it runs). */
 export interface JobKinds {
-  /** Re-analyse the session's model with input bindings (input name → `1x3x640x640`). */
+  /**
+   * Re-analyse the session's model with input bindings (input name → `1x3x640x640`) and input
+   * values (input name → `16000` or `1,2,3`, as `cutline analyze --input-value` takes them).
+   */
   readonly analyse: {
-    readonly args: { readonly inputs: Readonly<Record<string, string>> };
+    readonly args: {
+      readonly inputs: Readonly<Record<string, string>>;
+      readonly inputValues?: Readonly<Record<string, string>>;
+    };
     readonly result: {
       readonly view: ModelView;
       readonly partition: PartitionSource;
       readonly inputs: Readonly<Record<string, string>>;
+      readonly inputValues?: Readonly<Record<string, string>>;
     };
   };
   /** The partition problem of the session's current analysis on a topology, as JSON. */

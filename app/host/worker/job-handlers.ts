@@ -48,13 +48,14 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
       context.analysis.model,
       (stage, message) => context.progress(STAGE_START[stage], message),
       inputShapes,
+      args.inputValues ?? {},
     );
     context.progress(STAGE_START.view, 'Preparing the view');
     const view = buildModelView(analysis);
     const { source } = partitionSource(analysis);
     context.log(`Analysed ${view.summary.layerCount} layers with ${describeInputs(args.inputs)}`);
     context.replaceAnalysis(analysis);
-    return { view, partition: source, inputs: { ...args.inputs } };
+    return { view, partition: source, inputs: { ...args.inputs }, inputValues: { ...args.inputValues } };
   },
 
   problem(args, context) {

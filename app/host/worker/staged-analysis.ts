@@ -11,6 +11,7 @@ import type { Shape } from '../../../core/graph/types.js';
 import { assertModelFileSize, megabytes, openModelBytes, type OnnxModel } from '../../../core/onnx/read.js';
 import { sha256Hex } from '../../../core/project/model.js';
 import { parseInputBinding } from '../../../core/shape/bindings.js';
+import { parseInputValue } from '../../../core/shape/input-values.js';
 import type { AnalysisSource, AnalysisStage } from './protocol.js';
 
 export type StageReporter = (stage: AnalysisStage, message: string) => void;
@@ -152,13 +153,28 @@ function notAFile(given: string, what: 'folder' | 'special file'): CutlineError 
 
 const HASH_CHUNK_BYTES = 4 * 1024 ** 2;
 
-/** `analyzeModel` with the bound input shapes, reporting each stage before it runs. */
+/** `analyzeModel` with the bound input shapes and values, reporting each stage before it runs. */
 export function analyzeInStages(
   model: OnnxModel,
   report: StageReporter,
   inputShapes: Readonly<Record<string, Shape>> = {},
+  inputValues: Readonly<Record<string, string>> = {},
 ): Analysis {
-  return analyzeModel(model, { onStage: report, inputShapes });
+  return analyzeModel(model, {
+    onStage: report,
+    inputShapes,
+    // Parsed as the CLI's `--input-value NAME=V`; throws BAD_INPUT_BINDING naming the value.
+    inputValues: Object.entries(inputValues).map(([name, values]) => {
+      const parsed = parseInputValue(`${name}=${values}`);
+      if (parsed.name !== name.trim()) {
+        throw new CutlineError(
+          'BAD_INPUT_BINDING',
+          `"${name}=${values}" is not an input value. Write e.g. 16000 or 1,2,3.`,
+        );
+      }
+      return parsed;
+    }),
+  });
 }
 
 /**

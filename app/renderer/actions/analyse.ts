@@ -1,9 +1,9 @@
 /**
- * Input bindings: the model is re-analysed on the host (an 'analyse' job of its session) with
- * the bindings the design holds. Applying new bindings analyses first and records the bindings
- * only once the analysis succeeded, so a binding the model refuses (BAD_INPUT_BINDING) leaves no
- * history entry behind. Undo and redo change the design's bindings without analysing; the sync
- * here notices the design and the model disagree and analyses again.
+ * Input bindings and values: the model is re-analysed on the host (an 'analyse' job of its
+ * session) with the bindings and input values the design holds. Applying new ones analyses first
+ * and records them only once the analysis succeeded, so a binding or value the model refuses
+ * (BAD_INPUT_BINDING) leaves no history entry behind. Undo and redo change the design's bindings
+ * without analysing; the sync here notices the design and the model disagree and analyses again.
  */
 import type { StudioError, Unsubscribe } from '../../shared/studio-api.js';
 import { useStudio, type Store } from '../store/store.js';
@@ -19,7 +19,18 @@ let settling = false;
 
 export type AnalysisOutcome = { readonly ok: true } | { readonly ok: false; readonly error: StudioError };
 
-async function analyse(inputs: Readonly<Record<string, string>>, record: boolean): Promise<AnalysisOutcome> {
+/** Input name → text, as bindings and values are kept. */
+type ByInput = Readonly<Record<string, string>>;
+
+/** What an analysis is asked for: input bindings and input values. */
+export interface AnalysisInputs {
+  readonly inputs: ByInput;
+  readonly inputValues: ByInput;
+}
+
+const NO_VALUES: ByInput = {};
+
+async function analyse({ inputs, inputValues }: AnalysisInputs, record: boolean): Promise<AnalysisOutcome> {
   const state = useStudio.getState();
   const { opened } = state;
   if (!syncing || !opened) {
@@ -29,11 +40,12 @@ async function analyse(inputs: Readonly<Record<string, string>>, record: boolean
   const running = state.analysis?.jobId;
   if (running) void api.cancelJob(running).catch(() => undefined);
   const mine = ++generation;
-  state.analysisStarted(inputs);
+  state.analysisStarted(inputs, inputValues);
   let acceptedJobId: string | null = null;
   const outcome = await runner.run(
     opened.sessionId,
-    { kind: 'analyse', args: { inputs } },
+    // Values only when there are some: a host of an older build takes bindings alone.
+    { kind: 'analyse', args: { inputs, ...(Object.keys(inputValues).length > 0 ? { inputValues } : {}) } },
     {
       started: (jobId) => {
         acceptedJobId = jobId;
@@ -62,20 +74,31 @@ async function analyse(inputs: Readonly<Record<string, string>>, record: boolean
   settling = true;
   try {
     now.analysisReplaced(outcome.value, acceptedJobId ?? opened.jobId);
-    if (record) useStudio.getState().setInputs(outcome.value.inputs);
+    if (record) useStudio.getState().setInputs(outcome.value.inputs, outcome.value.inputValues ?? NO_VALUES);
   } finally {
     settling = false;
   }
   return { ok: true };
 }
 
-/** Apply in the header: analyse with `inputs`, then record them as one undoable step. */
-export function applyInputBindings(inputs: Readonly<Record<string, string>>): Promise<AnalysisOutcome> {
+/**
+ * Apply in the header: analyse with `inputs` (and `inputValues`, when given; else the design's),
+ * then record them as one undoable step.
+ */
+export function applyInputBindings(inputs: ByInput, inputValues?: ByInput): Promise<AnalysisOutcome> {
   const { opened, design } = useStudio.getState();
-  if (opened && design && sameInputs(inputs, opened.inputs) && sameInputs(inputs, design.inputs)) {
+  const values = inputValues ?? design?.inputValues ?? NO_VALUES;
+  if (
+    opened &&
+    design &&
+    sameInputs(inputs, opened.inputs) &&
+    sameInputs(inputs, design.inputs) &&
+    sameInputs(values, opened.inputValues ?? NO_VALUES) &&
+    sameInputs(values, design.inputValues ?? NO_VALUES)
+  ) {
     return Promise.resolve({ ok: true });
   }
-  return analyse(inputs, true);
+  return analyse({ inputs, inputValues: values }, true);
 }
 
 export function cancelAnalysis(): void {
@@ -86,14 +109,15 @@ export function cancelAnalysis(): void {
       .catch(() => undefined);
 }
 
-/** The bindings the model should be analysed with now, if they differ from what it shows. */
-export function analysisNeeded(
-  state: Pick<Store, 'design' | 'opened' | 'analysis'>,
-): Readonly<Record<string, string>> | null {
+/** The bindings and values the model should be analysed with now, if they differ from what it shows. */
+export function analysisNeeded(state: Pick<Store, 'design' | 'opened' | 'analysis'>): AnalysisInputs | null {
   const { design, opened, analysis } = state;
   if (!design || !opened) return null;
-  const target = analysis ? analysis.inputs : opened.inputs;
-  return sameInputs(design.inputs, target) ? null : design.inputs;
+  const target = analysis ?? opened;
+  const values = design.inputValues ?? NO_VALUES;
+  return sameInputs(design.inputs, target.inputs) && sameInputs(values, target.inputValues ?? NO_VALUES)
+    ? null
+    : { inputs: design.inputs, inputValues: values };
 }
 
 /**
@@ -103,7 +127,12 @@ export function analysisNeeded(
 export function startAnalysisSync(): Unsubscribe {
   syncing = true;
   const unsubscribe = useStudio.subscribe((state, previous) => {
-    if (settling || (state.design?.inputs === previous.design?.inputs && state.opened === previous.opened))
+    if (
+      settling ||
+      (state.design?.inputs === previous.design?.inputs &&
+        state.design?.inputValues === previous.design?.inputValues &&
+        state.opened === previous.opened)
+    )
       return;
     const inputs = analysisNeeded(state);
     if (inputs) void analyse(inputs, false);

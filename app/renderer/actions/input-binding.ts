@@ -153,12 +153,59 @@ export function symbolFields(fields: readonly InputFields[]): SymbolField[] {
 export interface BindingDrafts {
   readonly symbols: Readonly<Record<string, string>>;
   readonly dims: Readonly<Record<string, string>>;
+  /** Per input name, a value typed for it (`16000`); '' removes the value. */
+  readonly values?: Readonly<Record<string, string>>;
 }
 
 export const NO_DRAFTS: BindingDrafts = { symbols: {}, dims: {} };
 
 export const hasDrafts = (drafts: BindingDrafts): boolean =>
-  Object.keys(drafts.symbols).length + Object.keys(drafts.dims).length > 0;
+  Object.keys(drafts.symbols).length +
+    Object.keys(drafts.dims).length +
+    Object.keys(drafts.values ?? {}).length >
+  0;
+
+/** Most elements an input may hold to be offered a value field: scalars and short vectors. */
+export const VALUE_FIELD_MAX_ELEMENTS = 16;
+
+/**
+ * The inputs offered a value field: number inputs of fixed, small shape (a sample rate, a step
+ * count, a flag) and any input that has a value already. Images and token batches are data.
+ */
+export function valueInputs(
+  summary: ModelSummaryView,
+  values: Readonly<Record<string, string>>,
+): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const input of summary.inputs) {
+    const declared = summary.declaredInputShapes[input.name] ?? input.shape;
+    const count = declared?.every((d) => typeof d === 'number')
+      ? declared.reduce<number>((n, d) => n * (d as number), 1)
+      : Number.POSITIVE_INFINITY;
+    const numeric = /^(u?int\d+|float(16)?|double|bool|bfloat16)$/.test(input.dtype);
+    if ((numeric && count <= VALUE_FIELD_MAX_ELEMENTS) || values[input.name] !== undefined)
+      names.add(input.name);
+  }
+  return names;
+}
+
+/**
+ * The input values the fields make: the design's, with typed ones over them; an emptied field
+ * removes its input's value. Their syntax is checked by the analysis (BAD_INPUT_BINDING).
+ */
+export function valuesFromDrafts(
+  current: Readonly<Record<string, string>>,
+  drafts: BindingDrafts,
+): Readonly<Record<string, string>> {
+  const typed = drafts.values ?? {};
+  const names = new Set([...Object.keys(current), ...Object.keys(typed)]);
+  const values: Record<string, string> = {};
+  for (const name of names) {
+    const text = (typed[name] ?? current[name] ?? '').trim();
+    if (text !== '') values[name] = text;
+  }
+  return values;
+}
 
 /**
  * The bindings the per-symbol and per-dimension fields make: a symbol's size (typed, or as

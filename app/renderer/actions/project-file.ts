@@ -37,6 +37,9 @@ export function buildProject(source: ProjectSource): ProjectFile {
     version: PROJECT_VERSION,
     model: { fileName: opened.fileName, path: opened.path, sha256: opened.sha256 },
     inputs: { ...design.inputs },
+    ...(design.inputValues && Object.keys(design.inputValues).length > 0
+      ? { inputValues: { ...design.inputValues } }
+      : {}),
     topology,
     placement: { ...design.placement },
     pins: [...design.pins],
@@ -75,6 +78,7 @@ export function designFromProject(project: ProjectFile, topology: Topology, view
       topology,
       topologyId: project.topology.kind === 'bundled' ? project.topology.id : null,
       inputs: { ...project.inputs },
+      ...(project.inputValues ? { inputValues: { ...project.inputValues } } : {}),
       objective: project.objective || DEFAULT_OBJECTIVE,
       constraints: [...project.constraints],
     },

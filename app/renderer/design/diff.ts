@@ -18,6 +18,7 @@ export function isEmptyDiff(diff: DesignDiff): boolean {
     diff.pins === undefined &&
     diff.topology === undefined &&
     diff.inputs === undefined &&
+    diff.inputValues === undefined &&
     diff.objective === undefined &&
     diff.constraints === undefined
   );
@@ -37,6 +38,7 @@ export function applyDiff(design: Design, diff: DesignDiff, direction: Direction
     ...(diff.pins ? { pins: pick(diff.pins, direction) } : {}),
     ...(topology ? { topology: topology.topology, topologyId: topology.topologyId } : {}),
     ...(diff.inputs ? { inputs: pick(diff.inputs, direction) } : {}),
+    ...(diff.inputValues ? { inputValues: pick(diff.inputValues, direction) } : {}),
     ...(diff.objective ? { objective: pick(diff.objective, direction) } : {}),
     ...(diff.constraints ? { constraints: pick(diff.constraints, direction) } : {}),
   };
@@ -109,6 +111,7 @@ export function squash(first: DesignDiff, second: DesignDiff): DesignDiff {
     pins: pair(first.pins, second.pins),
     topology: pair(first.topology, second.topology),
     inputs: pair(first.inputs, second.inputs),
+    inputValues: pair(first.inputValues, second.inputValues),
     objective: pair(first.objective, second.objective),
     constraints: pair(first.constraints, second.constraints),
   };

@@ -36,6 +36,7 @@ function ensureDesign(state: Store): void {
       topology: starting.topology,
       topologyId: starting.id,
       inputs: opened.inputs,
+      ...(opened.inputValues ? { inputValues: opened.inputValues } : {}),
       objective: DEFAULT_OBJECTIVE,
       constraints: [],
     },

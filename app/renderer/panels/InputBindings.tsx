@@ -7,6 +7,8 @@ import {
   inputFields,
   NO_DRAFTS,
   symbolFields,
+  valueInputs,
+  valuesFromDrafts,
   type BindingDrafts,
   type DimField,
   type InputFields,
@@ -17,6 +19,31 @@ import { useStudio, type Store } from '../store/store.js';
 const selectOpened = (s: Store) => s.opened;
 const selectBound = (s: Store) => s.design?.inputs ?? s.opened?.inputs ?? null;
 const selectAnalysing = (s: Store) => s.analysis !== null;
+const NO_VALUES: Readonly<Record<string, string>> = {};
+const selectValues = (s: Store) => s.design?.inputValues ?? s.opened?.inputValues ?? NO_VALUES;
+
+const VALUE_HINT =
+  'a value the caller always sends for this input (e.g. 16000, or 1,2,3): the analysis folds it as a constant, so an If on it is costed on the branch that runs. Enter applies; empty removes it.';
+
+/** `= [value]` after an input offered a value field (see valueInputs). */
+function ValueField({ name, text, onText }: { name: string; text: string; onText: (text: string) => void }) {
+  return (
+    <>
+      {' = '}
+      <input
+        className="dim-field value-field"
+        type="text"
+        inputMode="decimal"
+        size={Math.max(5, text.length)}
+        aria-label={`${name} value`}
+        title={`${name}: ${VALUE_HINT}`}
+        placeholder="value"
+        value={text}
+        onChange={(event) => onText(event.target.value)}
+      />
+    </>
+  );
+}
 
 function SizeField({
   label,
@@ -61,12 +88,26 @@ interface ShapeProps {
   symbols: ReadonlyMap<string, SymbolField>;
   /** The symbols that get their field here (inline, at their first use); others show their size. */
   fieldFor: ReadonlySet<DimField>;
+  /** The input's value as applied, when it is offered a value field; undefined otherwise. */
+  value: string | undefined;
   onDrafts: (drafts: BindingDrafts) => void;
 }
 
 /** One input as `name: 1 × 3 × [H] × [W]`: fixed sizes, fields, and shared symbols' sizes. */
-function InputShape({ input, drafts, symbols, fieldFor, onDrafts }: ShapeProps) {
-  if (input.dims === null) return <span className="input-shape">{input.name}: ?</span>;
+function InputShape({ input, drafts, symbols, fieldFor, value, onDrafts }: ShapeProps) {
+  const valueField = value !== undefined && (
+    <ValueField
+      name={input.name}
+      text={drafts.values?.[input.name] ?? value}
+      onText={(text) => onDrafts({ ...drafts, values: { ...drafts.values, [input.name]: text } })}
+    />
+  );
+  if (input.dims === null)
+    return (
+      <span className="input-shape">
+        {input.name}: ?{valueField}
+      </span>
+    );
   const dim = (d: DimField) => {
     if (d.fixed !== null) return d.fixed;
     const symbol = d.named ? symbols.get(d.symbol) : undefined;
@@ -104,6 +145,14 @@ function InputShape({ input, drafts, symbols, fieldFor, onDrafts }: ShapeProps) 
       </span>
     );
   };
+  // A scalar with a value field reads `sr = 16000`, not `sr:  = 16000`.
+  if (input.dims.length === 0 && valueField)
+    return (
+      <span className="input-shape">
+        {input.name}
+        {valueField}
+      </span>
+    );
   return (
     <span className="input-shape">
       {input.name}:{' '}
@@ -113,6 +162,7 @@ function InputShape({ input, drafts, symbols, fieldFor, onDrafts }: ShapeProps) 
           {dim(d)}
         </span>
       ))}
+      {valueField}
     </span>
   );
 }
@@ -121,6 +171,8 @@ export interface InputBindingsFormProps {
   readonly fields: readonly InputFields[];
   readonly drafts: BindingDrafts;
   readonly analysing: boolean;
+  /** Inputs offered a value field, with their applied value ('' when none); default none. */
+  readonly values?: ReadonlyMap<string, string>;
   /** Whether the list of inputs is open (only asked for when there are many inputs). */
   readonly expanded: boolean;
   readonly onDrafts: (drafts: BindingDrafts) => void;
@@ -137,6 +189,7 @@ export function InputBindingsForm({
   fields,
   drafts,
   analysing,
+  values,
   expanded,
   onDrafts,
   onExpanded,
@@ -160,7 +213,7 @@ export function InputBindingsForm({
     }
     return first;
   }, [fields, compact]);
-  const editable = fields.some((f) => f.dims?.some((d) => d.fixed === null));
+  const editable = fields.some((f) => f.dims?.some((d) => d.fixed === null)) || (values?.size ?? 0) > 0;
   const unnamed = fields.reduce(
     (n, f) => n + (f.dims ?? []).filter((d) => d.fixed === null && !d.named).length,
     0,
@@ -177,6 +230,7 @@ export function InputBindingsForm({
       drafts={drafts}
       symbols={bySymbol}
       fieldFor={fieldFor}
+      value={values?.get(input.name)}
       onDrafts={onDrafts}
     />
   );
@@ -184,7 +238,7 @@ export function InputBindingsForm({
     <button
       type="submit"
       disabled={analysing || !hasDrafts(drafts)}
-      title="Re-analyse with these sizes (Enter)"
+      title="Re-analyse with these sizes and values (Enter)"
     >
       Apply
     </button>
@@ -254,6 +308,7 @@ export const InputBindings = memo(function InputBindings() {
   const opened = useStudio(selectOpened);
   const bound = useStudio(selectBound);
   const analysing = useStudio(selectAnalysing);
+  const applied = useStudio(selectValues);
   const fields = useMemo(
     () =>
       opened && bound ? inputFields(opened.view.summary, bound, opened.view.summary.declaredInputShapes) : [],
@@ -267,6 +322,11 @@ export const InputBindings = memo(function InputBindings() {
   }>({ fields, drafts: NO_DRAFTS });
   // The list stays open across re-analyses of one model, and starts closed for the next.
   const [openFor, setOpenFor] = useState<string | null>(null);
+  const values = useMemo(() => {
+    if (!opened) return new Map<string, string>();
+    const offered = valueInputs(opened.view.summary, applied);
+    return new Map([...offered].map((name) => [name, applied[name] ?? '']));
+  }, [opened, applied]);
   const drafts = typed.fields === fields ? typed.drafts : NO_DRAFTS;
   const setDrafts = (next: BindingDrafts): void => setTyped({ fields, drafts: next });
   if (fields.length === 0) return <>none</>;
@@ -279,7 +339,7 @@ export const InputBindings = memo(function InputBindings() {
       return;
     }
     // A binding the model refuses is reported by the analysis and the fields go back.
-    void applyInputBindings(made.inputs).then((outcome) => {
+    void applyInputBindings(made.inputs, valuesFromDrafts(applied, drafts)).then((outcome) => {
       if (!outcome.ok) setDrafts(NO_DRAFTS);
     });
   };
@@ -289,6 +349,7 @@ export const InputBindings = memo(function InputBindings() {
       fields={fields}
       drafts={drafts}
       analysing={analysing}
+      values={values}
       expanded={openFor !== null && openFor === opened?.sessionId}
       onDrafts={setDrafts}
       onExpanded={(open) => setOpenFor(open ? (opened?.sessionId ?? null) : null)}

@@ -16,6 +16,9 @@ import { layersOfIds, tierTitleOf } from '../design/placement.js';
 import type { Design, DesignDiff, DesignSlice, HistoryEntry, MoveOutcome } from './design-types.js';
 import type { Store } from './store-types.js';
 
+/** No input values: what a design without `inputValues` holds. */
+const NO_VALUES: Readonly<Record<string, string>> = {};
+
 export type { Design, DesignSlice };
 
 /** Edits of one kind within this long of each other become one history entry. */
@@ -207,10 +210,17 @@ export const createDesignSlice: StateCreator<Store, [], [], DesignSlice> = (set,
       });
     },
 
-    setInputs: (inputs) => {
+    setInputs: (inputs, inputValues) => {
       const { design } = get();
-      if (!design || sameInputs(design.inputs, inputs)) return;
-      record('Bind input dimensions', { inputs: [design.inputs, inputs] });
+      if (!design) return;
+      const values = design.inputValues ?? NO_VALUES;
+      const shapesChange = !sameInputs(design.inputs, inputs);
+      const valuesChange = inputValues !== undefined && !sameInputs(values, inputValues);
+      if (!shapesChange && !valuesChange) return;
+      record(shapesChange ? 'Bind input dimensions' : 'Set input values', {
+        ...(shapesChange ? { inputs: [design.inputs, inputs] as const } : {}),
+        ...(valuesChange ? { inputValues: [values, inputValues] as const } : {}),
+      });
     },
 
     setObjective: (objective) => {

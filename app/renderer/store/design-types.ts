@@ -17,6 +17,11 @@ export interface Design {
   readonly topologyId: string | null;
   /** Input name → bound shape (`1x3x640x640`), as `cutline analyze --input` takes it. */
   readonly inputs: Readonly<Record<string, string>>;
+  /**
+   * Input name → the value the caller will send (`16000`, `1,2,3`), as `cutline analyze
+   * --input-value` takes it: an If on it is costed on its branch. Absent: none.
+   */
+  readonly inputValues?: Readonly<Record<string, string>>;
   readonly objective: string;
   readonly constraints: readonly string[];
 }
@@ -30,6 +35,7 @@ export interface DesignDiff {
     { readonly topology: Topology; readonly topologyId: string | null },
   ];
   readonly inputs?: readonly [Readonly<Record<string, string>>, Readonly<Record<string, string>>];
+  readonly inputValues?: readonly [Readonly<Record<string, string>>, Readonly<Record<string, string>>];
   readonly objective?: readonly [string, string];
   readonly constraints?: readonly [readonly string[], readonly string[]];
 }
@@ -88,8 +94,11 @@ export interface DesignSlice {
   editLink(hop: number, edit: LinkEdit): void;
   /** Swaps the device profile of tier t. */
   setTierDevice(tier: number, device: DeviceProfile): void;
-  /** Records new input bindings; the caller re-analyses the model (a host job). */
-  setInputs(inputs: Readonly<Record<string, string>>): void;
+  /**
+   * Records new input bindings (and input values, when given) as one step; the caller
+   * re-analyses the model (a host job).
+   */
+  setInputs(inputs: Readonly<Record<string, string>>, inputValues?: Readonly<Record<string, string>>): void;
   setObjective(objective: string): void;
   setConstraints(constraints: readonly string[]): void;
   /** Sets the objective and the constraints as one step (the solvers were run with them). */

@@ -111,7 +111,14 @@ export const createModelSlice: StateCreator<Store, [], [], ModelSlice> = (set, g
     const index = indexModel(result.view);
     const has = (id: string): boolean => index.blocks.has(id) || index.layers.has(id);
     set({
-      opened: { ...opened, jobId, view: result.view, partition: result.partition, inputs: result.inputs },
+      opened: {
+        ...opened,
+        jobId,
+        view: result.view,
+        partition: result.partition,
+        inputs: result.inputs,
+        inputValues: result.inputValues ?? {},
+      },
       index,
       expanded: new Set([...expanded].filter((id) => index.blocks.has(id))),
       selected: selected !== null && has(selected) ? selected : null,

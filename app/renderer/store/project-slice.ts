@@ -13,6 +13,8 @@ export interface AnalysisJob {
   readonly jobId: string | null;
   /** The bindings being analysed. */
   readonly inputs: Readonly<Record<string, string>>;
+  /** The input values being analysed. */
+  readonly inputValues?: Readonly<Record<string, string>>;
   readonly fraction: number;
   readonly message: string;
 }
@@ -32,7 +34,10 @@ export interface ProjectSlice {
   projectProblem: ProjectProblem | null;
   recovered: RecoveredDesign | null;
   topologiesListed(topologies: readonly TopologyInfo[]): void;
-  analysisStarted(inputs: Readonly<Record<string, string>>): void;
+  analysisStarted(
+    inputs: Readonly<Record<string, string>>,
+    inputValues?: Readonly<Record<string, string>>,
+  ): void;
   /** The host accepted the job: its id, to cancel it and to match its events. */
   analysisAccepted(jobId: string): void;
   analysisProgressed(jobId: string, fraction: number, message: string): void;
@@ -48,7 +53,16 @@ export const createProjectSlice: StateCreator<Store, [], [], ProjectSlice> = (se
   projectProblem: null,
   recovered: null,
   topologiesListed: (topologies) => set({ topologies }),
-  analysisStarted: (inputs) => set({ analysis: { jobId: null, inputs, fraction: 0, message: 'Starting' } }),
+  analysisStarted: (inputs, inputValues) =>
+    set({
+      analysis: {
+        jobId: null,
+        inputs,
+        ...(inputValues ? { inputValues } : {}),
+        fraction: 0,
+        message: 'Starting',
+      },
+    }),
   analysisAccepted: (jobId) => {
     const { analysis } = get();
     if (analysis && analysis.jobId === null) set({ analysis: { ...analysis, jobId } });
