@@ -49,16 +49,22 @@ export function figureRows(
   evaluation: Evaluation,
   tiers: readonly TierName[],
   committed: Evaluation | null,
+  dataDependentLayers = 0,
 ): FigureRow[] {
   const rows: FigureRow[] = [];
+  // Layers whose time depends on the input make the time figures bounds (core/costs/data-dependent.ts).
+  const bounded = dataDependentLayers > 0;
+  const boundNote = bounded
+    ? ` ${dataDependentLayers === 1 ? '1 layer is' : `${dataDependentLayers} layers are`} data-dependent: their time depends on the input, so this is a bound, not a prediction (measure them in the Run tab).`
+    : '';
   rows.push(
     withDelta(
       {
         key: 'latency',
         label: 'Latency',
         value: evaluation.latencyMs,
-        text: formatMs(evaluation.latencyMs),
-        detail: 'End-to-end latency of one input: compute on each tier in turn plus every transfer.',
+        text: `${bounded ? '≥ ' : ''}${formatMs(evaluation.latencyMs)}`,
+        detail: `End-to-end latency of one input: compute on each tier in turn plus every transfer.${boundNote}`,
       },
       committed?.latencyMs,
       formatMs,
@@ -70,8 +76,8 @@ export function figureRows(
         key: 'throughput',
         label: 'Throughput',
         value: evaluation.throughputPerS,
-        text: formatRate(evaluation.throughputPerS),
-        detail: `A pipelined stream: one input per ${formatMs(evaluation.periodMs)}, the busiest tier or link.`,
+        text: `${bounded ? '≤ ' : ''}${formatRate(evaluation.throughputPerS)}`,
+        detail: `A pipelined stream: one input per ${formatMs(evaluation.periodMs)}, the busiest tier or link.${boundNote}`,
       },
       committed?.throughputPerS,
       formatRate,
@@ -84,9 +90,8 @@ export function figureRows(
         key: 'energy',
         label: 'Device energy',
         value: evaluation.deviceEnergyMj,
-        text: formatMj(evaluation.deviceEnergyMj),
-        detail:
-          'Device energy per inference: active power while computing, idle while waiting, radio energy.',
+        text: `${bounded ? '≥ ' : ''}${formatMj(evaluation.deviceEnergyMj)}`,
+        detail: `Device energy per inference: active power while computing, idle while waiting, radio energy.${boundNote}`,
       },
       committed?.deviceEnergyMj,
       formatMj,

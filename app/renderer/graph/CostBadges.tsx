@@ -21,6 +21,11 @@ interface CostBadgesProps {
    * marked so it is not read as one.
    */
   readonly measuredKey?: string | null;
+  /**
+   * Why the layer's time depends on its input (core/costs/data-dependent.ts), when it does: its
+   * predicted time is a lower bound (≥) and a badge says so and what to do, until it is measured.
+   */
+  readonly dataDependent?: string | undefined;
 }
 
 /** MACs, parameters and output activation bytes of a layer or a collapsed block's roll-up. */
@@ -31,6 +36,7 @@ export const CostBadges = memo(function CostBadges({
   tier,
   rolledUp = false,
   measuredKey = null,
+  dataDependent,
 }: CostBadgesProps) {
   const predictedMs = figures?.['predictedMs'];
   // A layer on a tier the run did not measure has no share: it keeps its predicted badge.
@@ -59,13 +65,21 @@ export const CostBadges = memo(function CostBadges({
             title={
               rolledUp
                 ? 'Predicted time of its layers, each on the tier it runs on'
-                : `Predicted time on the ${tierTitleOf(tier)}`
+                : `Predicted time on the ${tierTitleOf(tier)}${dataDependent ? ': at least this, it depends on the input' : ''}`
             }
           >
-            {mark(exactCompute)}
+            {dataDependent ? '≥ ' : mark(exactCompute)}
             {formatMs(predictedMs)}
           </span>
         )
+      )}
+      {dataDependent !== undefined && (
+        <span
+          className="badge badge-data-dependent"
+          title={dataDependentTitle(dataDependent, measuredMs !== undefined)}
+        >
+          data-dependent
+        </span>
       )}
       {/* The node's fixed size holds two rows of badges: the wider measured badge takes the
           predicted energy's place (a predicted figure that would read as measured beside it). */}
@@ -93,6 +107,13 @@ export const CostBadges = memo(function CostBadges({
     </div>
   );
 });
+
+function dataDependentTitle(reason: string, measured: boolean): string {
+  const first = `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
+  return measured
+    ? `${first} Its time depends on the input: the badge beside shows what was measured, not a prediction.`
+    : `${first} Its time depends on the input, so the predicted time is only a lower bound. Measure it: run the exported bundle in the Run tab and show measured on the graph, or import an onnxruntime profile in the This machine tab.`;
+}
 
 function profiledTitle(rolledUp: boolean, predictedMs: number | undefined): string {
   const predicted = predictedMs === undefined ? '' : ` (predicted ${formatMs(predictedMs)})`;

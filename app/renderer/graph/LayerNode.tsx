@@ -6,6 +6,7 @@ import { selectMeasuredKey } from '../run/measured-key.js';
 import { selectPreviewMoveOf } from '../suggest/preview-slice.js';
 import { firstShape, firstShapeTitle } from '../util/format.js';
 import { CostBadges } from './CostBadges.js';
+import { selectDataDependent } from './data-dependent.js';
 import type { LayerFlowNode } from './flow-elements.js';
 import {
   selectFigures,
@@ -28,6 +29,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
   const pinned = useStudio((s) => selectIsPinned(s, id));
   const move = useStudio((s) => selectPreviewMoveOf(s, id));
   const measuredKey = useStudio(selectMeasuredKey);
+  const dataDependent = useStudio((s) => selectDataDependent(s, id));
   if (!layer) return null;
   return (
     <div
@@ -69,6 +71,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
         exactActivations={layer.exact.activations}
         tier={tier}
         measuredKey={measuredKey}
+        dataDependent={dataDependent}
       />
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>

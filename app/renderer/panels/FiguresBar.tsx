@@ -24,6 +24,7 @@ export const FiguresBar = memo(function FiguresBar() {
             figures.evaluation,
             figures.problem.tiers as readonly TierName[],
             figures.isPreview ? committed : null,
+            figures.problem.units.reduce((n, u) => n + (u.dataDependent ? 1 : 0), 0),
           )
         : [],
     [figures, committed],

@@ -10,6 +10,7 @@ import { ORT_PROFILE_METRIC } from '../run/ort-profile-overlay.js';
 import { BlockPath } from './BlockPath.js';
 import { CostTable } from './CostTable.js';
 import { TensorList } from './TensorList.js';
+import { selectDataDependent } from '../graph/data-dependent.js';
 
 const selectMetrics = (s: Store) => s.overlay.metrics;
 
@@ -20,6 +21,7 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
   const pinned = useStudio((s) => s.design?.pins.includes(layer.id) ?? false);
   const tiers = useStudio((s) => s.design?.topology.tiers);
   const exact = layer.exact.compute && layer.exact.params && layer.exact.activations;
+  const dataDependent = useStudio((s) => selectDataDependent(s, layer.id));
   return (
     <>
       <h2>
@@ -33,6 +35,13 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
         {layer.hiddenNodes > 0 ? ` · ${layer.hiddenNodes} plumbing nodes folded in` : ''}
         {exact ? '' : ' · ~ estimated'}
       </p>
+      {dataDependent !== undefined && (
+        <p className="details-data-dependent" role="note">
+          <strong>Data-dependent:</strong> {dataDependent}. Its time depends on the input, so its predicted
+          times are lower bounds (≥). Measure it: run the exported bundle in the Run tab, or import an
+          onnxruntime profile in the This machine tab.
+        </p>
+      )}
       {layer.within === undefined && tiers && (
         <div className="tier-actions" role="group" aria-label="Place the layer">
           {tiers.map((t) => (

@@ -19,6 +19,8 @@ export const TierTimes = memo(function TierTimes({ layerId, tier }: { layerId: s
   if (!times) return <p className="muted">Runs with its control-flow layer; no time of its own.</p>;
   const unit = built.unitOf.get(layerId)!;
   const k = built.problem.tiers.length;
+  // A data-dependent layer's static estimate is only a lower bound (core/costs/data-dependent.ts).
+  const atLeast = built.problem.units[unit]?.dataDependent ? '≥ ' : '';
   return (
     <table className="cost-table tier-times" aria-label="Predicted time per tier">
       <tbody>
@@ -27,7 +29,10 @@ export const TierTimes = memo(function TierTimes({ layerId, tier }: { layerId: s
             <th scope="row" title={`${t.device.name} (${t.precision})`}>
               {tierTitleOf(t.name)} · {t.device.name}
             </th>
-            <td data-value={times[i]}>{formatMs(times[i]!)}</td>
+            <td data-value={times[i]}>
+              {atLeast}
+              {formatMs(times[i]!)}
+            </td>
             <td className="muted" title="Device energy while the layer runs here">
               {formatMj(built.problem.computeEnergyMj[unit * k + i]!)}
             </td>
