@@ -118,6 +118,7 @@ export function buildModelView(analysis: Analysis, options: HierarchyOptions = {
       },
       unknownOperators: [...analysis.summary.unknownOperators],
       shapeErrors: analysis.summary.shapeErrors.map((e) => ({ node: e.node, message: e.message })),
+      undecidedBranches: [...analysis.assumptions.undecidedBranches],
     },
     layers,
     edges,

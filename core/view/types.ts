@@ -128,6 +128,8 @@ export interface ModelSummaryView {
   readonly totals: LayerCostView & { readonly exact: boolean };
   readonly unknownOperators: readonly string[];
   readonly shapeErrors: readonly { readonly node: string; readonly message: string }[];
+  /** If nodes whose condition depends on data: costed on their larger branch (approximate). */
+  readonly undecidedBranches?: readonly string[];
 }
 
 export interface ModelView {

@@ -254,6 +254,14 @@ export function approximationReasons(view: ModelView): string[] {
       }
     }
   }
+  const undecided = summary.undecidedBranches ?? [];
+  if (undecided.length > 0) {
+    const shown =
+      undecided.slice(0, 3).join(', ') + (undecided.length > 3 ? ` and ${undecided.length - 3} more` : '');
+    reasons.push(
+      `The condition of ${shown} depends on data: costed on the larger branch. Give the inputs it depends on a value in the header.`,
+    );
+  }
   if (summary.unknownOperators.length > 0) {
     reasons.push(`Operators Cutline cannot cost: ${summary.unknownOperators.join(', ')} (counted as 0).`);
   }
@@ -270,4 +278,27 @@ export function approximationReasons(view: ModelView): string[] {
     );
   }
   return reasons;
+}
+
+/**
+ * The one-line notice beside the design's figures when they rest on assumptions: the input sizes
+ * left unbound (counted as 1) and the If nodes whose branch depends on data; null when none.
+ */
+export function assumptionNotice(view: ModelView): string | null {
+  const unbound = new Set<string>();
+  for (const input of view.summary.inputs) {
+    for (const d of input.shape ?? []) if (typeof d !== 'number') unbound.add(d ?? '?');
+  }
+  const parts: string[] = [];
+  if (unbound.size > 0) {
+    const names = [...unbound].slice(0, 4).join(', ') + (unbound.size > 4 ? ', …' : '');
+    parts.push(`${names} unbound: assumed 1`);
+  }
+  const undecided = view.summary.undecidedBranches ?? [];
+  if (undecided.length > 0) {
+    parts.push(
+      `${undecided.length === 1 ? `${undecided[0]!}'s branch` : `${undecided.length} If branches`} undecided: the larger costed`,
+    );
+  }
+  return parts.length > 0 ? `Estimates: ${parts.join('; ')}` : null;
 }
