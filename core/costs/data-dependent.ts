@@ -132,7 +132,7 @@ function nestedSource(
  *
  * - a source decides a size from values: NonMaxSuppression; NonZero, Unique, Compress whose
  *   deciding input is not known while analysing; TopK whose k is neither an attribute nor a known
- *   value; a Loop whose trip count is not certain (see `loopTrips`); ImageDecoder; a node whose
+ *   value; a Loop that may stop before its trip count (`loopRunsToItsCount`); ImageDecoder; a node whose
  *   sub-graphs hold one of these;
  * - a follower reads a tensor whose shape mentions a symbol a source created, or reads a
  *   size-carrying tensor (integer or boolean) derived from one and has an output whose shape is
