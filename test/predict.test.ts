@@ -115,7 +115,15 @@ describe('roofline', () => {
       flops: 118_038_528,
       bytesMoved: 294_912 + 294_912 + 102_528,
       // A 5×5 conv read by a MaxPool: its own dense kernel, nothing fused into or out of it.
-      kernel: { kind: 'convDense', fused: false, activationBytes: 294_912 + 294_912, weightBytes: 102_528 },
+      kernel: {
+        kind: 'convDense',
+        fused: false,
+        activationBytes: 294_912 + 294_912,
+        weightBytes: 102_528,
+        channelsIn: 32,
+        channelsOut: 32,
+        groups: 1,
+      },
     });
     expect(nodeWork(vehicle, layer.node)).toEqual(work);
     const n2 = loadDeviceProfile('odroid-n2');

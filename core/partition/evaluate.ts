@@ -1,7 +1,8 @@
 /**
  * The evaluator: every figure of a placement the studio shows and the solvers compare.
  *
- * - Latency of one input: Σ compute of each unit on its tier + Σ transfers, tiers working in turn.
+ * - Latency of one input: Σ compute of each unit on its tier + Σ transfers, tiers working in turn,
+ *   + each used tier's fixed cost of running its segment where the devices give one (`SegmentCost`).
  *   A tensor read on several far tiers crosses each hop once (relayed through the chain).
  * - Throughput of a stream: pipelined stages, one per tier and per link direction; the period is
  *   the busiest stage (a link is busy for the serialisation time, not the RTT).
@@ -12,7 +13,7 @@
 import { CutlineError } from '../errors.js';
 import { assertPlacement, tensorSpan, type Placement } from './placement.js';
 import { HopTally } from './hop-traffic.js';
-import { DEVICE_TIER, type PartitionProblem } from './problem.js';
+import { DEVICE_TIER, type PartitionProblem, type SegmentCost } from './problem.js';
 
 export interface CutTensor {
   readonly name: string;
@@ -118,6 +119,15 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
     }
   });
 
+  if (problem.segmentCost) {
+    const segments = segmentOverheadMs(problem, problem.segmentCost, placement, unitsPerTier);
+    segments.forEach((ms, t) => {
+      computeMsPerTier[t]! += ms;
+      latencyMs += ms;
+      deviceEnergyMj += ms * problem.segmentCost!.devicePowerW[t]!;
+    });
+  }
+
   const periodMs = Math.max(...computeMsPerTier, traffic.busiestMs());
   return {
     latencyMs,
@@ -132,6 +142,31 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
     deviceLayersBeforeLeaving,
     cutTensors,
   };
+}
+
+/**
+ * Per tier, the fixed cost of running its segment: one run plus one binding per tensor handed in
+ * (a graph input it reads, a tensor from another tier) or out (a tensor another tier reads, a
+ * graph output it produces); nothing for a tier that holds no unit. The exact solvers rank
+ * placements by their units' compute and transfers and leave this out; every figure they report
+ * comes from here, so it always includes it.
+ */
+export function segmentOverheadMs(
+  problem: PartitionProblem,
+  cost: SegmentCost,
+  placement: Placement,
+  unitsPerTier: readonly number[],
+): number[] {
+  const handed = new Array<number>(problem.tiers.length).fill(0);
+  const reading = new Set<number>();
+  for (const tensor of problem.tensors) {
+    const from = tensor.producer < 0 ? -1 : placement[tensor.producer]!;
+    reading.clear();
+    for (const consumer of tensor.consumers) reading.add(placement[consumer]!);
+    for (const tier of reading) if (tier !== from) handed[tier]!++;
+    if (from >= 0 && ([...reading].some((tier) => tier !== from) || tensor.isOutput)) handed[from]!++;
+  }
+  return handed.map((count, t) => (unitsPerTier[t]! > 0 ? cost.runMs[t]! + cost.tensorMs[t]! * count : 0));
 }
 
 function reachedTiers(problem: PartitionProblem, placement: Placement, t: number): number[] {

@@ -6,7 +6,13 @@
 import { predictComputeMs } from '../predict/compute-time.js';
 import { transferDeviceEnergyMj, transferMs } from '../predict/transfer.js';
 import type { DeviceProfile, LinkProfile, Topology } from '../profiles/types.js';
-import { unitDepths, type HopCost, type PartitionProblem, type PartitionTensor } from './problem.js';
+import {
+  unitDepths,
+  type HopCost,
+  type PartitionProblem,
+  type PartitionTensor,
+  type SegmentCost,
+} from './problem.js';
 import type { PartitionSource } from './source-types.js';
 
 /**
@@ -77,6 +83,21 @@ export function problemFromSource(source: PartitionSource, topology: Topology): 
     down,
     memoryBytes: tiers.map((t) => t.device.memoryBytes),
     wanHop: Math.max(-1, tiers.findIndex((t) => t.name === 'cloud') - 1),
+    ...segmentCostOf(topology),
+  };
+}
+
+/** The tiers' fixed segment costs, or nothing when no device has any (the bundled profiles). */
+function segmentCostOf(topology: Topology): { segmentCost?: SegmentCost } {
+  const tiers = topology.tiers;
+  if (!tiers.some((t) => t.device.segmentOverheadMs || t.device.tensorOverheadMs)) return {};
+  const device = tiers[0]!.device;
+  return {
+    segmentCost: {
+      runMs: tiers.map((t) => t.device.segmentOverheadMs ?? 0),
+      tensorMs: tiers.map((t) => t.device.tensorOverheadMs ?? 0),
+      devicePowerW: tiers.map((_, t) => (t === 0 ? device.activePowerW : device.idlePowerW)),
+    },
   };
 }
 

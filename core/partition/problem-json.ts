@@ -4,7 +4,7 @@
  * capacity (Infinity, which JSON cannot hold) becomes `null`. `problemFromJson(problemToJson(p))`
  * gives back a problem every solver and the evaluator treat exactly as `p`.
  */
-import type { HopCost, PartitionProblem, PartitionTensor } from './problem.js';
+import type { HopCost, PartitionProblem, PartitionTensor, SegmentCost } from './problem.js';
 
 export interface HopCostJson {
   readonly latencyMs: number;
@@ -30,6 +30,8 @@ export interface PartitionProblemJson {
   readonly down: readonly (readonly HopCostJson[])[];
   readonly memoryBytes: readonly (number | null)[];
   readonly wanHop: number;
+  /** Plain arrays already: carried as is. */
+  readonly segmentCost?: SegmentCost;
 }
 
 /** The problem as plain JSON (see the file's comment). */
@@ -51,6 +53,7 @@ export function problemToJson(problem: PartitionProblem): PartitionProblemJson {
     down: problem.down.map(hopsToJson),
     memoryBytes: problem.memoryBytes.map((bytes) => (Number.isFinite(bytes) ? bytes : null)),
     wanHop: problem.wanHop,
+    ...(problem.segmentCost ? { segmentCost: problem.segmentCost } : {}),
   };
 }
 
@@ -74,6 +77,7 @@ export function problemFromJson(json: PartitionProblemJson): PartitionProblem {
     down: json.down.map(hopsFromJson),
     memoryBytes: json.memoryBytes.map((bytes) => bytes ?? Infinity),
     wanHop: json.wanHop,
+    ...(json.segmentCost ? { segmentCost: json.segmentCost } : {}),
   };
 }
 

@@ -67,6 +67,22 @@ export interface PartitionProblem {
   readonly memoryBytes: readonly number[];
   /** Index of the hop whose upper end is the cloud (the WAN), or -1. */
   readonly wanHop: number;
+  /** Fixed costs of running a tier's segment; absent when no tier's device has any. */
+  readonly segmentCost?: SegmentCost;
+}
+
+/**
+ * What a tier pays per inference for running its segment at all, whatever the segment holds
+ * (`DeviceProfile.segmentOverheadMs` and `tensorOverheadMs`): a session run and the binding of
+ * each tensor handed in or out. Charged once per tier that holds any unit (`evaluatePlacement`).
+ */
+export interface SegmentCost {
+  /** Per tier, ms per segment run. */
+  readonly runMs: readonly number[];
+  /** Per tier, ms per tensor handed into or out of its segment. */
+  readonly tensorMs: readonly number[];
+  /** Per tier, the device's power while that tier works, W (= mJ per ms): active on the device, idle elsewhere. */
+  readonly devicePowerW: readonly number[];
 }
 
 export const ZERO_HOP: HopCost = { latencyMs: 0, busyMs: 0, deviceEnergyMj: 0 };

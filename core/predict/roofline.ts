@@ -10,6 +10,7 @@ import type { ComputeWork } from './compute-time.js';
 import { fusionAnchors } from './fusion.js';
 import { kernelKindOf } from './kernel-kind.js';
 import { opClassOf } from './op-class.js';
+import { attributeInt } from '../onnx/attributes.js';
 
 export { predictComputeMs, type ComputeWork, type KernelWork } from './compute-time.js';
 
@@ -27,23 +28,51 @@ export function graphFusionAnchors(graph: Graph): Int32Array {
 }
 
 function work(
-  graph: Graph,
+  analysis: Analysis,
   node: GraphNode,
   flops: number,
   activationBytes: number,
   weightBytes: number,
 ): ComputeWork {
+  const graph = analysis.graph;
   const opClass = opClassOf(graph, node);
+  const kind = kernelKindOf(graph, node, opClass);
   return {
     opClass,
     flops,
     bytesMoved: activationBytes + weightBytes,
     kernel: {
-      kind: kernelKindOf(graph, node, opClass),
+      kind,
       fused: graphFusionAnchors(graph)[node.index] !== node.index,
       activationBytes,
       weightBytes,
+      ...(kind.startsWith('conv') ? convChannels(analysis, node) : {}),
     },
+  };
+}
+
+/** A convolution's channels and groups, where the shapes say them. */
+function convChannels(
+  analysis: Analysis,
+  node: GraphNode,
+): { channelsIn?: number; channelsOut?: number; groups?: number } {
+  const groups = attributeInt(node.attributes.get('group')) ?? 1;
+  const shapeOf = (name: string | undefined) =>
+    analysis.inference.values.get(name ?? '')?.shape ?? analysis.graph.tensors.get(name ?? '')?.shape;
+  const channelsIn = shapeOf(node.inputs[0])?.[1];
+  const weight = shapeOf(node.inputs[node.opType === 'QLinearConv' ? 3 : 1]);
+  // ConvTranspose weights are [C, M/group, …]; every other conv's are [M, C/group, …].
+  const channelsOut = node.opType === 'ConvTranspose' ? (weight?.[1] ?? null) : weight?.[0];
+  const out =
+    typeof channelsOut === 'number'
+      ? node.opType === 'ConvTranspose'
+        ? channelsOut * groups
+        : channelsOut
+      : undefined;
+  return {
+    groups,
+    ...(typeof channelsIn === 'number' ? { channelsIn } : {}),
+    ...(out !== undefined ? { channelsOut: out } : {}),
   };
 }
 
@@ -52,7 +81,7 @@ export function nodeWork(analysis: Analysis, node: NodeIndex): ComputeWork {
   const graphNode = analysis.graph.nodes[node];
   const cost = analysis.costs[node];
   if (!graphNode || !cost) throw new RangeError(`No node ${node} in the analysed graph.`);
-  return work(analysis.graph, graphNode, cost.flops, cost.inputBytes + cost.outputBytes, cost.paramBytes);
+  return work(analysis, graphNode, cost.flops, cost.inputBytes + cost.outputBytes, cost.paramBytes);
 }
 
 /**
@@ -62,5 +91,5 @@ export function nodeWork(analysis: Analysis, node: NodeIndex): ComputeWork {
 export function layerWork(analysis: Analysis, layer: Layer): ComputeWork {
   const graphNode = analysis.graph.nodes[layer.node];
   if (!graphNode) throw new RangeError(`No node ${layer.node} in the analysed graph.`);
-  return work(analysis.graph, graphNode, layer.flops, layer.inputBytes + layer.outputBytes, layer.paramBytes);
+  return work(analysis, graphNode, layer.flops, layer.inputBytes + layer.outputBytes, layer.paramBytes);
 }

@@ -75,6 +75,7 @@ const deviceShape = z.strictObject({
         msPerGflop: nonNegative,
         msPerMB: nonNegative,
         msPerWeightMB: nonNegative,
+        msPerGroup: nonNegative.optional(),
         samples: z.number().int().nonnegative(),
       }),
     )
@@ -82,6 +83,13 @@ const deviceShape = z.strictObject({
     .describe(
       'Kernel time per operator kind, ms = ms + msPerGflop·GFLOP + msPerMB·activation MB + msPerWeightMB·weight MB (fitted with graph optimisations on); kinds not listed use the roofline.',
     ),
+  channelBlock: z
+    .number()
+    .int()
+    .positive()
+    .max(64)
+    .optional()
+    .describe('Channels per block of the convolution kernels (onnxruntime NCHWc: 8 or 16).'),
   segmentOverheadMs: nonNegative.optional().describe('Fixed cost of one segment run, ms.'),
   tensorOverheadMs: nonNegative
     .optional()

@@ -42,13 +42,16 @@ export type KernelKind = (typeof KERNEL_KINDS)[number];
 
 /**
  * A kernel's time on a device as a non-negative linear model of its features, ms:
- * `ms + msPerGflop · GFLOP + msPerMB · activation MB + msPerWeightMB · weight MB` (MB = 10⁶ bytes).
+ * `ms + msPerGflop · GFLOP + msPerMB · activation MB + msPerWeightMB · weight MB + msPerGroup · groups`
+ * (MB = 10⁶ bytes; GFLOP padded to whole channel blocks, see `paddedFlops`).
  */
 export interface KernelModel {
   readonly ms: number;
   readonly msPerGflop: number;
   readonly msPerMB: number;
   readonly msPerWeightMB: number;
+  /** Grouped convolutions: cost per group (one small GEMM each). */
+  readonly msPerGroup?: number;
   /** Measured kernels it was fitted on. */
   readonly samples: number;
 }
@@ -98,6 +101,8 @@ export interface DeviceProfile {
    * nothing (`predictComputeMs`); kinds not listed, and profiles without it, use the roofline.
    */
   readonly kernelModels?: Readonly<Partial<Record<KernelKind, KernelModel>>>;
+  /** Channels the device's convolution kernels compute per block (onnxruntime's NCHWc: 8 or 16). */
+  readonly channelBlock?: number;
   /** Fixed cost of one segment run on this device (session.run and its scheduling), ms. */
   readonly segmentOverheadMs?: number;
   /** Fixed cost per tensor handed into or out of a segment run (binding, copy), ms. */

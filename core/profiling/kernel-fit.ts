@@ -1,0 +1,194 @@
+/**
+ * Fitting the kernel-level predictor (`DeviceProfile.kernelModels`) to kernels measured with
+ * onnxruntime's graph optimisations on (kernel-profile.ts), after nn-Meter and LitePred: per kernel
+ * kind a non-negative linear model of the kernel's features,
+ *
+ *   t ≈ ms + msPerGflop · GFLOP + msPerMB · activation MB + msPerWeightMB · weight MB,
+ *
+ * fitted by least squares of the relative error (kernels span four decades of time). Then the
+ * fixed costs of a run, from the wall times of whole sessions without the profiler:
+ *
+ *   wall − Σ predicted kernels ≈ segmentOverheadMs + tensorOverheadMs · tensors handed − δ · kernels
+ *
+ * where δ ≥ 0 is what ORT's profiler adds to each kernel it times; it is taken back off every
+ * kind's fixed cost, so predictions describe runs without the profiler, as a tier serves them.
+ */
+import { paddedFlops, runKind } from '../predict/compute-time.js';
+import { nodeWork, predictComputeMs, type ComputeWork } from '../predict/roofline.js';
+import { KERNEL_KINDS, type DeviceProfile, type KernelKind, type KernelModel } from '../profiles/types.js';
+import type { KernelMeasurement } from './kernel-profile.js';
+import { solveNnls, type NnlsRow } from './nnls.js';
+
+export interface KindFit {
+  readonly kind: KernelKind;
+  readonly samples: number;
+  /** Root mean square of the relative error over its kernels, in sample, %. */
+  readonly rmsErrorPercent: number;
+}
+
+export interface KernelCalibration {
+  readonly kernelModels: Partial<Record<KernelKind, KernelModel>>;
+  readonly segmentOverheadMs: number;
+  readonly tensorOverheadMs: number;
+  /** What ORT's profiler adds to each kernel it times, ms (taken off the fixed costs). */
+  readonly profilerMsPerKernel: number;
+  readonly kinds: readonly KindFit[];
+  /** Channels per block of the convolution kernels that fitted best (1: none). */
+  readonly channelBlock: number;
+  /** Measured kernels (fusion anchors with a time above zero) the fit used. */
+  readonly kernels: number;
+  readonly models: number;
+}
+
+/** A kind needs this many measured kernels for a model of its own; others keep the roofline. */
+const MIN_SAMPLES = 3;
+
+/** The features of a kernel, in the order of `KernelModel`'s coefficients. */
+function features(work: ComputeWork, block: number): number[] {
+  const k = work.kernel!;
+  const groups = runKind(k, block) === 'convGrouped' ? (k.groups ?? 1) : 0;
+  return [1, paddedFlops(work.flops, k, block) / 1e9, k.activationBytes / 1e6, k.weightBytes / 1e6, groups];
+}
+
+/** Channel blocks tried: none, AVX2's 8 and AVX-512's 16 (onnxruntime's NCHWc). */
+const CHANNEL_BLOCKS = [1, 8, 16] as const;
+
+export interface KernelFitOptions {
+  /** Fit to the median runs, or to the quiet ones (tenth percentile, robust to a loaded machine). */
+  readonly statistic?: 'median' | 'quiet';
+}
+
+export function fitKernelModels(
+  measurements: readonly KernelMeasurement[],
+  options: KernelFitOptions = {},
+): KernelCalibration {
+  const quiet = (options.statistic ?? 'quiet') === 'quiet';
+  const measured = measurements.flatMap((m) =>
+    m.anchors.flatMap((a) => {
+      const measuredMs = quiet ? a.quietMs : a.medianMs;
+      if (!(measuredMs > 0)) return [];
+      const work = nodeWork(m.analysis, a.index);
+      return work.kernel ? [{ work, kind: work.kernel.kind, measuredMs }] : [];
+    }),
+  );
+  // The block is the one that explains the convolutions best.
+  const fits = CHANNEL_BLOCKS.map((block) => fitKinds(measured, block));
+  const { kernelModels, kinds, channelBlock } = fits.reduce((a, b) => (b.convError < a.convError ? b : a));
+  const overhead = fitRunOverhead(measurements, kernelModels, channelBlock, quiet);
+  const corrected: Partial<Record<KernelKind, KernelModel>> = {};
+  for (const [kind, model] of Object.entries(kernelModels) as [KernelKind, KernelModel][])
+    corrected[kind] = { ...model, ms: Math.max(0, model.ms - overhead.profilerMsPerKernel) };
+  return {
+    kernelModels: corrected,
+    ...overhead,
+    kinds,
+    channelBlock,
+    kernels: measured.length,
+    models: measurements.length,
+  };
+}
+
+interface KindsFit {
+  readonly kernelModels: Partial<Record<KernelKind, KernelModel>>;
+  readonly kinds: KindFit[];
+  readonly channelBlock: number;
+  /** Σ squared relative error over the convolutions. */
+  readonly convError: number;
+}
+
+function fitKinds(
+  measured: readonly { work: ComputeWork; kind: KernelKind; measuredMs: number }[],
+  channelBlock: number,
+): KindsFit {
+  const kernelModels: Partial<Record<KernelKind, KernelModel>> = {};
+  const kinds: KindFit[] = [];
+  let convError = 0;
+  for (const kind of KERNEL_KINDS) {
+    const of = measured.filter((s) => runKind(s.work.kernel!, channelBlock) === kind);
+    if (of.length < MIN_SAMPLES) continue;
+    const rows: NnlsRow[] = of.map((s) => ({
+      features: features(s.work, channelBlock),
+      target: s.measuredMs,
+      weight: 1 / s.measuredMs ** 2,
+    }));
+    const { x, error } = solveNnls(rows, 5);
+    kernelModels[kind] = {
+      ms: x[0]!,
+      msPerGflop: x[1]!,
+      msPerMB: x[2]!,
+      msPerWeightMB: x[3]!,
+      ...(kind === 'convGrouped' ? { msPerGroup: x[4]! } : {}),
+      samples: of.length,
+    };
+    if (kind.startsWith('conv')) convError += error;
+    kinds.push({ kind, samples: of.length, rmsErrorPercent: Math.sqrt(error / of.length) * 100 });
+  }
+  return { kernelModels, kinds, channelBlock, convError };
+}
+
+/** Segment and tensor costs and the profiler's per-kernel share, from wall times (see the file's note). */
+function fitRunOverhead(
+  measurements: readonly KernelMeasurement[],
+  kernelModels: Partial<Record<KernelKind, KernelModel>>,
+  channelBlock: number,
+  quiet: boolean,
+): { segmentOverheadMs: number; tensorOverheadMs: number; profilerMsPerKernel: number } {
+  const device = { ...kernelOnlyDevice(kernelModels), channelBlock };
+  const rows: NnlsRow[] = measurements.map((m) => {
+    let predicted = 0;
+    let kernels = 0;
+    m.analysis.graph.nodes.forEach((node) => {
+      const work = nodeWork(m.analysis, node.index);
+      const ms = predictComputeMs(device, 'fp32', work);
+      predicted += ms;
+      if (!work.kernel?.fused && kernelModels[work.kernel!.kind]) kernels++;
+    });
+    const wallMs = quiet ? m.quietWallMs : m.wallMs;
+    return { features: [1, m.tensorsHanded, -kernels], target: wallMs - predicted, weight: 1 / wallMs ** 2 };
+  });
+  const { x } = solveNnls(rows, 3);
+  return { segmentOverheadMs: x[0]!, tensorOverheadMs: x[1]!, profilerMsPerKernel: x[2]! };
+}
+
+/**
+ * A device that predicts with `kernelModels` alone: kinds without a model cost nothing here, so
+ * the overhead fit sees only what the models explain (plus the roofline kinds' share as residual).
+ */
+function kernelOnlyDevice(kernelModels: Partial<Record<KernelKind, KernelModel>>): DeviceProfile {
+  return {
+    id: 'kernel-fit',
+    name: 'kernel fit',
+    peakGflops: { fp32: 1e12 },
+    memoryBandwidthGBps: 1e12,
+    efficiency: {},
+    defaultEfficiency: 1,
+    overheadMs: {},
+    defaultOverheadMs: 0,
+    activePowerW: 1,
+    idlePowerW: 1,
+    memoryBytes: 1,
+    kernelModels,
+    sources: {},
+  };
+}
+
+/** `profile` with the kernel-level predictor and the run's fixed costs added. */
+export function withKernelModels(
+  profile: DeviceProfile,
+  fit: KernelCalibration,
+  note: string,
+): DeviceProfile {
+  return {
+    ...profile,
+    kernelModels: fit.kernelModels,
+    channelBlock: fit.channelBlock,
+    segmentOverheadMs: fit.segmentOverheadMs,
+    tensorOverheadMs: fit.tensorOverheadMs,
+    sources: {
+      ...profile.sources,
+      kernelModels: `${note}: ${fit.kernels} kernels of ${fit.models} models, onnxruntime graph optimisations on, fused nodes folded into their anchors; non-negative least squares of the relative error per kernel kind`,
+      segmentOverheadMs: `${note}: wall time of session.run without the profiler minus the predicted kernels, over ${fit.models} models`,
+      tensorOverheadMs: `${note}: as segmentOverheadMs, per graph input and output`,
+    },
+  };
+}
