@@ -12,6 +12,8 @@ import { writeBundle } from '../../core/bundle/write-bundle.js';
 import { CutlineError } from '../../core/errors.js';
 import { LINE_LIMIT, oneLine, plainName, quoteName } from '../../core/text/quote-name.js';
 import { parseByteSizeText } from '../../core/text/byte-size.js';
+import { parseTolerance } from '../../core/export/tolerance-option.js';
+import { verificationText } from './verification-text.js';
 import { verifySplit } from '../../core/export/verify.js';
 import type { Plan, SolverName } from '../../core/partition/plan.js';
 import { givenPlan, SOLVER_NAMES } from '../../core/partition/plan.js';
@@ -48,6 +50,9 @@ export interface ExportCliOptions {
   readonly verify: boolean;
   /** Compare with the whole model even when the memory estimate says it does not fit. */
   readonly verifyWhole?: boolean;
+  /** `--rtol X`, `--atol Y`: what the split's outputs are held to (core/export/tolerance.ts). */
+  readonly rtol?: string;
+  readonly atol?: string;
   /** `--external-data-above SIZE`: see `parseByteSize`. */
   readonly externalDataAbove?: string;
   readonly json?: boolean;
@@ -139,6 +144,7 @@ export async function exportCommand(
     options.externalDataAbove === undefined
       ? undefined
       : parseByteSize(options.externalDataAbove, '--external-data-above');
+  const tolerance = parseTolerance(options.rtol, options.atol);
   const progress = (message: string): void =>
     void process.stderr.write(`${oneLine(`cutline: ${message}`, LINE_LIMIT)}\n`);
   const { context, project } = loadCommandContext(modelArg, options);
@@ -200,6 +206,7 @@ export async function exportCommand(
         analysis: context.analysis,
         inputShapes: context.inputShapes,
         verifyWhole: options.verifyWhole ?? false,
+        tolerance,
       },
     );
     if (verification.wholeModel === 'skipped')
@@ -223,12 +230,18 @@ export async function exportCommand(
     crossings: written.manifest.schedule.crossings,
     bindings: written.manifest.model.bindings ?? {},
     predicted: written.manifest.plan.predicted,
-    // fp32 outputs of a split may differ from the whole model's by rounding only: within
-    // 1e-4 of each output's scale (core/export/tolerance.ts).
+    // fp32 outputs of a split may differ from the whole model's by rounding only: every element
+    // within atol + rtol·|whole| (core/export/tolerance.ts). `maxAbsDiff` and `tolerance` are the
+    // deciding element's difference and allowance; `worst`, `largestAbs`, `largestRel` say where.
     verification: verification && {
       maxAbsDiff: verification.maxAbsDiff,
       outputs: verification.outputs,
       tolerance: verification.tolerance,
+      rtol: verification.rtol,
+      atol: verification.atol,
+      worst: verification.worst,
+      largestAbs: verification.largestAbs,
+      largestRel: verification.largestRel,
       ok: verification.ok,
       wholeModel: verification.wholeModel,
       ...(verification.skippedBecause ? { skippedBecause: verification.skippedBecause } : {}),
@@ -244,7 +257,7 @@ export async function exportCommand(
       verification?.wholeModel === 'skipped'
         ? `Verified  the segments run and chain; not compared with the whole model: ${verification.skippedBecause ?? ''}`
         : verification
-          ? `Verified  max |split − whole| = ${verification.maxAbsDiff.toExponential(2)} over ${verification.outputs.length} output(s), ${verification.ok ? 'within' : 'ABOVE'} tolerance ${verification.tolerance.toExponential(2)}`
+          ? `${verification.ok ? 'Verified' : 'MISMATCH'}  ${verificationText(verification)}`
           : 'Verified  skipped (--no-verify)',
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -252,7 +265,7 @@ export async function exportCommand(
   if (verification && !verification.ok) {
     throw new CutlineError(
       'EXPORT_FAILED',
-      `The split's outputs differ from the whole model's by ${verification.maxAbsDiff}, above the tolerance ${verification.tolerance}; the bundle is written but should not be trusted.`,
+      `The split's outputs differ from the whole model's: ${verificationText(verification)}; the bundle is written but should not be trusted (--rtol and --atol set the tolerance).`,
     );
   }
   return 0;

@@ -10,7 +10,9 @@ import * as ort from 'onnxruntime-node';
 import { runHarness, type HarnessEvent, type HarnessSummary } from '../../core/bundle/harness.js';
 import { CutlineError } from '../../core/errors.js';
 import { LINE_LIMIT, oneLine } from '../../core/text/quote-name.js';
-import { RELATIVE_TOLERANCE, withinTolerance } from '../../core/export/tolerance.js';
+import { LEGACY_TOLERANCE, toleranceWords, withinTolerance } from '../../core/export/tolerance.js';
+import { parseTolerance } from '../../core/export/tolerance-option.js';
+import { elementWords, formatDifference } from '../../core/export/verification-words.js';
 import { loadDeviceProfile } from '../../core/profiles/load.js';
 import { renderTable } from './format.js';
 import { writeJsonLine } from './json-output.js';
@@ -26,6 +28,9 @@ export interface HarnessCliOptions {
   readonly json?: boolean;
   /** The model the bundle was exported from: needed when the bundle carries no whole model. */
   readonly model?: string;
+  /** `--rtol X`, `--atol Y`: what each answer is held to (core/export/tolerance.ts). */
+  readonly rtol?: string;
+  readonly atol?: string;
 }
 
 /** Inputs file: `{ "<name>": { "type": "float32", "dims": [1, 3, 96, 96], "data": [ … ] } }`. */
@@ -66,6 +71,7 @@ export function readInputsFile(file: string): Record<string, ort.Tensor> {
 }
 
 export async function harnessCommand(bundle: string, options: HarnessCliOptions): Promise<number> {
+  const tolerance = parseTolerance(options.rtol, options.atol);
   const onEvent = (event: HarnessEvent): void => {
     if (options.json) writeJsonLine(event);
     else if (event.event === 'tier')
@@ -94,6 +100,7 @@ export async function harnessCommand(bundle: string, options: HarnessCliOptions)
       ...(options.hostProfile ? { hostProfile: loadDeviceProfile(options.hostProfile) } : {}),
       calibrate: options.calibrate,
       ...(options.model ? { model: options.model } : {}),
+      tolerance,
       onEvent,
       signal: stop.signal,
     });
@@ -154,10 +161,16 @@ function verdict(s: HarnessSummary): string {
   if (s.maxAbsDiff === null)
     return 'NOT verified: no request was answered through the split, so nothing was compared';
   const compared = `the ${s.answered} answered request(s)' outputs`;
-  // The harness compares against 1e-4 of each output's scale (core/export/tolerance.ts).
-  const tolerance = s.tolerance ?? RELATIVE_TOLERANCE;
+  // Every element within atol + rtol·|whole| (core/export/tolerance.ts); the element furthest
+  // off relative to its allowance is the one reported, so these words follow the verdict.
+  const tolerance = s.tolerance ?? LEGACY_TOLERANCE;
   const within = withinTolerance(s.maxAbsDiff, tolerance);
-  const diff = `max |diff| ${s.maxAbsDiff.toExponential(2)}, ${within ? 'within' : 'above'} tolerance ${tolerance.toExponential(2)}`;
+  const where =
+    s.output !== undefined && s.element !== undefined
+      ? `, ${elementWords({ output: s.output, element: s.element, diff: s.maxAbsDiff, relDiff: 0 })}`
+      : '';
+  const rule = s.rtol !== undefined ? `; rule ${toleranceWords(s.rtol, s.atol ?? null)}` : '';
+  const diff = `furthest off: ${formatDifference(s.maxAbsDiff)}${where}, ${within ? 'within' : 'above'} its allowance ${formatDifference(tolerance)}${rule}`;
   if (!within) return `NOT verified: ${compared} DIFFER from the whole model (${diff})`;
   if (!s.verified)
     return `NOT verified: ${compared} equal the whole model (${diff}), but not every request was answered through the split`;

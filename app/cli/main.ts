@@ -204,6 +204,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       'compare with the whole model even when the memory estimate says it does not fit',
     )
     .option(
+      '--rtol <x>',
+      "verification: each element may differ by atol + rtol × |the whole model's value| (default 1e-4)",
+    )
+    .option(
+      '--atol <y>',
+      "verification's absolute term (default 1e-5, times the output's largest |value| when above 1)",
+    )
+    .option(
       '--external-data-above <size>',
       'weights of a model over SIZE (bytes, or 64KiB, 1.5GB, …) go to an external-data file beside it; models over 2 GiB or from external data always do',
     )
@@ -232,6 +240,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       "this machine's profile (`cutline profile --save`) for the host prediction",
     )
     .option('--no-calibrate', 'without --host-profile, skip calibrating one (no host prediction)')
+    .option(
+      '--rtol <x>',
+      "each answer's elements may differ by atol + rtol × |the whole model's| (default 1e-4)",
+    )
+    .option('--atol <y>', "the absolute term (default 1e-5, times the output's largest |value| when above 1)")
     .option('--json', 'stream progress and the summary as JSON lines')
     .action(async (bundle: string, options: HarnessCliOptions) => {
       const { harnessCommand } = await import('./harness.js');

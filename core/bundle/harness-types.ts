@@ -28,10 +28,16 @@ export type HarnessEvent =
       computeMsPerTier?: number[];
       /** Per hop: the time this request's transfers across it took (see `HopFigures.measuredMs`); when ok. */
       hopMs?: number[];
-      /** Of the output furthest off relative to its tolerance (core/export/tolerance.ts); null when not ok. */
+      /**
+       * |split − whole| of the element furthest off relative to its allowance, over every output
+       * (core/export/tolerance.ts); null when not ok.
+       */
       maxAbsDiff: number | null;
-      /** That output's tolerance, `1e-4 · max(1, max |whole|)`; when ok. */
+      /** That element's allowance, `atol + rtol · |whole|`; when ok. */
       tolerance?: number;
+      /** The output and flat element index of that element; when some element differs. */
+      output?: string;
+      element?: number;
       fallback: boolean;
       error?: string;
     }
@@ -83,15 +89,22 @@ export interface HarnessSummary {
   /** Every request answered through the split, with outputs equal to the whole model's (and at least one was). */
   readonly verified: boolean;
   /**
-   * |split − whole| of the answered requests' output furthest off relative to its tolerance (the
-   * largest difference when every output is within ±1); null when none was answered (nothing compared).
+   * |split − whole| of the answered requests' element furthest off relative to its allowance;
+   * null when none was answered (nothing compared).
    */
   readonly maxAbsDiff: number | null;
   /**
-   * The tolerance that difference is held to, `1e-4 · max(1, max |whole|)` of that output
-   * (core/export/tolerance.ts); null when nothing was compared.
+   * That element's allowance, `atol + rtol · |whole|` (core/export/tolerance.ts); null when
+   * nothing was compared.
    */
   readonly tolerance: number | null;
+  /** The output and flat element index of that element; absent when no element differs. */
+  readonly output?: string;
+  readonly element?: number;
+  /** The rule the answers were held to (absent in summaries from before it was reported). */
+  readonly rtol?: number;
+  /** Absolute; null for the default, which scales with each output's largest |value|. */
+  readonly atol?: number | null;
   /** Medians over the answered requests only (0 when none was: `answered` says so). */
   readonly measured: {
     readonly latencyMs: number;

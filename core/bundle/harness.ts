@@ -12,8 +12,9 @@ import { analyzeBytes, analyzeFile } from '../analyze.js';
 import type { Shape } from '../graph/types.js';
 import { dtypeBytes } from '../onnx/dtype.js';
 import { CutlineError } from '../errors.js';
-import { maxAbsDifference, outputTolerance } from '../export/compare.js';
-import { RELATIVE_TOLERANCE, withinTolerance, worstCheck, type ToleranceCheck } from '../export/tolerance.js';
+import { compareOutput } from '../export/compare.js';
+import { DEFAULT_TOLERANCE, withinTolerance, worstCheck, type Tolerance } from '../export/tolerance.js';
+import { summarizeOutputs } from '../export/verify.js';
 import { calibrateHostProfile } from '../profiling/calibrate.js';
 import { concreteInputShapes, randomFeeds } from '../profiling/feeds.js';
 import { measureHostPeak } from '../profiling/host-peak.js';
@@ -79,6 +80,16 @@ export interface HarnessOptions {
    * with when the bundle carries none (exported without the local fallback); see harness-whole-model.ts.
    */
   readonly model?: string;
+  /** What each answer's outputs are held to (default rtol 1e-4, atol scaled; core/export/tolerance.ts). */
+  readonly tolerance?: Tolerance;
+}
+
+/** A request's element furthest off relative to its allowance, and where it is. */
+interface RequestCheck {
+  readonly maxAbsDiff: number;
+  readonly tolerance: number;
+  readonly output: string;
+  readonly element: number;
 }
 
 /** Per tier (manifest order): the time one request's steps spent computing there. */
@@ -136,9 +147,9 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
       : await ort.InferenceSession.create(wholeModel, { intraOpNumThreads: 1 });
   const expected = await whole.run(feeds);
   await whole.release();
-  // fp32 outputs of a split may differ from the whole model's by rounding only, relative to
-  // each output's scale, as `cutline export` holds them (core/export/tolerance.ts).
-  const tolerances = new Map(Object.entries(expected).map(([name, t]) => [name, outputTolerance(t)]));
+  // fp32 outputs of a split may differ from the whole model's by rounding only: element by
+  // element within atol + rtol·|whole|, as `cutline export` holds them (core/export/tolerance.ts).
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
 
   let hostProfile = options.hostProfile;
   if (!hostProfile && options.calibrate) {
@@ -239,7 +250,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     let failed = 0;
     let fallbacks = 0;
     /** The answered requests' output furthest off relative to its tolerance. */
-    let worst: ToleranceCheck | null = null;
+    let worst: RequestCheck | null = null;
     /** Requests answered through the split, whose outputs were compared with the whole model's. */
     let answered = 0;
     const send = async (
@@ -266,12 +277,20 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
             `The split's answer lacks the model's output${missing.length > 1 ? 's' : ''} ${missing.map((name) => `"${name}"`).join(', ')}.`,
           );
         }
-        const check = worstCheck(
-          Object.entries(expected).map(([name, whole]) => ({
-            maxAbsDiff: maxAbsDifference(whole, toOrtTensor(answeredOutputs.get(name)!)),
-            tolerance: tolerances.get(name) ?? RELATIVE_TOLERANCE,
-          })),
-        ) ?? { maxAbsDiff: 0, tolerance: RELATIVE_TOLERANCE };
+        const decider = summarizeOutputs(
+          Object.entries(expected).map(([name, whole]) => {
+            const comparison = compareOutput(whole, toOrtTensor(answeredOutputs.get(name)!), tolerance);
+            return { name, maxAbsDiff: comparison.largestAbs.diff, ...comparison };
+          }),
+        ).worst;
+        const check: RequestCheck = decider
+          ? {
+              maxAbsDiff: decider.diff,
+              tolerance: decider.allowance,
+              output: decider.output,
+              element: decider.element,
+            }
+          : { maxAbsDiff: 0, tolerance: 0, output: '', element: -1 };
         const fallback = result.parameters.cutline_fallback === true;
         if (fallback) fallbacks++;
         else {
@@ -295,6 +314,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
           hopMs,
           maxAbsDiff: check.maxAbsDiff,
           tolerance: check.tolerance,
+          ...(check.element >= 0 ? { output: check.output, element: check.element } : {}),
           fallback,
         });
         return { ms, deviceMs, deviceLessLinksMs, steps, fallback };
@@ -372,7 +392,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     const perRequest = stepSets.map((steps) => computePerTier(manifest, steps));
     const computeMsPerTier = manifest.tiers.map((_, t) => median(perRequest.map((tiers) => tiers[t]!)));
     // Set by `send` (a closure), which the compiler's narrowing after `worst = null` cannot see.
-    const furthest = worst as ToleranceCheck | null;
+    const furthest = worst as RequestCheck | null;
     const summary: HarnessSummary = {
       requests: options.runs + stream,
       answered,
@@ -385,6 +405,9 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
         withinTolerance(furthest.maxAbsDiff, furthest.tolerance),
       maxAbsDiff: furthest?.maxAbsDiff ?? null,
       tolerance: furthest?.tolerance ?? null,
+      ...(furthest && furthest.element >= 0 ? { output: furthest.output, element: furthest.element } : {}),
+      rtol: tolerance.rtol,
+      atol: tolerance.atol,
       measured: {
         latencyMs: median(latencies),
         deviceMs: median(deviceTimes),

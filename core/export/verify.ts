@@ -8,9 +8,9 @@ import { analyzeBytes, analyzeFile, type Analysis } from '../analyze.js';
 import { CutlineError, isCutlineError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
 import { concreteInputShapes, randomFeeds } from '../profiling/feeds.js';
-import { maxAbsDifference, outputTolerance } from './compare.js';
+import { compareOutput, type ElementDifference, type OutputComparison } from './compare.js';
 import type { Segment } from './segments.js';
-import { RELATIVE_TOLERANCE, withinTolerance, worstCheck } from './tolerance.js';
+import { allowanceRatio, DEFAULT_TOLERANCE, type Tolerance } from './tolerance.js';
 import { modelFileBytes, planVerifyMemory, type ModelFootprint } from './verify-memory.js';
 
 /** A segment and its sub-model, as `extractSubModel` made it. */
@@ -28,25 +28,38 @@ export interface SplitPartFile {
   readonly file: string;
 }
 
-export interface OutputDifference {
+/** One output of the whole model held against the split's, element by element (compare.ts). */
+export interface OutputDifference extends OutputComparison {
   readonly name: string;
+  /** Its largest |split − whole| (`largestAbs.diff`). */
   readonly maxAbsDiff: number;
-  /** What `maxAbsDiff` is held to: relative to this output's scale (tolerance.ts). */
-  readonly tolerance: number;
-  readonly elements: number;
+}
+
+/** An element of a named output. */
+export interface OutputElement extends ElementDifference {
+  readonly output: string;
 }
 
 export interface SplitVerification {
   /** One per output of the whole model, in its order. */
   readonly outputs: readonly OutputDifference[];
   /**
-   * The difference of the output furthest off relative to its tolerance (`worstCheck`): the
-   * largest difference when every output is within ±1.
+   * The difference of the element furthest off relative to its allowance, over every output
+   * (`worst`): `ok` iff it is within `tolerance`, so the two never contradict the verdict.
    */
   readonly maxAbsDiff: number;
-  /** That output's tolerance. */
+  /** That element's allowance, `atol + rtol · |whole|`. */
   readonly tolerance: number;
-  /** Every output within its tolerance. */
+  /** The rule's relative term. */
+  readonly rtol: number;
+  /** The absolute term as given; null for the default, which scales with each output (tolerance.ts). */
+  readonly atol: number | null;
+  /** The element that decides (furthest off relative to its allowance), with the `atol` its output used; null when nothing was compared. */
+  readonly worst: (OutputElement & { readonly allowance: number; readonly atol: number }) | null;
+  /** The largest absolute difference, and the largest relative one, over every output; null when nothing was compared. */
+  readonly largestAbs: OutputElement | null;
+  readonly largestRel: OutputElement | null;
+  /** Every element of every output within its allowance. */
   readonly ok: boolean;
   /** Time of each segment's run (session creation excluded), in segment order. */
   readonly segmentMs: readonly number[];
@@ -73,12 +86,14 @@ export interface VerifyOptions {
   readonly availableMemoryBytes?: number;
   /** Compare with the whole model even when the memory estimate says it does not fit. */
   readonly verifyWhole?: boolean;
+  /** What the outputs are held to (default `DEFAULT_TOLERANCE`: rtol 1e-4, atol scaled; tolerance.ts). */
+  readonly tolerance?: Tolerance;
 }
 
 /**
  * Runs the whole model and the chain of sub-models on the same inputs and reports, per final
- * output, the largest absolute difference between the two and whether it is within
- * `1e-4 · max(1, max |whole|)` (tolerance.ts). Inputs the caller does not give are
+ * output, the largest absolute and relative differences between the two and whether every element
+ * is within `atol + rtol · |whole|` (tolerance.ts), with the element furthest off. Inputs the caller does not give are
  * drawn at random from `seed` with the model's types and shapes (integer inputs that index a
  * Gather table stay inside it, see profiling/feeds.ts).
  *
@@ -168,11 +183,17 @@ export async function verifySplit(
       );
     }
   }
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   if (!reference) {
     return {
       outputs: [],
       maxAbsDiff: 0,
-      tolerance: RELATIVE_TOLERANCE,
+      tolerance: 0,
+      rtol: tolerance.rtol,
+      atol: tolerance.atol,
+      worst: null,
+      largestAbs: null,
+      largestRel: null,
       ok: true,
       segmentMs,
       wholeMs: 0,
@@ -180,22 +201,48 @@ export async function verifySplit(
       ...(memory.skippedBecause ? { skippedBecause: memory.skippedBecause } : {}),
     };
   }
-  const outputs = Object.entries(reference.outputs).map(([name, expected]): OutputDifference => ({
-    name,
-    maxAbsDiff: maxAbsDifference(expected, available.get(name)!),
-    tolerance: outputTolerance(expected),
-    elements: expected.size,
-  }));
-  const worst = worstCheck(outputs) ?? { maxAbsDiff: 0, tolerance: RELATIVE_TOLERANCE };
+  const outputs = Object.entries(reference.outputs).map(([name, expected]): OutputDifference => {
+    const comparison = compareOutput(expected, available.get(name)!, tolerance);
+    return { name, maxAbsDiff: comparison.largestAbs.diff, ...comparison };
+  });
+  const summary = summarizeOutputs(outputs);
   return {
     outputs,
-    maxAbsDiff: worst.maxAbsDiff,
-    tolerance: worst.tolerance,
-    ok: withinTolerance(worst.maxAbsDiff, worst.tolerance),
+    maxAbsDiff: summary.worst?.diff ?? 0,
+    tolerance: summary.worst?.allowance ?? 0,
+    rtol: tolerance.rtol,
+    atol: tolerance.atol,
+    ...summary,
+    ok: outputs.every((o) => o.ok),
     segmentMs,
     wholeMs: reference.ms,
     wholeModel: 'compared',
   };
+}
+
+/**
+ * The deciding element over every output (furthest off relative to its allowance; the larger
+ * difference on a tie) and the largest absolute and relative differences, each named.
+ */
+export function summarizeOutputs(
+  outputs: readonly OutputDifference[],
+): Pick<SplitVerification, 'worst' | 'largestAbs' | 'largestRel'> {
+  let worst: SplitVerification['worst'] = null;
+  let worstRatio = -1;
+  let largestAbs: OutputElement | null = null;
+  let largestRel: OutputElement | null = null;
+  for (const o of outputs) {
+    const ratio = allowanceRatio({ maxAbsDiff: o.worst.diff, tolerance: o.worst.allowance });
+    if (worst === null || ratio > worstRatio || (ratio === worstRatio && o.worst.diff > worst.diff)) {
+      worst = { output: o.name, ...o.worst, atol: o.atol };
+      worstRatio = ratio;
+    }
+    if (largestAbs === null || o.largestAbs.diff > largestAbs.diff)
+      largestAbs = { output: o.name, ...o.largestAbs };
+    if (largestRel === null || o.largestRel.relDiff > largestRel.relDiff)
+      largestRel = { output: o.name, ...o.largestRel };
+  }
+  return { worst, largestAbs, largestRel };
 }
 
 const partModel = (part: SplitPart | SplitPartFile): Uint8Array | string =>

@@ -2,7 +2,7 @@ import { isTierName, TIER_TITLES } from '../../../core/tiers.js';
 import type { HarnessSummary } from '../../shared/studio-api.js';
 import { formatBytes, formatMs } from '../util/format.js';
 import { formatDiff } from '../util/format.js';
-import { RELATIVE_TOLERANCE, withinTolerance } from '../../../core/export/tolerance.js';
+import { LEGACY_TOLERANCE, withinTolerance } from '../../../core/export/tolerance.js';
 
 const ms = (value: number | null | undefined): string =>
   value === null || value === undefined ? '–' : value === 0 ? '0' : formatMs(value);
@@ -78,7 +78,7 @@ export function HarnessSummaryView({ summary }: { readonly summary: HarnessSumma
 export function summarySentence(s: HarnessSummary): string {
   const parts = [`${s.requests} requests: ${s.answered} answered through the split, ${s.failed} failed`];
   if (s.fallbacks > 0) parts.push(`${s.fallbacks} answered by the device alone (left out of the figures)`);
-  const tolerance = s.tolerance ?? RELATIVE_TOLERANCE;
+  const tolerance = s.tolerance ?? LEGACY_TOLERANCE;
   const outputs =
     s.maxAbsDiff === null
       ? 'no answer to compare with the whole model'

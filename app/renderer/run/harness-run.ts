@@ -11,7 +11,7 @@ import type {
   StudioError,
 } from '../../shared/studio-api.js';
 import { median } from '../../../core/profiling/stats.js';
-import { RELATIVE_TOLERANCE, withinTolerance, worstCheck } from '../../../core/export/tolerance.js';
+import { LEGACY_TOLERANCE, withinTolerance, worstCheck } from '../../../core/export/tolerance.js';
 import { formatDiff } from '../../shared/format.js';
 
 type RequestEvent = Extract<HarnessEvent, { event: 'request' }>;
@@ -96,7 +96,7 @@ function pointOf(event: RequestEvent, seq: number): RequestPoint {
     fallback: event.fallback,
     latencyMs: event.latencyMs,
     maxAbsDiff: event.maxAbsDiff,
-    tolerance: event.tolerance ?? RELATIVE_TOLERANCE,
+    tolerance: event.tolerance ?? LEGACY_TOLERANCE,
     computeMsPerTier: event.computeMsPerTier ?? null,
     hopMs: event.hopMs ?? null,
     error: event.error ?? null,
@@ -226,7 +226,7 @@ export function verificationOf(run: HarnessRun, figures: RunFigures): Verificati
   const { summary } = run;
   if (summary) {
     // A summary from before tolerances were reported was held to 1e-4 absolute.
-    const tolerance = summary.tolerance ?? RELATIVE_TOLERANCE;
+    const tolerance = summary.tolerance ?? LEGACY_TOLERANCE;
     if (summary.verified) return { state: 'verified', maxAbsDiff: summary.maxAbsDiff ?? 0, tolerance };
     if (summary.maxAbsDiff !== null && !withinTolerance(summary.maxAbsDiff, tolerance))
       return { state: 'differs', maxAbsDiff: summary.maxAbsDiff, tolerance };
@@ -235,7 +235,7 @@ export function verificationOf(run: HarnessRun, figures: RunFigures): Verificati
       reason: notVerifiedReason(summary.answered, summary.failed, summary.fallbacks),
     };
   }
-  const tolerance = figures.tolerance ?? RELATIVE_TOLERANCE;
+  const tolerance = figures.tolerance ?? LEGACY_TOLERANCE;
   if (figures.maxAbsDiff !== null && !withinTolerance(figures.maxAbsDiff, tolerance))
     return { state: 'differs', maxAbsDiff: figures.maxAbsDiff, tolerance };
   if (figures.failed > 0 || figures.fallbacks > 0)
