@@ -3,6 +3,7 @@ import type { TierName } from '../../../core/profiles/types.js';
 import { selectCommittedEvaluation, selectDesignFigures } from '../design/figures.js';
 import { figureRows } from '../design/figure-rows.js';
 import { useStudio, type Store } from '../store/store.js';
+import { AssumptionNotice } from './AssumptionNotice.js';
 import { selectPreviewLabel } from '../suggest/preview-slice.js';
 
 const selectFigures = (s: Store) => selectDesignFigures(s);
@@ -52,6 +53,7 @@ export const FiguresBar = memo(function FiguresBar() {
           </div>
         ))}
       </dl>
+      <AssumptionNotice />
       {figures.isPreview && (
         <span className="figure-preview-note">
           {previewLabel === null ? 'preview: drop to apply' : `preview: ${previewLabel} (click to apply)`}
