@@ -82,6 +82,8 @@ const COLUMNS: readonly Column[] = [
   { key: 'error', title: 'error %' },
   { key: 'quiet', title: 'quiet (p10) ms' },
   { key: 'quietError', title: 'vs quiet %' },
+  { key: 'cpu', title: 'CPU ms' },
+  { key: 'cpuError', title: 'vs CPU %' },
 ];
 
 const twoDecimals = (ms: number): string => ms.toFixed(2);
@@ -96,15 +98,16 @@ function row(
   return { cells, figures, checks, errors };
 }
 
-/** A method's scores of one model: against the median runs and against the quiet (p10) runs. */
+/** A method's scores of one model against the median runs, the quiet (p10) runs and CPU time. */
 interface ModelScores {
   readonly median: TierScore;
   readonly quiet: TierScore;
+  readonly cpu: TierScore;
 }
 
-function modelRows(method: string, model: string, { median, quiet }: ModelScores): SectionRow[] {
+function modelRows(method: string, model: string, { median, quiet, cpu }: ModelScores): SectionRow[] {
   type Pair = { predictedMs: number; measuredMs: number; errorPercent: number };
-  const line = (tier: string, m: Pair, q: Pair): SectionRow =>
+  const line = (tier: string, m: Pair, q: Pair, c: Pair): SectionRow =>
     row(
       {
         method,
@@ -115,6 +118,8 @@ function modelRows(method: string, model: string, { median, quiet }: ModelScores
         error: signed(m.errorPercent),
         quiet: twoDecimals(q.measuredMs),
         quietError: signed(q.errorPercent),
+        cpu: twoDecimals(c.measuredMs),
+        cpuError: signed(c.errorPercent),
       },
       {
         method,
@@ -125,6 +130,8 @@ function modelRows(method: string, model: string, { median, quiet }: ModelScores
         errorPercent: m.errorPercent,
         quietMs: q.measuredMs,
         quietErrorPercent: q.errorPercent,
+        cpuMs: c.measuredMs,
+        cpuErrorPercent: c.errorPercent,
       },
     );
   const tier = (score: TierScore, t: number): Pair => ({
@@ -133,37 +140,44 @@ function modelRows(method: string, model: string, { median, quiet }: ModelScores
     errorPercent: score.errorPercent[t]!,
   });
   return [
-    ...SPLIT_TIERS.map((name, t) => line(name, tier(median, t), tier(quiet, t))),
-    line('Σ tiers (end to end)', median.endToEnd, quiet.endToEnd),
-    line('whole model', median.whole, quiet.whole),
+    ...SPLIT_TIERS.map((name, t) => line(name, tier(median, t), tier(quiet, t), tier(cpu, t))),
+    line('Σ tiers (end to end)', median.endToEnd, quiet.endToEnd, cpu.endToEnd),
+    line('whole model', median.whole, quiet.whole, cpu.whole),
   ];
 }
 
-function summaryRows(
-  method: string,
-  median: TierErrorSummary,
-  quiet: TierErrorSummary,
-  isNew: boolean,
-): SectionRow[] {
-  const line = (tier: string, value: number, quietValue: number, checked: boolean): SectionRow =>
-    row(
+/** A method's medians of |error| over the held-out models, by the three measured figures. */
+interface MethodSummary {
+  readonly median: TierErrorSummary;
+  readonly quiet: TierErrorSummary;
+  readonly cpu: TierErrorSummary;
+}
+
+function summaryRows(method: string, summary: MethodSummary, isNew: boolean): SectionRow[] {
+  const line = (tier: string, pick: (s: TierErrorSummary) => number, checked: boolean): SectionRow => {
+    const value = pick(summary.median);
+    const quietValue = pick(summary.quiet);
+    const cpuValue = pick(summary.cpu);
+    return row(
       {
         method,
         model: 'median |err| (held out)',
         tier,
         error: value.toFixed(1),
         quietError: quietValue.toFixed(1),
+        cpuError: cpuValue.toFixed(1),
       },
-      { method, summary: 'median |error| %', tier, value, quietValue },
+      { method, summary: 'median |error| %', tier, value, quietValue, cpuValue },
       checked
         ? [{ label: `prediction (${method}): median |error| ${tier} %`, value, limit: GOAL_PERCENT }]
         : [],
     );
+  };
   return [
-    ...SPLIT_TIERS.map((tier, t) => line(tier, median.perTier[t]!, quiet.perTier[t]!, isNew)),
-    line('all tiers pooled', median.allTiers, quiet.allTiers, false),
-    line('Σ tiers (end to end)', median.endToEnd, quiet.endToEnd, isNew),
-    line('whole model', median.whole, quiet.whole, false),
+    ...SPLIT_TIERS.map((tier, t) => line(tier, (s) => s.perTier[t]!, isNew)),
+    line('all tiers pooled', (s) => s.allTiers, false),
+    line('Σ tiers (end to end)', (s) => s.endToEnd, isNew),
+    line('whole model', (s) => s.whole, false),
   ];
 }
 
@@ -277,6 +291,7 @@ export const predictionSection: BenchSection = {
         const score = {
           median: scoreTiers(predicted, run.measurement),
           quiet: scoreTiers(predicted, run.measurement.quiet),
+          cpu: scoreTiers(predicted, run.measurement.cpu),
         };
         rows.push(...modelRows(method.label, file.name, score));
         return score;
@@ -284,11 +299,10 @@ export const predictionSection: BenchSection = {
       return {
         median: summarizeTierScores(scores.map((s) => s.median)),
         quiet: summarizeTierScores(scores.map((s) => s.quiet)),
+        cpu: summarizeTierScores(scores.map((s) => s.cpu)),
       };
     });
-    methods.forEach((m, i) =>
-      rows.push(...summaryRows(m.label, summaries[i]!.median, summaries[i]!.quiet, i === methods.length - 1)),
-    );
+    methods.forEach((m, i) => rows.push(...summaryRows(m.label, summaries[i]!, i === methods.length - 1)));
     rows.push(...perNodeRows('held out', perNodeHeldOut.profiles, methods));
     if (converted.profiles.length > 0)
       rows.push(...perNodeRows('pytorch-converted', converted.profiles, methods));
@@ -329,7 +343,7 @@ export const predictionSection: BenchSection = {
       rows,
       notes: [
         `goal ≤ ${GOAL_PERCENT}%: ${goalLine(last.median)}: (c) new, median |error| against the median runs.`,
-        `against the quiet runs (p10): ${goalLine(last.quiet)}.`,
+        `against the quiet runs (p10): ${goalLine(last.quiet)}; against CPU time: ${goalLine(last.cpu)}.`,
         `Calibrated on: ${CALIBRATION_SAMPLES.join(', ')} (samples/, ORT profiler per node, 1 thread). Host peak ${peak.gflops.toFixed(1)} GFLOP/s; (b) bandwidth ${fit.memoryBandwidthGBps} GB/s.`,
         `Held out (never calibrated on; generated into .bench/holdout): ${heldOut
           .map(
@@ -346,6 +360,7 @@ export const predictionSection: BenchSection = {
         `Split: chain cuts at 1/3 and 2/3 of the compute the ${UNCALIBRATED_PROFILE} profile predicts (the same cuts for every method); segments cut as cutline export cuts them.`,
         `measured: median session.run wall time of each segment over ${SPLIT_RUNS} runs after ${SPLIT_WARMUP} warm-up, real upstream tensors, a tier's session options (graph optimisations on, CUTLINE_THREADS=1); a tier's figure is Σ of its segments.`,
         "quiet (p10): the tenth percentile of the same runs: on a machine shared with other work, close to what a quiet machine's median would be.",
+        "CPU: median CPU time of the process per run (one intra-op thread): the run's own work, which other processes' load does not stretch.",
         "predicted: evaluatePlacement(problemFromSource(model, device/edge/cloud all = the method's profile)).computeMsPerTier, what the studio and cutline solve show.",
         'end to end: Σ tiers predicted vs Σ tiers measured (the compute of one inference through the split, transfers excluded); whole model: one session, every layer on one tier.',
         `median |err| per tier: over the ${runs.length} held-out models; the goal check takes (c)'s device, edge, cloud and end-to-end medians.`,

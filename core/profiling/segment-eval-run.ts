@@ -44,6 +44,11 @@ export interface SegmentTiming {
   readonly medianMs: number;
   /** The tenth percentile of the run times, ms. */
   readonly quietMs: number;
+  /**
+   * Median CPU time of this process per run, ms: with one intra-op thread, the run's own work,
+   * which other processes' load does not stretch as it stretches wall time.
+   */
+  readonly cpuMs: number;
 }
 
 export interface SplitMeasurement {
@@ -54,6 +59,8 @@ export interface SplitMeasurement {
   readonly wholeMs: number;
   /** The same from the tenth percentiles of the run times (see `QUIET`). */
   readonly quiet: { readonly tierMs: readonly number[]; readonly wholeMs: number };
+  /** The same from the median CPU times (see `SegmentTiming.cpuMs`). */
+  readonly cpu: { readonly tierMs: readonly number[]; readonly wholeMs: number };
   /** Largest |difference| between the chained segments' graph outputs and the whole model's. */
   readonly maxAbsDifference: number;
   /** Largest |value| among the whole model's outputs (what the difference is relative to). */
@@ -61,10 +68,11 @@ export interface SplitMeasurement {
 }
 
 interface LoadedSegment {
-  readonly timing: Omit<SegmentTiming, 'medianMs' | 'quietMs'>;
+  readonly timing: Omit<SegmentTiming, 'medianMs' | 'quietMs' | 'cpuMs'>;
   readonly session: ort.InferenceSession;
   readonly feeds: Record<string, ort.Tensor>;
   readonly times: number[];
+  readonly cpu: number[];
 }
 
 /**
@@ -103,6 +111,7 @@ export async function measureSplit(
         session,
         feeds,
         times: [],
+        cpu: [],
       });
     }
     const expected = await whole.run({ ...inputs });
@@ -120,9 +129,10 @@ export async function measureSplit(
     // which changes by the second here, falls on all of them alike. The first runs of each block
     // warm it up again and are not timed.
     const wholeTimes: number[] = [];
+    const wholeCpu: number[] = [];
     const timed = [
-      { run: () => whole.run({ ...inputs }), times: wholeTimes },
-      ...loaded.map((s) => ({ run: () => s.session.run(s.feeds), times: s.times })),
+      { run: () => whole.run({ ...inputs }), times: wholeTimes, cpu: wholeCpu },
+      ...loaded.map((s) => ({ run: () => s.session.run(s.feeds), times: s.times, cpu: s.cpu })),
     ];
     for (const session of timed) for (let r = 0; r < options.warmup; r++) await session.run();
     const rounds = Math.min(ROUNDS, options.runs);
@@ -131,9 +141,12 @@ export async function measureSplit(
       for (const session of timed) {
         for (let r = 0; r < BLOCK_WARMUP; r++) await session.run();
         for (let r = 0; r < block; r++) {
+          const cpu = process.cpuUsage();
           const started = performance.now();
           await session.run();
           session.times.push(performance.now() - started);
+          const used = process.cpuUsage(cpu);
+          session.cpu.push((used.user + used.system) / 1000);
         }
       }
     }
@@ -141,6 +154,7 @@ export async function measureSplit(
       ...s.timing,
       medianMs: median(s.times),
       quietMs: quantile(s.times, QUIET),
+      cpuMs: median(s.cpu),
     }));
     const perTier = (pick: (s: SegmentTiming) => number): number[] =>
       tierNames.map((_, t) => timings.filter((s) => s.tier === t).reduce((sum, s) => sum + pick(s), 0));
@@ -149,6 +163,7 @@ export async function measureSplit(
       tierMs: perTier((s) => s.medianMs),
       wholeMs: median(wholeTimes),
       quiet: { tierMs: perTier((s) => s.quietMs), wholeMs: quantile(wholeTimes, QUIET) },
+      cpu: { tierMs: perTier((s) => s.cpuMs), wholeMs: median(wholeCpu) },
       maxAbsDifference,
       maxAbsOutput,
     };
