@@ -14,6 +14,7 @@ import { LEGACY_TOLERANCE, toleranceWords, withinTolerance } from '../../core/ex
 import { parseTolerance } from '../../core/export/tolerance-option.js';
 import { elementWords, formatDifference } from '../../core/export/verification-words.js';
 import { loadDeviceProfile } from '../../core/profiles/load.js';
+import { lowerBoundTiersNote, predictedMsText } from '../../core/costs/data-dependent-figures.js';
 import { renderTable } from './format.js';
 import { writeJsonLine } from './json-output.js';
 import { onStopRequest } from './stop-signals.js';
@@ -115,18 +116,23 @@ export function summaryText(s: HarnessSummary): string {
   const ms = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : v.toFixed(2));
   // Nothing answered through the split: there is nothing measured to show, only predictions.
   const measured = (v: number | undefined): string => (s.answered > 0 ? ms(v) : '-');
+  // A tier running a data-dependent layer predicts only a lower bound: marked ≥, and said why below.
+  const bounds = s.predicted.dataDependentPerTier ?? [];
+  const predicted = (v: number | null | undefined, bound: boolean): string =>
+    v === null || v === undefined ? '-' : predictedMsText(v, bound);
+  const anyBound = bounds.some((b) => b !== null);
   const rows: string[][] = [
     [
       'end to end (median)',
       measured(s.measured.latencyMs),
-      ms(s.predicted.hostLatencyMs),
-      ms(s.predicted.planLatencyMs),
+      predicted(s.predicted.hostLatencyMs, anyBound),
+      predicted(s.predicted.planLatencyMs, anyBound),
     ],
     ...s.tiers.map((tier, t) => [
       `compute on the ${tier}`,
       measured(s.measured.computeMsPerTier[t]),
-      ms(s.predicted.hostComputeMsPerTier?.[t]),
-      ms(s.predicted.planComputeMsPerTier[t]),
+      predicted(s.predicted.hostComputeMsPerTier?.[t], Boolean(bounds[t])),
+      predicted(s.predicted.planComputeMsPerTier[t], Boolean(bounds[t])),
     ]),
     // On this host a link takes what its emulator should, or loopback's time when not emulated;
     // the plan's column is the cost model's figure on the bundle's links (as the studio shows it).
@@ -137,6 +143,7 @@ export function summaryText(s: HarnessSummary): string {
       ms(h.predictedMs),
     ]),
   ];
+  const boundNote = lowerBoundTiersNote(s.tiers, bounds);
   return [
     renderTable(['figure', 'measured ms', 'predicted (this host)', 'predicted (plan)'], rows, [
       false,
@@ -144,6 +151,7 @@ export function summaryText(s: HarnessSummary): string {
       true,
       true,
     ]),
+    ...(boundNote ? [boundNote] : []),
     '',
     `${s.requests} requests: ${s.answered} answered through the split, ${s.failed} failed` +
       (s.fallbacks > 0

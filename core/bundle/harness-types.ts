@@ -56,6 +56,8 @@ export type HarnessEvent =
       /** With this machine's profile on every tier; null without one (see `HarnessSummary`). */
       hostLatencyMs: number | null;
       hostComputeMsPerTier: number[] | null;
+      /** Per tier: why its predicted compute is only a lower bound (see `HarnessSummary`), or null. */
+      dataDependentPerTier?: (string | null)[];
     }
   | { event: 'summary'; summary: HarnessSummary }
   | { event: 'error'; message: string };
@@ -131,6 +133,12 @@ export interface HarnessSummary {
      */
     readonly hostLatencyMs: number | null;
     readonly hostComputeMsPerTier: readonly number[] | null;
+    /**
+     * Per tier: why its predicted compute (and so the end-to-end figure) is only a lower bound,
+     * `<layer>: <reason>` of a data-dependent layer it runs (core/costs/data-dependent.ts), or
+     * null when its figure is a prediction; absent in summaries from before it was reported.
+     */
+    readonly dataDependentPerTier?: readonly (string | null)[];
   };
   readonly hops: readonly HopFigures[];
   readonly tiers: readonly string[];

@@ -24,6 +24,7 @@ import type { DeviceProfile } from '../profiles/types.js';
 import { createTierClient } from '../runtime/oip/client.js';
 import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
 import { startLinkEmulator, type LinkEmulator } from '../runtime/link-emulator.js';
+import { dataDependentPerTier as dataDependentTiers } from '../costs/data-dependent-figures.js';
 import { expectedHops, hopTimesPerRequest, hostPrediction, manifestTensorBytes } from './harness-figures.js';
 import { harnessFootprints, planHarnessMemory } from './harness-memory.js';
 import { expectedStockRoutes, startStockTiers, stockRouteTimesPerRequest } from './harness-stock.js';
@@ -172,6 +173,12 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
   }
   const host = hostProfile ? hostPrediction(analysis, manifest, hostProfile, options.emulateLinks) : null;
   const planned = manifest.plan.predicted;
+  // A tier running a data-dependent layer has a lower bound for a prediction, not a figure.
+  const dataDependentPerTier = dataDependentTiers(
+    analysis.layers.layers,
+    (layer) => manifest.plan.layerPlacement[layer.name] ?? 0,
+    manifest.tiers.length,
+  );
   emit({
     event: 'predicted',
     tiers: manifest.tiers.map((t) => t.name),
@@ -180,6 +187,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     planHopMs: [...planned.hopLatencyMs],
     hostLatencyMs: host?.latencyMs ?? null,
     hostComputeMsPerTier: host ? [...host.computeMsPerTier] : null,
+    dataDependentPerTier,
   });
   const env = { ...process.env, CUTLINE_TOKEN: manifest.runtime.token, CUTLINE_THREADS: '1' };
   const processes: TierProcess[] = [];
@@ -421,6 +429,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
         planComputeMsPerTier: [...planned.computeMsPerTier],
         hostLatencyMs: host?.latencyMs ?? null,
         hostComputeMsPerTier: host ? [...host.computeMsPerTier] : null,
+        dataDependentPerTier,
       },
       hops,
       tiers: manifest.tiers.map((t) => t.name),

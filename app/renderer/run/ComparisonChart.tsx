@@ -14,6 +14,11 @@ const SERIES = [
 ] as const;
 
 const cell = (ms: number | null): string => (ms === null ? '–' : ms === 0 ? '0' : formatMs(ms));
+const bound = (row: ComparisonRow, ms: number | null): string => (row.lowerBound && ms !== null ? '≥ ' : '');
+const boundTitle = (row: ComparisonRow): string | undefined =>
+  row.lowerBound
+    ? `At least this: the tier runs ${row.lowerBound}. Its time depends on the input; the measured figure is the one to trust.`
+    : undefined;
 
 /**
  * Per tier's compute and per link: measured (medians so far) next to the two predictions, as
@@ -51,8 +56,15 @@ export const ComparisonChart = memo(function ComparisonChart({
           <tr key={row.key}>
             <th scope="row">{row.label}</th>
             <td className="num">{cell(row.measuredMs)}</td>
-            <td className="num">{cell(row.thisMachineMs)}</td>
-            <td className="num">{cell(row.planMs)}</td>
+            {/* A tier running a data-dependent layer predicts a lower bound: ≥, and why on hover. */}
+            <td className="num" title={boundTitle(row)}>
+              {bound(row, row.thisMachineMs)}
+              {cell(row.thisMachineMs)}
+            </td>
+            <td className="num" title={boundTitle(row)}>
+              {bound(row, row.planMs)}
+              {cell(row.planMs)}
+            </td>
           </tr>
         ))}
       </tbody>

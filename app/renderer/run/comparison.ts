@@ -15,6 +15,11 @@ export interface ComparisonRow {
   readonly measuredMs: number | null;
   readonly thisMachineMs: number | null;
   readonly planMs: number | null;
+  /**
+   * Why the row's predictions are only lower bounds (`<layer>: <reason>` of a data-dependent
+   * layer the tier runs, core/costs/data-dependent.ts); absent when they are predictions.
+   */
+  readonly lowerBound?: string;
 }
 
 const at = (values: readonly (number | null)[] | null | undefined, i: number): number | null =>
@@ -30,6 +35,7 @@ export function comparisonRows(run: HarnessRun, figures: RunFigures): Comparison
     measuredMs: summary ? at(summary.measured.computeMsPerTier, t) : at(figures.computeMsPerTier, t),
     thisMachineMs: at(summary?.predicted.hostComputeMsPerTier ?? predicted?.hostComputeMsPerTier, t),
     planMs: at(summary?.predicted.planComputeMsPerTier ?? predicted?.planComputeMsPerTier, t),
+    ...lowerBoundOf(summary?.predicted.dataDependentPerTier ?? predicted?.dataDependentPerTier, t),
   }));
   const hopCount = Math.max(run.links.length, summary?.hops.length ?? 0);
   const linkRows = Array.from({ length: hopCount }, (_, h): ComparisonRow => {
@@ -49,5 +55,8 @@ export function comparisonRows(run: HarnessRun, figures: RunFigures): Comparison
   });
   return [...tierRows, ...linkRows];
 }
+
+const lowerBoundOf = (reasons: readonly (string | null)[] | undefined, t: number): { lowerBound?: string } =>
+  reasons?.[t] ? { lowerBound: reasons[t] } : {};
 
 const titleOf = (tier: string): string => (isTierName(tier) ? TIER_TITLES[tier] : tier);
