@@ -14,7 +14,8 @@ import { runSolver } from '../core/partition/solve.js';
 import { paddedFlops } from '../core/predict/compute-time.js';
 import { fusionAnchors } from '../core/predict/fusion.js';
 import { nodeWork, predictComputeMs } from '../core/predict/roofline.js';
-import { fitKernelModels } from '../core/profiling/kernel-fit.js';
+import { fitKernelModels, withKernelModels } from '../core/profiling/kernel-fit.js';
+import { deviceProfileSchema } from '../core/profiles/schema.js';
 import type { KernelMeasurement } from '../core/profiling/kernel-profile.js';
 import { runKernelProfile } from '../core/profiling/kernel-profile.js';
 import { kernelSamples } from '../core/profiling/kernel-samples.js';
@@ -126,6 +127,10 @@ describe('fitting', () => {
       expect(model.ms).toBeCloseTo(truth.ms, 6);
     }
     expect(fit.segmentOverheadMs + 2 * fit.tensorOverheadMs).toBeCloseTo(0.014, 6);
+    // The profile that carries it is a valid device profile, every new figure with its source.
+    const profile = withKernelModels(loadDeviceProfile('i7-8650u-edge'), fit, 'fitted in a test');
+    expect(deviceProfileSchema.safeParse(profile).error).toBeUndefined();
+    expect(profile.channelBlock).toBe(16);
   });
 });
 

@@ -23,6 +23,8 @@ import { runOrtProfile, type OrtProfile, type ProfileProgress } from '../../core
 import { measurementTablePath, writeMeasurementTable } from '../../core/profiling/measurement-table-file.js';
 import { gatherMeasurements, type ModelToCalibrate } from '../../core/profiling/measurement-table-reuse.js';
 import type { AccuracySummary, ProfileComparison } from '../../core/profiling/report.js';
+import { calibrateKernels, type KernelCalibrationRun } from '../../core/profiling/kernel-calibrate.js';
+import { withKernelModels } from '../../core/profiling/kernel-fit.js';
 import { deviceProfileSchema } from '../../core/profiles/schema.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
 import { plainName } from '../../core/text/quote-name.js';
@@ -44,6 +46,11 @@ export interface ProfileCliOptions {
   readonly remeasure?: boolean;
   /** With `save`: time nothing, fit on the table's measurements only, write nothing. */
   readonly fromTable?: boolean;
+  /**
+   * Also fit the kernel-level predictor (core/profiling/kernel-calibrate.ts): generated kernel
+   * samples and the models, timed with graph optimisations on as a tier runs them (about a minute).
+   */
+  readonly kernels?: boolean;
 }
 
 const IN_SAMPLE_NOTE = 'in-sample: the profile was fitted to these same measurements, which flatters it';
@@ -139,7 +146,22 @@ async function profileModels(
   const peak = savedPeak ?? (await measureHostPeak({ ...threads, signal }));
   clearProgress();
   const evaluation = evaluateCalibration(profiled, [], peak);
-  const { profile } = evaluation.calibration;
+  let { profile } = evaluation.calibration;
+  let kernels: KernelCalibrationRun | null = null;
+  if (options.kernels && imported === null && !options.fromTable) {
+    const onProgress = kernelProgress(options.json ?? false);
+    kernels = await calibrateKernels(named, {
+      ...threads,
+      signal,
+      ...(onProgress ? { onProgress } : {}),
+    });
+    clearProgress();
+    profile = withKernelModels(
+      profile,
+      kernels,
+      `measured on this machine ${new Date().toISOString().slice(0, 10)}`,
+    );
+  }
   if (options.save !== undefined && !options.fromTable) {
     const checked = deviceProfileSchema.safeParse(profile);
     if (!checked.success)
@@ -152,12 +174,28 @@ async function profileModels(
     writeJsonLine({
       ...profileJson(profiled, peak, evaluation, imported),
       ...(gathered ? { measurementTable: keptJson(gathered) } : {}),
+      ...(kernels ? { kernels } : {}),
     });
   else
     process.stdout.write(
-      `${profileText(profiled, peak, evaluation, savedTo, imported, gathered ? keptLines(gathered) : [])}\n`,
+      `${profileText(profiled, peak, evaluation, savedTo, imported, [...(gathered ? keptLines(gathered) : []), ...(kernels ? kernelLines(kernels) : [])])}\n`,
     );
   return 0;
+}
+
+/** The kernel-level fit in a few lines: what was timed, how long it took, how well each kind fits. */
+function kernelLines(k: KernelCalibrationRun): string[] {
+  return [
+    `Kernels   kernel-level predictor: ${k.kernels} kernels of ${k.models} models (${k.samples} generated samples and yours), graph optimisations on, ${k.seconds.toFixed(0)} s; channel block ${k.channelBlock}`,
+    `          a segment run costs ${ms(k.segmentOverheadMs)} + ${ms(k.tensorOverheadMs)} per tensor handed in or out`,
+    `          in-sample rms error per kind: ${k.kinds.map((c) => `${c.kind} ${c.rmsErrorPercent.toFixed(0)}%`).join(', ')}`,
+  ];
+}
+
+/** Progress of the kernel calibration on stderr, as the per-model progress: a terminal only. */
+function kernelProgress(json: boolean): ((done: number, of: number) => void) | undefined {
+  if (json || !process.stderr.isTTY) return undefined;
+  return (done, of) => process.stderr.write(`\rcutline: timing kernels ${done}/${of}`);
 }
 
 /** What `--from-ort-profile` read: the file, its runs, and how its node names met the model's. */
