@@ -27,7 +27,7 @@ import { escapeControl, plainName } from '../../core/text/quote-name.js';
 import { readPlacementFile } from './export.js';
 import { renderTable } from './format.js';
 import { writeJsonLine } from './json-output.js';
-import { loadCommandContext } from './partition-context.js';
+import { assumptionsNote, loadCommandContext } from './partition-context.js';
 
 export interface FiguresCliOptions {
   readonly out: string;
@@ -44,6 +44,8 @@ export interface FiguresCliOptions {
 export function figuresCommand(modelArg: string | undefined, options: FiguresCliOptions): number {
   const input = figuresInput(modelArg, options);
   const notes: string[] = [];
+  const assumed = assumptionsNote(input.figures.analysis).line;
+  if (assumed) notes.push(`Approximate: ${assumed}`);
   let measuredMs: Map<string, number> | undefined;
   if (options.ortProfile !== undefined) {
     const times = readOrtProfileFile(options.ortProfile);
