@@ -13,6 +13,7 @@ import { renderTable } from './format.js';
 import { dataDependentNote } from '../../core/costs/data-dependent-figures.js';
 import { findDataDependence } from '../../core/costs/data-dependent.js';
 import { writeJsonLine } from './json-output.js';
+import { measuredColumns, timeCells, type MeasuredColumns } from './analyze-measured.js';
 
 export interface AnalyzeCliOptions {
   readonly input: readonly string[];
@@ -22,6 +23,8 @@ export interface AnalyzeCliOptions {
   readonly allNodes?: boolean;
   /** Seconds the analysis may take (AnalyzeOptions.timeLimitMs). */
   readonly timeLimit?: number;
+  /** A profile `cutline profile --save` wrote: each layer's measured time (its table) and prediction. */
+  readonly measured?: string;
 }
 
 export function analyzeCommand(modelPath: string, options: AnalyzeCliOptions): number {
@@ -35,8 +38,10 @@ export function analyzeCommand(modelPath: string, options: AnalyzeCliOptions): n
     inputValues: (options.inputValue ?? []).map(parseInputValue),
     ...(options.timeLimit !== undefined ? { timeLimitMs: options.timeLimit * 1000 } : {}),
   });
-  if (options.json) writeJsonLine(analysisJson(analysis));
-  else process.stdout.write(`${analysisText(analysis, options.allNodes ?? false)}\n`);
+  const measured =
+    options.measured === undefined ? null : measuredColumns(modelPath, analysis, options.measured);
+  if (options.json) writeJsonLine(withMeasured(analysisJson(analysis), measured));
+  else process.stdout.write(`${analysisText(analysis, options.allNodes ?? false, measured)}\n`);
   return 0;
 }
 
@@ -85,7 +90,18 @@ export function analysisJson(a: Analysis): object {
   };
 }
 
-function analysisText(a: Analysis, allNodes: boolean): string {
+/** The `--json` document with, under `--measured`, each layer's measured and predicted ms. */
+function withMeasured(json: object, measured: MeasuredColumns | null): object {
+  if (!measured) return json;
+  const { layers, ...rest } = json as { layers: object[] };
+  return {
+    ...rest,
+    measured: { found: measured.found, note: measured.note },
+    layers: layers.map((layer, k) => ({ ...layer, ...measured.layers[k] })),
+  };
+}
+
+function analysisText(a: Analysis, allNodes: boolean, measured: MeasuredColumns | null = null): string {
   const { model, summary, totals } = a;
   const tensorLine = (t: { name: string; dtype: string; shape: Shape | null }): string =>
     `  ${plainName(t.name)}: ${t.dtype} ${formatShape(t.shape)}`;
@@ -161,17 +177,26 @@ function analysisText(a: Analysis, allNodes: boolean): string {
           layer.dataDependent !== undefined && !layer.exact.activations,
         ),
       ]);
+  // Measured beside predicted, per layer (the node table has its own rows: no columns there).
+  const timed = measured !== null && !allNodes;
+  if (measured !== null)
+    lines.push(`Measured  ${measured.note}${allNodes ? ' (the layer table shows them)' : ''}`);
   lines.push(
-    renderTable(['#', 'name', 'op', 'output shape', 'MACs', 'FLOPs', 'params', 'output'], rows, [
-      true,
-      false,
-      false,
-      false,
-      true,
-      true,
-      true,
-      true,
-    ]),
+    renderTable(
+      [
+        '#',
+        'name',
+        'op',
+        'output shape',
+        'MACs',
+        'FLOPs',
+        'params',
+        'output',
+        ...(timed ? ['measured', 'predicted'] : []),
+      ],
+      timed ? rows.map((row, k) => [...row, ...timeCells(measured.layers[k])]) : rows,
+      [true, false, false, false, true, true, true, true, true, true],
+    ),
   );
   return lines.join('\n');
 }
