@@ -35,6 +35,8 @@ const streamedEvent = z.discriminatedUnion('event', [
     hopMs: z.array(ms).optional(),
     maxAbsDiff: z.number().nullable(),
     tolerance: z.number().optional(),
+    output: z.string().optional(),
+    element: z.number().int().optional(),
     fallback: z.boolean(),
     error: z.string().optional(),
   }),

@@ -15,7 +15,7 @@ import type {
   JobKinds,
   ProjectFile,
 } from '../shared/studio-api.js';
-import type { ExportDataFile } from '../shared/studio-jobs.js';
+import type { ExportCheck, ExportDataFile, ExportElementDifference } from '../shared/studio-jobs.js';
 import { PROJECT_FORMAT } from '../../core/project/types.js';
 import { exportBundleHolds, freshSiblingDir } from './export-bundle-holds.js';
 import { streamedHarnessEvent } from './harness-event-schema.js';
@@ -117,6 +117,10 @@ interface ExportJson {
     ok: boolean;
     wholeModel?: unknown;
     skippedBecause?: unknown;
+    rtol?: unknown;
+    worst?: unknown;
+    largestAbs?: unknown;
+    largestRel?: unknown;
   } | null;
 }
 
@@ -142,6 +146,32 @@ function dataFile(value: unknown): ExportDataFile | null | undefined {
   return typeof file === 'string' && typeof bytes === 'number' ? { file, bytes } : undefined;
 }
 
+/** A named element as the command printed it (JSON writes an infinity as null); undefined when malformed. */
+function elementOf(value: unknown): ExportElementDifference | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { output, element, diff, relDiff } = value as Record<string, unknown>;
+  const numberOrNull = (v: unknown): v is number | null => v === null || typeof v === 'number';
+  if (
+    typeof output !== 'string' ||
+    typeof element !== 'number' ||
+    !numberOrNull(diff) ||
+    !numberOrNull(relDiff)
+  )
+    return undefined;
+  return { output, element, diff, relDiff };
+}
+
+/** Where the verification's figures are, when the command said (absent from an older one). */
+function checkOf(json: NonNullable<ExportJson['verification']>): ExportCheck | undefined {
+  const worst = elementOf(json.worst);
+  const largestAbs = elementOf(json.largestAbs);
+  const largestRel = elementOf(json.largestRel);
+  const { allowance, atol } = (json.worst ?? {}) as { allowance?: unknown; atol?: unknown };
+  if (!worst || !largestAbs || !largestRel || typeof json.rtol !== 'number') return undefined;
+  if (typeof allowance !== 'number' || typeof atol !== 'number') return undefined;
+  return { rtol: json.rtol, atol, worst: { ...worst, allowance }, largestAbs, largestRel };
+}
+
 /**
  * The verification as the page shows it. An answer that does not say whether the whole model was
  * compared is unreadable (undefined), never taken as compared: a skipped comparison must not
@@ -151,7 +181,9 @@ function verificationOf(json: ExportJson['verification']): ExportResult['verific
   if (json === null) return null;
   const { wholeModel, skippedBecause } = json;
   if (wholeModel !== 'compared' && wholeModel !== 'skipped') return undefined;
+  const check = wholeModel === 'compared' ? checkOf(json) : undefined;
   return {
+    ...(check ? { check } : {}),
     maxAbsDiff: json.maxAbsDiff,
     outputs: json.outputs.map((o) => o.name),
     tolerance: json.tolerance,

@@ -168,10 +168,17 @@ export interface ExportResult {
   readonly nextOutDir?: string;
   /** The split against the whole model in onnxruntime; null when verification was off. */
   readonly verification: {
+    /** The deciding element's difference and allowance (`atol + rtol · |whole|`): `ok` iff within. */
     readonly maxAbsDiff: number;
     readonly outputs: readonly string[];
     readonly tolerance: number;
     readonly ok: boolean;
+    /**
+     * The rule and where the figures are (core/export/tolerance.ts): rtol, the atol of the
+     * deciding output, that element, and the largest absolute and relative differences; absent
+     * from an older command or when nothing was compared.
+     */
+    readonly check?: ExportCheck;
     /**
      * `compared`: the split's outputs were held against the whole model's. `skipped`: the whole
      * model would not fit in memory, so the segments were only run and chained; nothing was
@@ -180,6 +187,26 @@ export interface ExportResult {
     readonly wholeModel: 'compared' | 'skipped';
     readonly skippedBecause: string | null;
   } | null;
+}
+
+/** An element of a named output and its difference from the whole model's. */
+export interface ExportElementDifference {
+  readonly output: string;
+  /** Flat (row-major) index; -1 when no element differs. */
+  readonly element: number;
+  /** null when unbounded (a NaN, an infinity, a shape that differs). */
+  readonly diff: number | null;
+  /** `diff / |whole|`; null when unbounded (the whole model's value is 0 there). */
+  readonly relDiff: number | null;
+}
+
+export interface ExportCheck {
+  readonly rtol: number;
+  /** The absolute term of the deciding output (the default scales with the output). */
+  readonly atol: number;
+  readonly worst: ExportElementDifference & { readonly allowance: number };
+  readonly largestAbs: ExportElementDifference;
+  readonly largestRel: ExportElementDifference;
 }
 
 export interface HarnessArgs {

@@ -56,5 +56,21 @@ export function verificationWords(f: VerificationFigures): string {
   return `${elementWords(w)} ${how}, above its allowance ${formatTolerance(w.allowance)} (${rule})`;
 }
 
+/**
+ * A check by its element furthest off relative to its allowance: "furthest off: 6.0e+0 where
+ * 3.1e+2 is allowed, output logits, element 189" ("every element identical" for none).
+ */
+export function checkWords(
+  diff: number,
+  allowance: number,
+  output: string | null,
+  element: number | null,
+): string {
+  if (diff === 0) return 'every element identical';
+  const where =
+    output === null ? '' : `, ${elementWords({ output, element: element ?? -1, diff, relDiff: 0 })}`;
+  return `furthest off: ${formatDifference(diff)} where ${formatTolerance(allowance)} is allowed${where}`;
+}
+
 const formatRelative = (value: number): string =>
   Number.isFinite(value) ? formatDifference(value) : 'unbounded (the whole model has 0 there)';

@@ -24,6 +24,8 @@ import { openTool } from './support/dock-page.js';
 import { expectFigures, saveProject, withRange } from './support/editor-page.js';
 import * as find from './support/locators.js';
 import { isRunning, processesNaming } from './support/tier-processes.js';
+import { formatTolerance } from '../../core/export/tolerance.js';
+import { formatDifference } from '../../core/export/verification-words.js';
 
 const VEHICLE = path.resolve('samples/edge-prune-vehicle.onnx');
 const TOPOLOGY = 'pi4-wifi-edge-wan-cloud';
@@ -55,7 +57,13 @@ interface ExportJson {
   readonly bundle: string;
   readonly segments: readonly { id: string; tier: string; file: string; bytes: number }[];
   readonly predicted: { latencyMs: number };
-  readonly verification: { ok: boolean; outputs: string[] } | null;
+  readonly verification: {
+    ok: boolean;
+    outputs: string[];
+    rtol: number;
+    worst: { atol: number } | null;
+    largestAbs: { diff: number } | null;
+  } | null;
 }
 
 /** A bundle's manifest without what differs between two exports of one design: the lab token. */
@@ -138,14 +146,15 @@ describe('export, the live harness and calibration in the studio, in Chromium', 
       '--json',
     ]);
     expect(cli.verification?.ok).toBe(true);
-    // Said in words, with the largest difference within the tolerance and the CLI's output count.
-    const outputs = cli.verification!.outputs.length;
-    const said = new RegExp(
-      `^Verified: the split's outputs equal the whole model's \\(largest difference (0|\\d\\.\\de[+-]\\d+), ` +
-        `within tolerance (\\d\\.\\de[+-]\\d+), ${outputs} output${outputs === 1 ? '' : 's'}\\)\\.$`,
-    ).exec(verified ?? '');
+    // Said in words: the CLI's rule (rtol, and the atol of the deciding output) and its largest difference.
+    const said =
+      /^Verified: the split's outputs equal the whole model's within rtol 1e-4 \+ atol (\d(?:\.\d)?e[+-]\d+) \((?:every element identical|largest difference (\d\.\de[+-]\d+) = \S+ relative, output .+)\)\.$/.exec(
+        verified ?? '',
+      );
     expect(said, verified ?? '').not.toBeNull();
-    expect(Number(said![1])).toBeLessThanOrEqual(Number(said![2]));
+    // The same figures as the CLI's, in the same words.
+    expect(said![1]).toBe(formatTolerance(cli.verification!.worst!.atol));
+    expect(said![2] ?? '0').toBe(formatDifference(cli.verification!.largestAbs!.diff));
     // Segments, schedule, plan (placement and predictions), tiers, hops, model: all the same.
     const studioManifest = manifestOf(bundleDir);
     const cliManifest = manifestOf(cli.bundle);
@@ -199,7 +208,7 @@ describe('export, the live harness and calibration in the studio, in Chromium', 
     await expect.poll(() => runStatus().textContent(), { timeout: 90_000 }).toMatch(/^\s*Done/);
     expect(await answered()).toBe(RUNS + STREAM);
     expect(await page.getByRole('status', { name: 'Verification' }).textContent()).toMatch(
-      /^Verified: every request answered through the split equals the whole model's answer \(largest difference (0|\d\.\de[+-]\d+), within tolerance \d\.\de[+-]\d+\)\.$/,
+      /^Verified: every request answered through the split equals the whole model's answer within rtol 1e-4 \+ atol 1e-5 × the output's largest \|value\| \(at least 1\) \((every element identical|furthest off: \d\.\de[+-]\d+ where \d(\.\d)?e[+-]\d+ is allowed, output .+, element \d+)\)\.$/,
     );
     // Every answered request is a point of the requests chart.
     expect(await requestPoints().count()).toBe(RUNS + STREAM);

@@ -158,6 +158,37 @@ describe("the Export tab's result", () => {
       detail: "Outputs: logits, present.0; tolerance 1e-4 of each output's largest value (at least 1e-4)",
     });
     expect(verificationLine(verification({ ok: false, maxAbsDiff: 0.5, outputs: ['y'] })).tone).toBe('bad');
+
+    // With the rule and where (what the command prints now): rtol and atol, the largest
+    // difference absolute and relative; a failure names the output and element it fails at.
+    const check = {
+      rtol: 1e-4,
+      atol: 310,
+      worst: { output: 'logits', element: 189, diff: 6, relDiff: 2.7e-7, allowance: 2500 },
+      largestAbs: { output: 'logits', element: 189, diff: 6, relDiff: 2.7e-7 },
+      largestRel: { output: 'logits', element: 433, diff: 2, relDiff: 1.6e-4 },
+    };
+    expect(
+      verificationLine(verification({ outputs: ['logits'], maxAbsDiff: 6, tolerance: 2500, check })),
+    ).toEqual({
+      tone: 'ok',
+      text: "Verified: the split's outputs equal the whole model's within rtol 1e-4 + atol 3.1e+2 (largest difference 6.0e+0 = 2.7e-7 relative, output logits).",
+      detail:
+        "Outputs: logits (1 output); each element within atol + rtol × |the whole model's value|; largest relative difference 1.6e-4, output logits, element 433",
+    });
+    const failed = verificationLine(
+      verification({
+        ok: false,
+        outputs: ['logits'],
+        maxAbsDiff: 6,
+        tolerance: 1e-5,
+        check: { ...check, rtol: 0, atol: 1e-5, worst: { ...check.worst, allowance: 1e-5 } },
+      }),
+    );
+    expect(failed.tone).toBe('bad');
+    expect(failed.text).toBe(
+      "FAILED: output logits, element 189 differs from the whole model's by 6.0e+0 (2.7e-7 relative), above its allowance 1e-5 (rtol 0 + atol 1e-5).",
+    );
     expect(verificationLine(null)).toEqual({
       tone: 'off',
       text: 'Not verified (verification was off).',
@@ -219,6 +250,10 @@ describe('exporting kv-decoder-mini with external data above 1 KiB, from the for
     );
     // The whole model fits on this machine: compared, and said so as a pass.
     expect(result.verification).toMatchObject({ wholeModel: 'compared', ok: true, skippedBecause: null });
+    expect(result.verification?.check).toMatchObject({
+      rtol: 1e-4,
+      worst: { allowance: result.verification?.tolerance },
+    });
     expect(verificationLine(result.verification).tone).toBe('ok');
   }, 180_000);
 });

@@ -5,7 +5,7 @@
  * and the largest difference the page shows while it runs are the summary's. A failing request
  * makes the run "not verified" however equal the other answers are.
  */
-import { formatDiff } from '../../app/shared/format.js';
+import { formatTolerance } from '../../core/export/tolerance.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { runHarness, type HarnessEvent, type HarnessSummary } from '../../core/b
 import { comparisonRows } from '../../app/renderer/run/comparison.js';
 import { requestSeries } from '../../app/renderer/run/request-series.js';
 import {
+  differsText,
   endedRun,
   runFigures,
   startedRun,
@@ -76,11 +77,17 @@ describe('a harness run folded from its events', () => {
     );
     figures.hopMs.forEach((ms, h) => expect(ms).toBeCloseTo(summary.hops[h]!.measuredMs, 9));
     expect(run.summary).toEqual(summary);
-    expect(verificationOf(run, figures)).toEqual({
+    const verified = verificationOf(run, figures);
+    expect(verified).toEqual({
       state: 'verified',
       maxAbsDiff: summary.maxAbsDiff,
       tolerance: summary.tolerance,
+      output: summary.output ?? null,
+      element: summary.element ?? null,
+      rule: "rtol 1e-4 + atol 1e-5 × the output's largest |value| (at least 1)",
     });
+    expect(figures.output).toBe(summary.output ?? null);
+    expect(figures.element).toBe(summary.element ?? null);
 
     // Measured next to predicted: one row per tier and per link, the plan's figures from the
     // 'predicted' event, the emulated links' expected time once the summary is there.
@@ -106,6 +113,9 @@ describe('a harness run folded from its events', () => {
       state: 'so-far',
       maxAbsDiff: figures.maxAbsDiff,
       tolerance: figures.tolerance,
+      output: figures.output,
+      element: figures.element,
+      rule: "rtol 1e-4 + atol 1e-5 × the output's largest |value| (at least 1)",
     });
     expect(withEvents(run, [])).toBe(run);
     // Stopped before the summary: nothing can be said to be verified.
@@ -113,7 +123,11 @@ describe('a harness run folded from its events', () => {
     expect(stopped.status).toBe('stopped');
     expect(verificationOf(stopped, figures)).toEqual({
       state: 'not-verified',
-      reason: `stopped before the end (the ${figures.answered} answers equal the whole model's, largest difference ${formatDiff(figures.maxAbsDiff!)}, within tolerance ${formatDiff(figures.tolerance!)})`,
+      reason: `stopped before the end (the ${figures.answered} answers equal the whole model's within rtol 1e-4 + atol 1e-5 × the output's largest |value| (at least 1); ${
+        figures.maxAbsDiff === 0
+          ? 'every element identical'
+          : `furthest off: ${figures.maxAbsDiff!.toExponential(1)} where ${formatTolerance(figures.tolerance!)} is allowed, output ${figures.output}, element ${figures.element}`
+      })`,
     });
   });
 
@@ -175,5 +189,29 @@ describe('a harness run folded from its events', () => {
     expect(figures.answered).toBe(summary.answered);
     expect(verificationOf(run, figures)).toEqual({ state: 'not-verified', reason: '1 failed' });
     expect(run.requests.at(-1)).toMatchObject({ ok: false, error: 'cloud: connection refused' });
+  });
+
+  it('names the output and element of an answer over its allowance', () => {
+    const before = events.findIndex((e) => e.event === 'summary');
+    const wrong: HarnessEvent = {
+      event: 'request',
+      index: ARGS.runs,
+      phase: 'stream',
+      ok: true,
+      latencyMs: 3,
+      maxAbsDiff: 0.5,
+      tolerance: 1e-3,
+      output: 'logits',
+      element: 7,
+      fallback: false,
+    };
+    const run = withEvents(runOf('e'), [...events.slice(0, before), wrong]);
+    const figures = runFigures(run);
+    expect(figures).toMatchObject({ maxAbsDiff: 0.5, tolerance: 1e-3, output: 'logits', element: 7 });
+    const verification = verificationOf(run, figures);
+    if (verification.state !== 'differs') throw new Error(`expected differs, got ${verification.state}`);
+    expect(differsText(verification)).toBe(
+      "output logits, element 7 differs from the whole model's by 5.0e-1, above its allowance 1e-3 (rtol 1e-4 + atol 1e-5 × the output's largest |value| (at least 1))",
+    );
   });
 });

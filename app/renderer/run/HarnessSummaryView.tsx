@@ -1,8 +1,8 @@
 import { isTierName, TIER_TITLES } from '../../../core/tiers.js';
 import type { HarnessSummary } from '../../shared/studio-api.js';
 import { formatBytes, formatMs } from '../util/format.js';
-import { formatDiff } from '../util/format.js';
-import { LEGACY_TOLERANCE, withinTolerance } from '../../../core/export/tolerance.js';
+import { LEGACY_TOLERANCE, toleranceWords, withinTolerance } from '../../../core/export/tolerance.js';
+import { checkText, differsText, withinRule } from './harness-run.js';
 
 const ms = (value: number | null | undefined): string =>
   value === null || value === undefined ? '–' : value === 0 ? '0' : formatMs(value);
@@ -79,12 +79,20 @@ export function summarySentence(s: HarnessSummary): string {
   const parts = [`${s.requests} requests: ${s.answered} answered through the split, ${s.failed} failed`];
   if (s.fallbacks > 0) parts.push(`${s.fallbacks} answered by the device alone (left out of the figures)`);
   const tolerance = s.tolerance ?? LEGACY_TOLERANCE;
+  // The rule and the element furthest off relative to its allowance, as the Run tab's line says them.
+  const check = {
+    maxAbsDiff: s.maxAbsDiff ?? 0,
+    tolerance,
+    output: s.output ?? null,
+    element: s.element ?? null,
+    rule: s.rtol === undefined ? null : toleranceWords(s.rtol, s.atol ?? null),
+  };
   const outputs =
     s.maxAbsDiff === null
       ? 'no answer to compare with the whole model'
       : withinTolerance(s.maxAbsDiff, tolerance)
-        ? `the answered outputs equal the whole model's (largest difference ${formatDiff(s.maxAbsDiff)}, within tolerance ${formatDiff(tolerance)})`
-        : `the answered outputs DIFFER from the whole model's (largest difference ${formatDiff(s.maxAbsDiff)}, above tolerance ${formatDiff(tolerance)})`;
+        ? `the answered outputs equal the whole model's${withinRule(check)} (${checkText(check)})`
+        : `the answered outputs DIFFER: ${differsText(check)}`;
   const stream =
     s.measured.throughputPerS !== null ? `; stream ${s.measured.throughputPerS.toFixed(1)} inferences/s` : '';
   const p90 = s.answered > 0 ? `; latency p90 ${formatMs(s.measured.latencyP90Ms)}` : '';

@@ -4,6 +4,13 @@
  * that a skipped comparison never reads as a passed one — is tested without a DOM.
  */
 import type { ExportResult } from '../../shared/studio-api.js';
+import type { ExportElementDifference } from '../../shared/studio-jobs.js';
+import {
+  elementWords,
+  formatDifference,
+  verificationWords,
+  type NamedDifference,
+} from '../../../core/export/verification-words.js';
 import { formatBytes, formatDiff } from '../util/format.js';
 
 export type VerificationTone = 'ok' | 'bad' | 'skipped' | 'off';
@@ -27,6 +34,30 @@ export function verificationLine(verification: ExportResult['verification']): Ve
     };
   }
   const over = `${outputs.length} output${outputs.length === 1 ? '' : 's'}`;
+  const { check } = verification;
+  if (check) {
+    // The rule and where (core/export/verification-words.ts, the CLI's words): the deciding
+    // element fails or passes the line, so it never contradicts the tone.
+    const words = verificationWords({
+      ok,
+      rtol: check.rtol,
+      atol: check.atol,
+      worst: { ...named(check.worst), allowance: check.worst.allowance },
+      largestAbs: named(check.largestAbs),
+    });
+    const rel = named(check.largestRel);
+    const largestRel =
+      rel.diff === 0
+        ? ''
+        : `; largest relative difference ${formatDifference(rel.relDiff)}, ${elementWords(rel)}`;
+    return {
+      tone: ok ? 'ok' : 'bad',
+      text: ok
+        ? `Verified: the split's outputs equal the whole model's ${words}.`
+        : `FAILED: ${words.replace(' differs by ', " differs from the whole model's by ")}.`,
+      detail: `Outputs: ${outputs.join(', ')} (${over}); each element within atol + rtol × |the whole model's value|${largestRel}`,
+    };
+  }
   return {
     tone: ok ? 'ok' : 'bad',
     text: ok
@@ -35,6 +66,14 @@ export function verificationLine(verification: ExportResult['verification']): Ve
     detail: `Outputs: ${outputs.join(', ')}; tolerance 1e-4 of each output's largest value (at least 1e-4)`,
   };
 }
+
+/** A figure as the words take it: JSON's null (an infinity) back to Infinity. */
+const named = (d: ExportElementDifference): NamedDifference => ({
+  output: d.output,
+  element: d.element,
+  diff: d.diff ?? Infinity,
+  relDiff: d.relDiff ?? Infinity,
+});
 
 type ExportedSegment = ExportResult['segments'][number];
 

@@ -11,8 +11,15 @@ import type {
   StudioError,
 } from '../../shared/studio-api.js';
 import { median } from '../../../core/profiling/stats.js';
-import { LEGACY_TOLERANCE, withinTolerance, worstCheck } from '../../../core/export/tolerance.js';
-import { formatDiff } from '../../shared/format.js';
+import {
+  DEFAULT_TOLERANCE,
+  formatTolerance,
+  LEGACY_TOLERANCE,
+  toleranceWords,
+  withinTolerance,
+  worstCheck,
+} from '../../../core/export/tolerance.js';
+import { checkWords, elementWords, formatDifference } from '../../../core/export/verification-words.js';
 
 type RequestEvent = Extract<HarnessEvent, { event: 'request' }>;
 type LinkEvent = Extract<HarnessEvent, { event: 'link' }>;
@@ -27,8 +34,11 @@ export interface RequestPoint {
   readonly fallback: boolean;
   readonly latencyMs: number;
   readonly maxAbsDiff: number | null;
-  /** What `maxAbsDiff` is held to (relative to the output's scale, see core/export/tolerance.ts). */
+  /** What `maxAbsDiff` is held to: its element's `atol + rtol · |whole|` (core/export/tolerance.ts). */
   readonly tolerance: number;
+  /** The output and element of `maxAbsDiff`; null when no element differs. */
+  readonly output: string | null;
+  readonly element: number | null;
   readonly computeMsPerTier: readonly number[] | null;
   readonly hopMs: readonly number[] | null;
   readonly error: string | null;
@@ -97,6 +107,8 @@ function pointOf(event: RequestEvent, seq: number): RequestPoint {
     latencyMs: event.latencyMs,
     maxAbsDiff: event.maxAbsDiff,
     tolerance: event.tolerance ?? LEGACY_TOLERANCE,
+    output: event.output ?? null,
+    element: event.element ?? null,
     computeMsPerTier: event.computeMsPerTier ?? null,
     hopMs: event.hopMs ?? null,
     error: event.error ?? null,
@@ -152,12 +164,15 @@ export interface RunFigures {
   readonly failed: number;
   readonly fallbacks: number;
   /**
-   * |split − whole| of the answered requests' output furthest off relative to its tolerance (the
-   * largest difference when outputs are within ±1); null before any was answered.
+   * |split − whole| of the answered requests' element furthest off relative to its allowance;
+   * null before any was answered.
    */
   readonly maxAbsDiff: number | null;
-  /** The tolerance that difference is held to; null before any answer. */
+  /** That element's allowance; null before any answer. */
   readonly tolerance: number | null;
+  /** That element's output and flat index; null when none differs. */
+  readonly output: string | null;
+  readonly element: number | null;
   readonly medianLatencyMs: number | null;
   /** Per tier (manifest order): the median of the answered sequential requests' compute; null before any. */
   readonly computeMsPerTier: readonly (number | null)[];
@@ -188,7 +203,9 @@ export function runFigures(run: HarnessRun): RunFigures {
   const hopCount = run.links.length;
   const worst = worstCheck(
     answered.flatMap((r) =>
-      r.maxAbsDiff === null ? [] : [{ maxAbsDiff: r.maxAbsDiff, tolerance: r.tolerance }],
+      r.maxAbsDiff === null
+        ? []
+        : [{ maxAbsDiff: r.maxAbsDiff, tolerance: r.tolerance, output: r.output, element: r.element }],
     ),
   );
   return {
@@ -198,6 +215,8 @@ export function runFigures(run: HarnessRun): RunFigures {
     fallbacks: run.requests.filter((r) => r.ok && r.fallback).length,
     maxAbsDiff: worst?.maxAbsDiff ?? null,
     tolerance: worst?.tolerance ?? null,
+    output: worst?.output ?? null,
+    element: worst?.element ?? null,
     medianLatencyMs: sequential.length > 0 ? median(sequential.map((r) => r.latencyMs)) : null,
     computeMsPerTier: medianPerPosition(
       sequential.flatMap((r) => (r.computeMsPerTier ? [r.computeMsPerTier] : [])),
@@ -210,12 +229,49 @@ export function runFigures(run: HarnessRun): RunFigures {
   };
 }
 
+/**
+ * The element furthest off relative to its allowance and the rule ("rtol 1e-4 + atol …"; null for
+ * a summary from before the rule was reported), as the Run tab's line says them.
+ */
+export interface VerificationCheck {
+  readonly maxAbsDiff: number;
+  readonly tolerance: number;
+  readonly output: string | null;
+  readonly element: number | null;
+  readonly rule: string | null;
+}
+
 export type Verification =
   | { readonly state: 'waiting' }
-  | { readonly state: 'so-far'; readonly maxAbsDiff: number; readonly tolerance: number }
-  | { readonly state: 'verified'; readonly maxAbsDiff: number; readonly tolerance: number }
-  | { readonly state: 'differs'; readonly maxAbsDiff: number; readonly tolerance: number }
+  | ({ readonly state: 'so-far' } & VerificationCheck)
+  | ({ readonly state: 'verified' } & VerificationCheck)
+  | ({ readonly state: 'differs' } & VerificationCheck)
   | { readonly state: 'not-verified'; readonly reason: string };
+
+/** The studio's runs take the default rule (the harness job passes no --rtol or --atol). */
+const DEFAULT_RULE = toleranceWords(DEFAULT_TOLERANCE.rtol, DEFAULT_TOLERANCE.atol);
+
+/** " within rtol 1e-4 + atol …", or nothing for a summary from before the rule was reported. */
+export const withinRule = (c: VerificationCheck): string => (c.rule === null ? '' : ` within ${c.rule}`);
+
+/**
+ * A failed check in words, naming the element: "output logits, element 189 differs from the whole
+ * model's by 6.0e+0, above its allowance 1e-5 (rtol 0 + atol 1e-5)".
+ */
+export function differsText(c: VerificationCheck): string {
+  const what =
+    c.output === null
+      ? "the outputs differ from the whole model's"
+      : `${elementWords({ output: c.output, element: c.element ?? -1, diff: c.maxAbsDiff, relDiff: 0 })} differs from the whole model's`;
+  const by = Number.isFinite(c.maxAbsDiff)
+    ? ` by ${formatDifference(c.maxAbsDiff)}`
+    : ' (shape, type, NaN or infinity)';
+  return `${what}${by}, above its allowance ${formatTolerance(c.tolerance)}${c.rule === null ? '' : ` (${c.rule})`}`;
+}
+
+/** "furthest off: 6.0e+0 where 3.1e+2 is allowed, output logits, element 189". */
+export const checkText = (c: VerificationCheck): string =>
+  checkWords(c.maxAbsDiff, c.tolerance, c.output, c.element);
 
 /**
  * What can be said about the answers: the summary's verdict once the run ended, before that
@@ -227,17 +283,24 @@ export function verificationOf(run: HarnessRun, figures: RunFigures): Verificati
   if (summary) {
     // A summary from before tolerances were reported was held to 1e-4 absolute.
     const tolerance = summary.tolerance ?? LEGACY_TOLERANCE;
-    if (summary.verified) return { state: 'verified', maxAbsDiff: summary.maxAbsDiff ?? 0, tolerance };
+    const where = {
+      output: summary.output ?? null,
+      element: summary.element ?? null,
+      rule: summary.rtol === undefined ? null : toleranceWords(summary.rtol, summary.atol ?? null),
+    };
+    if (summary.verified)
+      return { state: 'verified', maxAbsDiff: summary.maxAbsDiff ?? 0, tolerance, ...where };
     if (summary.maxAbsDiff !== null && !withinTolerance(summary.maxAbsDiff, tolerance))
-      return { state: 'differs', maxAbsDiff: summary.maxAbsDiff, tolerance };
+      return { state: 'differs', maxAbsDiff: summary.maxAbsDiff, tolerance, ...where };
     return {
       state: 'not-verified',
       reason: notVerifiedReason(summary.answered, summary.failed, summary.fallbacks),
     };
   }
   const tolerance = figures.tolerance ?? LEGACY_TOLERANCE;
+  const where = { output: figures.output, element: figures.element, rule: DEFAULT_RULE };
   if (figures.maxAbsDiff !== null && !withinTolerance(figures.maxAbsDiff, tolerance))
-    return { state: 'differs', maxAbsDiff: figures.maxAbsDiff, tolerance };
+    return { state: 'differs', maxAbsDiff: figures.maxAbsDiff, tolerance, ...where };
   if (figures.failed > 0 || figures.fallbacks > 0)
     return {
       state: 'not-verified',
@@ -248,12 +311,12 @@ export function verificationOf(run: HarnessRun, figures: RunFigures): Verificati
     const soFar =
       figures.maxAbsDiff === null
         ? ''
-        : ` (the ${figures.answered} answers equal the whole model's, largest difference ${formatDiff(figures.maxAbsDiff)}, within tolerance ${formatDiff(tolerance)})`;
+        : ` (the ${figures.answered} answers equal the whole model's within ${DEFAULT_RULE}; ${checkText({ maxAbsDiff: figures.maxAbsDiff, tolerance, ...where })})`;
     return { state: 'not-verified', reason: ended + soFar };
   }
   return figures.maxAbsDiff === null
     ? { state: 'waiting' }
-    : { state: 'so-far', maxAbsDiff: figures.maxAbsDiff, tolerance };
+    : { state: 'so-far', maxAbsDiff: figures.maxAbsDiff, tolerance, ...where };
 }
 
 function notVerifiedReason(answered: number, failed: number, fallbacks: number): string {

@@ -4,9 +4,16 @@ import { useStudio, type Store } from '../../store/store.js';
 import { formatMs } from '../../util/format.js';
 import { ComparisonChart } from '../../run/ComparisonChart.js';
 import { comparisonRows } from '../../run/comparison.js';
-import { formatDiff } from '../../util/format.js';
 import { startHarness, stopHarness } from '../../run/harness-actions.js';
-import { runFigures, verificationOf, type HarnessRun, type RunFigures } from '../../run/harness-run.js';
+import {
+  checkText,
+  differsText,
+  runFigures,
+  verificationOf,
+  withinRule,
+  type HarnessRun,
+  type RunFigures,
+} from '../../run/harness-run.js';
 import { HarnessSummaryView } from '../../run/HarnessSummaryView.js';
 import { JobError } from '../../run/JobProgress.js';
 import {
@@ -302,12 +309,13 @@ function verificationText(v: ReturnType<typeof verificationOf>): string {
   switch (v.state) {
     case 'waiting':
       return 'Verification: waiting for the first answer.';
+    // The rule and the element furthest off relative to its allowance (harness-run.ts).
     case 'so-far':
-      return `Answers so far equal the whole model's (largest difference ${formatDiff(v.maxAbsDiff)}, within tolerance ${formatDiff(v.tolerance)}).`;
+      return `Answers so far equal the whole model's${withinRule(v)} (${checkText(v)}).`;
     case 'verified':
-      return `Verified: every request answered through the split equals the whole model's answer (largest difference ${formatDiff(v.maxAbsDiff)}, within tolerance ${formatDiff(v.tolerance)}).`;
+      return `Verified: every request answered through the split equals the whole model's answer${withinRule(v)} (${checkText(v)}).`;
     case 'differs':
-      return `NOT verified: outputs differ from the whole model's (largest difference ${formatDiff(v.maxAbsDiff)}, above tolerance ${formatDiff(v.tolerance)}).`;
+      return `NOT verified: ${differsText(v)}.`;
     case 'not-verified':
       return `Not verified: ${v.reason}.`;
   }
