@@ -1,7 +1,8 @@
 /**
  * Which original node each kernel of an optimised onnxruntime session belongs to. With graph
  * optimisations on, ORT renames what it rewrites: a fused Conv keeps its anchor's name, an NCHWc
- * kernel is named after the tensor it writes plus `_nchwc`, and layout changes at the boundaries
+ * kernel is named after the tensor it writes plus `_nchwc`, a MatMul that took its bias is
+ * `<MatMul's name>/MatMulAddFusion`, and layout changes at the boundaries
  * (`ReorderInput`, `ReorderOutput`) or constant plumbing belong to no node of the model. Each
  * kernel's time goes to the fusion anchor (`fusionAnchors`) of the node it came from; what belongs
  * to no node is a boundary cost of the run.
@@ -29,7 +30,11 @@ export function kernelNode(
   const named = nodeByName.get(kernel);
   if (named !== undefined) return named;
   const tensor = kernel.endsWith(NCHWC_SUFFIX) ? kernel.slice(0, -NCHWC_SUFFIX.length) : kernel;
-  return graph.tensors.get(tensor)?.producer ?? -1;
+  const producer = graph.tensors.get(tensor)?.producer ?? -1;
+  if (producer >= 0) return producer;
+  // A rewrite that keeps its anchor's name as a prefix: `<MatMul's name>/MatMulAddFusion`.
+  const slash = kernel.lastIndexOf('/');
+  return slash > 0 ? (nodeByName.get(kernel.slice(0, slash)) ?? -1) : -1;
 }
 
 /** One run's kernels, attributed to the anchors in `anchors` (indexed like `graph.nodes`). */

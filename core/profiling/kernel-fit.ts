@@ -54,7 +54,7 @@ function features(work: ComputeWork, block: number): number[] {
 const CHANNEL_BLOCKS = [1, 8, 16] as const;
 
 export interface KernelFitOptions {
-  /** Fit to the median runs, or to the quiet ones (tenth percentile, robust to a loaded machine). */
+  /** Fit to the median runs (the default: what a tier's figure is compared with), or to the quiet ones (tenth percentile). */
   readonly statistic?: 'median' | 'quiet';
 }
 
@@ -62,7 +62,7 @@ export function fitKernelModels(
   measurements: readonly KernelMeasurement[],
   options: KernelFitOptions = {},
 ): KernelCalibration {
-  const quiet = (options.statistic ?? 'quiet') === 'quiet';
+  const quiet = (options.statistic ?? 'median') === 'quiet';
   const measured = measurements.flatMap((m) =>
     m.anchors.flatMap((a) => {
       const measuredMs = quiet ? a.quietMs : a.medianMs;
