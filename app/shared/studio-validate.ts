@@ -101,7 +101,7 @@ const mbpsSchema = z.number().min(1e-6).max(1e12);
 
 /** The arguments of each job kind; a new kind adds its entry here and in studio-api.ts's JobKinds. */
 export const JOB_ARGS = {
-  analyse: z.strictObject({ inputs: inputBindingsSchema }),
+  analyse: z.strictObject({ inputs: inputBindingsSchema, inputValues: inputBindingsSchema.exactOptional() }),
   problem: z.strictObject({ topology: inlineTopologySchema }),
   solve: z.strictObject({
     topology: inlineTopologySchema,
