@@ -20,6 +20,7 @@ import {
   allowanceFor,
   atolFor,
   DEFAULT_TOLERANCE,
+  formatTolerance,
   toleranceWords,
   withinTolerance,
   worstCheck,
@@ -273,7 +274,11 @@ describe('a model with large outputs', () => {
     // The same whole model on the same inputs as the export's check: the same deciding element.
     expect(end.summary.tolerance! / verification.tolerance).toBeCloseTo(1, 5);
     expect(summaryText(end.summary)).toContain(
-      `within its allowance ${end.summary.tolerance!.toExponential(1)}; rule rtol 1e-4 + atol 1e-5 × the output's largest |value| (at least 1)`,
+      `(within rtol 1e-4 + atol 1e-5 × the output's largest |value| (at least 1); ${
+        end.summary.maxAbsDiff === 0
+          ? 'every element identical'
+          : `furthest off: ${end.summary.maxAbsDiff!.toExponential(1)} where ${formatTolerance(end.summary.tolerance!)} is allowed, output logits, element ${end.summary.element}`
+      })`,
     );
   });
 });

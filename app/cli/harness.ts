@@ -12,7 +12,7 @@ import { CutlineError } from '../../core/errors.js';
 import { LINE_LIMIT, oneLine } from '../../core/text/quote-name.js';
 import { LEGACY_TOLERANCE, toleranceWords, withinTolerance } from '../../core/export/tolerance.js';
 import { parseTolerance } from '../../core/export/tolerance-option.js';
-import { elementWords, formatDifference } from '../../core/export/verification-words.js';
+import { checkWords } from '../../core/export/verification-words.js';
 import { loadDeviceProfile } from '../../core/profiles/load.js';
 import { lowerBoundTiersNote, predictedMsText } from '../../core/costs/data-dependent-figures.js';
 import { renderTable } from './format.js';
@@ -173,12 +173,8 @@ function verdict(s: HarnessSummary): string {
   // off relative to its allowance is the one reported, so these words follow the verdict.
   const tolerance = s.tolerance ?? LEGACY_TOLERANCE;
   const within = withinTolerance(s.maxAbsDiff, tolerance);
-  const where =
-    s.output !== undefined && s.element !== undefined
-      ? `, ${elementWords({ output: s.output, element: s.element, diff: s.maxAbsDiff, relDiff: 0 })}`
-      : '';
-  const rule = s.rtol !== undefined ? `; rule ${toleranceWords(s.rtol, s.atol ?? null)}` : '';
-  const diff = `furthest off: ${formatDifference(s.maxAbsDiff)}${where}, ${within ? 'within' : 'above'} its allowance ${formatDifference(tolerance)}${rule}`;
+  const rule = s.rtol !== undefined ? `within ${toleranceWords(s.rtol, s.atol ?? null)}; ` : '';
+  const diff = `${rule}${checkWords(s.maxAbsDiff, tolerance, s.output ?? null, s.element ?? null)}`;
   if (!within) return `NOT verified: ${compared} DIFFER from the whole model (${diff})`;
   if (!s.verified)
     return `NOT verified: ${compared} equal the whole model (${diff}), but not every request was answered through the split`;
