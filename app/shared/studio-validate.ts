@@ -158,6 +158,8 @@ export const JOB_ARGS = {
   profile: z.strictObject({
     runs: z.number().int().min(1).max(MAX_PROFILE_RUNS),
     warmup: z.number().int().min(0).max(MAX_PROFILE_RUNS),
+    remeasure: z.boolean().exactOptional(),
+    fromTable: z.boolean().exactOptional(),
   }),
   figures: z.strictObject({
     topology: inlineTopologySchema,
