@@ -6,6 +6,7 @@
  * the cloud's sub-model changed) still fails, naming the output and the element.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -100,6 +101,13 @@ describe('a split of a model whose logits reach 1e7', () => {
     values[7 * 16 + 3] = values[7 * 16 + 3]! * 1.01;
     weight.rawData = new Uint8Array(values.buffer);
     fs.writeFileSync(file, encodeModelProto(proto));
+    // The manifest vouches for the edited file, as it would for a wrong export: the tiers load it.
+    const segments = manifest.segments.map((s) =>
+      s.id === cloud.id
+        ? { ...s, sha256: createHash('sha256').update(fs.readFileSync(file)).digest('hex') }
+        : s,
+    );
+    fs.writeFileSync(path.join(bundle, 'manifest.json'), JSON.stringify({ ...manifest, segments }, null, 2));
 
     const parts = manifest.segments.map((s) => ({
       segment: { ...s, tierName: manifest.tiers[s.tier]!.name, stage: 0, nodes: [] } as unknown as Segment,
@@ -112,6 +120,27 @@ describe('a split of a model whose logits reach 1e7', () => {
     expect(verification.maxAbsDiff).toBeGreaterThan(verification.tolerance);
     expect(verificationText(verification)).toMatch(
       /^output logits, element 7 differs by \d\.\de[+-]\d+ \(\d\.\de-\d+ relative\), above its allowance \d(\.\d)?e[+-]\d+ \(rtol 1e-4 \+ atol \d(\.\d)?e\+\d+\)$/,
+    );
+
+    // The same bundle served by its tiers: every answer differs there, and the harness says where.
+    const harness = await run(process.execPath, [
+      CLI,
+      'harness',
+      bundle,
+      '--model',
+      model,
+      '--runs',
+      '2',
+      '--stream',
+      '0',
+      '--no-calibrate',
+    ]).then(
+      () => null,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(harness?.code).toBe(1);
+    expect(harness?.stdout).toMatch(
+      /NOT verified: the 2 answered request\(s\)' outputs DIFFER from the whole model \(furthest off: \S+ where \S+ is allowed, output logits, element 7; rule rtol 1e-4 \+ atol 1e-5 × the output's largest \|value\| \(at least 1\)\)/,
     );
   }, 60_000);
 });

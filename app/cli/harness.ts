@@ -173,8 +173,9 @@ function verdict(s: HarnessSummary): string {
   // off relative to its allowance is the one reported, so these words follow the verdict.
   const tolerance = s.tolerance ?? LEGACY_TOLERANCE;
   const within = withinTolerance(s.maxAbsDiff, tolerance);
-  const rule = s.rtol !== undefined ? `within ${toleranceWords(s.rtol, s.atol ?? null)}; ` : '';
-  const diff = `${rule}${checkWords(s.maxAbsDiff, tolerance, s.output ?? null, s.element ?? null)}`;
+  const rule = s.rtol !== undefined ? toleranceWords(s.rtol, s.atol ?? null) : null;
+  const check = checkWords(s.maxAbsDiff, tolerance, s.output ?? null, s.element ?? null);
+  const diff = rule === null ? check : within ? `within ${rule}; ${check}` : `${check}; rule ${rule}`;
   if (!within) return `NOT verified: ${compared} DIFFER from the whole model (${diff})`;
   if (!s.verified)
     return `NOT verified: ${compared} equal the whole model (${diff}), but not every request was answered through the split`;
