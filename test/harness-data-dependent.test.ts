@@ -13,6 +13,7 @@ import { summaryText } from '../app/cli/harness.js';
 import { runHarness } from '../core/bundle/harness.js';
 import type { HarnessEvent } from '../core/bundle/harness-types.js';
 import { loadTopology } from '../core/profiles/load.js';
+import { streamedHarnessEvent } from '../app/host/harness-event-schema.js';
 import { comparisonRows } from '../app/renderer/run/comparison.js';
 import { runFigures, startedRun, withEvents } from '../app/renderer/run/harness-run.js';
 import { exportByNodeNames } from './support/by-node-names.js';
@@ -59,8 +60,12 @@ describe('harness on a data-dependent segment', () => {
       predicted && 'dataDependentPerTier' in predicted ? predicted.dataDependentPerTier : undefined,
     ).toEqual(perTier);
 
-    // The Run tab: the events folded into the page's run; the cloud's row is marked with the
-    // reason, the others are not.
+    // The Run tab: the events as the host passes them on (checked by its schema), folded into the
+    // page's run; the cloud's row is marked with the reason, the others are not.
+    const streamed = events.flatMap((e) => {
+      const checked = streamedHarnessEvent(e);
+      return checked ? [checked] : [];
+    });
     const run = withEvents(
       startedRun(
         1,
@@ -68,7 +73,7 @@ describe('harness on a data-dependent segment', () => {
         { bundleDir, runs: 3, stream: 0, emulateLinks: false, calibrate: false },
         { topology: loadTopology('pi4-wifi-edge-wan-cloud'), placement: {} },
       ),
-      events,
+      streamed,
     );
     const rows = comparisonRows(run, runFigures(run));
     expect(rows.filter((r) => r.kind === 'tier').map((r) => r.lowerBound ?? null)).toEqual(perTier);

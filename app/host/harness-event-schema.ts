@@ -49,6 +49,7 @@ const streamedEvent = z.discriminatedUnion('event', [
     planHopMs: z.array(ms),
     hostLatencyMs: ms.nullable(),
     hostComputeMsPerTier: z.array(ms).nullable(),
+    dataDependentPerTier: z.array(z.string().nullable()).optional(),
   }),
   z.object({ event: z.literal('error'), message: z.string() }),
 ]);
