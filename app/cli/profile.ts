@@ -187,7 +187,7 @@ async function profileModels(
 function kernelLines(k: KernelCalibrationRun): string[] {
   return [
     `Kernels   kernel-level predictor: ${k.kernels} kernels of ${k.models} models (${k.samples} generated samples and yours), graph optimisations on, ${k.seconds.toFixed(0)} s; channel block ${k.channelBlock}`,
-    `          a segment run costs ${ms(k.segmentOverheadMs)} + ${ms(k.tensorOverheadMs)} per tensor handed in or out`,
+    `          a segment run costs ${ms(k.segmentOverheadMs)} + ${ms(k.tensorOverheadMs)} per tensor handed in or out; kernels run ×${k.contextFactor.toFixed(2)} slower in your models than alone`,
     `          in-sample rms error per kind: ${k.kinds.map((c) => `${c.kind} ${c.rmsErrorPercent.toFixed(0)}%`).join(', ')}`,
   ];
 }

@@ -65,7 +65,11 @@ export async function calibrateKernels(
       // A sample's prelude sets its cache up; only the sampled kernel is a sample.
       measurements.push(
         i < samples.length
-          ? { ...measured, anchors: measured.anchors.filter((a) => !a.name.startsWith(PRELUDE)) }
+          ? {
+              ...measured,
+              anchors: measured.anchors.filter((a) => !a.name.startsWith(PRELUDE)),
+              isSample: true,
+            }
           : measured,
       );
       // The sample files are small; each goes once timed, so the folder never holds hundreds.

@@ -66,6 +66,8 @@ export interface KernelMeasurement {
   /** Graph inputs fed plus outputs fetched per run. */
   readonly tensorsHanded: number;
   readonly intraOpThreads: number | null;
+  /** A generated one-kernel sample rather than a network (set by the caller). */
+  readonly isSample?: boolean;
 }
 
 /**
