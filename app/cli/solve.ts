@@ -185,14 +185,13 @@ function tierReasons(context: PartitionContext, plan: Plan): (string | null)[] {
 
 function planRow(context: PartitionContext, name: string, plan: Plan): string[] {
   const e = plan.evaluation;
+  const bounded = tierReasons(context, plan).some((r) => r !== null);
   return [
     name,
-    predictedMsText(
-      e.latencyMs,
-      tierReasons(context, plan).some((r) => r !== null),
-    ),
-    e.throughputPerS.toFixed(1),
-    e.deviceEnergyMj.toFixed(1),
+    // Time depending on the input bounds latency and energy from below, throughput from above.
+    predictedMsText(e.latencyMs, bounded),
+    `${bounded ? '≤ ' : ''}${e.throughputPerS.toFixed(1)}`,
+    `${bounded ? '≥ ' : ''}${e.deviceEnergyMj.toFixed(1)}`,
     formatBytes(e.linkBytes),
     e.rawInputLeavesDevice ? 'leaves' : 'stays',
     e.deviceLayersBeforeLeaving === null ? 'all' : String(e.deviceLayersBeforeLeaving),
