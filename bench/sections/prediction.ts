@@ -7,14 +7,13 @@
  * and `cutline solve` compute it) is scored against them, in one run:
  *   (a) uncalibrated: the bundled i7-8650U edge profile;
  *   (b) previous: today's roofline calibration (`calibrateHostProfile`) on the four samples;
- *   (c) new: the calibration that replaces it (the same as (b) until it lands).
- * Per-node figures (unoptimised kernels, ORT's profiler) on the held-out models and on the ONNX
- * test suite's pytorch-converted single-layer models are kept beside them.
+ *   (c) new: the kernel-level predictor (kernel-calibrate.ts) fitted over (b).
+ * Per-kernel figures (models run as a tier runs them, each kernel given to its fusion anchor) on
+ * the held-out models and on the ONNX test suite's pytorch-converted single-layer models follow.
  *
  * Goal (issue 15): median |error| ≤ 10% per tier and end to end. Literature: nn-Meter 99% of
  * kernels within ±10% on CPUs; RoaD-RuNNer 3.19% mean latency error.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -24,7 +23,6 @@ import { calibrateKernels } from '../../core/profiling/kernel-calibrate.js';
 import { withKernelModels } from '../../core/profiling/kernel-fit.js';
 import { measureHostPeak, type HostPeak } from '../../core/profiling/host-peak.js';
 import { runOrtProfile, type OrtProfile } from '../../core/profiling/ort-profile.js';
-import { compareProfile, summarizeAccuracy } from '../../core/profiling/report.js';
 import {
   meetsGoal,
   predictTiers,
@@ -38,6 +36,12 @@ import { measureBalancedSplit, type BalancedSplitRun } from '../../core/profilin
 import { loadDeviceProfile } from '../../core/profiles/load.js';
 import type { DeviceProfile } from '../../core/profiles/types.js';
 import { CALIBRATION_SAMPLES, writeHoldoutSet, type HoldoutFile } from '../holdout/models.js';
+import {
+  measureKernels,
+  pytorchConvertedModels,
+  scoreKernels,
+  type KernelSet,
+} from '../holdout/per-kernel.js';
 import { benchDir } from '../model-cache.js';
 import type {
   BenchContext,
@@ -54,10 +58,6 @@ const SPLIT_RUNS = 60;
 const SPLIT_WARMUP = 10;
 const GOAL_PERCENT = 10;
 const UNCALIBRATED_PROFILE = 'i7-8650u-edge';
-const PYTORCH_CONVERTED = path.join(
-  process.env.ONNX_TESTDATA_DIR ?? '/usr/share/libonnx-testdata/data',
-  'pytorch-converted',
-);
 
 /** A way of predicting: the device profile it gives this machine. */
 interface Method {
@@ -202,59 +202,33 @@ function summaryRows(method: string, summary: MethodSummary, isNew: boolean): Se
   ];
 }
 
-/** Median |error| per node of each method over a set of ORT profiles (unoptimised kernels). */
-function perNodeRows(set: string, profiles: readonly OrtProfile[], methods: readonly Method[]): SectionRow[] {
+/** Median |error| per kernel of each method over a set of models timed as the tiers run them. */
+function perKernelRows(set: string, kernels: KernelSet, methods: readonly Method[]): SectionRow[] {
   return methods.map((m) => {
-    const nodes = profiles.flatMap((p) => compareProfile(p.analysis, p.measurement, m.profile).nodes);
-    const summary = summarizeAccuracy(nodes);
+    const score = scoreKernels(kernels, m.profile);
     return row(
       {
         method: m.label,
-        model: `per node: ${set} (${summary.comparedNodes} nodes)`,
+        model: `per kernel: ${set} (${score.kernels})`,
         tier: '-',
-        error: summary.medianAbsErrorPercent.toFixed(1),
+        error: score.medianAbsErrorPercent.toFixed(1),
+        quietError: score.quietMedianAbsErrorPercent.toFixed(1),
       },
-      { method: m.label, perNode: set, ...summary },
+      { method: m.label, perKernel: set, ...score },
     );
   });
 }
 
-async function profileAll(
-  context: BenchContext,
-  files: readonly { readonly path: string; readonly inputShapes?: HoldoutFile['inputShapes'] }[],
-  quiet = false,
-): Promise<{ profiles: OrtProfile[]; failed: string[]; reason: string | undefined }> {
+/** The calibration samples, per node on the unoptimised graph (what (b) is fitted to). */
+async function profileSamples(context: BenchContext, files: readonly string[]): Promise<OrtProfile[]> {
   const profiles: OrtProfile[] = [];
-  const failed: string[] = [];
-  let reason: string | undefined;
   for (const file of files) {
-    if (!quiet) context.log(`  profiling ${path.basename(file.path)} (${PROFILE_RUNS} runs, per node)`);
-    try {
-      profiles.push(
-        await runOrtProfile(file.path, {
-          runs: PROFILE_RUNS,
-          warmup: PROFILE_WARMUP,
-          intraOpThreads: 1,
-          ...(file.inputShapes ? { inputs: file.inputShapes } : {}),
-        }),
-      );
-    } catch (error) {
-      // The pytorch-converted models are opset 6; onnxruntime lacks some of their kernels.
-      failed.push(path.basename(path.dirname(file.path)));
-      reason ??= (error as Error).message.match(/\(([^)]*)\)/)?.[1] ?? (error as Error).message;
-    }
+    context.log(`  profiling ${path.basename(file)} (${PROFILE_RUNS} runs, per node)`);
+    profiles.push(
+      await runOrtProfile(file, { runs: PROFILE_RUNS, warmup: PROFILE_WARMUP, intraOpThreads: 1 }),
+    );
   }
-  return { profiles, failed, reason };
-}
-
-/** The pytorch-converted models of the ONNX test suite: real exporter output, one layer each. */
-function pytorchConvertedModels(): { path: string }[] {
-  if (!fs.existsSync(PYTORCH_CONVERTED)) return [];
-  return fs
-    .readdirSync(PYTORCH_CONVERTED)
-    .sort()
-    .map((dir) => ({ path: path.join(PYTORCH_CONVERTED, dir, 'model.onnx') }))
-    .filter((m) => fs.existsSync(m.path));
+  return profiles;
 }
 
 export const predictionSection: BenchSection = {
@@ -271,12 +245,10 @@ export const predictionSection: BenchSection = {
     if (overlap.length > 0)
       throw new Error(`held-out models used in calibration: ${overlap.map((h) => h.name).join(', ')}`);
 
-    const calibration = (
-      await profileAll(
-        context,
-        CALIBRATION_SAMPLES.map((name) => ({ path: path.join(samplesDir, `${name}.onnx`) })),
-      )
-    ).profiles;
+    const calibration = await profileSamples(
+      context,
+      CALIBRATION_SAMPLES.map((name) => path.join(samplesDir, `${name}.onnx`)),
+    );
     context.log('  measuring the host peak (512³ MatMul)');
     const peak = await measureHostPeak({ intraOpThreads: 1 });
     const methods: Method[] = [
@@ -301,9 +273,12 @@ export const predictionSection: BenchSection = {
         }),
       });
     }
-    const perNodeHeldOut = await profileAll(context, heldOut);
-    context.log('  profiling the pytorch-converted models of the ONNX test suite (per node)');
-    const converted = await profileAll(context, pytorchConvertedModels(), true);
+    context.log(
+      `  timing the held-out models kernel by kernel (${PROFILE_RUNS} runs each, optimisations on)`,
+    );
+    const heldOutKernels = await measureKernels(heldOut, PROFILE_RUNS, PROFILE_WARMUP);
+    context.log('  timing the pytorch-converted models of the ONNX test suite kernel by kernel');
+    const converted = await measureKernels(pytorchConvertedModels(), PROFILE_RUNS, PROFILE_WARMUP);
 
     const rows: SectionRow[] = [];
     const summaries = methods.map((method) => {
@@ -324,9 +299,9 @@ export const predictionSection: BenchSection = {
       };
     });
     methods.forEach((m, i) => rows.push(...summaryRows(m.label, summaries[i]!, i === methods.length - 1)));
-    rows.push(...perNodeRows('held out', perNodeHeldOut.profiles, methods));
-    if (converted.profiles.length > 0)
-      rows.push(...perNodeRows('pytorch-converted', converted.profiles, methods));
+    rows.push(...perKernelRows('held out', heldOutKernels, methods));
+    if (converted.measurements.length > 0)
+      rows.push(...perKernelRows('pytorch-converted', converted, methods));
 
     const splitErrors = runs.flatMap(({ file, run }) => {
       const { maxAbsDifference: d, maxAbsOutput: m } = run.measurement;
@@ -385,7 +360,7 @@ export const predictionSection: BenchSection = {
         "predicted: evaluatePlacement(problemFromSource(model, device/edge/cloud all = the method's profile)).computeMsPerTier, what the studio and cutline solve show.",
         'end to end: Σ tiers predicted vs Σ tiers measured (the compute of one inference through the split, transfers excluded); whole model: one session, every layer on one tier.',
         `median |err| per tier: over the ${runs.length} held-out models; the goal check takes (c)'s device, edge, cloud and end-to-end medians.`,
-        `per node: unoptimised graph, ORT's profiler (${PROFILE_RUNS} runs); pytorch-converted: ${converted.profiles.length} single-layer models of the ONNX test suite${converted.failed.length > 0 ? `; ${converted.failed.length} skipped, onnxruntime cannot run them (e.g. ${converted.reason}): ${converted.failed.join(', ')}` : ''}.`,
+        `per kernel: each model run as a tier runs it (optimisations on, 1 thread, ${PROFILE_RUNS} runs), each kernel's time given to the fusion anchor Cutline predicts; kernels a method calls fused (0 ms) are not scored. pytorch-converted: ${converted.measurements.length} single-layer models of the ONNX test suite${converted.failed.length > 0 ? `; ${converted.failed.length} skipped, onnxruntime cannot run them (e.g. ${converted.reason}): ${converted.failed.join(', ')}` : ''}.`,
       ],
     };
   },
