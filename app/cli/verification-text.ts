@@ -12,7 +12,8 @@ export function verificationText(v: SplitVerification): string {
   const words = verificationWords({
     ok: v.ok,
     rtol: v.rtol,
-    atol: v.worst.atol,
+    // One output, or an atol given: the number; the default over several outputs: its rule.
+    atol: v.atol === null && v.outputs.length > 1 ? null : v.worst.atol,
     worst: v.worst,
     largestAbs: v.largestAbs,
   });

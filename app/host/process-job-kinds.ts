@@ -118,6 +118,7 @@ interface ExportJson {
     wholeModel?: unknown;
     skippedBecause?: unknown;
     rtol?: unknown;
+    atol?: unknown;
     worst?: unknown;
     largestAbs?: unknown;
     largestRel?: unknown;
@@ -169,7 +170,14 @@ function checkOf(json: NonNullable<ExportJson['verification']>): ExportCheck | u
   const { allowance, atol } = (json.worst ?? {}) as { allowance?: unknown; atol?: unknown };
   if (!worst || !largestAbs || !largestRel || typeof json.rtol !== 'number') return undefined;
   if (typeof allowance !== 'number' || typeof atol !== 'number') return undefined;
-  return { rtol: json.rtol, atol, worst: { ...worst, allowance }, largestAbs, largestRel };
+  const scaledOverSeveral = json.atol === null && json.outputs.length > 1;
+  return {
+    rtol: json.rtol,
+    atol: scaledOverSeveral ? null : atol,
+    worst: { ...worst, allowance, atol },
+    largestAbs,
+    largestRel,
+  };
 }
 
 /**

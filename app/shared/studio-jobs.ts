@@ -202,9 +202,13 @@ export interface ExportElementDifference {
 
 export interface ExportCheck {
   readonly rtol: number;
-  /** The absolute term of the deciding output (the default scales with the output). */
-  readonly atol: number;
-  readonly worst: ExportElementDifference & { readonly allowance: number };
+  /**
+   * The absolute term: of the one output, or as given; null for the default when several outputs
+   * each scaled it by their largest |value|.
+   */
+  readonly atol: number | null;
+  /** The deciding element, its allowance and its output's absolute term. */
+  readonly worst: ExportElementDifference & { readonly allowance: number; readonly atol: number };
   readonly largestAbs: ExportElementDifference;
   readonly largestRel: ExportElementDifference;
 }

@@ -21,10 +21,13 @@ export interface NamedDifference {
 export interface VerificationFigures {
   readonly ok: boolean;
   readonly rtol: number;
-  /** The absolute term of the deciding output (the default scales with each output). */
-  readonly atol: number;
-  /** The deciding element and its allowance. */
-  readonly worst: NamedDifference & { readonly allowance: number };
+  /**
+   * The absolute term a pass is said with: a number, or null for the default scaled by each
+   * output's largest |value| when several outputs used different ones.
+   */
+  readonly atol: number | null;
+  /** The deciding element, its allowance and the absolute term its output used. */
+  readonly worst: NamedDifference & { readonly allowance: number; readonly atol: number };
   /** The largest absolute difference. */
   readonly largestAbs: NamedDifference;
 }
@@ -43,8 +46,8 @@ export const elementWords = (d: NamedDifference): string =>
  * allowance 1.4e+0 (rtol 1e-4 + atol 2.8e+2)".
  */
 export function verificationWords(f: VerificationFigures): string {
-  const rule = toleranceWords(f.rtol, f.atol);
   if (f.ok) {
+    const rule = toleranceWords(f.rtol, f.atol);
     const d = f.largestAbs;
     if (d.diff === 0) return `within ${rule} (every element identical)`;
     return `within ${rule} (largest difference ${formatDifference(d.diff)} = ${formatRelative(d.relDiff)} relative, output ${plainName(d.output)})`;
@@ -53,7 +56,7 @@ export function verificationWords(f: VerificationFigures): string {
   const how = Number.isFinite(w.diff)
     ? `differs by ${formatDifference(w.diff)} (${formatRelative(w.relDiff)} relative)`
     : 'differs in shape, type, NaN or infinity';
-  return `${elementWords(w)} ${how}, above its allowance ${formatTolerance(w.allowance)} (${rule})`;
+  return `${elementWords(w)} ${how}, above its allowance ${formatTolerance(w.allowance)} (${toleranceWords(f.rtol, w.atol)})`;
 }
 
 /**

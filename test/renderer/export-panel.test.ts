@@ -164,7 +164,7 @@ describe("the Export tab's result", () => {
     const check = {
       rtol: 1e-4,
       atol: 310,
-      worst: { output: 'logits', element: 189, diff: 6, relDiff: 2.7e-7, allowance: 2500 },
+      worst: { output: 'logits', element: 189, diff: 6, relDiff: 2.7e-7, allowance: 2500, atol: 310 },
       largestAbs: { output: 'logits', element: 189, diff: 6, relDiff: 2.7e-7 },
       largestRel: { output: 'logits', element: 433, diff: 2, relDiff: 1.6e-4 },
     };
@@ -182,8 +182,21 @@ describe("the Export tab's result", () => {
         outputs: ['logits'],
         maxAbsDiff: 6,
         tolerance: 1e-5,
-        check: { ...check, rtol: 0, atol: 1e-5, worst: { ...check.worst, allowance: 1e-5 } },
+        check: { ...check, rtol: 0, atol: 1e-5, worst: { ...check.worst, allowance: 1e-5, atol: 1e-5 } },
       }),
+    );
+    // The default atol over several outputs, each its own: said as the rule, not one output's number.
+    expect(
+      verificationLine(
+        verification({
+          outputs: ['logits', 'boxes'],
+          maxAbsDiff: 6,
+          tolerance: 2500,
+          check: { ...check, atol: null },
+        }),
+      ).text,
+    ).toBe(
+      "Verified: the split's outputs equal the whole model's within rtol 1e-4 + atol 1e-5 × the output's largest |value| (at least 1) (largest difference 6.0e+0 = 2.7e-7 relative, output logits).",
     );
     expect(failed.tone).toBe('bad');
     expect(failed.text).toBe(

@@ -42,7 +42,7 @@ export function verificationLine(verification: ExportResult['verification']): Ve
       ok,
       rtol: check.rtol,
       atol: check.atol,
-      worst: { ...named(check.worst), allowance: check.worst.allowance },
+      worst: { ...named(check.worst), allowance: check.worst.allowance, atol: check.worst.atol },
       largestAbs: named(check.largestAbs),
     });
     const rel = named(check.largestRel);
