@@ -3,15 +3,19 @@
  * onnxruntime's graph optimisations on (kernel-profile.ts), after nn-Meter and LitePred: per kernel
  * kind a non-negative linear model of the kernel's features,
  *
- *   t ≈ ms + msPerGflop · GFLOP + msPerMB · activation MB + msPerWeightMB · weight MB,
+ *   t ≈ ms + msPerGflop · GFLOP + msPerMB · activation MB + msPerWeightMB · weight MB
+ *        (+ msPerGroup · groups for grouped convolutions),
  *
- * fitted by least squares of the relative error (kernels span four decades of time). Then the
- * fixed costs of a run, from the wall times of whole sessions without the profiler:
+ * fitted by least squares of the relative error (kernels span four decades of time), GFLOP
+ * counting channels padded to the NCHWc block that explains the convolutions best (1, 8 or 16).
+ * Then the fixed costs of a run, from the wall times of whole sessions without the profiler:
  *
  *   wall − Σ predicted kernels ≈ segmentOverheadMs + tensorOverheadMs · tensors handed − δ · kernels
  *
  * where δ ≥ 0 is what ORT's profiler adds to each kernel it times; it is taken back off every
  * kind's fixed cost, so predictions describe runs without the profiler, as a tier serves them.
+ * Last, every kind is scaled by how much slower kernels run inside the calibration's own networks
+ * than alone (`networkFactor`).
  */
 import { paddedFlops, runKind } from '../predict/compute-time.js';
 import { nodeWork, predictComputeMs, type ComputeWork } from '../predict/roofline.js';
