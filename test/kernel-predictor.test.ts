@@ -14,6 +14,7 @@ import { runSolver } from '../core/partition/solve.js';
 import { paddedFlops } from '../core/predict/compute-time.js';
 import { fusionAnchors } from '../core/predict/fusion.js';
 import { nodeWork, predictComputeMs } from '../core/predict/roofline.js';
+import { attributeRun } from '../core/profiling/kernel-attribution.js';
 import { fitKernelModels, withKernelModels } from '../core/profiling/kernel-fit.js';
 import { deviceProfileSchema } from '../core/profiles/schema.js';
 import type { KernelMeasurement } from '../core/profiling/kernel-profile.js';
@@ -68,6 +69,34 @@ describe('fusion anchors', () => {
         if (node.opType === 'Conv') expect(timed.has(node.index), node.name).toBe(true);
       expect(measured.boundaryMs).toBeLessThan(measured.kernelSumMs / 4);
     }
+  });
+});
+
+describe('kernel attribution', () => {
+  it("gives each optimised kernel to its anchor by ORT's names, and the rest to the boundary", () => {
+    const linear = kernelSamples().find((s) => s.name.startsWith('linear-'))!;
+    const analysis = analyzeBytes(encodeModelProto(linear.proto));
+    const { graph } = analysis;
+    const matmul = graph.nodes.find((n) => n.opType === 'MatMul')!;
+    const bias = graph.nodes.find((n) => n.opType === 'Add' && n.inputs.includes(matmul.outputs[0]!))!;
+    const prelude = graph.nodes.find((n) => n.opType === 'Mul')!;
+    const kernel = (ms: number) => ({ opName: 'x', ms });
+    const run = {
+      durationMs: 1,
+      kernels: new Map([
+        [`${matmul.name}/MatMulAddFusion`, kernel(0.5)],
+        [`${prelude.outputs[0]}_nchwc`, kernel(0.25)],
+        ['ReorderOutput', kernel(0.125)],
+        ['gemm_input_reshape', kernel(0.0625)],
+      ]),
+    };
+    const anchors = fusionAnchors(graph);
+    expect(anchors[bias.index]).toBe(matmul.index);
+    const attributed = attributeRun(graph, anchors, run);
+    expect(attributed.anchorMs.get(matmul.index)).toBe(0.5);
+    expect(attributed.anchorMs.get(prelude.index)).toBe(0.25);
+    expect(attributed.boundaryMs).toBe(0.1875);
+    expect(attributed.kernels).toBe(4);
   });
 });
 
