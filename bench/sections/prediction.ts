@@ -340,7 +340,7 @@ export const predictionSection: BenchSection = {
       notes: [
         `goal ≤ ${GOAL_PERCENT}%: ${goalLine(last.median)}: (c) new, median |error| against the median runs.`,
         `against the quiet runs (p10): ${goalLine(last.quiet)}; against CPU time: ${goalLine(last.cpu)}.`,
-        `Calibrated on: ${CALIBRATION_SAMPLES.join(', ')} (samples/, ORT profiler per node, 1 thread). Host peak ${peak.gflops.toFixed(1)} GFLOP/s; (b) bandwidth ${fit.memoryBandwidthGBps} GB/s.`,
+        `Calibrated on: ${CALIBRATION_SAMPLES.join(', ')} (samples/: (b) per node on the unoptimised graph; (c) as the tiers run them, with the generated kernel samples of kernel-samples.ts; 1 thread). Host peak ${peak.gflops.toFixed(1)} GFLOP/s; (b) bandwidth ${fit.memoryBandwidthGBps} GB/s.`,
         `Held out (never calibrated on; generated into .bench/holdout): ${heldOut
           .map(
             (h) =>
