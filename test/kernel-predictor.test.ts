@@ -140,6 +140,7 @@ describe('fitting', () => {
           anchors,
           boundaryMs: 0,
           kernelSumMs,
+          kernelsRun: anchors.length,
           wallMs,
           quietWallMs: wallMs,
           cpuMs: wallMs,

@@ -1,8 +1,9 @@
 /**
  * Calibrating the kernel-level predictor on this machine: the generated kernel samples
- * (kernel-samples.ts) and the user's own models, each timed as a tier runs it (kernel-profile.ts),
- * then fitted (kernel-fit.ts). The samples make the fit independent of which layers the user's
- * models happen to hold; the user's models add their own shapes.
+ * (kernel-samples.ts), a few generated networks (kernel-networks.ts) and the user's own models,
+ * each timed as a tier runs it (kernel-profile.ts), then fitted (kernel-fit.ts). The samples make
+ * the fit independent of which layers the user's models happen to hold; the networks and the
+ * user's models add their own shapes and say how much slower kernels run chained than alone.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import type { Shape } from '../graph/types.js';
 import { encodeModelProto } from '../onnx/codec.js';
 import { fitKernelModels, type KernelCalibration } from './kernel-fit.js';
 import { runKernelProfile, type KernelMeasurement } from './kernel-profile.js';
+import { kernelNetworks } from './kernel-networks.js';
 import { kernelSamples, PRELUDE } from './kernel-samples.js';
 
 export interface KernelCalibrationOptions {
@@ -47,11 +49,17 @@ export async function calibrateKernels(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-kernel-samples-'));
   try {
     const samples = options.withoutSamples ? [] : kernelSamples();
+    const networks = options.withoutSamples ? [] : kernelNetworks();
     type Job = { readonly path: string; readonly inputs?: Readonly<Record<string, Shape>> };
     const jobs: Job[] = [
       ...samples.map((s): Job => {
         const file = path.join(dir, `${s.name}.onnx`);
         fs.writeFileSync(file, encodeModelProto(s.proto));
+        return { path: file };
+      }),
+      ...networks.map((n): Job => {
+        const file = path.join(dir, `${n.name}.onnx`);
+        fs.writeFileSync(file, encodeModelProto(n.proto));
         return { path: file };
       }),
       ...models,

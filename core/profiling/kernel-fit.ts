@@ -10,7 +10,7 @@
  * counting channels padded to the NCHWc block that explains the convolutions best (1, 8 or 16).
  * Then the fixed costs of a run, from the wall times of whole sessions without the profiler:
  *
- *   wall − Σ predicted kernels ≈ segmentOverheadMs + tensorOverheadMs · tensors handed − δ · kernels
+ *   wall − Σ measured kernels ≈ segmentOverheadMs + tensorOverheadMs · tensors handed − δ · kernels
  *
  * where δ ≥ 0 is what ORT's profiler adds to each kernel it times; it is taken back off every
  * kind's fixed cost, so predictions describe runs without the profiler, as a tier serves them.
@@ -80,7 +80,7 @@ export function fitKernelModels(
   // The block is the one that explains the convolutions best.
   const fits = CHANNEL_BLOCKS.map((block) => fitKinds(measured, block));
   const { kernelModels, kinds, channelBlock } = fits.reduce((a, b) => (b.convError < a.convError ? b : a));
-  const overhead = fitRunOverhead(measurements, kernelModels, channelBlock, quiet);
+  const overhead = fitRunOverhead(measurements, quiet);
   const corrected: Partial<Record<KernelKind, KernelModel>> = {};
   for (const [kind, model] of Object.entries(kernelModels) as [KernelKind, KernelModel][])
     corrected[kind] = { ...model, ms: Math.max(0, model.ms - overhead.profilerMsPerKernel) };
@@ -182,25 +182,22 @@ function networkFactor(
   return Math.min(FACTOR_RANGE[1], Math.max(FACTOR_RANGE[0], median));
 }
 
-/** Segment and tensor costs and the profiler's per-kernel share, from wall times (see the file's note). */
+/**
+ * Segment and tensor costs and the profiler's per-kernel share, from each model's wall time
+ * without the profiler against its measured kernels with it (see the file's note): measured
+ * against measured, so no kind's fit error leaks into the fixed costs.
+ */
 function fitRunOverhead(
   measurements: readonly KernelMeasurement[],
-  kernelModels: Partial<Record<KernelKind, KernelModel>>,
-  channelBlock: number,
   quiet: boolean,
 ): { segmentOverheadMs: number; tensorOverheadMs: number; profilerMsPerKernel: number } {
-  const device = { ...kernelOnlyDevice(kernelModels), channelBlock };
   const rows: NnlsRow[] = measurements.map((m) => {
-    let predicted = 0;
-    let kernels = 0;
-    m.analysis.graph.nodes.forEach((node) => {
-      const work = nodeWork(m.analysis, node.index);
-      const ms = predictComputeMs(device, 'fp32', work);
-      predicted += ms;
-      if (!work.kernel?.fused && kernelModels[work.kernel!.kind]) kernels++;
-    });
     const wallMs = quiet ? m.quietWallMs : m.wallMs;
-    return { features: [1, m.tensorsHanded, -kernels], target: wallMs - predicted, weight: 1 / wallMs ** 2 };
+    return {
+      features: [1, m.tensorsHanded, -m.kernelsRun],
+      target: wallMs - m.kernelSumMs,
+      weight: 1 / wallMs ** 2,
+    };
   });
   const { x } = solveNnls(rows, 3);
   return { segmentOverheadMs: x[0]!, tensorOverheadMs: x[1]!, profilerMsPerKernel: x[2]! };

@@ -54,6 +54,8 @@ export interface KernelMeasurement {
   readonly boundaryMs: number;
   /** Median per run of every kernel, ms. */
   readonly kernelSumMs: number;
+  /** Kernels a run ran (the median run's count), attributed or not. */
+  readonly kernelsRun: number;
   /** Median wall time of `session.run` without the profiler, ms. */
   readonly wallMs: number;
   /** Tenth percentile of the same, ms. */
@@ -126,6 +128,8 @@ export async function runKernelProfile(
       anchors,
       boundaryMs: median(attributed.map((r) => r.boundaryMs)),
       kernelSumMs: median(runs.map((run) => [...run.kernels.values()].reduce((s, k) => s + k.ms, 0))),
+      kernelsRun: median(runs.map((run) => run.kernels.size)),
+
       wallMs: median(wallMs),
       quietWallMs: quantile(wallMs, QUIET),
       cpuMs: median(cpuMs),

@@ -24,7 +24,7 @@ export interface KernelSample {
 }
 
 /** A chain of named nodes from graph inputs to one output. */
-class Chain {
+export class Chain {
   private readonly nodes: ReturnType<typeof node>[] = [];
   private readonly weights: ReturnType<typeof tensorFromFloat32>[] = [];
   private readonly inputs: ReturnType<typeof valueInfo>[] = [];
@@ -46,8 +46,7 @@ class Chain {
    * than the same kernels alone.
    */
   input(dims: readonly number[]): string {
-    const name = `input${this.inputs.length}`;
-    this.inputs.push(valueInfo(name, DataType.FLOAT, dims));
+    const name = this.plainInput(dims);
     if (this.flushed === null) {
       const flush = `flush`;
       this.inputs.push(valueInfo(flush, DataType.FLOAT, [1, FLUSH_FLOATS]));
@@ -55,6 +54,13 @@ class Chain {
       this.flushed = this.op('ReduceMax', [zeroed], [attr.int('keepdims', 1)], PRELUDE);
     }
     return this.op('Add', [name, this.flushed], [], PRELUDE);
+  }
+
+  /** A graph input as it is, for a network whose own layers set the cache up. */
+  plainInput(dims: readonly number[]): string {
+    const name = `input${this.inputs.length}`;
+    this.inputs.push(valueInfo(name, DataType.FLOAT, dims));
+    return name;
   }
 
   private zero(): string {
