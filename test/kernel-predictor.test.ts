@@ -15,6 +15,7 @@ import { paddedFlops } from '../core/predict/compute-time.js';
 import { fusionAnchors } from '../core/predict/fusion.js';
 import { nodeWork, predictComputeMs } from '../core/predict/roofline.js';
 import { attributeRun } from '../core/profiling/kernel-attribution.js';
+import { calibrateKernels } from '../core/profiling/kernel-calibrate.js';
 import { fitKernelModels, withKernelModels } from '../core/profiling/kernel-fit.js';
 import { deviceProfileSchema } from '../core/profiles/schema.js';
 import type { KernelMeasurement } from '../core/profiling/kernel-profile.js';
@@ -161,6 +162,33 @@ describe('fitting', () => {
     const profile = withKernelModels(loadDeviceProfile('i7-8650u-edge'), fit, 'fitted in a test');
     expect(deviceProfileSchema.safeParse(profile).error).toBeUndefined();
     expect(profile.channelBlock).toBe(16);
+  });
+});
+
+describe('calibrateKernels', () => {
+  it('times real models as a tier runs them and fits a profile that predicts them', async () => {
+    const models = ['resnet-mini', 'mobilenetv2-mini'].map((name) => ({ path: sample(name) }));
+    const fit = await calibrateKernels(models, {
+      runs: 3,
+      warmup: 1,
+      intraOpThreads: 1,
+      withoutSamples: true,
+    });
+    expect(fit.samples).toBe(0);
+    expect(fit.models).toBe(2);
+    expect(
+      fit.kernelModels.convDense?.msPerGflop ?? fit.kernelModels.convPointwise?.msPerGflop,
+    ).toBeGreaterThan(0);
+    const profile = withKernelModels(loadDeviceProfile('i7-8650u-edge'), fit, 'fitted in a test');
+    expect(deviceProfileSchema.safeParse(profile).error).toBeUndefined();
+    // The whole model on one tier: its layers plus one run's fixed costs, a positive figure.
+    const analysis = analyzeFile(sample('resnet-mini'));
+    const problem = problemFromSource(partitionSource(analysis).source, {
+      ...loadTopology('pi4-wifi-edge-wan-cloud'),
+      tiers: loadTopology('pi4-wifi-edge-wan-cloud').tiers.map((t) => ({ ...t, device: profile })),
+    });
+    const whole = evaluatePlacement(problem, new Uint8Array(problem.units.length));
+    expect(whole.computeMsPerTier[0]).toBeGreaterThan(profile.segmentOverheadMs ?? 0);
   });
 });
 
