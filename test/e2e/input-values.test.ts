@@ -52,7 +52,7 @@ it('a value typed for sr costs the branch it selects, as one undoable step', asy
   );
   await notice.getByRole('button', { name: 'Bind inputs…' }).click();
   await expect
-    .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+    .poll(() => page.locator(':focus').getAttribute('aria-label'))
     .toBe('batch');
   await screenshot(page, 'input-values-01-undecided');
 
