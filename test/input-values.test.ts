@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../core/analyze.js';
 import { parseInputValue } from '../core/shape/input-values.js';
 import { assumptionsLine } from '../core/shape/assumptions.js';
+import { attr, graph, model, node, tensorFromInt64, valueInfo } from '../core/onnx/builder.js';
+import { encodeModelProto } from '../core/onnx/codec.js';
+import { DataType } from '../core/onnx/dtype.js';
 import { detectionLimitModel, SR_BRANCH_MACS, srBranchModel } from './support/branch-models.js';
 import { expectCode } from './support/expect-code.js';
 
@@ -110,6 +113,36 @@ describe('a size cut from a data-dependent axis by a constant bound', () => {
     expect(cost('box_head').macs).toBe(100 * 4 * 8);
     expect(cost('box_head').exact).toMatchObject({ compute: false, activations: false });
     expect(cost('kept_boxes').exact.activations).toBe(false);
+  });
+
+  it('survives an undecided If whose branches return it', () => {
+    // Both branches cut 5 rows from a data-dependent count: the If's [5] is as inexact as theirs.
+    const branch = (name: string) =>
+      graph({
+        name,
+        nodes: [node('Slice', ['ids', 'zero', 'five'], [`${name}_out`])],
+        inputs: [],
+        outputs: [valueInfo(`${name}_out`, DataType.INT64)],
+      });
+    const bytes = encodeModelProto(
+      model({
+        graph: graph({
+          name: 'if_of_slices',
+          nodes: [
+            node(
+              'If',
+              ['flag'],
+              ['picked'],
+              [attr.graph('then_branch', branch('first')), attr.graph('else_branch', branch('second'))],
+            ),
+          ],
+          initializers: [tensorFromInt64('zero', [1], [0]), tensorFromInt64('five', [1], [5])],
+          inputs: [valueInfo('flag', DataType.BOOL, []), valueInfo('ids', DataType.INT64, ['found'])],
+          outputs: [valueInfo('picked', DataType.INT64)],
+        }),
+      }),
+    );
+    expect(analyzeBytes(bytes).inference.values.get('picked')).toMatchObject({ shape: [5], inexact: true });
   });
 
   it('with every dimension bound and no data-dependent axis, nothing is inexact', () => {

@@ -75,9 +75,10 @@ export function mergeInfo(
   if (a && b && listB?.length === 0) return elementOf(a);
   const dtype = a?.dtype || b?.dtype || 0;
   const shape = a && b ? mergeShape(ctx, a.shape, b.shape, hint) : null;
-  return a && b && a.value && sameValue(a.value, b.value)
-    ? { dtype, shape, value: a.value }
-    : { dtype, shape };
+  const merged: ValueInfo =
+    a && b && a.value && sameValue(a.value, b.value) ? { dtype, shape, value: a.value } : { dtype, shape };
+  // Either side's approximation survives the merge: the result may be that side.
+  return a?.inexact || b?.inexact ? { ...merged, inexact: true } : merged;
 }
 
 /** Whether two descriptions say the same (used to stop re-inferring loop bodies). */
