@@ -11,7 +11,7 @@ import { evaluatePlacement } from '../core/partition/evaluate.js';
 import { partitionSource } from '../core/partition/source.js';
 import { problemFromSource } from '../core/partition/problem-from-source.js';
 import { runSolver } from '../core/partition/solve.js';
-import { paddedFlops } from '../core/predict/compute-time.js';
+import { paddedFlops, runKind, type KernelWork } from '../core/predict/compute-time.js';
 import { fusionAnchors } from '../core/predict/fusion.js';
 import { nodeWork, predictComputeMs } from '../core/predict/roofline.js';
 import { attributeRun } from '../core/profiling/kernel-attribution.js';
@@ -70,6 +70,40 @@ describe('fusion anchors', () => {
         if (node.opType === 'Conv') expect(timed.has(node.index), node.name).toBe(true);
       expect(measured.boundaryMs).toBeLessThan(measured.kernelSumMs / 4);
     }
+  });
+});
+
+describe('channel blocks', () => {
+  const conv = (
+    kind: KernelWork['kind'],
+    channelsIn: number,
+    channelsOut: number,
+    groups = 1,
+  ): KernelWork => ({
+    kind,
+    fused: false,
+    activationBytes: 0,
+    weightBytes: 0,
+    channelsIn,
+    channelsOut,
+    groups,
+  });
+
+  it('pads output channels to a whole block, inputs by half their padding, narrow inputs not at all', () => {
+    expect(paddedFlops(1e6, conv('convDense', 24, 24), 16)).toBeCloseTo(
+      1e6 * (32 / 24) * ((1 + 32 / 24) / 2),
+      3,
+    );
+    expect(paddedFlops(1e6, conv('convDense', 3, 24), 16)).toBeCloseTo(1e6 * (32 / 24), 3);
+    expect(paddedFlops(1e6, conv('convPointwise', 32, 64), 16)).toBe(1e6);
+    expect(paddedFlops(1e6, conv('convDepthwise', 40, 40, 40), 16)).toBeCloseTo(1e6 * (48 / 40), 3);
+    expect(paddedFlops(1e6, conv('convDense', 24, 24), 1)).toBe(1e6);
+  });
+
+  it('runs a grouped conv blocked when its groups hold whole blocks', () => {
+    expect(runKind(conv('convGrouped', 368, 368, 23), 16)).toBe('convDense');
+    expect(runKind(conv('convGrouped', 368, 368, 46), 16)).toBe('convGrouped');
+    expect(runKind(conv('convGrouped', 368, 368, 23), 1)).toBe('convGrouped');
   });
 });
 
