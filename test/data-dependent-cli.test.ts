@@ -73,4 +73,28 @@ describe('cutline on a data-dependent model', () => {
     for (const [tier, reason] of Object.entries(plan.dataDependentPerTier))
       expect(reason === null).toBe(!flaggedTiers.has(tier));
   });
+
+  it('export prints the plan as a lower bound and names the tier that runs NonMaxSuppression', async () => {
+    const args = [
+      'export',
+      model,
+      '-t',
+      'pi4-wifi-edge-wan-cloud',
+      '-s',
+      'tiers',
+      '-c',
+      'pin:cloud_nms=cloud',
+    ];
+    const text = await cutline(...args, '--out', path.join(dir, 'bundle-text'), '--no-verify');
+    expect(text).toMatch(/^Predicted ≥ \d+\.\d\d ms/m);
+    expect(text).toContain('Predicted figures marked ≥ are lower bounds: ');
+    expect(text).toContain('the cloud runs cloud_nms: NonMaxSuppression keeps');
+
+    const json = JSON.parse(
+      await cutline(...args, '--out', path.join(dir, 'bundle-json'), '--no-verify', '--json'),
+    ) as {
+      dataDependentPerTier: Record<string, string | null>;
+    };
+    expect(json.dataDependentPerTier['cloud']).toMatch(/^cloud_nms: NonMaxSuppression/);
+  });
 });

@@ -29,6 +29,11 @@ import {
   projectPlan,
   projectWarnings,
 } from './partition-context.js';
+import {
+  dataDependentPerTier,
+  lowerBoundTiersNote,
+  predictedMsText,
+} from '../../core/costs/data-dependent-figures.js';
 
 export interface ExportCliOptions {
   /** Required without --project; with it, replaces the project's topology. */
@@ -214,6 +219,11 @@ export async function exportCommand(
         `Verified the segments run and chain; the comparison with the whole model was skipped: ${verification.skippedBecause ?? ''}`,
       );
   }
+  const lowerBounds = dataDependentPerTier(
+    context.analysis.layers.layers,
+    (layer) => written.manifest.plan.layerPlacement[layer.name] ?? 0,
+    written.manifest.tiers.length,
+  );
   const summary = {
     bundle: written.dir,
     zip: written.zipPath,
@@ -230,6 +240,10 @@ export async function exportCommand(
     crossings: written.manifest.schedule.crossings,
     bindings: written.manifest.model.bindings ?? {},
     predicted: written.manifest.plan.predicted,
+    // Per tier: why its predicted compute (and the latency) is a lower bound, or null.
+    dataDependentPerTier: Object.fromEntries(
+      written.manifest.tiers.map((t, i) => [t.name, lowerBounds[i] ?? null]),
+    ),
     // fp32 outputs of a split may differ from the whole model's by rounding only: every element
     // within atol + rtol·|whole| (core/export/tolerance.ts). `maxAbsDiff` and `tolerance` are the
     // deciding element's difference and allowance; `worst`, `largestAbs`, `largestRel` say where.
@@ -253,7 +267,16 @@ export async function exportCommand(
       `Bundle    ${written.dir}${written.zipPath ? ` (and ${written.zipPath})` : ''}`,
       `Segments  ${summary.segments.map((s) => `${s.id} (${s.tier})`).join(' → ')}`,
       `Crossing  ${summary.crossings.map((c) => `${plainName(c.tensor)} ${c.direction} hop ${c.hop}`).join(', ') || 'nothing'}`,
-      `Predicted ${summary.predicted.latencyMs.toFixed(2)} ms, ${summary.predicted.deviceEnergyMj.toFixed(2)} mJ, ${summary.predicted.linkBytes} bytes on links`,
+      `Predicted ${predictedMsText(
+        summary.predicted.latencyMs,
+        lowerBounds.some((b) => b !== null),
+      )} ms, ${summary.predicted.deviceEnergyMj.toFixed(2)} mJ, ${summary.predicted.linkBytes} bytes on links`,
+      ...[
+        lowerBoundTiersNote(
+          written.manifest.tiers.map((t) => t.name),
+          lowerBounds,
+        ) ?? [],
+      ].flat(),
       verification?.wholeModel === 'skipped'
         ? `Verified  the segments run and chain; not compared with the whole model: ${verification.skippedBecause ?? ''}`
         : verification
