@@ -200,6 +200,24 @@ describe('bad device and link profiles', () => {
     expectDeviceError(q, 'defaultEfficiency', 'must be a number > 0, got 0');
   });
 
+  it('refuses an overhead or a kernel coefficient so large that a figure would be Infinity', () => {
+    // Summed over layers, 1e308 gave Infinity and the min cut a NaN capacity (a RangeError).
+    const p = device();
+    p.defaultOverheadMs = 1e308;
+    expectDeviceError(p, 'defaultOverheadMs', 'must be a number <= 1000000000000, got 1e+308');
+    const q = device();
+    q.kernelModels = { convDense: { ms: 0, msPerGflop: 1e308, msPerMB: 0, msPerWeightMB: 0, samples: 1 } };
+    q.segmentOverheadMs = 1e300;
+    (q.sources as Record<string, string>).kernelModels = 'fitted in a test';
+    (q.sources as Record<string, string>).segmentOverheadMs = 'fitted in a test';
+    expectDeviceError(
+      q,
+      'kernelModels.convDense.msPerGflop',
+      'must be a number <= 1000000000000, got 1e+308',
+    );
+    expectDeviceError(q, 'segmentOverheadMs', 'must be a number <= 1000000000000, got 1e+300');
+  });
+
   it('refuses a wrong type, a missing field and a fractional byte count', () => {
     const p = device();
     p.memoryBandwidthGBps = 'fast';

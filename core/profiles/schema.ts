@@ -26,7 +26,9 @@ const positive = z
   .positive({ abort: true })
   .min(PROFILE_NUMBER_MIN, `must be at least ${PROFILE_NUMBER_MIN}`)
   .max(PROFILE_NUMBER_MAX, `must be at most ${PROFILE_NUMBER_MAX}`);
-const nonNegative = z.number().nonnegative();
+// Bounded too: an unbounded 1e308 overhead or kernel coefficient summed to Infinity, and the min
+// cut refused its NaN capacities with a RangeError instead of a BAD_PROFILE line.
+const nonNegative = z.number().nonnegative().max(PROFILE_NUMBER_MAX, `must be at most ${PROFILE_NUMBER_MAX}`);
 const efficiency = z.number().positive().max(1);
 /** Editors resolve the JSON Schema from this key; the loader ignores it. */
 const schemaRef = z.string().optional();
