@@ -19,6 +19,7 @@ import { loadTopology } from '../core/profiles/load.js';
 import { parseProject } from '../core/project/parse.js';
 import type { ProjectFile } from '../core/project/types.js';
 import { SR_BRANCH_MACS, srBranchModel } from './support/branch-models.js';
+import { formatCount } from '../app/shared/format.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../bin/cutline.js');
@@ -75,6 +76,13 @@ describe('the analysis `cutline analyze --input-value` prints', () => {
       approximate: true,
       assumptions: { undecidedBranches: ['by_rate'] },
     });
+  });
+
+  it('names the value beside its input in the text, so the reader sees what the figures assume', async () => {
+    const text = await cli('analyze', modelPath, '--input', 'x=1x64', '--input-value', 'sr=16000');
+    expect(text).toContain('\n  sr: int64 [] = 16000\n');
+    expect(text).toContain('\n  x: float [1, 64]\n');
+    expect(text).toContain(`\nTotals    ${formatCount(SR_BRANCH_MACS.khz16)} MACs,`);
   });
 });
 

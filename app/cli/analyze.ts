@@ -33,15 +33,19 @@ export function analyzeCommand(modelPath: string, options: AnalyzeCliOptions): n
     const { name, shape } = parseInputBinding(text);
     inputShapes[name] = shape;
   }
+  const inputValues = (options.inputValue ?? []).map(parseInputValue);
   const analysis = analyzeFile(modelPath, {
     inputShapes,
-    inputValues: (options.inputValue ?? []).map(parseInputValue),
+    inputValues,
     ...(options.timeLimit !== undefined ? { timeLimitMs: options.timeLimit * 1000 } : {}),
   });
   const measured =
     options.measured === undefined ? null : measuredColumns(modelPath, analysis, options.measured);
   if (options.json) writeJsonLine(withMeasured(analysisJson(analysis), measured));
-  else process.stdout.write(`${analysisText(analysis, options.allNodes ?? false, measured)}\n`);
+  else {
+    const values = new Map(inputValues.map((v) => [v.name, v.data]));
+    process.stdout.write(`${analysisText(analysis, options.allNodes ?? false, measured, values)}\n`);
+  }
   return 0;
 }
 
@@ -101,10 +105,21 @@ function withMeasured(json: object, measured: MeasuredColumns | null): object {
   };
 }
 
-function analysisText(a: Analysis, allNodes: boolean, measured: MeasuredColumns | null = null): string {
+function analysisText(
+  a: Analysis,
+  allNodes: boolean,
+  measured: MeasuredColumns | null = null,
+  values: ReadonlyMap<string, readonly number[]> = new Map(),
+): string {
   const { model, summary, totals } = a;
+  // An input given with --input-value shows the value the figures were folded with.
+  const valueText = (name: string): string => {
+    const data = values.get(name);
+    if (!data) return '';
+    return ` = ${data.slice(0, 8).join(',')}${data.length > 8 ? `,… (${data.length} values)` : ''}`;
+  };
   const tensorLine = (t: { name: string; dtype: string; shape: Shape | null }): string =>
-    `  ${plainName(t.name)}: ${t.dtype} ${formatShape(t.shape)}`;
+    `  ${plainName(t.name)}: ${t.dtype} ${formatShape(t.shape)}${valueText(t.name)}`;
   const lines = [
     `Model     ${plainName(model.path ?? summary.graphName, 500)} (${formatBytes(model.fileBytes)}${
       model.externalDataBytes > 0 ? `, ${formatBytes(model.externalDataBytes)} of external data` : ''
