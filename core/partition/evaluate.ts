@@ -157,14 +157,16 @@ export function segmentOverheadMs(
   placement: Placement,
   unitsPerTier: readonly number[],
 ): number[] {
-  const handed = new Array<number>(problem.tiers.length).fill(0);
-  const reading = new Set<number>();
+  const tiers = problem.tiers.length;
+  const handed = new Array<number>(tiers).fill(0);
+  // The tiers reading a tensor as bits (at most three tiers): no Set or array per tensor, since
+  // the solvers evaluate placements in their inner loops.
   for (const tensor of problem.tensors) {
     const from = tensor.producer < 0 ? -1 : placement[tensor.producer]!;
-    reading.clear();
-    for (const consumer of tensor.consumers) reading.add(placement[consumer]!);
-    for (const tier of reading) if (tier !== from) handed[tier]!++;
-    if (from >= 0 && ([...reading].some((tier) => tier !== from) || tensor.isOutput)) handed[from]!++;
+    let reading = 0;
+    for (const consumer of tensor.consumers) reading |= 1 << placement[consumer]!;
+    for (let tier = 0; tier < tiers; tier++) if (tier !== from && reading & (1 << tier)) handed[tier]!++;
+    if (from >= 0 && ((reading & ~(1 << from)) !== 0 || tensor.isOutput)) handed[from]!++;
   }
   return handed.map((count, t) => (unitsPerTier[t]! > 0 ? cost.runMs[t]! + cost.tensorMs[t]! * count : 0));
 }
