@@ -61,6 +61,11 @@ it('badges the NonMaxSuppression layer as data-dependent and its time as a lower
   expect((await perTier.locator('td[data-value]').allTextContents()).every((t) => t.startsWith('≥ '))).toBe(
     true,
   );
+  // The Costs table below says the same of its time and energy: bounds, not estimates.
+  const costs = find.details(page).getByRole('table', { name: 'Costs' });
+  for (const row of ['Predicted time (its tier)', 'Device energy']) {
+    expect(await costs.getByRole('row', { name: row }).getByRole('cell').textContent()).toMatch(/^≥ \d/);
+  }
   await screenshot(page, 'data-dependent-nms');
 
   // Gathering the kept boxes depends on their number too; scaling their fixed-size sum does not.

@@ -7,10 +7,13 @@ export const CostTable = memo(function CostTable({
   metrics,
   figures,
   exact = true,
+  atLeast,
 }: {
   metrics: readonly MetricDef[];
   figures: MetricValues | undefined;
   exact?: boolean;
+  /** Metrics that are lower bounds (a data-dependent layer's time and energy): `≥` rather than `~`. */
+  atLeast?: ReadonlySet<string> | undefined;
 }) {
   return (
     <table className="cost-table" aria-label="Costs">
@@ -20,7 +23,13 @@ export const CostTable = memo(function CostTable({
           return (
             <tr key={metric.key}>
               <th scope="row">{metric.label}</th>
-              <td>{value === undefined ? '—' : formatMetric(value, metric.unit, exact)}</td>
+              <td>
+                {value === undefined
+                  ? '—'
+                  : atLeast?.has(metric.key)
+                    ? `≥ ${formatMetric(value, metric.unit)}`
+                    : formatMetric(value, metric.unit, exact)}
+              </td>
             </tr>
           );
         })}

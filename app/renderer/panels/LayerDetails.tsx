@@ -7,12 +7,15 @@ import { TierTimes } from './TierTimes.js';
 import { ImportedTime } from './ImportedTime.js';
 import { MachineTime } from './MachineTime.js';
 import { ORT_PROFILE_METRIC } from '../run/ort-profile-overlay.js';
+import { PREDICTED_METRICS } from '../overlay/predicted.js';
 import { BlockPath } from './BlockPath.js';
 import { CostTable } from './CostTable.js';
 import { TensorList } from './TensorList.js';
 import { selectDataDependent } from '../graph/data-dependent.js';
 
 const selectMetrics = (s: Store) => s.overlay.metrics;
+/** A data-dependent layer's predicted time and device energy are lower bounds, as its badge says. */
+const BOUNDED_METRICS: ReadonlySet<string> = new Set(PREDICTED_METRICS.map((m) => m.key));
 
 export const LayerDetails = memo(function LayerDetails({ layer }: { layer: LayerView }) {
   const metrics = useStudio(selectMetrics);
@@ -80,6 +83,7 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
         metrics={metrics.filter((m) => m.key !== ORT_PROFILE_METRIC.key)}
         figures={figures}
         exact={exact}
+        atLeast={dataDependent !== undefined ? BOUNDED_METRICS : undefined}
       />
       <h3>Inputs</h3>
       <TensorList tensors={layer.inputs} label="Inputs" />

@@ -34,6 +34,7 @@ export const TierTimes = memo(function TierTimes({ layerId, tier }: { layerId: s
               {formatMs(times[i]!)}
             </td>
             <td className="muted" title="Device energy while the layer runs here">
+              {atLeast}
               {formatMj(built.problem.computeEnergyMj[unit * k + i]!)}
             </td>
           </tr>
