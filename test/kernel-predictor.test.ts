@@ -68,7 +68,12 @@ describe('fusion anchors', () => {
       // ...and every convolution Cutline keeps runs a kernel of its own.
       for (const node of measured.analysis.graph.nodes)
         if (node.opType === 'Conv') expect(timed.has(node.index), node.name).toBe(true);
-      expect(measured.boundaryMs).toBeLessThan(measured.kernelSumMs / 4);
+      // ...and so does every node Cutline gives its own kernel, which leaves the boundary the
+      // kernel or two ORT adds (a layout reorder). Counted, not timed: the reorder takes ~3 µs, and
+      // one preemption inside it on a loaded machine would break any ratio of times.
+      const own = measured.analysis.graph.nodes.filter((n) => anchors[n.index] === n.index);
+      expect(timed.size).toBe(own.length);
+      expect(measured.kernelsRun - timed.size).toBeLessThanOrEqual(2);
     }
   });
 });
