@@ -46,6 +46,8 @@ export interface ExportCliOptions {
   readonly objective?: string;
   readonly constraint: readonly string[];
   readonly input: readonly string[];
+  /** `--input-value NAME=V[,V…]` (repeatable). */
+  readonly inputValue?: readonly string[];
   readonly out: string;
   readonly zip?: boolean;
   readonly force?: boolean;
