@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analysisJson } from '../app/cli/analyze.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { analysisJson, analyzeCommand } from '../app/cli/analyze.js';
 import { loadCommandContext } from '../app/cli/partition-context.js';
 import { analyzeFile } from '../core/analyze.js';
 import { parseInputValue } from '../core/shape/input-values.js';
@@ -78,8 +78,18 @@ describe('the analysis `cutline analyze --input-value` prints', () => {
     });
   });
 
-  it('names the value beside its input in the text, so the reader sees what the figures assume', async () => {
-    const text = await cli('analyze', modelPath, '--input', 'x=1x64', '--input-value', 'sr=16000');
+  it('names the value beside its input in the text, so the reader sees what the figures assume', () => {
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      analyzeCommand(modelPath, { input: ['x=1x64'], inputValue: ['sr=16000'] });
+    } finally {
+      write.mockRestore();
+    }
+    const text = written.join('');
     expect(text).toContain('\n  sr: int64 [] = 16000\n');
     expect(text).toContain('\n  x: float [1, 64]\n');
     expect(text).toContain(`\nTotals    ${formatCount(SR_BRANCH_MACS.khz16)} MACs,`);
