@@ -264,7 +264,9 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
     }[] = [];
     const cloud = tierNames.indexOf('cloud');
     for (const segment of segments) {
-      report(`Writing sub-model ${segment.id} (${segment.nodes.length} nodes)`);
+      report(
+        `Writing sub-model ${segment.id} (${segment.nodes.length} node${segment.nodes.length === 1 ? '' : 's'})`,
+      );
       // A cloud segment Triton can load is written once, into Triton's repository, and the cloud
       // tier serves it from there: one file in the folder, the .zip and the Docker context.
       const triton = segment.tier === cloud ? tritonEntry(segment, report) : null;
