@@ -156,7 +156,6 @@ export function findDataDependence(graph: Graph, values: ValueMap): ReadonlyMap<
     if (!node) continue;
     const inputs = [...node.inputs, ...node.implicitInputs].filter((n) => n !== '');
     const outputs = node.outputs.filter((n) => n !== '');
-    const inputSymbols = new Set(inputs.flatMap((n) => symbolsOf(shapeOf(n))));
 
     let dependence: DataDependence | undefined;
     let root: DataDependence | undefined;
@@ -171,7 +170,9 @@ export function findDataDependence(graph: Graph, values: ValueMap): ReadonlyMap<
       };
     }
     if (dependence) root = dependence;
-    else {
+    // Nothing tainted yet (most models, and every node before a source): nothing to follow, so
+    // no shapes are read; this loop runs on every node of every analysis.
+    else if (tainted.size > 0 || taintedSymbols.size > 0) {
       const carried = inputs.map((n) => tainted.get(n)).find((d) => d !== undefined);
       const bySymbol = [...inputs, ...outputs]
         .flatMap((n) => symbolsOf(shapeOf(n)))
@@ -192,6 +193,7 @@ export function findDataDependence(graph: Graph, values: ValueMap): ReadonlyMap<
     }
     if (!dependence || !root) continue;
     found.set(index, dependence);
+    const inputSymbols = new Set(inputs.flatMap((n) => symbolsOf(shapeOf(n))));
     for (const o of outputs) {
       const shape = shapeOf(o);
       // The sizes this node invents (not those it was given, such as an unbound `batch`).
