@@ -92,7 +92,8 @@ export function runKind(kernel: KernelWork, block: number): KernelKind {
  */
 export function paddedFlops(flops: number, kernel: KernelWork, block: number): number {
   if (block <= 1 || kernel.channelsIn === undefined || kernel.channelsOut === undefined) return flops;
-  const pad = (c: number): number => (Math.ceil(c / block) * block) / c;
+  // A conv with no channels (a zero-sized weight) does no work: 1, not 0/0, which made its time NaN.
+  const pad = (c: number): number => (c > 0 ? (Math.ceil(c / block) * block) / c : 1);
   if (kernel.kind === 'convDense' || kernel.kind === 'convPointwise') {
     const input = kernel.channelsIn < block ? 1 : (1 + pad(kernel.channelsIn)) / 2;
     return flops * input * pad(kernel.channelsOut);
