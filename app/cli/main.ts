@@ -68,6 +68,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       '--from-ort-profile <file>',
       "take each node's time from this onnxruntime profile (enableProfiling's JSON) instead of running the model",
     )
+    .option(
+      '--kernels',
+      'also fit the kernel-level predictor: generated kernel samples and the models timed with graph optimisations on, as a tier runs them (about a minute; use --threads as the tiers will run)',
+    )
     .option('--json', 'print one JSON object instead of tables')
     .action(async (models: string[], options: ProfileCliOptions) => {
       // Loaded on demand: profiling loads onnxruntime's native library, which `analyze` never needs.
