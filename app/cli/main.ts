@@ -33,6 +33,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--json', 'print one JSON object instead of tables')
     .option('--all-nodes', 'list every node, including exporter plumbing hidden from the layer view')
     .option(
+      '--measured <profile>',
+      "a profile `cutline profile --save` wrote: add each layer's time measured on this machine and its prediction",
+    )
+    .option(
       '--time-limit <seconds>',
       'stop with ANALYSIS_TIME_LIMIT when analysis takes longer (default: none)',
       positiveNumber,
@@ -40,7 +44,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action(
       (
         model: string,
-        options: { input: string[]; json?: boolean; allNodes?: boolean; timeLimit?: number },
+        options: {
+          input: string[];
+          json?: boolean;
+          allNodes?: boolean;
+          timeLimit?: number;
+          measured?: string;
+        },
       ) => {
         exitCode = analyzeCommand(model, options);
       },
@@ -63,7 +73,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       [],
     )
     .option('--threads <n>', "onnxruntime intra-op threads (default: onnxruntime's choice)", wholeNumber(1))
-    .option('--save <file>', 'write the calibrated device profile (JSON) to this file')
+    .option(
+      '--save <file>',
+      'write the calibrated device profile (JSON) to this file, and the measured per-node table beside it (FILE.measurements.json), which the next calibration saving there reuses',
+    )
+    .option('--remeasure', 'with --save, time every model again instead of reusing the measurement table')
+    .option(
+      '--from-table',
+      'with --save, time nothing: fit on the measurement table only (an error when it lacks a model)',
+    )
     .option(
       '--from-ort-profile <file>',
       "take each node's time from this onnxruntime profile (enableProfiling's JSON) instead of running the model",
