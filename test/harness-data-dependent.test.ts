@@ -16,6 +16,7 @@ import { loadTopology } from '../core/profiles/load.js';
 import { streamedHarnessEvent } from '../app/host/harness-event-schema.js';
 import { comparisonRows } from '../app/renderer/run/comparison.js';
 import { runFigures, startedRun, withEvents } from '../app/renderer/run/harness-run.js';
+import { summaryRows } from '../app/renderer/run/summary-rows.js';
 import { exportByNodeNames } from './support/by-node-names.js';
 import { detectorModel } from './support/data-dependent-models.js';
 
@@ -77,6 +78,14 @@ describe('harness on a data-dependent segment', () => {
     );
     const rows = comparisonRows(run, runFigures(run));
     expect(rows.filter((r) => r.kind === 'tier').map((r) => r.lowerBound ?? null)).toEqual(perTier);
+
+    // The Run tab's summary table marks the same cells as the CLI's.
+    const summaryTable = summaryRows(summary);
+    const cells = (label: string) => summaryTable.find((r) => r[0] === label)!.slice(2);
+    expect(cells('Compute on the cloud').every((c) => /^≥ \d/.test(c))).toBe(true);
+    expect(cells('End to end (median)').every((c) => /^≥ \d/.test(c))).toBe(true);
+    expect(cells('Compute on the device').some((c) => c.includes('≥'))).toBe(false);
+    expect(cells('Compute on the edge').some((c) => c.includes('≥'))).toBe(false);
 
     const text = summaryText(summary);
     const row = (label: string): string => text.split('\n').find((l) => l.includes(label)) ?? '';

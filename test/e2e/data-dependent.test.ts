@@ -5,10 +5,14 @@
  * a layer after the fixed-size sum shows neither, and the figures bar marks the design's time
  * figures as bounds.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { detectorModel } from '../support/data-dependent-models.js';
 import { openStudio, screenshot, type StudioSession } from './support/browser.js';
+import { openTool } from './support/dock-page.js';
 import * as find from './support/locators.js';
 
 let session: StudioSession;
@@ -79,3 +83,26 @@ it('badges the NonMaxSuppression layer as data-dependent and its time as a lower
   expect(await latency.textContent()).toMatch(/^≥ /);
   expect(await latency.getAttribute('title')).toContain('4 layers are data-dependent');
 });
+
+it('the Export tab reads its predicted latency and energy as lower bounds too', async () => {
+  onTestFailed(() => void (anyFailed = true));
+  const panel = await openTool(page, 'Export');
+  const serving = panel.getByRole('group', { name: 'Serving' });
+  await expect.poll(() => serving.textContent()).toMatch(/Tiers relay .*\(≥ \d/);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-e2e-data-dependent-'));
+  try {
+    await panel.getByRole('textbox', { name: 'Bundle folder' }).fill(path.join(out, 'bundle'));
+    await panel.getByRole('button', { name: 'Export', exact: true }).click();
+    const predicted = panel.getByRole('region', { name: 'Export result' }).getByLabel('Predicted');
+    await expect.poll(() => predicted.count(), { timeout: 60_000 }).toBe(1);
+    const [latency, energy] = await predicted.locator('dd').allTextContents();
+    expect(latency).toMatch(/^≥ \d/);
+    expect(energy).toMatch(/^≥ \d/);
+    expect(await predicted.locator('dd').first().getAttribute('title')).toContain(
+      '4 layers are data-dependent',
+    );
+    await screenshot(page, 'data-dependent-export');
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}, 90_000);

@@ -8,10 +8,7 @@ import type { Store } from '../store/store.js';
 
 const reasonsOf = new WeakMap<PartitionSource, ReadonlyMap<string, string>>();
 
-/** Why the layer's time depends on its input, or undefined when its cost is static. */
-export function selectDataDependent(state: Store, layerId: string): string | undefined {
-  const source = state.opened?.partition;
-  if (!source) return undefined;
+function reasonsFor(source: PartitionSource): ReadonlyMap<string, string> {
   let reasons = reasonsOf.get(source);
   if (!reasons) {
     reasons = new Map(
@@ -19,5 +16,22 @@ export function selectDataDependent(state: Store, layerId: string): string | und
     );
     reasonsOf.set(source, reasons);
   }
-  return reasons.get(layerId);
+  return reasons;
+}
+
+/** Why the layer's time depends on its input, or undefined when its cost is static. */
+export function selectDataDependent(state: Store, layerId: string): string | undefined {
+  const source = state.opened?.partition;
+  return source ? reasonsFor(source).get(layerId) : undefined;
+}
+
+/** How many layers of the open model are data-dependent (its design's figures are then bounds). */
+export function selectDataDependentCount(state: Store): number {
+  const source = state.opened?.partition;
+  return source ? reasonsFor(source).size : 0;
+}
+
+/** The tooltip of a predicted figure that includes data-dependent layers. */
+export function dataDependentBoundTitle(layers: number): string {
+  return `${layers === 1 ? '1 layer is' : `${layers} layers are`} data-dependent: their time depends on the input, so this is a lower bound (run the bundle in the Run tab to measure it)`;
 }

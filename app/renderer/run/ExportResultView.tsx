@@ -3,6 +3,7 @@ import { useStudio, type Store } from '../store/store.js';
 import { formatBytes, formatMj, formatMs } from '../util/format.js';
 import { bundleItems, segmentsCaption, segmentWeights, verificationLine } from './export-summary.js';
 import type { ExportRecord } from './run-slice.js';
+import { dataDependentBoundTitle, selectDataDependentCount } from '../graph/data-dependent.js';
 
 const tierTitle = (tier: string): string => (isTierName(tier) ? TIER_TITLES[tier] : tier);
 const selectDesign = (s: Store) => s.design;
@@ -15,6 +16,12 @@ const selectDesign = (s: Store) => s.design;
  */
 export function ExportResultView({ record }: { readonly record: ExportRecord }) {
   const design = useStudio(selectDesign);
+  // The exported model's data-dependent layers make its predicted figures lower bounds, as the
+  // figures bar and `cutline export` say.
+  const dataDependentLayers = useStudio((s) =>
+    s.opened?.sessionId === record.sessionId ? selectDataDependentCount(s) : 0,
+  );
+  const atLeast = dataDependentLayers > 0 ? '≥ ' : '';
   const { result, args } = record;
   const changed =
     design !== null && (design.placement !== args.placement || design.topology !== args.topology);
@@ -121,9 +128,15 @@ export function ExportResultView({ record }: { readonly record: ExportRecord }) 
           }
         >
           <dt>Predicted latency</dt>
-          <dd>{formatMs(result.predicted.latencyMs)}</dd>
+          <dd title={atLeast ? dataDependentBoundTitle(dataDependentLayers) : undefined}>
+            {atLeast}
+            {formatMs(result.predicted.latencyMs)}
+          </dd>
           <dt>Device energy</dt>
-          <dd>{formatMj(result.predicted.deviceEnergyMj)}</dd>
+          <dd>
+            {atLeast}
+            {formatMj(result.predicted.deviceEnergyMj)}
+          </dd>
           <dt>Bytes on the links</dt>
           <dd>{formatBytes(result.predicted.linkBytes)}</dd>
         </dl>

@@ -1,31 +1,12 @@
-import { isTierName, TIER_TITLES } from '../../../core/tiers.js';
 import type { HarnessSummary } from '../../shared/studio-api.js';
-import { formatBytes, formatMs } from '../util/format.js';
+import { formatMs } from '../util/format.js';
 import { LEGACY_TOLERANCE, toleranceWords, withinTolerance } from '../../../core/export/tolerance.js';
 import { checkText, differsText, withinRule } from './harness-run.js';
-
-const ms = (value: number | null | undefined): string =>
-  value === null || value === undefined ? '–' : value === 0 ? '0' : formatMs(value);
-const tierTitle = (tier: string): string => (isTierName(tier) ? TIER_TITLES[tier] : tier);
+import { summaryRows } from './summary-rows.js';
 
 /** What the run ends with: the figures `cutline harness` prints, as a table and a sentence. */
 export function HarnessSummaryView({ summary }: { readonly summary: HarnessSummary }) {
-  const { measured, predicted } = summary;
-  const rows: [string, string, string, string][] = [
-    ['End to end (median)', ms(measured.latencyMs), ms(predicted.hostLatencyMs), ms(predicted.planLatencyMs)],
-    ...summary.tiers.map((tier, t): [string, string, string, string] => [
-      `Compute on the ${tierTitle(tier).toLowerCase()}`,
-      ms(measured.computeMsPerTier[t]),
-      ms(predicted.hostComputeMsPerTier?.[t]),
-      ms(predicted.planComputeMsPerTier[t]),
-    ]),
-    ...summary.hops.map((hop): [string, string, string, string] => [
-      `Link ${tierTitle(hop.from)} ↔ ${tierTitle(hop.to)} (${formatBytes(hop.bytes)})`,
-      ms(hop.measuredMs),
-      hop.emulatedMs === null ? 'not emulated' : `emulated ${ms(hop.emulatedMs)}`,
-      ms(hop.predictedMs),
-    ]),
-  ];
+  const rows = summaryRows(summary);
   return (
     <section className="run-summary" aria-label="Summary">
       <table className="run-table">
