@@ -1,6 +1,7 @@
 import { memo, useMemo, useState } from 'react';
 import type { ProfileResult } from '../../shared/studio-api.js';
-import { ariaSortOf, nextSort, sortRows, type SortKey, type SortState } from '../suggest/sort.js';
+import { SortableHead } from '../suggest/SortableHead.js';
+import { sortRows, type SortKey, type SortState } from '../suggest/sort.js';
 import { formatMs } from '../util/format.js';
 import { measuredRows, type MeasuredRow } from './measured-rows.js';
 import '../suggest/suggest.css';
@@ -83,29 +84,7 @@ export const MeasuredTable = memo(function MeasuredTable({ result }: { readonly 
   return (
     <div className="run-measured">
       <table className="results-table" aria-label="Measured and predicted per layer">
-        <thead>
-          <tr>
-            {COLUMNS.map((column) => (
-              <th
-                key={column.id}
-                scope="col"
-                aria-sort={ariaSortOf(sort, column.id)}
-                className={column.numeric ? 'num' : undefined}
-              >
-                <button
-                  type="button"
-                  title={`${column.title} (click to sort)`}
-                  onClick={() => setSort(nextSort(sort, column.id, column.firstDirection))}
-                >
-                  {column.label}
-                  <span className="sort-mark" aria-hidden="true">
-                    {sort.column === column.id ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}
-                  </span>
-                </button>
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <SortableHead columns={COLUMNS} sort={sort} onSort={setSort} />
         <tbody>
           {shown.map((row) => (
             <tr key={row.name}>

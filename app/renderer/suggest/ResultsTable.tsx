@@ -6,7 +6,8 @@
  * sort (the current design, to compare with).
  */
 import { memo, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { ariaSortOf, nextSort, sortRows, type SortKey, type SortState } from './sort.js';
+import { SortableHead } from './SortableHead.js';
+import { sortRows, type SortKey, type SortState } from './sort.js';
 
 export interface ResultColumn<R> {
   readonly id: string;
@@ -102,29 +103,7 @@ function ResultsTableInner<R>(props: ResultsTableProps<R>) {
 
   return (
     <table className="results-table" aria-label={props.label}>
-      <thead>
-        <tr>
-          {columns.map((column) => (
-            <th
-              key={column.id}
-              scope="col"
-              aria-sort={ariaSortOf(sort, column.id)}
-              className={column.numeric ? 'num' : undefined}
-            >
-              <button
-                type="button"
-                title={`${column.title} (click to sort)`}
-                onClick={() => props.onSort(nextSort(sort, column.id, column.firstDirection))}
-              >
-                {column.label}
-                <span className="sort-mark" aria-hidden="true">
-                  {sort?.column === column.id ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ''}
-                </span>
-              </button>
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <SortableHead columns={columns} sort={sort} onSort={props.onSort} />
       <tbody
         onMouseLeave={() => props.onPreview(null)}
         onBlur={(event) => {
