@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportPlan, harnessPlan, type SessionModel } from '../app/host/process-job-kinds.js';
-import type { ExportArgs } from '../app/shared/studio-api.js';
+import { profilePlan } from '../app/host/profile-job.js';
+import type { ExportArgs, ProfileArgs } from '../app/shared/studio-api.js';
 import { parseStudioArgs } from '../app/shared/studio-validate.js';
 import { loadTopology } from '../core/profiles/load.js';
 
@@ -105,6 +106,40 @@ describe('process job command lines', () => {
       expect(!result.ok && result.message).toMatch(
         /^startJob: args\[1\]\.args\.(externalDataAboveBytes|verifyWhole): /,
       );
+    }
+  });
+
+  it('give a kernel-level calibration `--kernels` and read its kernel timing as progress; the kept one times none', () => {
+    const planOf = (args: ProfileArgs) => {
+      const plan = profilePlan(model, args);
+      fs.rmSync(plan.tempDir, { recursive: true, force: true });
+      return plan;
+    };
+    const kernels = planOf({ runs: 2, warmup: 1, kernels: true });
+    expect(kernels.argv).toContain('--kernels');
+    expect(kernels.argv.slice(0, 2)).toEqual(['profile', model.path]);
+    // The layer runs take the first 30 % of the bar, the kernel timing the rest.
+    expect(kernels.stageFraction('edge.onnx: optimised run 3/3')).toBeCloseTo(0.27);
+    expect(kernels.stageFraction('timing kernels 1/500')).toBeCloseTo(0.3013);
+    expect(kernels.stageFraction('timing kernels 500/500')).toBeCloseTo(0.95);
+    const plain = planOf({ runs: 2, warmup: 1, kernels: false });
+    expect(plain.argv).not.toContain('--kernels');
+    expect(plain.stageFraction('edge.onnx: optimised run 3/3')).toBeCloseTo(0.9);
+    expect(planOf({ runs: 2, warmup: 1 }).argv).not.toContain('--kernels');
+    const kept = planOf({ runs: 1, warmup: 0, fromTable: true, kernels: true }).argv;
+    expect(kept).toContain('--from-table');
+    expect(kept).not.toContain('--kernels');
+  });
+
+  it('refuse a kernel-level switch that is not a boolean, where it enters a host', () => {
+    const check = (kernels: unknown) =>
+      parseStudioArgs('startJob', ['session-1', { kind: 'profile', args: { runs: 2, warmup: 1, kernels } }]);
+    expect(check(true).ok).toBe(true);
+    expect(check(false).ok).toBe(true);
+    for (const bad of ['yes', 1, null, {}]) {
+      const result = check(bad);
+      expect(result.ok, JSON.stringify(bad)).toBe(false);
+      expect(!result.ok && result.message).toMatch(/^startJob: args\[1\]\.args\.kernels: /);
     }
   });
 });

@@ -192,9 +192,14 @@ function kernelLines(k: KernelCalibrationRun): string[] {
   ];
 }
 
-/** Progress of the kernel calibration on stderr, as the per-model progress: a terminal only. */
+/**
+ * Progress of the kernel calibration on stderr, as the per-model progress: on a terminal, or with
+ * --json and no terminal (the studio's job reads it) one `cutline:` line per timed kernel model.
+ */
 function kernelProgress(json: boolean): ((done: number, of: number) => void) | undefined {
-  if (json || !process.stderr.isTTY) return undefined;
+  if (!process.stderr.isTTY)
+    return json ? (done, of) => process.stderr.write(`cutline: timing kernels ${done}/${of}\n`) : undefined;
+  if (json) return undefined;
   return (done, of) => process.stderr.write(`\rcutline: timing kernels ${done}/${of}`);
 }
 

@@ -25,6 +25,7 @@ interface ProfileJson {
   }[];
   inSample: { note: string };
   profile: DeviceProfile;
+  kernels?: { kernels: number; models: number; seconds: number };
   measurementTable?: {
     file: string;
     reused: { model: string; measuredAt: string }[];
@@ -63,6 +64,10 @@ export function profilePlan(
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-job-'));
   const saved = calibrationFile ?? path.join(tempDir, 'this-machine.json');
   const startedAt = new Date().toISOString();
+  // From the table nothing is timed, so no kernels either: the kept profile is the last fit's.
+  const kernels = args.kernels === true && !args.fromTable;
+  // The kernel timing (~550 small models, 30-60 s) outlasts the layer runs: it gets most of the bar.
+  const runsShare = kernels ? 0.3 : 1;
   // Each timed phase (profiled, optimised) runs warmup + runs times; see `cutline profile`'s progress.
   return {
     argv: [
@@ -77,6 +82,7 @@ export function profilePlan(
       String(args.warmup),
       ...(args.remeasure ? ['--remeasure'] : []),
       ...(args.fromTable ? ['--from-table'] : []),
+      ...(kernels ? ['--kernels'] : []),
       ...Object.entries(model.inputs).flatMap(([name, dims]) => ['--input', `${name}=${dims}`]),
     ],
     tempDir,
@@ -84,10 +90,12 @@ export function profilePlan(
       ? "Reading this machine's measurements"
       : 'Loading the model into onnxruntime',
     stageFraction(message) {
+      const timed = /^timing kernels (\d+)\/(\d+)/.exec(message);
+      if (timed) return 0.3 + 0.65 * (Number(timed[1]) / Math.max(1, Number(timed[2])));
       const run = /(profiled|optimised) run (\d+)\/(\d+)/.exec(message);
-      if (!run) return message.startsWith('Measuring') ? 0.9 : null;
+      if (!run) return message.startsWith('Measuring') ? 0.9 * runsShare : null;
       const share = Number(run[2]) / Math.max(1, Number(run[3]));
-      return (run[1] === 'profiled' ? 0 : 0.45) + 0.45 * share;
+      return runsShare * ((run[1] === 'profiled' ? 0 : 0.45) + 0.45 * share);
     },
     stdoutLine: () => undefined,
     result(stdout): ProfileResult | null {
@@ -126,6 +134,15 @@ export function profilePlan(
         totalPredictedMs: comparison.predictedSumMs,
         note: `${json.inSample.note}; layers ONNX Runtime folded away at load are left out`,
         measuredAt: reusedHere?.measuredAt ?? startedAt,
+        ...(json.kernels
+          ? {
+              kernels: {
+                kernels: json.kernels.kernels,
+                models: json.kernels.models,
+                seconds: json.kernels.seconds,
+              },
+            }
+          : {}),
         ...(table && calibrationFile !== undefined
           ? {
               kept: {

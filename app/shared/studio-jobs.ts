@@ -231,6 +231,11 @@ export interface ProfileArgs {
   readonly remeasure?: boolean;
   /** Time nothing: answer from the table (fails PROFILE_NOT_FOUND when it lacks the model). */
   readonly fromTable?: boolean;
+  /**
+   * Also fit the kernel-level predictor (`cutline profile --kernels`): what a tier runs, with
+   * graph optimisations on; its profile carries `kernelModels`. Ignored with `fromTable`.
+   */
+  readonly kernels?: boolean;
 }
 
 export interface ProfileResult {
@@ -257,6 +262,14 @@ export interface ProfileResult {
     readonly file: string;
     readonly reused: readonly string[];
     readonly measured: readonly string[];
+  };
+  /** The kernel-level fit this calibration timed (absent from the table: nothing was timed). */
+  readonly kernels?: {
+    /** Measured kernels the fit used, and the models they came from (generated samples and yours). */
+    readonly kernels: number;
+    readonly models: number;
+    /** Wall time of the kernel timing, s. */
+    readonly seconds: number;
   };
 }
 

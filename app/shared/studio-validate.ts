@@ -160,6 +160,7 @@ export const JOB_ARGS = {
     warmup: z.number().int().min(0).max(MAX_PROFILE_RUNS),
     remeasure: z.boolean().exactOptional(),
     fromTable: z.boolean().exactOptional(),
+    kernels: z.boolean().exactOptional(),
   }),
   figures: z.strictObject({
     topology: inlineTopologySchema,
