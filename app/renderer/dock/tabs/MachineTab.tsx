@@ -52,6 +52,8 @@ export function MachineTab() {
   const { runs, warmup } = useStudio(selectCalibrationForm) ?? DEFAULT_CALIBRATION_FORM;
   const sessionId = useStudio(selectSessionId);
   const [remeasure, setRemeasure] = useState(false);
+  // On by default: the roofline alone predicts a tier's compute far worse (docs/prediction.md).
+  const [kernels, setKernels] = useState(true);
   const id = useId();
   // The calibration this machine kept for the model (config folder), shown without timing anything.
   useEffect(() => {
@@ -64,7 +66,12 @@ export function MachineTab() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (runCount !== null && warmupCount !== null)
-      void calibrateThisMachine({ runs: runCount, warmup: warmupCount, ...(remeasure ? { remeasure } : {}) });
+      void calibrateThisMachine({
+        runs: runCount,
+        warmup: warmupCount,
+        kernels,
+        ...(remeasure ? { remeasure } : {}),
+      });
   };
 
   return (
@@ -99,6 +106,10 @@ export function MachineTab() {
             />{' '}
             Measure again
           </label>
+          <label title="Also time ~550 kernels with graph optimisations on and fit the kernel-level predictor, which predicts a tier's compute far closer than the per-layer fit alone">
+            <input type="checkbox" checked={kernels} onChange={(event) => setKernels(event.target.checked)} />{' '}
+            Kernel-level predictor (as tiers run it; about 30–60 s more)
+          </label>
           <button type="submit" className="run-primary" disabled={runCount === null || warmupCount === null}>
             Calibrate
           </button>
@@ -125,9 +136,9 @@ export function MachineTab() {
       ) : (
         !job && (
           <p className="dock-empty">
-            Calibrate times every layer of the open model on this machine (a few seconds), fits a device
-            profile to the times and shows how well it predicts them; a tier of the design can then run on
-            this machine.
+            Calibrate times every layer of the open model on this machine (a few seconds; the kernel-level
+            predictor times kernels as a tier runs them, 30–60 s more), fits a device profile to the times and
+            shows how well it predicts them; a tier of the design can then run on this machine.
           </p>
         )
       )}
@@ -151,6 +162,12 @@ function CalibrationView({ record }: { readonly record: CalibrationRecord }) {
           </dd>
           <dt>Median |error|</dt>
           <dd>{result.medianAbsErrorPct.toFixed(1)} % per layer (in-sample)</dd>
+          {result.profile.kernelModels && (
+            <>
+              <dt>Kernel-level</dt>
+              <dd>{kernelText(result)}</dd>
+            </>
+          )}
           {result.kept && (
             <>
               <dt>Measurements</dt>
@@ -164,6 +181,16 @@ function CalibrationView({ record }: { readonly record: CalibrationRecord }) {
       <MeasuredTable result={result} />
     </section>
   );
+}
+
+/** The kernel-level predictor the profile carries: a segment run's fixed cost, and what was timed. */
+function kernelText(result: CalibrationRecord['result']): string {
+  const { profile, kernels } = result;
+  const cost = `a segment run costs ${formatMs(profile.segmentOverheadMs ?? 0)} + ${formatMs(profile.tensorOverheadMs ?? 0)} per tensor`;
+  const timed = kernels
+    ? `${kernels.kernels} kernels of ${kernels.models} models timed in ${kernels.seconds.toFixed(0)} s`
+    : 'kept from the last calibration';
+  return `${cost}; ${timed}; the figures predict tiers on this machine with it`;
 }
 
 /** When the layers were measured, and what the calibration reused or timed. */
