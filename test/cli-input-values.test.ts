@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { analysisJson, analyzeCommand } from '../app/cli/analyze.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analysisJson } from '../app/cli/analyze.js';
 import { loadCommandContext } from '../app/cli/partition-context.js';
 import { analyzeFile } from '../core/analyze.js';
 import { parseInputValue } from '../core/shape/input-values.js';
@@ -19,7 +19,6 @@ import { loadTopology } from '../core/profiles/load.js';
 import { parseProject } from '../core/project/parse.js';
 import type { ProjectFile } from '../core/project/types.js';
 import { SR_BRANCH_MACS, srBranchModel } from './support/branch-models.js';
-import { formatCount } from '../app/shared/format.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../bin/cutline.js');
@@ -77,22 +76,26 @@ describe('the analysis `cutline analyze --input-value` prints', () => {
       assumptions: { undecidedBranches: ['by_rate'] },
     });
   });
+});
 
-  it('names the value beside its input in the text, so the reader sees what the figures assume', () => {
-    const written: string[] = [];
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
-      analyzeCommand(modelPath, { input: ['x=1x64'], inputValue: ['sr=16000'] });
-    } finally {
-      write.mockRestore();
-    }
-    const text = written.join('');
-    expect(text).toContain('\n  sr: int64 [] = 16000\n');
-    expect(text).toContain('\n  x: float [1, 64]\n');
-    expect(text).toContain(`\nTotals    ${formatCount(SR_BRANCH_MACS.khz16)} MACs,`);
+describe('cutline analyze --input-value', () => {
+  it('--json costs the branch the flag selects', async () => {
+    const json = JSON.parse(
+      await cli('analyze', modelPath, '--input', 'x=1x64', '--input-value', 'sr=16000', '--json'),
+    ) as { totals: { macs: number }; approximate: boolean };
+    expect(json).toMatchObject({ totals: { macs: SR_BRANCH_MACS.khz16 }, approximate: false });
+  });
+
+  it('names the unbound dimension and the binding that lifts it, and refuses a bad value in one line', async () => {
+    const text = await cli('analyze', modelPath, '--input-value', 'sr=16000');
+    expect(text).toContain('batch was unbound: assumed 1; bind it with --input x=1x64');
+    const failed = await run(process.execPath, [CLI, 'analyze', modelPath, '--input-value', 'rate=1']).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr.trim()).toBe(
+      'cutline: BAD_INPUT_BINDING: The model has no input named "rate"; its inputs are "x", "sr".',
+    );
   });
 });
 

@@ -30,6 +30,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       collect,
       [],
     )
+    .option(
+      '--input-value <name=values>',
+      'a value the caller will send for an input, e.g. sr=16000 (repeatable): folded as a constant, so an If on it is costed on the branch that runs',
+      collect,
+      [],
+    )
     .option('--json', 'print one JSON object instead of tables')
     .option('--all-nodes', 'list every node, including exporter plumbing hidden from the layer view')
     .option(
@@ -46,6 +52,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         model: string,
         options: {
           input: string[];
+          inputValue: string[];
           json?: boolean;
           allNodes?: boolean;
           timeLimit?: number;
@@ -132,6 +139,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       collect,
       [],
     )
+    .option(
+      '--input-value <name=values>',
+      'a value the caller will send for an input, e.g. sr=16000 (repeatable): folded as a constant, so an If on it is costed on the branch that runs',
+      collect,
+      [],
+    )
     .option('--pareto', 'also print the Pareto front of latency × device energy')
     .option(
       '--cut-points [rows]',
@@ -162,6 +175,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       "an onnxruntime profile (enableProfiling's JSON): adds each node's measured time",
     )
     .option('-i, --input <name=dims>', 'bind an input shape (repeatable)', collect, [])
+    .option(
+      '--input-value <name=values>',
+      'a value the caller will send for an input, e.g. sr=16000 (repeatable)',
+      collect,
+      [],
+    )
     .option('--json', 'print one JSON object instead of a table')
     .action(async function (this: Command, model: string | undefined, options: FiguresCliOptions) {
       if (options.project === undefined && model === undefined)
@@ -181,6 +200,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--to <mbps>', 'highest bandwidth, Mb/s', positiveNumber, 1000)
     .option('--steps <n>', 'number of bandwidths, log-spaced', wholeNumber(2), 13)
     .option('-i, --input <name=dims>', 'bind an input shape (repeatable)', collect, [])
+    .option(
+      '--input-value <name=values>',
+      'a value the caller will send for an input, e.g. sr=16000 (repeatable)',
+      collect,
+      [],
+    )
     .option('--json', 'print one JSON object instead of a table')
     .action(async (model: string, options: SweepCliOptions) => {
       const { sweepCommand } = await import('./sweep.js');
@@ -207,6 +232,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       [],
     )
     .option('-i, --input <name=dims>', 'bind an input shape (repeatable)', collect, [])
+    .option(
+      '--input-value <name=values>',
+      'a value the caller will send for an input, e.g. sr=16000 (repeatable)',
+      collect,
+      [],
+    )
     .requiredOption('--out <dir>', 'folder to write the bundle to')
     .option('--zip', 'also write <out>.zip')
     .option('--force', 'replace an earlier bundle in --out (other non-empty folders are refused)')
