@@ -268,6 +268,13 @@ describe('segment overhead in evaluatePlacement', () => {
     expect(s1.latencyMs - s0.latencyMs).toBeCloseTo(2.4, 9);
     // The cloud holds nothing and pays nothing.
     expect(s1.computeMsPerTier[2]).toBe(0);
+    // Device → edge → device: the device runs two segments (as the export cuts them), each a
+    // run: the image in and a tensor out, then a tensor in and the scores out.
+    const back = new Uint8Array(units).map((_, u) => (u < units / 3 || u >= (2 * units) / 3 ? 0 : 1));
+    const b0 = evaluatePlacement(plain, back);
+    const b1 = evaluatePlacement(charged, back);
+    expect(b1.computeMsPerTier[0]! - b0.computeMsPerTier[0]!).toBeCloseTo(2 * 1 + 0.1 * 4, 9);
+    expect(b1.computeMsPerTier[1]! - b0.computeMsPerTier[1]!).toBeCloseTo(1 + 0.1 * 2, 9);
   });
 
   it("every solver's figures are evaluatePlacement's, overhead included", () => {

@@ -14,6 +14,7 @@ import { CutlineError } from '../errors.js';
 import { assertPlacement, tensorSpan, type Placement } from './placement.js';
 import { HopTally } from './hop-traffic.js';
 import { DEVICE_TIER, type PartitionProblem, type SegmentCost } from './problem.js';
+import { unitSegments } from './unit-segments.js';
 
 export interface CutTensor {
   readonly name: string;
@@ -120,7 +121,7 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
   });
 
   if (problem.segmentCost) {
-    const segments = segmentOverheadMs(problem, problem.segmentCost, placement, unitsPerTier);
+    const segments = segmentOverheadMs(problem, problem.segmentCost, placement);
     segments.forEach((ms, t) => {
       computeMsPerTier[t]! += ms;
       latencyMs += ms;
@@ -145,30 +146,44 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
 }
 
 /**
- * Per tier, the fixed cost of running its segment: one run plus one binding per tensor handed in
- * (a graph input it reads, a tensor from another tier) or out (a tensor another tier reads, a
- * graph output it produces); nothing for a tier that holds no unit. The exact solvers rank
- * placements by their units' compute and transfers and leave this out; every figure they report
- * comes from here, so it always includes it.
+ * Per tier, the fixed cost of running its segments: one run per segment it runs (as the export
+ * cuts them, `unitSegments`: a device → cloud → device placement runs two on the device) plus
+ * one binding per tensor handed into a segment (a graph input it reads, a tensor another segment
+ * made) or out of one (a tensor another segment reads, a graph output); nothing for a tier that
+ * holds no unit. The exact solvers rank placements by their units' compute and transfers and
+ * leave this out; every figure they report comes from here, so it always includes it.
  */
 export function segmentOverheadMs(
   problem: PartitionProblem,
   cost: SegmentCost,
   placement: Placement,
-  unitsPerTier: readonly number[],
 ): number[] {
   const tiers = problem.tiers.length;
-  const handed = new Array<number>(tiers).fill(0);
-  // The tiers reading a tensor as bits (at most three tiers): no Set or array per tensor, since
-  // the solvers evaluate placements in their inner loops.
-  for (const tensor of problem.tensors) {
-    const from = tensor.producer < 0 ? -1 : placement[tensor.producer]!;
-    let reading = 0;
-    for (const consumer of tensor.consumers) reading |= 1 << placement[consumer]!;
-    for (let tier = 0; tier < tiers; tier++) if (tier !== from && reading & (1 << tier)) handed[tier]!++;
-    if (from >= 0 && ((reading & ~(1 << from)) !== 0 || tensor.isOutput)) handed[from]!++;
+  const segmentOf = unitSegments(problem, placement);
+  const runs = new Array<number>(tiers).fill(0);
+  let last = 0;
+  for (const segment of segmentOf) last = Math.max(last, segment);
+  const seen = new Uint8Array(last + 1);
+  for (const segment of segmentOf) {
+    if (seen[segment]) continue;
+    seen[segment] = 1;
+    runs[segment % tiers]!++;
   }
-  return handed.map((count, t) => (unitsPerTier[t]! > 0 ? cost.runMs[t]! + cost.tensorMs[t]! * count : 0));
+  const handed = new Array<number>(tiers).fill(0);
+  // The segments reading a tensor, without a Set per tensor (the solvers evaluate placements in
+  // their inner loops, and a tensor has few readers).
+  const readers: number[] = [];
+  for (const tensor of problem.tensors) {
+    const own = tensor.producer < 0 ? -1 : segmentOf[tensor.producer]!;
+    readers.length = 0;
+    for (const consumer of tensor.consumers) {
+      const segment = segmentOf[consumer]!;
+      if (segment !== own && !readers.includes(segment)) readers.push(segment);
+    }
+    for (const segment of readers) handed[segment % tiers]!++;
+    if (own >= 0 && (readers.length > 0 || tensor.isOutput)) handed[own % tiers]!++;
+  }
+  return handed.map((count, t) => runs[t]! * cost.runMs[t]! + (runs[t]! > 0 ? cost.tensorMs[t]! * count : 0));
 }
 
 function reachedTiers(problem: PartitionProblem, placement: Placement, t: number): number[] {

@@ -15,6 +15,9 @@ import { evaluatePlacement, type CutTensor, type Evaluation } from './evaluate.j
 import { HopTally } from './hop-traffic.js';
 import { assertPlacement, type Placement } from './placement.js';
 import { DEVICE_TIER, type HopCost, type PartitionProblem } from './problem.js';
+import { unitSegments } from './unit-segments.js';
+
+export { unitSegments };
 
 export const SERVING_MODES = ['relay', 'stock'] as const;
 export type ServingMode = (typeof SERVING_MODES)[number];
@@ -28,34 +31,6 @@ export function evaluateServing(
   return mode === 'stock'
     ? evaluateStockPlacement(problem, placement)
     : evaluatePlacement(problem, placement);
-}
-
-/**
- * Segment of every unit, as the export forms them (core/export/segments.ts, per layer here): a
- * unit's stage is the largest stage of the units it reads from, plus one when they are on another
- * tier (graph inputs are stage 0 on the device); units of one tier and one stage are one segment.
- * Returns `stage × tiers + tier` per unit.
- */
-export function unitSegments(problem: PartitionProblem, placement: Placement): Int32Array {
-  const tiers = problem.tiers.length;
-  const stage = new Int32Array(problem.units.length);
-  const inputsOf: number[][] = Array.from({ length: problem.units.length }, () => []);
-  problem.tensors.forEach((tensor) => {
-    for (const consumer of tensor.consumers) inputsOf[consumer]!.push(tensor.producer);
-  });
-  const segment = new Int32Array(problem.units.length);
-  for (let u = 0; u < problem.units.length; u++) {
-    const tier = placement[u]!;
-    let s = 0;
-    for (const producer of inputsOf[u]!) {
-      const from = producer < 0 ? DEVICE_TIER : placement[producer]!;
-      const base = producer < 0 ? 0 : stage[producer]!;
-      s = Math.max(s, base + (from === tier ? 0 : 1));
-    }
-    stage[u] = s;
-    segment[u] = s * tiers + tier;
-  }
-  return segment;
 }
 
 /**
