@@ -74,7 +74,7 @@ export interface PartitionProblem {
 /**
  * What a tier pays per inference for running its segment at all, whatever the segment holds
  * (`DeviceProfile.segmentOverheadMs` and `tensorOverheadMs`): a session run and the binding of
- * each tensor handed in or out. Charged once per tier that holds any unit (`evaluatePlacement`).
+ * each tensor handed in or out. Charged once per segment a tier runs (`evaluatePlacement`).
  */
 export interface SegmentCost {
   /** Per tier, ms per segment run. */
