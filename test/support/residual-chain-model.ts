@@ -19,20 +19,7 @@ export function residualChainBytes(options: {
   readonly blockScopes: readonly string[];
 }): Uint8Array {
   const net = new NetworkBuilder(options.seedName);
-  let x = net.conv('/stem/conv', 'input', { inChannels: 3, outChannels: CHANNELS, kernel: 3, pad: 1 });
-  for (const scope of options.blockScopes) {
-    let branch = net.conv(`${scope}/conv1`, x, {
-      inChannels: CHANNELS,
-      outChannels: CHANNELS,
-      kernel: 3,
-      pad: 1,
-    });
-    branch = net.op1(`${scope}/relu1`, 'Relu', [branch]);
-    branch = net.conv(`${scope}/conv2`, branch, { inChannels: CHANNELS, outChannels: CHANNELS, kernel: 1 });
-    x = net.op1(`${scope}/relu2`, 'Relu', [net.op1(`${scope}/add`, 'Add', [x, branch])]);
-  }
-  x = net.op1('/head/pool', 'GlobalAveragePool', [x]);
-  x = net.op1('/head/flatten', 'Flatten', [x], [attr.int('axis', 1)]);
+  const x = residualTrunk(net, options.blockScopes, CHANNELS);
   net.gemm('/head/fc', x, CHANNELS, 10, 'logits');
   return encodeModelProto(
     model({
@@ -46,4 +33,26 @@ export function residualChainBytes(options: {
       }),
     }),
   );
+}
+
+/**
+ * The stem convolution of an RGB `input`, one residual block per scope
+ * (`Relu(x + Conv1×1(Relu(Conv3×3(x))))`) and the head's pool and flatten, `channels` wide:
+ * returns the flattened features for the caller's dense head.
+ */
+export function residualTrunk(net: NetworkBuilder, blockScopes: readonly string[], channels: number): string {
+  let x = net.conv('/stem/conv', 'input', { inChannels: 3, outChannels: channels, kernel: 3, pad: 1 });
+  for (const scope of blockScopes) {
+    let branch = net.conv(`${scope}/conv1`, x, {
+      inChannels: channels,
+      outChannels: channels,
+      kernel: 3,
+      pad: 1,
+    });
+    branch = net.op1(`${scope}/relu1`, 'Relu', [branch]);
+    branch = net.conv(`${scope}/conv2`, branch, { inChannels: channels, outChannels: channels, kernel: 1 });
+    x = net.op1(`${scope}/relu2`, 'Relu', [net.op1(`${scope}/add`, 'Add', [x, branch])]);
+  }
+  x = net.op1('/head/pool', 'GlobalAveragePool', [x]);
+  return net.op1('/head/flatten', 'Flatten', [x], [attr.int('axis', 1)]);
 }
