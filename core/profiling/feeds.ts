@@ -45,20 +45,66 @@ export function concreteInputShapes(
   return shapes;
 }
 
-/** One random tensor per graph input, of the analysis' (bound) shapes; the same seed gives the same values. */
+/**
+ * One random tensor per graph input, of the analysis' (bound) shapes; the same seed gives the same
+ * values. An input with a known value (`--input-value sr=16000`, checked by resolveInputValues) is
+ * fed that value instead, so onnxruntime runs the branch the analysis costed.
+ */
 export function randomFeeds(
   analysis: Analysis,
   shapes: Readonly<Record<string, readonly number[]>>,
   seed = 1,
+  values: Readonly<Record<string, readonly number[]>> = {},
 ): Record<string, ort.Tensor> {
   const random = createRandom(seed);
   const feeds: Record<string, ort.Tensor> = {};
   for (const name of analysis.graph.inputs) {
     const dims = shapes[name] ?? [];
     const dtype = analysis.inference.values.get(name)?.dtype ?? analysis.graph.tensors.get(name)?.dtype ?? 0;
-    feeds[name] = randomTensor(name, dtype, dims, indexBound(analysis.graph, name), random);
+    // Drawn for every input alike, so a value given for one input leaves the others' data unchanged.
+    const drawn = randomTensor(name, dtype, dims, indexBound(analysis.graph, name), random);
+    const given = values[name];
+    feeds[name] = given === undefined ? drawn : valueTensor(name, dtype, dims, given);
   }
   return feeds;
+}
+
+/** A tensor holding `data` (already checked against the input's type and element count). */
+function valueTensor(
+  name: string,
+  dtype: number,
+  dims: readonly number[],
+  data: readonly number[],
+): ort.Tensor {
+  switch (dtype) {
+    case DataType.FLOAT:
+      return new ort.Tensor('float32', Float32Array.from(data), dims);
+    case DataType.DOUBLE:
+      return new ort.Tensor('float64', Float64Array.from(data), dims);
+    case DataType.INT64:
+      return new ort.Tensor(
+        'int64',
+        BigInt64Array.from(data, (x) => BigInt(x)),
+        dims,
+      );
+    case DataType.INT32:
+      return new ort.Tensor('int32', Int32Array.from(data), dims);
+    case DataType.INT8:
+      return new ort.Tensor('int8', Int8Array.from(data), dims);
+    case DataType.UINT8:
+      return new ort.Tensor('uint8', Uint8Array.from(data), dims);
+    case DataType.BOOL:
+      return new ort.Tensor(
+        'bool',
+        Uint8Array.from(data, (x) => (x !== 0 ? 1 : 0)),
+        dims,
+      );
+    default:
+      throw new CutlineError(
+        'PROFILING_FAILED',
+        `Input ${quoteName(name)} is ${dtypeName(dtype)}, which Cutline cannot fill with a given value; give values only to float, int or bool inputs.`,
+      );
+  }
 }
 
 function randomTensor(

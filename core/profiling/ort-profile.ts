@@ -15,6 +15,7 @@ import { encodeModelProto } from '../onnx/codec.js';
 import { inlineExternalTensors } from '../onnx/external-data.js';
 import { readModelFile } from '../onnx/read.js';
 import { writeModelFiles } from '../export/external-weights.js';
+import { resolveInputValues, type InputValueText } from '../shape/input-values.js';
 import { concreteInputShapes, randomFeeds } from './feeds.js';
 import { median, quantile } from './stats.js';
 import { findTraceFile, takeTraceFile } from './trace-file.js';
@@ -41,6 +42,8 @@ export interface OrtProfileOptions {
   readonly warmup: number;
   /** Input shapes; symbolic dimensions not bound here count as 1. */
   readonly inputs?: Readonly<Record<string, Shape>>;
+  /** Values fed to some inputs (`--input-value sr=16000`) and folded into the analysis; others are random. */
+  readonly inputValues?: readonly InputValueText[];
   /** ORT's intra-op thread count; its default (the physical cores) when left out. */
   readonly intraOpThreads?: number;
   /** `parallel` runs independent branches at once, on `interOpThreads` threads. */
@@ -119,9 +122,13 @@ export async function runOrtProfile(modelPath: string, options: OrtProfileOption
     throw new RangeError(`runs must be ≥ 1 and warmup ≥ 0 (got ${options.runs} and ${options.warmup}).`);
   const model = readModelFile(modelPath);
   const declared = analyzeModel(model);
-  const inputShapes = concreteInputShapes(declared.graph, options.inputs);
-  const analysis = analyzeModel(model, { inputShapes });
-  const feeds = randomFeeds(analysis, inputShapes);
+  const inputValues = options.inputValues ?? [];
+  // A value fixes its input's shape (ids=1,2,3 on [seq] is [3]); an explicit binding still wins.
+  const valueShapes = resolveInputValues(declared.graph, inputValues, options.inputs).shapes;
+  const inputShapes = concreteInputShapes(declared.graph, { ...valueShapes, ...options.inputs });
+  const analysis = analyzeModel(model, { inputShapes, inputValues });
+  const given = Object.fromEntries(inputValues.map((v) => [v.name, v.data]));
+  const feeds = randomFeeds(analysis, inputShapes, 1, given);
   const threads = {
     ...(options.intraOpThreads !== undefined ? { intraOpNumThreads: options.intraOpThreads } : {}),
     ...(options.interOpThreads !== undefined ? { interOpNumThreads: options.interOpThreads } : {}),
