@@ -5,16 +5,30 @@
  * the fit independent of which layers the user's models happen to hold; the networks and the
  * user's models add their own shapes and say how much slower kernels run chained than alone.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import * as ort from 'onnxruntime-node';
+import { analyzeModel } from '../analyze.js';
 import type { Shape } from '../graph/types.js';
 import { encodeModelProto } from '../onnx/codec.js';
+import { openModelBytes, readModelFile } from '../onnx/read.js';
+import { concreteInputShapes } from './feeds.js';
 import { fitKernelModels, type KernelCalibration } from './kernel-fit.js';
 import { runKernelProfile, type KernelMeasurement } from './kernel-profile.js';
 import { kernelNetworks } from './kernel-networks.js';
 import { kernelSamples, PRELUDE } from './kernel-samples.js';
+import {
+  kernelEntryOf,
+  kernelMeasurementOf,
+  kernelStaleReason,
+  withKernelEntries,
+  type KernelEntry,
+  type KernelKey,
+} from './kernel-table.js';
+import { fileSha256, thisCpu } from './measurement-table-file.js';
 
 export interface KernelCalibrationOptions {
   /** Timed runs per model (after `warmup`); 10 and 2 by default: one-kernel models vary little. */
@@ -25,6 +39,10 @@ export interface KernelCalibrationOptions {
   /** Leave the generated samples out (tests, or a fit on the user's models alone). */
   readonly withoutSamples?: boolean;
   readonly signal?: AbortSignal;
+  /** Timings kept from earlier calibrations: a sample or model they still hold is not timed. */
+  readonly table?: readonly KernelEntry[];
+  /** Time everything again, whatever `table` holds. */
+  readonly remeasure?: boolean;
   readonly onProgress?: (done: number, of: number) => void;
 }
 
@@ -33,16 +51,31 @@ export interface KernelCalibrationRun extends KernelCalibration {
   readonly samples: number;
   /** Wall time of the whole calibration, s. */
   readonly seconds: number;
+  /** Samples and models taken from the table, and timed now. */
+  readonly reused: number;
+  readonly timed: number;
+}
+
+export interface KernelCalibrationResult extends KernelCalibrationRun {
+  /** `table` with what was timed now in place of its older entries: the section to keep. */
+  readonly table: readonly KernelEntry[];
 }
 
 export async function calibrateKernels(
   models: readonly { readonly path: string; readonly inputs?: Readonly<Record<string, Shape>> }[],
   options: KernelCalibrationOptions = {},
-): Promise<KernelCalibrationRun> {
+): Promise<KernelCalibrationResult> {
   const start = performance.now();
+  const runs = options.runs ?? 10;
+  const warmup = options.warmup ?? 2;
+  const cpu = thisCpu();
+  const ortVersion = ort.env.versions.node ?? ort.env.versions.common;
+  const table = options.table ?? [];
+  const fresh: KernelEntry[] = [];
+  let reused = 0;
   const profileOptions = {
-    runs: options.runs ?? 10,
-    warmup: options.warmup ?? 2,
+    runs,
+    warmup,
     ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
@@ -50,44 +83,71 @@ export async function calibrateKernels(
   try {
     const samples = options.withoutSamples ? [] : kernelSamples();
     const networks = options.withoutSamples ? [] : kernelNetworks();
-    type Job = { readonly path: string; readonly inputs?: Readonly<Record<string, Shape>> };
+    type Job = {
+      readonly path: string;
+      readonly name: string;
+      /** The generated model's bytes, written only when it must be timed. */
+      readonly bytes?: Uint8Array;
+      readonly inputs?: Readonly<Record<string, Shape>>;
+    };
+    const generated = (name: string, bytes: Uint8Array): Job => ({
+      path: path.join(dir, `${name}.onnx`),
+      name,
+      bytes,
+    });
     const jobs: Job[] = [
-      ...samples.map((s): Job => {
-        const file = path.join(dir, `${s.name}.onnx`);
-        fs.writeFileSync(file, encodeModelProto(s.proto));
-        return { path: file };
-      }),
-      ...networks.map((n): Job => {
-        const file = path.join(dir, `${n.name}.onnx`);
-        fs.writeFileSync(file, encodeModelProto(n.proto));
-        return { path: file };
-      }),
-      ...models,
+      ...samples.map((s) => generated(s.name, encodeModelProto(s.proto))),
+      ...networks.map((n) => generated(n.name, encodeModelProto(n.proto))),
+      ...models.map((m): Job => ({ ...m, name: path.basename(m.path) })),
     ];
     const measurements: KernelMeasurement[] = [];
     for (const [i, job] of jobs.entries()) {
-      const measured = await runKernelProfile(job.path, {
+      const model = job.bytes ? openModelBytes(job.bytes) : readModelFile(job.path);
+      const inputShapes = concreteInputShapes(analyzeModel(model).graph, job.inputs);
+      const key: KernelKey = {
+        modelSha256: job.bytes ? createHash('sha256').update(job.bytes).digest('hex') : fileSha256(job.path),
+        inputShapes,
+        ortVersion,
+        graphOptimizationLevel: 'all',
+        intraOpThreads: options.intraOpThreads ?? null,
+        cpu,
+      };
+      const entry = options.remeasure
+        ? undefined
+        : table.find((e) => kernelStaleReason(e, key, { runs, warmup }) === null);
+      if (entry) {
+        measurements.push(kernelMeasurementOf(entry, job.path, analyzeModel(model, { inputShapes })));
+        reused++;
+        options.onProgress?.(i + 1, jobs.length);
+        continue;
+      }
+      if (job.bytes) fs.writeFileSync(job.path, job.bytes);
+      const timed = await runKernelProfile(job.path, {
         ...profileOptions,
         ...(job.inputs ? { inputs: job.inputs } : {}),
       });
       // A sample's prelude sets its cache up; only the sampled kernel is a sample.
-      measurements.push(
+      const measured =
         i < samples.length
           ? {
-              ...measured,
-              anchors: measured.anchors.filter((a) => !a.name.startsWith(PRELUDE)),
+              ...timed,
+              anchors: timed.anchors.filter((a) => !a.name.startsWith(PRELUDE)),
               isSample: true,
             }
-          : measured,
-      );
-      // The sample files are small; each goes once timed, so the folder never holds hundreds.
-      if (i < samples.length) fs.rmSync(job.path, { force: true });
+          : timed;
+      measurements.push(measured);
+      fresh.push(kernelEntryOf(measured, key, { runs, warmup, modelName: job.name, at: new Date() }));
+      // The generated files are small; each goes once timed, so the folder never holds hundreds.
+      if (job.bytes) fs.rmSync(job.path, { force: true });
       options.onProgress?.(i + 1, jobs.length);
     }
     return {
       ...fitKernelModels(measurements),
       samples: samples.length,
       seconds: (performance.now() - start) / 1000,
+      reused,
+      timed: jobs.length - reused,
+      table: withKernelEntries(table, fresh),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@
  * measurement-table-file.ts.
  */
 import { z } from 'zod';
+import { kernelSectionSchema, type KernelEntry } from './kernel-table.js';
 import type { NodeTiming, OrtMeasurement } from './ort-profile.js';
 
 export const MEASUREMENT_TABLE_FORMAT = 'cutline-measurements';
@@ -74,6 +75,8 @@ export interface MeasurementTable {
   readonly format: typeof MEASUREMENT_TABLE_FORMAT;
   readonly version: typeof MEASUREMENT_TABLE_VERSION;
   readonly models: readonly ModelMeasurements[];
+  /** Kernel-level timings of `--kernels` calibrations (kernel-table.ts); absent in older tables. */
+  readonly kernels?: readonly KernelEntry[] | undefined;
 }
 
 export const EMPTY_MEASUREMENT_TABLE: MeasurementTable = {
@@ -124,6 +127,7 @@ export const measurementTableSchema = z.strictObject({
   format: z.literal(MEASUREMENT_TABLE_FORMAT),
   version: z.literal(MEASUREMENT_TABLE_VERSION),
   models: z.array(modelSchema).max(MAX_TABLE_MODELS),
+  kernels: kernelSectionSchema.optional(),
 });
 
 /** Why an entry cannot stand for a model now: null when it can. */
