@@ -20,6 +20,7 @@ import { givenPlan, SOLVER_NAMES } from '../../core/partition/plan.js';
 import type { PartitionProblem } from '../../core/partition/problem.js';
 import { runSolver } from '../../core/partition/solve.js';
 import { SERVING_MODES, type ServingMode } from '../../core/partition/serving-mode.js';
+import { parseInputValue } from '../../core/shape/input-values.js';
 import { writeJsonLine } from './json-output.js';
 import { parseConstraints } from './partition-args.js';
 import {
@@ -180,6 +181,8 @@ export async function exportCommand(
     plan = givenPlan(problem, placement, objective, `placement from ${options.placement}`);
   }
   const modelBytes = new Uint8Array(fs.readFileSync(modelPath));
+  // The values the analysis folded travel in the manifest and are fed by verification.
+  const inputValues = context.inputValues.map(parseInputValue);
   const written = await writeBundle({
     outDir: options.out,
     analysis: context.analysis,
@@ -193,6 +196,7 @@ export async function exportCommand(
     onUnreachable: options.onUnreachable,
     serving: serving as ServingMode,
     inputShapes: context.inputShapes,
+    inputValues,
     writeRuntime,
     onProgress: progress,
     ...(externalDataAbove !== undefined ? { externalDataAbove } : {}),
@@ -212,6 +216,7 @@ export async function exportCommand(
       {
         analysis: context.analysis,
         inputShapes: context.inputShapes,
+        inputValues,
         verifyWhole: options.verifyWhole ?? false,
         tolerance,
       },

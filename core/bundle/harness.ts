@@ -28,7 +28,7 @@ import { dataDependentPerTier as dataDependentTiers } from '../costs/data-depend
 import { expectedHops, hopTimesPerRequest, hostPrediction, manifestTensorBytes } from './harness-figures.js';
 import { harnessFootprints, planHarnessMemory } from './harness-memory.js';
 import { expectedStockRoutes, startStockTiers, stockRouteTimesPerRequest } from './harness-stock.js';
-import { manifestInputShapes, parseManifest, type BundleManifest } from './manifest.js';
+import { manifestInputShapes, manifestInputValues, parseManifest, type BundleManifest } from './manifest.js';
 import { harnessWholeModel } from './harness-whole-model.js';
 import { startTier, stopTier, type TierProcess } from './tier-process.js';
 import type { StepTiming } from './tier-runtime.js';
@@ -117,15 +117,20 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
   // manifest's input shapes so the model is analysed once, with the shapes the requests have:
   // the bytes each hop is expected to carry are those sent, not 0.
   const bound = manifestInputShapes(manifest);
+  // The values export folded (an If costed on its branch) are folded again and fed, not random;
+  // an input with a value takes the shape its elements fix unless a binding gives one.
+  const inputValues = manifestInputValues(manifest);
+  const valued = new Set(inputValues.map((v) => v.name));
   const shapes: Record<string, Shape> = { ...bound };
   for (const input of manifest.model.inputs) {
-    if (!(input.name in bound) && input.shape)
+    if (!(input.name in bound) && !valued.has(input.name) && input.shape)
       shapes[input.name] = input.shape.map((d) => (typeof d === 'number' ? d : 1));
   }
   const analysis =
     typeof wholeModel === 'string'
-      ? analyzeFile(wholeModel, { inputShapes: shapes })
-      : analyzeBytes(wholeModel, { inputShapes: shapes });
+      ? analyzeFile(wholeModel, { inputShapes: shapes, inputValues })
+      : analyzeBytes(wholeModel, { inputShapes: shapes, inputValues });
+  for (const { name } of inputValues) shapes[name] ??= analysis.inference.values.get(name)?.shape ?? [];
   const inputShapes = concreteInputShapes(analysis.graph, shapes);
   // Before the whole model loads or a tier starts: a run that cannot fit says so in one line
   // (harness-memory.ts explains why the harness refuses where verification skips).
@@ -139,7 +144,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     options.availableMemoryBytes ?? process.availableMemory(),
   );
   const feeds = {
-    ...randomFeeds(analysis, inputShapes, 1),
+    ...randomFeeds(analysis, inputShapes, 1, Object.fromEntries(inputValues.map((v) => [v.name, v.data]))),
     ...(options.inputs ?? {}),
   };
   const whole =
@@ -162,6 +167,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
       runs: 20,
       warmup: 5,
       intraOpThreads: 1,
+      ...(inputValues.length > 0 ? { inputValues } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const peak = await measureHostPeak({

@@ -10,6 +10,7 @@ import { CutlineError } from '../errors.js';
 import { quoteName } from '../text/quote-name.js';
 import type { Shape } from '../graph/types.js';
 import { parseInputBinding } from '../shape/bindings.js';
+import { parseInputValue, type InputValueText } from '../shape/input-values.js';
 import { TIER_NAMES } from '../tiers.js';
 import { SERVING_MODES } from '../partition/serving-mode.js';
 import type { Schedule } from './schedule.js';
@@ -73,6 +74,13 @@ export const manifestSchema = z.strictObject({
      * inputs with these shapes. Absent in bundles from before bindings travelled (nothing bound).
      */
     bindings: z.record(z.string(), z.string()).optional(),
+    /**
+     * The input values the bundle was exported with (input name → `16000` or `1,2,3`, as
+     * `cutline export --input-value` takes them): verification and the harness feed these inputs
+     * these values, and the harness's analysis folds them (an If costed on its branch). Absent
+     * when none were given, as in every bundle from before values travelled.
+     */
+    inputValues: z.record(z.string(), z.string()).optional(),
     data: dataSpec.optional(),
   }),
   tiers: z
@@ -304,6 +312,14 @@ function checkReferences(manifest: BundleManifest, file: string): void {
       fail(`model.bindings.${name}`, (error as Error).message.replace(/\.$/, ''));
     }
   }
+  for (const [name, values] of Object.entries(manifest.model.inputValues ?? {})) {
+    if (!inputNames.has(name)) fail(`model.inputValues.${name}`, `the model has no input "${name}"`);
+    try {
+      parseInputValue(`${name}=${values}`);
+    } catch (error) {
+      fail(`model.inputValues.${name}`, (error as Error).message.replace(/\.$/, ''));
+    }
+  }
   for (const [layer, tier] of Object.entries(manifest.plan.layerPlacement)) {
     if (tier >= tiers.length) {
       fail(`plan.layerPlacement.${layer}`, `tier ${tier} does not exist`);
@@ -354,6 +370,18 @@ export function manifestInputShapes(manifest: BundleManifest): Record<string, Sh
   for (const [name, dims] of Object.entries(manifest.model.bindings ?? {}))
     shapes[name] = parseInputBinding(`${name}=${dims}`).shape;
   return shapes;
+}
+
+/** The manifest's input values (checked by parseManifest), as analyzeModel and the feeds take them. */
+export function manifestInputValues(manifest: BundleManifest): InputValueText[] {
+  return Object.entries(manifest.model.inputValues ?? {}).map(([name, values]) =>
+    parseInputValue(`${name}=${values}`),
+  );
+}
+
+/** Input values as the manifest keeps them: input name → `16000` or `1,2,3`. */
+export function inputValueTexts(values: readonly InputValueText[]): Record<string, string> {
+  return Object.fromEntries(values.map((v) => [v.name, v.data.map(String).join(',')]));
 }
 
 /** Bindings as the manifest keeps them: input name → `1x3x640x640` (a scalar as `scalar`). */

@@ -27,6 +27,7 @@ import { describeObjective } from '../partition/objective.js';
 import { evaluateServing, type ServingMode } from '../partition/serving-mode.js';
 import type { Plan } from '../partition/plan.js';
 import type { Topology } from '../profiles/types.js';
+import type { InputValueText } from '../shape/input-values.js';
 import {
   bundleReadme,
   composeFile,
@@ -40,6 +41,7 @@ import { writeTritonExtras } from './triton-extra-files.js';
 import {
   MANIFEST_FORMAT,
   bindingTexts,
+  inputValueTexts,
   manifestSchedule,
   parseManifest,
   type BundleManifest,
@@ -82,6 +84,8 @@ export interface BundleOptions {
    * harness and the README use the bound shapes (not 1 for every symbolic dimension).
    */
   readonly inputShapes?: Readonly<Record<string, Shape>>;
+  /** The input values `analysis` folded (`sr=16000`): written to the manifest, fed by verification and the harness. */
+  readonly inputValues?: readonly InputValueText[];
   /** Writes `runtime/` (the tier runtime and its package.json) into the folder. */
   readonly writeRuntime: (runtimeDir: string) => Promise<void>;
   readonly onProgress?: (message: string) => void;
@@ -322,6 +326,7 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
         inputs: analysis.graph.inputs.map(summarize),
         outputs: analysis.graph.outputs.map(summarize),
         bindings: bindingTexts(options.inputShapes ?? {}),
+        ...(options.inputValues?.length ? { inputValues: inputValueTexts(options.inputValues) } : {}),
       },
       tiers: topology.tiers.map((t, i) => ({
         name: t.name,

@@ -8,6 +8,7 @@ import { analyzeBytes, analyzeFile, type Analysis } from '../analyze.js';
 import { CutlineError, isCutlineError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
 import { concreteInputShapes, randomFeeds } from '../profiling/feeds.js';
+import { resolveInputValues, type InputValueText } from '../shape/input-values.js';
 import { compareOutput, type ElementDifference, type OutputComparison } from './compare.js';
 import type { Segment } from './segments.js';
 import { allowanceRatio, DEFAULT_TOLERANCE, type Tolerance } from './tolerance.js';
@@ -79,6 +80,11 @@ export interface VerifyOptions {
   readonly analysis?: Analysis;
   /** Shapes for inputs with symbolic dims (unbound dims become 1). */
   readonly inputShapes?: Readonly<Record<string, Shape>>;
+  /**
+   * Values fed to some inputs instead of random data (`--input-value sr=16000`), so the split is
+   * checked on the branch the analysis costed; an input given as a tensor takes that tensor.
+   */
+  readonly inputValues?: readonly InputValueText[];
   /** Seed of the random inputs (default 1): the same seed gives the same inputs. */
   readonly seed?: number;
   readonly sessionOptions?: ort.InferenceSession.SessionOptions;
@@ -267,10 +273,18 @@ function randomInputs(
   options: VerifyOptions,
 ): Record<string, ort.Tensor> {
   const analysis = options.analysis ?? (typeof whole === 'string' ? analyzeFile(whole) : analyzeBytes(whole));
-  const shapes = concreteInputShapes(analysis.graph, options.inputShapes);
+  const values = (options.inputValues ?? []).filter((v) => !(v.name in given));
+  // A value fixes its input's shape (ids=1,2,3 on [seq] is [3]); an explicit binding still wins.
+  const valueShapes = resolveInputValues(analysis.graph, values, options.inputShapes).shapes;
+  const shapes = concreteInputShapes(analysis.graph, { ...valueShapes, ...options.inputShapes });
   for (const [name, tensor] of Object.entries(given)) shapes[name] = [...tensor.dims];
   try {
-    return randomFeeds(analysis, shapes, options.seed ?? 1);
+    return randomFeeds(
+      analysis,
+      shapes,
+      options.seed ?? 1,
+      Object.fromEntries(values.map((v) => [v.name, v.data])),
+    );
   } catch (cause) {
     if (!isCutlineError(cause) || cause.code !== 'PROFILING_FAILED') throw cause;
     throw new CutlineError(
