@@ -150,11 +150,15 @@ async function profileModels(
   let kernels: KernelCalibrationRun | null = null;
   if (options.kernels && imported === null && !options.fromTable) {
     const onProgress = kernelProgress(options.json ?? false);
-    kernels = await calibrateKernels(named, {
+    // A saved profile's table keeps the kernel timings too: only what is missing or stale is timed.
+    const { table: kernelTable, ...run } = await calibrateKernels(named, {
       ...threads,
       signal,
+      ...(gathered ? { table: gathered.table.kernels ?? [], remeasure: options.remeasure ?? false } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
+    kernels = run;
+    if (gathered) gathered = { ...gathered, table: { ...gathered.table, kernels: kernelTable } };
     clearProgress();
     profile = withKernelModels(
       profile,
@@ -188,6 +192,7 @@ function kernelLines(k: KernelCalibrationRun): string[] {
   return [
     `Kernels   kernel-level predictor: ${k.kernels} kernels of ${k.models} models (${k.samples} generated samples and yours), graph optimisations on, ${k.seconds.toFixed(0)} s; channel block ${k.channelBlock}`,
     `          a segment run costs ${ms(k.segmentOverheadMs)} + ${ms(k.tensorOverheadMs)} per tensor handed in or out; kernels run ×${k.contextFactor.toFixed(2)} slower in your models than alone`,
+    `          kernels: ${k.reused} reused, ${k.timed} timed`,
     `          in-sample rms error per kind: ${k.kinds.map((c) => `${c.kind} ${c.rmsErrorPercent.toFixed(0)}%`).join(', ')}`,
   ];
 }
