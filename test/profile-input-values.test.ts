@@ -1,11 +1,13 @@
 /**
- * Profiling with input values (issue 15, point 3): an input given a value is fed that value,
+ * `cutline profile --input-value` (issue 15, point 3): an input given a value is fed that value,
  * so onnxruntime runs the branch it selects, and the analysis the times are compared with costs
  * that branch. The Silero-VAD-like model's If picks its 16 kHz branch on sr = 16000.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisJson } from '../app/cli/analyze.js';
@@ -14,6 +16,9 @@ import { randomFeeds } from '../core/profiling/feeds.js';
 import { runOrtProfile } from '../core/profiling/ort-profile.js';
 import { parseInputValue } from '../core/shape/input-values.js';
 import { SR_BRANCH_MACS, srBranchModel } from './support/branch-models.js';
+
+const run = promisify(execFile);
+const CLI = path.resolve(import.meta.dirname, '../bin/cutline.js');
 
 let dir: string;
 let modelPath: string;
@@ -74,5 +79,46 @@ describe('runOrtProfile with input values', () => {
       totals: { macs: SR_BRANCH_MACS.khz8, exact: false },
       approximate: true,
     });
+  });
+});
+
+describe('cutline profile --input-value', () => {
+  it('profiles with the value; refuses it with --save, whose table is keyed by shapes only', async () => {
+    const { stdout } = await run(process.execPath, [
+      CLI,
+      'profile',
+      modelPath,
+      '--input',
+      'x=1x64',
+      '--input-value',
+      'sr=16000',
+      '--runs',
+      '1',
+      '--warmup',
+      '0',
+      '--threads',
+      '1',
+      '--json',
+    ]);
+    const json = JSON.parse(stdout) as { models: { model: string; inputShapes: object }[] };
+    expect(json.models).toMatchObject([{ model: 'vad-like.onnx', inputShapes: { x: [1, 64], sr: [] } }]);
+    const save = path.join(dir, 'p.json');
+    const refused = await run(process.execPath, [
+      CLI,
+      'profile',
+      modelPath,
+      '--input-value',
+      'sr=16000',
+      '--save',
+      save,
+    ]).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused?.code).toBe(2);
+    expect(refused?.stderr.trim()).toBe(
+      'cutline: BAD_INPUT_BINDING: --input-value works on one model timed now, not with --save: profile that model alone without --save.',
+    );
+    expect(fs.existsSync(save)).toBe(false);
   });
 });

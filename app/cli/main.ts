@@ -79,6 +79,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       collect,
       [],
     )
+    .option(
+      '--input-value <name=values>',
+      'a value to feed an input, e.g. sr=16000 (repeatable; one model, no --save): onnxruntime runs with it and the analysis costs the branch it selects',
+      collect,
+      [],
+    )
     .option('--threads <n>', "onnxruntime intra-op threads (default: onnxruntime's choice)", wholeNumber(1))
     .option(
       '--save <file>',

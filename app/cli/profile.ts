@@ -27,6 +27,7 @@ import { calibrateKernels, type KernelCalibrationRun } from '../../core/profilin
 import { withKernelModels } from '../../core/profiling/kernel-fit.js';
 import { deviceProfileSchema } from '../../core/profiles/schema.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
+import { parseInputValue } from '../../core/shape/input-values.js';
 import { plainName } from '../../core/text/quote-name.js';
 import { renderTable } from './format.js';
 import { keptJson, keptLines, peakOfSaved, readTable, type KeptMeasurements } from './profile-table.js';
@@ -37,6 +38,8 @@ export interface ProfileCliOptions {
   readonly runs: number;
   readonly warmup: number;
   readonly input: readonly string[];
+  /** `--input-value NAME=V[,V…]`: fed to onnxruntime and folded into the analysis (one model, timed now). */
+  readonly inputValue?: readonly string[];
   readonly threads?: number;
   readonly save?: string;
   readonly json?: boolean;
@@ -84,6 +87,8 @@ async function profileModels(
 ): Promise<number> {
   const { runs, warmup } = options;
   const bindings = options.input.map(parseInputBinding);
+  const inputValues = (options.inputValue ?? []).map(parseInputValue);
+  if (inputValues.length > 0) refuseValuesWith(modelPaths, options);
   const threads = options.threads === undefined ? {} : { intraOpThreads: options.threads };
   const profiled: OrtProfile[] = [];
   let imported: ImportNote | null = null;
@@ -114,6 +119,7 @@ async function profileModels(
       runs,
       warmup,
       inputs,
+      ...(inputValues.length > 0 ? { inputValues } : {}),
       ...threads,
       signal,
       ...(onProgress ? { onProgress } : {}),
@@ -185,6 +191,28 @@ async function profileModels(
       `${profileText(profiled, peak, evaluation, savedTo, imported, [...(gathered ? keptLines(gathered) : []), ...(kernels ? kernelLines(kernels) : [])])}\n`,
     );
   return 0;
+}
+
+/**
+ * Input values reach one fresh run only: the measurement table is keyed by shapes, not values, and
+ * an imported trace or the kernel samples were not run with them, so those paths refuse them.
+ */
+function refuseValuesWith(modelPaths: readonly string[], options: ProfileCliOptions): void {
+  const clash =
+    modelPaths.length > 1
+      ? 'several models'
+      : options.save !== undefined
+        ? '--save'
+        : options.fromOrtProfile !== undefined
+          ? '--from-ort-profile'
+          : options.kernels
+            ? '--kernels'
+            : null;
+  if (clash !== null)
+    throw new CutlineError(
+      'BAD_INPUT_BINDING',
+      `--input-value works on one model timed now, not with ${clash}: profile that model alone without ${clash === 'several models' ? 'the others' : clash}.`,
+    );
 }
 
 /** The kernel-level fit in a few lines: what was timed, how long it took, how well each kind fits. */
