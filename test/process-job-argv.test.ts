@@ -131,6 +131,25 @@ describe('process job command lines', () => {
     expect(kept).not.toContain('--kernels');
   });
 
+  it('pass on how many kernel timings a calibration kept and how many it timed now', () => {
+    const plan = profilePlan(model, { runs: 1, warmup: 0, kernels: true });
+    fs.rmSync(plan.tempDir, { recursive: true, force: true });
+    const stdout = JSON.stringify({
+      models: [{ nodes: [], medianAbsErrorPercent: 5, kernelSumMs: 1, predictedSumMs: 1 }],
+      host: { peak: { gflops: 90 } },
+      inSample: { note: 'in sample' },
+      profile: { id: 'this-machine' },
+      kernels: { kernels: 559, models: 560, seconds: 4, reused: 559, timed: 1 },
+    });
+    expect(plan.result([stdout])?.kernels).toEqual({
+      kernels: 559,
+      models: 560,
+      seconds: 4,
+      reused: 559,
+      timed: 1,
+    });
+  });
+
   it('refuse a kernel-level switch that is not a boolean, where it enters a host', () => {
     const check = (kernels: unknown) =>
       parseStudioArgs('startJob', ['session-1', { kind: 'profile', args: { runs: 2, warmup: 1, kernels } }]);

@@ -25,7 +25,7 @@ interface ProfileJson {
   }[];
   inSample: { note: string };
   profile: DeviceProfile;
-  kernels?: { kernels: number; models: number; seconds: number };
+  kernels?: { kernels: number; models: number; seconds: number; reused?: number; timed?: number };
   measurementTable?: {
     file: string;
     reused: { model: string; measuredAt: string }[];
@@ -140,6 +140,8 @@ export function profilePlan(
                 kernels: json.kernels.kernels,
                 models: json.kernels.models,
                 seconds: json.kernels.seconds,
+                ...(json.kernels.reused !== undefined ? { reused: json.kernels.reused } : {}),
+                ...(json.kernels.timed !== undefined ? { timed: json.kernels.timed } : {}),
               },
             }
           : {}),

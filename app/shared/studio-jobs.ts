@@ -270,6 +270,9 @@ export interface ProfileResult {
     readonly models: number;
     /** Wall time of the kernel timing, s. */
     readonly seconds: number;
+    /** Samples and models taken from the kept table, and timed now (absent from older hosts). */
+    readonly reused?: number;
+    readonly timed?: number;
   };
 }
 

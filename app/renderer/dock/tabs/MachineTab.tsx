@@ -188,7 +188,9 @@ function kernelText(result: CalibrationRecord['result']): string {
   const { profile, kernels } = result;
   const cost = `a segment run costs ${formatMs(profile.segmentOverheadMs ?? 0)} + ${formatMs(profile.tensorOverheadMs ?? 0)} per tensor`;
   const timed = kernels
-    ? `${kernels.kernels} kernels of ${kernels.models} models timed in ${kernels.seconds.toFixed(0)} s`
+    ? kernels.reused !== undefined && kernels.reused > 0
+      ? `${kernels.kernels} kernels of ${kernels.models} models: ${kernels.timed ?? 0} timed now, ${kernels.reused} kept from earlier calibrations (${kernels.seconds.toFixed(0)} s)`
+      : `${kernels.kernels} kernels of ${kernels.models} models timed in ${kernels.seconds.toFixed(0)} s`
     : 'kept from the last calibration';
   return `${cost}; ${timed}; the figures predict tiers on this machine with it`;
 }
