@@ -12,9 +12,7 @@ import { analyzeBytes, analyzeFile } from '../analyze.js';
 import type { Shape } from '../graph/types.js';
 import { dtypeBytes } from '../onnx/dtype.js';
 import { CutlineError } from '../errors.js';
-import { compareOutput } from '../export/compare.js';
-import { DEFAULT_TOLERANCE, withinTolerance, worstCheck, type Tolerance } from '../export/tolerance.js';
-import { summarizeOutputs } from '../export/verify.js';
+import { DEFAULT_TOLERANCE, withinTolerance, type Tolerance } from '../export/tolerance.js';
 import { calibrateHostProfile } from '../profiling/calibrate.js';
 import { concreteInputShapes, randomFeeds } from '../profiling/feeds.js';
 import { measureHostPeak } from '../profiling/host-peak.js';
@@ -22,15 +20,17 @@ import { runOrtProfile } from '../profiling/ort-profile.js';
 import { median as medianOf, quantile as quantileOf } from '../profiling/stats.js';
 import type { DeviceProfile } from '../profiles/types.js';
 import { createTierClient } from '../runtime/oip/client.js';
-import { fromOrtTensor, toOrtTensor } from '../runtime/oip/ort-tensor.js';
-import { startLinkEmulator, type LinkEmulator } from '../runtime/link-emulator.js';
+import { fromOrtTensor } from '../runtime/oip/ort-tensor.js';
+import type { LinkEmulator } from '../runtime/link-emulator.js';
 import { dataDependentPerTier as dataDependentTiers } from '../costs/data-dependent-figures.js';
 import { expectedHops, hopTimesPerRequest, hostPrediction, manifestTensorBytes } from './harness-figures.js';
 import { harnessFootprints, planHarnessMemory } from './harness-memory.js';
 import { expectedStockRoutes, startStockTiers, stockRouteTimesPerRequest } from './harness-stock.js';
-import { manifestInputShapes, manifestInputValues, parseManifest, type BundleManifest } from './manifest.js';
+import { manifestInputShapes, manifestInputValues, parseManifest } from './manifest.js';
 import { harnessWholeModel } from './harness-whole-model.js';
-import { startTier, stopTier, type TierProcess } from './tier-process.js';
+import { startRelayTiers } from './harness-relay.js';
+import { computePerTier, createRequestSender } from './harness-request.js';
+import { stopTier, type TierProcess } from './tier-process.js';
 import type { StepTiming } from './tier-runtime.js';
 import type { HarnessEvent, HarnessSummary, HopFigures } from './harness-types.js';
 
@@ -83,21 +83,6 @@ export interface HarnessOptions {
   readonly model?: string;
   /** What each answer's outputs are held to (default rtol 1e-4, atol scaled; core/export/tolerance.ts). */
   readonly tolerance?: Tolerance;
-}
-
-/** A request's element furthest off relative to its allowance, and where it is. */
-interface RequestCheck {
-  readonly maxAbsDiff: number;
-  readonly tolerance: number;
-  readonly output: string;
-  readonly element: number;
-}
-
-/** Per tier (manifest order): the time one request's steps spent computing there. */
-function computePerTier(manifest: BundleManifest, steps: readonly StepTiming[]): number[] {
-  return manifest.tiers.map((tier) =>
-    steps.filter((s) => s.tier === tier.name).reduce((sum, s) => sum + s.computeMs, 0),
-  );
 }
 
 export async function runHarness(options: HarnessOptions): Promise<HarnessSummary> {
@@ -204,154 +189,40 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
   };
   try {
     // Stock mode: plain servers, the device given each one's URL behind its emulated route
-    // (harness-stock.ts); its link figures are per route, device ↔ server tier.
+    // (harness-stock.ts); its link figures are per route, device ↔ server tier. Relay mode:
+    // each tier relays to the one above it (harness-relay.ts); its link figures are per hop.
     const stock = manifest.runtime.serving === 'stock';
     const hopTimes = stock ? stockRouteTimesPerRequest : hopTimesPerRequest;
-    if (stock) {
-      const runtime = options.runtime ?? 'source';
-      const { emulateLinks } = options;
-      await startStockTiers({
-        bundleDir,
-        manifest,
-        env,
-        runtime,
-        emulateLinks,
-        emit,
-        checkStopped,
-        processes,
-        emulators,
-      });
-    }
-    // From the top tier down, so each tier's "up" already listens (in relay mode only).
-    let upUrl: string | undefined;
-    for (let t = stock ? -1 : manifest.tiers.length - 1; t >= 0; t--) {
-      checkStopped();
-      const tier = manifest.tiers[t]!;
-      const started = await startTier(bundleDir, tier.name, upUrl, env, options.runtime ?? 'source');
-      processes.unshift(started);
-      emit({ event: 'tier', tier: tier.name, url: started.url, pid: started.child.pid ?? -1 });
-      if (t > 0) {
-        const hop = manifest.hops[t - 1]!;
-        if (options.emulateLinks) {
-          const target = new URL(started.url);
-          const emulator = await startLinkEmulator({
-            targetHost: target.hostname,
-            targetPort: Number(target.port),
-            up: { mbps: hop.uplinkMbps, delayMs: hop.rttMs / 2 },
-            down: { mbps: hop.downlinkMbps, delayMs: hop.rttMs / 2 },
-          });
-          emulators.unshift(emulator);
-          upUrl = `http://127.0.0.1:${emulator.port}`;
-        } else upUrl = started.url;
-        emit({
-          event: 'link',
-          hop: t - 1,
-          from: hop.from,
-          to: hop.to,
-          uplinkMbps: hop.uplinkMbps,
-          downlinkMbps: hop.downlinkMbps,
-          rttMs: hop.rttMs,
-          emulated: options.emulateLinks,
-        });
-      }
-    }
+    await (stock ? startStockTiers : startRelayTiers)({
+      bundleDir,
+      manifest,
+      env,
+      runtime: options.runtime ?? 'source',
+      emulateLinks: options.emulateLinks,
+      emit,
+      checkStopped,
+      processes,
+      emulators,
+    });
     const client = createTierClient({
       baseUrl: processes[0]!.url,
       token: manifest.runtime.token,
       timeoutMs: manifest.runtime.requestTimeoutMs,
     });
     const input = Object.entries(feeds).map(([name, t]) => fromOrtTensor(name, t));
-    let failed = 0;
-    let fallbacks = 0;
-    /** The answered requests' output furthest off relative to its tolerance. */
-    let worst: RequestCheck | null = null;
-    /** Requests answered through the split, whose outputs were compared with the whole model's. */
-    let answered = 0;
-    const send = async (
-      index: number,
-      phase: 'latency' | 'stream',
-    ): Promise<{
-      ms: number;
-      deviceMs: number;
-      deviceLessLinksMs: number;
-      steps: StepTiming[];
-      fallback: boolean;
-    } | null> => {
-      checkStopped();
-      const started = performance.now();
-      try {
-        const result = await client.infer(manifest.model.name, input);
-        const ms = performance.now() - started;
-        // Over every output of the whole model, not only those that came back: an answer
-        // missing one is a failed request, not a verified one.
-        const answeredOutputs = new Map(result.outputs.map((out) => [out.name, out]));
-        const missing = Object.keys(expected).filter((name) => !answeredOutputs.has(name));
-        if (missing.length > 0) {
-          throw new Error(
-            `The split's answer lacks the model's output${missing.length > 1 ? 's' : ''} ${missing.map((name) => `"${name}"`).join(', ')}.`,
-          );
-        }
-        const decider = summarizeOutputs(
-          Object.entries(expected).map(([name, whole]) => {
-            const comparison = compareOutput(whole, toOrtTensor(answeredOutputs.get(name)!), tolerance);
-            return { name, maxAbsDiff: comparison.largestAbs.diff, ...comparison };
-          }),
-        ).worst;
-        const check: RequestCheck = decider
-          ? {
-              maxAbsDiff: decider.diff,
-              tolerance: decider.allowance,
-              output: decider.output,
-              element: decider.element,
-            }
-          : { maxAbsDiff: 0, tolerance: 0, output: '', element: -1 };
-        const fallback = result.parameters.cutline_fallback === true;
-        if (fallback) fallbacks++;
-        else {
-          answered++;
-          worst = worstCheck(worst ? [worst, check] : [check]);
-        }
-        const deviceMs =
-          typeof result.parameters.cutline_total_ms === 'number' ? result.parameters.cutline_total_ms : ms;
-        const steps = (result.parameters.cutline_steps as unknown as StepTiming[]) ?? [];
-        const hopMs = hopTimes(manifest, [steps]).map(([ms]) => ms!);
-        const deviceLessLinksMs = deviceMs - hopMs.reduce((sum, ms) => sum + ms, 0);
-        emit({
-          event: 'request',
-          index,
-          phase,
-          ok: true,
-          latencyMs: ms,
-          deviceMs,
-          deviceLessLinksMs,
-          computeMsPerTier: computePerTier(manifest, steps),
-          hopMs,
-          maxAbsDiff: check.maxAbsDiff,
-          tolerance: check.tolerance,
-          ...(check.element >= 0 ? { output: check.output, element: check.element } : {}),
-          fallback,
-        });
-        return { ms, deviceMs, deviceLessLinksMs, steps, fallback };
-      } catch (error) {
-        failed++;
-        emit({
-          event: 'request',
-          index,
-          phase,
-          ok: false,
-          latencyMs: performance.now() - started,
-          maxAbsDiff: null,
-          fallback: false,
-          error: (error as Error).message,
-        });
-        return null;
-      }
-    };
+    const sender = createRequestSender({
+      manifest,
+      client,
+      input,
+      expected,
+      tolerance,
+      hopTimes,
+      emit,
+      checkStopped,
+    });
+    const { send } = sender;
     for (let w = 0; w < (options.warmup ?? 3); w++) await send(-1 - w, 'latency');
-    failed = 0;
-    fallbacks = 0;
-    answered = 0;
-    worst = null;
+    sender.reset();
     const latencies: number[] = [];
     const deviceTimes: number[] = [];
     const deviceLessLinks: number[] = [];
@@ -405,8 +276,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessSummar
     }));
     const perRequest = stepSets.map((steps) => computePerTier(manifest, steps));
     const computeMsPerTier = manifest.tiers.map((_, t) => median(perRequest.map((tiers) => tiers[t]!)));
-    // Set by `send` (a closure), which the compiler's narrowing after `worst = null` cannot see.
-    const furthest = worst as RequestCheck | null;
+    const { failed, fallbacks, answered, worst: furthest } = sender.tally;
     const summary: HarnessSummary = {
       requests: options.runs + stream,
       answered,
