@@ -18,110 +18,19 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { bearerCheck } from '../bearer.js';
-import { quoteName, quoteNames } from '../../text/quote-name.js';
 import { lingerOnClose } from '../linger.js';
 import { createSlots, type Slots } from '../slots.js';
 import { createBodyBudget } from './body-budget.js';
 import { answerClientError } from './client-error.js';
 import { OipError, oipErrorBody } from './errors.js';
 import { CLIENT_GONE_STATUS, declaredLength, handleInfer } from './infer-route.js';
-import { modelMetadataJson, type TierModel } from './model.js';
+import { modelMetadataJson } from './model.js';
 import { modelConfigJson } from './model-config.js';
 import { sendJson } from './respond.js';
-import type { ServerTls } from './tls.js';
+import { findModel, matchRoute } from './routes.js';
+import type { TierServer, TierServerOptions } from './server-options.js';
 
-export interface TierServerOptions {
-  /** Default 127.0.0.1; `0.0.0.0` to serve other machines. */
-  readonly host?: string;
-  /** Default 0: any free port (read it from `TierServer.port`). */
-  readonly port?: number;
-  /** The shared token peers send as `Authorization: Bearer <token>`; must not be empty. */
-  readonly token: string;
-  /** Largest request body accepted, bytes; larger ones get a 413 without being read. Default 64 MiB. */
-  readonly maxRequestBytes?: number;
-  readonly models: ReadonlyMap<string, TierModel>;
-  /** Time to receive a whole request (headers and body), ms; answered 408 after it. Default 60 s. */
-  readonly requestTimeoutMs?: number;
-  /**
-   * Time to receive a request's headers, ms, counted from the connection's opening for its first
-   * request (so a connection that sends nothing is closed after it) and from the first byte for
-   * later ones; answered 408 after it. Default 20 s, at most `requestTimeoutMs`.
-   */
-  readonly headersTimeoutMs?: number;
-  /**
-   * How long an idle kept-alive connection stays open after an answer, ms (Node waits 1 s more, so
-   * a peer that honours the `Keep-Alive: timeout=…` it announces closes first). Default 30 s.
-   */
-  readonly keepAliveTimeoutMs?: number;
-  /** Connections open at once; more are closed as soon as they are accepted. Default 1024. */
-  readonly maxConnections?: number;
-  /**
-   * Bytes all request bodies being received (or still held by their request) may take at once;
-   * a body that does not fit is answered 503. Default 4 × `maxRequestBytes`; at least `maxRequestBytes`.
-   */
-  readonly maxBodyBytesInFlight?: number;
-  /**
-   * Bytes the bodies from one remote address may hold at once within `maxBodyBytesInFlight`; more
-   * are answered 503. Default half of it, at least `maxRequestBytes`.
-   */
-  readonly maxBodyBytesPerClient?: number;
-  /**
-   * The least rate a request body must keep arriving at, bytes/s, measured over each
-   * `bodyRateWindowMs`; a slower body is answered 408 and its connection closed, freeing its share
-   * of `maxBodyBytesInFlight`. Default 16 KiB/s.
-   */
-  readonly minBodyBytesPerS?: number;
-  /** The window `minBodyBytesPerS` is measured over, and the grace before the first bytes, ms. Default 2 s. */
-  readonly bodyRateWindowMs?: number;
-  /**
-   * Infer requests that may wait for each model's slots; more are answered 503. Default
-   * 4 × the model's `maxConcurrency`, at least 32 (two peers' default connection pools).
-   */
-  readonly maxWaitingPerModel?: number;
-  /** How long `close()` waits for requests in flight before cutting their connections, ms. Default 10 s. */
-  readonly drainTimeoutMs?: number;
-  /** Serve HTTPS with this certificate and key (read and checked by tls.ts `readServerTls`). */
-  readonly tls?: ServerTls;
-  /**
-   * Whether the tier takes Cutline's relay steps (default true); false for a plain server (a stock
-   * bundle's tier), whose `GET /v2` then does not offer `cutline_relay`.
-   */
-  readonly relay?: boolean;
-  /** Reported by `GET /v2` (server metadata). */
-  readonly serverName?: string;
-  readonly serverVersion?: string;
-}
-
-export interface TierServerStats {
-  readonly connectionsOpened: number;
-  /** Connections closed on arrival because `maxConnections` were open. */
-  readonly connectionsRefused: number;
-  readonly requests: number;
-  /** Answers with a status of 400 or more, by status (499: the client left before its answer). */
-  readonly errors: Readonly<Record<number, number>>;
-  /** Bytes request bodies hold now (see `maxBodyBytesInFlight`). */
-  readonly bodyBytesInFlight: number;
-  /** Infer requests waiting for a slot now, by model. */
-  readonly waiting: Readonly<Record<string, number>>;
-}
-
-export interface TierServer {
-  /** `http://host:port` (`https://` with TLS), with the port actually bound. */
-  readonly url: string;
-  readonly host: string;
-  readonly port: number;
-  stats(): TierServerStats;
-  /** Stops accepting, finishes requests in flight (cutting them after `drainTimeoutMs`), then resolves. */
-  close(): Promise<void>;
-}
-
-type Route =
-  { readonly kind: 'live' } | { readonly kind: 'ready' } | { readonly kind: 'server-metadata' } | ModelRoute;
-interface ModelRoute {
-  readonly kind: 'model-metadata' | 'model-config' | 'model-ready' | 'infer';
-  readonly model: string;
-  readonly version: string | null;
-}
+export type { TierServer, TierServerOptions, TierServerStats } from './server-options.js';
 
 const MIB = 1024 * 1024;
 /**
@@ -361,63 +270,4 @@ function canDrain(req: IncomingMessage, status: number, maxRequestBytes: number)
   if (status === 401 || status === 408 || status === 413 || status === 503) return false;
   const declared = declaredLength(req);
   return declared !== null && declared <= maxRequestBytes;
-}
-
-function findModel(models: ReadonlyMap<string, TierModel>, name: string, version: string | null): TierModel {
-  const model = models.get(name);
-  if (!model) {
-    // Entries that exist only for the relay are not models a client may call: not listed.
-    const listed = [...models].filter(([, m]) => m.relayOnly === undefined).map(([n]) => n);
-    throw new OipError(`This tier serves no model ${quoteName(name)}; it serves ${quoteNames(listed)}.`, 404);
-  }
-  if (version !== null && version !== (model.version ?? '1')) {
-    throw new OipError(
-      `Model ${quoteName(name)} has no version ${quoteName(version)}; it has version ${quoteName(model.version ?? '1')}.`,
-      404,
-    );
-  }
-  return model;
-}
-
-/**
- * The OIP REST paths: `/v2`, `/v2/health/{live,ready}`, `/v2/models/{name}[/versions/{v}]`
- * followed by nothing (metadata), `/ready`, `/config` (Triton's model configuration) or `/infer`.
- *
- * @throws OipError 404 for other paths, 405 for the wrong method.
- */
-function matchRoute(method: string, url: string): Route {
-  let parts: string[];
-  try {
-    parts = new URL(url, 'http://tier').pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  } catch (cause) {
-    throw new OipError(`The path ${quoteName(url)} is not a valid URL path.`, 400, { cause });
-  }
-  const route = routeOf(parts);
-  if (!route) throw new OipError(`No Open Inference Protocol route is at ${method} ${quoteName(url)}.`, 404);
-  const wanted = route.kind === 'infer' ? 'POST' : 'GET';
-  if (method !== wanted) throw new OipError(`${quoteName(url)} takes ${wanted}, not ${method}.`, 405);
-  return route;
-}
-
-function routeOf(parts: readonly string[]): Route | null {
-  if (parts[0] !== 'v2') return null;
-  if (parts.length === 1) return { kind: 'server-metadata' };
-  if (parts[1] === 'health' && parts.length === 3) {
-    if (parts[2] === 'live') return { kind: 'live' };
-    if (parts[2] === 'ready') return { kind: 'ready' };
-    return null;
-  }
-  if (parts[1] !== 'models' || parts.length < 3) return null;
-  const model = parts[2]!;
-  let rest = parts.slice(3);
-  let version: string | null = null;
-  if (rest[0] === 'versions' && rest.length >= 2) {
-    version = rest[1]!;
-    rest = rest.slice(2);
-  }
-  if (rest.length === 0) return { kind: 'model-metadata', model, version };
-  if (rest.length === 1 && rest[0] === 'ready') return { kind: 'model-ready', model, version };
-  if (rest.length === 1 && rest[0] === 'config') return { kind: 'model-config', model, version };
-  if (rest.length === 1 && rest[0] === 'infer') return { kind: 'infer', model, version };
-  return null;
 }
