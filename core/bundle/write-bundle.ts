@@ -5,29 +5,21 @@
  * from too, so each weight is in the bundle once. The folder is written beside its destination
  * and renamed into place, so a failed export leaves nothing half-written.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Analysis } from '../analyze.js';
-import { CutlineError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
-import { extractSubModel, segmentModelProto } from '../export/extract.js';
-import {
-  modelWeightBytes,
-  wantsExternalData,
-  writeModelFiles,
-  type ExternalDataPolicy,
-  type WrittenModelFiles,
-} from '../export/external-weights.js';
-import { encodeModelProto } from '../onnx/codec.js';
-import { inlineExternalTensors } from '../onnx/external-data.js';
-import { splitSegments, type Segment, type SegmentTensor } from '../export/segments.js';
+import type { ExternalDataPolicy } from '../export/external-weights.js';
+import { splitSegments, type Segment } from '../export/segments.js';
 import type { BuiltProblem } from '../partition/build-problem.js';
 import { describeObjective } from '../partition/objective.js';
 import { evaluateServing, type ServingMode } from '../partition/serving-mode.js';
 import type { Plan } from '../partition/plan.js';
 import type { Topology } from '../profiles/types.js';
 import type { InputValueText } from '../shape/input-values.js';
+import { assertReplaceable, assertZipReplaceable } from './bundle-destination.js';
+import { manifestTensor, sha256, writeSegmentModels, writeWholeModel } from './bundle-models.js';
 import {
   bundleReadme,
   composeFile,
@@ -36,7 +28,6 @@ import {
   tierDockerignore,
   tierScript,
 } from './deploy-files.js';
-import { tritonConfig } from './triton-config.js';
 import { writeTritonExtras } from './triton-extra-files.js';
 import {
   MANIFEST_FORMAT,
@@ -45,12 +36,11 @@ import {
   manifestSchedule,
   parseManifest,
   type BundleManifest,
-  type ManifestData,
   type ManifestTensor,
 } from './manifest.js';
 import { nodeTiersOf } from '../export/node-tiers.js';
 import { buildSchedule } from './schedule.js';
-import { tensorBytes, tensorTypeName } from './tensor-types.js';
+import { tensorBytes } from './tensor-types.js';
 import { writeZip } from './zip.js';
 
 export const BASE_PORT = 8810;
@@ -105,132 +95,9 @@ export interface WrittenBundle {
   readonly segments: readonly { readonly segment: Segment; readonly file: string }[];
 }
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-function manifestTensor(t: SegmentTensor): ManifestTensor {
-  return {
-    name: t.name,
-    dtype: tensorTypeName(t.dtype),
-    shape: t.shape ? [...t.shape].map((d) => d ?? '?') : null,
-  };
-}
-
 /** Bytes of a tensor with a known shape, else null. */
 function knownBytes(t: ManifestTensor): number | null {
   return tensorBytes(t.dtype, t.shape);
-}
-
-/** The manifest's `data` entry of a model written by `writeModelFiles` as `file` (bundle-relative). */
-function dataEntry(file: string, written: WrittenModelFiles): ManifestData | undefined {
-  if (!written.data) return undefined;
-  return { file: `${file}.data`, sha256: written.data.sha256, bytes: written.data.bytes };
-}
-
-/** `MANIFEST_FORMAT` without its version: a bundle from any Cutline may be replaced. */
-const BUNDLE_FORMAT_PREFIX = 'cutline-bundle/';
-
-/** Whether `dir` holds a Cutline bundle: a manifest.json whose `format` is a bundle format. */
-function isBundleFolder(dir: string): boolean {
-  try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as unknown;
-    const format = (manifest as { format?: unknown } | null)?.format;
-    return typeof format === 'string' && format.startsWith(BUNDLE_FORMAT_PREFIX);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Refuses a `zipPath` that must not be replaced: any existing file without `force`, and, even with
- * `force`, one that is not a regular file starting with a zip signature (so --zip cannot clobber
- * some other file named like the bundle).
- */
-function assertZipReplaceable(zipPath: string, force: boolean): void {
-  const stat = fs.lstatSync(zipPath, { throwIfNoEntry: false });
-  if (!stat) return;
-  if (!force) {
-    throw new CutlineError('BAD_BUNDLE', `${zipPath} exists; choose another --out or pass --force.`);
-  }
-  let zip = false;
-  if (stat.isFile()) {
-    const head = Buffer.alloc(4);
-    const fd = fs.openSync(zipPath, 'r');
-    try {
-      zip = fs.readSync(fd, head, 0, 4, 0) === 4 && head.readUInt32LE(0) === 0x04034b50;
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-  if (!zip) {
-    throw new CutlineError(
-      'BAD_BUNDLE',
-      `${zipPath} is not a .zip, so --force left it untouched; choose another --out or move it.`,
-    );
-  }
-}
-
-/**
- * Refuses an `outDir` that must not be replaced: one that is not a folder, a non-empty folder
- * without `force`, and, even with `force`, a non-empty folder that is not a Cutline bundle (so a
- * mistyped --out cannot wipe a source tree).
- */
-function assertReplaceable(outDir: string, force: boolean): void {
-  const stat = fs.statSync(outDir, { throwIfNoEntry: false });
-  if (!stat) return;
-  if (!stat.isDirectory()) {
-    throw new CutlineError('BAD_BUNDLE', `${outDir} exists and is not a folder; choose another --out.`);
-  }
-  if (fs.readdirSync(outDir).length === 0) return;
-  if (!force) {
-    throw new CutlineError(
-      'BAD_BUNDLE',
-      `${outDir} exists and is not empty; choose another --out or pass --force.`,
-    );
-  }
-  if (!isBundleFolder(outDir)) {
-    throw new CutlineError(
-      'BAD_BUNDLE',
-      `${outDir} is not a Cutline bundle (it has no bundle manifest.json), so --force left it untouched; choose another --out or empty the folder.`,
-    );
-  }
-}
-
-/**
- * A cloud segment's Triton `config.pbtxt`, or null when Triton would refuse the segment (Cutline's
- * own tier still serves it, from `cloud/<segment>.onnx`).
- */
-function tritonEntry(segment: Segment, report: (message: string) => void): string | null {
-  try {
-    return tritonConfig(segment.id, segment.inputs.map(manifestTensor), segment.outputs.map(manifestTensor));
-  } catch (error) {
-    report(`No Triton entry for ${segment.id}: ${(error as Error).message}`);
-    return null;
-  }
-}
-
-/** Writes the whole model for the device's fallback: its file, the file's SHA-256 and data file. */
-function writeWholeModel(
-  work: string,
-  options: BundleOptions,
-  policy: ExternalDataPolicy,
-  report: (message: string) => void,
-): { file: string; sha256: string; data: ManifestData | undefined } {
-  const { analysis } = options;
-  const file = 'device/model.onnx';
-  fs.mkdirSync(path.join(work, 'device'), { recursive: true });
-  if (wantsExternalData(modelWeightBytes(analysis.model.proto), policy)) {
-    report('Writing the whole model with external data');
-    const written = writeModelFiles(analysis.model.proto, path.join(work, file));
-    return { file, sha256: written.model.sha256, data: dataEntry(file, written) };
-  }
-  // Self-contained: a model opened with external data under the limits is shipped with its
-  // weights inlined (its tiers refuse external data the manifest does not list).
-  const bytes =
-    analysis.model.externalDataFiles.length > 0
-      ? encodeModelProto(inlineExternalTensors(analysis.model.proto))
-      : options.modelBytes;
-  fs.writeFileSync(path.join(work, file), bytes);
-  return { file, sha256: sha256(bytes), data: undefined };
 }
 
 export async function writeBundle(options: BundleOptions): Promise<WrittenBundle> {
@@ -260,39 +127,13 @@ export async function writeBundle(options: BundleOptions): Promise<WrittenBundle
       sourceUsesExternalData: analysis.model.externalDataFiles.length > 0,
       externalDataAbove: options.externalDataAbove,
     };
-    const files: {
-      segment: (typeof segments)[number];
-      file: string;
-      sha: string;
-      data: ManifestData | undefined;
-    }[] = [];
     const cloud = tierNames.indexOf('cloud');
-    for (const segment of segments) {
-      report(
-        `Writing sub-model ${segment.id} (${segment.nodes.length} node${segment.nodes.length === 1 ? '' : 's'})`,
-      );
-      // A cloud segment Triton can load is written once, into Triton's repository, and the cloud
-      // tier serves it from there: one file in the folder, the .zip and the Docker context.
-      const triton = segment.tier === cloud ? tritonEntry(segment, report) : null;
-      const file = triton
-        ? `cloud/triton/${segment.id}/1/model.onnx`
-        : `${segment.tierName}/${segment.id}.onnx`;
-      fs.mkdirSync(path.join(work, path.posix.dirname(file)), { recursive: true });
-      if (triton) fs.writeFileSync(path.join(work, 'cloud', 'triton', segment.id, 'config.pbtxt'), triton);
-      const proto = segmentModelProto(analysis, segment);
-      if (wantsExternalData(modelWeightBytes(proto), policy)) {
-        const written = writeModelFiles(proto, path.join(work, file));
-        files.push({ segment, file, sha: written.model.sha256, data: dataEntry(file, written) });
-        continue;
-      }
-      const bytes = extractSubModel(analysis, segment);
-      fs.writeFileSync(path.join(work, file), bytes);
-      files.push({ segment, file, sha: sha256(bytes), data: undefined });
-    }
+    const files = writeSegmentModels(work, analysis, segments, cloud, policy, report);
     const onUnreachable = options.onUnreachable ?? 'fail';
     // Only the device's local fallback runs the whole model in the field: without it, verification
     // and the harness take the source model, checked against `model.sha256`.
-    const whole = onUnreachable === 'local' ? writeWholeModel(work, options, policy, report) : null;
+    const whole =
+      onUnreachable === 'local' ? writeWholeModel(work, analysis, options.modelBytes, policy, report) : null;
 
     const summarize = (name: string): ManifestTensor => {
       const info = analysis.inference.values.get(name);
