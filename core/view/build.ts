@@ -1,6 +1,7 @@
 /** Builds the studio's serializable ModelView from an Analysis. */
 import type { Analysis } from '../analyze.js';
 import type { Layer } from '../layers/types.js';
+import { ifBranchTaken } from '../costs/control-flow.js';
 import { countElements, tensorFacts, type CostScope, type ValueMap } from '../costs/scope.js';
 import { attributeDisplay } from '../onnx/attributes.js';
 import { dtypeBytes, dtypeName } from '../onnx/dtype.js';
@@ -87,6 +88,7 @@ export function buildModelView(analysis: Analysis, options: HierarchyOptions = {
       block: hierarchy.layerBlock[order] ?? null,
       order,
       ...(source.within === undefined ? {} : { within: source.within }),
+      ...branchTakenOf(source),
     };
   });
   const mainTensor = tensorOf(mainScope, values);
@@ -125,6 +127,13 @@ export function buildModelView(analysis: Analysis, options: HierarchyOptions = {
     blocks: [...hierarchy.blocks],
     roots: hierarchy.roots,
   };
+}
+
+/** An If's branch when its condition is known, so the studio can show the other as not run. */
+function branchTakenOf(source: LayerSource): Pick<LayerView, 'branchTaken'> {
+  if (source.node.opType !== 'If') return {};
+  const taken = ifBranchTaken(source.scope, source.node, source.values);
+  return taken === undefined ? {} : { branchTaken: taken };
 }
 
 function layerCost(layer: Layer): LayerCostView {

@@ -56,6 +56,12 @@ export interface LayerView {
    * parent layer in `layers`, depth first. Absent on every layer of the main graph.
    */
   readonly within?: string;
+  /**
+   * On an If layer whose condition is known exactly (a constant, or folded from an input value
+   * such as `sr = 16000`): the branch that runs, the one its cost is. The other branch's layers
+   * are drawn but never run. Absent on other layers and on an If whose branch depends on data.
+   */
+  readonly branchTaken?: 'then_branch' | 'else_branch';
 }
 
 /**

@@ -5,6 +5,8 @@ import { useStudio } from '../store/store.js';
 import { selectMeasuredKey } from '../run/measured-key.js';
 import { selectPreviewBlockMoves } from '../suggest/preview-slice.js';
 import { CostBadges } from './CostBadges.js';
+import { selectNotRun } from './not-run.js';
+import './not-run.css';
 import type { BlockFlowNode } from './flow-elements.js';
 import {
   selectBlock,
@@ -25,6 +27,7 @@ export const BlockNode = memo(function BlockNode({ id, data }: NodeProps<BlockFl
   const inSelection = useStudio((s) => selectIsInSelection(s, id));
   const moves = useStudio((s) => selectPreviewBlockMoves(s, id));
   const measuredKey = useStudio(selectMeasuredKey);
+  const notRun = useStudio((s) => selectNotRun(s, id));
   if (!block) return null;
   return (
     <div
@@ -32,6 +35,7 @@ export const BlockNode = memo(function BlockNode({ id, data }: NodeProps<BlockFl
       data-selected={selected || undefined}
       data-in-selection={inSelection || undefined}
       data-preview-move={moves > 0 ? moves : undefined}
+      data-not-run={notRun !== undefined || undefined}
       style={{ '--heat': heat } as CSSProperties}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} />
@@ -59,7 +63,7 @@ export const BlockNode = memo(function BlockNode({ id, data }: NodeProps<BlockFl
       <div className="node-name" title={block.id}>
         {title}
       </div>
-      <CostBadges figures={figures} tier={data.tier} rolledUp measuredKey={measuredKey} />
+      <CostBadges figures={figures} tier={data.tier} rolledUp measuredKey={measuredKey} notRun={notRun} />
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>
   );

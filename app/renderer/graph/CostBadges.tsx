@@ -26,6 +26,11 @@ interface CostBadgesProps {
    * predicted time is a lower bound (≥) and a badge says so and what to do, until it is measured.
    */
   readonly dataDependent?: string | undefined;
+  /**
+   * Why the layer or block never runs (graph/not-run.ts: the branch an If with a known condition
+   * skips): it costs nothing, so its figures are struck through and a badge says why.
+   */
+  readonly notRun?: string | undefined;
 }
 
 /** MACs, parameters and output activation bytes of a layer or a collapsed block's roll-up. */
@@ -37,7 +42,9 @@ export const CostBadges = memo(function CostBadges({
   rolledUp = false,
   measuredKey = null,
   dataDependent,
+  notRun,
 }: CostBadgesProps) {
+  if (notRun !== undefined) return <NotRunBadges notRun={notRun} figures={figures} />;
   const predictedMs = figures?.['predictedMs'];
   // A layer on a tier the run did not measure has no share: it keeps its predicted badge.
   const measuredMs = measuredKey !== null ? figures?.[measuredKey] : undefined;
@@ -107,6 +114,34 @@ export const CostBadges = memo(function CostBadges({
     </div>
   );
 });
+
+/** A layer that never runs: its MACs struck through (it would take them if it ran), after a badge saying why. */
+function NotRunBadges({ notRun, figures }: { notRun: string; figures: MetricValues | undefined }) {
+  const macs = figures?.['macs'] ?? 0;
+  const params = figures?.['params'] ?? 0;
+  const ifItRan = (what: string): string => `${notRun}, so this costs nothing here (${what} if it ran)`;
+  return (
+    <div className="badges">
+      <span className="badge badge-not-run" title={`${notRun}: it costs nothing.`}>
+        not run
+      </span>
+      {macs > 0 && (
+        <del className="badge badge-macs" title={ifItRan(`${formatCount(macs)} MACs`)}>
+          {formatCount(macs)} MACs
+        </del>
+      )}
+      {params > 0 && (
+        // Its weights are still in the model the tier loads: counted in memory, not struck.
+        <span
+          className="badge badge-params"
+          title="Parameters (weights): loaded with the model though not run"
+        >
+          {formatCount(params)} params
+        </span>
+      )}
+    </div>
+  );
+}
 
 function dataDependentTitle(reason: string, measured: boolean): string {
   const first = `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;

@@ -7,6 +7,8 @@ import { selectPreviewMoveOf } from '../suggest/preview-slice.js';
 import { firstShape, firstShapeTitle } from '../util/format.js';
 import { CostBadges } from './CostBadges.js';
 import { selectDataDependent } from './data-dependent.js';
+import { selectNotRun } from './not-run.js';
+import './not-run.css';
 import type { LayerFlowNode } from './flow-elements.js';
 import {
   selectFigures,
@@ -30,6 +32,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
   const move = useStudio((s) => selectPreviewMoveOf(s, id));
   const measuredKey = useStudio(selectMeasuredKey);
   const dataDependent = useStudio((s) => selectDataDependent(s, id));
+  const notRun = useStudio((s) => selectNotRun(s, id));
   if (!layer) return null;
   return (
     <div
@@ -39,6 +42,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
       data-tier={tier}
       data-pinned={pinned || undefined}
       data-preview-move={move ?? undefined}
+      data-not-run={notRun !== undefined || undefined}
       style={{ '--heat': heat } as CSSProperties}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} />
@@ -72,6 +76,7 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
         tier={tier}
         measuredKey={measuredKey}
         dataDependent={dataDependent}
+        notRun={notRun}
       />
       <Handle type="source" position={Position.Bottom} isConnectable={false} />
     </div>

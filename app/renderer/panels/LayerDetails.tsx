@@ -12,6 +12,7 @@ import { BlockPath } from './BlockPath.js';
 import { CostTable } from './CostTable.js';
 import { TensorList } from './TensorList.js';
 import { selectDataDependent } from '../graph/data-dependent.js';
+import { selectNotRun } from '../graph/not-run.js';
 
 const selectMetrics = (s: Store) => s.overlay.metrics;
 /** A data-dependent layer's predicted time and device energy are lower bounds, as its badge says. */
@@ -25,6 +26,7 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
   const tiers = useStudio((s) => s.design?.topology.tiers);
   const exact = layer.exact.compute && layer.exact.params && layer.exact.activations;
   const dataDependent = useStudio((s) => selectDataDependent(s, layer.id));
+  const notRun = useStudio((s) => selectNotRun(s, layer.id));
   return (
     <>
       <h2>
@@ -33,11 +35,24 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
       </h2>
       <BlockPath id={layer.id} />
       <p className="muted">
-        Runs on <strong>{tierTitleOf(tier)}</strong>
-        {pinned ? ' (pinned)' : ''} · layer {layer.order + 1}
+        {notRun === undefined ? (
+          <>
+            Runs on <strong>{tierTitleOf(tier)}</strong>
+            {pinned ? ' (pinned)' : ''}
+          </>
+        ) : (
+          <strong>Not run</strong>
+        )}{' '}
+        · layer {layer.order + 1}
         {layer.hiddenNodes > 0 ? ` · ${layer.hiddenNodes} plumbing nodes folded in` : ''}
         {exact ? '' : ' · ~ estimated'}
       </p>
+      {notRun !== undefined && (
+        <p className="details-not-run" role="note" aria-label="Not run">
+          <strong>{notRun}.</strong> This layer never runs, so it costs nothing: its figures below are what it
+          would cost if the other branch were taken.
+        </p>
+      )}
       {dataDependent !== undefined && (
         <p className="details-data-dependent" role="note">
           <strong>Data-dependent:</strong> {dataDependent}. Its time depends on the input, so its predicted
