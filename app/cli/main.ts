@@ -153,6 +153,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option('--pareto', 'also print the Pareto front of latency × device energy')
     .option(
+      '--measured <profile>',
+      "a profile `cutline profile --save` wrote: data-dependent layers its measurement table timed on this model cost their measured time (scaled to other tiers' devices) instead of a lower bound",
+    )
+    .option(
       '--cut-points [rows]',
       'also rank every single cut point (device, then one server tier) by latency, per server tier (default 10 rows)',
       wholeNumber(1),

@@ -2,7 +2,8 @@
 import { analyzeFile, type Analysis } from '../../core/analyze.js';
 import { CutlineError } from '../../core/errors.js';
 import type { Shape } from '../../core/graph/types.js';
-import { buildPartitionProblem, type BuiltProblem } from '../../core/partition/build-problem.js';
+import { problemFromSource, type BuiltProblem } from '../../core/partition/build-problem.js';
+import { partitionSource } from '../../core/partition/source.js';
 import type { Objective } from '../../core/partition/objective.js';
 import { givenPlan, type Plan } from '../../core/partition/plan.js';
 import type { PartitionProblem } from '../../core/partition/problem.js';
@@ -16,6 +17,7 @@ import { DEFAULT_OBJECTIVE, type ProjectFile } from '../../core/project/types.js
 import { parseInputBinding } from '../../core/shape/bindings.js';
 import { parseInputValue } from '../../core/shape/input-values.js';
 import { assumptionsLine } from '../../core/shape/assumptions.js';
+import { measuredSource } from './measured-context.js';
 import { parseObjective } from './partition-args.js';
 
 export interface PartitionContext {
@@ -28,6 +30,8 @@ export interface PartitionContext {
   readonly inputShapes: Readonly<Record<string, Shape>>;
   /** The input values the analysis folded, as given (`sr=16000`). */
   readonly inputValues: readonly string[];
+  /** With `--measured`: what this machine's measurements cost, or why they cost nothing. */
+  readonly measuredNote?: string;
 }
 
 export function loadPartitionContext(
@@ -35,6 +39,7 @@ export function loadPartitionContext(
   topologyRef: string | Topology,
   inputs: readonly string[],
   inputValues: readonly string[] = [],
+  measuredProfile?: string,
 ): PartitionContext {
   // The topology first: a typo there should not wait for a large model to be analysed.
   const topology = typeof topologyRef === 'string' ? loadTopology(topologyRef) : topologyRef;
@@ -44,13 +49,20 @@ export function loadPartitionContext(
     inputShapes[name] = shape;
   }
   const analysis = analyzeFile(modelPath, { inputShapes, inputValues: inputValues.map(parseInputValue) });
+  const { source, unitNodes } = partitionSource(analysis);
+  // `--measured`: data-dependent layers this machine timed are costed from that, not their bound.
+  const measured =
+    measuredProfile === undefined
+      ? null
+      : measuredSource(source, analysis, modelPath, inputShapes, measuredProfile);
   return {
     analysis,
     topology,
-    built: buildPartitionProblem(analysis, topology),
+    built: { problem: problemFromSource(measured?.source ?? source, topology), unitNodes },
     modelPath,
     inputShapes,
     inputValues,
+    ...(measured ? { measuredNote: measured.note } : {}),
   };
 }
 
@@ -61,6 +73,8 @@ export interface PartitionSetup {
   /** `--input-value NAME=V[,V…]` texts (repeatable). */
   readonly inputValue?: readonly string[];
   readonly project?: string;
+  /** `--measured PROFILE.json`: a calibrated profile whose measurement table costs data-dependent layers. */
+  readonly measured?: string;
 }
 
 export interface LoadedProject {
@@ -88,7 +102,13 @@ export function loadCommandContext(
       );
     }
     return {
-      context: loadPartitionContext(modelArg, options.topology, options.input, options.inputValue),
+      context: loadPartitionContext(
+        modelArg,
+        options.topology,
+        options.input,
+        options.inputValue,
+        options.measured,
+      ),
       project: null,
     };
   }
@@ -104,6 +124,7 @@ export function loadCommandContext(
     topology,
     mergeInputs(project.inputs, options.input),
     mergeInputs(project.inputValues ?? {}, options.inputValue ?? [], parseInputValue),
+    options.measured,
   );
   const design = projectPlacement(project, context.built.problem);
   return { context, project: { file, project, migratedFrom, design } };

@@ -34,6 +34,7 @@ import {
 import {
   dataDependentNote,
   dataDependentPerTier,
+  measuredPerTier,
   predictedMsText,
 } from '../../core/costs/data-dependent-figures.js';
 
@@ -53,6 +54,8 @@ export interface SolveCliOptions {
   /** Also rank the single cut points onto each server tier: `true` for the default number of rows. */
   readonly cutPoints?: number | true;
   readonly json?: boolean;
+  /** `--measured PROFILE.json`: cost data-dependent layers from this machine's measurement table. */
+  readonly measured?: string;
 }
 
 interface Outcome {
@@ -115,6 +118,8 @@ export function planJson(context: PartitionContext, plan: Plan): object {
     computeMsPerTier: Object.fromEntries(tiers.map((t, i) => [t, e.computeMsPerTier[i]])),
     // Per tier: why its compute (and the latency) is a lower bound (a data-dependent layer), or null.
     dataDependentPerTier: Object.fromEntries(tiers.map((t, i) => [t, tierReasons(context, plan)[i] ?? null])),
+    // Per tier: 'measured' (runs this machine) or 'scaled' when a data-dependent layer's time there comes from a measurement.
+    measuredPerTier: Object.fromEntries(tiers.map((t, i) => [t, tierMeasured(context, plan)[i] ?? null])),
     layersPerTier: Object.fromEntries(tiers.map((t, i) => [t, e.unitsPerTier[i]])),
     memoryBytesPerTier: Object.fromEntries(tiers.map((t, i) => [t, e.memory[i]])),
     hops: e.hops.map((hop, h) => ({ from: tiers[h], to: tiers[h + 1], ...hop })),
@@ -149,6 +154,7 @@ function solveJson(
     constraints,
     // Every figure below is an estimate when the analysis assumed a size or a branch.
     ...assumptionsNote(context.analysis).json,
+    ...(context.measuredNote !== undefined ? { measured: context.measuredNote } : {}),
     plans: outcomes.flatMap((o) => (o.plan ? [planJson(context, o.plan)] : [])),
     infeasible: outcomes.flatMap((o) => (o.error ? [{ solver: o.solver, message: o.error }] : [])),
     // Its own key, not in `plans`: `export --placement` reads `plans[0]` as the suggestion.
@@ -183,6 +189,12 @@ function tierReasons(context: PartitionContext, plan: Plan): (string | null)[] {
   return dataDependentPerTier(units, (_, u) => plan.placement[u] ?? 0, tiers.length);
 }
 
+/** Per tier of the plan: whether a data-dependent layer's time there comes from a measurement. */
+function tierMeasured(context: PartitionContext, plan: Plan): ('measured' | 'scaled' | null)[] {
+  const { units, tiers } = context.built.problem;
+  return measuredPerTier(units, (_, u) => plan.placement[u] ?? 0, tiers.length);
+}
+
 function planRow(context: PartitionContext, name: string, plan: Plan): string[] {
   const e = plan.evaluation;
   const bounded = tierReasons(context, plan).some((r) => r !== null);
@@ -206,14 +218,21 @@ function approximateLines(context: PartitionContext): string[] {
   return line ? [`Approx.     ${line} (every figure below is an estimate)`] : [];
 }
 
-/** The line saying which layers' time depends on the input (latencies marked ≥), when any does. */
+/**
+ * The line saying which layers' time depends on the input (latencies marked ≥), when any does
+ * that no measurement costs, and with `--measured` the line saying what the measurement costs.
+ */
 function dataDependentLines(context: PartitionContext): string[] {
+  const units = context.built.problem.units;
   const note = dataDependentNote(
-    context.analysis.layers.layers.flatMap((l) =>
-      l.dataDependent ? [{ name: l.name, sourceOp: l.dataDependent.sourceOp }] : [],
+    context.analysis.layers.layers.flatMap((l, u) =>
+      l.dataDependent && !units[u]?.measured ? [{ name: l.name, sourceOp: l.dataDependent.sourceOp }] : [],
     ),
   );
-  return note ? [`Data-dep.   ${note}`] : [];
+  return [
+    ...(note ? [`Data-dep.   ${note}`] : []),
+    ...(context.measuredNote !== undefined ? [`Measured    ${context.measuredNote}`] : []),
+  ];
 }
 
 function solveText(

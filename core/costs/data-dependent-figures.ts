@@ -10,6 +10,11 @@ export interface FlaggableLayer {
   readonly name: string;
   /** Why its time depends on its input (the reason, or the layer view's record); absent when it does not. */
   readonly dataDependent?: string | { readonly reason: string };
+  /**
+   * Per tier, whether a measurement costs it there (core/partition/measured-units.ts): measured
+   * on that machine, or scaled from it to the tier's device; null or absent: the lower bound stands.
+   */
+  readonly measured?: { readonly perTier: readonly ('measured' | 'scaled' | null)[] };
 }
 
 /**
@@ -25,9 +30,31 @@ export function dataDependentPerTier(
   layers.forEach((layer, i) => {
     const tier = tierOf(layer, i);
     const why = typeof layer.dataDependent === 'string' ? layer.dataDependent : layer.dataDependent?.reason;
+    // A layer costed from a measurement on this tier is no longer a bare lower bound.
+    if (layer.measured?.perTier[tier]) return;
     if (why && tier >= 0 && tier < tiers && reasons[tier] === null) reasons[tier] = `${layer.name}: ${why}`;
   });
   return reasons;
+}
+
+/**
+ * Per tier (`tiers` of them): whether its figure rests on a data-dependent layer costed from a
+ * measurement, `measured` (the tier runs the measuring machine) or `scaled` (from that
+ * measurement to the tier's device; wins when the tier has both), or null when it has none.
+ */
+export function measuredPerTier(
+  layers: readonly FlaggableLayer[],
+  tierOf: (layer: FlaggableLayer, index: number) => number,
+  tiers: number,
+): ('measured' | 'scaled' | null)[] {
+  const marks = new Array<'measured' | 'scaled' | null>(tiers).fill(null);
+  layers.forEach((layer, i) => {
+    const tier = tierOf(layer, i);
+    const mark = layer.measured?.perTier[tier];
+    if (!mark || tier < 0 || tier >= tiers) return;
+    if (marks[tier] !== 'scaled') marks[tier] = mark;
+  });
+  return marks;
 }
 
 /** A predicted time, ms, as text: `1.45`, or `≥ 1.45` when it is a lower bound. */

@@ -13,6 +13,7 @@ import {
   type PartitionTensor,
   type SegmentCost,
 } from './problem.js';
+import { applyMeasurements } from './measured-units.js';
 import type { PartitionSource } from './source-types.js';
 
 /**
@@ -38,6 +39,15 @@ export function problemFromSource(source: PartitionSource, topology: Topology): 
       computeEnergyMj[u * k + t] = (t === 0 ? device.activePowerW : device.idlePowerW) * ms;
     });
   });
+  // Data-dependent layers a calibration timed: their measured (or scaled) time in place of the bound.
+  const measured = applyMeasurements(
+    source.measured,
+    topology,
+    unitCount,
+    computeMs,
+    computeEnergyMj,
+    tiers.map((_, t) => (t === 0 ? device.activePowerW : device.idlePowerW)),
+  );
 
   const tensors: PartitionTensor[] = [];
   const up: HopCost[][] = [];
@@ -75,6 +85,7 @@ export function problemFromSource(source: PartitionSource, topology: Topology): 
       depth: depth[u]!,
       weightBytes: unit.weightBytes,
       ...(unit.dataDependent ? { dataDependent: unit.dataDependent } : {}),
+      ...(measured.has(u) ? { measured: measured.get(u)! } : {}),
     })),
     computeMs,
     computeEnergyMj,

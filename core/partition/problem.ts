@@ -23,6 +23,25 @@ export interface PartitionUnit {
   readonly weightBytes: number;
   /** Why its time depends on its input (its figures are then lower bounds); absent when it does not. */
   readonly dataDependent?: string;
+  /** A data-dependent unit costed from a measurement (measured-units.ts); absent otherwise. */
+  readonly measured?: UnitMeasured;
+}
+
+/**
+ * How a measured data-dependent unit is costed on each tier: `measured` (the tier runs the
+ * machine it was measured on: its time is the measured one), `scaled` (another device: the
+ * measurement × that device's predicted time ÷ the measuring machine's) or null (not derivable:
+ * the static lower bound stands).
+ */
+export type MeasuredMark = 'measured' | 'scaled';
+
+export interface UnitMeasured {
+  /** Median measured on the measuring machine, ms. */
+  readonly measuredMs: number;
+  /** ISO 8601 time of the measurement. */
+  readonly measuredAt: string;
+  /** Per tier, how the unit's time there was derived. */
+  readonly perTier: readonly (MeasuredMark | null)[];
 }
 
 export interface PartitionTensor {

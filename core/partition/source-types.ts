@@ -11,6 +11,11 @@ export interface SourceUnit {
   readonly weightBytes: number;
   /** Why the layer's time depends on its input (core/costs/data-dependent.ts); absent when it does not. */
   readonly dataDependent?: string;
+  /**
+   * A data-dependent layer's nodes as a profiler names them (its own, then its folded plumbing):
+   * what a measurement of the layer sums (measured-units.ts). Absent on layers with a static cost.
+   */
+  readonly nodes?: readonly string[];
 }
 
 export interface SourceTensor {
@@ -28,4 +33,28 @@ export interface PartitionSource {
   /** Layers of the main graph, in topological order. */
   readonly units: readonly SourceUnit[];
   readonly tensors: readonly SourceTensor[];
+  /** Data-dependent layers timed on a calibrated machine, costed from that (measured-units.ts). */
+  readonly measured?: SourceMeasurements;
+}
+
+/** One data-dependent unit as a calibration timed it. */
+export interface MeasuredUnit {
+  /** Index of the unit in `PartitionSource.units`. */
+  readonly unit: number;
+  /** Median kernel time of its nodes on the measuring machine, ms. */
+  readonly measuredMs: number;
+  /** What that machine's calibrated profile predicts for it at the same (assumed) sizes, ms. */
+  readonly predictedMs: number;
+}
+
+/** Data-dependent units measured on one machine (plain JSON: the page sends it to the host). */
+export interface SourceMeasurements {
+  /**
+   * The name of the measuring machine's calibrated profile (`This machine: <CPU>, N logical
+   * cores`): a tier whose device is that profile runs the measured time itself.
+   */
+  readonly machine: string;
+  /** ISO 8601 time of the measurement. */
+  readonly measuredAt: string;
+  readonly units: readonly MeasuredUnit[];
 }

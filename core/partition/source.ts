@@ -31,7 +31,13 @@ export function partitionSource(analysis: Analysis): SourceWithNodes {
     name: layer.name,
     work: layerWork(analysis, layer),
     weightBytes: layer.paramBytes,
-    ...(layer.dataDependent ? { dataDependent: layer.dataDependent.reason } : {}),
+    ...(layer.dataDependent
+      ? {
+          dataDependent: layer.dataDependent.reason,
+          // What a profiler's per-node times of the layer sum to (measured-units.ts).
+          nodes: [layer.node, ...layer.hidden].map((index) => analysis.graph.nodes[index]!.name),
+        }
+      : {}),
   }));
   const tensors: SourceTensor[] = [];
   for (const edge of edges) {
