@@ -8,14 +8,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AUTOSAVE_FILE } from '../../app/host/autosave.js';
 import { startWebHost, type WebHost } from '../../app/host/web/server.js';
 import { installPageProbe, type ProbeHost } from './page-probe.js';
 import { RENDERER_DIR } from './renderer-build.js';
-import { browserPath } from '../../scripts/find-browser.js';
+import { launchChromium, STUDIO_VIEWPORT } from '../../test/e2e/support/browser.js';
 
-export const VIEWPORT = { width: 1440, height: 900 } as const;
+export const VIEWPORT = STUDIO_VIEWPORT;
 const PAGE_READY_TIMEOUT_MS = 30_000;
 
 /**
@@ -48,19 +48,12 @@ export async function startBenchStudio(): Promise<BenchStudio> {
       studio: { configDir, samplesDir },
       staticDir: RENDERER_DIR,
     });
-    browser = await chromium.launch({
-      executablePath: browserPath(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-background-timer-throttling',
-        '--disable-renderer-backgrounding',
-        '--disable-backgrounding-occluded-windows',
-      ],
-    });
+    // Frames must keep coming when the page is not in front: no background throttling.
+    browser = await launchChromium([
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+    ]);
   } catch (error) {
     await close();
     throw error;

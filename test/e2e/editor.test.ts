@@ -26,7 +26,7 @@ import { loadTopology } from '../../core/profiles/load.js';
 import type { Topology } from '../../core/profiles/types.js';
 import { AUTOSAVE_FILE } from '../../app/host/autosave.js';
 import { formatCount } from '../../app/shared/format.js';
-import { openStudio, screenshot, TRACE_DIR, type StudioSession } from './support/browser.js';
+import { openStudio, screenshot, STUDIO_VIEWPORT, TRACE_DIR, type StudioSession } from './support/browser.js';
 import {
   evaluatorFigures,
   layerOrder,
@@ -486,7 +486,7 @@ describe('the studio as a partition editor, in Chromium', () => {
       track();
       const port = await freePort();
       host = await startHostProcess({ configDir, port });
-      context = await session.browser.newContext({ viewport: { width: 1440, height: 900 } });
+      context = await session.browser.newContext({ viewport: STUDIO_VIEWPORT });
       await context.tracing.start({ screenshots: true, snapshots: true });
       const other = await context.newPage();
       const thrown: string[] = [];

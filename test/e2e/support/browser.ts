@@ -25,6 +25,23 @@ export interface StudioSession {
   close(failed: boolean, traceName: string): Promise<void>;
 }
 
+/** The window every studio test (and the render bench) drives: a laptop's, so layouts match the screenshots. */
+export const STUDIO_VIEWPORT = { width: 1440, height: 900 } as const;
+
+/** No sandbox (tests may run as root), no GPU, and nothing the browser would fetch by itself. */
+const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+/** Headless Chromium as every browser test launches it; `extraArgs` after the common ones. */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: browserPath(), args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
 export async function openStudio(options: { colorScheme: 'light' | 'dark' }): Promise<StudioSession> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error('dist/renderer/ is missing: run `npm run build:renderer` first (npm test does).');
@@ -33,20 +50,8 @@ export async function openStudio(options: { colorScheme: 'light' | 'dark' }): Pr
   const web = await startWebHost({ studio: { configDir }, staticDir: RENDERER_DIR });
   const jobs = new Set<string>();
   web.host.onProgress((event) => jobs.add(event.jobId));
-  const browser = await chromium.launch({
-    executablePath: browserPath(),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    colorScheme: options.colorScheme,
-  });
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: STUDIO_VIEWPORT, colorScheme: options.colorScheme });
   await context.tracing.start({ screenshots: true, snapshots: true });
   const page = await context.newPage();
   const problems: string[] = [];
