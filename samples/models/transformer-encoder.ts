@@ -10,13 +10,45 @@ import { DataType } from '../../core/onnx/dtype.js';
 import { NetworkBuilder, parameterPrefix } from './network-builder.js';
 import { sampleModelProto, type DimBindings, type SampleModel } from './sample.js';
 
-const VOCABULARY = 1000;
-const MAX_POSITIONS = 128;
-const HIDDEN = 64;
-const HEADS = 4;
-const HEAD_SIZE = HIDDEN / HEADS;
-const FEED_FORWARD = 256;
-const LAYERS = 2;
+/**
+ * The sizes of a BERT-style encoder, and the two ways its exports differ that the generated graph
+ * keeps: the sample is this at small sizes; the prediction bench's held-out BERT-like
+ * (bench/holdout/bert.ts) is it at larger ones, written as a different exporter would.
+ */
+export interface EncoderSpec {
+  readonly vocabulary: number;
+  readonly maxPositions: number;
+  readonly hidden: number;
+  readonly heads: number;
+  readonly feedForward: number;
+  readonly layers: number;
+  /**
+   * How many layers, from the first, normalise with the opset-17 LayerNormalization operator; the
+   * rest use the decomposed ReduceMean/Sub/Pow/Sqrt/Div form exporters wrote before it.
+   */
+  readonly fusedNormLayers: number;
+  /** The position table as a `Constant` node (as some exporters store weights) or an initializer. */
+  readonly positionTable: 'constant' | 'initializer';
+  /**
+   * Where the value's Reshape/Transpose to heads comes in the node list: with the query's and
+   * key's, or just before the attention weights multiply it (the order the exporter traced them in).
+   */
+  readonly valueHeads: 'with-query-key' | 'before-use';
+}
+
+/** The sample's encoder (see `transformerEncoder`). */
+export const SAMPLE_ENCODER: EncoderSpec = {
+  vocabulary: 1000,
+  maxPositions: 128,
+  hidden: 64,
+  heads: 4,
+  feedForward: 256,
+  layers: 2,
+  fusedNormLayers: 1,
+  positionTable: 'constant',
+  valueHeads: 'with-query-key',
+};
+
 const LAYER_NORM_EPSILON = 1e-12;
 
 /** A (rank-1) int64 Constant, e.g. Unsqueeze axes or a Concat piece. */
@@ -25,27 +57,32 @@ function int64s(net: NetworkBuilder, scope: string, values: readonly number[]): 
 }
 
 /** γ (around 1) and β (around 0) of a layer norm over the hidden axis. */
-function layerNormWeights(net: NetworkBuilder, scope: string): [string, string] {
+function layerNormWeights(net: NetworkBuilder, scope: string, hidden: number): [string, string] {
   const prefix = parameterPrefix(scope);
   return [
-    net.initializer(tensorFromFloat32(`${prefix}.weight`, [HIDDEN], net.rangeValues(HIDDEN, 0.8, 1.2))),
-    net.initializer(tensorFromFloat32(`${prefix}.bias`, [HIDDEN], net.rangeValues(HIDDEN, -0.1, 0.1))),
+    net.initializer(tensorFromFloat32(`${prefix}.weight`, [hidden], net.rangeValues(hidden, 0.8, 1.2))),
+    net.initializer(tensorFromFloat32(`${prefix}.bias`, [hidden], net.rangeValues(hidden, -0.1, 0.1))),
   ];
 }
 
-/** LayerNormalization over the last axis as the opset-17 operator. */
-function layerNormOp(net: NetworkBuilder, scope: string, input: string, outputName?: string): string {
-  const [gamma, beta] = layerNormWeights(net, scope);
-  const attrs = [attr.int('axis', -1), attr.float('epsilon', LAYER_NORM_EPSILON)];
-  return net.op1(scope, 'LayerNormalization', [input, gamma, beta], attrs, outputName);
-}
-
 /**
- * The same normalisation decomposed as exporters before opset 17 wrote it:
- * y = (x − mean(x)) / sqrt(mean((x − mean(x))²) + ε) × γ + β, means over the last axis.
+ * Layer normalisation over the last axis: the opset-17 operator when `fused`, else decomposed as
+ * exporters before opset 17 wrote it: y = (x − mean(x)) / sqrt(mean((x − mean(x))²) + ε) × γ + β,
+ * means over the last axis.
  */
-function layerNormDecomposed(net: NetworkBuilder, scope: string, input: string, outputName?: string): string {
-  const [gamma, beta] = layerNormWeights(net, scope);
+function layerNorm(
+  net: NetworkBuilder,
+  scope: string,
+  input: string,
+  hidden: number,
+  fused: boolean,
+  outputName?: string,
+): string {
+  const [gamma, beta] = layerNormWeights(net, scope, hidden);
+  if (fused) {
+    const attrs = [attr.int('axis', -1), attr.float('epsilon', LAYER_NORM_EPSILON)];
+    return net.op1(scope, 'LayerNormalization', [input, gamma, beta], attrs, outputName);
+  }
   const lastAxis = [attr.ints('axes', [-1]), attr.int('keepdims', 1)];
   const mean = net.op1(scope, 'ReduceMean', [input], lastAxis);
   const centred = net.op1(scope, 'Sub', [input, mean]);
@@ -73,11 +110,13 @@ function gelu(net: NetworkBuilder, scope: string, input: string): string {
  * computed from the input's runtime shape the way PyTorch exports `x.view(b, s, heads, size)`:
  * Shape → Gather(0), Gather(1) → Unsqueeze → Concat with the constant head dims.
  */
-function selfAttention(net: NetworkBuilder, scope: string, input: string): string {
+function selfAttention(net: NetworkBuilder, scope: string, input: string, spec: EncoderSpec): string {
+  const { hidden, heads: headCount } = spec;
+  const headSize = hidden / headCount;
   const self = `${scope}/self`;
-  const query = net.linear(`${self}/query`, input, HIDDEN, HIDDEN);
-  const key = net.linear(`${self}/key`, input, HIDDEN, HIDDEN);
-  const value = net.linear(`${self}/value`, input, HIDDEN, HIDDEN);
+  const query = net.linear(`${self}/query`, input, hidden, hidden);
+  const key = net.linear(`${self}/key`, input, hidden, hidden);
+  const value = net.linear(`${self}/value`, input, hidden, hidden);
 
   const shape = net.op1(self, 'Shape', [input]);
   const dim = (index: number): string => {
@@ -93,42 +132,47 @@ function selfAttention(net: NetworkBuilder, scope: string, input: string): strin
   const sequence = dim(1);
   const concat = (pieces: readonly string[]): string =>
     net.op1(self, 'Concat', pieces, [attr.int('axis', 0)]);
-  const splitShape = concat([batch, sequence, int64s(net, self, [HEADS]), int64s(net, self, [HEAD_SIZE])]);
-  const mergedShape = concat([batch, sequence, int64s(net, self, [HIDDEN])]);
+  const splitShape = concat([batch, sequence, int64s(net, self, [headCount]), int64s(net, self, [headSize])]);
+  const mergedShape = concat([batch, sequence, int64s(net, self, [hidden])]);
 
   const heads = (x: string, perm: readonly number[]): string =>
     net.op1(self, 'Transpose', [net.op1(self, 'Reshape', [x, splitShape])], [attr.ints('perm', perm)]);
   const queryHeads = heads(query, [0, 2, 1, 3]); // [b, heads, s, size]
   const keyHeadsT = heads(key, [0, 2, 3, 1]); // [b, heads, size, s]
-  const valueHeads = heads(value, [0, 2, 1, 3]);
+  const early = spec.valueHeads === 'with-query-key' ? heads(value, [0, 2, 1, 3]) : null;
 
   const scores = net.op1(self, 'MatMul', [queryHeads, keyHeadsT]);
-  const scaled = net.op1(self, 'Div', [scores, net.constant(self, scalarFloat32('', Math.sqrt(HEAD_SIZE)))]);
+  const scaled = net.op1(self, 'Div', [scores, net.constant(self, scalarFloat32('', Math.sqrt(headSize)))]);
   const weights = net.op1(self, 'Softmax', [scaled], [attr.int('axis', -1)]);
+  const valueHeads = early ?? heads(value, [0, 2, 1, 3]);
   const context = net.op1(self, 'MatMul', [weights, valueHeads]);
   const merged = net.op1(self, 'Transpose', [context], [attr.ints('perm', [0, 2, 1, 3])]);
   const flat = net.op1(self, 'Reshape', [merged, mergedShape]);
-  return net.linear(`${scope}/output/dense`, flat, HIDDEN, HIDDEN);
+  return net.linear(`${scope}/output/dense`, flat, hidden, hidden);
 }
 
-/**
- * Token and position embeddings. The position table is stored in a `Constant` node rather than
- * an initializer, as some exporters store weights, so readers must find weights in both places.
- */
-function embeddings(net: NetworkBuilder, inputIds: string): string {
+/** Token and position embeddings, summed and normalised. */
+function embeddings(net: NetworkBuilder, inputIds: string, spec: EncoderSpec): string {
+  const { vocabulary, maxPositions, hidden } = spec;
   const scope = '/embeddings';
   const wordTable = net.initializer(
     tensorFromFloat32(
       'embeddings.word_embeddings.weight',
-      [VOCABULARY, HIDDEN],
-      net.uniformValues(VOCABULARY * HIDDEN, 1),
+      [vocabulary, hidden],
+      net.uniformValues(vocabulary * hidden, 1),
     ),
   );
   const words = net.op1(`${scope}/word_embeddings`, 'Gather', [wordTable, inputIds], [attr.int('axis', 0)]);
-  const positionTable = net.constant(
-    `${scope}/position_embeddings`,
-    tensorFromFloat32('', [MAX_POSITIONS, HIDDEN], net.uniformValues(MAX_POSITIONS * HIDDEN, 1)),
-  );
+  const positionValues = net.uniformValues(maxPositions * hidden, 1);
+  const positionTable =
+    spec.positionTable === 'constant'
+      ? net.constant(
+          `${scope}/position_embeddings`,
+          tensorFromFloat32('', [maxPositions, hidden], positionValues),
+        )
+      : net.initializer(
+          tensorFromFloat32('embeddings.position_embeddings.weight', [maxPositions, hidden], positionValues),
+        );
   const idsShape = net.op1(scope, 'Shape', [inputIds]);
   const length = net.op1(
     scope,
@@ -146,7 +190,39 @@ function embeddings(net: NetworkBuilder, inputIds: string): string {
     axes,
   ]);
   const sum = net.op1(scope, 'Add', [words, positions]);
-  return layerNormOp(net, `${scope}/LayerNorm`, sum);
+  return layerNorm(net, `${scope}/LayerNorm`, sum, hidden, true);
+}
+
+/**
+ * Appends a BERT-style post-LN encoder (Devlin et al. 2019) to `net`, reading int64 `input_ids`
+ * [batch, sequence]; returns its output, `last_hidden_state` [batch, sequence, hidden].
+ *
+ * Per layer: x = LN(x + Attention(x)); x = LN(x + W2·GELU(W1·x + b1) + b2).
+ */
+export function encoderGraph(net: NetworkBuilder, spec: EncoderSpec): string {
+  const { hidden, feedForward, layers } = spec;
+  let x = embeddings(net, 'input_ids', spec);
+  for (let layer = 0; layer < layers; layer++) {
+    const scope = `/encoder/layer.${layer}`;
+    const last = layer === layers - 1;
+    const fused = layer < spec.fusedNormLayers;
+    const attended = selfAttention(net, `${scope}/attention`, x, spec);
+    const attentionSum = net.op1(`${scope}/attention/output`, 'Add', [attended, x]);
+    x = layerNorm(net, `${scope}/attention/output/LayerNorm`, attentionSum, hidden, fused);
+    let ff = net.linear(`${scope}/intermediate/dense`, x, hidden, feedForward);
+    ff = gelu(net, `${scope}/intermediate/intermediate_act_fn`, ff);
+    ff = net.linear(`${scope}/output/dense`, ff, feedForward, hidden);
+    const outputSum = net.op1(`${scope}/output`, 'Add', [ff, x]);
+    x = layerNorm(
+      net,
+      `${scope}/output/LayerNorm`,
+      outputSum,
+      hidden,
+      fused,
+      last ? 'last_hidden_state' : undefined,
+    );
+  }
+  return x;
 }
 
 /**
@@ -154,9 +230,9 @@ function embeddings(net: NetworkBuilder, inputIds: string): string {
  * feed-forward 256, 2 layers, vocabulary 1000, up to 128 positions. Input `input_ids` int64
  * [batch, sequence] (both symbolic); output `last_hidden_state` float [batch, sequence, 64].
  * Layer 0 normalises with the opset-17 LayerNormalization operator, layer 1 with the decomposed
- * ReduceMean/Sub/Pow/Sqrt/Div form, so both shapes a real export can take are covered.
- *
- * Per layer: x = LN(x + Attention(x)); x = LN(x + W2·GELU(W1·x + b1) + b2).
+ * ReduceMean/Sub/Pow/Sqrt/Div form, so both shapes a real export can take are covered. The position
+ * table is stored in a `Constant` node rather than an initializer, as some exporters store weights,
+ * so readers must find weights in both places. Built by `encoderGraph` with `SAMPLE_ENCODER`.
  *
  * Hand count of parameters:
  * ```
@@ -196,27 +272,13 @@ export const transformerEncoder: SampleModel = {
   },
   build() {
     const net = new NetworkBuilder('transformer-encoder');
-    let x = embeddings(net, 'input_ids');
-    for (let layer = 0; layer < LAYERS; layer++) {
-      const scope = `/encoder/layer.${layer}`;
-      const last = layer === LAYERS - 1;
-      const layerNorm = layer === 0 ? layerNormOp : layerNormDecomposed;
-      const attended = selfAttention(net, `${scope}/attention`, x);
-      const attentionSum = net.op1(`${scope}/attention/output`, 'Add', [attended, x]);
-      x = layerNorm(net, `${scope}/attention/output/LayerNorm`, attentionSum);
-      let ff = net.linear(`${scope}/intermediate/dense`, x, HIDDEN, FEED_FORWARD);
-      ff = gelu(net, `${scope}/intermediate/intermediate_act_fn`, ff);
-      ff = net.linear(`${scope}/output/dense`, ff, FEED_FORWARD, HIDDEN);
-      const outputSum = net.op1(`${scope}/output`, 'Add', [ff, x]);
-      x = layerNorm(net, `${scope}/output/LayerNorm`, outputSum, last ? 'last_hidden_state' : undefined);
-    }
-
+    const x = encoderGraph(net, SAMPLE_ENCODER);
     return sampleModelProto(transformerEncoder.description, {
       name: 'transformer_encoder',
       nodes: net.nodes,
       initializers: net.initializers,
       inputs: [valueInfo('input_ids', DataType.INT64, ['batch', 'sequence'])],
-      outputs: [valueInfo(x, DataType.FLOAT, ['batch', 'sequence', HIDDEN])],
+      outputs: [valueInfo(x, DataType.FLOAT, ['batch', 'sequence', SAMPLE_ENCODER.hidden])],
     });
   },
 };
