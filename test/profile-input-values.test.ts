@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analysisJson } from '../app/cli/analyze.js';
 import { analyzeFile } from '../core/analyze.js';
 import { randomFeeds } from '../core/profiling/feeds.js';
+import { measurementTablePath, readMeasurementTable } from '../core/profiling/measurement-table-file.js';
 import { runOrtProfile } from '../core/profiling/ort-profile.js';
 import { parseInputValue } from '../core/shape/input-values.js';
 import { SR_BRANCH_MACS, srBranchModel } from './support/branch-models.js';
@@ -83,7 +84,8 @@ describe('runOrtProfile with input values', () => {
 });
 
 describe('cutline profile --input-value', () => {
-  it('profiles with the value; refuses it with --save, whose table is keyed by shapes only', async () => {
+  it('profiles with the value, and with --save keeps it in the key of the measurement table', async () => {
+    const save = path.join(dir, 'p.json');
     const { stdout } = await run(process.execPath, [
       CLI,
       'profile',
@@ -98,27 +100,14 @@ describe('cutline profile --input-value', () => {
       '0',
       '--threads',
       '1',
+      '--save',
+      save,
       '--json',
     ]);
     const json = JSON.parse(stdout) as { models: { model: string; inputShapes: object }[] };
     expect(json.models).toMatchObject([{ model: 'vad-like.onnx', inputShapes: { x: [1, 64], sr: [] } }]);
-    const save = path.join(dir, 'p.json');
-    const refused = await run(process.execPath, [
-      CLI,
-      'profile',
-      modelPath,
-      '--input-value',
-      'sr=16000',
-      '--save',
-      save,
-    ]).then(
-      () => null,
-      (error: { code: number; stderr: string }) => error,
-    );
-    expect(refused?.code).toBe(2);
-    expect(refused?.stderr.trim()).toBe(
-      'cutline: BAD_INPUT_BINDING: --input-value works on one model timed now, not with --save: profile that model alone without --save.',
-    );
-    expect(fs.existsSync(save)).toBe(false);
+    // test/profile-values-kept.test.ts shows what the key does: the same value reuses, another measures.
+    const table = readMeasurementTable(measurementTablePath(save));
+    expect(table.models.map((m) => m.key.inputValues)).toEqual([{ sr: [16000] }]);
   });
 });

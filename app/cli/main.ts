@@ -81,7 +81,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     )
     .option(
       '--input-value <name=values>',
-      'a value to feed an input, e.g. sr=16000 (repeatable; one model, no --save): onnxruntime runs with it and the analysis costs the branch it selects',
+      'a value to feed an input, e.g. sr=16000 (repeatable; with several models, each model that has the input): onnxruntime runs with it, the analysis costs the branch it selects, and kept timings are keyed by it',
       collect,
       [],
     )

@@ -1,5 +1,5 @@
 /**
- * `cutline profile MODEL... [--runs N] [--warmup N] [--input NAME=DIMS]... [--threads N]
+ * `cutline profile MODEL... [--runs N] [--warmup N] [--input NAME=DIMS]... [--input-value NAME=V]... [--threads N]
  *  [--from-ort-profile FILE.json] [--save PROFILE.json [--remeasure | --from-table]] [--json]`
  *
  * Times every node on this machine with onnxruntime, calibrates a `this-machine` device profile on
@@ -24,7 +24,9 @@ import { calibrateKernels, type KernelCalibrationRun } from '../../core/profilin
 import { withKernelModels } from '../../core/profiling/kernel-fit.js';
 import { deviceProfileSchema } from '../../core/profiles/schema.js';
 import { parseInputBinding } from '../../core/shape/bindings.js';
-import { parseInputValue } from '../../core/shape/input-values.js';
+import { parseInputValue, type InputValueText } from '../../core/shape/input-values.js';
+import { keptPeakOf, peakHere, reusablePeak } from '../../core/profiling/kept-peak.js';
+import { quoteName } from '../../core/text/quote-name.js';
 import { keptJson, keptLines, peakOfSaved, readTable, type KeptMeasurements } from './profile-table.js';
 import { IN_SAMPLE_NOTE, kernelLines, profileText, type ImportNote } from './profile-text.js';
 import { safeJsonStringify, writeJsonLine } from './json-output.js';
@@ -34,7 +36,10 @@ export interface ProfileCliOptions {
   readonly runs: number;
   readonly warmup: number;
   readonly input: readonly string[];
-  /** `--input-value NAME=V[,V…]`: fed to onnxruntime and folded into the analysis (one model, timed now). */
+  /**
+   * `--input-value NAME=V[,V…]`: fed to onnxruntime and folded into the analysis; with several
+   * models, to each model that has the input. Kept timings are keyed by them too.
+   */
   readonly inputValue?: readonly string[];
   readonly threads?: number;
   readonly save?: string;
@@ -82,7 +87,6 @@ async function profileModels(
   const { runs, warmup } = options;
   const bindings = options.input.map(parseInputBinding);
   const inputValues = (options.inputValue ?? []).map(parseInputValue);
-  if (inputValues.length > 0) refuseValuesWith(modelPaths, options);
   const threads = options.threads === undefined ? {} : { intraOpThreads: options.threads };
   const profiled: OrtProfile[] = [];
   let imported: ImportNote | null = null;
@@ -103,26 +107,39 @@ async function profileModels(
         '--from-ort-profile reads the profile of one model: name only the model it was made with.',
       );
     }
-    const result = importOrtProfile(modelPaths[0]!, options.fromOrtProfile, bindingsOf(bindings));
+    const result = importOrtProfile(
+      modelPaths[0]!,
+      options.fromOrtProfile,
+      bindingsOf(bindings),
+      inputValues,
+    );
     profiled.push(result.profile);
     imported = { file: options.fromOrtProfile, runs: result.times.runs, match: result.match };
   }
-  const measure = ({ path: modelPath, inputs }: ModelToCalibrate): Promise<OrtProfile> => {
+  const measure = ({
+    path: modelPath,
+    inputs,
+    inputValues: values,
+  }: ModelToCalibrate): Promise<OrtProfile> => {
     const onProgress = progress(modelPath, options.json ?? false);
     return runOrtProfile(modelPath, {
       runs,
       warmup,
       inputs,
-      ...(inputValues.length > 0 ? { inputValues } : {}),
+      ...(values && values.length > 0 ? { inputValues: values } : {}),
       ...threads,
       signal,
       ...(onProgress ? { onProgress } : {}),
     });
   };
-  const named = modelPaths.map((modelPath) => ({
-    path: modelPath,
-    inputs: modelPaths.length === 1 ? bindingsOf(bindings) : bindingsFor(modelPath, bindings, modelPaths),
-  }));
+  const named = modelPaths.map((modelPath): ModelToCalibrate => {
+    const values = modelPaths.length === 1 ? inputValues : valuesFor(modelPath, inputValues, modelPaths);
+    return {
+      path: modelPath,
+      inputs: modelPaths.length === 1 ? bindingsOf(bindings) : bindingsFor(modelPath, bindings, modelPaths),
+      ...(values.length > 0 ? { inputValues: values } : {}),
+    };
+  });
   // A saved profile keeps its measurements beside it; an imported profile's times are not kept.
   const kept = imported === null && options.save !== undefined ? measurementTablePath(options.save) : null;
   let gathered: KeptMeasurements | null = null;
@@ -140,10 +157,24 @@ async function profileModels(
   } else if (imported === null) {
     for (const model of named) profiled.push(await measure(model));
   }
-  const savedPeak = options.fromTable && options.save !== undefined ? peakOfSaved(options.save) : null;
+  // The peak moves 10-20 % between runs: a kept one is reused unless --remeasure (kept-peak.ts).
+  const savedPeak =
+    options.fromTable && options.save !== undefined
+      ? peakOfSaved(options.save)
+      : gathered && !options.remeasure
+        ? reusablePeak(gathered.table.peak, { ...peakHere(), intraOpThreads: options.threads ?? null })
+        : null;
   if (savedPeak === null && options.json && !process.stderr.isTTY)
     process.stderr.write('cutline: Measuring peak compute\n');
   const peak = savedPeak ?? (await measureHostPeak({ ...threads, signal }));
+  if (gathered && savedPeak === null)
+    gathered = {
+      ...gathered,
+      table: {
+        ...gathered.table,
+        peak: keptPeakOf(peak, { ...peakHere(), at: new Date() }),
+      },
+    };
   clearProgress();
   const evaluation = evaluateCalibration(profiled, [], peak);
   let { profile } = evaluation.calibration;
@@ -188,25 +219,23 @@ async function profileModels(
 }
 
 /**
- * Input values reach one fresh run only: the measurement table is keyed by shapes, not values, and
- * an imported trace or the kernel samples were not run with them, so those paths refuse them.
+ * One value list serves several models as one binding list does: each model takes the values of
+ * inputs it has, and a value no model can take is an error.
  */
-function refuseValuesWith(modelPaths: readonly string[], options: ProfileCliOptions): void {
-  const clash =
-    modelPaths.length > 1
-      ? 'several models'
-      : options.save !== undefined
-        ? '--save'
-        : options.fromOrtProfile !== undefined
-          ? '--from-ort-profile'
-          : options.kernels
-            ? '--kernels'
-            : null;
-  if (clash !== null)
-    throw new CutlineError(
-      'BAD_INPUT_BINDING',
-      `--input-value works on one model timed now, not with ${clash}: profile that model alone without ${clash === 'several models' ? 'the others' : clash}.`,
-    );
+function valuesFor(
+  modelPath: string,
+  values: readonly InputValueText[],
+  all: readonly string[],
+): InputValueText[] {
+  for (const { name } of values) {
+    if (!all.some((other) => inputNames(other).includes(name)))
+      throw new CutlineError(
+        'BAD_INPUT_BINDING',
+        `No model has an input named ${quoteName(name)} to take --input-value. Check the names with \`cutline analyze MODEL\`.`,
+      );
+  }
+  const names = inputNames(modelPath);
+  return values.filter((v) => names.includes(v.name));
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Graph, Shape } from '../graph/types.js';
 import { attributeInt } from '../onnx/attributes.js';
 import { DataType, dtypeName } from '../onnx/dtype.js';
 import { createRandom, type SeededRandom } from '../onnx/random.js';
+import { resolveInputValues, type InputValueText } from '../shape/input-values.js';
 
 /**
  * Concrete input shapes: the user's binding where given, else the declared shape with every
@@ -43,6 +44,21 @@ export function concreteInputShapes(
     shapes[name] = shape.map((d) => (typeof d === 'number' ? d : 1));
   }
   return shapes;
+}
+
+/**
+ * Concrete input shapes of a run fed `values` for some inputs: a value fixes its input's shape
+ * (`ids=1,2,3` on `[seq]` is `[3]`) unless a binding gives one; the rest as concreteInputShapes.
+ *
+ * @throws CutlineError BAD_INPUT_BINDING as concreteInputShapes and resolveInputValues do.
+ */
+export function valueBoundShapes(
+  graph: Graph,
+  given: Readonly<Record<string, Shape>> = {},
+  values: readonly InputValueText[] = [],
+): Record<string, number[]> {
+  const valueShapes = values.length > 0 ? resolveInputValues(graph, values, given).shapes : {};
+  return concreteInputShapes(graph, { ...valueShapes, ...given });
 }
 
 /**

@@ -15,7 +15,8 @@ import { analyzeModel } from '../analyze.js';
 import type { Shape } from '../graph/types.js';
 import { encodeModelProto } from '../onnx/codec.js';
 import { openModelBytes, readModelFile } from '../onnx/read.js';
-import { concreteInputShapes } from './feeds.js';
+import type { InputValueText } from '../shape/input-values.js';
+import { valueBoundShapes } from './feeds.js';
 import { fitKernelModels, type KernelCalibration } from './kernel-fit.js';
 import { runKernelProfile, type KernelMeasurement } from './kernel-profile.js';
 import { kernelNetworks } from './kernel-networks.js';
@@ -29,6 +30,7 @@ import {
   type KernelKey,
 } from './kernel-table.js';
 import { fileSha256, thisCpu } from './measurement-table-file.js';
+import { valuesKeyOf } from './table-values.js';
 
 export interface KernelCalibrationOptions {
   /** Timed runs per model (after `warmup`); 10 and 2 by default: one-kernel models vary little. */
@@ -62,7 +64,12 @@ export interface KernelCalibrationResult extends KernelCalibrationRun {
 }
 
 export async function calibrateKernels(
-  models: readonly { readonly path: string; readonly inputs?: Readonly<Record<string, Shape>> }[],
+  models: readonly {
+    readonly path: string;
+    readonly inputs?: Readonly<Record<string, Shape>>;
+    /** Values fed to some of the model's inputs (`--input-value`); random data for the others. */
+    readonly inputValues?: readonly InputValueText[];
+  }[],
   options: KernelCalibrationOptions = {},
 ): Promise<KernelCalibrationResult> {
   const start = performance.now();
@@ -89,6 +96,7 @@ export async function calibrateKernels(
       /** The generated model's bytes, written only when it must be timed. */
       readonly bytes?: Uint8Array;
       readonly inputs?: Readonly<Record<string, Shape>>;
+      readonly inputValues?: readonly InputValueText[];
     };
     const generated = (name: string, bytes: Uint8Array): Job => ({
       path: path.join(dir, `${name}.onnx`),
@@ -103,10 +111,13 @@ export async function calibrateKernels(
     const measurements: KernelMeasurement[] = [];
     for (const [i, job] of jobs.entries()) {
       const model = job.bytes ? openModelBytes(job.bytes) : readModelFile(job.path);
-      const inputShapes = concreteInputShapes(analyzeModel(model).graph, job.inputs);
+      const inputValues = job.inputValues ?? [];
+      const inputShapes = valueBoundShapes(analyzeModel(model).graph, job.inputs, inputValues);
+      const valuesKey = valuesKeyOf(inputValues);
       const key: KernelKey = {
         modelSha256: job.bytes ? createHash('sha256').update(job.bytes).digest('hex') : fileSha256(job.path),
         inputShapes,
+        ...(valuesKey ? { inputValues: valuesKey } : {}),
         ortVersion,
         graphOptimizationLevel: 'all',
         intraOpThreads: options.intraOpThreads ?? null,
@@ -116,7 +127,9 @@ export async function calibrateKernels(
         ? undefined
         : table.find((e) => kernelStaleReason(e, key, { runs, warmup }) === null);
       if (entry) {
-        measurements.push(kernelMeasurementOf(entry, job.path, analyzeModel(model, { inputShapes })));
+        measurements.push(
+          kernelMeasurementOf(entry, job.path, analyzeModel(model, { inputShapes, inputValues })),
+        );
         reused++;
         options.onProgress?.(i + 1, jobs.length);
         continue;
@@ -125,6 +138,7 @@ export async function calibrateKernels(
       const timed = await runKernelProfile(job.path, {
         ...profileOptions,
         ...(job.inputs ? { inputs: job.inputs } : {}),
+        ...(inputValues.length > 0 ? { inputValues } : {}),
       });
       // A sample's prelude sets its cache up; only the sampled kernel is a sample.
       const measured =

@@ -14,7 +14,8 @@ import { CutlineError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
 import { readModelFile } from '../onnx/read.js';
 import { graphFusionAnchors } from '../predict/roofline.js';
-import { concreteInputShapes, randomFeeds } from './feeds.js';
+import type { InputValueText } from '../shape/input-values.js';
+import { randomFeeds, valueBoundShapes } from './feeds.js';
 import { attributeRun } from './kernel-attribution.js';
 import { median, quantile } from './stats.js';
 import { findTraceFile, takeTraceFile } from './trace-file.js';
@@ -30,6 +31,8 @@ export interface KernelProfileOptions {
   readonly runs: number;
   readonly warmup: number;
   readonly inputs?: Readonly<Record<string, Shape>>;
+  /** Values fed to some inputs (`--input-value sr=16000`) and folded into the analysis; others are random. */
+  readonly inputValues?: readonly InputValueText[];
   /** ORT's intra-op threads, as the tier will run (the harness pins 1); ORT's default when left out. */
   readonly intraOpThreads?: number;
   readonly signal?: AbortSignal;
@@ -83,9 +86,15 @@ export async function runKernelProfile(
   options: KernelProfileOptions,
 ): Promise<KernelMeasurement> {
   const model = readModelFile(modelPath);
-  const inputShapes = concreteInputShapes(analyzeModel(model).graph, options.inputs);
-  const analysis = analyzeModel(model, { inputShapes });
-  const feeds = randomFeeds(analysis, inputShapes);
+  const inputValues = options.inputValues ?? [];
+  const inputShapes = valueBoundShapes(analyzeModel(model).graph, options.inputs, inputValues);
+  const analysis = analyzeModel(model, { inputShapes, inputValues });
+  const feeds = randomFeeds(
+    analysis,
+    inputShapes,
+    1,
+    Object.fromEntries(inputValues.map((v) => [v.name, v.data])),
+  );
   const threads = options.intraOpThreads !== undefined ? { intraOpNumThreads: options.intraOpThreads } : {};
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-kernels-'));
   try {

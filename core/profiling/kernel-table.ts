@@ -5,13 +5,14 @@
  *
  * A timing holds for the same bytes run the same way on the same machine: the key is the model's
  * SHA-256 (for a generated sample, of the bytes its generator produced, so other generator
- * parameters are another key), the bound input shapes, the onnxruntime version, the session's
+ * parameters are another key), the bound input shapes and input values, the onnxruntime version, the session's
  * graph optimisation level and intra-op threads, and the CPU. The analysis a fit needs is not
  * kept: it is recomputed from the same bytes. Pure data and rules here.
  */
 import { z } from 'zod';
 import type { Analysis } from '../analyze.js';
 import type { AnchorTiming, KernelMeasurement } from './kernel-profile.js';
+import { sameValues, valuesKeySchema, type ValuesKey } from './table-values.js';
 
 /** Entries kept; the oldest measured go first. Samples, networks and a handful of models. */
 export const MAX_KERNEL_ENTRIES = 2048;
@@ -23,6 +24,8 @@ export interface KernelKey {
   /** SHA-256 of the model's bytes, lowercase hex. */
   readonly modelSha256: string;
   readonly inputShapes: Readonly<Record<string, readonly number[]>>;
+  /** Values fed to some inputs (table-values.ts); absent when every input was random data. */
+  readonly inputValues?: ValuesKey | undefined;
   readonly ortVersion: string;
   /** A tier's session runs with every optimisation on (kernel-profile.ts). */
   readonly graphOptimizationLevel: 'all';
@@ -63,6 +66,7 @@ export const kernelEntrySchema = z.strictObject({
   key: z.strictObject({
     modelSha256: z.string().regex(/^[0-9a-f]{64}$/),
     inputShapes: z.record(z.string().max(NAME_LIMIT), z.array(count).max(64)),
+    inputValues: valuesKeySchema.optional(),
     ortVersion: z.string().max(100),
     graphOptimizationLevel: z.literal('all'),
     intraOpThreads: z.number().int().min(1).max(4096).nullable(),
@@ -98,6 +102,7 @@ export function kernelStaleReason(
     names.length === Object.keys(key.inputShapes).length &&
     names.every((n) => was.inputShapes[n]?.join(',') === key.inputShapes[n]?.join(','));
   if (!sameShapes) return 'other input shapes';
+  if (!sameValues(was.inputValues, key.inputValues)) return 'other input values';
   if (was.ortVersion !== key.ortVersion) return 'another onnxruntime version';
   if (was.cpu !== key.cpu) return 'another CPU';
   if (was.graphOptimizationLevel !== key.graphOptimizationLevel || was.intraOpThreads !== key.intraOpThreads)

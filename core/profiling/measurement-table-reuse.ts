@@ -1,7 +1,7 @@
 /**
  * Which models a calibration must time and which it can take from the measurement table: a
- * model whose table entry has the same file hash, input shapes, onnxruntime version, session
- * options, CPU and at least the runs asked is reused; any other is timed again. Models the table
+ * model whose table entry has the same file hash, input shapes, input values, onnxruntime
+ * version, session options, CPU and at least the runs asked is reused; any other is timed again. Models the table
  * holds from earlier calibrations on this machine join the fit while their file is still where
  * it was with the same bytes, so a recalibration after adding a model refits on all of them.
  */
@@ -12,8 +12,9 @@ import { analyzeModel } from '../analyze.js';
 import { CutlineError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
 import { readModelFile } from '../onnx/read.js';
+import type { InputValueText } from '../shape/input-values.js';
 import { plainName } from '../text/quote-name.js';
-import { concreteInputShapes } from './feeds.js';
+import { valueBoundShapes } from './feeds.js';
 import { fileSha256, thisCpu } from './measurement-table-file.js';
 import {
   measurementFromTable,
@@ -27,11 +28,14 @@ import {
   type ModelMeasurements,
 } from './measurement-table.js';
 import { PROFILED_GRAPH_OPTIMIZATION, type OrtProfile } from './ort-profile.js';
+import { valuesKeyOf, valuesOfKey, type ValuesKey } from './table-values.js';
 
 export interface ModelToCalibrate {
   readonly path: string;
   /** Input bindings; symbolic dimensions not bound count as 1, as `runOrtProfile` does. */
   readonly inputs: Readonly<Record<string, Shape>>;
+  /** Values fed to some inputs (`--input-value`); random data for the others. */
+  readonly inputValues?: readonly InputValueText[];
 }
 
 export interface GatherOptions {
@@ -78,10 +82,11 @@ export async function gatherMeasurements(
 ): Promise<GatheredMeasurements> {
   const cpu = thisCpu();
   const ortVersion = ort.env.versions.node ?? ort.env.versions.common;
-  const keyOf = (shapes: Readonly<Record<string, readonly number[]>>, sha: string) =>
+  const keyOf = (shapes: Readonly<Record<string, readonly number[]>>, sha: string, values?: ValuesKey) =>
     ({
       modelSha256: sha,
       inputShapes: shapes,
+      ...(values ? { inputValues: values } : {}),
       ortVersion,
       graphOptimizationLevel: PROFILED_GRAPH_OPTIMIZATION,
       executionMode: 'sequential',
@@ -98,13 +103,15 @@ export async function gatherMeasurements(
 
   const take = async (model: ModelToCalibrate, sha: string, earlier: boolean): Promise<void> => {
     const proto = readModelFile(model.path);
-    const shapes = concreteInputShapes(analyzeModel(proto).graph, model.inputs);
-    const key = keyOf(shapes, sha);
+    const graph = analyzeModel(proto).graph;
+    const inputValues = model.inputValues ?? [];
+    const shapes = valueBoundShapes(graph, model.inputs, inputValues);
+    const key = keyOf(shapes, sha, valuesKeyOf(inputValues));
     const entry = options.remeasure
       ? null
       : (table.models.find((m) => staleReason(m, key, wanted) === null) ?? null);
     if (entry) {
-      const analysis = analyzeModel(proto, { inputShapes: shapes });
+      const analysis = analyzeModel(proto, { inputShapes: shapes, inputValues });
       profiled.push({ analysis, measurement: measurementFromTable(entry, model.path) });
       reused.push({ path: model.path, measuredAt: entry.measuredAt, runs: entry.runs, earlier });
       return;
@@ -116,7 +123,7 @@ export async function gatherMeasurements(
         `This machine has no usable measurements of ${plainName(model.path, 200)} (${reason}). Calibrate on it to measure it.`,
       );
     }
-    const profile = await options.measure({ path: model.path, inputs: model.inputs });
+    const profile = await options.measure(model);
     profiled.push(profile);
     measured.push({ path: model.path, reason });
     // Kept as a full path: a later calibration, from any folder, finds the file again.
@@ -138,7 +145,16 @@ export async function gatherMeasurements(
     seen.add(entry.modelPath);
     if (!stillThere(entry)) continue;
     hashes.add(entry.key.modelSha256);
-    await take({ path: entry.modelPath, inputs: entry.key.inputShapes }, entry.key.modelSha256, true);
+    const inputValues = valuesOfKey(entry.key.inputValues);
+    await take(
+      {
+        path: entry.modelPath,
+        inputs: entry.key.inputShapes,
+        ...(inputValues.length > 0 ? { inputValues } : {}),
+      },
+      entry.key.modelSha256,
+      true,
+    );
   }
   return { profiled, reused, measured, table: withMeasurements(table, fresh) };
 }

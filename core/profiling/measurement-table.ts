@@ -11,7 +11,9 @@
  * measurement-table-file.ts.
  */
 import { z } from 'zod';
+import { keptPeakSchema, type KeptPeak } from './kept-peak.js';
 import { kernelSectionSchema, type KernelEntry } from './kernel-table.js';
+import { sameValues, valuesKeySchema, type ValuesKey } from './table-values.js';
 import type { NodeTiming, OrtMeasurement } from './ort-profile.js';
 
 export const MEASUREMENT_TABLE_FORMAT = 'cutline-measurements';
@@ -30,6 +32,8 @@ export interface MeasurementKey {
   /** SHA-256 of the model file's bytes, lowercase hex. */
   readonly modelSha256: string;
   readonly inputShapes: Readonly<Record<string, readonly number[]>>;
+  /** Values fed to some inputs (table-values.ts); absent when every input was random data. */
+  readonly inputValues?: ValuesKey | undefined;
   readonly ortVersion: string;
   readonly graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
   readonly executionMode: 'sequential' | 'parallel';
@@ -77,6 +81,8 @@ export interface MeasurementTable {
   readonly models: readonly ModelMeasurements[];
   /** Kernel-level timings of `--kernels` calibrations (kernel-table.ts); absent in older tables. */
   readonly kernels?: readonly KernelEntry[] | undefined;
+  /** The host peak the last calibration measured (kept-peak.ts); absent in older tables. */
+  readonly peak?: KeptPeak | undefined;
 }
 
 export const EMPTY_MEASUREMENT_TABLE: MeasurementTable = {
@@ -92,6 +98,7 @@ const threads = z.number().int().min(1).max(4096).nullable();
 const keySchema = z.strictObject({
   modelSha256: z.string().regex(/^[0-9a-f]{64}$/),
   inputShapes: z.record(z.string().max(NAME_LIMIT), z.array(count).max(64)),
+  inputValues: valuesKeySchema.optional(),
   ortVersion: z.string().max(100),
   graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']),
   executionMode: z.enum(['sequential', 'parallel']),
@@ -128,6 +135,7 @@ export const measurementTableSchema = z.strictObject({
   version: z.literal(MEASUREMENT_TABLE_VERSION),
   models: z.array(modelSchema).max(MAX_TABLE_MODELS),
   kernels: kernelSectionSchema.optional(),
+  peak: keptPeakSchema.optional(),
 });
 
 /** Why an entry cannot stand for a model now: null when it can. */
@@ -139,6 +147,7 @@ export function staleReason(
   const was = entry.key;
   if (was.modelSha256 !== key.modelSha256) return 'the model file changed';
   if (!sameShapes(was.inputShapes, key.inputShapes)) return 'other input shapes';
+  if (!sameValues(was.inputValues, key.inputValues)) return 'other input values';
   if (was.ortVersion !== key.ortVersion) return `onnxruntime ${was.ortVersion} then, ${key.ortVersion} now`;
   if (was.cpu !== key.cpu) return 'measured on another CPU';
   if (
@@ -192,6 +201,7 @@ export function measurementKey(
   return {
     modelSha256,
     inputShapes: measurement.inputShapes,
+    ...(measurement.inputValues ? { inputValues: measurement.inputValues } : {}),
     ortVersion: measurement.ortVersion,
     graphOptimizationLevel: measurement.graphOptimizationLevel ?? 'disabled',
     executionMode: measurement.executionMode,
@@ -247,6 +257,7 @@ export function measurementFromTable(entry: ModelMeasurements, modelPath: string
   return {
     modelPath,
     inputShapes: entry.key.inputShapes,
+    ...(entry.key.inputValues ? { inputValues: entry.key.inputValues } : {}),
     runs: entry.runs,
     warmup: entry.warmup,
     intraOpThreads: entry.key.intraOpThreads,

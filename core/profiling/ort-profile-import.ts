@@ -9,7 +9,8 @@ import { analyzeModel } from '../analyze.js';
 import { CutlineError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
 import { readModelFile } from '../onnx/read.js';
-import { concreteInputShapes } from './feeds.js';
+import type { InputValueText } from '../shape/input-values.js';
+import { valueBoundShapes } from './feeds.js';
 import type { OrtProfile } from './ort-profile.js';
 import { matchOrtProfile, type OrtProfileMatch } from './ort-profile-match.js';
 import {
@@ -28,7 +29,7 @@ export interface ImportedOrtProfile {
 /**
  * Reads `profilePath` (at most MAX_ORT_PROFILE_BYTES, checked before reading) and times the nodes
  * of `modelPath` analysed with `inputs` (the shapes the profiled session was fed; symbolic
- * dimensions not bound count as 1, as in a measured run).
+ * dimensions not bound count as 1, as in a measured run) and `inputValues` (the values it was fed).
  *
  * @throws CutlineError PROFILING_FAILED when the file is missing, too large, not an ORT trace,
  *   or times none of the model's nodes; the model's own errors as `analyze` does.
@@ -37,12 +38,14 @@ export function importOrtProfile(
   modelPath: string,
   profilePath: string,
   inputs: Readonly<Record<string, Shape>> = {},
+  inputValues: readonly InputValueText[] = [],
 ): ImportedOrtProfile {
   const times = readOrtProfileFile(profilePath);
   const file = times.file;
   const model = readModelFile(modelPath);
-  const inputShapes = concreteInputShapes(analyzeModel(model).graph, inputs);
-  const analysis = analyzeModel(model, { inputShapes });
+  // The values the profiled run was fed (the user says which): folded, so an If is costed on its branch.
+  const inputShapes = valueBoundShapes(analyzeModel(model).graph, inputs, inputValues);
+  const analysis = analyzeModel(model, { inputShapes, inputValues });
   const match = matchOrtProfile(analysis.graph.nodes, times);
   if (match.matched === 0) {
     throw new CutlineError(

@@ -17,6 +17,7 @@ import { readModelFile } from '../onnx/read.js';
 import { writeModelFiles } from '../export/external-weights.js';
 import { resolveInputValues, type InputValueText } from '../shape/input-values.js';
 import { concreteInputShapes, randomFeeds } from './feeds.js';
+import { valuesKeyOf } from './table-values.js';
 import { median, quantile } from './stats.js';
 import { findTraceFile, takeTraceFile } from './trace-file.js';
 import type { TraceRun } from './trace.js';
@@ -71,6 +72,8 @@ export interface NodeTiming {
 export interface OrtMeasurement {
   readonly modelPath: string;
   readonly inputShapes: Readonly<Record<string, readonly number[]>>;
+  /** Values fed to some inputs (`--input-value`), by input name; absent when every input was random. */
+  readonly inputValues?: Readonly<Record<string, readonly number[]>>;
   readonly runs: number;
   readonly warmup: number;
   /** null: ORT's default thread count. */
@@ -190,9 +193,11 @@ export async function runOrtProfile(modelPath: string, options: OrtProfileOption
         kernels: [...new Set(kernels.map((k) => k.opName))],
       };
     });
+    const valuesKey = valuesKeyOf(inputValues);
     const measurement: OrtMeasurement = {
       modelPath,
       inputShapes,
+      ...(valuesKey ? { inputValues: valuesKey } : {}),
       runs: options.runs,
       warmup: options.warmup,
       intraOpThreads: options.intraOpThreads ?? null,
