@@ -285,6 +285,15 @@ export function approximationReasons(view: ModelView): string[] {
  * left unbound (counted as 1) and the If nodes whose branch depends on data; null when none.
  */
 export function assumptionNotice(view: ModelView): string | null {
+  const parts = assumptionNoticeParts(view);
+  return parts.length > 0 ? `Estimates: ${parts.join('; ')}` : null;
+}
+
+/**
+ * The notice's phrases ("batch unbound: assumed 1", "by_rate's branch undecided: the larger
+ * costed"), for a notice that wraps between them rather than inside one; empty when none.
+ */
+export function assumptionNoticeParts(view: ModelView): string[] {
   const unbound = new Set<string>();
   for (const input of view.summary.inputs) {
     for (const d of input.shape ?? []) if (typeof d !== 'number') unbound.add(d ?? '?');
@@ -300,5 +309,5 @@ export function assumptionNotice(view: ModelView): string | null {
       `${undecided.length === 1 ? `${undecided[0]!}'s branch` : `${undecided.length} If branches`} undecided: the larger costed`,
     );
   }
-  return parts.length > 0 ? `Estimates: ${parts.join('; ')}` : null;
+  return parts;
 }
