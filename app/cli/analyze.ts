@@ -100,7 +100,7 @@ function withMeasured(json: object, measured: MeasuredColumns | null): object {
   const { layers, ...rest } = json as { layers: object[] };
   return {
     ...rest,
-    measured: { found: measured.found, note: measured.note },
+    measured: { found: measured.found, basis: measured.basis, note: measured.note },
     layers: layers.map((layer, k) => ({ ...layer, ...measured.layers[k] })),
   };
 }

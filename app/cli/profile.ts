@@ -28,6 +28,7 @@ import { parseInputValue, type InputValueText } from '../../core/shape/input-val
 import { keptPeakOf, peakHere, reusablePeak } from '../../core/profiling/kept-peak.js';
 import { quoteName } from '../../core/text/quote-name.js';
 import { keptJson, keptLines, peakOfSaved, readTable, type KeptMeasurements } from './profile-table.js';
+import { kernelComparisonLines, kernelComparisons, savedKernelProfile } from './profile-kernel-layers.js';
 import { IN_SAMPLE_NOTE, kernelLines, profileText, type ImportNote } from './profile-text.js';
 import { safeJsonStringify, writeJsonLine } from './json-output.js';
 import { onStopRequest } from './stop-signals.js';
@@ -179,6 +180,7 @@ async function profileModels(
   const evaluation = evaluateCalibration(profiled, [], peak);
   let { profile } = evaluation.calibration;
   let kernels: KernelCalibrationRun | null = null;
+  let kernelEntries = gathered?.table.kernels ?? [];
   if (options.kernels && imported === null && !options.fromTable) {
     const onProgress = kernelProgress(options.json ?? false);
     // A saved profile's table keeps the kernel timings too: only what is missing or stale is timed.
@@ -189,6 +191,7 @@ async function profileModels(
       ...(onProgress ? { onProgress } : {}),
     });
     kernels = run;
+    kernelEntries = kernelTable;
     if (gathered) gathered = { ...gathered, table: { ...gathered.table, kernels: kernelTable } };
     clearProgress();
     profile = withKernelModels(
@@ -204,16 +207,21 @@ async function profileModels(
     fs.writeFileSync(options.save, `${safeJsonStringify(profile, 2)}\n`);
     if (gathered !== null) writeMeasurementTable(gathered.file, gathered.table);
   }
+  // A kernel-level profile is held against the kernels as tiers run them (fused), not per node.
+  const kernelDevice =
+    kernels !== null ? profile : options.fromTable && options.save ? savedKernelProfile(options.save) : null;
+  const compared = kernelDevice ? kernelComparisons(profiled, kernelDevice, kernelEntries) : [];
   const savedTo = options.fromTable ? undefined : options.save;
   if (options.json)
     writeJsonLine({
       ...profileJson(profiled, peak, evaluation, imported),
       ...(gathered ? { measurementTable: keptJson(gathered) } : {}),
       ...(kernels ? { kernels } : {}),
+      ...(compared.length > 0 ? { kernelComparison: compared } : {}),
     });
   else
     process.stdout.write(
-      `${profileText(profiled, peak, evaluation, savedTo, imported, [...(gathered ? keptLines(gathered) : []), ...(kernels ? kernelLines(kernels) : [])])}\n`,
+      `${profileText(profiled, peak, evaluation, savedTo, imported, [...(gathered ? keptLines(gathered) : []), ...(kernels ? kernelLines(kernels) : []), ...kernelComparisonLines(compared)])}\n`,
     );
   return 0;
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { DeviceProfile, ProfileArgs, ProfileResult, StudioError } from '../shared/studio-api.js';
 import { measurementTablePath } from '../../core/profiling/measurement-table-file.js';
 import { studioError } from './host-errors.js';
+import { kernelLevelRows } from './profile-kernel-rows.js';
 import { lastJson, type ProcessJobPlan, type SessionModel } from './process-job-kinds.js';
 
 /** This machine's calibrated profile in the config folder; its table is beside it. */
@@ -133,6 +134,8 @@ export function profilePlan(
         totalMeasuredMs: comparison.kernelSumMs,
         totalPredictedMs: comparison.predictedSumMs,
         note: `${json.inSample.note}; layers ONNX Runtime folded away at load are left out`,
+        // A kernel-level profile is held against the kernels a tier runs, not the per-node table.
+        ...kernelLevelRows(json, path.basename(model.path)),
         measuredAt: reusedHere?.measuredAt ?? startedAt,
         ...(json.kernels
           ? {

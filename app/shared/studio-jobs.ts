@@ -242,12 +242,17 @@ export interface ProfileResult {
   /** This machine as a device profile (`this-machine`), usable as any tier's device. */
   readonly profile: DeviceProfile;
   readonly peakGflops: number;
-  /** Per layer: measured and predicted (by the fitted profile) time, ms. */
+  /**
+   * Per layer: measured and predicted (by the fitted profile) time, ms. Under a kernel-level
+   * calibration, each kernel as a tier runs it; a layer fused into another's kernel has no times
+   * of its own (both 0) and names that layer in `fusedInto`.
+   */
   readonly layers: readonly {
     readonly name: string;
     readonly opType: string;
     readonly measuredMs: number;
     readonly predictedMs: number;
+    readonly fusedInto?: string;
   }[];
   /** Median |predicted − measured| / measured over the layers, percent. */
   readonly medianAbsErrorPct: number;

@@ -13,6 +13,13 @@ export const MachineTime = memo(function MachineTime({ layerId }: { layerId: str
   const row = calibration ? measuredLayer(calibration.result, layerId) : null;
   if (!calibration || !row) return null;
   const day = calibrationDay(calibration.result);
+  if (row.fusedInto !== undefined)
+    return (
+      <p className="muted" aria-label="Measured on this machine">
+        runs inside the kernel of <strong>{row.fusedInto}</strong> on this machine
+        {day ? ` (calibration ${day})` : ''}: measured and predicted with it
+      </p>
+    );
   return (
     <p className="muted" aria-label="Measured on this machine">
       measured <strong>{formatMs(row.measuredMs)}</strong> on this machine

@@ -26,7 +26,8 @@ export const CalibrationChart = memo(function CalibrationChart({
     : { domain: ['auto', 'auto'] };
   const footer = (
     <p className="run-note">
-      Median |error| {result.medianAbsErrorPct.toFixed(1)} % over {result.layers.length} layers
+      Median |error| {result.medianAbsErrorPct.toFixed(1)} % over{' '}
+      {result.layers.filter((l) => l.fusedInto === undefined).length} layers
       {scatter.undrawable > 0
         ? ` (${scatter.undrawable} with a time of 0 are not drawn on the log axes)`
         : ''}

@@ -41,11 +41,13 @@ const COLUMNS: readonly Column[] = [
   {
     id: 'measured',
     label: 'Measured',
-    title: 'Median kernel time on this machine',
+    title:
+      'Median kernel time on this machine (kernel-level: as a tier runs it, fused layers inside their anchor)',
     numeric: true,
     firstDirection: 'descending',
-    sortKey: (r) => r.measuredMs,
-    cell: (r) => formatMs(r.measuredMs),
+    // A fused layer sorts last: its time is in the kernel of the layer it names.
+    sortKey: (r) => (r.fusedInto !== undefined ? null : r.measuredMs),
+    cell: (r) => (r.fusedInto !== undefined ? `fused into ${r.fusedInto}` : formatMs(r.measuredMs)),
   },
   {
     id: 'predicted',
@@ -53,8 +55,8 @@ const COLUMNS: readonly Column[] = [
     title: "The calibrated profile's prediction",
     numeric: true,
     firstDirection: 'descending',
-    sortKey: (r) => r.predictedMs,
-    cell: (r) => formatMs(r.predictedMs),
+    sortKey: (r) => (r.fusedInto !== undefined ? null : r.predictedMs),
+    cell: (r) => (r.fusedInto !== undefined ? '–' : formatMs(r.predictedMs)),
   },
   {
     id: 'error',

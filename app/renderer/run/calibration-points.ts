@@ -25,7 +25,9 @@ export interface CalibrationScatter {
 export const MAX_OP_SERIES = 5;
 
 export function calibrationScatter(result: ProfileResult): CalibrationScatter {
-  const drawable = result.layers.filter(
+  // A fused layer has no times of its own (its anchor's point carries them): not a point at all.
+  const layers = result.layers.filter((l) => l.fusedInto === undefined);
+  const drawable = layers.filter(
     (l) =>
       l.measuredMs > 0 &&
       l.predictedMs > 0 &&
@@ -56,7 +58,7 @@ export function calibrationScatter(result: ProfileResult): CalibrationScatter {
     domain = [10 ** Math.floor(Math.log10(Math.min(...all))), 10 ** Math.ceil(Math.log10(Math.max(...all)))];
     if (domain[0] === domain[1]) domain = [domain[0], domain[1] * 10];
   }
-  return { series, domain, undrawable: result.layers.length - drawable.length };
+  return { series, domain, undrawable: layers.length - drawable.length };
 }
 
 /** Ticks for a log axis over `domain` (whole powers of ten): each decade, and 3× between when few. */

@@ -10,14 +10,19 @@ export interface MeasuredRow {
   readonly opType: string;
   readonly measuredMs: number;
   readonly predictedMs: number;
-  /** (predicted − measured) / measured, %; null when measured as 0 (no relative error). */
+  /** (predicted − measured) / measured, %; null when measured as 0 or fused (no relative error). */
   readonly errorPct: number | null;
+  /** Kernel-level: the layer whose kernel runs this one's work; it has no times of its own. */
+  readonly fusedInto?: string;
 }
 
 export function measuredRows(result: ProfileResult): MeasuredRow[] {
   return result.layers.map((layer) => ({
     ...layer,
-    errorPct: layer.measuredMs > 0 ? (100 * (layer.predictedMs - layer.measuredMs)) / layer.measuredMs : null,
+    errorPct:
+      layer.measuredMs > 0 && layer.fusedInto === undefined
+        ? (100 * (layer.predictedMs - layer.measuredMs)) / layer.measuredMs
+        : null,
   }));
 }
 
