@@ -10,6 +10,7 @@ import type { HostPeak } from '../../core/profiling/host-peak.js';
 import { readMeasurementTable } from '../../core/profiling/measurement-table-file.js';
 import type { GatheredMeasurements } from '../../core/profiling/measurement-table-reuse.js';
 import { EMPTY_MEASUREMENT_TABLE, type MeasurementTable } from '../../core/profiling/measurement-table.js';
+import { readProfileText } from '../../core/profiles/profile-file.js';
 import { deviceProfileSchema } from '../../core/profiles/schema.js';
 import { plainName } from '../../core/text/quote-name.js';
 
@@ -36,9 +37,11 @@ export function readTable(file: string, required: boolean): MeasurementTable {
  */
 export function peakOfSaved(file: string): HostPeak | null {
   if (!fs.existsSync(file)) return null;
+  // Refused from its size, before it is read, when it is far too large to be a profile.
+  const text = readProfileText(file, 'BAD_PROFILE');
   let json: unknown = null;
   try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    json = JSON.parse(text);
   } catch {
     // Not JSON: refused below as not a profile.
   }

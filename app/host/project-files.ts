@@ -27,11 +27,19 @@ import { studioError } from './host-errors.js';
 export type ProjectRead =
   { readonly ok: true; readonly project: ProjectFile } | { readonly ok: false; readonly error: StudioError };
 
+const mib = (bytes: number): string => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+
+function tooLarge(fileName: string, bytes: number): StudioError {
+  return studioError(
+    'BAD_PROJECT',
+    `${fileName} is ${mib(bytes)}, more than a project file can be (${mib(MAX_PROJECT_TEXT_BYTES)}); choose a project file.`,
+  );
+}
+
 /** A project file's text checked and migrated to the current version; errors are one line. */
 export function projectFromText(fileName: string, text: string): ProjectRead {
-  if (Buffer.byteLength(text) > MAX_PROJECT_TEXT_BYTES) {
-    return { ok: false, error: studioError('BAD_PROJECT', `${fileName} is too large to be a project file.`) };
-  }
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_PROJECT_TEXT_BYTES) return { ok: false, error: tooLarge(fileName, bytes) };
   const parsed: ProjectParse = parseProjectText(text, fileName);
   return parsed.ok
     ? { ok: true, project: parsed.project }
@@ -49,12 +57,8 @@ export async function readProjectFile(filePath: string): Promise<ProjectRead> {
         error: studioError('NOT_FOUND', `${filePath} is not a file. Choose a project file.`),
       };
     }
-    if (stat.size > MAX_PROJECT_TEXT_BYTES) {
-      return {
-        ok: false,
-        error: studioError('BAD_PROJECT', `${filePath} is too large to be a project file.`),
-      };
-    }
+    // Refused from its size, before it is read.
+    if (stat.size > MAX_PROJECT_TEXT_BYTES) return { ok: false, error: tooLarge(filePath, stat.size) };
     text = await fs.readFile(filePath, 'utf8');
   } catch (error) {
     return {

@@ -2,12 +2,13 @@
  * Reads device, link and topology profiles by bundled id or by path, and reports what is wrong
  * with a bad one in words that name the file and the field.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { CutlineError, type ErrorCode } from '../errors.js';
 import { describeIssue, type FieldProblem } from './issues.js';
 import { parseJsonFile } from './json.js';
+import { readProfileText } from './profile-file.js';
 import { bundledProfileRefs, bundledProfilesDir, PROFILE_KIND_DIRS, type ProfileKind } from './library.js';
 import { deviceProfileSchema, linkProfileSchema, topologySpecSchema } from './schema.js';
 import { topologyProblems } from './topology-rules.js';
@@ -155,15 +156,7 @@ function isFile(file: string): boolean {
 }
 
 function readJson(file: string, code: ErrorCode): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new CutlineError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as Error).message}.`, {
-      cause: error,
-    });
-  }
-  return parseJsonFile(text, file, code);
+  return parseJsonFile(readProfileText(file, code), file, code);
 }
 
 function validate<S extends z.ZodType>(
