@@ -27,10 +27,24 @@ export interface ImportNote {
 export function kernelLines(k: KernelCalibrationRun): string[] {
   return [
     `Kernels   kernel-level predictor: ${k.kernels} kernels of ${k.models} models (${k.samples} generated samples and yours), graph optimisations on, ${k.seconds.toFixed(0)} s; channel block ${k.channelBlock}`,
-    `          a segment run costs ${ms(k.segmentOverheadMs)} + ${ms(k.tensorOverheadMs)} per tensor handed in or out; kernels run ×${k.contextFactor.toFixed(2)} slower in your models than alone`,
+    `          a segment run costs ${ms(k.segmentOverheadMs)} + ${ms(k.tensorOverheadMs)} per tensor handed in or out; ${contextText(k.contextFactor)}`,
     `          kernels: ${k.reused} reused, ${k.timed} timed`,
     `          in-sample rms error per kind: ${k.kinds.map((c) => `${c.kind} ${c.rmsErrorPercent.toFixed(0)}%`).join(', ')}`,
   ];
+}
+
+/** How much slower kernels ran inside the networks than alone; ×1.00 (the floor) says nothing. */
+function contextText(factor: number): string {
+  return factor.toFixed(2) === '1.00'
+    ? 'kernels ran no slower in your models than alone'
+    : `kernels run ×${factor.toFixed(2)} slower in your models than alone`;
+}
+
+/** The fitted bandwidth, or that the measurements left it to the search's bound. */
+function bandwidthText(fit: CalibrationFit): string {
+  return fit.memoryBandwidthDetermined
+    ? `memory bandwidth ${fit.memoryBandwidthGBps} GB/s (fitted, cache included)`
+    : `memory bandwidth not determined by these measurements (too few memory-bound layers; the profile keeps where the search stopped, ${fit.memoryBandwidthGBps} GB/s)`;
 }
 
 export function profileText(
@@ -133,7 +147,7 @@ function fitLines(fit: CalibrationFit): string[] {
       `  ${c.opClass.padEnd(14)} ${String(c.nodes).padStart(4)} nodes  efficiency ${c.efficiency === null ? `default (${fit.defaultEfficiency})` : c.efficiency}  overhead ${(c.overheadMs * 1000).toFixed(1)} µs  rms error ${percent(c.rmsErrorPercent)}`,
   );
   return [
-    `Fit       ${fit.nodes} nodes of ${fit.models.join(', ')}; memory bandwidth ${fit.memoryBandwidthGBps} GB/s (fitted, cache included); default efficiency ${fit.defaultEfficiency}, overhead ${(fit.defaultOverheadMs * 1000).toFixed(1)} µs`,
+    `Fit       ${fit.nodes} nodes of ${fit.models.join(', ')}; ${bandwidthText(fit)}; default efficiency ${fit.defaultEfficiency}, overhead ${(fit.defaultOverheadMs * 1000).toFixed(1)} µs`,
     ...classes,
     ...(fit.sparseClasses.length > 0
       ? [

@@ -15,7 +15,7 @@ import { nodeWork, type ComputeWork } from '../predict/roofline.js';
 import { OP_CLASSES, type DeviceProfile, type OpClass } from '../profiles/types.js';
 import { fitClass, fitOverhead, type FitPoint } from './fit.js';
 import type { HostPeak } from './host-peak.js';
-import { minimizeLog } from './minimize.js';
+import { atSearchEdge, minimizeLog } from './minimize.js';
 import type { OrtProfile } from './ort-profile.js';
 
 export interface CalibrationOptions {
@@ -41,6 +41,11 @@ export interface ClassCalibration {
 export interface CalibrationFit {
   readonly peakGflops: number;
   readonly memoryBandwidthGBps: number;
+  /**
+   * False when the measured layers did not pin the bandwidth (too few memory-bound ones): the fit
+   * ran to the edge of its search (0.1 or 10,000 GB/s) or any higher bandwidth fits as well.
+   */
+  readonly memoryBandwidthDetermined: boolean;
   readonly defaultEfficiency: number;
   readonly defaultOverheadMs: number;
   /** Classes with at least `minNodesPerClass` measured nodes; the others use the defaults. */
@@ -98,6 +103,7 @@ export function calibrateHostProfile(
   const fit: CalibrationFit = {
     peakGflops: round(peak.gflops),
     memoryBandwidthGBps: round(bandwidthGBps),
+    memoryBandwidthDetermined: bandwidthPinned(bandwidthGBps, fitted.squaredError, fitAt),
     defaultEfficiency: round(fitted.defaultEfficiency),
     defaultOverheadMs: round(fitted.defaultOverheadMs),
     classes: fitted.classes.map((c) => ({
@@ -111,6 +117,21 @@ export function calibrateHostProfile(
     method: METHOD,
   };
   return { profile: hostProfile(fit, peak, profiled, options), fit };
+}
+
+/**
+ * Whether the measurements pin the fitted bandwidth: it is not at the edge of its search, and
+ * doubling it would fit them worse (by more than 0.1 %). Without memory-bound layers the error is
+ * flat above some bandwidth, or keeps falling to the search's bound; the figure is then the
+ * search's, not the data's.
+ */
+function bandwidthPinned(
+  bandwidthGBps: number,
+  squaredError: number,
+  fitAt: (bandwidthGBps: number) => FittedClasses,
+): boolean {
+  if (atSearchEdge(bandwidthGBps, ...BANDWIDTH_RANGE_GBPS) !== null) return false;
+  return fitAt(bandwidthGBps * 2).squaredError > squaredError * 1.001 + 1e-12;
 }
 
 interface FittedClasses {
@@ -194,7 +215,9 @@ function hostProfile(
   const idlePowerW = Math.min(options.idlePowerW ?? DEFAULT_IDLE_POWER_W, activePowerW);
   const sources: Record<string, string> = {
     'peakGflops.fp32': `${measuredOn}; ${peak.method}`,
-    memoryBandwidthGBps: `${fitted}: the effective bandwidth of memory-bound operators, cache included (not a DRAM stream figure)`,
+    memoryBandwidthGBps: fit.memoryBandwidthDetermined
+      ? `${fitted}: the effective bandwidth of memory-bound operators, cache included (not a DRAM stream figure)`
+      : `${fitted}: not determined by these measurements (too few memory-bound layers: a higher bandwidth fits them as well; this is where the search stopped)`,
     defaultEfficiency: `${fitted}, over all classes together`,
     defaultOverheadMs: `${fitted}, over all classes together`,
     activePowerW:

@@ -45,3 +45,14 @@ export function minimizeLog(f: (x: number) => number, low: number, high: number)
   const polished = Math.exp((a + b) / 2);
   return f(polished) <= bestValue ? polished : Math.exp(lo + best * step);
 }
+
+/**
+ * Whether `x`, found by `minimizeLog` over [low, high], sits within one grid step of an edge: the
+ * objective still fell towards the edge, so the search's bound chose `x`, not the data.
+ */
+export function atSearchEdge(x: number, low: number, high: number): 'low' | 'high' | null {
+  const step = (Math.log(high) - Math.log(low)) / (GRID_POINTS - 1);
+  if (Math.log(high) - Math.log(x) < step) return 'high';
+  if (Math.log(x) - Math.log(low) < step) return 'low';
+  return null;
+}
