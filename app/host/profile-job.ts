@@ -3,6 +3,11 @@
  * session's model. With the host's calibration file (the config folder) the profile and its
  * measurement table are kept there, so a calibration reuses what earlier ones measured and a
  * reopened studio shows the last one (`fromTable`: time nothing, answer from the table).
+ *
+ * It calibrates as the tiers will run: with the threads asked (1 by default, as the harness pins
+ * each tier; onnxruntime's default would time a multi-threaded run the harness never makes) and
+ * with the input values of the session's analysis (`sr=16000`), so a model that branches on them
+ * is timed on the branch its figures cost.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -67,6 +72,8 @@ export function profilePlan(
   const startedAt = new Date().toISOString();
   // From the table nothing is timed, so no kernels either: the kept profile is the last fit's.
   const kernels = args.kernels === true && !args.fromTable;
+  const threads = args.threads ?? 1;
+  const inputValues = Object.entries(model.inputValues ?? {});
   // The kernel timing (~550 small models, 30-60 s) outlasts the layer runs: it gets most of the bar.
   const runsShare = kernels ? 0.3 : 1;
   // Each timed phase (profiled, optimised) runs warmup + runs times; see `cutline profile`'s progress.
@@ -84,7 +91,10 @@ export function profilePlan(
       ...(args.remeasure ? ['--remeasure'] : []),
       ...(args.fromTable ? ['--from-table'] : []),
       ...(kernels ? ['--kernels'] : []),
+      '--threads',
+      String(threads),
       ...Object.entries(model.inputs).flatMap(([name, dims]) => ['--input', `${name}=${dims}`]),
+      ...inputValues.flatMap(([name, values]) => ['--input-value', `${name}=${values}`]),
     ],
     tempDir,
     startMessage: args.fromTable
@@ -137,6 +147,8 @@ export function profilePlan(
         // A kernel-level profile is held against the kernels a tier runs, not the per-node table.
         ...kernelLevelRows(json, path.basename(model.path)),
         measuredAt: reusedHere?.measuredAt ?? startedAt,
+        threads,
+        ...(inputValues.length > 0 ? { inputValues: Object.fromEntries(inputValues) } : {}),
         ...(json.kernels
           ? {
               kernels: {

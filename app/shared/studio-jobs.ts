@@ -236,6 +236,11 @@ export interface ProfileArgs {
    * graph optimisations on; its profile carries `kernelModels`. Ignored with `fromTable`.
    */
   readonly kernels?: boolean;
+  /**
+   * onnxruntime intra-op threads to calibrate with (`cutline profile --threads`): as the tiers
+   * will run; 1 when left out, as the harness pins each tier (CUTLINE_THREADS=1).
+   */
+  readonly threads?: number;
 }
 
 export interface ProfileResult {
@@ -262,6 +267,10 @@ export interface ProfileResult {
   readonly note: string;
   /** When the session model's layers were measured (ISO 8601): now, or an earlier calibration. */
   readonly measuredAt?: string;
+  /** The intra-op threads it was calibrated with (absent from older hosts: onnxruntime's default). */
+  readonly threads?: number;
+  /** The input values the model was fed (the session's, as `sr` → `16000`); absent when none. */
+  readonly inputValues?: Readonly<Record<string, string>>;
   /** Where the measurements are kept, and which models were reused or timed (file names). */
   readonly kept?: {
     readonly file: string;

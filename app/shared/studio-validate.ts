@@ -95,6 +95,8 @@ export const MAX_CUT_POINT_ROWS = 1_000;
 export const MAX_SWEEP_STEPS = 200;
 export const MAX_HARNESS_REQUESTS = 10_000;
 export const MAX_PROFILE_RUNS = 1_000;
+/** Most intra-op threads a calibration may ask for: well above any CPU the studio runs on. */
+export const MAX_PROFILE_THREADS = 256;
 
 /** A link bandwidth in Mb/s, within the bounds profiles allow. */
 const mbpsSchema = z.number().min(1e-6).max(1e12);
@@ -161,6 +163,7 @@ export const JOB_ARGS = {
     remeasure: z.boolean().exactOptional(),
     fromTable: z.boolean().exactOptional(),
     kernels: z.boolean().exactOptional(),
+    threads: z.number().int().min(1).max(MAX_PROFILE_THREADS).exactOptional(),
   }),
   figures: z.strictObject({
     topology: inlineTopologySchema,

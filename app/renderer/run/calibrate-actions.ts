@@ -41,10 +41,11 @@ const askedKept = new Set<string>();
 
 /**
  * Shows the calibration this machine kept for the open model (its measurement table in the
- * config folder), timing nothing: a `profile` job with `fromTable`. A model never calibrated
- * here, or a host busy with other jobs, leaves the tab as it was (no error to act on).
+ * config folder) with `threads` intra-op threads, timing nothing: a `profile` job with
+ * `fromTable`. A model never calibrated here, or a host busy with other jobs, leaves the tab as it
+ * was (no error to act on).
  */
-export async function loadKeptCalibration(): Promise<void> {
+export async function loadKeptCalibration(threads = 1): Promise<void> {
   const state = useStudio.getState();
   const { opened } = state;
   if (!opened || askedKept.has(opened.sessionId)) return;
@@ -54,7 +55,7 @@ export async function loadKeptCalibration(): Promise<void> {
   // One timed run with no warm-up asks the least of the table: any kept measurement answers.
   const outcome = await runHostJob(sessionId, {
     kind: 'profile',
-    args: { runs: 1, warmup: 0, fromTable: true },
+    args: { runs: 1, warmup: 0, fromTable: true, threads },
   });
   const now = useStudio.getState();
   if (!outcome.ok || now.opened?.sessionId !== sessionId || selectCalibration(now)) return;

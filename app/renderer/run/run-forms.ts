@@ -29,6 +29,11 @@ export interface HarnessForm {
 export interface CalibrationForm {
   readonly runs: string;
   readonly warmup: string;
+  /**
+   * onnxruntime intra-op threads, as the tiers will run (the harness pins 1 per tier); absent in
+   * forms set before the field existed, which calibrate with the default.
+   */
+  readonly threads?: string;
 }
 
 export interface RunFormValues {
@@ -72,7 +77,7 @@ export const harnessFormFrom = (previous: HarnessArgs | undefined): HarnessForm 
   calibrate: previous?.calibrate ?? false,
 });
 
-export const DEFAULT_CALIBRATION_FORM: CalibrationForm = { runs: '10', warmup: '3' };
+export const DEFAULT_CALIBRATION_FORM: CalibrationForm = { runs: '10', warmup: '3', threads: '1' };
 
 /** The same forms written again, `form` in place of `name`'s: a new record for another session. */
 export function withRunForm<K extends RunFormName>(

@@ -14,7 +14,7 @@ import { MeasuredTable } from '../../run/MeasuredTable.js';
 import { calibrationDay } from '../../run/measured-rows.js';
 import { JobError, JobProgress } from '../../run/JobProgress.js';
 import { OrtProfileImport } from '../../run/OrtProfileImport.js';
-import { countOf, MAX_PROFILE_RUNS } from '../../run/run-limits.js';
+import { countOf, MAX_PROFILE_RUNS, MAX_PROFILE_THREADS } from '../../run/run-limits.js';
 import {
   DEFAULT_CALIBRATION_FORM,
   selectCalibrationForm,
@@ -49,15 +49,22 @@ export function MachineTab() {
   const job = useStudio(selectCalibrationJob);
   const error = useStudio(selectCalibrationError);
   const calibration = useStudio(selectCalibration);
-  const { runs, warmup } = useStudio(selectCalibrationForm) ?? DEFAULT_CALIBRATION_FORM;
+  const form = useStudio(selectCalibrationForm) ?? DEFAULT_CALIBRATION_FORM;
+  const { runs, warmup } = form;
+  // A form set without threads calibrates with the default, 1, as the harness runs each tier.
+  const threads = form.threads ?? '1';
   const sessionId = useStudio(selectSessionId);
   const [remeasure, setRemeasure] = useState(false);
   // On by default: the roofline alone predicts a tier's compute far worse (docs/prediction.md).
   const [kernels, setKernels] = useState(true);
   const id = useId();
   // The calibration this machine kept for the model (config folder), shown without timing anything.
+  // Kept measurements hold for the threads they were timed with: the form's (1 unless changed).
+  const threadCount = countOf(threads, 1, MAX_PROFILE_THREADS);
   useEffect(() => {
-    if (sessionId !== null) void loadKeptCalibration();
+    if (sessionId !== null) void loadKeptCalibration(threadCount ?? 1);
+    // Once per opened model (loadKeptCalibration asks once): not again as the field is typed in.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [sessionId]);
 
   if (!hasModel) return <p className="dock-empty">Open a model to calibrate this machine on it.</p>;
@@ -65,10 +72,11 @@ export function MachineTab() {
   const warmupCount = countOf(warmup, 0, MAX_PROFILE_RUNS);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (runCount !== null && warmupCount !== null)
+    if (runCount !== null && warmupCount !== null && threadCount !== null)
       void calibrateThisMachine({
         runs: runCount,
         warmup: warmupCount,
+        threads: threadCount,
         kernels,
         ...(remeasure ? { remeasure } : {}),
       });
@@ -98,6 +106,16 @@ export function MachineTab() {
             title="Untimed runs first"
             onChange={(value) => edit({ warmup: value })}
           />
+          <CountField
+            id={`${id}-threads`}
+            label="Threads"
+            min={1}
+            max={MAX_PROFILE_THREADS}
+            value={threads}
+            invalid={threadCount === null}
+            title="onnxruntime intra-op threads to time with, as the tiers will run: the harness runs each tier with 1"
+            onChange={(value) => edit({ threads: value })}
+          />
           <label title="Time every layer again instead of reusing what earlier calibrations measured on this machine">
             <input
               type="checkbox"
@@ -110,7 +128,11 @@ export function MachineTab() {
             <input type="checkbox" checked={kernels} onChange={(event) => setKernels(event.target.checked)} />{' '}
             Kernel-level predictor (as tiers run it; about 30–60 s more)
           </label>
-          <button type="submit" className="run-primary" disabled={runCount === null || warmupCount === null}>
+          <button
+            type="submit"
+            className="run-primary"
+            disabled={runCount === null || warmupCount === null || threadCount === null}
+          >
             Calibrate
           </button>
         </fieldset>
@@ -123,9 +145,10 @@ export function MachineTab() {
             onCancel={cancelCalibration}
           />
         )}
-        {(runCount === null || warmupCount === null) && (
+        {(runCount === null || warmupCount === null || threadCount === null) && (
           <span className="run-bad">
-            Runs must be 1 to {MAX_PROFILE_RUNS}, warm-up 0 to {MAX_PROFILE_RUNS}.
+            Runs must be 1 to {MAX_PROFILE_RUNS}, warm-up 0 to {MAX_PROFILE_RUNS}, threads 1 to{' '}
+            {MAX_PROFILE_THREADS}.
           </span>
         )}
       </form>
@@ -156,6 +179,14 @@ function CalibrationView({ record }: { readonly record: CalibrationRecord }) {
           <dd>{result.profile.name}</dd>
           <dt>Peak</dt>
           <dd>{result.peakGflops.toFixed(1)} GFLOP/s</dd>
+          <dt>Threads</dt>
+          <dd>{threadsText(result.threads)}</dd>
+          {result.inputValues && (
+            <>
+              <dt>Input values</dt>
+              <dd>{valuesText(result.inputValues)}</dd>
+            </>
+          )}
           <dt>Whole model</dt>
           <dd>
             measured {formatMs(result.totalMeasuredMs)}, predicted {formatMs(result.totalPredictedMs)}
@@ -181,6 +212,21 @@ function CalibrationView({ record }: { readonly record: CalibrationRecord }) {
       <MeasuredTable result={result} />
     </section>
   );
+}
+
+/** The threads the calibration timed with, and how that compares with the harness's tiers. */
+function threadsText(threads: number | undefined): string {
+  if (threads === undefined) return "onnxruntime's default (the harness runs each tier with 1)";
+  const count = `${threads} intra-op thread${threads === 1 ? '' : 's'}`;
+  return threads === 1
+    ? `${count}, as the harness runs each tier`
+    : `${count} (the harness runs each tier with 1)`;
+}
+
+/** `sr = 16000, steps = 1,2`: the values the model was fed instead of random data. */
+function valuesText(values: Readonly<Record<string, string>>): string {
+  const list = Object.entries(values).map(([name, value]) => `${name} = ${value}`);
+  return `${list.join(', ')} (fed to the model, as the figures assume)`;
 }
 
 /** The kernel-level predictor the profile carries: a segment run's fixed cost, and what was timed. */
