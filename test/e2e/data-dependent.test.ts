@@ -3,7 +3,8 @@
  * opened as a user would, its NonMaxSuppression layer found by search shows a "data-dependent"
  * badge whose tooltip says why and how to measure it, its predicted time reads as a lower bound,
  * a layer after the fixed-size sum shows neither, and the figures bar marks the design's time
- * figures as bounds.
+ * figures as bounds with a note beside them saying why. The Suggestions and Cut points tables,
+ * the Export tab and its Model Explorer figures mark their predicted figures the same way.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -84,6 +85,85 @@ it('badges the NonMaxSuppression layer as data-dependent and its time as a lower
   expect(await latency.getAttribute('title')).toContain('4 layers are data-dependent');
 });
 
+it('a note beside the figures says why they read ≥, in one piece at 1280 × 800', async () => {
+  onTestFailed(() => void (anyFailed = true));
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const note = page
+    .getByRole('region', { name: 'Design figures' })
+    .getByRole('note', { name: 'Figures are lower bounds' });
+  await expect.poll(() => note.textContent()).toBe('≥ lower bounds: 4 layers are data-dependent Measure…');
+  expect(await note.getAttribute('title')).toContain('4 layers are data-dependent');
+  // Each phrase stays on one line: the note wraps between them, if at all.
+  const heights = await note
+    .locator('.notice-phrase')
+    .evaluateAll((spans) =>
+      (spans as unknown as { getClientRects(): { length: number } }[]).map((s) => s.getClientRects().length),
+    );
+  expect(heights).toEqual([1, 1]);
+  await screenshot(page, 'data-dependent-note-1280');
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await screenshot(page, 'data-dependent-note-1920');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // Measure… leads to the Run tab, where the exported bundle is run and timed.
+  await note.getByRole('button', { name: 'Measure…' }).click();
+  await expect
+    .poll(() => page.getByRole('tab', { name: 'Run', exact: true }).getAttribute('aria-selected'))
+    .toBe('true');
+});
+
+it('the Suggestions and Cut points tables read their predicted figures as bounds', async () => {
+  onTestFailed(() => void (anyFailed = true));
+  const suggestions = await openTool(page, 'Suggestions');
+  await suggestions.getByRole('button', { name: 'Suggest', exact: true }).click();
+  const table = suggestions.getByRole('table', { name: 'Suggestions' });
+  await expect.poll(() => table.getByRole('row').count(), { timeout: 30_000 }).toBeGreaterThan(2);
+  // Every placement runs the data-dependent layers somewhere: every row's times are bounds.
+  const column = async (label: string): Promise<string[]> => {
+    const heads = await table.getByRole('columnheader').allTextContents();
+    const at = heads.findIndex((h) => h.startsWith(label));
+    return table
+      .locator('tbody tr')
+      .evaluateAll(
+        (rows, i) =>
+          (rows as unknown as { children: ArrayLike<{ textContent: string | null }> }[]).map(
+            (row) => row.children[i]?.textContent ?? '',
+          ),
+        at,
+      );
+  };
+  for (const text of await column('Latency')) expect(text).toMatch(/^≥ \d/);
+  for (const text of await column('Device energy')) expect(text).toMatch(/^≥ \d/);
+  for (const text of await column('Throughput')) expect(text).toMatch(/^≤ \d/);
+  const bound = table.locator('tbody .bounded-figure');
+  expect(await bound.first().getAttribute('title')).toContain('4 layers are data-dependent');
+  expect(
+    await table.locator('tbody .bounded-figure', { hasText: '≤' }).first().getAttribute('title'),
+  ).toContain('an upper bound');
+  await screenshot(page, 'data-dependent-suggestions');
+
+  const cuts = await openTool(page, 'Cut points');
+  await cuts.getByRole('button', { name: 'Rank cut points' }).click();
+  const cutTable = cuts.getByRole('table', { name: 'Cut points' });
+  await expect.poll(() => cutTable.getByRole('row').count(), { timeout: 30_000 }).toBeGreaterThan(2);
+  const cutRow = (name: RegExp) =>
+    cutTable.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+  const cells = async (name: RegExp): Promise<string[]> => cutRow(name).getByRole('cell').allTextContents();
+  const heads = await cutTable.getByRole('columnheader').allTextContents();
+  // Cells follow the row header: column c is cell c - 1.
+  const at = (label: string): number => heads.findIndex((h) => h.startsWith(label)) - 1;
+  // Nothing on the device: the device computes nothing data-dependent, the server all of it.
+  const serverOnly = await cells(/nothing on the device/);
+  expect(serverOnly[at('Device compute')]).not.toContain('≥');
+  expect(serverOnly[at('Server compute')]).toMatch(/^≥ \d/);
+  expect(serverOnly[at('Latency')]).toMatch(/^≥ \d/);
+  expect(serverOnly[at('Device energy')]).toMatch(/^≥ \d/);
+  // Everything on the device: the other way round.
+  const deviceOnly = await cells(/everything on the device/);
+  expect(deviceOnly[at('Device compute')]).toMatch(/^≥ \d/);
+  expect(deviceOnly[at('Server compute')]).not.toContain('≥');
+  await screenshot(page, 'data-dependent-cut-points');
+}, 60_000);
+
 it('the Export tab reads its predicted latency and energy as lower bounds too', async () => {
   onTestFailed(() => void (anyFailed = true));
   const panel = await openTool(page, 'Export');
@@ -102,7 +182,21 @@ it('the Export tab reads its predicted latency and energy as lower bounds too', 
       '4 layers are data-dependent',
     );
     await screenshot(page, 'data-dependent-export');
+
+    // Model Explorer shows plain numbers: the Export tab says which of them are lower bounds.
+    const explorer = panel.getByRole('group', { name: 'Model Explorer figures' });
+    await explorer.getByRole('button', { name: 'Save figures for Model Explorer…' }).click();
+    const written = explorer.getByRole('status', { name: 'Model Explorer figures written' });
+    await expect.poll(() => written.count(), { timeout: 60_000 }).toBe(1);
+    expect(await written.textContent()).toContain(
+      'The predicted times of the 4 data-dependent layers are lower bounds (≥)',
+    );
+    expect(await written.locator('.bounded-figure').getAttribute('title')).toContain(
+      '4 layers are data-dependent',
+    );
+    await written.scrollIntoViewIfNeeded();
+    await screenshot(page, 'data-dependent-model-explorer');
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
-}, 90_000);
+}, 150_000);

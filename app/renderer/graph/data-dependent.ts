@@ -31,7 +31,19 @@ export function selectDataDependentCount(state: Store): number {
   return source ? reasonsFor(source).size : 0;
 }
 
-/** The tooltip of a predicted figure that includes data-dependent layers. */
-export function dataDependentBoundTitle(layers: number): string {
-  return `${layers === 1 ? '1 layer is' : `${layers} layers are`} data-dependent: their time depends on the input, so this is a lower bound (run the bundle in the Run tab to measure it)`;
+/**
+ * The tooltip of a predicted figure that includes data-dependent layers: a time or energy is a
+ * lower bound, a rate (throughput) an upper one.
+ */
+export function dataDependentBoundTitle(layers: number, bound: 'lower' | 'upper' = 'lower'): string {
+  return `${layers === 1 ? '1 layer is' : `${layers} layers are`} data-dependent: their time depends on the input, so this is ${bound === 'lower' ? 'a lower' : 'an upper'} bound (run the bundle in the Run tab to measure it)`;
+}
+
+/** A figure's text marked as such a bound (`≥ 12 ms`, `≤ 80/s`); unchanged when no layer is data-dependent. */
+export function dataDependentBoundText(
+  text: string,
+  layers: number,
+  bound: 'lower' | 'upper' = 'lower',
+): string {
+  return layers > 0 ? `${bound === 'lower' ? '≥' : '≤'} ${text}` : text;
 }

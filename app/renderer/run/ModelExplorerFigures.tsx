@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { dataDependentBoundTitle, selectDataDependentCount } from '../graph/data-dependent.js';
+import { useStudio } from '../store/store.js';
 import { JobError } from './JobProgress.js';
 import { figuresDirOf, saveModelExplorerFigures, type FiguresOutcome } from './figures-actions.js';
 
@@ -9,6 +11,7 @@ import { figuresDirOf, saveModelExplorerFigures, type FiguresOutcome } from './f
 export function ModelExplorerFigures({ bundleDir }: { readonly bundleDir: string }) {
   const [saving, setSaving] = useState(false);
   const [outcome, setOutcome] = useState<FiguresOutcome | null>(null);
+  const dataDependent = useStudio(selectDataDependentCount);
   const save = async () => {
     setSaving(true);
     setOutcome(null);
@@ -33,6 +36,17 @@ export function ModelExplorerFigures({ bundleDir }: { readonly bundleDir: string
               Open them with Model Explorer (pip install model-explorer-onnx):
               <pre className="run-command">{outcome.result.command}</pre>
             </>
+          )}
+          {/* Model Explorer shows plain numbers: say here which of them are bounds. */}
+          {dataDependent > 0 && (
+            <span className="bounded-figure" title={dataDependentBoundTitle(dataDependent)}>
+              {' '}
+              The predicted times of the{' '}
+              {dataDependent === 1
+                ? 'data-dependent layer are'
+                : `${dataDependent} data-dependent layers are`}{' '}
+              lower bounds (≥): Model Explorer shows them as plain numbers.
+            </span>
           )}
         </div>
       )}

@@ -2,12 +2,23 @@
 import type { CutPoint } from '../../shared/studio-api.js';
 import { formatBytes, formatCount } from '../../shared/format.js';
 import { formatMj, formatMs } from '../util/format.js';
+import { boundedCell } from './bounded-cell.js';
 import { cutSortKey } from './cut-rows.js';
 import type { ResultColumn } from './ResultsTable.js';
 
-/** `units`: the problem's unit count (a cut after all of them keeps everything on the device). */
-export function cutColumns(units: number): ResultColumn<CutPoint>[] {
+/**
+ * `units`: the problem's unit count (a cut after all of them keeps everything on the device).
+ * `dataDependentUnits`: the units whose time depends on the input (sorted): a side running one
+ * predicts a lower bound, and so do every cut's latency and device energy.
+ */
+export function cutColumns(
+  units: number,
+  dataDependentUnits: readonly number[] = [],
+): ResultColumn<CutPoint>[] {
   const key = (column: string) => (point: CutPoint) => cutSortKey(point, column);
+  const all = dataDependentUnits.length;
+  // Units [0, deviceLayers) run on the device, the rest on the server tier.
+  const onDevice = (p: CutPoint): number => dataDependentUnits.filter((u) => u < p.deviceLayers).length;
   return [
     {
       id: 'after',
@@ -59,7 +70,7 @@ export function cutColumns(units: number): ResultColumn<CutPoint>[] {
       title: 'Predicted compute time on the device',
       numeric: true,
       sortKey: key('compute-before'),
-      cell: (p) => formatMs(p.computeBeforeMs),
+      cell: (p) => boundedCell(formatMs(p.computeBeforeMs), onDevice(p)),
     },
     {
       id: 'compute-after',
@@ -67,7 +78,7 @@ export function cutColumns(units: number): ResultColumn<CutPoint>[] {
       title: 'Predicted compute time on the server tier',
       numeric: true,
       sortKey: key('compute-after'),
-      cell: (p) => formatMs(p.computeAfterMs),
+      cell: (p) => boundedCell(formatMs(p.computeAfterMs), all - onDevice(p)),
     },
     {
       id: 'latency',
@@ -75,7 +86,7 @@ export function cutColumns(units: number): ResultColumn<CutPoint>[] {
       title: 'Predicted end-to-end latency of one input',
       numeric: true,
       sortKey: key('latency'),
-      cell: (p) => formatMs(p.latencyMs),
+      cell: (p) => boundedCell(formatMs(p.latencyMs), all),
     },
     {
       id: 'energy',
@@ -83,7 +94,7 @@ export function cutColumns(units: number): ResultColumn<CutPoint>[] {
       title: 'Predicted device energy per inference',
       numeric: true,
       sortKey: key('energy'),
-      cell: (p) => formatMj(p.deviceEnergyMj),
+      cell: (p) => boundedCell(formatMj(p.deviceEnergyMj), all),
     },
     {
       id: 'raw-input',

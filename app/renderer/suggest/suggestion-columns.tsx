@@ -4,6 +4,7 @@ import type { TierName } from '../../../core/profiles/types.js';
 import { formatBytes } from '../../shared/format.js';
 import { tierTitleOf } from '../design/placement.js';
 import { formatMj, formatMs } from '../util/format.js';
+import { boundedCell } from './bounded-cell.js';
 import type { ResultColumn } from './ResultsTable.js';
 import { ALL_AGREE } from './plan-groups.js';
 import { suggestionSortKey, type SuggestionRow } from './suggestion-rows.js';
@@ -21,7 +22,14 @@ const SOLVER_TITLES: Readonly<Record<string, string>> = {
   tiers: 'Any placement over every tier at once, as a minimum cut of the graph',
 };
 
-export function suggestionColumns(tiers: readonly TierName[]): ResultColumn<SuggestionRow>[] {
+/**
+ * `dataDependentLayers`: how many of the model's layers are data-dependent; every placement runs
+ * them somewhere, so each row's time and energy are lower bounds and its throughput an upper one.
+ */
+export function suggestionColumns(
+  tiers: readonly TierName[],
+  dataDependentLayers = 0,
+): ResultColumn<SuggestionRow>[] {
   const key = (column: string) => (row: SuggestionRow) => suggestionSortKey(row, column);
   const hops: ResultColumn<SuggestionRow>[] = tiers.slice(1).map((to, h) => ({
     id: `hop-${h}`,
@@ -77,7 +85,7 @@ export function suggestionColumns(tiers: readonly TierName[]): ResultColumn<Sugg
       title: 'End-to-end latency of one input',
       numeric: true,
       sortKey: key('latency'),
-      cell: (row) => formatMs(row.evaluation.latencyMs),
+      cell: (row) => boundedCell(formatMs(row.evaluation.latencyMs), dataDependentLayers),
     },
     {
       id: 'throughput',
@@ -86,7 +94,7 @@ export function suggestionColumns(tiers: readonly TierName[]): ResultColumn<Sugg
       numeric: true,
       firstDirection: 'descending',
       sortKey: key('throughput'),
-      cell: (row) => rate(row.evaluation.throughputPerS),
+      cell: (row) => boundedCell(rate(row.evaluation.throughputPerS), dataDependentLayers, 'upper'),
     },
     {
       id: 'energy',
@@ -94,7 +102,7 @@ export function suggestionColumns(tiers: readonly TierName[]): ResultColumn<Sugg
       title: 'Device energy per inference',
       numeric: true,
       sortKey: key('energy'),
-      cell: (row) => formatMj(row.evaluation.deviceEnergyMj),
+      cell: (row) => boundedCell(formatMj(row.evaluation.deviceEnergyMj), dataDependentLayers),
     },
     ...hops,
     {

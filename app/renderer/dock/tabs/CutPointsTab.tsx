@@ -55,7 +55,15 @@ export const CutPointsTab = memo(function CutPointsTab() {
     built ? cachedSingleCutRecord(built.problem, point.deviceLayers, resultTier) : {};
   const server = serverName ? tierTitleOf(serverName) : 'the server';
   const units = built?.problem.units.length ?? 0;
-  const columns = useMemo(() => cutColumns(units), [units]);
+  const problemUnits = built?.problem.units;
+  const columns = useMemo(
+    () =>
+      cutColumns(
+        units,
+        (problemUnits ?? []).flatMap((u, i) => (u.dataDependent ? [i] : [])),
+      ),
+    [units, problemUnits],
+  );
   const cutName = (point: CutPoint): string =>
     point.deviceLayers === 0
       ? `everything on ${server}`

@@ -7,6 +7,7 @@ import { memo, useEffect, useMemo, useState } from 'react';
 import type { TierName } from '../../../../core/profiles/types.js';
 import { applySuggestion, previewSuggestion } from '../../actions/suggestion.js';
 import { selectCommittedProblem } from '../../design/figures.js';
+import { selectDataDependentCount } from '../../graph/data-dependent.js';
 import { useStudio, type Store } from '../../store/store.js';
 import { JobProgress } from '../../suggest/JobProgress.js';
 import { ResultsTable } from '../../suggest/ResultsTable.js';
@@ -38,6 +39,7 @@ export const SuggestionsTab = memo(function SuggestionsTab() {
   const placement = useStudio(selectPlacement);
   const pins = useStudio(selectPins);
   const sort = useStudio(selectSort);
+  const dataDependent = useStudio(selectDataDependentCount);
   const [problems, setProblems] = useState<readonly FieldProblem[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -51,8 +53,8 @@ export const SuggestionsTab = memo(function SuggestionsTab() {
   // Columns change only with the tiers (one per hop), not with every design edit.
   const tierKey = (built?.problem.tiers ?? []).join(',');
   const columns = useMemo(
-    () => suggestionColumns(tierKey === '' ? [] : (tierKey.split(',') as TierName[])),
-    [tierKey],
+    () => suggestionColumns(tierKey === '' ? [] : (tierKey.split(',') as TierName[]), dataDependent),
+    [tierKey, dataDependent],
   );
 
   const suggest = async (): Promise<void> => {
