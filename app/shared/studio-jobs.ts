@@ -3,6 +3,7 @@
  * (studio-api.ts's JobKinds), as plain JSON. studio-api.ts re-exports them: import from there.
  */
 import type { BandwidthPoint, BandwidthSweep } from '../../core/partition/sweep.js';
+import type { SourceMeasurements } from '../../core/partition/source-types.js';
 import type { DeviceProfile, TierName, Topology } from '../../core/profiles/types.js';
 
 /** A placement a solver (or the Pareto front) suggests, in the design's form. */
@@ -26,6 +27,8 @@ export interface SolveArgs {
   readonly solvers: readonly string[];
   /** Also compute the latency × device-energy Pareto front. */
   readonly pareto: boolean;
+  /** Data-dependent layers this machine's calibration timed, costed from that as the page's figures are. */
+  readonly measured?: SourceMeasurements;
 }
 
 export interface SolveResult {
@@ -41,6 +44,8 @@ export interface CutPointsArgs {
   readonly serverTier: number;
   /** Most rows returned, best (lowest predicted latency) first. */
   readonly limit: number;
+  /** As `SolveArgs.measured`. */
+  readonly measured?: SourceMeasurements;
 }
 
 /** One single cut: the first `deviceLayers` layers (problem unit order) on the device, the rest on the server tier. */

@@ -101,6 +101,22 @@ export const MAX_PROFILE_THREADS = 256;
 /** A link bandwidth in Mb/s, within the bounds profiles allow. */
 const mbpsSchema = z.number().min(1e-6).max(1e12);
 
+/** Data-dependent layers the page's calibration timed (core/partition/source-types.ts SourceMeasurements). */
+const sourceMeasurementsSchema = z.strictObject({
+  machine: z.string().max(1000),
+  measuredAt: z.string().max(64),
+  units: z
+    .array(
+      z.strictObject({
+        unit: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+        measuredMs: z.number().finite().min(0).max(1e12),
+        predictedMs: z.number().finite().min(0).max(1e12),
+      }),
+    )
+    .max(1_000_000)
+    .readonly(),
+});
+
 /** The arguments of each job kind; a new kind adds its entry here and in studio-api.ts's JobKinds. */
 export const JOB_ARGS = {
   analyse: z.strictObject({ inputs: inputBindingsSchema, inputValues: inputBindingsSchema.exactOptional() }),
@@ -111,6 +127,7 @@ export const JOB_ARGS = {
     constraints: constraintsSchema,
     solvers: z.array(settingSchema).max(16).readonly(),
     pareto: z.boolean(),
+    measured: sourceMeasurementsSchema.exactOptional(),
   }),
   'cut-points': z.strictObject({
     topology: inlineTopologySchema,
@@ -120,6 +137,7 @@ export const JOB_ARGS = {
       .min(1)
       .max(TIER_NAMES.length - 1),
     limit: z.number().int().min(1).max(MAX_CUT_POINT_ROWS),
+    measured: sourceMeasurementsSchema.exactOptional(),
   }),
   sweep: z.strictObject({
     topology: inlineTopologySchema,

@@ -17,6 +17,7 @@ import type { PartitionProblem } from '../../../core/partition/problem.js';
 import { problemToJson } from '../../../core/partition/problem-json.js';
 import { defaultSolvers, runSolver } from '../../../core/partition/solve.js';
 import { partitionSource } from '../../../core/partition/source.js';
+import type { SourceMeasurements } from '../../../core/partition/source-types.js';
 import { sweepBandwidth } from '../../../core/partition/sweep.js';
 import type { Topology } from '../../../core/profiles/types.js';
 import type { TierName } from '../../../core/tiers.js';
@@ -70,7 +71,7 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
     const objective = parseObjective(args.objective);
     const named = parseSolvers(args.solvers);
     context.progress(0, `Costing every layer on ${args.topology.spec.name}`);
-    const problem = sessionProblem(context.analysis, args.topology);
+    const problem = sessionProblem(context.analysis, args.topology, args.measured);
     const constraints = parseConstraints(args.constraints, problem);
     const solvers = named.length > 0 ? named : defaultSolvers(problem);
     const steps = solvers.length + (args.pareto ? 1 : 0);
@@ -104,7 +105,7 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
 
   'cut-points'(args, context) {
     context.progress(0, `Costing every layer on ${args.topology.spec.name}`);
-    const problem = sessionProblem(context.analysis, args.topology);
+    const problem = sessionProblem(context.analysis, args.topology, args.measured);
     const macs = context.analysis.layers.layers.map((layer) => layer.macs);
     context.progress(0.2, `Ranking ${problem.units.length + 1} cut points`);
     const ranking = rankCutPoints(problem, args.serverTier, macs, args.limit, {
@@ -148,9 +149,17 @@ export const JOB_HANDLERS: { readonly [K in JobKind]: JobHandler<K> } = {
   },
 };
 
-/** The session's problem on a topology, as `cutline solve` builds it (`buildPartitionProblem`). */
-function sessionProblem(analysis: Analysis, topology: Topology): PartitionProblem {
-  return problemFromSource(partitionSource(analysis).source, topology);
+/**
+ * The session's problem on a topology, as `cutline solve` builds it (`buildPartitionProblem`);
+ * with the page's measurements, its data-dependent layers costed from them (as `--measured`).
+ */
+function sessionProblem(
+  analysis: Analysis,
+  topology: Topology,
+  measured?: SourceMeasurements,
+): PartitionProblem {
+  const { source } = partitionSource(analysis);
+  return problemFromSource(measured ? { ...source, measured } : source, topology);
 }
 
 function recordPlacement(problem: PartitionProblem, record: Readonly<Record<string, TierName>>): Placement {

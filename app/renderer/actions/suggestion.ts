@@ -5,6 +5,7 @@
  * would move on the canvas; applying records one undoable step.
  */
 import type { TierName } from '../../../core/profiles/types.js';
+import { selectCostedSource } from '../design/costed-source.js';
 import { designProblem } from '../design/figures.js';
 import type { MoveOutcome } from '../store/design-types.js';
 import { useStudio } from '../store/store.js';
@@ -62,10 +63,11 @@ export function cutPointPlacement(
   deviceLayers: number,
   serverTier: number,
 ): Readonly<Record<string, TierName>> {
-  const { opened, design } = useStudio.getState();
-  if (!opened || !design) return {};
+  const state = useStudio.getState();
+  const source = selectCostedSource(state);
+  if (!source || !state.design) return {};
   return cachedSingleCutRecord(
-    designProblem(opened.partition, design.topology).problem,
+    designProblem(source, state.design.topology).problem,
     deviceLayers,
     serverTier,
   );

@@ -50,13 +50,19 @@ export function figureRows(
   tiers: readonly TierName[],
   committed: Evaluation | null,
   dataDependentLayers = 0,
+  measuredLayers = 0,
 ): FigureRow[] {
   const rows: FigureRow[] = [];
-  // Layers whose time depends on the input make the time figures bounds (core/costs/data-dependent.ts).
+  // Layers whose time depends on the input make the time figures bounds (core/costs/data-dependent.ts),
+  // unless this machine's calibration measured them (core/partition/measured-units.ts).
   const bounded = dataDependentLayers > 0;
-  const boundNote = bounded
-    ? ` ${dataDependentLayers === 1 ? '1 layer is' : `${dataDependentLayers} layers are`} data-dependent: their time depends on the input, so this is a bound, not a prediction (measure them in the Run tab).`
-    : '';
+  const boundNote =
+    (bounded
+      ? ` ${dataDependentLayers === 1 ? '1 layer is' : `${dataDependentLayers} layers are`} data-dependent: their time depends on the input, so this is a bound, not a prediction (measure them in the Run tab).`
+      : '') +
+    (measuredLayers > 0
+      ? ` ${measuredLayers === 1 ? '1 data-dependent layer is' : `${measuredLayers} data-dependent layers are`} costed from this machine's calibration (measured here, or scaled to another device): this holds for inputs like the measured one.`
+      : '');
   rows.push(
     withDelta(
       {

@@ -13,6 +13,7 @@ import type { PartitionProblem } from '../../../core/partition/problem.js';
 import type { PartitionSource } from '../../../core/partition/source-types.js';
 import type { TierName, Topology } from '../../../core/profiles/types.js';
 import type { Store } from '../store/store-types.js';
+import { selectCostedSource } from './costed-source.js';
 
 export interface DesignProblem {
   readonly problem: PartitionProblem;
@@ -98,12 +99,11 @@ function figuresOf(
 }
 
 /** The figures of the placement on screen, or null before a model and a design are there. */
-export function selectDesignFigures(
-  state: Pick<Store, 'opened' | 'design' | 'preview'>,
-): DesignFigures | null {
-  const { opened, design, preview } = state;
-  if (!opened || !design) return null;
-  const built = designProblem(opened.partition, design.topology);
+export function selectDesignFigures(state: Store): DesignFigures | null {
+  const { design, preview } = state;
+  const source = selectCostedSource(state);
+  if (!source || !design) return null;
+  const built = designProblem(source, design.topology);
   if (preview === null) {
     committedFiguresMemo = figuresOf(committedFiguresMemo, built, design.placement, false);
     return committedFiguresMemo.value;
@@ -119,14 +119,14 @@ export function selectDesignFigures(
  * pointer may reach.
  */
 export function warmPreviewFigures(state: Store, preview: Readonly<Record<string, TierName>>): void {
-  const figures = selectDesignFigures({ opened: state.opened, design: state.design, preview });
+  const figures = selectDesignFigures({ ...state, preview });
   if (figures) cutIndex(figures);
 }
 
 /** The figures of the committed design, ignoring a drag preview (what the graph's nodes show). */
 export function selectCommittedProblem(state: Store): DesignProblem | null {
-  const { opened, design } = state;
-  return opened && design ? designProblem(opened.partition, design.topology) : null;
+  const source = selectCostedSource(state);
+  return source && state.design ? designProblem(source, state.design.topology) : null;
 }
 
 /**

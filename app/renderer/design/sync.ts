@@ -79,6 +79,8 @@ export function startDesignSync(): Unsubscribe {
     const design = state.design;
     if (
       state.opened !== previous.opened ||
+      // A calibration may cost the data-dependent layers from its measurements (costed-source.ts).
+      state.calibration !== previous.calibration ||
       design?.topology !== previous.design?.topology ||
       design?.placement !== previous.design?.placement
     ) {

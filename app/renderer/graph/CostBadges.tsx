@@ -2,7 +2,9 @@ import { memo } from 'react';
 import type { MetricValues } from '../overlay/overlay.js';
 import type { TierName } from '../../../core/profiles/types.js';
 import { tierTitleOf } from '../design/placement.js';
+import type { MeasuredMark } from '../../../core/partition/problem.js';
 import { MEASURED_METRIC } from '../run/measured-overlay.js';
+import './measured-mark.css';
 import { formatBytes, formatCount, formatMj, formatMs } from '../util/format.js';
 
 interface CostBadgesProps {
@@ -27,6 +29,11 @@ interface CostBadgesProps {
    */
   readonly dataDependent?: string | undefined;
   /**
+   * A data-dependent layer's time costed from this machine's calibration (graph/measured-mark.ts):
+   * `=` measured here, `≈` scaled to another device, with the tooltip saying which; not `≥`.
+   */
+  readonly measured?: { readonly mark: MeasuredMark; readonly title: string } | undefined;
+  /**
    * Why the layer or block never runs (graph/not-run.ts: the branch an If with a known condition
    * skips): it costs nothing, so its figures are struck through and a badge says why.
    */
@@ -42,6 +49,7 @@ export const CostBadges = memo(function CostBadges({
   rolledUp = false,
   measuredKey = null,
   dataDependent,
+  measured,
   notRun,
 }: CostBadgesProps) {
   if (notRun !== undefined) return <NotRunBadges notRun={notRun} figures={figures} />;
@@ -66,7 +74,17 @@ export const CostBadges = memo(function CostBadges({
         </span>
       ) : (
         predictedMs !== undefined &&
-        tier !== undefined && (
+        tier !== undefined &&
+        (dataDependent !== undefined && measured ? (
+          <span
+            className="badge badge-time badge-dd-measured"
+            data-measured={measured.mark}
+            title={measured.title}
+          >
+            {measured.mark === 'measured' ? '= ' : '≈ '}
+            {formatMs(predictedMs)}
+          </span>
+        ) : (
           <span
             className="badge badge-time"
             title={
@@ -78,12 +96,17 @@ export const CostBadges = memo(function CostBadges({
             {dataDependent ? '≥ ' : mark(exactCompute)}
             {formatMs(predictedMs)}
           </span>
-        )
+        ))
       )}
       {dataDependent !== undefined && (
         <span
           className="badge badge-data-dependent"
-          title={dataDependentTitle(dataDependent, measuredMs !== undefined)}
+          data-measured={measured?.mark}
+          title={
+            measured && measuredMs === undefined
+              ? `${reasonSentence(dataDependent)} ${measured.title}`
+              : dataDependentTitle(dataDependent, measuredMs !== undefined)
+          }
         >
           data-dependent
         </span>
@@ -143,8 +166,13 @@ function NotRunBadges({ notRun, figures }: { notRun: string; figures: MetricValu
   );
 }
 
+/** The reason as a sentence: `Sized by what NonMaxSuppression …` with its full stop. */
+function reasonSentence(reason: string): string {
+  return `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
+}
+
 function dataDependentTitle(reason: string, measured: boolean): string {
-  const first = `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
+  const first = reasonSentence(reason);
   return measured
     ? `${first} Its time depends on the input: the badge beside shows what was measured, not a prediction.`
     : `${first} Its time depends on the input, so the predicted time is only a lower bound. Measure it: run the exported bundle in the Run tab and show measured on the graph, or import an onnxruntime profile in the This machine tab.`;

@@ -7,6 +7,9 @@ import { selectPreviewMoveOf } from '../suggest/preview-slice.js';
 import { firstShape, firstShapeTitle } from '../util/format.js';
 import { CostBadges } from './CostBadges.js';
 import { selectDataDependent } from './data-dependent.js';
+import { measuredMarkTitle, selectMeasuredMark } from './measured-mark.js';
+import { calibrationDay } from '../run/measured-rows.js';
+import { selectCalibration } from '../run/run-slice.js';
 import { selectNotRun } from './not-run.js';
 import './not-run.css';
 import type { LayerFlowNode } from './flow-elements.js';
@@ -33,6 +36,10 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
   const measuredKey = useStudio(selectMeasuredKey);
   const dataDependent = useStudio((s) => selectDataDependent(s, id));
   const notRun = useStudio((s) => selectNotRun(s, id));
+  const measuredMark = useStudio((s) =>
+    dataDependent && tier ? selectMeasuredMark(s, id, tier) : undefined,
+  );
+  const calibration = useStudio(selectCalibration);
   if (!layer) return null;
   return (
     <div
@@ -76,6 +83,18 @@ export const LayerNode = memo(function LayerNode({ id }: NodeProps<LayerFlowNode
         tier={tier}
         measuredKey={measuredKey}
         dataDependent={dataDependent}
+        measured={
+          measuredMark && tier
+            ? {
+                mark: measuredMark,
+                title: measuredMarkTitle(
+                  measuredMark,
+                  tierTitleOf(tier),
+                  calibration ? calibrationDay(calibration.result) : null,
+                ),
+              }
+            : undefined
+        }
         notRun={notRun}
       />
       <Handle type="source" position={Position.Bottom} isConnectable={false} />

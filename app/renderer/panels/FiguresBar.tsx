@@ -25,7 +25,15 @@ export const FiguresBar = memo(function FiguresBar() {
             figures.evaluation,
             figures.problem.tiers as readonly TierName[],
             figures.isPreview ? committed : null,
-            figures.problem.units.reduce((n, u) => n + (u.dataDependent ? 1 : 0), 0),
+            // A data-dependent layer measured on its tier is no longer a lower bound.
+            figures.problem.units.reduce(
+              (n, u, i) => n + (u.dataDependent && !u.measured?.perTier[figures.placement[i]!] ? 1 : 0),
+              0,
+            ),
+            figures.problem.units.reduce(
+              (n, u, i) => n + (u.measured?.perTier[figures.placement[i]!] ? 1 : 0),
+              0,
+            ),
           )
         : [],
     [figures, committed],

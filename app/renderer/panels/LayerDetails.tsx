@@ -13,6 +13,9 @@ import { CostTable } from './CostTable.js';
 import { TensorList } from './TensorList.js';
 import { selectDataDependent } from '../graph/data-dependent.js';
 import { selectNotRun } from '../graph/not-run.js';
+import { measuredMarkTitle, selectMeasuredMark } from '../graph/measured-mark.js';
+import { calibrationDay } from '../run/measured-rows.js';
+import { selectCalibration } from '../run/run-slice.js';
 
 const selectMetrics = (s: Store) => s.overlay.metrics;
 /** A data-dependent layer's predicted time and device energy are lower bounds, as its badge says. */
@@ -27,6 +30,10 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
   const exact = layer.exact.compute && layer.exact.params && layer.exact.activations;
   const dataDependent = useStudio((s) => selectDataDependent(s, layer.id));
   const notRun = useStudio((s) => selectNotRun(s, layer.id));
+  const measuredMark = useStudio((s) =>
+    dataDependent !== undefined ? selectMeasuredMark(s, layer.id, tier) : undefined,
+  );
+  const calibration = useStudio(selectCalibration);
   return (
     <>
       <h2>
@@ -53,11 +60,21 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
           would cost if the other branch were taken.
         </p>
       )}
-      {dataDependent !== undefined && (
+      {dataDependent !== undefined && measuredMark === undefined && (
         <p className="details-data-dependent" role="note">
           <strong>Data-dependent:</strong> {dataDependent}. Its time depends on the input, so its predicted
           times are lower bounds (≥). Measure it: run the exported bundle in the Run tab, or import an
           onnxruntime profile in the This machine tab.
+        </p>
+      )}
+      {dataDependent !== undefined && measuredMark !== undefined && (
+        <p className="details-data-dependent" role="note" data-measured={measuredMark}>
+          <strong>Data-dependent:</strong> {dataDependent}.{' '}
+          {measuredMarkTitle(
+            measuredMark,
+            tierTitleOf(tier),
+            calibration ? calibrationDay(calibration.result) : null,
+          )}
         </p>
       )}
       {layer.within === undefined && tiers && (
@@ -98,7 +115,7 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
         metrics={metrics.filter((m) => m.key !== ORT_PROFILE_METRIC.key)}
         figures={figures}
         exact={exact}
-        atLeast={dataDependent !== undefined ? BOUNDED_METRICS : undefined}
+        atLeast={dataDependent !== undefined && measuredMark === undefined ? BOUNDED_METRICS : undefined}
       />
       <h3>Inputs</h3>
       <TensorList tensors={layer.inputs} label="Inputs" />

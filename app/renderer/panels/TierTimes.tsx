@@ -19,8 +19,19 @@ export const TierTimes = memo(function TierTimes({ layerId, tier }: { layerId: s
   if (!times) return <p className="muted">Runs with its control-flow layer; no time of its own.</p>;
   const unit = built.unitOf.get(layerId)!;
   const k = built.problem.tiers.length;
-  // A data-dependent layer's static estimate is only a lower bound (core/costs/data-dependent.ts).
-  const atLeast = built.problem.units[unit]?.dataDependent ? '≥ ' : '';
+  // A data-dependent layer's static estimate is only a lower bound (core/costs/data-dependent.ts),
+  // unless a calibration measured it: `=` on this machine, `≈` scaled to another device.
+  const { dataDependent, measured } = built.problem.units[unit] ?? {};
+  const markOf = (i: number): string =>
+    !dataDependent ? '' : measured?.perTier[i] === 'measured' ? '= ' : measured?.perTier[i] ? '≈ ' : '≥ ';
+  const titleOf = (i: number): string | undefined =>
+    !dataDependent
+      ? undefined
+      : measured?.perTier[i] === 'measured'
+        ? 'Measured on this machine'
+        : measured?.perTier[i]
+          ? "Scaled from a measurement on this machine: measured × this device's predicted ÷ this machine's"
+          : 'At least this: its time depends on the input';
   return (
     <table className="cost-table tier-times" aria-label="Predicted time per tier">
       <tbody>
@@ -29,12 +40,12 @@ export const TierTimes = memo(function TierTimes({ layerId, tier }: { layerId: s
             <th scope="row" title={`${t.device.name} (${t.precision})`}>
               {tierTitleOf(t.name)} · {t.device.name}
             </th>
-            <td data-value={times[i]}>
-              {atLeast}
+            <td data-value={times[i]} title={titleOf(i)}>
+              {markOf(i)}
               {formatMs(times[i]!)}
             </td>
             <td className="muted" title="Device energy while the layer runs here">
-              {atLeast}
+              {markOf(i)}
               {formatMj(built.problem.computeEnergyMj[unit * k + i]!)}
             </td>
           </tr>

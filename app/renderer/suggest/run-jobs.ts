@@ -4,8 +4,10 @@
  * one's answer moot, and a cancelled run brings back the results that were there before it.
  */
 import type { StudioError } from '../../shared/studio-api.js';
-import { useStudio } from '../store/store.js';
+import type { SourceMeasurements } from '../../../core/partition/source-types.js';
+import { useStudio, type Store } from '../store/store.js';
 import { hostJobs } from '../actions/job-runner.js';
+import { selectSourceMeasurements } from '../design/costed-source.js';
 import { solveRequestText } from './solve-selectors.js';
 import type { FieldProblem } from './solve-settings.js';
 import { selectCutServerTier, type CutRun, type JobRun, type SolveRun } from './suggest-slice.js';
@@ -73,6 +75,8 @@ export async function runSuggest(): Promise<RunStart> {
         constraints: request.constraints,
         solvers: [],
         pareto: true,
+        // The data-dependent layers this machine timed, costed as the figures bar costs them.
+        ...measuredArgs(state),
       },
     },
     {
@@ -123,7 +127,10 @@ export async function runCutPoints(): Promise<void> {
   const { runner } = hostJobs();
   const outcome = await runner.run(
     opened.sessionId,
-    { kind: 'cut-points', args: { topology: design.topology, serverTier, limit: CUT_POINT_LIMIT } },
+    {
+      kind: 'cut-points',
+      args: { topology: design.topology, serverTier, limit: CUT_POINT_LIMIT, ...measuredArgs(state) },
+    },
     {
       started: (jobId) => {
         update({ jobId });
@@ -150,4 +157,10 @@ function cancelJob(run: JobRun<unknown, unknown> | null): void {
   if (run?.status !== 'running' || run.jobId === null) return;
   const { api } = hostJobs();
   void api.cancelJob(run.jobId).catch(() => undefined);
+}
+
+/** `measured` for a solve or cut-points request: what the page's figures cost from a calibration. */
+function measuredArgs(state: Store): { measured?: SourceMeasurements } {
+  const measured = selectSourceMeasurements(state);
+  return measured ? { measured } : {};
 }

@@ -12,6 +12,7 @@ import {
   rememberPlacement,
   type DesignProblem,
 } from '../../design/figures.js';
+import { selectCostedSource } from '../../design/costed-source.js';
 import { tierTitleOf } from '../../design/placement.js';
 import type { Design } from '../../store/design-types.js';
 import type { Store } from '../../store/store-types.js';
@@ -37,10 +38,11 @@ let memo: { source: unknown; design: Design; value: CutModel } | null = null;
 
 /** The cut lines of the open design; null before a model and its design are there. */
 export function selectCutModel(state: Store): CutModel | null {
-  const { opened, design } = state;
-  if (!opened || !design) return null;
-  if (memo?.source === opened.partition && memo.design === design) return memo.value;
-  const built = designProblem(opened.partition, design.topology);
+  const { design } = state;
+  const source = selectCostedSource(state);
+  if (!source || !design) return null;
+  if (memo?.source === source && memo.design === design) return memo.value;
+  const built = designProblem(source, design.topology);
   const placement = placementArray(built, design.placement);
   const pinnedTiers = new Map<number, number>();
   for (const id of design.pins) {
@@ -49,7 +51,7 @@ export function selectCutModel(state: Store): CutModel | null {
   }
   const pinned: PinnedTier = (unit) => pinnedTiers.get(unit);
   // Kept while the model and the tiers stay, so the lines' geometry is not rebuilt per edit.
-  const sameModel = memo?.source === opened.partition;
+  const sameModel = memo?.source === source;
   const tierNames = design.topology.tiers.map((t) => t.name);
   const tiers = sameModel && memo!.value.tiers.join() === tierNames.join() ? memo!.value.tiers : tierNames;
   const value: CutModel = {
@@ -62,7 +64,7 @@ export function selectCutModel(state: Store): CutModel | null {
     design,
     built,
   };
-  memo = { source: opened.partition, design, value };
+  memo = { source, design, value };
   return value;
 }
 

@@ -1,0 +1,28 @@
+/**
+ * Whether a data-dependent layer's figure on its tier comes from this machine's calibration
+ * (core/partition/measured-units.ts): `measured` where the tier runs the calibrated machine,
+ * `scaled` on another device. The badges and the details then say so instead of `≥`.
+ */
+import type { MeasuredMark } from '../../../core/partition/problem.js';
+import type { TierName } from '../../../core/profiles/types.js';
+import { selectCommittedProblem } from '../design/figures.js';
+import type { Store } from '../store/store.js';
+
+/** How the layer's time on tier `tier` was derived from a measurement, or undefined when it was not. */
+export function selectMeasuredMark(state: Store, layerId: string, tier: TierName): MeasuredMark | undefined {
+  const built = selectCommittedProblem(state);
+  const unit = built?.unitOf.get(layerId);
+  if (!built || unit === undefined) return undefined;
+  const measured = built.problem.units[unit]?.measured;
+  if (!measured) return undefined;
+  const t = built.problem.tiers.indexOf(tier);
+  return measured.perTier[t] ?? undefined;
+}
+
+/** What a measured or scaled time means, for its badge's and details' tooltip. */
+export function measuredMarkTitle(mark: MeasuredMark, tierTitle: string, day: string | null): string {
+  const when = day ? ` (calibration ${day})` : '';
+  return mark === 'measured'
+    ? `Measured on this machine${when}: the ${tierTitle} runs this machine's calibrated profile, so its time is the measured median. It holds for inputs like the measured one.`
+    : `Scaled from a measurement on this machine${when}: the measured median × the ${tierTitle}'s predicted time ÷ this machine's. It holds for inputs like the measured one.`;
+}
