@@ -2,8 +2,10 @@
  * An input value typed in the header, in Chromium against the web host: the Silero-VAD-like model
  * (an If on Equal(sr, 16000)) opens costed on its larger 8 kHz branch with the MACs marked as an
  * estimate that names the If, and a notice beside the figures says so and leads to the input
- * fields; `sr = 16000` and Enter re-analyse it on the 16 kHz branch, and one
- * Undo takes the value back. Screenshots go to test-results/screenshots/input-values-NN-*.png.
+ * fields; `sr = 16000` and Enter re-analyse it on the 16 kHz branch and fade the 8 kHz branch's
+ * layers as not run (badge, tooltip and details say so), and one Undo takes the value back. At
+ * 1280 × 800 the notice wraps between its phrases, not inside one. Screenshots go to
+ * test-results/screenshots/input-values-NN-*.png.
  */
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -50,10 +52,20 @@ it('a value typed for sr costs the branch it selects, as one undoable step', asy
   expect(await notice.textContent()).toContain(
     "Estimates: batch unbound: assumed 1; by_rate's branch undecided: the larger costed",
   );
+  // At a common laptop width the notice wraps between its phrases, never inside one.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const lines = await notice
+    .locator('.notice-phrase')
+    .evaluateAll((spans) =>
+      (spans as unknown as { getClientRects(): { length: number } }[]).map((s) => s.getClientRects().length),
+    );
+  expect(lines).toEqual([1, 1]);
+  await screenshot(page, 'input-values-00-notice-1280');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // Undecided, both branches may run: neither is faded.
+  expect(await page.locator('.layer-node[data-not-run]').count()).toBe(0);
   await notice.getByRole('button', { name: 'Bind inputs…' }).click();
-  await expect
-    .poll(() => page.locator(':focus').getAttribute('aria-label'))
-    .toBe('batch');
+  await expect.poll(() => page.locator(':focus').getAttribute('aria-label')).toBe('batch');
   await screenshot(page, 'input-values-01-undecided');
 
   await value.fill('16000');
@@ -64,7 +76,36 @@ it('a value typed for sr costs the branch it selects, as one undoable step', asy
   expect(await notice.textContent()).not.toContain('undecided');
   await screenshot(page, 'input-values-02-sr-16000');
 
+  // The 8 kHz branch will not run: its layers are faded, say why, and cost nothing.
+  const skipped = find.layerNode(page, 'by_rate/else_branch/mm8a');
+  await expect.poll(() => skipped.locator('.layer-node').getAttribute('data-not-run')).toBe('true');
+  const notRun = skipped.locator('.badge-not-run');
+  expect(await notRun.textContent()).toBe('not run');
+  expect(await notRun.getAttribute('title')).toBe(
+    'Not run for sr = 16000: by_rate runs its then_branch: it costs nothing.',
+  );
+  expect(await skipped.locator('del.badge-macs').count()).toBe(1);
+  expect(
+    await find
+      .layerNode(page, 'by_rate/else_branch/mm8b')
+      .locator('.layer-node')
+      .getAttribute('data-not-run'),
+  ).toBe('true');
+  const runs = find.layerNode(page, 'by_rate/then_branch/mm16').locator('.layer-node');
+  expect(await runs.getAttribute('data-not-run')).toBeNull();
+  expect(await runs.locator('.badge-not-run').count()).toBe(0);
+  await skipped.click();
+  const why = find.details(page).getByRole('note', { name: 'Not run' });
+  await expect
+    .poll(() => why.textContent())
+    .toMatch(
+      /^Not run for sr = 16000: by_rate runs its then_branch\. This layer never runs, so it costs nothing/,
+    );
+  await screenshot(page, 'input-values-03-branch-not-run');
+
   await page.getByRole('button', { name: /^Undo/ }).click();
   await expect.poll(() => macs.textContent()).toContain(formatCount(SR_BRANCH_MACS.khz8));
   expect(await value.inputValue()).toBe('');
+  // Undecided again: both branches are drawn as running.
+  await expect.poll(() => page.locator('.layer-node[data-not-run]').count()).toBe(0);
 });

@@ -57,7 +57,7 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
       {notRun !== undefined && (
         <p className="details-not-run" role="note" aria-label="Not run">
           <strong>{notRun}.</strong> This layer never runs, so it costs nothing: its figures below are what it
-          would cost if the other branch were taken.
+          would cost if it ran.
         </p>
       )}
       {dataDependent !== undefined && measuredMark === undefined && (
