@@ -13,10 +13,26 @@ export interface KernelWork {
   /** Input + output activation bytes. */
   readonly activationBytes: number;
   readonly weightBytes: number;
+  /**
+   * The kernel's arithmetic when it differs from the node's own `ComputeWork.flops`: a fused
+   * pattern's anchor (fusion-patterns.ts) does its members' work in one kernel.
+   */
+  readonly flops?: number;
+  /**
+   * Layout copies onnxruntime adds around its blocked kernels that this node pays for, by channel
+   * block (layout.ts): costed as data movement on a device with that `channelBlock`.
+   */
+  readonly layout?: { readonly 8?: LayoutCopies; readonly 16?: LayoutCopies };
   /** Convolutions: input and output channels and groups (see `paddedFlops`). */
   readonly channelsIn?: number;
   readonly channelsOut?: number;
   readonly groups?: number;
+}
+
+/** Layout copies (ReorderInput/ReorderOutput): how many, and the bytes they copy. */
+export interface LayoutCopies {
+  readonly count: number;
+  readonly bytes: number;
 }
 
 /** What a node or layer asks of a device. */
@@ -55,8 +71,9 @@ export function predictComputeMs(device: DeviceProfile, precision: Precision, wo
     const model = device.kernelModels[kind];
     if (model)
       return (
+        layoutMs(device, kernel) +
         model.ms +
-        (model.msPerGflop * paddedFlops(work.flops, kernel, device.channelBlock ?? 1)) / 1e9 +
+        (model.msPerGflop * paddedFlops(kernel.flops ?? work.flops, kernel, device.channelBlock ?? 1)) / 1e9 +
         (model.msPerMB * kernel.activationBytes) / 1e6 +
         (model.msPerWeightMB * kernel.weightBytes) / 1e6 +
         (model.msPerGroup ?? 0) * (kind === 'convGrouped' ? (kernel.groups ?? 1) : 0)
@@ -68,6 +85,19 @@ export function predictComputeMs(device: DeviceProfile, precision: Precision, wo
   const computeS = work.flops / (peakGflops * 1e9 * efficiency);
   const memoryS = work.bytesMoved / (device.memoryBandwidthGBps * 1e9);
   return Math.max(computeS, memoryS) * 1000 + overheadMs;
+}
+
+/**
+ * The layout copies a kernel pays for on a device with blocked channels, each costed as a data
+ * movement kernel of its bytes (a reorder is a strided copy); 0 without a block or a data
+ * movement model.
+ */
+function layoutMs(device: DeviceProfile, kernel: KernelWork): number {
+  const block = device.channelBlock;
+  const copies = block === 8 || block === 16 ? kernel.layout?.[block] : undefined;
+  const move = device.kernelModels?.dataMovement;
+  if (!copies || !move) return 0;
+  return copies.count * move.ms + (move.msPerMB * copies.bytes) / 1e6;
 }
 
 /**

@@ -8,13 +8,19 @@
  * The rules follow ORT's transformers: ConvBNFusion, ConvAddFusion, ConvActivationFusion,
  * NchwcTransformer (Add → Conv's Sum, then activation), MatMulAddFusion (MatMul + bias → Gemm),
  * GemmActivationFusion and MatMulScaleFusion. Each needs the anchor's output to have exactly one
- * reader and not be a graph output, as ORT does. Multi-node patterns (LayerNorm, Gelu, attention)
- * are left unfused: their nodes keep their own cost, which errs on the high side.
+ * reader and not be a graph output, as ORT does. GELU and LayerNorm written out node by node fold
+ * into their last node (fusion-patterns.ts); attention stays as its MatMuls, Softmax and reshapes,
+ * as onnxruntime's CPU session runs a hand-written attention without its contrib Attention op.
  */
 import type { Graph, GraphNode, NodeIndex } from '../graph/types.js';
+import { fusedPatterns, type FusedPattern } from './fusion-patterns.js';
 
 /** Activations ORT folds into a Conv (FusedConv) or a Gemm (FusedGemm) on the CPU. */
 const FUSABLE_ACTIVATIONS = new Set(['Relu', 'Clip', 'Sigmoid', 'HardSigmoid', 'LeakyRelu', 'Tanh']);
+/** onnxruntime 1.2x–1.30 also folds HardSwish into a Conv (MobileNetV3's blocks), not into a Gemm. */
+const CONV_ONLY_ACTIVATIONS = new Set(['HardSwish']);
+/** Kernels whose results onnxruntime keeps in the blocked (NCHWc) layout a Conv can sum into. */
+const BLOCKED_WRITERS = new Set(['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool']);
 
 interface Group {
   readonly anchor: NodeIndex;
@@ -29,9 +35,29 @@ interface Group {
  * work. A node that keeps its own kernel is its own anchor.
  */
 export function fusionAnchors(graph: Graph): Int32Array {
+  return fusionOf(graph).anchors;
+}
+
+export interface Fusion {
+  /** The anchor of every node (see `fusionAnchors`). */
+  readonly anchors: Int32Array;
+  /** The multi-node patterns, by anchor. */
+  readonly patterns: ReadonlyMap<NodeIndex, FusedPattern>;
+}
+
+/** The anchors of `graph` and the multi-node patterns behind some of them. */
+export function fusionOf(graph: Graph): Fusion {
   const anchors = Int32Array.from(graph.nodes, (n) => n.index);
+  const patterns = fusedPatterns(graph);
+  const inPattern = new Set<NodeIndex>();
+  for (const pattern of patterns.values())
+    for (const member of pattern.members) {
+      anchors[member] = pattern.anchor;
+      inPattern.add(member);
+    }
   const groups = new Map<NodeIndex, Group>();
   for (const index of graph.order) {
+    if (inPattern.has(index)) continue;
     const node = graph.nodes[index]!;
     const joined = joinedGroup(graph, node, groups, anchors);
     if (joined) {
@@ -41,7 +67,7 @@ export function fusionAnchors(graph: Graph): Int32Array {
     if (isConv2dLike(node) || node.opType === 'MatMul' || node.opType === 'Gemm')
       groups.set(index, { anchor: index, activated: false, added: false });
   }
-  return anchors;
+  return { anchors, patterns };
 }
 
 /** The group `node` folds into, updated, or undefined when it keeps its own kernel. */
@@ -65,12 +91,14 @@ function joinedGroup(
       op === 'Add' &&
       !group.activated &&
       !group.added &&
-      (conv || (anchorOp === 'MatMul' && otherIsWeight))
+      ((conv && (otherIsWeight || writesBlocked(graph, other, anchors))) ||
+        (anchorOp === 'MatMul' && otherIsWeight))
     ) {
       group.added = true;
       return group;
     }
-    if (FUSABLE_ACTIVATIONS.has(op) && !group.activated && (conv || anchorOp === 'Gemm' || group.added)) {
+    const activation = FUSABLE_ACTIVATIONS.has(op) || (conv && CONV_ONLY_ACTIVATIONS.has(op));
+    if (activation && !group.activated && (conv || anchorOp === 'Gemm' || group.added)) {
       group.activated = true;
       return group;
     }
@@ -96,6 +124,17 @@ function soleReaderGroup(
   const t = tensor ? graph.tensors.get(tensor) : undefined;
   if (!t || t.producer < 0 || t.isGraphOutput || t.consumers.length !== 1) return undefined;
   return groups.get(anchors[t.producer]!);
+}
+
+/**
+ * Whether `tensor` comes out of a kernel onnxruntime runs blocked: a residual Add folds into a
+ * Conv (as its Sum input) only then; a plain input (the graph's, or an unfused Add's) makes ORT
+ * run the Add on its own between layout copies.
+ */
+function writesBlocked(graph: Graph, tensor: string, anchors: Int32Array): boolean {
+  const producer = graph.tensors.get(tensor)?.producer ?? -1;
+  if (producer < 0) return false;
+  return BLOCKED_WRITERS.has(graph.nodes[anchors[producer]!]!.opType);
 }
 
 function isConv2dLike(node: GraphNode): boolean {

@@ -7,7 +7,8 @@ import type { Analysis } from '../analyze.js';
 import type { Graph, GraphNode, NodeIndex } from '../graph/types.js';
 import type { Layer } from '../layers/types.js';
 import type { ComputeWork } from './compute-time.js';
-import { fusionAnchors } from './fusion.js';
+import { fusionOf, type Fusion } from './fusion.js';
+import { LAYOUT_BLOCKS, layoutReorders, type Reorders } from './layout.js';
 import { kernelKindOf } from './kernel-kind.js';
 import { opClassOf } from './op-class.js';
 import { attributeInt } from '../onnx/attributes.js';
@@ -15,16 +16,35 @@ import { attributeInt } from '../onnx/attributes.js';
 export { predictComputeMs, type ComputeWork, type KernelWork } from './compute-time.js';
 
 // One pass over the graph per analysis, not per node: nodeWork and layerWork are called per node.
-const anchorsOf = new WeakMap<Graph, Int32Array>();
+const fusionCache = new WeakMap<Graph, Fusion>();
+const layoutCache = new WeakMap<Graph, Map<NodeIndex, Partial<Record<8 | 16, Reorders>>>>();
+
+/** The layout copies charged to each node, on 8- and 16-channel blocks (layout.ts), once per graph. */
+function graphLayout(analysis: Analysis): Map<NodeIndex, Partial<Record<8 | 16, Reorders>>> {
+  let layout = layoutCache.get(analysis.graph);
+  if (!layout) {
+    layout = new Map();
+    const anchors = graphFusion(analysis.graph).anchors;
+    for (const block of LAYOUT_BLOCKS)
+      for (const [node, reorders] of layoutReorders(analysis, anchors, block))
+        layout.set(node, { ...layout.get(node), [block]: reorders });
+    layoutCache.set(analysis.graph, layout);
+  }
+  return layout;
+}
+
+function graphFusion(graph: Graph): Fusion {
+  let fusion = fusionCache.get(graph);
+  if (!fusion) {
+    fusion = fusionOf(graph);
+    fusionCache.set(graph, fusion);
+  }
+  return fusion;
+}
 
 /** The fusion anchors of `graph` (see `fusionAnchors`), computed once per graph. */
 export function graphFusionAnchors(graph: Graph): Int32Array {
-  let anchors = anchorsOf.get(graph);
-  if (!anchors) {
-    anchors = fusionAnchors(graph);
-    anchorsOf.set(graph, anchors);
-  }
-  return anchors;
+  return graphFusion(graph).anchors;
 }
 
 function work(
@@ -36,19 +56,41 @@ function work(
 ): ComputeWork {
   const graph = analysis.graph;
   const opClass = opClassOf(graph, node);
-  const kind = kernelKindOf(graph, node, opClass);
+  const fusion = graphFusion(graph);
+  const pattern = fusion.patterns.get(node.index);
+  const kind = pattern?.kind ?? kernelKindOf(graph, node, opClass);
+  const layout = graphLayout(analysis).get(node.index);
   return {
     opClass,
     flops,
     bytesMoved: activationBytes + weightBytes,
     kernel: {
       kind,
-      fused: graphFusionAnchors(graph)[node.index] !== node.index,
-      activationBytes,
-      weightBytes,
+      fused: fusion.anchors[node.index] !== node.index,
+      ...(pattern ? patternKernel(analysis, pattern.members, node.index) : { activationBytes, weightBytes }),
       ...(kind.startsWith('conv') ? convChannels(analysis, node) : {}),
+      ...(layout ? { layout } : {}),
     },
   };
+}
+
+/**
+ * The one kernel a fused GELU or LayerNorm runs (fusion-patterns.ts): every member's arithmetic,
+ * the pattern's input read once and its output written once (the anchor's output: both are the
+ * same size), and the scale and shift.
+ */
+function patternKernel(
+  analysis: Analysis,
+  members: readonly NodeIndex[],
+  anchor: NodeIndex,
+): { flops: number; activationBytes: number; weightBytes: number } {
+  let flops = 0;
+  let weightBytes = 0;
+  for (const m of members) {
+    flops += analysis.costs[m]?.flops ?? 0;
+    weightBytes += analysis.costs[m]?.paramBytes ?? 0;
+  }
+  return { flops, activationBytes: 2 * (analysis.costs[anchor]?.outputBytes ?? 0), weightBytes };
 }
 
 /** A convolution's channels and groups, where the shapes say them. */

@@ -17,6 +17,7 @@ import { encodeModelProto } from '../onnx/codec.js';
 import { openModelBytes, readModelFile } from '../onnx/read.js';
 import type { InputValueText } from '../shape/input-values.js';
 import { valueBoundShapes } from './feeds.js';
+import { KERNEL_ATTRIBUTION_VERSION } from './kernel-attribution.js';
 import { fitKernelModels, type KernelCalibration } from './kernel-fit.js';
 import { runKernelProfile, type KernelMeasurement } from './kernel-profile.js';
 import { kernelNetworks } from './kernel-networks.js';
@@ -122,6 +123,7 @@ export async function calibrateKernels(
         graphOptimizationLevel: 'all',
         intraOpThreads: options.intraOpThreads ?? null,
         cpu,
+        attribution: KERNEL_ATTRIBUTION_VERSION,
       };
       const entry = options.remeasure
         ? undefined

@@ -53,7 +53,13 @@ const MIN_SAMPLES = 3;
 function features(work: ComputeWork, block: number): number[] {
   const k = work.kernel!;
   const groups = runKind(k, block) === 'convGrouped' ? (k.groups ?? 1) : 0;
-  return [1, paddedFlops(work.flops, k, block) / 1e9, k.activationBytes / 1e6, k.weightBytes / 1e6, groups];
+  return [
+    1,
+    paddedFlops(k.flops ?? work.flops, k, block) / 1e9,
+    k.activationBytes / 1e6,
+    k.weightBytes / 1e6,
+    groups,
+  ];
 }
 
 /** Channel blocks tried: none, AVX2's 8 and AVX-512's 16 (onnxruntime's NCHWc). */

@@ -6,6 +6,7 @@
  * 0.3–3 ms on one core; none is one of the prediction bench's held-out models.
  */
 import { attr } from '../onnx/builder.js';
+import { decomposedLayerNorm, erfGelu } from './kernel-pattern-samples.js';
 import { Chain, type KernelSample } from './kernel-samples.js';
 
 function linear(chain: Chain, x: string, k: number, n: number): string {
@@ -70,7 +71,42 @@ function wideStage(): KernelSample {
   return chain.build(chain.op('GlobalAveragePool', [x]));
 }
 
+/**
+ * Mobile blocks at channel counts that are not whole NCHWc blocks (40, 120), with
+ * squeeze-and-excitation: onnxruntime reorders layouts around the parts it cannot run blocked,
+ * time no single-kernel sample shows.
+ */
+function squeezeExcite(): KernelSample {
+  const chain = new Chain('net-squeeze-excite');
+  let x = chain.plainInput([1, 40, 28, 28]);
+  for (let i = 0; i < 2; i++) {
+    const a = chain.op('HardSwish', [chain.batchNorm(chain.conv(x, 40, 120, 1), 120)]);
+    const b = chain.op('HardSwish', [chain.batchNorm(chain.conv(a, 120, 120, 5, 1, 120), 120)]);
+    const squeezed = chain.op('Relu', [chain.conv(chain.op('GlobalAveragePool', [b]), 120, 32, 1)]);
+    const gate = chain.op('HardSigmoid', [chain.conv(squeezed, 32, 120, 1)]);
+    x = chain.op('Add', [x, chain.batchNorm(chain.conv(chain.op('Mul', [b, gate]), 120, 40, 1), 40)]);
+  }
+  return chain.build(x);
+}
+
+/** A transformer MLP block as older exporters write it: LayerNorm and GELU node by node. */
+function writtenOutBlock(): KernelSample {
+  const chain = new Chain('net-written-out');
+  const x = chain.plainInput([1, 96, 256]);
+  const h = erfGelu(chain, linear(chain, decomposedLayerNorm(chain, x, 256), 256, 1024));
+  return chain.build(decomposedLayerNorm(chain, chain.op('Add', [x, linear(chain, h, 1024, 256)]), 256));
+}
+
 /** The networks, in a fixed order. */
 export function kernelNetworks(): KernelSample[] {
-  return [convStage(), bottlenecks(), groupedStage(), mlp(), attention(), wideStage()];
+  return [
+    convStage(),
+    bottlenecks(),
+    groupedStage(),
+    mlp(),
+    attention(),
+    wideStage(),
+    squeezeExcite(),
+    writtenOutBlock(),
+  ];
 }

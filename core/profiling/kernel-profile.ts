@@ -16,7 +16,8 @@ import { readModelFile } from '../onnx/read.js';
 import { graphFusionAnchors } from '../predict/roofline.js';
 import type { InputValueText } from '../shape/input-values.js';
 import { randomFeeds, valueBoundShapes } from './feeds.js';
-import { attributeRun } from './kernel-attribution.js';
+import { decodeModelProto } from '../onnx/codec.js';
+import { attributeRun, type OptimizedNode } from './kernel-attribution.js';
 import { median, quantile } from './stats.js';
 import { findTraceFile, takeTraceFile } from './trace-file.js';
 
@@ -99,11 +100,13 @@ export async function runKernelProfile(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-kernels-'));
   try {
     const prefix = path.join(dir, 'ort');
+    const optimizedPath = path.join(dir, 'optimized.onnx');
     const profiled = await load(modelPath, {
       ...threads,
       graphOptimizationLevel: 'all',
       enableProfiling: true,
       profileFilePrefix: prefix,
+      ...optimizedModelOptions(optimizedPath),
     });
     try {
       await timeRuns(profiled, feeds, options, modelPath);
@@ -121,7 +124,8 @@ export async function runKernelProfile(
       await session.release();
     }
     const anchorsOf = graphFusionAnchors(analysis.graph);
-    const attributed = runs.map((run) => attributeRun(analysis.graph, anchorsOf, run));
+    const optimized = optimizedNodes(optimizedPath);
+    const attributed = runs.map((run) => attributeRun(analysis.graph, anchorsOf, run, optimized));
     const anchors = analysis.graph.nodes.flatMap((node): AnchorTiming[] => {
       const times = attributed.flatMap((r) => {
         const ms = r.anchorMs.get(node.index);
@@ -147,6 +151,49 @@ export async function runKernelProfile(
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Session options that make onnxruntime write the graph it optimised, its weights to a side file
+ * (only the nodes are read), and keep quiet about the NCHWc layout in it, which it warns is
+ * machine-specific: the file is read here, on the same machine, and deleted.
+ */
+function optimizedModelOptions(file: string): ort.InferenceSession.SessionOptions {
+  return {
+    optimizedModelFilePath: file,
+    logSeverityLevel: 3,
+    extra: {
+      session: {
+        optimized_model_external_initializers_file_name: `${path.basename(file)}.weights`,
+        optimized_model_external_initializers_min_size_in_bytes: '1024',
+      },
+    },
+  };
+}
+
+/**
+ * The optimised graph's nodes by name (kernel-attribution.ts), or undefined when onnxruntime did
+ * not write it or it cannot be read: attribution then goes by names alone.
+ */
+function optimizedNodes(file: string): Map<string, OptimizedNode> | undefined {
+  try {
+    const nodes = decodeModelProto(fs.readFileSync(file)).graph?.node ?? [];
+    const readers = new Map<string, string[]>();
+    for (const n of nodes)
+      for (const input of n.input ?? []) readers.set(input, [...(readers.get(input) ?? []), n.name ?? '']);
+    return new Map(
+      nodes.map((n) => [
+        n.name ?? '',
+        {
+          opType: n.opType ?? '',
+          outputs: n.output ?? [],
+          readers: (n.output ?? []).flatMap((o) => readers.get(o) ?? []),
+        },
+      ]),
+    );
+  } catch {
+    return undefined;
   }
 }
 

@@ -11,6 +11,7 @@ import { attr, graph, model, node, tensorFromFloat32, valueInfo } from '../onnx/
 import type { onnx } from '../onnx/codec.js';
 import { DataType } from '../onnx/dtype.js';
 import { createRandom, seedFromText, type SeededRandom } from '../onnx/random.js';
+import { patternSamples } from './kernel-pattern-samples.js';
 
 /** Name prefix of the nodes that set a sample's cache up: timed, but not samples themselves. */
 export const PRELUDE = '/prelude/';
@@ -64,8 +65,13 @@ export class Chain {
   }
 
   private zero(): string {
+    return this.scalar(0);
+  }
+
+  /** A one-element weight holding exactly `value` (the constants onnxruntime's fusions check). */
+  scalar(value: number): string {
     const name = `w${this.weights.length}`;
-    this.weights.push(tensorFromFloat32(name, [], new Float32Array([0])));
+    this.weights.push(tensorFromFloat32(name, [], new Float32Array([value])));
     return name;
   }
 
@@ -359,5 +365,5 @@ function elementwiseSamples(): KernelSample[] {
 
 /** Every calibration sample, in a fixed order (the same on every machine and run). */
 export function kernelSamples(): KernelSample[] {
-  return [...convSamples(), ...matmulSamples(), ...elementwiseSamples()];
+  return [...convSamples(), ...matmulSamples(), ...elementwiseSamples(), ...patternSamples()];
 }

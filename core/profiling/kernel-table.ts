@@ -32,6 +32,11 @@ export interface KernelKey {
   /** null: onnxruntime's default. */
   readonly intraOpThreads: number | null;
   readonly cpu: string;
+  /**
+   * The attribution rules the anchors' times were split by (`KERNEL_ATTRIBUTION_VERSION`);
+   * absent: the first rules.
+   */
+  readonly attribution?: number | undefined;
 }
 
 export interface KernelEntry {
@@ -71,6 +76,7 @@ export const kernelEntrySchema = z.strictObject({
     graphOptimizationLevel: z.literal('all'),
     intraOpThreads: z.number().int().min(1).max(4096).nullable(),
     cpu: z.string().max(500),
+    attribution: z.number().int().min(1).max(1_000_000).optional(),
   }),
   modelName: z.string().max(NAME_LIMIT),
   measuredAt: z.iso.datetime(),
@@ -105,6 +111,7 @@ export function kernelStaleReason(
   if (!sameValues(was.inputValues, key.inputValues)) return 'other input values';
   if (was.ortVersion !== key.ortVersion) return 'another onnxruntime version';
   if (was.cpu !== key.cpu) return 'another CPU';
+  if ((was.attribution ?? 1) !== (key.attribution ?? 1)) return 'kernels attributed by older rules';
   if (was.graphOptimizationLevel !== key.graphOptimizationLevel || was.intraOpThreads !== key.intraOpThreads)
     return 'other session options or threads';
   if (entry.runs < wanted.runs || entry.warmup < wanted.warmup) return 'fewer runs than asked';

@@ -1,0 +1,143 @@
+/**
+ * The layout changes onnxruntime's CPU session adds around its blocked (NCHWc) kernels. With graph
+ * optimisations at level `all` on an x86 CPU, convolutions run on tensors whose channels are cut
+ * in blocks of 8 (AVX2) or 16 (AVX-512) (NchwcTransformer); a tensor that passes between a blocked
+ * kernel and one that reads plain NCHW is copied into the other layout by a ReorderInput or
+ * ReorderOutput kernel. RegNet's squeeze-and-excitation blocks, grouped convolutions of 8 channels
+ * per group and UNet's skip connections spend 3–6% of their run in them here.
+ *
+ * Which kernels run blocked, as observed on onnxruntime 1.2x (the optimised graphs it writes):
+ * - a 2-D Conv with a weight of rank 4, when it has one group, is depthwise, or its groups hold
+ *   whole blocks of input and output channels; one with fewer input channels than a block (an RGB
+ *   image) reads plain NCHW directly;
+ * - a pooling (Max, Average, GlobalAverage, GlobalMax) of a blocked input whose channels fill
+ *   whole blocks;
+ * - what fuses into a blocked Conv (fusion.ts) is part of its kernel.
+ * Everything else reads and writes NCHW, so a blocked tensor read by it, or leaving the graph,
+ * costs a ReorderOutput, and a plain tensor read by a blocked Conv costs a ReorderInput. Each is
+ * charged once per tensor: a ReorderOutput to the node that wrote the tensor, a ReorderInput to
+ * its first blocked reader.
+ */
+import type { Analysis } from '../analyze.js';
+import type { GraphNode, NodeIndex, Shape } from '../graph/types.js';
+import { attributeInt } from '../onnx/attributes.js';
+
+/** Layout copies charged to one node: how many, and the bytes of the tensors they copy. */
+export interface Reorders {
+  readonly count: number;
+  readonly bytes: number;
+}
+
+/** The blocks NCHWc uses: AVX2's 8 and AVX-512's 16 channels. */
+export const LAYOUT_BLOCKS = [8, 16] as const;
+export type LayoutBlock = (typeof LAYOUT_BLOCKS)[number];
+
+const POOLS = new Set(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool']);
+/** Element-wise activations run on a blocked tensor as it is (the layout does not matter to them). */
+const LAYOUT_FREE = new Set(['Relu', 'Sigmoid', 'Tanh', 'HardSigmoid', 'HardSwish', 'LeakyRelu', 'Clip']);
+
+/**
+ * The reorders of `analysis`'s main graph on a CPU with `block`-channel blocks, by the node each
+ * is charged to, with `anchors` the fusion anchors (fusion.ts).
+ */
+export function layoutReorders(
+  analysis: Analysis,
+  anchors: Int32Array,
+  block: LayoutBlock,
+): Map<NodeIndex, Reorders> {
+  const graph = analysis.graph;
+  const shapeOf = (name: string | undefined): Shape | undefined =>
+    analysis.inference.values.get(name ?? '')?.shape ?? graph.tensors.get(name ?? '')?.shape ?? undefined;
+  const channels = (name: string | undefined): number | undefined => {
+    const c = shapeOf(name)?.[1];
+    return typeof c === 'number' ? c : undefined;
+  };
+  const bytesOf = (name: string): number => {
+    const shape = shapeOf(name);
+    if (!shape || shape.some((d) => typeof d !== 'number')) return 0;
+    return 4 * (shape as number[]).reduce((a, b) => a * b, 1);
+  };
+
+  /** What a blocked Conv is for each anchor that runs one: does it read its input blocked? */
+  const blockedConv = new Map<NodeIndex, { readsBlocked: boolean }>();
+  for (const node of graph.nodes) {
+    if (anchors[node.index] !== node.index || node.opType !== 'Conv' || node.domain !== '') continue;
+    const conv = convLayout(analysis, node, block, channels, shapeOf);
+    if (conv) blockedConv.set(node.index, conv);
+  }
+  // Tensors written blocked: a blocked Conv's group output (its anchor's members write in place),
+  // then poolings of blocked tensors, in graph order.
+  const blocked = new Set<string>();
+  // A group's result is its last member's output in graph order.
+  const groupOutput = new Map<NodeIndex, string>();
+  for (const index of graph.order) {
+    const anchor = anchors[index]!;
+    const out = graph.nodes[index]!.outputs[0];
+    if (blockedConv.has(anchor) && out) groupOutput.set(anchor, out);
+  }
+  for (const out of groupOutput.values()) blocked.add(out);
+  const blockedOther = new Set<NodeIndex>();
+  for (const index of graph.order) {
+    const node = graph.nodes[index]!;
+    if (anchors[index] !== index || node.domain !== '' || !blocked.has(node.inputs[0] ?? '')) continue;
+    const c = channels(node.inputs[0]);
+    const pool = POOLS.has(node.opType) && node.outputs.length === 1 && c !== undefined && c % block === 0;
+    if (pool || LAYOUT_FREE.has(node.opType)) {
+      blockedOther.add(index);
+      blocked.add(node.outputs[0]!);
+    }
+  }
+
+  const charged = new Map<NodeIndex, { count: number; bytes: number }>();
+  const charge = (node: NodeIndex, tensor: string): void => {
+    const entry = charged.get(node) ?? { count: 0, bytes: 0 };
+    entry.count++;
+    entry.bytes += bytesOf(tensor);
+    charged.set(node, entry);
+  };
+  /** Does `reader` take `tensor` in the blocked layout? */
+  const readsBlocked = (reader: GraphNode, tensor: string): boolean => {
+    const anchor = anchors[reader.index]!;
+    if (anchor !== reader.index) {
+      // A fused member reads its anchor's result in the anchor's layout, or a residual in it.
+      return blockedConv.has(anchor);
+    }
+    if (blockedOther.has(reader.index)) return reader.inputs[0] === tensor;
+    const conv = blockedConv.get(reader.index);
+    return conv !== undefined && reader.inputs[0] === tensor && conv.readsBlocked;
+  };
+  for (const [name, tensor] of graph.tensors) {
+    if (tensor.kind === 'initializer') continue;
+    const readers = tensor.consumers.map((c) => graph.nodes[c]!);
+    if (blocked.has(name)) {
+      const plainReader = readers.some((r) => !readsBlocked(r, name));
+      if (tensor.isGraphOutput || plainReader) charge(anchors[tensor.producer]!, name);
+    } else {
+      const firstBlocked = readers.find((r) => anchors[r.index] === r.index && readsBlocked(r, name));
+      if (firstBlocked) charge(firstBlocked.index, name);
+    }
+  }
+  return charged;
+}
+
+/** Whether onnxruntime runs `node` as a blocked Conv on `block`-channel blocks, and how it reads. */
+function convLayout(
+  analysis: Analysis,
+  node: GraphNode,
+  block: number,
+  channels: (name: string | undefined) => number | undefined,
+  shapeOf: (name: string | undefined) => Shape | undefined,
+): { readsBlocked: boolean } | undefined {
+  const weight = analysis.graph.tensors.get(node.inputs[1] ?? '');
+  if (weight?.kind !== 'initializer' || shapeOf(node.inputs[1])?.length !== 4) return undefined;
+  const cin = channels(node.inputs[0]);
+  const cout = shapeOf(node.inputs[1])?.[0];
+  if (cin === undefined || typeof cout !== 'number') return undefined;
+  const groups = attributeInt(node.attributes.get('group')) ?? 1;
+  if (groups > 1) {
+    const depthwise = groups === cin && groups === cout;
+    const whole = (cin / groups) % block === 0 && (cout / groups) % block === 0;
+    return depthwise || whole ? { readsBlocked: true } : undefined;
+  }
+  return { readsBlocked: cin >= block };
+}
