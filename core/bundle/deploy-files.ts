@@ -114,8 +114,9 @@ export function bundleReadme(manifest: BundleManifest): string {
   const bindings = Object.entries(manifest.model.bindings ?? {});
   const inputLines = manifest.model.inputs.map((t) => {
     const bound = manifest.model.bindings?.[t.name];
-    const shape = bound ?? (t.shape ? t.shape.join('x') : 'unknown shape');
-    return `- \`${t.name}\`: ${t.dtype} ${shape}${bound ? ' (bound at export)' : ''}`;
+    const shape = bound ?? (t.shape ? t.shape.join('x') || 'scalar' : 'unknown shape');
+    const value = manifest.model.inputValues?.[t.name];
+    return `- \`${t.name}\`: ${t.dtype} ${shape}${bound ? ' (bound at export)' : ''}${value !== undefined ? `, value ${value}` : ''}`;
   });
   return [
     `# Cutline deployment bundle: ${manifest.model.name}`,
@@ -129,6 +130,7 @@ export function bundleReadme(manifest: BundleManifest): string {
           '(`cutline harness` sends random inputs of them).',
         ]
       : []),
+    ...valuesLines(manifest),
     '',
     `${splitBy(manifest)} Predicted: ${p.latencyMs.toFixed(2)} ms per inference, device energy ${p.deviceEnergyMj.toFixed(2)} mJ, ${p.linkBytes} bytes on the links.`,
     '',
@@ -195,6 +197,23 @@ export function bundleReadme(manifest: BundleManifest): string {
         ]),
     '',
   ].join('\n');
+}
+
+/**
+ * The input values export was given (`--input-value sr=16000`, the manifest's `model.inputValues`):
+ * the figures cost the branch they select, and the checks feed them, so a caller must send them.
+ */
+function valuesLines(manifest: BundleManifest): string[] {
+  const values = Object.entries(manifest.model.inputValues ?? {});
+  if (values.length === 0) return [];
+  const list = values.map(([name, value]) => `\`${name}\` = ${value}`).join(', ');
+  return [
+    '',
+    `Input values (\`model.inputValues\` in \`manifest.json\`): ${list}. The predicted figures cost the`,
+    'branches these values select (an `If` on them), and export verification and `cutline harness` feed',
+    'them instead of random data (the other inputs stay random); send the same values, or the model may',
+    'run work the prediction did not count.',
+  ];
 }
 
 /** Who chose the split: a solver, or the design as drawn (a studio design or --placement). */
