@@ -5,7 +5,7 @@
  */
 import type { MeasuredMark } from '../../../core/partition/problem.js';
 import type { TierName } from '../../../core/profiles/types.js';
-import { selectCommittedProblem } from '../design/figures.js';
+import { selectCommittedProblem, selectDesignFigures, type DesignFigures } from '../design/figures.js';
 import type { Store } from '../store/store.js';
 
 /** How the layer's time on tier `tier` was derived from a measurement, or undefined when it was not. */
@@ -25,4 +25,26 @@ export function measuredMarkTitle(mark: MeasuredMark, tierTitle: string, day: st
   return mark === 'measured'
     ? `Measured on this machine${when}: the ${tierTitle} runs this machine's calibrated profile, so its time is the measured median. It holds for inputs like the measured one.`
     : `Scaled from a measurement on this machine${when}: the measured median × the ${tierTitle}'s predicted time ÷ this machine's. It holds for inputs like the measured one.`;
+}
+
+const boundedCounts = new WeakMap<DesignFigures, number>();
+
+/**
+ * How many data-dependent layers the figures on screen still count as lower bounds: those no
+ * measurement costs on the tier they run on (the note beside the figures counts these).
+ */
+export function selectBoundedDataDependentCount(state: Store): number {
+  const figures = selectDesignFigures(state);
+  if (!figures) return 0;
+  let count = boundedCounts.get(figures);
+  if (count === undefined) {
+    count = 0;
+    const { units } = figures.problem;
+    for (let u = 0; u < units.length; u++) {
+      const unit = units[u]!;
+      if (unit.dataDependent && !unit.measured?.perTier[figures.placement[u]!]) count++;
+    }
+    boundedCounts.set(figures, count);
+  }
+  return count;
 }

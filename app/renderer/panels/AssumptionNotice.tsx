@@ -7,7 +7,8 @@
 import { Fragment, memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { assumptionNoticeParts } from '../actions/input-binding.js';
-import { dataDependentBoundTitle, selectDataDependentCount } from '../graph/data-dependent.js';
+import { dataDependentBoundTitle } from '../graph/data-dependent.js';
+import { selectBoundedDataDependentCount } from '../graph/measured-mark.js';
 import { useStudio, type Store } from '../store/store.js';
 
 const selectParts = (s: Store): string[] => (s.opened ? assumptionNoticeParts(s.opened.view) : []);
@@ -23,7 +24,8 @@ function focusInputFields(): void {
 
 export const AssumptionNotice = memo(function AssumptionNotice() {
   const parts = useStudio(useShallow(selectParts));
-  const dataDependent = useStudio(selectDataDependentCount);
+  // Layers this machine's calibration costs on their tier are not bounds (graph/measured-mark.ts).
+  const dataDependent = useStudio(selectBoundedDataDependentCount);
   if (parts.length === 0 && dataDependent === 0) return null;
   return (
     <div className="figure-notes">

@@ -45,7 +45,8 @@ export const TierTimes = memo(function TierTimes({ layerId, tier }: { layerId: s
               {formatMs(times[i]!)}
             </td>
             <td className="muted" title="Device energy while the layer runs here">
-              {markOf(i)}
+              {/* Energy is the tier's power × that time: a bound only while the time is one. */}
+              {markOf(i) === '≥ ' ? '≥ ' : ''}
               {formatMj(built.problem.computeEnergyMj[unit * k + i]!)}
             </td>
           </tr>
