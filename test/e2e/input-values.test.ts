@@ -102,10 +102,24 @@ it('a value typed for sr costs the branch it selects, as one undoable step', asy
       /^Not run for sr = 16000: by_rate runs its then_branch\. This layer never runs, so it costs nothing/,
     );
   await screenshot(page, 'input-values-03-branch-not-run');
+  // Collapsed, the branch is one faded block that says the same.
+  await find
+    .details(page)
+    .getByRole('navigation', { name: 'Enclosing blocks' })
+    .getByRole('button', { name: 'else_branch' })
+    .click();
+  const branch = find.blockNode(page, '/by_rate/else_branch');
+  await expect.poll(() => branch.locator('.block-node').getAttribute('data-not-run')).toBe('true');
+  expect(await branch.locator('.badge-not-run').count()).toBe(1);
+  await expect
+    .poll(() => find.details(page).getByRole('note', { name: 'Not run' }).textContent())
+    .toMatch(/^Not run for sr = 16000: by_rate runs its then_branch\. Its layers never run/);
+  await screenshot(page, 'input-values-04-branch-block-not-run');
+  await find.details(page).getByRole('button', { name: 'Expand block' }).click();
 
   await page.getByRole('button', { name: /^Undo/ }).click();
   await expect.poll(() => macs.textContent()).toContain(formatCount(SR_BRANCH_MACS.khz8));
   expect(await value.inputValue()).toBe('');
   // Undecided again: both branches are drawn as running.
-  await expect.poll(() => page.locator('.layer-node[data-not-run]').count()).toBe(0);
+  await expect.poll(() => page.locator('.graph-node[data-not-run]').count()).toBe(0);
 });

@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { BlockView } from '../../../core/view/types.js';
+import { selectNotRun } from '../graph/not-run.js';
 import { BLOCK_KIND_TITLE } from '../model/block-title.js';
 import { useStudio, type Store } from '../store/store.js';
 import { BlockPath } from './BlockPath.js';
@@ -11,6 +12,7 @@ export const BlockDetails = memo(function BlockDetails({ block }: { block: Block
   const metrics = useStudio(selectMetrics);
   const figures = useStudio((s) => s.overlay.values.get(block.id));
   const expanded = useStudio((s) => s.expanded.has(block.id));
+  const notRun = useStudio((s) => selectNotRun(s, block.id));
   return (
     <>
       <h2>
@@ -21,6 +23,12 @@ export const BlockDetails = memo(function BlockDetails({ block }: { block: Block
       <p className="muted">
         {block.layerCount} layers · {block.blocks.length} inner blocks
       </p>
+      {notRun !== undefined && (
+        <p className="details-not-run" role="note" aria-label="Not run">
+          <strong>{notRun}.</strong> Its layers never run, so they cost nothing: the sums below are what they
+          would cost if they ran.
+        </p>
+      )}
       <button type="button" onClick={() => useStudio.getState().toggleBlock(block.id)}>
         {expanded ? 'Collapse block' : 'Expand block'}
       </button>
