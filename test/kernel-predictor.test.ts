@@ -94,11 +94,8 @@ describe('channel blocks', () => {
     groups,
   });
 
-  it('pads output channels to a whole block, inputs by half their padding, narrow inputs not at all', () => {
-    expect(paddedFlops(1e6, conv('convDense', 24, 24), 16)).toBeCloseTo(
-      1e6 * (32 / 24) * ((1 + 32 / 24) / 2),
-      3,
-    );
+  it('pads input and output channels to a whole block, narrow inputs not at all', () => {
+    expect(paddedFlops(1e6, conv('convDense', 24, 24), 16)).toBeCloseTo(1e6 * (32 / 24) ** 2, 3);
     expect(paddedFlops(1e6, conv('convDense', 3, 24), 16)).toBeCloseTo(1e6 * (32 / 24), 3);
     expect(paddedFlops(1e6, conv('convPointwise', 32, 64), 16)).toBe(1e6);
     expect(paddedFlops(1e6, conv('convDepthwise', 40, 40, 40), 16)).toBeCloseTo(1e6 * (48 / 40), 3);
