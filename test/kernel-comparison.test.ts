@@ -15,6 +15,7 @@ import { measuredRows } from '../app/renderer/run/measured-rows.js';
 import { calibrationScatter } from '../app/renderer/run/calibration-points.js';
 import { analyzeFile } from '../core/analyze.js';
 import { layerWork, predictComputeMs } from '../core/predict/roofline.js';
+import { KERNEL_ATTRIBUTION_VERSION } from '../core/profiling/kernel-attribution.js';
 import { compareKernels, findKernelEntry } from '../core/profiling/kernel-comparison.js';
 import { calibrateKernels } from '../core/profiling/kernel-calibrate.js';
 import { withKernelModels } from '../core/profiling/kernel-fit.js';
@@ -68,6 +69,12 @@ describe('measured against predicted, kernel-level', () => {
     const analysis = analyzeFile(model);
     expect(findKernelEntry([entry], fileSha256(model), { input: [1, 3, 64, 64] })).toBe(entry);
     expect(findKernelEntry([entry], fileSha256(model), { input: [2, 3, 64, 64] })).toBeNull();
+    // Timed with other input values, or split among anchors by older rules: not this timing.
+    expect(
+      findKernelEntry([entry], fileSha256(model), { input: [1, 3, 64, 64] }, { sr: [16000] }),
+    ).toBeNull();
+    const older = { ...entry, key: { ...entry.key, attribution: KERNEL_ATTRIBUTION_VERSION - 1 } };
+    expect(findKernelEntry([older], fileSha256(model), { input: [1, 3, 64, 64] })).toBeNull();
     const c = compareKernels(analysis, entry, profile);
     const byName = new Map(c.layers.map((l) => [l.name, l]));
     // resnet-mini: BatchNorm and ReLU after a Conv, the residual Add and its ReLU, run in the Conv.

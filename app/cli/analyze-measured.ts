@@ -19,6 +19,8 @@ import {
 import type { ModelMeasurements } from '../../core/profiling/measurement-table.js';
 import { compareKernels, findKernelEntry } from '../../core/profiling/kernel-comparison.js';
 import type { DeviceProfile } from '../../core/profiles/types.js';
+import { sameValues, valuesKeyOf, type ValuesKey } from '../../core/profiling/table-values.js';
+import type { InputValueText } from '../../core/shape/input-values.js';
 import { loadDeviceProfile } from '../../core/profiles/load.js';
 import { plainName } from '../../core/text/quote-name.js';
 
@@ -40,7 +42,13 @@ export interface MeasuredColumns {
   readonly basis: 'nodes' | 'kernels';
 }
 
-export function measuredColumns(modelPath: string, analysis: Analysis, profilePath: string): MeasuredColumns {
+/** @param inputValues the values the analysis was made with: a kept timing holds for the same values only. */
+export function measuredColumns(
+  modelPath: string,
+  analysis: Analysis,
+  profilePath: string,
+  inputValues: readonly InputValueText[] = [],
+): MeasuredColumns {
   const profile = loadDeviceProfile(profilePath);
   const tableFile = measurementTablePath(profilePath);
   const table = readMeasurementTable(tableFile);
@@ -51,9 +59,13 @@ export function measuredColumns(modelPath: string, analysis: Analysis, profilePa
       input.shape?.map((d) => (typeof d === 'number' ? d : 1)),
     ]),
   );
+  const values = valuesKeyOf(inputValues);
   if (profile.kernelModels)
-    return kernelColumns(analysis, profile, table.kernels ?? [], sha, shapes, profilePath);
-  const entry = table.models.find((m) => m.key.modelSha256 === sha && sameShapes(m, shapes)) ?? null;
+    return kernelColumns(analysis, profile, table.kernels ?? [], { sha, shapes, values }, profilePath);
+  const entry =
+    table.models.find(
+      (m) => m.key.modelSha256 === sha && sameShapes(m, shapes) && sameValues(m.key.inputValues, values),
+    ) ?? null;
   const byName = new Map((entry?.nodes ?? []).map((n) => [n.name, n.medianMs]));
   const layers = analysis.layers.layers.map((layer) => {
     const times = [layer.node, ...layer.hidden].flatMap((index) => {
@@ -86,14 +98,17 @@ function kernelColumns(
   analysis: Analysis,
   profile: DeviceProfile,
   kernels: Parameters<typeof findKernelEntry>[0],
-  sha: string,
-  shapes: Record<string, (number | undefined)[] | undefined>,
+  model: {
+    readonly sha: string;
+    readonly shapes: Record<string, (number | undefined)[] | undefined>;
+    readonly values: ValuesKey | undefined;
+  },
   profilePath: string,
 ): MeasuredColumns {
   const bound = Object.fromEntries(
-    Object.entries(shapes).map(([name, dims]) => [name, (dims ?? []).map((d) => d ?? -1)]),
+    Object.entries(model.shapes).map(([name, dims]) => [name, (dims ?? []).map((d) => d ?? -1)]),
   );
-  const entry = findKernelEntry(kernels, sha, bound);
+  const entry = findKernelEntry(kernels, model.sha, bound, model.values);
   const c = compareKernels(analysis, entry, profile);
   const rowOf = new Map(analysis.layers.layers.map((layer, k) => [layer.name, k]));
   const layers = c.layers.map(({ name: _name, opType: _op, ...times }) => {

@@ -40,7 +40,9 @@ export function analyzeCommand(modelPath: string, options: AnalyzeCliOptions): n
     ...(options.timeLimit !== undefined ? { timeLimitMs: options.timeLimit * 1000 } : {}),
   });
   const measured =
-    options.measured === undefined ? null : measuredColumns(modelPath, analysis, options.measured);
+    options.measured === undefined
+      ? null
+      : measuredColumns(modelPath, analysis, options.measured, inputValues);
   if (options.json) writeJsonLine(withMeasured(analysisJson(analysis), measured));
   else {
     const values = new Map(inputValues.map((v) => [v.name, v.data]));

@@ -36,7 +36,12 @@ export function kernelComparisons(
 ): ModelKernelComparison[] {
   if (!device.kernelModels) return [];
   return profiled.flatMap(({ analysis, measurement }) => {
-    const entry = findKernelEntry(entries, fileSha256(measurement.modelPath), measurement.inputShapes);
+    const entry = findKernelEntry(
+      entries,
+      fileSha256(measurement.modelPath),
+      measurement.inputShapes,
+      measurement.inputValues,
+    );
     if (!entry) return [];
     return [{ model: path.basename(measurement.modelPath), ...compareKernels(analysis, entry, device) }];
   });

@@ -12,7 +12,9 @@
 import type { Analysis } from '../analyze.js';
 import { graphFusionAnchors, layerWork, predictComputeMs } from '../predict/roofline.js';
 import type { DeviceProfile } from '../profiles/types.js';
+import { KERNEL_ATTRIBUTION_VERSION } from './kernel-attribution.js';
 import type { KernelEntry } from './kernel-table.js';
+import { sameValues, type ValuesKey } from './table-values.js';
 
 export interface KernelLayerComparison {
   /** The layer's node name (the layer's id in the studio). */
@@ -48,20 +50,24 @@ export interface KernelComparison {
 }
 
 /**
- * The kept kernel timing of the model with this SHA-256 at these input shapes: the newest when
- * several were kept (other thread counts); null when none was.
+ * The kept kernel timing of the model with this SHA-256 at these input shapes and values: the
+ * newest when several were kept (other thread counts); null when none was. A timing split among
+ * anchors by older attribution rules is not one: its anchors are not today's.
  */
 export function findKernelEntry(
   entries: readonly KernelEntry[],
   modelSha256: string,
   inputShapes: Readonly<Record<string, readonly number[]>>,
+  inputValues?: ValuesKey,
 ): KernelEntry | null {
   const names = Object.keys(inputShapes);
   const matching = entries.filter(
     (e) =>
       e.key.modelSha256 === modelSha256 &&
       Object.keys(e.key.inputShapes).length === names.length &&
-      names.every((n) => e.key.inputShapes[n]?.join(',') === inputShapes[n]?.join(',')),
+      names.every((n) => e.key.inputShapes[n]?.join(',') === inputShapes[n]?.join(',')) &&
+      sameValues(e.key.inputValues, inputValues) &&
+      (e.key.attribution ?? 1) === KERNEL_ATTRIBUTION_VERSION,
   );
   return matching.reduce<KernelEntry | null>(
     (newest, e) => (newest === null || e.measuredAt > newest.measuredAt ? e : newest),
