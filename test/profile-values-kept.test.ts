@@ -3,12 +3,14 @@
  * `cutline profile --input-value sr=16000 --save` keys its measurements by the value, so a second
  * calibration with sr = 16000 reuses them and one with sr = 8000 measures again; entries from
  * before values were kept still answer runs without values; several models take the values of
- * inputs they have; the kernel-level timings are keyed the same way; and a calibration that
+ * inputs they have; an imported onnxruntime trace is costed on the value's branch; the
+ * kernel-level timings are keyed the same way; and a calibration that
  * measures nothing new takes the peak it kept instead of measuring a new one (--remeasure does).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { profileCommand, type ProfileCliOptions } from '../app/cli/profile.js';
 import { graph, model, node, valueInfo } from '../core/onnx/builder.js';
@@ -21,6 +23,7 @@ import {
   staleReason,
   type ModelMeasurements,
 } from '../core/profiling/measurement-table.js';
+import { findTraceFile } from '../core/profiling/trace-file.js';
 import { parseInputValue } from '../core/shape/input-values.js';
 import { srBranchModel } from './support/branch-models.js';
 
@@ -51,7 +54,11 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 interface ProfileJson {
   host: { peak: { gflops: number; method: string } };
-  models: { model: string; inputShapes: Record<string, number[]> }[];
+  models: {
+    model: string;
+    inputShapes: Record<string, number[]>;
+    nodes: { name: string; predictedMs: number }[];
+  }[];
   measurementTable: { reused: { model: string }[]; measured: { model: string; reason: string }[] };
 }
 
@@ -126,6 +133,33 @@ describe('cutline profile --input-value --save', () => {
     await expect(profile([vad, relu], { inputValue: ['rate=16000'] })).rejects.toThrow(
       'No model has an input named "rate" to take --input-value. Check the names with `cutline analyze MODEL`.',
     );
+  });
+});
+
+describe('cutline profile --from-ort-profile --input-value', () => {
+  it("costs the imported times' model on the branch the value selects", async () => {
+    // The trace of a session fed sr = 16000, as a user's own run with profiling on writes it.
+    const session = await ort.InferenceSession.create(vad, {
+      enableProfiling: true,
+      profileFilePrefix: path.join(dir, 'vad-trace'),
+      graphOptimizationLevel: 'disabled',
+      intraOpNumThreads: 1,
+    });
+    const feeds = {
+      x: new ort.Tensor('float32', new Float32Array(64).fill(0.5), [1, 64]),
+      sr: new ort.Tensor('int64', BigInt64Array.from([16000n]), []),
+    };
+    for (let i = 0; i < 3; i++) await session.run(feeds);
+    session.endProfiling();
+    await session.release();
+    const trace = findTraceFile(path.join(dir, 'vad-trace'));
+    const byRate = (json: ProfileJson): number =>
+      json.models[0]!.nodes.find((n) => n.name === 'by_rate')!.predictedMs;
+    const given = await profile([vad], { fromOrtProfile: trace, inputValue: ['sr=16000'] });
+    const random = await profile([vad], { fromOrtProfile: trace });
+    // The 16 kHz branch is a quarter of the 8 kHz one's MACs (SR_BRANCH_MACS).
+    expect(byRate(given)).toBeGreaterThan(0);
+    expect(byRate(given)).toBeLessThan(byRate(random));
   });
 });
 
