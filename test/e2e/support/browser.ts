@@ -42,11 +42,18 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
   return chromium.launch({ executablePath: browserPath(), args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
-export async function openStudio(options: { colorScheme: 'light' | 'dark' }): Promise<StudioSession> {
+/**
+ * @param options.configDir a config folder the test prepared (a kept calibration, say); a new
+ *   empty one otherwise. Either is removed on close.
+ */
+export async function openStudio(options: {
+  colorScheme: 'light' | 'dark';
+  configDir?: string;
+}): Promise<StudioSession> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error('dist/renderer/ is missing: run `npm run build:renderer` first (npm test does).');
   }
-  const configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-e2e-'));
+  const configDir = options.configDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cutline-e2e-'));
   const web = await startWebHost({ studio: { configDir }, staticDir: RENDERER_DIR });
   const jobs = new Set<string>();
   web.host.onProgress((event) => jobs.add(event.jobId));
