@@ -3,7 +3,8 @@
  * with real onnxruntime: the SSD-like detector opened as a user would, calibrated in the This
  * machine tab, this machine used as the Device; its NonMaxSuppression then reads `= t` (measured
  * here) instead of `≥ t`, in its badge, its details and its per-tier times, where the other
- * tiers read `≈` (scaled from the measurement); moved to the Edge it reads `≈`.
+ * tiers read `≈` (scaled from the measurement); moved to the Edge it reads `≈`; the Suggestions
+ * (solved by the host with the page's measurements) read none of their figures as bounds.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
@@ -94,4 +95,18 @@ it('calibrated on this machine, the NMS reads as measured on the Device and scal
   expect(await time.getAttribute('title')).toMatch(/^Scaled from a measurement on this machine/);
   expect(await boundNote.count()).toBe(0);
   await screenshot(page, 'data-dependent-measured-edge');
+
+  // The solvers plan with the same figures: the Suggestions table reads none of them as a bound.
+  const suggestions = await openTool(page, 'Suggestions');
+  await suggestions.getByRole('button', { name: 'Suggest', exact: true }).click();
+  const table = suggestions.getByRole('table', { name: 'Suggestions' });
+  await expect.poll(() => table.getByRole('row').count(), { timeout: 30_000 }).toBeGreaterThan(2);
+  expect(await table.locator('tbody .bounded-figure').count()).toBe(0);
+  const latencies = await table
+    .locator('tbody tr')
+    .evaluateAll((rows) =>
+      (rows as unknown as { textContent: string | null }[]).map((row) => row.textContent ?? ''),
+    );
+  expect(latencies.every((row) => !row.includes('≥'))).toBe(true);
+  await screenshot(page, 'data-dependent-measured-suggestions');
 });

@@ -3,7 +3,7 @@
  * (core/partition/measured-units.ts): `measured` where the tier runs the calibrated machine,
  * `scaled` on another device. The badges and the details then say so instead of `≥`.
  */
-import type { MeasuredMark } from '../../../core/partition/problem.js';
+import type { MeasuredMark, PartitionProblem, PartitionUnit } from '../../../core/partition/problem.js';
 import type { TierName } from '../../../core/profiles/types.js';
 import { selectCommittedProblem, selectDesignFigures, type DesignFigures } from '../design/figures.js';
 import type { Store } from '../store/store.js';
@@ -45,6 +45,33 @@ export function selectBoundedDataDependentCount(state: Store): number {
       if (unit.dataDependent && !unit.measured?.perTier[figures.placement[u]!]) count++;
     }
     boundedCounts.set(figures, count);
+  }
+  return count;
+}
+
+/**
+ * Whether a unit's time is a lower bound on some tier: data-dependent and not costed there from a
+ * measurement. A unit measured on every tier is a bound nowhere, whatever the placement.
+ */
+export function boundSomewhere(unit: PartitionUnit): boolean {
+  return (
+    unit.dataDependent !== undefined && (!unit.measured || unit.measured.perTier.some((m) => m === null))
+  );
+}
+
+const boundUnitCounts = new WeakMap<PartitionProblem, number>();
+
+/**
+ * How many data-dependent layers of the design's problem a placement may still run as lower bounds
+ * (`boundSomewhere`): the Suggestions table marks its plans' figures `≥` when any may.
+ */
+export function selectBoundDataDependentUnits(state: Store): number {
+  const problem = selectCommittedProblem(state)?.problem;
+  if (!problem) return 0;
+  let count = boundUnitCounts.get(problem);
+  if (count === undefined) {
+    count = problem.units.reduce((n, unit) => n + (boundSomewhere(unit) ? 1 : 0), 0);
+    boundUnitCounts.set(problem, count);
   }
   return count;
 }

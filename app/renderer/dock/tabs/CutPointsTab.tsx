@@ -7,6 +7,7 @@ import { memo, useEffect, useMemo } from 'react';
 import type { CutPoint } from '../../../shared/studio-api.js';
 import { applySuggestion, previewSuggestion } from '../../actions/suggestion.js';
 import { placementArray, selectCommittedProblem } from '../../design/figures.js';
+import { boundSomewhere } from '../../graph/measured-mark.js';
 import { tierTitleOf } from '../../design/placement.js';
 import { useStudio, type Store } from '../../store/store.js';
 import { cutColumns } from '../../suggest/cut-columns.js';
@@ -60,7 +61,8 @@ export const CutPointsTab = memo(function CutPointsTab() {
     () =>
       cutColumns(
         units,
-        (problemUnits ?? []).flatMap((u, i) => (u.dataDependent ? [i] : [])),
+        // Data-dependent layers a calibration costs on every tier are not bounds (graph/measured-mark.ts).
+        (problemUnits ?? []).flatMap((u, i) => (boundSomewhere(u) ? [i] : [])),
       ),
     [units, problemUnits],
   );

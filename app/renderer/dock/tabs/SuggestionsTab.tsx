@@ -7,7 +7,7 @@ import { memo, useEffect, useMemo, useState } from 'react';
 import type { TierName } from '../../../../core/profiles/types.js';
 import { applySuggestion, previewSuggestion } from '../../actions/suggestion.js';
 import { selectCommittedProblem } from '../../design/figures.js';
-import { selectDataDependentCount } from '../../graph/data-dependent.js';
+import { selectBoundDataDependentUnits } from '../../graph/measured-mark.js';
 import { useStudio, type Store } from '../../store/store.js';
 import { JobProgress } from '../../suggest/JobProgress.js';
 import { ResultsTable } from '../../suggest/ResultsTable.js';
@@ -39,7 +39,8 @@ export const SuggestionsTab = memo(function SuggestionsTab() {
   const placement = useStudio(selectPlacement);
   const pins = useStudio(selectPins);
   const sort = useStudio(selectSort);
-  const dataDependent = useStudio(selectDataDependentCount);
+  // Data-dependent layers no calibration costs on every tier (graph/measured-mark.ts).
+  const dataDependent = useStudio(selectBoundDataDependentUnits);
   const [problems, setProblems] = useState<readonly FieldProblem[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
 
