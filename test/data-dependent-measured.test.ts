@@ -119,6 +119,53 @@ describe('data-dependent layers predicted from a measurement', () => {
     expect(device.computeMsPerTier[0]).toBeCloseTo(sum, 9);
   });
 
+  it('keeps the bound where no ratio exists, and ignores measurements that name no unit', () => {
+    const { source } = partitionSource(analyzeFile(model));
+    const topology = loadTopology(topologyPath);
+    const bound = problemFromSource(source, topology);
+    const nms = source.units.findIndex((u) => u.name === 'cloud_nms');
+    const machine = loadDeviceProfile(profilePath).name;
+    const problem = problemFromSource(
+      {
+        ...source,
+        measured: {
+          machine,
+          measuredAt: '2026-12-07T10:00:00.000Z',
+          units: [
+            // This machine predicted nothing for it: only its own tier can take the measurement.
+            { unit: nms, measuredMs: 0.5, predictedMs: 0 },
+            { unit: nms, measuredMs: 9, predictedMs: 1 },
+            { unit: source.units.length, measuredMs: 1, predictedMs: 1 },
+            { unit: -1, measuredMs: 1, predictedMs: 1 },
+            { unit: 0.5, measuredMs: 1, predictedMs: 1 },
+          ],
+        },
+      },
+      topology,
+    );
+    expect(problem.units[nms]!.measured?.perTier).toEqual(['measured', null, null]);
+    expect(problem.computeMs[nms * 3]).toBe(0.5);
+    expect(problem.computeMs[nms * 3 + 1]).toBe(bound.computeMs[nms * 3 + 1]);
+    // The edge keeps its bound: the figures still say why.
+    const onEdge = new Uint8Array(problem.units.length).fill(1);
+    expect(dataDependentPerTier(problem.units, (_, u) => onEdge[u]!, 3)[1]).toMatch(/NonMaxSuppression/);
+    expect(problem.units.filter((u) => u.measured)).toHaveLength(1);
+    // Another machine's measurement: no tier runs it, every tier scales it.
+    const elsewhere = problemFromSource(
+      {
+        ...source,
+        measured: {
+          machine: 'This machine: another CPU',
+          measuredAt: '',
+          units: [{ unit: nms, measuredMs: 2, predictedMs: 1 }],
+        },
+      },
+      topology,
+    );
+    expect(elsewhere.units[nms]!.measured?.perTier).toEqual(['scaled', 'scaled', 'scaled']);
+    expect(elsewhere.computeMs[nms * 3 + 2]).toBeCloseTo(2 * bound.computeMs[nms * 3 + 2]!, 12);
+  });
+
   it('cutline solve --measured plans with the measured figures; without a measurement the bound stays', async () => {
     type SolveJson = {
       measured?: string;
