@@ -76,6 +76,8 @@ describe("the studio's calibration", () => {
     );
     expect(second.kept).toMatchObject({ reused: ['vad-like.onnx'], measured: [] });
     expect(second.peakGflops).toBe(first.peakGflops);
+    expect(first.peakKeptFrom).toBeUndefined();
+    expect(second.peakKeptFrom).toBe(table.peak!.measuredAt);
     expect(second.profile.peakGflops).toEqual(first.profile.peakGflops);
   });
 

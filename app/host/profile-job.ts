@@ -22,7 +22,7 @@ import { lastJson, type ProcessJobPlan, type SessionModel } from './process-job-
 export const THIS_MACHINE_FILE = 'this-machine.json';
 
 interface ProfileJson {
-  host: { peak: { gflops: number } };
+  host: { peak: { gflops: number; keptFrom?: string } };
   models: {
     nodes: { name: string; opType: string; measuredMs: number | null; predictedMs: number }[];
     medianAbsErrorPercent: number | null;
@@ -139,6 +139,7 @@ export function profilePlan(
       return {
         profile,
         peakGflops: json.host.peak.gflops,
+        ...(json.host.peak.keptFrom ? { peakKeptFrom: json.host.peak.keptFrom } : {}),
         layers,
         medianAbsErrorPct: comparison.medianAbsErrorPercent ?? median(errors),
         totalMeasuredMs: comparison.kernelSumMs,

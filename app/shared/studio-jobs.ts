@@ -252,6 +252,8 @@ export interface ProfileResult {
   /** This machine as a device profile (`this-machine`), usable as any tier's device. */
   readonly profile: DeviceProfile;
   readonly peakGflops: number;
+  /** When an earlier calibration measured the peak this one kept (ISO 8601); absent when measured now. */
+  readonly peakKeptFrom?: string;
   /**
    * Per layer: measured and predicted (by the fitted profile) time, ms. Under a kernel-level
    * calibration, each kernel as a tier runs it; a layer fused into another's kernel has no times

@@ -21,6 +21,8 @@ export interface HostPeak {
   readonly intraOpThreads: number | null;
   /** What was measured, for the profile's sources. */
   readonly method: string;
+  /** Set when an earlier calibration measured it and this one took it (kept-peak.ts): when, ISO 8601. */
+  readonly keptFrom?: string;
 }
 
 export interface HostPeakOptions {

@@ -76,5 +76,6 @@ export function reusablePeak(
     bestMs: kept.bestMs,
     intraOpThreads: kept.intraOpThreads,
     method: `${kept.method}; kept from ${when}`,
+    keptFrom: kept.measuredAt,
   };
 }

@@ -178,7 +178,11 @@ function CalibrationView({ record }: { readonly record: CalibrationRecord }) {
           <dt>Device</dt>
           <dd>{result.profile.name}</dd>
           <dt>Peak</dt>
-          <dd>{result.peakGflops.toFixed(1)} GFLOP/s</dd>
+          <dd>
+            {result.peakGflops.toFixed(1)} GFLOP/s
+            {result.peakKeptFrom &&
+              `, kept from ${keptWhen(result.peakKeptFrom)} ("Measure again" measures it anew)`}
+          </dd>
           <dt>Threads</dt>
           <dd>{threadsText(result.threads)}</dd>
           {result.inputValues && (
@@ -213,6 +217,9 @@ function CalibrationView({ record }: { readonly record: CalibrationRecord }) {
     </section>
   );
 }
+
+/** `2026-12-07 10:48 UTC`: when a kept figure was measured. */
+const keptWhen = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 /** The threads the calibration timed with, and how that compares with the harness's tiers. */
 function threadsText(threads: number | undefined): string {
