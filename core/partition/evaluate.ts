@@ -120,6 +120,18 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
     }
   });
 
+  // A fused unit on another tier than its kernel's unit runs as a kernel of its own there.
+  const split = problem.splitFusion;
+  if (split)
+    for (let i = 0; i < split.units.length; i++) {
+      const tier = placement[split.units[i]!]!;
+      if (tier === placement[split.anchors[i]!]) continue;
+      const ms = split.extraMs[i * tiers + tier]!;
+      computeMsPerTier[tier]! += ms;
+      latencyMs += ms;
+      deviceEnergyMj += split.extraEnergyMj[i * tiers + tier]!;
+    }
+
   if (problem.segmentCost) {
     const segments = segmentOverheadMs(problem, problem.segmentCost, placement);
     segments.forEach((ms, t) => {

@@ -12,6 +12,7 @@ import {
   type PartitionProblem,
   type PartitionTensor,
   type SegmentCost,
+  type SplitFusion,
 } from './problem.js';
 import { applyMeasurements } from './measured-units.js';
 import type { PartitionSource } from './source-types.js';
@@ -48,6 +49,8 @@ export function problemFromSource(source: PartitionSource, topology: Topology): 
     computeEnergyMj,
     tiers.map((_, t) => (t === 0 ? device.activePowerW : device.idlePowerW)),
   );
+
+  const splitFusion = splitFusionOf(source, topology, computeMs);
 
   const tensors: PartitionTensor[] = [];
   const up: HopCost[][] = [];
@@ -95,6 +98,7 @@ export function problemFromSource(source: PartitionSource, topology: Topology): 
     memoryBytes: tiers.map((t) => t.device.memoryBytes),
     wanHop: Math.max(-1, tiers.findIndex((t) => t.name === 'cloud') - 1),
     ...segmentCostOf(topology),
+    ...(splitFusion ? { splitFusion } : {}),
   };
 }
 
@@ -131,4 +135,41 @@ function firstHopEnergyMj(
     (direction === 'up' ? link.txEnergyNjPerByte : link.rxEnergyNjPerByte) !== undefined ||
     (direction === 'up' ? device.radioTxPowerW : device.radioRxPowerW) !== undefined;
   return !measured && radioFigure ? device.idlePowerW * latencyMs + transfer : transfer;
+}
+
+/**
+ * What each fused unit costs on each tier when a placement cuts it off its kernel's unit: its own
+ * kernel's time less what it costs fused. Absent when no tier costs fusion (roofline profiles
+ * cost every unit alone already).
+ */
+function splitFusionOf(
+  source: PartitionSource,
+  topology: Topology,
+  computeMs: Float64Array,
+): SplitFusion | undefined {
+  const tiers = topology.tiers;
+  const k = tiers.length;
+  const fused = source.units.flatMap((unit, u) =>
+    unit.fusedInto !== undefined && unit.alone ? [{ u, anchor: unit.fusedInto, alone: unit.alone }] : [],
+  );
+  if (fused.length === 0) return undefined;
+  const extraMs = new Float64Array(fused.length * k);
+  const extraEnergyMj = new Float64Array(fused.length * k);
+  const power = tiers.map((_, t) => (t === 0 ? tiers[0]!.device.activePowerW : tiers[0]!.device.idlePowerW));
+  let any = false;
+  fused.forEach(({ u, alone }, i) => {
+    tiers.forEach((tier, t) => {
+      const extra = Math.max(0, predictComputeMs(tier.device, tier.precision, alone) - computeMs[u * k + t]!);
+      extraMs[i * k + t] = extra;
+      extraEnergyMj[i * k + t] = power[t]! * extra;
+      if (extra > 0) any = true;
+    });
+  });
+  if (!any) return undefined;
+  return {
+    units: Int32Array.from(fused, (f) => f.u),
+    anchors: Int32Array.from(fused, (f) => f.anchor),
+    extraMs,
+    extraEnergyMj,
+  };
 }

@@ -88,6 +88,24 @@ export interface PartitionProblem {
   readonly wanHop: number;
   /** Fixed costs of running a tier's segment; absent when no tier's device has any. */
   readonly segmentCost?: SegmentCost;
+  /** Units fused into another's kernel that cost more when a placement cuts them off it. */
+  readonly splitFusion?: SplitFusion;
+}
+
+/**
+ * Units onnxruntime folds into another unit's kernel (a ReLU into its Conv, a GELU's Erf into its
+ * last Mul), costed as nothing on tiers with a kernel-level profile. A placement that puts such a
+ * unit on another tier than its kernel's unit breaks the fusion there: the unit runs as a kernel
+ * of its own, which `evaluatePlacement` adds (`extraMs`) to its tier.
+ */
+export interface SplitFusion {
+  readonly units: Int32Array;
+  /** The unit each one's kernel belongs to. */
+  readonly anchors: Int32Array;
+  /** `extraMs[i * tiers + t]`: what unit `units[i]` adds on tier t when cut off its kernel. */
+  readonly extraMs: Float64Array;
+  /** The same as device energy, mJ. */
+  readonly extraEnergyMj: Float64Array;
 }
 
 /**

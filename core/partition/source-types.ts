@@ -16,6 +16,14 @@ export interface SourceUnit {
    * what a measurement of the layer sums (measured-units.ts). Absent on layers with a static cost.
    */
   readonly nodes?: readonly string[];
+  /**
+   * The unit whose kernel onnxruntime folds this one into (core/predict/fusion.ts), when this
+   * unit's own work is costed as nothing there. A placement that puts the two on different tiers
+   * breaks the fusion: this unit then runs `alone` on its tier.
+   */
+  readonly fusedInto?: number;
+  /** This unit's work as a kernel of its own, for when its fusion is cut. */
+  readonly alone?: ComputeWork;
 }
 
 export interface SourceTensor {

@@ -8,8 +8,8 @@
  */
 import type { Analysis } from '../analyze.js';
 import type { NodeIndex } from '../graph/types.js';
-import { layerWork } from '../predict/roofline.js';
-import type { PartitionSource, SourceTensor } from './source-types.js';
+import { graphFusionAnchors, layerWork, layerWorkAlone } from '../predict/roofline.js';
+import type { PartitionSource, SourceTensor, SourceUnit } from './source-types.js';
 
 export type { PartitionSource, SourceTensor, SourceUnit } from './source-types.js';
 
@@ -27,18 +27,23 @@ export function partitionSource(analysis: Analysis): SourceWithNodes {
   const { layers, edges } = analysis.layers;
   const unitOf = new Map<NodeIndex, number>();
   layers.forEach((layer, u) => unitOf.set(layer.node, u));
-  const units = layers.map((layer) => ({
-    name: layer.name,
-    work: layerWork(analysis, layer),
-    weightBytes: layer.paramBytes,
-    ...(layer.dataDependent
-      ? {
-          dataDependent: layer.dataDependent.reason,
-          // What a profiler's per-node times of the layer sum to (measured-units.ts).
-          nodes: [layer.node, ...layer.hidden].map((index) => analysis.graph.nodes[index]!.name),
-        }
-      : {}),
-  }));
+  const anchors = graphFusionAnchors(analysis.graph);
+  const units = layers.map((layer): SourceUnit => {
+    const anchorUnit = anchors[layer.node] === layer.node ? undefined : unitOf.get(anchors[layer.node]!);
+    return {
+      name: layer.name,
+      work: layerWork(analysis, layer),
+      weightBytes: layer.paramBytes,
+      ...(anchorUnit !== undefined ? { fusedInto: anchorUnit, alone: layerWorkAlone(analysis, layer) } : {}),
+      ...(layer.dataDependent
+        ? {
+            dataDependent: layer.dataDependent.reason,
+            // What a profiler's per-node times of the layer sum to (measured-units.ts).
+            nodes: [layer.node, ...layer.hidden].map((index) => analysis.graph.nodes[index]!.name),
+          }
+        : {}),
+    };
+  });
   const tensors: SourceTensor[] = [];
   for (const edge of edges) {
     const producer = edge.from === null ? -1 : (unitOf.get(edge.from) ?? -1);

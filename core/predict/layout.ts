@@ -106,16 +106,23 @@ export function layoutReorders(
     const conv = blockedConv.get(reader.index);
     return conv !== undefined && reader.inputs[0] === tensor && conv.readsBlocked;
   };
-  for (const [name, tensor] of graph.tensors) {
-    if (tensor.kind === 'initializer') continue;
-    const readers = tensor.consumers.map((c) => graph.nodes[c]!);
-    if (blocked.has(name)) {
-      const plainReader = readers.some((r) => !readsBlocked(r, name));
-      if (tensor.isGraphOutput || plainReader) charge(anchors[tensor.producer]!, name);
-    } else {
-      const firstBlocked = readers.find((r) => anchors[r.index] === r.index && readsBlocked(r, name));
-      if (firstBlocked) charge(firstBlocked.index, name);
-    }
+  // Only tensors next to a blocked kernel can need a copy: those written blocked, and the inputs
+  // of blocked kernels (a 10,000-node graph has ~20,000 tensors; this visits a few).
+  for (const name of blocked) {
+    const tensor = graph.tensors.get(name)!;
+    const plainReader = tensor.consumers.some((c) => !readsBlocked(graph.nodes[c]!, name));
+    if (tensor.isGraphOutput || plainReader) charge(anchors[tensor.producer]!, name);
+  }
+  const copiedIn = new Set<string>();
+  for (const index of [...blockedConv.keys(), ...blockedOther].sort((a, b) => a - b)) {
+    const input = graph.nodes[index]!.inputs[0] ?? '';
+    if (blocked.has(input) || copiedIn.has(input) || !readsBlocked(graph.nodes[index]!, input)) continue;
+    copiedIn.add(input);
+    // The first blocked reader in graph order pays.
+    const first = graph.tensors
+      .get(input)
+      ?.consumers.find((c) => anchors[c] === c && readsBlocked(graph.nodes[c]!, input));
+    charge(first ?? index, input);
   }
   return charged;
 }

@@ -127,6 +127,31 @@ export function nodeWork(analysis: Analysis, node: NodeIndex): ComputeWork {
 }
 
 /**
+ * The work of one layer as a kernel of its own: what it costs when a placement cuts it off the
+ * kernel it is fused into (a ReLU on another tier than its Conv), by its own kind and bytes.
+ */
+export function layerWorkAlone(analysis: Analysis, layer: Layer): ComputeWork {
+  const graph = analysis.graph;
+  const node = graph.nodes[layer.node];
+  if (!node) throw new RangeError(`No node ${layer.node} in the analysed graph.`);
+  const opClass = opClassOf(graph, node);
+  const kind = kernelKindOf(graph, node, opClass);
+  const activationBytes = layer.inputBytes + layer.outputBytes;
+  return {
+    opClass,
+    flops: layer.flops,
+    bytesMoved: activationBytes + layer.paramBytes,
+    kernel: {
+      kind,
+      fused: false,
+      activationBytes,
+      weightBytes: layer.paramBytes,
+      ...(kind.startsWith('conv') ? convChannels(analysis, node) : {}),
+    },
+  };
+}
+
+/**
  * The work of one layer (its node plus folded plumbing). The class is that of the layer's node:
  * the plumbing it hides is reshapes and casts whose cost the node's class already dominates.
  */
