@@ -27,26 +27,38 @@ export function measuredMarkTitle(mark: MeasuredMark, tierTitle: string, day: st
     : `Scaled from a measurement on this machine${when}: the measured median × the ${tierTitle}'s predicted time ÷ this machine's. It holds for inputs like the measured one.`;
 }
 
-const boundedCounts = new WeakMap<DesignFigures, number>();
+export interface DataDependentCounts {
+  /** Data-dependent layers still lower bounds: no measurement costs them on the tier they run on. */
+  readonly bounded: number;
+  /** Data-dependent layers costed from a measurement (measured or scaled) on their tier. */
+  readonly measured: number;
+}
 
-/**
- * How many data-dependent layers the figures on screen still count as lower bounds: those no
- * measurement costs on the tier they run on (the note beside the figures counts these).
- */
-export function selectBoundedDataDependentCount(state: Store): number {
-  const figures = selectDesignFigures(state);
-  if (!figures) return 0;
-  let count = boundedCounts.get(figures);
-  if (count === undefined) {
-    count = 0;
+const countsOf = new WeakMap<DesignFigures, DataDependentCounts>();
+
+/** The data-dependent layers of `figures`' placement, bounded and measured (kept per figures). */
+export function dataDependentCounts(figures: DesignFigures): DataDependentCounts {
+  let counts = countsOf.get(figures);
+  if (!counts) {
+    let bounded = 0;
+    let measured = 0;
     const { units } = figures.problem;
     for (let u = 0; u < units.length; u++) {
       const unit = units[u]!;
-      if (unit.dataDependent && !unit.measured?.perTier[figures.placement[u]!]) count++;
+      if (!unit.dataDependent) continue;
+      if (unit.measured?.perTier[figures.placement[u]!]) measured++;
+      else bounded++;
     }
-    boundedCounts.set(figures, count);
+    counts = { bounded, measured };
+    countsOf.set(figures, counts);
   }
-  return count;
+  return counts;
+}
+
+/** How many data-dependent layers the figures on screen still count as lower bounds (the note beside them). */
+export function selectBoundedDataDependentCount(state: Store): number {
+  const figures = selectDesignFigures(state);
+  return figures ? dataDependentCounts(figures).bounded : 0;
 }
 
 /**

@@ -2,6 +2,7 @@ import { memo, useMemo } from 'react';
 import type { TierName } from '../../../core/profiles/types.js';
 import { selectCommittedEvaluation, selectDesignFigures } from '../design/figures.js';
 import { figureRows } from '../design/figure-rows.js';
+import { dataDependentCounts } from '../graph/measured-mark.js';
 import { useStudio, type Store } from '../store/store.js';
 import { AssumptionNotice } from './AssumptionNotice.js';
 import { selectPreviewLabel } from '../suggest/preview-slice.js';
@@ -26,14 +27,8 @@ export const FiguresBar = memo(function FiguresBar() {
             figures.problem.tiers as readonly TierName[],
             figures.isPreview ? committed : null,
             // A data-dependent layer measured on its tier is no longer a lower bound.
-            figures.problem.units.reduce(
-              (n, u, i) => n + (u.dataDependent && !u.measured?.perTier[figures.placement[i]!] ? 1 : 0),
-              0,
-            ),
-            figures.problem.units.reduce(
-              (n, u, i) => n + (u.measured?.perTier[figures.placement[i]!] ? 1 : 0),
-              0,
-            ),
+            dataDependentCounts(figures).bounded,
+            dataDependentCounts(figures).measured,
           )
         : [],
     [figures, committed],
