@@ -30,40 +30,33 @@ import {
   SPLIT_TIERS,
   summarizeTierScores,
   type TierErrorSummary,
-  type TierScore,
 } from '../../core/profiling/segment-eval.js';
 import { measureBalancedSplit, type BalancedSplitRun } from '../../core/profiling/segment-eval-run.js';
 import { loadDeviceProfile } from '../../core/profiles/load.js';
 import type { DeviceProfile } from '../../core/profiles/types.js';
 import { CALIBRATION_SAMPLES, writeHoldoutSet, type HoldoutFile } from '../holdout/models.js';
 import {
-  measureKernels,
-  pytorchConvertedModels,
-  scoreKernels,
-  type KernelSet,
-} from '../holdout/per-kernel.js';
+  COLUMNS,
+  GOAL_PERCENT,
+  modelRows,
+  perKernelRows,
+  repeatRows,
+  row,
+  summaryRows,
+  type Method,
+  type MethodSummary,
+  type ModelScores,
+} from '../holdout/prediction-rows.js';
+import { measureKernels, pytorchConvertedModels } from '../holdout/per-kernel.js';
+import { medianSummary, overRepeats, predictionRepeats } from '../holdout/repeats.js';
 import { benchDir } from '../model-cache.js';
-import type {
-  BenchContext,
-  BenchSection,
-  Column,
-  SectionReport,
-  SectionRow,
-  TargetCheck,
-} from '../section.js';
+import type { BenchContext, BenchSection, SectionReport, SectionRow } from '../section.js';
 
 const PROFILE_RUNS = 30;
 const PROFILE_WARMUP = 5;
 const SPLIT_RUNS = 60;
 const SPLIT_WARMUP = 10;
-const GOAL_PERCENT = 10;
 const UNCALIBRATED_PROFILE = 'i7-8650u-edge';
-
-/** A way of predicting: the device profile it gives this machine. */
-interface Method {
-  readonly label: string;
-  readonly profile: DeviceProfile;
-}
 
 /** (b): today's calibration, kept callable as it was so (c) is compared with it. */
 function previousMethod(calibration: readonly OrtProfile[], peak: HostPeak): DeviceProfile {
@@ -94,131 +87,6 @@ async function newMethod(
   );
 }
 
-const COLUMNS: readonly Column[] = [
-  { key: 'method', title: 'method', align: 'left' },
-  { key: 'model', title: 'model', align: 'left' },
-  { key: 'tier', title: 'tier', align: 'left' },
-  { key: 'predicted', title: 'predicted ms' },
-  { key: 'measured', title: 'measured ms' },
-  { key: 'error', title: 'error %' },
-  { key: 'quiet', title: 'quiet (p10) ms' },
-  { key: 'quietError', title: 'vs quiet %' },
-  { key: 'cpu', title: 'CPU ms' },
-  { key: 'cpuError', title: 'vs CPU %' },
-];
-
-const twoDecimals = (ms: number): string => ms.toFixed(2);
-const signed = (percent: number): string => `${percent >= 0 ? '+' : ''}${percent.toFixed(1)}`;
-
-function row(
-  cells: Record<string, string>,
-  figures: Record<string, unknown>,
-  checks: TargetCheck[] = [],
-  errors: string[] = [],
-): SectionRow {
-  return { cells, figures, checks, errors };
-}
-
-/** A method's scores of one model against the median runs, the quiet (p10) runs and CPU time. */
-interface ModelScores {
-  readonly median: TierScore;
-  readonly quiet: TierScore;
-  readonly cpu: TierScore;
-}
-
-function modelRows(method: string, model: string, { median, quiet, cpu }: ModelScores): SectionRow[] {
-  type Pair = { predictedMs: number; measuredMs: number; errorPercent: number };
-  const line = (tier: string, m: Pair, q: Pair, c: Pair): SectionRow =>
-    row(
-      {
-        method,
-        model,
-        tier,
-        predicted: twoDecimals(m.predictedMs),
-        measured: twoDecimals(m.measuredMs),
-        error: signed(m.errorPercent),
-        quiet: twoDecimals(q.measuredMs),
-        quietError: signed(q.errorPercent),
-        cpu: twoDecimals(c.measuredMs),
-        cpuError: signed(c.errorPercent),
-      },
-      {
-        method,
-        model,
-        tier,
-        predictedMs: m.predictedMs,
-        measuredMs: m.measuredMs,
-        errorPercent: m.errorPercent,
-        quietMs: q.measuredMs,
-        quietErrorPercent: q.errorPercent,
-        cpuMs: c.measuredMs,
-        cpuErrorPercent: c.errorPercent,
-      },
-    );
-  const tier = (score: TierScore, t: number): Pair => ({
-    predictedMs: score.predictedMs[t]!,
-    measuredMs: score.measuredMs[t]!,
-    errorPercent: score.errorPercent[t]!,
-  });
-  return [
-    ...SPLIT_TIERS.map((name, t) => line(name, tier(median, t), tier(quiet, t), tier(cpu, t))),
-    line('Σ tiers (end to end)', median.endToEnd, quiet.endToEnd, cpu.endToEnd),
-    line('whole model', median.whole, quiet.whole, cpu.whole),
-  ];
-}
-
-/** A method's medians of |error| over the held-out models, by the three measured figures. */
-interface MethodSummary {
-  readonly median: TierErrorSummary;
-  readonly quiet: TierErrorSummary;
-  readonly cpu: TierErrorSummary;
-}
-
-function summaryRows(method: string, summary: MethodSummary, isNew: boolean): SectionRow[] {
-  const line = (tier: string, pick: (s: TierErrorSummary) => number, checked: boolean): SectionRow => {
-    const value = pick(summary.median);
-    const quietValue = pick(summary.quiet);
-    const cpuValue = pick(summary.cpu);
-    return row(
-      {
-        method,
-        model: 'median |err| (held out)',
-        tier,
-        error: value.toFixed(1),
-        quietError: quietValue.toFixed(1),
-        cpuError: cpuValue.toFixed(1),
-      },
-      { method, summary: 'median |error| %', tier, value, quietValue, cpuValue },
-      checked
-        ? [{ label: `prediction (${method}): median |error| ${tier} %`, value, limit: GOAL_PERCENT }]
-        : [],
-    );
-  };
-  return [
-    ...SPLIT_TIERS.map((tier, t) => line(tier, (s) => s.perTier[t]!, isNew)),
-    line('all tiers pooled', (s) => s.allTiers, false),
-    line('Σ tiers (end to end)', (s) => s.endToEnd, isNew),
-    line('whole model', (s) => s.whole, false),
-  ];
-}
-
-/** Median |error| per kernel of each method over a set of models timed as the tiers run them. */
-function perKernelRows(set: string, kernels: KernelSet, methods: readonly Method[]): SectionRow[] {
-  return methods.map((m) => {
-    const score = scoreKernels(kernels, m.profile);
-    return row(
-      {
-        method: m.label,
-        model: `per kernel: ${set} (${score.kernels})`,
-        tier: '-',
-        error: score.medianAbsErrorPercent.toFixed(1),
-        quietError: score.quietMedianAbsErrorPercent.toFixed(1),
-      },
-      { method: m.label, perKernel: set, ...score },
-    );
-  });
-}
-
 /** The calibration samples, per node on the unoptimised graph (what (b) is fitted to). */
 async function profileSamples(context: BenchContext, files: readonly string[]): Promise<OrtProfile[]> {
   const profiles: OrtProfile[] = [];
@@ -229,6 +97,67 @@ async function profileSamples(context: BenchContext, files: readonly string[]): 
     );
   }
   return profiles;
+}
+
+/** One run of the whole experiment: calibrated afresh, every held-out split timed afresh. */
+interface Repeat {
+  readonly methods: readonly Method[];
+  readonly runs: readonly { file: HoldoutFile; run: BalancedSplitRun }[];
+  /** Per method, per held-out model. */
+  readonly scores: readonly (readonly ModelScores[])[];
+  readonly summaries: readonly MethodSummary[];
+  readonly peak: HostPeak;
+}
+
+async function runRepeat(
+  context: BenchContext,
+  heldOut: readonly HoldoutFile[],
+  samplesDir: string,
+  label: string,
+): Promise<Repeat> {
+  const calibration = await profileSamples(
+    context,
+    CALIBRATION_SAMPLES.map((name) => path.join(samplesDir, `${name}.onnx`)),
+  );
+  context.log(`  ${label}measuring the host peak (512³ MatMul)`);
+  const peak = await measureHostPeak({ intraOpThreads: 1 });
+  const methods: Method[] = [
+    { label: '(a) uncalibrated', profile: loadDeviceProfile(UNCALIBRATED_PROFILE) },
+    { label: '(b) previous', profile: previousMethod(calibration, peak) },
+    { label: '(c) new', profile: await newMethod(calibration, peak, context) },
+  ];
+  const reference = methods[0]!.profile;
+  const sessionOptions = tierSessionOptions({ CUTLINE_THREADS: '1' });
+  const runs: { file: HoldoutFile; run: BalancedSplitRun }[] = [];
+  for (const file of heldOut) {
+    context.log(
+      `  ${label}timing the split of ${file.name} (${SPLIT_RUNS} runs of each segment and of the whole model)`,
+    );
+    runs.push({
+      file,
+      run: await measureBalancedSplit(file.path, file.inputShapes, reference, {
+        runs: SPLIT_RUNS,
+        warmup: SPLIT_WARMUP,
+        sessionOptions,
+      }),
+    });
+  }
+  const scores = methods.map((method) =>
+    runs.map(({ run }): ModelScores => {
+      const predicted = predictTiers(run.partition.source, method.profile, run.split.placement);
+      return {
+        median: scoreTiers(predicted, run.measurement),
+        quiet: scoreTiers(predicted, run.measurement.quiet),
+        cpu: scoreTiers(predicted, run.measurement.cpu),
+      };
+    }),
+  );
+  const summaries = scores.map((of) => ({
+    median: summarizeTierScores(of.map((s) => s.median)),
+    quiet: summarizeTierScores(of.map((s) => s.quiet)),
+    cpu: summarizeTierScores(of.map((s) => s.cpu)),
+  }));
+  return { methods, runs, scores, summaries, peak };
 }
 
 export const predictionSection: BenchSection = {
@@ -245,34 +174,15 @@ export const predictionSection: BenchSection = {
     if (overlap.length > 0)
       throw new Error(`held-out models used in calibration: ${overlap.map((h) => h.name).join(', ')}`);
 
-    const calibration = await profileSamples(
-      context,
-      CALIBRATION_SAMPLES.map((name) => path.join(samplesDir, `${name}.onnx`)),
-    );
-    context.log('  measuring the host peak (512³ MatMul)');
-    const peak = await measureHostPeak({ intraOpThreads: 1 });
-    const methods: Method[] = [
-      { label: '(a) uncalibrated', profile: loadDeviceProfile(UNCALIBRATED_PROFILE) },
-      { label: '(b) previous', profile: previousMethod(calibration, peak) },
-      { label: '(c) new', profile: await newMethod(calibration, peak, context) },
-    ];
-    const reference = methods[0]!.profile;
-
-    const sessionOptions = tierSessionOptions({ CUTLINE_THREADS: '1' });
-    const runs: { file: HoldoutFile; run: BalancedSplitRun }[] = [];
-    for (const file of heldOut) {
-      context.log(
-        `  timing the split of ${file.name} (${SPLIT_RUNS} runs of each segment and of the whole model)`,
+    const count = predictionRepeats();
+    const repeats: Repeat[] = [];
+    for (let r = 0; r < count; r++)
+      repeats.push(
+        await runRepeat(context, heldOut, samplesDir, count > 1 ? `repeat ${r + 1}/${count}: ` : ''),
       );
-      runs.push({
-        file,
-        run: await measureBalancedSplit(file.path, file.inputShapes, reference, {
-          runs: SPLIT_RUNS,
-          warmup: SPLIT_WARMUP,
-          sessionOptions,
-        }),
-      });
-    }
+    const first = repeats[0]!;
+    const methods = first.methods;
+
     context.log(
       `  timing the held-out models kernel by kernel (${PROFILE_RUNS} runs each, optimisations on)`,
     );
@@ -281,44 +191,56 @@ export const predictionSection: BenchSection = {
     const converted = await measureKernels(pytorchConvertedModels(), PROFILE_RUNS, PROFILE_WARMUP);
 
     const rows: SectionRow[] = [];
-    const summaries = methods.map((method) => {
-      const scores = runs.map(({ file, run }): ModelScores => {
-        const predicted = predictTiers(run.partition.source, method.profile, run.split.placement);
-        const score = {
-          median: scoreTiers(predicted, run.measurement),
-          quiet: scoreTiers(predicted, run.measurement.quiet),
-          cpu: scoreTiers(predicted, run.measurement.cpu),
-        };
-        rows.push(...modelRows(method.label, file.name, score));
-        return score;
-      });
-      return {
-        median: summarizeTierScores(scores.map((s) => s.median)),
-        quiet: summarizeTierScores(scores.map((s) => s.quiet)),
-        cpu: summarizeTierScores(scores.map((s) => s.cpu)),
-      };
-    });
-    methods.forEach((m, i) => rows.push(...summaryRows(m.label, summaries[i]!, i === methods.length - 1)));
+    // Per model: the first repeat's figures (the repeats' medians follow).
+    methods.forEach((method, m) =>
+      first.runs.forEach(({ file }, i) =>
+        rows.push(...modelRows(method.label, file.name, first.scores[m]![i]!)),
+      ),
+    );
+    const over = methods.map((_, m) => ({
+      median: overRepeats(repeats.map((r) => r.summaries[m]!.median)),
+      quiet: overRepeats(repeats.map((r) => r.summaries[m]!.quiet)),
+      cpu: overRepeats(repeats.map((r) => r.summaries[m]!.cpu)),
+    }));
+    methods.forEach((m, i) =>
+      rows.push(
+        ...summaryRows(
+          m.label,
+          {
+            median: medianSummary(over[i]!.median),
+            quiet: medianSummary(over[i]!.quiet),
+            cpu: medianSummary(over[i]!.cpu),
+          },
+          i === methods.length - 1,
+          over[i]!.median,
+          count,
+        ),
+      ),
+    );
+    if (count > 1)
+      repeats.forEach((r, i) => rows.push(...repeatRows(i + 1, r.summaries[methods.length - 1]!)));
     rows.push(...perKernelRows('held out', heldOutKernels, methods));
     if (converted.measurements.length > 0)
       rows.push(...perKernelRows('pytorch-converted', converted, methods));
 
-    const splitErrors = runs.flatMap(({ file, run }) => {
-      const { maxAbsDifference: d, maxAbsOutput: m } = run.measurement;
-      return d <= 1e-3 * Math.max(1, m)
-        ? []
-        : [`${file.name}: the chained segments differ from the whole model by ${d} (outputs up to ${m})`];
-    });
+    const splitErrors = repeats.flatMap((r) =>
+      r.runs.flatMap(({ file, run }) => {
+        const { maxAbsDifference: d, maxAbsOutput: m } = run.measurement;
+        return d <= 1e-3 * Math.max(1, m)
+          ? []
+          : [`${file.name}: the chained segments differ from the whole model by ${d} (outputs up to ${m})`];
+      }),
+    );
     rows.push(
       row(
         {
           method: 'split check',
-          model: `${runs.length} models`,
+          model: `${first.runs.length} models × ${count}`,
           tier: 'segments chained = whole model',
           error: splitErrors.length === 0 ? 'yes' : 'NO',
         },
         {
-          splits: runs.map(({ file, run }) => ({
+          splits: first.runs.map(({ file, run }) => ({
             model: file.name,
             cuts: run.split.cuts,
             segments: run.measurement.segments,
@@ -330,17 +252,23 @@ export const predictionSection: BenchSection = {
       ),
     );
 
-    const last = summaries[summaries.length - 1]!;
+    const lastOver = over[over.length - 1]!;
     const goalLine = (summary: TierErrorSummary): string =>
       `${meetsGoal(summary, GOAL_PERCENT) ? 'PASS' : 'FAIL'} (${SPLIT_TIERS.map((tier, t) => `${tier} ${summary.perTier[t]!.toFixed(1)}%`).join(', ')}, end to end ${summary.endToEnd.toFixed(1)}%)`;
+    const newIndex = methods.length - 1;
     const fit = methods[1]!.profile;
     return {
       columns: COLUMNS,
       rows,
       notes: [
-        `goal ≤ ${GOAL_PERCENT}%: ${goalLine(last.median)}: (c) new, median |error| against the median runs.`,
-        `against the quiet runs (p10): ${goalLine(last.quiet)}; against CPU time: ${goalLine(last.cpu)}.`,
-        `Calibrated on: ${CALIBRATION_SAMPLES.join(', ')} (samples/: (b) per node on the unoptimised graph; (c) as the tiers run them, with the generated kernel samples of kernel-samples.ts; 1 thread). Host peak ${peak.gflops.toFixed(1)} GFLOP/s; (b) bandwidth ${fit.memoryBandwidthGBps} GB/s.`,
+        `goal ≤ ${GOAL_PERCENT}%: ${goalLine(medianSummary(lastOver.median))}: (c) new, median |error| against the median runs${count > 1 ? `, the median of ${count} repeats` : ''}.`,
+        ...(count > 1
+          ? [
+              `each repeat (calibrated and timed afresh): ${repeats.map((r, i) => `${i + 1}: ${goalLine(r.summaries[newIndex]!.median)}`).join('; ')}.`,
+            ]
+          : []),
+        `against the quiet runs (p10): ${goalLine(medianSummary(lastOver.quiet))}; against CPU time: ${goalLine(medianSummary(lastOver.cpu))}.`,
+        `Calibrated on: ${CALIBRATION_SAMPLES.join(', ')} (samples/: (b) per node on the unoptimised graph; (c) as the tiers run them, with the generated kernel samples of kernel-samples.ts; 1 thread). Host peak ${repeats.map((r) => r.peak.gflops.toFixed(1)).join(', ')} GFLOP/s; (b) bandwidth ${fit.memoryBandwidthGBps} GB/s (repeat 1).`,
         `Held out (never calibrated on; generated into .bench/holdout): ${heldOut
           .map(
             (h) =>
@@ -359,7 +287,7 @@ export const predictionSection: BenchSection = {
         "CPU: median CPU time of the process per run (one intra-op thread): the run's own work, which other processes' load does not stretch.",
         "predicted: evaluatePlacement(problemFromSource(model, device/edge/cloud all = the method's profile)).computeMsPerTier, what the studio and cutline solve show.",
         'end to end: Σ tiers predicted vs Σ tiers measured (the compute of one inference through the split, transfers excluded); whole model: one session, every layer on one tier.',
-        `median |err| per tier: over the ${runs.length} held-out models; the goal check takes (c)'s device, edge, cloud and end-to-end medians.`,
+        `median |err| per tier: over the ${first.runs.length} held-out models; the goal check takes (c)'s device, edge, cloud and end-to-end medians${count > 1 ? `, each the median of ${count} repeats of the whole experiment (calibration and timing afresh; set CUTLINE_PREDICTION_REPEATS); per model, the first repeat` : ''}.`,
         `per kernel: each model run as a tier runs it (optimisations on, 1 thread, ${PROFILE_RUNS} runs), each kernel's time given to the fusion anchor Cutline predicts; kernels a method calls fused (0 ms) are not scored. pytorch-converted: ${converted.measurements.length} single-layer models of the ONNX test suite${converted.failed.length > 0 ? `; ${converted.failed.length} skipped, onnxruntime cannot run them (e.g. ${converted.reason}): ${converted.failed.join(', ')}` : ''}.`,
       ],
     };
