@@ -99,6 +99,9 @@ describe('channel blocks', () => {
     expect(paddedFlops(1e6, conv('convDense', 3, 24), 16)).toBeCloseTo(1e6 * (32 / 24), 3);
     expect(paddedFlops(1e6, conv('convPointwise', 32, 64), 16)).toBe(1e6);
     expect(paddedFlops(1e6, conv('convDepthwise', 40, 40, 40), 16)).toBeCloseTo(1e6 * (48 / 40), 3);
+    // onnxruntime leaves convs over 18 channels in plain NCHW: nothing padded.
+    expect(paddedFlops(1e6, conv('convDense', 18, 18), 16)).toBe(1e6);
+    expect(paddedFlops(1e6, conv('convDepthwise', 18, 18, 18), 16)).toBe(1e6);
     expect(paddedFlops(1e6, conv('convDense', 24, 24), 1)).toBe(1e6);
     // No channels, no work: 0, not NaN (which the min cut refuses as a capacity).
     expect(paddedFlops(0, conv('convDense', 16, 0), 16)).toBe(0);

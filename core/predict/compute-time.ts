@@ -112,6 +112,30 @@ export function runKind(kernel: KernelWork, block: number): KernelKind {
 }
 
 /**
+ * How onnxruntime's NchwcTransformer runs a 2-D convolution with a constant 4-D weight on
+ * `block`-channel blocks: `'direct'` (one group and fewer input channels than a block, an RGB
+ * image: it reads plain NCHW and writes blocked), `'blocked'`, or undefined (it stays a plain NCHW
+ * kernel). Its input reorder takes only multiples of 4 channels, so a dense or depthwise conv
+ * over 18 or 20 channels on 16-wide blocks differ (20 runs blocked, 18 does not); grouped convs
+ * need whole blocks per group. Checked against the graphs onnxruntime 1.30 optimises.
+ */
+export function nchwcConv(
+  channelsIn: number,
+  channelsOut: number,
+  groups: number,
+  block: number,
+): 'direct' | 'blocked' | undefined {
+  if (groups > 1) {
+    if (groups === channelsIn && groups === channelsOut) return channelsIn % 4 === 0 ? 'blocked' : undefined;
+    return (channelsIn / groups) % block === 0 && (channelsOut / groups) % block === 0
+      ? 'blocked'
+      : undefined;
+  }
+  if (channelsIn < block) return 'direct';
+  return channelsIn % 4 === 0 ? 'blocked' : undefined;
+}
+
+/**
  * The FLOPs a convolution's kernel really does when the device computes channels in blocks
  * (onnxruntime's NCHWc layout: 8 channels with AVX2, 16 with AVX-512): input and output channels
  * are both padded up to a whole block, so a 24 → 24-channel conv on 16-wide blocks costs
@@ -123,6 +147,8 @@ export function runKind(kernel: KernelWork, block: number): KernelKind {
  */
 export function paddedFlops(flops: number, kernel: KernelWork, block: number): number {
   if (block <= 1 || kernel.channelsIn === undefined || kernel.channelsOut === undefined) return flops;
+  // A conv onnxruntime leaves in plain NCHW (18 input channels) computes what it asks for.
+  if (!nchwcConv(kernel.channelsIn, kernel.channelsOut, kernel.groups ?? 1, block)) return flops;
   // A conv with no channels (a zero-sized weight) does no work: 1, not 0/0, which made its time NaN.
   const pad = (c: number): number => (c > 0 ? (Math.ceil(c / block) * block) / c : 1);
   if (kernel.kind === 'convDense' || kernel.kind === 'convPointwise') {
