@@ -23,7 +23,7 @@ import {
 } from '../core/profiling/measurement-table-file.js';
 import { sourceWithTableEntry, tableEntryFor } from '../core/profiling/measured-source.js';
 import { loadDeviceProfile, loadTopology } from '../core/profiles/load.js';
-import { detectorModel } from './support/data-dependent-models.js';
+import { detectorModel, writeHereTopology } from './support/data-dependent-models.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve(import.meta.dirname, '../bin/cutline.js');
@@ -43,24 +43,7 @@ beforeAll(async () => {
   fs.writeFileSync(model, detectorModel());
   profilePath = path.join(dir, 'this-machine.json');
   await cutline('profile', model, '--runs', '5', '--warmup', '1', '--threads', '1', '--save', profilePath);
-  // This machine on the device, two other devices beyond it.
-  topologyPath = path.join(dir, 'here-pi-v100.json');
-  fs.writeFileSync(
-    topologyPath,
-    JSON.stringify({
-      id: 'here-pi-v100',
-      name: 'this machine, a Raspberry Pi edge, a V100 cloud',
-      tiers: [
-        { name: 'device', device: './this-machine.json' },
-        { name: 'edge', device: 'raspberry-pi-4' },
-        { name: 'cloud', device: 'xeon-v100-cloud' },
-      ],
-      links: [
-        { from: 'device', to: 'edge', link: 'wifi-72m' },
-        { from: 'edge', to: 'cloud', link: 'wan' },
-      ],
-    }),
-  );
+  topologyPath = writeHereTopology(dir);
 }, 60_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

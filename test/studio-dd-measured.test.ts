@@ -20,7 +20,7 @@ import { useStudio } from '../app/renderer/store/store.js';
 import { evaluatePlacement } from '../core/partition/evaluate.js';
 import { placementOfRecord } from '../core/partition/placement.js';
 import { loadTopology } from '../core/profiles/load.js';
-import { detectorModel } from './support/data-dependent-models.js';
+import { detectorModel, writeHereTopology } from './support/data-dependent-models.js';
 import { expectOpened, studioHostHarness } from './support/studio-host-fixtures.js';
 import { analysedSample, openedModel, startDesignOf } from './renderer/support/open-design.js';
 
@@ -44,23 +44,7 @@ beforeAll(async () => {
   const { stdout } = await run(process.execPath, [CLI, ...plan.argv], { maxBuffer: 16 << 20 });
   fs.rmSync(plan.tempDir, { recursive: true, force: true });
   calibration = plan.result(stdout.split('\n').filter((line) => line.length > 0))!;
-  topologyPath = path.join(dir, 'here-pi-v100.json');
-  fs.writeFileSync(
-    topologyPath,
-    JSON.stringify({
-      id: 'here-pi-v100',
-      name: 'this machine, a Raspberry Pi edge, a V100 cloud',
-      tiers: [
-        { name: 'device', device: './this-machine.json' },
-        { name: 'edge', device: 'raspberry-pi-4' },
-        { name: 'cloud', device: 'xeon-v100-cloud' },
-      ],
-      links: [
-        { from: 'device', to: 'edge', link: 'wifi-72m' },
-        { from: 'edge', to: 'cloud', link: 'wan' },
-      ],
-    }),
-  );
+  topologyPath = writeHereTopology(dir);
 }, 60_000);
 
 const state = () => useStudio.getState();

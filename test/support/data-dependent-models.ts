@@ -8,6 +8,8 @@
  * - `nonZeroModel`, `topKModel` (k constant or an input), `loopModel` (fixed trip count or a
  *   condition computed from the data).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   attr,
   graph,
@@ -213,4 +215,30 @@ export function loopModel(stops: 'fixed' | 'on-data'): Uint8Array {
       }),
     }),
   );
+}
+
+/**
+ * Writes `here-pi-v100.json` into `dir` and returns its path: a topology with this machine's
+ * calibrated profile (`./this-machine.json`, beside it) on the device and two other devices
+ * beyond it, for the tests of data-dependent layers costed from a measurement.
+ */
+export function writeHereTopology(dir: string): string {
+  const file = path.join(dir, 'here-pi-v100.json');
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      id: 'here-pi-v100',
+      name: 'this machine, a Raspberry Pi edge, a V100 cloud',
+      tiers: [
+        { name: 'device', device: './this-machine.json' },
+        { name: 'edge', device: 'raspberry-pi-4' },
+        { name: 'cloud', device: 'xeon-v100-cloud' },
+      ],
+      links: [
+        { from: 'device', to: 'edge', link: 'wifi-72m' },
+        { from: 'edge', to: 'cloud', link: 'wan' },
+      ],
+    }),
+  );
+  return file;
 }
