@@ -6,6 +6,7 @@
 import type { Analysis } from '../../core/analyze.js';
 import type { Shape } from '../../core/graph/types.js';
 import type { PartitionSource } from '../../core/partition/source-types.js';
+import type { InputValueText } from '../../core/shape/input-values.js';
 import {
   fileSha256,
   measurementTablePath,
@@ -24,7 +25,8 @@ export interface MeasuredSource {
 /**
  * `source` with the data-dependent layers this machine timed (the table beside `profilePath`)
  * costed from their measurement; `source` unchanged, with a note why, when the table holds no
- * measurement of this model at these shapes or the model has no data-dependent layer timed.
+ * measurement of this model at these shapes and input values or the model has no data-dependent
+ * layer timed.
  */
 export function measuredSource(
   source: PartitionSource,
@@ -32,15 +34,17 @@ export function measuredSource(
   modelPath: string,
   bindings: Readonly<Record<string, Shape>>,
   profilePath: string,
+  inputValues: readonly InputValueText[] = [],
 ): MeasuredSource {
   const machine = loadDeviceProfile(profilePath);
   const tableFile = measurementTablePath(profilePath);
-  const entry = tableEntryFor(readMeasurementTable(tableFile), fileSha256(modelPath), analysis, bindings);
+  const table = readMeasurementTable(tableFile);
+  const entry = tableEntryFor(table, fileSha256(modelPath), analysis, bindings, inputValues);
   const where = plainName(tableFile, 300);
   if (!entry) {
     return {
       source,
-      note: `${where} holds no measurement of this model at these input shapes (calibrate on it with \`cutline profile MODEL --save ${plainName(profilePath, 300)}\`); data-dependent layers stay lower bounds`,
+      note: `${where} holds no measurement of this model at these input shapes${inputValues.length > 0 ? ' and values' : ''} (calibrate on it with \`cutline profile MODEL --save ${plainName(profilePath, 300)}\`); data-dependent layers stay lower bounds`,
     };
   }
   const measured = sourceWithTableEntry(source, entry, machine);

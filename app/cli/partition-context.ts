@@ -48,13 +48,15 @@ export function loadPartitionContext(
     const { name, shape } = parseInputBinding(text);
     inputShapes[name] = shape;
   }
-  const analysis = analyzeFile(modelPath, { inputShapes, inputValues: inputValues.map(parseInputValue) });
+  const values = inputValues.map(parseInputValue);
+  const analysis = analyzeFile(modelPath, { inputShapes, inputValues: values });
   const { source, unitNodes } = partitionSource(analysis);
-  // `--measured`: data-dependent layers this machine timed are costed from that, not their bound.
+  // `--measured`: data-dependent layers this machine timed (fed the same values) are costed from
+  // that, not their bound.
   const measured =
     measuredProfile === undefined
       ? null
-      : measuredSource(source, analysis, modelPath, inputShapes, measuredProfile);
+      : measuredSource(source, analysis, modelPath, inputShapes, measuredProfile, values);
   return {
     analysis,
     topology,

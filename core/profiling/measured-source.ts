@@ -9,23 +9,33 @@ import { withMeasuredUnits } from '../partition/measured-units.js';
 import type { PartitionSource } from '../partition/source-types.js';
 import type { DeviceProfile } from '../profiles/types.js';
 import type { Shape } from '../graph/types.js';
+import type { InputValueText } from '../shape/input-values.js';
 import { concreteInputShapes } from './feeds.js';
 import type { MeasurementTable, ModelMeasurements } from './measurement-table.js';
+import { sameValues, valuesKeyOf } from './table-values.js';
 
 /**
  * The newest entry of `table` that measured the model whose file hashes to `modelSha256` at the
- * input shapes `analysis` runs with (unbound dimensions count as 1, as profiling binds them), or
- * null. Any session options and runs: a median of the layer is what is wanted.
+ * input shapes `analysis` runs with (unbound dimensions count as 1, as profiling binds them) and
+ * fed the same input values (`sr = 16000` runs another branch than random data), or null. Any
+ * session options and runs: a median of the layer is what is wanted.
  */
 export function tableEntryFor(
   table: MeasurementTable,
   modelSha256: string,
   analysis: Analysis,
   bindings: Readonly<Record<string, Shape>> = {},
+  inputValues: readonly InputValueText[] = [],
 ): ModelMeasurements | null {
   const shapes = concreteInputShapes(analysis.graph, bindings);
+  const values = valuesKeyOf(inputValues);
   const entries = table.models
-    .filter((m) => m.key.modelSha256 === modelSha256 && sameShapes(m.key.inputShapes, shapes))
+    .filter(
+      (m) =>
+        m.key.modelSha256 === modelSha256 &&
+        sameShapes(m.key.inputShapes, shapes) &&
+        sameValues(m.key.inputValues, values),
+    )
     .sort((a, b) => b.measuredAt.localeCompare(a.measuredAt));
   return entries[0] ?? null;
 }
