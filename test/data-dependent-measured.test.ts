@@ -149,6 +149,20 @@ describe('data-dependent layers predicted from a measurement', () => {
     );
     expect(elsewhere.units[nms]!.measured?.perTier).toEqual(['scaled', 'scaled', 'scaled']);
     expect(elsewhere.computeMs[nms * 3 + 2]).toBeCloseTo(2 * bound.computeMs[nms * 3 + 2]!, 12);
+    // A ratio over a vanishing prediction (from a hostile page) is no figure: the bounds stay.
+    const vanishing = problemFromSource(
+      {
+        ...source,
+        measured: {
+          machine: 'This machine: another CPU',
+          measuredAt: '',
+          units: [{ unit: nms, measuredMs: 1e12, predictedMs: 1e-200 }],
+        },
+      },
+      topology,
+    );
+    expect(vanishing.units[nms]!.measured?.perTier).toEqual([null, null, null]);
+    expect([...vanishing.computeMs]).toEqual([...bound.computeMs]);
   });
 
   it('cutline solve --measured plans with the measured figures; without a measurement the bound stays', async () => {

@@ -15,7 +15,7 @@
  * result through `computeMs` like any other cost, so nothing on the drag path changes.
  */
 import { predictComputeMs } from '../predict/compute-time.js';
-import type { DeviceProfile, Topology } from '../profiles/types.js';
+import { PROFILE_NUMBER_MAX, type DeviceProfile, type Topology } from '../profiles/types.js';
 import type { MeasuredMark, UnitMeasured } from './problem.js';
 import type { MeasuredUnit, PartitionSource, SourceMeasurements } from './source-types.js';
 
@@ -30,7 +30,8 @@ export function isMeasuringMachine(device: DeviceProfile, measurements: SourceMe
 /**
  * Replaces the compute time (and the device energy it implies) of every measured unit on every
  * tier, in place, and returns how each was derived, by unit index. A unit given twice, out of
- * range, or with a measurement that is not a finite non-negative number is left as predicted.
+ * range, or with a measurement that is not a non-negative number within `PROFILE_NUMBER_MAX` is
+ * left as predicted.
  *
  * @param powerW per tier, the device's power while that tier computes (mJ per ms).
  */
@@ -48,7 +49,7 @@ export function applyMeasurements(
   const here = topology.tiers.map((tier) => isMeasuringMachine(tier.device, measurements));
   for (const { unit, measuredMs, predictedMs } of measurements.units) {
     if (!Number.isInteger(unit) || unit < 0 || unit >= unitCount || marks.has(unit)) continue;
-    if (!Number.isFinite(measuredMs) || measuredMs < 0) continue;
+    if (!Number.isFinite(measuredMs) || measuredMs < 0 || measuredMs > PROFILE_NUMBER_MAX) continue;
     // A ratio needs a positive prediction on the measuring machine; without one only that
     // machine's own tiers can take the measurement.
     const scalable = Number.isFinite(predictedMs) && predictedMs > 0;
@@ -56,7 +57,9 @@ export function applyMeasurements(
     for (let t = 0; t < k; t++) {
       const cell = unit * k + t;
       const ms = here[t] ? measuredMs : scalable ? (measuredMs * computeMs[cell]!) / predictedMs : null;
-      if (ms === null || !Number.isFinite(ms)) {
+      // A ratio over a vanishing prediction (1e-200 ms) is no figure: beyond what any profile may
+      // say (PROFILE_NUMBER_MAX), the bound stands.
+      if (ms === null || !Number.isFinite(ms) || ms > PROFILE_NUMBER_MAX) {
         perTier.push(null);
         continue;
       }
