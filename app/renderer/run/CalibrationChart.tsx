@@ -6,7 +6,11 @@ import { seriesStyle, useChartColors } from '../charts/chart-theme.js';
 import { calibrationScatter, logTicks } from './calibration-points.js';
 import { formatMs } from '../util/format.js';
 
-const tickMs = (value: number): string => formatMs(value).replace(/\.0+ /, ' ');
+/** A tick's time; under 0.1 µs in ns, where µs to one decimal would read 0 (a layer predicted ~1 ns). */
+const tickMs = (value: number): string =>
+  value > 0 && value < 1e-4
+    ? `${Number((value * 1e6).toPrecision(2))} ns`
+    : formatMs(value).replace(/\.0+ /, ' ');
 
 /**
  * Per layer, the calibrated profile's predicted time against the measured one on log-log axes,
@@ -76,7 +80,8 @@ export const CalibrationChart = memo(function CalibrationChart({
           cursor={{ stroke: colors.axis }}
           formatter={(value) => (typeof value === 'number' ? `${value.toPrecision(3)} ms` : String(value))}
         />
-        <Legend wrapperStyle={{ color: colors.text, fontSize: 12 }} />
+        {/* Above the plot, as the Pareto chart's: below it, it ran over the x axis's label. */}
+        <Legend verticalAlign="top" height={22} wrapperStyle={{ color: colors.text, fontSize: 12 }} />
         {domain && (
           <ReferenceLine
             segment={[
