@@ -81,7 +81,8 @@ export function dataDependentNote(layers: readonly DataDependentLayer[]): string
   return (
     `${count} data-dependent (${ops.join(', ')} and what ${ops.length === 1 ? 'it sizes' : 'they size'}): ` +
     'their time depends on the input, so figures marked ≥ are lower bounds; ' +
-    'measure them (cutline harness, or cutline profile --from-ort-profile) for a real figure.'
+    'measure them (cutline profile MODEL --save P.json, then --measured P.json; cutline harness; ' +
+    'or cutline profile --from-ort-profile) for a real figure.'
   );
 }
 

@@ -175,7 +175,7 @@ function dataDependentTitle(reason: string, measured: boolean): string {
   const first = reasonSentence(reason);
   return measured
     ? `${first} Its time depends on the input: the badge beside shows what was measured, not a prediction.`
-    : `${first} Its time depends on the input, so the predicted time is only a lower bound. Measure it: run the exported bundle in the Run tab and show measured on the graph, or import an onnxruntime profile in the This machine tab.`;
+    : `${first} Its time depends on the input, so the predicted time is only a lower bound. Measure it: calibrate in the This machine tab (the figures then use its measured time), run the exported bundle in the Run tab and show measured on the graph, or import an onnxruntime profile in the This machine tab.`;
 }
 
 function profiledTitle(rolledUp: boolean, predictedMs: number | undefined): string {

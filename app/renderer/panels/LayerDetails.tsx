@@ -63,8 +63,9 @@ export const LayerDetails = memo(function LayerDetails({ layer }: { layer: Layer
       {dataDependent !== undefined && measuredMark === undefined && (
         <p className="details-data-dependent" role="note">
           <strong>Data-dependent:</strong> {dataDependent}. Its time depends on the input, so its predicted
-          times are lower bounds (≥). Measure it: run the exported bundle in the Run tab, or import an
-          onnxruntime profile in the This machine tab.
+          times are lower bounds (≥). Measure it: calibrate in the This machine tab (the figures then use its
+          measured time), run the exported bundle in the Run tab, or import an onnxruntime profile in the
+          This machine tab.
         </p>
       )}
       {dataDependent !== undefined && measuredMark !== undefined && (
