@@ -113,6 +113,7 @@ describe("the profile's fit, said as the data support it", () => {
       kernels: 12,
       models: 1,
       samples: 0,
+      networks: 0,
       seconds: 1,
       reused: 0,
       timed: 1,

@@ -110,4 +110,23 @@ describe('cutline profile --input-value', () => {
     const table = readMeasurementTable(measurementTablePath(save));
     expect(table.models.map((m) => m.key.inputValues)).toEqual([{ sr: [16000] }]);
   });
+
+  it("names the value in the model's line of the text (sr=16000, not a scalar's empty sr=)", async () => {
+    const { stdout } = await run(process.execPath, [
+      CLI,
+      'profile',
+      modelPath,
+      '--input',
+      'x=1x64',
+      '--input-value',
+      'sr=16000',
+      '--runs',
+      '1',
+      '--warmup',
+      '0',
+      '--threads',
+      '1',
+    ]);
+    expect(stdout).toMatch(/^Model {5}.*vad-like\.onnx \(x=1x64 sr=16000\)$/m);
+  });
 });

@@ -133,7 +133,7 @@ function kernelColumns(
     layers,
     found: true,
     basis: 'kernels',
-    note: `kernels as a tier runs them (graph optimisations on, ${threads}), measured on this machine ${t.measuredAt.slice(0, 16).replace('T', ' ')} UTC (${t.runs} runs, medians; ${where}); predicted by ${plainName(profile.name)}'s kernel-level predictor; a fused layer runs in its anchor's kernel; Σ measured ${ms(c.measuredSumMs)} against Σ predicted ${ms(c.predictedSumMs)}, layout reorders ${ms(t.boundaryMs)} more`,
+    note: `kernels as a tier runs them (graph optimisations on, ${threads}), measured on this machine ${t.measuredAt.slice(0, 16).replace('T', ' ')} UTC (${t.runs} runs, medians; ${where}); predicted by the kernel-level predictor of ${plainName(profile.name)}; a fused layer runs in its anchor's kernel; Σ measured ${ms(c.measuredSumMs)} against Σ predicted ${ms(c.predictedSumMs)}, layout reorders ${ms(t.boundaryMs)} more`,
   };
 }
 

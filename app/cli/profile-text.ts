@@ -26,7 +26,7 @@ export interface ImportNote {
 /** The kernel-level fit in a few lines: what was timed, how long it took, how well each kind fits. */
 export function kernelLines(k: KernelCalibrationRun): string[] {
   return [
-    `Kernels   kernel-level predictor: ${k.kernels} kernels of ${k.models} models (${k.samples} generated samples and yours), graph optimisations on, ${k.seconds.toFixed(0)} s; channel block ${k.channelBlock}`,
+    `Kernels   kernel-level predictor: ${k.kernels} kernels of ${k.models} models (${k.samples} generated samples, ${k.networks} generated networks and yours), graph optimisations on, ${k.seconds.toFixed(0)} s; channel block ${k.channelBlock}`,
     `          a segment run costs ${ms(k.segmentOverheadMs)} + ${ms(k.tensorOverheadMs)} per tensor handed in or out; ${contextText(k.contextFactor)}`,
     `          kernels: ${k.reused} reused, ${k.timed} timed`,
     `          in-sample rms error per kind: ${k.kinds.map((c) => `${c.kind} ${c.rmsErrorPercent.toFixed(0)}%`).join(', ')}`,
@@ -96,8 +96,14 @@ export function profileText(
 }
 
 function modelText({ measurement }: OrtProfile, c: ProfileComparison): string[] {
+  // A value fed with --input-value reads as it was given (`sr=16000`), not as a scalar's empty shape (`sr=`).
+  const values = measurement.inputValues ?? {};
   const shapes = Object.entries(measurement.inputShapes)
-    .map(([name, dims]) => `${plainName(name)}=${dims.join('x')}`)
+    .map(([name, dims]) =>
+      values[name] !== undefined
+        ? `${plainName(name)}=${values[name].join(',')}`
+        : `${plainName(name)}=${dims.join('x')}`,
+    )
     .join(' ');
   const rows = c.nodes.map((n) => [
     String(n.index),

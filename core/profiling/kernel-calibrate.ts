@@ -52,6 +52,8 @@ export interface KernelCalibrationOptions {
 export interface KernelCalibrationRun extends KernelCalibration {
   /** Generated samples timed. */
   readonly samples: number;
+  /** Generated networks timed (small whole networks, besides the samples and the user's models). */
+  readonly networks: number;
   /** Wall time of the whole calibration, s. */
   readonly seconds: number;
   /** Samples and models taken from the table, and timed now. */
@@ -160,6 +162,7 @@ export async function calibrateKernels(
     return {
       ...fitKernelModels(measurements),
       samples: samples.length,
+      networks: networks.length,
       seconds: (performance.now() - start) / 1000,
       reused,
       timed: jobs.length - reused,
