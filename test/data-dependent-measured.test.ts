@@ -163,6 +163,20 @@ describe('data-dependent layers predicted from a measurement', () => {
     );
     expect(vanishing.units[nms]!.measured?.perTier).toEqual([null, null, null]);
     expect([...vanishing.computeMs]).toEqual([...bound.computeMs]);
+    // A kernel-level fit can predict a tiny layer at ~1e-6 ms; the ratio divides by no less than
+    // 1 µs, so a 5 µs measurement scales to 5× the tier's prediction, not 5,000×.
+    const tiny = problemFromSource(
+      {
+        ...source,
+        measured: {
+          machine: 'This machine: another CPU',
+          measuredAt: '',
+          units: [{ unit: nms, measuredMs: 0.005, predictedMs: 1e-6 }],
+        },
+      },
+      topology,
+    );
+    expect(tiny.computeMs[nms * 3 + 2]).toBeCloseTo(5 * bound.computeMs[nms * 3 + 2]!, 12);
   });
 
   it('cutline solve --measured plans with the measured figures; without a measurement the bound stays', async () => {

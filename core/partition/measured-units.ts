@@ -19,6 +19,14 @@ import { PROFILE_NUMBER_MAX, type DeviceProfile, type Topology } from '../profil
 import type { MeasuredMark, UnitMeasured } from './problem.js';
 import type { MeasuredUnit, PartitionSource, SourceMeasurements } from './source-types.js';
 
+/**
+ * The least a kernel takes in an onnxruntime session on any CPU, ms: what the measuring machine's
+ * prediction is floored to before it divides. A kernel-level fit can predict a tiny layer at
+ * ~1e-6 ms (its kind's fixed cost fitted to zero); a 5 µs ReduceSum scaled by that ratio read
+ * 122 ms on a V100 tier.
+ */
+export const MIN_RATIO_DENOMINATOR_MS = 0.001;
+
 /** The calibrated profile's id (core/profiling/calibrate.ts names every calibration so). */
 export const THIS_MACHINE_PROFILE_ID = 'this-machine';
 
@@ -56,7 +64,11 @@ export function applyMeasurements(
     const perTier: (MeasuredMark | null)[] = [];
     for (let t = 0; t < k; t++) {
       const cell = unit * k + t;
-      const ms = here[t] ? measuredMs : scalable ? (measuredMs * computeMs[cell]!) / predictedMs : null;
+      const ms = here[t]
+        ? measuredMs
+        : scalable
+          ? (measuredMs * computeMs[cell]!) / Math.max(predictedMs, MIN_RATIO_DENOMINATOR_MS)
+          : null;
       // A ratio over a vanishing prediction (1e-200 ms) is no figure: beyond what any profile may
       // say (PROFILE_NUMBER_MAX), the bound stands.
       if (ms === null || !Number.isFinite(ms) || ms > PROFILE_NUMBER_MAX) {
