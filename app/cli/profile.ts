@@ -200,6 +200,12 @@ async function profileModels(
       `measured on this machine ${new Date().toISOString().slice(0, 10)}`,
     );
   }
+  // Saving over a kernel-level profile without --kernels writes one without it: say so.
+  const dropsKernels =
+    kernels === null &&
+    options.save !== undefined &&
+    !options.fromTable &&
+    savedKernelProfile(options.save) !== null;
   if (options.save !== undefined && !options.fromTable) {
     const checked = deviceProfileSchema.safeParse(profile);
     if (!checked.success)
@@ -218,10 +224,11 @@ async function profileModels(
       ...(gathered ? { measurementTable: keptJson(gathered) } : {}),
       ...(kernels ? { kernels } : {}),
       ...(compared.length > 0 ? { kernelComparison: compared } : {}),
+      ...(dropsKernels ? { droppedKernelModels: true } : {}),
     });
   else
     process.stdout.write(
-      `${profileText(profiled, peak, evaluation, savedTo, imported, [...(gathered ? keptLines(gathered) : []), ...(kernels ? kernelLines(kernels) : []), ...kernelComparisonLines(compared)])}\n`,
+      `${profileText(profiled, peak, evaluation, savedTo, imported, [...(gathered ? keptLines(gathered) : []), ...(kernels ? kernelLines(kernels) : []), ...kernelComparisonLines(compared), ...(dropsKernels ? [droppedKernelsLine(options.save!)] : [])])}\n`,
     );
   return 0;
 }
@@ -352,4 +359,9 @@ function profileJson(
     fit: e.calibration.fit,
     profile: e.calibration.profile,
   };
+}
+
+/** The line that says a save without --kernels replaced a kernel-level profile. */
+function droppedKernelsLine(file: string): string {
+  return `Kernels   ${file} had a kernel-level predictor; this calibration ran without --kernels, so the profile saved now has none (the roofline predicts every tier it runs). Calibrate with --kernels to keep it.`;
 }
