@@ -3,8 +3,9 @@
  * Cutline's count, on this machine's channel block, equals the ReorderInput and ReorderOutput
  * nodes in the optimised graph a real onnxruntime session writes, for the samples, the
  * calibration's generated networks (squeeze-and-excitation at unaligned channels, grouped convs of
- * 8 channels per group, bottlenecks without a blocked residual) and two models held out of
- * calibration; and a node that pays for copies predicts longer on a kernel-level device.
+ * 8 channels per group, bottlenecks without a blocked residual), two models held out of
+ * calibration and convs over 18, 20 and 24 channels; and a node that pays for copies predicts
+ * longer on a kernel-level device.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,9 +15,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../core/analyze.js';
 import { decodeModelProto, encodeModelProto } from '../core/onnx/codec.js';
 import { fusionOf } from '../core/predict/fusion.js';
+import { extractSubModel } from '../core/export/extract.js';
+import { splitSegments } from '../core/export/segments.js';
+import { evaluatePlacement } from '../core/partition/evaluate.js';
+import { problemFromSource } from '../core/partition/problem-from-source.js';
+import { partitionSource } from '../core/partition/source.js';
 import { layoutReorders } from '../core/predict/layout.js';
-import { nodeWork, predictComputeMs } from '../core/predict/roofline.js';
+import { sameDeviceTopology } from '../core/profiling/segment-eval.js';
+import { cutCopiesOf, nodeWork, predictComputeMs } from '../core/predict/roofline.js';
 import { kernelNetworks } from '../core/profiling/kernel-networks.js';
+import { Chain } from '../core/profiling/kernel-samples.js';
 import { loadDeviceProfile } from '../core/profiles/load.js';
 import type { DeviceProfile } from '../core/profiles/types.js';
 import { writeHoldoutModels } from './support/holdout-models.js';
@@ -47,6 +55,26 @@ function hostBlock(): 8 | 16 {
   return /\bavx512f\b/.test(fs.readFileSync('/proc/cpuinfo', 'utf8')) ? 16 : 8;
 }
 
+/**
+ * Convolutions over channel counts that are not whole blocks: onnxruntime blocks 20 and 24
+ * channels (padding them) but leaves 18 in plain NCHW, dense or depthwise (its input reorder takes
+ * multiples of 4 only).
+ */
+function unalignedConvs(): string[] {
+  return [18, 20, 24].flatMap((c) =>
+    [1, c].map((groups) => {
+      const chain = new Chain(`unaligned-${c}-g${groups}`);
+      const x = chain.op('Relu', [chain.conv(chain.plainInput([1, c, 28, 28]), c, c, 3, 1, groups)]);
+      const file = path.join(dir, `${chain.name}.onnx`);
+      fs.writeFileSync(
+        file,
+        encodeModelProto(chain.build(chain.op('Sigmoid', [chain.op('Add', [x, x])])).proto),
+      );
+      return file;
+    }),
+  );
+}
+
 describe('NCHWc layout copies', () => {
   it('counts the reorders onnxruntime inserts, model by model', async () => {
     const block = hostBlock();
@@ -55,7 +83,7 @@ describe('NCHWc layout copies', () => {
       fs.writeFileSync(file, encodeModelProto(n.proto));
       return file;
     });
-    const files = [...samples, ...networks, ...writeHoldoutModels(dir)];
+    const files = [...samples, ...networks, ...writeHoldoutModels(dir), ...unalignedConvs()];
     const rows: string[] = [];
     let total = 0;
     for (const file of files) {
@@ -71,6 +99,54 @@ describe('NCHWc layout copies', () => {
     console.log(`block ${block}\n${rows.join('\n')}`);
     // The set is not trivially empty: the squeeze-and-excitation and grouped networks reorder.
     expect(total).toBeGreaterThanOrEqual(20);
+  });
+
+  it('adds the copies a cut makes: out of the blocked segment, into the next one, as onnxruntime runs the segments', async () => {
+    const block = hostBlock();
+    const chain = new Chain('two-convs');
+    const first = chain.op('Relu', [chain.conv(chain.plainInput([1, 16, 28, 28]), 16, 32, 3)]);
+    const file = path.join(dir, 'two-convs.onnx');
+    fs.writeFileSync(
+      file,
+      encodeModelProto(chain.build(chain.op('Relu', [chain.conv(first, 32, 32, 3)])).proto),
+    );
+    const analysis = analyzeFile(file);
+    expect(cutCopiesOf(analysis, first)?.[block]).toEqual({ out: true, in: true });
+    // Device: the first Conv and its ReLU; edge: the second.
+    const firstRelu = analysis.graph.tensors.get(first)!.producer;
+    const nodeTiers = analysis.graph.nodes.map((n) => (n.index <= firstRelu ? 0 : 1));
+    for (const segment of splitSegments(analysis, nodeTiers, ['device', 'edge'])) {
+      const segmentFile = path.join(dir, `two-convs-${segment.id}.onnx`);
+      fs.writeFileSync(segmentFile, extractSubModel(analysis, segment));
+      const own = segment.nodes.reduce(
+        (n, node) => n + (nodeWork(analysis, node).kernel?.layout?.[block]?.count ?? 0),
+        0,
+      );
+      // One copy each side of the cut, beside the whole model's own (the input's and the output's).
+      expect(own + 1, segment.id).toBe(await ortReorders(segmentFile));
+    }
+    // Priced on a kernel-level device: the cut adds a copy of the cut tensor on each tier.
+    const device: DeviceProfile = {
+      ...loadDeviceProfile('i7-8650u-edge'),
+      channelBlock: block,
+      kernelModels: {
+        convDense: { ms: 0.01, msPerGflop: 1, msPerMB: 0.01, msPerWeightMB: 0, samples: 3 },
+        activation: { ms: 0.002, msPerGflop: 0, msPerMB: 0.01, msPerWeightMB: 0, samples: 3 },
+        dataMovement: { ms: 0.003, msPerMB: 0.05, msPerWeightMB: 0, msPerGflop: 0, samples: 3 },
+      },
+    };
+    const { source } = partitionSource(analysis);
+    const problem = problemFromSource(source, sameDeviceTopology(device));
+    const cutAfter = source.units.findIndex((u) => u.name === analysis.graph.nodes[firstRelu]!.name);
+    const placement = Uint8Array.from(source.units, (_, u) => (u <= cutAfter ? 0 : 1));
+    const together = new Uint8Array(source.units.length);
+    const copy = 0.003 + (0.05 * source.tensors.find((t) => t.name === first)!.bytes) / 1e6;
+    const split = evaluatePlacement(problem, placement);
+    const whole = evaluatePlacement(problem, together);
+    expect(split.computeMsPerTier[0]! + split.computeMsPerTier[1]!).toBeCloseTo(
+      whole.computeMsPerTier[0]! + 2 * copy,
+      9,
+    );
   });
 
   it('charges each copy as data movement to the node that pays it, on a device with kernel models', () => {

@@ -105,14 +105,30 @@ export function evaluatePlacement(problem: PartitionProblem, placement: Placemen
       tensorMs += cost.latencyMs;
       deviceEnergyMj += cost.deviceEnergyMj;
     }
+    const toTiers = reachedTiers(problem, placement, t);
     cutTensors.push({
       name: tensor.name,
       bytes: tensor.bytes,
       shapeOnly: tensor.shapeOnly === true,
       fromTier: from,
-      toTiers: reachedTiers(problem, placement, t),
+      toTiers,
       latencyMs: tensorMs,
     });
+    // The layout copies the cut adds: out of the producing tier's segment, into each reading tier's.
+    const copyRow = problem.cutCopies?.row[t] ?? -1;
+    if (copyRow >= 0) {
+      const copies = problem.cutCopies!;
+      const charge = (tier: number, ms: number, mj: number): void => {
+        computeMsPerTier[tier]! += ms;
+        latencyMs += ms;
+        deviceEnergyMj += mj;
+      };
+      if (tensor.producer >= 0)
+        charge(from, copies.outMs[copyRow * tiers + from]!, copies.outEnergyMj[copyRow * tiers + from]!);
+      for (const tier of toTiers)
+        if (tensor.consumers.some((c) => placement[c] === tier))
+          charge(tier, copies.inMs[copyRow * tiers + tier]!, copies.inEnergyMj[copyRow * tiers + tier]!);
+    }
     if (from === DEVICE_TIER && !tensor.shapeOnly) {
       if (tensor.producer < 0) rawInputLeavesDevice = true;
       const depth = tensor.producer < 0 ? 0 : problem.units[tensor.producer]!.depth;

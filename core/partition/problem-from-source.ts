@@ -3,7 +3,7 @@
  * and free of the analysis, so the CLI (through build-problem.ts) and the studio's page build the
  * same problem from the same JSON.
  */
-import { predictComputeMs } from '../predict/compute-time.js';
+import { layoutCopyMs, predictComputeMs } from '../predict/compute-time.js';
 import { transferDeviceEnergyMj, transferMs } from '../predict/transfer.js';
 import type { DeviceProfile, LinkProfile, Topology } from '../profiles/types.js';
 import {
@@ -11,6 +11,7 @@ import {
   type HopCost,
   type PartitionProblem,
   type PartitionTensor,
+  type CutCopyCosts,
   type SegmentCost,
   type SplitFusion,
 } from './problem.js';
@@ -51,6 +52,7 @@ export function problemFromSource(source: PartitionSource, topology: Topology): 
   );
 
   const splitFusion = splitFusionOf(source, topology, computeMs);
+  const cutCopies = cutCopyCostsOf(source, topology);
 
   const tensors: PartitionTensor[] = [];
   const up: HopCost[][] = [];
@@ -99,6 +101,7 @@ export function problemFromSource(source: PartitionSource, topology: Topology): 
     wanHop: Math.max(-1, tiers.findIndex((t) => t.name === 'cloud') - 1),
     ...segmentCostOf(topology),
     ...(splitFusion ? { splitFusion } : {}),
+    ...(cutCopies ? { cutCopies } : {}),
   };
 }
 
@@ -172,4 +175,42 @@ function splitFusionOf(
     extraMs,
     extraEnergyMj,
   };
+}
+
+/**
+ * The layout copies a cut through each tensor adds on each tier (see `CutCopyCosts`): on a tier
+ * whose device computes channels in blocks of 8 or 16 and has a data movement model. Absent when
+ * no tier has one or no tensor would be copied.
+ */
+function cutCopyCostsOf(source: PartitionSource, topology: Topology): CutCopyCosts | undefined {
+  const tiers = topology.tiers;
+  const k = tiers.length;
+  const blocks = tiers.map((tier) => {
+    const block = tier.device.channelBlock;
+    return (block === 8 || block === 16) && tier.device.kernelModels?.dataMovement ? block : undefined;
+  });
+  if (blocks.every((b) => b === undefined)) return undefined;
+  const copied = source.tensors.flatMap((tensor, t) => (tensor.layoutCopies ? [t] : []));
+  if (copied.length === 0) return undefined;
+  const row = new Int32Array(source.tensors.length).fill(-1);
+  const outMs = new Float64Array(copied.length * k);
+  const inMs = new Float64Array(copied.length * k);
+  const outEnergyMj = new Float64Array(copied.length * k);
+  const inEnergyMj = new Float64Array(copied.length * k);
+  const power = tiers.map((_, t) => (t === 0 ? tiers[0]!.device.activePowerW : tiers[0]!.device.idlePowerW));
+  copied.forEach((t, r) => {
+    row[t] = r;
+    const tensor = source.tensors[t]!;
+    tiers.forEach((tier, i) => {
+      const block = blocks[i];
+      const copies = block === undefined ? undefined : tensor.layoutCopies![block];
+      if (!copies) return;
+      const ms = layoutCopyMs(tier.device, 1, tensor.bytes);
+      if (copies.out) outMs[r * k + i] = ms;
+      if (copies.in) inMs[r * k + i] = ms;
+      outEnergyMj[r * k + i] = power[i]! * outMs[r * k + i]!;
+      inEnergyMj[r * k + i] = power[i]! * inMs[r * k + i]!;
+    });
+  });
+  return { row, outMs, inMs, outEnergyMj, inEnergyMj };
 }

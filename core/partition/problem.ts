@@ -90,6 +90,24 @@ export interface PartitionProblem {
   readonly segmentCost?: SegmentCost;
   /** Units fused into another's kernel that cost more when a placement cuts them off it. */
   readonly splitFusion?: SplitFusion;
+  /** Layout copies a cut through a tensor adds on tiers with blocked kernels. */
+  readonly cutCopies?: CutCopyCosts;
+}
+
+/**
+ * What a cut through a tensor adds on tiers whose device computes channels in blocks
+ * (core/predict/layout.ts): a ReorderOutput on the producing tier for a tensor written blocked,
+ * a ReorderInput on each reading tier whose blocked Conv reads it. Charged by `evaluatePlacement`
+ * for the tensors a placement cuts.
+ */
+export interface CutCopyCosts {
+  /** Per tensor, its row below, or -1. */
+  readonly row: Int32Array;
+  /** `outMs[row * tiers + t]`, `inMs[row * tiers + t]`, ms; and as device energy, mJ. */
+  readonly outMs: Float64Array;
+  readonly inMs: Float64Array;
+  readonly outEnergyMj: Float64Array;
+  readonly inEnergyMj: Float64Array;
 }
 
 /**

@@ -2,7 +2,7 @@
  * The JSON form of what a partition problem needs from a model (see source.ts): free of the
  * analysis, so the studio's page can hold it and build problems without the ONNX reader.
  */
-import type { ComputeWork } from '../predict/compute-time.js';
+import type { ComputeWork, CutCopies } from '../predict/compute-time.js';
 
 export interface SourceUnit {
   /** The layer's node name (the studio's layer id). */
@@ -35,6 +35,11 @@ export interface SourceTensor {
   readonly consumers: readonly number[];
   readonly isOutput: boolean;
   readonly shapeOnly: boolean;
+  /**
+   * Layout copies a cut through this tensor adds on a CPU with 8- or 16-channel blocks
+   * (core/predict/layout.ts): absent when none would.
+   */
+  readonly layoutCopies?: { readonly 8?: CutCopies; readonly 16?: CutCopies };
 }
 
 export interface PartitionSource {

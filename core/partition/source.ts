@@ -8,7 +8,7 @@
  */
 import type { Analysis } from '../analyze.js';
 import type { NodeIndex } from '../graph/types.js';
-import { graphFusionAnchors, layerWork, layerWorkAlone } from '../predict/roofline.js';
+import { cutCopiesOf, graphFusionAnchors, layerWork, layerWorkAlone } from '../predict/roofline.js';
 import type { PartitionSource, SourceTensor, SourceUnit } from './source-types.js';
 
 export type { PartitionSource, SourceTensor, SourceUnit } from './source-types.js';
@@ -58,7 +58,15 @@ export function partitionSource(analysis: Analysis): SourceWithNodes {
       consumers,
       isOutput: edge.isGraphOutput,
       shapeOnly: edge.kind === 'shape',
+      ...layoutCopiesOf(cutCopiesOf(analysis, edge.tensor)),
     });
   }
   return { source: { units, tensors }, unitNodes: layers.map((l) => l.node) };
+}
+
+/** A tensor's cut copies as the source carries them: only blocks where a cut adds one. */
+function layoutCopiesOf(copies: ReturnType<typeof cutCopiesOf>): Pick<SourceTensor, 'layoutCopies'> {
+  if (!copies) return {};
+  const kept = Object.fromEntries(Object.entries(copies).filter(([, c]) => c.out || c.in));
+  return Object.keys(kept).length > 0 ? { layoutCopies: kept } : {};
 }

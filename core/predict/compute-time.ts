@@ -29,6 +29,17 @@ export interface KernelWork {
   readonly groups?: number;
 }
 
+/**
+ * The copies a cut through a tensor adds: a cut tensor leaves its segment as plain NCHW and
+ * arrives in the next as plain NCHW, so one written blocked costs a ReorderOutput on the
+ * producer's tier (`out`) and one a blocked Conv reads costs a ReorderInput on the reader's tier
+ * (`in`), where the whole model had neither (layout.ts).
+ */
+export interface CutCopies {
+  readonly out: boolean;
+  readonly in: boolean;
+}
+
 /** Layout copies (ReorderInput/ReorderOutput): how many, and the bytes they copy. */
 export interface LayoutCopies {
   readonly count: number;
@@ -95,9 +106,16 @@ export function predictComputeMs(device: DeviceProfile, precision: Precision, wo
 function layoutMs(device: DeviceProfile, kernel: KernelWork): number {
   const block = device.channelBlock;
   const copies = block === 8 || block === 16 ? kernel.layout?.[block] : undefined;
+  return copies ? layoutCopyMs(device, copies.count, copies.bytes) : 0;
+}
+
+/**
+ * `count` layout copies of `bytes` in all on `device`, costed as data movement kernels; 0 on a
+ * device without a data movement model.
+ */
+export function layoutCopyMs(device: DeviceProfile, count: number, bytes: number): number {
   const move = device.kernelModels?.dataMovement;
-  if (!copies || !move) return 0;
-  return copies.count * move.ms + (move.msPerMB * copies.bytes) / 1e6;
+  return move ? count * move.ms + (move.msPerMB * bytes) / 1e6 : 0;
 }
 
 /**

@@ -8,8 +8,9 @@
  *
  * Which kernels run blocked, as observed on onnxruntime 1.2x (the optimised graphs it writes):
  * - a 2-D Conv with a weight of rank 4, when it has one group, is depthwise, or its groups hold
- *   whole blocks of input and output channels; one with fewer input channels than a block (an RGB
- *   image) reads plain NCHW directly;
+ *   whole blocks of input and output channels, and its input channels are a multiple of 4; one
+ *   with fewer input channels than a block (an RGB image) reads plain NCHW directly
+ *   (`nchwcConv`);
  * - a pooling (Max, Average, GlobalAverage, GlobalMax) of a blocked input whose channels fill
  *   whole blocks;
  * - what fuses into a blocked Conv (fusion.ts) is part of its kernel.
@@ -21,6 +22,8 @@
 import type { Analysis } from '../analyze.js';
 import type { GraphNode, NodeIndex, Shape } from '../graph/types.js';
 import { attributeInt } from '../onnx/attributes.js';
+import type { CutCopies } from './compute-time.js';
+import { nchwcConv } from './compute-time.js';
 
 /** Layout copies charged to one node: how many, and the bytes of the tensors they copy. */
 export interface Reorders {
@@ -36,6 +39,8 @@ const POOLS = new Set(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMax
 /** Element-wise activations run on a blocked tensor as it is (the layout does not matter to them). */
 const LAYOUT_FREE = new Set(['Relu', 'Sigmoid', 'Tanh', 'HardSigmoid', 'HardSwish', 'LeakyRelu', 'Clip']);
 
+export type { CutCopies } from './compute-time.js';
+
 /**
  * The reorders of `analysis`'s main graph on a CPU with `block`-channel blocks, by the node each
  * is charged to, with `anchors` the fusion anchors (fusion.ts).
@@ -45,6 +50,15 @@ export function layoutReorders(
   anchors: Int32Array,
   block: LayoutBlock,
 ): Map<NodeIndex, Reorders> {
+  return layoutOf(analysis, anchors, block).reorders;
+}
+
+/** The reorders (see `layoutReorders`) and what a cut through each tensor would add (`CutCopies`). */
+export function layoutOf(
+  analysis: Analysis,
+  anchors: Int32Array,
+  block: LayoutBlock,
+): { reorders: Map<NodeIndex, Reorders>; cuts: Map<string, CutCopies> } {
   const graph = analysis.graph;
   const shapeOf = (name: string | undefined): Shape | undefined =>
     analysis.inference.values.get(name ?? '')?.shape ?? graph.tensors.get(name ?? '')?.shape ?? undefined;
@@ -124,7 +138,31 @@ export function layoutReorders(
       ?.consumers.find((c) => anchors[c] === c && readsBlocked(graph.nodes[c]!, input));
     charge(first ?? index, input);
   }
-  return charged;
+
+  // What a cut adds. Out: any result of a blocked kernel (a Conv group's members write blocked,
+  // as does a blocked pooling) whose copy the whole model does not already make. In: a tensor a
+  // blocked Conv reads blocked that the whole model hands it blocked.
+  const cuts = new Map<string, CutCopies>();
+  const copiedOut = (name: string): boolean => {
+    const tensor = graph.tensors.get(name)!;
+    return tensor.isGraphOutput || tensor.consumers.some((c) => !readsBlocked(graph.nodes[c]!, name));
+  };
+  for (const index of graph.order) {
+    const node = graph.nodes[index]!;
+    const writesBlocked = blockedConv.has(anchors[index]!) || blockedOther.has(index);
+    const out = node.outputs[0];
+    if (!out) continue;
+    const cutOut = writesBlocked && !(blocked.has(out) && copiedOut(out));
+    const tensor = graph.tensors.get(out);
+    const cutIn =
+      blocked.has(out) &&
+      (tensor?.consumers.some(
+        (c) => blockedConv.get(c)?.readsBlocked === true && graph.nodes[c]!.inputs[0] === out,
+      ) ??
+        false);
+    if (cutOut || cutIn) cuts.set(out, { out: cutOut, in: cutIn });
+  }
+  return { reorders: charged, cuts };
 }
 
 /** Whether onnxruntime runs `node` as a blocked Conv on `block`-channel blocks, and how it reads. */
@@ -141,10 +179,6 @@ function convLayout(
   const cout = shapeOf(node.inputs[1])?.[0];
   if (cin === undefined || typeof cout !== 'number') return undefined;
   const groups = attributeInt(node.attributes.get('group')) ?? 1;
-  if (groups > 1) {
-    const depthwise = groups === cin && groups === cout;
-    const whole = (cin / groups) % block === 0 && (cout / groups) % block === 0;
-    return depthwise || whole ? { readsBlocked: true } : undefined;
-  }
-  return { readsBlocked: cin >= block };
+  const runs = nchwcConv(cin, cout, groups, block);
+  return runs ? { readsBlocked: runs === 'blocked' } : undefined;
 }

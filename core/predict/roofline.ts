@@ -8,7 +8,7 @@ import type { Graph, GraphNode, NodeIndex } from '../graph/types.js';
 import type { Layer } from '../layers/types.js';
 import type { ComputeWork } from './compute-time.js';
 import { fusionOf, type Fusion } from './fusion.js';
-import { LAYOUT_BLOCKS, layoutReorders, type Reorders } from './layout.js';
+import { LAYOUT_BLOCKS, layoutOf, type CutCopies, type LayoutBlock, type Reorders } from './layout.js';
 import { kernelKindOf } from './kernel-kind.js';
 import { opClassOf } from './op-class.js';
 import { attributeInt } from '../onnx/attributes.js';
@@ -17,20 +17,38 @@ export { predictComputeMs, type ComputeWork, type KernelWork } from './compute-t
 
 // One pass over the graph per analysis, not per node: nodeWork and layerWork are called per node.
 const fusionCache = new WeakMap<Graph, Fusion>();
-const layoutCache = new WeakMap<Graph, Map<NodeIndex, Partial<Record<8 | 16, Reorders>>>>();
+interface GraphLayout {
+  /** The layout copies charged to each node, by block. */
+  readonly reorders: Map<NodeIndex, Partial<Record<LayoutBlock, Reorders>>>;
+  /** What a cut through a tensor adds, by tensor and block. */
+  readonly cuts: Map<string, Partial<Record<LayoutBlock, CutCopies>>>;
+}
 
-/** The layout copies charged to each node, on 8- and 16-channel blocks (layout.ts), once per graph. */
-function graphLayout(analysis: Analysis): Map<NodeIndex, Partial<Record<8 | 16, Reorders>>> {
+const layoutCache = new WeakMap<Graph, GraphLayout>();
+
+/** The layout copies of `analysis` on 8- and 16-channel blocks (layout.ts), once per graph. */
+function graphLayout(analysis: Analysis): GraphLayout {
   let layout = layoutCache.get(analysis.graph);
   if (!layout) {
-    layout = new Map();
+    layout = { reorders: new Map(), cuts: new Map() };
     const anchors = graphFusion(analysis.graph).anchors;
-    for (const block of LAYOUT_BLOCKS)
-      for (const [node, reorders] of layoutReorders(analysis, anchors, block))
-        layout.set(node, { ...layout.get(node), [block]: reorders });
+    for (const block of LAYOUT_BLOCKS) {
+      const { reorders, cuts } = layoutOf(analysis, anchors, block);
+      for (const [node, r] of reorders)
+        layout.reorders.set(node, { ...layout.reorders.get(node), [block]: r });
+      for (const [tensor, c] of cuts) layout.cuts.set(tensor, { ...layout.cuts.get(tensor), [block]: c });
+    }
     layoutCache.set(analysis.graph, layout);
   }
   return layout;
+}
+
+/** What a cut through `tensor` adds in layout copies, by channel block (layout.ts), if anything. */
+export function cutCopiesOf(
+  analysis: Analysis,
+  tensor: string,
+): Partial<Record<LayoutBlock, CutCopies>> | undefined {
+  return graphLayout(analysis).cuts.get(tensor);
 }
 
 function graphFusion(graph: Graph): Fusion {
@@ -59,7 +77,7 @@ function work(
   const fusion = graphFusion(graph);
   const pattern = fusion.patterns.get(node.index);
   const kind = pattern?.kind ?? kernelKindOf(graph, node, opClass);
-  const layout = graphLayout(analysis).get(node.index);
+  const layout = graphLayout(analysis).reorders.get(node.index);
   return {
     opClass,
     flops,
