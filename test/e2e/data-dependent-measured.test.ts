@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { detectorModel } from '../support/data-dependent-models.js';
 import { openStudio, screenshot, type StudioSession } from './support/browser.js';
 import { openTool } from './support/dock-page.js';
+import { searchLayer } from './support/editor-page.js';
 import * as find from './support/locators.js';
 
 let session: StudioSession;
@@ -27,15 +28,6 @@ afterAll(async () => {
   await session?.close(anyFailed, 'data-dependent-measured');
 });
 
-async function searchLayer(id: string): Promise<ReturnType<typeof find.layerNode>> {
-  await page.getByRole('searchbox').fill(id);
-  await page.getByRole('searchbox').press('Enter');
-  await expect.poll(() => find.details(page).textContent()).toContain(id);
-  const node = find.layerNode(page, id);
-  await expect.poll(() => find.insidePane(page, node)).toBe(true);
-  return node;
-}
-
 it('calibrated on this machine, the NMS reads as measured on the Device and scaled elsewhere', async () => {
   onTestFailed(() => void (anyFailed = true));
   await page.getByLabel('Model file').setInputFiles({
@@ -44,7 +36,7 @@ it('calibrated on this machine, the NMS reads as measured on the Device and scal
     buffer: Buffer.from(detectorModel()),
   });
   await expect.poll(() => find.modelTitle(page).textContent()).toBe('detector.onnx');
-  const nms = await searchLayer('cloud_nms');
+  const nms = await searchLayer(page, 'cloud_nms');
   expect(await nms.locator('.badge-time').textContent()).toMatch(/^≥ \d/);
 
   const panel = await openTool(page, 'This machine');
@@ -61,7 +53,7 @@ it('calibrated on this machine, the NMS reads as measured on the Device and scal
   await expect.poll(() => use.textContent()).toContain('Device run on this machine');
 
   // On the Device, now this machine: the measured median, not a bound.
-  await searchLayer('cloud_nms');
+  await searchLayer(page, 'cloud_nms');
   const time = nms.locator('.badge-time');
   await expect.poll(() => time.textContent()).toMatch(/^= \d/);
   expect(await time.getAttribute('data-measured')).toBe('measured');

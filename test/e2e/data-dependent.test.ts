@@ -14,6 +14,7 @@ import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { detectorModel } from '../support/data-dependent-models.js';
 import { openStudio, screenshot, type StudioSession } from './support/browser.js';
 import { openTool } from './support/dock-page.js';
+import { searchLayer } from './support/editor-page.js';
 import * as find from './support/locators.js';
 
 let session: StudioSession;
@@ -30,16 +31,6 @@ afterAll(async () => {
   await session?.close(anyFailed, 'data-dependent');
 });
 
-/** Finds a layer by search, as a user would, and returns its node once it is drawn. */
-async function searchLayer(id: string): Promise<ReturnType<typeof find.layerNode>> {
-  await page.getByRole('searchbox').fill(id);
-  await page.getByRole('searchbox').press('Enter');
-  await expect.poll(() => find.details(page).textContent()).toContain(id);
-  const node = find.layerNode(page, id);
-  await expect.poll(() => find.insidePane(page, node)).toBe(true);
-  return node;
-}
-
 it('badges the NonMaxSuppression layer as data-dependent and its time as a lower bound', async () => {
   onTestFailed(() => void (anyFailed = true));
   await page.getByLabel('Model file').setInputFiles({
@@ -49,7 +40,7 @@ it('badges the NonMaxSuppression layer as data-dependent and its time as a lower
   });
   await expect.poll(() => find.modelTitle(page).textContent()).toBe('detector.onnx');
 
-  const nms = await searchLayer('cloud_nms');
+  const nms = await searchLayer(page, 'cloud_nms');
   const badge = nms.getByText('data-dependent', { exact: true });
   await expect.poll(() => badge.isVisible()).toBe(true);
   const tooltip = (await badge.getAttribute('title')) ?? '';
@@ -74,9 +65,9 @@ it('badges the NonMaxSuppression layer as data-dependent and its time as a lower
   await screenshot(page, 'data-dependent-nms');
 
   // Gathering the kept boxes depends on their number too; scaling their fixed-size sum does not.
-  const detections = await searchLayer('cloud_detections');
+  const detections = await searchLayer(page, 'cloud_detections');
   expect(await detections.getByText('data-dependent', { exact: true }).count()).toBe(1);
-  const scale = await searchLayer('cloud_scale');
+  const scale = await searchLayer(page, 'cloud_scale');
   expect(await scale.getByText('data-dependent', { exact: true }).count()).toBe(0);
   expect(await scale.locator('.badge-time').textContent()).not.toContain('≥');
 

@@ -1,7 +1,8 @@
 /**
  * What the editor's e2e steps do on the page and read back from it: real mouse drags, the lane
  * under a node (from the lane header, whose cells span the lanes), the figures bar settling on
- * expected values, Save and the project file it wrote, and where each drawn layer sits.
+ * expected values, Save and the project file it wrote, where each drawn layer sits, and a layer
+ * found by search.
  */
 import fs from 'node:fs';
 import { expect } from 'vitest';
@@ -144,4 +145,14 @@ export function withRange(
 export async function expectFigures(on: Page, expected: FigureValues): Promise<void> {
   await expect.poll(() => shownFigures(on)).toEqual(expected);
   expect(await showsPreview(on)).toBe(false);
+}
+
+/** Finds a layer by search, as a user would, and returns its node once it is drawn in the pane. */
+export async function searchLayer(on: Page, id: string): Promise<Locator> {
+  await on.getByRole('searchbox').fill(id);
+  await on.getByRole('searchbox').press('Enter');
+  await expect.poll(() => find.details(on).textContent()).toContain(id);
+  const node = find.layerNode(on, id);
+  await expect.poll(() => find.insidePane(on, node)).toBe(true);
+  return node;
 }
