@@ -11,6 +11,7 @@ import { graph, model, node, tensorFromFloat32, valueInfo } from '../onnx/builde
 import { encodeModelProto } from '../onnx/codec.js';
 import { DataType } from '../onnx/dtype.js';
 import { createRandom } from '../onnx/random.js';
+import { thisCpu } from './measurement-table-file.js';
 
 export interface HostPeak {
   readonly gflops: number;
@@ -85,4 +86,9 @@ export async function measureHostPeak(options: HostPeakOptions = {}): Promise<Ho
     intraOpThreads: options.intraOpThreads ?? null,
     method: `best of ${runs} runs of a ${n}×${n}×${n} FP32 MatMul in onnxruntime-node ${ort.env.versions.node ?? ''} (${threadText})`,
   };
+}
+
+/** This machine and runtime, as a kept peak (kept-peak.ts) names them. */
+export function peakHere(): { readonly cpu: string; readonly ortVersion: string } {
+  return { cpu: thisCpu(), ortVersion: ort.env.versions.node ?? ort.env.versions.common };
 }

@@ -3,12 +3,11 @@
  * by 10-20 % between runs on a loaded machine (157, 127, 144 GFLOP/s between three reloads here),
  * and every figure the profile predicts scales with it, so a calibration that re-times nothing
  * would still move the figures. A later calibration on the same CPU, onnxruntime and threads
- * takes the kept peak instead, unless asked to measure again.
+ * takes the kept peak instead, unless asked to measure again. Free of onnxruntime: the
+ * measurement table reads its schema in the studio's main process (`peakHere` is in host-peak.ts).
  */
-import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 import type { HostPeak } from './host-peak.js';
-import { thisCpu } from './measurement-table-file.js';
 
 export interface KeptPeak {
   readonly gflops: number;
@@ -36,11 +35,6 @@ export const keptPeakSchema = z.strictObject({
   ortVersion: z.string().max(100),
   measuredAt: z.iso.datetime(),
 });
-
-/** This machine and runtime, as a kept peak names them. */
-export function peakHere(): { readonly cpu: string; readonly ortVersion: string } {
-  return { cpu: thisCpu(), ortVersion: ort.env.versions.node ?? ort.env.versions.common };
-}
 
 /** A peak measured now, as the table keeps it. */
 export function keptPeakOf(
