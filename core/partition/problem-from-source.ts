@@ -152,6 +152,8 @@ function splitFusionOf(
 ): SplitFusion | undefined {
   const tiers = topology.tiers;
   const k = tiers.length;
+  // Only a kernel-level profile costs a fused unit as nothing; the roofline costs each alone.
+  if (!tiers.some((tier) => tier.device.kernelModels)) return undefined;
   const fused = source.units.flatMap((unit, u) =>
     unit.fusedInto !== undefined && unit.alone ? [{ u, anchor: unit.fusedInto, alone: unit.alone }] : [],
   );
