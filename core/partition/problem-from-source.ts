@@ -34,11 +34,12 @@ export function problemFromSource(source: PartitionSource, topology: Topology): 
   const unitCount = source.units.length;
   const computeMs = new Float64Array(unitCount * k);
   const computeEnergyMj = new Float64Array(unitCount * k);
+  const powerW = devicePowerW(topology);
   source.units.forEach((unit, u) => {
     tiers.forEach((tier, t) => {
       const ms = predictComputeMs(tier.device, tier.precision, unit.work);
       computeMs[u * k + t] = ms;
-      computeEnergyMj[u * k + t] = (t === 0 ? device.activePowerW : device.idlePowerW) * ms;
+      computeEnergyMj[u * k + t] = powerW[t]! * ms;
     });
   });
   // Data-dependent layers a calibration timed: their measured (or scaled) time in place of the bound.
@@ -48,11 +49,11 @@ export function problemFromSource(source: PartitionSource, topology: Topology): 
     unitCount,
     computeMs,
     computeEnergyMj,
-    tiers.map((_, t) => (t === 0 ? device.activePowerW : device.idlePowerW)),
+    powerW,
   );
 
-  const splitFusion = splitFusionOf(source, topology, computeMs);
-  const cutCopies = cutCopyCostsOf(source, topology);
+  const splitFusion = splitFusionOf(source, topology, computeMs, powerW);
+  const cutCopies = cutCopyCostsOf(source, topology, powerW);
 
   const tensors: PartitionTensor[] = [];
   const up: HopCost[][] = [];
@@ -99,22 +100,27 @@ export function problemFromSource(source: PartitionSource, topology: Topology): 
     down,
     memoryBytes: tiers.map((t) => t.device.memoryBytes),
     wanHop: Math.max(-1, tiers.findIndex((t) => t.name === 'cloud') - 1),
-    ...segmentCostOf(topology),
+    ...segmentCostOf(topology, powerW),
     ...(splitFusion ? { splitFusion } : {}),
     ...(cutCopies ? { cutCopies } : {}),
   };
 }
 
+/** Per tier, the device's power while that tier works, W: active on the device, idle elsewhere. */
+function devicePowerW(topology: Topology): number[] {
+  const device = topology.tiers[0]!.device;
+  return topology.tiers.map((_, t) => (t === 0 ? device.activePowerW : device.idlePowerW));
+}
+
 /** The tiers' fixed segment costs, or nothing when no device has any (the bundled profiles). */
-function segmentCostOf(topology: Topology): { segmentCost?: SegmentCost } {
+function segmentCostOf(topology: Topology, powerW: readonly number[]): { segmentCost?: SegmentCost } {
   const tiers = topology.tiers;
   if (!tiers.some((t) => t.device.segmentOverheadMs || t.device.tensorOverheadMs)) return {};
-  const device = tiers[0]!.device;
   return {
     segmentCost: {
       runMs: tiers.map((t) => t.device.segmentOverheadMs ?? 0),
       tensorMs: tiers.map((t) => t.device.tensorOverheadMs ?? 0),
-      devicePowerW: tiers.map((_, t) => (t === 0 ? device.activePowerW : device.idlePowerW)),
+      devicePowerW: powerW,
     },
   };
 }
@@ -149,6 +155,7 @@ function splitFusionOf(
   source: PartitionSource,
   topology: Topology,
   computeMs: Float64Array,
+  power: readonly number[],
 ): SplitFusion | undefined {
   const tiers = topology.tiers;
   const k = tiers.length;
@@ -160,7 +167,6 @@ function splitFusionOf(
   if (fused.length === 0) return undefined;
   const extraMs = new Float64Array(fused.length * k);
   const extraEnergyMj = new Float64Array(fused.length * k);
-  const power = tiers.map((_, t) => (t === 0 ? tiers[0]!.device.activePowerW : tiers[0]!.device.idlePowerW));
   let any = false;
   fused.forEach(({ u, alone }, i) => {
     tiers.forEach((tier, t) => {
@@ -184,7 +190,11 @@ function splitFusionOf(
  * whose device computes channels in blocks of 8 or 16 and has a data movement model. Absent when
  * no tier has one or no tensor would be copied.
  */
-function cutCopyCostsOf(source: PartitionSource, topology: Topology): CutCopyCosts | undefined {
+function cutCopyCostsOf(
+  source: PartitionSource,
+  topology: Topology,
+  power: readonly number[],
+): CutCopyCosts | undefined {
   const tiers = topology.tiers;
   const k = tiers.length;
   const blocks = tiers.map((tier) => {
@@ -199,7 +209,6 @@ function cutCopyCostsOf(source: PartitionSource, topology: Topology): CutCopyCos
   const inMs = new Float64Array(copied.length * k);
   const outEnergyMj = new Float64Array(copied.length * k);
   const inEnergyMj = new Float64Array(copied.length * k);
-  const power = tiers.map((_, t) => (t === 0 ? tiers[0]!.device.activePowerW : tiers[0]!.device.idlePowerW));
   copied.forEach((t, r) => {
     row[t] = r;
     const tensor = source.tensors[t]!;

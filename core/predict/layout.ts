@@ -122,10 +122,15 @@ export function layoutOf(
   };
   // Only tensors next to a blocked kernel can need a copy: those written blocked, and the inputs
   // of blocked kernels (a 10,000-node graph has ~20,000 tensors; this visits a few).
+  // Blocked tensors the whole model already copies out (a plain reader, or a graph output).
+  const copiedOut = new Set<string>();
   for (const name of blocked) {
     const tensor = graph.tensors.get(name)!;
     const plainReader = tensor.consumers.some((c) => !readsBlocked(graph.nodes[c]!, name));
-    if (tensor.isGraphOutput || plainReader) charge(anchors[tensor.producer]!, name);
+    if (tensor.isGraphOutput || plainReader) {
+      charge(anchors[tensor.producer]!, name);
+      copiedOut.add(name);
+    }
   }
   const copiedIn = new Set<string>();
   for (const index of [...blockedConv.keys(), ...blockedOther].sort((a, b) => a - b)) {
@@ -143,16 +148,12 @@ export function layoutOf(
   // as does a blocked pooling) whose copy the whole model does not already make. In: a tensor a
   // blocked Conv reads blocked that the whole model hands it blocked.
   const cuts = new Map<string, CutCopies>();
-  const copiedOut = (name: string): boolean => {
-    const tensor = graph.tensors.get(name)!;
-    return tensor.isGraphOutput || tensor.consumers.some((c) => !readsBlocked(graph.nodes[c]!, name));
-  };
   for (const index of graph.order) {
     const node = graph.nodes[index]!;
     const writesBlocked = blockedConv.has(anchors[index]!) || blockedOther.has(index);
     const out = node.outputs[0];
     if (!out) continue;
-    const cutOut = writesBlocked && !(blocked.has(out) && copiedOut(out));
+    const cutOut = writesBlocked && !copiedOut.has(out);
     const tensor = graph.tensors.get(out);
     const cutIn =
       blocked.has(out) &&

@@ -181,7 +181,11 @@ function optimizedNodes(file: string): Map<string, OptimizedNode> | undefined {
     const nodes = decodeModelProto(fs.readFileSync(file)).graph?.node ?? [];
     const readers = new Map<string, string[]>();
     for (const n of nodes)
-      for (const input of n.input ?? []) readers.set(input, [...(readers.get(input) ?? []), n.name ?? '']);
+      for (const input of n.input ?? []) {
+        const list = readers.get(input);
+        if (list) list.push(n.name ?? '');
+        else readers.set(input, [n.name ?? '']);
+      }
     return new Map(
       nodes.map((n) => [
         n.name ?? '',
