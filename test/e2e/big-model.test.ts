@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openStudio, screenshot, type StudioSession } from './support/browser.js';
 import { DEEP_LAYER_COUNT, deepModelBytes } from './support/deep-model.js';
+import { openModelBytes } from './support/editor-page.js';
 import * as find from './support/locators.js';
 
 let session: StudioSession;
@@ -29,12 +30,7 @@ const viewportTransform = (): Promise<string | null> =>
 
 it('opens a 1,000-layer model and renders only what is on screen', async () => {
   onTestFailed(() => void (anyFailed = true));
-  await page.getByLabel('Model file').setInputFiles({
-    name: 'deep1k.onnx',
-    mimeType: 'application/octet-stream',
-    buffer: Buffer.from(deepModelBytes()),
-  });
-  await expect.poll(() => find.modelTitle(page).textContent()).toBe('deep1k.onnx');
+  await openModelBytes(page, 'deep1k.onnx', deepModelBytes());
   expect(await find.modelSummary(page).textContent()).toContain(
     `${DEEP_LAYER_COUNT} (${DEEP_LAYER_COUNT} nodes)`,
   );

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { detectorModel } from '../support/data-dependent-models.js';
 import { openStudio, screenshot, type StudioSession } from './support/browser.js';
 import { openTool } from './support/dock-page.js';
-import { searchLayer } from './support/editor-page.js';
+import { openModelBytes, searchLayer } from './support/editor-page.js';
 import * as find from './support/locators.js';
 
 let session: StudioSession;
@@ -30,12 +30,7 @@ afterAll(async () => {
 
 it('calibrated on this machine, the NMS reads as measured on the Device and scaled elsewhere', async () => {
   onTestFailed(() => void (anyFailed = true));
-  await page.getByLabel('Model file').setInputFiles({
-    name: 'detector.onnx',
-    mimeType: 'application/octet-stream',
-    buffer: Buffer.from(detectorModel()),
-  });
-  await expect.poll(() => find.modelTitle(page).textContent()).toBe('detector.onnx');
+  await openModelBytes(page, 'detector.onnx', detectorModel());
   const nms = await searchLayer(page, 'cloud_nms');
   expect(await nms.locator('.badge-time').textContent()).toMatch(/^≥ \d/);
 

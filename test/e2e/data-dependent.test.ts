@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { detectorModel } from '../support/data-dependent-models.js';
 import { openStudio, screenshot, type StudioSession } from './support/browser.js';
 import { openTool } from './support/dock-page.js';
-import { searchLayer } from './support/editor-page.js';
+import { openModelBytes, searchLayer } from './support/editor-page.js';
 import * as find from './support/locators.js';
 
 let session: StudioSession;
@@ -33,12 +33,7 @@ afterAll(async () => {
 
 it('badges the NonMaxSuppression layer as data-dependent and its time as a lower bound', async () => {
   onTestFailed(() => void (anyFailed = true));
-  await page.getByLabel('Model file').setInputFiles({
-    name: 'detector.onnx',
-    mimeType: 'application/octet-stream',
-    buffer: Buffer.from(detectorModel()),
-  });
-  await expect.poll(() => find.modelTitle(page).textContent()).toBe('detector.onnx');
+  await openModelBytes(page, 'detector.onnx', detectorModel());
 
   const nms = await searchLayer(page, 'cloud_nms');
   const badge = nms.getByText('data-dependent', { exact: true });

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { formatCount } from '../../app/shared/format.js';
 import { SR_BRANCH_MACS, srBranchModel } from '../support/branch-models.js';
 import { openStudio, screenshot, type StudioSession } from './support/browser.js';
+import { openModelBytes } from './support/editor-page.js';
 import * as find from './support/locators.js';
 
 let session: StudioSession;
@@ -30,12 +31,7 @@ afterAll(async () => {
 
 it('a value typed for sr costs the branch it selects, as one undoable step', async () => {
   onTestFailed(() => void (anyFailed = true));
-  await page.getByLabel('Model file').setInputFiles({
-    name: 'vad-like.onnx',
-    mimeType: 'application/octet-stream',
-    buffer: Buffer.from(srBranchModel()),
-  });
-  await expect.poll(() => find.modelTitle(page).textContent()).toBe('vad-like.onnx');
+  await openModelBytes(page, 'vad-like.onnx', srBranchModel());
   const macs = find
     .modelSummary(page)
     .locator('div', { has: page.getByText('MACs', { exact: true }) })

@@ -11,6 +11,7 @@ import { formatCount } from '../../app/shared/format.js';
 import { SR_BRANCH_MACS, srBranchModel } from '../support/branch-models.js';
 import { openStudio, screenshot, type StudioSession } from './support/browser.js';
 import { openTool } from './support/dock-page.js';
+import { openModelBytes } from './support/editor-page.js';
 import * as find from './support/locators.js';
 
 let session: StudioSession;
@@ -29,12 +30,7 @@ afterAll(async () => {
 
 it("calibrates with the header's input value and one thread, and a second calibration keeps the peak", async () => {
   onTestFailed(() => void (anyFailed = true));
-  await page.getByLabel('Model file').setInputFiles({
-    name: 'vad-like.onnx',
-    mimeType: 'application/octet-stream',
-    buffer: Buffer.from(srBranchModel()),
-  });
-  await expect.poll(() => find.modelTitle(page).textContent()).toBe('vad-like.onnx');
+  await openModelBytes(page, 'vad-like.onnx', srBranchModel());
   const value = page.getByRole('form', { name: 'Input bindings' }).getByRole('textbox', { name: 'sr value' });
   await value.fill('16000');
   await value.press('Enter');

@@ -1,8 +1,8 @@
 /**
  * What the editor's e2e steps do on the page and read back from it: real mouse drags, the lane
  * under a node (from the lane header, whose cells span the lanes), the figures bar settling on
- * expected values, Save and the project file it wrote, where each drawn layer sits, and a layer
- * found by search.
+ * expected values, Save and the project file it wrote, where each drawn layer sits, a layer
+ * found by search, and a model opened from bytes through the file picker.
  */
 import fs from 'node:fs';
 import { expect } from 'vitest';
@@ -20,6 +20,16 @@ import * as find from './locators.js';
 
 export type Box = { x: number; y: number; width: number; height: number };
 export type LaneTitle = 'Device' | 'Edge' | 'Cloud';
+
+/** Opens `bytes` as `name` through the header's file picker and waits until the studio shows it. */
+export async function openModelBytes(on: Page, name: string, bytes: Uint8Array): Promise<void> {
+  await on.getByLabel('Model file').setInputFiles({
+    name,
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from(bytes),
+  });
+  await expect.poll(() => find.modelTitle(on).textContent()).toBe(name);
+}
 
 /** Moves the mouse from one point to another in small steps, as a hand does, button held. */
 export async function drag(
